@@ -1,0 +1,159 @@
+package timesync
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrChronySyntax is wrapped by [*ChronyParseError].
+var ErrChronySyntax = errors.New("timesync: malformed chronyc tracking report")
+
+// ChronyParseError lists everything wrong with a chronyc tracking report,
+// not just the first problem.
+type ChronyParseError struct {
+	Problems []string
+}
+
+func (e *ChronyParseError) Error() string {
+	return fmt.Sprintf("%v: %s", ErrChronySyntax, strings.Join(e.Problems, "; "))
+}
+
+// Unwrap returns [ErrChronySyntax].
+func (e *ChronyParseError) Unwrap() error { return ErrChronySyntax }
+
+// chronyFields names the 14 comma-separated fields of `chronyc -c tracking`
+// (chrony 4.x), in order.
+var chronyFields = [...]string{
+	"reference ID", "reference name", "stratum", "reference time", "system time offset",
+	"last offset", "RMS offset", "frequency", "residual frequency", "skew",
+	"root delay", "root dispersion", "update interval", "leap status",
+}
+
+// maxChronyReport bounds the input: a real report is about 150 bytes.
+const maxChronyReport = 4096
+
+// ParseChronyTracking parses the output of `chronyc -c tracking`: one line
+// of 14 comma-separated fields (reference ID in hex, reference name,
+// stratum, reference time in Unix seconds, system time offset in seconds,
+// last offset, RMS offset, frequency, residual frequency, skew, root delay,
+// root dispersion, update interval, leap status). The system time offset is
+// taken as the Sample's Offset (positive: this clock is slow), as chronyc
+// prints it. Decoding is strict: a missing or extra field, a malformed
+// number, a negative delay or an unknown leap status is an error, and every
+// problem found is listed.
+func ParseChronyTracking(report []byte) (Sample, error) {
+	if len(report) > maxChronyReport {
+		return Sample{}, &ChronyParseError{Problems: []string{fmt.Sprintf("report is %d bytes, more than %d", len(report), maxChronyReport)}}
+	}
+	line := bytes.TrimSuffix(report, []byte("\n"))
+	if bytes.ContainsAny(line, "\n\r") {
+		return Sample{}, &ChronyParseError{Problems: []string{"want exactly one line"}}
+	}
+	fields := strings.Split(string(line), ",")
+	if len(fields) != len(chronyFields) {
+		return Sample{}, &ChronyParseError{Problems: []string{fmt.Sprintf("want %d fields, got %d", len(chronyFields), len(fields))}}
+	}
+	var problems []string
+	bad := func(i int, format string, args ...any) {
+		problems = append(problems, chronyFields[i]+": "+fmt.Sprintf(format, args...))
+	}
+	seconds := func(i int, nonNegative bool) time.Duration {
+		f, err := strconv.ParseFloat(fields[i], 64)
+		switch {
+		case err != nil || !isDecimal(fields[i]):
+			bad(i, "%q is not a number of seconds", fields[i])
+		case math.Abs(f) > 1e6:
+			bad(i, "%q is out of range", fields[i])
+		case nonNegative && f < 0:
+			bad(i, "%q is negative", fields[i])
+		default:
+			return time.Duration(math.Round(f * 1e9))
+		}
+		return 0
+	}
+
+	s := Sample{Method: MethodChrony, Source: "chrony"}
+	if id, err := strconv.ParseUint(fields[0], 16, 32); err != nil || len(fields[0]) != 8 {
+		bad(0, "%q is not 8 hex digits", fields[0])
+	} else {
+		s.ReferenceID = uint32(id)
+	}
+	if st, err := strconv.Atoi(fields[2]); err != nil || st < 0 || st > 16 || !isDecimal(fields[2]) {
+		bad(2, "%q is not a stratum 0-16", fields[2])
+	} else {
+		s.Stratum = st
+	}
+	if !isDecimal(fields[3]) {
+		bad(3, "%q is not a Unix time", fields[3])
+	} else if refSec, err := strconv.ParseFloat(fields[3], 64); err != nil || refSec >= 1e11 {
+		bad(3, "%q is not a Unix time", fields[3])
+	} else if refSec > 0 {
+		sec, frac := math.Modf(refSec)
+		s.ReferenceTime = time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC()
+	}
+	s.Offset = seconds(4, false)
+	for i := 5; i <= 9; i++ { // informative fields: checked, not kept
+		seconds(i, i == 6 || i == 9)
+	}
+	s.RootDelay = seconds(10, true)
+	s.RootDispersion = seconds(11, true)
+	seconds(12, true)
+	switch fields[13] {
+	case "Normal":
+		s.Leap = LeapNone
+	case "Insert second":
+		s.Leap = LeapInsert
+	case "Delete second":
+		s.Leap = LeapDelete
+	case "Not synchronised":
+		s.Leap = LeapUnsynchronised
+	default:
+		bad(13, "%q is not one of Normal, Insert second, Delete second, Not synchronised", fields[13])
+	}
+	name := fields[1]
+	for _, r := range name {
+		if r < 0x21 || r > 0x7e {
+			bad(1, "%q has a character outside printable ASCII", name)
+			break
+		}
+	}
+	if len(problems) > 0 {
+		return Sample{}, &ChronyParseError{Problems: problems}
+	}
+	s.Reference = name
+	if s.Reference == "" || s.Stratum == 1 {
+		if d := describeReference(s.ReferenceID, s.Stratum); d != "" {
+			s.Reference = d
+		}
+	}
+	if !s.Synchronised() {
+		s.Leap = LeapUnsynchronised
+	}
+	return s, nil
+}
+
+// isDecimal reports whether s is a plain decimal number as chronyc prints
+// them: an optional sign, digits, at most one point. It refuses what
+// strconv also accepts (exponents, hex floats, Inf, NaN, underscores).
+func isDecimal(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	digits, points := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.':
+			points++
+		default:
+			return false
+		}
+	}
+	return digits > 0 && points <= 1
+}

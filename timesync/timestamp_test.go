@@ -1,0 +1,212 @@
+package timesync_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+	"pgregory.net/rapid"
+)
+
+func TestFromTimeTruncates(t *testing.T) {
+	tests := []struct {
+		name string
+		in   time.Time
+		want int64
+	}{
+		{"whole second", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC), 1792888200},
+		{"just under the next second", time.Date(2026, 10, 25, 0, 30, 0, 999_999_999, time.UTC), 1792888200},
+		{"half a second is not rounded up", time.Date(2026, 10, 25, 0, 30, 0, 500_000_000, time.UTC), 1792888200},
+		{"before 1970 goes toward the past", time.Unix(-1, 500_000_000), -1},
+		{"other location, same instant", time.Date(2026, 10, 25, 0, 30, 0, 1, time.UTC).In(timesync.Brussels()), 1792888200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := timesync.FromTime(tt.in)
+			if ts.IsZero() || ts.Unix() != tt.want {
+				t.Errorf("FromTime(%v) = %d (zero=%v), want %d", tt.in, ts.Unix(), ts.IsZero(), tt.want)
+			}
+		})
+	}
+	if !timesync.FromTime(time.Time{}).IsZero() {
+		t.Error("FromTime(zero time) is not the zero Timestamp")
+	}
+	if timesync.Unix(0).IsZero() {
+		t.Error("1970-01-01T00:00:00Z is a time, not the zero Timestamp")
+	}
+}
+
+func TestTimestampString(t *testing.T) {
+	tests := []struct {
+		name string
+		ts   timesync.Timestamp
+		want string
+	}{
+		{"winter", timesync.FromTime(time.Date(2026, 1, 15, 13, 4, 5, 0, time.UTC)), "2026-01-15T14:04:05+01:00"},
+		{"summer", timesync.FromTime(time.Date(2026, 7, 15, 13, 4, 5, 0, time.UTC)), "2026-07-15T15:04:05+02:00"},
+		{"first 02:30 of 25 October", timesync.FromTime(time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)), "2026-10-25T02:30:00+02:00"},
+		{"second 02:30 of 25 October", timesync.FromTime(time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)), "2026-10-25T02:30:00+01:00"},
+		{"last second before spring change", timesync.FromTime(time.Date(2026, 3, 29, 0, 59, 59, 0, time.UTC)), "2026-03-29T01:59:59+01:00"},
+		{"first second after spring change", timesync.FromTime(time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC)), "2026-03-29T03:00:00+02:00"},
+		{"Unix epoch", timesync.Unix(0), "1970-01-01T01:00:00+01:00"},
+		{"before 1970", timesync.FromTime(time.Date(1950, 6, 1, 12, 0, 0, 0, time.UTC)), "1950-06-01T13:00:00+01:00"},
+		{"after the table", timesync.FromTime(time.Date(2300, 7, 1, 12, 0, 0, 0, time.UTC)), "2300-07-01T14:00:00+02:00"},
+		{"zero", timesync.Timestamp{}, "(no time)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.ts.String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseTimestamp(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    int64
+		wantErr bool
+	}{
+		{"Brussels offset", "2026-10-25T02:30:00+01:00", 1792891800, false},
+		{"UTC", "2026-10-25T01:30:00Z", 1792891800, false},
+		{"other offset", "2026-10-24T21:30:00-04:00", 1792891800, false},
+		{"fraction refused", "2026-10-25T01:30:00.5Z", 0, true},
+		{"zero fraction refused too", "2026-10-25T01:30:00.000Z", 0, true},
+		{"no offset", "2026-10-25T01:30:00", 0, true},
+		{"space instead of T", "2026-10-25 01:30:00Z", 0, true},
+		{"hour 24", "2026-10-25T24:00:00Z", 0, true},
+		{"30 February", "2026-02-30T10:00:00Z", 0, true},
+		{"empty", "", 0, true},
+		{"garbage", "yesterday at noon", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, err := timesync.ParseTimestamp(tt.in)
+			if tt.wantErr {
+				if !errors.Is(err, timesync.ErrTimestampSyntax) {
+					t.Fatalf("ParseTimestamp(%q) error = %v, want ErrTimestampSyntax", tt.in, err)
+				}
+				var pe *timesync.ParseError
+				if !errors.As(err, &pe) || pe.Input != tt.in {
+					t.Errorf("error %v is not a *ParseError naming the input", err)
+				}
+				return
+			}
+			if err != nil || ts.Unix() != tt.want {
+				t.Fatalf("ParseTimestamp(%q) = %d, %v; want %d", tt.in, ts.Unix(), err, tt.want)
+			}
+		})
+	}
+}
+
+func TestTimestampJSON(t *testing.T) {
+	type record struct {
+		Received timesync.Timestamp `json:"received"`
+		Answered timesync.Timestamp `json:"answered"`
+	}
+	in := record{Received: timesync.Unix(1792891800)}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"received":"2026-10-25T02:30:00+01:00","answered":""}`; string(b) != want {
+		t.Errorf("json = %s, want %s", b, want)
+	}
+	var out record
+	if err := json.Unmarshal(b, &out); err != nil || out != in {
+		t.Errorf("round trip = %+v, %v; want %+v", out, err, in)
+	}
+	if err := json.Unmarshal([]byte(`{"received":"2026-10-25T02:30:00.1+01:00"}`), &out); !errors.Is(err, timesync.ErrTimestampSyntax) {
+		t.Errorf("fractional JSON: err = %v", err)
+	}
+}
+
+func TestTimestampOutOfRange(t *testing.T) {
+	ts := timesync.FromTime(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := ts.MarshalText(); !errors.Is(err, timesync.ErrTimestampRange) {
+		t.Errorf("year 10000: MarshalText err = %v, want ErrTimestampRange", err)
+	}
+}
+
+func TestTimestampArithmetic(t *testing.T) {
+	a := timesync.Unix(1000)
+	b := a.Add(1500 * time.Millisecond)
+	if b.Unix() != 1001 {
+		t.Errorf("Add(1.5s) = %d, want 1001 (truncated)", b.Unix())
+	}
+	if d := b.Sub(a); d != time.Second {
+		t.Errorf("Sub = %v", d)
+	}
+	if !a.Before(b) || !b.After(a) || a.Compare(a) != 0 {
+		t.Error("ordering wrong")
+	}
+	var zero timesync.Timestamp
+	if !zero.Before(timesync.Unix(-1 << 40)) {
+		t.Error("zero Timestamp must sort first")
+	}
+	if !zero.Add(time.Hour).IsZero() {
+		t.Error("zero + 1h must stay zero")
+	}
+}
+
+// Property: Parse(String(ts)) == ts, and MarshalText/UnmarshalText agree.
+func TestTimestampRoundTripProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ts := timesynctest.Timestamp().Draw(t, "ts")
+		back, err := timesync.ParseTimestamp(ts.String())
+		if err != nil || back != ts {
+			t.Fatalf("ParseTimestamp(%q) = %v, %v", ts.String(), back, err)
+		}
+		text, err := ts.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var u timesync.Timestamp
+		if err := u.UnmarshalText(text); err != nil || u != ts {
+			t.Fatalf("UnmarshalText(%q) = %v, %v", text, u, err)
+		}
+	})
+}
+
+// Property: truncation never moves a time forward and loses less than one
+// second.
+func TestTruncationNeverMovesForwardProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		in := timesynctest.Instant().Draw(t, "instant")
+		got := timesync.FromTime(in).Time()
+		if got.After(in) {
+			t.Fatalf("FromTime(%v) = %v moved forward", in, got)
+		}
+		if in.Sub(got) >= time.Second {
+			t.Fatalf("FromTime(%v) = %v lost a second or more", in, got)
+		}
+	})
+}
+
+// Property: the fast formatter agrees with the time package's RFC 3339 in
+// Brussels, over the generators' span and far beyond the offset table.
+func TestAppendTextMatchesTimePackageProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var in time.Time
+		if rapid.Bool().Draw(t, "far") {
+			in = time.Unix(rapid.Int64Range(-62135596800, 253402300799).Draw(t, "unix"), 0)
+		} else {
+			in = timesynctest.Instant().Draw(t, "instant")
+		}
+		ts := timesync.FromTime(in)
+		want := in.Truncate(time.Second).In(timesync.Brussels()).Format(time.RFC3339)
+		if got := ts.String(); got != want && ts.Time().Year() > 1900 {
+			t.Fatalf("%v: String() = %q, time package says %q", in, got, want)
+		}
+		off, abbr := ts.Offset()
+		wantAbbr, wantOff := ts.Brussels().Zone()
+		if off != wantOff || abbr != wantAbbr {
+			t.Fatalf("%v: Offset() = %d %s, want %d %s", in, off, abbr, wantOff, wantAbbr)
+		}
+	})
+}
