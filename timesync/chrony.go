@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -63,16 +62,20 @@ func ParseChronyTracking(report []byte) (Sample, error) {
 		problems = append(problems, chronyFields[i]+": "+fmt.Sprintf(format, args...))
 	}
 	seconds := func(i int, nonNegative bool) time.Duration {
-		f, err := strconv.ParseFloat(fields[i], 64)
+		neg, whole, nanos, ok := splitDecimal(fields[i])
 		switch {
-		case err != nil || !isDecimal(fields[i]):
+		case !ok:
 			bad(i, "%q is not a number of seconds", fields[i])
-		case math.Abs(f) > 1e6:
+		case whole > 1e6:
 			bad(i, "%q is out of range", fields[i])
-		case nonNegative && f < 0:
+		case nonNegative && neg:
 			bad(i, "%q is negative", fields[i])
 		default:
-			return time.Duration(math.Round(f * 1e9))
+			d := time.Duration(whole)*time.Second + time.Duration(nanos)
+			if neg {
+				d = -d
+			}
+			return d
 		}
 		return 0
 	}
@@ -83,18 +86,15 @@ func ParseChronyTracking(report []byte) (Sample, error) {
 	} else {
 		s.ReferenceID = uint32(id)
 	}
-	if st, err := strconv.Atoi(fields[2]); err != nil || st < 0 || st > 16 || !isDecimal(fields[2]) {
+	if st, err := strconv.Atoi(fields[2]); err != nil || st < 0 || st > 16 || fields[2][0] < '0' || fields[2][0] > '9' {
 		bad(2, "%q is not a stratum 0-16", fields[2])
 	} else {
 		s.Stratum = st
 	}
-	if !isDecimal(fields[3]) {
+	if neg, whole, nanos, ok := splitDecimal(fields[3]); !ok || neg || whole >= 1e11 {
 		bad(3, "%q is not a Unix time", fields[3])
-	} else if refSec, err := strconv.ParseFloat(fields[3], 64); err != nil || refSec >= 1e11 {
-		bad(3, "%q is not a Unix time", fields[3])
-	} else if refSec > 0 {
-		sec, frac := math.Modf(refSec)
-		s.ReferenceTime = time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC()
+	} else if whole > 0 || nanos > 0 {
+		s.ReferenceTime = time.Unix(int64(whole), nanos).UTC()
 	}
 	s.Offset = seconds(4, false)
 	for i := 5; i <= 9; i++ { // informative fields: checked, not kept
@@ -137,23 +137,34 @@ func ParseChronyTracking(report []byte) (Sample, error) {
 	return s, nil
 }
 
-// isDecimal reports whether s is a plain decimal number as chronyc prints
-// them: an optional sign, digits, at most one point. It refuses what
-// strconv also accepts (exponents, hex floats, Inf, NaN, underscores).
-func isDecimal(s string) bool {
+// splitDecimal reads a plain decimal number as chronyc prints them — an
+// optional sign, digits, at most one point — exactly, without going through
+// a float. Fraction digits beyond the ninth are dropped. It refuses what
+// strconv.ParseFloat would also accept: exponents, hex floats, Inf, NaN,
+// underscores, spaces.
+func splitDecimal(s string) (neg bool, whole uint64, nanos int64, ok bool) {
 	if s != "" && (s[0] == '-' || s[0] == '+') {
-		s = s[1:]
+		neg, s = s[0] == '-', s[1:]
 	}
-	digits, points := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.':
-			points++
-		default:
-			return false
+	intPart, frac, hasPoint := strings.Cut(s, ".")
+	if intPart == "" && frac == "" || len(intPart) > 15 || hasPoint && frac == "" && intPart == "" {
+		return false, 0, 0, false
+	}
+	for i := 0; i < len(intPart); i++ {
+		c := intPart[i]
+		if c < '0' || c > '9' {
+			return false, 0, 0, false
 		}
+		whole = whole*10 + uint64(c-'0')
 	}
-	return digits > 0 && points <= 1
+	scale := int64(1e8)
+	for i := 0; i < len(frac); i++ {
+		c := frac[i]
+		if c < '0' || c > '9' {
+			return false, 0, 0, false
+		}
+		nanos += int64(c-'0') * scale
+		scale /= 10
+	}
+	return neg, whole, nanos, true
 }
