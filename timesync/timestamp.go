@@ -137,14 +137,19 @@ const rfc3339Second = "2006-01-02T15:04:05-07:00"
 var ErrTimestampRange = errors.New("timesync: timestamp year outside 0000-9999")
 
 // AppendText appends the RFC 3339 form of ts in Belgian civil time, for
-// example "2026-10-25T02:30:00+01:00", to b. The zero Timestamp appends
-// nothing. It implements [encoding.TextAppender] and does not allocate when b
+// example "2026-10-25T02:30:00+01:00", to b. Instants before 1892, when
+// Brussels kept local mean time (+00:17:30, which RFC 3339 cannot write),
+// are written in UTC with "Z". The zero Timestamp appends nothing. It implements [encoding.TextAppender] and does not allocate when b
 // has room.
 func (ts Timestamp) AppendText(b []byte) ([]byte, error) {
 	if !ts.ok {
 		return b, nil
 	}
 	off, _ := brusselsZone().lookup(ts.sec)
+	if off%60 != 0 {
+		// Brussels mean time before 1892 (+00:17:30) has no RFC 3339 form.
+		off = 0
+	}
 	wall := time.Unix(ts.sec+int64(off), 0).UTC()
 	year, month, day := wall.Date()
 	if year < 0 || year > 9999 {
@@ -162,12 +167,13 @@ func (ts Timestamp) AppendText(b []byte) ([]byte, error) {
 	b = append2(b, minute)
 	b = append(b, ':')
 	b = append2(b, second)
+	if off == 0 {
+		return append(b, 'Z'), nil
+	}
 	return appendOffset(b, int(off)), nil
 }
 
-// appendOffset appends ±hh:mm (or ±hh:mm:ss for the odd historical offset
-// that is not a whole minute; RFC 3339 cannot express those and
-// [ParseTimestamp] will refuse them).
+// appendOffset appends ±hh:mm.
 func appendOffset(b []byte, off int) []byte {
 	sign := byte('+')
 	if off < 0 {
@@ -176,12 +182,7 @@ func appendOffset(b []byte, off int) []byte {
 	b = append(b, sign)
 	b = append2(b, off/3600)
 	b = append(b, ':')
-	b = append2(b, off/60%60)
-	if off%60 != 0 {
-		b = append(b, ':')
-		b = append2(b, off%60)
-	}
-	return b
+	return append2(b, off/60%60)
 }
 
 func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
