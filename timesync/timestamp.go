@@ -8,7 +8,7 @@ import (
 
 // Timestamp is an instant to the whole second: the precision Belgian law asks
 // of the times an operator reports (royal decree of 4 October 2023, art. 2
-// [V]; IBPT brochure on cooperation with judicial authorities, §3.15). It is
+// [V]; IBPT brochure on cooperation with judicial authorities, §3.15 [S]). It is
 // shown in Belgian civil time with its UTC offset, so that the repeated autumn
 // hour is never ambiguous: "2026-10-25T02:30:00+02:00" and
 // "2026-10-25T02:30:00+01:00" are an hour apart.

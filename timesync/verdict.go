@@ -16,7 +16,8 @@ const (
 	// RuleReliableSignal: the clocks of every system involved must be
 	// synchronised permanently with a reliable signal such as an atomic clock
 	// or GPS. IBPT information brochure on operators' cooperation with the
-	// judicial authorities, §3.15 [V, quoted in the seed post].
+	// judicial authorities, §3.15 [S: quoted in Neutrinet's 2021 post; the
+	// brochure itself was not found, reference/belgian-law.md §6].
 	RuleReliableSignal = "clocks synchronised permanently with a reliable signal such as an atomic clock or GPS (IBPT brochure §3.15)"
 	// RuleToTheSecond: times of traffic data are given to the second (IBPT
 	// brochure §3.15), in the 24-hour format and Belgian time with summer and
