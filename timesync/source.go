@@ -156,8 +156,13 @@ func (c Chrony) Sample(ctx context.Context) (Sample, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		if msg := bytes.TrimSpace(stderr.Bytes()); len(msg) > 0 {
-			err = fmt.Errorf("%w (%s)", err, msg)
+		// chronyc prints "506 Cannot talk to daemon" on stdout.
+		msg := bytes.TrimSpace(stderr.Bytes())
+		if len(msg) == 0 {
+			msg = bytes.TrimSpace(stdout.Bytes())
+		}
+		if len(msg) > 0 {
+			err = fmt.Errorf("%w (%.200s)", err, msg)
 		}
 		return Sample{}, fmt.Errorf("%w: chronyc: %w", ErrNoAnswer, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -466,4 +467,58 @@ func orUnknown(s string) string {
 		return "unknown"
 	}
 	return s
+}
+
+// ErrUnknownName is returned when text names no Leap, Method or Question.
+var ErrUnknownName = errors.New("timesync: unknown name")
+
+// unmarshalName finds text among the String forms of the values 0..n-1 of
+// an enumeration.
+func unmarshalName[T ~uint8](text []byte, n int, kind string) (T, error) {
+	for i := range n {
+		v := T(i)
+		if fmt.Sprint(v) == string(text) {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: %q is not a %s", ErrUnknownName, text, kind)
+}
+
+// UnmarshalText accepts the forms [Leap.String] returns.
+func (l *Leap) UnmarshalText(text []byte) (err error) {
+	*l, err = unmarshalName[Leap](text, len(leapNames), "leap indicator")
+	return err
+}
+
+// UnmarshalText accepts "ntp" and "chrony".
+func (m *Method) UnmarshalText(text []byte) (err error) {
+	*m, err = unmarshalName[Method](text, int(MethodChrony)+1, "sampling method")
+	if err == nil && *m == 0 {
+		err = fmt.Errorf("%w: %q is not a sampling method", ErrUnknownName, text)
+	}
+	return err
+}
+
+// UnmarshalText accepts the forms [Question.String] returns.
+func (q *Question) UnmarshalText(text []byte) (err error) {
+	*q, err = unmarshalName[Question](text, len(questionNames), "question")
+	if err == nil && *q == 0 {
+		err = fmt.Errorf("%w: %q is not a question", ErrUnknownName, text)
+	}
+	return err
+}
+
+// UnmarshalJSON reads what [SourceError.MarshalJSON] writes. The cause comes
+// back as text: errors.Is against the package's sentinels no longer holds
+// for a decoded SourceError.
+func (e *SourceError) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Source string `json:"source"`
+		Error  string `json:"error"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	e.Source, e.Err = v.Source, errors.New(v.Error)
+	return nil
 }

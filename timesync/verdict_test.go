@@ -1,6 +1,7 @@
 package timesync_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 )
 
@@ -189,5 +191,28 @@ func TestSourceErrorUnwraps(t *testing.T) {
 	err := error(&timesync.SourceError{Source: "ntp x", Err: fmt.Errorf("%w: refused", timesync.ErrNoAnswer)})
 	if !errors.Is(err, timesync.ErrNoAnswer) || err.Error() != "ntp x: timesync: no answer from time source: refused" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestVerdictJSONRoundTrip(t *testing.T) {
+	v := timesync.Judge(judgedAt, timesync.Policy{}, []timesync.Sample{gps("ntp a", time.Millisecond)},
+		[]*timesync.SourceError{{Source: "ntp b", Err: timesync.ErrNoAnswer}})
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back timesync.Verdict
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	opts := cmp.Comparer(func(a, b *timesync.SourceError) bool { return a.Source == b.Source && a.Err.Error() == b.Err.Error() })
+	if diff := cmp.Diff(v, back, opts); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{`{"leap":"sideways"}`, `{"method":""}`, `{"method":"Method(0)"}`} {
+		var s timesync.Sample
+		if err := json.Unmarshal([]byte(bad), &s); !errors.Is(err, timesync.ErrUnknownName) {
+			t.Errorf("%s: err = %v, want ErrUnknownName", bad, err)
+		}
 	}
 }
