@@ -231,7 +231,9 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	if err != nil {
 		return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax, Detail: err.Error()}
 	}
-	return FromTime(t), nil
+	// Unix, not FromTime: "0001-01-01T00:00:00Z" is an instant here, even
+	// though it is also time.Time's zero value.
+	return Unix(t.Unix()), nil
 }
 
 // ParseError reports text that could not be parsed as a time. Err is one of
