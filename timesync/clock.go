@@ -10,6 +10,9 @@ import "time"
 // to a judge reports. Durations that must survive clock steps (timeouts,
 // keep-alives) are not measured with a Clock but with the time package's
 // monotonic timers; tests fake those with testing/synctest.
+//
+// Implementations must be safe for concurrent use: [Check], for one, reads
+// the clock from several goroutines.
 type Clock interface {
 	// Now returns the current instant.
 	Now() time.Time
