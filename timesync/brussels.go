@@ -18,10 +18,11 @@ const ZoneName = "Europe/Brussels"
 //go:embed zoneinfo/Europe_Brussels
 var brusselsTZif string
 
-// The offset table covers these instants; outside it the time package is asked.
-var (
-	tableStart = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
-	tableEnd   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+// The offset table covers these Unix seconds; outside it the time package is
+// asked.
+const (
+	tableStart = 0          // 1970-01-01T00:00:00Z
+	tableEnd   = 7258118400 // 2200-01-01T00:00:00Z
 )
 
 // zone is a location with its UTC offsets precomputed as a sorted table, so
@@ -152,14 +153,19 @@ func (t Transition) String() string {
 }
 
 // Transitions yields, in order, every change of Belgian civil time at an
-// instant in [from, to). Between 1977 and today these are the EU summer-time
-// changes: the last Sundays of March and October at 01:00 UTC.
+// instant in [from, to). Since 1996 these are the EU summer-time changes: the
+// last Sundays of March and October at 01:00 UTC (Directive 2000/84/EC arts.
+// 2-3, continuing the rule of 1996); from 1977 to 1995 they fell on other
+// Sundays (early April, or late September), as the tz data records.
 func Transitions(from, to time.Time) iter.Seq[Transition] {
 	return func(yield func(Transition) bool) {
 		z := brusselsZone()
 		lo, hi := from.Unix(), to.Unix()
 		if from.Nanosecond() != 0 {
 			lo++ // transitions fall on whole seconds
+		}
+		if to.Nanosecond() != 0 {
+			hi++ // a transition at to's whole second is before to
 		}
 		if lo >= hi {
 			return

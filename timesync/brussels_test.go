@@ -72,6 +72,8 @@ func TestTransitionsBounds(t *testing.T) {
 		{"fraction before the change", at.Add(-time.Nanosecond), at.Add(time.Second), 1},
 		{"fraction after the change", at.Add(time.Nanosecond), at.Add(time.Hour), 0},
 		{"empty range", at, at, 0},
+		{"to half a second after the change", at.Add(-time.Hour), at.Add(500 * time.Millisecond), 1},
+		{"before 1970, to with a fraction", time.Date(1946, 5, 19, 0, 0, 0, 0, time.UTC), time.Date(1946, 5, 19, 1, 0, 0, 500_000_000, time.UTC), 1},
 		{"reversed range", at.Add(time.Hour), at, 0},
 	}
 	for _, tt := range tests {

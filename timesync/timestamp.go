@@ -70,8 +70,11 @@ func (ts Timestamp) Brussels() time.Time {
 }
 
 // Offset returns the UTC offset in seconds and the abbreviation ("CET" or
-// "CEST") of Belgian civil time at ts.
+// "CEST") of Belgian civil time at ts; 0 and "" for the zero Timestamp.
 func (ts Timestamp) Offset() (seconds int, abbrev string) {
+	if !ts.ok {
+		return 0, ""
+	}
 	off, abbr := brusselsZone().lookup(ts.sec)
 	return int(off), abbr
 }
@@ -105,13 +108,17 @@ func (ts Timestamp) Add(d time.Duration) Timestamp {
 	if !ts.ok {
 		return ts
 	}
-	return FromTime(ts.Time().Add(d))
+	sec := int64(d / time.Second)
+	if d%time.Second < 0 {
+		sec-- // toward the past
+	}
+	return Unix(ts.sec + sec)
 }
 
-// Sub returns the elapsed time ts-u.
-func (ts Timestamp) Sub(u Timestamp) time.Duration {
-	return time.Duration(ts.sec-u.sec) * time.Second
-}
+// Sub returns the elapsed time ts-u. Like time.Time.Sub, the result
+// saturates at the largest or smallest Duration (about 292 years), and a
+// zero Timestamp counts as the zero time.Time (year 1).
+func (ts Timestamp) Sub(u Timestamp) time.Duration { return ts.Time().Sub(u.Time()) }
 
 // Format formats ts in Belgian civil time with a time package layout.
 func (ts Timestamp) Format(layout string) string { return ts.Brussels().Format(layout) }
@@ -124,7 +131,7 @@ func (ts Timestamp) String() string {
 	}
 	b, err := ts.AppendText(make([]byte, 0, len(rfc3339Second)))
 	if err != nil {
-		return ts.Brussels().Format(time.RFC3339)
+		return ts.Time().Format(time.RFC3339) // beyond RFC 3339: the time package's best
 	}
 	return string(b)
 }
@@ -137,24 +144,26 @@ const rfc3339Second = "2006-01-02T15:04:05-07:00"
 var ErrTimestampRange = errors.New("timesync: timestamp year outside 0000-9999")
 
 // AppendText appends the RFC 3339 form of ts in Belgian civil time, for
-// example "2026-10-25T02:30:00+01:00", to b. Instants before 1892, when
-// Brussels kept local mean time (+00:17:30, which RFC 3339 cannot write),
-// are written in UTC with "Z". The zero Timestamp appends nothing. It implements [encoding.TextAppender] and does not allocate when b
-// has room.
+// example "2026-10-25T02:30:00+01:00", to b. Where Belgian time cannot be
+// written that way the instant is written in UTC with "Z": before 1892, when
+// Brussels kept local mean time (+00:17:30, not a whole minute), and in the
+// last hours of 9999 UTC, which are already year 10000 in Brussels. Only
+// instants outside the years 0000-9999 UTC give [ErrTimestampRange]. The
+// zero Timestamp appends nothing. AppendText implements
+// [encoding.TextAppender] and does not allocate when b has room.
 func (ts Timestamp) AppendText(b []byte) ([]byte, error) {
 	if !ts.ok {
 		return b, nil
 	}
 	off, _ := brusselsZone().lookup(ts.sec)
-	if off%60 != 0 {
-		// Brussels mean time before 1892 (+00:17:30) has no RFC 3339 form.
+	if off%60 != 0 || ts.sec+int64(off) > maxRFC3339 {
 		off = 0
+	}
+	if ts.sec+int64(off) < minRFC3339 || ts.sec > maxRFC3339 {
+		return b, fmt.Errorf("%w: Unix second %d", ErrTimestampRange, ts.sec)
 	}
 	wall := time.Unix(ts.sec+int64(off), 0).UTC()
 	year, month, day := wall.Date()
-	if year < 0 || year > 9999 {
-		return b, fmt.Errorf("%w: %d", ErrTimestampRange, year)
-	}
 	hour, minute, second := wall.Clock()
 	b = append4(b, year)
 	b = append(b, '-')
@@ -172,6 +181,13 @@ func (ts Timestamp) AppendText(b []byte) ([]byte, error) {
 	}
 	return appendOffset(b, int(off)), nil
 }
+
+// The Unix seconds of 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the
+// span RFC 3339's four-digit years can write.
+const (
+	minRFC3339 = -62167219200
+	maxRFC3339 = 253402300799
+)
 
 // appendOffset appends ±hh:mm.
 func appendOffset(b []byte, off int) []byte {
@@ -222,10 +238,8 @@ var ErrTimestampSyntax = errors.New("timesync: not an RFC 3339 timestamp to the 
 // since a Timestamp cannot hold it: use [FromTime] to truncate on purpose.
 // ParseTimestamp(ts.String()) == ts for every non-zero ts in years 0000–9999.
 func ParseTimestamp(s string) (Timestamp, error) {
-	// Shape check first: time.Parse accepts fractions and other variants.
-	if len(s) < len("2006-01-02T15:04:05Z") || s[10] != 'T' || s[19] == '.' || s[19] == ',' {
-		return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax,
-			Detail: `want YYYY-MM-DDThh:mm:ss followed by Z or ±hh:mm, without a fraction of a second`}
+	if detail := rfc3339Shape(s); detail != "" {
+		return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax, Detail: detail}
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -234,6 +248,48 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	// Unix, not FromTime: "0001-01-01T00:00:00Z" is an instant here, even
 	// though it is also time.Time's zero value.
 	return Unix(t.Unix()), nil
+}
+
+// rfc3339Shape checks s byte by byte against YYYY-MM-DDThh:mm:ss followed by
+// Z or ±hh:mm (hh ≤ 23, mm ≤ 59), and says what is wrong, or "" when the
+// shape is right. time.Parse alone is more lenient (one-digit hours,
+// fractions it was not asked for, offsets up to +99:59).
+func rfc3339Shape(s string) string {
+	const want = "want YYYY-MM-DDThh:mm:ss followed by Z or ±hh:mm, without a fraction of a second"
+	if len(s) != 20 && len(s) != 25 {
+		return want
+	}
+	for i := 0; i < 19; i++ {
+		c := s[i]
+		switch i {
+		case 4, 7:
+			if c != '-' {
+				return want
+			}
+		case 10:
+			if c != 'T' {
+				return want
+			}
+		case 13, 16:
+			if c != ':' {
+				return want
+			}
+		default:
+			if c < '0' || c > '9' {
+				return want
+			}
+		}
+	}
+	if len(s) == 20 {
+		if s[19] != 'Z' {
+			return want
+		}
+		return ""
+	}
+	if _, ok := parseOffset(s[19:]); !ok || s[22] != ':' {
+		return want
+	}
+	return ""
 }
 
 // ParseError reports text that could not be parsed as a time. Err is one of
@@ -245,6 +301,7 @@ type ParseError struct {
 	Detail string // what was wrong, for a person
 }
 
+// Error returns the sentinel, the input and what was wrong with it.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("%v: %q: %s", e.Err, e.Input, e.Detail)
 }

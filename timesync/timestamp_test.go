@@ -84,6 +84,12 @@ func TestParseTimestamp(t *testing.T) {
 		{"30 February", "2026-02-30T10:00:00Z", 0, true},
 		{"empty", "", 0, true},
 		{"garbage", "yesterday at noon", 0, true},
+		{"one-digit hour with fraction", "2026-10-25T2:30:00.5Z", 0, true},
+		{"one-digit hour", "2026-10-25T2:30:00+01:00", 0, true},
+		{"offset +24:00", "2026-10-25T02:30:00+24:00", 0, true},
+		{"offset without colon", "2026-10-25T02:30:00+0100", 0, true},
+		{"lower-case z", "2026-10-25T01:30:00z", 0, true},
+		{"year 1 is an instant", "0001-01-01T00:00:00Z", -62135596800, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +138,14 @@ func TestTimestampOutOfRange(t *testing.T) {
 	if _, err := ts.MarshalText(); !errors.Is(err, timesync.ErrTimestampRange) {
 		t.Errorf("year 10000: MarshalText err = %v, want ErrTimestampRange", err)
 	}
+	// The last hour of 9999 UTC is year 10000 in Brussels: written in UTC.
+	late := timesync.FromTime(time.Date(9999, 12, 31, 23, 30, 0, 0, time.UTC))
+	if s := late.String(); s != "9999-12-31T23:30:00Z" {
+		t.Errorf("late String() = %q", s)
+	}
+	if back, err := timesync.ParseTimestamp(late.String()); err != nil || back != late {
+		t.Errorf("late round trip: %v, %v", back, err)
+	}
 }
 
 func TestTimestampArithmetic(t *testing.T) {
@@ -146,12 +160,25 @@ func TestTimestampArithmetic(t *testing.T) {
 	if !a.Before(b) || !b.After(a) || a.Compare(a) != 0 {
 		t.Error("ordering wrong")
 	}
+	if got := a.Add(-1500 * time.Millisecond).Unix(); got != 998 {
+		t.Errorf("Add(-1.5s) = %d, want 998 (toward the past)", got)
+	}
 	var zero timesync.Timestamp
 	if !zero.Before(timesync.Unix(-1 << 40)) {
 		t.Error("zero Timestamp must sort first")
 	}
 	if !zero.Add(time.Hour).IsZero() {
 		t.Error("zero + 1h must stay zero")
+	}
+	year1 := timesync.Unix(-62135596800) // 0001-01-01T00:00:00Z
+	if year1.Add(0).IsZero() || timesync.Unix(-62135596799).Add(-time.Second).IsZero() {
+		t.Error("Add landing on 0001-01-01T00:00:00Z gave the zero Timestamp")
+	}
+	if d := timesync.Unix(0).Sub(timesync.Unix(-1e10)); d != time.Duration(1<<63-1) {
+		t.Errorf("Sub over 292 years = %v, want saturation", d)
+	}
+	if off, abbr := zero.Offset(); off != 0 || abbr != "" {
+		t.Errorf("zero Offset() = %d %q", off, abbr)
 	}
 }
 

@@ -23,8 +23,12 @@ func (w WallClock) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d", w.Year, int(w.Month), w.Day, w.Hour, w.Minute, w.Second)
 }
 
-// WallClockOf returns the Belgian civil date and time at ts.
+// WallClockOf returns the Belgian civil date and time at ts; the zero
+// WallClock for the zero Timestamp.
 func WallClockOf(ts Timestamp) WallClock {
+	if !ts.ok {
+		return WallClock{}
+	}
 	off, _ := brusselsZone().lookup(ts.sec)
 	t := time.Unix(ts.sec+int64(off), 0).UTC()
 	y, m, d := t.Date()
@@ -32,10 +36,10 @@ func WallClockOf(ts Timestamp) WallClock {
 	return WallClock{y, m, d, hh, mm, ss}
 }
 
-// valid reports whether every field is in range (dates checked against the
-// calendar, so 2026-02-29 is not valid).
+// valid reports whether every field is in range: years 0000-9999, dates
+// checked against the calendar (so 2026-02-29 is not valid).
 func (w WallClock) valid() bool {
-	if w.Month < time.January || w.Month > time.December || w.Day < 1 ||
+	if w.Year < 0 || w.Year > 9999 || w.Month < time.January || w.Month > time.December || w.Day < 1 ||
 		w.Hour < 0 || w.Hour > 23 || w.Minute < 0 || w.Minute > 59 || w.Second < 0 || w.Second > 59 {
 		return false
 	}
@@ -101,6 +105,8 @@ var (
 	// ErrOffsetMismatch: the text gives an offset or zone abbreviation that
 	// Belgium was not using at that wall-clock time.
 	ErrOffsetMismatch = errors.New("timesync: offset does not match Belgian time")
+	// ErrInvalidFold: a Fold other than Strict, Earlier or Later.
+	ErrInvalidFold = errors.New("timesync: invalid Fold")
 )
 
 // timeRule is the legal rule that makes these errors matter.
@@ -114,7 +120,7 @@ type WallClockError struct {
 	Err   error     // the sentinel
 	Wall  WallClock // the wall-clock time read from Input
 	// Transition is the clock change that caused the problem; zero for
-	// ErrOffsetMismatch outside a transition.
+	// ErrOffsetMismatch.
 	Transition Transition
 	// Candidates holds the two instants an ambiguous time may mean (Earlier
 	// first); for a non-existent time, the instants shown by the last
@@ -122,8 +128,12 @@ type WallClockError struct {
 	Candidates [2]Timestamp
 	// Offset is the offset the input gave, in seconds, for ErrOffsetMismatch.
 	Offset int
+	// Abbrev is the abbreviation the input gave ("CET", "CEST"), if any.
+	Abbrev string
 }
 
+// Error names the sentinel, the input, the clock change or offset at stake
+// and the legal rule.
 func (e *WallClockError) Error() string {
 	switch {
 	case errors.Is(e.Err, ErrNonexistent):
@@ -132,8 +142,12 @@ func (e *WallClockError) Error() string {
 		return fmt.Sprintf("%v: %q is both %s and %s; say which (Earlier/Later or an explicit offset) (%s)",
 			e.Err, e.Input, e.Candidates[0], e.Candidates[1], timeRule)
 	}
-	return fmt.Sprintf("%v: %q gives offset %s, which Belgium did not use at that time (%s)",
-		e.Err, e.Input, appendOffset(nil, e.Offset), timeRule)
+	given := string(appendOffset(nil, e.Offset))
+	if e.Abbrev != "" {
+		given = e.Abbrev + " (" + given + ")"
+	}
+	return fmt.Sprintf("%v: %q gives %s, which Belgium did not use at that time (%s)",
+		e.Err, e.Input, given, timeRule)
 }
 
 // Unwrap returns the sentinel.
@@ -142,8 +156,10 @@ func (e *WallClockError) Unwrap() error { return e.Err }
 // Resolve returns the instant at which Belgian clocks showed w. A time in the
 // spring-forward gap is an error wrapping [ErrNonexistent]; a time in the
 // repeated autumn hour is an error wrapping [ErrAmbiguous] unless fold is
-// [Earlier] or [Later]. Invalid fields (month 13, 30 February, 24:00) are an
-// error wrapping [ErrWallClockSyntax]. Resolve never shifts a time silently.
+// [Earlier] or [Later]. Invalid fields (month 13, 30 February, 24:00, a year
+// outside 0000-9999) are an error wrapping [ErrWallClockSyntax], and a Fold
+// other than the three above one wrapping [ErrInvalidFold]. Resolve never
+// shifts a time silently.
 func (w WallClock) Resolve(fold Fold) (Timestamp, error) {
 	if !w.valid() {
 		return Timestamp{}, &ParseError{Input: w.String(), Err: ErrWallClockSyntax, Detail: "field out of range"}
@@ -154,6 +170,9 @@ func (w WallClock) Resolve(fold Fold) (Timestamp, error) {
 // resolve does the work of Resolve; input names the text for error messages
 // (a function so that the success path does not format it).
 func (w WallClock) resolve(input func() string, fold Fold) (Timestamp, error) {
+	if fold > Later {
+		return Timestamp{}, fmt.Errorf("%w: %v", ErrInvalidFold, fold)
+	}
 	z := brusselsZone()
 	local := w.asUTC()
 	// The candidates are the offsets in force a day either side: Belgian
@@ -223,11 +242,11 @@ func ParseWallClock(s string) (WallClock, error) {
 // ParseBrussels parses a Belgian wall-clock date and time, as
 // [ParseWallClock] does, and returns the instant it names. The text may end
 // with an explicit offset or abbreviation that settles the autumn ambiguity —
-// "+01:00", "+0100", "CET", "+02:00", "+0200", "CEST", after a space or not
-// — which must be the one Belgium used at that time ([ErrOffsetMismatch]).
-// Without one, fold decides the repeated autumn hour ([ErrAmbiguous] under
-// [Strict]). A time in the spring-forward gap is always an error
-// ([ErrNonexistent]).
+// "+01:00", "+0100", "CET", "+02:00", "+0200", "CEST", after one space or
+// none — which must be the one Belgium used at that time
+// ([ErrOffsetMismatch]). Without one, fold decides the repeated autumn hour
+// ([ErrAmbiguous] under [Strict]). A time in the spring-forward gap is always
+// an error ([ErrNonexistent]), with or without an offset.
 //
 // ParseBrussels does not allocate when it succeeds.
 func ParseBrussels(s string, fold Fold) (Timestamp, error) {
@@ -235,19 +254,28 @@ func ParseBrussels(s string, fold Fold) (Timestamp, error) {
 	if err != nil {
 		return Timestamp{}, err
 	}
-	if len(rest) > 0 && rest[0] == ' ' {
-		rest = rest[1:]
-	}
+	input := func() string { return s }
 	if rest == "" {
-		return w.resolve(func() string { return s }, fold)
+		return w.resolve(input, fold)
+	}
+	if rest[0] == ' ' {
+		rest = rest[1:]
 	}
 	off, ok := parseOffset(rest)
 	if !ok {
-		return Timestamp{}, syntaxError(s, `unexpected text after the time; an offset is written +01:00, +0100, CET, +02:00, +0200 or CEST`)
+		return Timestamp{}, syntaxError(s, `unexpected text after the time; an offset is written +01:00, +0100, CET, +02:00, +0200 or CEST after one space or none`)
+	}
+	// A time in the gap is reported as such whatever offset is given.
+	if _, err := w.resolve(input, Earlier); errors.Is(err, ErrNonexistent) {
+		return Timestamp{}, err
 	}
 	u := w.asUTC() - int64(off)
-	if got, _ := brusselsZone().lookup(u); int(got) != off {
+	got, abbr := brusselsZone().lookup(u)
+	if int(got) != off || (rest[0] == 'C' && rest != abbr) {
 		e := &WallClockError{Input: s, Err: ErrOffsetMismatch, Wall: w, Offset: off}
+		if rest[0] == 'C' {
+			e.Abbrev = rest
+		}
 		return Timestamp{}, e
 	}
 	return Unix(u), nil

@@ -30,7 +30,8 @@ func TestParseBrussels(t *testing.T) {
 
 		{"spring gap start", "2026-03-29 02:00", timesync.Strict, "", timesync.ErrNonexistent},
 		{"spring gap end", "2026-03-29 02:59:59", timesync.Later, "", timesync.ErrNonexistent},
-		{"spring gap with offset", "2026-03-29 02:30 +01:00", timesync.Strict, "", timesync.ErrOffsetMismatch},
+		{"spring gap with offset", "2026-03-29 02:30 +01:00", timesync.Strict, "", timesync.ErrNonexistent},
+		{"spring gap with abbreviation", "2026-03-29 02:30 CEST", timesync.Strict, "", timesync.ErrNonexistent},
 		{"just before the gap", "2026-03-29 01:59:59", timesync.Strict, "2026-03-29T01:59:59+01:00", nil},
 		{"just after the gap", "2026-03-29 03:00", timesync.Strict, "2026-03-29T03:00:00+02:00", nil},
 
@@ -48,6 +49,11 @@ func TestParseBrussels(t *testing.T) {
 
 		{"summer offset in winter", "2026-01-15 14:04 +02:00", timesync.Strict, "", timesync.ErrOffsetMismatch},
 		{"UTC is not Belgian time", "2026-01-15 14:04 +00:00", timesync.Strict, "", timesync.ErrOffsetMismatch},
+		{"CET in 1919, when Belgium was on WET", "1919-01-15 12:00 CET", timesync.Strict, "", timesync.ErrOffsetMismatch},
+		{"trailing space", "2026-10-25 02:30 ", timesync.Earlier, "", timesync.ErrWallClockSyntax},
+		{"two spaces before offset", "2026-10-25 02:30  CET", timesync.Strict, "", timesync.ErrWallClockSyntax},
+		{"invalid fold", "2026-10-25 02:30", timesync.Fold(9), "", timesync.ErrInvalidFold},
+		{"invalid fold on an unambiguous time", "2026-07-01 12:00", timesync.Fold(3), "", timesync.ErrInvalidFold},
 
 		{"empty", "", timesync.Strict, "", timesync.ErrWallClockSyntax},
 		{"date only", "2026-01-15", timesync.Strict, "", timesync.ErrWallClockSyntax},
@@ -207,9 +213,18 @@ func TestParseBrusselsRoundTripProperty(t *testing.T) {
 }
 
 func TestResolveInvalidFields(t *testing.T) {
-	_, err := timesync.WallClock{Year: 2026, Month: 2, Day: 30, Hour: 12}.Resolve(timesync.Strict)
-	if !errors.Is(err, timesync.ErrWallClockSyntax) {
-		t.Errorf("30 February: %v", err)
+	for name, w := range map[string]timesync.WallClock{
+		"30 February":  {Year: 2026, Month: 2, Day: 30, Hour: 12},
+		"year 10000":   {Year: 10000, Month: 1, Day: 1},
+		"year -1":      {Year: -1, Month: 1, Day: 1},
+		"year 1 << 40": {Year: 1 << 40, Month: 6, Day: 1, Hour: 12},
+	} {
+		if _, err := w.Resolve(timesync.Strict); !errors.Is(err, timesync.ErrWallClockSyntax) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if w := timesync.WallClockOf(timesync.Timestamp{}); w != (timesync.WallClock{}) {
+		t.Errorf("WallClockOf(zero) = %v", w)
 	}
 }
 
