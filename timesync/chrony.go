@@ -18,6 +18,7 @@ type ChronyParseError struct {
 	Problems []string
 }
 
+// Error lists the problems found.
 func (e *ChronyParseError) Error() string {
 	return fmt.Sprintf("%v: %s", ErrChronySyntax, strings.Join(e.Problems, "; "))
 }
@@ -25,13 +26,18 @@ func (e *ChronyParseError) Error() string {
 // Unwrap returns [ErrChronySyntax].
 func (e *ChronyParseError) Unwrap() error { return ErrChronySyntax }
 
-// chronyFields names the 14 comma-separated fields of `chronyc -c tracking`
-// (chrony 4.x), in order.
-var chronyFields = [...]string{
-	"reference ID", "reference name", "stratum", "reference time", "system time offset",
-	"last offset", "RMS offset", "frequency", "residual frequency", "skew",
-	"root delay", "root dispersion", "update interval", "leap status",
+// chronyField names the i-th of the 14 comma-separated fields of
+// `chronyc -c tracking` (chrony 4.x).
+func chronyField(i int) string {
+	return [...]string{
+		"reference ID", "reference name", "stratum", "reference time", "system time offset",
+		"last offset", "RMS offset", "frequency", "residual frequency", "skew",
+		"root delay", "root dispersion", "update interval", "leap status",
+	}[i]
 }
+
+// chronyFieldCount is the number of fields in a tracking report.
+const chronyFieldCount = 14
 
 // maxChronyReport bounds the input: a real report is about 150 bytes.
 const maxChronyReport = 4096
@@ -54,18 +60,20 @@ func ParseChronyTracking(report []byte) (Sample, error) {
 		return Sample{}, &ChronyParseError{Problems: []string{"want exactly one line"}}
 	}
 	fields := strings.Split(string(line), ",")
-	if len(fields) != len(chronyFields) {
-		return Sample{}, &ChronyParseError{Problems: []string{fmt.Sprintf("want %d fields, got %d", len(chronyFields), len(fields))}}
+	if len(fields) != chronyFieldCount {
+		return Sample{}, &ChronyParseError{Problems: []string{fmt.Sprintf("want %d fields, got %d", chronyFieldCount, len(fields))}}
 	}
 	var problems []string
 	bad := func(i int, format string, args ...any) {
-		problems = append(problems, chronyFields[i]+": "+fmt.Sprintf(format, args...))
+		problems = append(problems, chronyField(i)+": "+fmt.Sprintf(format, args...))
 	}
-	seconds := func(i int, nonNegative bool) time.Duration {
+	// number reads field i, in seconds (or ppm for the frequency fields,
+	// which are checked and not kept), as a Duration.
+	number := func(i int, nonNegative bool) time.Duration {
 		neg, whole, nanos, ok := splitDecimal(fields[i])
 		switch {
 		case !ok:
-			bad(i, "%q is not a number of seconds", fields[i])
+			bad(i, "%q is not a decimal number", fields[i])
 		case whole > 1e6:
 			bad(i, "%q is out of range", fields[i])
 		case nonNegative && neg:
@@ -96,13 +104,13 @@ func ParseChronyTracking(report []byte) (Sample, error) {
 	} else if whole > 0 || nanos > 0 {
 		s.ReferenceTime = time.Unix(int64(whole), nanos).UTC()
 	}
-	s.Offset = seconds(4, false)
-	for i := 5; i <= 9; i++ { // informative fields: checked, not kept
-		seconds(i, i == 6 || i == 9)
+	s.Offset = number(4, false)
+	for i := 5; i <= 9; i++ { // offsets and frequencies: checked, not kept
+		number(i, i == 6 || i == 9)
 	}
-	s.RootDelay = seconds(10, true)
-	s.RootDispersion = seconds(11, true)
-	seconds(12, true)
+	s.RootDelay = number(10, true)
+	s.RootDispersion = number(11, true)
+	number(12, true)
 	switch fields[13] {
 	case "Normal":
 		s.Leap = LeapNone
@@ -138,16 +146,16 @@ func ParseChronyTracking(report []byte) (Sample, error) {
 }
 
 // splitDecimal reads a plain decimal number as chronyc prints them — an
-// optional sign, digits, at most one point — exactly, without going through
-// a float. Fraction digits beyond the ninth are dropped. It refuses what
-// strconv.ParseFloat would also accept: exponents, hex floats, Inf, NaN,
-// underscores, spaces.
+// optional minus sign, one or more digits, and optionally a point followed
+// by one or more digits — exactly, without going through a float. Fraction
+// digits beyond the ninth are dropped. Anything else is refused: "+1",
+// ".5", "1.", exponents, hex floats, Inf, NaN, underscores, spaces.
 func splitDecimal(s string) (neg bool, whole uint64, nanos int64, ok bool) {
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		neg, s = s[0] == '-', s[1:]
+	if s != "" && s[0] == '-' {
+		neg, s = true, s[1:]
 	}
 	intPart, frac, hasPoint := strings.Cut(s, ".")
-	if intPart == "" && frac == "" || len(intPart) > 15 || hasPoint && frac == "" && intPart == "" {
+	if intPart == "" || len(intPart) > 15 || hasPoint && frac == "" {
 		return false, 0, 0, false
 	}
 	for i := 0; i < len(intPart); i++ {

@@ -337,3 +337,29 @@ func TestNTPFaults(t *testing.T) {
 		}
 	})
 }
+
+func TestNTPBadAddress(t *testing.T) {
+	for _, a := range []string{"", "[::1", "[::1]x", "host:0", "host:99999", ":123", "a:b:c]"} {
+		_, err := timesync.NTPServer{Address: a}.Sample(context.Background())
+		if !errors.Is(err, timesync.ErrBadAddress) {
+			t.Errorf("%q: err = %v, want ErrBadAddress", a, err)
+		}
+	}
+	for _, a := range []string{"127.0.0.1", "localhost:1", "[::1]:123", "::1", "[::1]"} {
+		_, err := timesync.NTPServer{Address: a, Timeout: 100 * time.Millisecond}.Sample(context.Background())
+		if errors.Is(err, timesync.ErrBadAddress) {
+			t.Errorf("%q refused as a bad address: %v", a, err)
+		}
+	}
+}
+
+func TestChronycGarbageIsABadAnswer(t *testing.T) {
+	fake := filepath.Join(t.TempDir(), "chronyc")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho garbage\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := timesync.Chrony{Command: fake}.Sample(context.Background())
+	if !errors.Is(err, timesync.ErrBadAnswer) || !errors.Is(err, timesync.ErrChronySyntax) {
+		t.Fatalf("err = %v, want ErrBadAnswer wrapping ErrChronySyntax", err)
+	}
+}

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +41,9 @@ var (
 	// ErrKissOfDeath: the NTP server asked us to go away (RFC 5905 §7.4:
 	// RATE, DENY, RSTR, ...).
 	ErrKissOfDeath = errors.New("timesync: NTP server sent a kiss-o'-death")
+	// ErrBadAddress: the source is misconfigured (an NTP address that is
+	// not host, host:port or [v6]:port); nothing was sent.
+	ErrBadAddress = errors.New("timesync: bad time source address")
 )
 
 // NTPServer is an NTP server asked with one SNTP exchange (RFC 5905, via
@@ -60,6 +66,9 @@ func (s NTPServer) Sample(ctx context.Context) (Sample, error) {
 	timeout := cmp0(s.Timeout, DefaultTimeout)
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = min(timeout, time.Until(dl))
+	}
+	if err := checkNTPAddress(s.Address); err != nil {
+		return Sample{}, err
 	}
 	if timeout <= 0 {
 		return Sample{}, fmt.Errorf("%w: %w", ErrNoAnswer, context.DeadlineExceeded)
@@ -102,6 +111,32 @@ func (s NTPServer) Sample(ctx context.Context) (Sample, error) {
 	}
 	sm.Reference = describeReference(r.ReferenceID, sm.Stratum)
 	return sm, nil
+}
+
+// checkNTPAddress accepts "host", "host:port", "[v6]" and "[v6]:port" (a
+// bare IPv6 literal too), with a port from 1 to 65535.
+func checkNTPAddress(a string) error {
+	bad := func(why string) error { return fmt.Errorf("%w: %q: %s", ErrBadAddress, a, why) }
+	if a == "" {
+		return bad("empty")
+	}
+	if _, err := netip.ParseAddr(strings.Trim(a, "[]")); err == nil && strings.Count(a, ":") > 1 && (a[0] == '[') == (a[len(a)-1] == ']') {
+		return nil // an IPv6 literal without a port
+	}
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		if strings.ContainsAny(a, ":[]") {
+			return bad(err.Error())
+		}
+		return nil // a host name or IPv4 address without a port
+	}
+	if host == "" {
+		return bad("no host")
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return bad("port must be 1-65535")
+	}
+	return nil
 }
 
 // ntpRefTime maps NTP's "never" (the era-0 epoch, or its era-1 rendering)
@@ -168,7 +203,7 @@ func (c Chrony) Sample(ctx context.Context) (Sample, error) {
 	}
 	s, err := ParseChronyTracking(stdout.Bytes())
 	if err != nil {
-		return Sample{}, err
+		return Sample{}, fmt.Errorf("%w: chronyc: %w", ErrBadAnswer, err)
 	}
 	s.Source = c.Name()
 	return s, nil

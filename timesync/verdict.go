@@ -38,13 +38,18 @@ const (
 	LeapUnsynchronised             // the source's clock is not synchronised (alarm)
 )
 
-var leapNames = [...]string{"normal", "insert second", "delete second", "not synchronised"}
-
 // String returns "normal", "insert second", "delete second" or
 // "not synchronised".
 func (l Leap) String() string {
-	if int(l) < len(leapNames) {
-		return leapNames[l]
+	switch l {
+	case LeapNone:
+		return "normal"
+	case LeapInsert:
+		return "insert second"
+	case LeapDelete:
+		return "delete second"
+	case LeapUnsynchronised:
+		return "not synchronised"
 	}
 	return fmt.Sprintf("Leap(%d)", uint8(l))
 }
@@ -120,9 +125,11 @@ func (s Sample) Synchronised() bool {
 // Distance is the sample's root distance: half the round-trip delay to the
 // reference clock plus the accumulated dispersion, plus half this exchange's
 // own round trip. The source's time is within Distance of UTC (RFC 5905
-// §11.2, "root synchronization distance"; chronyc(1), tracking).
+// §11.2, "root synchronization distance"; chronyc(1), tracking). A negative
+// delay or dispersion (a confused or lying source) counts as zero, never as a
+// credit against the other terms.
 func (s Sample) Distance() time.Duration {
-	return s.RootDelay/2 + s.RootDispersion + s.Delay/2
+	return max(s.RootDelay, 0)/2 + max(s.RootDispersion, 0) + max(s.Delay, 0)/2
 }
 
 // ErrorBound is the worst-case error of this machine's clock according to
@@ -179,7 +186,8 @@ type Policy struct {
 	// neighbouring second for a fraction e of all events; half a second is
 	// the point where reports stop being "to the second" in any honest
 	// sense. The default, 100 ms, stays well under it and leaves room for
-	// the time between measurement and use.
+	// the time between measurement and use. Zero or negative means the
+	// default.
 	MaxError time.Duration `json:"max_error_ns"`
 	// ReferenceClocks lists the stratum-1 reference identifiers accepted as
 	// a reliable signal. Default: [DefaultReferenceClocks].
@@ -236,12 +244,21 @@ const (
 	LeapSecond                       // is a leap second announced? (information only)
 )
 
-var questionNames = [...]string{"", "reachable", "synchronised", "agreement", "accuracy", "traceable", "leap second"}
-
 // String returns the question's name, such as "accuracy".
 func (q Question) String() string {
-	if int(q) < len(questionNames) && q != 0 {
-		return questionNames[q]
+	switch q {
+	case Reachable:
+		return "reachable"
+	case Synchronised:
+		return "synchronised"
+	case Agreement:
+		return "agreement"
+	case Accuracy:
+		return "accuracy"
+	case Traceable:
+		return "traceable"
+	case LeapSecond:
+		return "leap second"
 	}
 	return fmt.Sprintf("Question(%d)", uint8(q))
 }
@@ -278,7 +295,15 @@ type SourceError struct {
 	Err    error
 }
 
-func (e *SourceError) Error() string { return e.Source + ": " + e.Err.Error() }
+// Error returns the source's name and the cause.
+func (e *SourceError) Error() string { return e.Source + ": " + e.cause() }
+
+func (e *SourceError) cause() string {
+	if e.Err == nil {
+		return "unknown error"
+	}
+	return e.Err.Error()
+}
 
 // Unwrap returns the cause.
 func (e *SourceError) Unwrap() error { return e.Err }
@@ -288,7 +313,7 @@ func (e *SourceError) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Source string `json:"source"`
 		Error  string `json:"error"`
-	}{e.Source, e.Err.Error()})
+	}{e.Source, e.cause()})
 }
 
 // Verdict answers whether this machine's times can be reported to the second
@@ -324,12 +349,14 @@ func (v Verdict) Compliant() bool { return v.Synchronised && v.ToTheSecond && v.
 // failed), at instant at, under policy p. It is a pure function: [Check]
 // takes the samples and calls it, and tests call it directly.
 //
-// With several synchronised sources, Judge keeps the largest group whose
-// error intervals [Offset-Distance, Offset+Distance] share a common part
-// (Marzullo's algorithm, as NTP's intersection algorithm does, RFC 5905
-// §11.2.1). That group must be a strict majority; the sources outside it are
+// With several synchronised sources, Judge looks for the narrowest interval
+// of corrections that a strict majority of the sources' error intervals
+// [Offset-Distance, Offset+Distance] reach, allowing as few sources as
+// possible to be wrong — the intersection step of NTP's clock selection
+// (RFC 5905 §11.2.1, after Marzullo). Sources whose interval misses it are
 // reported as disagreeing and ignored. The error bound is the largest
-// |correction| in the common part.
+// |correction| in that interval, so two equal majorities that disagree
+// widen the bound instead of one of them being dropped.
 func Judge(at time.Time, p Policy, samples []Sample, failures []*SourceError) Verdict {
 	v := Verdict{At: at.UTC(), Policy: p, Samples: samples, Failures: failures, ErrorBound: -1}
 	add := func(q Question, ok bool, src, rule, format string, args ...any) {
@@ -367,7 +394,7 @@ func Judge(at time.Time, p Policy, samples []Sample, failures []*SourceError) Ve
 		}
 	}
 	if len(synced) > 1 {
-		add(Agreement, true, "", "", "%d of %d sources agree within [%s, %s]", len(agree), len(synced), ms(lo), ms(hi))
+		add(Agreement, true, "", "", "%d of %d sources agree: the correction lies in [%s, %s]", len(agree), len(synced), ms(lo), ms(hi))
 	}
 	v.ErrorBound = max(abs(lo), abs(hi))
 	limit := p.maxError()
@@ -404,9 +431,11 @@ func Judge(at time.Time, p Policy, samples []Sample, failures []*SourceError) Ve
 	return v
 }
 
-// intersect runs Marzullo's algorithm over the samples' correction intervals
-// and returns the indices of the largest group sharing a common part, and
-// that part.
+// intersect finds, for the smallest number f of sources allowed to be wrong
+// (f < n/2), the lowest correction lo reached by at least n-f intervals and
+// the highest hi reached by at least n-f intervals, with lo <= hi. It
+// returns the indices of the sources whose interval meets [lo, hi]; none
+// when no majority exists.
 func intersect(samples []Sample) (agree []int, lo, hi time.Duration) {
 	type edge struct {
 		at    time.Duration
@@ -417,37 +446,58 @@ func intersect(samples []Sample) (agree []int, lo, hi time.Duration) {
 		d := s.Distance()
 		edges = append(edges, edge{s.Offset - d, true}, edge{s.Offset + d, false})
 	}
-	// Starts before ends at the same point: intervals are closed.
+	// Intervals are closed: at the same point, starts come before ends
+	// when scanning up (and so ends before starts when scanning down).
 	slices.SortFunc(edges, func(a, b edge) int {
 		if c := cmp.Compare(a.at, b.at); c != 0 {
 			return c
 		}
-		if a.start == b.start {
+		switch {
+		case a.start == b.start:
 			return 0
-		}
-		if a.start {
+		case a.start:
 			return -1
 		}
 		return 1
 	})
-	best, n := 0, 0
-	for i, e := range edges {
-		if !e.start {
-			n--
-			continue
+	n := len(samples)
+	for need := n; need*2 > n; need-- {
+		foundLo, foundHi := false, false
+		count := 0
+		for _, e := range edges {
+			if e.start {
+				count++
+			} else {
+				count--
+			}
+			if count >= need {
+				lo, foundLo = e.at, true
+				break
+			}
 		}
-		n++
-		if n > best {
-			best, lo, hi = n, e.at, edges[i+1].at
+		count = 0
+		for i := len(edges) - 1; i >= 0; i-- {
+			if e := edges[i]; !e.start {
+				count++
+			} else {
+				count--
+			}
+			if count >= need {
+				hi, foundHi = edges[i].at, true
+				break
+			}
+		}
+		if foundLo && foundHi && lo <= hi {
+			for i, s := range samples {
+				d := s.Distance()
+				if s.Offset-d <= hi && lo <= s.Offset+d {
+					agree = append(agree, i)
+				}
+			}
+			return agree, lo, hi
 		}
 	}
-	for i, s := range samples {
-		d := s.Distance()
-		if s.Offset-d <= lo && hi <= s.Offset+d {
-			agree = append(agree, i)
-		}
-	}
-	return agree, lo, hi
+	return nil, 0, 0
 }
 
 func abs(d time.Duration) time.Duration {
@@ -486,7 +536,7 @@ func unmarshalName[T ~uint8](text []byte, n int, kind string) (T, error) {
 
 // UnmarshalText accepts the forms [Leap.String] returns.
 func (l *Leap) UnmarshalText(text []byte) (err error) {
-	*l, err = unmarshalName[Leap](text, len(leapNames), "leap indicator")
+	*l, err = unmarshalName[Leap](text, int(LeapUnsynchronised)+1, "leap indicator")
 	return err
 }
 
@@ -501,7 +551,7 @@ func (m *Method) UnmarshalText(text []byte) (err error) {
 
 // UnmarshalText accepts the forms [Question.String] returns.
 func (q *Question) UnmarshalText(text []byte) (err error) {
-	*q, err = unmarshalName[Question](text, len(questionNames), "question")
+	*q, err = unmarshalName[Question](text, int(LeapSecond)+1, "question")
 	if err == nil && *q == 0 {
 		err = fmt.Errorf("%w: %q is not a question", ErrUnknownName, text)
 	}

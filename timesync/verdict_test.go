@@ -20,6 +20,12 @@ func gps(name string, offset time.Duration) timesync.Sample {
 		ReferenceID: 0x47505300, Reference: "GPS", RootDispersion: time.Millisecond, Delay: 2 * time.Millisecond}
 }
 
+// within is a GPS stratum-1 sample whose correction is offsetMs ± distMs.
+func within(name string, offsetMs, distMs int) timesync.Sample {
+	return timesync.Sample{Source: name, Method: timesync.MethodNTP, Offset: time.Duration(offsetMs) * time.Millisecond,
+		Stratum: 1, ReferenceID: 0x47505300, Reference: "GPS", RootDispersion: time.Duration(distMs) * time.Millisecond}
+}
+
 func stratum2(name, upstream string, offset time.Duration) timesync.Sample {
 	return timesync.Sample{Source: name, Method: timesync.MethodNTP, Offset: offset, Stratum: 2,
 		Reference: upstream, RootDelay: 10 * time.Millisecond, RootDispersion: 5 * time.Millisecond, Delay: 4 * time.Millisecond}
@@ -66,6 +72,21 @@ func TestJudge(t *testing.T) {
 			samples:      []timesync.Sample{gps("ntp a", time.Millisecond), gps("ntp b", 2*time.Millisecond), gps("ntp c", 900*time.Millisecond)},
 			synchronised: true, toTheSecond: true, traceable: true, bound: 3 * time.Millisecond,
 			reasonContains: []string{"FAIL agreement [ntp c]: offset 900.000 ms", "ok   agreement: 2 of 3 sources agree"}},
+		{name: "two equal majorities that disagree widen the bound",
+			samples:      []timesync.Sample{within("a", 0, 5), within("b", 2, 5), within("c", 150, 5), within("d", 152, 5), within("e", 75, 80)},
+			synchronised: true, toTheSecond: false, traceable: true, bound: 155 * time.Millisecond,
+			reasonContains: []string{"5 of 5 sources agree: the correction lies in [-3.000 ms, 155.000 ms]"}},
+		{name: "a chain of overlaps keeps every source",
+			samples:      []timesync.Sample{within("a", 10, 10), within("b", 25, 15), within("c", 40, 10)},
+			synchronised: true, toTheSecond: true, traceable: true, bound: 40 * time.Millisecond,
+			reasonContains: []string{"3 of 3 sources agree: the correction lies in [10.000 ms, 40.000 ms]"}},
+		{name: "negative delays are no credit",
+			samples: []timesync.Sample{func() timesync.Sample {
+				s := gps("ntp a", 300*time.Millisecond)
+				s.RootDispersion, s.Delay = 100*time.Millisecond, -150*time.Millisecond
+				return s
+			}()},
+			synchronised: true, toTheSecond: false, traceable: true, bound: 400 * time.Millisecond},
 		{name: "two disagree: no majority",
 			samples:      []timesync.Sample{gps("ntp a", 0), gps("ntp b", 500*time.Millisecond)},
 			synchronised: true, bound: -1, reasonContains: []string{"no majority"}},
@@ -184,6 +205,16 @@ func TestSampleReferenceClock(t *testing.T) {
 				t.Errorf("ReferenceClock() = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSourceErrorWithoutCause(t *testing.T) {
+	e := &timesync.SourceError{Source: "x"}
+	if e.Error() != "x: unknown error" {
+		t.Errorf("Error() = %q", e.Error())
+	}
+	if b, err := json.Marshal(e); err != nil || string(b) != `{"source":"x","error":"unknown error"}` {
+		t.Errorf("json = %s, %v", b, err)
 	}
 }
 

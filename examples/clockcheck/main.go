@@ -24,6 +24,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,43 +70,66 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, clock tim
 		fmt.Fprintf(stderr, "clockcheck: unexpected argument %q (servers go after -server)\n", fl.Arg(0))
 		return exitNoSource
 	}
+	if *maxError <= 0 || *timeout <= 0 {
+		fmt.Fprintln(stderr, "clockcheck: -max-error and -timeout must be positive")
+		return exitNoSource
+	}
 	policy := timesync.Policy{MaxError: *maxError, TrustedUpstreams: trusted}
 	if *sample {
 		return runSamples(stdout, stderr, policy, *asJSON)
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
 	var sources []timesync.Source
-	var note string
+	chrony := timesync.Chrony{Socket: *socket, Timeout: *timeout}
 	if !*noChrony {
-		chrony := timesync.Chrony{Socket: *socket, Timeout: *timeout}
-		if _, err := chrony.Sample(ctx); err == nil || !errors.Is(err, timesync.ErrNoAnswer) {
-			sources = append(sources, chrony)
-		} else {
-			note = "no local chronyd answered (" + shorten(err) + ")"
-		}
+		sources = append(sources, chrony)
 	}
 	for _, s := range servers {
 		sources = append(sources, timesync.NTPServer{Address: s, Timeout: *timeout})
 	}
 	if len(sources) == 0 {
-		fmt.Fprintf(stderr, "clockcheck: no time source to ask: %s and no -server was given.\n", note)
-		fmt.Fprintln(stderr, "clockcheck: run it where chronyd runs, or name NTP servers: -server HOST[:PORT]")
+		fmt.Fprintln(stderr, "clockcheck: no time source to ask: -no-chrony and no -server given.")
 		return exitNoSource
 	}
+	// Every source has its own timeout; the overall limit only guards
+	// against a source that ignores it.
+	ctx, cancel := context.WithTimeout(ctx, *timeout+time.Second)
+	defer cancel()
 	v := timesync.Check(ctx, clock, policy, sources...)
+
+	// A chronyd that is simply not there is not a failure when NTP servers
+	// were named: it is mentioned and left out of the verdict.
+	var note string
+	if !*noChrony {
+		for i, f := range v.Failures {
+			if f.Source == chrony.Name() && errors.Is(f.Err, timesync.ErrNoAnswer) {
+				note = "no local chronyd answered (" + shorten(f.Err) + ")"
+				if len(servers) == 0 {
+					fmt.Fprintf(stderr, "clockcheck: no time source to ask: %s and no -server was given.\n", note)
+					fmt.Fprintln(stderr, "clockcheck: run it where chronyd runs, or name NTP servers: -server HOST[:PORT]")
+					return exitNoSource
+				}
+				failures := slices.Delete(slices.Clone(v.Failures), i, i+1)
+				v = timesync.Judge(v.At, policy, v.Samples, failures)
+				break
+			}
+		}
+	}
 	if *asJSON {
-		return printJSON(stdout, stderr, v)
+		if err := writeJSON(stdout, v); err != nil {
+			fmt.Fprintln(stderr, "clockcheck:", err)
+			return exitNoSource
+		}
+	} else {
+		if note != "" {
+			fmt.Fprintln(stdout, "note:", note)
+		}
+		printVerdict(stdout, v)
 	}
-	if note != "" {
-		fmt.Fprintln(stdout, "note:", note)
-	}
-	printVerdict(stdout, v)
-	if v.Compliant() {
+	switch {
+	case v.Compliant():
 		return exitCompliant
-	}
-	if len(v.Samples) == 0 {
+	case len(v.Samples) == 0:
 		return exitNoSource
 	}
 	return exitNotCompliant
@@ -143,9 +167,7 @@ func runSamples(stdout, stderr io.Writer, policy timesync.Policy, asJSON bool) i
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(verdicts); err != nil {
+		if err := writeJSON(stdout, verdicts); err != nil {
 			fmt.Fprintln(stderr, "clockcheck:", err)
 			return exitNoSource
 		}
@@ -153,17 +175,10 @@ func runSamples(stdout, stderr io.Writer, policy timesync.Policy, asJSON bool) i
 	return exitCompliant
 }
 
-func printJSON(stdout, stderr io.Writer, v timesync.Verdict) int {
-	enc := json.NewEncoder(stdout)
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintln(stderr, "clockcheck:", err)
-		return exitNoSource
-	}
-	if v.Compliant() {
-		return exitCompliant
-	}
-	return exitNotCompliant
+	return enc.Encode(v)
 }
 
 // printVerdict writes the verdict for a person: the answer first, then one

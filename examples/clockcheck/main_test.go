@@ -72,7 +72,7 @@ func TestNoSourceSaysSoPlainly(t *testing.T) {
 	if code != exitNoSource || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
-	if lines := strings.Count(errOut, "\n"); lines > 2 || !strings.Contains(errOut, "no -server was given") {
+	if lines := strings.Count(errOut, "\n"); lines > 2 || !strings.Contains(errOut, "no -server given") {
 		t.Errorf("want one or two plain lines, got:\n%s", errOut)
 	}
 }
@@ -104,8 +104,26 @@ func TestUnreachableServerDoesNotHang(t *testing.T) {
 	}
 }
 
+func TestJSONExitCodesMatchText(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	text, _, _ := runCapture(t, "-no-chrony", "-timeout", "500ms", "-server", addr)
+	js, out, _ := runCapture(t, "-no-chrony", "-timeout", "500ms", "-server", addr, "-json")
+	if text != exitNoSource || js != exitNoSource {
+		t.Errorf("exit codes text %d, json %d; want %d for both", text, js, exitNoSource)
+	}
+	var v timesync.Verdict
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Failures) != 1 {
+		t.Errorf("json verdict %+v, %v", v, err)
+	}
+}
+
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-nope"}, {"stray"}, {"-timeout", "soon"}} {
+	for _, args := range [][]string{{"-nope"}, {"stray"}, {"-timeout", "soon"}, {"-max-error", "0"}, {"-timeout", "-1s"}} {
 		if code, _, _ := runCapture(t, args...); code != exitNoSource {
 			t.Errorf("%q: exit %d, want %d", args, code, exitNoSource)
 		}

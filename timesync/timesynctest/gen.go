@@ -8,17 +8,17 @@ import (
 	"pgregory.net/rapid"
 )
 
-// The span the generators draw from, by default: 1990-01-01 to 2100-01-01,
-// Brussels time.
-var (
-	spanStart = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Hour)
-	spanEnd   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Hour)
+// The span the generators draw from: 1990-01-01T00:00 to 2100-01-01T00:00,
+// Brussels time (CET, UTC+1), as Unix seconds.
+const (
+	spanStart = 631148400  // 1989-12-31T23:00:00Z
+	spanEnd   = 4102441200 // 2099-12-31T23:00:00Z
 )
 
 // Transitions returns every change of Belgian civil time from 1990 to 2099,
 // in order: the list the generators bias toward.
 func Transitions() []timesync.Transition {
-	return slices.Collect(timesync.Transitions(spanStart, spanEnd))
+	return slices.Collect(timesync.Transitions(time.Unix(spanStart, 0), time.Unix(spanEnd, 0)))
 }
 
 // Transition draws one of [Transitions].
@@ -26,7 +26,8 @@ func Transition() *rapid.Generator[timesync.Transition] {
 	return rapid.SampledFrom(Transitions())
 }
 
-// Instant draws UTC instants from 1990 to 2099 with nanosecond detail. About
+// Instant draws UTC instants from 1990 to 2099 (Brussels time) with
+// nanosecond detail. About
 // one draw in five is uniform over the span; the others fall within three
 // hours of a summer-time change, within an hour of a month's end, on or
 // around 29 February, or within two minutes of a Brussels midnight.
@@ -38,7 +39,7 @@ func Instant() *rapid.Generator[time.Time] {
 		var base time.Time
 		switch rapid.IntRange(0, 4).Draw(t, "kind") {
 		case 0: // uniform
-			sec := rapid.Int64Range(spanStart.Unix(), spanEnd.Unix()-1).Draw(t, "unix")
+			sec := rapid.Int64Range(spanStart, spanEnd-1).Draw(t, "unix")
 			base = time.Unix(sec, 0)
 		case 1: // near a summer-time change
 			tr := rapid.SampledFrom(trs).Draw(t, "transition")
@@ -53,10 +54,13 @@ func Instant() *rapid.Generator[time.Time] {
 			day := rapid.IntRange(28, 30).Draw(t, "day") // 30 February is 1 March
 			base = time.Date(y, time.February, day, 0, 0, 0, 0, loc).
 				Add(time.Duration(rapid.IntRange(0, 86399).Draw(t, "second_of_day")) * time.Second)
-		default: // near a Brussels midnight
-			day := rapid.IntRange(0, 40176).Draw(t, "day")
+		default: // near a Brussels midnight, from 2 January 1990 to 31 December 2099
+			day := rapid.IntRange(1, 40176).Draw(t, "day")
 			base = time.Date(1990, 1, 1+day, 0, 0, 0, 0, loc).
 				Add(time.Duration(rapid.IntRange(-120, 120).Draw(t, "from_midnight_s")) * time.Second)
+		}
+		if base.Unix() >= spanEnd { // an hour past the end of December 2099
+			base = time.Unix(spanEnd-1, 0)
 		}
 		return base.Add(time.Duration(nanos.Draw(t, "nanos"))).UTC()
 	})
