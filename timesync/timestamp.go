@@ -241,13 +241,23 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	if detail := rfc3339Shape(s); detail != "" {
 		return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax, Detail: detail}
 	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax, Detail: err.Error()}
+	// The shape is right: every field is digits where digits belong.
+	year, _ := atoi(s[0:4])
+	month, _ := atoi(s[5:7])
+	day, _ := atoi(s[8:10])
+	hour, _ := atoi(s[11:13])
+	minute, _ := atoi(s[14:16])
+	second, _ := atoi(s[17:19])
+	if month < 1 || month > 12 || day < 1 || day > daysIn(year, time.Month(month)) || hour > 23 || minute > 59 || second > 59 {
+		return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax,
+			Detail: "a field is out of range (month 1-12, day within the month, hour 0-23, minute and second 0-59)"}
 	}
-	// Unix, not FromTime: "0001-01-01T00:00:00Z" is an instant here, even
-	// though it is also time.Time's zero value.
-	return Unix(t.Unix()), nil
+	off := 0
+	if s[19] != 'Z' {
+		off, _ = parseOffset(s[19:])
+	}
+	local := time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC).Unix()
+	return Unix(local - int64(off)), nil
 }
 
 // rfc3339Shape checks s byte by byte against YYYY-MM-DDThh:mm:ss followed by
