@@ -5,10 +5,14 @@ go 1.26.0
 require (
 	github.com/beevik/ntp v1.6.0
 	github.com/google/go-cmp v0.7.0
+	github.com/rickb777/date/v2 v2.1.2
 	pgregory.net/rapid v1.3.0
 )
 
 require (
+	github.com/govalues/decimal v0.1.29 // indirect
+	github.com/rickb777/period v1.0.5 // indirect
+	github.com/rickb777/plural v1.4.2 // indirect
 	golang.org/x/net v0.59.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 )

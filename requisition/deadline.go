@@ -1,0 +1,235 @@
+package requisition
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/rickb777/date/v2"
+)
+
+// Step is one step of a computation, with the rule that justifies it.
+type Step struct {
+	// What the step does, for a person: "the period starts the day after
+	// the order".
+	What string
+	// Result of the step: a date, an instant, a count.
+	Result string
+	// Source is the rule applied.
+	Source Source
+}
+
+// String returns "what: result — source".
+func (s Step) String() string { return s.What + ": " + s.Result + " — " + s.Source.String() }
+
+// DeadlineKind says whether a deadline is an instant.
+type DeadlineKind uint8
+
+const (
+	// Fixed: the deadline is the instant At.
+	Fixed DeadlineKind = iota
+	// Unfixed: the law sets no instant ("real time", "immediately"): the
+	// answer is due as soon as it can be given, and Steps say what that
+	// means.
+	Unfixed
+)
+
+// String returns "fixed" or "unfixed".
+func (k DeadlineKind) String() string {
+	if k == Unfixed {
+		return "unfixed"
+	}
+	return "fixed"
+}
+
+// Deadline is a computed time limit with the steps and citations that
+// produced it, so that a cell member can show a judge how it was reached.
+type Deadline struct {
+	Kind DeadlineKind
+	// At is the instant the limit runs out (UTC): the first instant that is
+	// too late. Zero when Kind is Unfixed.
+	At time.Time
+	// LastDay is the last Brussels calendar day still within the limit, for
+	// limits counted in days or months; zero for limits in hours.
+	LastDay date.Date
+	// Rule names the rule that produced the deadline.
+	Rule string
+	// Steps explain the computation, in order.
+	Steps []Step
+}
+
+// String returns the deadline in Brussels time, or "no fixed instant".
+func (d Deadline) String() string {
+	if d.Kind == Unfixed {
+		return "no fixed instant (" + d.Rule + ")"
+	}
+	return timesync.FromTime(d.At).String()
+}
+
+// Explain returns the steps, one per line.
+func (d Deadline) Explain() string {
+	var b strings.Builder
+	for i, s := range d.Steps {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
+	}
+	return b.String()
+}
+
+// Before reports whether t is still within the deadline: strictly before At
+// for a fixed deadline; always true for an unfixed one, which can only be
+// judged by whether the answer was given without delay.
+func (d Deadline) Before(t time.Time) bool { return d.Kind == Unfixed || t.Before(d.At) }
+
+// MonthRule is how a period of months is counted. Belgian practice counts a
+// period from the day after the act and, for months, "de quantième à veille
+// de quantième" (Code judiciaire arts. 52-54). Whether that civil-procedure
+// rule governs an order under art. 88bis of the Code d'instruction
+// criminelle is not settled in our sources: Code judiciaire art. 48 limits
+// arts. 52-53 to procedural acts (fact sheet §5). So the rule is a value the
+// caller chooses, and every result names it.
+type MonthRule uint8
+
+const (
+	// FromNextDay, the default, counts as Code judiciaire arts. 52-54 do:
+	// the day of the order is not counted (dies a quo non computatur, art.
+	// 52 [V]); the period starts the next day and ends the day before the
+	// same day-of-month n months later ("de quantième à veille de
+	// quantième", art. 54 [U]: its wording was not verified; the worked
+	// examples come from a secondary source). Order served 30 June: the
+	// period starts 1 July, one month ends 31 July; served 29 June: it
+	// ends 29 July. Where the end month has no such day (a start on 31
+	// January, one month), the period ends on that month's last day.
+	FromNextDay MonthRule = iota
+	// FromOrderDay is the stricter reading: the order's own day is the
+	// first day, and the period ends the day before the order's
+	// day-of-month n months later. Order of 30 June, one month: last day
+	// 29 July. It is never later than FromNextDay.
+	FromOrderDay
+)
+
+// String names the rule.
+func (r MonthRule) String() string {
+	switch r {
+	case FromNextDay:
+		return "months from the next day, quantième to veille de quantième"
+	case FromOrderDay:
+		return "months from the order's day, to the veille of its quantième"
+	}
+	return fmt.Sprintf("MonthRule(%d)", uint8(r))
+}
+
+// Source returns the rule's legal basis.
+func (r MonthRule) Source() Source {
+	if r == FromOrderDay {
+		return Source{Instrument: "ccjkit", Article: "stricter reading offered where Code judiciaire arts. 52-54 may not apply",
+			Certainty: Unverified}
+	}
+	return Source{Instrument: codeJudiciaire, Article: "arts. 52-54", Certainty: Unverified,
+		Edition: "art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source",
+		URL:     "http://wordscope.be/francais/neerlandais/qui+donnent+cours.html"}
+}
+
+// ErrInvalidPeriod is returned for a period that cannot be counted (a
+// negative number of months, an unknown MonthRule).
+var ErrInvalidPeriod = errors.New("requisition: invalid period")
+
+// LastDay returns the last day of a period of n months that starts with an
+// order made on day ordered, and the steps taken.
+func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) {
+	if n < 0 || n > 1200 {
+		return 0, nil, fmt.Errorf("%w: %d months", ErrInvalidPeriod, n)
+	}
+	src := r.Source()
+	var start date.Date
+	var steps []Step
+	switch r {
+	case FromNextDay:
+		start = ordered + 1
+		steps = append(steps, Step{"the day of the order is not counted; the period starts the next day", start.String(), src})
+	case FromOrderDay:
+		start = ordered
+		steps = append(steps, Step{"the day of the order is the first day of the period", start.String(), src})
+	default:
+		return 0, nil, fmt.Errorf("%w: %v", ErrInvalidPeriod, r)
+	}
+	if n == 0 {
+		return start - 1, append(steps, Step{"zero months: the period is empty and ended the day before it started", (start - 1).String(), src}), nil
+	}
+	y, m, d := start.Date()
+	// The month n months on, counted on the calendar (not time.AddDate,
+	// which would overflow 31 January + 1 month into March).
+	total := int(m) - 1 + n
+	ey, em := y+total/12, time.Month(total%12+1)
+	lastOfMonth := date.New(ey, em+1, 1) - 1
+	if d > lastOfMonth.Day() {
+		steps = append(steps, Step{fmt.Sprintf("%d months on, %s %d has no day %d: the period ends on its last day", n, em, ey, d), lastOfMonth.String(), src})
+		return lastOfMonth, steps, nil
+	}
+	same := date.New(ey, em, d)
+	last := same - 1
+	steps = append(steps, Step{fmt.Sprintf("%d months on is %v; the period ends the day before (veille de quantième)", n, same), last.String(), src})
+	return last, steps, nil
+}
+
+// endOfDay returns 24:00 Brussels time of day d: the first instant of the
+// next day. Midnight exists on every Belgian day (the clocks change at 02:00
+// and 03:00), so this is exact across summer-time changes.
+func endOfDay(d date.Date) time.Time {
+	return (d + 1).MidnightIn(timesync.Brussels()).UTC()
+}
+
+// BrusselsDate returns the Belgian calendar day of instant t.
+func BrusselsDate(t time.Time) date.Date { return date.NewAt(t.In(timesync.Brussels())) }
+
+// ValidityEnd returns until when a measure ordered at instant ordered for n
+// months remains valid under rule: 24:00 Brussels time on the period's last
+// day. Art. 88bis §1 of the Code d'instruction criminelle limits a tracing
+// or localisation order to "deux mois à dater de l'ordonnance, sans
+// préjudice de renouvellement" (text before 2016 [V]); the same counting
+// serves any period in months.
+func ValidityEnd(ordered time.Time, n int, rule MonthRule) (Deadline, error) {
+	day := BrusselsDate(ordered)
+	steps := []Step{{"the order is dated, in Belgian civil time", day.String(),
+		Source{Instrument: "arrêté royal du 4 octobre 2023", Article: "art. 2", Certainty: Verified}}}
+	last, more, err := rule.LastDay(day, n)
+	if err != nil {
+		return Deadline{}, err
+	}
+	end := endOfDay(last)
+	steps = append(steps, more...)
+	steps = append(steps, Step{"the period runs to the end of its last day, 24:00 Brussels time", timesync.FromTime(end).String(), rule.Source()})
+	return Deadline{Kind: Fixed, At: end, LastDay: last, Rule: rule.String(), Steps: steps}, nil
+}
+
+// ConfirmationHours is the time within which the juge d'instruction must
+// confirm a tracing or localisation measure the procureur du Roi ordered in
+// flagrant délit: "dans les vingt-quatre heures" (Code d'instruction
+// criminelle art. 88bis §1 al. 5, text before 2016 [V]).
+const ConfirmationHours = 24
+
+// ConfirmationSource returns the legal basis of [ConfirmationDue].
+func ConfirmationSource() Source {
+	return Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 5", Edition: pre2016,
+		Certainty: Verified, URL: seedURL}
+}
+
+// ConfirmationDue returns when the juge d'instruction's confirmation of a
+// flagrant-délit order made at instant ordered is due: 24 elapsed hours
+// later. Hours are real hours: across the October change 24 hours end at
+// 11:00 wall-clock time for an order at 12:00, across the March change at
+// 13:00. (For the offences of Penal Code arts. 347bis and 470 no
+// confirmation is needed while the flagrant délit lasts; that is decided by
+// the order's validation, not here.)
+func ConfirmationDue(ordered time.Time) Deadline {
+	due := ordered.UTC().Add(ConfirmationHours * time.Hour)
+	src := ConfirmationSource()
+	return Deadline{
+		Kind: Fixed, At: due, Rule: "confirmation within 24 hours",
+		Steps: []Step{
+			{"the order was made", timesync.FromTime(ordered).String(), src},
+			{"24 elapsed hours later, whatever the wall clock does", timesync.FromTime(due).String(), src},
+		},
+	}
+}

@@ -1,0 +1,80 @@
+package requisition_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/rickb777/date/v2"
+)
+
+// A juge d'instruction orders the tracing of a line on 30 June 2026 for two
+// months (Code d'instruction criminelle art. 88bis §1). Until when may the
+// operator act on it?
+func ExampleValidityEnd() {
+	ordered, _ := timesync.ParseBrussels("2026-06-30 16:20", timesync.Strict)
+	d, _ := requisition.ValidityEnd(ordered.Time(), 2, requisition.FromNextDay)
+	fmt.Println("last day:", d.LastDay)
+	fmt.Println("valid until:", d)
+	fmt.Print(d.Explain())
+	// Output:
+	// last day: 2026-08-31
+	// valid until: 2026-09-01T00:00:00+02:00
+	// 1. the order is dated, in Belgian civil time: 2026-06-30 — arrêté royal du 4 octobre 2023 art. 2 [V]
+	// 2. the day of the order is not counted; the period starts the next day: 2026-07-01 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
+	// 3. 2 months on is 2026-09-01; the period ends the day before (veille de quantième): 2026-08-31 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
+	// 4. the period runs to the end of its last day, 24:00 Brussels time: 2026-09-01T00:00:00+02:00 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
+}
+
+// In flagrant délit the procureur du Roi orders a localisation on Saturday
+// 24 October 2026 at 12:00. That night clocks go back an hour: the juge
+// d'instruction's confirmation is due 24 real hours later, at 11:00.
+func ExampleConfirmationDue() {
+	ordered, _ := timesync.ParseBrussels("2026-10-24 12:00", timesync.Strict)
+	d := requisition.ConfirmationDue(ordered.Time())
+	fmt.Println(d)
+	fmt.Println(d.At.Sub(ordered.Time()))
+	// Output:
+	// 2026-10-25T11:00:00+01:00
+	// 24h0m0s
+}
+
+func ExampleHolidays() {
+	hs, _ := requisition.Holidays(2026)
+	for _, h := range hs {
+		fmt.Println(h.Date, h.Date.Weekday(), h.ID)
+	}
+	// Output:
+	// 2026-01-01 Thursday new-year
+	// 2026-04-06 Monday easter-monday
+	// 2026-05-01 Friday labour-day
+	// 2026-05-14 Thursday ascension
+	// 2026-05-25 Monday whit-monday
+	// 2026-07-21 Tuesday national-day
+	// 2026-08-15 Saturday assumption
+	// 2026-11-01 Sunday all-saints
+	// 2026-11-11 Wednesday armistice
+	// 2026-12-25 Friday christmas
+}
+
+func ExampleAddWorkingDays() {
+	// Wednesday 13 May 2026, plus two working days: Thursday is Ascension.
+	d, _ := requisition.AddWorkingDays(date.New(2026, time.May, 13), 2)
+	fmt.Println(d, d.Weekday())
+	// Output:
+	// 2026-05-18 Monday
+}
+
+// The law sets no number for "real time": the deadline says so instead of
+// inventing one.
+func ExampleResponsePolicy_Due() {
+	received := time.Date(2026, 11, 23, 21, 5, 0, 0, time.UTC)
+	d, _ := requisition.ResponsePolicy{Kind: requisition.RealTime}.Due(received)
+	fmt.Println(d)
+	fmt.Print(d.Explain())
+	// Output:
+	// no fixed instant (real time)
+	// 1. received: 2026-11-23T22:05:00+01:00 — arrêté royal du 9 janvier 2003 art. 1 3° (as replaced by the royal decree of 8 February 2011) [V]
+	// 2. answer in real time: the minimum time the task needs by the rules of the art, without interruption, with adequate means and staff; the law sets no number: as soon as possible — arrêté royal du 9 janvier 2003 art. 1 3° (as replaced by the royal decree of 8 February 2011) [V]
+}

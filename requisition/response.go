@@ -1,0 +1,101 @@
+package requisition
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// ResponseKind is what a requisition or the law says about when the answer
+// is due. The Code d'instruction criminelle leaves the delay to a royal
+// decree (art. 88bis §2: "dans un délai à fixer par le Roi" [V, text before
+// 2016]); the figures of that decree are not in our sources [U]. So ccjkit
+// sets no number: the response policy is data, taken from the requisition.
+type ResponseKind uint8
+
+const (
+	// RealTime: "temps réel", defined by the royal decree of 9 January 2003
+	// art. 1 3° as the minimum time needed to carry out the task by the
+	// rules of the art, without interruption, with adequate means and staff
+	// [V]. A best-effort notion, not a number of minutes.
+	RealTime ResponseKind = iota
+	// Immediately: the IBPT brochure §3.14 says interception requests
+	// received from the NTSU-CTIF duty desk "doivent être exécutées
+	// immédiatement" [S: quoted in Neutrinet's 2021 post].
+	Immediately
+	// AtStatedMoment: the requisition itself states the moment the answer
+	// is due.
+	AtStatedMoment
+)
+
+// String returns "real time", "immediately" or "at the stated moment".
+func (k ResponseKind) String() string {
+	switch k {
+	case RealTime:
+		return "real time"
+	case Immediately:
+		return "immediately"
+	case AtStatedMoment:
+		return "at the stated moment"
+	}
+	return fmt.Sprintf("ResponseKind(%d)", uint8(k))
+}
+
+// Source returns the legal basis of the kind.
+func (k ResponseKind) Source() Source {
+	switch k {
+	case RealTime:
+		return Source{Instrument: arrete2003, Article: "art. 1 3°", Edition: "as replaced by the royal decree of 8 February 2011",
+			Certainty: Verified, URL: "https://wetwijzer.be/laws/2003009111"}
+	case Immediately:
+		return Source{Instrument: "IBPT, brochure informative sur les obligations de collaboration avec les autorités judiciaires",
+			Article: "§3.14", Certainty: Secondary}
+	}
+	return Source{Instrument: "the requisition", Article: "the moment it states", Certainty: Verified}
+}
+
+// ResponsePolicy is when the answer to a requisition is due.
+type ResponsePolicy struct {
+	Kind ResponseKind
+	// Stated is the moment the requisition gives, for AtStatedMoment.
+	Stated time.Time
+}
+
+// ErrResponsePolicy is wrapped by the errors of [ResponsePolicy.Due].
+var ErrResponsePolicy = errors.New("requisition: invalid response policy")
+
+// Due returns when the answer to a requisition received at instant received
+// is due. RealTime and Immediately give an Unfixed deadline whose steps
+// quote what the words mean; AtStatedMoment gives the stated instant, which
+// must not be before receipt.
+func (p ResponsePolicy) Due(received time.Time) (Deadline, error) {
+	src := p.Kind.Source()
+	switch p.Kind {
+	case RealTime:
+		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), Steps: []Step{
+			{"received", timesync.FromTime(received).String(), src},
+			{"answer in real time: the minimum time the task needs by the rules of the art, without interruption, with adequate means and staff; the law sets no number",
+				"as soon as possible", src},
+		}}, nil
+	case Immediately:
+		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), Steps: []Step{
+			{"received", timesync.FromTime(received).String(), src},
+			{"execute immediately", "as soon as possible", src},
+		}}, nil
+	case AtStatedMoment:
+		if p.Stated.IsZero() {
+			return Deadline{}, fmt.Errorf("%w: %v without a stated moment", ErrResponsePolicy, p.Kind)
+		}
+		if p.Stated.Before(received) {
+			return Deadline{}, fmt.Errorf("%w: the stated moment %v is before receipt %v; ask the authority",
+				ErrResponsePolicy, timesync.FromTime(p.Stated), timesync.FromTime(received))
+		}
+		return Deadline{Kind: Fixed, At: p.Stated.UTC(), Rule: p.Kind.String(), Steps: []Step{
+			{"received", timesync.FromTime(received).String(), src},
+			{"the requisition states the moment the answer is due", timesync.FromTime(p.Stated).String(), src},
+		}}, nil
+	}
+	return Deadline{}, fmt.Errorf("%w: %v", ErrResponsePolicy, p.Kind)
+}

@@ -1,0 +1,80 @@
+package requisition
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Certainty says how sure ccjkit is of a legal fact, with the tags of the
+// project's legal fact sheet.
+type Certainty uint8
+
+const (
+	// Unverified [U]: recalled or inferred, not seen in any source. The
+	// zero value, so that a Source nobody graded is not taken for law.
+	Unverified Certainty = iota
+	// Secondary [S]: from a secondary source — press, law firm, NGO, a
+	// worked example in commentary.
+	Secondary
+	// Verified [V]: seen in the official text (JUSTEL, Moniteur belge, a
+	// consolidated copy) or on a regulator's page.
+	Verified
+)
+
+// String returns "[U]", "[S]" or "[V]".
+func (c Certainty) String() string {
+	switch c {
+	case Unverified:
+		return "[U]"
+	case Secondary:
+		return "[S]"
+	case Verified:
+		return "[V]"
+	}
+	return fmt.Sprintf("Certainty(%d)", uint8(c))
+}
+
+// Source is where a legal figure or rule comes from.
+type Source struct {
+	// Instrument names the text: "Code d'instruction criminelle",
+	// "Code judiciaire", "arrêté royal du 9 janvier 2003", ...
+	Instrument string
+	// Article is the provision, as precise as known: "art. 88bis §1 al. 4".
+	Article string
+	// Edition says which version of the text the figure follows, e.g.
+	// "text before the law of 25 December 2016".
+	Edition string
+	// Certainty is how sure we are that the text says this.
+	Certainty Certainty
+	// URL is where the text or the secondary source was read, if public.
+	URL string
+}
+
+// String returns the citation on one line, e.g. "Code d'instruction
+// criminelle art. 88bis §1 al. 4 (text before the law of 25 December 2016)
+// [V]".
+func (s Source) String() string {
+	var b strings.Builder
+	b.WriteString(s.Instrument)
+	if s.Article != "" {
+		b.WriteString(" ")
+		b.WriteString(s.Article)
+	}
+	if s.Edition != "" {
+		b.WriteString(" (")
+		b.WriteString(s.Edition)
+		b.WriteString(")")
+	}
+	b.WriteString(" ")
+	b.WriteString(s.Certainty.String())
+	return b.String()
+}
+
+// The instruments cited most, spelled once.
+const (
+	codeInstructionCriminelle = "Code d'instruction criminelle"
+	codeJudiciaire            = "Code judiciaire"
+	arrete2003                = "arrêté royal du 9 janvier 2003"
+	pre2016                   = "text before the law of 25 December 2016"
+	seedURL                   = "https://sherloc.unodc.org/cld/en/legislation/bel/code_dinstruction_criminelle/livre_primer/articles_88bisterquater/article_88-bisterquater.html"
+)
