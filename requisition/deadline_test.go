@@ -224,7 +224,7 @@ func TestErrors(t *testing.T) {
 		}(), requisition.ErrResponsePolicy},
 		{"stated moment before receipt", func() error {
 			r := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
-			_, err := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: r.Add(-time.Hour)}.Due(r)
+			_, err := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: timesync.FromTime(r.Add(-time.Hour))}.Due(r)
 			return err
 		}(), requisition.ErrResponsePolicy},
 		{"unknown response kind", func() error { _, err := requisition.ResponsePolicy{Kind: 9}.Due(time.Now()); return err }(), requisition.ErrResponsePolicy},
@@ -250,7 +250,7 @@ func TestResponsePolicies(t *testing.T) {
 		}
 	}
 	stated := received.Add(48 * time.Hour)
-	d, err := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: stated}.Due(received)
+	d, err := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: timesync.FromTime(stated)}.Due(received)
 	if err != nil || !d.At.Equal(stated) || d.Before(stated) || !d.Before(stated.Add(-time.Second)) {
 		t.Errorf("stated: %+v, %v", d, err)
 	}

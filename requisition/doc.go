@@ -1,19 +1,47 @@
-// Package requisition models judicial requisitions addressed to Belgian
-// operators: what an authority may order, until when the order is valid,
-// when the answer is due — each result with the steps and the articles that
-// produced it.
+// Package requisition models the judicial requisitions a Belgian operator
+// receives: what an authority may order, whether this order is lawful,
+// until when it is valid, when the answer is due, and what a refusal costs
+// — each answer with the article it rests on.
 //
-// This first part holds the time rules every requisition needs:
+// # The model
+//
+//   - [Measure]: identification (Code d'instruction criminelle art. 46bis),
+//     tracing and localisation (88bis), interception (90ter-90quater),
+//     extended search (88ter), ordered cooperation (88quater), each with its
+//     [Source] and the data it may ask for ([Item]) and the longest period
+//     it may run ([Measure.MaxMonths]).
+//   - [Authority] and [Circumstance]: juge d'instruction, procureur du Roi,
+//     auditeur du travail, judicial police officer; flagrant délit, extreme
+//     urgency, delegation, a plaintiff's request. [Offences] is the
+//     catalogue of offences the rules refer to (art. 90ter §§2-4, Penal
+//     Code arts. 347bis and 470, Telecom Act art. 145 §3 and §3bis).
+//   - [Target]: the identifiers a request is about, typed (netip.Addr and
+//     netip.Prefix with their time window, E.164 numbers, IMEI with its
+//     check digit, ...). Targets and the case reference are secret: no
+//     error, finding or log line of ccjkit contains them.
+//   - [Requisition] ties these together; [Decode] reads one from JSON
+//     strictly, listing every problem with its field's path.
+//
+// # Validation
+//
+// [Requisition.Validate] returns every [Finding] — rule, severity, field,
+// source — not just the first, in a [*ValidationError] whose Unwrap lets
+// errors.Is find each sentinel ([ErrAuthority], [ErrDuration], ...).
+// [Finding.Text] explains a finding in French, Dutch, German or English,
+// from the package's own x/text catalogue. Where our sources leave a rule
+// open (the texts after the law of 25 December 2016 were not all
+// retrieved), the finding is a warning that says so rather than an error
+// ccjkit cannot justify.
+//
+// # Time rules
 //
 //   - [ValidityEnd]: until when a measure ordered for n months stays valid —
-//     24:00 Brussels time on the last day of the period. Art. 88bis §1 of
-//     the Code d'instruction criminelle limits a tracing or localisation
-//     order to two months from the order, renewable (text before 2016 [V]).
-//     How months are counted is a [MonthRule] the caller picks:
-//     [FromNextDay] follows Code judiciaire arts. 52-54 ("de quantième à
-//     veille de quantième"), [FromOrderDay] is the stricter reading. The
-//     civil-procedure rule's reach over criminal orders is not settled in
-//     our sources, so every result names the rule it used.
+//     24:00 Brussels time on the last day of the period. How months are
+//     counted is a [MonthRule] the caller picks: [FromNextDay] follows Code
+//     judiciaire arts. 52-54 ("de quantième à veille de quantième"),
+//     [FromOrderDay] is the stricter reading. The civil-procedure rule's
+//     reach over criminal orders is not settled in our sources, so every
+//     result names the rule it used.
 //   - [ConfirmationDue]: the 24 hours within which the juge d'instruction
 //     must confirm a flagrant-délit order of the procureur du Roi (art.
 //     88bis §1 al. 5 [V]). Hours are elapsed hours, right across both
@@ -28,16 +56,26 @@
 //     decree of 18 April 1974), Easter-based ones computed, for rules that
 //     count working days (Code judiciaire art. 53 [V]).
 //
+// A [Deadline] lists its [Step]s, so that a cell member can show how it was
+// reached.
+//
+// # Penalties
+//
+// [Penalties] lists what the law threatens — refusing cooperation under
+// arts. 46bis, 88bis, 88quater and 90quater, breaking secrecy (Penal Code
+// art. 458), destroying or not retaining data — with bounds in whole euros
+// and their sources. The "décimes additionnels" multiplier is the caller's
+// to supply ([Penalty.FineWithSurcharge]); ccjkit knows no verified value.
+//
+// # Sources and editions
+//
 // Every rule carries its [Source]: instrument, article, edition and how
-// sure we are ([Verified], [Secondary], [Unverified]). A [Deadline] lists
-// its [Step]s, so that a cell member can show how it was reached.
+// sure we are ([Verified], [Secondary], [Unverified]). The Code
+// d'instruction criminelle is followed in its text before the law of 25
+// December 2016 where that is the text retrieved; each source says so.
 //
 // Instants are UTC inside and shown in Europe/Brussels; calendar rules run
-// on Brussels calendar days ([BrusselsDate]). Calendar days are
-// github.com/rickb777/date/v2 values (days since year 1, comparable, + and -
-// count days).
-//
-// Still to come in this package (issue 3): the measures and the data they
-// ask for, authorities and circumstances, validation with findings,
-// penalties, JSON encoding and the four languages.
+// on Brussels calendar days ([BrusselsDate]), as
+// github.com/rickb777/date/v2 values. The sub-package requisitiontest draws
+// valid and invalid requisitions for property tests.
 package requisition

@@ -1,12 +1,14 @@
 package requisition_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
 )
 
 // A juge d'instruction orders the tracing of a line on 30 June 2026 for two
@@ -77,4 +79,66 @@ func ExampleResponsePolicy_Due() {
 	// no fixed instant (real time)
 	// 1. received: 2026-11-23T22:05:00+01:00 — arrêté royal du 9 janvier 2003 art. 1 3° (as replaced by the royal decree of 8 February 2011) [V]
 	// 2. answer in real time: the minimum time the task needs by the rules of the art, without interruption, with adequate means and staff; the law sets no number: as soon as possible — arrêté royal du 9 janvier 2003 art. 1 3° (as replaced by the royal decree of 8 February 2011) [V]
+}
+
+// A procureur du Roi asks for the traffic data of an address, outside any
+// flagrant délit, with no period stated. Validation lists every finding,
+// here in French and in Dutch.
+func ExampleRequisition_Validate() {
+	ordered, _ := timesync.ParseBrussels("2026-03-02 10:00", timesync.Strict)
+	r := requisition.Requisition{
+		Reference: "BR.12.34.567890/26",
+		Measure:   requisition.TrafficLocation, Authority: requisition.ProcureurDuRoi,
+		Ordered: ordered, Received: ordered.Add(30 * time.Minute), Reasoned: true,
+		Items:    []requisition.Item{requisition.ItemTrafficRecords},
+		Targets:  []requisition.Target{{Kind: requisition.TargetPhone, Value: "+32470123456"}},
+		Response: requisition.ResponsePolicy{Kind: requisition.RealTime},
+	}
+	err := r.Validate(ordered.Add(time.Hour).Time(), requisition.FromNextDay)
+	fmt.Println(errors.Is(err, requisition.ErrAuthority), errors.Is(err, requisition.ErrDuration))
+	var ve *requisition.ValidationError
+	errors.As(err, &ve)
+	for _, f := range ve.Findings {
+		fmt.Printf("%s %s (%s %s)\n", f.Severity, f.Rule, f.Source.Article, f.Source.Certainty)
+		fmt.Println("  fr:", f.Text(language.French))
+		fmt.Println("  nl:", f.Text(language.Dutch))
+	}
+	// Output:
+	// true true
+	// error 88bis-authority (art. 88bis §1 al. 5-6 [V])
+	//   fr: un procureur du Roi ne peut pas ordonner le repérage et la localisation ici : le procureur du Roi ne peut l'ordonner qu'en cas de flagrant délit pour une infraction visée à l'art. 90ter §§2-4, ou à la demande d'un plaignant pour l'art. 145 §3 ou §3bis de la loi du 13 juin 2005
+	//   nl: een procureur des Konings mag hier de opsporing en lokalisatie niet bevelen: de procureur des Konings mag ze enkel bevelen bij ontdekking op heterdaad voor een misdrijf bedoeld in art. 90ter §§2-4, of op verzoek van een klager voor art. 145 §3 of §3bis van de wet van 13 juni 2005
+	// error period (art. 88bis §1 al. 4 [V])
+	//   fr: l'ordonnance doit préciser la durée de la mesure (au plus 2 mois)
+	//   nl: het bevel moet vermelden hoe lang de maatregel geldt (ten hoogste 2 maand(en))
+}
+
+// Penalties carry their source; the multiplier applied to criminal fines is
+// the caller's, with the caller's source, never a figure ccjkit assumes.
+func ExamplePenalty_FineWithSurcharge() {
+	p, _ := requisition.LookupPenalty("88bis-refusal")
+	fmt.Println(p.Conduct)
+	fmt.Printf("fine %d to %d EUR before surcharge — %v\n", p.FineMin, p.FineMax, p.Source)
+	lo, hi, _ := p.FineWithSurcharge(8) // a factor the caller has checked
+	fmt.Printf("with a factor of 8: %d to %d EUR\n", lo, hi)
+	_, _, err := requisition.Penalty{ID: "x"}.FineWithSurcharge(8)
+	fmt.Println(errors.Is(err, requisition.ErrUnknownAmount))
+	// Output:
+	// refusing the technical cooperation an art. 88bis requisition asks for
+	// fine 26 to 10000 EUR before surcharge — Code d'instruction criminelle art. 88bis §2 al. 3 (text before the law of 25 December 2016) [V]
+	// with a factor of 8: 208 to 80000 EUR
+	// true
+}
+
+func ExampleDecode() {
+	_, err := requisition.Decode([]byte(`{"measure": "wiretap", "targets": [{"kind": "ip", "adr": "192.0.2.1"}]}`))
+	var de *requisition.DecodeError
+	if errors.As(err, &de) {
+		for _, p := range de.Problems {
+			fmt.Println(p.Path+":", p.Msg)
+		}
+	}
+	// Output:
+	// measure: requisition: unknown value: "wiretap" is not a measure (want one of [identification traffic-location interception extended-search cooperation])
+	// targets[0].adr: unknown field
 }

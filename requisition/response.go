@@ -3,6 +3,8 @@ package requisition
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ccjkit/ccjkit/timesync"
@@ -56,11 +58,35 @@ func (k ResponseKind) Source() Source {
 	return Source{Instrument: "the requisition", Article: "the moment it states", Certainty: Verified}
 }
 
+func responseKinds() []ResponseKind { return []ResponseKind{RealTime, Immediately, AtStatedMoment} }
+
+// key is the text form: "real-time", "immediately", "at-stated-moment".
+func (k ResponseKind) key() string { return strings.ReplaceAll(k.String(), " ", "-") }
+
+// MarshalText returns "real-time", "immediately" or "at-stated-moment".
+func (k ResponseKind) MarshalText() ([]byte, error) {
+	if !slices.Contains(responseKinds(), k) {
+		return nil, fmt.Errorf("%w: %v", ErrUnknownValue, k)
+	}
+	return []byte(k.key()), nil
+}
+
+// UnmarshalText accepts the forms MarshalText returns.
+func (k *ResponseKind) UnmarshalText(b []byte) error {
+	for _, v := range responseKinds() {
+		if v.key() == string(b) {
+			*k = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q is not a response kind (want real-time, immediately or at-stated-moment)", ErrUnknownValue, b)
+}
+
 // ResponsePolicy is when the answer to a requisition is due.
 type ResponsePolicy struct {
-	Kind ResponseKind
+	Kind ResponseKind `json:"kind"`
 	// Stated is the moment the requisition gives, for AtStatedMoment.
-	Stated time.Time
+	Stated timesync.Timestamp `json:"stated,omitzero"`
 }
 
 // ErrResponsePolicy is wrapped by the errors of [ResponsePolicy.Due].
@@ -88,13 +114,13 @@ func (p ResponsePolicy) Due(received time.Time) (Deadline, error) {
 		if p.Stated.IsZero() {
 			return Deadline{}, fmt.Errorf("%w: %v without a stated moment", ErrResponsePolicy, p.Kind)
 		}
-		if p.Stated.Before(received) {
+		if p.Stated.Time().Before(received) {
 			return Deadline{}, fmt.Errorf("%w: the stated moment %v is before receipt %v; ask the authority",
-				ErrResponsePolicy, timesync.FromTime(p.Stated), timesync.FromTime(received))
+				ErrResponsePolicy, p.Stated, timesync.FromTime(received))
 		}
-		return Deadline{Kind: Fixed, At: p.Stated.UTC(), Rule: p.Kind.String(), Steps: []Step{
+		return Deadline{Kind: Fixed, At: p.Stated.Time(), Rule: p.Kind.String(), Steps: []Step{
 			{"received", timesync.FromTime(received).String(), src},
-			{"the requisition states the moment the answer is due", timesync.FromTime(p.Stated).String(), src},
+			{"the requisition states the moment the answer is due", p.Stated.String(), src},
 		}}, nil
 	}
 	return Deadline{}, fmt.Errorf("%w: %v", ErrResponsePolicy, p.Kind)

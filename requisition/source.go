@@ -34,20 +34,39 @@ func (c Certainty) String() string {
 	return fmt.Sprintf("Certainty(%d)", uint8(c))
 }
 
+// MarshalText returns "V", "S" or "U".
+func (c Certainty) MarshalText() ([]byte, error) {
+	if c > Verified {
+		return nil, fmt.Errorf("%w: %v", ErrUnknownValue, c)
+	}
+	return []byte(c.String()[1:2]), nil
+}
+
+// UnmarshalText accepts "V", "S" or "U".
+func (c *Certainty) UnmarshalText(b []byte) error {
+	for _, v := range []Certainty{Unverified, Secondary, Verified} {
+		if v.String()[1:2] == string(b) {
+			*c = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q is not a certainty (V, S or U)", ErrUnknownValue, b)
+}
+
 // Source is where a legal figure or rule comes from.
 type Source struct {
 	// Instrument names the text: "Code d'instruction criminelle",
 	// "Code judiciaire", "arrêté royal du 9 janvier 2003", ...
-	Instrument string
+	Instrument string `json:"instrument"`
 	// Article is the provision, as precise as known: "art. 88bis §1 al. 4".
-	Article string
+	Article string `json:"article,omitempty"`
 	// Edition says which version of the text the figure follows, e.g.
 	// "text before the law of 25 December 2016".
-	Edition string
+	Edition string `json:"edition,omitempty"`
 	// Certainty is how sure we are that the text says this.
-	Certainty Certainty
+	Certainty Certainty `json:"certainty"`
 	// URL is where the text or the secondary source was read, if public.
-	URL string
+	URL string `json:"url,omitempty"`
 }
 
 // String returns the citation on one line, e.g. "Code d'instruction

@@ -1,0 +1,106 @@
+package requisition_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ccjkit/ccjkit/requisition"
+)
+
+const goodJSON = `{
+  "reference": "BR.12.34.567890/26",
+  "measure": "traffic-location",
+  "authority": "juge-instruction",
+  "ordered": "2026-03-02T10:00:00+01:00",
+  "received": "2026-03-02T10:30:00+01:00",
+  "reasoned": true,
+  "valid_until": "2026-05-03T00:00:00+02:00",
+  "items": ["traffic-records", "location-records"],
+  "targets": [
+    {"kind": "ip", "addr": "2001:db8::1", "port": 443, "from": "2026-02-20T00:00:00+01:00", "until": "2026-03-01T00:00:00+01:00"},
+    {"kind": "phone", "value": "+32470123456"}
+  ],
+  "response": {"kind": "real-time"}
+}`
+
+func TestDecode(t *testing.T) {
+	r, err := requisition.Decode([]byte(goodJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Measure != requisition.TrafficLocation || len(r.Targets) != 2 || r.Targets[0].Port != 443 || r.Response.Kind != requisition.RealTime {
+		t.Errorf("decoded %+v", r)
+	}
+	if err := r.Validate(checkedAt, requisition.FromNextDay); err != nil {
+		t.Errorf("the decoded example does not validate: %v", err)
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	tests := []struct {
+		name  string
+		json  string
+		paths []string // each must be reported
+	}{
+		{"unknown field, with its path", strings.Replace(goodJSON, `"port": 443`, `"port": 443, "portt": 1`, 1), []string{"targets[0].portt: unknown field"}},
+		{"case-insensitive match refused", strings.Replace(goodJSON, `"measure"`, `"Measure"`, 1), []string{"Measure: unknown field"}},
+		{"all problems, not the first", strings.NewReplacer(`"traffic-location"`, `"tapping"`, `"juge-instruction"`, `7`, `"port": 443`, `"port": 70000`,
+			`"2001:db8::1"`, `"2001:db8::zz"`, `"2026-03-02T10:30:00+01:00"`, `"2026-03-02T10:30:00.5+01:00"`).Replace(goodJSON),
+			[]string{"measure: requisition: unknown value", "authority: want a string", "targets[0].port: want an integer in range", "targets[0].addr:", "received:"}},
+		{"wrong shape", `{"items": "traffic-records"}`, []string{"items: want an array"}},
+		{"trailing data", goodJSON + ` {}`, []string{"data after the JSON value"}},
+		{"not JSON", `{"reference": `, []string{"not JSON"}},
+		{"too big", `{"reference": "` + strings.Repeat("x", requisition.MaxEncoded) + `"}`, []string{"more than"}},
+		{"too many targets", `{"targets": [` + strings.Repeat(`{"kind": "phone", "value": "+32470123456"},`, requisition.MaxTargets) + `{"kind": "phone", "value": "+32470123456"}]}`,
+			[]string{"targets: 1001 entries, more than 1000"}},
+		{"unknown certainty-like enum in response", strings.Replace(goodJSON, `"real-time"`, `"whenever"`, 1), []string{"response.kind:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := requisition.Decode([]byte(tt.json))
+			if !errors.Is(err, requisition.ErrDecode) {
+				t.Fatalf("err = %v, want ErrDecode", err)
+			}
+			var de *requisition.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("%v is not a *DecodeError", err)
+			}
+			for _, p := range tt.paths {
+				if !strings.Contains(err.Error(), p) {
+					t.Errorf("error does not mention %q:\n%v", p, err)
+				}
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(goodJSON))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"targets":[{"kind":"prefix","prefix":"192.0.2.0/24"}],"offences":["penal-470"]}`))
+	f.Add([]byte(`{"response":{"kind":"at-stated-moment","stated":"2026-10-25T02:30:00+01:00"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := requisition.Decode(data)
+		if err != nil {
+			if !errors.Is(err, requisition.ErrDecode) {
+				t.Fatalf("error %v does not wrap ErrDecode", err)
+			}
+			return
+		}
+		// Whatever decodes encodes, decodes back the same, and can be
+		// validated without panicking.
+		b, err := requisition.Encode(r)
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		back, err := requisition.Decode(b)
+		if err != nil {
+			t.Fatalf("re-decode of %s: %v", b, err)
+		}
+		if b2, _ := requisition.Encode(back); string(b2) != string(b) {
+			t.Fatalf("round trip changed:\n%s\n%s", b, b2)
+		}
+		_ = r.Findings(checkedAt, requisition.FromNextDay)
+	})
+}

@@ -1,0 +1,220 @@
+package requisition
+
+import (
+	"fmt"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Languages are the languages findings and labels are written in: French,
+// Dutch and German, Belgium's official languages, and English.
+func Languages() []language.Tag {
+	return []language.Tag{language.English, language.French, language.Dutch, language.German}
+}
+
+// phrase is an English text used as an argument of a message, translated
+// like the message itself.
+type phrase string
+
+// labelKey returns the catalogue key of an argument that is translated, or
+// "" for an argument shown as it is.
+func labelKey(a any) string {
+	switch v := a.(type) {
+	case Measure:
+		return "measure:" + v.String()
+	case Authority:
+		return "authority:" + v.String()
+	case Item:
+		return "item:" + v.String()
+	case MonthRule:
+		return fmt.Sprintf("month-rule:%d", uint8(v))
+	case ResponseKind:
+		return "response:" + v.key()
+	case phrase:
+		return string(v)
+	}
+	return ""
+}
+
+// Label returns the name of a Measure, Authority, Item, MonthRule or
+// ResponseKind in the language tag asks for, such as "juge d'instruction"
+// or "onderzoeksrechter"; other values are formatted with %v.
+func Label(tag language.Tag, v any) string {
+	if k := labelKey(v); k != "" {
+		return printer(tag).Sprintf(k)
+	}
+	return fmt.Sprint(v)
+}
+
+// localize formats msg, a catalogue key, with its arguments in the language
+// tag asks for; arguments with a label are translated first.
+func localize(tag language.Tag, msg string, args ...any) string {
+	p := printer(tag)
+	out := make([]any, len(args))
+	for i, a := range args {
+		if k := labelKey(a); k != "" {
+			out[i] = p.Sprintf(k)
+		} else {
+			out[i] = a
+		}
+	}
+	return p.Sprintf(msg, out...)
+}
+
+func printer(tag language.Tag) *message.Printer {
+	c := messages()
+	_, i, _ := c.matcher.Match(tag)
+	return message.NewPrinter(Languages()[i], message.Catalog(c.builder))
+}
+
+type catalogue struct {
+	builder *catalog.Builder
+	matcher language.Matcher
+}
+
+// messages builds the package's catalogue once. It is never changed
+// afterwards; no other package's catalogue is touched.
+var messages = sync.OnceValue(func() catalogue {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, t := range translations() {
+		for i, tag := range Languages() {
+			if err := b.SetString(tag, t[0], t[i+1]); err != nil {
+				panic(fmt.Sprintf("requisition: catalogue entry %q: %v", t[0], err)) // caught by TestCatalogue
+			}
+		}
+	}
+	return catalogue{builder: b, matcher: language.NewMatcher(Languages())}
+})
+
+// translations returns {key, English, French, Dutch, German} for every
+// message and label. For messages the key is the English text.
+func translations() [][5]string {
+	msgs := [][4]string{
+		// validation: required fields and dates
+		{"%s is missing", "%s manque", "%s ontbreekt", "%s fehlt"},
+		{"reference is longer than %d bytes", "la référence dépasse %d octets", "de referentie is langer dan %d bytes", "die Referenz ist länger als %d Bytes"},
+		{"the request was received before the order is dated", "la demande a été reçue avant la date de l'ordonnance", "het verzoek werd ontvangen vóór de datum van het bevel", "die Anfrage ging vor dem Datum der Anordnung ein"},
+		{"the order is dated after the moment of the check", "l'ordonnance est datée après le moment du contrôle", "het bevel draagt een datum na het ogenblik van de controle", "die Anordnung ist nach dem Zeitpunkt der Prüfung datiert"},
+		{"unknown offence %q", "infraction inconnue %q", "onbekend misdrijf %q", "unbekannte Straftat %q"},
+		// reasoned orders
+		{"in extreme urgency an officer may act on the procureur's prior oral agreement; record that agreement and expect the written confirmation",
+			"en cas d'extrême urgence, un officier peut agir avec l'accord oral et préalable du procureur du Roi ; consignez cet accord et attendez la confirmation écrite",
+			"bij uiterst dringende noodzakelijkheid mag een officier handelen met de voorafgaande mondelinge toestemming van de procureur des Konings; noteer die toestemming en wacht de schriftelijke bevestiging af",
+			"bei äußerster Dringlichkeit darf ein Offizier mit der vorherigen mündlichen Zustimmung des Prokurators des Königs handeln; halten Sie diese Zustimmung fest und erwarten Sie die schriftliche Bestätigung"},
+		{"identification needs a reasoned written decision of the procureur du Roi", "l'identification requiert une décision écrite et motivée du procureur du Roi",
+			"de identificatie vereist een schriftelijke en met redenen omklede beslissing van de procureur des Konings", "die Identifizierung erfordert eine schriftliche, mit Gründen versehene Entscheidung des Prokurators des Königs"},
+		{"the measure needs a reasoned order", "la mesure requiert une ordonnance motivée", "de maatregel vereist een met redenen omkleed bevel", "die Maßnahme erfordert eine mit Gründen versehene Anordnung"},
+		// authorities
+		{"a %s may not order %s here: %s", "un %s ne peut pas ordonner %s ici : %s", "een %s mag hier %s niet bevelen: %s", "ein %s darf hier %s nicht anordnen: %s"},
+		{"only the procureur du Roi, or an officer in extreme urgency with his oral agreement", "seul le procureur du Roi, ou un officier en cas d'extrême urgence avec son accord oral",
+			"enkel de procureur des Konings, of een officier bij uiterst dringende noodzakelijkheid met zijn mondelinge toestemming", "nur der Prokurator des Königs oder ein Offizier bei äußerster Dringlichkeit mit dessen mündlicher Zustimmung"},
+		{"the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis",
+			"le procureur du Roi ne peut l'ordonner qu'en cas de flagrant délit pour une infraction visée à l'art. 90ter §§2-4, ou à la demande d'un plaignant pour l'art. 145 §3 ou §3bis de la loi du 13 juin 2005",
+			"de procureur des Konings mag ze enkel bevelen bij ontdekking op heterdaad voor een misdrijf bedoeld in art. 90ter §§2-4, of op verzoek van een klager voor art. 145 §3 of §3bis van de wet van 13 juni 2005",
+			"der Prokurator des Königs darf sie nur bei Betreten auf frischer Tat für eine Straftat nach Art. 90ter §§2-4 anordnen, oder auf Antrag eines Klägers für Art. 145 §3 oder §3bis des Gesetzes vom 13. Juni 2005"},
+		{"only the juge d'instruction", "seul le juge d'instruction", "enkel de onderzoeksrechter", "nur der Untersuchungsrichter"},
+		{"only the juge d'instruction, or a judicial police officer he delegated", "seul le juge d'instruction, ou un officier de police judiciaire délégué par lui",
+			"enkel de onderzoeksrechter, of een door hem gemachtigde officier van gerechtelijke politie", "nur der Untersuchungsrichter oder ein von ihm beauftragter Offizier der Gerichtspolizei"},
+		{"the article names the procureur du Roi; the auditeur du travail is taken to hold the same power in social criminal law (not verified)",
+			"l'article vise le procureur du Roi ; l'auditeur du travail est réputé avoir le même pouvoir en droit pénal social (non vérifié)",
+			"het artikel noemt de procureur des Konings; de arbeidsauditeur wordt geacht in het sociaal strafrecht dezelfde bevoegdheid te hebben (niet geverifieerd)",
+			"der Artikel nennt den Prokurator des Königs; der Arbeitsauditor gilt im Sozialstrafrecht als gleich befugt (nicht überprüft)"},
+		{"the article names the procureur du Roi; a juge d'instruction orders it under the powers of the investigation (not verified)",
+			"l'article vise le procureur du Roi ; le juge d'instruction l'ordonne en vertu des pouvoirs de l'instruction (non vérifié)",
+			"het artikel noemt de procureur des Konings; de onderzoeksrechter beveelt het krachtens zijn bevoegdheden in het gerechtelijk onderzoek (niet geverifieerd)",
+			"der Artikel nennt den Prokurator des Königs; der Untersuchungsrichter ordnet sie kraft seiner Ermittlungsbefugnisse an (nicht überprüft)"},
+		{"an officer acting in extreme urgency needs the procureur's prior oral agreement: check it is recorded",
+			"un officier agissant en extrême urgence a besoin de l'accord oral et préalable du procureur du Roi : vérifiez qu'il est consigné",
+			"een officier die bij uiterst dringende noodzakelijkheid handelt, heeft de voorafgaande mondelinge toestemming van de procureur nodig: controleer of die genoteerd is",
+			"ein Offizier, der bei äußerster Dringlichkeit handelt, braucht die vorherige mündliche Zustimmung des Prokurators: prüfen Sie, ob sie festgehalten ist"},
+		{"interception needs an offence of art. 90ter §§2-4", "l'interception requiert une infraction visée à l'art. 90ter §§2-4",
+			"de interceptie vereist een misdrijf bedoeld in art. 90ter §§2-4", "die Überwachung erfordert eine Straftat nach Art. 90ter §§2-4"},
+		{"under the text before 2016 only the juge d'instruction extends a search; since the law of 25 December 2016 art. 39bis lets the procureur extend one to a system reachable without codes: check which applies",
+			"selon le texte antérieur à 2016, seul le juge d'instruction étend une recherche ; depuis la loi du 25 décembre 2016, l'art. 39bis permet au procureur de l'étendre à un système accessible sans code : vérifiez le régime applicable",
+			"volgens de tekst van vóór 2016 kan enkel de onderzoeksrechter een zoeking uitbreiden; sinds de wet van 25 december 2016 laat art. 39bis de procureur toe ze uit te breiden tot een systeem dat zonder codes toegankelijk is: controleer welke regeling geldt",
+			"nach dem Text vor 2016 erweitert nur der Untersuchungsrichter eine Suche; seit dem Gesetz vom 25. Dezember 2016 erlaubt Art. 39bis dem Prokurator, sie auf ein ohne Codes zugängliches System zu erweitern: prüfen Sie, welche Regelung gilt"},
+		// flagrant délit confirmation
+		{"for hostage-taking or extortion no confirmation is needed while the flagrant délit lasts",
+			"pour la prise d'otages ou l'extorsion, aucune confirmation n'est requise tant que dure le flagrant délit",
+			"voor gijzelneming of afpersing is geen bevestiging nodig zolang de heterdaad duurt",
+			"bei Geiselnahme oder Erpressung ist keine Bestätigung nötig, solange die frische Tat andauert"},
+		{"confirmed at %s, after the 24 hours ran out at %s", "confirmée le %s, après l'expiration des 24 heures le %s", "bevestigd op %s, na het verstrijken van de 24 uur op %s", "bestätigt am %s, nach Ablauf der 24 Stunden am %s"},
+		{"not confirmed by the juge d'instruction within 24 hours (by %s): the measure may not be carried out",
+			"non confirmée par le juge d'instruction dans les 24 heures (avant le %s) : la mesure ne peut pas être exécutée",
+			"niet binnen 24 uur door de onderzoeksrechter bevestigd (vóór %s): de maatregel mag niet worden uitgevoerd",
+			"nicht binnen 24 Stunden vom Untersuchungsrichter bestätigt (bis %s): die Maßnahme darf nicht ausgeführt werden"},
+		{"the juge d'instruction must confirm the order by %s", "le juge d'instruction doit confirmer l'ordonnance avant le %s", "de onderzoeksrechter moet het bevel bevestigen vóór %s", "der Untersuchungsrichter muss die Anordnung bis %s bestätigen"},
+		// periods
+		{"the stated period ends before it starts", "la période indiquée se termine avant de commencer", "de vermelde periode eindigt vóór ze begint", "der angegebene Zeitraum endet, bevor er beginnt"},
+		{"the period the order states ended at %s", "la période indiquée par l'ordonnance a pris fin le %s", "de in het bevel vermelde periode is geëindigd op %s", "der in der Anordnung angegebene Zeitraum endete am %s"},
+		{"the order must state how long the measure applies (at most %d month(s))", "l'ordonnance doit préciser la durée de la mesure (au plus %d mois)",
+			"het bevel moet vermelden hoe lang de maatregel geldt (ten hoogste %d maand(en))", "die Anordnung muss angeben, wie lange die Maßnahme gilt (höchstens %d Monat(e))"},
+		{"the order states a period to %s, beyond the %d month(s) the law allows (to %s, %s)", "l'ordonnance indique une période jusqu'au %s, au-delà des %d mois permis par la loi (jusqu'au %s, %s)",
+			"het bevel vermeldt een periode tot %s, voorbij de %d maand(en) die de wet toelaat (tot %s, %s)", "die Anordnung gibt einen Zeitraum bis %s an, über die gesetzlich erlaubten %d Monat(e) hinaus (bis %s, %s)"},
+		{"%d month(s) from the order ran out at %s (%s); a renewal is a new order", "les %d mois à dater de l'ordonnance ont expiré le %s (%s) ; un renouvellement est une nouvelle ordonnance",
+			"de %d maand(en) vanaf het bevel zijn verstreken op %s (%s); een verlenging is een nieuw bevel", "die %d Monat(e) ab der Anordnung liefen am %s ab (%s); eine Verlängerung ist eine neue Anordnung"},
+		{"an 88quater order may not be made against the inculpé or a person of art. 156", "une ordonnance 88quater ne peut être prise à l'égard de l'inculpé ni des personnes visées à l'article 156",
+			"een bevel op grond van art. 88quater mag niet worden gegeven ten aanzien van de inverdenkinggestelde of de personen bedoeld in art. 156",
+			"eine Anordnung nach Art. 88quater darf nicht gegen den Beschuldigten oder die in Art. 156 genannten Personen ergehen"},
+		{"%s does not cover %s", "%s ne couvre pas %s", "%s omvat niet %s", "%s umfasst nicht %s"},
+		// targets
+		{"the value is empty", "la valeur est vide", "de waarde is leeg", "der Wert ist leer"},
+		{"addr, prefix and port belong to ip and prefix targets only", "addr, prefix et port ne valent que pour les cibles ip et prefix", "addr, prefix en port gelden enkel voor doelen ip en prefix", "addr, prefix und port gelten nur für Ziele ip und prefix"},
+		{"an ip target needs addr", "une cible ip requiert addr", "een doel ip vereist addr", "ein Ziel ip erfordert addr"},
+		{"an ip target has only addr and port", "une cible ip n'a que addr et port", "een doel ip heeft enkel addr en port", "ein Ziel ip hat nur addr und port"},
+		{"a prefix target needs prefix", "une cible prefix requiert prefix", "een doel prefix vereist prefix", "ein Ziel prefix erfordert prefix"},
+		{"the prefix has host bits set", "le préfixe a des bits d'hôte", "het prefix heeft hostbits", "das Präfix hat gesetzte Host-Bits"},
+		{"a prefix target has only prefix", "une cible prefix n'a que prefix", "een doel prefix heeft enkel prefix", "ein Ziel prefix hat nur prefix"},
+		{"the phone number is not in E.164 form (+ then 8 to 15 digits)", "le numéro n'est pas au format E.164 (+ puis 8 à 15 chiffres)", "het nummer is niet in E.164-vorm (+ en dan 8 tot 15 cijfers)", "die Nummer ist nicht im E.164-Format (+ und dann 8 bis 15 Ziffern)"},
+		{"the e-mail address is not local@domain", "l'adresse e-mail n'est pas de la forme local@domaine", "het e-mailadres is niet van de vorm lokaal@domein", "die E-Mail-Adresse hat nicht die Form lokal@domain"},
+		{"the IMEI is not 15 digits with a valid check digit", "l'IMEI n'a pas 15 chiffres avec un chiffre de contrôle valable", "het IMEI telt geen 15 cijfers met een geldig controlecijfer", "die IMEI hat keine 15 Ziffern mit gültiger Prüfziffer"},
+		{"the IMSI is not 6 to 15 digits", "l'IMSI n'a pas de 6 à 15 chiffres", "het IMSI telt geen 6 tot 15 cijfers", "die IMSI hat keine 6 bis 15 Ziffern"},
+		{"the MAC address is not six hexadecimal octets separated by ':' or '-'", "l'adresse MAC n'est pas six octets hexadécimaux séparés par ':' ou '-'", "het MAC-adres bestaat niet uit zes hexadecimale octetten gescheiden door ':' of '-'", "die MAC-Adresse besteht nicht aus sechs hexadezimalen Oktetten, getrennt durch ':' oder '-'"},
+		{"unknown target kind", "type de cible inconnu", "onbekend soort doel", "unbekannte Zielart"},
+		{"the value is longer than %d bytes", "la valeur dépasse %d octets", "de waarde is langer dan %d bytes", "der Wert ist länger als %d Bytes"},
+		{"an address means nothing without its moment: from and until are required", "une adresse ne dit rien sans son moment : from et until sont requis", "een adres zegt niets zonder zijn tijdstip: from en until zijn vereist", "eine Adresse sagt ohne ihren Zeitpunkt nichts: from und until sind erforderlich"},
+		{"from is not before until", "from n'est pas avant until", "from ligt niet vóór until", "from liegt nicht vor until"},
+		// response
+		{"unknown response kind", "type de réponse inconnu", "onbekend soort antwoord", "unbekannte Antwortart"},
+		{"the answer is due at a stated moment, but none is given", "la réponse est due à un moment indiqué, mais aucun n'est donné", "het antwoord is verschuldigd op een vermeld tijdstip, maar er is er geen opgegeven", "die Antwort ist zu einem angegebenen Zeitpunkt fällig, aber keiner ist angegeben"},
+		{"the stated moment %s is before receipt: ask the authority", "le moment indiqué %s précède la réception : interrogez l'autorité", "het vermelde tijdstip %s ligt vóór de ontvangst: vraag het de overheid", "der angegebene Zeitpunkt %s liegt vor dem Eingang: fragen Sie die Behörde"},
+		{"a stated moment is given but the answer is due %s", "un moment est indiqué mais la réponse est due %s", "er is een tijdstip vermeld maar het antwoord is verschuldigd %s", "ein Zeitpunkt ist angegeben, aber die Antwort ist %s fällig"},
+	}
+	labels := [][5]string{
+		{"measure:identification", "identification", "l'identification", "de identificatie", "die Identifizierung"},
+		{"measure:traffic-location", "tracing and localisation", "le repérage et la localisation", "de opsporing en lokalisatie", "die Rückverfolgung und Lokalisierung"},
+		{"measure:interception", "interception", "l'interception", "de interceptie", "die Überwachung"},
+		{"measure:extended-search", "an extended search", "l'extension de la recherche", "de uitgebreide zoeking", "die erweiterte Suche"},
+		{"measure:cooperation", "ordered cooperation", "la collaboration requise", "de bevolen medewerking", "die angeordnete Mitwirkung"},
+		{"authority:juge-instruction", "juge d'instruction", "juge d'instruction", "onderzoeksrechter", "Untersuchungsrichter"},
+		{"authority:procureur-du-roi", "procureur du Roi", "procureur du Roi", "procureur des Konings", "Prokurator des Königs"},
+		{"authority:auditeur-du-travail", "auditeur du travail", "auditeur du travail", "arbeidsauditeur", "Arbeitsauditor"},
+		{"authority:officier-police-judiciaire", "judicial police officer", "officier de police judiciaire", "officier van gerechtelijke politie", "Offizier der Gerichtspolizei"},
+		{"item:identity", "the subscriber's identity", "l'identité de l'abonné", "de identiteit van de abonnee", "die Identität des Teilnehmers"},
+		{"item:address", "the address", "l'adresse", "het adres", "die Anschrift"},
+		{"item:billing-address", "the billing address", "l'adresse de facturation", "het facturatieadres", "die Rechnungsanschrift"},
+		{"item:contract", "the contract", "le contrat", "het contract", "den Vertrag"},
+		{"item:imei", "the IMEI", "l'IMEI", "het IMEI", "die IMEI"},
+		{"item:imsi", "the IMSI", "l'IMSI", "het IMSI", "die IMSI"},
+		{"item:ip-address-port", "the IP address and port", "l'adresse IP et le port", "het IP-adres en de poort", "die IP-Adresse und den Port"},
+		{"item:mac", "the MAC address", "l'adresse MAC", "het MAC-adres", "die MAC-Adresse"},
+		{"item:services", "the services subscribed or used", "les services souscrits ou utilisés", "de geabonneerde of gebruikte diensten", "die abonnierten oder genutzten Dienste"},
+		{"item:traffic-records", "traffic records", "les données de trafic", "de verkeersgegevens", "die Verkehrsdaten"},
+		{"item:location-records", "location records", "les données de localisation", "de locatiegegevens", "die Standortdaten"},
+		{"item:content", "the content of communications", "le contenu des communications", "de inhoud van de communicatie", "den Inhalt der Kommunikation"},
+		{"item:system-access", "access to a system", "l'accès à un système", "de toegang tot een systeem", "den Zugang zu einem System"},
+		{"month-rule:0", "months counted from the next day (Code judiciaire)", "mois comptés à partir du lendemain (Code judiciaire)", "maanden gerekend vanaf de volgende dag (Gerechtelijk Wetboek)", "Monate ab dem Folgetag gezählt (Gerichtsgesetzbuch)"},
+		{"month-rule:1", "months counted from the order's day", "mois comptés à partir du jour de l'ordonnance", "maanden gerekend vanaf de dag van het bevel", "Monate ab dem Tag der Anordnung gezählt"},
+		{"response:real-time", "in real time", "en temps réel", "in werkelijke tijd", "in Echtzeit"},
+		{"response:immediately", "immediately", "immédiatement", "onmiddellijk", "unverzüglich"},
+		{"response:at-stated-moment", "at the stated moment", "au moment indiqué", "op het vermelde tijdstip", "zum angegebenen Zeitpunkt"},
+	}
+	out := make([][5]string, 0, len(msgs)+len(labels))
+	for _, m := range msgs {
+		out = append(out, [5]string{m[0], m[0], m[1], m[2], m[3]})
+	}
+	return append(out, labels...)
+}

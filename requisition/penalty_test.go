@@ -1,0 +1,75 @@
+package requisition_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"pgregory.net/rapid"
+)
+
+func TestPenalties(t *testing.T) {
+	ids := map[string]bool{}
+	for _, p := range requisition.Penalties() {
+		if ids[p.ID] {
+			t.Errorf("duplicate penalty %s", p.ID)
+		}
+		ids[p.ID] = true
+		if p.Source.Instrument == "" || p.Conduct == "" {
+			t.Errorf("%s: no source or conduct", p.ID)
+		}
+		if p.FineMin > p.FineMax || p.PrisonMinMonths > p.PrisonMaxMonths {
+			t.Errorf("%s: bounds reversed", p.ID)
+		}
+		_, _, err := p.FineWithSurcharge(1)
+		if !p.Known && !errors.Is(err, requisition.ErrUnknownAmount) {
+			t.Errorf("%s: unknown amounts priced: %v", p.ID, err)
+		}
+	}
+	for _, want := range []string{"88bis-refusal", "88quater-refusal", "secrecy-breach", "destroying-retained-data", "not-retaining"} {
+		if !ids[want] {
+			t.Errorf("missing penalty %s", want)
+		}
+	}
+	p, _ := requisition.LookupPenalty("88quater-refusal")
+	if p.FineMin != 26 || p.FineMax != 20_000 || p.PrisonMinMonths != 6 || p.PrisonMaxMonths != 12 || !p.Either {
+		t.Errorf("88quater §3 = %+v; want 6 months to 1 year and/or 26 to 20,000 (seed text)", p)
+	}
+	if _, _, err := p.FineWithSurcharge(0); !errors.Is(err, requisition.ErrSurcharge) {
+		t.Errorf("factor 0: %v", err)
+	}
+	if _, ok := requisition.LookupPenalty("nope"); ok {
+		t.Error("found a penalty that does not exist")
+	}
+}
+
+// Property: the surcharge multiplies both bounds exactly.
+func TestSurchargeProperty(t *testing.T) {
+	known := []requisition.Penalty{}
+	for _, p := range requisition.Penalties() {
+		if p.Known && p.FineMax > 0 {
+			known = append(known, p)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		p := rapid.SampledFrom(known).Draw(t, "penalty")
+		f := rapid.Int64Range(1, 1000).Draw(t, "factor")
+		lo, hi, err := p.FineWithSurcharge(f)
+		if err != nil || lo != p.FineMin*f || hi != p.FineMax*f || lo > hi {
+			t.Fatalf("%s × %d = %d..%d, %v", p.ID, f, lo, hi, err)
+		}
+	})
+}
+
+func TestOffences(t *testing.T) {
+	for _, id := range []string{"penal-347bis", "penal-470", "telecom-145-3", "telecom-145-3bis", "90ter-terrorism"} {
+		o, ok := requisition.LookupOffence(id)
+		if !ok || o.Source.Instrument == "" {
+			t.Errorf("%s: %+v %v", id, o, ok)
+		}
+	}
+	o, _ := requisition.LookupOffence("penal-347bis")
+	if !o.In(requisition.ListNoConfirmation) || !o.In(requisition.List90ter) || o.In(requisition.ListPlaintiff) {
+		t.Errorf("347bis lists: %v", o.Lists)
+	}
+}

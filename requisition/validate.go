@@ -1,0 +1,443 @@
+package requisition
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/timesync"
+	"golang.org/x/text/language"
+)
+
+// The errors findings wrap, for [errors.Is]. A [*ValidationError] unwraps to
+// the sentinels of all its error-severity findings.
+var (
+	// ErrUnknownValue: a text form names no value of its enumeration.
+	ErrUnknownValue = errors.New("requisition: unknown value")
+	// ErrMissing: a required field is empty.
+	ErrMissing = errors.New("requisition: required field missing")
+	// ErrNotReasoned: the order is not a reasoned written decision.
+	ErrNotReasoned = errors.New("requisition: no reasoned order")
+	// ErrAuthority: this authority may not order this measure in these
+	// circumstances.
+	ErrAuthority = errors.New("requisition: authority may not order this measure")
+	// ErrConfirmation: a flagrant-délit order was not confirmed in time.
+	ErrConfirmation = errors.New("requisition: confirmation missing or late")
+	// ErrDuration: the order states no period, or a longer one than the law
+	// allows.
+	ErrDuration = errors.New("requisition: period missing or too long")
+	// ErrProtectedPerson: the order targets a person the law protects.
+	ErrProtectedPerson = errors.New("requisition: order against a protected person")
+	// ErrOutsideValidity: the order is not in force at the moment judged.
+	ErrOutsideValidity = errors.New("requisition: outside the order's validity")
+	// ErrItem: data the measure does not cover.
+	ErrItem = errors.New("requisition: data not covered by the measure")
+	// ErrTarget: a malformed target.
+	ErrTarget = errors.New("requisition: malformed target")
+	// ErrOffence: an unknown offence, or none of the offences the measure
+	// requires.
+	ErrOffence = errors.New("requisition: offence missing or unknown")
+)
+
+// Severity grades a finding.
+type Severity uint8
+
+const (
+	// Info: worth knowing, nothing to do.
+	Info Severity = iota
+	// Warning: lawful as far as ccjkit can tell, but something must be
+	// checked or done (a confirmation to watch for, an unverified rule).
+	Warning
+	// Error: the order, as recorded, does not meet a rule; the cell should
+	// ask the authority before executing it.
+	Error
+)
+
+func severities() []Severity { return []Severity{Info, Warning, Error} }
+
+// String returns "info", "warning" or "error".
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return fmt.Sprintf("Severity(%d)", uint8(s))
+}
+
+// MarshalText returns the key; an unknown Severity is an error.
+func (s Severity) MarshalText() ([]byte, error) { return marshalKey(s, severities()) }
+
+// UnmarshalText accepts the keys [Severity.String] returns.
+func (s *Severity) UnmarshalText(b []byte) error {
+	return unmarshalKey(s, b, severities(), "severity")
+}
+
+// Finding is one result of validation: a rule, how serious, where, why,
+// and the article behind it. Its text never contains a target's value or
+// the case reference.
+type Finding struct {
+	// Rule is a stable identifier of the rule, such as "88bis-authority".
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	// Field is the JSON path of the field at fault, such as
+	// "targets[2]"; "" for the order as a whole.
+	Field  string `json:"field,omitempty"`
+	Source Source `json:"source"`
+	// Err is the sentinel, for errors.Is.
+	Err error `json:"-"`
+
+	msg  string // the message, in English, also the catalogue key
+	args []any  // its arguments; enumerations are translated too
+}
+
+// Text returns the finding's explanation in the language tag asks for
+// (French, Dutch, German; English otherwise).
+func (f Finding) Text(tag language.Tag) string { return localize(tag, f.msg, f.args...) }
+
+// String returns the finding in English on one line, with its rule and
+// citation: "error 88bis-authority [authority]: ... (Code d'instruction
+// criminelle art. 88bis ... [V])".
+func (f Finding) String() string {
+	field := ""
+	if f.Field != "" {
+		field = " [" + f.Field + "]"
+	}
+	return fmt.Sprintf("%s %s%s: %s (%v)", f.Severity, f.Rule, field, f.Text(language.English), f.Source)
+}
+
+// MarshalJSON writes the finding with its English text under "text".
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding // without this method
+	return json.Marshal(struct {
+		plain
+		Text string `json:"text"`
+	}{plain(f), f.Text(language.English)})
+}
+
+// Error makes a Finding usable as an error.
+func (f Finding) Error() string { return f.String() }
+
+// Unwrap returns the sentinel.
+func (f Finding) Unwrap() error { return f.Err }
+
+// ValidationError is a requisition with at least one error-severity
+// finding. It carries every finding, warnings and information included.
+type ValidationError struct {
+	Findings []Finding
+}
+
+// Error lists the error-severity findings in English.
+func (e *ValidationError) Error() string {
+	var lines []string
+	for _, f := range e.Findings {
+		if f.Severity == Error {
+			lines = append(lines, f.String())
+		}
+	}
+	return fmt.Sprintf("requisition: %d rule(s) not met: %s", len(lines), strings.Join(lines, "; "))
+}
+
+// Unwrap returns the error-severity findings, so that errors.Is finds each
+// of their sentinels and errors.As each Finding.
+func (e *ValidationError) Unwrap() []error {
+	var errs []error
+	for _, f := range e.Findings {
+		if f.Severity == Error {
+			errs = append(errs, f)
+		}
+	}
+	return errs
+}
+
+// Validate checks the requisition at instant at — normally the moment the
+// cell examines it — and returns a [*ValidationError] holding every finding
+// when at least one is an error, nil otherwise. Periods in months are
+// counted with rule.
+func (r Requisition) Validate(at time.Time, rule MonthRule) error {
+	fs := r.Findings(at, rule)
+	for _, f := range fs {
+		if f.Severity == Error {
+			return &ValidationError{Findings: fs}
+		}
+	}
+	return nil
+}
+
+// Findings returns every finding about the requisition at instant at —
+// errors, warnings and information — in a stable order. See [Validate].
+func (r Requisition) Findings(at time.Time, rule MonthRule) []Finding {
+	v := validator{r: r, at: at, rule: rule}
+	v.required()
+	v.reasoned()
+	v.authority()
+	v.period()
+	v.protected()
+	v.items()
+	v.targets()
+	v.response()
+	return v.out
+}
+
+type validator struct {
+	r    Requisition
+	at   time.Time
+	rule MonthRule
+	out  []Finding
+}
+
+func (v *validator) add(rule string, sev Severity, field string, src Source, err error, msg string, args ...any) {
+	v.out = append(v.out, Finding{Rule: rule, Severity: sev, Field: field, Source: src, Err: err, msg: msg, args: args})
+}
+
+// The provisions the rules cite.
+func src88bis(article string) Source {
+	return Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis " + article, Edition: pre2016, Certainty: Verified, URL: seedURL}
+}
+
+func src88quater(article string) Source {
+	return Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater " + article, Edition: pre2016, Certainty: Verified, URL: seedURL}
+}
+
+func (v *validator) required() {
+	r := v.r
+	src := Source{Instrument: "ccjkit", Article: "a requisition record needs these fields", Certainty: Verified}
+	missing := func(field string) { v.add("required", Error, field, src, ErrMissing, "%s is missing", field) }
+	if r.Reference == "" {
+		missing("reference")
+	}
+	if len(r.Reference) > MaxReference {
+		v.add("required", Error, "reference", src, ErrMissing, "reference is longer than %d bytes", MaxReference)
+	}
+	if !slices.Contains(measures(), r.Measure) {
+		missing("measure")
+	}
+	if !slices.Contains(authorities(), r.Authority) {
+		missing("authority")
+	}
+	if r.Ordered.IsZero() {
+		missing("ordered")
+	}
+	if r.Received.IsZero() {
+		missing("received")
+	}
+	if len(r.Items) == 0 {
+		missing("items")
+	}
+	if len(r.Targets) == 0 {
+		missing("targets")
+	}
+	if !r.Ordered.IsZero() && !r.Received.IsZero() && r.Received.Before(r.Ordered) {
+		v.add("dates", Error, "received", src, ErrOutsideValidity, "the request was received before the order is dated")
+	}
+	if !r.Ordered.IsZero() && v.at.Before(r.Ordered.Time()) {
+		v.add("dates", Error, "ordered", src, ErrOutsideValidity, "the order is dated after the moment of the check")
+	}
+	for i, id := range r.Offences {
+		if _, ok := LookupOffence(id); !ok {
+			v.add("offences", Error, fmt.Sprintf("offences[%d]", i), src, ErrOffence, "unknown offence %q", id)
+		}
+	}
+}
+
+func (v *validator) reasoned() {
+	r := v.r
+	if r.Reasoned {
+		return
+	}
+	switch r.Measure {
+	case Identification:
+		src := r.Measure.Source()
+		src.Article = "art. 46bis §1"
+		if r.Authority == OfficierPoliceJudiciaire && r.Circumstance == ExtremeUrgency {
+			v.add("46bis-reasoned", Warning, "reasoned", src, ErrNotReasoned,
+				"in extreme urgency an officer may act on the procureur's prior oral agreement; record that agreement and expect the written confirmation")
+			return
+		}
+		v.add("46bis-reasoned", Error, "reasoned", src, ErrNotReasoned, "identification needs a reasoned written decision of the procureur du Roi")
+	case TrafficLocation:
+		v.add("88bis-reasoned", Error, "reasoned", src88bis("§1 al. 3"), ErrNotReasoned, "the measure needs a reasoned order")
+	case Interception:
+		v.add("90quater-reasoned", Error, "reasoned", Interception.Source(), ErrNotReasoned, "the measure needs a reasoned order")
+	case ExtendedSearch:
+		v.add("88ter-reasoned", Error, "reasoned", ExtendedSearch.Source(), ErrNotReasoned, "the measure needs a reasoned order")
+	case Cooperation:
+		v.add("88quater-reasoned", Error, "reasoned", src88quater("§1"), ErrNotReasoned, "the measure needs a reasoned order")
+	}
+}
+
+// invokes reports whether the order invokes an offence on list l.
+func (v *validator) invokes(l OffenceList) bool {
+	for _, id := range v.r.Offences {
+		if o, ok := LookupOffence(id); ok && o.In(l) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) authority() {
+	r := v.r
+	a, m := r.Authority, r.Measure
+	if !slices.Contains(authorities(), a) || !slices.Contains(measures(), m) {
+		return // reported as missing
+	}
+	prosecutor := a == ProcureurDuRoi || a == AuditeurDuTravail
+	notAllowed := func(rule string, src Source, why phrase) {
+		v.add(rule, Error, "authority", src, ErrAuthority, "a %s may not order %s here: %s", a, m, why)
+	}
+	if a == AuditeurDuTravail && m != Cooperation {
+		v.add("auditeur", Info, "authority", m.Source(), nil,
+			"the article names the procureur du Roi; the auditeur du travail is taken to hold the same power in social criminal law (not verified)")
+	}
+	switch m {
+	case Identification:
+		switch {
+		case prosecutor:
+		case a == JugeInstruction:
+			v.add("46bis-juge", Info, "authority", m.Source(), nil,
+				"the article names the procureur du Roi; a juge d'instruction orders it under the powers of the investigation (not verified)")
+		case a == OfficierPoliceJudiciaire && r.Circumstance == ExtremeUrgency:
+			v.add("46bis-urgency", Warning, "circumstance", m.Source(), nil,
+				"an officer acting in extreme urgency needs the procureur's prior oral agreement: check it is recorded")
+		default:
+			notAllowed("46bis-authority", m.Source(), "only the procureur du Roi, or an officer in extreme urgency with his oral agreement")
+		}
+	case TrafficLocation:
+		switch {
+		case a == JugeInstruction:
+		case prosecutor && r.Circumstance == FlagrantDelit && (v.invokes(List90ter) || v.invokes(ListNoConfirmation)):
+			v.confirmation()
+		case prosecutor && r.Circumstance == PlaintiffRequest && v.invokes(ListPlaintiff):
+		case prosecutor:
+			notAllowed("88bis-authority", src88bis("§1 al. 5-6"),
+				"the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis")
+		default:
+			notAllowed("88bis-authority", src88bis("§1 al. 1"), "only the juge d'instruction")
+		}
+	case Interception:
+		if a != JugeInstruction {
+			notAllowed("90ter-authority", m.Source(), "only the juge d'instruction")
+		}
+		if !v.invokes(List90ter) {
+			v.add("90ter-offence", Error, "offences", m.Source(), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
+		}
+	case ExtendedSearch:
+		if a != JugeInstruction {
+			src := m.Source()
+			v.add("88ter-authority", Warning, "authority", src, nil,
+				"under the text before 2016 only the juge d'instruction extends a search; since the law of 25 December 2016 art. 39bis lets the procureur extend one to a system reachable without codes: check which applies")
+		}
+	case Cooperation:
+		if !(a == JugeInstruction || a == OfficierPoliceJudiciaire && r.Circumstance == Delegation) {
+			notAllowed("88quater-authority", src88quater("§1-2"), "only the juge d'instruction, or a judicial police officer he delegated")
+		}
+	}
+}
+
+// confirmation checks the juge's confirmation of a procureur's
+// flagrant-délit 88bis order.
+func (v *validator) confirmation() {
+	r := v.r
+	src := ConfirmationSource()
+	if v.invokes(ListNoConfirmation) {
+		v.add("88bis-confirmation", Info, "confirmed", src, nil,
+			"for hostage-taking or extortion no confirmation is needed while the flagrant délit lasts")
+		return
+	}
+	if r.Ordered.IsZero() {
+		return
+	}
+	due := ConfirmationDue(r.Ordered.Time())
+	switch {
+	case !r.Confirmed.IsZero() && !due.Before(r.Confirmed.Time()):
+		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation,
+			"confirmed at %s, after the 24 hours ran out at %s", r.Confirmed, timesync.FromTime(due.At))
+	case !r.Confirmed.IsZero():
+	case !due.Before(v.at):
+		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation,
+			"not confirmed by the juge d'instruction within 24 hours (by %s): the measure may not be carried out", timesync.FromTime(due.At))
+	default:
+		v.add("88bis-confirmation", Warning, "confirmed", src, nil,
+			"the juge d'instruction must confirm the order by %s", timesync.FromTime(due.At))
+	}
+}
+
+func (v *validator) period() {
+	r := v.r
+	if !r.ValidUntil.IsZero() && !r.Ordered.IsZero() && !r.ValidUntil.After(r.Ordered) {
+		v.add("period", Error, "valid_until", Source{Instrument: "ccjkit", Article: "dates", Certainty: Verified}, ErrDuration,
+			"the stated period ends before it starts")
+		return
+	}
+	if !r.ValidUntil.IsZero() && !r.ValidUntil.After(timesync.FromTime(v.at)) {
+		v.add("validity", Error, "valid_until", Source{Instrument: "the order", Article: "its stated period", Certainty: Verified},
+			ErrOutsideValidity, "the period the order states ended at %s", r.ValidUntil)
+	}
+	months, src := r.Measure.MaxMonths()
+	if months == 0 || r.Ordered.IsZero() {
+		return
+	}
+	if r.ValidUntil.IsZero() {
+		v.add("period", Error, "valid_until", src, ErrDuration, "the order must state how long the measure applies (at most %d month(s))", months)
+	}
+	limit, err := ValidityEnd(r.Ordered.Time(), months, v.rule)
+	if err != nil {
+		return
+	}
+	if !r.ValidUntil.IsZero() && r.ValidUntil.Time().After(limit.At) {
+		v.add("period", Error, "valid_until", src, ErrDuration,
+			"the order states a period to %s, beyond the %d month(s) the law allows (to %s, %s)", r.ValidUntil, months, timesync.FromTime(limit.At), v.rule)
+	}
+	if !limit.Before(v.at) {
+		v.add("validity", Error, "ordered", src, ErrOutsideValidity,
+			"%d month(s) from the order ran out at %s (%s); a renewal is a new order", months, timesync.FromTime(limit.At), v.rule)
+	}
+}
+
+func (v *validator) protected() {
+	r := v.r
+	if r.Measure == Cooperation && (r.Addressee == Inculpe || r.Addressee == Article156Person) {
+		v.add("88quater-protected", Error, "addressee", src88quater("§2 al. 2"), ErrProtectedPerson,
+			"an 88quater order may not be made against the inculpé or a person of art. 156")
+	}
+}
+
+func (v *validator) items() {
+	allowed := v.r.Measure.Items()
+	for i, it := range v.r.Items {
+		if !slices.Contains(allowed, it) {
+			v.add("items", Error, fmt.Sprintf("items[%d]", i), v.r.Measure.Source(), ErrItem, "%s does not cover %s", v.r.Measure, it)
+		}
+	}
+}
+
+func (v *validator) targets() {
+	src := Source{Instrument: "ccjkit", Article: "target syntax (E.164, IMEI Luhn digit, IP with time window)", Certainty: Verified}
+	for i, t := range v.r.Targets {
+		for _, p := range t.problems() {
+			v.add("targets", Error, fmt.Sprintf("targets[%d]", i), src, ErrTarget, p.msg, p.args...)
+		}
+	}
+}
+
+func (v *validator) response() {
+	p := v.r.Response
+	src := p.Kind.Source()
+	switch {
+	case !slices.Contains(responseKinds(), p.Kind):
+		v.add("response", Error, "response.kind", src, ErrResponsePolicy, "unknown response kind")
+	case p.Kind == AtStatedMoment && p.Stated.IsZero():
+		v.add("response", Error, "response.stated", src, ErrResponsePolicy, "the answer is due at a stated moment, but none is given")
+	case p.Kind == AtStatedMoment && !v.r.Received.IsZero() && p.Stated.Before(v.r.Received):
+		v.add("response", Error, "response.stated", src, ErrResponsePolicy, "the stated moment %s is before receipt: ask the authority", p.Stated)
+	case p.Kind != AtStatedMoment && !p.Stated.IsZero():
+		v.add("response", Warning, "response.stated", src, nil, "a stated moment is given but the answer is due %s", p.Kind)
+	}
+}

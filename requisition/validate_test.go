@@ -1,0 +1,300 @@
+package requisition_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/requisitiontest"
+	"github.com/ccjkit/ccjkit/timesync"
+	"golang.org/x/text/language"
+	"pgregory.net/rapid"
+)
+
+func ts(s string) timesync.Timestamp {
+	t, err := timesync.ParseBrussels(s, timesync.Strict)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// base is a lawful 88bis order of a juge d'instruction.
+func base() requisition.Requisition {
+	return requisition.Requisition{
+		Reference: "BR.12.34.567890/26", Measure: requisition.TrafficLocation, Authority: requisition.JugeInstruction,
+		Ordered: ts("2026-03-02 10:00"), Received: ts("2026-03-02 10:30"), Reasoned: true,
+		ValidUntil: ts("2026-05-01 00:00"),
+		Items:      []requisition.Item{requisition.ItemTrafficRecords, requisition.ItemLocationRecords},
+		Targets: []requisition.Target{{Kind: requisition.TargetIP, Addr: netip.MustParseAddr("2001:db8::1"),
+			From: ts("2026-02-20 00:00"), Until: ts("2026-03-01 00:00")}},
+		Response: requisition.ResponsePolicy{Kind: requisition.RealTime},
+	}
+}
+
+var checkedAt = ts("2026-03-02 11:00").Time()
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(r *requisition.Requisition)
+		at      time.Time
+		want    error  // nil: valid
+		rule    string // a finding with this rule must be present
+		field   string
+		warning bool // the rule's finding is a warning, not an error
+	}{
+		{name: "lawful 88bis order of the juge", edit: func(*requisition.Requisition) {}},
+		{name: "procureur ordering 88bis outside the allowed cases", want: requisition.ErrAuthority, rule: "88bis-authority", field: "authority",
+			edit: func(r *requisition.Requisition) { r.Authority = requisition.ProcureurDuRoi }},
+		{name: "procureur in flagrant délit for a 90ter offence, confirmation pending", rule: "88bis-confirmation", field: "confirmed", warning: true,
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"90ter-drugs"}
+			}},
+		{name: "flagrant délit not confirmed within 24 hours", at: ts("2026-03-03 10:00").Time(), want: requisition.ErrConfirmation, rule: "88bis-confirmation",
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"90ter-drugs"}
+			}},
+		{name: "flagrant délit confirmed late", want: requisition.ErrConfirmation, rule: "88bis-confirmation", at: ts("2026-03-03 12:00").Time(),
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"90ter-drugs"}
+				r.Confirmed = ts("2026-03-03 10:00")
+			}},
+		{name: "hostage-taking needs no confirmation", at: ts("2026-03-05 10:00").Time(), rule: "88bis-confirmation",
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"penal-347bis"}
+			}},
+		{name: "procureur at a plaintiff's request for Telecom Act 145 §3bis",
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.PlaintiffRequest, []string{"telecom-145-3bis"}
+			}},
+		{name: "plaintiff's request for another offence", want: requisition.ErrAuthority, rule: "88bis-authority",
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.PlaintiffRequest, []string{"90ter-drugs"}
+			}},
+		{name: "period beyond two months", want: requisition.ErrDuration, rule: "period", field: "valid_until",
+			edit: func(r *requisition.Requisition) { r.ValidUntil = ts("2026-05-03 12:00") }},
+		{name: "period of exactly two months (to 24:00 on 2 May)",
+			edit: func(r *requisition.Requisition) { r.ValidUntil = ts("2026-05-03 00:00") }},
+		{name: "no period stated", want: requisition.ErrDuration, rule: "period",
+			edit: func(r *requisition.Requisition) { r.ValidUntil = timesync.Timestamp{} }},
+		{name: "88quater order against the inculpé", want: requisition.ErrProtectedPerson, rule: "88quater-protected", field: "addressee",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Addressee, r.ValidUntil = requisition.Cooperation, requisition.Inculpe, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemSystemAccess}
+			}},
+		{name: "88quater by a delegated officer",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Authority, r.Circumstance, r.ValidUntil = requisition.Cooperation, requisition.OfficierPoliceJudiciaire, requisition.Delegation, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemSystemAccess}
+			}},
+		{name: "missing reasoned order", want: requisition.ErrNotReasoned, rule: "88bis-reasoned", field: "reasoned",
+			edit: func(r *requisition.Requisition) { r.Reasoned = false }},
+		{name: "46bis by an officer in extreme urgency, orally agreed", rule: "46bis-reasoned", warning: true,
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Authority, r.Circumstance, r.Reasoned, r.ValidUntil = requisition.Identification, requisition.OfficierPoliceJudiciaire, requisition.ExtremeUrgency, false, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemIdentity, requisition.ItemIPAddressPort}
+			}},
+		{name: "order checked after its stated period", at: ts("2026-05-02 12:00").Time(), want: requisition.ErrOutsideValidity, rule: "validity",
+			edit: func(*requisition.Requisition) {}},
+		{name: "order dated after the check", at: ts("2026-03-01 12:00").Time(), want: requisition.ErrOutsideValidity, rule: "dates", field: "ordered",
+			edit: func(*requisition.Requisition) {}},
+		{name: "interception by the procureur without a 90ter offence", want: requisition.ErrAuthority, rule: "90ter-authority",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Authority, r.ValidUntil = requisition.Interception, requisition.ProcureurDuRoi, ts("2026-04-01 00:00")
+			}},
+		{name: "interception beyond one month", want: requisition.ErrDuration, rule: "period",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Offences = requisition.Interception, []string{"90ter-terrorism"}
+			}},
+		{name: "identification asked for traffic records", want: requisition.ErrItem, rule: "items", field: "items[0]",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Authority, r.ValidUntil = requisition.Identification, requisition.ProcureurDuRoi, timesync.Timestamp{}
+			}},
+		{name: "IP target without its moment", want: requisition.ErrTarget, rule: "targets", field: "targets[0]",
+			edit: func(r *requisition.Requisition) { r.Targets[0].From = timesync.Timestamp{} }},
+		{name: "extended search by the procureur: only a warning, the law changed in 2016", rule: "88ter-authority", warning: true,
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Authority, r.ValidUntil = requisition.ExtendedSearch, requisition.ProcureurDuRoi, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemSystemAccess}
+			}},
+		{name: "stated response moment before receipt", want: requisition.ErrResponsePolicy, rule: "response",
+			edit: func(r *requisition.Requisition) {
+				r.Response = requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: ts("2026-03-01 09:00")}
+			}},
+		{name: "everything missing", want: requisition.ErrMissing, rule: "required", field: "reference",
+			edit: func(r *requisition.Requisition) { *r = requisition.Requisition{} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base()
+			r.Targets = slices.Clone(r.Targets)
+			tt.edit(&r)
+			at := tt.at
+			if at.IsZero() {
+				at = checkedAt
+			}
+			err := r.Validate(at, requisition.FromNextDay)
+			fs := r.Findings(at, requisition.FromNextDay)
+			if tt.want == nil && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if tt.rule == "" {
+				return
+			}
+			i := slices.IndexFunc(fs, func(f requisition.Finding) bool { return f.Rule == tt.rule })
+			if i < 0 {
+				t.Fatalf("no finding %q in %v", tt.rule, fs)
+			}
+			f := fs[i]
+			if tt.field != "" && f.Field != tt.field {
+				t.Errorf("field = %q, want %q", f.Field, tt.field)
+			}
+			if tt.warning && f.Severity != requisition.Warning {
+				t.Errorf("severity = %v, want warning", f.Severity)
+			}
+			if f.Source.Instrument == "" {
+				t.Errorf("finding without a source: %v", f)
+			}
+			for _, tag := range requisition.Languages() {
+				if text := f.Text(tag); text == "" || strings.Contains(text, "%!") {
+					t.Errorf("%v text %q", tag, text)
+				}
+			}
+		})
+	}
+}
+
+func TestAllFindingsNotJustTheFirst(t *testing.T) {
+	r := base()
+	r.Authority = requisition.OfficierPoliceJudiciaire
+	r.Reasoned = false
+	r.ValidUntil = ts("2026-06-01 00:00")
+	r.Items = append(r.Items, requisition.ItemSystemAccess)
+	err := r.Validate(checkedAt, requisition.FromNextDay)
+	for _, want := range []error{requisition.ErrAuthority, requisition.ErrNotReasoned, requisition.ErrDuration, requisition.ErrItem} {
+		if !errors.Is(err, want) {
+			t.Errorf("missing %v in %v", want, err)
+		}
+	}
+	var ve *requisition.ValidationError
+	if !errors.As(err, &ve) || len(ve.Findings) < 4 {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFindingsKeepSecrets(t *testing.T) {
+	r := base()
+	r.Reference = "SECRET-REF-4711"
+	r.Targets = []requisition.Target{
+		{Kind: requisition.TargetPhone, Value: "0470999888"},
+		{Kind: requisition.TargetIMEI, Value: "356938035643801"},
+		{Kind: requisition.TargetIP, Addr: netip.MustParseAddr("198.51.100.23")},
+	}
+	r.Offences = []string{"90ter-drugs"}
+	r.Authority = requisition.ProcureurDuRoi
+	err := r.Validate(checkedAt, requisition.FromNextDay)
+	if err == nil {
+		t.Fatal("expected findings")
+	}
+	var all strings.Builder
+	all.WriteString(err.Error())
+	for _, f := range r.Findings(checkedAt, requisition.FromNextDay) {
+		for _, tag := range requisition.Languages() {
+			all.WriteString(f.Text(tag))
+		}
+		b, _ := json.Marshal(f)
+		all.Write(b)
+	}
+	for _, secret := range []string{"SECRET-REF-4711", "0470999888", "356938035643801", "198.51.100.23"} {
+		if strings.Contains(all.String(), secret) {
+			t.Errorf("a finding reveals %q", secret)
+		}
+	}
+}
+
+func TestFindingTextInFourLanguages(t *testing.T) {
+	r := base()
+	r.Authority = requisition.OfficierPoliceJudiciaire
+	f := r.Findings(checkedAt, requisition.FromNextDay)[0]
+	want := map[string]string{
+		"en":    "a judicial police officer may not order tracing and localisation here: only the juge d'instruction",
+		"fr-BE": "un officier de police judiciaire ne peut pas ordonner le repérage et la localisation ici : seul le juge d'instruction",
+		"nl-BE": "een officier van gerechtelijke politie mag hier de opsporing en lokalisatie niet bevelen: enkel de onderzoeksrechter",
+		"de-BE": "ein Offizier der Gerichtspolizei darf hier die Rückverfolgung und Lokalisierung nicht anordnen: nur der Untersuchungsrichter",
+		"ja":    "a judicial police officer may not order tracing and localisation here: only the juge d'instruction",
+	}
+	for tag, text := range want {
+		if got := f.Text(language.MustParse(tag)); got != text {
+			t.Errorf("%s:\n got %s\nwant %s", tag, got, text)
+		}
+	}
+}
+
+func TestCatalogueIsComplete(t *testing.T) {
+	// Every message a finding can carry, in every language, differs from
+	// the English unless it is a proper name: drawn from many findings.
+	seen := map[string]bool{}
+	rapid.Check(t, func(rt *rapid.T) {
+		c := requisitiontest.Invalid().Draw(rt, "case")
+		for _, f := range c.Requisition.Findings(c.At, requisition.FromNextDay) {
+			en := f.Text(language.English)
+			for _, tag := range []language.Tag{language.French, language.Dutch, language.German} {
+				if got := f.Text(tag); got == en {
+					rt.Fatalf("%v: %q is not translated", tag, en)
+				}
+			}
+			seen[f.Rule] = true
+		}
+	})
+	if len(seen) < 8 {
+		t.Errorf("only %d rules seen: %v", len(seen), seen)
+	}
+}
+
+// Property: every valid case validates; every invalid case reports its
+// rule's sentinel.
+func TestGeneratedCasesProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := requisitiontest.Valid().Draw(t, "valid")
+		if err := c.Requisition.Validate(c.At, requisition.FromNextDay); err != nil {
+			t.Fatalf("valid case rejected: %v", err)
+		}
+		bad := requisitiontest.Invalid().Draw(t, "invalid")
+		if err := bad.Requisition.Validate(bad.At, requisition.FromNextDay); !errors.Is(err, bad.Want) {
+			t.Fatalf("breaking %s: err = %v, want %v", bad.Rule, err, bad.Want)
+		}
+	})
+}
+
+// Property: encoding round-trips every generated requisition, valid or not.
+func TestEncodeDecodeProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var c requisitiontest.Case
+		if rapid.Bool().Draw(t, "valid") {
+			c = requisitiontest.Valid().Draw(t, "case")
+		} else {
+			c = requisitiontest.Invalid().Draw(t, "case")
+		}
+		b, err := requisition.Encode(c.Requisition)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := requisition.Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(%s): %v", b, err)
+		}
+		b2, _ := requisition.Encode(back)
+		if string(b) != string(b2) {
+			t.Fatalf("round trip changed the encoding:\n%s\n%s", b, b2)
+		}
+	})
+}
