@@ -160,16 +160,39 @@ const (
 	ListPlaintiff
 )
 
+func offenceLists() []OffenceList { return []OffenceList{List90ter, ListNoConfirmation, ListPlaintiff} }
+
+// String returns "90ter", "no-confirmation" or "plaintiff".
+func (l OffenceList) String() string {
+	switch l {
+	case List90ter:
+		return "90ter"
+	case ListNoConfirmation:
+		return "no-confirmation"
+	case ListPlaintiff:
+		return "plaintiff"
+	}
+	return fmt.Sprintf("OffenceList(%d)", uint8(l))
+}
+
+// MarshalText returns the key; an unknown list is an error.
+func (l OffenceList) MarshalText() ([]byte, error) { return marshalKey(l, offenceLists()) }
+
+// UnmarshalText accepts the keys [OffenceList.String] returns.
+func (l *OffenceList) UnmarshalText(b []byte) error {
+	return unmarshalKey(l, b, offenceLists(), "offence list")
+}
+
 // Offence is an offence or group of offences an order may invoke.
 type Offence struct {
 	// ID is the stable key used in requisitions, such as "penal-347bis" or
 	// "90ter-terrorism".
-	ID string
+	ID string `json:"id"`
 	// Label describes the offence in English, for people; the law's own
 	// wording is in the source.
-	Label  string
-	Lists  []OffenceList
-	Source Source
+	Label  string        `json:"label"`
+	Lists  []OffenceList `json:"lists"`
+	Source Source        `json:"source"`
 }
 
 // Offences returns the catalogue of offences the rules refer to. The art.

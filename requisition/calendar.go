@@ -30,11 +30,11 @@ var ErrYearNotModelled = errors.New("requisition: public holidays not modelled f
 // Holiday is one of Belgium's legal public holidays (jour férié légal /
 // wettelijke feestdag).
 type Holiday struct {
-	Date date.Date
+	Date date.Date `json:"date"`
 	// ID is a stable key: "new-year", "easter-monday", "labour-day",
 	// "ascension", "whit-monday", "national-day", "assumption",
 	// "all-saints", "armistice", "christmas".
-	ID string
+	ID string `json:"id"`
 }
 
 // Holidays returns the ten legal public holidays of year, in date order:

@@ -3,26 +3,45 @@ package requisition
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
 )
 
 // Step is one step of a computation, with the rule that justifies it.
 type Step struct {
-	// What the step does, for a person: "the period starts the day after
-	// the order".
-	What string
+	// What the step does, in English: "the period starts the day after the
+	// order". [Step.Text] gives it in another language.
+	What string `json:"what"`
 	// Result of the step: a date, an instant, a count.
-	Result string
+	Result string `json:"result"`
 	// Source is the rule applied.
-	Source Source
+	Source Source `json:"source"`
+
+	msg  string // catalogue key of What
+	args []any
 }
 
-// String returns "what: result — source".
+// step builds a Step whose What is the message msg with args.
+func step(src Source, result, msg string, args ...any) Step {
+	return Step{What: localize(language.English, msg, args...), Result: result, Source: src, msg: msg, args: args}
+}
+
+// String returns "what: result — source", in English.
 func (s Step) String() string { return s.What + ": " + s.Result + " — " + s.Source.String() }
+
+// Text returns "what: result" in the language tag asks for (French,
+// Dutch, German; English otherwise).
+func (s Step) Text(tag language.Tag) string {
+	if s.msg == "" {
+		return s.What + ": " + s.Result
+	}
+	return localize(tag, s.msg, s.args...) + ": " + localize(tag, s.Result)
+}
 
 // DeadlineKind says whether a deadline is an instant.
 type DeadlineKind uint8
@@ -38,26 +57,39 @@ const (
 
 // String returns "fixed" or "unfixed".
 func (k DeadlineKind) String() string {
-	if k == Unfixed {
+	switch k {
+	case Fixed:
+		return "fixed"
+	case Unfixed:
 		return "unfixed"
 	}
-	return "fixed"
+	return fmt.Sprintf("DeadlineKind(%d)", uint8(k))
+}
+
+// MarshalText returns "fixed" or "unfixed".
+func (k DeadlineKind) MarshalText() ([]byte, error) {
+	return marshalKey(k, []DeadlineKind{Fixed, Unfixed})
+}
+
+// UnmarshalText accepts "fixed" or "unfixed".
+func (k *DeadlineKind) UnmarshalText(b []byte) error {
+	return unmarshalKey(k, b, []DeadlineKind{Fixed, Unfixed}, "deadline kind")
 }
 
 // Deadline is a computed time limit with the steps and citations that
 // produced it, so that a cell member can show a judge how it was reached.
 type Deadline struct {
-	Kind DeadlineKind
+	Kind DeadlineKind `json:"kind"`
 	// At is the instant the limit runs out (UTC): the first instant that is
 	// too late. Zero when Kind is Unfixed.
-	At time.Time
+	At time.Time `json:"at,omitzero"`
 	// LastDay is the last Brussels calendar day still within the limit, for
 	// limits counted in days or months; zero for limits in hours.
-	LastDay date.Date
+	LastDay date.Date `json:"last_day,omitzero"`
 	// Rule names the rule that produced the deadline.
-	Rule string
+	Rule string `json:"rule"`
 	// Steps explain the computation, in order.
-	Steps []Step
+	Steps []Step `json:"steps"`
 }
 
 // String returns the deadline in Brussels time, or "no fixed instant".
@@ -68,11 +100,21 @@ func (d Deadline) String() string {
 	return timesync.FromTime(d.At).String()
 }
 
-// Explain returns the steps, one per line.
+// Explain returns the steps in English with their sources, one per line.
 func (d Deadline) Explain() string {
 	var b strings.Builder
 	for i, s := range d.Steps {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
+	}
+	return b.String()
+}
+
+// ExplainIn returns the steps in the language tag asks for, one per line,
+// each followed by its source.
+func (d Deadline) ExplainIn(tag language.Tag) string {
+	var b strings.Builder
+	for i, s := range d.Steps {
+		fmt.Fprintf(&b, "%d. %s — %v\n", i+1, s.Text(tag), s.Source)
 	}
 	return b.String()
 }
@@ -120,6 +162,38 @@ func (r MonthRule) String() string {
 	return fmt.Sprintf("MonthRule(%d)", uint8(r))
 }
 
+func monthRules() []MonthRule { return []MonthRule{FromNextDay, FromOrderDay} }
+
+// key is the text form: "from-next-day" or "from-order-day".
+func (r MonthRule) key() string {
+	switch r {
+	case FromNextDay:
+		return "from-next-day"
+	case FromOrderDay:
+		return "from-order-day"
+	}
+	return fmt.Sprintf("MonthRule(%d)", uint8(r))
+}
+
+// MarshalText returns "from-next-day" or "from-order-day".
+func (r MonthRule) MarshalText() ([]byte, error) {
+	if !slices.Contains(monthRules(), r) {
+		return nil, fmt.Errorf("%w: %v", ErrUnknownValue, r.key())
+	}
+	return []byte(r.key()), nil
+}
+
+// UnmarshalText accepts "from-next-day" or "from-order-day".
+func (r *MonthRule) UnmarshalText(b []byte) error {
+	for _, v := range monthRules() {
+		if v.key() == string(b) {
+			*r = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q is not a month rule (from-next-day or from-order-day)", ErrUnknownValue, b)
+}
+
 // Source returns the rule's legal basis.
 func (r MonthRule) Source() Source {
 	if r == FromOrderDay {
@@ -147,15 +221,15 @@ func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) 
 	switch r {
 	case FromNextDay:
 		start = ordered + 1
-		steps = append(steps, Step{"the day of the order is not counted; the period starts the next day", start.String(), src})
+		steps = append(steps, step(src, start.String(), "the day of the order is not counted; the period starts the next day"))
 	case FromOrderDay:
 		start = ordered
-		steps = append(steps, Step{"the day of the order is the first day of the period", start.String(), src})
+		steps = append(steps, step(src, start.String(), "the day of the order is the first day of the period"))
 	default:
 		return 0, nil, fmt.Errorf("%w: %v", ErrInvalidPeriod, r)
 	}
 	if n == 0 {
-		return start - 1, append(steps, Step{"zero months: the period is empty and ended the day before it started", (start - 1).String(), src}), nil
+		return start - 1, append(steps, step(src, (start-1).String(), "zero months: the period is empty and ended the day before it started")), nil
 	}
 	y, m, d := start.Date()
 	// The month n months on, counted on the calendar (not time.AddDate,
@@ -164,12 +238,12 @@ func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) 
 	ey, em := y+total/12, time.Month(total%12+1)
 	lastOfMonth := date.New(ey, em+1, 1) - 1
 	if d > lastOfMonth.Day() {
-		steps = append(steps, Step{fmt.Sprintf("%d months on, %s %d has no day %d: the period ends on its last day", n, em, ey, d), lastOfMonth.String(), src})
+		steps = append(steps, step(src, lastOfMonth.String(), "%d month(s) on, %s has no day %d: the period ends on that month's last day", n, fmt.Sprintf("%04d-%02d", ey, int(em)), d))
 		return lastOfMonth, steps, nil
 	}
 	same := date.New(ey, em, d)
 	last := same - 1
-	steps = append(steps, Step{fmt.Sprintf("%d months on is %v; the period ends the day before (veille de quantième)", n, same), last.String(), src})
+	steps = append(steps, step(src, last.String(), "%d month(s) on is %v; the period ends the day before (veille de quantième)", n, same.String()))
 	return last, steps, nil
 }
 
@@ -191,15 +265,15 @@ func BrusselsDate(t time.Time) date.Date { return date.NewAt(t.In(timesync.Bruss
 // serves any period in months.
 func ValidityEnd(ordered time.Time, n int, rule MonthRule) (Deadline, error) {
 	day := BrusselsDate(ordered)
-	steps := []Step{{"the order is dated, in Belgian civil time", day.String(),
-		Source{Instrument: "arrêté royal du 4 octobre 2023", Article: "art. 2", Certainty: Verified}}}
+	steps := []Step{step(Source{Instrument: "arrêté royal du 4 octobre 2023", Article: "art. 2", Certainty: Verified},
+		day.String(), "the order is dated, in Belgian civil time")}
 	last, more, err := rule.LastDay(day, n)
 	if err != nil {
 		return Deadline{}, err
 	}
 	end := endOfDay(last)
 	steps = append(steps, more...)
-	steps = append(steps, Step{"the period runs to the end of its last day, 24:00 Brussels time", timesync.FromTime(end).String(), rule.Source()})
+	steps = append(steps, step(rule.Source(), timesync.FromTime(end).String(), "the period runs to the end of its last day, 24:00 Brussels time"))
 	return Deadline{Kind: Fixed, At: end, LastDay: last, Rule: rule.String(), Steps: steps}, nil
 }
 
@@ -228,8 +302,8 @@ func ConfirmationDue(ordered time.Time) Deadline {
 	return Deadline{
 		Kind: Fixed, At: due, Rule: "confirmation within 24 hours",
 		Steps: []Step{
-			{"the order was made", timesync.FromTime(ordered).String(), src},
-			{"24 elapsed hours later, whatever the wall clock does", timesync.FromTime(due).String(), src},
+			step(src, timesync.FromTime(ordered).String(), "the order was made"),
+			step(src, timesync.FromTime(due).String(), "24 elapsed hours later, whatever the wall clock does"),
 		},
 	}
 }

@@ -1,6 +1,7 @@
 package requisition_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
 	"pgregory.net/rapid"
 )
 
@@ -265,6 +267,41 @@ func TestSourceString(t *testing.T) {
 	for c, s := range map[requisition.Certainty]string{requisition.Verified: "[V]", requisition.Secondary: "[S]", requisition.Unverified: "[U]"} {
 		if c.String() != s {
 			t.Errorf("%d: %s", c, c)
+		}
+	}
+}
+
+// Property: every step of every deadline is translated into French, Dutch
+// and German.
+func TestStepsTranslatedProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		at := timesynctest.Instant().Draw(t, "at")
+		v, _ := requisition.ValidityEnd(at, rapid.IntRange(0, 3).Draw(t, "months"), rapid.SampledFrom(rules).Draw(t, "rule"))
+		rt, _ := requisition.ResponsePolicy{Kind: requisition.RealTime}.Due(at)
+		im, _ := requisition.ResponsePolicy{Kind: requisition.Immediately}.Due(at)
+		st, _ := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: timesync.FromTime(at.Add(time.Hour))}.Due(at)
+		for _, d := range []requisition.Deadline{v, requisition.ConfirmationDue(at), rt, im, st} {
+			for _, s := range d.Steps {
+				en := s.Text(language.English)
+				for _, tag := range []language.Tag{language.French, language.Dutch, language.German} {
+					if got := s.Text(tag); got == en || strings.Contains(got, "%!") {
+						t.Fatalf("%v: step %q not translated: %q", tag, en, got)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestJSONOfResults(t *testing.T) {
+	d := requisition.ConfirmationDue(time.Date(2026, 10, 24, 10, 0, 0, 0, time.UTC))
+	b, err := json.Marshal(d)
+	if err != nil || !strings.Contains(string(b), `"kind":"fixed"`) || !strings.Contains(string(b), `"certainty":"V"`) {
+		t.Errorf("deadline JSON %s, %v", b, err)
+	}
+	for _, v := range []any{requisition.Penalties(), requisition.Offences(), func() any { h, _ := requisition.Holidays(2026); return h }()} {
+		if _, err := json.Marshal(v); err != nil {
+			t.Errorf("%T: %v", v, err)
 		}
 	}
 }

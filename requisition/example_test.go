@@ -25,7 +25,7 @@ func ExampleValidityEnd() {
 	// valid until: 2026-09-01T00:00:00+02:00
 	// 1. the order is dated, in Belgian civil time: 2026-06-30 — arrêté royal du 4 octobre 2023 art. 2 [V]
 	// 2. the day of the order is not counted; the period starts the next day: 2026-07-01 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
-	// 3. 2 months on is 2026-09-01; the period ends the day before (veille de quantième): 2026-08-31 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
+	// 3. 2 month(s) on is 2026-09-01; the period ends the day before (veille de quantième): 2026-08-31 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
 	// 4. the period runs to the end of its last day, 24:00 Brussels time: 2026-09-01T00:00:00+02:00 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
 }
 
@@ -141,4 +141,18 @@ func ExampleDecode() {
 	// Output:
 	// measure: requisition: unknown value: "wiretap" is not a measure (want one of [identification traffic-location interception extended-search cooperation])
 	// targets[0].adr: unknown field
+}
+
+// The same computation, explained in German for a cell member in Eupen.
+func ExampleDeadline_ExplainIn() {
+	ordered, _ := timesync.ParseBrussels("2026-01-31 09:00", timesync.Strict)
+	d, _ := requisition.ValidityEnd(ordered.Time(), 1, requisition.FromOrderDay)
+	for _, s := range d.Steps {
+		fmt.Println(s.Text(language.German))
+	}
+	// Output:
+	// die Anordnung ist datiert, in belgischer gesetzlicher Zeit: 2026-01-31
+	// der Tag der Anordnung ist der erste Tag der Frist: 2026-01-31
+	// 1 Monat(e) später hat 2026-02 keinen Tag 31: die Frist endet am letzten Tag dieses Monats: 2026-02-28
+	// die Frist läuft bis zum Ende ihres letzten Tages, 24 Uhr Brüsseler Zeit: 2026-03-01T00:00:00+01:00
 }

@@ -12,20 +12,22 @@ import (
 // sets none or that it is unknown: Known says which.
 type Penalty struct {
 	// ID is a stable key, such as "88bis-refusal".
-	ID string
+	ID string `json:"id"`
 	// Conduct describes what is punished, in English.
-	Conduct string
+	Conduct string `json:"conduct"`
 	// FineMin and FineMax are in euros; PrisonMinMonths and PrisonMaxMonths
 	// in months.
-	FineMin, FineMax                 int64
-	PrisonMinMonths, PrisonMaxMonths int
+	FineMin         int64 `json:"fine_min_eur"`
+	FineMax         int64 `json:"fine_max_eur"`
+	PrisonMinMonths int   `json:"prison_min_months"`
+	PrisonMaxMonths int   `json:"prison_max_months"`
 	// Either says fine and prison may be imposed together or one alone
 	// ("ou d'une de ces peines seulement").
-	Either bool
+	Either bool `json:"either"`
 	// Known is false when the amounts were not retrieved: the bounds are
 	// then zero and must not be read as "no penalty".
-	Known  bool
-	Source Source
+	Known  bool   `json:"known"`
+	Source Source `json:"source"`
 }
 
 // Penalties returns the penalties ccjkit knows, each with its source. The

@@ -101,14 +101,13 @@ func (p ResponsePolicy) Due(received time.Time) (Deadline, error) {
 	switch p.Kind {
 	case RealTime:
 		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), Steps: []Step{
-			{"received", timesync.FromTime(received).String(), src},
-			{"answer in real time: the minimum time the task needs by the rules of the art, without interruption, with adequate means and staff; the law sets no number",
-				"as soon as possible", src},
+			step(src, timesync.FromTime(received).String(), "received"),
+			step(src, "as soon as possible", "answer in real time: the minimum time the task needs by the rules of the art, without interruption, with adequate means and staff; the law sets no number"),
 		}}, nil
 	case Immediately:
 		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), Steps: []Step{
-			{"received", timesync.FromTime(received).String(), src},
-			{"execute immediately", "as soon as possible", src},
+			step(src, timesync.FromTime(received).String(), "received"),
+			step(src, "as soon as possible", "execute immediately"),
 		}}, nil
 	case AtStatedMoment:
 		if p.Stated.IsZero() {
@@ -119,8 +118,8 @@ func (p ResponsePolicy) Due(received time.Time) (Deadline, error) {
 				ErrResponsePolicy, p.Stated, timesync.FromTime(received))
 		}
 		return Deadline{Kind: Fixed, At: p.Stated.Time(), Rule: p.Kind.String(), Steps: []Step{
-			{"received", timesync.FromTime(received).String(), src},
-			{"the requisition states the moment the answer is due", p.Stated.String(), src},
+			step(src, timesync.FromTime(received).String(), "received"),
+			step(src, p.Stated.String(), "the requisition states the moment the answer is due"),
 		}}, nil
 	}
 	return Deadline{}, fmt.Errorf("%w: %v", ErrResponsePolicy, p.Kind)
