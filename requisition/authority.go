@@ -267,3 +267,15 @@ func LookupOffence(id string) (Offence, bool) {
 
 // In reports whether the offence is on list l.
 func (o Offence) In(l OffenceList) bool { return slices.Contains(o.Lists, l) }
+
+// Hint lists the valid text forms, for decoding errors.
+func (Authority) Hint() string { return hint(authorities()) }
+
+// Hint lists the valid text forms, for decoding errors.
+func (Circumstance) Hint() string { return hint(circumstances()) }
+
+// Hint lists the valid text forms, for decoding errors.
+func (Addressee) Hint() string { return hint(addressees()) }
+
+// Hint lists the valid text forms, for decoding errors.
+func (OffenceList) Hint() string { return hint(offenceLists()) }

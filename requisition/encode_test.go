@@ -2,6 +2,7 @@ package requisition_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -47,7 +48,14 @@ func TestDecodeRejects(t *testing.T) {
 		{"case-insensitive match refused", strings.Replace(goodJSON, `"measure"`, `"Measure"`, 1), []string{"Measure: unknown field"}},
 		{"all problems, not the first", strings.NewReplacer(`"traffic-location"`, `"tapping"`, `"juge-instruction"`, `7`, `"port": 443`, `"port": 70000`,
 			`"2001:db8::1"`, `"2001:db8::zz"`, `"2026-03-02T10:30:00+01:00"`, `"2026-03-02T10:30:00.5+01:00"`).Replace(goodJSON),
-			[]string{"measure: requisition: unknown value", "authority: want a string", "targets[0].port: want an integer in range", "targets[0].addr:", "received:"}},
+			[]string{"measure: invalid value: want one of identification", "authority: want a string", "targets[0].port: want an integer in range", "targets[0].addr: invalid value: want an IPv4 or IPv6 address", "received: invalid value: want an RFC 3339"}},
+		{"no value is quoted back", strings.NewReplacer(`"2001:db8::1"`, `"+32470999888"`, `"portt"`, `"x"`).Replace(strings.Replace(goodJSON, `"BR.12.34.567890/26"`, `["secret-ref"]`, 1)),
+			[]string{"reference: want a string", "targets[0].addr: invalid value"}},
+		{"duplicate key", strings.Replace(goodJSON, `"reasoned": true`, `"reasoned": true, "reasoned": false`, 1), []string{"reasoned: duplicate key"}},
+		{"null refused", strings.Replace(goodJSON, `"reasoned": true`, `"reasoned": null`, 1), []string{"reasoned: null is not allowed"}},
+		{"null in an array refused", strings.Replace(goodJSON, `["traffic-records", "location-records"]`, `[null]`, 1), []string{"items[0]: null is not allowed"}},
+		{"invalid UTF-8", strings.Replace(goodJSON, "BR.12", "BR\xff.12", 1), []string{"not valid UTF-8"}},
+		{"a secret-looking key is not quoted", strings.Replace(goodJSON, `"reasoned": true`, `"reasoned": true, "+32470999888": 1`, 1), []string{"(a key that is not a field name): unknown field"}},
 		{"wrong shape", `{"items": "traffic-records"}`, []string{"items: want an array"}},
 		{"trailing data", goodJSON + ` {}`, []string{"data after the JSON value"}},
 		{"not JSON", `{"reference": `, []string{"not JSON"}},
@@ -59,6 +67,11 @@ func TestDecodeRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := requisition.Decode([]byte(tt.json))
+			for _, secret := range []string{"+32470999888", "secret-ref"} {
+				if strings.Contains(fmt.Sprint(err), secret) {
+					t.Errorf("the error quotes %q: %v", secret, err)
+				}
+			}
 			if !errors.Is(err, requisition.ErrDecode) {
 				t.Fatalf("err = %v, want ErrDecode", err)
 			}

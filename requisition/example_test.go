@@ -139,7 +139,7 @@ func ExampleDecode() {
 		}
 	}
 	// Output:
-	// measure: requisition: unknown value: "wiretap" is not a measure (want one of [identification traffic-location interception extended-search cooperation])
+	// measure: invalid value: want one of identification, traffic-location, interception, extended-search, cooperation
 	// targets[0].adr: unknown field
 }
 

@@ -3,6 +3,7 @@ package requisition
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Measure is what a requisition orders the operator to do.
@@ -225,3 +226,19 @@ func unmarshalKey[T interface {
 	}
 	return fmt.Errorf("%w: %q is not a %s (want one of %v)", ErrUnknownValue, b, kind, all)
 }
+
+// hint lists the text forms of an enumeration, for decoding problems that
+// must not quote the invalid input.
+func hint[T fmt.Stringer](all []T) string {
+	keys := make([]string, len(all))
+	for i, v := range all {
+		keys[i] = v.String()
+	}
+	return "one of " + strings.Join(keys, ", ")
+}
+
+// Hint lists the valid text forms, for decoding errors.
+func (Measure) Hint() string { return hint(measures()) }
+
+// Hint lists the valid text forms, for decoding errors.
+func (Item) Hint() string { return hint(items()) }

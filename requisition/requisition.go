@@ -35,9 +35,9 @@ type Requisition struct {
 	// [Offences]' catalogue.
 	Offences []string `json:"offences,omitempty"`
 	// Items is the data asked for.
-	Items []Item `json:"items"`
+	Items []Item `json:"items,omitempty"`
 	// Targets are the identifiers the request is about.
-	Targets []Target `json:"targets"`
+	Targets []Target `json:"targets,omitempty"`
 	// Addressee is who must cooperate, where the law protects some persons
 	// (art. 88quater §2).
 	Addressee Addressee `json:"addressee,omitzero"`

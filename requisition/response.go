@@ -124,3 +124,6 @@ func (p ResponsePolicy) Due(received time.Time) (Deadline, error) {
 	}
 	return Deadline{}, fmt.Errorf("%w: %v", ErrResponsePolicy, p.Kind)
 }
+
+// Hint lists the valid text forms, for decoding errors.
+func (ResponseKind) Hint() string { return "one of real-time, immediately, at-stated-moment" }

@@ -225,3 +225,6 @@ func isMAC(s string) bool {
 	}
 	return true
 }
+
+// Hint lists the valid text forms, for decoding errors.
+func (TargetKind) Hint() string { return hint(targetKinds()) }

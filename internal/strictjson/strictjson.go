@@ -10,9 +10,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrDecode is wrapped by every error of [Decode].
@@ -50,37 +52,122 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return ErrDecode }
 
 // Decode decodes data into v (a pointer to a struct) strictly: at most max
-// bytes, one JSON value, no field that v's type does not declare, every
-// value of the right type and accepted by its UnmarshalText or
-// UnmarshalJSON. On error v is left unchanged.
+// bytes of valid UTF-8, one JSON value, no duplicate key, no null, no field
+// that v's type does not declare, every value of the right type and
+// accepted by its UnmarshalText or UnmarshalJSON. On error v is left
+// unchanged.
+//
+// Problems never quote the input's values, which may be secret (a target's
+// address, a case reference): they name the field and what it needs. A key
+// that is not a plain identifier is not quoted either.
 func Decode(data []byte, v any, max int) error {
 	if len(data) > max {
 		return &Error{[]Problem{{"", fmt.Sprintf("input is %d bytes, more than %d", len(data), max)}}}
 	}
-	var tree any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&tree); err != nil {
-		return &Error{[]Problem{{"", "not JSON: " + err.Error()}}}
-	}
-	if _, err := dec.Token(); err == nil {
-		return &Error{[]Problem{{"", "data after the JSON value"}}}
+	if !utf8.Valid(data) {
+		return &Error{[]Problem{{"", "input is not valid UTF-8"}}}
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return &Error{[]Problem{{"", "strictjson: destination is not a non-nil pointer"}}}
 	}
 	var problems []Problem
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tree, err := readValue(dec, "", &problems)
+	if err != nil {
+		return &Error{[]Problem{{"", "not JSON: " + redactSyntax(err)}}}
+	}
+	if _, err := dec.Token(); err == nil {
+		return &Error{[]Problem{{"", "data after the JSON value"}}}
+	}
 	check(tree, rv.Type().Elem(), "", &problems)
 	if len(problems) > 0 {
 		return &Error{problems}
 	}
 	fresh := reflect.New(rv.Type().Elem())
 	if err := json.Unmarshal(data, fresh.Interface()); err != nil {
-		return &Error{[]Problem{{"", err.Error()}}}
+		return &Error{[]Problem{{"", "cannot decode: " + cleanError(err)}}}
 	}
 	rv.Elem().Set(fresh.Elem())
 	return nil
+}
+
+// readValue reads one JSON value from dec into a tree of map[string]any,
+// []any, json.Number, string, bool and nil, recording duplicate keys.
+func readValue(dec *json.Decoder, path string, problems *[]Problem) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok {
+	case json.Delim('{'):
+		obj := map[string]any{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			key, _ := kt.(string)
+			child, err := readValue(dec, join(path, key), problems)
+			if err != nil {
+				return nil, err
+			}
+			if _, dup := obj[key]; dup {
+				*problems = append(*problems, Problem{join(path, safeKey(key)), "duplicate key"})
+			}
+			obj[key] = child
+		}
+		_, err := dec.Token() // '}'
+		return obj, err
+	case json.Delim('['):
+		arr := []any{}
+		for dec.More() {
+			child, err := readValue(dec, fmt.Sprintf("%s[%d]", path, len(arr)), problems)
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, child)
+		}
+		_, err := dec.Token() // ']'
+		return arr, err
+	}
+	return tok, nil
+}
+
+// safeKey returns key if it looks like a field name, else a placeholder:
+// a key is quoted in a problem only when it cannot be a secret.
+func safeKey(key string) string {
+	if len(key) == 0 || len(key) > 40 {
+		return "(a key that is not a field name)"
+	}
+	letters := false
+	for _, r := range key {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letters = true
+		case r >= '0' && r <= '9', r == '_', r == '-':
+		default:
+			return "(a key that is not a field name)"
+		}
+	}
+	if !letters {
+		return "(a key that is not a field name)"
+	}
+	return key
+}
+
+// redactSyntax keeps encoding/json's syntax errors, which quote at most one
+// character, and drops anything else.
+func redactSyntax(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%v (at byte %d)", se.Error(), se.Offset)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unexpected end of input"
+	}
+	return "malformed input"
 }
 
 var (
@@ -91,9 +178,13 @@ var (
 // check walks the decoded tree along type t and records every problem.
 func check(node any, t reflect.Type, path string, problems *[]Problem) {
 	add := func(msg string) { *problems = append(*problems, Problem{path, msg}) }
+	if node == nil {
+		add("null is not allowed; leave the field out instead")
+		return
+	}
 	pt := reflect.PointerTo(t)
 	if pt.Implements(textUnmarshaler) && !pt.Implements(jsonUnmarshaler) {
-		if _, ok := node.(string); !ok && node != nil {
+		if _, ok := node.(string); !ok {
 			add("want a string")
 			return
 		}
@@ -101,15 +192,13 @@ func check(node any, t reflect.Type, path string, problems *[]Problem) {
 	if pt.Implements(textUnmarshaler) || pt.Implements(jsonUnmarshaler) {
 		raw, _ := json.Marshal(node)
 		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
-			add(cleanError(err))
+			add(describe(t, err))
 		}
 		return
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		if node != nil {
-			check(node, t.Elem(), path, problems)
-		}
+		check(node, t.Elem(), path, problems)
 	case reflect.Struct:
 		obj, ok := node.(map[string]any)
 		if !ok {
@@ -125,15 +214,12 @@ func check(node any, t reflect.Type, path string, problems *[]Problem) {
 		for _, k := range keys {
 			f, ok := fields[k]
 			if !ok {
-				*problems = append(*problems, Problem{join(path, k), "unknown field"})
+				*problems = append(*problems, Problem{join(path, safeKey(k)), "unknown field"})
 				continue
 			}
 			check(obj[k], f.Type, join(path, k), problems)
 		}
 	case reflect.Slice, reflect.Array:
-		if node == nil && t.Kind() == reflect.Slice {
-			return
-		}
 		arr, ok := node.([]any)
 		if !ok {
 			add("want an array")
@@ -148,9 +234,49 @@ func check(node any, t reflect.Type, path string, problems *[]Problem) {
 	default:
 		raw, _ := json.Marshal(node)
 		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
-			add(cleanError(err))
+			add(describe(t, err))
 		}
 	}
+}
+
+// Hinter is implemented by types that can say what a valid value looks
+// like, for problem messages that must not quote the invalid one.
+type Hinter interface {
+	// Hint returns a short description such as "one of a, b, c".
+	Hint() string
+}
+
+// wellKnown describes the types of other packages that ccjkit's formats
+// use.
+func wellKnown(t reflect.Type) string {
+	switch t.PkgPath() + "." + t.Name() {
+	case "github.com/ccjkit/ccjkit/timesync.Timestamp":
+		return "an RFC 3339 date-time to the second with its offset, such as 2026-10-25T02:30:00+01:00"
+	case "net/netip.Addr":
+		return "an IPv4 or IPv6 address"
+	case "net/netip.Prefix":
+		return "an IP prefix such as 192.0.2.0/24"
+	case "github.com/rickb777/date/v2.Date":
+		return "a date YYYY-MM-DD"
+	case "time.Time":
+		return "an RFC 3339 date-time"
+	}
+	return ""
+}
+
+// describe says what a field of type t needs, without quoting the value.
+func describe(t reflect.Type, err error) string {
+	if h, ok := reflect.Zero(t).Interface().(Hinter); ok {
+		return "invalid value: want " + h.Hint()
+	}
+	if w := wellKnown(t); w != "" {
+		return "invalid value: want " + w
+	}
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return "want " + kindName(t)
+	}
+	return "invalid value: want " + kindName(t)
 }
 
 // jsonFields maps the JSON names of t's exported fields to the fields, as
@@ -187,13 +313,13 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// cleanError drops encoding/json's prefixes that name Go types.
+// cleanError describes a decoding error without quoting input values.
 func cleanError(err error) string {
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) {
-		return fmt.Sprintf("want %s, got JSON %s", kindName(ute.Type), ute.Value)
+		return fmt.Sprintf("%s: want %s", ute.Field, kindName(ute.Type))
 	}
-	return err.Error()
+	return "malformed input"
 }
 
 func kindName(t reflect.Type) string {
@@ -208,5 +334,5 @@ func kindName(t reflect.Type) string {
 	case reflect.Float32, reflect.Float64:
 		return "a number"
 	}
-	return t.String()
+	return "a valid " + t.Name()
 }
