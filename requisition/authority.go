@@ -141,6 +141,46 @@ func (a *Addressee) UnmarshalText(b []byte) error {
 	return unmarshalKey(a, b, addressees(), "addressee")
 }
 
+// CooperationKind is which paragraph of art. 88quater an order uses.
+type CooperationKind uint8
+
+const (
+	// CooperationInformation: §1 — information on how a system works and
+	// how to access it or its data, in an understandable form; by a
+	// reasoned order.
+	CooperationInformation CooperationKind = iota + 1
+	// CooperationOperation: §2 — operating the system, or searching,
+	// making accessible, copying, making inaccessible or removing data;
+	// not against the inculpé or the persons of art. 156.
+	CooperationOperation
+)
+
+func cooperationKinds() []CooperationKind {
+	return []CooperationKind{CooperationInformation, CooperationOperation}
+}
+
+// String returns "information" or "operation".
+func (k CooperationKind) String() string {
+	switch k {
+	case CooperationInformation:
+		return "information"
+	case CooperationOperation:
+		return "operation"
+	}
+	return fmt.Sprintf("CooperationKind(%d)", uint8(k))
+}
+
+// MarshalText returns the key; "" for the zero value.
+func (k CooperationKind) MarshalText() ([]byte, error) { return marshalKey(k, cooperationKinds()) }
+
+// UnmarshalText accepts "information", "operation" or "".
+func (k *CooperationKind) UnmarshalText(b []byte) error {
+	return unmarshalKey(k, b, cooperationKinds(), "cooperation kind")
+}
+
+// Hint lists the valid text forms, for decoding errors.
+func (CooperationKind) Hint() string { return hint(cooperationKinds()) }
+
 // OffenceList is a list of offences the law refers to.
 type OffenceList uint8
 

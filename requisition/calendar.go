@@ -24,6 +24,9 @@ func HolidaySource() Source {
 // of 4 January 1974. Earlier years had other rules, not modelled.
 const FirstHolidayYear = 1974
 
+// MaxWorkingDays bounds [AddWorkingDays]: about forty years.
+const MaxWorkingDays = 10_000
+
 // ErrYearNotModelled is returned for a year before [FirstHolidayYear].
 var ErrYearNotModelled = errors.New("requisition: public holidays not modelled for that year")
 
@@ -51,7 +54,10 @@ func Holidays(year int) ([]Holiday, error) {
 	if year < FirstHolidayYear || year > 9999 {
 		return nil, fmt.Errorf("%w: %d (covered: %d-9999; %v)", ErrYearNotModelled, year, FirstHolidayYear, HolidaySource())
 	}
-	easter := Easter(year)
+	easter, err := Easter(year)
+	if err != nil {
+		return nil, err
+	}
 	hs := []Holiday{
 		{date.New(year, time.January, 1), "new-year"},
 		{easter + 1, "easter-monday"},
@@ -72,8 +78,13 @@ func Holidays(year int) ([]Holiday, error) {
 }
 
 // Easter returns the Gregorian Easter Sunday of year (the anonymous
-// algorithm published by Meeus, after Butcher's Ecclesiastical Calendar).
-func Easter(year int) date.Date {
+// algorithm published by Meeus, after Butcher's Ecclesiastical Calendar),
+// for the years of the Gregorian calendar, 1583 to 9999; other years give
+// [ErrYearNotModelled].
+func Easter(year int) (date.Date, error) {
+	if year < 1583 || year > 9999 {
+		return 0, fmt.Errorf("%w: Easter of %d (covered: 1583-9999)", ErrYearNotModelled, year)
+	}
 	a := year % 19
 	b, c := year/100, year%100
 	d, e := b/4, b%4
@@ -85,7 +96,7 @@ func Easter(year int) date.Date {
 	m := (a + 11*h + 22*l) / 451
 	month := (h + l - 7*m + 114) / 31
 	day := (h+l-7*m+114)%31 + 1
-	return date.New(year, time.Month(month), day)
+	return date.New(year, time.Month(month), day), nil
 }
 
 // IsHoliday reports whether d is a legal public holiday. Years outside
@@ -124,13 +135,17 @@ func NextWorkingDay(d date.Date) (date.Date, error) {
 		}
 		d++
 	}
-	return d, fmt.Errorf("requisition: no working day within 15 days of %v", d)
+	return d, fmt.Errorf("%w: no working day within 15 days of %v", ErrYearNotModelled, d)
 }
 
 // AddWorkingDays returns the day n working days after d (before d when n is
 // negative), not counting d itself: AddWorkingDays(Friday, 1) is the next
-// Monday unless it is a holiday. n == 0 returns d unchanged.
+// Monday unless it is a holiday. n == 0 returns d unchanged. |n| is at most
+// [MaxWorkingDays].
 func AddWorkingDays(d date.Date, n int) (date.Date, error) {
+	if n > MaxWorkingDays || n < -MaxWorkingDays {
+		return d, fmt.Errorf("%w: %d working days (at most %d)", ErrInvalidPeriod, n, MaxWorkingDays)
+	}
 	step := date.Date(1)
 	if n < 0 {
 		step, n = -1, -n

@@ -209,11 +209,15 @@ func (r MonthRule) Source() Source {
 // negative number of months, an unknown MonthRule).
 var ErrInvalidPeriod = errors.New("requisition: invalid period")
 
-// LastDay returns the last day of a period of n months that starts with an
-// order made on day ordered, and the steps taken.
+// LastDay returns the last day of a period of n months (1 to 1200) that
+// starts with an order made on day ordered (years 1 to 9999, and the period
+// must end by 9999), and the steps taken.
 func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) {
-	if n < 0 || n > 1200 {
-		return 0, nil, fmt.Errorf("%w: %d months", ErrInvalidPeriod, n)
+	if n < 1 || n > 1200 {
+		return 0, nil, fmt.Errorf("%w: %d months (1 to 1200)", ErrInvalidPeriod, n)
+	}
+	if y := ordered.Year(); y < 1 || y > 9999 || ordered > date.New(9999, time.December, 31)-date.Date(31*(n+1)) {
+		return 0, nil, fmt.Errorf("%w: the period must fall within the years 1 to 9999", ErrInvalidPeriod)
 	}
 	src := r.Source()
 	var start date.Date
@@ -264,8 +268,11 @@ func BrusselsDate(t time.Time) date.Date { return date.NewAt(t.In(timesync.Bruss
 // préjudice de renouvellement" (text before 2016 [V]); the same counting
 // serves any period in months.
 func ValidityEnd(ordered time.Time, n int, rule MonthRule) (Deadline, error) {
+	if ordered.IsZero() {
+		return Deadline{}, fmt.Errorf("%w: the order has no date", ErrInvalidPeriod)
+	}
 	day := BrusselsDate(ordered)
-	steps := []Step{step(Source{Instrument: "arrêté royal du 4 octobre 2023", Article: "art. 2", Certainty: Verified},
+	steps := []Step{step(technical("an order's day is its calendar day in Belgian civil time"),
 		day.String(), "the order is dated, in Belgian civil time")}
 	last, more, err := rule.LastDay(day, n)
 	if err != nil {

@@ -3,6 +3,7 @@ package requisition_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestValidityEndMonotonicProperty(t *testing.T) {
 		if b.Before(a) {
 			a, b = b, a
 		}
-		n := rapid.IntRange(0, 24).Draw(t, "months")
+		n := rapid.IntRange(1, 24).Draw(t, "months")
 		rule := rapid.SampledFrom(rules).Draw(t, "rule")
 		da, err1 := requisition.ValidityEnd(a, n, rule)
 		db, err2 := requisition.ValidityEnd(b, n, rule)
@@ -75,7 +76,7 @@ func TestValidityEndIsNMonthsProperty(t *testing.T) {
 func TestValidityEndAtMidnightProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ordered := timesynctest.Instant().Draw(t, "ordered")
-		d, err := requisition.ValidityEnd(ordered, rapid.IntRange(0, 24).Draw(t, "months"), rapid.SampledFrom(rules).Draw(t, "rule"))
+		d, err := requisition.ValidityEnd(ordered, rapid.IntRange(1, 24).Draw(t, "months"), rapid.SampledFrom(rules).Draw(t, "rule"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func TestValidityEndAtMidnightProperty(t *testing.T) {
 func TestStricterAndLongerProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ordered := timesynctest.Instant().Draw(t, "ordered")
-		n := rapid.IntRange(0, 24).Draw(t, "months")
+		n := rapid.IntRange(1, 24).Draw(t, "months")
 		civil, _ := requisition.ValidityEnd(ordered, n, requisition.FromNextDay)
 		strict, _ := requisition.ValidityEnd(ordered, n, requisition.FromOrderDay)
 		longer, _ := requisition.ValidityEnd(ordered, n+1, requisition.FromNextDay)
@@ -174,7 +175,10 @@ func TestWorkingDaysProperty(t *testing.T) {
 func TestHolidaysProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		year := rapid.IntRange(requisition.FirstHolidayYear, 2400).Draw(t, "year")
-		e := requisition.Easter(year)
+		e, err := requisition.Easter(year)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if e.Weekday() != time.Sunday || e < date.New(year, time.March, 22) || e > date.New(year, time.April, 25) {
 			t.Fatalf("Easter %d = %v (%v)", year, e, e.Weekday())
 		}
@@ -193,7 +197,7 @@ func TestHolidaysProperty(t *testing.T) {
 func TestKnownEasters(t *testing.T) {
 	// Published Gregorian Easter dates.
 	for year, want := range map[int]string{1974: "1974-04-14", 2000: "2000-04-23", 2008: "2008-03-23", 2019: "2019-04-21", 2038: "2038-04-25", 2285: "2285-03-22"} {
-		if got := requisition.Easter(year).String(); got != want {
+		if got, _ := requisition.Easter(year); got.String() != want {
 			t.Errorf("Easter(%d) = %s, want %s", year, got, want)
 		}
 	}
@@ -219,6 +223,20 @@ func TestErrors(t *testing.T) {
 		{"holidays before 1974", func() error { _, err := requisition.Holidays(1973); return err }(), requisition.ErrYearNotModelled},
 		{"working day before 1974", func() error { _, err := requisition.IsWorkingDay(date.New(1960, 1, 4)); return err }(), requisition.ErrYearNotModelled},
 		{"negative months", func() error { _, err := requisition.ValidityEnd(time.Now(), -1, requisition.FromNextDay); return err }(), requisition.ErrInvalidPeriod},
+		{"zero months", func() error { _, err := requisition.ValidityEnd(time.Now(), 0, requisition.FromOrderDay); return err }(), requisition.ErrInvalidPeriod},
+		{"zero order time", func() error { _, err := requisition.ValidityEnd(time.Time{}, 2, requisition.FromNextDay); return err }(), requisition.ErrInvalidPeriod},
+		{"past 9999", func() error {
+			_, err := requisition.ValidityEnd(time.Date(9999, 12, 15, 0, 0, 0, 0, time.UTC), 1, requisition.FromNextDay)
+			return err
+		}(), requisition.ErrInvalidPeriod},
+		{"huge date", func() error { _, _, err := requisition.FromNextDay.LastDay(date.Date(1<<62), 1); return err }(), requisition.ErrInvalidPeriod},
+		{"Easter before the Gregorian calendar", func() error { _, err := requisition.Easter(1500); return err }(), requisition.ErrYearNotModelled},
+		{"too many working days", func() error { _, err := requisition.AddWorkingDays(date.New(2026, 1, 1), math.MinInt); return err }(), requisition.ErrInvalidPeriod},
+		{"surcharge overflow", func() error {
+			p, _ := requisition.LookupPenalty("88bis-refusal")
+			_, _, err := p.FineWithSurcharge(math.MaxInt64 / 1000)
+			return err
+		}(), requisition.ErrSurcharge},
 		{"unknown month rule", func() error { _, err := requisition.ValidityEnd(time.Now(), 2, requisition.MonthRule(7)); return err }(), requisition.ErrInvalidPeriod},
 		{"stated moment missing", func() error {
 			_, err := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment}.Due(time.Now())
@@ -276,7 +294,7 @@ func TestSourceString(t *testing.T) {
 func TestStepsTranslatedProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		at := timesynctest.Instant().Draw(t, "at")
-		v, _ := requisition.ValidityEnd(at, rapid.IntRange(0, 3).Draw(t, "months"), rapid.SampledFrom(rules).Draw(t, "rule"))
+		v, _ := requisition.ValidityEnd(at, rapid.IntRange(1, 3).Draw(t, "months"), rapid.SampledFrom(rules).Draw(t, "rule"))
 		rt, _ := requisition.ResponsePolicy{Kind: requisition.RealTime}.Due(at)
 		im, _ := requisition.ResponsePolicy{Kind: requisition.Immediately}.Due(at)
 		st, _ := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: timesync.FromTime(at.Add(time.Hour))}.Due(at)

@@ -23,7 +23,7 @@ func ExampleValidityEnd() {
 	// Output:
 	// last day: 2026-08-31
 	// valid until: 2026-09-01T00:00:00+02:00
-	// 1. the order is dated, in Belgian civil time: 2026-06-30 — arrêté royal du 4 octobre 2023 art. 2 [V]
+	// 1. the order is dated, in Belgian civil time: 2026-06-30 — ccjkit an order's day is its calendar day in Belgian civil time [T]
 	// 2. the day of the order is not counted; the period starts the next day: 2026-07-01 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
 	// 3. 2 month(s) on is 2026-09-01; the period ends the day before (veille de quantième): 2026-08-31 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
 	// 4. the period runs to the end of its last day, 24:00 Brussels time: 2026-09-01T00:00:00+02:00 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
@@ -106,8 +106,8 @@ func ExampleRequisition_Validate() {
 	// Output:
 	// true true
 	// error 88bis-authority (art. 88bis §1 al. 5-6 [V])
-	//   fr: un procureur du Roi ne peut pas ordonner le repérage et la localisation ici : le procureur du Roi ne peut l'ordonner qu'en cas de flagrant délit pour une infraction visée à l'art. 90ter §§2-4, ou à la demande d'un plaignant pour l'art. 145 §3 ou §3bis de la loi du 13 juin 2005
-	//   nl: een procureur des Konings mag hier de opsporing en lokalisatie niet bevelen: de procureur des Konings mag ze enkel bevelen bij ontdekking op heterdaad voor een misdrijf bedoeld in art. 90ter §§2-4, of op verzoek van een klager voor art. 145 §3 of §3bis van de wet van 13 juni 2005
+	//   fr: l'autorité (procureur du Roi) ne peut pas ordonner ici le repérage et la localisation : le procureur du Roi ne peut l'ordonner qu'en cas de flagrant délit pour une infraction visée à l'art. 90ter §§2-4, ou à la demande d'un plaignant pour l'art. 145 §3 ou §3bis de la loi du 13 juin 2005
+	//   nl: de overheid (procureur des Konings) mag hier de opsporing en lokalisatie niet bevelen: de procureur des Konings mag ze enkel bevelen bij ontdekking op heterdaad voor een misdrijf bedoeld in art. 90ter §§2-4, of op verzoek van een klager voor art. 145 §3 of §3bis van de wet van 13 juni 2005
 	// error period (art. 88bis §1 al. 4 [V])
 	//   fr: l'ordonnance doit préciser la durée de la mesure (au plus 2 mois)
 	//   nl: het bevel moet vermelden hoe lang de maatregel geldt (ten hoogste 2 maand(en))

@@ -153,9 +153,12 @@ func (i Item) MarshalText() ([]byte, error) { return marshalKey(i, items()) }
 func (i *Item) UnmarshalText(b []byte) error { return unmarshalKey(i, b, items(), "item") }
 
 // Items returns the data a measure may ask for. Identification covers the
-// subscriber, the means and the services (art. 46bis; brochure §3.12).
-// Traffic and location adds the records of communications (art. 88bis §1;
-// brochure §3.13, which lists the identification data too). Interception
+// subscriber, the means and the services (art. 46bis; IBPT brochure §3.12).
+// Traffic and location adds the records of communications (art. 88bis §1:
+// day, hour, duration and place); the brochure's §3.13 lists the
+// identification data under it too. (The brochure is known from its
+// quotation in Neutrinet's post of 10 February 2021 [S]; it was not found
+// itself.) Interception
 // delivers content and the data that go with it (arts. 90ter-90quater).
 // The search measures ask for access to a system (arts. 88ter, 88quater).
 func (m Measure) Items() []Item {

@@ -2,6 +2,7 @@ package requisition
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -20,19 +21,30 @@ func Languages() []language.Tag {
 type phrase string
 
 // labelKey returns the catalogue key of an argument that is translated, or
-// "" for an argument shown as it is.
+// "" for an argument shown as it is (values outside their enumeration
+// included).
 func labelKey(a any) string {
 	switch v := a.(type) {
 	case Measure:
-		return "measure:" + v.String()
+		if slices.Contains(measures(), v) {
+			return "measure:" + v.String()
+		}
 	case Authority:
-		return "authority:" + v.String()
+		if slices.Contains(authorities(), v) {
+			return "authority:" + v.String()
+		}
 	case Item:
-		return "item:" + v.String()
+		if slices.Contains(items(), v) {
+			return "item:" + v.String()
+		}
 	case MonthRule:
-		return fmt.Sprintf("month-rule:%d", uint8(v))
+		if slices.Contains(monthRules(), v) {
+			return fmt.Sprintf("month-rule:%d", uint8(v))
+		}
 	case ResponseKind:
-		return "response:" + v.key()
+		if slices.Contains(responseKinds(), v) {
+			return "response:" + v.key()
+		}
 	case phrase:
 		return string(v)
 	}
@@ -77,7 +89,11 @@ type catalogue struct {
 
 // messages builds the package's catalogue once. It is never changed
 // afterwards; no other package's catalogue is touched.
-var messages = sync.OnceValue(func() catalogue {
+var messages = sync.OnceValue(mustBuildCatalogue)
+
+// mustBuildCatalogue panics if a translation is malformed, which
+// TestCatalogueIsComplete would have caught before any release.
+func mustBuildCatalogue() catalogue {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for _, t := range translations() {
 		for i, tag := range Languages() {
@@ -87,7 +103,7 @@ var messages = sync.OnceValue(func() catalogue {
 		}
 	}
 	return catalogue{builder: b, matcher: language.NewMatcher(Languages())}
-})
+}
 
 // translations returns {key, English, French, Dutch, German} for every
 // message and label. For messages the key is the English text.
@@ -98,7 +114,7 @@ func translations() [][5]string {
 		{"reference is longer than %d bytes", "la référence dépasse %d octets", "de referentie is langer dan %d bytes", "die Referenz ist länger als %d Bytes"},
 		{"the request was received before the order is dated", "la demande a été reçue avant la date de l'ordonnance", "het verzoek werd ontvangen vóór de datum van het bevel", "die Anfrage ging vor dem Datum der Anordnung ein"},
 		{"the order is dated after the moment of the check", "l'ordonnance est datée après le moment du contrôle", "het bevel draagt een datum na het ogenblik van de controle", "die Anordnung ist nach dem Zeitpunkt der Prüfung datiert"},
-		{"unknown offence %q", "infraction inconnue %q", "onbekend misdrijf %q", "unbekannte Straftat %q"},
+		{"this offence is not in the catalogue", "cette infraction ne figure pas au catalogue", "dit misdrijf staat niet in de catalogus", "diese Straftat steht nicht im Katalog"},
 		// reasoned orders
 		{"in extreme urgency an officer may act on the procureur's prior oral agreement; record that agreement and expect the written confirmation",
 			"en cas d'extrême urgence, un officier peut agir avec l'accord oral et préalable du procureur du Roi ; consignez cet accord et attendez la confirmation écrite",
@@ -108,7 +124,7 @@ func translations() [][5]string {
 			"de identificatie vereist een schriftelijke en met redenen omklede beslissing van de procureur des Konings", "die Identifizierung erfordert eine schriftliche, mit Gründen versehene Entscheidung des Prokurators des Königs"},
 		{"the measure needs a reasoned order", "la mesure requiert une ordonnance motivée", "de maatregel vereist een met redenen omkleed bevel", "die Maßnahme erfordert eine mit Gründen versehene Anordnung"},
 		// authorities
-		{"a %s may not order %s here: %s", "un %s ne peut pas ordonner %s ici : %s", "een %s mag hier %s niet bevelen: %s", "ein %s darf hier %s nicht anordnen: %s"},
+		{"the authority (%s) may not order %s here: %s", "l'autorité (%s) ne peut pas ordonner ici %s : %s", "de overheid (%s) mag hier %s niet bevelen: %s", "die Behörde (%s) darf hier %s nicht anordnen: %s"},
 		{"only the procureur du Roi, or an officer in extreme urgency with his oral agreement", "seul le procureur du Roi, ou un officier en cas d'extrême urgence avec son accord oral",
 			"enkel de procureur des Konings, of een officier bij uiterst dringende noodzakelijkheid met zijn mondelinge toestemming", "nur der Prokurator des Königs oder ein Offizier bei äußerster Dringlichkeit mit dessen mündlicher Zustimmung"},
 		{"the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis",
@@ -116,6 +132,8 @@ func translations() [][5]string {
 			"de procureur des Konings mag ze enkel bevelen bij ontdekking op heterdaad voor een misdrijf bedoeld in art. 90ter §§2-4, of op verzoek van een klager voor art. 145 §3 of §3bis van de wet van 13 juni 2005",
 			"der Prokurator des Königs darf sie nur bei Betreten auf frischer Tat für eine Straftat nach Art. 90ter §§2-4 anordnen, oder auf Antrag eines Klägers für Art. 145 §3 oder §3bis des Gesetzes vom 13. Juni 2005"},
 		{"only the juge d'instruction", "seul le juge d'instruction", "enkel de onderzoeksrechter", "nur der Untersuchungsrichter"},
+		{"only the juge d'instruction (or, since 2016, the procureur du Roi under art. 39bis)", "seul le juge d'instruction (ou, depuis 2016, le procureur du Roi en vertu de l'art. 39bis)",
+			"enkel de onderzoeksrechter (of, sinds 2016, de procureur des Konings op grond van art. 39bis)", "nur der Untersuchungsrichter (oder seit 2016 der Prokurator des Königs nach Art. 39bis)"},
 		{"only the juge d'instruction, or a judicial police officer he delegated", "seul le juge d'instruction, ou un officier de police judiciaire délégué par lui",
 			"enkel de onderzoeksrechter, of een door hem gemachtigde officier van gerechtelijke politie", "nur der Untersuchungsrichter oder ein von ihm beauftragter Offizier der Gerichtspolizei"},
 		{"the article names the procureur du Roi; the auditeur du travail is taken to hold the same power in social criminal law (not verified)",
@@ -137,11 +155,13 @@ func translations() [][5]string {
 			"volgens de tekst van vóór 2016 kan enkel de onderzoeksrechter een zoeking uitbreiden; sinds de wet van 25 december 2016 laat art. 39bis de procureur toe ze uit te breiden tot een systeem dat zonder codes toegankelijk is: controleer welke regeling geldt",
 			"nach dem Text vor 2016 erweitert nur der Untersuchungsrichter eine Suche; seit dem Gesetz vom 25. Dezember 2016 erlaubt Art. 39bis dem Prokurator, sie auf ein ohne Codes zugängliches System zu erweitern: prüfen Sie, welche Regelung gilt"},
 		// flagrant délit confirmation
-		{"for hostage-taking or extortion no confirmation is needed while the flagrant délit lasts",
-			"pour la prise d'otages ou l'extorsion, aucune confirmation n'est requise tant que dure le flagrant délit",
-			"voor gijzelneming of afpersing is geen bevestiging nodig zolang de heterdaad duurt",
-			"bei Geiselnahme oder Erpressung ist keine Bestätigung nötig, solange die frische Tat andauert"},
-		{"confirmed at %s, after the 24 hours ran out at %s", "confirmée le %s, après l'expiration des 24 heures le %s", "bevestigd op %s, na het verstrijken van de 24 uur op %s", "bestätigt am %s, nach Ablauf der 24 Stunden am %s"},
+		{"for hostage-taking or extortion no confirmation is needed, but only while the flagrant délit lasts: check that it still does",
+			"pour la prise d'otages ou l'extorsion, aucune confirmation n'est requise, mais seulement tant que dure le flagrant délit : vérifiez qu'il perdure",
+			"voor gijzelneming of afpersing is geen bevestiging nodig, maar enkel zolang de heterdaad duurt: ga na of die nog duurt",
+			"bei Geiselnahme oder Erpressung ist keine Bestätigung nötig, aber nur solange die frische Tat andauert: prüfen Sie, ob sie noch andauert"},
+		{"confirmed at %s, not within the 24 hours that ran out at %s", "confirmée le %s, hors des 24 heures expirées le %s", "bevestigd op %s, niet binnen de 24 uur die verstreken op %s", "bestätigt am %s, nicht innerhalb der 24 Stunden, die am %s abliefen"},
+		{"the confirmation is dated before the order", "la confirmation est datée d'avant l'ordonnance", "de bevestiging draagt een datum vóór het bevel", "die Bestätigung ist vor der Anordnung datiert"},
+		{"the confirmation is dated after the moment of the check", "la confirmation est datée d'après le moment du contrôle", "de bevestiging draagt een datum na het ogenblik van de controle", "die Bestätigung ist nach dem Zeitpunkt der Prüfung datiert"},
 		{"not confirmed by the juge d'instruction within 24 hours (by %s): the measure may not be carried out",
 			"non confirmée par le juge d'instruction dans les 24 heures (avant le %s) : la mesure ne peut pas être exécutée",
 			"niet binnen 24 uur door de onderzoeksrechter bevestigd (vóór %s): de maatregel mag niet worden uitgevoerd",
@@ -154,12 +174,24 @@ func translations() [][5]string {
 			"het bevel moet vermelden hoe lang de maatregel geldt (ten hoogste %d maand(en))", "die Anordnung muss angeben, wie lange die Maßnahme gilt (höchstens %d Monat(e))"},
 		{"the order states a period to %s, beyond the %d month(s) the law allows (to %s, %s)", "l'ordonnance indique une période jusqu'au %s, au-delà des %d mois permis par la loi (jusqu'au %s, %s)",
 			"het bevel vermeldt een periode tot %s, voorbij de %d maand(en) die de wet toelaat (tot %s, %s)", "die Anordnung gibt einen Zeitraum bis %s an, über die gesetzlich erlaubten %d Monat(e) hinaus (bis %s, %s)"},
-		{"%d month(s) from the order ran out at %s (%s); a renewal is a new order", "les %d mois à dater de l'ordonnance ont expiré le %s (%s) ; un renouvellement est une nouvelle ordonnance",
-			"de %d maand(en) vanaf het bevel zijn verstreken op %s (%s); een verlenging is een nieuw bevel", "die %d Monat(e) ab der Anordnung liefen am %s ab (%s); eine Verlängerung ist eine neue Anordnung"},
-		{"an 88quater order may not be made against the inculpé or a person of art. 156", "une ordonnance 88quater ne peut être prise à l'égard de l'inculpé ni des personnes visées à l'article 156",
-			"een bevel op grond van art. 88quater mag niet worden gegeven ten aanzien van de inverdenkinggestelde of de personen bedoeld in art. 156",
-			"eine Anordnung nach Art. 88quater darf nicht gegen den Beschuldigten oder die in Art. 156 genannten Personen ergehen"},
-		{"%s does not cover %s", "%s ne couvre pas %s", "%s omvat niet %s", "%s umfasst nicht %s"},
+		{"the %d-month period from the order ran out at %s (%s); a renewal is a new order", "le délai de %d mois à dater de l'ordonnance a expiré le %s (%s) ; un renouvellement est une nouvelle ordonnance",
+			"de termijn van %d maand(en) vanaf het bevel is verstreken op %s (%s); een verlenging is een nieuw bevel", "die Frist von %d Monat(en) ab der Anordnung lief am %s ab (%s); eine Verlängerung ist eine neue Anordnung"},
+		{"an 88quater §2 order may not be made against the inculpé or a person of art. 156", "une ordonnance 88quater §2 ne peut être prise à l'égard de l'inculpé ni des personnes visées à l'article 156",
+			"een bevel op grond van art. 88quater §2 mag niet worden gegeven ten aanzien van de inverdenkinggestelde of de personen bedoeld in art. 156",
+			"eine Anordnung nach Art. 88quater §2 darf nicht gegen den Beschuldigten oder die in Art. 156 genannten Personen ergehen"},
+		{"data not covered by the measure (%s): %s", "données non couvertes par la mesure (%s) : %s", "gegevens die niet onder de maatregel (%s) vallen: %s", "von der Maßnahme (%s) nicht erfasste Daten: %s"},
+		{"circumstance is not one ccjkit knows", "circonstance inconnue de ccjkit", "omstandigheid die ccjkit niet kent", "ccjkit unbekannter Umstand"},
+		{"addressee is not one ccjkit knows", "destinataire inconnu de ccjkit", "geadresseerde die ccjkit niet kent", "ccjkit unbekannter Adressat"},
+		{"an 88quater order must say whether it asks for information (§1) or for operating the system or its data (§2)",
+			"une ordonnance 88quater doit préciser si elle demande des informations (§1) ou la mise en œuvre du système ou de ses données (§2)",
+			"een bevel op grond van art. 88quater moet vermelden of het inlichtingen vraagt (§1) dan wel het bedienen van het systeem of zijn gegevens (§2)",
+			"eine Anordnung nach Art. 88quater muss angeben, ob sie Auskünfte verlangt (§1) oder die Bedienung des Systems oder seiner Daten (§2)"},
+		{"the month rule is not one ccjkit knows", "règle de computation des mois inconnue de ccjkit", "regel voor de berekening van maanden die ccjkit niet kent", "ccjkit unbekannte Regel zur Berechnung von Monaten"},
+		{"this item is listed twice", "cette donnée figure deux fois", "dit gegeven staat er twee keer", "diese Angabe steht zweimal da"},
+		{"this target is listed twice", "cette cible figure deux fois", "dit doel staat er twee keer", "dieses Ziel steht zweimal da"},
+		{"the maximum period cannot be computed for this date", "le délai maximal ne peut être calculé pour cette date", "de maximale termijn kan voor deze datum niet berekend worden", "die Höchstfrist kann für dieses Datum nicht berechnet werden"},
+		{"the requisition's response policy is not recorded: real time, immediately or a stated moment", "le délai de réponse de la réquisition n'est pas consigné : temps réel, immédiatement ou un moment indiqué",
+			"de antwoordtermijn van de vordering is niet genoteerd: werkelijke tijd, onmiddellijk of een vermeld tijdstip", "die Antwortfrist der Anforderung ist nicht erfasst: Echtzeit, unverzüglich oder ein angegebener Zeitpunkt"},
 		// targets
 		{"the value is empty", "la valeur est vide", "de waarde is leeg", "der Wert ist leer"},
 		{"addr, prefix and port belong to ip and prefix targets only", "addr, prefix et port ne valent que pour les cibles ip et prefix", "addr, prefix en port gelden enkel voor doelen ip en prefix", "addr, prefix und port gelten nur für Ziele ip und prefix"},
@@ -183,7 +215,7 @@ func translations() [][5]string {
 		{"the day of the order is the first day of the period", "le jour de l'ordonnance est le premier jour du délai", "de dag van het bevel is de eerste dag van de termijn", "der Tag der Anordnung ist der erste Tag der Frist"},
 		{"zero months: the period is empty and ended the day before it started", "zéro mois : le délai est vide et a pris fin la veille de son début", "nul maanden: de termijn is leeg en eindigde de dag vóór zijn begin", "null Monate: die Frist ist leer und endete am Tag vor ihrem Beginn"},
 		{"%d month(s) on, %s has no day %d: the period ends on that month's last day", "%d mois plus tard, %s n'a pas de jour %d : le délai se termine le dernier jour de ce mois", "%d maand(en) later heeft %s geen dag %d: de termijn eindigt op de laatste dag van die maand", "%d Monat(e) später hat %s keinen Tag %d: die Frist endet am letzten Tag dieses Monats"},
-		{"%d month(s) on is %v; the period ends the day before (veille de quantième)", "%d mois plus tard, c'est le %v ; le délai se termine la veille (veille de quantième)", "%d maand(en) later is het %v; de termijn eindigt de dag ervoor (de dag vóór de vervaldag)", "%d Monat(e) später ist der %v; die Frist endet am Vortag"},
+		{"%d month(s) on is %v; the period ends the day before (veille de quantième)", "%d mois plus tard, c'est le %v ; le délai se termine la veille (veille de quantième)", "%d maand(en) later is het %v; de termijn eindigt de dag ervoor", "%d Monat(e) später ist der %v; die Frist endet am Vortag"},
 		{"the period runs to the end of its last day, 24:00 Brussels time", "le délai court jusqu'à la fin de son dernier jour, 24 h, heure de Bruxelles", "de termijn loopt tot het einde van zijn laatste dag, 24 uur Brusselse tijd", "die Frist läuft bis zum Ende ihres letzten Tages, 24 Uhr Brüsseler Zeit"},
 		{"the order was made", "l'ordonnance a été prise", "het bevel werd gegeven", "die Anordnung wurde erlassen"},
 		{"24 elapsed hours later, whatever the wall clock does", "24 heures écoulées plus tard, quoi qu'indique l'horloge", "24 verstreken uren later, wat de klok ook aanwijst", "24 verstrichene Stunden später, was immer die Uhr anzeigt"},
@@ -193,13 +225,13 @@ func translations() [][5]string {
 			"antwoorden in werkelijke tijd: de minimale tijd die de taak volgens de regels van de kunst vergt, zonder onderbreking, met gepaste middelen en personeel; de wet legt geen cijfer vast",
 			"in Echtzeit antworten: die Mindestzeit, die die Aufgabe nach den Regeln der Kunst ohne Unterbrechung mit geeigneten Mitteln und Personal erfordert; das Gesetz nennt keine Zahl"},
 		{"execute immediately", "exécuter immédiatement", "onmiddellijk uitvoeren", "unverzüglich ausführen"},
-		{"the requisition states the moment the answer is due", "la réquisition indique le moment où la réponse est due", "de vordering vermeldt het tijdstip waarop het antwoord verschuldigd is", "die Anforderung gibt den Zeitpunkt an, zu dem die Antwort fällig ist"},
+		{"the requisition states the moment the answer is due", "la réquisition indique le moment où la réponse est due", "de vordering vermeldt het tijdstip waarop het antwoord gegeven moet worden", "die Anforderung gibt den Zeitpunkt an, zu dem die Antwort fällig ist"},
 		{"as soon as possible", "dès que possible", "zo snel mogelijk", "so bald wie möglich"},
 		// response
 		{"unknown response kind", "type de réponse inconnu", "onbekend soort antwoord", "unbekannte Antwortart"},
-		{"the answer is due at a stated moment, but none is given", "la réponse est due à un moment indiqué, mais aucun n'est donné", "het antwoord is verschuldigd op een vermeld tijdstip, maar er is er geen opgegeven", "die Antwort ist zu einem angegebenen Zeitpunkt fällig, aber keiner ist angegeben"},
-		{"the stated moment %s is before receipt: ask the authority", "le moment indiqué %s précède la réception : interrogez l'autorité", "het vermelde tijdstip %s ligt vóór de ontvangst: vraag het de overheid", "der angegebene Zeitpunkt %s liegt vor dem Eingang: fragen Sie die Behörde"},
-		{"a stated moment is given but the answer is due %s", "un moment est indiqué mais la réponse est due %s", "er is een tijdstip vermeld maar het antwoord is verschuldigd %s", "ein Zeitpunkt ist angegeben, aber die Antwort ist %s fällig"},
+		{"the answer is due at a stated moment, but none is given", "la réponse est due à un moment indiqué, mais aucun n'est donné", "het antwoord moet op een vermeld tijdstip gegeven worden, maar er is er geen opgegeven", "die Antwort ist zu einem angegebenen Zeitpunkt fällig, aber keiner ist angegeben"},
+		{"the stated moment %s is before receipt: ask the authority", "le moment indiqué %s précède la réception : interrogez l'autorité", "het vermelde tijdstip %s ligt vóór de ontvangst: vraag het de bevoegde autoriteit", "der angegebene Zeitpunkt %s liegt vor dem Eingang: fragen Sie die Behörde"},
+		{"a stated moment is given but the answer is due %s", "un moment est indiqué mais la réponse est due %s", "er is een tijdstip vermeld, maar het antwoord moet %s gegeven worden", "ein Zeitpunkt ist angegeben, aber die Antwort ist %s fällig"},
 	}
 	labels := [][5]string{
 		{"measure:identification", "identification", "l'identification", "de identificatie", "die Identifizierung"},
@@ -214,16 +246,16 @@ func translations() [][5]string {
 		{"item:identity", "the subscriber's identity", "l'identité de l'abonné", "de identiteit van de abonnee", "die Identität des Teilnehmers"},
 		{"item:address", "the address", "l'adresse", "het adres", "die Anschrift"},
 		{"item:billing-address", "the billing address", "l'adresse de facturation", "het facturatieadres", "die Rechnungsanschrift"},
-		{"item:contract", "the contract", "le contrat", "het contract", "den Vertrag"},
+		{"item:contract", "the contract", "le contrat", "het contract", "der Vertrag"},
 		{"item:imei", "the IMEI", "l'IMEI", "het IMEI", "die IMEI"},
 		{"item:imsi", "the IMSI", "l'IMSI", "het IMSI", "die IMSI"},
-		{"item:ip-address-port", "the IP address and port", "l'adresse IP et le port", "het IP-adres en de poort", "die IP-Adresse und den Port"},
+		{"item:ip-address-port", "the IP address and port", "l'adresse IP et le port", "het IP-adres en de poort", "die IP-Adresse und der Port"},
 		{"item:mac", "the MAC address", "l'adresse MAC", "het MAC-adres", "die MAC-Adresse"},
 		{"item:services", "the services subscribed or used", "les services souscrits ou utilisés", "de geabonneerde of gebruikte diensten", "die abonnierten oder genutzten Dienste"},
 		{"item:traffic-records", "traffic records", "les données de trafic", "de verkeersgegevens", "die Verkehrsdaten"},
 		{"item:location-records", "location records", "les données de localisation", "de locatiegegevens", "die Standortdaten"},
-		{"item:content", "the content of communications", "le contenu des communications", "de inhoud van de communicatie", "den Inhalt der Kommunikation"},
-		{"item:system-access", "access to a system", "l'accès à un système", "de toegang tot een systeem", "den Zugang zu einem System"},
+		{"item:content", "the content of communications", "le contenu des communications", "de inhoud van de communicatie", "der Inhalt der Kommunikation"},
+		{"item:system-access", "access to a system", "l'accès à un système", "de toegang tot een systeem", "der Zugang zu einem System"},
 		{"month-rule:0", "months counted from the next day (Code judiciaire)", "mois comptés à partir du lendemain (Code judiciaire)", "maanden gerekend vanaf de volgende dag (Gerechtelijk Wetboek)", "Monate ab dem Folgetag gezählt (Gerichtsgesetzbuch)"},
 		{"month-rule:1", "months counted from the order's day", "mois comptés à partir du jour de l'ordonnance", "maanden gerekend vanaf de dag van het bevel", "Monate ab dem Tag der Anordnung gezählt"},
 		{"response:real-time", "in real time", "en temps réel", "in werkelijke tijd", "in Echtzeit"},

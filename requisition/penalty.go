@@ -3,6 +3,7 @@ package requisition
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Penalty is what the law threatens for failing a duty around requisitions.
@@ -44,12 +45,17 @@ func Penalties() []Penalty {
 			FineMin: 26, FineMax: 10_000, Known: true,
 			Source: Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §2", Edition: pre2016 + "; the old text says francs, read as euros [U for the current wording]",
 				Certainty: Verified, URL: Interception.Source().URL}},
-		{ID: "46bis-refusal", Conduct: "refusing to communicate identification data (art. 46bis)",
-			FineMin: 26, FineMax: 10_000, Known: true,
-			Source: Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis §2", Edition: "maximum of 10,000 from a secondary source; the minimum of 26 is not verified for this article",
+		{ID: "46bis-refusal", Conduct: "refusing to communicate identification data (art. 46bis); a maximum of 10,000 EUR is reported, the minimum is not known",
+			FineMax: 10_000, Known: false,
+			Source: Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis §2", Edition: "maximum of 10,000 from a secondary source; the minimum (26 in the neighbouring articles) is not verified for this one",
 				Certainty: Secondary, URL: "https://backup.lexgo.be/en/news-and-articles/197-le-fournisseur-d-un-webmail-peut-il-etre-considere-comme-un-fournisseur-de-services-de-communication-electronique"}},
 		{ID: "88quater-refusal", Conduct: "refusing the cooperation ordered under art. 88quater §§1-2, or obstructing the search",
-			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true, Source: src88quater("§3")},
+			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true,
+			Source: func() Source {
+				s := src88quater("§3")
+				s.Edition += "; the text says francs, read as euros as in art. 88bis [U for the current wording]"
+				return s
+			}()},
 		{ID: "88quater-refusal-2016", Conduct: "the same, after the law of 25 December 2016: the maximum prison term was raised to three years; the other bounds were not retrieved",
 			PrisonMaxMonths: 36, Either: true, Known: false,
 			Source: Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater §3", Edition: "as amended by the law of 25 December 2016",
@@ -78,7 +84,8 @@ func LookupPenalty(id string) (Penalty, bool) {
 // ErrUnknownAmount is returned when a penalty's amounts are not known.
 var ErrUnknownAmount = errors.New("requisition: penalty amount not known")
 
-// ErrSurcharge is returned for a multiplier below 1.
+// ErrSurcharge is returned for a multiplier below 1, or one so large that
+// the fine overflows.
 var ErrSurcharge = errors.New("requisition: invalid décimes additionnels factor")
 
 // FineWithSurcharge returns the fine range multiplied by factor, the
@@ -93,7 +100,7 @@ func (p Penalty) FineWithSurcharge(factor int64) (min, max int64, err error) {
 	if !p.Known || p.FineMax == 0 {
 		return 0, 0, fmt.Errorf("%w: %s (%v)", ErrUnknownAmount, p.ID, p.Source)
 	}
-	if factor < 1 {
+	if factor < 1 || p.FineMax > math.MaxInt64/factor {
 		return 0, 0, fmt.Errorf("%w: %d", ErrSurcharge, factor)
 	}
 	return p.FineMin * factor, p.FineMax * factor, nil

@@ -38,6 +38,9 @@ type Requisition struct {
 	Items []Item `json:"items,omitempty"`
 	// Targets are the identifiers the request is about.
 	Targets []Target `json:"targets,omitempty"`
+	// Cooperation says, for an art. 88quater order, which paragraph it
+	// uses; it must be set for that measure.
+	Cooperation CooperationKind `json:"cooperation,omitzero"`
 	// Addressee is who must cooperate, where the law protects some persons
 	// (art. 88quater §2).
 	Addressee Addressee `json:"addressee,omitzero"`

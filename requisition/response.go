@@ -11,7 +11,7 @@ import (
 )
 
 // ResponseKind is what a requisition or the law says about when the answer
-// is due. The Code d'instruction criminelle leaves the delay to a royal
+// is due. The zero value means "not recorded": ccjkit does not assume one. The Code d'instruction criminelle leaves the delay to a royal
 // decree (art. 88bis §2: "dans un délai à fixer par le Roi" [V, text before
 // 2016]); the figures of that decree are not in our sources [U]. So ccjkit
 // sets no number: the response policy is data, taken from the requisition.
@@ -22,10 +22,11 @@ const (
 	// art. 1 3° as the minimum time needed to carry out the task by the
 	// rules of the art, without interruption, with adequate means and staff
 	// [V]. A best-effort notion, not a number of minutes.
-	RealTime ResponseKind = iota
+	RealTime ResponseKind = iota + 1
 	// Immediately: the IBPT brochure §3.14 says interception requests
 	// received from the NTSU-CTIF duty desk "doivent être exécutées
-	// immédiatement" [S: quoted in Neutrinet's 2021 post].
+	// immédiatement" [S: quoted in Neutrinet's post of 10 February 2021,
+	// the project's seed; the brochure itself was not found].
 	Immediately
 	// AtStatedMoment: the requisition itself states the moment the answer
 	// is due.
@@ -53,19 +54,28 @@ func (k ResponseKind) Source() Source {
 			Certainty: Verified, URL: "https://wetwijzer.be/laws/2003009111"}
 	case Immediately:
 		return Source{Instrument: "IBPT, brochure informative sur les obligations de collaboration avec les autorités judiciaires",
-			Article: "§3.14", Certainty: Secondary}
+			Article: "§3.14", Edition: "as quoted in Neutrinet's post of 10 February 2021; the brochure itself was not found", Certainty: Secondary}
+	case AtStatedMoment:
+		return Source{Instrument: "the requisition", Article: "the moment it states", Certainty: Technical}
 	}
-	return Source{Instrument: "the requisition", Article: "the moment it states", Certainty: Verified}
+	return Source{Instrument: "ccjkit", Article: "no response policy recorded", Certainty: Technical}
 }
 
 func responseKinds() []ResponseKind { return []ResponseKind{RealTime, Immediately, AtStatedMoment} }
 
-// key is the text form: "real-time", "immediately", "at-stated-moment".
-func (k ResponseKind) key() string { return strings.ReplaceAll(k.String(), " ", "-") }
+// key is the text form: "real-time", "immediately", "at-stated-moment";
+// "" for the zero value.
+func (k ResponseKind) key() string {
+	if k == 0 {
+		return ""
+	}
+	return strings.ReplaceAll(k.String(), " ", "-")
+}
 
-// MarshalText returns "real-time", "immediately" or "at-stated-moment".
+// MarshalText returns "real-time", "immediately" or "at-stated-moment", and
+// "" for the zero value.
 func (k ResponseKind) MarshalText() ([]byte, error) {
-	if !slices.Contains(responseKinds(), k) {
+	if k != 0 && !slices.Contains(responseKinds(), k) {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownValue, k)
 	}
 	return []byte(k.key()), nil
@@ -73,6 +83,10 @@ func (k ResponseKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText accepts the forms MarshalText returns.
 func (k *ResponseKind) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*k = 0
+		return nil
+	}
 	for _, v := range responseKinds() {
 		if v.key() == string(b) {
 			*k = v

@@ -6,7 +6,7 @@ import (
 )
 
 // Certainty says how sure ccjkit is of a legal fact, with the tags of the
-// project's legal fact sheet.
+// project's legal fact sheet, plus [T] for ccjkit's own technical rules.
 type Certainty uint8
 
 const (
@@ -19,6 +19,9 @@ const (
 	// Verified [V]: seen in the official text (JUSTEL, Moniteur belge, a
 	// consolidated copy) or on a regulator's page.
 	Verified
+	// Technical [T]: not law but a rule of ccjkit itself — a format, a
+	// consistency check, a convention — documented where it is defined.
+	Technical
 )
 
 // String returns "[U]", "[S]" or "[V]".
@@ -30,27 +33,29 @@ func (c Certainty) String() string {
 		return "[S]"
 	case Verified:
 		return "[V]"
+	case Technical:
+		return "[T]"
 	}
 	return fmt.Sprintf("Certainty(%d)", uint8(c))
 }
 
-// MarshalText returns "V", "S" or "U".
+// MarshalText returns "V", "S", "U" or "T".
 func (c Certainty) MarshalText() ([]byte, error) {
-	if c > Verified {
+	if c > Technical {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownValue, c)
 	}
 	return []byte(c.String()[1:2]), nil
 }
 
-// UnmarshalText accepts "V", "S" or "U".
+// UnmarshalText accepts "V", "S", "U" or "T".
 func (c *Certainty) UnmarshalText(b []byte) error {
-	for _, v := range []Certainty{Unverified, Secondary, Verified} {
+	for _, v := range []Certainty{Unverified, Secondary, Verified, Technical} {
 		if v.String()[1:2] == string(b) {
 			*c = v
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %q is not a certainty (V, S or U)", ErrUnknownValue, b)
+	return fmt.Errorf("%w: %q is not a certainty (V, S, U or T)", ErrUnknownValue, b)
 }
 
 // Source is where a legal figure or rule comes from.
@@ -97,3 +102,8 @@ const (
 	pre2016                   = "text before the law of 25 December 2016"
 	seedURL                   = "https://sherloc.unodc.org/cld/en/legislation/bel/code_dinstruction_criminelle/livre_primer/articles_88bisterquater/article_88-bisterquater.html"
 )
+
+// technical is the Source of one of ccjkit's own rules.
+func technical(rule string) Source {
+	return Source{Instrument: "ccjkit", Article: rule, Certainty: Technical}
+}

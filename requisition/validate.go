@@ -40,6 +40,8 @@ var (
 	// ErrOffence: an unknown offence, or none of the offences the measure
 	// requires.
 	ErrOffence = errors.New("requisition: offence missing or unknown")
+	// ErrTooLong: a field is longer than its bound.
+	ErrTooLong = errors.New("requisition: field too long")
 )
 
 // Severity grades a finding.
@@ -207,19 +209,29 @@ func src88quater(article string) Source {
 
 func (v *validator) required() {
 	r := v.r
-	src := Source{Instrument: "ccjkit", Article: "a requisition record needs these fields", Certainty: Verified}
+	src := technical("a requisition record needs these fields")
 	missing := func(field string) { v.add("required", Error, field, src, ErrMissing, "%s is missing", field) }
 	if r.Reference == "" {
 		missing("reference")
 	}
 	if len(r.Reference) > MaxReference {
-		v.add("required", Error, "reference", src, ErrMissing, "reference is longer than %d bytes", MaxReference)
+		v.add("required", Error, "reference", src, ErrTooLong, "reference is longer than %d bytes", MaxReference)
 	}
 	if !slices.Contains(measures(), r.Measure) {
 		missing("measure")
 	}
 	if !slices.Contains(authorities(), r.Authority) {
 		missing("authority")
+	}
+	if !slices.Contains(circumstances(), r.Circumstance) {
+		v.add("required", Error, "circumstance", src, ErrUnknownValue, "circumstance is not one ccjkit knows")
+	}
+	if !slices.Contains(addressees(), r.Addressee) {
+		v.add("required", Error, "addressee", src, ErrUnknownValue, "addressee is not one ccjkit knows")
+	}
+	if r.Measure == Cooperation && !slices.Contains(cooperationKinds(), r.Cooperation) {
+		v.add("required", Error, "cooperation", src88quater("§§1-2"), ErrMissing,
+			"an 88quater order must say whether it asks for information (§1) or for operating the system or its data (§2)")
 	}
 	if r.Ordered.IsZero() {
 		missing("ordered")
@@ -233,15 +245,33 @@ func (v *validator) required() {
 	if len(r.Targets) == 0 {
 		missing("targets")
 	}
+	if !slices.Contains(monthRules(), v.rule) {
+		v.add("month-rule", Error, "", technical("the month rule the caller chose"), ErrInvalidPeriod, "the month rule is not one ccjkit knows")
+	}
 	if !r.Ordered.IsZero() && !r.Received.IsZero() && r.Received.Before(r.Ordered) {
-		v.add("dates", Error, "received", src, ErrOutsideValidity, "the request was received before the order is dated")
+		v.add("dates", Error, "received", technical("dates"), ErrOutsideValidity, "the request was received before the order is dated")
 	}
 	if !r.Ordered.IsZero() && v.at.Before(r.Ordered.Time()) {
-		v.add("dates", Error, "ordered", src, ErrOutsideValidity, "the order is dated after the moment of the check")
+		v.add("dates", Error, "ordered", technical("dates"), ErrOutsideValidity, "the order is dated after the moment of the check")
 	}
 	for i, id := range r.Offences {
 		if _, ok := LookupOffence(id); !ok {
-			v.add("offences", Error, fmt.Sprintf("offences[%d]", i), src, ErrOffence, "unknown offence %q", id)
+			v.add("offences", Error, fmt.Sprintf("offences[%d]", i), technical("the offence catalogue"), ErrOffence, "this offence is not in the catalogue")
+		}
+	}
+	seen := map[Item]bool{}
+	for i, it := range r.Items {
+		if seen[it] {
+			v.add("items", Warning, fmt.Sprintf("items[%d]", i), technical("no duplicates"), nil, "this item is listed twice")
+		}
+		seen[it] = true
+	}
+	for i := range r.Targets {
+		for j := range i {
+			if r.Targets[j] == r.Targets[i] {
+				v.add("targets", Warning, fmt.Sprintf("targets[%d]", i), technical("no duplicates"), nil, "this target is listed twice")
+				break
+			}
 		}
 	}
 }
@@ -265,11 +295,15 @@ func (v *validator) reasoned() {
 		v.add("88bis-reasoned", Error, "reasoned", src88bis("§1 al. 3"), ErrNotReasoned, "the measure needs a reasoned order")
 	case Interception:
 		v.add("90quater-reasoned", Error, "reasoned", Interception.Source(), ErrNotReasoned, "the measure needs a reasoned order")
-	case ExtendedSearch:
-		v.add("88ter-reasoned", Error, "reasoned", ExtendedSearch.Source(), ErrNotReasoned, "the measure needs a reasoned order")
 	case Cooperation:
-		v.add("88quater-reasoned", Error, "reasoned", src88quater("§1"), ErrNotReasoned, "the measure needs a reasoned order")
+		// §1 asks for an "ordonnance motivée"; §2, in the text retrieved,
+		// does not say so.
+		if r.Cooperation == CooperationInformation {
+			v.add("88quater-reasoned", Error, "reasoned", src88quater("§1"), ErrNotReasoned, "the measure needs a reasoned order")
+		}
 	}
+	// Art. 88ter, in the text retrieved, asks for no reasoned order of its
+	// own: the search it extends was ordered by the juge d'instruction.
 }
 
 // invokes reports whether the order invokes an offence on list l.
@@ -282,6 +316,20 @@ func (v *validator) invokes(l OffenceList) bool {
 	return false
 }
 
+// onlyInvokes reports whether the order invokes at least one offence and
+// every one of them is on list l.
+func (v *validator) onlyInvokes(l OffenceList) bool {
+	if len(v.r.Offences) == 0 {
+		return false
+	}
+	for _, id := range v.r.Offences {
+		if o, ok := LookupOffence(id); !ok || !o.In(l) {
+			return false
+		}
+	}
+	return true
+}
+
 func (v *validator) authority() {
 	r := v.r
 	a, m := r.Authority, r.Measure
@@ -290,9 +338,9 @@ func (v *validator) authority() {
 	}
 	prosecutor := a == ProcureurDuRoi || a == AuditeurDuTravail
 	notAllowed := func(rule string, src Source, why phrase) {
-		v.add(rule, Error, "authority", src, ErrAuthority, "a %s may not order %s here: %s", a, m, why)
+		v.add(rule, Error, "authority", src, ErrAuthority, "the authority (%s) may not order %s here: %s", a, m, why)
 	}
-	if a == AuditeurDuTravail && m != Cooperation {
+	if a == AuditeurDuTravail && (m == Identification || m == TrafficLocation) {
 		v.add("auditeur", Info, "authority", m.Source(), nil,
 			"the article names the procureur du Roi; the auditeur du travail is taken to hold the same power in social criminal law (not verified)")
 	}
@@ -329,14 +377,17 @@ func (v *validator) authority() {
 			v.add("90ter-offence", Error, "offences", m.Source(), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
 		}
 	case ExtendedSearch:
-		if a != JugeInstruction {
-			src := m.Source()
-			v.add("88ter-authority", Warning, "authority", src, nil,
+		switch {
+		case a == JugeInstruction:
+		case prosecutor:
+			v.add("88ter-authority", Warning, "authority", m.Source(), nil,
 				"under the text before 2016 only the juge d'instruction extends a search; since the law of 25 December 2016 art. 39bis lets the procureur extend one to a system reachable without codes: check which applies")
+		default:
+			notAllowed("88ter-authority", m.Source(), "only the juge d'instruction (or, since 2016, the procureur du Roi under art. 39bis)")
 		}
 	case Cooperation:
 		if !(a == JugeInstruction || a == OfficierPoliceJudiciaire && r.Circumstance == Delegation) {
-			notAllowed("88quater-authority", src88quater("§1-2"), "only the juge d'instruction, or a judicial police officer he delegated")
+			notAllowed("88quater-authority", src88quater("§§1-2"), "only the juge d'instruction, or a judicial police officer he delegated")
 		}
 	}
 }
@@ -346,20 +397,25 @@ func (v *validator) authority() {
 func (v *validator) confirmation() {
 	r := v.r
 	src := ConfirmationSource()
-	if v.invokes(ListNoConfirmation) {
-		v.add("88bis-confirmation", Info, "confirmed", src, nil,
-			"for hostage-taking or extortion no confirmation is needed while the flagrant délit lasts")
+	if v.onlyInvokes(ListNoConfirmation) {
+		v.add("88bis-confirmation", Warning, "confirmed", src, nil,
+			"for hostage-taking or extortion no confirmation is needed, but only while the flagrant délit lasts: check that it still does")
 		return
 	}
 	if r.Ordered.IsZero() {
 		return
 	}
 	due := ConfirmationDue(r.Ordered.Time())
+	c := r.Confirmed
 	switch {
-	case !r.Confirmed.IsZero() && !due.Before(r.Confirmed.Time()):
+	case !c.IsZero() && c.Before(r.Ordered):
+		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation, "the confirmation is dated before the order")
+	case !c.IsZero() && c.Time().After(v.at):
+		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation, "the confirmation is dated after the moment of the check")
+	case !c.IsZero() && !due.Before(c.Time()):
 		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation,
-			"confirmed at %s, after the 24 hours ran out at %s", r.Confirmed, timesync.FromTime(due.At))
-	case !r.Confirmed.IsZero():
+			"confirmed at %s, not within the 24 hours that ran out at %s", c, timesync.FromTime(due.At))
+	case !c.IsZero():
 	case !due.Before(v.at):
 		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation,
 			"not confirmed by the juge d'instruction within 24 hours (by %s): the measure may not be carried out", timesync.FromTime(due.At))
@@ -372,16 +428,15 @@ func (v *validator) confirmation() {
 func (v *validator) period() {
 	r := v.r
 	if !r.ValidUntil.IsZero() && !r.Ordered.IsZero() && !r.ValidUntil.After(r.Ordered) {
-		v.add("period", Error, "valid_until", Source{Instrument: "ccjkit", Article: "dates", Certainty: Verified}, ErrDuration,
-			"the stated period ends before it starts")
+		v.add("period", Error, "valid_until", technical("dates"), ErrDuration, "the stated period ends before it starts")
 		return
 	}
 	if !r.ValidUntil.IsZero() && !r.ValidUntil.After(timesync.FromTime(v.at)) {
-		v.add("validity", Error, "valid_until", Source{Instrument: "the order", Article: "its stated period", Certainty: Verified},
+		v.add("validity", Error, "valid_until", technical("the period the order states"),
 			ErrOutsideValidity, "the period the order states ended at %s", r.ValidUntil)
 	}
 	months, src := r.Measure.MaxMonths()
-	if months == 0 || r.Ordered.IsZero() {
+	if months == 0 || r.Ordered.IsZero() || !slices.Contains(monthRules(), v.rule) {
 		return
 	}
 	if r.ValidUntil.IsZero() {
@@ -389,6 +444,7 @@ func (v *validator) period() {
 	}
 	limit, err := ValidityEnd(r.Ordered.Time(), months, v.rule)
 	if err != nil {
+		v.add("period", Error, "ordered", src, ErrInvalidPeriod, "the maximum period cannot be computed for this date")
 		return
 	}
 	if !r.ValidUntil.IsZero() && r.ValidUntil.Time().After(limit.At) {
@@ -397,29 +453,32 @@ func (v *validator) period() {
 	}
 	if !limit.Before(v.at) {
 		v.add("validity", Error, "ordered", src, ErrOutsideValidity,
-			"%d month(s) from the order ran out at %s (%s); a renewal is a new order", months, timesync.FromTime(limit.At), v.rule)
+			"the %d-month period from the order ran out at %s (%s); a renewal is a new order", months, timesync.FromTime(limit.At), v.rule)
 	}
 }
 
 func (v *validator) protected() {
 	r := v.r
-	if r.Measure == Cooperation && (r.Addressee == Inculpe || r.Addressee == Article156Person) {
+	if r.Measure == Cooperation && r.Cooperation == CooperationOperation && (r.Addressee == Inculpe || r.Addressee == Article156Person) {
 		v.add("88quater-protected", Error, "addressee", src88quater("§2 al. 2"), ErrProtectedPerson,
-			"an 88quater order may not be made against the inculpé or a person of art. 156")
+			"an 88quater §2 order may not be made against the inculpé or a person of art. 156")
 	}
 }
 
 func (v *validator) items() {
+	if !slices.Contains(measures(), v.r.Measure) {
+		return // reported as missing
+	}
 	allowed := v.r.Measure.Items()
 	for i, it := range v.r.Items {
 		if !slices.Contains(allowed, it) {
-			v.add("items", Error, fmt.Sprintf("items[%d]", i), v.r.Measure.Source(), ErrItem, "%s does not cover %s", v.r.Measure, it)
+			v.add("items", Error, fmt.Sprintf("items[%d]", i), v.r.Measure.Source(), ErrItem, "data not covered by the measure (%s): %s", v.r.Measure, it)
 		}
 	}
 }
 
 func (v *validator) targets() {
-	src := Source{Instrument: "ccjkit", Article: "target syntax (E.164, IMEI Luhn digit, IP with time window)", Certainty: Verified}
+	src := technical("target syntax (E.164, IMEI check digit, IP with its time window)")
 	for i, t := range v.r.Targets {
 		for _, p := range t.problems() {
 			v.add("targets", Error, fmt.Sprintf("targets[%d]", i), src, ErrTarget, p.msg, p.args...)
@@ -431,6 +490,9 @@ func (v *validator) response() {
 	p := v.r.Response
 	src := p.Kind.Source()
 	switch {
+	case p.Kind == 0:
+		v.add("response", Error, "response.kind", src, ErrMissing,
+			"the requisition's response policy is not recorded: real time, immediately or a stated moment")
 	case !slices.Contains(responseKinds(), p.Kind):
 		v.add("response", Error, "response.kind", src, ErrResponsePolicy, "unknown response kind")
 	case p.Kind == AtStatedMoment && p.Stated.IsZero():

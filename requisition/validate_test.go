@@ -65,10 +65,50 @@ func TestValidate(t *testing.T) {
 				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"90ter-drugs"}
 				r.Confirmed = ts("2026-03-03 10:00")
 			}},
-		{name: "hostage-taking needs no confirmation", at: ts("2026-03-05 10:00").Time(), rule: "88bis-confirmation",
+		{name: "hostage-taking needs no confirmation while the flagrant délit lasts", at: ts("2026-03-05 10:00").Time(), rule: "88bis-confirmation", warning: true,
 			edit: func(r *requisition.Requisition) {
 				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"penal-347bis"}
 			}},
+		{name: "extortion together with a drugs offence still needs the confirmation", at: ts("2026-03-05 10:00").Time(), want: requisition.ErrConfirmation, rule: "88bis-confirmation",
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"90ter-drugs", "penal-470"}
+			}},
+		{name: "confirmation dated before the order", want: requisition.ErrConfirmation, rule: "88bis-confirmation",
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"90ter-drugs"}
+				r.Confirmed = ts("2026-03-01 09:00")
+			}},
+		{name: "confirmation dated after the check", want: requisition.ErrConfirmation, rule: "88bis-confirmation",
+			edit: func(r *requisition.Requisition) {
+				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.FlagrantDelit, []string{"90ter-drugs"}
+				r.Confirmed = ts("2026-03-02 12:00")
+			}},
+		{name: "extended search by an officer", want: requisition.ErrAuthority, rule: "88ter-authority",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Authority, r.ValidUntil = requisition.ExtendedSearch, requisition.OfficierPoliceJudiciaire, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemSystemAccess}
+			}},
+		{name: "extended search needs no reasoned order of its own",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Reasoned, r.ValidUntil = requisition.ExtendedSearch, false, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemSystemAccess}
+			}},
+		{name: "88quater §1 against the inculpé is not barred by §2",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.Cooperation, r.Addressee, r.ValidUntil = requisition.Cooperation, requisition.CooperationInformation, requisition.Inculpe, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemSystemAccess}
+			}},
+		{name: "88quater without its paragraph", want: requisition.ErrMissing, rule: "required", field: "cooperation",
+			edit: func(r *requisition.Requisition) {
+				r.Measure, r.ValidUntil = requisition.Cooperation, timesync.Timestamp{}
+				r.Items = []requisition.Item{requisition.ItemSystemAccess}
+			}},
+		{name: "no response policy recorded", want: requisition.ErrMissing, rule: "response", field: "response.kind",
+			edit: func(r *requisition.Requisition) { r.Response = requisition.ResponsePolicy{} }},
+		{name: "unknown circumstance", want: requisition.ErrUnknownValue, rule: "required", field: "circumstance",
+			edit: func(r *requisition.Requisition) { r.Circumstance = 9 }},
+		{name: "duplicate target is a warning", rule: "targets", field: "targets[1]", warning: true,
+			edit: func(r *requisition.Requisition) { r.Targets = append(r.Targets, r.Targets[0]) }},
 		{name: "procureur at a plaintiff's request for Telecom Act 145 §3bis",
 			edit: func(r *requisition.Requisition) {
 				r.Authority, r.Circumstance, r.Offences = requisition.ProcureurDuRoi, requisition.PlaintiffRequest, []string{"telecom-145-3bis"}
@@ -83,14 +123,15 @@ func TestValidate(t *testing.T) {
 			edit: func(r *requisition.Requisition) { r.ValidUntil = ts("2026-05-03 00:00") }},
 		{name: "no period stated", want: requisition.ErrDuration, rule: "period",
 			edit: func(r *requisition.Requisition) { r.ValidUntil = timesync.Timestamp{} }},
-		{name: "88quater order against the inculpé", want: requisition.ErrProtectedPerson, rule: "88quater-protected", field: "addressee",
+		{name: "88quater §2 order against the inculpé", want: requisition.ErrProtectedPerson, rule: "88quater-protected", field: "addressee",
 			edit: func(r *requisition.Requisition) {
-				r.Measure, r.Addressee, r.ValidUntil = requisition.Cooperation, requisition.Inculpe, timesync.Timestamp{}
+				r.Measure, r.Cooperation, r.Addressee, r.ValidUntil = requisition.Cooperation, requisition.CooperationOperation, requisition.Inculpe, timesync.Timestamp{}
 				r.Items = []requisition.Item{requisition.ItemSystemAccess}
 			}},
 		{name: "88quater by a delegated officer",
 			edit: func(r *requisition.Requisition) {
 				r.Measure, r.Authority, r.Circumstance, r.ValidUntil = requisition.Cooperation, requisition.OfficierPoliceJudiciaire, requisition.Delegation, timesync.Timestamp{}
+				r.Cooperation = requisition.CooperationOperation
 				r.Items = []requisition.Item{requisition.ItemSystemAccess}
 			}},
 		{name: "missing reasoned order", want: requisition.ErrNotReasoned, rule: "88bis-reasoned", field: "reasoned",
@@ -226,11 +267,11 @@ func TestFindingTextInFourLanguages(t *testing.T) {
 	r.Authority = requisition.OfficierPoliceJudiciaire
 	f := r.Findings(checkedAt, requisition.FromNextDay)[0]
 	want := map[string]string{
-		"en":    "a judicial police officer may not order tracing and localisation here: only the juge d'instruction",
-		"fr-BE": "un officier de police judiciaire ne peut pas ordonner le repérage et la localisation ici : seul le juge d'instruction",
-		"nl-BE": "een officier van gerechtelijke politie mag hier de opsporing en lokalisatie niet bevelen: enkel de onderzoeksrechter",
-		"de-BE": "ein Offizier der Gerichtspolizei darf hier die Rückverfolgung und Lokalisierung nicht anordnen: nur der Untersuchungsrichter",
-		"ja":    "a judicial police officer may not order tracing and localisation here: only the juge d'instruction",
+		"en":    "the authority (judicial police officer) may not order tracing and localisation here: only the juge d'instruction",
+		"fr-BE": "l'autorité (officier de police judiciaire) ne peut pas ordonner ici le repérage et la localisation : seul le juge d'instruction",
+		"nl-BE": "de overheid (officier van gerechtelijke politie) mag hier de opsporing en lokalisatie niet bevelen: enkel de onderzoeksrechter",
+		"de-BE": "die Behörde (Offizier der Gerichtspolizei) darf hier die Rückverfolgung und Lokalisierung nicht anordnen: nur der Untersuchungsrichter",
+		"ja":    "the authority (judicial police officer) may not order tracing and localisation here: only the juge d'instruction",
 	}
 	for tag, text := range want {
 		if got := f.Text(language.MustParse(tag)); got != text {

@@ -257,7 +257,10 @@ func ParseTimestamp(s string) (Timestamp, error) {
 		off, _ = parseOffset(s[19:])
 	}
 	local := time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC).Unix()
-	return Unix(local - int64(off)), nil
+	if u := local - int64(off); u >= minRFC3339 && u <= maxRFC3339 {
+		return Unix(u), nil
+	}
+	return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax, Detail: "the instant falls outside the years 0000-9999 UTC"}
 }
 
 // rfc3339Shape checks s byte by byte against YYYY-MM-DDThh:mm:ss followed by

@@ -90,6 +90,8 @@ func TestParseTimestamp(t *testing.T) {
 		{"offset without colon", "2026-10-25T02:30:00+0100", 0, true},
 		{"lower-case z", "2026-10-25T01:30:00z", 0, true},
 		{"year 1 is an instant", "0001-01-01T00:00:00Z", -62135596800, false},
+		{"year 10000 in UTC", "9999-12-31T23:59:59-01:00", 0, true},
+		{"before year 0 in UTC", "0000-01-01T00:00:00+01:00", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -113,18 +113,23 @@ func Valid() *rapid.Generator[Case] {
 		case requisition.Interception:
 			r.Offences = []string{"90ter-" + rapid.SampledFrom([]string{"terrorism", "criminal-organisation", "trafficking"}).Draw(t, "offence")}
 		case requisition.Cooperation:
+			r.Cooperation = rapid.SampledFrom([]requisition.CooperationKind{requisition.CooperationInformation, requisition.CooperationOperation}).Draw(t, "paragraph")
 			if rapid.Bool().Draw(t, "delegated") {
 				r.Authority, r.Circumstance = requisition.OfficierPoliceJudiciaire, requisition.Delegation
 			}
+		}
+		at := received
+		if r.Confirmed.After(at) {
+			at = r.Confirmed // checked once the confirmation is in
 		}
 		if months, _ := m.MaxMonths(); months > 0 {
 			limit, err := requisition.ValidityEnd(ordered.Time(), months, requisition.FromNextDay)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Between receipt (excluded) and the legal limit.
-			span := int64(limit.At.Sub(received.Time()) / time.Second)
-			r.ValidUntil = received.Add(time.Duration(rapid.Int64Range(1, span).Draw(t, "valid_s")) * time.Second)
+			// Between the check (excluded) and the legal limit.
+			span := int64(limit.At.Sub(at.Time()) / time.Second)
+			r.ValidUntil = at.Add(time.Duration(rapid.Int64Range(1, span).Draw(t, "valid_s")) * time.Second)
 		}
 		allowed := m.Items()
 		r.Items = rapid.SliceOfNDistinct(rapid.SampledFrom(allowed), 1, len(allowed), func(i requisition.Item) requisition.Item { return i }).Draw(t, "items")
@@ -138,7 +143,7 @@ func Valid() *rapid.Generator[Case] {
 			r.Response = requisition.ResponsePolicy{Kind: requisition.AtStatedMoment,
 				Stated: received.Add(time.Duration(rapid.IntRange(1, 72).Draw(t, "stated_h")) * time.Hour)}
 		}
-		return Case{Requisition: r, At: received.Time()}
+		return Case{Requisition: r, At: at.Time()}
 	})
 }
 
@@ -153,7 +158,15 @@ type breakage struct {
 func breakages() []breakage {
 	return []breakage{
 		{"reasoned-order", requisition.ErrNotReasoned, func(t *rapid.T, c *Case) bool {
-			c.Requisition.Reasoned = false
+			r := &c.Requisition
+			if r.Measure == requisition.ExtendedSearch || r.Measure == requisition.Cooperation && r.Cooperation != requisition.CooperationInformation {
+				return false // the texts retrieved ask for no reasoned order there
+			}
+			r.Reasoned = false
+			return true
+		}},
+		{"response-missing", requisition.ErrMissing, func(t *rapid.T, c *Case) bool {
+			c.Requisition.Response = requisition.ResponsePolicy{}
 			return true
 		}},
 		{"88bis-authority", requisition.ErrAuthority, func(t *rapid.T, c *Case) bool {
@@ -171,7 +184,7 @@ func breakages() []breakage {
 			return true
 		}},
 		{"88quater-protected", requisition.ErrProtectedPerson, func(t *rapid.T, c *Case) bool {
-			if c.Requisition.Measure != requisition.Cooperation {
+			if c.Requisition.Measure != requisition.Cooperation || c.Requisition.Cooperation != requisition.CooperationOperation {
 				return false
 			}
 			c.Requisition.Addressee = rapid.SampledFrom([]requisition.Addressee{requisition.Inculpe, requisition.Article156Person}).Draw(t, "addressee")
@@ -252,7 +265,7 @@ func Invalid() *rapid.Generator[Case] {
 	return rapid.Custom(func(t *rapid.T) Case {
 		c := Valid().Draw(t, "valid")
 		// Try the breakages from a drawn starting point until one applies;
-		// "reasoned-order" always does.
+		// "response-missing" always does.
 		start := rapid.IntRange(0, len(bs)-1).Draw(t, "breakage")
 		for i := range bs {
 			b := bs[(start+i)%len(bs)]
@@ -261,7 +274,7 @@ func Invalid() *rapid.Generator[Case] {
 				return c
 			}
 		}
-		t.Fatalf("no breakage applied, though reasoned-order always does")
+		t.Fatalf("no breakage applied, though response-missing always does")
 		return c
 	})
 }
