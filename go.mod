@@ -6,6 +6,7 @@ require (
 	github.com/beevik/ntp v1.6.0
 	github.com/google/go-cmp v0.7.0
 	github.com/rickb777/date/v2 v2.1.2
+	github.com/shopspring/decimal v1.6.0
 	golang.org/x/text v0.43.0
 	pgregory.net/rapid v1.3.0
 )

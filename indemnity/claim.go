@@ -1,0 +1,166 @@
+package indemnity
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/rickb777/date/v2"
+)
+
+// Party is the operator claiming the indemnity.
+type Party struct {
+	Name string `json:"name"`
+	// EnterpriseNumber is the Crossroads Bank for Enterprises number
+	// (BCE/KBO), such as "0123.456.789".
+	EnterpriseNumber string `json:"enterprise_number"`
+	Address          string `json:"address"`
+	// IBAN is the account to be paid.
+	IBAN string `json:"iban"`
+}
+
+// Factor is a rate the caller applies to a claim, with its source: a
+// multiplier on the lines, or VAT on the subtotal. ccjkit assumes neither.
+type Factor struct {
+	Rate   Rate   `json:"rate"`
+	Source string `json:"source"`
+}
+
+// ClaimLine is one line of a claim: a tariff line, a quantity, a price.
+type ClaimLine struct {
+	Code    string            `json:"code"`
+	Edition string            `json:"edition"`
+	Labels  map[string]string `json:"labels"`
+	// Reference is the requesting authority's reference for the request.
+	Reference string    `json:"reference"`
+	Day       date.Date `json:"day"`
+	Quantity  int64     `json:"quantity"`
+	UnitPrice Amount    `json:"unit_price"`
+	// Amount is Quantity × UnitPrice, multiplied by the claim's multiplier
+	// if any and then rounded to the cent.
+	Amount     Amount             `json:"amount"`
+	Overridden bool               `json:"overridden"`
+	Source     requisition.Source `json:"source"`
+}
+
+// Claim is a cost statement (état de frais / kostenstaat) for executed
+// requisitions: for one requesting authority and reference, or for a
+// period.
+type Claim struct {
+	Number   string    `json:"number"`
+	Issued   date.Date `json:"issued"`
+	Operator Party     `json:"operator"`
+	// Authority is the requesting authority the claim is addressed to.
+	Authority string `json:"authority"`
+	// Reference is the authority's reference when the claim is for one
+	// case; "" for a claim over a period.
+	Reference string    `json:"reference,omitempty"`
+	From      date.Date `json:"from,omitzero"`
+	To        date.Date `json:"to,omitzero"`
+
+	Lines      []ClaimLine `json:"lines"`
+	Multiplier *Factor     `json:"multiplier,omitempty"`
+	VAT        *Factor     `json:"vat,omitempty"`
+	// OverrideSource is the source of the caller's amounts, when a line
+	// uses one.
+	OverrideSource string `json:"override_source,omitempty"`
+
+	Subtotal  Amount `json:"subtotal"`
+	VATAmount Amount `json:"vat_amount"`
+	Total     Amount `json:"total"`
+}
+
+// Header is what a claim says about itself, its operator and its addressee.
+type Header struct {
+	Number    string
+	Issued    date.Date
+	Operator  Party
+	Authority string
+	Reference string
+	From, To  date.Date
+}
+
+// ClaimOptions are the caller's choices for a claim.
+type ClaimOptions struct {
+	Pricer     Pricer
+	Multiplier *Factor // applied to each line, then rounded
+	VAT        *Factor // applied to the subtotal, then rounded
+}
+
+// ErrClaim is wrapped by the errors of [NewClaim] about the claim itself.
+var ErrClaim = errors.New("indemnity: invalid claim")
+
+// NewClaim prices every executed request and builds the claim. It prices
+// all of them before failing, and its error joins one error per request
+// that could not be priced (each naming the line and its source), so that
+// the cell sees every gap at once.
+func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
+	c := Claim{Number: h.Number, Issued: h.Issued, Operator: h.Operator, Authority: h.Authority, Reference: h.Reference,
+		From: h.From, To: h.To, Multiplier: opt.Multiplier, VAT: opt.VAT}
+	var errs []error
+	for _, f := range []*Factor{opt.Multiplier, opt.VAT} {
+		if f != nil && f.Source == "" {
+			errs = append(errs, fmt.Errorf("%w: a rate of %s without its source", ErrClaim, f.Rate))
+		}
+	}
+	if h.Authority == "" {
+		errs = append(errs, fmt.Errorf("%w: no requesting authority", ErrClaim))
+	}
+	for i, e := range executed {
+		p, err := opt.Pricer.Price(e)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("request %d: %w", i+1, err))
+			continue
+		}
+		q := max(e.Quantity, 1)
+		line := ClaimLine{Code: p.Line.Code, Edition: p.Line.Edition, Labels: p.Line.Labels, Reference: e.Reference,
+			Day: p.Day, Quantity: q, UnitPrice: p.UnitPrice, Overridden: p.Overridden, Source: p.Line.Source()}
+		if p.Overridden {
+			c.OverrideSource = opt.Pricer.Overrides.Source
+		}
+		c.Add(line)
+	}
+	if len(errs) > 0 {
+		return Claim{}, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// Add appends a line, computes its amount (quantity × unit price, times the
+// claim's multiplier if any, rounded to the cent) and recomputes the
+// totals.
+func (c *Claim) Add(l ClaimLine) {
+	l.Amount = l.UnitPrice.Times(l.Quantity)
+	if c.Multiplier != nil {
+		l.Amount = l.Amount.Apply(c.Multiplier.Rate)
+	}
+	c.Lines = append(c.Lines, l)
+	c.total()
+}
+
+// total recomputes the subtotal (the exact sum of the lines), the VAT
+// (rate × subtotal, rounded to the cent) and the total.
+func (c *Claim) total() {
+	var sub Amount
+	for _, l := range c.Lines {
+		sub = sub.Add(l.Amount)
+	}
+	c.Subtotal, c.VATAmount = sub, Amount{}
+	if c.VAT != nil {
+		c.VATAmount = sub.Apply(c.VAT.Rate)
+	}
+	c.Total = c.Subtotal.Add(c.VATAmount)
+}
+
+// Sources returns the distinct sources of the claim's lines, in order of
+// first appearance, for the footnotes of a rendering.
+func (c Claim) Sources() []requisition.Source {
+	var out []requisition.Source
+	for _, l := range c.Lines {
+		if !slices.Contains(out, l.Source) {
+			out = append(out, l.Source)
+		}
+	}
+	return out
+}

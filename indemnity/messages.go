@@ -1,0 +1,64 @@
+package indemnity
+
+import (
+	"sync"
+
+	"github.com/ccjkit/ccjkit/internal/i18n"
+)
+
+// messages is the package's own catalogue, built once.
+var messages = sync.OnceValue(func() *i18n.Catalogue {
+	return i18n.MustNew(Languages(), translations())
+})
+
+// translations returns {key = English, English, French, Dutch, German}.
+func translations() [][]string {
+	t := [][]string{
+		{"Cost statement", "État de frais", "Kostenstaat", "Kostenaufstellung"},
+		{"Judicial requisitions: indemnity of operators (royal decree of 9 January 2003, annex)",
+			"Réquisitions judiciaires : indemnisation des opérateurs (arrêté royal du 9 janvier 2003, annexe)",
+			"Gerechtelijke vorderingen: vergoeding van de operatoren (koninklijk besluit van 9 januari 2003, bijlage)",
+			"Gerichtliche Anforderungen: Entschädigung der Betreiber (Königlicher Erlass vom 9. Januar 2003, Anlage)"},
+		{"Number", "Numéro", "Nummer", "Nummer"},
+		{"Issued", "Date", "Datum", "Datum"},
+		{"Operator", "Opérateur", "Operator", "Betreiber"},
+		{"Enterprise number", "Numéro d'entreprise", "Ondernemingsnummer", "Unternehmensnummer"},
+		{"Account", "Compte", "Rekening", "Konto"},
+		{"Addressed to", "Destinataire", "Bestemmeling", "Empfänger"},
+		{"Reference", "Référence", "Referentie", "Referenz"},
+		{"Period", "Période", "Periode", "Zeitraum"},
+		{"%s to %s", "du %s au %s", "van %s tot %s", "vom %s bis %s"},
+		{"Line", "Ligne", "Regel", "Posten"},
+		{"Description", "Description", "Omschrijving", "Beschreibung"},
+		{"Day", "Jour", "Dag", "Tag"},
+		{"Qty", "Qté", "Aantal", "Menge"},
+		{"Unit price", "Prix unitaire", "Eenheidsprijs", "Einzelpreis"},
+		{"Amount", "Montant", "Bedrag", "Betrag"},
+		{"Subtotal", "Sous-total", "Subtotaal", "Zwischensumme"},
+		{"Multiplier %s applied to each line (%s)", "Coefficient %s appliqué à chaque ligne (%s)", "Coëfficiënt %s toegepast op elke regel (%s)", "Faktor %s auf jeden Posten angewandt (%s)"},
+		{"VAT %s%% (%s)", "TVA %s %% (%s)", "btw %s%% (%s)", "MwSt. %s %% (%s)"},
+		{"No VAT applied", "Pas de TVA appliquée", "Geen btw toegepast", "Keine MwSt. angewandt"},
+		{"Total", "Total", "Totaal", "Gesamtbetrag"},
+		{"Sources", "Sources", "Bronnen", "Quellen"},
+		{"* amount supplied by the operator: %s", "* montant fourni par l'opérateur : %s", "* bedrag opgegeven door de operator: %s", "* vom Betreiber angegebener Betrag: %s"},
+		{"Amounts of the tariff with their certainty: [V] official text, [S] secondary source, [U] not verified.",
+			"Montants du tarif avec leur degré de certitude : [V] texte officiel, [S] source secondaire, [U] non vérifié.",
+			"Bedragen van het tarief met hun zekerheid: [V] officiële tekst, [S] secundaire bron, [U] niet geverifieerd.",
+			"Tarifbeträge mit ihrer Gewissheit: [V] amtlicher Text, [S] Sekundärquelle, [U] nicht überprüft."},
+		{"execution", "exécution", "uitvoering", "Ausführung"},
+		{"order", "ordonnance", "bevel", "Anordnung"},
+		{"%s (%s, edition %s in force on %s, the %s date): %s, amount supplied by the caller",
+			"%s (%s, édition %s en vigueur le %s, date d'%s) : %s, montant fourni par l'appelant",
+			"%s (%s, editie %s van kracht op %s, datum van %s): %s, bedrag opgegeven door de aanroeper",
+			"%s (%s, Ausgabe %s in Kraft am %s, Datum der %s): %s, vom Aufrufer angegebener Betrag"},
+		{"%s (%s, edition %s in force on %s, the %s date): %s — %s",
+			"%s (%s, édition %s en vigueur le %s, date d'%s) : %s — %s",
+			"%s (%s, editie %s van kracht op %s, datum van %s): %s — %s",
+			"%s (%s, Ausgabe %s in Kraft am %s, Datum der %s): %s — %s"},
+	}
+	out := make([][]string, len(t))
+	for i, e := range t {
+		out[i] = append([]string{e[0]}, e...)
+	}
+	return out
+}

@@ -1,0 +1,156 @@
+package indemnity
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
+)
+
+// Executed is one executed request to be paid for.
+type Executed struct {
+	Service Service `json:"service"`
+	// Reference is the requesting authority's reference for the request.
+	Reference string `json:"reference"`
+	// Ordered and Executed date the order and its execution.
+	Ordered  timesync.Timestamp `json:"ordered"`
+	Executed timesync.Timestamp `json:"executed"`
+	// Quantity is the number of identical requests (1 when zero).
+	Quantity int64 `json:"quantity,omitzero"`
+}
+
+// DateBasis says which date chooses the edition of the tariff.
+type DateBasis uint8
+
+const (
+	// ByExecution, the default, prices a request by the tariff in force on
+	// the day it was executed: the indemnity pays for a service rendered,
+	// and the cost statement describes that service. The transitional rules
+	// of the decrees that replaced the annex were not retrieved [U]; a
+	// caller who knows better chooses ByOrder.
+	ByExecution DateBasis = iota
+	// ByOrder prices by the tariff in force on the day of the order.
+	ByOrder
+)
+
+// String returns "execution" or "order".
+func (b DateBasis) String() string {
+	if b == ByOrder {
+		return "order"
+	}
+	return "execution"
+}
+
+// Overrides are amounts the caller supplies for tariff lines, with the
+// source they come from — for lines whose amount ccjkit does not know, or
+// that the caller has read in the Moniteur belge. Every claim that uses one
+// says so and prints the source.
+type Overrides struct {
+	// Source says where the amounts come from; required.
+	Source string `json:"source"`
+	// Amounts maps line codes ("BE2017-4") to amounts in euros.
+	Amounts map[string]Amount `json:"amounts"`
+}
+
+// Pricer prices executed requests against the tariff.
+type Pricer struct {
+	Basis     DateBasis
+	Overrides *Overrides
+}
+
+// The errors of pricing, for errors.Is.
+var (
+	// ErrNoLine: no known line of the tariff in force that day covers the
+	// service.
+	ErrNoLine = errors.New("indemnity: no tariff line for this service")
+	// ErrUnknownAmount: the line exists but its amount was not retrieved;
+	// supply it with Overrides, with its source.
+	ErrUnknownAmount = errors.New("indemnity: tariff amount not known")
+	// ErrNotPerRequest: the line is not priced per request (the annual
+	// forfait).
+	ErrNotPerRequest = errors.New("indemnity: tariff line not priced per request")
+	// ErrExecuted: the executed request is incomplete or inconsistent.
+	ErrExecuted = errors.New("indemnity: invalid executed request")
+)
+
+// Price is the price of one executed request, with what it rests on.
+type Price struct {
+	Line       Line      `json:"line"`
+	Day        date.Date `json:"day"`   // the day that chose the edition
+	Basis      string    `json:"basis"` // "execution" or "order"
+	UnitPrice  Amount    `json:"unit_price"`
+	Overridden bool      `json:"overridden"`
+}
+
+// Explain says in the language tag asks for which line, edition and source
+// the price comes from.
+func (p Price) Explain(tag language.Tag) string {
+	pr := messages().Printer(tag)
+	src := p.Line.Source().String()
+	if p.Overridden {
+		return pr.Sprintf("%s (%s, edition %s in force on %s, the %s date): %s, amount supplied by the caller",
+			p.Line.Label(tag), p.Line.Code, p.Line.Edition, p.Day.String(), pr.Sprintf(p.Basis), p.UnitPrice.Format(tag))
+	}
+	return pr.Sprintf("%s (%s, edition %s in force on %s, the %s date): %s — %s",
+		p.Line.Label(tag), p.Line.Code, p.Line.Edition, p.Day.String(), pr.Sprintf(p.Basis), p.UnitPrice.Format(tag), src)
+}
+
+// Price returns the unit price of e. A service no known line covers is
+// [ErrNoLine]; a line whose amount is unknown is [ErrUnknownAmount], naming
+// the line and its source, unless Overrides supplies it; the annual forfait
+// is [ErrNotPerRequest].
+func (p Pricer) Price(e Executed) (Price, error) {
+	var t timesync.Timestamp
+	switch p.Basis {
+	case ByExecution:
+		t = e.Executed
+	case ByOrder:
+		t = e.Ordered
+	default:
+		return Price{}, fmt.Errorf("%w: unknown date basis %d", ErrExecuted, p.Basis)
+	}
+	if t.IsZero() {
+		return Price{}, fmt.Errorf("%w: no %s date to choose the tariff edition by", ErrExecuted, p.Basis)
+	}
+	if e.Quantity < 0 {
+		return Price{}, fmt.Errorf("%w: negative quantity", ErrExecuted)
+	}
+	if p.Overrides != nil && strings.TrimSpace(p.Overrides.Source) == "" {
+		return Price{}, fmt.Errorf("%w: overrides without the source of their amounts", ErrExecuted)
+	}
+	day := DayOf(t.Time())
+	var candidates []Line
+	for _, l := range LinesInForce(day) {
+		if l.Service == e.Service {
+			candidates = append(candidates, l)
+		}
+	}
+	if len(candidates) == 0 {
+		var editions []string
+		for _, l := range LinesInForce(day) {
+			if !strings.Contains(strings.Join(editions, ","), l.Edition) {
+				editions = append(editions, l.Edition)
+			}
+		}
+		return Price{}, fmt.Errorf("%w: %q on %s (editions in force: %s); supply the line's amount and source, or leave the request out",
+			ErrNoLine, e.Service, day, strings.Join(editions, ", "))
+	}
+	l := candidates[0]
+	out := Price{Line: l, Day: day, Basis: p.Basis.String(), UnitPrice: l.Amount}
+	if l.Unit != PerRequest {
+		return Price{}, fmt.Errorf("%w: %s %q is priced %s — %v", ErrNotPerRequest, l.Code, l.Labels["en"], l.Unit, l.Source())
+	}
+	if p.Overrides != nil {
+		if a, ok := p.Overrides.Amounts[l.Code]; ok {
+			out.UnitPrice, out.Overridden = a, true
+			return out, nil
+		}
+	}
+	if !l.Known {
+		return Price{}, fmt.Errorf("%w: %s %q (%s): %s", ErrUnknownAmount, l.Code, l.Labels["en"], l.Source(), l.Notes)
+	}
+	return out, nil
+}

@@ -1,0 +1,230 @@
+package indemnity
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
+)
+
+// tariffCSV is the source of truth for the tariff: one row per line of the
+// annex, with its source. It is embedded and parsed, so that the data and
+// the program cannot drift apart.
+//
+//go:embed tariff.csv
+var tariffCSV string
+
+// Service is a kind of executed request, as the tariff prices it.
+type Service string
+
+// The services the known editions of the tariff name.
+const (
+	RealTimeObservation    Service = "real-time-observation"   // 88bis, prospective
+	HistoricalObservation  Service = "historical-observation"  // 88bis, retrospective
+	NetworkObservation     Service = "network-observation"     // 88bis on towers or access points (AR art. 4 §1)
+	Interception           Service = "interception"            // 90ter
+	InterceptionActivation Service = "interception-activation" // 2013 edition
+	IPIdentification       Service = "ip-identification"       // 46bis, 2013 edition
+	Forfait                Service = "forfait"                 // annual flat fee (2017)
+	Specific               Service = "specific"                // "demandes spécifiques" (2017)
+)
+
+// Unit is what a line's amount is for.
+type Unit string
+
+// The units of the tariff.
+const (
+	PerRequest  Unit = "per-request"
+	PerYear     Unit = "per-year"
+	UnknownUnit Unit = "unknown"
+)
+
+// Line is one line of an edition of the tariff, with what is known of it.
+type Line struct {
+	// Code is ccjkit's stable code for the line, such as "BE2017-1".
+	Code string `json:"code"`
+	// Edition names the annex the line belongs to: "2013", "2017".
+	Edition string `json:"edition"`
+	// From and Until bound the days the line is in force, Until excluded
+	// (zero: still in force).
+	From  date.Date `json:"from"`
+	Until date.Date `json:"until,omitzero"`
+	// Item is the annex item, as far as known ("3°", "1° (numbering
+	// inferred)").
+	Item    string  `json:"item"`
+	Service Service `json:"service"`
+	Unit    Unit    `json:"unit"`
+	// Amount is the tariff amount in euros; Known is false when it was not
+	// retrieved, and Amount is then zero and must not be used.
+	Amount Amount `json:"amount"`
+	Known  bool   `json:"known"`
+	// Certainty is how sure we are of the line and its amount.
+	Certainty requisition.Certainty `json:"certainty"`
+	// OfficialFR and OfficialNL are the annex's own wording, where
+	// retrieved.
+	OfficialFR string `json:"official_fr,omitempty"`
+	OfficialNL string `json:"official_nl,omitempty"`
+	// Labels are ccjkit's short names of the line in French, Dutch, German
+	// and English (German and English unofficial, like French and Dutch
+	// where no official wording was retrieved).
+	Labels map[string]string `json:"labels"`
+	// Instrument and URL give the source; Notes say what is uncertain.
+	Instrument string `json:"instrument"`
+	URL        string `json:"url"`
+	Notes      string `json:"notes"`
+}
+
+// Source returns the line's source in the form the rest of ccjkit uses.
+func (l Line) Source() requisition.Source {
+	return requisition.Source{Instrument: l.Instrument, Article: l.Item, Edition: "edition " + l.Edition,
+		Certainty: l.Certainty, URL: l.URL}
+}
+
+// Label returns the line's name in the language tag asks for; the official
+// French or Dutch wording is in OfficialFR and OfficialNL.
+func (l Line) Label(tag language.Tag) string {
+	return l.Labels[Languages()[match(tag)].String()]
+}
+
+// InForce reports whether the line applies on day d.
+func (l Line) InForce(d date.Date) bool {
+	return d >= l.From && (l.Until == 0 || d < l.Until)
+}
+
+// ErrTariffData is wrapped by the error of [ParseTariff].
+var ErrTariffData = errors.New("indemnity: malformed tariff data")
+
+// ParseTariff reads tariff lines from CSV with the columns of the embedded
+// tariff.csv, strictly: every problem of every row is reported.
+func ParseTariff(data []byte) ([]Line, error) {
+	columns := tariffColumns()
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = len(columns)
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTariffData, err)
+	}
+	if len(rows) == 0 || !slices.Equal(rows[0], columns) {
+		return nil, fmt.Errorf("%w: the header must be %s", ErrTariffData, strings.Join(columns, ","))
+	}
+	var lines []Line
+	var problems []string
+	codes := map[string]bool{}
+	for i, row := range rows[1:] {
+		bad := func(format string, args ...any) {
+			problems = append(problems, fmt.Sprintf("row %d: ", i+2)+fmt.Sprintf(format, args...))
+		}
+		col := func(name string) string { return row[slices.Index(columns, name)] }
+		l := Line{
+			Code: col("code"), Edition: col("edition"), Item: col("item"), Service: Service(col("service")), Unit: Unit(col("unit")),
+			OfficialFR: col("fr_official"), OfficialNL: col("nl_official"),
+			Labels:     map[string]string{"fr": col("fr"), "nl": col("nl"), "de": col("de"), "en": col("en")},
+			Instrument: col("instrument"), URL: col("source_url"), Notes: col("notes"),
+		}
+		if l.Code == "" || codes[l.Code] {
+			bad("code %q is empty or repeated", l.Code)
+		}
+		codes[l.Code] = true
+		var err error
+		if l.From, err = parseDay(col("in_force_from")); err != nil {
+			bad("in_force_from: %v", err)
+		}
+		if s := col("in_force_until"); s != "" {
+			if l.Until, err = parseDay(s); err != nil || l.Until <= l.From {
+				bad("in_force_until %q is not a date after in_force_from", s)
+			}
+		}
+		if s := col("amount"); s != "" {
+			if l.Amount, err = ParseAmount(s); err != nil || l.Amount.Sign() <= 0 {
+				bad("amount %q is not a positive amount", s)
+			}
+			l.Known = true
+		}
+		if err := l.Certainty.UnmarshalText([]byte(col("certainty"))); err != nil {
+			bad("certainty: %v", err)
+		}
+		if !slices.Contains([]Unit{PerRequest, PerYear, UnknownUnit}, l.Unit) {
+			bad("unit %q is not per-request, per-year or unknown", l.Unit)
+		}
+		for lang, s := range l.Labels {
+			if s == "" {
+				bad("no %s label", lang)
+			}
+		}
+		if l.Instrument == "" || l.URL == "" {
+			bad("the source (instrument and URL) is required")
+		}
+		lines = append(lines, l)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrTariffData, strings.Join(problems, "; "))
+	}
+	return lines, nil
+}
+
+// tariffColumns returns the header of tariff.csv.
+func tariffColumns() []string {
+	return []string{"code", "edition", "in_force_from", "in_force_until", "item", "service", "unit", "amount", "certainty",
+		"fr_official", "nl_official", "fr", "nl", "de", "en", "instrument", "source_url", "notes"}
+}
+
+// tariff parses the embedded data once; it is never modified afterwards.
+var tariff = sync.OnceValues(func() ([]Line, error) { return ParseTariff([]byte(tariffCSV)) })
+
+// Tariff returns every known line of every edition, from the embedded
+// tariff.csv. The slice is a copy the caller may keep.
+func Tariff() []Line {
+	lines, err := tariff()
+	if err != nil {
+		return nil // TestEmbeddedTariff guarantees this does not happen
+	}
+	out := slices.Clone(lines)
+	for i := range out {
+		out[i].Labels = maps.Clone(out[i].Labels)
+	}
+	return out
+}
+
+// Lookup returns the line with the given code.
+func Lookup(code string) (Line, bool) {
+	for _, l := range Tariff() {
+		if l.Code == code {
+			return l, true
+		}
+	}
+	return Line{}, false
+}
+
+// LinesInForce returns the lines that apply on day d, in the file's order.
+func LinesInForce(d date.Date) []Line {
+	var out []Line
+	for _, l := range Tariff() {
+		if l.InForce(d) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// parseDay reads YYYY-MM-DD strictly: date.ParseISO normalises 2017-13-01
+// into 2018-01-01, time.Parse refuses it.
+func parseDay(s string) (date.Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+	}
+	return date.NewAt(t), nil
+}
+
+// DayOf returns the Belgian calendar day of an instant.
+func DayOf(t time.Time) date.Date { return requisition.BrusselsDate(t) }
