@@ -3,10 +3,12 @@ module github.com/ccjkit/ccjkit
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/beevik/ntp v1.6.0
 	github.com/google/go-cmp v0.7.0
 	github.com/rickb777/date/v2 v2.1.2
 	github.com/shopspring/decimal v1.6.0
+	golang.org/x/image v0.47.0
 	golang.org/x/text v0.43.0
 	pgregory.net/rapid v1.3.0
 )
@@ -16,5 +18,5 @@ require (
 	github.com/rickb777/period v1.0.5 // indirect
 	github.com/rickb777/plural v1.4.2 // indirect
 	golang.org/x/net v0.59.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )

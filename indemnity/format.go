@@ -12,12 +12,6 @@ func Languages() []language.Tag {
 	return []language.Tag{language.English, language.French, language.Dutch, language.German}
 }
 
-// match returns the index in Languages of the best match for tag.
-func match(tag language.Tag) int {
-	_, i, _ := language.NewMatcher(Languages()).Match(tag)
-	return i
-}
-
 // Format writes a as Belgian money in the language tag asks for, rounded to
 // the cent for display:
 //
@@ -41,7 +35,7 @@ func (a Amount) Format(tag language.Tag) string {
 	}
 	intPart, frac, _ := strings.Cut(r.d.StringFixed(2), ".")
 	group := "."
-	lang := Languages()[match(tag)]
+	lang := messages().Match(tag)
 	if lang == language.French {
 		group = nnbsp
 	}

@@ -3,6 +3,7 @@ package indemnity
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ccjkit/ccjkit/timesync"
@@ -123,15 +124,15 @@ func (p Pricer) Price(e Executed) (Price, error) {
 	}
 	day := DayOf(t.Time())
 	var candidates []Line
-	for _, l := range LinesInForce(day) {
-		if l.Service == e.Service {
-			candidates = append(candidates, l)
+	for _, l := range lines() {
+		if l.InForce(day) && l.Service == e.Service {
+			candidates = append(candidates, l.clone())
 		}
 	}
 	if len(candidates) == 0 {
 		var editions []string
-		for _, l := range LinesInForce(day) {
-			if !strings.Contains(strings.Join(editions, ","), l.Edition) {
+		for _, l := range lines() {
+			if l.InForce(day) && !slices.Contains(editions, l.Edition) {
 				editions = append(editions, l.Edition)
 			}
 		}

@@ -21,18 +21,37 @@ func FormatDate(d date.Date, tag language.Tag) string {
 	return d.Format("02/01/2006")
 }
 
-// Text writes the claim for a person, in the language tag asks for
-// (French, Dutch, German or English): the header, one row per line, the
-// totals with any multiplier and VAT applied and their sources, and the
-// sources of the tariff lines with their certainty.
-func (c Claim) Text(w io.Writer, tag language.Tag) error {
+// Document is a claim laid out for people, in one language, independent of
+// the medium: [Claim.Text] prints it as text, package indemnity/pdf as a
+// PDF. Amounts are already formatted.
+type Document struct {
+	Title, Subtitle string
+	// Fields are the header's label/value pairs, in order.
+	Fields [][2]string
+	// Columns name the table's columns; Rows hold one line each. The last
+	// four columns are numbers (day, quantity, unit price, amount).
+	Columns []string
+	Rows    [][]string
+	// Totals are label/value pairs below the table; Notes follow them.
+	Totals [][2]string
+	Notes  []string
+	// SourcesTitle heads Sources, one per tariff line used.
+	SourcesTitle string
+	Sources      []string
+}
+
+// Document lays the claim out in the language tag asks for.
+func (c Claim) Document(tag language.Tag) Document {
 	p := messages().Printer(tag)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n%s\n\n", p.Sprintf("Cost statement"), c.Number,
-		p.Sprintf("Judicial requisitions: indemnity of operators (royal decree of 9 January 2003, annex)"))
+	lang := messages().Match(tag).String()
+	d := Document{
+		Title:        p.Sprintf("Cost statement") + " " + c.Number,
+		Subtitle:     p.Sprintf("Judicial requisitions: indemnity of operators (royal decree of 9 January 2003, annex)"),
+		SourcesTitle: p.Sprintf("Sources"),
+	}
 	field := func(label, value string) {
 		if value != "" {
-			fmt.Fprintf(&b, "%s: %s\n", p.Sprintf(label), value)
+			d.Fields = append(d.Fields, [2]string{p.Sprintf(label), value})
 		}
 	}
 	if c.Issued != 0 {
@@ -46,40 +65,70 @@ func (c Claim) Text(w io.Writer, tag language.Tag) error {
 	if c.From != 0 && c.To != 0 {
 		field("Period", p.Sprintf("%s to %s", FormatDate(c.From, tag), FormatDate(c.To, tag)))
 	}
+	for _, k := range []string{"Line", "Description", "Reference", "Day", "Qty", "Unit price", "Amount"} {
+		d.Columns = append(d.Columns, p.Sprintf(k))
+	}
+	for _, l := range c.Lines {
+		label := l.Labels[lang]
+		if l.Overridden {
+			label += " *"
+		}
+		d.Rows = append(d.Rows, []string{l.Code, label, l.Reference, FormatDate(l.Day, tag),
+			strconv.FormatInt(l.Quantity, 10), l.UnitPrice.Format(tag), l.Amount.Format(tag)})
+	}
+	if c.Multiplier != nil {
+		d.Notes = append(d.Notes, p.Sprintf("Multiplier %s applied to each line (%s)", c.Multiplier.Rate.String(), c.Multiplier.Source))
+	}
+	d.Totals = append(d.Totals, [2]string{p.Sprintf("Subtotal"), c.Subtotal.Format(tag)})
+	if c.VAT != nil {
+		d.Totals = append(d.Totals, [2]string{p.Sprintf("VAT %s%% (%s)", c.VAT.Rate.Percent(), c.VAT.Source), c.VATAmount.Format(tag)})
+	} else {
+		d.Notes = append(d.Notes, p.Sprintf("No VAT applied"))
+	}
+	d.Totals = append(d.Totals, [2]string{p.Sprintf("Total"), c.Total.Format(tag)})
+	for i, s := range c.Sources() {
+		d.Sources = append(d.Sources, fmt.Sprintf("[%d] %v %s", i+1, s, s.URL))
+	}
+	if c.OverrideSource != "" {
+		d.Sources = append(d.Sources, p.Sprintf("* amount supplied by the operator: %s", c.OverrideSource))
+	}
+	d.Sources = append(d.Sources, p.Sprintf("Amounts of the tariff with their certainty: [V] official text, [S] secondary source, [U] not verified."))
+	return d
+}
+
+// Text writes the claim for a person, in the language tag asks for
+// (French, Dutch, German or English): the header, one row per line, the
+// totals with any multiplier and VAT applied and their sources, and the
+// sources of the tariff lines with their certainty.
+func (c Claim) Text(w io.Writer, tag language.Tag) error {
+	d := c.Document(tag)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n%s\n\n", d.Title, d.Subtitle)
+	for _, f := range d.Fields {
+		fmt.Fprintf(&b, "%s: %s\n", f[0], f[1])
+	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Sprintf("Line"), p.Sprintf("Description"), p.Sprintf("Reference"),
-		p.Sprintf("Day"), p.Sprintf("Qty"), p.Sprintf("Unit price"), p.Sprintf("Amount"))
-	for _, l := range c.Lines {
-		mark := ""
-		if l.Overridden {
-			mark = " *"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Code, l.Labels[messages().Match(tag).String()]+mark, l.Reference,
-			FormatDate(l.Day, tag), l.Quantity, l.UnitPrice.Format(tag), l.Amount.Format(tag))
+	fmt.Fprintln(tw, strings.Join(d.Columns, "\t"))
+	for _, r := range d.Rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	b.WriteString("\n")
-	if c.Multiplier != nil {
-		fmt.Fprintln(&b, p.Sprintf("Multiplier %s applied to each line (%s)", c.Multiplier.Rate.String(), c.Multiplier.Source))
+	for _, t := range d.Totals[:len(d.Totals)-1] {
+		fmt.Fprintf(&b, "%s: %s\n", t[0], t[1])
 	}
-	fmt.Fprintf(&b, "%s: %s\n", p.Sprintf("Subtotal"), c.Subtotal.Format(tag))
-	if c.VAT != nil {
-		fmt.Fprintf(&b, "%s: %s\n", p.Sprintf("VAT %s%% (%s)", c.VAT.Rate.Percent(), c.VAT.Source), c.VATAmount.Format(tag))
-	} else {
-		fmt.Fprintln(&b, p.Sprintf("No VAT applied"))
+	for _, n := range d.Notes {
+		fmt.Fprintln(&b, n)
 	}
-	fmt.Fprintf(&b, "%s: %s\n\n", p.Sprintf("Total"), c.Total.Format(tag))
-	fmt.Fprintf(&b, "%s:\n", p.Sprintf("Sources"))
-	for i, s := range c.Sources() {
-		fmt.Fprintf(&b, "[%d] %v %s\n", i+1, s, s.URL)
+	last := d.Totals[len(d.Totals)-1]
+	fmt.Fprintf(&b, "%s: %s\n\n", last[0], last[1])
+	fmt.Fprintf(&b, "%s:\n", d.SourcesTitle)
+	for _, s := range d.Sources {
+		fmt.Fprintln(&b, s)
 	}
-	if c.OverrideSource != "" {
-		fmt.Fprintln(&b, p.Sprintf("* amount supplied by the operator: %s", c.OverrideSource))
-	}
-	fmt.Fprintln(&b, p.Sprintf("Amounts of the tariff with their certainty: [V] official text, [S] secondary source, [U] not verified."))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

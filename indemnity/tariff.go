@@ -93,7 +93,7 @@ func (l Line) Source() requisition.Source {
 // Label returns the line's name in the language tag asks for; the official
 // French or Dutch wording is in OfficialFR and OfficialNL.
 func (l Line) Label(tag language.Tag) string {
-	return l.Labels[Languages()[match(tag)].String()]
+	return l.Labels[messages().Match(tag).String()]
 }
 
 // InForce reports whether the line applies on day d.
@@ -188,18 +188,30 @@ func Tariff() []Line {
 	if err != nil {
 		return nil // TestEmbeddedTariff guarantees this does not happen
 	}
-	out := slices.Clone(lines)
-	for i := range out {
-		out[i].Labels = maps.Clone(out[i].Labels)
+	out := make([]Line, len(lines))
+	for i, l := range lines {
+		out[i] = l.clone()
 	}
 	return out
 }
 
+// lines returns the parsed tariff, shared: callers inside the package must
+// copy a line's Labels before handing it out.
+func lines() []Line {
+	ls, _ := tariff()
+	return ls
+}
+
+func (l Line) clone() Line {
+	l.Labels = maps.Clone(l.Labels)
+	return l
+}
+
 // Lookup returns the line with the given code.
 func Lookup(code string) (Line, bool) {
-	for _, l := range Tariff() {
+	for _, l := range lines() {
 		if l.Code == code {
-			return l, true
+			return l.clone(), true
 		}
 	}
 	return Line{}, false
@@ -208,9 +220,9 @@ func Lookup(code string) (Line, bool) {
 // LinesInForce returns the lines that apply on day d, in the file's order.
 func LinesInForce(d date.Date) []Line {
 	var out []Line
-	for _, l := range Tariff() {
+	for _, l := range lines() {
 		if l.InForce(d) {
-			out = append(out, l)
+			out = append(out, l.clone())
 		}
 	}
 	return out

@@ -5,9 +5,9 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/ccjkit/ccjkit/internal/i18n"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-	"golang.org/x/text/message/catalog"
 )
 
 // Languages are the languages findings and labels are written in: French,
@@ -76,34 +76,17 @@ func localize(tag language.Tag, msg string, args ...any) string {
 	return p.Sprintf(msg, out...)
 }
 
-func printer(tag language.Tag) *message.Printer {
-	c := messages()
-	_, i, _ := c.matcher.Match(tag)
-	return message.NewPrinter(Languages()[i], message.Catalog(c.builder))
-}
-
-type catalogue struct {
-	builder *catalog.Builder
-	matcher language.Matcher
-}
+func printer(tag language.Tag) *message.Printer { return messages().Printer(tag) }
 
 // messages builds the package's catalogue once. It is never changed
 // afterwards; no other package's catalogue is touched.
-var messages = sync.OnceValue(mustBuildCatalogue)
-
-// mustBuildCatalogue panics if a translation is malformed, which
-// TestCatalogueIsComplete would have caught before any release.
-func mustBuildCatalogue() catalogue {
-	b := catalog.NewBuilder(catalog.Fallback(language.English))
+var messages = sync.OnceValue(func() *i18n.Catalogue {
+	entries := make([][]string, 0, 128)
 	for _, t := range translations() {
-		for i, tag := range Languages() {
-			if err := b.SetString(tag, t[0], t[i+1]); err != nil {
-				panic(fmt.Sprintf("requisition: catalogue entry %q: %v", t[0], err)) // caught by TestCatalogue
-			}
-		}
+		entries = append(entries, t[:])
 	}
-	return catalogue{builder: b, matcher: language.NewMatcher(Languages())}
-}
+	return i18n.MustNew(Languages(), entries)
+})
 
 // translations returns {key, English, French, Dutch, German} for every
 // message and label. For messages the key is the English text.
