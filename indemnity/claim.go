@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/rickb777/date/v2"
 )
@@ -31,7 +32,7 @@ type Factor struct {
 type ClaimLine struct {
 	Code    string            `json:"code"`
 	Edition string            `json:"edition"`
-	Labels  map[string]string `json:"labels"`
+	Labels  map[string]string `json:"labels,omitempty"`
 	// Reference is the requesting authority's reference for the request.
 	Reference string    `json:"reference"`
 	Day       date.Date `json:"day"`
@@ -59,7 +60,7 @@ type Claim struct {
 	From      date.Date `json:"from,omitzero"`
 	To        date.Date `json:"to,omitzero"`
 
-	Lines      []ClaimLine `json:"lines"`
+	Lines      []ClaimLine `json:"lines,omitempty"`
 	Multiplier *Factor     `json:"multiplier,omitempty"`
 	VAT        *Factor     `json:"vat,omitempty"`
 	// OverrideSource is the source of the caller's amounts, when a line
@@ -163,4 +164,26 @@ func (c Claim) Sources() []requisition.Source {
 		}
 	}
 	return out
+}
+
+// MaxEncodedClaim is the largest JSON encoding [DecodeClaim] reads.
+const MaxEncodedClaim = 8 << 20
+
+// DecodeClaim reads a claim from the JSON encoding/json writes for it,
+// strictly: exact field names, no duplicate keys, no null, no unknown
+// field, amounts and rates in their decimal form; every problem with its
+// path. It then checks that the totals are the sums of the lines, so that
+// an edited file cannot carry a total that its lines do not support.
+func DecodeClaim(data []byte) (Claim, error) {
+	var c Claim
+	if err := strictjson.Decode(data, &c, MaxEncodedClaim); err != nil {
+		return Claim{}, fmt.Errorf("%w: %w", ErrClaim, err)
+	}
+	check := c
+	check.total()
+	if !check.Subtotal.Equal(c.Subtotal) || !check.VATAmount.Equal(c.VATAmount) || !check.Total.Equal(c.Total) {
+		return Claim{}, fmt.Errorf("%w: the totals (%s, %s, %s) are not those of the lines (%s, %s, %s)", ErrClaim,
+			c.Subtotal, c.VATAmount, c.Total, check.Subtotal, check.VATAmount, check.Total)
+	}
+	return c, nil
 }

@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -74,7 +75,7 @@ func Decode(data []byte, v any, max int) error {
 	var problems []Problem
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	tree, err := readValue(dec, "", &problems)
+	tree, err := readValue(dec, "", 0, &problems)
 	if err != nil {
 		return &Error{[]Problem{{"", "not JSON: " + redactSyntax(err)}}}
 	}
@@ -93,9 +94,20 @@ func Decode(data []byte, v any, max int) error {
 	return nil
 }
 
+// MaxDepth bounds the nesting of objects and arrays: ccjkit's formats nest
+// a few levels, and deeper input is hostile (the paths of its problems
+// alone would grow quadratically).
+const MaxDepth = 32
+
+// errTooDeep reports input nested beyond MaxDepth.
+var errTooDeep = fmt.Errorf("nested more than %d levels deep", MaxDepth)
+
 // readValue reads one JSON value from dec into a tree of map[string]any,
 // []any, json.Number, string, bool and nil, recording duplicate keys.
-func readValue(dec *json.Decoder, path string, problems *[]Problem) (any, error) {
+func readValue(dec *json.Decoder, path string, depth int, problems *[]Problem) (any, error) {
+	if depth > MaxDepth {
+		return nil, errTooDeep
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -109,7 +121,7 @@ func readValue(dec *json.Decoder, path string, problems *[]Problem) (any, error)
 				return nil, err
 			}
 			key, _ := kt.(string)
-			child, err := readValue(dec, join(path, key), problems)
+			child, err := readValue(dec, join(path, key), depth+1, problems)
 			if err != nil {
 				return nil, err
 			}
@@ -123,7 +135,7 @@ func readValue(dec *json.Decoder, path string, problems *[]Problem) (any, error)
 	case json.Delim('['):
 		arr := []any{}
 		for dec.More() {
-			child, err := readValue(dec, fmt.Sprintf("%s[%d]", path, len(arr)), problems)
+			child, err := readValue(dec, fmt.Sprintf("%s[%d]", path, len(arr)), depth+1, problems)
 			if err != nil {
 				return nil, err
 			}
@@ -167,6 +179,9 @@ func redactSyntax(err error) string {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return "unexpected end of input"
 	}
+	if errors.Is(err, errTooDeep) {
+		return err.Error()
+	}
 	return "malformed input"
 }
 
@@ -184,8 +199,17 @@ func check(node any, t reflect.Type, path string, problems *[]Problem) {
 	}
 	pt := reflect.PointerTo(t)
 	if pt.Implements(textUnmarshaler) && !pt.Implements(jsonUnmarshaler) {
-		if _, ok := node.(string); !ok {
+		str, ok := node.(string)
+		if !ok {
 			add("want a string")
+			return
+		}
+		// rickb777/date's parser normalises impossible dates (2026-00-00
+		// becomes 2025-11-30): hold calendar days to YYYY-MM-DD exactly.
+		if t.PkgPath() == "github.com/rickb777/date/v2" && t.Name() == "Date" {
+			if _, err := time.Parse(time.DateOnly, str); err != nil {
+				add("invalid value: want " + wellKnown(t))
+			}
 			return
 		}
 	}
