@@ -56,7 +56,7 @@ const MaxDecimals = 8
 func parseDecimal(s string) (decimal.Decimal, error) {
 	body := strings.TrimPrefix(s, "-")
 	intPart, frac, hasPoint := strings.Cut(body, ".")
-	ok := intPart != "" && len(intPart) <= 15 && len(frac) <= MaxDecimals && (!hasPoint || frac != "")
+	ok := intPart != "" && len(intPart) <= 40 && len(frac) <= MaxDecimals && (!hasPoint || frac != "")
 	for _, part := range []string{intPart, frac} {
 		for i := 0; ok && i < len(part); i++ {
 			ok = part[i] >= '0' && part[i] <= '9'
@@ -107,11 +107,15 @@ func (a Amount) Equal(b Amount) bool { return a.d.Equal(b.d) }
 // String returns the amount with a point and at least two decimals, such as
 // "436.00" or "0.005": the form [ParseAmount] reads back.
 func (a Amount) String() string {
-	if a.d.Exponent() >= -2 {
+	s := a.d.String()
+	if _, frac, _ := strings.Cut(s, "."); len(frac) < 2 {
 		return a.d.StringFixed(2)
 	}
-	return a.d.String()
+	return s
 }
+
+// wholeCents reports whether a has no fraction of a cent.
+func (a Amount) wholeCents() bool { return a.d.Equal(a.d.Round(2)) }
 
 // MarshalText implements encoding.TextMarshaler with [Amount.String].
 func (a Amount) MarshalText() ([]byte, error) { return []byte(a.String()), nil }

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
 )
 
 // Party is the operator claiming the indemnity.
@@ -101,9 +103,12 @@ func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
 		From: h.From, To: h.To, Multiplier: opt.Multiplier, VAT: opt.VAT}
 	var errs []error
 	for _, f := range []*Factor{opt.Multiplier, opt.VAT} {
-		if f != nil && f.Source == "" {
+		if f != nil && strings.TrimSpace(f.Source) == "" {
 			errs = append(errs, fmt.Errorf("%w: a rate of %s without its source", ErrClaim, f.Rate))
 		}
+	}
+	if opt.VAT != nil && opt.VAT.Rate.d.GreaterThan(decimal.NewFromInt(1)) {
+		errs = append(errs, fmt.Errorf("%w: a VAT rate of %s is more than 100%%; write 21%% as 0.21", ErrClaim, opt.VAT.Rate))
 	}
 	if h.Authority == "" {
 		errs = append(errs, fmt.Errorf("%w: no requesting authority", ErrClaim))
@@ -119,6 +124,10 @@ func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
 			Day: p.Day, Quantity: q, UnitPrice: p.UnitPrice, Overridden: p.Overridden, Source: p.Line.Source()}
 		if p.Overridden {
 			c.OverrideSource = opt.Pricer.Overrides.Source
+			// The amount is the operator's, not the tariff file's: so is
+			// the source, which ccjkit cannot vouch for.
+			line.Source = requisition.Source{Instrument: "amount supplied by the operator: " + c.OverrideSource,
+				Article: p.Line.Code, Edition: p.Line.Edition, Certainty: requisition.Unverified}
 		}
 		c.Add(line)
 	}
@@ -129,15 +138,17 @@ func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
 }
 
 // Add appends a line, computes its amount (quantity × unit price, times the
-// claim's multiplier if any, rounded to the cent) and recomputes the
-// totals.
+// claim's multiplier if any, rounded to the cent) and updates the totals.
+// Set Multiplier and VAT before adding lines: Add applies the multiplier in
+// force when each line is added.
 func (c *Claim) Add(l ClaimLine) {
 	l.Amount = l.UnitPrice.Times(l.Quantity)
 	if c.Multiplier != nil {
 		l.Amount = l.Amount.Apply(c.Multiplier.Rate)
 	}
 	c.Lines = append(c.Lines, l)
-	c.total()
+	c.Subtotal = c.Subtotal.Add(l.Amount)
+	c.vat()
 }
 
 // total recomputes the subtotal (the exact sum of the lines), the VAT
@@ -147,9 +158,15 @@ func (c *Claim) total() {
 	for _, l := range c.Lines {
 		sub = sub.Add(l.Amount)
 	}
-	c.Subtotal, c.VATAmount = sub, Amount{}
+	c.Subtotal = sub
+	c.vat()
+}
+
+// vat computes the VAT on the subtotal and the total.
+func (c *Claim) vat() {
+	c.VATAmount = Amount{}
 	if c.VAT != nil {
-		c.VATAmount = sub.Apply(c.VAT.Rate)
+		c.VATAmount = c.Subtotal.Apply(c.VAT.Rate)
 	}
 	c.Total = c.Subtotal.Add(c.VATAmount)
 }

@@ -48,7 +48,7 @@ func ExamplePricer_Price() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// indemnity: tariff amount not known: BE2017-4 "Fourth tariff (probably interception)" (arrêté royal du 9 janvier 2003, annexe, remplacée par l'arrêté royal du 8 novembre 2016 4th tariff (not retrieved) (edition 2017) [U]): The press says four tariffs without variants remain; only three were retrieved; that the fourth is interception is a guess; see Moniteur belge 22-12-2016 p. 88022
+	// indemnity: tariff amount not known: BE2017-4 "Fourth tariff (probably interception)" (arrêté royal du 9 janvier 2003, annexe, remplacée par l'arrêté royal du 8 novembre 2016 (edition 2017) [U]): The press says four tariffs without variants remain; only three were retrieved; that the fourth is interception is a guess; see Moniteur belge 22-12-2016 p. 88022
 }
 
 func ExampleClaim_Text() {
@@ -78,7 +78,7 @@ func ExampleClaim_Text() {
 	// Totaal: € 436,00
 	//
 	// Bronnen:
-	// [1] arrêté royal du 9 janvier 2003, annexe, remplacée par l'arrêté royal du 8 novembre 2016 1° (numbering inferred) (edition 2017) [S] https://legalworld.wolterskluwer.be/fr/nouvelles/moniteur/facturer-les-ecoutes-telephoniques-est-desormais-beaucoup-plus-simple/
-	// [2] arrêté royal du 9 janvier 2003, annexe, remplacée par l'arrêté royal du 8 novembre 2016 2° (numbering inferred) (edition 2017) [S] https://legalworld.wolterskluwer.be/fr/nouvelles/moniteur/facturer-les-ecoutes-telephoniques-est-desormais-beaucoup-plus-simple/
+	// [1] arrêté royal du 9 janvier 2003, annexe, remplacée par l'arrêté royal du 8 novembre 2016, 1° (editie 2017) [S] https://legalworld.wolterskluwer.be/fr/nouvelles/moniteur/facturer-les-ecoutes-telephoniques-est-desormais-beaucoup-plus-simple/
+	// [2] arrêté royal du 9 janvier 2003, annexe, remplacée par l'arrêté royal du 8 novembre 2016, 2° (editie 2017) [S] https://legalworld.wolterskluwer.be/fr/nouvelles/moniteur/facturer-les-ecoutes-telephoniques-est-desormais-beaucoup-plus-simple/
 	// Bedragen van het tarief met hun zekerheid: [V] officiële tekst, [S] secundaire bron, [U] niet geverifieerd.
 }

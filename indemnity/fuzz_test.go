@@ -35,8 +35,8 @@ func FuzzParseAmount(f *testing.F) {
 }
 
 func FuzzParseTariff(f *testing.F) {
-	header := "code,edition,in_force_from,in_force_until,item,service,unit,amount,certainty,fr_official,nl_official,fr,nl,de,en,instrument,source_url,notes\n"
-	f.Add([]byte(header + "X,2017,2017-01-01,,1°,s,per-request,9,V,,,a,b,c,d,i,u,n\n"))
+	header := "code,edition,in_force_from,in_force_until,in_force_certainty,item,service,unit,amount,certainty,fr_official,nl_official,fr,nl,de,en,instrument,source_url,notes\n"
+	f.Add([]byte(header + "X,2017,2017-01-01,,V,1°,forfait,per-request,9,V,,,a,b,c,d,i,u,n\n"))
 	f.Add([]byte(header))
 	f.Add([]byte("a,b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -63,15 +63,17 @@ func TestEmbeddedTariff(t *testing.T) {
 }
 
 func TestParseTariffRejects(t *testing.T) {
-	header := "code,edition,in_force_from,in_force_until,item,service,unit,amount,certainty,fr_official,nl_official,fr,nl,de,en,instrument,source_url,notes\n"
+	header := "code,edition,in_force_from,in_force_until,in_force_certainty,item,service,unit,amount,certainty,fr_official,nl_official,fr,nl,de,en,instrument,source_url,notes\n"
 	bad := header +
-		"X1,2017,2017-13-01,,1°,s,per-request,9.x,Q,,,a,b,c,d,i,u,n\n" +
-		"X1,2017,2017-01-01,2016-01-01,1°,s,weekly,-5,V,,,,b,c,d,,,n\n"
+		"X1,2017,2017-13-01,,V,1°,forfait,per-request,9.x,Q,,,a,b,c,d,i,u,n\n" +
+		"X1,,2017-01-01,2016-01-01,V,1°,real-time-observaton,weekly,-5,V,,,,b,c,d,,,n\n" +
+		"X2,2017,2017-01-01\n"
 	_, err := indemnity.ParseTariff([]byte(bad))
 	if !errors.Is(err, indemnity.ErrTariffData) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"row 2: in_force_from", "row 2: amount", "row 2: certainty", "row 3: code", "row 3: in_force_until", "row 3: unit", "row 3: no fr label", "row 3: the source"} {
+	for _, want := range []string{"row 2: in_force_from", "row 2: amount", "row 2: certainty", "row 3: code", "row 3: in_force_until", "row 3: unit",
+		"row 3: no fr label", "row 3: the source", "row 3: service", "row 3: edition is empty", "row 4: 3 fields, want 19"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not report %q:\n%v", want, err)
 		}

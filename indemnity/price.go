@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
@@ -56,6 +57,27 @@ type Overrides struct {
 	Amounts map[string]Amount `json:"amounts"`
 }
 
+// check validates the caller's amounts: a source, known line codes,
+// positive amounts in whole cents. An Overrides with no amounts is the same
+// as none.
+func (o *Overrides) check() error {
+	if o == nil || len(o.Amounts) == 0 {
+		return nil
+	}
+	if strings.TrimSpace(o.Source) == "" {
+		return fmt.Errorf("%w: overrides without the source of their amounts", ErrExecuted)
+	}
+	for code, a := range o.Amounts {
+		if _, ok := Lookup(code); !ok {
+			return fmt.Errorf("%w: override for %q, which is not a line of the tariff", ErrExecuted, code)
+		}
+		if a.Sign() <= 0 || !a.wholeCents() {
+			return fmt.Errorf("%w: override for %s must be a positive amount in whole cents", ErrExecuted, code)
+		}
+	}
+	return nil
+}
+
 // Pricer prices executed requests against the tariff.
 type Pricer struct {
 	Basis     DateBasis
@@ -91,8 +113,11 @@ type Price struct {
 func (p Price) Explain(tag language.Tag) string {
 	pr := messages().Printer(tag)
 	src := p.Line.Source().String()
+	if p.Line.InForceCertainty != requisition.Verified {
+		src += " " + pr.Sprintf("(in-force date not verified)")
+	}
 	if p.Overridden {
-		return pr.Sprintf("%s (%s, edition %s in force on %s, the %s date): %s, amount supplied by the caller",
+		return pr.Sprintf("%s (%s, edition %s in force on %s, the %s date): %s, amount supplied by the operator",
 			p.Line.Label(tag), p.Line.Code, p.Line.Edition, p.Day.String(), pr.Sprintf(p.Basis), p.UnitPrice.Format(tag))
 	}
 	return pr.Sprintf("%s (%s, edition %s in force on %s, the %s date): %s — %s",
@@ -119,8 +144,11 @@ func (p Pricer) Price(e Executed) (Price, error) {
 	if e.Quantity < 0 {
 		return Price{}, fmt.Errorf("%w: negative quantity", ErrExecuted)
 	}
-	if p.Overrides != nil && strings.TrimSpace(p.Overrides.Source) == "" {
-		return Price{}, fmt.Errorf("%w: overrides without the source of their amounts", ErrExecuted)
+	if err := p.Overrides.check(); err != nil {
+		return Price{}, err
+	}
+	if !e.Ordered.IsZero() && !e.Executed.IsZero() && e.Executed.Before(e.Ordered) {
+		return Price{}, fmt.Errorf("%w: executed before it was ordered", ErrExecuted)
 	}
 	day := DayOf(t.Time())
 	var candidates []Line
@@ -130,25 +158,33 @@ func (p Pricer) Price(e Executed) (Price, error) {
 		}
 	}
 	if len(candidates) == 0 {
-		var editions []string
+		editions := "none known"
+		var names []string
 		for _, l := range lines() {
-			if l.InForce(day) && !slices.Contains(editions, l.Edition) {
-				editions = append(editions, l.Edition)
+			if l.InForce(day) && !slices.Contains(names, l.Edition) {
+				names = append(names, l.Edition)
 			}
 		}
-		return Price{}, fmt.Errorf("%w: %q on %s (editions in force: %s); supply the line's amount and source, or leave the request out",
-			ErrNoLine, e.Service, day, strings.Join(editions, ", "))
+		if len(names) > 0 {
+			editions = strings.Join(names, ", ")
+		}
+		return Price{}, fmt.Errorf("%w: %q on %s (editions in force: %s): no known line covers it; leave the request out, or claim it under a line whose amount you supply",
+			ErrNoLine, e.Service, day, editions)
 	}
 	l := candidates[0]
 	out := Price{Line: l, Day: day, Basis: p.Basis.String(), UnitPrice: l.Amount}
-	if l.Unit != PerRequest {
+	if l.Unit == PerYear {
 		return Price{}, fmt.Errorf("%w: %s %q is priced %s — %v", ErrNotPerRequest, l.Code, l.Labels["en"], l.Unit, l.Source())
 	}
 	if p.Overrides != nil {
 		if a, ok := p.Overrides.Amounts[l.Code]; ok {
+			// The caller states the amount per request, with its source.
 			out.UnitPrice, out.Overridden = a, true
 			return out, nil
 		}
+	}
+	if l.Unit != PerRequest {
+		return Price{}, fmt.Errorf("%w: %s %q: its unit is not known; supply a per-request amount with its source — %v", ErrUnknownAmount, l.Code, l.Labels["en"], l.Source())
 	}
 	if !l.Known {
 		return Price{}, fmt.Errorf("%w: %s %q (%s): %s", ErrUnknownAmount, l.Code, l.Labels["en"], l.Source(), l.Notes)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
@@ -40,18 +41,30 @@ type Document struct {
 	Sources      []string
 }
 
+// clean makes caller-supplied text safe to lay out: control characters
+// (newlines, tabs) become spaces, so that a reference cannot forge a line
+// of the claim.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
 // Document lays the claim out in the language tag asks for.
 func (c Claim) Document(tag language.Tag) Document {
 	p := messages().Printer(tag)
 	lang := messages().Match(tag).String()
 	d := Document{
-		Title:        p.Sprintf("Cost statement") + " " + c.Number,
+		Title:        p.Sprintf("Cost statement") + " " + clean(c.Number),
 		Subtitle:     p.Sprintf("Judicial requisitions: indemnity of operators (royal decree of 9 January 2003, annex)"),
 		SourcesTitle: p.Sprintf("Sources"),
 	}
 	field := func(label, value string) {
 		if value != "" {
-			d.Fields = append(d.Fields, [2]string{p.Sprintf(label), value})
+			d.Fields = append(d.Fields, [2]string{p.Sprintf(label), clean(value)})
 		}
 	}
 	if c.Issued != 0 {
@@ -73,24 +86,30 @@ func (c Claim) Document(tag language.Tag) Document {
 		if l.Overridden {
 			label += " *"
 		}
-		d.Rows = append(d.Rows, []string{l.Code, label, l.Reference, FormatDate(l.Day, tag),
+		d.Rows = append(d.Rows, []string{clean(l.Code), clean(label), clean(l.Reference), FormatDate(l.Day, tag),
 			strconv.FormatInt(l.Quantity, 10), l.UnitPrice.Format(tag), l.Amount.Format(tag)})
 	}
 	if c.Multiplier != nil {
-		d.Notes = append(d.Notes, p.Sprintf("Multiplier %s applied to each line (%s)", c.Multiplier.Rate.String(), c.Multiplier.Source))
+		d.Notes = append(d.Notes, p.Sprintf("Multiplier %s applied to each line (%s)", c.Multiplier.Rate.String(), clean(c.Multiplier.Source)))
 	}
 	d.Totals = append(d.Totals, [2]string{p.Sprintf("Subtotal"), c.Subtotal.Format(tag)})
 	if c.VAT != nil {
-		d.Totals = append(d.Totals, [2]string{p.Sprintf("VAT %s%% (%s)", c.VAT.Rate.Percent(), c.VAT.Source), c.VATAmount.Format(tag)})
+		d.Totals = append(d.Totals, [2]string{p.Sprintf("VAT %s%%", c.VAT.Rate.Percent()), c.VATAmount.Format(tag)})
+		d.Notes = append(d.Notes, p.Sprintf("VAT rate: %s", clean(c.VAT.Source)))
 	} else {
 		d.Notes = append(d.Notes, p.Sprintf("No VAT applied"))
 	}
 	d.Totals = append(d.Totals, [2]string{p.Sprintf("Total"), c.Total.Format(tag)})
 	for i, s := range c.Sources() {
-		d.Sources = append(d.Sources, fmt.Sprintf("[%d] %v %s", i+1, s, s.URL))
+		cite := s.Instrument
+		if s.Article != "" {
+			cite += ", " + s.Article
+		}
+		edition := p.Sprintf("edition %s", strings.TrimPrefix(s.Edition, "edition "))
+		d.Sources = append(d.Sources, fmt.Sprintf("[%d] %s (%s) %v %s", i+1, clean(cite), edition, s.Certainty, s.URL))
 	}
 	if c.OverrideSource != "" {
-		d.Sources = append(d.Sources, p.Sprintf("* amount supplied by the operator: %s", c.OverrideSource))
+		d.Sources = append(d.Sources, p.Sprintf("* amount supplied by the operator: %s", clean(c.OverrideSource)))
 	}
 	d.Sources = append(d.Sources, p.Sprintf("Amounts of the tariff with their certainty: [V] official text, [S] secondary source, [U] not verified."))
 	return d
@@ -102,10 +121,12 @@ func (c Claim) Document(tag language.Tag) Document {
 // sources of the tariff lines with their certainty.
 func (c Claim) Text(w io.Writer, tag language.Tag) error {
 	d := c.Document(tag)
+	p := messages().Printer(tag)
+	pair := func(label, value string) string { return p.Sprintf("%s: %s", label, value) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n%s\n\n", d.Title, d.Subtitle)
 	for _, f := range d.Fields {
-		fmt.Fprintf(&b, "%s: %s\n", f[0], f[1])
+		fmt.Fprintln(&b, pair(f[0], f[1]))
 	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -118,14 +139,14 @@ func (c Claim) Text(w io.Writer, tag language.Tag) error {
 	}
 	b.WriteString("\n")
 	for _, t := range d.Totals[:len(d.Totals)-1] {
-		fmt.Fprintf(&b, "%s: %s\n", t[0], t[1])
+		fmt.Fprintln(&b, pair(t[0], t[1]))
 	}
 	for _, n := range d.Notes {
 		fmt.Fprintln(&b, n)
 	}
 	last := d.Totals[len(d.Totals)-1]
-	fmt.Fprintf(&b, "%s: %s\n\n", last[0], last[1])
-	fmt.Fprintf(&b, "%s:\n", d.SourcesTitle)
+	fmt.Fprintf(&b, "%s\n\n", pair(last[0], last[1]))
+	fmt.Fprintln(&b, p.Sprintf("%s:", d.SourcesTitle))
 	for _, s := range d.Sources {
 		fmt.Fprintln(&b, s)
 	}
@@ -136,18 +157,30 @@ func (c Claim) Text(w io.Writer, tag language.Tag) error {
 // CSV writes the claim's lines for accounting tools: RFC 4180, comma
 // separated, amounts with a decimal point and no currency sign, dates in
 // ISO 8601, one header row. The totals are not rows: they are the sums of
-// the amount column (plus the VAT in the JSON form).
+// the amount column (plus the VAT in the JSON form). Text cells that a
+// spreadsheet would take for a formula (starting with =, +, -, @, a tab or
+// a carriage return) are prefixed with an apostrophe, as OWASP advises
+// against CSV injection.
 func (c Claim) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	rows := [][]string{{"claim", "code", "edition", "reference", "day", "description_fr", "description_nl", "quantity", "unit_price_eur", "amount_eur", "overridden", "certainty", "source"}}
 	for _, l := range c.Lines {
 		cert, _ := l.Source.Certainty.MarshalText()
-		rows = append(rows, []string{c.Number, l.Code, l.Edition, l.Reference, l.Day.String(), l.Labels["fr"], l.Labels["nl"],
+		rows = append(rows, []string{safeCell(c.Number), safeCell(l.Code), safeCell(l.Edition), safeCell(l.Reference), l.Day.String(),
+			safeCell(l.Labels["fr"]), safeCell(l.Labels["nl"]),
 			strconv.FormatInt(l.Quantity, 10), l.UnitPrice.String(), l.Amount.String(), strconv.FormatBool(l.Overridden),
-			string(cert), l.Source.String()})
+			string(cert), safeCell(l.Source.String())})
 	}
 	if err := cw.WriteAll(rows); err != nil {
 		return err
 	}
 	return cw.Error()
+}
+
+// safeCell defuses a text cell a spreadsheet would evaluate.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -27,17 +27,24 @@ var tariffCSV string
 // Service is a kind of executed request, as the tariff prices it.
 type Service string
 
-// The services the known editions of the tariff name.
+// The services the known editions of the tariff name. Which measure of
+// the Code d'instruction criminelle each corresponds to is not stated in
+// the sources retrieved; the comments give the lines' own words.
 const (
-	RealTimeObservation    Service = "real-time-observation"   // 88bis, prospective
-	HistoricalObservation  Service = "historical-observation"  // 88bis, retrospective
-	NetworkObservation     Service = "network-observation"     // 88bis on towers or access points (AR art. 4 §1)
-	Interception           Service = "interception"            // 90ter
-	InterceptionActivation Service = "interception-activation" // 2013 edition
-	IPIdentification       Service = "ip-identification"       // 46bis, 2013 edition
+	RealTimeObservation    Service = "real-time-observation"   // « observation en temps réel »
+	HistoricalObservation  Service = "historical-observation"  // « observation de données historiques »
+	NetworkObservation     Service = "network-observation"     // « observation dans un réseau » (AR art. 4 §1)
+	Interception           Service = "interception"            // the fourth 2016 tariff, if it is interception (a guess)
+	InterceptionActivation Service = "interception-activation" // 2013 edition, press wording
+	IPIdentification       Service = "ip-identification"       // 2013 edition, press wording
 	Forfait                Service = "forfait"                 // annual flat fee (2017)
-	Specific               Service = "specific"                // "demandes spécifiques" (2017)
+	Specific               Service = "specific"                // « demandes spécifiques » (2017)
 )
+
+func services() []Service {
+	return []Service{RealTimeObservation, HistoricalObservation, NetworkObservation, Interception, InterceptionActivation,
+		IPIdentification, Forfait, Specific}
+}
 
 // Unit is what a line's amount is for.
 type Unit string
@@ -56,11 +63,12 @@ type Line struct {
 	// Edition names the annex the line belongs to: "2013", "2017".
 	Edition string `json:"edition"`
 	// From and Until bound the days the line is in force, Until excluded
-	// (zero: still in force).
-	From  date.Date `json:"from"`
-	Until date.Date `json:"until,omitzero"`
-	// Item is the annex item, as far as known ("3°", "1° (numbering
-	// inferred)").
+	// (zero: still in force); InForceCertainty is how sure those dates are.
+	From             date.Date             `json:"from"`
+	Until            date.Date             `json:"until,omitzero"`
+	InForceCertainty requisition.Certainty `json:"in_force_certainty"`
+	// Item is the annex item, as far as known ("3°"; "" when not
+	// retrieved; see Notes for items whose number is inferred).
 	Item    string  `json:"item"`
 	Service Service `json:"service"`
 	Unit    Unit    `json:"unit"`
@@ -109,7 +117,7 @@ var ErrTariffData = errors.New("indemnity: malformed tariff data")
 func ParseTariff(data []byte) ([]Line, error) {
 	columns := tariffColumns()
 	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = len(columns)
+	r.FieldsPerRecord = -1 // counted below, for every row
 	rows, err := r.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTariffData, err)
@@ -123,6 +131,10 @@ func ParseTariff(data []byte) ([]Line, error) {
 	for i, row := range rows[1:] {
 		bad := func(format string, args ...any) {
 			problems = append(problems, fmt.Sprintf("row %d: ", i+2)+fmt.Sprintf(format, args...))
+		}
+		if len(row) != len(columns) {
+			bad("%d fields, want %d", len(row), len(columns))
+			continue
 		}
 		col := func(name string) string { return row[slices.Index(columns, name)] }
 		l := Line{
@@ -153,6 +165,15 @@ func ParseTariff(data []byte) ([]Line, error) {
 		if err := l.Certainty.UnmarshalText([]byte(col("certainty"))); err != nil {
 			bad("certainty: %v", err)
 		}
+		if err := l.InForceCertainty.UnmarshalText([]byte(col("in_force_certainty"))); err != nil {
+			bad("in_force_certainty: %v", err)
+		}
+		if !slices.Contains(services(), l.Service) {
+			bad("service %q is not one ccjkit knows", l.Service)
+		}
+		if l.Edition == "" {
+			bad("edition is empty")
+		}
 		if !slices.Contains([]Unit{PerRequest, PerYear, UnknownUnit}, l.Unit) {
 			bad("unit %q is not per-request, per-year or unknown", l.Unit)
 		}
@@ -174,7 +195,7 @@ func ParseTariff(data []byte) ([]Line, error) {
 
 // tariffColumns returns the header of tariff.csv.
 func tariffColumns() []string {
-	return []string{"code", "edition", "in_force_from", "in_force_until", "item", "service", "unit", "amount", "certainty",
+	return []string{"code", "edition", "in_force_from", "in_force_until", "in_force_certainty", "item", "service", "unit", "amount", "certainty",
 		"fr_official", "nl_official", "fr", "nl", "de", "en", "instrument", "source_url", "notes"}
 }
 

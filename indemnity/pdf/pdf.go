@@ -25,8 +25,11 @@ type Options struct {
 func Write(w io.Writer, c indemnity.Claim, tag language.Tag, opt Options) error {
 	d := c.Document(tag)
 	// The Go fonts have no narrow no-break space (U+202F, the French
-	// thousands separator): print a no-break space instead.
-	d = replaceAll(d, "\u202f", "\u00a0")
+	// thousands separator): print a no-break space instead. Characters
+	// beyond the Basic Multilingual Plane (emoji), which the PDF library
+	// cannot embed, print as U+FFFD's stand-in "?". Right-to-left scripts
+	// are not shaped.
+	d = mapText(d, printable)
 	size := "A4"
 	if opt.Letter {
 		size = "Letter"
@@ -43,7 +46,7 @@ func Write(w io.Writer, c indemnity.Claim, tag language.Tag, opt Options) error 
 	usable := width - 30
 
 	p.SetFont("go", "B", 15)
-	p.CellFormat(usable, 8, d.Title, "", 1, "L", false, 0, "")
+	p.MultiCell(usable, 7, d.Title, "", "L", false)
 	p.SetFont("go", "", 9)
 	p.MultiCell(usable, 4.5, d.Subtitle, "", "L", false)
 	p.Ln(3)
@@ -78,8 +81,9 @@ func Write(w io.Writer, c indemnity.Claim, tag language.Tag, opt Options) error 
 			style = "B"
 		}
 		p.SetFont("go", style, 10)
-		p.CellFormat(usable-35, 6, t[0], "", 0, "R", false, 0, "")
-		p.CellFormat(35, 6, t[1], "", 1, "R", false, 0, "")
+		p.CellFormat(usable-45, 6, shrink(p, t[0], usable-45), "", 0, "R", false, 0, "")
+		p.CellFormat(45, 6, shrink(p, t[1], 45), "", 1, "R", false, 0, "")
+		p.SetFontSize(10)
 	}
 	p.SetFont("go", "", 9)
 	for _, n := range d.Notes {
@@ -98,15 +102,32 @@ func Write(w io.Writer, c indemnity.Claim, tag language.Tag, opt Options) error 
 	return p.Output(w)
 }
 
-// row draws one table row whose cells wrap onto as many lines as the
-// longest needs, so that no description is cut.
+// maxCellLines bounds how many lines a table cell may wrap onto, so that a
+// hostile or broken reference cannot spread one row over many pages.
+const maxCellLines = 6
+
+// numeric columns (day, quantity, unit price, amount) never wrap: their
+// text shrinks to fit instead.
+func numeric(i int) bool { return i >= 3 }
+
+// row draws one table row whose text cells wrap onto as many lines as the
+// longest needs (at most maxCellLines, then an ellipsis), so that no
+// description is cut silently.
 func row(p *fpdf.Fpdf, cells []string, widths []float64, align []string) {
 	const lineH, pad = 4.5, 1.0
 	lines := make([][]string, len(cells))
 	n := 1
 	for i, c := range cells {
-		lines[i] = p.SplitText(c, widths[i]-2*pad)
-		n = max(n, len(lines[i]))
+		if numeric(i) {
+			lines[i] = []string{c}
+			continue
+		}
+		ls := p.SplitText(c, widths[i]-2*pad)
+		if len(ls) > maxCellLines {
+			ls = append(ls[:maxCellLines-1], ls[maxCellLines-1]+"…")
+		}
+		lines[i] = ls
+		n = max(n, len(ls))
 	}
 	h := float64(n)*lineH + 2*pad
 	_, pageH := p.GetPageSize()
@@ -115,15 +136,44 @@ func row(p *fpdf.Fpdf, cells []string, widths []float64, align []string) {
 		p.AddPage()
 	}
 	x, y := p.GetXY()
+	size, _ := p.GetFontSize()
 	for i := range cells {
 		p.Rect(x, y, widths[i], h, "D")
 		for j, line := range lines[i] {
 			p.SetXY(x+pad, y+pad+float64(j)*lineH)
+			if numeric(i) {
+				line = shrink(p, line, widths[i]-2*pad)
+			}
 			p.CellFormat(widths[i]-2*pad, lineH, line, "", 0, align[i], false, 0, "")
+			p.SetFontSize(size)
 		}
 		x += widths[i]
 	}
 	p.SetXY(15, y+h)
+}
+
+// shrink lowers the font size until s fits width (down to 4 points) and
+// returns s; the caller restores the size.
+func shrink(p *fpdf.Fpdf, s string, width float64) string {
+	size, _ := p.GetFontSize()
+	for size > 4 && p.GetStringWidth(s) > width {
+		size -= 0.5
+		p.SetFontSize(size)
+	}
+	return s
+}
+
+// printable maps text to what the embedded fonts can print.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u202f':
+			return '\u00a0'
+		case r > 0xFFFF:
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 func sum(xs []float64) float64 {
@@ -134,31 +184,33 @@ func sum(xs []float64) float64 {
 	return t
 }
 
-// replaceAll replaces old by new in every text of the document.
-func replaceAll(d indemnity.Document, old, new string) indemnity.Document {
-	r := func(s string) string { return strings.ReplaceAll(s, old, new) }
-	d.Title, d.Subtitle, d.SourcesTitle = r(d.Title), r(d.Subtitle), r(d.SourcesTitle)
-	for i := range d.Fields {
-		d.Fields[i] = [2]string{r(d.Fields[i][0]), r(d.Fields[i][1])}
+// mapText applies f to every text of the document.
+func mapText(d indemnity.Document, f func(string) string) indemnity.Document {
+	d.Title, d.Subtitle, d.SourcesTitle = f(d.Title), f(d.Subtitle), f(d.SourcesTitle)
+	fields := make([][2]string, len(d.Fields))
+	for i, x := range d.Fields {
+		fields[i] = [2]string{f(x[0]), f(x[1])}
 	}
-	for i := range d.Columns {
-		d.Columns[i] = r(d.Columns[i])
-	}
+	d.Fields = fields
+	d.Columns = mapAll(d.Columns, f)
 	rows := make([][]string, len(d.Rows))
-	for i, row := range d.Rows {
-		for _, c := range row {
-			rows[i] = append(rows[i], r(c))
-		}
+	for i, r := range d.Rows {
+		rows[i] = mapAll(r, f)
 	}
 	d.Rows = rows
-	for i := range d.Totals {
-		d.Totals[i] = [2]string{r(d.Totals[i][0]), r(d.Totals[i][1])}
+	totals := make([][2]string, len(d.Totals))
+	for i, x := range d.Totals {
+		totals[i] = [2]string{f(x[0]), f(x[1])}
 	}
-	for i := range d.Notes {
-		d.Notes[i] = r(d.Notes[i])
-	}
-	for i := range d.Sources {
-		d.Sources[i] = r(d.Sources[i])
-	}
+	d.Totals = totals
+	d.Notes, d.Sources = mapAll(d.Notes, f), mapAll(d.Sources, f)
 	return d
+}
+
+func mapAll(xs []string, f func(string) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
 }

@@ -100,3 +100,24 @@ func TestPDFManyLines(t *testing.T) {
 		t.Errorf("the total %s is not in the PDF:\n%s", c.Total.Format(language.French), text[max(0, len(text)-800):])
 	}
 }
+
+func TestPDFHostileText(t *testing.T) {
+	c := sampleClaim(t)
+	c.Operator.Name = "😀 Opérateur ∑ עברית"
+	c.Number = strings.Repeat("N", 300)
+	long := c.Lines[0]
+	long.Reference = strings.Repeat("very-long-reference-", 1000)
+	long.Quantity = 100_000_000
+	c.Add(long)
+	var b bytes.Buffer
+	if err := pdf.Write(&b, c, language.French, pdf.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdftotext(t, b.Bytes())
+	if !strings.Contains(text, "100000000") {
+		t.Errorf("the quantity was wrapped or lost:\n%.600s", text)
+	}
+	if pages := bytes.Count(b.Bytes(), []byte("/Type /Page\n")) + bytes.Count(b.Bytes(), []byte("/Type /Page ")); pages < 1 || pages > 2 {
+		t.Errorf("%d pages for three lines", pages)
+	}
+}
