@@ -1,0 +1,150 @@
+package ccj
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// ReportOptions tune the compliance report.
+type ReportOptions struct {
+	// Horizon is how far ahead coverage is checked; zero means 30 days.
+	Horizon time.Duration
+	// RenewalNotice is how early an expiring advice is flagged; zero
+	// means 90 days.
+	RenewalNotice time.Duration
+}
+
+// Report checks the cell against each rule at instant at and returns every
+// finding, good and bad, each with its source and certainty:
+//
+//   - established in Belgium (BIPT's letter quoted by Neutrinet; Timelex [S]);
+//   - at least one member with a valid security advice, and no member
+//     without one (BIPT [V]);
+//   - reachable around the clock: no gap in the rota over the horizon
+//     (BIPT [V]);
+//   - advices expiring within the renewal notice (five-year renewal [S]);
+//   - members' residence in Belgium (Timelex [S]);
+//   - a complete contact sheet (ccjkit [T]);
+//   - the internal procedure on file with its date (Timelex [S]);
+//   - the contact details updated on BIPT's platform, after the last change
+//     of members (BIPT [V]).
+//
+// The records themselves are checked too ([Cell.Validate]).
+func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
+	horizon := cmpOr(opt.Horizon, 30*24*time.Hour)
+	notice := cmpOr(opt.RenewalNotice, 90*24*time.Hour)
+	day := brusselsDay(at)
+	out := c.Validate(at)
+	add := func(rule string, sev requisition.Severity, field string, src requisition.Source, msg string, args ...any) {
+		out = append(out, newFinding(rule, sev, field, src, msg, args...))
+	}
+
+	if c.Address.Country == "BE" {
+		add("belgium", requisition.Info, "address", biptLetter(), "the cell is established in Belgium")
+	} else {
+		add("belgium", requisition.Error, "address", biptLetter(), "the cell must be established in Belgium; its address is not Belgian")
+	}
+
+	valid := 0
+	for i, m := range c.Members {
+		if m.Eligible(day) {
+			valid++
+			if exp := m.Advice.Expires(); exp <= brusselsDay(at.Add(notice)) {
+				add("advice-renewal", requisition.Warning, fmt.Sprintf("members[%d].advice", i), timelex(),
+					"the security advice of %s expires on %s: start the renewal", m.ID, exp.String())
+			}
+		} else {
+			add("advice", requisition.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
+				"%s has no valid security advice and may not answer requisitions", m.ID)
+		}
+		switch {
+		case !m.ResidesInBelgium:
+			add("residence", requisition.Warning, fmt.Sprintf("members[%d]", i), timelex(),
+				"%s does not reside in Belgium; the security screening looks for five years of residence", m.ID)
+		case m.ResidentSince != 0 && m.ResidentSince.AddDate(5, 0, 0) > day:
+			add("residence", requisition.Warning, fmt.Sprintf("members[%d].resident_since", i), timelex(),
+				"%s has resided in Belgium only since %s; the security screening looks for five years", m.ID, m.ResidentSince.String())
+		}
+	}
+	if valid == 0 {
+		add("advice", requisition.Error, "members", bipt(), "no member holds a valid security advice: nobody may answer a requisition")
+	} else {
+		add("advice", requisition.Info, "members", bipt(), "%d member(s) hold a valid security advice", valid)
+	}
+
+	end := at.Add(horizon)
+	gaps, findings := c.Gaps(at, end)
+	out = append(out, findings...)
+	for _, g := range gaps {
+		add("coverage", requisition.Error, "shifts", bipt(), "nobody eligible is on call from %s to %s (%s)",
+			timesync.FromTime(g.Start).String(), timesync.FromTime(g.End).String(), g.Duration().String())
+	}
+	if len(gaps) == 0 {
+		add("coverage", requisition.Info, "shifts", bipt(), "the cell is covered around the clock from %s to %s",
+			timesync.FromTime(at).String(), timesync.FromTime(end).String())
+	}
+
+	complete := true
+	lack := func(field string, what any) {
+		complete = false
+		add("contact-sheet", requisition.Error, field, technicalSource("contact sheet"), "the contact sheet lacks %s", what)
+	}
+	if c.Name == "" {
+		lack("name", phrase("the cell's name"))
+	}
+	if c.Operator == "" {
+		lack("operator", phrase("the operator"))
+	}
+	onRota := map[string]bool{}
+	for _, s := range c.Shifts {
+		if s.End.After(at) && s.Start.Before(end) {
+			onRota[s.Primary], onRota[s.Backup] = true, true
+		}
+	}
+	for i, m := range c.Members {
+		if onRota[m.ID] && m.Phone() == "" {
+			lack(fmt.Sprintf("members[%d].channels", i), phraseArgs{"a phone number for %s, who is on the rota", m.ID})
+		}
+	}
+	if complete {
+		add("contact-sheet", requisition.Info, "", technicalSource("contact sheet"), "the contact sheet is complete")
+	}
+
+	if c.Procedure.Dated != 0 && c.Procedure.Reference != "" {
+		add("procedure", requisition.Info, "procedure", timelex(), "the internal procedure for requisitions is on file (%s) and dated %s",
+			c.Procedure.Reference, c.Procedure.Dated.String())
+	} else {
+		add("procedure", requisition.Error, "procedure", timelex(), "no internal procedure for handling requisitions is on file")
+	}
+
+	switch {
+	case c.PlatformUpdated == 0:
+		add("platform", requisition.Error, "platform_updated", bipt(), "no update of the cell's contact details on BIPT's platform is recorded")
+	case c.MembersChanged != 0 && c.MembersChanged > c.PlatformUpdated:
+		add("platform", requisition.Error, "platform_updated", bipt(), "members changed after the last update on BIPT's platform (%s): update it",
+			c.PlatformUpdated.String())
+	default:
+		add("platform", requisition.Info, "platform_updated", bipt(), "the cell's contact details were updated on BIPT's platform on %s",
+			c.PlatformUpdated.String())
+	}
+	return out
+}
+
+// phrase is a message argument that is itself translated.
+type phrase string
+
+// phraseArgs is a translated message argument with its own arguments.
+type phraseArgs struct {
+	msg string
+	arg any
+}
+
+func cmpOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}

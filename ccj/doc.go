@@ -1,0 +1,54 @@
+// Package ccj is for an association setting up its Justice Coordination
+// Cell (Cellule de Coordination de la Justice / Coördinatiecel Justitie):
+// who is in it, who is on call when, and whether the cell meets what the
+// regulator asks — in a form a volunteer can plan, check and show.
+//
+// # What the cell must be
+//
+// Every operator runs a cell to answer judicial requests (royal decree of 9
+// January 2003, art. 2; Telecom Act art. 127/3 since 2022 [S]). BIPT asks
+// that it be reachable around the clock, that each member hold a positive
+// security advice, and that its contact details be kept up to date on
+// BIPT's platform [V]. Its letter to Neutrinet adds that the cell must be
+// on Belgian territory [S]. Practitioners add that the advice is renewed
+// every five years, that the screening looks for five years of residence
+// in Belgium, that a third party may be appointed as a member under
+// contract, and that the cell needs an internal procedure communicated to
+// BIPT (Timelex [S]). Each rule below names its source and certainty.
+//
+// # Members
+//
+// A [Member] has channels (phone in E.164, e-mail, Signal or Matrix
+// handles), a residence, a [Role] and an [Advice] whose validity runs five
+// calendar years from the grant ([Advice.Expires] explains the rule,
+// 29 February included). Only members with a valid advice are eligible to
+// answer.
+//
+// # The rota
+//
+// People plan shifts in Brussels wall-clock terms — "Monday 18:00 to
+// Tuesday 08:00" — and [NewShift] turns them into instants, refusing the
+// hour that does not exist in March and the hour that happens twice in
+// October unless told which. A night shift across the October change lasts
+// 15 elapsed hours, across the March change 13. [Pattern] describes weekly
+// rotations and [Expand] turns them into shifts over any window.
+// [Cell.OnCall] answers who to call at an instant — primary, backup, then
+// the escalation list, skipping (and reporting) members without a valid
+// advice — and [Cell.Gaps] returns every interval with nobody eligible on
+// call, exactly, cut at the Brussels midnight where an advice lapses.
+//
+// # Calendars
+//
+// [Cell.WriteICalendar] exports the rota as RFC 5545 with
+// TZID=Europe/Brussels and a matching VTIMEZONE, for members' phones;
+// [Cell.ReadICalendar] reads one back, or a shared calendar from
+// Nextcloud, Google or Thunderbird, listing every event it cannot map.
+//
+// # Proving it
+//
+// [Cell.Report] checks the cell against every rule and returns findings in
+// French, Dutch, German or English, each with its source;
+// [Cell.ContactSheet] writes who to call, in which order, for the
+// regulator and the police; [MaySee] answers who may see a case, a work
+// order or statistics.
+package ccj

@@ -1,0 +1,92 @@
+package ccj
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/ccjkit/ccjkit/internal/i18n"
+	"github.com/ccjkit/ccjkit/requisition"
+	"golang.org/x/text/language"
+)
+
+// Finding is one result of a check of the cell: the rule, how serious,
+// which record, why, and the source of the rule with its certainty.
+type Finding struct {
+	Rule     string               `json:"rule"`
+	Severity requisition.Severity `json:"severity"`
+	// Field is the record at fault, such as "members[1].advice"; "" for
+	// the cell as a whole.
+	Field  string             `json:"field,omitempty"`
+	Source requisition.Source `json:"source"`
+
+	msg  string
+	args []any
+}
+
+func newFinding(rule string, sev requisition.Severity, field string, src requisition.Source, msg string, args ...any) Finding {
+	return Finding{Rule: rule, Severity: sev, Field: field, Source: src, msg: msg, args: args}
+}
+
+// Text returns the finding in the language tag asks for (French, Dutch,
+// German; English otherwise).
+func (f Finding) Text(tag language.Tag) string {
+	p := messages().Printer(tag)
+	args := make([]any, len(f.args))
+	for i, a := range f.args {
+		switch v := a.(type) {
+		case phrase:
+			args[i] = p.Sprintf(string(v))
+		case phraseArgs:
+			args[i] = p.Sprintf(v.msg, v.arg)
+		default:
+			args[i] = a
+		}
+	}
+	return p.Sprintf(f.msg, args...)
+}
+
+// String returns the finding in English on one line with its source.
+func (f Finding) String() string {
+	field := ""
+	if f.Field != "" {
+		field = " [" + f.Field + "]"
+	}
+	return fmt.Sprintf("%s %s%s: %s (%v)", f.Severity, f.Rule, field, f.Text(language.English), f.Source)
+}
+
+// MarshalJSON writes the finding with its English text under "text".
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding
+	return json.Marshal(struct {
+		plain
+		Text string `json:"text"`
+	}{plain(f), f.Text(language.English)})
+}
+
+// Languages are the languages of findings and sheets.
+func Languages() []language.Tag {
+	return []language.Tag{language.English, language.French, language.Dutch, language.German}
+}
+
+var messages = sync.OnceValue(func() *i18n.Catalogue { return i18n.MustNew(Languages(), translations()) })
+
+// The sources of the cell's rules, as the legal fact sheet grades them.
+func bipt() requisition.Source {
+	return requisition.Source{Instrument: "BIPT, practical information for operators", Article: "coordination cell",
+		Certainty: requisition.Verified, URL: "https://bipt.be/operators/practical-information"}
+}
+
+func biptLetter() requisition.Source {
+	return requisition.Source{Instrument: "BIPT letter to Neutrinet of 2021, quoted in Neutrinet's post of 10 February 2021",
+		Article: "arrêté royal du 9 janvier 2003; loi du 13 juin 2005 art. 126/1 (now 127/3)", Certainty: requisition.Secondary}
+}
+
+func timelex() requisition.Source {
+	return requisition.Source{Instrument: "Timelex, « Outsourcing your justice coordination cell »", Certainty: requisition.Secondary,
+		URL: "https://timelex.eu/en/blog/outsourcing-your-justice-coordination-cell"}
+}
+
+func technicalSource(rule string) requisition.Source {
+	return requisition.Source{Instrument: "ccjkit", Article: rule, Certainty: requisition.Technical}
+}

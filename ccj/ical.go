@@ -1,0 +1,231 @@
+package ccj
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// The non-standard properties that carry member IDs through a calendar.
+const (
+	propPrimary = "X-CCJKIT-PRIMARY"
+	propBackup  = "X-CCJKIT-BACKUP"
+	tzid        = timesync.ZoneName
+	icalLocal   = "20060102T150405"
+)
+
+// WriteICalendar writes the rota as an RFC 5545 calendar members subscribe
+// to from their phones: one VEVENT per shift with DTSTART and DTEND in
+// TZID=Europe/Brussels wall time and a matching VTIMEZONE (the EU rule:
+// last Sundays of March and October), the primary and backup in the
+// summary and in X-CCJKIT-PRIMARY / X-CCJKIT-BACKUP. A start or end in the
+// second occurrence of the repeated autumn hour is written in UTC, since
+// RFC 5545 §3.3.5 reads an ambiguous local time as the first occurrence.
+// stamp is the DTSTAMP, from the caller's clock.
+func (c Cell) WriteICalendar(w io.Writer, stamp time.Time) error {
+	cal := ics.NewCalendar()
+	cal.SetProductId("-//ccjkit//CCJ rota//EN")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetXWRCalName(strings.TrimSpace(c.Name + " CCJ"))
+	cal.SetXWRTimezone(tzid)
+	tz := cal.AddTimezone(tzid)
+	daylight := &ics.Daylight{}
+	daylight.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetfrom), "+0100")
+	daylight.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetto), "+0200")
+	daylight.SetProperty(ics.ComponentProperty(ics.PropertyTzname), "CEST")
+	daylight.SetProperty(ics.ComponentPropertyDtStart, "19810329T020000")
+	daylight.AddRrule("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
+	standard := tz.AddStandard()
+	standard.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetfrom), "+0200")
+	standard.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetto), "+0100")
+	standard.SetProperty(ics.ComponentProperty(ics.PropertyTzname), "CET")
+	standard.SetProperty(ics.ComponentPropertyDtStart, "19961027T030000")
+	standard.AddRrule("FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
+	tz.Components = append([]ics.Component{daylight}, tz.Components...)
+
+	for _, s := range c.Shifts {
+		ev := cal.AddEvent(fmt.Sprintf("%s-%d-%s@ccjkit", s.Primary, s.Start.Unix(), strings.ReplaceAll(c.Name, " ", "-")))
+		ev.SetDtStampTime(stamp)
+		setWall(ev, ics.ComponentPropertyDtStart, s.Start)
+		setWall(ev, ics.ComponentPropertyDtEnd, s.End)
+		summary := "CCJ: " + c.name(s.Primary)
+		if s.Backup != "" {
+			summary += " / " + c.name(s.Backup)
+		}
+		ev.SetSummary(summary)
+		ev.SetProperty(ics.ComponentProperty(propPrimary), s.Primary)
+		if s.Backup != "" {
+			ev.SetProperty(ics.ComponentProperty(propBackup), s.Backup)
+		}
+	}
+	return cal.SerializeTo(w)
+}
+
+func (c Cell) name(id string) string {
+	if m, ok := c.Member(id); ok && m.Name != "" {
+		return m.Name
+	}
+	return id
+}
+
+// setWall writes t as Brussels wall time with TZID, or in UTC when the
+// wall time would be read as the other occurrence of an ambiguous hour.
+func setWall(ev *ics.VEvent, prop ics.ComponentProperty, t time.Time) {
+	w := timesync.WallClockOf(timesync.FromTime(t))
+	if back, err := w.Resolve(timesync.Earlier); err == nil && back.Time().Equal(t) {
+		ev.SetProperty(prop, t.In(timesync.Brussels()).Format(icalLocal), ics.WithTZID(tzid))
+		return
+	}
+	ev.SetProperty(prop, t.UTC().Format(icalLocal)+"Z")
+}
+
+// ErrICalendar is wrapped by the error of [Cell.ReadICalendar].
+var ErrICalendar = errors.New("ccj: calendar cannot be mapped to shifts")
+
+// ICalendarError lists every event that could not be mapped, and why.
+type ICalendarError struct {
+	Problems []string
+}
+
+// Error lists the problems.
+func (e *ICalendarError) Error() string {
+	return fmt.Sprintf("%v: %s", ErrICalendar, strings.Join(e.Problems, "; "))
+}
+
+// Unwrap returns [ErrICalendar].
+func (e *ICalendarError) Unwrap() error { return ErrICalendar }
+
+// ReadICalendar reads shifts from an RFC 5545 calendar — one this package
+// wrote, or a shared calendar from Nextcloud, Google or Thunderbird. Each
+// VEVENT is a shift. Its members come from X-CCJKIT-PRIMARY and
+// X-CCJKIT-BACKUP, or else from the summary: member IDs or names, the
+// backup after a "/" ("CCJ: Alice / Bob" or "alice/bob").
+//
+// Times must be in UTC or in TZID=Europe/Brussels; an ambiguous local time
+// means its first occurrence (RFC 5545 §3.3.5) and a non-existent one is an
+// error. All-day events, floating times, other time zones, recurring
+// events (RRULE, RDATE: expand them first) and unknown members are errors:
+// every event that cannot be mapped is listed, none is guessed.
+func (c Cell) ReadICalendar(r io.Reader) ([]Shift, error) {
+	cal, err := ics.ParseCalendar(r)
+	if err != nil {
+		return nil, &ICalendarError{Problems: []string{"not an iCalendar: " + err.Error()}}
+	}
+	var shifts []Shift
+	var problems []string
+	for i, ev := range cal.Events() {
+		id := fmt.Sprintf("event %d", i+1)
+		if uid := ev.GetProperty(ics.ComponentPropertyUniqueId); uid != nil {
+			id += " (" + uid.Value + ")"
+		}
+		bad := func(format string, args ...any) { problems = append(problems, id+": "+fmt.Sprintf(format, args...)) }
+		if ev.GetProperty(ics.ComponentPropertyRrule) != nil || ev.GetProperty(ics.ComponentPropertyRdate) != nil {
+			bad("recurring events are not supported: expand the recurrence before importing")
+			continue
+		}
+		start, err1 := readTime(ev, ics.ComponentPropertyDtStart)
+		end, err2 := readTime(ev, ics.ComponentPropertyDtEnd)
+		if err1 != nil || err2 != nil {
+			bad("%v", errors.Join(err1, err2))
+			continue
+		}
+		if !end.After(start) {
+			bad("it ends before it starts")
+			continue
+		}
+		primary, backup, err := c.members(ev)
+		if err != nil {
+			bad("%v", err)
+			continue
+		}
+		shifts = append(shifts, Shift{Start: start, End: end, Primary: primary, Backup: backup})
+	}
+	if len(problems) > 0 {
+		return nil, &ICalendarError{Problems: problems}
+	}
+	slices.SortStableFunc(shifts, func(a, b Shift) int { return a.Start.Compare(b.Start) })
+	return shifts, nil
+}
+
+func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, error) {
+	p := ev.GetProperty(prop)
+	if p == nil {
+		return time.Time{}, fmt.Errorf("no %s", prop)
+	}
+	if v := p.ICalParameters["VALUE"]; len(v) > 0 && strings.EqualFold(v[0], "DATE") || len(p.Value) == 8 {
+		return time.Time{}, fmt.Errorf("%s is a whole day: all-day events cannot be mapped to shifts", prop)
+	}
+	if strings.HasSuffix(p.Value, "Z") {
+		t, err := time.Parse(icalLocal+"Z", p.Value)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s %q is not a date-time", prop, p.Value)
+		}
+		return t.UTC(), nil
+	}
+	tz := p.ICalParameters["TZID"]
+	if len(tz) == 0 {
+		return time.Time{}, fmt.Errorf("%s is a floating time (no time zone): which instant it means is unknown", prop)
+	}
+	if strings.Trim(tz[0], `"`) != tzid {
+		return time.Time{}, fmt.Errorf("%s is in time zone %q: only %s and UTC are read", prop, tz[0], tzid)
+	}
+	local, err := time.Parse(icalLocal, p.Value)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q is not a date-time", prop, p.Value)
+	}
+	y, m, d := local.Date()
+	hh, mm, ss := local.Clock()
+	ts, err := timesync.WallClock{Year: y, Month: m, Day: d, Hour: hh, Minute: mm, Second: ss}.Resolve(timesync.Earlier)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", prop, err)
+	}
+	return ts.Time(), nil
+}
+
+// members finds the primary and backup of an event.
+func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
+	if p := ev.GetProperty(ics.ComponentProperty(propPrimary)); p != nil {
+		primary = p.Value
+		if b := ev.GetProperty(ics.ComponentProperty(propBackup)); b != nil {
+			backup = b.Value
+		}
+	} else {
+		summary := ""
+		if s := ev.GetProperty(ics.ComponentPropertySummary); s != nil {
+			summary = s.Value
+		}
+		summary = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(summary), "CCJ:"))
+		first, second, _ := strings.Cut(summary, "/")
+		if primary = c.lookup(first); primary == "" {
+			return "", "", fmt.Errorf("the summary %q names no member (write the member's ID or name, the backup after '/')", summary)
+		}
+		if strings.TrimSpace(second) != "" {
+			if backup = c.lookup(second); backup == "" {
+				return "", "", fmt.Errorf("the backup %q in the summary is not a member", strings.TrimSpace(second))
+			}
+		}
+	}
+	for _, id := range []string{primary, backup} {
+		if _, ok := c.Member(id); id != "" && !ok {
+			return "", "", fmt.Errorf("%s is not a member of the cell", id)
+		}
+	}
+	return primary, backup, nil
+}
+
+// lookup finds a member by ID or name, ignoring case and spaces around.
+func (c Cell) lookup(s string) string {
+	s = strings.TrimSpace(s)
+	for _, m := range c.Members {
+		if strings.EqualFold(m.ID, s) || strings.EqualFold(m.Name, s) {
+			return m.ID
+		}
+	}
+	return ""
+}

@@ -1,0 +1,204 @@
+package ccj
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/rickb777/date/v2"
+)
+
+// ChannelKind is how a member is reached.
+type ChannelKind string
+
+// The channels a contact sheet knows.
+const (
+	Phone  ChannelKind = "phone"  // E.164, "+32..."
+	Email  ChannelKind = "email"  // local@domain
+	Signal ChannelKind = "signal" // free text: number or username
+	Matrix ChannelKind = "matrix" // free text: @user:server
+	Other  ChannelKind = "other"  // free text
+)
+
+// Channel is one way to reach a member.
+type Channel struct {
+	Kind  ChannelKind `json:"kind"`
+	Value string      `json:"value"`
+}
+
+// Role is a member's standing in the cell.
+type Role string
+
+// The roles of members.
+const (
+	// CellMember is a member of the operator's own staff or association.
+	CellMember Role = "member"
+	// ThirdParty is a person or firm the operator appointed under contract
+	// to act as (a member of) its cell, as practitioners describe for
+	// small operators (Timelex, "outsourcing your justice coordination
+	// cell" [S]).
+	ThirdParty Role = "third-party"
+)
+
+// AdviceStatus is where a member's security advice stands.
+type AdviceStatus string
+
+// The states of a security advice (avis de sécurité, under the law of 11
+// December 1998 on classification and security clearances). "Expired" is
+// not a state of its own: it follows from the date, see [Advice.ValidOn].
+const (
+	AdviceNone     AdviceStatus = ""         // not applied for
+	AdvicePending  AdviceStatus = "pending"  // applied for, no decision yet
+	AdvicePositive AdviceStatus = "positive" // granted
+	AdviceNegative AdviceStatus = "negative" // refused
+)
+
+// AdviceYears is how long a positive security advice lasts: it is renewed
+// every five years (Neutrinet's post of 2021 relaying BIPT, and Timelex's
+// note on the cell [S]).
+const AdviceYears = 5
+
+// Advice is a member's security advice.
+type Advice struct {
+	Status AdviceStatus `json:"status"`
+	// Granted is the day the positive advice was given.
+	Granted date.Date `json:"granted,omitzero"`
+	// Reference is the advice's reference number.
+	Reference string `json:"reference,omitempty"`
+}
+
+// Expires returns the first day on which a positive advice is no longer
+// valid: the fifth anniversary of Granted. The advice is valid up to and
+// including the day before, by ccjkit's calendar rule [T] (the text that
+// sets the five years was not retrieved, so neither was its counting
+// rule). An advice granted on 29 February expires on 1 March of the fifth
+// year if that year is not a leap year, so that it lasts at least five
+// full years.
+func (a Advice) Expires() date.Date {
+	if a.Granted == 0 {
+		return 0
+	}
+	y, m, d := a.Granted.Date()
+	return date.New(y+AdviceYears, m, d) // time.Date normalises 29 February to 1 March
+}
+
+// ValidOn reports whether the advice is positive and in force on day d.
+func (a Advice) ValidOn(d date.Date) bool {
+	return a.Status == AdvicePositive && a.Granted != 0 && a.Granted <= d && d < a.Expires()
+}
+
+// Member is a person of the cell.
+type Member struct {
+	// ID is a short stable identifier, used by the rota ("alice").
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Channels []Channel `json:"channels"`
+	// ResidesInBelgium says the member lives in Belgium; ResidentSince
+	// when they started to (for the five-year residence the security
+	// screening looks for, per Timelex [S]).
+	ResidesInBelgium bool      `json:"resides_in_belgium"`
+	ResidentSince    date.Date `json:"resident_since,omitzero"`
+	Role             Role      `json:"role"`
+	// Contract is the reference of the contract that appoints a
+	// third-party member.
+	Contract string `json:"contract,omitempty"`
+	Advice   Advice `json:"advice"`
+}
+
+// Eligible reports whether the member may answer requests on day d: only
+// members with a valid positive security advice may (BIPT, practical
+// information for operators [V]).
+func (m Member) Eligible(d date.Date) bool { return m.Advice.ValidOn(d) }
+
+// Phone returns the member's first phone number, or "".
+func (m Member) Phone() string {
+	for _, c := range m.Channels {
+		if c.Kind == Phone {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// validate returns every problem with the member's record on day d.
+func (m Member) validate(d date.Date, field string) []Finding {
+	var out []Finding
+	add := func(sev requisition.Severity, sub string, msg string, args ...any) {
+		out = append(out, newFinding("member", sev, field+sub, technicalSource("member records"), msg, args...))
+	}
+	if strings.TrimSpace(m.ID) == "" || strings.ContainsAny(m.ID, " \t\r\n,/") {
+		add(requisition.Error, ".id", "the member needs a short identifier without spaces")
+	}
+	if strings.TrimSpace(m.Name) == "" {
+		add(requisition.Error, ".name", "the member has no name")
+	}
+	if len(m.Channels) == 0 {
+		add(requisition.Error, ".channels", "the member cannot be reached: no contact channel")
+	}
+	for i, c := range m.Channels {
+		sub := fmt.Sprintf(".channels[%d]", i)
+		switch c.Kind {
+		case Phone:
+			if !isE164(c.Value) {
+				add(requisition.Error, sub, "the phone number is not in E.164 form (+ then 8 to 15 digits)")
+			}
+		case Email:
+			if a, err := mail.ParseAddress(c.Value); err != nil || a.Address != c.Value {
+				add(requisition.Error, sub, "the e-mail address is not local@domain")
+			}
+		case Signal, Matrix, Other:
+			if strings.TrimSpace(c.Value) == "" {
+				add(requisition.Error, sub, "the channel is empty")
+			}
+		default:
+			add(requisition.Error, sub, "unknown channel kind")
+		}
+	}
+	switch m.Role {
+	case CellMember:
+	case ThirdParty:
+		if m.Contract == "" {
+			add(requisition.Error, ".contract", "a third-party member needs the reference of the contract that appoints them")
+		}
+	default:
+		add(requisition.Error, ".role", "the role is neither member nor third-party")
+	}
+	if m.ResidentSince != 0 && m.ResidentSince > d {
+		add(requisition.Error, ".resident_since", "the residence starts in the future")
+	}
+	switch m.Advice.Status {
+	case AdviceNone, AdvicePending, AdviceNegative:
+		if m.Advice.Granted != 0 {
+			add(requisition.Error, ".advice.granted", "a grant date is recorded for an advice that is not positive")
+		}
+	case AdvicePositive:
+		if m.Advice.Granted == 0 {
+			add(requisition.Error, ".advice.granted", "a positive advice needs its grant date")
+		} else if m.Advice.Granted > d {
+			add(requisition.Error, ".advice.granted", "the advice is granted in the future")
+		}
+		if m.Advice.Reference == "" {
+			add(requisition.Warning, ".advice.reference", "the positive advice has no reference number")
+		}
+	default:
+		add(requisition.Error, ".advice.status", "unknown advice status")
+	}
+	return out
+}
+
+func isE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// brusselsDay is the Belgian calendar day of an instant.
+func brusselsDay(t time.Time) date.Date { return requisition.BrusselsDate(t) }
