@@ -450,6 +450,24 @@ func BenchmarkOnCallAndGaps(b *testing.B) {
 			c.OnCall(t)
 		}
 	})
+	b.Run("baseline=naive-scan/year-of-shifts", func(b *testing.B) {
+		b.ReportAllocs()
+		t := at("2026-12-30 03:00")
+		for b.Loop() {
+			var order []string
+			for _, s := range c.Shifts {
+				if !t.Before(s.Start) && t.Before(s.End) {
+					for _, id := range []string{s.Primary, s.Backup} {
+						if m, ok := c.Member(id); ok && m.Eligible(requisition.BrusselsDate(t)) {
+							order = append(order, id)
+						}
+					}
+					break
+				}
+			}
+			_ = order
+		}
+	})
 	b.Run("Gaps/year", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
