@@ -303,7 +303,7 @@ func TestReport(t *testing.T) {
 		t.Errorf("no %v finding %q containing %q in %v", sev, rule, fr, byRule[rule])
 	}
 	check("belgium", requisition.Info, "établie en Belgique")
-	check("advice", requisition.Info, "2 membre(s)")
+	check("advice", requisition.Info, "avis de sécurité valable\u00a0: 2")
 	check("advice", requisition.Warning, "carol n'a pas d'avis")
 	check("coverage", requisition.Error, "personne d'éligible n'est de garde du 2026-10-23T12:00:00+02:00 au 2026-10-23T18:00:00+02:00")
 	check("contact-sheet", requisition.Info, "complète")
@@ -408,7 +408,7 @@ func TestICalendarImportFromOtherTools(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	for _, want := range []string{"(allday): DTSTART is a whole day", "(floating): DTSTART is a floating time", `(paris): DTSTART is in time zone "Europe/Paris"`,
-		"(weekly): recurring events", `(stranger): the summary "Mallory" names no member`, "(gap): DTSTART: timesync: wall-clock time does not exist"} {
+		"(weekly): recurring events", `(stranger): in the summary: "Mallory" names no member`, "(gap): DTSTART: timesync: wall-clock time does not exist"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
@@ -474,4 +474,105 @@ func BenchmarkOnCallAndGaps(b *testing.B) {
 			c.Gaps(at("2026-01-01 00:00"), at("2027-01-01 00:00"))
 		}
 	})
+}
+
+func TestICalendarEdgeCases(t *testing.T) {
+	c := sampleCell(t)
+	head := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n"
+	ev := func(uid, extra string) string {
+		return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTART:20261031T170000Z\r\n" + extra + "END:VEVENT\r\n"
+	}
+	tests := []struct {
+		name    string
+		body    string
+		shifts  int
+		problem string
+	}{
+		{"cancelled events are no shift", ev("c", "DTEND:20261101T070000Z\r\nSTATUS:CANCELLED\r\nSUMMARY:alice\r\n"), 0, ""},
+		{"DURATION instead of DTEND", ev("d", "DURATION:PT14H\r\nSUMMARY:alice / bob\r\n"), 1, ""},
+		{"duplicate UID", ev("u", "DTEND:20261101T070000Z\r\nSUMMARY:alice\r\n") + ev("u", "DTEND:20261101T070000Z\r\nSUMMARY:bob\r\n"), 0, "same UID"},
+		{"override of a recurrence", ev("r", "DTEND:20261101T070000Z\r\nRECURRENCE-ID:20261031T170000Z\r\nSUMMARY:alice\r\n"), 0, "recurring"},
+		{"empty X-CCJKIT-PRIMARY", ev("x", "DTEND:20261101T070000Z\r\nX-CCJKIT-PRIMARY:\r\nSUMMARY:alice\r\n"), 0, "X-CCJKIT-PRIMARY is missing or empty"},
+		{"backup without primary", ev("y", "DTEND:20261101T070000Z\r\nX-CCJKIT-BACKUP:zed\r\nSUMMARY:alice\r\n"), 0, "X-CCJKIT-PRIMARY is missing"},
+		{"same person twice", ev("s", "DTEND:20261101T070000Z\r\nSUMMARY:alice / Alice Dubois\r\n"), 0, "both primary and backup"},
+		{"UTC with a TZID", "BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=America/New_York:20261031T170000Z\r\nDTEND:20261101T070000Z\r\nSUMMARY:alice\r\nEND:VEVENT\r\n", 0, "names a time zone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			shifts, err := c.ReadICalendar(strings.NewReader(head + tt.body + "END:VCALENDAR\r\n"))
+			if tt.problem == "" {
+				if err != nil || len(shifts) != tt.shifts {
+					t.Fatalf("%d shifts, %v", len(shifts), err)
+				}
+				return
+			}
+			if !errors.Is(err, ccj.ErrICalendar) || !strings.Contains(err.Error(), tt.problem) {
+				t.Fatalf("err = %v, want %q", err, tt.problem)
+			}
+		})
+	}
+	if _, err := c.ReadICalendar(strings.NewReader("")); !errors.Is(err, ccj.ErrICalendar) {
+		t.Errorf("empty input: %v", err)
+	}
+	// Names that are other members' IDs: IDs win, shared names are refused.
+	c.Members[0].Name, c.Members[1].Name = "bob", "bob"
+	if _, err := c.ReadICalendar(strings.NewReader(head + ev("n", "DTEND:20261101T070000Z\r\nSUMMARY:bob / alice\r\n") + "END:VCALENDAR\r\n")); err != nil {
+		t.Errorf("IDs should win over names: %v", err)
+	}
+}
+
+func TestICalendarOutput(t *testing.T) {
+	c := sampleCell(t)
+	s1, _ := ccj.NewShift("2026-10-25 02:30 CEST", "2026-10-25 02:30 CET", "alice", "")
+	c.Shifts = []ccj.Shift{s1}
+	var b bytes.Buffer
+	if err := c.WriteICalendar(&b, at("2026-10-01 09:00")); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Count(out, "\r\n") < 10 || strings.Contains(strings.ReplaceAll(out, "\r\n", ""), "\n") {
+		t.Error("lines are not CRLF-terminated")
+	}
+	for _, want := range []string{"DTSTART:20261025T003000Z", "DTEND:20261025T013000Z"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the repeated hour is not written in UTC: lacks %s", want)
+		}
+	}
+	c.Shifts = []ccj.Shift{{Start: s1.End, End: s1.Start, Primary: "alice"}}
+	if err := c.WriteICalendar(&b, at("2026-10-01 09:00")); !errors.Is(err, ccj.ErrICalendar) {
+		t.Errorf("inverted shift written: %v", err)
+	}
+}
+
+func TestOnCallWithOverlappingShifts(t *testing.T) {
+	c := sampleCell(t)
+	pending, _ := ccj.NewShift("2026-11-02 08:00", "2026-11-02 18:00", "carol", "")
+	covered, _ := ccj.NewShift("2026-11-02 09:00", "2026-11-02 17:00", "alice", "")
+	c.Shifts, c.Escalation = []ccj.Shift{pending, covered}, nil
+	oc := c.OnCall(at("2026-11-02 10:00"))
+	if !slices.Equal(oc.Order, []string{"alice"}) || oc.OnDuty != 1 {
+		t.Errorf("order %v on duty %d", oc.Order, oc.OnDuty)
+	}
+	gaps, _ := c.Gaps(at("2026-11-02 08:00"), at("2026-11-02 18:00"))
+	if len(gaps) != 2 {
+		t.Errorf("gaps %v", gaps)
+	}
+}
+
+func TestExpandRejects(t *testing.T) {
+	for name, p := range map[string]ccj.Pattern{
+		"weekday 7":               {Weekday: 7, Start: "08:00", End: "18:00", Primaries: []string{"alice"}},
+		"day shift ending before": {Weekday: time.Monday, Start: "18:00", End: "08:00", Primaries: []string{"alice"}},
+		"no primary":              {Weekday: time.Monday, Start: "08:00", End: "18:00"},
+	} {
+		if _, err := ccj.Expand([]ccj.Pattern{p}, date.New(2026, 1, 1), date.New(2026, 2, 1)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// Turns count in weeks from the Monday of the anchor's week.
+	p := ccj.Pattern{Weekday: time.Monday, Start: "08:00", End: "18:00", Primaries: []string{"alice", "bob"}, Anchor: date.New(2026, 1, 7)}
+	shifts, err := ccj.Expand([]ccj.Pattern{p}, date.New(2026, 1, 5), date.New(2026, 1, 12))
+	if err != nil || shifts[0].Primary != "alice" || shifts[1].Primary != "bob" {
+		t.Errorf("%+v, %v", shifts, err)
+	}
 }

@@ -26,7 +26,8 @@ type ReportOptions struct {
 //   - reachable around the clock: no gap in the rota over the horizon
 //     (BIPT [V]);
 //   - advices expiring within the renewal notice (five-year renewal [S]);
-//   - members' residence in Belgium (Timelex [S]);
+//   - members living in Belgium, or having lived there five years
+//     (Timelex [S]);
 //   - a complete contact sheet (ccjkit [T]);
 //   - the internal procedure on file with its date (Timelex [S]);
 //   - the contact details updated on BIPT's platform, after the last change
@@ -43,9 +44,9 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 	}
 
 	if c.Address.Country == "BE" {
-		add("belgium", requisition.Info, "address", biptLetter(), "the cell is established in Belgium")
+		add("belgium", requisition.Info, "address", belgium(), "the cell is established in Belgium")
 	} else {
-		add("belgium", requisition.Error, "address", biptLetter(), "the cell must be established in Belgium; its address is not Belgian")
+		add("belgium", requisition.Error, "address", belgium(), "the cell must be established in Belgium; its address is not Belgian")
 	}
 
 	valid := 0
@@ -60,19 +61,15 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 			add("advice", requisition.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
 				"%s has no valid security advice and may not answer requisitions", m.ID)
 		}
-		switch {
-		case !m.ResidesInBelgium:
+		if !m.ResidesInBelgium && m.YearsInBelgium < 5 {
 			add("residence", requisition.Warning, fmt.Sprintf("members[%d]", i), timelex(),
-				"%s does not reside in Belgium; the security screening looks for five years of residence", m.ID)
-		case m.ResidentSince != 0 && m.ResidentSince.AddDate(5, 0, 0) > day:
-			add("residence", requisition.Warning, fmt.Sprintf("members[%d].resident_since", i), timelex(),
-				"%s has resided in Belgium only since %s; the security screening looks for five years", m.ID, m.ResidentSince.String())
+				"%s neither lives in Belgium nor has lived there five years, as practitioners expect of a member", m.ID)
 		}
 	}
 	if valid == 0 {
 		add("advice", requisition.Error, "members", bipt(), "no member holds a valid security advice: nobody may answer a requisition")
 	} else {
-		add("advice", requisition.Info, "members", bipt(), "%d member(s) hold a valid security advice", valid)
+		add("advice", requisition.Info, "members", bipt(), "members with a valid security advice: %d", valid)
 	}
 
 	end := at.Add(horizon)
@@ -104,8 +101,11 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 			onRota[s.Primary], onRota[s.Backup] = true, true
 		}
 	}
+	for _, id := range c.Escalation {
+		onRota[id] = true
+	}
 	for i, m := range c.Members {
-		if onRota[m.ID] && m.Phone() == "" {
+		if onRota[m.ID] && m.Eligible(day) && m.Phone() == "" {
 			lack(fmt.Sprintf("members[%d].channels", i), phraseArgs{"a phone number for %s, who is on the rota", m.ID})
 		}
 	}
@@ -114,10 +114,10 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 	}
 
 	if c.Procedure.Dated != 0 && c.Procedure.Reference != "" {
-		add("procedure", requisition.Info, "procedure", timelex(), "the internal procedure for requisitions is on file (%s) and dated %s",
+		add("procedure", requisition.Info, "procedure", procedure(), "the internal procedure for requisitions is on file (%s) and dated %s",
 			c.Procedure.Reference, c.Procedure.Dated.String())
 	} else {
-		add("procedure", requisition.Error, "procedure", timelex(), "no internal procedure for handling requisitions is on file")
+		add("procedure", requisition.Error, "procedure", procedure(), "no internal procedure for handling requisitions is on file")
 	}
 
 	switch {

@@ -12,7 +12,9 @@ import (
 )
 
 // NTSU-CTIF's duty desk for interceptions, as the IBPT brochure §3.14 gives
-// it (quoted in Neutrinet's post of 10 February 2021 [S]).
+// it — known from its quotation in Neutrinet's post of 10 February 2021,
+// the project's seed [S]; the brochure itself was not found. Check them
+// before relying on them.
 const (
 	NTSUDutyEmail = "DSU.NTSU.CTIF.PERM@police.belgium.eu"
 	NTSUDutyPhone = "+32 2 642 77 11"
@@ -28,36 +30,37 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 	p := messages().Printer(tag)
 	day := brusselsDay(at)
 	var b strings.Builder
+	pair := func(label, value string) string { return p.Sprintf("%s: %s", p.Sprintf(label), value) }
 	fmt.Fprintf(&b, "%s — %s\n", p.Sprintf("Justice Coordination Cell"), c.Name)
-	fmt.Fprintf(&b, "%s: %s\n", p.Sprintf("Operator"), c.Operator)
-	fmt.Fprintf(&b, "%s: %s, %s %s, %s\n\n", p.Sprintf("Address"), c.Address.Street, c.Address.Postcode, c.Address.City, c.Address.Country)
+	fmt.Fprintln(&b, pair("Operator", c.Operator))
+	fmt.Fprintf(&b, "%s\n\n", pair("Address", fmt.Sprintf("%s, %s %s, %s", c.Address.Street, c.Address.Postcode, c.Address.City, c.Address.Country)))
 
 	oc := c.OnCall(at)
-	fmt.Fprintf(&b, "%s (%s):\n", p.Sprintf("Order of calls"), timesync.FromTime(at))
+	fmt.Fprintln(&b, pair("Order of calls", timesync.FromTime(at).String()))
 	for i, id := range oc.Order {
 		m, _ := c.Member(id)
 		role := p.Sprintf("then")
 		switch {
 		case oc.Shift != nil && id == oc.Shift.Primary:
 			role = p.Sprintf("on call now")
-		case oc.Shift != nil && id == oc.Shift.Backup:
+		case i < oc.OnDuty:
 			role = p.Sprintf("backup")
 		}
 		fmt.Fprintf(&b, "  %d. %s (%s) %s\n", i+1, m.Name, role, m.Phone())
 	}
-	fmt.Fprintf(&b, "\n%s:\n", p.Sprintf("Members with a valid security advice"))
+	fmt.Fprintf(&b, "\n%s\n", p.Sprintf("%s:", p.Sprintf("Members with a valid security advice")))
 	for _, m := range c.Members {
 		if !m.Eligible(day) {
 			continue
 		}
 		var chans []string
 		for _, ch := range m.Channels {
-			chans = append(chans, string(ch.Kind)+" "+ch.Value)
+			chans = append(chans, p.Sprintf(string(ch.Kind))+" "+ch.Value)
 		}
 		fmt.Fprintf(&b, "  - %s [%s] %s; %s\n", m.Name, m.ID, strings.Join(chans, ", "),
 			p.Sprintf("valid until %s", (m.Advice.Expires()-1).String()))
 	}
-	fmt.Fprintf(&b, "\n%s: %s, %s\n", p.Sprintf("NTSU-CTIF (interceptions): duty desk"), NTSUDutyPhone, NTSUDutyEmail)
+	fmt.Fprintf(&b, "\n%s\n", pair("NTSU-CTIF (interceptions): duty desk", NTSUDutyPhone+", "+NTSUDutyEmail))
 	fmt.Fprintln(&b, p.Sprintf("Sheet drawn up on %s", timesync.FromTime(at).String()))
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -98,11 +101,13 @@ type Decision struct {
 // MaySee answers whether viewer may see subject. Everyone who learns of a
 // request is bound to professional secrecy; only the cell's members may
 // know the request, and technicians are told only what they strictly need
-// (IBPT brochure §3.16 [S]; Code d'instruction criminelle arts. 88bis §2,
-// 90quater §2 on secrecy [V]). Statistics that reveal no case are public.
+// (IBPT brochure §3.16, known from its quotation in the project's seed
+// [S]; Code d'instruction criminelle arts. 88bis §2 and 90quater §2 on
+// secrecy, in their text before 2016 [V]). Statistics that reveal no case
+// are public.
 func MaySee(viewer Viewer, subject Subject) Decision {
 	secrecy := requisition.Source{Instrument: "IBPT brochure on cooperation with the judicial authorities", Article: "§3.16",
-		Edition: "as quoted in Neutrinet's post of 10 February 2021", Certainty: requisition.Secondary}
+		Edition: "as quoted in Neutrinet's post of 10 February 2021; the brochure itself was not found", Certainty: requisition.Secondary}
 	switch {
 	case subject == Statistics:
 		return Decision{true, "statistics reveal no single case", technicalSource("transparency statistics")}

@@ -55,7 +55,7 @@ func ExampleCell_ContactSheet() {
 	// Operator: Neutrinet asbl
 	// Address: Rue Example 1, 1000 Bruxelles, BE
 	//
-	// Order of calls (2026-10-24T20:00:00+02:00):
+	// Order of calls: 2026-10-24T20:00:00+02:00
 	//   1. Alice Dubois (on call now) +32470000001
 	//   2. Bob Peeters (backup) +32470000001
 	//

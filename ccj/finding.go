@@ -77,14 +77,25 @@ func bipt() requisition.Source {
 		Certainty: requisition.Verified, URL: "https://bipt.be/operators/practical-information"}
 }
 
-func biptLetter() requisition.Source {
-	return requisition.Source{Instrument: "BIPT letter to Neutrinet of 2021, quoted in Neutrinet's post of 10 February 2021",
-		Article: "arrêté royal du 9 janvier 2003; loi du 13 juin 2005 art. 126/1 (now 127/3)", Certainty: requisition.Secondary}
+// belgium is the source of the rule that the cell is in Belgium: Timelex
+// [S] (fact sheet §1.3); BIPT's letter to Neutrinet, quoted in the
+// project's seed, says "se trouver sur le territoire belge".
+func belgium() requisition.Source {
+	return requisition.Source{Instrument: "Timelex, « Outsourcing your justice coordination cell »; BIPT's letter to Neutrinet quoted in Neutrinet's post of 10 February 2021",
+		Certainty: requisition.Secondary, URL: "https://timelex.eu/en/blog/outsourcing-your-justice-coordination-cell"}
 }
 
+// timelex is the source of the members' rules (residence, renewal, third
+// parties) [S].
 func timelex() requisition.Source {
 	return requisition.Source{Instrument: "Timelex, « Outsourcing your justice coordination cell »", Certainty: requisition.Secondary,
 		URL: "https://timelex.eu/en/blog/outsourcing-your-justice-coordination-cell"}
+}
+
+// procedure is the source of the internal-procedure rule [S].
+func procedure() requisition.Source {
+	return requisition.Source{Instrument: "Timelex, note on the coordination cell", Certainty: requisition.Secondary,
+		URL: "https://www.timelex.eu/fr/node/456"}
 }
 
 func technicalSource(rule string) requisition.Source {

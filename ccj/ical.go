@@ -1,6 +1,7 @@
 package ccj
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -49,8 +50,11 @@ func (c Cell) WriteICalendar(w io.Writer, stamp time.Time) error {
 	standard.AddRrule("FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
 	tz.Components = append([]ics.Component{daylight}, tz.Components...)
 
-	for _, s := range c.Shifts {
-		ev := cal.AddEvent(fmt.Sprintf("%s-%d-%s@ccjkit", s.Primary, s.Start.Unix(), strings.ReplaceAll(c.Name, " ", "-")))
+	for i, s := range c.Shifts {
+		if !s.End.After(s.Start) || s.Primary == "" {
+			return fmt.Errorf("%w: shift %d is not a shift (it ends before it starts, or has no primary)", ErrICalendar, i)
+		}
+		ev := cal.AddEvent(fmt.Sprintf("shift-%d-%d-%d-%s@ccjkit", i, s.Start.Unix(), s.End.Unix(), s.Primary))
 		ev.SetDtStampTime(stamp)
 		setWall(ev, ics.ComponentPropertyDtStart, s.Start)
 		setWall(ev, ics.ComponentPropertyDtEnd, s.End)
@@ -64,7 +68,7 @@ func (c Cell) WriteICalendar(w io.Writer, stamp time.Time) error {
 			ev.SetProperty(ics.ComponentProperty(propBackup), s.Backup)
 		}
 	}
-	return cal.SerializeTo(w)
+	return cal.SerializeTo(w, ics.WithNewLineWindows) // RFC 5545 §3.1: CRLF
 }
 
 func (c Cell) name(id string) string {
@@ -75,10 +79,12 @@ func (c Cell) name(id string) string {
 }
 
 // setWall writes t as Brussels wall time with TZID, or in UTC when the
-// wall time would be read as the other occurrence of an ambiguous hour.
+// wall time falls in the repeated autumn hour: RFC 5545 reads it as the
+// first occurrence, but libical and python-icalendar read the second, so
+// neither occurrence is written as a wall time.
 func setWall(ev *ics.VEvent, prop ics.ComponentProperty, t time.Time) {
 	w := timesync.WallClockOf(timesync.FromTime(t))
-	if back, err := w.Resolve(timesync.Earlier); err == nil && back.Time().Equal(t) {
+	if back, err := w.Resolve(timesync.Strict); err == nil && back.Time().Equal(t) {
 		ev.SetProperty(prop, t.In(timesync.Brussels()).Format(icalLocal), ics.WithTZID(tzid))
 		return
 	}
@@ -113,24 +119,53 @@ func (e *ICalendarError) Unwrap() error { return ErrICalendar }
 // events (RRULE, RDATE: expand them first) and unknown members are errors:
 // every event that cannot be mapped is listed, none is guessed.
 func (c Cell) ReadICalendar(r io.Reader) ([]Shift, error) {
-	cal, err := ics.ParseCalendar(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxICalendar+1))
+	if err != nil {
+		return nil, &ICalendarError{Problems: []string{"cannot read: " + err.Error()}}
+	}
+	if len(data) > MaxICalendar {
+		return nil, &ICalendarError{Problems: []string{fmt.Sprintf("more than %d bytes", MaxICalendar)}}
+	}
+	if !bytes.Contains(data, []byte("BEGIN:VCALENDAR")) || !bytes.Contains(data, []byte("END:VCALENDAR")) {
+		return nil, &ICalendarError{Problems: []string{"not an iCalendar: no BEGIN:VCALENDAR ... END:VCALENDAR"}}
+	}
+	cal, err := ics.ParseCalendar(bytes.NewReader(data))
 	if err != nil {
 		return nil, &ICalendarError{Problems: []string{"not an iCalendar: " + err.Error()}}
 	}
 	var shifts []Shift
 	var problems []string
+	uids := map[string]bool{}
 	for i, ev := range cal.Events() {
 		id := fmt.Sprintf("event %d", i+1)
+		bad := func(format string, args ...any) { problems = append(problems, id+": "+fmt.Sprintf(format, args...)) }
 		if uid := ev.GetProperty(ics.ComponentPropertyUniqueId); uid != nil {
 			id += " (" + uid.Value + ")"
+			if uids[uid.Value] {
+				bad("another event has the same UID")
+				continue
+			}
+			uids[uid.Value] = true
 		}
-		bad := func(format string, args ...any) { problems = append(problems, id+": "+fmt.Sprintf(format, args...)) }
-		if ev.GetProperty(ics.ComponentPropertyRrule) != nil || ev.GetProperty(ics.ComponentPropertyRdate) != nil {
-			bad("recurring events are not supported: expand the recurrence before importing")
+		if st := ev.GetProperty(ics.ComponentPropertyStatus); st != nil && strings.EqualFold(st.Value, "CANCELLED") {
+			continue // a cancelled event is no shift
+		}
+		if ev.GetProperty(ics.ComponentPropertyRrule) != nil || ev.GetProperty(ics.ComponentPropertyRdate) != nil ||
+			ev.GetProperty(ics.ComponentPropertyRecurrenceId) != nil {
+			bad("recurring events and their overrides are not supported: expand the recurrence before importing")
 			continue
 		}
 		start, err1 := readTime(ev, ics.ComponentPropertyDtStart)
-		end, err2 := readTime(ev, ics.ComponentPropertyDtEnd)
+		var end time.Time
+		var err2 error
+		if ev.GetProperty(ics.ComponentPropertyDtEnd) == nil && ev.GetProperty(ics.ComponentPropertyDuration) != nil {
+			var d time.Duration
+			if d, err2 = parseDuration(ev.GetProperty(ics.ComponentPropertyDuration).Value); err2 == nil {
+				end = start.Add(d)
+			}
+		} else {
+			end, err2 = readTime(ev, ics.ComponentPropertyDtEnd)
+		}
 		if err1 != nil || err2 != nil {
 			bad("%v", errors.Join(err1, err2))
 			continue
@@ -162,6 +197,9 @@ func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%s is a whole day: all-day events cannot be mapped to shifts", prop)
 	}
 	if strings.HasSuffix(p.Value, "Z") {
+		if len(p.ICalParameters["TZID"]) > 0 {
+			return time.Time{}, fmt.Errorf("%s is in UTC and names a time zone: which is meant is unclear", prop)
+		}
 		t, err := time.Parse(icalLocal+"Z", p.Value)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("%s %q is not a date-time", prop, p.Value)
@@ -190,10 +228,14 @@ func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, error) {
 
 // members finds the primary and backup of an event.
 func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
-	if p := ev.GetProperty(ics.ComponentProperty(propPrimary)); p != nil {
-		primary = p.Value
-		if b := ev.GetProperty(ics.ComponentProperty(propBackup)); b != nil {
-			backup = b.Value
+	xp, xb := ev.GetProperty(ics.ComponentProperty(propPrimary)), ev.GetProperty(ics.ComponentProperty(propBackup))
+	if xp != nil || xb != nil {
+		if xp == nil || strings.TrimSpace(xp.Value) == "" {
+			return "", "", fmt.Errorf("%s is missing or empty", propPrimary)
+		}
+		primary = xp.Value
+		if xb != nil {
+			backup = xb.Value
 		}
 	} else {
 		summary := ""
@@ -202,12 +244,12 @@ func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
 		}
 		summary = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(summary), "CCJ:"))
 		first, second, _ := strings.Cut(summary, "/")
-		if primary = c.lookup(first); primary == "" {
-			return "", "", fmt.Errorf("the summary %q names no member (write the member's ID or name, the backup after '/')", summary)
+		if primary, err = c.lookup(first); err != nil {
+			return "", "", fmt.Errorf("in the summary: %w (write the member's ID or name, the backup after '/')", err)
 		}
 		if strings.TrimSpace(second) != "" {
-			if backup = c.lookup(second); backup == "" {
-				return "", "", fmt.Errorf("the backup %q in the summary is not a member", strings.TrimSpace(second))
+			if backup, err = c.lookup(second); err != nil {
+				return "", "", fmt.Errorf("the backup in the summary: %w", err)
 			}
 		}
 	}
@@ -216,16 +258,77 @@ func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
 			return "", "", fmt.Errorf("%s is not a member of the cell", id)
 		}
 	}
+	if primary == backup {
+		return "", "", fmt.Errorf("%s is both primary and backup", primary)
+	}
 	return primary, backup, nil
 }
 
-// lookup finds a member by ID or name, ignoring case and spaces around.
-func (c Cell) lookup(s string) string {
+// lookup finds a member by ID, or else by name, ignoring case and spaces
+// around; a name two members share is an error, not a guess.
+func (c Cell) lookup(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	for _, m := range c.Members {
-		if strings.EqualFold(m.ID, s) || strings.EqualFold(m.Name, s) {
-			return m.ID
+		if strings.EqualFold(m.ID, s) {
+			return m.ID, nil
 		}
 	}
-	return ""
+	found := ""
+	for _, m := range c.Members {
+		if strings.EqualFold(m.Name, s) {
+			if found != "" {
+				return "", fmt.Errorf("%q is the name of more than one member", s)
+			}
+			found = m.ID
+		}
+	}
+	if found == "" {
+		return "", fmt.Errorf("%q names no member", s)
+	}
+	return found, nil
+}
+
+// MaxICalendar bounds the calendar [Cell.ReadICalendar] reads.
+const MaxICalendar = 4 << 20
+
+// parseDuration reads the RFC 5545 durations a shift needs: "PT14H",
+// "P1DT2H30M", "PT90M", "P1W". A day is 24 elapsed hours here: shifts are
+// measured in elapsed time.
+func parseDuration(s string) (time.Duration, error) {
+	bad := fmt.Errorf("DURATION %q is not a positive duration such as PT14H", s)
+	rest, ok := strings.CutPrefix(s, "P")
+	if !ok || rest == "" {
+		return 0, bad
+	}
+	var total time.Duration
+	units := map[byte]time.Duration{'W': 7 * 24 * time.Hour, 'D': 24 * time.Hour}
+	inTime := false
+	n := -1
+	for i := 0; i < len(rest); i++ {
+		ch := rest[i]
+		switch {
+		case ch == 'T' && !inTime && n < 0:
+			inTime = true
+			units = map[byte]time.Duration{'H': time.Hour, 'M': time.Minute, 'S': time.Second}
+		case ch >= '0' && ch <= '9':
+			if n < 0 {
+				n = 0
+			}
+			n = n*10 + int(ch-'0')
+			if n > 1_000_000 {
+				return 0, bad
+			}
+		default:
+			u, ok := units[ch]
+			if !ok || n < 0 {
+				return 0, bad
+			}
+			total += time.Duration(n) * u
+			n = -1
+		}
+	}
+	if n >= 0 || total <= 0 {
+		return 0, bad
+	}
+	return total, nil
 }

@@ -56,8 +56,8 @@ const (
 )
 
 // AdviceYears is how long a positive security advice lasts: it is renewed
-// every five years (Neutrinet's post of 2021 relaying BIPT, and Timelex's
-// note on the cell [S]).
+// every five years (Timelex's note on the cell [S], also in Neutrinet's
+// post of 10 February 2021, the project's seed).
 const AdviceYears = 5
 
 // Advice is a member's security advice.
@@ -95,11 +95,14 @@ type Member struct {
 	ID       string    `json:"id"`
 	Name     string    `json:"name"`
 	Channels []Channel `json:"channels"`
-	// ResidesInBelgium says the member lives in Belgium; ResidentSince
-	// when they started to (for the five-year residence the security
-	// screening looks for, per Timelex [S]).
+	// ResidesInBelgium says the member lives in Belgium now, and
+	// ResidentSince since when. YearsInBelgium is how many years in all a
+	// member who lives abroad has lived in Belgium: practitioners describe
+	// a member as "a person in Belgium, or one who has lived in Belgium
+	// for at least five years" (Timelex [S]).
 	ResidesInBelgium bool      `json:"resides_in_belgium"`
 	ResidentSince    date.Date `json:"resident_since,omitzero"`
+	YearsInBelgium   int       `json:"years_in_belgium,omitzero"`
 	Role             Role      `json:"role"`
 	// Contract is the reference of the contract that appoints a
 	// third-party member.
@@ -167,6 +170,9 @@ func (m Member) validate(d date.Date, field string) []Finding {
 	}
 	if m.ResidentSince != 0 && m.ResidentSince > d {
 		add(requisition.Error, ".resident_since", "the residence starts in the future")
+	}
+	if m.YearsInBelgium < 0 || m.YearsInBelgium > 150 {
+		add(requisition.Error, ".years_in_belgium", "the years lived in Belgium are out of range")
 	}
 	switch m.Advice.Status {
 	case AdviceNone, AdvicePending, AdviceNegative:

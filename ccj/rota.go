@@ -48,7 +48,8 @@ func NewShift(start, end, primary, backup string) (Shift, error) {
 
 // Pattern is a weekly recurring shift: from Weekday at Start (wall clock,
 // "18:00") to Days days later at End ("08:00"), with primaries and backups
-// taking turns week by week from the week of Anchor.
+// taking turns week by week, counted in Monday-to-Sunday weeks from the
+// week that holds Anchor.
 type Pattern struct {
 	Weekday time.Weekday `json:"weekday"`
 	Start   string       `json:"start"` // "hh:mm", Brussels time
@@ -70,6 +71,9 @@ type Pattern struct {
 // shortened), and one in the spring gap is an error.
 func Expand(patterns []Pattern, from, to date.Date) ([]Shift, error) {
 	var out []Shift
+	if to-from > 3660 {
+		return nil, fmt.Errorf("ccj: %d days to expand: at most ten years", to-from)
+	}
 	for pi, p := range patterns {
 		if len(p.Primaries) == 0 {
 			return nil, fmt.Errorf("ccj: pattern %d has no primary", pi)
@@ -77,13 +81,21 @@ func Expand(patterns []Pattern, from, to date.Date) ([]Shift, error) {
 		if p.Days < 0 || p.Days > 7 {
 			return nil, fmt.Errorf("ccj: pattern %d spans %d days (0 to 7)", pi, p.Days)
 		}
+		if p.Weekday < time.Sunday || p.Weekday > time.Saturday {
+			return nil, fmt.Errorf("ccj: pattern %d has weekday %d (0 Sunday to 6 Saturday)", pi, p.Weekday)
+		}
+		if p.Days == 0 && p.End <= p.Start {
+			return nil, fmt.Errorf("ccj: pattern %d ends at %s, not after its start %s on the same day", pi, p.End, p.Start)
+		}
 		first := from
 		for first.Weekday() != p.Weekday {
 			first++
 		}
+		anchorMonday := p.Anchor - date.Date((int(p.Anchor.Weekday())+6)%7)
 		for day := first; day <= to; day += 7 {
-			week := int((day - p.Anchor) / 7)
-			if day < p.Anchor && (day-p.Anchor)%7 != 0 {
+			offset := int(day - anchorMonday)
+			week := offset / 7
+			if offset < 0 && offset%7 != 0 {
 				week--
 			}
 			k := ((week % len(p.Primaries)) + len(p.Primaries)) % len(p.Primaries)
@@ -98,6 +110,9 @@ func Expand(patterns []Pattern, from, to date.Date) ([]Shift, error) {
 			end, err := wallOn(day+date.Date(p.Days), p.End, timesync.Later)
 			if err != nil {
 				return nil, fmt.Errorf("ccj: pattern %d on %v: %w", pi, day, err)
+			}
+			if !end.After(start) {
+				return nil, fmt.Errorf("ccj: pattern %d on %v does not end after it starts", pi, day)
 			}
 			out = append(out, Shift{Start: start, End: end, Primary: p.Primaries[k], Backup: backup})
 		}
@@ -165,27 +180,35 @@ func (c Cell) eligible(id string, d date.Date) bool {
 // OnCall is who answers at an instant.
 type OnCall struct {
 	At time.Time `json:"at"`
-	// Shift is the shift in force, nil when none.
+	// Shift is the first shift in force, nil when none.
 	Shift *Shift `json:"shift,omitempty"`
-	// Order lists the eligible members to call, in order: the primary, the
-	// backup, then the escalation list, each once.
+	// Order lists the eligible members to call, in order: the primary and
+	// backup of each shift in force (in the order of Shifts), then the
+	// escalation list, each once.
 	Order []string `json:"order"`
+	// OnDuty is how many of Order are on call by a shift; the rest come
+	// from the escalation list.
+	OnDuty int `json:"on_duty"`
 	// Findings say who was skipped and why.
 	Findings []Finding `json:"findings,omitempty"`
 }
 
-// OnCall answers who is on call at instant t: the first shift covering t
-// (in the order of Shifts), its primary and backup if eligible that day,
-// then the escalation list. Members without a valid security advice are
-// left out of the order and reported in the findings.
+// OnCall answers who is on call at instant t: the primary and backup of
+// every shift covering t (in the order of Shifts) if eligible that day,
+// then the escalation list — so that whenever [Cell.Gaps] says the instant
+// is covered, OnCall names someone on duty. Members without a valid
+// security advice are left out of the order and reported once each in the
+// findings.
 func (c Cell) OnCall(t time.Time) OnCall {
 	out := OnCall{At: t.UTC(), Order: []string{}}
 	day := brusselsDay(t)
+	skipped := map[string]bool{}
 	add := func(id string) {
-		if id == "" || slices.Contains(out.Order, id) {
+		if id == "" || slices.Contains(out.Order, id) || skipped[id] {
 			return
 		}
 		if !c.eligible(id, day) {
+			skipped[id] = true
 			out.Findings = append(out.Findings, c.ineligible(id, day, ""))
 			return
 		}
@@ -193,13 +216,15 @@ func (c Cell) OnCall(t time.Time) OnCall {
 	}
 	for i := range c.Shifts {
 		if c.Shifts[i].Covers(t) {
-			s := c.Shifts[i]
-			out.Shift = &s
-			add(s.Primary)
-			add(s.Backup)
-			break
+			if out.Shift == nil {
+				s := c.Shifts[i]
+				out.Shift = &s
+			}
+			add(c.Shifts[i].Primary)
+			add(c.Shifts[i].Backup)
 		}
 	}
+	out.OnDuty = len(out.Order)
 	for _, id := range c.Escalation {
 		add(id)
 	}
@@ -208,7 +233,7 @@ func (c Cell) OnCall(t time.Time) OnCall {
 
 func (c Cell) ineligible(id string, day date.Date, field string) Finding {
 	if _, ok := c.Member(id); !ok {
-		return newFinding("rota", requisition.Error, field, technicalSource("rota"), "the shift names %s, who is not a member of the cell", id)
+		return newFinding("rota", requisition.Error, field, technicalSource("rota"), "%s is on the rota but is not a member of the cell", id)
 	}
 	return newFinding("rota", requisition.Warning, field, bipt(), "%s is on call on %s without a valid security advice: not eligible", id, day.String())
 }
@@ -234,14 +259,14 @@ func (c Cell) Gaps(from, to time.Time) ([]Interval, []Finding) {
 	cur := from
 	for _, iv := range covered {
 		if iv.Start.After(cur) {
-			gaps = append(gaps, Interval{cur, iv.Start})
+			gaps = append(gaps, Interval{cur.UTC(), iv.Start.UTC()})
 		}
 		if iv.End.After(cur) {
 			cur = iv.End
 		}
 	}
 	if cur.Before(to) {
-		gaps = append(gaps, Interval{cur, to})
+		gaps = append(gaps, Interval{cur.UTC(), to.UTC()})
 	}
 	return gaps, findings
 }
@@ -256,7 +281,11 @@ func (c Cell) Covered(from, to time.Time) []Interval {
 func (c Cell) covered(from, to time.Time) ([]Interval, []Finding) {
 	var pieces []Interval
 	var findings []Finding
-	reported := map[string]bool{}
+	type key struct {
+		shift int
+		id    string
+	}
+	reported := map[key]bool{}
 	for si, s := range c.Shifts {
 		start, end := maxTime(s.Start, from), minTime(s.End, to)
 		if !start.Before(end) {
@@ -265,7 +294,7 @@ func (c Cell) covered(from, to time.Time) ([]Interval, []Finding) {
 		// Eligibility is decided per Brussels day: cut at midnights.
 		for t := start; t.Before(end); {
 			day := brusselsDay(t)
-			next := minTime((day + 1).MidnightIn(timesync.Brussels()), end)
+			next := minTime((day + 1).MidnightIn(timesync.Brussels()).UTC(), end.UTC())
 			ok := false
 			for _, id := range []string{s.Primary, s.Backup} {
 				if id == "" {
@@ -273,13 +302,13 @@ func (c Cell) covered(from, to time.Time) ([]Interval, []Finding) {
 				}
 				if c.eligible(id, day) {
 					ok = true
-				} else if key := fmt.Sprint(si, id); !reported[key] {
-					reported[key] = true
+				} else if k := (key{si, id}); !reported[k] {
+					reported[k] = true
 					findings = append(findings, c.ineligible(id, day, fmt.Sprintf("shifts[%d]", si)))
 				}
 			}
 			if ok {
-				pieces = append(pieces, Interval{t, next})
+				pieces = append(pieces, Interval{t.UTC(), next})
 			}
 			t = next
 		}
@@ -324,6 +353,12 @@ func (c Cell) Validate(at time.Time) []Finding {
 				"two members share the identifier %s", m.ID))
 		}
 		seen[m.ID] = true
+	}
+	for i, id := range c.Escalation {
+		if _, ok := c.Member(id); !ok {
+			out = append(out, newFinding("rota", requisition.Error, fmt.Sprintf("escalation[%d]", i), technicalSource("rota"),
+				"the escalation list names %s, who is not a member of the cell", id))
+		}
 	}
 	for i, s := range c.Shifts {
 		field := fmt.Sprintf("shifts[%d]", i)
