@@ -10,6 +10,7 @@ require (
 	github.com/rickb777/date/v2 v2.1.2
 	github.com/shopspring/decimal v1.6.0
 	golang.org/x/image v0.47.0
+	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.43.0
 	pgregory.net/rapid v1.3.0
 )
@@ -19,5 +20,4 @@ require (
 	github.com/rickb777/period v1.0.5 // indirect
 	github.com/rickb777/plural v1.4.2 // indirect
 	golang.org/x/net v0.59.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
 )

@@ -1,0 +1,111 @@
+package register_test
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+	"golang.org/x/sys/unix"
+)
+
+// go test -run='^$' -bench=. -benchmem ./requisition/register/
+//
+// Append makes each record durable with one fdatasync; the baseline writes
+// the same number of bytes with write+fdatasync to a file in the same
+// directory, so the ratio is the register's own cost (framing, hashing,
+// locking).
+func BenchmarkAppend(b *testing.B) {
+	payload := make([]byte, 256)
+	b.Run("register", func(b *testing.B) {
+		j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), timesynctest.NewClock(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer j.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := j.Append("event", payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline=write+fdatasync", func(b *testing.B) {
+		f, err := os.OpenFile(filepath.Join(b.TempDir(), "raw"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		frame := make([]byte, 8+8+8+32+2+5+4+len(payload)+32) // the same bytes per record
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := f.Write(frame); err != nil {
+				b.Fatal(err)
+			}
+			if err := unix.Fdatasync(int(f.Fd())); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// Group commit: 8 writers share each fdatasync.
+func BenchmarkGroupCommit(b *testing.B) {
+	payload := make([]byte, 256)
+	for _, writers := range []int{1, 8} {
+		b.Run(map[int]string{1: "writers=1", 8: "writers=8"}[writers], func(b *testing.B) {
+			j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), timesynctest.NewClock(t0))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer j.Close()
+			b.ReportAllocs()
+			var wg sync.WaitGroup
+			per := b.N / writers
+			b.ResetTimer()
+			for range writers {
+				wg.Go(func() {
+					for range per {
+						if _, err := j.Append("event", payload); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(per*writers)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
+
+// Opening and verifying a journal of 100,000 records.
+func BenchmarkVerify100k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "j")
+	j, _, err := register.Open(path, timesynctest.NewClock(t0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := make([]byte, 256)
+	var wg sync.WaitGroup
+	for range 16 { // group commit makes building it quick
+		wg.Go(func() {
+			for range 100_000 / 16 {
+				j.Append("event", payload)
+			}
+		})
+	}
+	wg.Wait()
+	j.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		recs, err := register.Verify(path)
+		if err != nil || len(recs) < 99_000 {
+			b.Fatal(len(recs), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100_000, "ns/record")
+}

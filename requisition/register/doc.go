@@ -1,0 +1,26 @@
+// Package register keeps the record a Justice Coordination Cell shows a
+// judge: what it received, when, who handled it, what it answered and when
+// — to the second.
+//
+// This first part is the journal underneath. A [Journal] is an
+// append-only file of numbered records, each committing to the hash of the
+// one before (SHA-256), so that a changed, dropped, reordered or spliced
+// record is detected by [Verify], which names the first bad one. [Journal.Append]
+// returns only once the record is durable (written and fdatasync'ed; the
+// directory is synced when the file is created), and concurrent appends
+// share one sync (group commit), so a busy desk is not bound by the disk.
+// After a crash, [Open] finds an incomplete last record, reports it in its
+// [OpenReport] and cuts the file back to the last whole record — it never
+// keeps a torn record silently, and it refuses a journal damaged anywhere
+// else. Signed checkpoints ([Sign], [VerifyCheckpoint], ed25519) let an
+// auditor check a copy of the journal without any key that opens its
+// records: the chain covers the payloads as stored, which is what lets the
+// records be encrypted.
+//
+// Files are created with mode 0600. Record times come from the injected
+// [timesync.Clock] and are kept to the second, in UTC.
+//
+// Still to come in this package (issue 4): the case lifecycle as a state
+// machine over this journal, encryption of the records for the cell's
+// members, technicians' work orders, the answer, and statistics.
+package register
