@@ -2,7 +2,27 @@
 // judge: what it received, when, who handled it, what it answered and when
 // — to the second.
 //
-// This first part is the journal underneath. A [Journal] is an
+// # Cases
+//
+// A [Register] follows each case through a typed lifecycle — received,
+// acknowledged by a member, checked (lawful, clarification asked,
+// contested), in progress, answered, invoiced, closed; or expired or
+// cancelled ([Next] gives the allowed transitions). Every step names its
+// actor, takes its time from the injected clock, keeps the clock
+// verdict of that moment as [Evidence], and is refused with
+// [ErrTransition] when illegal (answering a case nobody acknowledged,
+// invoicing an unanswered one). [Register.DueWithin] re-evaluates answer
+// deadlines at any moment: what is overdue, what falls due soon.
+//
+// Every step is a journal record sealed with a [Keyring] of the cell's
+// members (filippo.io/age): each member opens them with their own
+// [Identity]; a member removed from the keyring cannot read what is
+// written afterwards; a stolen disk reveals nothing. Errors never carry a
+// case's details.
+//
+// # The journal
+//
+// A [Journal] is an
 // append-only file of numbered records, each committing to the hash of the
 // one before (SHA-256), so that a changed, dropped, reordered or spliced
 // record is detected by [Verify], which names the first bad one. [Journal.Append]
@@ -20,7 +40,6 @@
 // Files are created with mode 0600. Record times come from the injected
 // [timesync.Clock] and are kept to the second, in UTC.
 //
-// Still to come in this package (issue 4): the case lifecycle as a state
-// machine over this journal, encryption of the records for the cell's
-// members, technicians' work orders, the answer, and statistics.
+// Still to come in this package (issue 4): technicians' work orders, the
+// answer's rendering in four languages, and statistics.
 package register
