@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ccjkit/ccjkit/internal/ident"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/rickb777/date/v2"
 )
@@ -144,7 +145,7 @@ func (m Member) validate(d date.Date, field string) []Finding {
 		sub := fmt.Sprintf(".channels[%d]", i)
 		switch c.Kind {
 		case Phone:
-			if !isE164(c.Value) {
+			if !ident.IsE164(c.Value) {
 				add(requisition.Error, sub, "the phone number is not in E.164 form (+ then 8 to 15 digits)")
 			}
 		case Email:
@@ -192,18 +193,6 @@ func (m Member) validate(d date.Date, field string) []Finding {
 		add(requisition.Error, ".advice.status", "unknown advice status")
 	}
 	return out
-}
-
-func isE164(s string) bool {
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // brusselsDay is the Belgian calendar day of an instant.

@@ -1,5 +1,7 @@
 package ccj
 
+import "github.com/ccjkit/ccjkit/internal/i18n"
+
 // translations returns {key = English, English, French, Dutch, German}.
 func translations() [][]string {
 	t := [][]string{
@@ -69,9 +71,5 @@ func translations() [][]string {
 		{"other", "autre", "ander", "andere"},
 		{"Sheet drawn up on %s", "Fiche établie le %s", "Fiche opgesteld op %s", "Blatt erstellt am %s"},
 	}
-	out := make([][]string, len(t))
-	for i, e := range t {
-		out[i] = append([]string{e[0]}, e...)
-	}
-	return out
+	return i18n.EnglishKeyed(t)
 }

@@ -61,9 +61,5 @@ func translations() [][]string {
 			"%s (%s, editie %s van kracht op %s, datum van de %s): %s — %s",
 			"%s (%s, Ausgabe %s in Kraft am %s, Datum der %s): %s — %s"},
 	}
-	out := make([][]string, len(t))
-	for i, e := range t {
-		out[i] = append([]string{e[0]}, e...)
-	}
-	return out
+	return i18n.EnglishKeyed(t)
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/ccjkit/ccjkit/internal/ident"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -129,7 +130,7 @@ func (t Target) problems() []problem {
 		}
 	case TargetPhone:
 		needValue()
-		if t.Value != "" && !isE164(t.Value) {
+		if t.Value != "" && !ident.IsE164(t.Value) {
 			add("the phone number is not in E.164 form (+ then 8 to 15 digits)")
 		}
 	case TargetEmail:
@@ -185,8 +186,6 @@ func allDigits(s string, minLen, maxLen int) bool {
 	}
 	return true
 }
-
-func isE164(s string) bool { return len(s) > 1 && s[0] == '+' && allDigits(s[1:], 8, 15) }
 
 // isIMEI checks 15 digits whose last is the Luhn check digit.
 func isIMEI(s string) bool {

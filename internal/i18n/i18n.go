@@ -48,3 +48,14 @@ func (c *Catalogue) Match(tag language.Tag) language.Tag {
 func (c *Catalogue) Printer(tag language.Tag) *message.Printer {
 	return message.NewPrinter(c.Match(tag), message.Catalog(c.builder))
 }
+
+// EnglishKeyed turns rows of {English, French, Dutch, German, ...} into
+// MustNew's entries, using the English text as the key: the form packages
+// whose messages are written in English in the code use.
+func EnglishKeyed(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = append([]string{r[0]}, r...)
+	}
+	return out
+}
