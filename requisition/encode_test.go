@@ -117,3 +117,27 @@ func FuzzDecode(f *testing.F) {
 		_ = r.Findings(checkedAt, requisition.FromNextDay)
 	})
 }
+
+// Every response kind's text form round-trips, is the one its hint
+// lists, and has a translated label (a regression: the key once came from
+// String and did not match the hint).
+func TestResponseKindText(t *testing.T) {
+	for _, k := range []requisition.ResponseKind{requisition.RealTime, requisition.Immediately, requisition.AtStatedMoment} {
+		b, err := k.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back requisition.ResponseKind
+		if err := back.UnmarshalText(b); err != nil || back != k {
+			t.Errorf("%v: %q reads back as %v, %v", k, b, back, err)
+		}
+		if !strings.Contains(k.Hint(), string(b)) {
+			t.Errorf("%v: hint %q does not list %q", k, k.Hint(), b)
+		}
+		for _, tag := range requisition.Languages() {
+			if l := requisition.Label(tag, k); strings.Contains(l, ":") || l == "" {
+				t.Errorf("%v in %v: label %q", k, tag, l)
+			}
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ccjkit/ccjkit/timesync"
@@ -66,10 +65,15 @@ func responseKinds() []ResponseKind { return []ResponseKind{RealTime, Immediatel
 // key is the text form: "real-time", "immediately", "at-stated-moment";
 // "" for the zero value.
 func (k ResponseKind) key() string {
-	if k == 0 {
-		return ""
+	switch k {
+	case RealTime:
+		return "real-time"
+	case Immediately:
+		return "immediately"
+	case AtStatedMoment:
+		return "at-stated-moment"
 	}
-	return strings.ReplaceAll(k.String(), " ", "-")
+	return ""
 }
 
 // MarshalText returns "real-time", "immediately" or "at-stated-moment", and
