@@ -1,9 +1,11 @@
 package register
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"sync"
@@ -31,16 +33,33 @@ const (
 	Cancelled          State = "cancelled"           // the authority withdrew it
 )
 
+// States returns every state, in lifecycle order.
+func States() []State {
+	return []State{Received, Acknowledged, Lawful, ClarificationAsked, Contested, InProgress, Answered, Invoiced, Closed, Expired, Cancelled}
+}
+
+// Open reports whether a case in state s still waits for its answer:
+// received, acknowledged, lawful, clarification asked or in progress.
+func (s State) Open() bool { return slices.Contains(openStates(), s) }
+
+func openStates() []State {
+	return []State{Received, Acknowledged, Lawful, ClarificationAsked, InProgress}
+}
+
 // Event is what a member does to a case.
 type Event string
 
-// The events of a case's life.
+// The events of a case's life. [IssueWorkOrder], [AttachResult] and
+// [Answer] carry data and have their own methods
+// ([Register.IssueWorkOrder], [Register.AttachResult],
+// [Register.Answer]); the others go through [Register.Apply].
 const (
 	Acknowledge      Event = "acknowledge"
 	CheckLawful      Event = "check-lawful"
 	AskClarification Event = "ask-clarification"
 	Contest          Event = "contest"
-	StartWork        Event = "start-work"
+	IssueWorkOrder   Event = "work-order" // a technician's work order goes out
+	AttachResult     Event = "result"     // a technician's result is attached
 	Answer           Event = "answer"
 	Invoice          Event = "invoice"
 	Close            Event = "close"
@@ -48,34 +67,48 @@ const (
 	Cancel           Event = "cancel"
 )
 
-// transitions lists, for each event, the states it may leave from and the
-// state it leads to.
-func transitions() map[Event]struct {
+// Events returns every event.
+func Events() []Event {
+	return []Event{Acknowledge, CheckLawful, AskClarification, Contest, IssueWorkOrder, AttachResult, Answer, Invoice, Close, Expire, Cancel}
+}
+
+type transition struct {
 	from []State
 	to   State
-} {
-	open := []State{Received, Acknowledged, Lawful, ClarificationAsked, InProgress}
-	return map[Event]struct {
-		from []State
-		to   State
-	}{
-		Acknowledge:      {[]State{Received}, Acknowledged},
-		CheckLawful:      {[]State{Acknowledged, ClarificationAsked}, Lawful},
-		AskClarification: {[]State{Acknowledged}, ClarificationAsked},
-		Contest:          {[]State{Acknowledged, ClarificationAsked}, Contested},
-		StartWork:        {[]State{Lawful}, InProgress},
-		Answer:           {[]State{Lawful, InProgress}, Answered},
-		Invoice:          {[]State{Answered}, Invoiced},
-		Close:            {[]State{Answered, Invoiced, Contested, Cancelled, Expired}, Closed},
-		Expire:           {open, Expired},
-		Cancel:           {open, Cancelled},
+}
+
+// transitions lists, for each event, the states it may leave from and the
+// state it leads to.
+func transitions(ev Event) (transition, bool) {
+	switch ev {
+	case Acknowledge:
+		return transition{[]State{Received}, Acknowledged}, true
+	case CheckLawful:
+		return transition{[]State{Acknowledged, ClarificationAsked}, Lawful}, true
+	case AskClarification:
+		return transition{[]State{Acknowledged}, ClarificationAsked}, true
+	case Contest:
+		return transition{[]State{Acknowledged, ClarificationAsked}, Contested}, true
+	case IssueWorkOrder:
+		return transition{[]State{Lawful, InProgress}, InProgress}, true
+	case AttachResult:
+		return transition{[]State{InProgress}, InProgress}, true
+	case Answer:
+		return transition{[]State{Lawful, InProgress}, Answered}, true
+	case Invoice:
+		return transition{[]State{Answered}, Invoiced}, true
+	case Close:
+		return transition{[]State{Answered, Invoiced, Contested, Cancelled, Expired}, Closed}, true
+	case Expire, Cancel:
+		return transition{openStates(), map[Event]State{Expire: Expired, Cancel: Cancelled}[ev]}, true
 	}
+	return transition{}, false
 }
 
 // Next returns the state event leads to from state from, and whether the
 // transition is allowed.
 func Next(from State, ev Event) (State, bool) {
-	t, ok := transitions()[ev]
+	t, ok := transitions(ev)
 	if !ok || !slices.Contains(t.from, from) {
 		return "", false
 	}
@@ -84,18 +117,29 @@ func Next(from State, ev Event) (State, bool) {
 
 // Evidence is the clock-synchronisation verdict at the moment of a
 // transition, kept as proof that its time can be trusted to the second.
+// Checked is zero when no verdict was available: the time is then
+// recorded, but nothing vouches for it.
 type Evidence struct {
-	Synchronised bool          `json:"synchronised"`
-	ToTheSecond  bool          `json:"to_the_second"`
-	Traceable    bool          `json:"traceable"`
-	ErrorBound   time.Duration `json:"error_bound_ns"`
-	Reference    string        `json:"reference,omitempty"`
+	Checked      timesync.Timestamp `json:"checked,omitzero"`
+	Synchronised bool               `json:"synchronised"`
+	ToTheSecond  bool               `json:"to_the_second"`
+	Traceable    bool               `json:"traceable"`
+	ErrorBound   time.Duration      `json:"error_bound_ns"`
+	Reference    string             `json:"reference,omitempty"`
 }
 
-// EvidenceOf summarises a verdict.
+// EvidenceOf summarises a verdict. The zero Verdict (no check was made)
+// gives the zero Evidence.
 func EvidenceOf(v timesync.Verdict) Evidence {
-	return Evidence{Synchronised: v.Synchronised, ToTheSecond: v.ToTheSecond, Traceable: v.Traceable, ErrorBound: v.ErrorBound, Reference: v.Reference}
+	if v.At.IsZero() && !v.Synchronised {
+		return Evidence{}
+	}
+	return Evidence{Checked: timesync.FromTime(v.At), Synchronised: v.Synchronised, ToTheSecond: v.ToTheSecond, Traceable: v.Traceable, ErrorBound: v.ErrorBound, Reference: v.Reference}
 }
+
+// Compliant reports whether the clock was synchronised, to the second, to
+// a traceable reference.
+func (e Evidence) Compliant() bool { return e.Synchronised && e.ToTheSecond && e.Traceable }
 
 // Transition is one step of a case's life, as journaled.
 type Transition struct {
@@ -109,15 +153,31 @@ type Transition struct {
 	Note  string             `json:"note,omitempty"`
 	// Requisition is set on the receipt only.
 	Requisition *requisition.Requisition `json:"requisition,omitempty"`
+	// WorkOrder, Result and Delivery are set by the events that carry
+	// them.
+	WorkOrder *WorkOrder  `json:"work_order,omitempty"`
+	Result    *WorkResult `json:"result,omitempty"`
+	Delivery  *Delivery   `json:"delivery,omitempty"`
 }
 
 // Case is a requisition and its life in the cell. It holds the case's
-// details: it is for members only.
+// details: it is for members only. A technician gets a [WorkOrder].
 type Case struct {
 	ID          string                  `json:"id"`
 	Requisition requisition.Requisition `json:"requisition"`
 	State       State                   `json:"state"`
 	History     []Transition            `json:"history"`
+	// WorkOrders are those issued, in order; Results those attached.
+	WorkOrders []WorkOrder  `json:"work_orders,omitempty"`
+	Results    []WorkResult `json:"results,omitempty"`
+	// Delivery is the answer, once given.
+	Delivery *Delivery `json:"delivery,omitempty"`
+}
+
+// Deadline returns the case's answer deadline, computed from its
+// requisition's response policy and time of receipt.
+func (c Case) Deadline() (requisition.Deadline, error) {
+	return c.Requisition.Response.Due(c.Requisition.Received.Time())
 }
 
 // The errors of the register, for errors.Is. They never carry a case's
@@ -127,56 +187,172 @@ var (
 	ErrUnknownCase = errors.New("register: no such case")
 	ErrCaseExists  = errors.New("register: case already received")
 	ErrActor       = errors.New("register: actor is not a member of the cell")
+	// ErrEventData is returned by Apply for an event that carries data
+	// and has its own method.
+	ErrEventData = errors.New("register: this event carries data: use its own method")
+	// ErrConfig is returned by OpenRegister for an incomplete Config.
+	ErrConfig = errors.New("register: incomplete configuration")
+	// ErrInput is wrapped by errors about the data given to a
+	// transition (a work order, a result, a delivery).
+	ErrInput = errors.New("register: invalid input")
 )
 
-// Register is the cell's record of cases, kept in a sealed journal.
+// Config is what [OpenRegister] needs.
+type Config struct {
+	// Clock times every record and transition. Required.
+	Clock timesync.Clock
+	// Keyring seals new records to the cell's current members. Required.
+	Keyring Keyring
+	// Identity opens the journal's records: the key of the member running
+	// the register. Required.
+	Identity Identity
+	// Members lists who may act on cases. Required.
+	Members []string
+	// Logger, when set, receives one line per record written and per
+	// journal repair. Lines carry the case's ID, the event and the
+	// states, never a target, a name, a reference or a note. Nil means
+	// no logging.
+	Logger *slog.Logger
+}
+
+// Register is the cell's record of cases, kept in a sealed journal. It is
+// safe for concurrent use.
 type Register struct {
 	mu      sync.Mutex
 	j       *Journal
-	ring    Keyring
-	clock   timesync.Clock
-	members []string
+	cfg     Config
+	log     *slog.Logger
 	cases   map[string]*Case
+	woKey   []byte         // the newest work-order key
+	refs    map[Ref]string // work order → case
+	results map[Ref]bool   // work orders with a result
 }
 
-const caseKind = "case"
+const (
+	caseKind = "case"
+	keyKind  = "work-order-key"
+)
 
 // OpenRegister opens (or creates) the register kept in the journal at
-// path. Records are sealed to ring and read back with me, a member's
-// identity; members lists who may act on cases. Transitions are timed by
-// clock.
-func OpenRegister(path string, clock timesync.Clock, ring Keyring, me Identity, members []string) (*Register, OpenReport, error) {
-	j, rep, err := Open(path, clock)
+// path, replaying its records. A torn tail left by a crash is cut back
+// and reported in the [OpenReport]; any other damage is refused.
+func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
+	if cfg.Clock == nil || len(cfg.Keyring.recipients) == 0 || cfg.Identity.id == nil || len(cfg.Members) == 0 {
+		return nil, OpenReport{}, fmt.Errorf("%w: a clock, a keyring, an identity and the members are all needed", ErrConfig)
+	}
+	cfg.Members = slices.Clone(cfg.Members)
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	j, rep, err := Open(path, cfg.Clock)
 	if err != nil {
 		return nil, rep, err
 	}
-	r := &Register{j: j, ring: ring, clock: clock, members: slices.Clone(members), cases: map[string]*Case{}}
-	recs, err := Verify(path)
-	if err != nil {
+	if rep.TornBytes > 0 {
+		log.Warn("journal repaired after a crash", "torn_bytes", rep.TornBytes, "records", rep.Records)
+	}
+	r := &Register{j: j, cfg: cfg, log: log, cases: map[string]*Case{}, refs: map[Ref]string{}, results: map[Ref]bool{}}
+	if err := r.replay(path); err != nil {
 		j.Close()
 		return nil, rep, err
 	}
-	for _, rec := range recs[1:] {
-		if rec.Kind != caseKind {
-			continue
-		}
-		plain, err := me.Open(rec.Payload)
-		if err != nil {
+	if r.woKey == nil {
+		if err := r.newKey(); err != nil {
 			j.Close()
-			return nil, rep, fmt.Errorf("record %d: %w", rec.Seq, err)
+			return nil, rep, err
 		}
-		var t Transition
-		if err := json.Unmarshal(plain, &t); err != nil {
-			j.Close()
-			return nil, rep, fmt.Errorf("%w: record %d does not decode", ErrCorrupt, rec.Seq)
-		}
-		r.apply(t)
 	}
 	return r, rep, nil
 }
 
+func (r *Register) replay(path string) error {
+	recs, err := Verify(path)
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs[1:] {
+		if rec.Kind != caseKind && rec.Kind != keyKind {
+			continue
+		}
+		plain, err := r.cfg.Identity.Open(rec.Payload)
+		if err != nil {
+			return fmt.Errorf("record %d: %w", rec.Seq, err)
+		}
+		if rec.Kind == keyKind {
+			if len(plain) != 32 {
+				return fmt.Errorf("%w: record %d is not a work-order key", ErrCorrupt, rec.Seq)
+			}
+			r.woKey = plain
+			continue
+		}
+		var t Transition
+		if err := json.Unmarshal(plain, &t); err != nil {
+			return fmt.Errorf("%w: record %d does not decode", ErrCorrupt, rec.Seq)
+		}
+		if err := r.replayable(t); err != nil {
+			return fmt.Errorf("%w: record %d: %w", ErrCorrupt, rec.Seq, err)
+		}
+		r.apply(t)
+	}
+	return nil
+}
+
+// replayable checks that a journaled transition fits the cases replayed so
+// far, so that a record sealed by a member but not written by this
+// package cannot put a case in an impossible state.
+func (r *Register) replayable(t Transition) error {
+	if t.Event == "" {
+		if t.Requisition == nil || t.To != Received || r.cases[t.Case] != nil {
+			return errors.New("receipt out of place")
+		}
+		return nil
+	}
+	c := r.cases[t.Case]
+	if c == nil {
+		return errors.New("transition of an unknown case")
+	}
+	to, ok := Next(c.State, t.Event)
+	if !ok || to != t.To || t.From != c.State {
+		return errors.New("transition not allowed")
+	}
+	if (t.Event == IssueWorkOrder) != (t.WorkOrder != nil) || (t.Event == AttachResult) != (t.Result != nil) || (t.Event == Answer) != (t.Delivery != nil) {
+		return errors.New("transition without its data")
+	}
+	if t.Result != nil && (r.refs[t.Result.Ref] != t.Case || r.results[t.Result.Ref]) {
+		return errors.New("result for another case's work order")
+	}
+	return nil
+}
+
 // Close closes the journal.
 func (r *Register) Close() error { return r.j.Close() }
+
+// newKey draws a fresh work-order key and journals it, sealed.
+func (r *Register) newKey() error {
+	key := make([]byte, 32)
+	rand.Read(key)
+	sealed, err := r.cfg.Keyring.Seal(key)
+	if err != nil {
+		return err
+	}
+	if _, err := r.j.Append(keyKind, sealed); err != nil {
+		return err
+	}
+	r.woKey = key
+	r.log.Info("work-order key rotated")
+	return nil
+}
+
+// RotateWorkOrderKey draws a new key for the references of work orders
+// issued from now on, as after a member leaves the cell (with a new
+// [Keyring]): the old key, which that member could read, no longer
+// predicts new references. References already issued keep working.
+func (r *Register) RotateWorkOrderKey() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.newKey()
+}
 
 func (r *Register) apply(t Transition) {
 	if t.Requisition != nil {
@@ -186,64 +362,119 @@ func (r *Register) apply(t Transition) {
 	c := r.cases[t.Case]
 	c.State = t.To
 	c.History = append(c.History, t)
+	switch {
+	case t.WorkOrder != nil:
+		c.WorkOrders = append(c.WorkOrders, *t.WorkOrder)
+		r.refs[t.WorkOrder.Ref] = t.Case
+	case t.Result != nil:
+		c.Results = append(c.Results, *t.Result)
+		r.results[t.Result.Ref] = true
+	case t.Delivery != nil:
+		d := *t.Delivery
+		c.Delivery = &d
+	}
 }
 
-func (r *Register) journal(t Transition) error {
+// commit journals t, sealed, applies it and logs it.
+func (r *Register) commit(t Transition) (Case, error) {
 	plain, err := json.Marshal(t)
 	if err != nil {
-		return err
+		return Case{}, err
 	}
-	sealed, err := r.ring.Seal(plain)
+	sealed, err := r.cfg.Keyring.Seal(plain)
 	if err != nil {
-		return err
+		return Case{}, err
 	}
-	_, err = r.j.Append(caseKind, sealed)
-	return err
-}
-
-// Receive records a requisition as received by actor, under the cell's
-// own case id, with the clock verdict of the moment.
-func (r *Register) Receive(id string, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !slices.Contains(r.members, actor) {
-		return Case{}, ErrActor
-	}
-	if _, ok := r.cases[id]; ok || id == "" {
-		return Case{}, ErrCaseExists
-	}
-	t := Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.clock), Clock: EvidenceOf(v), Requisition: &req}
-	if err := r.journal(t); err != nil {
+	rec, err := r.j.Append(caseKind, sealed)
+	if err != nil {
 		return Case{}, err
 	}
 	r.apply(t)
-	return r.snapshot(id), nil
+	event := string(t.Event)
+	if event == "" {
+		event = "receive"
+	}
+	r.log.Info("case recorded", "case", t.Case, "event", event, "from", string(t.From), "to", string(t.To), "record", rec.Seq)
+	return r.snapshot(t.Case), nil
+}
+
+// begin checks the actor and the transition of case id by ev, and returns
+// the transition to fill in.
+func (r *Register) begin(id string, ev Event, actor string, v timesync.Verdict) (Transition, *Case, error) {
+	if !slices.Contains(r.cfg.Members, actor) {
+		return Transition{}, nil, ErrActor
+	}
+	c, ok := r.cases[id]
+	if !ok {
+		return Transition{}, nil, ErrUnknownCase
+	}
+	to, ok := Next(c.State, ev)
+	if !ok {
+		return Transition{}, nil, fmt.Errorf("%w: %s from %s", ErrTransition, ev, c.State)
+	}
+	return Transition{Case: id, Event: ev, From: c.State, To: to, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v)}, c, nil
+}
+
+// MaxCaseID bounds a case ID's length.
+const MaxCaseID = 64
+
+// Receive records a requisition as received by actor, under the cell's
+// own case id (at most [MaxCaseID] bytes of printable ASCII: the ID
+// appears in logs, so it must not be the authority's reference), with the
+// clock verdict of the moment. The requisition is recorded as it came:
+// checking it is the next step ([Acknowledge], then [CheckLawful] or
+// [Contest]).
+func (r *Register) Receive(id string, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.cfg.Members, actor) {
+		return Case{}, ErrActor
+	}
+	if !validCaseID(id) {
+		return Case{}, fmt.Errorf("%w: a case ID is 1 to %d printable ASCII characters", ErrInput, MaxCaseID)
+	}
+	if _, ok := r.cases[id]; ok {
+		return Case{}, ErrCaseExists
+	}
+	if req.Received.IsZero() {
+		return Case{}, fmt.Errorf("%w: the requisition's time of receipt is needed: its deadlines count from it", ErrInput)
+	}
+	t := Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req}
+	return r.commit(t)
+}
+
+func validCaseID(id string) bool {
+	if id == "" || len(id) > MaxCaseID {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] <= ' ' || id[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // Apply performs event on case id by actor, with the clock verdict of the
 // moment and an optional note (the reasons of a contest, say). An
 // illegal transition — answering a case nobody acknowledged, invoicing an
-// unanswered one — is refused with [ErrTransition] and nothing is written.
+// unanswered one — is refused with [ErrTransition] and nothing is
+// written. Events that carry data are refused with [ErrEventData].
 func (r *Register) Apply(id string, ev Event, actor string, v timesync.Verdict, note string) (Case, error) {
+	if ev == IssueWorkOrder || ev == AttachResult || ev == Answer {
+		return Case{}, fmt.Errorf("%w (%s)", ErrEventData, ev)
+	}
+	if len(note) > MaxText {
+		return Case{}, fmt.Errorf("%w: a note is at most %d bytes", ErrInput, MaxText)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !slices.Contains(r.members, actor) {
-		return Case{}, ErrActor
-	}
-	c, ok := r.cases[id]
-	if !ok {
-		return Case{}, ErrUnknownCase
-	}
-	to, ok := Next(c.State, ev)
-	if !ok {
-		return Case{}, fmt.Errorf("%w: %s from %s", ErrTransition, ev, c.State)
-	}
-	t := Transition{Case: id, Event: ev, From: c.State, To: to, Actor: actor, At: timesync.Now(r.clock), Clock: EvidenceOf(v), Note: note}
-	if err := r.journal(t); err != nil {
+	t, _, err := r.begin(id, ev, actor, v)
+	if err != nil {
 		return Case{}, err
 	}
-	r.apply(t)
-	return r.snapshot(id), nil
+	t.Note = note
+	return r.commit(t)
 }
 
 // Case returns a copy of case id.
@@ -259,6 +490,12 @@ func (r *Register) Case(id string) (Case, bool) {
 func (r *Register) snapshot(id string) Case {
 	c := *r.cases[id]
 	c.History = slices.Clone(c.History)
+	c.WorkOrders = slices.Clone(c.WorkOrders)
+	c.Results = slices.Clone(c.Results)
+	if c.Delivery != nil {
+		d := *c.Delivery
+		c.Delivery = &d
+	}
 	return c
 }
 
@@ -266,43 +503,59 @@ func (r *Register) snapshot(id string) Case {
 func (r *Register) Cases() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ids := make([]string, 0, len(r.cases))
-	for id := range r.cases {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
+	return r.sortedIDs()
 }
 
 // Due is a case's answer deadline as re-evaluated at a moment.
 type Due struct {
 	Case     string               `json:"case"`
+	State    State                `json:"state"`
 	Deadline requisition.Deadline `json:"deadline"`
-	Overdue  bool                 `json:"overdue"`
+	// Overdue: the deadline has passed. Left is the time still left,
+	// negative when overdue, zero for a deadline with no fixed instant.
+	Overdue bool          `json:"overdue"`
+	Left    time.Duration `json:"left_ns"`
 }
 
 // DueWithin re-evaluates, at instant at, the answer deadline of every open
 // case (received up to in progress) and returns those overdue or falling
-// due within d, overdue first. Cases whose answer is due "in real time" or
-// "immediately" have no fixed instant and are always listed while open.
+// due within d: overdue first, then by deadline. Cases whose answer is
+// due "in real time" or "immediately" have no fixed instant and are always
+// listed while open, after the overdue ones.
 func (r *Register) DueWithin(at time.Time, d time.Duration) []Due {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Due
 	for _, id := range r.sortedIDs() {
 		c := r.cases[id]
-		if !slices.Contains([]State{Received, Acknowledged, Lawful, ClarificationAsked, InProgress}, c.State) {
+		if !c.State.Open() {
 			continue
 		}
-		dl, err := c.Requisition.Response.Due(c.Requisition.Received.Time())
+		dl, err := c.Deadline()
 		if err != nil {
 			continue
 		}
-		if dl.Kind == requisition.Unfixed || dl.At.Before(at.Add(d)) {
-			out = append(out, Due{Case: id, Deadline: dl, Overdue: dl.Kind == requisition.Fixed && !dl.Before(at)})
+		if dl.Kind == requisition.Unfixed {
+			out = append(out, Due{Case: id, State: c.State, Deadline: dl})
+		} else if dl.At.Before(at.Add(d)) {
+			out = append(out, Due{Case: id, State: c.State, Deadline: dl, Overdue: !dl.Before(at), Left: dl.At.Sub(at)})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Overdue && !out[j].Overdue })
+	rank := func(x Due) int {
+		switch {
+		case x.Overdue:
+			return 0
+		case x.Deadline.Kind == requisition.Unfixed:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if ri, rj := rank(out[i]), rank(out[j]); ri != rj {
+			return ri < rj
+		}
+		return out[i].Deadline.At.Before(out[j].Deadline.At)
+	})
 	return out
 }
 

@@ -40,6 +40,39 @@
 // Files are created with mode 0600. Record times come from the injected
 // [timesync.Clock] and are kept to the second, in UTC.
 //
-// Still to come in this package (issue 4): technicians' work orders, the
-// answer's rendering in four languages, and statistics.
+// # Work orders
+//
+// Technicians are told only what they strictly need (IBPT brochure §3.16
+// [S]). [Register.IssueWorkOrder] gives them a [WorkOrder]: a type of its
+// own, holding what to extract (each lookup one of the requisition's
+// targets and items, never more), a due time and an opaque [Ref] — a
+// keyed hash of the case's ID, under a key kept sealed in the journal
+// ([Register.RotateWorkOrderKey] draws a new one). The technician's
+// [WorkResult] comes back with that reference ([DecodeWorkResult] reads
+// it strictly) and a member attaches it ([Register.AttachResult]).
+//
+// # The answer
+//
+// [Register.Answer] records the [Delivery]: when (to the second), to
+// whom, through which [Channel], what. [Register.AnswerRecord] gives the
+// account a judge reads — receipt, deadline and how it was computed,
+// delivery, response time, timeliness, the clock's evidence — as JSON or
+// as text in French, Dutch, German or English.
+//
+// # Statistics
+//
+// [Register.Statistics] counts a period's cases by measure, authority and
+// outcome, and gives response times (median and 95th percentile by the
+// nearest-rank method, worst) against their deadlines — with no case
+// identifier, and counts below a threshold ([DefaultThreshold], 3) shown
+// as "< 3", plus the secondary suppression that stops a total from giving
+// them back. JSON, CSV and text.
+//
+// # Logs
+//
+// With [Config.Logger] set, the register logs each record it writes and
+// each repair, with the case's ID, the event and the states — never a
+// target, a name, a reference, a note or a finding; a test captures the
+// logs and errors of a whole case and searches them for the case's
+// details.
 package register

@@ -3,6 +3,7 @@ package register_test
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+	"golang.org/x/text/language"
 )
 
 // A journal records what happens, durably; Verify proves nothing was
@@ -45,33 +47,79 @@ func ExampleVerify() {
 }
 
 // A case from receipt to answer: every step is journaled, sealed to the
-// cell's members, timed by the clock and kept with the clock's verdict.
-func ExampleRegister_Apply() {
+// cell's members, timed by the clock and kept with the clock's verdict; the
+// answer's record gives every time to the second, in Brussels time.
+func ExampleRegister_Answer() {
 	dir, _ := os.MkdirTemp("", "register")
 	defer os.RemoveAll(dir)
 	alice, _ := register.NewIdentity()
 	ring, _ := register.NewKeyring(alice.Public())
 	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), clock, ring, alice, []string{"alice"})
+	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
+		Clock: clock, Keyring: ring, Identity: alice, Members: []string{"alice"},
+	})
 	defer reg.Close()
+	verdict := timesync.Verdict{At: clock.Now(), Synchronised: true, ToTheSecond: true, Traceable: true,
+		ErrorBound: 3 * time.Millisecond, Reference: "GPS via chrony"}
 
-	verdict := timesync.Verdict{Synchronised: true, ToTheSecond: true, Traceable: true}
-	reg.Receive("2026-0042", requisition.Requisition{Measure: requisition.Identification}, "alice", verdict)
-	for _, ev := range []register.Event{register.Acknowledge, register.CheckLawful, register.StartWork, register.Answer} {
-		clock.Advance(17 * time.Minute)
+	req, _ := requisition.Decode([]byte(`{
+		"reference": "BR.12.34.567890/26", "measure": "identification",
+		"authority": "procureur-du-roi", "reasoned": true,
+		"ordered": "2026-11-23T09:30:00+01:00", "received": "2026-11-23T10:00:00+01:00",
+		"items": ["identity", "address"],
+		"targets": [{"kind": "ip", "addr": "2001:db8::1",
+			"from": "2026-11-20T14:03:12+01:00", "until": "2026-11-20T14:03:13+01:00"}],
+		"response": {"kind": "at-stated-moment", "stated": "2026-11-24T10:00:00+01:00"}}`))
+	reg.Receive("2026-0042", req, "alice", verdict)
+	for _, ev := range []register.Event{register.Acknowledge, register.CheckLawful} {
+		clock.Advance(7 * time.Minute)
 		reg.Apply("2026-0042", ev, "alice", verdict, "")
 	}
-	_, err := reg.Apply("2026-0042", register.StartWork, "alice", verdict, "")
-	c, _ := reg.Case("2026-0042")
-	for _, t := range c.History {
-		fmt.Println(t.At, t.Event, "→", t.To)
-	}
+	wo, _ := reg.IssueWorkOrder("2026-0042", nil, time.Time{}, "alice", verdict)
+	clock.Advance(41*time.Minute + 7*time.Second)
+	reg.AttachResult(register.WorkResult{Ref: wo.Ref, By: "tech-1", Completed: timesync.Now(clock),
+		Outcome: register.Found, Data: "(subscriber record)"}, "alice", verdict)
+	clock.Advance(5 * time.Minute)
+	reg.Answer("2026-0042", register.Delivery{To: "FCCU Bruxelles", Channel: register.ByEmail,
+		Items: []requisition.Item{requisition.ItemIdentity, requisition.ItemAddress}}, "alice", verdict)
+
+	_, err := reg.Apply("2026-0042", register.Acknowledge, "alice", verdict, "")
 	fmt.Println(err)
+	rec, _ := reg.AnswerRecord("2026-0042")
+	fmt.Print(rec.Text(language.French))
 	// Output:
-	// 2026-11-23T10:00:00+01:00  → received
-	// 2026-11-23T10:17:00+01:00 acknowledge → acknowledged
-	// 2026-11-23T10:34:00+01:00 check-lawful → lawful
-	// 2026-11-23T10:51:00+01:00 start-work → in-progress
-	// 2026-11-23T11:08:00+01:00 answer → answered
-	// register: transition not allowed: start-work from answered
+	// register: transition not allowed: acknowledge from answered
+	// Réponse au dossier 2026-0042
+	// Réquisition BR.12.34.567890/26 : l'identification ; autorité : procureur du Roi
+	// Reçue :     2026-11-23 10:00:00 +01:00
+	// Délai :     avant 2026-11-24 10:00:00 +01:00
+	// Remise :    2026-11-23 11:00:07 +01:00
+	// À :         FCCU Bruxelles
+	// Canal :     courrier électronique
+	// Données :   l'identité de l'abonné, l'adresse
+	// Temps de réponse : 1 h 00 min 07 s (dans le délai)
+	// Enregistrée par alice le 2026-11-23 11:00:07 +01:00
+	// Horloge : synchronisée à la seconde sur une référence traçable (GPS via chrony), erreur d'au plus 3ms
+}
+
+// A work order as the technician sees it: what to extract, by when, and a
+// reference — nothing that leads back to the case.
+func ExampleWorkOrder_Text() {
+	wo := register.WorkOrder{
+		Ref:    "wo-7k3m2q5xv4bnd6fj5hc6tw3r",
+		Issued: timesync.Unix(1795424400), // 2026-11-23 10:00:00 +01:00
+		Due:    timesync.Unix(1795510800),
+		Lookups: []register.Lookup{{
+			Items: []requisition.Item{requisition.ItemIdentity, requisition.ItemAddress},
+			Target: requisition.Target{Kind: requisition.TargetIP, Addr: netip.MustParseAddr("2001:db8::1"),
+				From: timesync.Unix(1795179792), Until: timesync.Unix(1795179793)},
+		}},
+	}
+	fmt.Print(wo.Text(language.Dutch))
+	// Output:
+	// Werkopdracht wo-7k3m2q5xv4bnd6fj5hc6tw3r
+	// Uitgegeven: 2026-11-23 10:00:00 +01:00
+	// In te leveren vóór: 2026-11-24 10:00:00 +01:00
+	// 1. de identiteit van de abonnee, het adres — IP-adres 2001:db8::1 op 2026-11-20 14:03:12 +01:00
+	// Stuur het resultaat terug met enkel de referentie wo-7k3m2q5xv4bnd6fj5hc6tw3r. Deze opdracht is geheim.
 }

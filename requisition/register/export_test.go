@@ -1,0 +1,7 @@
+package register
+
+// Exported for the tests of package register_test.
+var (
+	Suppress    = suppress
+	NearestRank = nearestRank
+)

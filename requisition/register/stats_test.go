@@ -1,0 +1,237 @@
+package register_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/language"
+	"pgregory.net/rapid"
+)
+
+// Suppression never shows a small count, never shows a wrong one, and
+// never leaves a single hidden count that the published sum would give
+// back.
+func TestSuppressProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		counts := rapid.SliceOfN(rapid.IntRange(0, 12), 1, 8).Draw(t, "counts")
+		th := rapid.IntRange(1, 5).Draw(t, "threshold")
+		out := register.Suppress(counts, th)
+		hidden, sum := 0, 0
+		for i, c := range out {
+			sum += counts[i]
+			v, shown := c.Value()
+			switch {
+			case shown && v != counts[i]:
+				t.Fatalf("count %d shown as %d", counts[i], v)
+			case shown && counts[i] > 0 && counts[i] < th:
+				t.Fatalf("count %d shown under threshold %d", counts[i], th)
+			case !shown:
+				hidden++
+				if v != 0 {
+					t.Fatalf("a hidden count keeps its value %d", v)
+				}
+			}
+		}
+		if sum >= th && hidden == 1 {
+			t.Fatalf("one hidden count among %v (sum %d shown): the sum gives it back", counts, sum)
+		}
+	})
+}
+
+// The nearest-rank percentile is a value of the list, with at least p %
+// of the values at or below it and fewer than p % strictly below.
+func TestNearestRankProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		xs := rapid.SliceOfN(rapid.Int64Range(0, 1000), 1, 50).Draw(t, "xs")
+		p := rapid.IntRange(1, 100).Draw(t, "p")
+		slices.Sort(xs)
+		v := register.NearestRank(xs, p)
+		if !slices.Contains(xs, v) {
+			t.Fatalf("%d is not in the list", v)
+		}
+		atOrBelow, below := 0, 0
+		for _, x := range xs {
+			if x <= v {
+				atOrBelow++
+			}
+			if x < v {
+				below++
+			}
+		}
+		if atOrBelow*100 < p*len(xs) || below*100 >= p*len(xs) {
+			t.Fatalf("p%d of %v = %d", p, xs, v)
+		}
+	})
+}
+
+// statsRegister fills a register with a month of cases: seven
+// identifications answered after 1 to 7 hours (the sixth late), one
+// interception answered, two traffic-data orders contested, and one
+// identification of the month before.
+func statsRegister(t *testing.T) *register.Register {
+	clock := timesynctest.NewClock(at("2026-12-20 12:00").Time())
+	reg, _ := openReg(t, newKeys(t), clock)
+	n := 0
+	add := func(req requisition.Requisition, answerAfter time.Duration, contest bool) {
+		n++
+		id := fmt.Sprintf("2026-%04d", n)
+		if _, err := reg.Receive(id, req, "alice", goodClock); err != nil {
+			t.Fatal(err)
+		}
+		reg.Apply(id, register.Acknowledge, "alice", goodClock, "")
+		if contest {
+			reg.Apply(id, register.Contest, "alice", goodClock, "no legal basis given")
+			return
+		}
+		reg.Apply(id, register.CheckLawful, "alice", goodClock, "")
+		if _, err := reg.Answer(id, delivery(req.Received.Add(answerAfter)), "alice", goodClock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i <= 7; i++ {
+		req := sampleRequisition()
+		req.Received = at(fmt.Sprintf("2026-11-%02d 10:00", i))
+		req.Response.Stated = req.Received.Add(5*time.Hour + 30*time.Minute)
+		add(req, time.Duration(i)*time.Hour, false)
+	}
+	icpt := sampleRequisition()
+	icpt.Measure, icpt.Authority, icpt.Received = requisition.Interception, requisition.JugeInstruction, at("2026-11-10 08:00")
+	icpt.Response = requisition.ResponsePolicy{Kind: requisition.Immediately}
+	add(icpt, 90*time.Second, false)
+	for i := range 2 {
+		tr := sampleRequisition()
+		tr.Measure, tr.Received = requisition.TrafficLocation, at(fmt.Sprintf("2026-11-%02d 09:00", 20+i))
+		add(tr, 0, true)
+	}
+	old := sampleRequisition()
+	old.Received, old.Response.Stated = at("2026-10-31 23:59:59"), at("2026-11-02 10:00")
+	add(old, time.Hour, false)
+	return reg
+}
+
+func TestStatistics(t *testing.T) {
+	reg := statsRegister(t)
+	s := reg.Statistics(at("2026-11-01 00:00").Time(), at("2026-12-01 00:00").Time(), register.StatsOptions{})
+	counts := func(rows []register.Row) map[string]string {
+		m := map[string]string{}
+		for _, r := range rows {
+			m[r.Key] = r.Count.String()
+		}
+		return m
+	}
+	if s.Cases.String() != "10" {
+		t.Errorf("cases: %s", s.Cases)
+	}
+	// Interception 1 and traffic 2 are below 3: two hidden counts, so no
+	// secondary suppression is needed.
+	if diff := cmp.Diff(map[string]string{"identification": "7", "traffic-location": "< 3", "interception": "< 3", "extended-search": "0", "cooperation": "0"}, counts(s.ByMeasure)); diff != "" {
+		t.Errorf("by measure:\n%s", diff)
+	}
+	// The juge d'instruction's single order is hidden, and so is the
+	// procureur's 9, which with the total would give it back.
+	if diff := cmp.Diff(map[string]string{"juge-instruction": "< 3", "procureur-du-roi": "c", "auditeur-du-travail": "0", "officier-police-judiciaire": "0"}, counts(s.ByAuthority)); diff != "" {
+		t.Errorf("by authority:\n%s", diff)
+	}
+	// Contested 2 is hidden; answered 8 with it, or the total gives it.
+	if got := counts(s.ByOutcome); got["answered"] != "c" || got["contested"] != "< 3" || got["open"] != "0" {
+		t.Errorf("by outcome: %v", got)
+	}
+	ident := s.Responses[slices.IndexFunc(s.Responses, func(r register.ResponseRow) bool { return r.Measure == "identification" })]
+	// Seven answers after 1..7 hours: median 4 h, p95 7 h (rank ⌈6.65⌉ =
+	// 7), worst 7 h; due 5 h 30 after receipt, so 5 on time and 2 late —
+	// 2 is hidden, and 5 with it. The count 7 is hidden too ("c"), as the
+	// single interception's count would follow from it and the "all" row,
+	// but seven answers are enough to show their times.
+	want := register.Times{Median: 4 * 3600, P95: 7 * 3600, Worst: 7 * 3600}
+	if ident.Answered.String() != "c" || ident.Times == nil || *ident.Times != want || ident.OnTime.String() != "c" || ident.Late.String() != "< 3" || ident.NoFixedDue.String() != "0" {
+		t.Errorf("identification times: %+v %+v", ident, ident.Times)
+	}
+	icpt := s.Responses[slices.IndexFunc(s.Responses, func(r register.ResponseRow) bool { return r.Measure == "interception" })]
+	if icpt.Times != nil || icpt.Answered.String() != "< 3" {
+		t.Errorf("a hidden row shows its times: %+v", icpt)
+	}
+	all := s.Responses[len(s.Responses)-1]
+	if all.Measure != "all" || all.Answered.String() != "8" || all.Times.Worst != 7*3600 {
+		t.Errorf("all: %+v", all)
+	}
+
+	// No case identifier, reference or target in any rendering.
+	js, _ := json.Marshal(s)
+	for name, out := range map[string]string{"JSON": string(js), "CSV": string(s.CSV()), "text": s.Text(language.French)} {
+		for _, secret := range []string{"2026-00", secretRef, secretAddr} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s shows %q", name, secret)
+			}
+		}
+	}
+	if !strings.Contains(string(js), `"by_measure":[{"key":"identification","count":7},{"key":"traffic-location","count":"\u003c 3"}`) {
+		t.Errorf("JSON: %s", js)
+	}
+	assertTranslated(t, func(tag language.Tag) string { return s.Text(tag) })
+
+	// Threshold 1 shows every count.
+	s1 := reg.Statistics(at("2026-11-01 00:00").Time(), at("2026-12-01 00:00").Time(), register.StatsOptions{Threshold: 1})
+	if got := counts(s1.ByAuthority); got["juge-instruction"] != "1" || got["procureur-du-roi"] != "9" {
+		t.Errorf("threshold 1: %v", got)
+	}
+}
+
+func ExampleRegister_Statistics() {
+	alice, _ := register.NewIdentity()
+	ring, _ := register.NewKeyring(alice.Public())
+	dir, _ := os.MkdirTemp("", "register")
+	defer os.RemoveAll(dir)
+	clock := timesynctest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
+		Clock: clock, Keyring: ring, Identity: alice, Members: []string{"alice"}})
+	defer reg.Close()
+	// Four identifications in November, answered after 20, 40, 60 and 80
+	// minutes, each within the 24 hours the requisition gave.
+	for i := range 4 {
+		received := timesync.FromTime(time.Date(2026, 11, 2+i, 9, 0, 0, 0, time.UTC)) // 10:00 in Brussels
+		req := requisition.Requisition{Measure: requisition.Identification, Authority: requisition.ProcureurDuRoi,
+			Received: received, Response: requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: received.Add(24 * time.Hour)}}
+		id := fmt.Sprintf("2026-%04d", i+1)
+		reg.Receive(id, req, "alice", timesync.Verdict{})
+		reg.Apply(id, register.Acknowledge, "alice", timesync.Verdict{}, "")
+		reg.Apply(id, register.CheckLawful, "alice", timesync.Verdict{}, "")
+		reg.Answer(id, register.Delivery{At: received.Add(time.Duration(i+1) * 20 * time.Minute), To: "police", Channel: register.ByEmail,
+			Items: []requisition.Item{requisition.ItemIdentity}}, "alice", timesync.Verdict{})
+	}
+	s := reg.Statistics(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC), register.StatsOptions{})
+	fmt.Print(string(s.CSV()))
+	// Output:
+	// table,key,count,median_s,p95_s,worst_s,on_time,late,no_fixed_deadline
+	// cases,all,4
+	// measure,identification,4
+	// measure,traffic-location,0
+	// measure,interception,0
+	// measure,extended-search,0
+	// measure,cooperation,0
+	// authority,juge-instruction,0
+	// authority,procureur-du-roi,4
+	// authority,auditeur-du-travail,0
+	// authority,officier-police-judiciaire,0
+	// outcome,answered,4
+	// outcome,contested,0
+	// outcome,cancelled,0
+	// outcome,expired,0
+	// outcome,open,0
+	// response,identification,4,2400,4800,4800,4,0,0
+	// response,traffic-location,0,,,,0,0,0
+	// response,interception,0,,,,0,0,0
+	// response,extended-search,0,,,,0,0,0
+	// response,cooperation,0,,,,0,0,0
+	// response,all,4,2400,4800,4800,4,0,0
+}

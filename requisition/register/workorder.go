@@ -1,0 +1,354 @@
+package register
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/internal/strictjson"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
+	"golang.org/x/text/language"
+)
+
+// Ref is a work order's opaque reference: "wo-" and 24 base32 letters and
+// digits. It is a keyed hash (HMAC-SHA256, under a secret key kept sealed
+// in the journal) of the case's ID and the order's number, so that it
+// leads back to the case only through the register, and two orders of one
+// case do not look related.
+type Ref string
+
+const refPrefix = "wo-"
+
+var refEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// Valid reports whether r has the form of a reference.
+func (r Ref) Valid() bool {
+	s, ok := strings.CutPrefix(string(r), refPrefix)
+	if !ok || len(s) != 24 {
+		return false
+	}
+	_, err := refEncoding.DecodeString(strings.ToUpper(s))
+	return err == nil && strings.ToLower(s) == s
+}
+
+// MarshalText returns the reference; an invalid one is an error.
+func (r Ref) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, fmt.Errorf("%w: malformed work-order reference", ErrInput)
+	}
+	return []byte(r), nil
+}
+
+// UnmarshalText accepts what [Ref.Valid] accepts.
+func (r *Ref) UnmarshalText(b []byte) error {
+	if !Ref(b).Valid() {
+		return errors.New(Ref("").Hint())
+	}
+	*r = Ref(b)
+	return nil
+}
+
+// Hint says what a reference looks like, for decoding errors.
+func (Ref) Hint() string { return `"wo-" and 24 lower-case base32 characters` }
+
+func workOrderRef(key []byte, caseID string, n int) Ref {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("ccjkit work order v1\x00"))
+	m.Write([]byte(caseID))
+	m.Write([]byte{0})
+	m.Write([]byte(strconv.Itoa(n)))
+	return Ref(refPrefix + strings.ToLower(refEncoding.EncodeToString(m.Sum(nil)[:15])))
+}
+
+// Lookup is one thing a technician must extract: data of the kinds Items
+// about the identifier Target, in Target's time window.
+type Lookup struct {
+	Items  []requisition.Item `json:"items"`
+	Target requisition.Target `json:"target"`
+}
+
+// WorkOrder is what a technician receives (IBPT brochure §3.16:
+// technicians are told only what they strictly need [S]). It is a type of
+// its own, with no path back to the case: no case ID, no authority, no
+// reference, no offence, not even the measure — only what to extract, by
+// when, and an opaque reference to return the result with. A test keeps
+// its fields to exactly this list.
+type WorkOrder struct {
+	Ref     Ref                `json:"ref"`
+	Issued  timesync.Timestamp `json:"issued"`
+	Due     timesync.Timestamp `json:"due"`
+	Lookups []Lookup           `json:"lookups"`
+}
+
+// Text writes the work order for the technician, in the language tag asks
+// for (French, Dutch, German or English), times in Brussels time with
+// their offset, to the second.
+func (w WorkOrder) Text(tag language.Tag) string {
+	p := printer(tag)
+	var b strings.Builder
+	fmt.Fprintln(&b, p.Sprintf("Work order %s", string(w.Ref)))
+	fmt.Fprintln(&b, p.Sprintf("Issued: %s", clock(w.Issued)))
+	fmt.Fprintln(&b, p.Sprintf("Due before: %s", clock(w.Due)))
+	for i, l := range w.Lookups {
+		items := make([]string, len(l.Items))
+		for k, it := range l.Items {
+			items[k] = requisition.Label(tag, it)
+		}
+		fmt.Fprintf(&b, "%d. %s — %s\n", i+1, strings.Join(items, ", "), describeTarget(tag, l.Target))
+	}
+	fmt.Fprintln(&b, p.Sprintf("Return the result with the reference %s only. Keep this order secret.", string(w.Ref)))
+	return b.String()
+}
+
+// clock formats a timestamp to the second in Brussels time with its
+// offset: "2026-11-20 14:03:12 +01:00".
+func clock(ts timesync.Timestamp) string {
+	if ts.IsZero() {
+		return "—"
+	}
+	return ts.Format("2006-01-02 15:04:05 -07:00")
+}
+
+// describeTarget names a target and its window for a technician.
+func describeTarget(tag language.Tag, t requisition.Target) string {
+	p := printer(tag)
+	var id string
+	switch t.Kind {
+	case requisition.TargetIP:
+		id = t.Addr.String()
+		if t.Port != 0 {
+			id = p.Sprintf("%s, source port %d", id, t.Port)
+		}
+	case requisition.TargetPrefix:
+		id = t.Prefix.String()
+	default:
+		id = t.Value
+	}
+	s := p.Sprintf("target:"+t.Kind.String(), id)
+	switch {
+	case t.From.IsZero() && t.Until.IsZero():
+	case t.Until.Sub(t.From) == time.Second:
+		s += " " + p.Sprintf("at %s", clock(t.From))
+	case t.Until.IsZero():
+		s += " " + p.Sprintf("from %s", clock(t.From))
+	default:
+		s += " " + p.Sprintf("from %s to %s", clock(t.From), clock(t.Until))
+	}
+	return s
+}
+
+// Outcome is what a technician found.
+type Outcome string
+
+// The outcomes of a work order.
+const (
+	Found       Outcome = "found"        // the data is in Data
+	NothingHeld Outcome = "nothing-held" // the operator holds no such data
+	NotPossible Outcome = "not-possible" // it could not be extracted; Data says why
+)
+
+func outcomes() []Outcome { return []Outcome{Found, NothingHeld, NotPossible} }
+
+// Hint lists the outcomes, for decoding errors.
+func (Outcome) Hint() string { return "one of found, nothing-held, not-possible" }
+
+// UnmarshalText accepts the outcomes' names.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	if !slices.Contains(outcomes(), Outcome(b)) {
+		return errors.New(o.Hint())
+	}
+	*o = Outcome(b)
+	return nil
+}
+
+// WorkResult is what a technician sends back: the work order's reference,
+// who did the work, when it was completed, and the data or why there is
+// none.
+type WorkResult struct {
+	Ref       Ref                `json:"ref"`
+	By        string             `json:"by"`
+	Completed timesync.Timestamp `json:"completed"`
+	Outcome   Outcome            `json:"outcome"`
+	Data      string             `json:"data,omitempty"`
+}
+
+// Limits on what the register accepts as text.
+const (
+	// MaxText bounds a note or a description.
+	MaxText = 4 << 10
+	// MaxResultData bounds a work result's data.
+	MaxResultData = 256 << 10
+	// MaxResult bounds a work result's JSON encoding.
+	MaxResult = MaxResultData*2 + 4<<10
+	// MaxName bounds a person's or recipient's name.
+	MaxName = 200
+)
+
+// ErrDecode is wrapped by the errors of [DecodeWorkResult].
+var ErrDecode = errors.New("register: cannot decode")
+
+// DecodeWorkResult reads a technician's result from its JSON encoding,
+// strictly (at most [MaxResult] bytes, no unknown field, every value of
+// the right form) and checks it; every problem is listed with its field,
+// never with its value.
+func DecodeWorkResult(data []byte) (WorkResult, error) {
+	var w WorkResult
+	if err := strictjson.Decode(data, &w, MaxResult); err != nil {
+		return WorkResult{}, fmt.Errorf("%w: %w", ErrDecode, err)
+	}
+	if probs := w.problems(); len(probs) > 0 {
+		return WorkResult{}, fmt.Errorf("%w: %s", ErrDecode, strings.Join(probs, "; "))
+	}
+	return w, nil
+}
+
+func (w WorkResult) problems() []string {
+	var out []string
+	if !w.Ref.Valid() {
+		out = append(out, "ref: "+w.Ref.Hint())
+	}
+	if w.By == "" || len(w.By) > MaxName {
+		out = append(out, fmt.Sprintf("by: the technician's name, 1 to %d bytes", MaxName))
+	}
+	if w.Completed.IsZero() {
+		out = append(out, "completed: the time the work was completed is needed")
+	}
+	if !slices.Contains(outcomes(), w.Outcome) {
+		out = append(out, "outcome: "+w.Outcome.Hint())
+	}
+	if len(w.Data) > MaxResultData {
+		out = append(out, fmt.Sprintf("data: more than %d bytes", MaxResultData))
+	}
+	if (w.Outcome == Found || w.Outcome == NotPossible) && strings.TrimSpace(w.Data) == "" {
+		out = append(out, "data: needed when the outcome is found or not-possible")
+	}
+	return out
+}
+
+// IssueWorkOrder makes a work order for case id, issued by actor. Lookups
+// say what to extract; each must name one of the requisition's targets
+// and only items the requisition asks for — a work order cannot ask for
+// more than the order does. Nil lookups mean everything the requisition
+// asks, about each of its targets. Due is when the result is needed; zero
+// means the case's answer deadline, which must then be a fixed instant.
+// The case must be lawful or in progress.
+func (r *Register) IssueWorkOrder(id string, lookups []Lookup, due time.Time, actor string, v timesync.Verdict) (WorkOrder, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t, c, err := r.begin(id, IssueWorkOrder, actor, v)
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	req := c.Requisition
+	if lookups == nil {
+		for _, tg := range req.Targets {
+			lookups = append(lookups, Lookup{Items: slices.Clone(req.Items), Target: tg})
+		}
+	}
+	if len(lookups) == 0 {
+		return WorkOrder{}, fmt.Errorf("%w: a work order needs at least one lookup", ErrInput)
+	}
+	var probs []string
+	for i, l := range lookups {
+		if !slices.Contains(req.Targets, l.Target) {
+			probs = append(probs, fmt.Sprintf("lookup %d: its target is not one of the requisition's", i+1))
+		}
+		if len(l.Items) == 0 {
+			probs = append(probs, fmt.Sprintf("lookup %d: no item to extract", i+1))
+		}
+		for _, it := range l.Items {
+			if !slices.Contains(req.Items, it) {
+				probs = append(probs, fmt.Sprintf("lookup %d: item %s is not asked for by the requisition", i+1, it))
+			}
+		}
+	}
+	if due.IsZero() {
+		dl, err := c.Deadline()
+		if err != nil || dl.Kind != requisition.Fixed {
+			probs = append(probs, "due: the case's deadline has no fixed instant; give the work order's own")
+		} else {
+			due = dl.At
+		}
+	}
+	if !due.IsZero() && !due.After(t.At.Time()) {
+		probs = append(probs, "due: the time is already past")
+	}
+	if len(probs) > 0 {
+		return WorkOrder{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+	}
+	wo := WorkOrder{
+		Ref:    workOrderRef(r.woKey, id, len(c.WorkOrders)+1),
+		Issued: t.At,
+		Due:    timesync.FromTime(due),
+	}
+	for _, l := range lookups {
+		wo.Lookups = append(wo.Lookups, Lookup{Items: slices.Clone(l.Items), Target: l.Target})
+	}
+	t.WorkOrder = &wo
+	if _, err := r.commit(t); err != nil {
+		return WorkOrder{}, err
+	}
+	return wo, nil
+}
+
+// ErrUnknownRef is returned for a result whose reference matches no work
+// order.
+var ErrUnknownRef = errors.New("register: no work order has this reference")
+
+// AttachResult attaches a technician's result to the case its reference
+// leads to, on behalf of actor, a member. The case must be in progress,
+// the work order must have no result yet, and the result must not claim
+// to be completed before its order was issued or after now.
+func (r *Register) AttachResult(res WorkResult, actor string, v timesync.Verdict) (Case, error) {
+	if probs := res.problems(); len(probs) > 0 {
+		return Case{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	id, ok := r.refs[res.Ref]
+	if !ok {
+		return Case{}, ErrUnknownRef
+	}
+	if r.results[res.Ref] {
+		return Case{}, fmt.Errorf("%w: this work order already has a result", ErrTransition)
+	}
+	t, c, err := r.begin(id, AttachResult, actor, v)
+	if err != nil {
+		return Case{}, err
+	}
+	for _, wo := range c.WorkOrders {
+		if wo.Ref == res.Ref && res.Completed.Before(wo.Issued) {
+			return Case{}, fmt.Errorf("%w: completed before the work order was issued", ErrInput)
+		}
+	}
+	if res.Completed.After(t.At) {
+		return Case{}, fmt.Errorf("%w: completed in the future", ErrInput)
+	}
+	t.Result = &res
+	return r.commit(t)
+}
+
+// WorkOrderFor returns the work order with reference ref, as its
+// technician sees it.
+func (r *Register) WorkOrderFor(ref Ref) (WorkOrder, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	id, ok := r.refs[ref]
+	if !ok {
+		return WorkOrder{}, false
+	}
+	for _, wo := range r.cases[id].WorkOrders {
+		if wo.Ref == ref {
+			wo.Lookups = slices.Clone(wo.Lookups)
+			return wo, true
+		}
+	}
+	return WorkOrder{}, false
+}
