@@ -142,10 +142,12 @@ func (r *Register) AnswerRecord(id string) (AnswerRecord, error) {
 	if !ok {
 		return AnswerRecord{}, ErrUnknownCase
 	}
-	return answerRecord(c)
+	return AnswerRecordOf(c)
 }
 
-func answerRecord(c Case) (AnswerRecord, error) {
+// AnswerRecordOf returns the account of an answered case's answer, from
+// the case as [Register.Case] returns it.
+func AnswerRecordOf(c Case) (AnswerRecord, error) {
 	if c.Delivery == nil {
 		return AnswerRecord{}, ErrNotAnswered
 	}

@@ -342,8 +342,8 @@ func (s Statistics) Text(tag language.Tag) string {
 		return a
 	}))
 	table("By outcome", s.ByOutcome, func(k string) string { return p.Sprintf("outcome:" + k) })
-	fmt.Fprintln(&b, p.Sprintf("Response times (receipt to delivery)"))
-	fmt.Fprintf(&b, "  %-30s %8s %14s %14s %14s %8s %8s\n", "", p.Sprintf("answered"), p.Sprintf("median"), p.Sprintf("95th pct."), p.Sprintf("worst"), p.Sprintf("on time"), p.Sprintf("late"))
+	fmt.Fprintln(&b, p.Sprintf("Response times (receipt to delivery, hours:minutes:seconds)"))
+	fmt.Fprintf(&b, "  %-30s %8s %10s %10s %10s %8s %8s\n", "", p.Sprintf("answered"), p.Sprintf("median"), p.Sprintf("95th pct."), p.Sprintf("worst"), p.Sprintf("on time"), p.Sprintf("late"))
 	for _, r := range s.Responses {
 		name := p.Sprintf("all measures")
 		if r.Measure != "all" {
@@ -353,9 +353,14 @@ func (s Statistics) Text(tag language.Tag) string {
 		}
 		med, p95, worst := "", "", ""
 		if r.Times != nil {
-			med, p95, worst = duration(time.Duration(r.Times.Median)*time.Second), duration(time.Duration(r.Times.P95)*time.Second), duration(time.Duration(r.Times.Worst)*time.Second)
+			med, p95, worst = hms(r.Times.Median), hms(r.Times.P95), hms(r.Times.Worst)
 		}
-		fmt.Fprintf(&b, "  %-30s %8s %14s %14s %14s %8s %8s\n", name, r.Answered.String(), med, p95, worst, r.OnTime.String(), r.Late.String())
+		fmt.Fprintf(&b, "  %-30s %8s %10s %10s %10s %8s %8s\n", name, r.Answered.String(), med, p95, worst, r.OnTime.String(), r.Late.String())
 	}
 	return b.String()
+}
+
+// hms writes seconds as hours:minutes:seconds, hours unbounded: "64:56:57".
+func hms(secs int64) string {
+	return fmt.Sprintf("%d:%02d:%02d", secs/3600, secs%3600/60, secs%60)
 }

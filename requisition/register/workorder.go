@@ -124,7 +124,7 @@ func describeTarget(tag language.Tag, t requisition.Target) string {
 	case requisition.TargetIP:
 		id = t.Addr.String()
 		if t.Port != 0 {
-			id = p.Sprintf("%s, source port %d", id, t.Port)
+			id = p.Sprintf("%s, source port %s", id, strconv.Itoa(int(t.Port)))
 		}
 	case requisition.TargetPrefix:
 		id = t.Prefix.String()

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/internal/strictjson"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+)
+
+//go:embed sample/*.json
+var sample embed.FS
+
+// Month is the demonstration's script: requisitions, and what the cell
+// does with each, step by step.
+type Month struct {
+	Month string             `json:"month"`
+	Now   timesync.Timestamp `json:"now"`
+	Cases []SampleCase       `json:"cases"`
+}
+
+// SampleCase is one requisition and its script.
+type SampleCase struct {
+	ID          string          `json:"id"`
+	About       string          `json:"about"`
+	Requisition json.RawMessage `json:"requisition"`
+	Script      []Step          `json:"script"`
+}
+
+// Step is one thing the cell does, some time after the one before.
+type Step struct {
+	After   string `json:"after"` // a Go duration; "d" days are allowed
+	Do      string `json:"do"`
+	Due     string `json:"due,omitempty"` // work-order: a duration
+	Outcome string `json:"outcome,omitempty"`
+	Data    string `json:"data,omitempty"`
+	To      string `json:"to,omitempty"`
+	Channel string `json:"channel,omitempty"`
+}
+
+// parseAfter reads a duration with optional days: "2d16h10m".
+func parseAfter(s string) (time.Duration, error) {
+	var days time.Duration
+	if d, rest, ok := strings.Cut(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(d, "%d", &n); err != nil {
+			return 0, err
+		}
+		days, s = time.Duration(n)*24*time.Hour, rest
+	}
+	if s == "" {
+		return days, nil
+	}
+	d, err := time.ParseDuration(s)
+	return days + d, err
+}
+
+type scheduled struct {
+	at   time.Time
+	c    int
+	step Step
+}
+
+func readSample(name string, v any) error {
+	b, err := sample.ReadFile("sample/" + name)
+	if err != nil {
+		return err
+	}
+	return strictjson.Decode(b, v, maxFile)
+}
+
+func runDemo(s *session, args []string) error {
+	if len(args) != 0 {
+		return inputErr("the demonstration takes no argument")
+	}
+	if err := s.language(); err != nil {
+		return err
+	}
+	p := printer(s.tag)
+	var cf CellFile
+	var cfg Config
+	var m Month
+	for name, v := range map[string]any{"cell.json": &cf, "desk.json": &cfg, "month.json": &m} {
+		if err := readSample(name, v); err != nil {
+			return fmt.Errorf("sample %s: %w", name, err)
+		}
+	}
+	reqs := make([]requisition.Requisition, len(m.Cases))
+	var plan []scheduled
+	for i, sc := range m.Cases {
+		r, err := requisition.Decode(sc.Requisition)
+		if err != nil {
+			return fmt.Errorf("sample case %s: %w", sc.ID, err)
+		}
+		reqs[i] = r
+		at := r.Received.Time()
+		plan = append(plan, scheduled{at, i, Step{Do: "receive"}})
+		for _, st := range sc.Script {
+			d, err := parseAfter(st.After)
+			if err != nil {
+				return fmt.Errorf("sample case %s: %w", sc.ID, err)
+			}
+			at = at.Add(d)
+			plan = append(plan, scheduled{at, i, st})
+		}
+	}
+	slices.SortStableFunc(plan, func(a, b scheduled) int { return a.at.Compare(b.at) })
+	first, until, err := month(m.Month)
+	if err != nil {
+		return err
+	}
+	end := m.Now.Time()
+	cell, err := cf.withShifts(first.AddDate(0, 0, -1), end.AddDate(0, 0, 31))
+	if err != nil {
+		return err
+	}
+
+	// A register in a temporary directory, sealed to a key for each
+	// member, opened by the first.
+	dir := s.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "ccjkit-desk-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	var keys []string
+	var me register.Identity
+	for i := range cf.Cell.Members {
+		id, err := register.NewIdentity()
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			me = id
+		}
+		keys = append(keys, id.Public())
+	}
+	ring, _ := register.NewKeyring(keys...)
+	clock := timesynctest.NewClock(first)
+	reg, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: clock, Keyring: ring, Identity: me, Members: cf.memberIDs()})
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+
+	// This machine's clock, checked once: the sample's times are
+	// simulated, so their steps carry no verdict.
+	real, why := verdict(s.ctx, s.clock)
+	fmt.Fprintln(s.out, p.Sprintf("ccjkit desk — demonstration on sample data: %s, %d requisitions", m.Month, len(m.Cases)))
+	fmt.Fprintln(s.out, p.Sprintf("Register: %s (sealed to %d members, hash-chained)", journalPath(dir), len(keys)))
+	if why != "" {
+		fmt.Fprintln(s.out, p.Sprintf("This machine's clock: unknown (%s); the sample's times are simulated and carry no clock evidence.", why))
+	} else {
+		fmt.Fprintln(s.out, p.Sprintf("This machine's clock: %s; the sample's times are simulated and carry no clock evidence.", strings.TrimSpace(evidenceLine(s, real))))
+	}
+
+	// Play the month.
+	none := timesync.Verdict{}
+	for _, ev := range plan {
+		clock.Set(ev.at)
+		sc := m.Cases[ev.c]
+		actor := cf.memberIDs()[0]
+		if oc := cell.OnCall(ev.at); len(oc.Order) > 0 {
+			actor = oc.Order[0]
+		}
+		if err := play(reg, sc, reqs[ev.c], ev.step, actor, cfg, none, ev.at); err != nil {
+			return fmt.Errorf("sample case %s, step %s: %w", sc.ID, ev.step.Do, err)
+		}
+	}
+	clock.Set(end)
+
+	for _, sc := range m.Cases {
+		c, _ := reg.Case(sc.ID)
+		renderCase(s.out, c, cell, cfg.MonthRule, s.tag, sc.About)
+	}
+
+	section := func(title string) { fmt.Fprintf(s.out, "\n━━ %s ━━\n", p.Sprintf(title)) }
+	section("Open cases at the end of the month")
+	fmt.Fprintln(s.out, p.Sprintf("at %s:", stamp(timesync.FromTime(end))))
+	listDue(s.out, reg.DueWithin(end, 100*24*time.Hour), s.tag)
+
+	section("The cell")
+	fs := cell.Report(end, ccj.ReportOptions{})
+	if len(fs) == 0 {
+		fmt.Fprintln(s.out, p.Sprintf("the cell meets every rule checked"))
+	}
+	for _, f := range fs {
+		fmt.Fprintf(s.out, "  - %s\n", f.Text(s.tag))
+	}
+
+	section("Cost statements")
+	from := first
+	cs, unbilled, err := claims(reg, cfg, from, until, end, s.tag)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		c.Text(s.out, s.tag)
+		path := filepath.Join(dir, "claim-"+c.Number+".pdf")
+		if err := writePDF(path, c, s.tag); err != nil {
+			return err
+		}
+		fmt.Fprintln(s.out, p.Sprintf("PDF: %s", path))
+		fmt.Fprintln(s.out)
+	}
+	if len(unbilled) > 0 {
+		fmt.Fprintln(s.out, p.Sprintf("Not billed (no tariff line for their measure in desk.json's billing): %s", strings.Join(unbilled, ", ")))
+	}
+
+	section("Statistics")
+	fmt.Fprint(s.out, reg.Statistics(from, until, register.StatsOptions{}).Text(s.tag))
+
+	section("The register")
+	recs, err := register.Verify(journalPath(dir))
+	if err != nil {
+		return fmt.Errorf("the demonstration's register does not verify: %w", err)
+	}
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	cp, err := register.Sign(recs, key)
+	if err == nil {
+		err = register.VerifyCheckpoint(pub, cp, recs)
+	}
+	last := recs[len(recs)-1]
+	fmt.Fprintln(s.out, p.Sprintf("%d records, hash chain intact; last record %d, hash %s", len(recs), last.Seq, last.Hash))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(s.out, p.Sprintf("signed checkpoint of record %d verified with the auditor's public key alone (no key that opens the records)", cp.Seq))
+	if s.dir == "" {
+		fmt.Fprintln(s.out, p.Sprintf("(the temporary register and PDFs are removed on exit; -keep DIR keeps them)"))
+	}
+	return nil
+}
+
+// play performs one scripted step of a sample case.
+func play(reg *register.Register, sc SampleCase, req requisition.Requisition, st Step, actor string, cfg Config, v timesync.Verdict, at time.Time) error {
+	var err error
+	switch st.Do {
+	case "receive":
+		_, err = reg.Receive(sc.ID, req, actor, v)
+	case "check":
+		_, _, err = checkCase(reg, sc.ID, at, cfg.MonthRule, actor, v)
+	case "work-order":
+		var due time.Time
+		if st.Due != "" {
+			d, perr := parseAfter(st.Due)
+			if perr != nil {
+				return perr
+			}
+			due = at.Add(d)
+		}
+		_, err = reg.IssueWorkOrder(sc.ID, nil, due, actor, v)
+	case "result":
+		c, _ := reg.Case(sc.ID)
+		if len(c.WorkOrders) == 0 {
+			return fmt.Errorf("no work order")
+		}
+		var o register.Outcome
+		if err := o.UnmarshalText([]byte(st.Outcome)); err != nil {
+			return err
+		}
+		_, err = reg.AttachResult(register.WorkResult{Ref: c.WorkOrders[len(c.WorkOrders)-1].Ref, By: "tech-1",
+			Completed: timesync.FromTime(at), Outcome: o, Data: st.Data}, actor, v)
+	case "answer":
+		_, err = reg.Answer(sc.ID, register.Delivery{To: st.To, Channel: register.Channel(st.Channel), Items: req.Items}, actor, v)
+	default:
+		_, err = reg.Apply(sc.ID, register.Event(st.Do), actor, v, "")
+	}
+	return err
+}
+
+// evidenceLine says what a verdict shows, in the session's language.
+func evidenceLine(s *session, v timesync.Verdict) string {
+	e := register.EvidenceOf(v)
+	p := printer(s.tag)
+	if e.Compliant() {
+		return p.Sprintf("synchronised to the second to %s", e.Reference)
+	}
+	return p.Sprintf("NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", e.Synchronised, e.ToTheSecond, e.Traceable)
+}

@@ -1,0 +1,159 @@
+// Command desk is a Justice Coordination Cell's desk: it receives judicial
+// requisitions, checks them against the law, computes their deadlines,
+// tells who is on call, gives technicians need-to-know work orders,
+// records answers to the second in a sealed, tamper-evident register, and
+// bills executed requests at the official tariff.
+//
+// With no arguments it runs a demonstration on embedded sample data — a
+// cell, its rota and a month of requisitions — in a temporary register,
+// with no network and no configuration:
+//
+//	go run ./examples/desk
+//	go run ./examples/desk -lang fr
+//
+// Daily use works on a register directory (-dir, holding desk.json and
+// the journal) and a cell file (-cell), acting as a member (-as) who
+// opens the register with their age secret key (-identity, or the file
+// named by $CCJKIT_IDENTITY):
+//
+//	desk init -dir /srv/ccj -cell cell.json -as alice -identity ~/.ccj/alice.key
+//	desk receive -id 2026-0042 requisition.json
+//	desk list
+//	desk show 2026-0042
+//	desk ack 2026-0042
+//	desk check 2026-0042
+//	desk workorder 2026-0042
+//	desk result result.json
+//	desk answer -to "FCCU Bruxelles" -channel email 2026-0042
+//	desk invoice|close|cancel|expire 2026-0042
+//	desk claim -format pdf -o claim.pdf 2026-11
+//	desk stats 2026
+//	desk verify
+//	desk rota check
+//	desk rota export > rota.ics
+//
+// Exit status: 0 on success; 1 when a command fails or a register does
+// not verify; 2 for bad input (a missing or malformed file or argument),
+// in which case nothing was written.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, timesync.SystemClock{}))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitInput = 2
+)
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	run                 func(*session, []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "", "run the demonstration on embedded sample data (the default)", runDemo},
+		{"init", "", "create a register directory: desk.json and your key", runInit},
+		{"receive", "FILE.json", "record a requisition as received", runReceive},
+		{"list", "", "open cases, overdue first, with the time left", runList},
+		{"show", "ID", "a case in full", runShow},
+		{"ack", "ID", "acknowledge a case: you take it", transition("acknowledge")},
+		{"check", "ID", "check a case against the law: lawful, or contested with the findings", runCheck},
+		{"clarify", "ID", "record that the authority was asked to clarify (-note)", transition("ask-clarification")},
+		{"contest", "ID", "contest a case, with reasons (-note)", transition("contest")},
+		{"workorder", "ID", "issue a technician's work order and print it", runWorkOrder},
+		{"result", "FILE.json", "attach a technician's result", runResult},
+		{"answer", "ID", "record the answer (-to, -channel, -at, -what)", runAnswer},
+		{"invoice", "ID", "record that the cost statement was sent", transition("invoice")},
+		{"close", "ID", "close a case", transition("close")},
+		{"cancel", "ID", "record that the authority withdrew the order", transition("cancel")},
+		{"expire", "ID", "record that the order expired unanswered", transition("expire")},
+		{"claim", "YYYY-MM", "the month's cost statements (-format text|csv|pdf, -o FILE)", runClaim},
+		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", runStats},
+		{"verify", "", "verify the register's hash chain", runVerify},
+		{"rota", "check|export", "check the rota's coverage, or export it as iCalendar", runRota},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: desk [COMMAND] [FLAGS] [ARGS]")
+	fmt.Fprintln(w, "\nWith no command, desk runs the demonstration on sample data. Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %-13s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'desk COMMAND -h' for a command's flags.")
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, clock timesync.Clock) int {
+	name := "demo"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		usage(stdout)
+		return exitOK
+	}
+	var cmd *command
+	for _, c := range commands() {
+		if c.name == name {
+			cmd = &c
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "desk: unknown command %q\n", name)
+		usage(stderr)
+		return exitInput
+	}
+	s := &session{ctx: ctx, stdin: stdin, out: stdout, err: stderr, clock: clock}
+	fs := s.flags(cmd)
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitInput
+	}
+	if err := cmd.run(s, pos); err != nil {
+		var in *errInput
+		if errors.As(err, &in) {
+			fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
+			return exitInput
+		}
+		fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// parseInterspersed parses flags that come before, between or after the
+// positional arguments, as people type them.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
