@@ -473,6 +473,12 @@ func runAnswer(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
+	if s.to == "" {
+		return inputErr("-to: the recipient is needed")
+	}
+	if !slices.Contains(register.Channels(), register.Channel(s.channel)) {
+		return inputErr("-channel: %s", register.Channel("").Hint())
+	}
 	d := register.Delivery{To: s.to, Channel: register.Channel(s.channel), What: s.what}
 	if s.at != "" {
 		if d.At, err = timesync.ParseBrussels(s.at, timesync.Strict); err != nil {

@@ -39,7 +39,7 @@ type Config struct {
 // CellFile is the cell file: the cell, and its rota as weekly patterns
 // expanded into shifts over the period a command needs.
 type CellFile struct {
-	Cell ccj.Cell     `json:"cell"`
+	Cell ccj.Cell      `json:"cell"`
 	Rota []ccj.Pattern `json:"rota,omitempty"`
 }
 
@@ -133,7 +133,9 @@ func loadCell(path string) (CellFile, error) {
 	if len(cf.Cell.Members) == 0 {
 		return CellFile{}, inputErr("%s: cell.members: a cell needs at least one member", path)
 	}
-	if _, err := ccj.Expand(cf.Rota, date.New(2026, 1, 1), date.New(2026, 1, 7)); err != nil && len(cf.Rota) > 0 {
+	// A year's expansion meets both clock changes: a shift starting in
+	// the spring gap is refused here rather than on that night.
+	if _, err := ccj.Expand(cf.Rota, date.New(2026, 1, 1), date.New(2026, 12, 31)); err != nil && len(cf.Rota) > 0 {
 		return CellFile{}, inputErr("%s: rota: %v", path, err)
 	}
 	for i, sh := range cf.Cell.Shifts {
