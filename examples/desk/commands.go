@@ -228,18 +228,30 @@ func runInit(s *session, args []string) error {
 	return nil
 }
 
-func runReceive(s *session, args []string) error {
-	file, err := s.begin(args, "requisition file")
+// decodeFile loads the desk's files and reads and decodes the one file
+// argument, all before the register is opened, so that bad input writes
+// nothing.
+func decodeFile[T any](s *session, args []string, what string, decode func([]byte) (T, error)) (T, error) {
+	var zero T
+	file, err := s.begin(args, what)
 	if err != nil {
-		return err
+		return zero, err
 	}
 	b, err := readFile(file)
 	if err != nil {
-		return err
+		return zero, err
 	}
-	req, err := requisition.Decode(b)
+	v, err := decode(b)
 	if err != nil {
-		return decodeErr(file, err)
+		return zero, decodeErr(file, err)
+	}
+	return v, nil
+}
+
+func runReceive(s *session, args []string) error {
+	req, err := decodeFile(s, args, "requisition file", requisition.Decode)
+	if err != nil {
+		return err
 	}
 	if err := s.open(); err != nil {
 		return err
@@ -445,17 +457,9 @@ func runWorkOrder(s *session, args []string) error {
 }
 
 func runResult(s *session, args []string) error {
-	file, err := s.begin(args, "result file")
+	res, err := decodeFile(s, args, "result file", register.DecodeWorkResult)
 	if err != nil {
 		return err
-	}
-	b, err := readFile(file)
-	if err != nil {
-		return err
-	}
-	res, err := register.DecodeWorkResult(b)
-	if err != nil {
-		return decodeErr(file, err)
 	}
 	if err := s.open(); err != nil {
 		return err
