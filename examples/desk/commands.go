@@ -320,6 +320,8 @@ func listDue(w io.Writer, due []register.Due, tag language.Tag) {
 	for _, d := range due {
 		var when string
 		switch {
+		case d.Unknown:
+			when = p.Sprintf("deadline unknown: check the requisition's response policy")
 		case d.Deadline.Kind != requisition.Fixed:
 			when = p.Sprintf("due %s", d.Deadline.String())
 		case d.Overdue:

@@ -84,6 +84,7 @@ var catalogue = sync.OnceValue(func() *i18n.Catalogue {
 		{"clock NOT compliant", "horloge NON conforme", "klok NIET conform", "Uhr NICHT konform"},
 		{"clock compliant", "horloge conforme", "klok conform", "Uhr konform"},
 		{"clock not checked", "horloge non vérifiée", "klok niet gecontroleerd", "Uhr nicht geprüft"},
+		{"deadline unknown: check the requisition's response policy", "délai inconnu : vérifiez la politique de réponse de la réquisition", "termijn onbekend: controleer het antwoordbeleid van de vordering", "Frist unbekannt: Antwortregel der Anforderung prüfen"},
 		{"due %s", "échéance : %s", "termijn: %s", "fällig: %s"},
 		{"no finding: the order meets every rule ccjkit checks", "aucun constat : l'ordre respecte toutes les règles que ccjkit vérifie", "geen vaststelling: het bevel voldoet aan elke regel die ccjkit controleert", "keine Feststellung: die Anordnung erfüllt jede Regel, die ccjkit prüft"},
 		{"no open case", "aucun dossier ouvert", "geen open dossier", "kein offener Vorgang"},

@@ -70,6 +70,16 @@ func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdic
 	if d.At.IsZero() {
 		d.At = t.At
 	}
+	if probs := deliveryProblems(d, c, t.At); len(probs) > 0 {
+		return Case{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+	}
+	d.Items = slices.Clone(d.Items)
+	t.Delivery = &d
+	return r.commit(t)
+}
+
+// deliveryProblems checks a delivery of case c recorded at now.
+func deliveryProblems(d Delivery, c *Case, now timesync.Timestamp) []string {
 	var probs []string
 	if d.To == "" || len(d.To) > MaxName {
 		probs = append(probs, fmt.Sprintf("to: the recipient, 1 to %d bytes", MaxName))
@@ -80,21 +90,25 @@ func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdic
 	if len(d.Items) == 0 && strings.TrimSpace(d.What) == "" {
 		probs = append(probs, "items, what: say what was delivered")
 	}
+	for _, it := range d.Items {
+		if !slices.Contains(c.Requisition.Items, it) {
+			probs = append(probs, "items: an item the requisition does not ask for")
+			break
+		}
+	}
 	if len(d.What) > MaxText {
 		probs = append(probs, fmt.Sprintf("what: more than %d bytes", MaxText))
 	}
-	if d.At.After(t.At) {
-		probs = append(probs, "at: in the future")
+	if !validText(d.To, d.What) {
+		probs = append(probs, "to, what: not valid UTF-8")
+	}
+	if d.At.IsZero() || d.At.After(now) {
+		probs = append(probs, "at: missing, or in the future")
 	}
 	if d.At.Before(c.Requisition.Received) {
 		probs = append(probs, "at: before the requisition was received")
 	}
-	if len(probs) > 0 {
-		return Case{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
-	}
-	d.Items = slices.Clone(d.Items)
-	t.Delivery = &d
-	return r.commit(t)
+	return probs
 }
 
 // Timeliness says how an answer stood against its deadline.
@@ -105,6 +119,7 @@ const (
 	OnTime     Timeliness = "on-time"
 	Late       Timeliness = "late"
 	NoFixedDue Timeliness = "no-fixed-deadline" // due in real time or immediately
+	UnknownDue Timeliness = "deadline-unknown"  // the requisition's response policy gives no deadline
 )
 
 // AnswerRecord is the account of an answer a cell shows a judge: what was
@@ -166,7 +181,10 @@ func AnswerRecordOf(c Case) (AnswerRecord, error) {
 	}
 	dl, err := c.Deadline()
 	if err != nil {
-		return AnswerRecord{}, err
+		// The error would quote the case's dates: the record says only
+		// that the deadline is unknown.
+		a.Timeliness = UnknownDue
+		return a, nil
 	}
 	a.Deadline = dl
 	a.Timeliness = timeliness(dl, c.Delivery.At)
@@ -192,9 +210,12 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 	line("Answer to case %s", a.Case)
 	line("Requisition %s: %s; authority: %s", a.Reference, requisition.Label(tag, a.Measure), requisition.Label(tag, a.Authority))
 	line("Received:  %s", clock(a.Received))
-	if a.Deadline.Kind == requisition.Fixed {
+	switch {
+	case a.Timeliness == UnknownDue:
+		line("Due:       %s", p.Sprintf("timeliness:"+string(UnknownDue)))
+	case a.Deadline.Kind == requisition.Fixed:
 		line("Due:       before %s", clock(timesync.FromTime(a.Deadline.At)))
-	} else {
+	default:
 		line("Due:       %s", requisition.Label(tag, a.Response))
 	}
 	line("Delivered: %s", clock(a.Delivery.At))

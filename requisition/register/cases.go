@@ -1,6 +1,7 @@
 package register
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
@@ -240,6 +242,9 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 	if cfg.Clock == nil || len(cfg.Keyring.recipients) == 0 || cfg.Identity.id == nil || len(cfg.Members) == 0 {
 		return nil, OpenReport{}, fmt.Errorf("%w: a clock, a keyring, an identity and the members are all needed", ErrConfig)
 	}
+	if !slices.Contains(cfg.Keyring.Keys(), cfg.Identity.Public()) {
+		return nil, OpenReport{}, fmt.Errorf("%w: the identity's public key is not in the keyring: the register would write records it cannot read back", ErrConfig)
+	}
 	cfg.Members = slices.Clone(cfg.Members)
 	log := cfg.Logger
 	if log == nil {
@@ -303,8 +308,11 @@ func (r *Register) replay(path string) error {
 // package cannot put a case in an impossible state.
 func (r *Register) replayable(t Transition) error {
 	if t.Event == "" {
-		if t.Requisition == nil || t.To != Received || r.cases[t.Case] != nil {
+		if t.Requisition == nil || t.To != Received || r.cases[t.Case] != nil || t.WorkOrder != nil || t.Result != nil || t.Delivery != nil {
 			return errors.New("receipt out of place")
+		}
+		if !validCaseID(t.Case) || t.Requisition.Received.IsZero() {
+			return errors.New("receipt that Receive refuses")
 		}
 		return nil
 	}
@@ -313,14 +321,25 @@ func (r *Register) replayable(t Transition) error {
 		return errors.New("transition of an unknown case")
 	}
 	to, ok := Next(c.State, t.Event)
-	if !ok || to != t.To || t.From != c.State {
+	if !ok || to != t.To || t.From != c.State || t.Requisition != nil {
 		return errors.New("transition not allowed")
 	}
 	if (t.Event == IssueWorkOrder) != (t.WorkOrder != nil) || (t.Event == AttachResult) != (t.Result != nil) || (t.Event == Answer) != (t.Delivery != nil) {
-		return errors.New("transition without its data")
+		return errors.New("transition without its data, or with another's")
 	}
-	if t.Result != nil && (r.refs[t.Result.Ref] != t.Case || r.results[t.Result.Ref]) {
-		return errors.New("result for another case's work order")
+	switch {
+	case t.WorkOrder != nil:
+		if !t.WorkOrder.Ref.Valid() || r.refs[t.WorkOrder.Ref] != "" {
+			return errors.New("work order with a malformed or reused reference")
+		}
+	case t.Result != nil:
+		if r.refs[t.Result.Ref] != t.Case || r.results[t.Result.Ref] || len(t.Result.problems()) > 0 {
+			return errors.New("result that AttachResult refuses")
+		}
+	case t.Delivery != nil:
+		if len(deliveryProblems(*t.Delivery, c, t.At)) > 0 {
+			return errors.New("delivery that Answer refuses")
+		}
 	}
 	return nil
 }
@@ -356,7 +375,7 @@ func (r *Register) RotateWorkOrderKey() error {
 
 func (r *Register) apply(t Transition) {
 	if t.Requisition != nil {
-		r.cases[t.Case] = &Case{ID: t.Case, Requisition: *t.Requisition, State: t.To, History: []Transition{t}}
+		r.cases[t.Case] = &Case{ID: t.Case, Requisition: cloneRequisition(*t.Requisition), State: t.To, History: []Transition{t}}
 		return
 	}
 	c := r.cases[t.Case]
@@ -377,13 +396,18 @@ func (r *Register) apply(t Transition) {
 
 // commit journals t, sealed, applies it and logs it.
 func (r *Register) commit(t Transition) (Case, error) {
-	plain, err := json.Marshal(t)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(t); err != nil {
+		return Case{}, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	sealed, err := r.cfg.Keyring.Seal(buf.Bytes())
 	if err != nil {
 		return Case{}, err
 	}
-	sealed, err := r.cfg.Keyring.Seal(plain)
-	if err != nil {
-		return Case{}, err
+	if len(sealed) > MaxPayload {
+		return Case{}, fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
 	}
 	rec, err := r.j.Append(caseKind, sealed)
 	if err != nil {
@@ -439,8 +463,28 @@ func (r *Register) Receive(id string, req requisition.Requisition, actor string,
 	if req.Received.IsZero() {
 		return Case{}, fmt.Errorf("%w: the requisition's time of receipt is needed: its deadlines count from it", ErrInput)
 	}
+	texts := []string{req.Reference}
+	texts = append(texts, req.Offences...)
+	for _, tg := range req.Targets {
+		texts = append(texts, tg.Value)
+	}
+	if !validText(texts...) {
+		return Case{}, fmt.Errorf("%w: the requisition holds text that is not valid UTF-8", ErrInput)
+	}
+	req = cloneRequisition(req)
 	t := Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req}
 	return r.commit(t)
+}
+
+// validText reports whether every string is valid UTF-8: the journal
+// keeps JSON, which would silently replace invalid bytes.
+func validText(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
 }
 
 func validCaseID(id string) bool {
@@ -464,8 +508,8 @@ func (r *Register) Apply(id string, ev Event, actor string, v timesync.Verdict, 
 	if ev == IssueWorkOrder || ev == AttachResult || ev == Answer {
 		return Case{}, fmt.Errorf("%w (%s)", ErrEventData, ev)
 	}
-	if len(note) > MaxText {
-		return Case{}, fmt.Errorf("%w: a note is at most %d bytes", ErrInput, MaxText)
+	if len(note) > MaxText || !validText(note) {
+		return Case{}, fmt.Errorf("%w: a note is at most %d bytes of UTF-8", ErrInput, MaxText)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -487,16 +531,58 @@ func (r *Register) Case(id string) (Case, bool) {
 	return r.snapshot(id), true
 }
 
-func (r *Register) snapshot(id string) Case {
-	c := *r.cases[id]
+func (r *Register) snapshot(id string) Case { return cloneCase(*r.cases[id]) }
+
+// cloneCase copies a case deeply: nothing the caller holds shares memory
+// with the register.
+func cloneCase(c Case) Case {
+	c.Requisition = cloneRequisition(c.Requisition)
 	c.History = slices.Clone(c.History)
+	for i, t := range c.History {
+		if t.Requisition != nil {
+			req := cloneRequisition(*t.Requisition)
+			c.History[i].Requisition = &req
+		}
+		if t.WorkOrder != nil {
+			wo := cloneWorkOrder(*t.WorkOrder)
+			c.History[i].WorkOrder = &wo
+		}
+		if t.Result != nil {
+			res := *t.Result
+			c.History[i].Result = &res
+		}
+		if t.Delivery != nil {
+			d := *t.Delivery
+			d.Items = slices.Clone(d.Items)
+			c.History[i].Delivery = &d
+		}
+	}
 	c.WorkOrders = slices.Clone(c.WorkOrders)
+	for i, wo := range c.WorkOrders {
+		c.WorkOrders[i] = cloneWorkOrder(wo)
+	}
 	c.Results = slices.Clone(c.Results)
 	if c.Delivery != nil {
 		d := *c.Delivery
+		d.Items = slices.Clone(d.Items)
 		c.Delivery = &d
 	}
 	return c
+}
+
+func cloneRequisition(r requisition.Requisition) requisition.Requisition {
+	r.Offences = slices.Clone(r.Offences)
+	r.Items = slices.Clone(r.Items)
+	r.Targets = slices.Clone(r.Targets)
+	return r
+}
+
+func cloneWorkOrder(wo WorkOrder) WorkOrder {
+	wo.Lookups = slices.Clone(wo.Lookups)
+	for i := range wo.Lookups {
+		wo.Lookups[i].Items = slices.Clone(wo.Lookups[i].Items)
+	}
+	return wo
 }
 
 // Cases returns the IDs of all cases, sorted.
@@ -515,13 +601,17 @@ type Due struct {
 	// negative when overdue, zero for a deadline with no fixed instant.
 	Overdue bool          `json:"overdue"`
 	Left    time.Duration `json:"left_ns"`
+	// Unknown: the deadline cannot be computed from the requisition as
+	// recorded (a stated moment before receipt, say): a member must look.
+	Unknown bool `json:"unknown,omitempty"`
 }
 
 // DueWithin re-evaluates, at instant at, the answer deadline of every open
 // case (received up to in progress) and returns those overdue or falling
 // due within d: overdue first, then by deadline. Cases whose answer is
 // due "in real time" or "immediately" have no fixed instant and are always
-// listed while open, after the overdue ones.
+// listed while open, after the overdue ones; cases whose deadline cannot
+// be computed are listed first, marked Unknown.
 func (r *Register) DueWithin(at time.Time, d time.Duration) []Due {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -532,18 +622,18 @@ func (r *Register) DueWithin(at time.Time, d time.Duration) []Due {
 			continue
 		}
 		dl, err := c.Deadline()
-		if err != nil {
-			continue
-		}
-		if dl.Kind == requisition.Unfixed {
+		switch {
+		case err != nil:
+			out = append(out, Due{Case: id, State: c.State, Unknown: true})
+		case dl.Kind == requisition.Unfixed:
 			out = append(out, Due{Case: id, State: c.State, Deadline: dl})
-		} else if dl.At.Before(at.Add(d)) {
+		case dl.At.Before(at.Add(d)):
 			out = append(out, Due{Case: id, State: c.State, Deadline: dl, Overdue: !dl.Before(at), Left: dl.At.Sub(at)})
 		}
 	}
 	rank := func(x Due) int {
 		switch {
-		case x.Overdue:
+		case x.Overdue || x.Unknown:
 			return 0
 		case x.Deadline.Kind == requisition.Unfixed:
 			return 1

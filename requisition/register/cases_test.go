@@ -302,7 +302,9 @@ func TestOpenRegisterNeedsConfig(t *testing.T) {
 	}
 }
 
-// A member who is not in the keyring cannot open the register.
+// A member who was not in the keyring when records were written cannot
+// open them (ccjkit has no re-sealing of earlier records yet); an identity missing from the keyring is refused outright, as the
+// register would write what it cannot read back.
 func TestOutsiderCannotOpen(t *testing.T) {
 	k := newKeys(t)
 	reg, path := openReg(t, k, timesynctest.NewClock(t0.Add(2*time.Hour)))
@@ -311,8 +313,12 @@ func TestOutsiderCannotOpen(t *testing.T) {
 	eve, _ := register.NewIdentity()
 	cfg := k.config(timesynctest.NewClock(t0))
 	cfg.Identity = eve
+	if _, _, err := register.OpenRegister(path, cfg); !errors.Is(err, register.ErrConfig) {
+		t.Fatalf("an identity outside the keyring: %v", err)
+	}
+	cfg.Keyring, _ = register.NewKeyring(k.alice.Public(), eve.Public())
 	if _, _, err := register.OpenRegister(path, cfg); !errors.Is(err, register.ErrSealed) {
-		t.Fatalf("an outsider opened the register: %v", err)
+		t.Fatalf("a member added later opened earlier records: %v", err)
 	}
 }
 

@@ -29,6 +29,8 @@
 // returns only once the record is durable (written and fdatasync'ed; the
 // directory is synced when the file is created), and concurrent appends
 // share one sync (group commit), so a busy desk is not bound by the disk.
+// (A [Register] writes one step at a time, each durable before the next
+// begins: its steps are few, and their order is the case's.)
 // After a crash, [Open] finds an incomplete last record, reports it in its
 // [OpenReport] and cuts the file back to the last whole record — it never
 // keeps a torn record silently, and it refuses a journal damaged anywhere

@@ -118,7 +118,7 @@ func ExampleWorkOrder_Text() {
 	fmt.Print(wo.Text(language.Dutch))
 	// Output:
 	// Werkopdracht wo-7k3m2q5xv4bnd6fj5hc6tw3r
-	// Uitgegeven: 2026-11-23 10:00:00 +01:00
+	// Uitgereikt: 2026-11-23 10:00:00 +01:00
 	// In te leveren vóór: 2026-11-24 10:00:00 +01:00
 	// 1. de identiteit van de abonnee, het adres — IP-adres 2001:db8::1 op 2026-11-20 14:03:12 +01:00
 	// Stuur het resultaat terug met enkel de referentie wo-7k3m2q5xv4bnd6fj5hc6tw3r. Deze opdracht is geheim.

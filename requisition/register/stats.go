@@ -54,32 +54,83 @@ func (c Count) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.Itoa(c.n)), nil
 }
 
-// suppress publishes counts whose sum is published too: counts between
-// 1 and threshold-1 are hidden as "< threshold"; when exactly one is, the
-// smallest other non-zero count is hidden as "c", so that the sum cannot
-// give the first back.
-func suppress(counts []int, threshold int) []Count {
-	out := make([]Count, len(counts))
-	primary := 0
+// suppress publishes counts whose sum is published too. Counts between 1
+// and threshold-1 are hidden as "< threshold" (primary suppression). Then,
+// as long as some hidden count could be worked out from the shown ones and
+// the sum — a reader knows a "< N" count lies in [1, N-1] and a "c" count
+// is at least N — the smallest shown non-zero count is hidden as "c" too
+// (secondary suppression). A table is safe when every hidden count has at
+// least two values consistent with everything published.
+//
+// When even hiding every non-zero count leaves one pinned (a table of 1 and
+// 4 with a published total of 5, say), ok is false: the table's total must
+// not be published either.
+func suppress(counts []int, threshold int) (out []Count, ok bool) {
+	out = make([]Count, len(counts))
+	if threshold <= 1 {
+		for i, n := range counts {
+			out[i] = Count{n: n}
+		}
+		return out, true
+	}
 	for i, n := range counts {
 		out[i] = Count{n: n}
 		if n > 0 && n < threshold {
 			out[i] = Count{Hidden: fmt.Sprintf("< %d", threshold)}
-			primary++
 		}
 	}
-	if primary == 1 {
+	for !safe(counts, out, threshold) {
 		best := -1
 		for i, n := range counts {
 			if out[i].Hidden == "" && n > 0 && (best < 0 || n < counts[best]) {
 				best = i
 			}
 		}
-		if best >= 0 {
-			out[best] = Count{Hidden: "c"}
+		if best < 0 {
+			return out, false // everything non-zero is hidden, and still pinned
+		}
+		out[best] = Count{Hidden: "c"}
+	}
+	return out, true
+}
+
+// safe reports whether every hidden count of a table has at least two
+// values consistent with the shown counts and the published sum.
+func safe(counts []int, out []Count, threshold int) bool {
+	const unbounded = 1 << 40
+	sum, hiddenSum := 0, 0
+	type span struct{ lo, hi int }
+	var spans []span
+	for i, n := range counts {
+		sum += n
+		switch out[i].Hidden {
+		case "":
+		case "c":
+			spans = append(spans, span{threshold, unbounded})
+			hiddenSum += n
+		default:
+			spans = append(spans, span{1, threshold - 1})
+			hiddenSum += n
 		}
 	}
-	return out
+	if sum < threshold {
+		return true // the sum itself is hidden
+	}
+	for i, sp := range spans {
+		// The other hidden counts add up to hiddenSum - v, within [olo, ohi].
+		olo, ohi := 0, 0
+		for j, o := range spans {
+			if j != i {
+				olo, ohi = olo+o.lo, min(ohi+o.hi, unbounded)
+			}
+		}
+		vlo := max(sp.lo, hiddenSum-ohi)
+		vhi := min(sp.hi, hiddenSum-olo)
+		if vhi-vlo < 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Outcome of a case, for statistics.
@@ -132,7 +183,8 @@ type Times struct {
 // ResponseRow is the response times of one measure ("all" for every
 // measure), with how the answers stood against their deadlines. Times is
 // nil when there are fewer answers than the threshold; a row whose count
-// is hidden only to protect another ("c") still shows its times.
+// is hidden only to protect another ("c") still shows its times, but not
+// its on-time, late and no-deadline counts, which would add up to it.
 //
 // Rows can be compared with the "all" row: when a measure has a hidden
 // count, the difference between the "all" row's worst time and the other
@@ -154,7 +206,10 @@ type Statistics struct {
 	Until     timesync.Timestamp `json:"until"`
 	Computed  timesync.Timestamp `json:"computed"`
 	Threshold int                `json:"threshold"`
-	Cases     Count              `json:"cases"`
+	// Withheld says the period has so few cases that no breakdown could
+	// hide its small counts: every non-zero count is then shown as "c".
+	Withheld bool  `json:"withheld"`
+	Cases    Count `json:"cases"`
 	// ByMeasure, ByAuthority and ByOutcome each list every key, zeros
 	// included, so that tables of different periods line up.
 	ByMeasure   []Row         `json:"by_measure"`
@@ -166,7 +221,8 @@ type Statistics struct {
 // StatsOptions tune [Register.Statistics].
 type StatsOptions struct {
 	// Threshold is the smallest count shown; 0 means [DefaultThreshold],
-	// 1 shows every count.
+	// 1 shows every count. 2 would protect nothing ("< 2" can only mean
+	// 1) and is raised to 3.
 	Threshold int
 }
 
@@ -177,7 +233,7 @@ type StatsOptions struct {
 // from receipt to delivery, against their deadlines.
 func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistics {
 	th := opt.Threshold
-	if th <= 0 {
+	if th <= 0 || th == 2 {
 		th = DefaultThreshold
 	}
 	r.mu.Lock()
@@ -209,7 +265,7 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 		byO[slices.Index(caseOutcomes(), outcomeOf(c))]++
 		if c.Delivery != nil {
 			dl, err := c.Deadline()
-			tl := NoFixedDue
+			tl := NoFixedDue // no fixed deadline, or none that can be computed
 			if err == nil {
 				tl = timeliness(dl, c.Delivery.At)
 			}
@@ -218,9 +274,12 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 	}
 	r.mu.Unlock()
 
-	s.Cases = suppress([]int{len(sel)}, th)[0]
+	withhold := false
+	cases, _ := suppress([]int{len(sel)}, th)
+	s.Cases = cases[0]
 	rows := func(keys []string, counts []int) []Row {
-		cs := suppress(counts, th)
+		cs, ok := suppress(counts, th)
+		withhold = withhold || !ok
 		out := make([]Row, len(keys))
 		for i := range keys {
 			out[i] = Row{keys[i], cs[i]}
@@ -239,17 +298,22 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 	s.ByAuthority = rows(ak, byA)
 	s.ByOutcome = rows(caseOutcomes(), byO)
 
-	// Response times: one row per measure and one for all; the answered
+	// Response times: one row per measure and one for all. The answered
 	// counts are suppressed as one table (their sum is the "answered"
-	// outcome), and each row's timeliness counts as another.
+	// outcome, and the "all" row shows that outcome's count as it is
+	// published there). A row's on-time, late and no-deadline counts add
+	// up to its answered count, so they are shown only when that count
+	// is; the "all" row's only when every measure's is, or the difference
+	// would give a hidden row's.
 	var all []answered
 	counts := make([]int, len(measures))
 	for i, m := range measures {
 		counts[i] = len(times[m])
 		all = append(all, times[m]...)
 	}
-	ans := suppress(counts, th)
-	row := func(key string, n Count, list []answered) ResponseRow {
+	ans, ok := suppress(counts, th)
+	withhold = withhold || !ok
+	row := func(key string, n Count, list []answered, breakdown bool) ResponseRow {
 		rr := ResponseRow{Measure: key, Answered: n}
 		var tl [3]int
 		secs := make([]int64, len(list))
@@ -257,26 +321,61 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 			secs[i] = a.secs
 			tl[slices.Index([]Timeliness{OnTime, Late, NoFixedDue}, a.tl)]++
 		}
-		if len(list) < th {
-			// Too few answers to show their times or how they stood.
-			hidden := Count{Hidden: n.Hidden}
-			if len(list) == 0 {
-				hidden = Count{}
-			}
-			rr.OnTime, rr.Late, rr.NoFixedDue = hidden, hidden, hidden
+		if len(list) == 0 {
 			return rr
 		}
-		slices.Sort(secs)
-		rr.Times = &Times{Median: nearestRank(secs, 50), P95: nearestRank(secs, 95), Worst: secs[len(secs)-1]}
-		tc := suppress(tl[:], th)
+		if len(list) >= th {
+			// Enough answers to show their times without pointing at one.
+			slices.Sort(secs)
+			rr.Times = &Times{Median: nearestRank(secs, 50), P95: nearestRank(secs, 95), Worst: secs[len(secs)-1]}
+		}
+		if _, shown := n.Value(); !shown || !breakdown {
+			rr.OnTime, rr.Late, rr.NoFixedDue = Count{Hidden: "c"}, Count{Hidden: "c"}, Count{Hidden: "c"}
+			return rr
+		}
+		tc, ok := suppress(tl[:], th)
+		if !ok {
+			tc = []Count{{Hidden: "c"}, {Hidden: "c"}, {Hidden: "c"}}
+		}
 		rr.OnTime, rr.Late, rr.NoFixedDue = tc[0], tc[1], tc[2]
 		return rr
 	}
+	everyShown := true
 	for i, m := range measures {
-		s.Responses = append(s.Responses, row(m.String(), ans[i], times[m]))
+		s.Responses = append(s.Responses, row(m.String(), ans[i], times[m], true))
+		_, shown := ans[i].Value()
+		everyShown = everyShown && shown
 	}
-	s.Responses = append(s.Responses, row("all", suppress([]int{len(all)}, th)[0], all))
+	s.Responses = append(s.Responses, row("all", s.ByOutcome[slices.Index(caseOutcomes(), OutcomeAnswered)].Count, all, everyShown))
+	if withhold {
+		s.withhold()
+	}
 	return s
+}
+
+// withhold hides every non-zero count and every time: a period with so few
+// cases that some table cannot hide its small counts from its total
+// publishes no breakdown at all.
+func (s *Statistics) withhold() {
+	s.Withheld = true
+	hide := func(c *Count) {
+		if v, shown := c.Value(); !shown || v > 0 {
+			*c = Count{Hidden: "c"}
+		}
+	}
+	hide(&s.Cases)
+	for _, rows := range [][]Row{s.ByMeasure, s.ByAuthority, s.ByOutcome} {
+		for i := range rows {
+			hide(&rows[i].Count)
+		}
+	}
+	for i := range s.Responses {
+		r := &s.Responses[i]
+		r.Times = nil
+		for _, c := range []*Count{&r.Answered, &r.OnTime, &r.Late, &r.NoFixedDue} {
+			hide(c)
+		}
+	}
 }
 
 // nearestRank returns the p-th percentile of sorted by the nearest-rank
@@ -322,6 +421,9 @@ func (s Statistics) Text(tag language.Tag) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, p.Sprintf("Requisitions received from %s to %s: %s", clock(s.From), clock(s.Until), s.Cases.String()))
 	fmt.Fprintln(&b, p.Sprintf("(counts below %d are shown as \"< %d\"; \"c\" hides a count that would reveal one of them)", s.Threshold, s.Threshold))
+	if s.Withheld {
+		fmt.Fprintln(&b, p.Sprintf("Too few cases in this period to publish a breakdown that hides them."))
+	}
 	table := func(title string, rows []Row, label func(string) string) {
 		fmt.Fprintln(&b, p.Sprintf(title))
 		for _, r := range rows {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/requisition"
@@ -226,6 +227,9 @@ func (w WorkResult) problems() []string {
 	if len(w.Data) > MaxResultData {
 		out = append(out, fmt.Sprintf("data: more than %d bytes", MaxResultData))
 	}
+	if !utf8.ValidString(w.By) || !utf8.ValidString(w.Data) {
+		out = append(out, "by, data: not valid UTF-8")
+	}
 	if (w.Outcome == Found || w.Outcome == NotPossible) && strings.TrimSpace(w.Data) == "" {
 		out = append(out, "data: needed when the outcome is found or not-possible")
 	}
@@ -312,6 +316,9 @@ func (r *Register) AttachResult(res WorkResult, actor string, v timesync.Verdict
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !slices.Contains(r.cfg.Members, actor) {
+		return Case{}, ErrActor
+	}
 	id, ok := r.refs[res.Ref]
 	if !ok {
 		return Case{}, ErrUnknownRef
@@ -346,8 +353,7 @@ func (r *Register) WorkOrderFor(ref Ref) (WorkOrder, bool) {
 	}
 	for _, wo := range r.cases[id].WorkOrders {
 		if wo.Ref == ref {
-			wo.Lookups = slices.Clone(wo.Lookups)
-			return wo, true
+			return cloneWorkOrder(wo), true
 		}
 	}
 	return WorkOrder{}, false
