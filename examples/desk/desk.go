@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,19 +62,14 @@ func readFile(path string) ([]byte, error) {
 		return nil, inputErr("%s: %v", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	b := make([]byte, maxFile+1)
-	n, _ := f.Read(b)
-	for n < len(b) {
-		m, err := f.Read(b[n:])
-		n += m
-		if err != nil || m == 0 {
-			break
-		}
+	b, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return nil, inputErr("%s: cannot read it", path)
 	}
-	if n > maxFile {
+	if len(b) > maxFile {
 		return nil, inputErr("%s: larger than %d bytes", path, maxFile)
 	}
-	return b[:n], nil
+	return b, nil
 }
 
 // decodeErr shortens a decoding error to at most three lines, naming the
