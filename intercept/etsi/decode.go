@@ -713,6 +713,9 @@ func decodeAddress(t tlv, p string) (IPAddress, error) {
 		return a, derr(bin.off, p+".iP-value.iPBinaryAddress", ErrValue, "%d octets for iP-type %d", len(bin.content), typ)
 	}
 	addr, _ := netip.AddrFromSlice(bin.content)
+	if addr.Is4In6() {
+		return a, derr(bin.coff, p+".iP-value.iPBinaryAddress", ErrValue, "an IPv4-mapped IPv6 address")
+	}
 	bits := addr.BitLen()
 	if r.peek(ctx(3)) {
 		f, _ = r.next("")

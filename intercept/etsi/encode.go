@@ -433,4 +433,3 @@ func appendHI1(e *enc, n *HI1Notification) {
 	e.end(k)
 	e.end(op)
 }
-

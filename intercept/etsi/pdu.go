@@ -113,9 +113,9 @@ func (k PayloadKind) String() string {
 // Payload is the PS-PDU payload [2]; Kind says which field holds it.
 type Payload struct {
 	Kind PayloadKind
-	IRI  []IRIPayload   // when Kind is IRISequence: at least one
-	CC   []CCPayload    // when Kind is CCSequence: at least one
-	TRI  TRI            // when Kind is TRIPayload
+	IRI  []IRIPayload    // when Kind is IRISequence: at least one
+	CC   []CCPayload     // when Kind is CCSequence: at least one
+	TRI  TRI             // when Kind is TRIPayload
 	HI1  HI1Notification // when Kind is HI1Operation
 }
 
