@@ -158,32 +158,32 @@ func (p *PDU) Decode(b []byte) error {
 	}
 	off := HeaderLen
 	for i := 0; off < int(hl); i++ {
-		f := attrField(i)
+		f := func() string { return attrField(i) } // only on the error path: it allocates
 		if int(hl)-off < 4 {
-			return decErr(int64(off), f, ErrLength, "%d octet(s) left in the header, an attribute needs 4", int(hl)-off)
+			return decErr(int64(off), f(), ErrLength, "%d octet(s) left in the header, an attribute needs 4", int(hl)-off)
 		}
 		t := AttrType(be.Uint16(b[off:]))
 		n := int(be.Uint16(b[off+2:]))
 		if off+4+n > int(hl) {
-			return decErr(int64(off+2), f+".length", ErrLength, "%d octets, past the header's end", n)
+			return decErr(int64(off+2), f()+".length", ErrLength, "%d octets, past the header's end", n)
 		}
 		v := b[off+4 : off+4+n]
 		if fs := fixedSize(t); fs >= 0 && n != fs {
-			return decErr(int64(off+2), f+".length", ErrLength, "type %d is %d octets, not %d", t, fs, n)
+			return decErr(int64(off+2), f()+".length", ErrLength, "type %d is %d octets, not %d", t, fs, n)
 		}
 		switch t {
 		case AttrSequenceNumber:
 			if p.HasSeq {
-				return decErr(int64(off), f, ErrValue, "a second sequence number")
+				return decErr(int64(off), f(), ErrValue, "a second sequence number")
 			}
 			p.Seq, p.HasSeq = be.Uint32(v), true
 		case AttrTimestamp:
 			if !p.Time.IsZero() {
-				return decErr(int64(off), f, ErrValue, "a second timestamp")
+				return decErr(int64(off), f(), ErrValue, "a second timestamp")
 			}
 			ns := be.Uint32(v[4:])
 			if ns >= 1e9 {
-				return decErr(int64(off+8), f+".nanoseconds", ErrValue, "%d nanoseconds", ns)
+				return decErr(int64(off+8), f()+".nanoseconds", ErrValue, "%d nanoseconds", ns)
 			}
 			p.Time = time.Unix(int64(be.Uint32(v)), int64(ns)).UTC()
 		default:
