@@ -41,9 +41,12 @@
 // claim (état de frais) in French, Dutch, German and English.
 //
 // intercept defines real-time interception — tasks with their LIID and
-// validity, capture and session sources, records and handover — and the
-// reference chain from captured packets to ETSI TS 102 232 and TS 103 221-2
-// records delivered to the police's receiver.
+// validity, capture and session sources, records and handover, and the
+// national profile of the receiver. Its sub-packages write and read the wire
+// formats: intercept/etsi the ETSI TS 102 232-1/-3 PS-PDUs delivered to the
+// police's receiver, intercept/x2x3 the ETSI TS 103 221-2 X2/X3 PDUs between
+// a capture node and a delivery node. The pipeline from captured packets to
+// the receiver is still to come.
 //
 // The examples directory holds runnable programs: desk (the cell's daily
 // work), clockcheck (is this clock good enough?), tap and lemf. Packages
