@@ -28,7 +28,7 @@ func NewFramer(r io.Reader, max int) *Framer {
 	if max <= 0 {
 		max = DefaultMaxPDU
 	}
-	return &Framer{r: bufio.NewReaderSize(r, 64<<10), max: max}
+	return &Framer{r: bufio.NewReaderSize(r, min(64<<10, max)), max: max}
 }
 
 // Offset returns the stream offset of the next PDU's first octet.
