@@ -56,11 +56,15 @@ func (r *reader) next(path string) (tlv, error) {
 		if len(r.b) < 2+k {
 			return tlv{}, derr(start+1, path, ErrTruncated, "inside a length")
 		}
-		l = 0
+		var n uint64 // 64 bits: four length octets overflow a 32-bit int
 		for _, c := range r.b[2 : 2+k] {
-			l = l<<8 | int(c)
+			n = n<<8 | uint64(c)
 		}
 		hdr += k
+		if n > uint64(len(r.b)-hdr) {
+			return tlv{}, derr(start+1, path, ErrTruncated, "a length of %d octets with %d left", n, len(r.b)-hdr)
+		}
+		l = int(n)
 	}
 	if l > len(r.b)-hdr {
 		return tlv{}, derr(start+1, path, ErrTruncated, "a length of %d octets with %d left", l, len(r.b)-hdr)

@@ -64,11 +64,15 @@ func (f *Framer) Next() ([]byte, error) {
 		if len(hdr) < 2+k {
 			return nil, f.fail(err, 1, "inside a PDU's length")
 		}
-		n = 0
+		var v uint64 // 64 bits: four length octets overflow a 32-bit int
 		for _, c := range hdr[2:] {
-			n = n<<8 | int(c)
+			v = v<<8 | uint64(c)
 		}
 		h += k
+		if v > uint64(f.max) {
+			return nil, derr(f.off, "PS-PDU", ErrTooLarge, "%d octets, the limit is %d", v, f.max)
+		}
+		n = int(v)
 	}
 	total := h + n
 	if total > f.max {
