@@ -35,8 +35,8 @@
 // # Secrecy
 //
 // Targets, tasks and access events are case detail under professional
-// secrecy (CIC art. 90quater §2; Code pénal art. 458 [V]). They have no
-// String method, their slog LogValue hides identities and addresses, and
+// secrecy (CIC art. 90quater §2; Code pénal art. 458 [V]). Their String
+// and slog LogValue hide identities and addresses, and
 // no error of this package or its sub-packages quotes a target, a username
 // or an LIID's octets.
 package intercept

@@ -164,11 +164,11 @@ const (
 )
 
 var accessTypeNames = [...]string{
-	"undefined", "dialup", "xDSL", "cableModem", "lAN", "wirelessLAN",
-	"fTTx", "wiMAX", "satellite", "wirelessOther",
+	"undefined", "dialUp", "xDSL", "cableModem", "lAN", "wirelessLAN",
+	"fiber", "wIMAX", "satellite", "wirelessOther",
 }
 
-// String returns the ASN.1 name, such as "fTTx".
+// String returns the ASN.1 name, such as "fiber" for AccessFTTx.
 func (a AccessType) String() string {
 	if int(a) < len(accessTypeNames) {
 		return accessTypeNames[a]

@@ -129,6 +129,12 @@ type AccessEvent struct {
 	OctetsReceived, OctetsSent *uint64
 }
 
+// String hides the identity and addresses from fmt: only the event type
+// and the number of addresses show.
+func (e AccessEvent) String() string {
+	return fmt.Sprintf("%v with %d address(es) [secret]", e.Type, len(e.Addresses))
+}
+
 // LogValue hides the identity and addresses in structured logs.
 func (e AccessEvent) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("type", e.Type.String()), slog.Int("addresses", len(e.Addresses)))

@@ -39,8 +39,8 @@ func (k TargetKind) String() string {
 const MaxUsernameLen = 253
 
 // Target is what an interception order designates. It is case detail under
-// professional secrecy: it has no String method, and its LogValue hides it
-// from log/slog.
+// professional secrecy: its String and LogValue hide it from fmt and
+// log/slog; read its fields to use it.
 type Target struct {
 	Kind TargetKind
 	// Prefix is the address or prefix of a TargetAddress (a single address
@@ -61,6 +61,10 @@ func AddressTarget(p netip.Prefix) Target {
 func UsernameTarget(name string) Target {
 	return Target{Kind: TargetUsername, Username: name}
 }
+
+// String hides the target, so that fmt's %v of a task never prints it:
+// "address target [secret]".
+func (t Target) String() string { return t.Kind.String() + " target [secret]" }
 
 // LogValue hides the target in structured logs: only its kind shows.
 func (t Target) LogValue() slog.Value {

@@ -9,18 +9,9 @@ import (
 // BER classes and the constructed bit, as they appear in an identifier
 // octet (X.690 §8.1.2).
 const (
-	classUniversal   = 0x00
-	classContext     = 0x80
-	constructed      = 0x20
-	tagSequence      = 0x30 // universal 16, constructed
-	tagOID           = 0x06
-	tagGeneralized   = 0x18
-	tagEnumerated    = 0x0A
-	tagInteger       = 0x02
-	tagOctetString   = 0x04
-	tagPrintable     = 0x13
-	tagNull          = 0x05
-	maxIdentifierTag = 30 // every tag we use fits one identifier octet
+	classContext = 0x80
+	constructed  = 0x20
+	tagSequence  = 0x30 // universal 16, constructed
 )
 
 // ctx returns the identifier octet of context tag n, primitive.
@@ -154,8 +145,9 @@ func append4(dst []byte, v int) []byte {
 }
 
 // parseGeneralized reads GeneralizedTime content in the forms ETSI
-// receivers see: "YYYYMMDDHHMMSS" with an optional fraction of 1 to 9
-// digits, and "Z" (UTC). A local time without "Z" or with an offset is
+// receivers see: "YYYYMMDDHHMMSS" with an optional fraction of 1 to 6
+// digits (to the microsecond, the precision this package keeps: a finer
+// time would not survive re-encoding), and "Z" (UTC). A local time without "Z" or with an offset is
 // refused: the records of this package are in UTC.
 func parseGeneralized(b []byte) (time.Time, bool) {
 	if len(b) < 15 || b[len(b)-1] != 'Z' {
@@ -183,7 +175,7 @@ func parseGeneralized(b []byte) (time.Time, bool) {
 	ns := 0
 	rest := b[14 : len(b)-1]
 	if len(rest) > 0 {
-		if rest[0] != '.' && rest[0] != ',' || len(rest) < 2 || len(rest) > 10 {
+		if rest[0] != '.' && rest[0] != ',' || len(rest) < 2 || len(rest) > 7 {
 			return time.Time{}, false
 		}
 		v, ok := num(rest[1:])

@@ -211,7 +211,7 @@ func (t tlv) enum(path string, max uint64) (uint8, error) {
 func (t tlv) generalized(path string) (time.Time, error) {
 	v, ok := parseGeneralized(t.content)
 	if !ok {
-		return v, derr(t.coff, path, ErrValue, "not a GeneralizedTime in UTC (YYYYMMDDHHMMSS[.f]Z)")
+		return v, derr(t.coff, path, ErrValue, "not a GeneralizedTime in UTC to at most the microsecond (YYYYMMDDHHMMSS[.ffffff]Z)")
 	}
 	return v, nil
 }
@@ -298,7 +298,9 @@ func decodeHeader(t tlv, h *Header) error {
 		return derr(f.off, p+"lawfulInterceptionIdentifier", ErrValue, "%d octets, want 1 to 25", len(f.content))
 	}
 	if r.peek(ctx(2)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "authorizationCountryCode"); err != nil {
+			return err
+		}
 		if h.AuthorizationCountry, err = f.printable(p+"authorizationCountryCode", 2, 2); err != nil {
 			return err
 		}
@@ -318,20 +320,26 @@ func decodeHeader(t tlv, h *Header) error {
 	}
 	h.Seq = intercept.Seq(v)
 	if r.peek(ctx(5)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "timeStamp"); err != nil {
+			return err
+		}
 		if h.Time, err = f.generalized(p + "timeStamp"); err != nil {
 			return err
 		}
 		h.TimestampForm = intercept.GeneralizedTime
 	}
 	if r.peek(ctx(6)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "interceptionPointID"); err != nil {
+			return err
+		}
 		if h.InterceptionPointID, err = f.printable(p+"interceptionPointID", 1, 8); err != nil {
 			return err
 		}
 	}
 	if r.peek(cons(7)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "microSecondTimeStamp"); err != nil {
+			return err
+		}
 		if h.TimestampForm != 0 {
 			return derr(f.off, p+"microSecondTimeStamp", ErrValue, "both timeStamp and microSecondTimeStamp")
 		}
@@ -355,14 +363,16 @@ func decodeHeader(t tlv, h *Header) error {
 		if err := m.done(p + "microSecondTimeStamp"); err != nil {
 			return err
 		}
-		if sec > 253402300799 { // 9999-12-31T23:59:59Z
+		if sec > maxUnix {
 			return derr(s.coff, p+"microSecondTimeStamp.seconds", ErrValue, "after the year 9999")
 		}
 		h.Time = time.Unix(int64(sec), int64(us)*1000).UTC()
 		h.TimestampForm = intercept.Microseconds
 	}
 	if r.peek(ctx(8)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "timeStampQualifier"); err != nil {
+			return err
+		}
 		q, err := f.enum(p+"timeStampQualifier", 3)
 		if err != nil {
 			return err
@@ -388,7 +398,9 @@ func decodeCommID(t tlv, h *Header) error {
 		return err
 	}
 	if nr.peek(ctx(1)) {
-		f, _ = nr.next("")
+		if f, err = nr.next(p + "networkIdentifier.networkElementIdentifier"); err != nil {
+			return err
+		}
 		if h.NetworkElementID, err = f.octets(p+"networkIdentifier.networkElementIdentifier", 1, 16); err != nil {
 			return err
 		}
@@ -405,7 +417,9 @@ func decodeCommID(t tlv, h *Header) error {
 	}
 	h.CIN = intercept.CIN(v)
 	if r.peek(ctx(2)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "deliveryCountryCode"); err != nil {
+			return err
+		}
 		if h.DeliveryCountry, err = f.printable(p+"deliveryCountryCode", 2, 2); err != nil {
 			return err
 		}
@@ -499,7 +513,9 @@ func decodeCCPayload(t tlv, c *CCPayload) error {
 	}
 	c.Direction = intercept.Direction(d)
 	if r.peek(ctx(1)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "timeStamp"); err != nil {
+			return err
+		}
 		if c.Time, err = f.generalized(p + "timeStamp"); err != nil {
 			return err
 		}
@@ -561,7 +577,9 @@ func decodeIRIPayload(t tlv, x *IRIPayload) error {
 	}
 	x.Type = intercept.IRIType(v)
 	if r.peek(ctx(1)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "timeStamp"); err != nil {
+			return err
+		}
 		if x.Time, err = f.generalized(p + "timeStamp"); err != nil {
 			return err
 		}
@@ -625,7 +643,9 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 	}
 	x.AccessType = intercept.AccessType(v)
 	if r.peek(ctx(3)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "iPVersion"); err != nil {
+			return err
+		}
 		if v, err = f.enum(p+"iPVersion", uint64(IPv4AndV6)); err != nil {
 			return err
 		}
@@ -635,25 +655,33 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		x.IPVersion = IPVersion(v)
 	}
 	if r.peek(cons(4)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "targetIPAddress"); err != nil {
+			return err
+		}
 		if x.TargetAddress, err = decodeAddress(f, p+"targetIPAddress"); err != nil {
 			return err
 		}
 	}
 	if r.peek(ctx(10)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "startTime"); err != nil {
+			return err
+		}
 		if x.StartTime, err = f.generalized(p + "startTime"); err != nil {
 			return err
 		}
 	}
 	if r.peek(ctx(11)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "endTime"); err != nil {
+			return err
+		}
 		if x.EndTime, err = f.generalized(p + "endTime"); err != nil {
 			return err
 		}
 	}
 	if r.peek(ctx(12)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "endReason"); err != nil {
+			return err
+		}
 		if v, err = f.enum(p+"endReason", uint64(intercept.EndLeaseExpired)); err != nil {
 			return err
 		}
@@ -663,7 +691,9 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		x.EndReason = intercept.EndReason(v)
 	}
 	if r.peek(ctx(13)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "octetsReceived"); err != nil {
+			return err
+		}
 		n, err := f.uint(p+"octetsReceived", 1<<64-1)
 		if err != nil {
 			return err
@@ -671,7 +701,9 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		x.OctetsReceived = &n
 	}
 	if r.peek(ctx(14)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "octetsTransmitted"); err != nil {
+			return err
+		}
 		n, err := f.uint(p+"octetsTransmitted", 1<<64-1)
 		if err != nil {
 			return err
@@ -679,7 +711,9 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		x.OctetsTransmitted = &n
 	}
 	if r.peek(cons(21)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + "additionalIPAddress"); err != nil {
+			return err
+		}
 		if x.AdditionalAddress, err = decodeAddress(f, p+"additionalIPAddress"); err != nil {
 			return err
 		}
@@ -722,7 +756,9 @@ func decodeAddress(t tlv, p string) (IPAddress, error) {
 	}
 	bits := addr.BitLen()
 	if r.peek(ctx(3)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + ".iP-assignment"); err != nil {
+			return a, err
+		}
 		v, err := f.enum(p+".iP-assignment", uint64(intercept.AssignmentNotKnown))
 		if err != nil {
 			return a, err
@@ -733,7 +769,9 @@ func decodeAddress(t tlv, p string) (IPAddress, error) {
 		a.Assignment = intercept.Assignment(v)
 	}
 	if r.peek(ctx(4)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + ".iPv6PrefixLength"); err != nil {
+			return a, err
+		}
 		if typ != 1 {
 			return a, derr(f.off, p+".iPv6PrefixLength", ErrValue, "a prefix length on an IPv4 address")
 		}
@@ -744,7 +782,9 @@ func decodeAddress(t tlv, p string) (IPAddress, error) {
 		bits = int(v)
 	}
 	if r.peek(ctx(5)) {
-		f, _ = r.next("")
+		if f, err = r.next(p + ".iPv4SubnetMask"); err != nil {
+			return a, err
+		}
 		if typ != 0 || len(f.content) != 4 {
 			return a, derr(f.off, p+".iPv4SubnetMask", ErrValue, "a subnet mask must be 4 octets on an IPv4 address")
 		}

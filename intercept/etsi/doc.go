@@ -27,8 +27,9 @@
 // the payload's object identifier — and then write each record's sequence
 // number, time and packet around it: encoding a CC record into a buffer with
 // room allocates nothing. Append and Marshal encode any PDU from its fields.
-// Lengths are definite and minimal, integers minimal (X.690 BER, and DER
-// wherever DER and BER differ in what we write).
+// Lengths are definite and minimal, integers minimal (X.690 BER). It is not
+// DER: GeneralizedTime keeps trailing zeros in its fraction, so that every
+// timestamp has the same length.
 //
 // The bytes are those OpenLI writes for the same input: the tests compare
 // our keep-alive and IPCC records with libwandder's output byte for byte,
@@ -43,7 +44,8 @@
 // package writes, which covers what OpenLI's IP access encoders send
 // (including its long-form lengths with a leading zero octet and its
 // /32 subnet masks), and reports other valid fields as ErrUnsupported.
-// Framer splits a TCP stream into PDUs, with a size limit. Neither panics on
+// Framer splits a TCP stream into PDUs, with a size limit (it allocates a
+// PDU's buffer from the length in its header, so keep the limit modest). Neither panics on
 // any input (fuzzed).
 //
 // # Choices the Belgian receiver has not published

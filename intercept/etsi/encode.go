@@ -35,6 +35,9 @@ func (e *enc) end(mark int) {
 	copy(e.b[mark-1:], l)
 }
 
+// maxUnix is 9999-12-31T23:59:59Z, the last second the decoder accepts.
+const maxUnix = 253402300799
+
 func validCountry(s string) bool {
 	return s == "" || len(s) == 2 && isPrintableString(s)
 }
@@ -84,8 +87,8 @@ func checkHeader(h *Header) error {
 	switch h.TimestampForm {
 	case 0:
 	case intercept.Microseconds:
-		if h.Time.Unix() < 0 {
-			return encodeError(p+"microSecondTimeStamp", ErrValue, "a time before 1970")
+		if s := h.Time.Unix(); s < 0 || s > maxUnix {
+			return encodeError(p+"microSecondTimeStamp", ErrValue, "a time before 1970 or after 9999")
 		}
 	case intercept.GeneralizedTime:
 		if y := h.Time.UTC().Year(); y < 0 || y > 9999 {
@@ -154,7 +157,8 @@ func appendMicro(dst []byte, t time.Time) []byte {
 // Append appends the BER encoding of p to dst and returns the extended
 // slice. It checks every field against the ASN.1 and this package's rules
 // and returns an *Error naming the first field at fault, leaving dst's
-// contents unchanged. Append allocates only when dst lacks room.
+// contents unchanged. Append allocates for the object identifiers and when
+// dst lacks room; StreamEncoder's record methods do not.
 //
 // For the content and IRI records of a stream, Encoder's stream encoders
 // are faster: they encode the parts shared by every record once.

@@ -144,7 +144,7 @@ func (s *StreamEncoder) tailSize(seq intercept.Seq, t time.Time) int {
 func (s *StreamEncoder) checkTime(t time.Time) error {
 	h := s.h
 	h.Time = t
-	if h.TimestampForm == intercept.Microseconds && t.Unix() < 0 || !generalizedOK(t) {
+	if h.TimestampForm == intercept.Microseconds && (t.Unix() < 0 || t.Unix() > maxUnix) || !generalizedOK(t) {
 		return checkHeader(&h)
 	}
 	return nil
@@ -222,6 +222,11 @@ func (s *StreamEncoder) AppendIRI(dst []byte, r *intercept.IRIRecord) ([]byte, e
 		StartTime: ev.Start, EndTime: ev.End, EndReason: ev.EndReason,
 		OctetsReceived: ev.OctetsReceived, OctetsTransmitted: ev.OctetsSent,
 	}}
+	for _, a := range ev.Addresses {
+		if !a.IsValid() || a.Addr().Is4In6() {
+			return dst, encErrIRIAddress()
+		}
+	}
 	switch len(ev.Addresses) {
 	case 0:
 	case 1, 2:
@@ -258,6 +263,11 @@ func (s *StreamEncoder) AppendIRI(dst []byte, r *intercept.IRIRecord) ([]byte, e
 	e.end(pl)
 	e.end(top)
 	return e.b, nil
+}
+
+func encErrIRIAddress() error {
+	return encodeError("payload.iRIPayloadSequence.iRIContents.iPIRI.iPIRIContents.targetIPAddress", ErrValue,
+		"an invalid or IPv4-mapped address in the access event")
 }
 
 func ipVersion(a netip.Addr) IPVersion {

@@ -36,7 +36,7 @@ var (
 // and, when decoding, the offset of the field's first octet in the input
 // (for a Framer, in the whole stream).
 type Error struct {
-	Op     string // "encode" or "decode"
+	Op     string // "etsi: encode" or "etsi: decode"
 	Offset int64  // -1 when encoding
 	Path   string
 	Err    error  // a sentinel

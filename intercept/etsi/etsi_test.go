@@ -213,6 +213,12 @@ func TestStreamMismatch(t *testing.T) {
 	if _, err := enc.NewStream(intercept.StreamKey{Stream: intercept.CC}); !errors.Is(err, intercept.ErrLIID) {
 		t.Errorf("stream without LIID: %v", err)
 	}
+	for _, addrs := range [][]netip.Prefix{{{}}, {netip.MustParsePrefix("192.0.2.1/32"), {}}, {netip.MustParsePrefix("::ffff:192.0.2.1/128")}} {
+		r := intercept.IRIRecord{Type: intercept.IRIReport, Event: intercept.AccessEvent{Time: time.Unix(1700000000, 0), Addresses: addrs}}
+		if _, err := iri.AppendIRI(nil, &r); !errors.Is(err, etsi.ErrValue) {
+			t.Errorf("addresses %v: %v", addrs, err)
+		}
+	}
 	if _, err := etsi.NewEncoder(intercept.Profile{}); !errors.Is(err, intercept.ErrProfile) {
 		t.Errorf("empty profile: %v", err)
 	}
@@ -273,6 +279,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	mutate := func(f func([]byte) []byte) []byte { return f(append([]byte(nil), good...)) }
 	seqAt := bytes.Index(good, []byte{0x84, 0x01, 0x09})
+	qualAt := bytes.Index(good, []byte{0x88, 0x01, 0x01})
 	tests := []struct {
 		name string
 		in   []byte
@@ -286,6 +293,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"not a sequence", mutate(func(b []byte) []byte { b[0] = 0x31; return b }), etsi.ErrTag, "PS-PDU", 0},
 		{"indefinite length", mutate(func(b []byte) []byte { b[1] = 0x80; return b }), etsi.ErrSyntax, "PS-PDU", 1},
 		{"sequence number tag", mutate(func(b []byte) []byte { b[seqAt] = 0x85; return b }), etsi.ErrTag, "pSHeader.sequenceNumber", int64(seqAt)},
+		{"optional field with indefinite length", mutate(func(b []byte) []byte { b[qualAt+1] = 0x80; return b }), etsi.ErrSyntax, "pSHeader.timeStampQualifier", int64(qualAt + 1)},
+		{"optional field past the end", mutate(func(b []byte) []byte { b[qualAt+1] = 0x7f; return b }), etsi.ErrTruncated, "pSHeader.timeStampQualifier", int64(qualAt + 1)},
 		{"negative sequence number", mutate(func(b []byte) []byte { b[seqAt+2] = 0x80; return b }), etsi.ErrValue, "pSHeader.sequenceNumber", int64(seqAt + 2)},
 		{"direction out of range", mutate(func(b []byte) []byte {
 			i := bytes.Index(b, []byte{0x80, 0x01, 0x00, 0xa2})

@@ -69,7 +69,7 @@ func (f *Framer) Next() ([]byte, error) {
 			v = v<<8 | uint64(c)
 		}
 		h += k
-		if v > uint64(f.max) {
+		if uint64(h)+v > uint64(f.max) {
 			return nil, derr(f.off, "PS-PDU", ErrTooLarge, "%d octets, the limit is %d", v, f.max)
 		}
 		n = int(v)

@@ -11,9 +11,10 @@ import (
 // PDU is one ETSI TS 102 232-1 PS-PDU: a header naming the interception,
 // the communication, the sequence number and the time, and a payload.
 //
-// A PDU returned by Decode refers to the bytes it was decoded from (the
-// packets and strings of its payload are not copied); copy what must
-// outlive them.
+// A PDU returned by Decode refers to the bytes it was decoded from: its
+// packets are not copied (its strings are). Copy a packet that must outlive
+// the input, and do not encode a decoded PDU into the buffer it was decoded
+// from.
 type PDU struct {
 	Header  Header
 	Payload Payload

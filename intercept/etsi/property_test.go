@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"net/netip"
 	"testing"
 	"time"
@@ -315,6 +316,7 @@ func TestFramerLimits(t *testing.T) {
 		{"not a sequence", []byte{0x04, 0x00}, 0, etsi.ErrTag},
 		{"indefinite", []byte{0x30, 0x80, 0, 0}, 0, etsi.ErrSyntax},
 		{"one octet", []byte{0x30}, 0, etsi.ErrTruncated},
+		{"header plus length past a 32-bit int", []byte{0x30, 0x84, 0x7f, 0xff, 0xff, 0xfe, 0x00}, math.MaxInt32, etsi.ErrTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,7 +13,7 @@ func check(p *PDU) error {
 	switch {
 	case p.Type < X2 || p.Type > KeepAliveAck:
 		return encErr("header.pduType", ErrValue, "unknown PDU type %d", p.Type)
-	case p.PayloadFormat > maxPayloadFormatKnow:
+	case p.PayloadFormat > maxPayloadFormatKnown:
 		return encErr("header.payloadFormat", ErrValue, "unknown payload format %d", p.PayloadFormat)
 	case p.Direction > DirectionNotApplicable:
 		return encErr("header.payloadDirection", ErrValue, "unknown direction %d", p.Direction)
@@ -149,7 +149,7 @@ func (p *PDU) Decode(b []byte) error {
 		return decErr(4, "header.headerLength", ErrLength, "%d, below %d", hl, HeaderLen)
 	case uint64(hl)+uint64(pl) != uint64(len(b)):
 		return decErr(4, "header.headerLength", ErrLength, "header %d + payload %d octets, the PDU has %d", hl, pl, len(b))
-	case p.PayloadFormat > maxPayloadFormatKnow:
+	case p.PayloadFormat > maxPayloadFormatKnown:
 		return decErr(12, "header.payloadFormat", ErrValue, "unknown payload format %d", p.PayloadFormat)
 	case p.Direction > DirectionNotApplicable:
 		return decErr(14, "header.payloadDirection", ErrValue, "unknown direction %d", p.Direction)

@@ -133,6 +133,9 @@ func (s *StreamEncoder) AppendCC(dst []byte, r *intercept.CCRecord) ([]byte, err
 	if err := checkTime(r.Time); err != nil {
 		return dst, err
 	}
+	if uint64(len(r.Packet)) > 1<<32-1 {
+		return dst, encErr("header.payloadLength", ErrTooLarge, "more than 2³²-1 octets")
+	}
 	dst = slices.Grow(dst, ccHeaderLen+len(r.Packet))
 	dst = s.appendHeader(dst, X3, format, direction(r.Direction), len(r.Packet))
 	dst = appendSeq(dst, uint32(r.Seq))

@@ -25,8 +25,8 @@ func NewFramer(r io.Reader, max int) *Framer {
 	if max <= 0 {
 		max = DefaultMaxPDU
 	}
-	if max < HeaderLen {
-		max = HeaderLen
+	if max < HeaderLen+8 {
+		max = HeaderLen + 8 // a keep-alive: the header and a sequence number
 	}
 	return &Framer{r: bufio.NewReaderSize(r, min(64<<10, max)), max: max}
 }

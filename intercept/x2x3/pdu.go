@@ -49,23 +49,23 @@ type PayloadFormat uint16
 
 // The payload formats.
 const (
-	FormatETSI102232     PayloadFormat = 1  // an ETSI TS 102 232-1 PS-PDU
-	Format3GPP33128      PayloadFormat = 2  // 3GPP TS 33.128 xIRI
-	Format3GPP33108      PayloadFormat = 3  // 3GPP TS 33.108
-	FormatProprietary    PayloadFormat = 4  // proprietary
-	FormatIPv4           PayloadFormat = 5  // an IPv4 packet
-	FormatIPv6           PayloadFormat = 6  // an IPv6 packet
-	FormatEthernet       PayloadFormat = 7  // an Ethernet frame
-	FormatRTP            PayloadFormat = 8  // an RTP packet
-	FormatSIP            PayloadFormat = 9  // a SIP message
-	FormatDHCP           PayloadFormat = 10 // a DHCP message
-	FormatRADIUS         PayloadFormat = 11 // a RADIUS packet
-	FormatGTPU           PayloadFormat = 12 // a GTP-U message
-	FormatMSRP           PayloadFormat = 13 // an MSRP message
-	FormatEPSIRI         PayloadFormat = 14 // EPS IRI
-	FormatMIME           PayloadFormat = 15 // a MIME entity
-	FormatUnstructured   PayloadFormat = 16 // unstructured
-	maxPayloadFormatKnow PayloadFormat = FormatUnstructured
+	FormatETSI102232      PayloadFormat = 1  // an ETSI TS 102 232-1 PS-PDU
+	Format3GPP33128       PayloadFormat = 2  // 3GPP TS 33.128 xIRI
+	Format3GPP33108       PayloadFormat = 3  // 3GPP TS 33.108
+	FormatProprietary     PayloadFormat = 4  // proprietary
+	FormatIPv4            PayloadFormat = 5  // an IPv4 packet
+	FormatIPv6            PayloadFormat = 6  // an IPv6 packet
+	FormatEthernet        PayloadFormat = 7  // an Ethernet frame
+	FormatRTP             PayloadFormat = 8  // an RTP packet
+	FormatSIP             PayloadFormat = 9  // a SIP message
+	FormatDHCP            PayloadFormat = 10 // a DHCP message
+	FormatRADIUS          PayloadFormat = 11 // a RADIUS packet
+	FormatGTPU            PayloadFormat = 12 // a GTP-U message
+	FormatMSRP            PayloadFormat = 13 // an MSRP message
+	FormatEPSIRI          PayloadFormat = 14 // EPS IRI
+	FormatMIME            PayloadFormat = 15 // a MIME entity
+	FormatUnstructured    PayloadFormat = 16 // unstructured
+	maxPayloadFormatKnown PayloadFormat = FormatUnstructured
 )
 
 // Direction is the header's payload direction.
