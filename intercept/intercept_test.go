@@ -3,6 +3,7 @@ package intercept_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -183,9 +184,13 @@ func TestLogValuesHideTargets(t *testing.T) {
 	k := validTask()
 	ev := intercept.AccessEvent{Type: intercept.AccessAccept, Username: "alice@vpn", Addresses: []netip.Prefix{netip.MustParsePrefix("192.0.2.7/32")}}
 	log.Info("task", "task", k, "target", k.Targets[0], "event", ev)
+	printed := fmt.Sprintf("%v %+v %v %+v %s", k, k, ev, ev, k.Targets)
 	for _, secret := range []string{"alice", "192.0.2.7", "BE-TEST-1"} {
 		if strings.Contains(buf.String(), secret) {
 			t.Errorf("log shows %q: %s", secret, buf.String())
+		}
+		if strings.Contains(printed, secret) {
+			t.Errorf("fmt shows %q: %s", secret, printed)
 		}
 	}
 }

@@ -144,6 +144,12 @@ func (t *Task) Active(at time.Time) bool {
 	return !at.Before(t.NotBefore) && at.Before(t.NotAfter)
 }
 
+// String hides the task's case detail from fmt: "task [secret]: 2
+// target(s), IRIAndCC".
+func (t Task) String() string {
+	return fmt.Sprintf("task [secret]: %d target(s), %v", len(t.Targets), t.Delivery)
+}
+
 // LogValue hides the task's case detail in structured logs.
 func (t Task) LogValue() slog.Value {
 	return slog.GroupValue(
