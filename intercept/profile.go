@@ -3,6 +3,8 @@ package intercept
 import (
 	"fmt"
 	"time"
+
+	"github.com/ccjkit/ccjkit/internal/asn1text"
 )
 
 // TimestampForm is how a PS-PDU header carries its time: ETSI TS 102 232-1
@@ -137,20 +139,7 @@ func (p *Profile) check(ps *problems) {
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
-// isPrintableString reports whether s uses only ASN.1 PrintableString's
-// characters (X.680 §41.4: letters, digits, space and '()+,-./:=?).
-func isPrintableString(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == ' ', c == '\'', c == '(', c == ')', c == '+', c == ',', c == '-', c == '.', c == '/', c == ':', c == '=', c == '?':
-		default:
-			return false
-		}
-	}
-	return true
-}
+func isPrintableString(s string) bool { return asn1text.Printable(s) }
 
 // BelgianCountry is Belgium's ISO 3166-1 alpha-2 code.
 const BelgianCountry = "BE"

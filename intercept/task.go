@@ -81,8 +81,6 @@ func (t Target) check(field string, ps *problems) {
 			ps.add(field+".Prefix", ErrTarget, "the prefix has host bits set; write it masked")
 		case t.Prefix.Addr().Is4In6():
 			ps.add(field+".Prefix", ErrTarget, "an IPv4-mapped IPv6 prefix; write the IPv4 prefix")
-		case t.Prefix.Addr().Zone() != "":
-			ps.add(field+".Prefix", ErrTarget, "a prefix with a zone")
 		}
 		if t.Username != "" {
 			ps.add(field+".Username", ErrTarget, "an address target has no username")

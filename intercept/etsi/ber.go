@@ -48,11 +48,7 @@ func tlvSize(n int) int { return 1 + lenSize(n) + n }
 // uintSize is the content length of a non-negative INTEGER v: minimal two's
 // complement, so a leading zero octet when the top bit would be set.
 func uintSize(v uint64) int {
-	n := (bits.Len64(v) + 8) / 8 // one more bit for the sign
-	if n == 0 {
-		n = 1
-	}
-	return n
+	return (bits.Len64(v) + 8) / 8 // one more bit for the sign; 0 takes one octet
 }
 
 // appendUint appends a complete INTEGER-like TLV with identifier id.

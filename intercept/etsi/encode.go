@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/internal/asn1text"
 )
 
 // enc builds nested TLVs in one slice: begin writes an identifier and a
@@ -42,26 +43,8 @@ func validCountry(s string) bool {
 	return s == "" || len(s) == 2 && isPrintableString(s)
 }
 
-// isPrintableString reports whether s uses only ASN.1 PrintableString's
-// characters (X.680 §41.4).
-func isPrintableString(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isPrintableByte(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isPrintableByte(c byte) bool {
-	switch {
-	case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		return true
-	case c == ' ', c == '\'', c == '(', c == ')', c == '+', c == ',', c == '-', c == '.', c == '/', c == ':', c == '=', c == '?':
-		return true
-	}
-	return false
-}
+func isPrintableString(s string) bool { return asn1text.Printable(s) }
+func isPrintableByte(c byte) bool     { return asn1text.PrintableByte(c) }
 
 // checkHeader returns the first rule h breaks, as an *Error.
 func checkHeader(h *Header) error {
@@ -123,18 +106,19 @@ func appendHeaderFixed(e *enc, h *Header) {
 	e.end(ci)
 }
 
-// appendHeaderTail appends sequenceNumber to timeStampQualifier.
-func appendHeaderTail(dst []byte, h *Header) []byte {
-	dst = appendUint(dst, ctx(4), uint64(h.Seq))
+// appendHeaderTail appends sequenceNumber to timeStampQualifier, with the
+// record's seq and t in place of h's (a stream's template leaves them unset).
+func appendHeaderTail(dst []byte, h *Header, seq intercept.Seq, t time.Time) []byte {
+	dst = appendUint(dst, ctx(4), uint64(seq))
 	if h.TimestampForm == intercept.GeneralizedTime {
 		dst = append(dst, ctx(5), generalizedLen)
-		dst = appendGeneralized(dst, h.Time)
+		dst = appendGeneralized(dst, t)
 	}
 	if h.InterceptionPointID != "" {
 		dst = appendString(dst, ctx(6), h.InterceptionPointID)
 	}
 	if h.TimestampForm == intercept.Microseconds {
-		dst = appendMicro(dst, h.Time)
+		dst = appendMicro(dst, t)
 	}
 	if h.Qualifier != QualifierAbsent {
 		dst = append(dst, ctx(8), 1, byte(h.Qualifier-1))
@@ -173,7 +157,7 @@ func Append(dst []byte, p *PDU) ([]byte, error) {
 	top := e.begin(tagSequence)
 	h := e.begin(cons(1))
 	appendHeaderFixed(&e, &p.Header)
-	e.b = appendHeaderTail(e.b, &p.Header)
+	e.b = appendHeaderTail(e.b, &p.Header, p.Header.Seq, p.Header.Time)
 	e.end(h)
 	pl := e.begin(cons(2))
 	appendPayload(&e, &p.Payload)
@@ -280,8 +264,6 @@ func checkAddress(path string, a IPAddress) error {
 	}
 	addr := a.Prefix.Addr()
 	switch {
-	case addr.Zone() != "":
-		return encodeError(path+".iP-value", ErrValue, "an address with a zone")
 	case addr.Is4In6():
 		return encodeError(path+".iP-value", ErrValue, "an IPv4-mapped IPv6 address; give the IPv4 address")
 	case a.Assignment > intercept.AssignmentNotKnown:

@@ -142,12 +142,16 @@ func (s *StreamEncoder) tailSize(seq intercept.Seq, t time.Time) int {
 }
 
 func (s *StreamEncoder) checkTime(t time.Time) error {
-	h := s.h
-	h.Time = t
-	if h.TimestampForm == intercept.Microseconds && (t.Unix() < 0 || t.Unix() > maxUnix) || !generalizedOK(t) {
-		return checkHeader(&h)
+	bad := !generalizedOK(t)
+	if s.h.TimestampForm == intercept.Microseconds {
+		bad = t.Unix() < 0 || t.Unix() > maxUnix
 	}
-	return nil
+	if !bad {
+		return nil
+	}
+	h := s.h // only on the error path: checkHeader names the field
+	h.Time = t
+	return checkHeader(&h)
 }
 
 // AppendCC appends the PS-PDU of the content-of-communication record r:
@@ -182,9 +186,7 @@ func (s *StreamEncoder) AppendCC(dst []byte, r *intercept.CCRecord) ([]byte, err
 	dst = append(dst, cons(1))
 	dst = appendLen(dst, headerC)
 	dst = append(dst, s.fixed...)
-	h := s.h
-	h.Seq, h.Time = r.Seq, r.Time
-	dst = appendHeaderTail(dst, &h)
+	dst = appendHeaderTail(dst, &s.h, r.Seq, r.Time)
 	dst = append(dst, cons(2))
 	dst = appendLen(dst, payloadC)
 	dst = append(dst, cons(1))
@@ -252,9 +254,7 @@ func (s *StreamEncoder) AppendIRI(dst []byte, r *intercept.IRIRecord) ([]byte, e
 	top := e.begin(tagSequence)
 	hb := e.begin(cons(1))
 	e.b = append(e.b, s.fixed...)
-	h := s.h
-	h.Seq, h.Time = r.Seq, ev.Time
-	e.b = appendHeaderTail(e.b, &h)
+	e.b = appendHeaderTail(e.b, &s.h, r.Seq, ev.Time)
 	e.end(hb)
 	pl := e.begin(cons(2))
 	sq := e.begin(cons(0))
