@@ -75,6 +75,17 @@ func Decode(data []byte) (Requisition, error) {
 	if len(problems) > 0 {
 		return Requisition{}, &DecodeError{problems}
 	}
+	// An empty list is written as no list (omitempty); read it the same way,
+	// so that a decoded requisition equals itself encoded and decoded again.
+	if len(r.Offences) == 0 {
+		r.Offences = nil
+	}
+	if len(r.Items) == 0 {
+		r.Items = nil
+	}
+	if len(r.Targets) == 0 {
+		r.Targets = nil
+	}
 	return r, nil
 }
 

@@ -141,3 +141,16 @@ func TestResponseKindText(t *testing.T) {
 		}
 	}
 }
+
+// Empty lists are written as no list, so Decode reads them as nil: a
+// decoded requisition then equals itself encoded and decoded again (a
+// register's replay found the difference).
+func TestDecodeEmptyListsAsNil(t *testing.T) {
+	r, err := requisition.Decode([]byte(`{"authority":"","received":"2026-01-01T10:00:00+01:00","reasoned":true,"items":[],"targets":[],"offences":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Items != nil || r.Targets != nil || r.Offences != nil {
+		t.Errorf("empty lists decoded as %#v, %#v, %#v; want nil", r.Items, r.Targets, r.Offences)
+	}
+}
