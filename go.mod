@@ -18,6 +18,7 @@ require (
 
 require (
 	filippo.io/hpke v0.4.0 // indirect
+	github.com/gopacket/gopacket v1.7.7 // indirect
 	github.com/govalues/decimal v0.1.29 // indirect
 	github.com/rickb777/period v1.0.5 // indirect
 	github.com/rickb777/plural v1.4.2 // indirect

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ccjkit/ccjkit/internal/durable"
 	"io"
 	"os"
 	"path/filepath"
@@ -262,7 +263,7 @@ func Open(path string, clock timesync.Clock) (*Journal, OpenReport, error) {
 			f.Close()
 			return nil, rep, err
 		}
-		if err := syncDir(filepath.Dir(path)); err != nil {
+		if err := durable.SyncDir(filepath.Dir(path)); err != nil {
 			f.Close()
 			return nil, rep, err
 		}
@@ -303,15 +304,6 @@ func Open(path string, clock timesync.Clock) (*Journal, OpenReport, error) {
 	j.next, j.last, j.durable = last.Seq+1, last.Hash, last.Seq+1
 	rep.Records = len(recs)
 	return j, rep, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Append adds a record of the given kind and payload, timed by the

@@ -1,0 +1,180 @@
+package pipeline
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"slices"
+
+	"github.com/ccjkit/ccjkit/intercept"
+)
+
+// rule is one way a packet can belong to a CC stream: an address prefix
+// of a target (static, or held by a session of a username target) with the
+// task's validity window, in Unix nanoseconds so the packet path compares
+// integers.
+type rule struct {
+	st        *stream
+	notBefore int64
+	notAfter  int64
+}
+
+type v4key struct {
+	addr uint32
+	bits uint8
+}
+
+type v6key struct {
+	hi, lo uint64
+	bits   uint8
+}
+
+// snapshot is the immutable matching table the packet path reads. It is
+// rebuilt whole whenever tasks or sessions change and published with an
+// atomic pointer store, so the packet path takes no lock and never sees a
+// half-built table.
+type snapshot struct {
+	v4bits []uint8 // the distinct prefix lengths present, longest first
+	v4     map[v4key][]rule
+	v6bits []uint8
+	v6     map[v6key][]rule
+	// active lists the LIID counters of every task in the table, so that
+	// losses nobody can attribute (a kernel drop) are reported against all.
+	active []*liidCounters
+}
+
+func newSnapshot() *snapshot {
+	return &snapshot{v4: map[v4key][]rule{}, v6: map[v6key][]rule{}}
+}
+
+// add puts prefix p of stream st, valid over [nb, na), in the table.
+func (s *snapshot) add(p netip.Prefix, st *stream, nb, na int64) {
+	p = p.Masked()
+	r := rule{st: st, notBefore: nb, notAfter: na}
+	bits := uint8(p.Bits())
+	a := p.Addr()
+	if a.Is4() {
+		k := v4key{addr: binary.BigEndian.Uint32(a.AsSlice()), bits: bits}
+		if !slices.Contains(s.v4[k], r) {
+			s.v4[k] = append(s.v4[k], r)
+		}
+		if !slices.Contains(s.v4bits, bits) {
+			s.v4bits = append(s.v4bits, bits)
+		}
+		return
+	}
+	b := a.As16()
+	k := v6key{hi: binary.BigEndian.Uint64(b[:8]), lo: binary.BigEndian.Uint64(b[8:]), bits: bits}
+	if !slices.Contains(s.v6[k], r) {
+		s.v6[k] = append(s.v6[k], r)
+	}
+	if !slices.Contains(s.v6bits, bits) {
+		s.v6bits = append(s.v6bits, bits)
+	}
+}
+
+// seal orders the prefix lengths; the table is read-only afterwards.
+func (s *snapshot) seal() {
+	slices.Sort(s.v4bits)
+	slices.Reverse(s.v4bits)
+	slices.Sort(s.v6bits)
+	slices.Reverse(s.v6bits)
+}
+
+// hit is one record a packet yields: a CC stream and the direction; or,
+// when outside is set, a packet of the stream's targets captured outside
+// the task's validity window, which is counted and not intercepted.
+type hit struct {
+	st      *stream
+	dir     intercept.Direction
+	outside bool
+}
+
+// addHit records that stream st matched on the packet's source (from) or
+// destination; a stream matched on both ends gets one record, direction
+// indeterminate. Every rule of a stream carries its task's window, so both
+// ends agree on outside.
+func addHit(hits []hit, st *stream, dir intercept.Direction, outside bool) []hit {
+	for i := range hits {
+		if hits[i].st == st {
+			if hits[i].dir != dir {
+				hits[i].dir = intercept.Indeterminate
+			}
+			return hits
+		}
+	}
+	return append(hits, hit{st: st, dir: dir, outside: outside})
+}
+
+// packet classification results, beyond a match.
+const (
+	pktOK = iota
+	pktNotIP
+)
+
+// match appends to hits the streams packet b belongs to at instant ts
+// (Unix nanoseconds), including those whose task's window does not cover
+// ts (marked outside). It allocates nothing when hits has room.
+func (s *snapshot) match(hits []hit, b []byte, ts int64) ([]hit, int) {
+	if len(b) < 1 {
+		return hits, pktNotIP
+	}
+	switch b[0] >> 4 {
+	case 4:
+		if len(b) < 20 {
+			return hits, pktNotIP
+		}
+		if len(s.v4bits) == 0 {
+			return hits, pktOK
+		}
+		src := binary.BigEndian.Uint32(b[12:16])
+		dst := binary.BigEndian.Uint32(b[16:20])
+		for _, bits := range s.v4bits {
+			m := mask32(bits)
+			hits = s.collect(hits, s.v4[v4key{src & m, bits}], ts, intercept.FromTarget)
+			hits = s.collect(hits, s.v4[v4key{dst & m, bits}], ts, intercept.ToTarget)
+		}
+	case 6:
+		if len(b) < 40 {
+			return hits, pktNotIP
+		}
+		if len(s.v6bits) == 0 {
+			return hits, pktOK
+		}
+		sh, sl := binary.BigEndian.Uint64(b[8:16]), binary.BigEndian.Uint64(b[16:24])
+		dh, dl := binary.BigEndian.Uint64(b[24:32]), binary.BigEndian.Uint64(b[32:40])
+		for _, bits := range s.v6bits {
+			mh, ml := mask64(bits)
+			hits = s.collect(hits, s.v6[v6key{sh & mh, sl & ml, bits}], ts, intercept.FromTarget)
+			hits = s.collect(hits, s.v6[v6key{dh & mh, dl & ml, bits}], ts, intercept.ToTarget)
+		}
+	default:
+		return hits, pktNotIP
+	}
+	return hits, pktOK
+}
+
+func (s *snapshot) collect(hits []hit, rules []rule, ts int64, dir intercept.Direction) []hit {
+	for i := range rules {
+		r := &rules[i]
+		hits = addHit(hits, r.st, dir, ts < r.notBefore || ts >= r.notAfter)
+	}
+	return hits
+}
+
+func mask32(bits uint8) uint32 {
+	if bits == 0 {
+		return 0
+	}
+	return ^uint32(0) << (32 - bits)
+}
+
+func mask64(bits uint8) (hi, lo uint64) {
+	switch {
+	case bits == 0:
+		return 0, 0
+	case bits <= 64:
+		return ^uint64(0) << (64 - bits), 0
+	default:
+		return ^uint64(0), ^uint64(0) << (128 - bits)
+	}
+}

@@ -1,0 +1,114 @@
+package pipeline
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/internal/durable"
+	"github.com/ccjkit/ccjkit/internal/strictjson"
+)
+
+// stateFile is the persisted sequence state: every stream the pipeline
+// has numbered and the number its next record would have had.
+type stateFile struct {
+	Version int           `json:"version"`
+	Streams []stateStream `json:"streams"`
+}
+
+type stateStream struct {
+	LIID   intercept.LIID `json:"liid"`
+	CIN    intercept.CIN  `json:"cin"`
+	Stream string         `json:"stream"`
+	Next   intercept.Seq  `json:"next"`
+}
+
+const (
+	stateVersion = 1
+	stateMax     = 64 << 20
+)
+
+// loadState reads the state file at path; a missing file is an empty
+// state (the first start).
+func loadState(path string) (map[intercept.StreamKey]intercept.Seq, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrState, err)
+	}
+	var f stateFile
+	if err := strictjson.Decode(data, &f, stateMax); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrState, path, err)
+	}
+	if f.Version != stateVersion {
+		return nil, fmt.Errorf("%w: %s: version %d, this ccjkit reads version %d", ErrState, path, f.Version, stateVersion)
+	}
+	out := make(map[intercept.StreamKey]intercept.Seq, len(f.Streams))
+	for i, s := range f.Streams {
+		k := intercept.StreamKey{LIID: s.LIID, CIN: s.CIN}
+		switch s.Stream {
+		case "IRI":
+			k.Stream = intercept.IRI
+		case "CC":
+			k.Stream = intercept.CC
+		default:
+			return nil, fmt.Errorf("%w: %s: streams[%d].stream is neither IRI nor CC", ErrState, path, i)
+		}
+		if !k.LIID.IsValid() {
+			return nil, fmt.Errorf("%w: %s: streams[%d].liid is empty", ErrState, path, i)
+		}
+		out[k] = s.Next
+	}
+	return out, nil
+}
+
+// SaveState writes every stream's high-water mark — the number its next
+// record would get — to Config.StatePath, durably (written, synced,
+// renamed over the old file, directory synced). After a restart each of
+// these streams gets a CIN reset before its next record (TS 102 232-1
+// cINReset, as OpenLI 1.1.19 does), so the receiver knows the numbering
+// restarted and does not take it for loss. Run calls SaveState every
+// second and Close once more; without a StatePath it does nothing.
+func (p *Pipeline) SaveState() error {
+	if p.cfg.StatePath == "" {
+		return nil
+	}
+	p.mu.Lock()
+	marks := make(map[intercept.StreamKey]intercept.Seq, len(p.restored)+len(p.streams))
+	for k, v := range p.restored {
+		marks[k] = v
+	}
+	for k, st := range p.streams {
+		marks[k] = intercept.Seq(st.next.Load())
+	}
+	p.mu.Unlock()
+	f := stateFile{Version: stateVersion, Streams: make([]stateStream, 0, len(marks))}
+	for k, v := range marks {
+		f.Streams = append(f.Streams, stateStream{LIID: k.LIID, CIN: k.CIN, Stream: k.Stream.String(), Next: v})
+	}
+	slices.SortFunc(f.Streams, func(a, b stateStream) int {
+		if c := strings.Compare(a.LIID.String(), b.LIID.String()); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.CIN, b.CIN); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Stream, b.Stream)
+	})
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrState, err)
+	}
+	if err := durable.WriteFile(p.cfg.StatePath, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("%w: %w", ErrState, err)
+	}
+	return nil
+}

@@ -1,0 +1,455 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
+)
+
+type phase uint8
+
+const (
+	pending phase = iota // the window has not opened, or Tick has not seen it open
+	active               // activated: HI1 liActivated sent
+	ended                // deactivated: HI1 liDeactivated sent; out of the table
+)
+
+type taskState struct {
+	task    intercept.Task
+	agency  *Agency
+	lc      *liidCounters
+	phase   phase
+	addedAt time.Time // when the pipeline was given the task
+	// sessions holds the IDs of the sessions an IRI-Begin was sent for,
+	// so that the task's end closes exactly those.
+	sessions map[string]bool
+}
+
+// SetTasks makes tasks the pipeline's whole task set, as an X1 or a
+// register would state it. Tasks are told apart by ID: a task no longer in
+// the set is deactivated now; a new task is activated when its window
+// opens (now, if it already has); a task whose fields changed keeps its
+// streams and numbering (a modification is not a deletion and a
+// re-creation) and, when active, gets an HI1 liModified. The set is
+// refused whole, with every problem listed, when a task is invalid, names
+// an unknown agency, or repeats another's ID or LIID.
+func (p *Pipeline) SetTasks(tasks []intercept.Task) error {
+	var probs []error
+	ids := map[[16]byte]int{}
+	liids := map[intercept.LIID]int{}
+	for i, t := range tasks {
+		if err := t.Validate(); err != nil {
+			probs = append(probs, fmt.Errorf("tasks[%d]: %w", i, err))
+		}
+		if _, ok := p.cfg.Agencies[t.Agency]; !ok && t.Agency != "" {
+			probs = append(probs, fmt.Errorf("tasks[%d].Agency: no agency of that name is configured", i))
+		}
+		if j, dup := ids[t.ID]; dup {
+			probs = append(probs, fmt.Errorf("tasks[%d].ID: the same ID as tasks[%d]", i, j))
+		}
+		ids[t.ID] = i
+		if j, dup := liids[t.LIID]; dup && t.LIID.IsValid() {
+			probs = append(probs, fmt.Errorf("tasks[%d].LIID: the same LIID as tasks[%d]; an LIID names one interception", i, j))
+		}
+		liids[t.LIID] = i
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("%w: %w", ErrTasks, errors.Join(probs...))
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return ErrClosed
+	}
+	for i, t := range tasks {
+		if ts, ok := p.tasks[t.ID]; ok && ts.task.LIID == t.LIID && ts.task.Agency != t.Agency {
+			probs = append(probs, fmt.Errorf("tasks[%d].Agency: a task cannot move to another agency; end it and give a new task", i))
+		}
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("%w: %w", ErrTasks, errors.Join(probs...))
+	}
+	now := p.cfg.Clock.Now()
+	// An LIID kept by another ID after a removal is a different
+	// interception; remove first, then add.
+	for id, ts := range p.tasks {
+		if _, keep := ids[id]; keep && tasks[ids[id]].LIID == ts.task.LIID {
+			continue
+		}
+		if ts.phase == active {
+			p.deactivate(ts, later(now, ts.task.NotBefore))
+		}
+		delete(p.tasks, id)
+	}
+	for _, t := range tasks {
+		t.Targets = slices.Clone(t.Targets)
+		ts, known := p.tasks[t.ID]
+		if !known {
+			ag := p.cfg.Agencies[t.Agency]
+			p.tasks[t.ID] = &taskState{
+				task: t, agency: &ag, lc: p.counters(t.LIID),
+				addedAt: now, sessions: map[string]bool{},
+			}
+			continue
+		}
+		if taskEqual(&ts.task, &t) {
+			continue
+		}
+		ts.task = t
+		if ts.phase == ended && t.Active(now) {
+			ts.phase = pending // the window was extended past its old end
+			ts.addedAt = now
+		}
+		if ts.phase == active {
+			p.hi1(ts, etsi.LIModified, now)
+			p.syncSessions(ts, now)
+		}
+	}
+	p.tick(now)
+	p.rebuild()
+	return nil
+}
+
+func taskEqual(a, b *intercept.Task) bool {
+	return a.ID == b.ID && a.LIID == b.LIID && slices.Equal(a.Targets, b.Targets) &&
+		a.NotBefore.Equal(b.NotBefore) && a.NotAfter.Equal(b.NotAfter) &&
+		a.Delivery == b.Delivery && a.Agency == b.Agency && a.AccessType == b.AccessType
+}
+
+func later(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
+}
+
+// Tick fires the activations and deactivations due at now: a task whose
+// window has opened gets its HI1 liActivated and, for each of its targets'
+// sessions already running, an IRI-Begin marked
+// startOfInterceptionWithSessionActive with the session's attributes; a
+// task whose window has closed gets the matching end for those sessions
+// and its HI1 liDeactivated. Each is stamped with the moment it actually
+// happened (the window's bound, or when the task was given), not with the
+// moment Tick ran. The packet path does not wait for Tick: it judges each
+// packet on its own time.
+func (p *Pipeline) Tick(now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tick(now) {
+		p.rebuild()
+	}
+}
+
+// tick does Tick's work under mu and reports whether a task ended.
+func (p *Pipeline) tick(now time.Time) bool {
+	changed := false
+	for _, ts := range p.sortedTasks() {
+		t := &ts.task
+		if ts.phase == pending && !now.Before(t.NotBefore) {
+			if !p.activate(ts) {
+				changed = true
+			}
+		}
+		if ts.phase == active && !now.Before(t.NotAfter) {
+			p.deactivate(ts, t.NotAfter)
+			ts.phase = ended
+			changed = true
+		}
+	}
+	return changed
+}
+
+// activate opens pending task ts at the moment its window opened or it
+// was given, whichever is later; a task given after its window closed is
+// ended at once, with nothing sent. It reports whether ts is active.
+func (p *Pipeline) activate(ts *taskState) bool {
+	t := &ts.task
+	at := later(t.NotBefore, ts.addedAt)
+	if !at.Before(t.NotAfter) {
+		ts.phase = ended
+		return false
+	}
+	ts.phase = active
+	p.log.Info("interception activated", "task", *t, "at", at)
+	p.hi1(ts, etsi.LIActivated, at)
+	p.syncSessions(ts, at)
+	return true
+}
+
+// sortedTasks returns the tasks in ID order, so that the records of one
+// Tick go out in a reproducible order.
+func (p *Pipeline) sortedTasks() []*taskState {
+	out := make([]*taskState, 0, len(p.tasks))
+	for _, ts := range p.tasks {
+		out = append(out, ts)
+	}
+	slices.SortFunc(out, func(a, b *taskState) int { return compareID(a.task.ID, b.task.ID) })
+	return out
+}
+
+func compareID(a, b [16]byte) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return int(a[i]) - int(b[i])
+		}
+	}
+	return 0
+}
+
+// deactivate closes ts at instant at: the end marker for each session it
+// opened, then HI1 liDeactivated.
+func (p *Pipeline) deactivate(ts *taskState, at time.Time) {
+	for _, id := range sortedKeys(ts.sessions) {
+		if s := p.sessions[id]; s != nil {
+			ev := s.attrs
+			ev.Type = intercept.EndOfInterceptionWithSessionActive
+			ev.Time = at
+			p.emitIRI(ts, s.cin, ev)
+		}
+	}
+	ts.sessions = map[string]bool{}
+	p.hi1(ts, etsi.LIDeactivated, at)
+	p.log.Info("interception deactivated", "task", ts.task, "at", at)
+}
+
+// syncSessions makes the sessions ts was opened for match the sessions
+// its targets now hold: a session that became a target's gets an IRI-Begin
+// startOfInterceptionWithSessionActive, one that stopped being one gets
+// the end marker.
+func (p *Pipeline) syncSessions(ts *taskState, at time.Time) {
+	if !ts.task.Delivery.Includes(intercept.IRI) {
+		return
+	}
+	want := map[string]bool{}
+	for id, s := range p.sessions {
+		if targetsUser(&ts.task, s.attrs.Username) {
+			want[id] = true
+		}
+	}
+	for _, id := range sortedKeys(ts.sessions) {
+		if !want[id] {
+			if s := p.sessions[id]; s != nil {
+				ev := s.attrs
+				ev.Type, ev.Time = intercept.EndOfInterceptionWithSessionActive, at
+				p.emitIRI(ts, s.cin, ev)
+			}
+			delete(ts.sessions, id)
+		}
+	}
+	for _, id := range sortedKeys(want) {
+		if !ts.sessions[id] {
+			s := p.sessions[id]
+			ev := s.attrs
+			ev.Type, ev.Time = intercept.StartOfInterceptionWithSessionActive, at
+			p.emitIRI(ts, s.cin, ev)
+			ts.sessions[id] = true
+		}
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func targetsUser(t *intercept.Task, username string) bool {
+	for _, tg := range t.Targets {
+		if tg.Kind == intercept.TargetUsername && tg.Username == username {
+			return true
+		}
+	}
+	return false
+}
+
+// hi1Appender is implemented by encoders that write HI1 notifications
+// (*etsi.Encoder).
+type hi1Appender interface {
+	AppendHI1(dst []byte, kind etsi.HI1Kind, liid intercept.LIID, seq intercept.Seq, t time.Time) ([]byte, error)
+}
+
+// hi1 sends an HI1 notification of kind for ts, stamped at, numbered on
+// the LIID's CIN-0 IRI stream.
+func (p *Pipeline) hi1(ts *taskState, kind etsi.HI1Kind, at time.Time) {
+	enc, ok := ts.agency.Encoder.(hi1Appender)
+	if !ok {
+		return
+	}
+	st, err := p.stream(ts, intercept.StreamKey{LIID: ts.task.LIID, CIN: 0, Stream: intercept.IRI})
+	if err != nil {
+		ts.lc.iri.matched.Add(1)
+		ts.lc.iri.encodeFailed.Add(1)
+		return
+	}
+	p.iriBuf = p.takeReset(st, at)
+	ts.lc.iri.matched.Add(1)
+	seq := intercept.Seq(st.next.Add(1) - 1)
+	out, err := enc.AppendHI1(p.iriBuf[:0], kind, ts.task.LIID, seq, at)
+	if err != nil {
+		ts.lc.iri.encodeFailed.Add(1)
+		return
+	}
+	p.iriBuf = out
+	ts.lc.iri.encoded.Add(1)
+	ts.lc.hi1.Add(1)
+	if err := st.agency.Handover.Deliver(st.key, seq, out); err != nil {
+		ts.lc.iri.refused.Add(1)
+		return
+	}
+	ts.lc.iri.delivered.Add(1)
+}
+
+// takeReset sends st's CIN reset if one is owed (IRI side, under mu).
+func (p *Pipeline) takeReset(st *stream, at time.Time) []byte {
+	if st.reset.Load() {
+		return p.sendReset(p.iriBuf[:0], st, at)
+	}
+	return p.iriBuf
+}
+
+// emitIRI numbers, encodes and delivers one IRI record of ts about the
+// session with CIN cin.
+func (p *Pipeline) emitIRI(ts *taskState, cin intercept.CIN, ev intercept.AccessEvent) {
+	lc := ts.lc
+	st, err := p.stream(ts, intercept.StreamKey{LIID: ts.task.LIID, CIN: cin, Stream: intercept.IRI})
+	if err != nil {
+		lc.iri.matched.Add(1)
+		lc.iri.encodeFailed.Add(1)
+		return
+	}
+	if ev.AccessType == 0 && ts.task.AccessType != 0 {
+		ev.AccessType = ts.task.AccessType
+	}
+	p.iriBuf = p.takeReset(st, ev.Time)
+	lc.iri.matched.Add(1)
+	seq := intercept.Seq(st.next.Add(1) - 1)
+	rec := intercept.IRIRecord{Seq: seq, Type: ev.Type.IRIType(), Event: ev}
+	out, err := st.enc.AppendIRI(p.iriBuf[:0], &rec)
+	if err != nil {
+		lc.iri.encodeFailed.Add(1)
+		return
+	}
+	p.iriBuf = out
+	lc.iri.encoded.Add(1)
+	if err := st.agency.Handover.Deliver(st.key, seq, out); err != nil {
+		lc.iri.refused.Add(1)
+		return
+	}
+	lc.iri.delivered.Add(1)
+}
+
+// stream returns the stream of key for ts, making it the first time.
+// Under mu.
+func (p *Pipeline) stream(ts *taskState, key intercept.StreamKey) (*stream, error) {
+	if st, ok := p.streams[key]; ok && st.agencyName == ts.task.Agency {
+		return st, nil
+	}
+	enc, err := ts.agency.Encoder.Stream(key)
+	if err != nil {
+		p.log.Error("a stream could not be prepared; its records are counted as encode failures", "err", err)
+		return nil, err
+	}
+	st := &stream{key: key, enc: enc, agency: ts.agency, agencyName: ts.task.Agency, lc: ts.lc}
+	if _, known := p.restored[key]; known {
+		st.reset.Store(true)
+	}
+	p.streams[key] = st
+	return st, nil
+}
+
+// cinOf returns the CIN of a session: FNV-1a of its ID (OpenLI likewise
+// derives it from the RADIUS Acct-Session-Id), moved past 0 — kept for
+// HI1 notifications — and past the CIN of any other live session.
+func (p *Pipeline) cinOf(sessionID string) intercept.CIN {
+	h := fnv.New32a()
+	h.Write([]byte(sessionID))
+	c := intercept.CIN(h.Sum32())
+	for {
+		if c != 0 {
+			taken := false
+			for id, s := range p.sessions {
+				if s.cin == c && id != sessionID {
+					taken = true
+					break
+				}
+			}
+			if !taken {
+				return c
+			}
+		}
+		c++
+	}
+}
+
+// staticCIN is the CIN of a static address target: FNV-1a of the
+// prefix's text form, past 0, so it stays the same across restarts.
+func staticCIN(p netip.Prefix) intercept.CIN {
+	h := fnv.New32a()
+	h.Write([]byte(p.Masked().String()))
+	if c := intercept.CIN(h.Sum32()); c != 0 {
+		return c
+	}
+	return 1
+}
+
+// rebuild makes and publishes a new table from the tasks not ended and
+// the live sessions. Under mu.
+func (p *Pipeline) rebuild() {
+	s := newSnapshot()
+	for _, ts := range p.sortedTasks() {
+		if ts.phase == ended {
+			continue
+		}
+		t := &ts.task
+		s.active = append(s.active, ts.lc)
+		if !t.Delivery.Includes(intercept.CC) {
+			continue
+		}
+		nb, na := t.NotBefore.UnixNano(), t.NotAfter.UnixNano()
+		for _, tg := range t.Targets {
+			switch tg.Kind {
+			case intercept.TargetAddress:
+				st, err := p.stream(ts, intercept.StreamKey{LIID: t.LIID, CIN: staticCIN(tg.Prefix), Stream: intercept.CC})
+				if err != nil {
+					continue
+				}
+				s.add(tg.Prefix, st, nb, na)
+			case intercept.TargetUsername:
+				for _, id := range p.sessionIDs() {
+					ss := p.sessions[id]
+					if ss.attrs.Username != tg.Username {
+						continue
+					}
+					st, err := p.stream(ts, intercept.StreamKey{LIID: t.LIID, CIN: ss.cin, Stream: intercept.CC})
+					if err != nil {
+						continue
+					}
+					for _, a := range ss.attrs.Addresses {
+						s.add(a, st, nb, na)
+					}
+				}
+			}
+		}
+	}
+	s.seal()
+	p.snap.Store(s)
+}
+
+func (p *Pipeline) sessionIDs() []string {
+	out := make([]string, 0, len(p.sessions))
+	for id := range p.sessions {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
