@@ -74,6 +74,7 @@ type Pipeline struct {
 	// Owned by the goroutine calling Process.
 	hits []hit
 	buf  []byte
+	rec  intercept.CCRecord // reused: a record passed to an interface escapes
 
 	packets, notIP, unmatched atomic.Uint64
 	kernelSeen                atomic.Uint64
@@ -195,8 +196,9 @@ func (p *Pipeline) emitCC(st *stream, pk *intercept.Packet, dir intercept.Direct
 	// The number is taken before encoding and buffering: whatever is lost
 	// after this point shows as a gap at the receiver, and is counted here.
 	seq := intercept.Seq(st.next.Add(1) - 1)
-	rec := intercept.CCRecord{Seq: seq, Time: pk.Time, Direction: dir, Packet: pk.Data}
-	out, err := st.enc.AppendCC(p.buf[:0], &rec)
+	p.rec = intercept.CCRecord{Seq: seq, Time: pk.Time, Direction: dir, Packet: pk.Data}
+	out, err := st.enc.AppendCC(p.buf[:0], &p.rec)
+	p.rec.Packet = nil // do not keep the capture's buffer
 	if err != nil {
 		lc.cc.encodeFailed.Add(1)
 		return
