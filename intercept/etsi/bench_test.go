@@ -75,3 +75,20 @@ func BenchmarkDecodeCC(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPeekCC: what a counting receiver pays per record, next to
+// BenchmarkDecodeCC.
+func BenchmarkPeekCC(b *testing.B) {
+	enc, _ := etsi.NewEncoder(profile(intercept.Microseconds))
+	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 3, Stream: intercept.CC})
+	pdu, err := s.AppendCC(nil, &intercept.CCRecord{Seq: 7, Time: time.Unix(1700000000, 0), Packet: make([]byte, 1500)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := etsi.Peek(pdu); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

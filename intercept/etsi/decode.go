@@ -216,7 +216,10 @@ func (t tlv) generalized(path string) (time.Time, error) {
 	return v, nil
 }
 
-func (t tlv) printable(path string, lo, hi int) (string, error) {
+// printable returns the content as a string; prev, when equal, is
+// returned instead of a new string, so that decoding a stream's records
+// into one PDU does not allocate the header's unchanging strings again.
+func (t tlv) printable(path string, lo, hi int, prev string) (string, error) {
 	if len(t.content) < lo || len(t.content) > hi {
 		return "", derr(t.off, path, ErrValue, "%d characters, want %d to %d", len(t.content), lo, hi)
 	}
@@ -225,14 +228,21 @@ func (t tlv) printable(path string, lo, hi int) (string, error) {
 			return "", derr(t.coff, path, ErrValue, "a character outside PrintableString")
 		}
 	}
-	return string(t.content), nil
+	return reuse(t.content, prev), nil
 }
 
-func (t tlv) octets(path string, lo, hi int) (string, error) {
+func (t tlv) octets(path string, lo, hi int, prev string) (string, error) {
 	if len(t.content) < lo || len(t.content) > hi {
 		return "", derr(t.off, path, ErrValue, "%d octets, want %d to %d", len(t.content), lo, hi)
 	}
-	return string(t.content), nil
+	return reuse(t.content, prev), nil
+}
+
+func reuse(b []byte, prev string) string {
+	if string(b) == prev {
+		return prev
+	}
+	return string(b)
 }
 
 // Decode decodes one PS-PDU that fills b exactly. It is strict: every
@@ -253,6 +263,7 @@ func Decode(b []byte) (*PDU, error) {
 // slices so that decoding records one after another allocates little.
 func (p *PDU) Decode(b []byte) error {
 	cc, iri := p.Payload.CC[:0], p.Payload.IRI[:0]
+	prev := p.Header
 	*p = PDU{}
 	p.Payload.CC, p.Payload.IRI = cc, iri
 	r := reader{b: b}
@@ -268,7 +279,7 @@ func (p *PDU) Decode(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := decodeHeader(h, &p.Header); err != nil {
+	if err := decodeHeader(h, &p.Header, &prev); err != nil {
 		return err
 	}
 	pl, err := in.expect("payload", cons(2))
@@ -281,7 +292,7 @@ func (p *PDU) Decode(b []byte) error {
 	return in.done("PS-PDU")
 }
 
-func decodeHeader(t tlv, h *Header) error {
+func decodeHeader(t tlv, h, prev *Header) error {
 	const p = "pSHeader."
 	r := t.inner()
 	f, err := r.expect(p+"li-psDomainId", ctx(0))
@@ -301,14 +312,14 @@ func decodeHeader(t tlv, h *Header) error {
 		if f, err = r.next(p + "authorizationCountryCode"); err != nil {
 			return err
 		}
-		if h.AuthorizationCountry, err = f.printable(p+"authorizationCountryCode", 2, 2); err != nil {
+		if h.AuthorizationCountry, err = f.printable(p+"authorizationCountryCode", 2, 2, prev.AuthorizationCountry); err != nil {
 			return err
 		}
 	}
 	if f, err = r.expect(p+"communicationIdentifier", cons(3)); err != nil {
 		return err
 	}
-	if err := decodeCommID(f, h); err != nil {
+	if err := decodeCommID(f, h, prev); err != nil {
 		return err
 	}
 	if f, err = r.expect(p+"sequenceNumber", ctx(4)); err != nil {
@@ -332,7 +343,7 @@ func decodeHeader(t tlv, h *Header) error {
 		if f, err = r.next(p + "interceptionPointID"); err != nil {
 			return err
 		}
-		if h.InterceptionPointID, err = f.printable(p+"interceptionPointID", 1, 8); err != nil {
+		if h.InterceptionPointID, err = f.printable(p+"interceptionPointID", 1, 8, prev.InterceptionPointID); err != nil {
 			return err
 		}
 	}
@@ -382,7 +393,7 @@ func decodeHeader(t tlv, h *Header) error {
 	return r.done("pSHeader")
 }
 
-func decodeCommID(t tlv, h *Header) error {
+func decodeCommID(t tlv, h, prev *Header) error {
 	const p = "pSHeader.communicationIdentifier."
 	r := t.inner()
 	n, err := r.expect(p+"networkIdentifier", cons(0))
@@ -394,14 +405,14 @@ func decodeCommID(t tlv, h *Header) error {
 	if err != nil {
 		return err
 	}
-	if h.OperatorID, err = f.octets(p+"networkIdentifier.operatorIdentifier", 1, 16); err != nil {
+	if h.OperatorID, err = f.octets(p+"networkIdentifier.operatorIdentifier", 1, 16, prev.OperatorID); err != nil {
 		return err
 	}
 	if nr.peek(ctx(1)) {
 		if f, err = nr.next(p + "networkIdentifier.networkElementIdentifier"); err != nil {
 			return err
 		}
-		if h.NetworkElementID, err = f.octets(p+"networkIdentifier.networkElementIdentifier", 1, 16); err != nil {
+		if h.NetworkElementID, err = f.octets(p+"networkIdentifier.networkElementIdentifier", 1, 16, prev.NetworkElementID); err != nil {
 			return err
 		}
 	}
@@ -420,7 +431,7 @@ func decodeCommID(t tlv, h *Header) error {
 		if f, err = r.next(p + "deliveryCountryCode"); err != nil {
 			return err
 		}
-		if h.DeliveryCountry, err = f.printable(p+"deliveryCountryCode", 2, 2); err != nil {
+		if h.DeliveryCountry, err = f.printable(p+"deliveryCountryCode", 2, 2, prev.DeliveryCountry); err != nil {
 			return err
 		}
 	}
@@ -854,7 +865,7 @@ func decodeHI1(t tlv, n *HI1Notification) error {
 	if err != nil {
 		return err
 	}
-	if n.OperatorID, err = op.octets(q+"communicationIdentifier.network-Identifier.operator-Identifier", 1, 5); err != nil {
+	if n.OperatorID, err = op.octets(q+"communicationIdentifier.network-Identifier.operator-Identifier", 1, 5, ""); err != nil {
 		return err
 	}
 	if err := nr.done(q + "communicationIdentifier.network-Identifier"); err != nil {

@@ -103,3 +103,28 @@ func FuzzFramer(f *testing.F) {
 		t.Fatal("the framer did not stop")
 	})
 }
+
+// FuzzPeek: Peek never panics, and on every PDU Decode accepts it agrees
+// with Decode.
+func FuzzPeek(f *testing.F) {
+	for _, s := range seedPDUs(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, perr := etsi.Peek(b)
+		p, err := etsi.Decode(b)
+		if err != nil {
+			return
+		}
+		if perr != nil {
+			t.Fatalf("Decode accepts what Peek refuses: %v", perr)
+		}
+		want := etsi.Summary{LIID: p.Header.LIID, CIN: p.Header.CIN, Seq: p.Header.Seq, Kind: p.Payload.Kind}
+		if p.Payload.Kind == etsi.TRIPayload {
+			want.TRI = p.Payload.TRI
+		}
+		if s != want {
+			t.Fatalf("Peek = %+v, Decode says %+v", s, want)
+		}
+	})
+}
