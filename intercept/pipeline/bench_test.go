@@ -16,7 +16,7 @@ import (
 type discard struct{}
 
 func (discard) Deliver(intercept.StreamKey, intercept.Seq, []byte) error { return nil }
-func (discard) Close() error                                           { return nil }
+func (discard) Close() error                                             { return nil }
 
 // BenchmarkProcess measures the packet path alone — match, number,
 // encode — against a handover that discards, with 64 tasks of which one

@@ -23,8 +23,8 @@ func (c *streamCounters) load() StreamStats {
 
 // liidCounters are one LIID's counters, shared by all its streams.
 type liidCounters struct {
-	liid                                    intercept.LIID
-	cc, iri                                 streamCounters
+	liid                                        intercept.LIID
+	cc, iri                                     streamCounters
 	outside, cinResets, hi1, possibleKernelLoss atomic.Uint64
 }
 
