@@ -1,0 +1,46 @@
+// Package handover delivers an agency's encoded records over its handover
+// interfaces — HI2 for IRI, HI3 for CC (ETSI TS 102 232-1 §6) — to the
+// receiver (the LEMF; in Belgium the NTSU-CTIF), as intercept.Handover.
+//
+// Each interface is one TCP connection, optionally TLS with mutual
+// authentication, kept up with reconnects whose wait doubles from
+// MinBackoff to MaxBackoff and returns to MinBackoff once the receiver has
+// answered a keep-alive.
+//
+// # Never waiting, never losing silently
+//
+// Deliver copies the record into the link's queue, a ring of QueueBytes,
+// and returns: the capture never waits on the network. When the queue is
+// full the record is refused (ErrQueueFull) and counted; the queue is
+// never trimmed of what it accepted, so what the receiver gets stays an
+// unbroken run, and each refusal is a sequence-number gap the pipeline
+// counted (intercept/pipeline).
+//
+// # Keep-alives and checkpoints
+//
+// A keep-alive goes out when the link has been idle for the profile's
+// KeepAliveInterval — idle meaning nothing queued and nothing left in the
+// kernel's send queue (TCP_INFO tcpi_notsent_bytes on Linux): OpenLI found
+// keep-alive responses timing out behind a backlog the kernel still held
+// (OpenLI issue #39). Its response is awaited for KeepAliveTimeout,
+// counted from the moment the kernel has sent the keep-alive.
+//
+// A keep-alive response proves the receiver has read everything sent
+// before the keep-alive, so it is a checkpoint: the queue keeps what was
+// sent after the last checkpoint and, after a reconnect, sends again from
+// there. The receiver may see duplicates (which intercept/lemf reports),
+// never a hole. Under load, a keep-alive also goes out whenever a quarter
+// of the queue is sent but unconfirmed, so that the queue keeps moving.
+//
+// A response that is late or carries the wrong number, any other bytes
+// from the receiver, a write that makes no progress within
+// KeepAliveTimeout, or a closed connection drops the connection and
+// reconnects.
+//
+// # Not yet
+//
+// The queue is in memory only. The disk spool that would outlast a long
+// outage of the receiver and a restart of the operator's machine is not
+// written yet: after a restart, what was queued and unconfirmed is gone
+// (and the pipeline's CIN reset tells the receiver numbering restarted).
+package handover

@@ -1,0 +1,163 @@
+package handover
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// Errors, for errors.Is.
+var (
+	// ErrConfig: the configuration lacks something or holds an impossible value.
+	ErrConfig = errors.New("handover: invalid configuration")
+	// ErrQueueFull: a record was refused because the link's queue is full;
+	// its sequence number is a gap the receiver will see.
+	ErrQueueFull = errors.New("handover: queue full, record refused")
+	// ErrClosed: the handover was closed.
+	ErrClosed = errors.New("handover: closed")
+	// ErrUndelivered: Close gave up with records the receiver has not
+	// confirmed.
+	ErrUndelivered = errors.New("handover: records not confirmed by the receiver")
+	// ErrStream: a record of neither IRI nor CC.
+	ErrStream = errors.New("handover: record of an unknown stream")
+)
+
+// Config is one agency's handover: where its HI2 and HI3 receivers are,
+// how to reach them and how much may wait for them.
+type Config struct {
+	// HI2 and HI3 are the receiver's addresses ("host:port") for IRI and
+	// CC records. Both are required; they may be the same.
+	HI2, HI3 string
+	// Encoder writes the keep-alives; its profile's KeepAliveInterval and
+	// KeepAliveTimeout time them.
+	Encoder *etsi.Encoder
+	// TLS, when set, wraps both connections in TLS with this
+	// configuration: give it Certificates to authenticate ccjkit to the
+	// receiver (mutual TLS) and RootCAs and ServerName to authenticate the
+	// receiver. nil: plain TCP, as over a dedicated line or VPN.
+	TLS *tls.Config
+	// QueueBytes bounds the memory each link holds: records not yet sent,
+	// and records sent but not yet confirmed by a keep-alive response,
+	// which are sent again after a reconnect. 0 means 16 MiB.
+	QueueBytes int
+	// MinBackoff and MaxBackoff bound the wait between reconnection
+	// attempts, doubling from the first to the second. 0 means 100 ms and
+	// 30 s.
+	MinBackoff, MaxBackoff time.Duration
+	// DrainTimeout bounds how long Close waits for the receiver to confirm
+	// what is queued. 0 means 10 s.
+	DrainTimeout time.Duration
+	// Clock stamps the keep-alives. Required.
+	Clock timesync.Clock
+	// Logger receives connection events and faults; nil discards. It is
+	// never given a record's content.
+	Logger *slog.Logger
+	// Dial, when set, replaces net.Dialer's DialContext (for tests and
+	// special networks).
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// Handover delivers one agency's records over two links, HI2 for IRI and
+// HI3 for CC, each one TCP (or TLS) connection kept up with reconnects and
+// keep-alives. It implements intercept.Handover: Deliver copies the record
+// into the link's bounded queue and never blocks.
+type Handover struct {
+	hi2, hi3 *link
+	once     sync.Once
+	closeErr error
+}
+
+// New validates cfg and starts the two links; they connect in the
+// background and keep trying until Close.
+func New(cfg Config) (*Handover, error) {
+	var probs []error
+	if cfg.HI2 == "" || cfg.HI3 == "" {
+		probs = append(probs, fmt.Errorf("%w: HI2 and HI3 addresses are required", ErrConfig))
+	}
+	if cfg.Encoder == nil {
+		probs = append(probs, fmt.Errorf("%w: Encoder is required (it writes the keep-alives)", ErrConfig))
+	}
+	if cfg.Clock == nil {
+		probs = append(probs, fmt.Errorf("%w: Clock is required", ErrConfig))
+	}
+	if cfg.QueueBytes < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.DrainTimeout < 0 {
+		probs = append(probs, fmt.Errorf("%w: sizes and durations cannot be negative", ErrConfig))
+	}
+	if len(probs) > 0 {
+		return nil, errors.Join(probs...)
+	}
+	if cfg.QueueBytes == 0 {
+		cfg.QueueBytes = 16 << 20
+	}
+	if cfg.QueueBytes < 64<<10 {
+		return nil, fmt.Errorf("%w: QueueBytes %d is below 64 KiB", ErrConfig, cfg.QueueBytes)
+	}
+	if cfg.MinBackoff == 0 {
+		cfg.MinBackoff = 100 * time.Millisecond
+	}
+	if cfg.MaxBackoff == 0 {
+		cfg.MaxBackoff = 30 * time.Second
+	}
+	if cfg.MaxBackoff < cfg.MinBackoff {
+		return nil, fmt.Errorf("%w: MaxBackoff is below MinBackoff", ErrConfig)
+	}
+	if cfg.DrainTimeout == 0 {
+		cfg.DrainTimeout = 10 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Dial == nil {
+		d := &net.Dialer{Timeout: 10 * time.Second}
+		cfg.Dial = d.DialContext
+	}
+	h := &Handover{hi2: newLink("HI2", cfg.HI2, &cfg), hi3: newLink("HI3", cfg.HI3, &cfg)}
+	go h.hi2.run()
+	go h.hi3.run()
+	return h, nil
+}
+
+// Deliver queues one encoded record of stream key (IRI on HI2, CC on
+// HI3). It copies pdu and returns at once; a record the queue has no room
+// for is refused with ErrQueueFull, so that the queue always holds an
+// unbroken run of what was accepted and memory stays bounded.
+func (h *Handover) Deliver(key intercept.StreamKey, _ intercept.Seq, pdu []byte) error {
+	switch key.Stream {
+	case intercept.IRI:
+		return h.hi2.enqueue(pdu)
+	case intercept.CC:
+		return h.hi3.enqueue(pdu)
+	}
+	return ErrStream
+}
+
+// Close stops accepting records, waits up to DrainTimeout for the
+// receiver to confirm everything queued (a final keep-alive answered),
+// then closes both connections. It returns ErrUndelivered, with the
+// amount, when the receiver has not confirmed everything.
+func (h *Handover) Close() error {
+	h.once.Do(func() {
+		var wg sync.WaitGroup
+		var e2, e3 error
+		wg.Add(2)
+		go func() { defer wg.Done(); e2 = h.hi2.close() }()
+		go func() { defer wg.Done(); e3 = h.hi3.close() }()
+		wg.Wait()
+		h.closeErr = errors.Join(e2, e3)
+	})
+	return h.closeErr
+}
+
+// Stats returns both links' counters.
+func (h *Handover) Stats() Stats {
+	return Stats{HI2: h.hi2.stats(), HI3: h.hi3.stats()}
+}
