@@ -161,3 +161,10 @@ func (h *Handover) Close() error {
 func (h *Handover) Stats() Stats {
 	return Stats{HI2: h.hi2.stats(), HI3: h.hi3.stats()}
 }
+
+// Queued returns the bytes held on both links: not yet confirmed by the
+// receiver, whether written or not. A record is refused when its link's
+// share would pass QueueBytes, so a capture loop or a benchmark can watch
+// Queued to see the receiver falling behind before anything is refused.
+// It does not allocate.
+func (h *Handover) Queued() uint64 { return h.hi2.queued() + h.hi3.queued() }

@@ -415,3 +415,8 @@ func (l *link) stats() LinkStats {
 	}
 	return s
 }
+
+func (l *link) queued() uint64 {
+	head, acked := l.window()
+	return head - acked
+}
