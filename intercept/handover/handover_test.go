@@ -21,18 +21,18 @@ var t0 = time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC)
 var ccKey = intercept.StreamKey{LIID: intercept.MustLIID("BE-TEST-1"), CIN: 7, Stream: intercept.CC}
 
 type rig struct {
-	t     *testing.T
-	enc   *etsi.Encoder
-	lemf  *lemf.Receiver
-	ho    *handover.Handover
-	se    *etsi.StreamEncoder
-	next  intercept.Seq
+	t    *testing.T
+	enc  *etsi.Encoder
+	lemf *lemf.Receiver
+	ho   *handover.Handover
+	se   *etsi.StreamEncoder
+	next intercept.Seq
 	// lastAccepted is the last number Deliver accepted; refused lists
 	// the numbers it refused.
 	lastAccepted intercept.Seq
 	refused      []intercept.Seq
-	buf   []byte
-	clock *timesynctest.Clock
+	buf          []byte
+	clock        *timesynctest.Clock
 }
 
 // newRig starts a LEMF and a handover to it (HI2 and HI3 on the same

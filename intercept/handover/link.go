@@ -369,7 +369,9 @@ func (e readError) Unwrap() error { return e.err }
 
 type unexpectedError struct{}
 
-func (unexpectedError) Error() string { return "the receiver sent something other than a keep-alive response" }
+func (unexpectedError) Error() string {
+	return "the receiver sent something other than a keep-alive response"
+}
 
 func classify(err error) fault {
 	var u unexpectedError
