@@ -14,7 +14,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/capture"
-	"github.com/ccjkit/ccjkit/intercept/internal/itest"
+	"github.com/ccjkit/ccjkit/internal/itest"
 )
 
 type packet struct {

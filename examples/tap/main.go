@@ -1,0 +1,171 @@
+// Command tap replays a capture through ccjkit's interception pipeline to
+// a receiver, as a rehearsal of real-time interception on one machine:
+// packets of the targets given on the command line, inside the task's
+// window, become ETSI TS 102 232 CC records handed over on HI3; the task's
+// start and end become HI1 notifications on HI2. It prints the pipeline's
+// and the handover's status when done.
+//
+//	go run ./examples/lemf -listen 127.0.0.1:6000          # one terminal
+//	go run ./examples/tap -lemf 127.0.0.1:6000 \
+//	    -target 192.0.2.10/32 -target 2001:db8:10::1/128   # another
+//
+// Without -file it replays the embedded sample capture (sample.pcapng:
+// synthetic traffic from 14:00 in Brussels on 23 November 2026, 40 of
+// whose packets are the target's). The replay's clock is the capture's:
+// the task is given at the first packet's time, so its HI1 notifications
+// carry the capture's times.
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/capture"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
+	"github.com/ccjkit/ccjkit/intercept/handover"
+	"github.com/ccjkit/ccjkit/intercept/pipeline"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+//go:embed sample.pcapng
+var sample []byte
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type prefixes []netip.Prefix
+
+func (p *prefixes) String() string { return fmt.Sprint(*p) }
+func (p *prefixes) Set(s string) error {
+	x, err := netip.ParsePrefix(s)
+	if err != nil {
+		return err
+	}
+	*p = append(*p, x)
+	return nil
+}
+
+// rehearsal is the rehearsal profile; the real one is copied from the
+// NTSU-CTIF's specification into intercept.Belgium.
+func rehearsal() intercept.Profile {
+	return intercept.Profile{
+		AuthorizationCountry: "BE", DeliveryCountry: "BE",
+		OperatorID: "REHEARSAL", NetworkElementID: "tap", HI1OperatorID: "REHRS",
+		Timestamps: intercept.Microseconds, PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
+		KeepAliveLIID:     intercept.MustLIID("ccjkit-tap"),
+		KeepAliveInterval: 10 * time.Second, KeepAliveTimeout: 5 * time.Second,
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("tap", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("lemf", "127.0.0.1:6000", "the receiver's address (HI2 and HI3)")
+	file := fs.String("file", "", "pcap or pcapng file to replay (default: the embedded sample)")
+	liid := fs.String("liid", "BE-REHEARSAL-1", "the task's LIID")
+	var targets prefixes
+	fs.Var(&targets, "target", "a target address or prefix (repeatable)")
+	length := fs.Duration("for", time.Hour, "the task's window, from the capture's first packet")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if len(targets) == 0 {
+		fmt.Fprintln(stderr, "tap: give at least one -target, such as -target 192.0.2.10/32")
+		return 2
+	}
+	id, err := intercept.ParseLIID(*liid)
+	if err != nil {
+		fmt.Fprintln(stderr, "tap:", err)
+		return 2
+	}
+	data := sample
+	if *file != "" {
+		if data, err = os.ReadFile(*file); err != nil {
+			fmt.Fprintln(stderr, "tap:", err)
+			return 1
+		}
+	}
+	// The replay's clock is the capture's first packet's time.
+	start, err := firstPacketTime(data)
+	if err != nil {
+		fmt.Fprintln(stderr, "tap:", err)
+		return 1
+	}
+	clock := timesync.ClockFunc(func() time.Time { return start })
+	enc, err := etsi.NewEncoder(rehearsal())
+	if err != nil {
+		fmt.Fprintln(stderr, "tap:", err)
+		return 1
+	}
+	ho, err := handover.New(handover.Config{HI2: *addr, HI3: *addr, Encoder: enc, Clock: timesync.SystemClock{}, DrainTimeout: 10 * time.Second})
+	if err != nil {
+		fmt.Fprintln(stderr, "tap:", err)
+		return 1
+	}
+	p, err := pipeline.New(pipeline.Config{Agencies: map[string]pipeline.Agency{"rehearsal": {Encoder: enc, Handover: ho}}, Clock: clock})
+	if err != nil {
+		fmt.Fprintln(stderr, "tap:", err)
+		return 1
+	}
+	task := intercept.Task{ID: [16]byte{1}, LIID: id, NotBefore: start, NotAfter: start.Add(*length),
+		Delivery: intercept.IRIAndCC, Agency: "rehearsal"}
+	for _, t := range targets {
+		task.Targets = append(task.Targets, intercept.AddressTarget(t))
+	}
+	if err := p.SetTasks([]intercept.Task{task}); err != nil {
+		fmt.Fprintln(stderr, "tap:", err)
+		return 2
+	}
+	src, err := capture.NewFile(bytes.NewReader(data))
+	if err != nil {
+		fmt.Fprintln(stderr, "tap:", err)
+		return 1
+	}
+	runErr := p.Run(ctx, src)
+	p.Tick(start.Add(*length)) // the replay ends the task: HI1 liDeactivated at its end
+	closeErr := ho.Close()
+	fmt.Fprintf(stdout, "replayed %d packets (%d frames without IP skipped)\n", src.Stats().Received, src.Skipped())
+	fmt.Fprint(stdout, p.Stats())
+	fmt.Fprint(stdout, ho.Stats())
+	code := 0
+	for _, err := range []error{runErr, closeErr} {
+		if err != nil {
+			fmt.Fprintln(stderr, "tap:", strings.TrimSpace(err.Error()))
+			code = 1
+		}
+	}
+	return code
+}
+
+func firstPacketTime(data []byte) (time.Time, error) {
+	f, err := capture.NewFile(bytes.NewReader(data))
+	if err != nil {
+		return time.Time{}, err
+	}
+	var first time.Time
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.Capture(ctx, func(b []intercept.Packet) {
+		if first.IsZero() && len(b) > 0 {
+			first = b[0].Time
+			cancel()
+		}
+	})
+	if first.IsZero() {
+		return first, fmt.Errorf("%w: no IP packet in the capture", capture.ErrFormat)
+	}
+	return first, nil
+}

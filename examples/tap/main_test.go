@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
+	"github.com/ccjkit/ccjkit/intercept/lemf"
+	"github.com/ccjkit/ccjkit/internal/itest"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+var update = flag.Bool("update", false, "rewrite sample.pcapng")
+
+// TestSampleIsGenerated: the shipped capture is the generator's output.
+func TestSampleIsGenerated(t *testing.T) {
+	var buf bytes.Buffer
+	if err := itest.WriteSample(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("sample.pcapng", buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(buf.Bytes(), sample) {
+		t.Fatal("sample.pcapng differs from internal/itest.WriteSample's output; run go test ./examples/tap -update")
+	}
+}
+
+func TestReplayToReceiver(t *testing.T) {
+	enc, _ := etsi.NewEncoder(rehearsal())
+	rx, err := lemf.Listen(t.Context(), "tcp", "127.0.0.1:0", lemf.Config{Encoder: enc, Clock: timesync.SystemClock{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	code := run(ctx, []string{"-lemf", rx.Addr().String(), "-target", "192.0.2.10/32", "-target", "2001:db8:10::1/128", "-liid", "BE-DEMO-1"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut.String(), out.String())
+	}
+	for _, want := range []string{
+		"replayed 90 packets (10 frames without IP skipped)",
+		"LIID BE-DEMO-1 (ended): CC 40 delivered of 40, IRI 2 delivered of 2; nothing lost",
+		"HI3 → ",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	rep := rx.Report()
+	cc, iri := 0, 0
+	for _, s := range rep.Streams {
+		if s.Gaps != 0 || s.Duplicates != 0 {
+			t.Errorf("stream %+v", s)
+		}
+		if s.Key.Stream == intercept.CC {
+			cc += int(s.Unique)
+		} else {
+			iri += int(s.Unique)
+		}
+	}
+	if cc != 40 || iri != 2 {
+		t.Errorf("the receiver got %d CC and %d IRI records:\n%s", cc, iri, rep)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(t.Context(), nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "-target") {
+		t.Errorf("no target: exit %d, %s", code, errOut.String())
+	}
+	if code := run(t.Context(), []string{"-target", "nonsense"}, &out, &errOut); code != 2 {
+		t.Errorf("bad target: exit %d", code)
+	}
+}
