@@ -40,7 +40,9 @@ func TestPrintsRecordsAndReport(t *testing.T) {
 	var out, errOut syncBuffer
 	addrc := make(chan string, 1)
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"-listen", "127.0.0.1:0"}, &out, &errOut, func(a string) { addrc <- a }) }()
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0"}, &out, &errOut, func(a string) { addrc <- a })
+	}()
 	addr := <-addrc
 
 	enc, _ := etsi.NewEncoder(rehearsal())

@@ -11,8 +11,8 @@ import (
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/ccjkit/ccjkit/intercept/handover"
-	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/intercept/lemf"
+	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
-	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
+	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 

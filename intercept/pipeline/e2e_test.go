@@ -16,9 +16,9 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/capture"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/ccjkit/ccjkit/intercept/handover"
-	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/intercept/lemf"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
+	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
