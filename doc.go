@@ -45,8 +45,11 @@
 // national profile of the receiver. Its sub-packages write and read the wire
 // formats: intercept/etsi the ETSI TS 102 232-1/-3 PS-PDUs delivered to the
 // police's receiver, intercept/x2x3 the ETSI TS 103 221-2 X2/X3 PDUs between
-// a capture node and a delivery node. The pipeline from captured packets to
-// the receiver is still to come.
+// a capture node and a delivery node. intercept/pipeline matches packets
+// and access events against the tasks and numbers the records,
+// intercept/handover delivers them over HI2 and HI3 with keep-alives and
+// checkpoints, intercept/capture replays pcap and pcapng files, and
+// intercept/lemf is a test receiver to rehearse against.
 //
 // The examples directory holds runnable programs: desk (the cell's daily
 // work), clockcheck (is this clock good enough?), tap and lemf. Packages
