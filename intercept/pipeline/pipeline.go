@@ -199,17 +199,10 @@ func (p *Pipeline) emitCC(st *stream, pk *intercept.Packet, dir intercept.Direct
 	p.rec = intercept.CCRecord{Seq: seq, Time: pk.Time, Direction: dir, Packet: pk.Data}
 	out, err := st.enc.AppendCC(p.buf[:0], &p.rec)
 	p.rec.Packet = nil // do not keep the capture's buffer
-	if err != nil {
-		lc.cc.encodeFailed.Add(1)
-		return
+	if err == nil {
+		p.buf = out
 	}
-	p.buf = out
-	lc.cc.encoded.Add(1)
-	if err := st.agency.Handover.Deliver(st.key, seq, out); err != nil {
-		lc.cc.refused.Add(1)
-		return
-	}
-	lc.cc.delivered.Add(1)
+	lc.cc.settle(st, seq, out, err)
 }
 
 // cinResetter is implemented by encoders that can announce that a CIN's

@@ -21,6 +21,23 @@ func (c *streamCounters) load() StreamStats {
 	}
 }
 
+// settle counts the fate of record seq of stream st, numbered and then
+// encoded into out (or not, when encErr is set): an encode failure, a
+// refusal by the handover, or a delivery. Each is a gap or a record at the
+// receiver.
+func (c *streamCounters) settle(st *stream, seq intercept.Seq, out []byte, encErr error) {
+	if encErr != nil {
+		c.encodeFailed.Add(1)
+		return
+	}
+	c.encoded.Add(1)
+	if err := st.agency.Handover.Deliver(st.key, seq, out); err != nil {
+		c.refused.Add(1)
+		return
+	}
+	c.delivered.Add(1)
+}
+
 // liidCounters are one LIID's counters, shared by all its streams.
 type liidCounters struct {
 	liid                                        intercept.LIID

@@ -295,18 +295,11 @@ func (p *Pipeline) hi1(ts *taskState, kind etsi.HI1Kind, at time.Time) {
 	ts.lc.iri.matched.Add(1)
 	seq := intercept.Seq(st.next.Add(1) - 1)
 	out, err := enc.AppendHI1(p.iriBuf[:0], kind, ts.task.LIID, seq, at)
-	if err != nil {
-		ts.lc.iri.encodeFailed.Add(1)
-		return
+	if err == nil {
+		p.iriBuf = out
+		ts.lc.hi1.Add(1)
 	}
-	p.iriBuf = out
-	ts.lc.iri.encoded.Add(1)
-	ts.lc.hi1.Add(1)
-	if err := st.agency.Handover.Deliver(st.key, seq, out); err != nil {
-		ts.lc.iri.refused.Add(1)
-		return
-	}
-	ts.lc.iri.delivered.Add(1)
+	ts.lc.iri.settle(st, seq, out, err)
 }
 
 // takeReset sends st's CIN reset if one is owed (IRI side, under mu).
@@ -335,17 +328,10 @@ func (p *Pipeline) emitIRI(ts *taskState, cin intercept.CIN, ev intercept.Access
 	seq := intercept.Seq(st.next.Add(1) - 1)
 	rec := intercept.IRIRecord{Seq: seq, Type: ev.Type.IRIType(), Event: ev}
 	out, err := st.enc.AppendIRI(p.iriBuf[:0], &rec)
-	if err != nil {
-		lc.iri.encodeFailed.Add(1)
-		return
+	if err == nil {
+		p.iriBuf = out
 	}
-	p.iriBuf = out
-	lc.iri.encoded.Add(1)
-	if err := st.agency.Handover.Deliver(st.key, seq, out); err != nil {
-		lc.iri.refused.Add(1)
-		return
-	}
-	lc.iri.delivered.Add(1)
+	lc.iri.settle(st, seq, out, err)
 }
 
 // stream returns the stream of key for ts, making it the first time.

@@ -3,8 +3,10 @@
 package itest
 
 import (
+	"bytes"
 	"encoding/binary"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
@@ -67,4 +69,24 @@ func Packet(src, dst netip.Addr, total int, fill byte) []byte {
 		b[i] = fill + byte(i)
 	}
 	return b
+}
+
+// SyncBuffer is a bytes.Buffer that several goroutines may write.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
