@@ -37,10 +37,32 @@
 // KeepAliveTimeout, or a closed connection drops the connection and
 // reconnects.
 //
-// # Not yet
+// # The disk spool
 //
-// The queue is in memory only. The disk spool that would outlast a long
-// outage of the receiver and a restart of the operator's machine is not
-// written yet: after a restart, what was queued and unconfirmed is gone
-// (and the pipeline's CIN reset tells the receiver numbering restarted).
+// With Config.SpoolDir, an append-only spool on disk stands behind each
+// link's memory queue. When the memory queue is full — the receiver is
+// down or slower than the capture — records go to segment files instead,
+// and every later record follows them there until the spool has drained,
+// so the order never changes. As keep-alive responses confirm what was
+// sent, the writer reads the spool back into memory, whole PDUs at a
+// time, and deletes each segment once every record in it is confirmed.
+// SpoolBytes bounds the disk used; past it records are refused, as past
+// the memory queue, each a counted gap.
+//
+// A segment holds PDUs back to back and nothing else, so reading one
+// needs no index and a record torn by a crash is found by framing: at the
+// next start it is cut off, and the bytes counted as Damaged. Spooled
+// records are written out and fsynced every SpoolSync. Close keeps what
+// the receiver has not confirmed, memory queue included, in the spool,
+// and the next Handover on the directory sends it before anything new
+// (Recovered). A process killed without Close loses its memory queue —
+// the records before the first spooled one — but not the spool. After a
+// restart the receiver may get again records of a segment it had partly
+// confirmed: duplicates, which it recognises by their numbers, never a
+// hole.
+//
+// Keeping these records across a restart is safe for the receiver's
+// numbering: they carry the numbers of the run that made them, and the
+// pipeline's CIN reset, which follows them, announces the new run's
+// numbering from 0.
 package handover

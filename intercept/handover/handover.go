@@ -27,6 +27,9 @@ var (
 	// ErrUndelivered: Close gave up with records the receiver has not
 	// confirmed.
 	ErrUndelivered = errors.New("handover: records not confirmed by the receiver")
+	// ErrSpool: the spool directory cannot be used (it is locked by
+	// another handover, unreadable, or holds a file that is no segment).
+	ErrSpool = errors.New("handover: spool unusable")
 	// ErrStream: a record of neither IRI nor CC.
 	ErrStream = errors.New("handover: record of an unknown stream")
 )
@@ -49,6 +52,20 @@ type Config struct {
 	// and records sent but not yet confirmed by a keep-alive response,
 	// which are sent again after a reconnect. 0 means 16 MiB.
 	QueueBytes int
+	// SpoolDir, when set, puts a disk spool behind each link's memory
+	// queue, in its sub-directory HI2 or HI3 (created, mode 0700): when the
+	// memory queue is full, records are appended there, up to SpoolBytes
+	// per link, and sent once the receiver has confirmed what preceded
+	// them. What is unconfirmed at Close is kept there too, and a new
+	// Handover on the same directory sends it first. One Handover at a
+	// time may use a directory (an flock(2) lock). "": no spool.
+	SpoolDir string
+	// SpoolBytes bounds each link's spool. 0 means 1 GiB.
+	SpoolBytes int64
+	// SpoolSync is how often spooled records are written out and
+	// fsync(2)ed: a crash or power cut loses at most that much of what
+	// was spooled. 0 means 200 ms.
+	SpoolSync time.Duration
 	// MinBackoff and MaxBackoff bound the wait between reconnection
 	// attempts, doubling from the first to the second. 0 means 100 ms and
 	// 30 s.
@@ -89,7 +106,7 @@ func New(cfg Config) (*Handover, error) {
 	if cfg.Clock == nil {
 		probs = append(probs, fmt.Errorf("%w: Clock is required", ErrConfig))
 	}
-	if cfg.QueueBytes < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.DrainTimeout < 0 {
+	if cfg.QueueBytes < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.DrainTimeout < 0 || cfg.SpoolBytes < 0 || cfg.SpoolSync < 0 {
 		probs = append(probs, fmt.Errorf("%w: sizes and durations cannot be negative", ErrConfig))
 	}
 	if len(probs) > 0 {
@@ -110,6 +127,15 @@ func New(cfg Config) (*Handover, error) {
 	if cfg.MaxBackoff < cfg.MinBackoff {
 		return nil, fmt.Errorf("%w: MaxBackoff is below MinBackoff", ErrConfig)
 	}
+	if cfg.SpoolBytes == 0 {
+		cfg.SpoolBytes = 1 << 30
+	}
+	if cfg.SpoolDir != "" && cfg.SpoolBytes < int64(cfg.QueueBytes) {
+		return nil, fmt.Errorf("%w: SpoolBytes %d is below QueueBytes %d", ErrConfig, cfg.SpoolBytes, cfg.QueueBytes)
+	}
+	if cfg.SpoolSync == 0 {
+		cfg.SpoolSync = 200 * time.Millisecond
+	}
 	if cfg.DrainTimeout == 0 {
 		cfg.DrainTimeout = 10 * time.Second
 	}
@@ -120,16 +146,30 @@ func New(cfg Config) (*Handover, error) {
 		d := &net.Dialer{Timeout: 10 * time.Second}
 		cfg.Dial = d.DialContext
 	}
-	h := &Handover{hi2: newLink("HI2", cfg.HI2, &cfg), hi3: newLink("HI3", cfg.HI3, &cfg)}
-	go h.hi2.run()
-	go h.hi3.run()
+	hi2, err := newLink("HI2", cfg.HI2, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	hi3, err := newLink("HI3", cfg.HI3, &cfg)
+	if err != nil {
+		if hi2.sp != nil {
+			hi2.sp.close()
+		}
+		return nil, err
+	}
+	h := &Handover{hi2: hi2, hi3: hi3}
+	hi2.start()
+	hi3.start()
 	return h, nil
 }
 
 // Deliver queues one encoded record of stream key (IRI on HI2, CC on
-// HI3). It copies pdu and returns at once; a record the queue has no room
-// for is refused with ErrQueueFull, so that the queue always holds an
-// unbroken run of what was accepted and memory stays bounded.
+// HI3). It copies pdu and returns at once: into the memory queue, or,
+// when that is full or records already wait in the spool, into the
+// spool's staging buffer (a write to disk per 256 KiB). A record neither
+// has room for is refused with ErrQueueFull, so that the queue always
+// holds an unbroken run of what was accepted and memory and disk stay
+// bounded.
 func (h *Handover) Deliver(key intercept.StreamKey, _ intercept.Seq, pdu []byte) error {
 	switch key.Stream {
 	case intercept.IRI:
@@ -142,8 +182,10 @@ func (h *Handover) Deliver(key intercept.StreamKey, _ intercept.Seq, pdu []byte)
 
 // Close stops accepting records, waits up to DrainTimeout for the
 // receiver to confirm everything queued (a final keep-alive answered),
-// then closes both connections. It returns ErrUndelivered, with the
-// amount, when the receiver has not confirmed everything.
+// then closes both connections. What is still unconfirmed is written to
+// the spool, when there is one, for the next Handover on the directory to
+// send; without a spool, or when the spool cannot keep it, Close returns
+// ErrUndelivered with the amount.
 func (h *Handover) Close() error {
 	h.once.Do(func() {
 		var wg sync.WaitGroup
@@ -162,9 +204,9 @@ func (h *Handover) Stats() Stats {
 	return Stats{HI2: h.hi2.stats(), HI3: h.hi3.stats()}
 }
 
-// Queued returns the bytes held on both links: not yet confirmed by the
-// receiver, whether written or not. A record is refused when its link's
-// share would pass QueueBytes, so a capture loop or a benchmark can watch
+// Queued returns the bytes held on both links, in memory and spooled: not
+// yet confirmed by the receiver, whether written or not. Without a spool
+// a record is refused when its link's share would pass QueueBytes, so a capture loop or a benchmark can watch
 // Queued to see the receiver falling behind before anything is refused.
 // It does not allocate.
 func (h *Handover) Queued() uint64 { return h.hi2.queued() + h.hi3.queued() }

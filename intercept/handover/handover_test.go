@@ -33,6 +33,7 @@ type rig struct {
 	refused      []intercept.Seq
 	buf          []byte
 	clock        *timesynctest.Clock
+	addr         string // the receiver's, for rigs that start it late
 }
 
 // newRig starts a LEMF and a handover to it (HI2 and HI3 on the same

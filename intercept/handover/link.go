@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -21,12 +23,16 @@ const maxWrite = 64 << 10
 
 // link is one handover interface (HI2 or HI3) to one receiver.
 //
-// Its queue is a ring of QueueBytes holding, at absolute byte offsets,
-// [acked, head): records sent but not confirmed, then records not yet
-// sent (from the writer's sent offset). Deliver appends at head; a
+// Its stream is addressed by absolute byte offsets. [acked, head) is what
+// the receiver has not confirmed: [acked, memEnd) in the memory ring of
+// QueueBytes — records sent but not confirmed, then records not yet sent
+// (from the writer's sent offset) — and [memEnd, head) in the disk spool.
+// Deliver appends at head: to the ring while nothing waits in the spool
+// and the ring has room, else to the spool. The writer refills the ring
+// from the spool, whole PDUs at a time, as confirmations free it. A
 // keep-alive response moves acked to where the keep-alive was sent; after
-// a reconnect, sending resumes from acked. The region [acked, head) is
-// never overwritten, so the writer reads [sent, head) without the lock.
+// a reconnect, sending resumes from acked. The region [acked, memEnd) is
+// never overwritten, so the writer reads [sent, memEnd) without the lock.
 type link struct {
 	name, addr string
 	cfg        *Config
@@ -34,13 +40,17 @@ type link struct {
 	mu      sync.Mutex
 	ring    []byte
 	head    uint64
+	memEnd  uint64
 	acked   uint64
 	closing bool
+	sp      *spool        // nil: no spool
+	scratch []byte        // the writer's refill buffer
 	wake    chan struct{} // capacity 1: "there is something new"
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	done   chan struct{}
+	done   chan struct{} // run has returned
+	mdone  chan struct{} // maintain has returned
 
 	c counters
 }
@@ -51,18 +61,37 @@ type counters struct {
 	keepAlives, keepAliveResponses                 atomic.Uint64
 	connects                                       atomic.Uint64
 	faults                                         [numFaults]atomic.Uint64
-	connected                                      atomic.Bool
+	connected, spoolFailed                         atomic.Bool
 	sent                                           atomic.Uint64 // the writer's offset, for Stats
 }
 
-func newLink(name, addr string, cfg *Config) *link {
+// newLink makes a link and opens its spool, recovering what an earlier
+// run left there; start starts it.
+func newLink(name, addr string, cfg *Config) (*link, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &link{
+	l := &link{
 		name: name, addr: addr, cfg: cfg,
 		ring: make([]byte, cfg.QueueBytes),
 		wake: make(chan struct{}, 1),
-		ctx:  ctx, cancel: cancel, done: make(chan struct{}),
+		ctx:  ctx, cancel: cancel, done: make(chan struct{}), mdone: make(chan struct{}),
 	}
+	if cfg.SpoolDir != "" {
+		segBytes := max(min(uint64(cfg.SpoolBytes)/16, 64<<20), 1<<20)
+		sp, err := openSpool(filepath.Join(cfg.SpoolDir, name), uint64(cfg.SpoolBytes), segBytes, cfg.Logger, name)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		l.sp = sp
+		l.head = sp.used
+		l.scratch = make([]byte, min(refillBytes, len(l.ring)))
+	}
+	return l, nil
+}
+
+func (l *link) start() {
+	go l.run()
+	go l.maintain()
 }
 
 func (l *link) enqueue(pdu []byte) error {
@@ -73,16 +102,21 @@ func (l *link) enqueue(pdu []byte) error {
 		return ErrClosed
 	}
 	q := uint64(len(l.ring))
-	if l.head-l.acked+n > q {
+	switch {
+	case l.memEnd == l.head && l.head-l.acked+n <= q:
+		at := l.head % q
+		k := copy(l.ring[at:], pdu)
+		copy(l.ring, pdu[k:])
+		l.head += n
+		l.memEnd = l.head
+	case l.sp != nil && n <= q && l.sp.room(n) && l.sp.append(pdu, l.head) == nil:
+		l.head += n
+	default:
 		l.mu.Unlock()
 		l.c.refused.Add(1)
 		l.c.refusedBytes.Add(n)
 		return ErrQueueFull
 	}
-	at := l.head % q
-	k := copy(l.ring[at:], pdu)
-	copy(l.ring, pdu[k:])
-	l.head += n
 	l.mu.Unlock()
 	l.c.accepted.Add(1)
 	l.c.acceptedBytes.Add(n)
@@ -93,11 +127,93 @@ func (l *link) enqueue(pdu []byte) error {
 	return nil
 }
 
-// window returns head and acked.
-func (l *link) window() (head, acked uint64) {
+// window returns head, memEnd and acked.
+func (l *link) window() (head, memEnd, acked uint64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.head, l.acked
+	return l.head, l.memEnd, l.acked
+}
+
+// refill moves whole PDUs from the spool into the ring's free space and
+// returns how many bytes it moved. It holds the mutex throughout, disk
+// read included: one read of at most 1 MiB, from the page cache as a rule,
+// while Deliver is spooling anyway.
+func (l *link) refill() (uint64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.sp == nil || l.memEnd == l.head {
+		return 0, nil
+	}
+	q := uint64(len(l.ring))
+	want := min(q-(l.memEnd-l.acked), l.head-l.memEnd, uint64(len(l.scratch)))
+	if want < min(64<<10, l.head-l.memEnd) {
+		return 0, nil // wait for more room than a sliver
+	}
+	buf := l.scratch[:want]
+	for got := uint64(0); got < want; {
+		s, pos, k, ok := l.sp.locate(l.memEnd + got)
+		if !ok {
+			return 0, fmt.Errorf("offset %d is in neither the spool nor the queue", l.memEnd+got)
+		}
+		k = min(k, want-got)
+		if s == nil {
+			copy(buf[got:got+k], l.sp.stage[pos:pos+k])
+		} else if _, err := s.f.ReadAt(buf[got:got+k], int64(pos)); err != nil {
+			return 0, err
+		}
+		got += k
+	}
+	var whole uint64
+	for whole < want {
+		n, err := pduLength(buf[whole:])
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 || whole+uint64(n) > want {
+			break
+		}
+		whole += uint64(n)
+	}
+	at := l.memEnd % q
+	k := copy(l.ring[at:], buf[:whole])
+	copy(l.ring, buf[k:whole])
+	l.memEnd += whole
+	return whole, nil
+}
+
+// maintain writes the spool's staged records to disk and fsyncs what was
+// written, every SpoolSync, until the link stops: a crash of the process
+// loses nothing spooled more than SpoolSync ago, nor a power cut.
+func (l *link) maintain() {
+	defer close(l.mdone)
+	if l.sp == nil {
+		return
+	}
+	t := time.NewTicker(l.cfg.SpoolSync)
+	defer t.Stop()
+	var files []*os.File
+	var reported bool
+	for {
+		select {
+		case <-l.ctx.Done():
+			return
+		case <-t.C:
+		}
+		l.mu.Lock()
+		err := l.sp.flush()
+		files = l.sp.dirtyFiles(files[:0])
+		l.mu.Unlock()
+		for _, f := range files {
+			if e := f.Sync(); e != nil && !errors.Is(e, os.ErrClosed) && err == nil {
+				err = e
+			}
+		}
+		if err != nil && !reported {
+			reported = true
+			l.c.spoolFailed.Store(true)
+			l.cfg.Logger.Error("handover spool cannot write; records that do not fit in memory are refused", "link", l.name, "err", err)
+		}
+	}
 }
 
 // chunk returns the queued bytes from offset from, up to maxWrite and
@@ -125,7 +241,7 @@ func (l *link) close() error {
 	defer tick.Stop()
 wait:
 	for {
-		head, acked := l.window()
+		head, _, acked := l.window()
 		if acked == head {
 			break
 		}
@@ -137,9 +253,26 @@ wait:
 	}
 	l.cancel()
 	<-l.done
-	head, acked := l.window()
+	<-l.mdone
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	head, acked := l.head, l.acked
+	if l.sp == nil {
+		if acked != head {
+			return fmt.Errorf("%w: %s: %d bytes", ErrUndelivered, l.name, head-acked)
+		}
+		return nil
+	}
+	var kept error
 	if acked != head {
-		return fmt.Errorf("%w: %s: %d bytes", ErrUndelivered, l.name, head-acked)
+		kept = l.sp.keep(l.ring, acked, l.memEnd)
+	}
+	closeErr := l.sp.close()
+	if kept != nil || closeErr != nil {
+		return fmt.Errorf("%w: %s: %d bytes, and the spool could not keep them: %w", ErrUndelivered, l.name, head-acked, errors.Join(kept, closeErr))
+	}
+	if acked != head {
+		l.cfg.Logger.Info("handover closed with records unconfirmed; they are kept in the spool for the next start", "link", l.name, "bytes", head-acked)
 	}
 	return nil
 }
@@ -214,7 +347,7 @@ func (l *link) serve(conn net.Conn) (healthy bool, f fault, err error) {
 	tickEvery = max(5*time.Millisecond, min(tickEvery, 250*time.Millisecond))
 
 	// Resend from the last confirmed point.
-	_, acked := l.window()
+	_, _, acked := l.window()
 	prevSent := l.c.sent.Load()
 	sent := acked
 	resendUntil := prevSent
@@ -236,10 +369,21 @@ func (l *link) serve(conn net.Conn) (healthy bool, f fault, err error) {
 	ticker := time.NewTicker(tickEvery)
 	defer ticker.Stop()
 	for {
-		// Write what is queued, a bounded chunk at a time.
-		head, ackedNow := l.window()
-		for sent < head {
-			b := l.chunk(sent, head)
+		// Write what is queued, a bounded chunk at a time, refilling the
+		// ring from the spool as it goes.
+		head, memEnd, ackedNow := l.window()
+		for {
+			if sent == memEnd {
+				k, rerr := l.refill()
+				if rerr != nil {
+					return healthy, faultSpool, rerr
+				}
+				if k == 0 {
+					break
+				}
+				head, memEnd, ackedNow = l.window()
+			}
+			b := l.chunk(sent, memEnd)
 			conn.SetWriteDeadline(time.Now().Add(timeout))
 			n, werr := conn.Write(b)
 			if n > 0 {
@@ -320,6 +464,9 @@ func (l *link) serve(conn net.Conn) (healthy bool, f fault, err error) {
 			l.mu.Lock()
 			if mark > l.acked {
 				l.acked = mark
+				if l.sp != nil {
+					l.sp.release(mark)
+				}
 			}
 			l.mu.Unlock()
 		}
@@ -400,12 +547,19 @@ func isTimeout(err error) bool {
 }
 
 func (l *link) stats() LinkStats {
-	head, acked := l.window()
-	s := LinkStats{
+	l.mu.Lock()
+	head, memEnd, acked := l.head, l.memEnd, l.acked
+	var sp SpoolStats
+	if l.sp != nil {
+		sp = SpoolStats{Enabled: true, Records: l.sp.spooled, Bytes: l.sp.used, Quota: l.sp.quota,
+			Recovered: l.sp.recovered, Damaged: l.sp.damaged, Failed: l.sp.err != nil || l.c.spoolFailed.Load()}
+	}
+	l.mu.Unlock()
+	s := LinkStats{Spool: sp,
 		Name: l.name, Receiver: l.addr, Connected: l.c.connected.Load(),
 		Accepted: l.c.accepted.Load(), Refused: l.c.refused.Load(),
 		AcceptedBytes: l.c.acceptedBytes.Load(), RefusedBytes: l.c.refusedBytes.Load(),
-		QueuedBytes: head - acked, UnsentBytes: head - min(head, max(acked, l.c.sent.Load())),
+		QueuedBytes: memEnd - acked, UnsentBytes: head - min(head, max(acked, l.c.sent.Load())),
 		SentBytes: l.c.sentBytes.Load(), ResentBytes: l.c.resentBytes.Load(), ConfirmedBytes: acked,
 		KeepAlives: l.c.keepAlives.Load(), KeepAliveResponses: l.c.keepAliveResponses.Load(),
 		Connects: l.c.connects.Load(), Faults: map[string]uint64{},
@@ -419,6 +573,6 @@ func (l *link) stats() LinkStats {
 }
 
 func (l *link) queued() uint64 {
-	head, acked := l.window()
+	head, _, acked := l.window()
 	return head - acked
 }

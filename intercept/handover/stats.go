@@ -18,13 +18,14 @@ const (
 	faultUnexpected                 // the receiver sent something other than a keep-alive response
 	faultWrongResponse              // a keep-alive response with the wrong number, or none asked
 	faultLateResponse               // no keep-alive response within the timeout
+	faultSpool                      // the spool could not be read back
 	numFaults
 )
 
 var faultNames = [numFaults]string{
 	"closed", "cannot connect", "write failed", "receiver not reading",
 	"connection closed or reset by receiver", "unexpected bytes from receiver",
-	"wrong keep-alive response", "keep-alive response late",
+	"wrong keep-alive response", "keep-alive response late", "spool unreadable",
 }
 
 func (f fault) String() string { return faultNames[f] }
@@ -40,9 +41,12 @@ type LinkStats struct {
 	// receiver sees).
 	Accepted, Refused           uint64
 	AcceptedBytes, RefusedBytes uint64
-	// QueuedBytes are held in memory now: not yet confirmed by the
-	// receiver; UnsentBytes the part of them not yet written.
+	// QueuedBytes are held in memory now, not yet confirmed by the
+	// receiver; UnsentBytes are the bytes not yet written, in memory or
+	// in the spool.
 	QueuedBytes, UnsentBytes uint64
+	// Spool describes the disk spool behind the memory queue.
+	Spool SpoolStats
 	// SentBytes counts the bytes written, ResentBytes the part of them
 	// written again after a reconnect (from the last confirmed point), and
 	// ConfirmedBytes the bytes the receiver has confirmed reading (a
@@ -54,6 +58,26 @@ type LinkStats struct {
 	// lost or attempts failed, by reason.
 	Connects uint64
 	Faults   map[string]uint64
+}
+
+// SpoolStats describe a link's disk spool.
+type SpoolStats struct {
+	// Enabled says whether the link has a spool (Config.SpoolDir).
+	Enabled bool
+	// Records counts the records written to the spool because the memory
+	// queue was full or others waited there before them.
+	Records uint64
+	// Bytes are on disk (or about to be written) now, of Quota at most.
+	Bytes, Quota uint64
+	// Recovered are the bytes found in the spool at start, left by an
+	// earlier run, which are sent before anything new.
+	Recovered uint64
+	// Damaged are the bytes cut off at start because a crash or power
+	// cut tore the record they belonged to: records lost, which the
+	// receiver sees as gaps.
+	Damaged uint64
+	// Failed says the spool could not be written and takes nothing more.
+	Failed bool
 }
 
 // Stats are both links' counters.
@@ -78,6 +102,18 @@ func (l LinkStats) String() string {
 	fmt.Fprintf(&b, "%s → %s %s: %d records accepted, %d REFUSED (queue full); %s in memory (%s unsent); %d keep-alives answered of %d; %d connection(s)",
 		l.Name, l.Receiver, state, l.Accepted, l.Refused, size(l.QueuedBytes), size(l.UnsentBytes),
 		l.KeepAliveResponses, l.KeepAlives, l.Connects)
+	if l.Spool.Enabled {
+		fmt.Fprintf(&b, "; %s of %s spooled on disk", size(l.Spool.Bytes), size(l.Spool.Quota))
+		if l.Spool.Recovered > 0 {
+			fmt.Fprintf(&b, " (%s left by the previous run)", size(l.Spool.Recovered))
+		}
+		if l.Spool.Damaged > 0 {
+			fmt.Fprintf(&b, ", %s DAMAGED by a crash and lost", size(l.Spool.Damaged))
+		}
+		if l.Spool.Failed {
+			b.WriteString(", SPOOL FAILING (disk errors; see the log)")
+		}
+	}
 	if l.ResentBytes > 0 {
 		fmt.Fprintf(&b, "; %s sent again after reconnects", size(l.ResentBytes))
 	}
