@@ -8,9 +8,11 @@ require (
 	github.com/arran4/golang-ical v0.3.4
 	github.com/beevik/ntp v1.6.0
 	github.com/google/go-cmp v0.7.0
+	github.com/gopacket/gopacket v1.7.7
 	github.com/rickb777/date/v2 v2.1.2
 	github.com/shopspring/decimal v1.6.0
 	golang.org/x/image v0.47.0
+	golang.org/x/net v0.59.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.43.0
 	pgregory.net/rapid v1.3.0
@@ -18,10 +20,8 @@ require (
 
 require (
 	filippo.io/hpke v0.4.0 // indirect
-	github.com/gopacket/gopacket v1.7.7 // indirect
 	github.com/govalues/decimal v0.1.29 // indirect
 	github.com/rickb777/period v1.0.5 // indirect
 	github.com/rickb777/plural v1.4.2 // indirect
 	golang.org/x/crypto v0.57.0 // indirect
-	golang.org/x/net v0.59.0 // indirect
 )

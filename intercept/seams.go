@@ -65,6 +65,22 @@ type CaptureSource interface {
 	Stats() CaptureStats
 }
 
+// TargetFilter is implemented by capture sources that can keep other
+// people's traffic out before it reaches the pipeline, such as a kernel
+// socket filter. The pipeline's Run calls SetTargets with every address
+// and prefix its tasks and sessions target, at start and whenever they
+// change, before it matches packets against new ones. The filter is a
+// pre-filter only: the pipeline still matches every packet it is given
+// against the tasks and their windows. The prefixes are case detail: an
+// implementation must not log them.
+type TargetFilter interface {
+	// SetTargets replaces the filter with one that lets in packets from
+	// or to any of prefixes, and nothing else. An error means the filter
+	// could not be set as asked; the implementation says whether the old
+	// one, or a wider one, remains.
+	SetTargets(prefixes []netip.Prefix) error
+}
+
 // EndReason is why an access session ended, ETSI TS 102 232-3 endReason [12].
 type EndReason uint8
 

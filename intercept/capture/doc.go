@@ -7,6 +7,13 @@
 // the IP header's own length, and a datagram the capture cut short keeps
 // its length on the wire so the pipeline can count it as truncated.
 //
-// Live capture from an interface (AF_PACKET TPACKET_V3 with a kernel BPF
-// filter built from the active targets) is not written yet.
+// Live (Linux) captures from an interface through an AF_PACKET socket
+// with a TPACKET_V3 ring (gopacket's afpacket, pure Go, no libpcap). It is
+// an intercept.TargetFilter: the pipeline hands it the targets' prefixes,
+// and Filter compiles them into a classic BPF program (golang.org/x/net/bpf)
+// that the kernel runs on every packet, so other subscribers' traffic
+// never reaches the ring, nor this process. Packets carry the kernel's
+// receive timestamps; the kernel's drop counter becomes
+// CaptureStats.KernelDropped, which the pipeline reports against every
+// task then active.
 package capture

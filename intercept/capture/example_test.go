@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/netip"
+
+	"golang.org/x/net/bpf"
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/capture"
@@ -38,4 +41,33 @@ func ExampleFile() {
 	// first: 14:00:00.000, IPv4, 28 bytes
 	// error: <nil>
 	// 90 datagrams, 10 frames without IP
+}
+
+// Compile the kernel filter for one subscriber's addresses and try it, in
+// x/net/bpf's interpreter, on two packets.
+func ExampleFilter() {
+	prog, err := capture.Filter([]netip.Prefix{
+		netip.MustParsePrefix("192.0.2.10/32"),
+		netip.MustParsePrefix("2001:db8:10::/56"),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	vm, err := bpf.NewVM(prog)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := netip.MustParseAddr
+	for _, pkt := range [][]byte{
+		itest.Packet(a("2001:db8:10:5::1"), a("2001:db8:ffff::1"), 80, 0),
+		itest.Packet(a("192.0.2.11"), a("198.51.100.1"), 60, 0),
+	} {
+		n, _ := vm.Run(pkt)
+		fmt.Printf("%d instructions; a %d-octet packet: accepted %v\n", len(prog), len(pkt), n > 0)
+	}
+	// Output:
+	// 27 instructions; a 80-octet packet: accepted true
+	// 27 instructions; a 60-octet packet: accepted false
 }

@@ -72,6 +72,30 @@ func (s *snapshot) add(p netip.Prefix, st *stream, nb, na int64) {
 	}
 }
 
+// prefixes returns every prefix in the table, for a capture source's
+// kernel filter.
+func (s *snapshot) prefixes() []netip.Prefix {
+	out := make([]netip.Prefix, 0, len(s.v4)+len(s.v6))
+	for k := range s.v4 {
+		var a [4]byte
+		binary.BigEndian.PutUint32(a[:], k.addr)
+		out = append(out, netip.PrefixFrom(netip.AddrFrom4(a), int(k.bits)))
+	}
+	for k := range s.v6 {
+		var a [16]byte
+		binary.BigEndian.PutUint64(a[:8], k.hi)
+		binary.BigEndian.PutUint64(a[8:], k.lo)
+		out = append(out, netip.PrefixFrom(netip.AddrFrom16(a), int(k.bits)))
+	}
+	slices.SortFunc(out, func(a, b netip.Prefix) int {
+		if c := a.Addr().Compare(b.Addr()); c != 0 {
+			return c
+		}
+		return a.Bits() - b.Bits()
+	})
+	return out
+}
+
 // seal orders the prefix lengths; the table is read-only afterwards.
 func (s *snapshot) seal() {
 	slices.Sort(s.v4bits)

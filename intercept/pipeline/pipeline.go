@@ -87,6 +87,7 @@ type Pipeline struct {
 	sessions map[string]*session
 	restored map[intercept.StreamKey]intercept.Seq
 	iriBuf   []byte
+	filter   intercept.TargetFilter // the running source's, while Run runs
 }
 
 // stream is one (LIID, CIN, stream) with its encoder and counter. Streams
@@ -238,11 +239,26 @@ func (p *Pipeline) sendReset(buf []byte, st *stream, t time.Time) []byte {
 // Run captures from src into the pipeline until src ends or ctx is done.
 // Meanwhile, once a second, it fires the tasks' activations and
 // deactivations that are due (Tick), attributes the capture's kernel drops
-// to every task then active, and saves the sequence state. It returns
-// src's result: nil at the end of a finite source.
+// to every task then active, and saves the sequence state. When src is an
+// intercept.TargetFilter, Run gives it the targets' prefixes at once and
+// again whenever tasks or sessions change them. It returns src's result:
+// nil at the end of a finite source.
 func (p *Pipeline) Run(ctx context.Context, src intercept.CaptureSource) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if f, ok := src.(intercept.TargetFilter); ok {
+		p.mu.Lock()
+		p.filter = f
+		if err := f.SetTargets(p.snap.Load().prefixes()); err != nil {
+			p.log.Warn("the capture's kernel filter could not be set", "err", err)
+		}
+		p.mu.Unlock()
+		defer func() {
+			p.mu.Lock()
+			p.filter = nil
+			p.mu.Unlock()
+		}()
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -428,6 +428,13 @@ func (p *Pipeline) rebuild() {
 		}
 	}
 	s.seal()
+	// A kernel filter lets the new targets in before the table expects
+	// them; removed ones the table stops matching at once either way.
+	if p.filter != nil {
+		if err := p.filter.SetTargets(s.prefixes()); err != nil {
+			p.log.Warn("the capture's kernel filter could not be set", "err", err)
+		}
+	}
 	p.snap.Store(s)
 }
 
