@@ -45,8 +45,10 @@ type Config struct {
 	Encoder *etsi.Encoder
 	// TLS, when set, wraps both connections in TLS with this
 	// configuration: give it Certificates to authenticate ccjkit to the
-	// receiver (mutual TLS) and RootCAs and ServerName to authenticate the
-	// receiver. nil: plain TCP, as over a dedicated line or VPN.
+	// receiver (mutual TLS) and RootCAs to authenticate the receiver, whose
+	// certificate must name the host or address in HI2 and HI3 unless
+	// ServerName says otherwise. nil: plain TCP, as over a dedicated line
+	// or VPN.
 	TLS *tls.Config
 	// QueueBytes bounds the memory each link holds: records not yet sent,
 	// and records sent but not yet confirmed by a keep-alive response,

@@ -3,6 +3,7 @@ package handover
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -287,7 +288,11 @@ func (l *link) run() {
 			if l.ctx.Err() != nil {
 				return
 			}
-			l.fault(faultDial, err)
+			f := faultDial
+			if isTLSRefusal(err) {
+				f = faultTLS
+			}
+			l.fault(f, err)
 		} else {
 			l.c.connects.Add(1)
 			l.c.connected.Store(true)
@@ -329,7 +334,14 @@ func (l *link) dial() (net.Conn, error) {
 	if l.cfg.TLS == nil {
 		return c, nil
 	}
-	tc := tls.Client(c, l.cfg.TLS)
+	cfg := l.cfg.TLS
+	if cfg.ServerName == "" {
+		// As tls.Dial does: verify the receiver under the name or address
+		// dialled.
+		cfg = cfg.Clone()
+		cfg.ServerName, _, _ = net.SplitHostPort(l.addr)
+	}
+	tc := tls.Client(c, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		c.Close()
 		return nil, err
@@ -396,7 +408,8 @@ func (l *link) serve(conn net.Conn) (healthy bool, f fault, err error) {
 				lastWrite = time.Now()
 			}
 			if werr != nil {
-				return healthy, writeFault(werr), werr
+				f, err := writeFailure(werr, readErr)
+				return healthy, f, err
 			}
 			select {
 			case err := <-readErr:
@@ -436,7 +449,8 @@ func (l *link) serve(conn net.Conn) (healthy bool, f fault, err error) {
 				}
 				conn.SetWriteDeadline(time.Now().Add(timeout))
 				if _, werr := conn.Write(kaBuf); werr != nil {
-					return healthy, writeFault(werr), werr
+					f, err := writeFailure(werr, readErr)
+					return healthy, f, err
 				}
 				l.c.keepAlives.Add(1)
 				outstanding, mark, timerFrom = true, sent, time.Time{}
@@ -525,7 +539,24 @@ func classify(err error) fault {
 	if errors.As(err, &u) {
 		return faultUnexpected
 	}
+	if isTLSRefusal(err) {
+		// With TLS 1.3 a receiver refusing our certificate says so after
+		// the handshake, in an alert the first read gets.
+		return faultTLS
+	}
 	return faultRead
+}
+
+// isTLSRefusal reports whether err is one side refusing the other's
+// certificate (or TLS itself): an alert from the receiver, or ours.
+func isTLSRefusal(err error) bool {
+	var alert tls.AlertError
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var op *net.OpError // crypto/tls reports a peer's alert as Op "remote error"
+	return errors.As(err, &alert) || errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) ||
+		(errors.As(err, &op) && op.Op == "remote error")
 }
 
 // writeFault classifies a failed write: no progress before the deadline
@@ -539,6 +570,24 @@ func writeFault(err error) fault {
 		return faultRead
 	}
 	return faultWrite
+}
+
+// writeFailure classifies a failed write, preferring what the receiver
+// said before it closed: a TLS alert (our certificate refused) or
+// unexpected bytes explain a reset better than the reset does.
+func writeFailure(werr error, readErr <-chan error) (fault, error) {
+	if f := writeFault(werr); f == faultRead {
+		t := time.NewTimer(50 * time.Millisecond)
+		defer t.Stop()
+		select {
+		case rerr := <-readErr:
+			if rf := classify(rerr); rf != faultRead {
+				return rf, rerr
+			}
+		case <-t.C:
+		}
+	}
+	return writeFault(werr), werr
 }
 
 func isTimeout(err error) bool {

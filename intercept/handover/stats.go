@@ -19,6 +19,7 @@ const (
 	faultWrongResponse              // a keep-alive response with the wrong number, or none asked
 	faultLateResponse               // no keep-alive response within the timeout
 	faultSpool                      // the spool could not be read back
+	faultTLS                        // TLS refused: a certificate not accepted, by either side
 	numFaults
 )
 
@@ -26,6 +27,7 @@ var faultNames = [numFaults]string{
 	"closed", "cannot connect", "write failed", "receiver not reading",
 	"connection closed or reset by receiver", "unexpected bytes from receiver",
 	"wrong keep-alive response", "keep-alive response late", "spool unreadable",
+	"TLS refused (certificate not accepted)",
 }
 
 func (f fault) String() string { return faultNames[f] }
