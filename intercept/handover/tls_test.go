@@ -146,4 +146,3 @@ func TestMutualTLS(t *testing.T) {
 func ccRecord(seq int) *intercept.CCRecord {
 	return &intercept.CCRecord{Seq: intercept.Seq(seq), Time: t0, Packet: itest.Packet(netip4(1), netip4(2), 120, byte(seq))}
 }
-
