@@ -14,12 +14,19 @@
 // whose packets are the target's). The replay's clock is the capture's:
 // the task is given at the first packet's time, so its HI1 notifications
 // carry the capture's times.
+//
+// With -iface it captures live from that interface instead (Linux,
+// CAP_NET_RAW), with a kernel filter on the targets, from now until
+// interrupted (Ctrl-C) or -for has passed. With -spool, records the
+// receiver cannot take yet go to that directory, and records left there
+// by an earlier run are sent first.
 package main
 
 import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -78,7 +85,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	liid := fs.String("liid", "BE-REHEARSAL-1", "the task's LIID")
 	var targets prefixes
 	fs.Var(&targets, "target", "a target address or prefix (repeatable)")
-	length := fs.Duration("for", time.Hour, "the task's window, from the capture's first packet")
+	length := fs.Duration("for", time.Hour, "the task's window, from the capture's first packet (live: from now)")
+	iface := fs.String("iface", "", "capture live from this interface instead of replaying a file (Linux, needs CAP_NET_RAW)")
+	spool := fs.String("spool", "", "a directory for the handover's disk spool (default: memory only)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -91,26 +100,52 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tap:", err)
 		return 2
 	}
-	data := sample
-	if *file != "" {
-		if data, err = os.ReadFile(*file); err != nil {
+	var (
+		src     intercept.CaptureSource
+		skipped func() uint64
+		clock   timesync.Clock
+		start   time.Time
+	)
+	if *iface != "" {
+		live, err := capture.NewLive(capture.LiveConfig{Interface: *iface})
+		if err != nil {
 			fmt.Fprintln(stderr, "tap:", err)
 			return 1
 		}
+		defer live.Close()
+		src, skipped, clock = live, live.Skipped, timesync.SystemClock{}
+		start = clock.Now()
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, start.Add(*length))
+		defer cancel()
+	} else {
+		data := sample
+		if *file != "" {
+			if data, err = os.ReadFile(*file); err != nil {
+				fmt.Fprintln(stderr, "tap:", err)
+				return 1
+			}
+		}
+		// The replay's clock is the capture's first packet's time.
+		if start, err = firstPacketTime(data); err != nil {
+			fmt.Fprintln(stderr, "tap:", err)
+			return 1
+		}
+		clock = timesync.ClockFunc(func() time.Time { return start })
+		f, err := capture.NewFile(bytes.NewReader(data))
+		if err != nil {
+			fmt.Fprintln(stderr, "tap:", err)
+			return 1
+		}
+		src, skipped = f, f.Skipped
 	}
-	// The replay's clock is the capture's first packet's time.
-	start, err := firstPacketTime(data)
-	if err != nil {
-		fmt.Fprintln(stderr, "tap:", err)
-		return 1
-	}
-	clock := timesync.ClockFunc(func() time.Time { return start })
 	enc, err := etsi.NewEncoder(rehearsal())
 	if err != nil {
 		fmt.Fprintln(stderr, "tap:", err)
 		return 1
 	}
-	ho, err := handover.New(handover.Config{HI2: *addr, HI3: *addr, Encoder: enc, Clock: timesync.SystemClock{}, DrainTimeout: 10 * time.Second})
+	ho, err := handover.New(handover.Config{HI2: *addr, HI3: *addr, Encoder: enc, Clock: timesync.SystemClock{},
+		DrainTimeout: 10 * time.Second, SpoolDir: *spool})
 	if err != nil {
 		fmt.Fprintln(stderr, "tap:", err)
 		return 1
@@ -129,15 +164,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tap:", err)
 		return 2
 	}
-	src, err := capture.NewFile(bytes.NewReader(data))
-	if err != nil {
-		fmt.Fprintln(stderr, "tap:", err)
-		return 1
-	}
 	runErr := p.Run(ctx, src)
-	p.Tick(start.Add(*length)) // the replay ends the task: HI1 liDeactivated at its end
+	if *iface != "" && (errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
+		runErr = nil // interrupted, or the window ended: the normal end of a live capture
+		p.Tick(clock.Now())
+	} else {
+		p.Tick(start.Add(*length)) // the replay ends the task: HI1 liDeactivated at its end
+	}
 	closeErr := ho.Close()
-	fmt.Fprintf(stdout, "replayed %d packets (%d frames without IP skipped)\n", src.Stats().Received, src.Skipped())
+	st := src.Stats()
+	if *iface != "" {
+		fmt.Fprintf(stdout, "captured %d packets (%d without IP skipped, %d dropped by the kernel)\n", st.Received, skipped(), st.KernelDropped)
+	} else {
+		fmt.Fprintf(stdout, "replayed %d packets (%d frames without IP skipped)\n", st.Received, skipped())
+	}
 	fmt.Fprint(stdout, p.Stats())
 	fmt.Fprint(stdout, ho.Stats())
 	code := 0
