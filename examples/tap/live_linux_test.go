@@ -39,7 +39,10 @@ func TestLiveTap(t *testing.T) {
 	defer target.Close()
 	defer other.Close()
 	var sink *net.UDPConn
-	if err := a.Do(func() (err error) { sink, err = net.ListenUDP("udp", &net.UDPAddr{IP: net.ParseIP(itest.VethA4)}); return }); err != nil {
+	if err := a.Do(func() (err error) {
+		sink, err = net.ListenUDP("udp", &net.UDPAddr{IP: net.ParseIP(itest.VethA4)})
+		return
+	}); err != nil {
 		t.Fatal(err)
 	}
 	defer sink.Close()
