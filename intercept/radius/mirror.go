@@ -1,0 +1,127 @@
+package radius
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/ccjkit/ccjkit/intercept"
+)
+
+// Mirror is a passive RADIUS accounting tap and an
+// intercept.SessionSource: it reads the Accounting-Requests in captured
+// traffic — a mirror port, a copy of the RADIUS server's interface, a
+// capture file — and turns each Start, Interim-Update and Stop into an
+// access event, with the packet's capture time as its arrival. It never
+// answers: the RADIUS server does. Retransmissions are recognised as a
+// Server recognises them, and a NAS's Accounting-On or -Off ends its
+// sessions as a Server does.
+//
+// The capture should reach the RADIUS server's accounting port before
+// anything else drops packets; what the capture loses (the source's
+// KernelDropped) is lost here too, and so are requests cut short by the
+// capture (Stats.Truncated) or fragmented in IP (Stats.Fragments; a
+// fragmented request is over the path's MTU, rare for accounting). Both
+// are counted.
+type Mirror struct {
+	src   intercept.CaptureSource
+	t     *tap
+	ports []uint16
+}
+
+// NewMirror makes a tap reading src. Every problem with cfg is reported at
+// once. A client without a secret is read unverified, and only when
+// cfg.Options.SkipVerify is set: anyone who can put a packet on the
+// tapped link could then forge events.
+func NewMirror(src intercept.CaptureSource, cfg Config) (*Mirror, error) {
+	var probs []error
+	if src == nil {
+		probs = append(probs, fmt.Errorf("%w: no capture source", ErrConfig))
+	}
+	t, err := newTap(cfg, false)
+	if err != nil {
+		probs = append(probs, err)
+	}
+	if len(probs) > 0 {
+		return nil, errors.Join(probs...)
+	}
+	ports := slices.Clone(cfg.Ports)
+	if len(ports) == 0 {
+		ports = []uint16{1813, 1646}
+	}
+	return &Mirror{src: src, t: t, ports: ports}, nil
+}
+
+// Stats returns the counters so far; safe to call concurrently.
+func (m *Mirror) Stats() Stats { return m.t.snapshot() }
+
+// Sessions runs the capture source and delivers the events of the
+// requests it finds, in capture order; it returns what the source's
+// Capture returns. Call it once.
+func (m *Mirror) Sessions(ctx context.Context, deliver func(intercept.AccessEvent)) error {
+	var (
+		ip4  layers.IPv4
+		ip6  layers.IPv6
+		ext  layers.IPv6ExtensionSkipper
+		udp  layers.UDP
+		pay  gopacket.Payload
+		seen = make([]gopacket.LayerType, 0, 4)
+	)
+	p4 := gopacket.NewDecodingLayerParser(layers.LayerTypeIPv4, &ip4, &udp, &pay)
+	p6 := gopacket.NewDecodingLayerParser(layers.LayerTypeIPv6, &ip6, &ext, &udp, &pay)
+	p4.IgnoreUnsupported, p6.IgnoreUnsupported = true, true
+	return m.src.Capture(ctx, func(batch []intercept.Packet) {
+		for i := range batch {
+			pk := &batch[i]
+			if len(pk.Data) == 0 {
+				continue
+			}
+			var (
+				src netip.Addr
+				err error
+			)
+			seen = seen[:0]
+			switch pk.Data[0] >> 4 {
+			case 4:
+				err = p4.DecodeLayers(pk.Data, &seen)
+				if err == nil && len(seen) > 0 && seen[0] == layers.LayerTypeIPv4 {
+					src, _ = netip.AddrFromSlice(ip4.SrcIP.To4())
+					if ip4.Flags&layers.IPv4MoreFragments != 0 || ip4.FragOffset != 0 {
+						if ip4.Protocol == layers.IPProtocolUDP {
+							m.t.count(func(st *Stats) { st.Fragments++ })
+						}
+						continue
+					}
+				}
+			case 6:
+				err = p6.DecodeLayers(pk.Data, &seen)
+				if err == nil && len(seen) > 0 && seen[0] == layers.LayerTypeIPv6 {
+					src, _ = netip.AddrFromSlice(ip6.SrcIP.To16())
+					if slices.Contains(seen, layers.LayerTypeIPv6Fragment) {
+						m.t.count(func(st *Stats) { st.Fragments++ })
+						continue
+					}
+				}
+			default:
+				continue
+			}
+			if err != nil || !slices.Contains(seen, layers.LayerTypeUDP) || !slices.Contains(m.ports, uint16(udp.DstPort)) {
+				continue
+			}
+			if pk.Truncated() || int(udp.Length) > 8+len(udp.Payload) {
+				m.t.count(func(st *Stats) { st.Received++; st.Truncated++ })
+				continue
+			}
+			payload := udp.Payload
+			if n := int(udp.Length) - 8; n >= 0 && n < len(payload) {
+				payload = payload[:n]
+			}
+			m.t.handle(payload, netip.AddrPortFrom(src.Unmap(), uint16(udp.SrcPort)), pk.Time, deliver, false)
+		}
+	})
+}
