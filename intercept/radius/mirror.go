@@ -2,6 +2,7 @@ package radius
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -57,6 +58,14 @@ func NewMirror(src intercept.CaptureSource, cfg Config) (*Mirror, error) {
 	return &Mirror{src: src, t: t, ports: ports}, nil
 }
 
+// fragment counts the first fragment of a UDP datagram to an accounting
+// port (only the first holds the UDP header).
+func (m *Mirror) fragment(udpHeader []byte) {
+	if len(udpHeader) >= 4 && slices.Contains(m.ports, binary.BigEndian.Uint16(udpHeader[2:])) {
+		m.t.count(func(st *Stats) { st.Received++; st.Fragments++ })
+	}
+}
+
 // Stats returns the counters so far; safe to call concurrently.
 func (m *Mirror) Stats() Stats { return m.t.snapshot() }
 
@@ -92,8 +101,8 @@ func (m *Mirror) Sessions(ctx context.Context, deliver func(intercept.AccessEven
 				if err == nil && len(seen) > 0 && seen[0] == layers.LayerTypeIPv4 {
 					src, _ = netip.AddrFromSlice(ip4.SrcIP.To4())
 					if ip4.Flags&layers.IPv4MoreFragments != 0 || ip4.FragOffset != 0 {
-						if ip4.Protocol == layers.IPProtocolUDP {
-							m.t.count(func(st *Stats) { st.Fragments++ })
+						if ip4.Protocol == layers.IPProtocolUDP && ip4.FragOffset == 0 {
+							m.fragment(ip4.Payload)
 						}
 						continue
 					}
@@ -103,7 +112,12 @@ func (m *Mirror) Sessions(ctx context.Context, deliver func(intercept.AccessEven
 				if err == nil && len(seen) > 0 && seen[0] == layers.LayerTypeIPv6 {
 					src, _ = netip.AddrFromSlice(ip6.SrcIP.To16())
 					if slices.Contains(seen, layers.LayerTypeIPv6Fragment) {
-						m.t.count(func(st *Stats) { st.Fragments++ })
+						// The skipper stopped after the fragment header
+						// when it was the last extension: its offset is
+						// in the header's third and fourth octets.
+						if h := ext.Contents; ext.NextHeader == layers.IPProtocolUDP && len(h) >= 4 && binary.BigEndian.Uint16(h[2:])>>3 == 0 {
+							m.fragment(ext.Payload)
+						}
 						continue
 					}
 				}

@@ -73,7 +73,7 @@ type Config struct {
 // Stats counts what a Server or a Mirror received and did. Counters only
 // grow; a reader takes differences.
 type Stats struct {
-	Received        uint64 // requests read (a Mirror: UDP datagrams to an accounting port)
+	Received        uint64 // requests read (a Mirror: UDP datagrams to an accounting port, Fragments and Truncated included)
 	Events          uint64 // access events delivered, EndedByNAS included
 	Answered        uint64 // Accounting-Responses a Server sent, retransmissions included
 	Retransmissions uint64 // requests seen before: not delivered again
@@ -86,7 +86,7 @@ type Stats struct {
 	OtherStatus     uint64 // tunnel, Failed or unknown statuses: no event (a Server answers them)
 	Untracked       uint64 // sessions beyond MaxSessions
 	SendFailed      uint64 // answers a Server's socket refused
-	Fragments       uint64 // a Mirror's IP fragments to an accounting port: not reassembled, lost
+	Fragments       uint64 // a Mirror's requests fragmented in IP: not reassembled, lost
 	Truncated       uint64 // a Mirror's datagrams the capture cut short: lost
 }
 
