@@ -243,6 +243,9 @@ func TestSessionLifecycleAndIRIs(t *testing.T) {
 	}
 	end := up
 	end.Type, end.Time, end.EndReason = intercept.SessionEnd, t0.Add(10*time.Minute), intercept.EndRegular
+	end.End, end.Username = end.Time, "" // a stop reporting its end and counts, not the identity
+	sent := uint64(4321)
+	end.OctetsSent = &sent
 	if err := f.p.HandleEvent(end); err != nil {
 		t.Fatal(err)
 	}
@@ -275,6 +278,17 @@ func TestSessionLifecycleAndIRIs(t *testing.T) {
 				ip.AdditionalAddress.Prefix != netip.MustParsePrefix("2001:db8:10::/56") ||
 				!ip.StartTime.Equal(t0.Add(-10*time.Minute)) || ip.AccessType != 5 {
 				t.Errorf("the mid-session IRI-Begin lacks the session's attributes: %+v", ip)
+			}
+		}
+	}
+	// The IRI-End carries the session's attributes with the end's own.
+	for _, p := range f.sink.pdus(t) {
+		if p.Payload.Kind == etsi.IRISequence && p.Payload.IRI[0].IPIRI.AccessEventType == intercept.SessionEnd {
+			ip := p.Payload.IRI[0].IPIRI
+			if ip.TargetUsername != "alice@vpn" || ip.TargetAddress.Prefix != netip.PrefixFrom(alice4, 32) ||
+				!ip.EndTime.Equal(t0.Add(10*time.Minute)) || ip.EndReason != intercept.EndRegular ||
+				ip.OctetsTransmitted == nil || *ip.OctetsTransmitted != 4321 {
+				t.Errorf("the IRI-End lacks the session's or the end's attributes: %+v", ip)
 			}
 		}
 	}

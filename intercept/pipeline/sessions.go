@@ -71,13 +71,17 @@ func (p *Pipeline) HandleEvent(ev intercept.AccessEvent) error {
 			changed = true
 		}
 		changed = merge(&s.attrs, ev) || changed
+	case intercept.SessionEnd, intercept.AccessEnd:
+		// The end's own attributes (end time and reason, final octet
+		// counts) join the session's for its last IRI.
+		if s != nil {
+			merge(&s.attrs, ev)
+		}
 	}
 	cin := p.cinOf(ev.SessionID)
-	if s != nil {
-		cin = s.cin
-	}
 	full := ev
 	if s != nil {
+		cin = s.cin
 		full = s.attrs
 		full.Type, full.Time = ev.Type, ev.Time
 	}
@@ -132,6 +136,12 @@ func merge(a *intercept.AccessEvent, ev intercept.AccessEvent) bool {
 		a.Start = ev.Start
 	} else if a.Start.IsZero() && (ev.Type == intercept.AccessAccept || ev.Type == intercept.SessionStart) {
 		a.Start = ev.Time
+	}
+	if !ev.End.IsZero() {
+		a.End = ev.End
+	}
+	if ev.EndReason != 0 {
+		a.EndReason = ev.EndReason
 	}
 	if ev.OctetsReceived != nil {
 		v := *ev.OctetsReceived
