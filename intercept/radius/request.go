@@ -312,7 +312,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 		}
 	}
 	r := &Request{Identifier: p.Identifier, Authenticator: p.Authenticator}
-	d := decoder{counts: map[rad.Type]int{}}
+	var d decoder
 	var (
 		status                       uint32
 		haveStatus                   bool
@@ -335,7 +335,9 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 		if !known {
 			continue
 		}
-		d.counts[avp.Type]++
+		if d.counts[avp.Type] < 255 {
+			d.counts[avp.Type]++
+		}
 		if rule.forbidden {
 			if d.counts[avp.Type] == 1 {
 				d.add(rule.name, "must not be present in an Accounting-Request", rule.table)
@@ -419,7 +421,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 	if nasID != "" {
 		nas = append(nas, nasID)
 	}
-	if d.counts[attrNASIPAddress]+d.counts[attrNASIPv6Address]+d.counts[attrNASIdentifier] == 0 {
+	if d.counts[attrNASIPAddress] == 0 && d.counts[attrNASIPv6Address] == 0 && d.counts[attrNASIdentifier] == 0 {
 		d.add("NAS-IP-Address", "missing, and so are NAS-IPv6-Address and NAS-Identifier; one is required", "RFC 2866 §4.1")
 	}
 	if len(d.findings) > 0 {
@@ -469,7 +471,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 // decoder collects findings while reading attributes.
 type decoder struct {
 	findings []Finding
-	counts   map[rad.Type]int
+	counts   [256]uint8 // per attribute type, saturating
 }
 
 func (d *decoder) add(attr, rule, source string) {

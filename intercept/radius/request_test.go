@@ -61,8 +61,14 @@ const (
 	tVendor         rad.Type = 26
 )
 
+// tb is what packet needs of a *testing.T, *testing.F or *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+}
+
 // packet encodes an Accounting-Request with its authenticator.
-func packet(t testing.TB, key string, id byte, attrs ...attr) []byte {
+func packet(t tb, key string, id byte, attrs ...attr) []byte {
 	t.Helper()
 	p := &rad.Packet{Code: rad.CodeAccountingRequest, Identifier: id, Secret: []byte(key)}
 	for _, a := range attrs {
