@@ -71,71 +71,132 @@ func (m *Mirror) Stats() Stats { return m.t.snapshot() }
 
 // Sessions runs the capture source and delivers the events of the
 // requests it finds, in capture order; it returns what the source's
-// Capture returns. Call it once.
+// Capture returns. Call it, or Tee's Capture, once.
 func (m *Mirror) Sessions(ctx context.Context, deliver func(intercept.AccessEvent)) error {
-	var (
-		ip4  layers.IPv4
-		ip6  layers.IPv6
-		ext  layers.IPv6ExtensionSkipper
-		udp  layers.UDP
-		pay  gopacket.Payload
-		seen = make([]gopacket.LayerType, 0, 4)
-	)
-	p4 := gopacket.NewDecodingLayerParser(layers.LayerTypeIPv4, &ip4, &udp, &pay)
-	p6 := gopacket.NewDecodingLayerParser(layers.LayerTypeIPv6, &ip6, &ext, &udp, &pay)
-	p4.IgnoreUnsupported, p6.IgnoreUnsupported = true, true
-	return m.src.Capture(ctx, func(batch []intercept.Packet) {
-		for i := range batch {
-			pk := &batch[i]
-			if len(pk.Data) == 0 {
-				continue
+	r := m.reader()
+	return m.src.Capture(ctx, func(batch []intercept.Packet) { r.read(batch, deliver, nil) })
+}
+
+// Tee returns a capture source for the pipeline that first shows each of
+// the Mirror's source's batches to the Mirror, which delivers the events
+// it finds, then passes the batch on: one capture — a mirror of a BRAS's
+// uplink, a capture file — serving both the sessions and the packets, in
+// capture order, so that a session's start is known before its first
+// packet is matched. Run the pipeline on it (deliver is typically a call
+// to the pipeline's HandleEvent) instead of calling Sessions.
+//
+// The source Tee returns is not an intercept.TargetFilter even when the
+// Mirror's source is: a kernel filter on the targets' addresses would
+// keep the RADIUS requests out.
+func (m *Mirror) Tee(deliver func(intercept.AccessEvent)) intercept.CaptureSource {
+	return tee{m, deliver}
+}
+
+type tee struct {
+	m       *Mirror
+	deliver func(intercept.AccessEvent)
+}
+
+func (t tee) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
+	r := t.m.reader()
+	return t.m.src.Capture(ctx, func(batch []intercept.Packet) {
+		// The packets before a request go on before its events: a batch
+		// is cut at each request.
+		last := 0
+		r.read(batch, t.deliver, func(i int) {
+			if i > last {
+				deliver(batch[last:i])
+				last = i
 			}
-			var (
-				src netip.Addr
-				err error
-			)
-			seen = seen[:0]
-			switch pk.Data[0] >> 4 {
-			case 4:
-				err = p4.DecodeLayers(pk.Data, &seen)
-				if err == nil && len(seen) > 0 && seen[0] == layers.LayerTypeIPv4 {
-					src, _ = netip.AddrFromSlice(ip4.SrcIP.To4())
-					if ip4.Flags&layers.IPv4MoreFragments != 0 || ip4.FragOffset != 0 {
-						if ip4.Protocol == layers.IPProtocolUDP && ip4.FragOffset == 0 {
-							m.fragment(ip4.Payload)
-						}
-						continue
-					}
-				}
-			case 6:
-				err = p6.DecodeLayers(pk.Data, &seen)
-				if err == nil && len(seen) > 0 && seen[0] == layers.LayerTypeIPv6 {
-					src, _ = netip.AddrFromSlice(ip6.SrcIP.To16())
-					if slices.Contains(seen, layers.LayerTypeIPv6Fragment) {
-						// The skipper stopped after the fragment header
-						// when it was the last extension: its offset is
-						// in the header's third and fourth octets.
-						if h := ext.Contents; ext.NextHeader == layers.IPProtocolUDP && len(h) >= 4 && binary.BigEndian.Uint16(h[2:])>>3 == 0 {
-							m.fragment(ext.Payload)
-						}
-						continue
-					}
-				}
-			default:
-				continue
-			}
-			if err != nil || !slices.Contains(seen, layers.LayerTypeUDP) || !slices.Contains(m.ports, uint16(udp.DstPort)) {
-				continue
-			}
-			if pk.Truncated() || int(udp.Length) > 8+len(udp.Payload) {
-				m.t.count(func(st *Stats) { st.Received++; st.Truncated++ })
-				continue
-			}
-			payload := udp.Payload
-			if n := int(udp.Length) - 8; n >= 0 && n < len(payload) {
-				payload = payload[:n]
-			}
-			m.t.handle(payload, netip.AddrPortFrom(src.Unmap(), uint16(udp.SrcPort)), pk.Time, deliver, false)
+		})
+		if last < len(batch) {
+			deliver(batch[last:])
 		}
 	})
+}
+
+func (t tee) Stats() intercept.CaptureStats { return t.m.src.Stats() }
+
+// packetReader holds the decoders of one capture's goroutine.
+type packetReader struct {
+	m    *Mirror
+	ip4  layers.IPv4
+	ip6  layers.IPv6
+	ext  layers.IPv6ExtensionSkipper
+	udp  layers.UDP
+	pay  gopacket.Payload
+	seen []gopacket.LayerType
+	p4   *gopacket.DecodingLayerParser
+	p6   *gopacket.DecodingLayerParser
+}
+
+func (m *Mirror) reader() *packetReader {
+	r := &packetReader{m: m, seen: make([]gopacket.LayerType, 0, 4)}
+	r.p4 = gopacket.NewDecodingLayerParser(layers.LayerTypeIPv4, &r.ip4, &r.udp, &r.pay)
+	r.p6 = gopacket.NewDecodingLayerParser(layers.LayerTypeIPv6, &r.ip6, &r.ext, &r.udp, &r.pay)
+	r.p4.IgnoreUnsupported, r.p6.IgnoreUnsupported = true, true
+	return r
+}
+
+// read finds the accounting requests in a batch and hands them to the
+// tap; before each, it calls before (when not nil) with its index.
+func (r *packetReader) read(batch []intercept.Packet, deliver func(intercept.AccessEvent), before func(int)) {
+	m := r.m
+	ip4, ip6, ext, udp := &r.ip4, &r.ip6, &r.ext, &r.udp
+	p4, p6 := r.p4, r.p6
+	for i := range batch {
+		pk := &batch[i]
+		if len(pk.Data) == 0 {
+			continue
+		}
+		var (
+			src netip.Addr
+			err error
+		)
+		r.seen = r.seen[:0]
+		switch pk.Data[0] >> 4 {
+		case 4:
+			err = p4.DecodeLayers(pk.Data, &r.seen)
+			if err == nil && len(r.seen) > 0 && r.seen[0] == layers.LayerTypeIPv4 {
+				src, _ = netip.AddrFromSlice(ip4.SrcIP.To4())
+				if ip4.Flags&layers.IPv4MoreFragments != 0 || ip4.FragOffset != 0 {
+					if ip4.Protocol == layers.IPProtocolUDP && ip4.FragOffset == 0 {
+						m.fragment(ip4.Payload)
+					}
+					continue
+				}
+			}
+		case 6:
+			err = p6.DecodeLayers(pk.Data, &r.seen)
+			if err == nil && len(r.seen) > 0 && r.seen[0] == layers.LayerTypeIPv6 {
+				src, _ = netip.AddrFromSlice(ip6.SrcIP.To16())
+				if slices.Contains(r.seen, layers.LayerTypeIPv6Fragment) {
+					// The skipper stopped after the fragment header
+					// when it was the last extension: its offset is
+					// in the header's third and fourth octets.
+					if h := ext.Contents; ext.NextHeader == layers.IPProtocolUDP && len(h) >= 4 && binary.BigEndian.Uint16(h[2:])>>3 == 0 {
+						m.fragment(ext.Payload)
+					}
+					continue
+				}
+			}
+		default:
+			continue
+		}
+		if err != nil || !slices.Contains(r.seen, layers.LayerTypeUDP) || !slices.Contains(m.ports, uint16(udp.DstPort)) {
+			continue
+		}
+		if pk.Truncated() || int(udp.Length) > 8+len(udp.Payload) {
+			m.t.count(func(st *Stats) { st.Received++; st.Truncated++ })
+			continue
+		}
+		payload := udp.Payload
+		if n := int(udp.Length) - 8; n >= 0 && n < len(payload) {
+			payload = payload[:n]
+		}
+		if before != nil {
+			before(i)
+		}
+		m.t.handle(payload, netip.AddrPortFrom(src.Unmap(), uint16(udp.SrcPort)), pk.Time, deliver, false)
+	}
 }

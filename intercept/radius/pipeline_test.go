@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/capture"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
 	"github.com/ccjkit/ccjkit/intercept/radius"
@@ -157,3 +158,69 @@ func listen(t *testing.T) net.PacketConn {
 }
 
 func udpAddr(c net.PacketConn) *net.UDPAddr { return c.LocalAddr().(*net.UDPAddr) }
+
+// TestTeeOneCaptureForSessionsAndPackets: one capture of a BRAS's uplink
+// holds both the accounting and the subscriber's traffic. Through Tee the
+// pipeline learns of the session before the packets that follow it, in
+// capture order: the packet before the Start and the one after the Stop
+// are nobody's, the one between is hers.
+func TestTeeOneCaptureForSessionsAndPackets(t *testing.T) {
+	out := &collect{}
+	enc, err := etsi.NewEncoder(itest.Profile(300*time.Second, 30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(pipeline.Config{
+		Agencies: map[string]pipeline.Agency{"NTSU-CTIF": {Encoder: enc, Handover: out}},
+		Clock:    timesynctest.NewClock(at),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetTasks([]intercept.Task{{
+		ID: [16]byte{8}, LIID: intercept.MustLIID("BE-2026-0078"),
+		Targets:   []intercept.Target{intercept.UsernameTarget("alice@neutrinet.example")},
+		NotBefore: at.Add(-time.Hour), NotAfter: at.Add(time.Hour),
+		Delivery: intercept.CCOnly, Agency: "NTSU-CTIF",
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	data := func(d time.Duration, n byte) frame {
+		return frame{at: d, src: "198.51.100.7:5000", dst: "203.0.113.5:443", payload: []byte{n, n, n}}
+	}
+	capFile := writeCapture(t, []frame{
+		data(0, 1),
+		{at: time.Second, src: "192.0.2.1:40000", dst: "192.0.2.53:1813", payload: packet(t, secret, 1, base(1, ip(tFramedIP, "198.51.100.7"))...)},
+		data(2*time.Second, 2),
+		{at: 3 * time.Second, src: "192.0.2.1:40000", dst: "192.0.2.53:1813", payload: packet(t, secret, 2, base(2)...)},
+		data(4*time.Second, 3),
+	})
+	src, err := capture.NewFile(bytes.NewReader(capFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := radius.NewMirror(src, mirrorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Run(t.Context(), m.Tee(func(ev intercept.AccessEvent) {
+		if err := p.HandleEvent(ev); err != nil {
+			t.Error(err)
+		}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	for _, d := range out.decoded(t) {
+		if d.Payload.Kind == etsi.CCSequence {
+			pk := d.Payload.CC[0].Packet
+			got = append(got, pk[len(pk)-1])
+		}
+	}
+	if d := cmp.Diff([]byte{2}, got); d != "" {
+		t.Errorf("intercepted packets (-want +got):\n%s", d)
+	}
+	if st := m.Stats(); st.Events != 2 || st.Received != 2 {
+		t.Errorf("Stats = %+v", st)
+	}
+}
