@@ -48,8 +48,10 @@
 // a capture node and a delivery node. intercept/pipeline matches packets
 // and access events against the tasks and numbers the records,
 // intercept/handover delivers them over HI2 and HI3 with keep-alives and
-// checkpoints, intercept/capture replays pcap and pcapng files, and
-// intercept/lemf is a test receiver to rehearse against.
+// checkpoints, intercept/capture replays pcap and pcapng files and captures
+// live, intercept/radius turns RADIUS accounting into the sessions that tie
+// a subscriber named in an order to an address, and intercept/lemf is a
+// test receiver to rehearse against.
 //
 // The examples directory holds runnable programs: desk (the cell's daily
 // work), clockcheck (is this clock good enough?), tap and lemf. Packages

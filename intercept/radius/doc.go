@@ -48,7 +48,7 @@
 // reports every finding at once, each naming the attribute and the RFC
 // section, never a value. Attributes it does not read are ignored, as
 // RFC 2865 §5 lets a server do. A retransmission — same source,
-// Identifier and Request Authenticator (RFC 5080 §2.2.2) — within
+// Identifier and Request Authenticator (RFC 2866 §4.1) — within
 // Config.RetransmitWindow becomes no second event; a Server answers it
 // again. Logs name the client's address, never a user, a session or a
 // subscriber's address; Request.String and AccessEvent's LogValue hide

@@ -1,6 +1,7 @@
 package radius
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -101,8 +102,8 @@ func (s Status) AccessEventType() (intercept.AccessEventType, bool) {
 // Event's LogValue hide the identity and addresses.
 type Request struct {
 	// Identifier and Authenticator are the packet's; with the sender's
-	// address they tell a retransmission from a new request (RFC 5080
-	// §2.2.2).
+	// address they tell a retransmission from a new request (RFC 2866
+	// §4.1).
 	Identifier    uint8
 	Authenticator [16]byte
 	// Status is the Acct-Status-Type.
@@ -303,6 +304,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 	if err != nil {
 		return nil, &Error{Findings: []Finding{{Attribute: "packet", Rule: strings.TrimPrefix(err.Error(), "radius: "), Source: "RFC 2865 §3, §5"}}}
 	}
+	pkt = whole(pkt)
 	if !opts.SkipVerify {
 		if len(secret) == 0 {
 			return nil, ErrNoSecret
@@ -579,4 +581,17 @@ func EndReasonOf(cause uint32) intercept.EndReason {
 		return intercept.EndConnectionTimeout
 	}
 	return 0
+}
+
+// whole returns the packet its Length field covers: the octets beyond it
+// are padding, to be ignored (RFC 2866 §3), and the authenticator does not
+// cover them. A packet whose Length is out of range is returned as it is.
+func whole(pkt []byte) []byte {
+	if len(pkt) < 20 {
+		return pkt
+	}
+	if n := int(binary.BigEndian.Uint16(pkt[2:4])); n >= 20 && n <= len(pkt) {
+		return pkt[:n]
+	}
+	return pkt
 }

@@ -281,6 +281,16 @@ func TestParseRefuses(t *testing.T) {
 	}
 }
 
+// TestParsePadding: octets beyond the Length field are padding, ignored,
+// and not covered by the authenticator (RFC 2866 §3).
+func TestParsePadding(t *testing.T) {
+	pkt := append(packet(t, secret, 3, base(1)...), 0, 0, 0, 0xff)
+	r, err := radius.Parse(pkt, []byte(secret), at, radius.Options{})
+	if err != nil || r.Status != radius.StatusStart || r.Event.Username != "alice@neutrinet.example" {
+		t.Fatalf("Parse(padded) = %v, %v", r, err)
+	}
+}
+
 func TestParseSkipVerify(t *testing.T) {
 	pkt := packet(t, "unknown to the tap", 9, base(1)...)
 	r, err := radius.Parse(pkt, nil, at, radius.Options{SkipVerify: true})

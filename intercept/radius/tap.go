@@ -55,7 +55,7 @@ type Config struct {
 	Ports []uint16
 	// RetransmitWindow is how long a request is remembered, so that a
 	// retransmission of it (same source, Identifier and Request
-	// Authenticator, RFC 5080 §2.2.2) does not become a second event (a
+	// Authenticator, RFC 2866 §4.1) does not become a second event (a
 	// Server answers it again). Zero means 30 seconds, longer than the
 	// usual NAS retry schedule of a few tries a few seconds apart; this
 	// figure is ccjkit's choice, not an RFC's.
@@ -221,7 +221,7 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, deliver fun
 	if len(pkt) >= 20 {
 		key = dupKey{from: from, id: pkt[1]}
 		copy(key.auth[:], pkt[4:20])
-		if _, seen := t.seen[key]; seen && (opts.SkipVerify || rad.IsAuthenticRequest(pkt, secret)) {
+		if _, seen := t.seen[key]; seen && (opts.SkipVerify || rad.IsAuthenticRequest(whole(pkt), secret)) {
 			t.count(func(st *Stats) { st.Retransmissions++ })
 			return t.answers[key]
 		}
