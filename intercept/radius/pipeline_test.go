@@ -58,27 +58,8 @@ func (c *collect) decoded(t *testing.T) []*etsi.PDU {
 // RADIUS attributes, the subscriber's packets are intercepted while the
 // session lasts and not after it.
 func TestServerFeedsThePipeline(t *testing.T) {
-	out := &collect{}
-	enc, err := etsi.NewEncoder(itest.Profile(300*time.Second, 30*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := pipeline.New(pipeline.Config{
-		Agencies: map[string]pipeline.Agency{"NTSU-CTIF": {Encoder: enc, Handover: out}},
-		Clock:    timesynctest.NewClock(at),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const user = "alice@neutrinet.example"
-	if err := p.SetTasks([]intercept.Task{{
-		ID: [16]byte{7}, LIID: intercept.MustLIID("BE-2026-0077"),
-		Targets:   []intercept.Target{intercept.UsernameTarget(user)},
-		NotBefore: at.Add(-time.Hour), NotAfter: at.Add(time.Hour),
-		Delivery: intercept.IRIAndCC, Agency: "NTSU-CTIF",
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	p, out := userPipeline(t, user, intercept.IRIAndCC)
 
 	conn := listen(t)
 	srv, err := radius.NewServer(conn, radius.Config{
@@ -140,6 +121,33 @@ func TestServerFeedsThePipeline(t *testing.T) {
 	}
 }
 
+// userPipeline is a pipeline with one task on a username, open an hour
+// either side of at, and what it hands over.
+func userPipeline(t *testing.T, user string, d intercept.Delivery) (*pipeline.Pipeline, *collect) {
+	t.Helper()
+	out := &collect{}
+	enc, err := etsi.NewEncoder(itest.Profile(300*time.Second, 30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(pipeline.Config{
+		Agencies: map[string]pipeline.Agency{"NTSU-CTIF": {Encoder: enc, Handover: out}},
+		Clock:    timesynctest.NewClock(at),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetTasks([]intercept.Task{{
+		ID: [16]byte{7}, LIID: intercept.MustLIID("BE-2026-0077"),
+		Targets:   []intercept.Target{intercept.UsernameTarget(user)},
+		NotBefore: at.Add(-time.Hour), NotAfter: at.Add(time.Hour),
+		Delivery: d, Agency: "NTSU-CTIF",
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return p, out
+}
+
 func deref(p *uint64) string {
 	if p == nil {
 		return "-"
@@ -165,26 +173,7 @@ func udpAddr(c net.PacketConn) *net.UDPAddr { return c.LocalAddr().(*net.UDPAddr
 // capture order: the packet before the Start and the one after the Stop
 // are nobody's, the one between is hers.
 func TestTeeOneCaptureForSessionsAndPackets(t *testing.T) {
-	out := &collect{}
-	enc, err := etsi.NewEncoder(itest.Profile(300*time.Second, 30*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := pipeline.New(pipeline.Config{
-		Agencies: map[string]pipeline.Agency{"NTSU-CTIF": {Encoder: enc, Handover: out}},
-		Clock:    timesynctest.NewClock(at),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.SetTasks([]intercept.Task{{
-		ID: [16]byte{8}, LIID: intercept.MustLIID("BE-2026-0078"),
-		Targets:   []intercept.Target{intercept.UsernameTarget("alice@neutrinet.example")},
-		NotBefore: at.Add(-time.Hour), NotAfter: at.Add(time.Hour),
-		Delivery: intercept.CCOnly, Agency: "NTSU-CTIF",
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	p, out := userPipeline(t, "alice@neutrinet.example", intercept.CCOnly)
 	data := func(d time.Duration, n byte) frame {
 		return frame{at: d, src: "198.51.100.7:5000", dst: "203.0.113.5:443", payload: []byte{n, n, n}}
 	}
