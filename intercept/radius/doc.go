@@ -8,22 +8,20 @@
 // Three ways in, all giving intercept.AccessEvent values for the
 // pipeline's HandleEvent (or its RunSessions):
 //
-//   - Parse reads one Accounting-Request, verified against the shared
-//     secret, into a Request and its event.
+//	NAS ──Accounting-Request──▶ Server ──▶ AccessEvent ──▶ pipeline.HandleEvent
+//	    ◀──Accounting-Response──┘
+//	mirror port ──▶ capture ──▶ Mirror ──▶ AccessEvent ──▶ pipeline.HandleEvent
 //
-//   - Server is an accounting server on a UDP socket and an
-//     intercept.SessionSource: point the NAS's accounting at it, or have
-//     the RADIUS server copy accounting to it (FreeRADIUS's replicate
-//     module). It answers with an Accounting-Response only once the event
-//     is delivered.
-//
-//   - Mirror is a passive tap, also a SessionSource: it reads the
-//     Accounting-Requests in captured traffic (a mirror port, a capture
-//     file) and never answers.
-//
-//     NAS ──Accounting-Request──▶ Server ─▶ AccessEvent ─▶ pipeline.HandleEvent
-//     ◀─Accounting-Response──┘
-//     mirror port ─▶ capture ─▶ Mirror ─▶ AccessEvent ─┘
+// Parse reads one Accounting-Request, verified against the shared secret,
+// into a Request and its event. Server is an accounting server on a UDP
+// socket and an intercept.SessionSource: point the NAS's accounting at
+// it, or have the RADIUS server copy accounting to it (FreeRADIUS's
+// replicate module); it answers with an Accounting-Response only once the
+// event is delivered. Mirror is a passive tap, also a SessionSource: it
+// reads the Accounting-Requests in captured traffic (a mirror port, a
+// capture file) and never answers; its Tee serves one capture holding
+// both the accounting and the subscribers' traffic to the pipeline, in
+// capture order.
 //
 // # From RADIUS to ETSI
 //

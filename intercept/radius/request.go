@@ -154,6 +154,7 @@ type Finding struct {
 	Source string
 }
 
+// String gives the attribute, the rule and its source.
 func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s (%s)", f.Attribute, f.Rule, f.Source)
 }
@@ -163,6 +164,7 @@ type Error struct {
 	Findings []Finding
 }
 
+// Error lists every finding.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(ErrMalformed.Error())
