@@ -78,6 +78,20 @@ func (f *Framer) Next() ([]byte, error) {
 	if total > f.max {
 		return nil, derr(f.off, "PS-PDU", ErrTooLarge, "%d octets, the limit is %d", total, f.max)
 	}
+	if total <= f.r.Size() {
+		// The PDU fits the read buffer: hand out the buffered octets
+		// themselves rather than a copy (valid until the next call, as
+		// bufio's Peek and Next's contract both say).
+		b, err := f.r.Peek(total)
+		if len(b) < total {
+			f.off += int64(len(b))
+			f.r.Discard(len(b))
+			return nil, f.fail(err, 0, "inside a PDU")
+		}
+		f.r.Discard(total)
+		f.off += int64(total)
+		return b, nil
+	}
 	if cap(f.buf) < total {
 		f.buf = make([]byte, total)
 	}
