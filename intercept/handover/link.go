@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/cpu"
+
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
 )
@@ -53,17 +55,24 @@ type link struct {
 	done   chan struct{} // run has returned
 	mdone  chan struct{} // maintain has returned
 
+	_ cpu.CacheLinePad // keep the lock's line apart from the counters'
 	c counters
 }
 
+// counters are grouped by writer, each group on cache lines of its own:
+// Deliver's goroutine and the link's writer run on different cores, and
+// counters sharing a line would bounce it between them on every record.
 type counters struct {
+	// Written by Deliver.
 	accepted, refused, acceptedBytes, refusedBytes atomic.Uint64
-	sentBytes, resentBytes                         atomic.Uint64
-	keepAlives, keepAliveResponses                 atomic.Uint64
-	connects                                       atomic.Uint64
-	faults                                         [numFaults]atomic.Uint64
-	connected, spoolFailed                         atomic.Bool
-	sent                                           atomic.Uint64 // the writer's offset, for Stats
+	_                                              cpu.CacheLinePad
+	// Written by the writer.
+	sentBytes, resentBytes         atomic.Uint64
+	keepAlives, keepAliveResponses atomic.Uint64
+	connects                       atomic.Uint64
+	faults                         [numFaults]atomic.Uint64
+	connected, spoolFailed         atomic.Bool
+	sent                           atomic.Uint64 // the writer's offset, for Stats
 }
 
 // newLink makes a link and opens its spool, recovering what an earlier

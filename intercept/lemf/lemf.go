@@ -242,6 +242,7 @@ func (r *Receiver) serve(ci ConnInfo, c net.Conn) {
 	}()
 	fr := etsi.NewFramer(&modalReader{r: r, c: c, done: done}, r.cfg.MaxPDU)
 	var pdu etsi.PDU
+	var last *StreamReport // the stream of the connection's last record
 	for {
 		b, err := fr.Next()
 		if err != nil {
@@ -298,15 +299,18 @@ func (r *Receiver) serve(ci ConnInfo, c net.Conn) {
 				continue
 			}
 		}
-		r.count(s)
+		r.count(s, &last)
 		if r.cfg.Decode && r.cfg.OnPDU != nil {
 			r.cfg.OnPDU(ci, &pdu)
 		}
 	}
 }
 
-// count checks s's number against its stream's.
-func (r *Receiver) count(s etsi.Summary) {
+// count checks s's number against its stream's. last is the stream the
+// connection's previous record was on: records come in runs of one
+// stream, and a report is never removed, so the map is consulted only
+// when the stream changes.
+func (r *Receiver) count(s etsi.Summary, last **StreamReport) {
 	stream := intercept.CC
 	switch s.Kind {
 	case etsi.IRISequence, etsi.HI1Operation:
@@ -330,10 +334,14 @@ func (r *Receiver) count(s etsi.Summary) {
 		return
 	}
 	key := intercept.StreamKey{LIID: s.LIID, CIN: s.CIN, Stream: stream}
-	sr := r.streams[key]
-	if sr == nil {
-		sr = &StreamReport{Key: key}
-		r.streams[key] = sr
+	sr := *last
+	if sr == nil || sr.Key != key {
+		sr = r.streams[key]
+		if sr == nil {
+			sr = &StreamReport{Key: key}
+			r.streams[key] = sr
+		}
+		*last = sr
 	}
 	sr.Records++
 	switch {
