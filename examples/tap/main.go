@@ -15,6 +15,18 @@
 // the task is given at the first packet's time, so its HI1 notifications
 // carry the capture's times.
 //
+// With -user the order names a subscriber instead of an address: her
+// RADIUS accounting says which addresses she holds, and when. Without
+// -file the tap then replays the embedded sample-radius.pcapng, where
+// alice@example.net logs on through a VPN, browses and logs off (its
+// shared secret is ccjkit-rehearsal), and reads the accounting in the
+// replayed capture itself (intercept/radius's Mirror); give
+// -radius-secret-file for your own capture's secret. With -radius-listen
+// it runs an accounting server instead, for a NAS (or FreeRADIUS's
+// replicate module) to send to.
+//
+//	go run ./examples/tap -lemf 127.0.0.1:6000 -user alice@example.net
+//
 // With -iface it captures live from that interface instead (Linux,
 // CAP_NET_RAW), with a kernel filter on the targets, from now until
 // interrupted (Ctrl-C) or -for has passed. With -spool, records the
@@ -30,6 +42,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -41,11 +54,19 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/ccjkit/ccjkit/intercept/handover"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
+	"github.com/ccjkit/ccjkit/intercept/radius"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
 //go:embed sample.pcapng
 var sample []byte
+
+//go:embed sample-radius.pcapng
+var sampleRadius []byte
+
+// sampleSecret is sample-radius.pcapng's shared secret: a rehearsal's,
+// public, never to be used for real.
+const sampleSecret = "ccjkit-rehearsal"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -54,6 +75,17 @@ func main() {
 }
 
 type prefixes []netip.Prefix
+
+type names []string
+
+func (n *names) String() string { return strings.Join(*n, ",") }
+func (n *names) Set(s string) error {
+	if s == "" {
+		return errors.New("empty")
+	}
+	*n = append(*n, s)
+	return nil
+}
 
 func (p *prefixes) String() string { return fmt.Sprint(*p) }
 func (p *prefixes) Set(s string) error {
@@ -88,11 +120,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	length := fs.Duration("for", time.Hour, "the task's window, from the capture's first packet (live: from now)")
 	iface := fs.String("iface", "", "capture live from this interface instead of replaying a file (Linux, needs CAP_NET_RAW)")
 	spool := fs.String("spool", "", "a directory for the handover's disk spool (default: memory only)")
+	var users names
+	fs.Var(&users, "user", "a target subscriber's RADIUS User-Name (repeatable)")
+	secretFile := fs.String("radius-secret-file", "", "a file holding the RADIUS shared secret (default with the embedded sample: its own)")
+	radiusListen := fs.String("radius-listen", "", "run a RADIUS accounting server on this UDP address (such as 127.0.0.1:1813) instead of reading the accounting in the capture")
+	var clients prefixes
+	fs.Var(&clients, "radius-client", "an address or prefix RADIUS accounting may come from (repeatable; default: any)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if len(targets) == 0 {
-		fmt.Fprintln(stderr, "tap: give at least one -target, such as -target 192.0.2.10/32")
+	if len(targets) == 0 && len(users) == 0 {
+		fmt.Fprintln(stderr, "tap: give at least one -target, such as -target 192.0.2.10/32, or -user")
+		return 2
+	}
+	if *iface != "" && len(users) > 0 && *radiusListen == "" {
+		fmt.Fprintln(stderr, "tap: -user with -iface needs -radius-listen: the kernel filter keeps the accounting out of the capture")
+		return 2
+	}
+	secret := []byte(sampleSecret)
+	if *secretFile != "" {
+		b, err := os.ReadFile(*secretFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "tap:", err)
+			return 1
+		}
+		secret = bytes.TrimRight(b, "\r\n")
+	} else if len(users) > 0 && (*file != "" || *radiusListen != "") {
+		fmt.Fprintln(stderr, "tap: give -radius-secret-file: only the embedded sample's secret is known")
 		return 2
 	}
 	id, err := intercept.ParseLIID(*liid)
@@ -120,6 +174,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer cancel()
 	} else {
 		data := sample
+		if len(users) > 0 {
+			data = sampleRadius
+		}
 		if *file != "" {
 			if data, err = os.ReadFile(*file); err != nil {
 				fmt.Fprintln(stderr, "tap:", err)
@@ -160,9 +217,52 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, t := range targets {
 		task.Targets = append(task.Targets, intercept.AddressTarget(t))
 	}
+	for _, u := range users {
+		task.Targets = append(task.Targets, intercept.UsernameTarget(u))
+	}
 	if err := p.SetTasks([]intercept.Task{task}); err != nil {
 		fmt.Fprintln(stderr, "tap:", err)
 		return 2
+	}
+	var accounting interface{ Stats() radius.Stats }
+	if len(users) > 0 {
+		if len(clients) == 0 {
+			clients = prefixes{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
+		}
+		cfg := radius.Config{Clock: timesync.SystemClock{}}
+		for _, c := range clients {
+			cfg.Clients = append(cfg.Clients, radius.Client{Prefix: c, Secret: secret})
+		}
+		if *radiusListen != "" {
+			conn, err := net.ListenPacket("udp", *radiusListen)
+			if err != nil {
+				fmt.Fprintln(stderr, "tap:", err)
+				return 1
+			}
+			defer conn.Close()
+			srv, err := radius.NewServer(conn, cfg)
+			if err != nil {
+				fmt.Fprintln(stderr, "tap:", err)
+				return 2
+			}
+			accounting = srv
+			sctx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { defer close(done); p.RunSessions(sctx, srv) }()
+			defer func() { cancel(); <-done }()
+		} else {
+			m, err := radius.NewMirror(src, cfg)
+			if err != nil {
+				fmt.Fprintln(stderr, "tap:", err)
+				return 2
+			}
+			accounting = m
+			src = m.Tee(func(ev intercept.AccessEvent) {
+				if err := p.HandleEvent(ev); err != nil {
+					fmt.Fprintln(stderr, "tap: an access event was refused:", err)
+				}
+			})
+		}
 	}
 	runErr := p.Run(ctx, src)
 	if *iface != "" && (errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
@@ -177,6 +277,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "captured %d packets (%d without IP skipped, %d dropped by the kernel)\n", st.Received, skipped(), st.KernelDropped)
 	} else {
 		fmt.Fprintf(stdout, "replayed %d packets (%d frames without IP skipped)\n", st.Received, skipped())
+	}
+	if accounting != nil {
+		fmt.Fprintln(stdout, accounting.Stats())
 	}
 	fmt.Fprint(stdout, p.Stats())
 	fmt.Fprint(stdout, ho.Stats())

@@ -34,6 +34,69 @@ func TestSampleIsGenerated(t *testing.T) {
 	}
 }
 
+// TestRadiusSampleIsGenerated: the shipped RADIUS capture is the
+// generator's output, with the secret the tap knows.
+func TestRadiusSampleIsGenerated(t *testing.T) {
+	var buf bytes.Buffer
+	if err := itest.WriteRadiusSample(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("sample-radius.pcapng", buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(buf.Bytes(), sampleRadius) {
+		t.Fatal("sample-radius.pcapng differs from internal/itest.WriteRadiusSample's output; run go test ./examples/tap -update")
+	}
+	if sampleSecret != itest.SampleRADIUSSecret {
+		t.Fatal("the tap's sample secret is not the sample's")
+	}
+}
+
+// TestReplayUserToReceiver: the order names a subscriber; her accounting
+// in the replayed capture gives her addresses while her session lasts,
+// and only those packets are intercepted, with her session's IRIs.
+func TestReplayUserToReceiver(t *testing.T) {
+	enc, _ := etsi.NewEncoder(rehearsal())
+	rx, err := lemf.Listen(t.Context(), "tcp", "127.0.0.1:0", lemf.Config{Encoder: enc, Clock: timesync.SystemClock{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	code := run(ctx, []string{"-lemf", rx.Addr().String(), "-user", itest.SampleUser, "-liid", "BE-DEMO-2"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut.String(), out.String())
+	}
+	for _, want := range []string{
+		"replayed 30 packets (0 frames without IP skipped)",
+		"RADIUS accounting: 3 request(s) read, 3 access event(s) delivered; nothing refused or lost",
+		"LIID BE-DEMO-2 (ended): CC 10 delivered of 10, IRI 5 delivered of 5; nothing lost",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	rep := rx.Report()
+	cc, iri := 0, 0
+	for _, s := range rep.Streams {
+		if s.Gaps != 0 || s.Duplicates != 0 {
+			t.Errorf("stream %+v", s)
+		}
+		if s.Key.Stream == intercept.CC {
+			cc += int(s.Unique)
+		} else {
+			iri += int(s.Unique)
+		}
+	}
+	if cc != itest.SampleRADIUSUserPackets || iri != 5 {
+		t.Errorf("the receiver got %d CC and %d IRI records:\n%s", cc, iri, rep)
+	}
+}
+
 func TestReplayToReceiver(t *testing.T) {
 	enc, _ := etsi.NewEncoder(rehearsal())
 	rx, err := lemf.Listen(t.Context(), "tcp", "127.0.0.1:0", lemf.Config{Encoder: enc, Clock: timesync.SystemClock{}})
@@ -81,5 +144,13 @@ func TestUsage(t *testing.T) {
 	}
 	if code := run(t.Context(), []string{"-target", "nonsense"}, &out, &errOut); code != 2 {
 		t.Errorf("bad target: exit %d", code)
+	}
+	errOut.Reset()
+	if code := run(t.Context(), []string{"-user", "u", "-file", "x.pcap"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "-radius-secret-file") {
+		t.Errorf("own capture without a secret: exit %d, %s", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run(t.Context(), []string{"-user", "u", "-iface", "lo"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "-radius-listen") {
+		t.Errorf("live without a server: exit %d, %s", code, errOut.String())
 	}
 }

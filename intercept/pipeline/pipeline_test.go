@@ -238,6 +238,7 @@ func TestSessionLifecycleAndIRIs(t *testing.T) {
 	f.p.Process([]intercept.Packet{pkt(t0.Add(time.Minute), alice4, peer4), pkt(t0.Add(time.Minute), peer6, alice6)})
 	up := sess
 	up.Type, up.Time, up.Addresses = intercept.InterimUpdate, t0.Add(5*time.Minute), nil
+	up.Start = t0.Add(-9 * time.Minute) // derived again, less precisely: the first start stays
 	if err := f.p.HandleEvent(up); err != nil {
 		t.Fatal(err)
 	}
@@ -287,6 +288,7 @@ func TestSessionLifecycleAndIRIs(t *testing.T) {
 			ip := p.Payload.IRI[0].IPIRI
 			if ip.TargetUsername != "alice@vpn" || ip.TargetAddress.Prefix != netip.PrefixFrom(alice4, 32) ||
 				!ip.EndTime.Equal(t0.Add(10*time.Minute)) || ip.EndReason != intercept.EndRegular ||
+				!ip.StartTime.Equal(t0.Add(-10*time.Minute)) ||
 				ip.OctetsTransmitted == nil || *ip.OctetsTransmitted != 4321 {
 				t.Errorf("the IRI-End lacks the session's or the end's attributes: %+v", ip)
 			}

@@ -132,9 +132,14 @@ func merge(a *intercept.AccessEvent, ev intercept.AccessEvent) bool {
 	if ev.AccessType != 0 {
 		a.AccessType = ev.AccessType
 	}
-	if !ev.Start.IsZero() {
+	// A session starts once: the first start known stays (a later event
+	// may derive it again, less precisely, as RADIUS's Acct-Session-Time
+	// does to the second).
+	switch {
+	case !a.Start.IsZero():
+	case !ev.Start.IsZero():
 		a.Start = ev.Start
-	} else if a.Start.IsZero() && (ev.Type == intercept.AccessAccept || ev.Type == intercept.SessionStart) {
+	case ev.Type == intercept.AccessAccept || ev.Type == intercept.SessionStart:
 		a.Start = ev.Time
 	}
 	if !ev.End.IsZero() {

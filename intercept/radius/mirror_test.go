@@ -141,6 +141,12 @@ func TestMirror(t *testing.T) {
 	if d := cmp.Diff(wantStats, m.Stats()); d != "" {
 		t.Errorf("Stats (-want +got):\n%s", d)
 	}
+	const words = "RADIUS accounting: 8 request(s) read, 3 access event(s) delivered, 1 retransmission(s) recognised; " +
+		"1 from no configured client; 1 with a wrong authenticator (forged, or another secret); " +
+		"1 lost: fragmented in IP; 1 lost: cut short by the capture"
+	if got := m.Stats().String(); got != words {
+		t.Errorf("Stats.String =\n%s\nwant\n%s", got, words)
+	}
 }
 
 // TestMirrorAgreesWithTshark: Wireshark's RADIUS dissector reads the same

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -341,4 +342,45 @@ func (t *tap) restart(r *Request, deliver func(intercept.AccessEvent)) int {
 		deliver(intercept.AccessEvent{Type: intercept.SessionEnd, Time: r.Event.Time, End: r.Event.Time, SessionID: id})
 	}
 	return len(ids)
+}
+
+// String says in one line what was read and what was refused or lost,
+// and why.
+func (s Stats) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "RADIUS accounting: %d request(s) read, %d access event(s) delivered", s.Received, s.Events)
+	if s.EndedByNAS > 0 {
+		fmt.Fprintf(&b, " (%d session(s) ended by %d NAS restart(s))", s.EndedByNAS, s.NASRestarts)
+	}
+	if s.Answered > 0 {
+		fmt.Fprintf(&b, ", %d answered", s.Answered)
+	}
+	if s.Retransmissions > 0 {
+		fmt.Fprintf(&b, ", %d retransmission(s) recognised", s.Retransmissions)
+	}
+	var bad []string
+	for _, c := range []struct {
+		n    uint64
+		what string
+	}{
+		{s.UnknownClient, "from no configured client"},
+		{s.NotAuthentic, "with a wrong authenticator (forged, or another secret)"},
+		{s.Malformed, "malformed"},
+		{s.NotAccounting, "not accounting"},
+		{s.OtherStatus, "of a status with no event (tunnel, failed)"},
+		{s.Fragments, "lost: fragmented in IP"},
+		{s.Truncated, "lost: cut short by the capture"},
+		{s.Untracked, "sessions beyond MaxSessions, not ended by a NAS restart"},
+		{s.SendFailed, "answers the socket refused"},
+	} {
+		if c.n > 0 {
+			bad = append(bad, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	if len(bad) == 0 {
+		b.WriteString("; nothing refused or lost")
+	} else {
+		b.WriteString("; " + strings.Join(bad, "; "))
+	}
+	return b.String()
 }
