@@ -1,6 +1,9 @@
 package radius_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/binary"
 	"errors"
 	"net/netip"
 	"strings"
@@ -124,4 +127,63 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// packets is a CaptureSource of fixed datagrams.
+type packets [][]byte
+
+func (ps packets) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
+	batch := make([]intercept.Packet, 0, len(ps))
+	for _, p := range ps {
+		batch = append(batch, intercept.Packet{Time: at, Data: p, Length: len(p)})
+	}
+	deliver(batch)
+	return nil
+}
+
+func (ps packets) Stats() intercept.CaptureStats { return intercept.CaptureStats{} }
+
+// FuzzMirror: no captured datagram makes the Mirror panic; through Tee,
+// every packet of the batch is passed on exactly once, in order, whatever
+// the Mirror made of it.
+func FuzzMirror(f *testing.F) {
+	req := packet(f, secret, 1, base(1)...)
+	f.Add(ipv4UDP(1813, req))
+	f.Add(ipv4UDP(1646, req[:30]))
+	f.Add([]byte{0x60, 0, 0, 0, 0, 8, 44, 64})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		src := packets{b, ipv4UDP(1813, req), b}
+		m, err := radius.NewMirror(src, radius.Config{Options: radius.Options{SkipVerify: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var passed [][]byte
+		err = m.Tee(func(intercept.AccessEvent) {}).Capture(context.Background(), func(batch []intercept.Packet) {
+			for _, p := range batch {
+				passed = append(passed, p.Data)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(passed) != 3 || !bytes.Equal(passed[0], b) || !bytes.Equal(passed[2], b) {
+			t.Fatalf("Tee passed on %d packets", len(passed))
+		}
+		if st := m.Stats(); st.Events < 1 {
+			t.Fatalf("the well-formed request in the middle was not read: %+v", st)
+		}
+	})
+}
+
+// ipv4UDP is a datagram from 192.0.2.1:40000 to 192.0.2.53 on port.
+func ipv4UDP(port uint16, payload []byte) []byte {
+	b := make([]byte, 28+len(payload))
+	b[0], b[8], b[9] = 0x45, 64, 17
+	binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
+	copy(b[12:], []byte{192, 0, 2, 1, 192, 0, 2, 53})
+	binary.BigEndian.PutUint16(b[20:], 40000)
+	binary.BigEndian.PutUint16(b[22:], port)
+	binary.BigEndian.PutUint16(b[24:], uint16(8+len(payload)))
+	copy(b[28:], payload)
+	return b
 }

@@ -92,7 +92,7 @@ Event-Timestamp = %d`, ts+30),
 	if d := cmp.Diff(want, s.Events(), cmpopts.EquateComparable(netip.Prefix{})); d != "" {
 		t.Errorf("events from radclient (-want +got):\n%s", d)
 	}
-	if st := s.Stats(); st.Answered != 3 || st.Events != 3 || st.Malformed+st.NotAuthentic != 0 {
+	if st := s.answered(t, 3); st.Answered != 3 || st.Events != 3 || st.Malformed+st.NotAuthentic != 0 {
 		t.Errorf("Stats = %+v", st)
 	}
 }

@@ -69,6 +69,20 @@ func startServer(t *testing.T, cfg radius.Config) *server {
 	return srv
 }
 
+// answered returns the server's Stats once it has counted n answers (a
+// NAS can read an answer a moment before the server counts it), or after
+// 5 s.
+func (s *server) answered(t *testing.T, n uint64) radius.Stats {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	st := s.Stats()
+	for st.Answered < n && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+		st = s.Stats()
+	}
+	return st
+}
+
 func (s *server) Events() []intercept.AccessEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,7 +161,7 @@ func TestServerDeliversInOrderThenAnswers(t *testing.T) {
 		t.Errorf("event order (-want +got):\n%s", d)
 	}
 	want := radius.Stats{Received: 3, Events: 3, Answered: 3}
-	if d := cmp.Diff(want, s.Stats()); d != "" {
+	if d := cmp.Diff(want, s.answered(t, 3)); d != "" {
 		t.Errorf("Stats (-want +got):\n%s", d)
 	}
 }
@@ -169,7 +183,7 @@ func TestServerRetransmission(t *testing.T) {
 	if got := len(s.Events()); got != 2 {
 		t.Errorf("%d events, want 2 (the retransmission within the window is not a new event)", got)
 	}
-	st := s.Stats()
+	st := s.answered(t, 3)
 	if st.Retransmissions != 1 || st.Answered != 3 || st.Events != 2 {
 		t.Errorf("Stats = %+v", st)
 	}
@@ -207,7 +221,7 @@ func TestServerDiscards(t *testing.T) {
 			g := good(2)
 			n.send(g)
 			n.answer(g)
-			if d := cmp.Diff(tt.want, s.Stats()); d != "" {
+			if d := cmp.Diff(tt.want, s.answered(t, 1)); d != "" {
 				t.Errorf("Stats (-want +got):\n%s", d)
 			}
 		})
@@ -259,7 +273,7 @@ func TestServerNASRestartEndsItsSessions(t *testing.T) {
 	if d := cmp.Diff([]string{"bras-a s1", "bras-a s2"}, ends); d != "" {
 		t.Errorf("sessions ended by bras-a's Accounting-On (-want +got):\n%s", d)
 	}
-	st := s.Stats()
+	st := s.answered(t, 6)
 	if st.NASRestarts != 1 || st.EndedByNAS != 2 || st.Events != 7 || st.Answered != 6 {
 		t.Errorf("Stats = %+v", st)
 	}
@@ -276,7 +290,7 @@ func TestServerMaxSessions(t *testing.T) {
 	p := packet(t, secret, 9, u32(tStatus, 8), str(tNASIdentifier, "n"))
 	n.send(p)
 	n.answer(p)
-	if st := s.Stats(); st.Untracked != 1 || st.EndedByNAS != 1 || st.Events != 3 {
+	if st := s.answered(t, 3); st.Untracked != 1 || st.EndedByNAS != 1 || st.Events != 3 {
 		t.Errorf("Stats = %+v", st)
 	}
 }

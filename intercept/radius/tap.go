@@ -3,6 +3,7 @@ package radius
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net/netip"
 	"slices"
@@ -113,10 +114,15 @@ type tap struct {
 	nSess    int
 }
 
+// dupKey tells a retransmission: the same source, Identifier and Request
+// Authenticator (RFC 2866 §4.1), and the same octets — an unverified
+// request (Options.SkipVerify) could otherwise share the first three with
+// a different one and hide it.
 type dupKey struct {
 	from netip.AddrPort
 	id   uint8
 	auth [16]byte
+	sum  uint64 // FNV-1a of the octets the Length field covers
 }
 
 // newTap checks cfg; server says whether it is for a Server.
@@ -220,7 +226,9 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, deliver fun
 	t.expire(now)
 	var key dupKey
 	if len(pkt) >= 20 {
-		key = dupKey{from: from, id: pkt[1]}
+		h := fnv.New64a()
+		h.Write(whole(pkt))
+		key = dupKey{from: from, id: pkt[1], sum: h.Sum64()}
 		copy(key.auth[:], pkt[4:20])
 		if _, seen := t.seen[key]; seen && (opts.SkipVerify || rad.IsAuthenticRequest(whole(pkt), secret)) {
 			t.count(func(st *Stats) { st.Retransmissions++ })
