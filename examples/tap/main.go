@@ -248,7 +248,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			accounting = srv
 			sctx, cancel := context.WithCancel(ctx)
 			done := make(chan struct{})
-			go func() { defer close(done); p.RunSessions(sctx, srv) }()
+			go func() { defer close(done); srv.Serve(sctx, p.HandleEvent) }()
 			defer func() { cancel(); <-done }()
 		} else {
 			m, err := radius.NewMirror(src, cfg)

@@ -8,8 +8,8 @@
 // Three ways in, all giving intercept.AccessEvent values for the
 // pipeline's HandleEvent (or its RunSessions):
 //
-//	NAS ──Accounting-Request──▶ Server ──▶ AccessEvent ──▶ pipeline.HandleEvent
-//	    ◀──Accounting-Response──┘
+//	NAS ──Accounting-Request──▶ Server.Serve ──▶ AccessEvent ──▶ pipeline.HandleEvent
+//	    ◀──Accounting-Response──────┘
 //	mirror port ──▶ capture ──▶ Mirror ──▶ AccessEvent ──▶ pipeline.HandleEvent
 //
 // Parse reads one Accounting-Request, verified against the shared secret,
@@ -17,7 +17,8 @@
 // socket and an intercept.SessionSource: point the NAS's accounting at
 // it, or have the RADIUS server copy accounting to it (FreeRADIUS's
 // replicate module); it answers with an Accounting-Response only once the
-// event is delivered. Mirror is a passive tap, also a SessionSource: it
+// event is accepted — run it as srv.Serve(ctx, p.HandleEvent), so that
+// what the pipeline refuses is not answered and the NAS sends it again. Mirror is a passive tap, also a SessionSource: it
 // reads the Accounting-Requests in captured traffic (a mirror port, a
 // capture file) and never answers; its Tee serves one capture holding
 // both the accounting and the subscribers' traffic to the pipeline, in

@@ -42,7 +42,7 @@ func ExampleParse() {
 	fmt.Println(err)
 	// Output:
 	// Start → sessionStart
-	// session bras-1 81600004 at 2026-11-02 10:14:00
+	// session "bras-1" "81600004" at 2026-11-02 10:14:00
 	// addresses [198.51.100.7/32] dynamic lAN
 	// Accounting-Request Start with 1 address(es) [secret]
 	// radius: Request Authenticator does not match the shared secret (RFC 2866 §3)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	rad "layeh.com/radius"
 
 	"github.com/ccjkit/ccjkit/intercept"
 )
@@ -19,7 +20,10 @@ import (
 // traffic — a mirror port, a copy of the RADIUS server's interface, a
 // capture file — and turns each Start, Interim-Update and Stop into an
 // access event, with the packet's capture time as its arrival. It never
-// answers: the RADIUS server does. Retransmissions are recognised as a
+// answers: the RADIUS server does. Only Accounting-Requests are read (the
+// server's answers are left alone, whatever their ports), and the sender
+// of a request from no configured client is not logged: on a BRAS's
+// uplink it may be a subscriber. Retransmissions are recognised as a
 // Server recognises them, and a NAS's Accounting-On or -Off ends its
 // sessions as a Server does.
 //
@@ -61,7 +65,7 @@ func NewMirror(src intercept.CaptureSource, cfg Config) (*Mirror, error) {
 // fragment counts the first fragment of a UDP datagram to an accounting
 // port (only the first holds the UDP header).
 func (m *Mirror) fragment(udpHeader []byte) {
-	if len(udpHeader) >= 4 && slices.Contains(m.ports, binary.BigEndian.Uint16(udpHeader[2:])) {
+	if len(udpHeader) >= 9 && udpHeader[8] == byte(rad.CodeAccountingRequest) && slices.Contains(m.ports, binary.BigEndian.Uint16(udpHeader[2:])) {
 		m.t.count(func(st *Stats) { st.Received++; st.Fragments++ })
 	}
 }
@@ -142,6 +146,7 @@ func (m *Mirror) reader() *packetReader {
 // tap; before each, it calls before (when not nil) with its index.
 func (r *packetReader) read(batch []intercept.Packet, deliver func(intercept.AccessEvent), before func(int)) {
 	m := r.m
+	accept := func(ev intercept.AccessEvent) error { deliver(ev); return nil }
 	ip4, ip6, ext, udp := &r.ip4, &r.ip6, &r.ext, &r.udp
 	p4, p6 := r.p4, r.p6
 	for i := range batch {
@@ -172,12 +177,20 @@ func (r *packetReader) read(batch []intercept.Packet, deliver func(intercept.Acc
 				src, _ = netip.AddrFromSlice(ip6.SrcIP.To16())
 				if slices.Contains(r.seen, layers.LayerTypeIPv6Fragment) {
 					// The skipper stopped after the fragment header
-					// when it was the last extension: its offset is
-					// in the header's third and fourth octets.
-					if h := ext.Contents; ext.NextHeader == layers.IPProtocolUDP && len(h) >= 4 && binary.BigEndian.Uint16(h[2:])>>3 == 0 {
-						m.fragment(ext.Payload)
+					// when it was the last extension: the offset and
+					// the more-fragments flag are in its third and
+					// fourth octets. An atomic fragment (offset 0, no
+					// more) is a whole datagram (RFC 8200 §4.5).
+					h := ext.Contents
+					if len(h) < 4 || ext.NextHeader != layers.IPProtocolUDP {
+						continue
 					}
-					continue
+					if f := binary.BigEndian.Uint16(h[2:]); f>>3 != 0 || f&1 != 0 {
+						if f>>3 == 0 {
+							m.fragment(ext.Payload)
+						}
+						continue
+					}
 				}
 			}
 		default:
@@ -186,17 +199,22 @@ func (r *packetReader) read(batch []intercept.Packet, deliver func(intercept.Acc
 		if err != nil || !slices.Contains(r.seen, layers.LayerTypeUDP) || !slices.Contains(m.ports, uint16(udp.DstPort)) {
 			continue
 		}
-		if pk.Truncated() || int(udp.Length) > 8+len(udp.Payload) {
-			m.t.count(func(st *Stats) { st.Received++; st.Truncated++ })
-			continue
-		}
 		payload := udp.Payload
 		if n := int(udp.Length) - 8; n >= 0 && n < len(payload) {
 			payload = payload[:n]
 		}
+		if len(payload) == 0 || payload[0] != byte(rad.CodeAccountingRequest) {
+			// An answer to a NAS whose own port is an accounting port,
+			// or something else: not a request.
+			continue
+		}
+		if pk.Truncated() || int(udp.Length) > 8+len(udp.Payload) {
+			m.t.count(func(st *Stats) { st.Received++; st.Truncated++ })
+			continue
+		}
 		if before != nil {
 			before(i)
 		}
-		m.t.handle(payload, netip.AddrPortFrom(src.Unmap(), uint16(udp.SrcPort)), pk.Time, deliver, false)
+		m.t.handle(payload, netip.AddrPortFrom(src.Unmap(), uint16(udp.SrcPort)), pk.Time, accept, false)
 	}
 }

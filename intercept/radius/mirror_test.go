@@ -3,12 +3,15 @@ package radius_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +33,7 @@ type frame struct {
 	src, dst         string        // address:port
 	payload          []byte
 	fragment, cutEnd bool
+	atomic6          bool // an IPv6 datagram in an atomic fragment (offset 0, no more fragments)
 }
 
 // writeCapture writes frames as Ethernet/IP/UDP into a pcapng file.
@@ -64,6 +68,15 @@ func writeCapture(t *testing.T, frames []frame) []byte {
 			t.Fatal(err)
 		}
 		b := buf.Bytes()
+		if f.atomic6 {
+			// Insert a Fragment header (next header UDP, offset 0, M 0)
+			// after the IPv6 header, which now announces it.
+			ip6 := b[14:]
+			frag := []byte{17, 0, 0, 0, 0, 0, 0x12, 0x34}
+			ip6[6] = 44
+			binary.BigEndian.PutUint16(ip6[4:], binary.BigEndian.Uint16(ip6[4:])+8)
+			b = append(append(append([]byte(nil), b[:14+40]...), frag...), b[14+40:]...)
+		}
 		ci := gopacket.CaptureInfo{Timestamp: at.Add(f.at), CaptureLength: len(b), Length: len(b)}
 		if f.cutEnd {
 			ci.CaptureLength -= 4
@@ -95,6 +108,11 @@ func mirrorFrames(t *testing.T) []frame {
 		{at: 3 * time.Second, src: "192.0.2.1:40000", dst: "192.0.2.53:1813", payload: packet(t, secret, 4, base(2)...), cutEnd: true},
 		{at: 4 * time.Second, src: "198.51.100.200:40000", dst: "192.0.2.53:1813", payload: packet(t, secret, 5, base(2)...)},
 		{at: 5 * time.Second, src: "192.0.2.1:40000", dst: "192.0.2.53:1813", payload: packet(t, secret, 6, base(2, u32(tDelay, 2))...)},
+		// The server's answer to a NAS whose own port is 1813: not a request.
+		{at: 5 * time.Second, src: "192.0.2.53:1813", dst: "192.0.2.2:1813", payload: []byte{5, 6, 0, 20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}},
+		// An atomic fragment is a whole datagram (RFC 8200 §4.5).
+		{at: 6 * time.Second, src: "[2001:db8::1]:40001", dst: "[2001:db8::53]:1813", atomic6: true,
+			payload: packet(t, secret, 2, u32(tStatus, 2), str(tSessionID, "b-1"), str(tUserName, "bob"), ip(tNASIPv6, "2001:db8::1"))},
 	}
 }
 
@@ -110,7 +128,10 @@ func TestMirror(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := radius.NewMirror(src, mirrorConfig())
+	var logs bytes.Buffer
+	cfg := mirrorConfig()
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	m, err := radius.NewMirror(src, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,22 +151,27 @@ func TestMirror(t *testing.T) {
 		briefs = append(briefs, brief{ev.Type, ev.Time, ev.SessionID, ev.Username, len(ev.Addresses)})
 	}
 	want := []brief{
-		{intercept.SessionStart, at, "192.0.2.1 0000A1B2", "alice@neutrinet.example", 1},
-		{intercept.InterimUpdate, at.Add(2 * time.Second), "2001:db8::1 b-1", "bob", 1},
-		{intercept.SessionEnd, at.Add(3 * time.Second), "192.0.2.1 0000A1B2", "alice@neutrinet.example", 0}, // 5 s less the Acct-Delay-Time
+		{intercept.SessionStart, at, `192.0.2.1 "0000A1B2"`, "alice@neutrinet.example", 1},
+		{intercept.InterimUpdate, at.Add(2 * time.Second), `2001:db8::1 "b-1"`, "bob", 1},
+		{intercept.SessionEnd, at.Add(3 * time.Second), `192.0.2.1 "0000A1B2"`, "alice@neutrinet.example", 0}, // 5 s less the Acct-Delay-Time
+		{intercept.SessionEnd, at.Add(6 * time.Second), `2001:db8::1 "b-1"`, "bob", 0},
 	}
 	if d := cmp.Diff(want, briefs); d != "" {
 		t.Errorf("events (-want +got):\n%s", d)
 	}
-	wantStats := radius.Stats{Received: 8, Events: 3, Retransmissions: 1, NotAuthentic: 1, UnknownClient: 1, Fragments: 1, Truncated: 1}
+	wantStats := radius.Stats{Received: 9, Events: 4, Retransmissions: 1, NotAuthentic: 1, UnknownClient: 1, Fragments: 1, Truncated: 1}
 	if d := cmp.Diff(wantStats, m.Stats()); d != "" {
 		t.Errorf("Stats (-want +got):\n%s", d)
 	}
-	const words = "RADIUS accounting: 8 request(s) read, 3 access event(s) delivered, 1 retransmission(s) recognised; " +
+	const words = "RADIUS accounting: 9 request(s) read, 4 access event(s) delivered, 1 retransmission(s) recognised; " +
 		"1 from no configured client; 1 with a wrong authenticator (forged, or another secret); " +
 		"1 lost: fragmented in IP; 1 lost: cut short by the capture"
 	if got := m.Stats().String(); got != words {
 		t.Errorf("Stats.String =\n%s\nwant\n%s", got, words)
+	}
+	// The unknown sender may be a subscriber: its address is not logged.
+	if strings.Contains(logs.String(), "198.51.100.200") || !strings.Contains(logs.String(), "no configured client") {
+		t.Errorf("logs:\n%s", logs.String())
 	}
 }
 
@@ -192,7 +218,7 @@ func TestMirrorAgreesWithTshark(t *testing.T) {
 	}
 	var ours []string
 	err = m.Sessions(context.Background(), func(ev intercept.AccessEvent) {
-		_, sid, _ := strings.Cut(ev.SessionID, " ")
+		sid, _ := strconv.Unquote(ev.SessionID[strings.LastIndexByte(ev.SessionID, ' ')+1:])
 		status := map[intercept.AccessEventType]string{intercept.SessionStart: "1", intercept.SessionEnd: "2", intercept.InterimUpdate: "3"}[ev.Type]
 		ours = append(ours, status+"|"+sid+"|"+ev.Username)
 	})
@@ -207,8 +233,8 @@ func TestMirrorAgreesWithTshark(t *testing.T) {
 	if d := cmp.Diff(theirsNoID, ours); d != "" {
 		t.Errorf("tshark (-) and the Mirror (+) disagree:\n%s", d)
 	}
-	if len(ours) != 6 {
-		t.Errorf("the Mirror read %d requests, want 6", len(ours))
+	if len(ours) != 7 {
+		t.Errorf("the Mirror read %d requests, want 7", len(ours))
 	}
 }
 

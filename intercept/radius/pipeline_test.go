@@ -72,11 +72,11 @@ func TestServerFeedsThePipeline(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- p.RunSessions(ctx, srv) }()
+	go func() { done <- srv.Serve(ctx, p.HandleEvent) }()
 	defer func() {
 		cancel()
 		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("RunSessions = %v", err)
+			t.Errorf("Serve = %v", err)
 		}
 	}()
 	n := dialNAS(t, &server{addr: udpAddr(conn)})

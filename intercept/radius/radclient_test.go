@@ -75,7 +75,7 @@ Event-Timestamp = %d`, ts+30),
 		}
 	}
 	start := time.Unix(ts, 0).UTC()
-	sid := "192.0.2.1 bras-1 81600004"
+	sid := `192.0.2.1 "bras-1" "81600004"`
 	user := "alice@neutrinet.example"
 	v4 := netip.MustParsePrefix("198.51.100.7/32")
 	want := []intercept.AccessEvent{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,16 +110,18 @@ type Request struct {
 	// Status is the Acct-Status-Type.
 	Status Status
 	// NAS identifies the NAS that sent the request, from NAS-IP-Address,
-	// NAS-IPv6-Address and NAS-Identifier, those present joined in that
-	// order (RFC 2866 §4.1 requires one of them).
+	// NAS-IPv6-Address and NAS-Identifier (quoted as Go quotes strings),
+	// those present joined by spaces in that order (RFC 2866 §4.1 requires
+	// one of them).
 	NAS string
 	// Delay is the Acct-Delay-Time: how long the NAS had been trying to
 	// send the request (RFC 2866 §5.2).
 	Delay time.Duration
 	// Event is the access event of a session status (Status.IsSession);
-	// its SessionID is NAS and the Acct-Session-Id joined with a space,
-	// since an Acct-Session-Id is unique only within its NAS. For the
-	// other statuses Event holds only Time.
+	// its SessionID is NAS and the quoted Acct-Session-Id joined with a
+	// space, since an Acct-Session-Id is unique only within its NAS; the
+	// quotes keep two sessions from sharing a name when identifiers hold
+	// spaces. For the other statuses Event holds only Time.
 	Event intercept.AccessEvent
 }
 
@@ -296,8 +299,10 @@ func ruleOf(t rad.Type) (attrRule, bool) {
 // CHAP-Password, Reply-Message and State must not be present (RFC 2866
 // §4.1); a session status needs its Acct-Session-Id (RFC 2866 §5.5) and
 // every request a NAS-IP-Address, NAS-IPv6-Address or NAS-Identifier
-// (RFC 2866 §4.1). A request that breaks any of these is refused with an
-// *Error listing every finding; no finding quotes a value.
+// (RFC 2866 §4.1). An IPv6 prefix shorter than /32 is refused too: that
+// rule is ccjkit's, not the RFCs', since taking it would intercept far
+// more than one subscriber. A request that breaks any of these is refused
+// with an *Error listing every finding; no finding quotes a value.
 func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, error) {
 	if len(pkt) >= 1 && rad.Code(pkt[0]) != rad.CodeAccountingRequest {
 		return nil, fmt.Errorf("%w: code %d", ErrNotAccounting, pkt[0])
@@ -423,7 +428,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 		nas = append(nas, nasIP6.String())
 	}
 	if nasID != "" {
-		nas = append(nas, nasID)
+		nas = append(nas, strconv.Quote(nasID))
 	}
 	if d.counts[attrNASIPAddress] == 0 && d.counts[attrNASIPv6Address] == 0 && d.counts[attrNASIdentifier] == 0 {
 		d.add("NAS-IP-Address", "missing, and so are NAS-IPv6-Address and NAS-Identifier; one is required", "RFC 2866 §4.1")
@@ -443,7 +448,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 		return r, nil
 	}
 	ev.Type = typ
-	ev.SessionID = r.NAS + " " + sessionID
+	ev.SessionID = r.NAS + " " + strconv.Quote(sessionID)
 	ev.Assignment = intercept.AssignmentDynamic
 	ev.AccessType = opts.AccessType
 	if havePortType {
@@ -531,6 +536,12 @@ func (d *decoder) prefix6(r attrRule, a rad.Attribute) (netip.Prefix, bool) {
 		err = errors.New("reserved octet is not zero")
 	case len(a)-2 < (int(a[1])+7)/8:
 		err = errors.New("prefix field shorter than its prefix length")
+	case int(a[1]) < minPrefix6:
+		// Not the RFC's rule but ccjkit's: no subscriber holds a prefix
+		// as wide as a whole ISP's allocation, and taking one would
+		// intercept everybody in it.
+		d.add(r.name, fmt.Sprintf("prefix length %d is shorter than /%d: it would intercept far more than one subscriber", a[1], minPrefix6), "ccjkit's over-collection rule")
+		return netip.Prefix{}, false
 	}
 	if err != nil {
 		d.add(r.name, "not a valid IPv6 prefix: "+err.Error(), r.source)
@@ -540,6 +551,12 @@ func (d *decoder) prefix6(r attrRule, a rad.Attribute) (netip.Prefix, bool) {
 	addr, _ := netip.AddrFromSlice(n.IP.To16())
 	return netip.PrefixFrom(addr, ones), true
 }
+
+// minPrefix6 is the shortest IPv6 prefix a session may hold: /32, the
+// size of a whole ISP's usual allocation. A NAS reporting a shorter one is
+// misconfigured; taking it would attribute everybody's traffic in it to one
+// subscriber.
+const minPrefix6 = 32
 
 // AccessTypeOf returns the ETSI TS 102 232-3 internetAccessType of a
 // NAS-Port-Type (RFC 2865 §5.41). Only the port types whose medium is

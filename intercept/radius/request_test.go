@@ -94,7 +94,7 @@ func base(status uint32, more ...attr) []attr {
 func u64(v uint64) *uint64 { return &v }
 
 func TestParse(t *testing.T) {
-	const sid = "192.0.2.1 0000A1B2"
+	const sid = `192.0.2.1 "0000A1B2"`
 	tests := []struct {
 		name  string
 		attrs []attr
@@ -163,19 +163,19 @@ func TestParse(t *testing.T) {
 			name: "the NAS by every identity it gives, in a fixed order; vendor attributes ignored",
 			attrs: []attr{str(tNASIdentifier, "bras-1"), u32(tStatus, 3), ip(tNASIPv6, "2001:db8::1"),
 				str(tSessionID, "77"), ip(tNASIP, "192.0.2.1"), {tVendor, []byte{0, 0, 0x0d, 0xe9, 1, 3, 'x'}}},
-			want: radius.Request{Status: radius.StatusInterimUpdate, NAS: "192.0.2.1 2001:db8::1 bras-1",
-				Event: intercept.AccessEvent{Type: intercept.InterimUpdate, Time: at, SessionID: "192.0.2.1 2001:db8::1 bras-1 77",
+			want: radius.Request{Status: radius.StatusInterimUpdate, NAS: `192.0.2.1 2001:db8::1 "bras-1"`,
+				Event: intercept.AccessEvent{Type: intercept.InterimUpdate, Time: at, SessionID: `192.0.2.1 2001:db8::1 "bras-1" "77"`,
 					Assignment: intercept.AssignmentDynamic}},
 		},
 		{
 			name:  "Accounting-On: no session needed, no event but its time",
 			attrs: []attr{u32(tStatus, 7), str(tNASIdentifier, "bras-1")},
-			want:  radius.Request{Status: radius.StatusAccountingOn, NAS: "bras-1", Event: intercept.AccessEvent{Time: at}},
+			want:  radius.Request{Status: radius.StatusAccountingOn, NAS: `"bras-1"`, Event: intercept.AccessEvent{Time: at}},
 		},
 		{
 			name:  "a tunnel status is read, with no event",
 			attrs: []attr{u32(tStatus, 9), str(tNASIdentifier, "bras-1")},
-			want:  radius.Request{Status: radius.Status(9), NAS: "bras-1", Event: intercept.AccessEvent{Time: at}},
+			want:  radius.Request{Status: radius.Status(9), NAS: `"bras-1"`, Event: intercept.AccessEvent{Time: at}},
 		},
 	}
 	for i, tt := range tests {
@@ -237,6 +237,8 @@ func TestParseRefuses(t *testing.T) {
 			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"Delegated-IPv6-Prefix"}, source: "RFC 4818 §3"},
 		{name: "an IPv6 prefix field too short for its length", pkt: packet(t, secret, 1, base(1, attr{tFramedPrefix6, []byte{0, 64, 0x20, 0x01}})...),
 			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"Framed-IPv6-Prefix"}, source: "RFC 3162 §2.3"},
+		{name: "an IPv6 prefix as wide as an ISP's: over-collection", pkt: packet(t, secret, 1, base(1, attr{tDelegated6, []byte{0, 0}})...),
+			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"Delegated-IPv6-Prefix"}, source: "ccjkit's over-collection rule"},
 		{name: "every finding at once", pkt: packet(t, secret, 1, str(tUserName, "a"), str(tUserName, "b"), attr{tInOctets, []byte{1}}, attr{tNASIPv6, []byte{1, 2}}, u32(tStatus, 3)),
 			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"User-Name", "Acct-Input-Octets", "NAS-IPv6-Address", "Acct-Session-Id"}},
 	}
@@ -288,6 +290,22 @@ func TestParsePadding(t *testing.T) {
 	r, err := radius.Parse(pkt, []byte(secret), at, radius.Options{})
 	if err != nil || r.Status != radius.StatusStart || r.Event.Username != "alice@neutrinet.example" {
 		t.Fatalf("Parse(padded) = %v, %v", r, err)
+	}
+}
+
+// TestSessionNamesDoNotCollide: identifiers holding spaces cannot make two
+// sessions share a name (and so a CIN and a session table entry).
+func TestSessionNamesDoNotCollide(t *testing.T) {
+	name := func(nasID, sid string) string {
+		r, err := radius.Parse(packet(t, secret, 1, u32(tStatus, 1), ip(tNASIP, "10.0.0.1"), str(tNASIdentifier, nasID), str(tSessionID, sid)),
+			[]byte(secret), at, radius.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Event.SessionID
+	}
+	if a, b := name("bras x", "y"), name("bras", "x y"); a == b {
+		t.Errorf("two sessions share the name %s", a)
 	}
 }
 

@@ -17,10 +17,14 @@ import (
 // with an Accounting-Response. Point a NAS's accounting at it, or have the
 // RADIUS server copy its accounting to it (FreeRADIUS's replicate module).
 //
-// It answers only what it could read and deliver: RFC 2866 §4.1 has a
-// server that cannot record a request not answer it, so that the NAS
-// sends it again. A request is answered after deliver returns; a
-// retransmission is answered again from memory without a second event.
+// It answers only what it could read and have accepted: RFC 2866 §4.1
+// has a server that cannot record a request not answer it, so that the
+// NAS sends it again. Serve hands each event to a handler that may refuse
+// it (the pipeline's HandleEvent, which refuses events once the pipeline
+// is closed, say), and a request is answered only once every event it
+// carried was accepted; Sessions, the intercept.SessionSource method,
+// cannot refuse. A retransmission is answered again from memory without a
+// second event.
 //
 // When a NAS sends Accounting-On or Accounting-Off (it booted, or is about
 // to stop), every session the server saw it open is gone: the server
@@ -59,8 +63,23 @@ func (s *Server) Stats() Stats { return s.t.snapshot() }
 
 // Sessions reads requests until ctx is done and returns ctx's error, or
 // the socket's error if reading fails for another reason. It delivers
-// each event before answering its request. Call it once.
+// each event before answering its request. Call Sessions or Serve, one at
+// a time.
 func (s *Server) Sessions(ctx context.Context, deliver func(intercept.AccessEvent)) error {
+	return s.Serve(ctx, func(ev intercept.AccessEvent) error { deliver(ev); return nil })
+}
+
+// Serve is Sessions with a handler that may refuse an event: a request
+// whose events were not all accepted is not answered, and not remembered,
+// so that the NAS's retransmission is handled anew (Stats.Refused counts
+// the refusals). With the pipeline:
+//
+//	err := srv.Serve(ctx, p.HandleEvent)
+func (s *Server) Serve(ctx context.Context, handle func(intercept.AccessEvent) error) error {
+	// The socket is the caller's: clear any deadline it holds, and the
+	// one set below to stop, so that it can be served again.
+	_ = s.conn.SetReadDeadline(time.Time{})
+	defer s.conn.SetReadDeadline(time.Time{})
 	stop := context.AfterFunc(ctx, func() {
 		// A deadline in the past wakes the blocked read.
 		_ = s.conn.SetReadDeadline(time.Unix(1, 0))
@@ -73,13 +92,9 @@ func (s *Server) Sessions(ctx context.Context, deliver func(intercept.AccessEven
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
 			return fmt.Errorf("radius: reading the socket: %w", err)
 		}
-		resp := s.t.handle(buf[:n], addrPortOf(from), s.t.clock.Now(), deliver, true)
+		resp := s.t.handle(buf[:n], addrPortOf(from), s.t.clock.Now(), handle, true)
 		if resp == nil {
 			continue
 		}

@@ -153,7 +153,7 @@ func TestServerDeliversInOrderThenAnswers(t *testing.T) {
 	var types []intercept.AccessEventType
 	for _, ev := range s.Events() {
 		types = append(types, ev.Type)
-		if ev.SessionID != "192.0.2.1 0000A1B2" {
+		if ev.SessionID != `192.0.2.1 "0000A1B2"` {
 			t.Errorf("SessionID = %q", ev.SessionID)
 		}
 	}
@@ -270,7 +270,7 @@ func TestServerNASRestartEndsItsSessions(t *testing.T) {
 		}
 		ends = append(ends, ev.SessionID)
 	}
-	if d := cmp.Diff([]string{"bras-a s1", "bras-a s2"}, ends); d != "" {
+	if d := cmp.Diff([]string{`"bras-a" "s1"`, `"bras-a" "s2"`}, ends); d != "" {
 		t.Errorf("sessions ended by bras-a's Accounting-On (-want +got):\n%s", d)
 	}
 	st := s.answered(t, 6)
@@ -312,5 +312,90 @@ func TestNewServerRefusesEveryProblem(t *testing.T) {
 	}
 	if _, err := radius.NewServer(nil, radius.Config{}); err == nil || !strings.Contains(err.Error(), "no Clients") {
 		t.Errorf("no clients: %v", err)
+	}
+}
+
+// TestServeAnswersOnlyWhatWasAccepted: a request whose event the handler
+// refused is not answered (RFC 2866 §4.1) nor remembered, so the NAS's
+// retransmission is handled anew once the handler accepts it.
+func TestServeAnswersOnlyWhatWasAccepted(t *testing.T) {
+	conn := listen(t)
+	srv, err := radius.NewServer(conn, radius.Config{
+		Clients: []radius.Client{{Prefix: netip.MustParsePrefix("127.0.0.1/32"), Secret: []byte(secret)}},
+		Clock:   timesynctest.NewClock(at),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu     sync.Mutex
+		refuse = true
+		got    []intercept.AccessEvent
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- srv.Serve(ctx, func(ev intercept.AccessEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if refuse && ev.Username == "refuse-me" {
+				return errors.New("pipeline: closed")
+			}
+			got = append(got, ev)
+			return nil
+		})
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	n := dialNAS(t, &server{addr: udpAddr(conn)})
+	refused := packet(t, secret, 1, u32(tStatus, 1), str(tSessionID, "r"), str(tUserName, "refuse-me"), ip(tNASIP, "192.0.2.1"))
+	n.send(refused)
+	good := packet(t, secret, 2, base(1)...)
+	n.send(good)
+	n.answer(good) // the first answer is the second request's: the first got none
+	mu.Lock()
+	refuse = false
+	mu.Unlock()
+	n.send(refused) // the NAS's retransmission
+	n.answer(refused)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0].Username != "alice@neutrinet.example" || got[1].Username != "refuse-me" {
+		t.Errorf("accepted events: %+v", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.Stats().Answered < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if st := srv.Stats(); st.Refused != 1 || st.Events != 2 || st.Answered != 2 || st.Retransmissions != 0 {
+		t.Errorf("Stats = %+v", st)
+	}
+}
+
+// TestServeAgainOnTheSameSocket: stopping clears the deadline used to
+// stop, so the caller's socket can be served again.
+func TestServeAgainOnTheSameSocket(t *testing.T) {
+	conn := listen(t)
+	srv, err := radius.NewServer(conn, radius.Config{
+		Clients: []radius.Client{{Prefix: netip.MustParsePrefix("127.0.0.1/32"), Secret: []byte(secret)}},
+		Clock:   timesynctest.NewClock(at),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := dialNAS(t, &server{addr: udpAddr(conn)})
+	for round := range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- srv.Sessions(ctx, func(intercept.AccessEvent) {}) }()
+		req := packet(t, secret, byte(round), base(1)...)
+		n.send(req)
+		n.answer(req)
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("round %d: Sessions = %v", round, err)
+		}
 	}
 }

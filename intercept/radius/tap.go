@@ -1,6 +1,7 @@
 package radius
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -77,6 +78,7 @@ type Config struct {
 type Stats struct {
 	Received        uint64 // requests read (a Mirror: UDP datagrams to an accounting port, Fragments and Truncated included)
 	Events          uint64 // access events delivered, EndedByNAS included
+	Refused         uint64 // events the consumer refused (Server.Serve's handler): their requests are not answered
 	Answered        uint64 // Accounting-Responses a Server sent, retransmissions included
 	Retransmissions uint64 // requests seen before: not delivered again
 	UnknownClient   uint64 // from no configured client: discarded
@@ -86,7 +88,7 @@ type Stats struct {
 	NASRestarts     uint64 // Accounting-On and Accounting-Off requests
 	EndedByNAS      uint64 // sessionEnd events made for sessions a NAS restart ended
 	OtherStatus     uint64 // tunnel, Failed or unknown statuses: no event (a Server answers them)
-	Untracked       uint64 // sessions beyond MaxSessions
+	Untracked       uint64 // requests of sessions beyond MaxSessions (counted at each of a session's requests)
 	SendFailed      uint64 // answers a Server's socket refused
 	Fragments       uint64 // a Mirror's requests fragmented in IP: not reassembled, lost
 	Truncated       uint64 // a Mirror's datagrams the capture cut short: lost
@@ -204,16 +206,23 @@ func (t *tap) client(ip netip.Addr) (secret []byte, ok bool) {
 	return nil, false
 }
 
-// handle reads one request from a source, received at now, and delivers
-// its events. With answer, it returns the Accounting-Response to send, or
-// nil when none is due.
-func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, deliver func(intercept.AccessEvent), answer bool) []byte {
+// handle reads one request from a source, received at now, and hands its
+// events to accept. With answer, it returns the Accounting-Response to
+// send, or nil when none is due: when the request was refused, or accept
+// refused one of its events.
+func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, accept func(intercept.AccessEvent) error, answer bool) []byte {
 	t.count(func(st *Stats) { st.Received++ })
 	ip := from.Addr()
 	secret, ok := t.client(ip)
 	if !ok {
-		t.count(func(st *Stats) { st.UnknownClient++ })
-		t.log.Warn("radius: a request from an unknown client was discarded (RFC 2865 §3)", "from", ip.String())
+		// The sender may be a subscriber (a Mirror on a BRAS's uplink
+		// sees theirs), so its address is not logged; the count is, at
+		// the 1st, 2nd, 4th, 8th… such request.
+		var n uint64
+		t.count(func(st *Stats) { st.UnknownClient++; n = st.UnknownClient })
+		if n&(n-1) == 0 {
+			t.log.Warn("radius: requests from no configured client were discarded (RFC 2865 §3)", "count", n)
+		}
 		return nil
 	}
 	opts := t.opts
@@ -253,12 +262,19 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, deliver fun
 	switch {
 	case r.Status.IsSession():
 		t.track(r)
-		deliver(r.Event)
+		if err := accept(r.Event); err != nil {
+			t.refused(err)
+			return nil
+		}
 		t.count(func(st *Stats) { st.Events++ })
 	case r.Status.IsNAS():
-		ended := t.restart(r, deliver)
+		ended, err := t.restart(r, accept)
 		t.count(func(st *Stats) { st.NASRestarts++; st.EndedByNAS += uint64(ended); st.Events += uint64(ended) })
 		t.log.Info("radius: a NAS restarted its accounting; its sessions are ended", "status", r.Status.String(), "sessions", ended)
+		if err != nil {
+			t.refused(err)
+			return nil
+		}
 	default:
 		t.count(func(st *Stats) { st.OtherStatus++ })
 	}
@@ -335,9 +351,16 @@ func (t *tap) track(r *Request) {
 	}
 }
 
+// refused counts and logs an event the consumer refused: its request is
+// not answered, so that the NAS sends it again (RFC 2866 §4.1).
+func (t *tap) refused(err error) {
+	t.count(func(st *Stats) { st.Refused++ })
+	t.log.Warn("radius: an access event was refused; its request is not answered, so the NAS will send it again", "err", err)
+}
+
 // restart ends every session of r's NAS, in SessionID order, and says how
-// many.
-func (t *tap) restart(r *Request, deliver func(intercept.AccessEvent)) int {
+// many were accepted, with the first refusal.
+func (t *tap) restart(r *Request, accept func(intercept.AccessEvent) error) (int, error) {
 	set := t.sessions[r.NAS]
 	delete(t.sessions, r.NAS)
 	t.nSess -= len(set)
@@ -346,10 +369,16 @@ func (t *tap) restart(r *Request, deliver func(intercept.AccessEvent)) int {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	n := 0
+	var first error
 	for _, id := range ids {
-		deliver(intercept.AccessEvent{Type: intercept.SessionEnd, Time: r.Event.Time, End: r.Event.Time, SessionID: id})
+		if err := accept(intercept.AccessEvent{Type: intercept.SessionEnd, Time: r.Event.Time, End: r.Event.Time, SessionID: id}); err != nil {
+			first = cmp.Or(first, err)
+			continue
+		}
+		n++
 	}
-	return len(ids)
+	return n, first
 }
 
 // String says in one line what was read and what was refused or lost,
@@ -371,6 +400,7 @@ func (s Stats) String() string {
 		n    uint64
 		what string
 	}{
+		{s.Refused, "access event(s) refused by the pipeline (not answered: the NAS sends again)"},
 		{s.UnknownClient, "from no configured client"},
 		{s.NotAuthentic, "with a wrong authenticator (forged, or another secret)"},
 		{s.Malformed, "malformed"},
@@ -378,7 +408,7 @@ func (s Stats) String() string {
 		{s.OtherStatus, "of a status with no event (tunnel, failed)"},
 		{s.Fragments, "lost: fragmented in IP"},
 		{s.Truncated, "lost: cut short by the capture"},
-		{s.Untracked, "sessions beyond MaxSessions, not ended by a NAS restart"},
+		{s.Untracked, "request(s) of sessions beyond MaxSessions, which a NAS restart will not end"},
 		{s.SendFailed, "answers the socket refused"},
 	} {
 		if c.n > 0 {
