@@ -37,9 +37,28 @@ type snapshot struct {
 	v4     map[v4key][]rule
 	v6bits []uint8
 	v6     map[v6key][]rule
+	// v4small and v6small hold the same prefixes as v4 and v6 when there
+	// are few (a small ISP's usual handful of targets): comparing a few
+	// masked addresses costs less than hashing them.
+	v4small []v4entry
+	v6small []v6entry
 	// active lists the LIID counters of every task in the table, so that
 	// losses nobody can attribute (a kernel drop) are reported against all.
 	active []*liidCounters
+}
+
+// smallTable is how many prefixes of a family are scanned rather than
+// looked up.
+const smallTable = 8
+
+type v4entry struct {
+	key   v4key
+	rules []rule
+}
+
+type v6entry struct {
+	key   v6key
+	rules []rule
 }
 
 func newSnapshot() *snapshot {
@@ -96,12 +115,24 @@ func (s *snapshot) prefixes() []netip.Prefix {
 	return out
 }
 
-// seal orders the prefix lengths; the table is read-only afterwards.
+// seal orders the prefix lengths and lists small tables; the table is
+// read-only afterwards.
 func (s *snapshot) seal() {
 	slices.Sort(s.v4bits)
 	slices.Reverse(s.v4bits)
 	slices.Sort(s.v6bits)
 	slices.Reverse(s.v6bits)
+	s.v4small, s.v6small = nil, nil
+	if n := len(s.v4); n > 0 && n <= smallTable {
+		for k, r := range s.v4 {
+			s.v4small = append(s.v4small, v4entry{k, r})
+		}
+	}
+	if n := len(s.v6); n > 0 && n <= smallTable {
+		for k, r := range s.v6 {
+			s.v6small = append(s.v6small, v6entry{k, r})
+		}
+	}
 }
 
 // hit is one record a packet yields: a CC stream and the direction; or,
@@ -154,8 +185,23 @@ func (s *snapshot) match(hits []hit, b []byte, ts int64) ([]hit, int) {
 		dst := binary.BigEndian.Uint32(b[16:20])
 		for _, bits := range s.v4bits {
 			m := mask32(bits)
-			hits = s.collect(hits, s.v4[v4key{src & m, bits}], ts, intercept.FromTarget)
-			hits = s.collect(hits, s.v4[v4key{dst & m, bits}], ts, intercept.ToTarget)
+			sk, dk := v4key{src & m, bits}, v4key{dst & m, bits}
+			if s.v4small != nil {
+				// The same lookups as below, in the same order.
+				for i := range s.v4small {
+					if s.v4small[i].key == sk {
+						hits = s.collect(hits, s.v4small[i].rules, ts, intercept.FromTarget)
+					}
+				}
+				for i := range s.v4small {
+					if s.v4small[i].key == dk {
+						hits = s.collect(hits, s.v4small[i].rules, ts, intercept.ToTarget)
+					}
+				}
+				continue
+			}
+			hits = s.collect(hits, s.v4[sk], ts, intercept.FromTarget)
+			hits = s.collect(hits, s.v4[dk], ts, intercept.ToTarget)
 		}
 	case 6:
 		if len(b) < 40 {
@@ -168,8 +214,22 @@ func (s *snapshot) match(hits []hit, b []byte, ts int64) ([]hit, int) {
 		dh, dl := binary.BigEndian.Uint64(b[24:32]), binary.BigEndian.Uint64(b[32:40])
 		for _, bits := range s.v6bits {
 			mh, ml := mask64(bits)
-			hits = s.collect(hits, s.v6[v6key{sh & mh, sl & ml, bits}], ts, intercept.FromTarget)
-			hits = s.collect(hits, s.v6[v6key{dh & mh, dl & ml, bits}], ts, intercept.ToTarget)
+			sk, dk := v6key{sh & mh, sl & ml, bits}, v6key{dh & mh, dl & ml, bits}
+			if s.v6small != nil {
+				for i := range s.v6small {
+					if s.v6small[i].key == sk {
+						hits = s.collect(hits, s.v6small[i].rules, ts, intercept.FromTarget)
+					}
+				}
+				for i := range s.v6small {
+					if s.v6small[i].key == dk {
+						hits = s.collect(hits, s.v6small[i].rules, ts, intercept.ToTarget)
+					}
+				}
+				continue
+			}
+			hits = s.collect(hits, s.v6[sk], ts, intercept.FromTarget)
+			hits = s.collect(hits, s.v6[dk], ts, intercept.ToTarget)
 		}
 	default:
 		return hits, pktNotIP

@@ -56,7 +56,7 @@ type rec struct {
 func TestMatcherAgreesWithNaiveScan(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		f := newFixture(t, "")
-		nTasks := rapid.IntRange(1, 4).Draw(rt, "tasks")
+		nTasks := rapid.IntRange(1, 8).Draw(rt, "tasks") // up to 24 prefixes: both the scanned small table and the map
 		var tasks []intercept.Task
 		for i := range nTasks {
 			var targets []intercept.Target
