@@ -54,86 +54,68 @@ func TestRadiusSampleIsGenerated(t *testing.T) {
 	}
 }
 
-// TestReplayUserToReceiver: the order names a subscriber; her accounting
-// in the replayed capture gives her addresses while her session lasts,
-// and only those packets are intercepted, with her session's IRIs.
-func TestReplayUserToReceiver(t *testing.T) {
+// replay runs the tap with args towards a test receiver, and returns its
+// output and the unique CC and IRI records the receiver got, checking
+// that no stream had a gap or a duplicate.
+func replay(t *testing.T, args ...string) (out string, cc, iri int) {
+	t.Helper()
 	enc, _ := etsi.NewEncoder(rehearsal())
 	rx, err := lemf.Listen(t.Context(), "tcp", "127.0.0.1:0", lemf.Config{Encoder: enc, Clock: timesync.SystemClock{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rx.Close()
-	var out, errOut bytes.Buffer
+	var stdout, stderr bytes.Buffer
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	code := run(ctx, []string{"-lemf", rx.Addr().String(), "-user", itest.SampleUser, "-liid", "BE-DEMO-2"}, &out, &errOut)
-	if code != 0 {
-		t.Fatalf("exit %d: %s\n%s", code, errOut.String(), out.String())
+	if code := run(ctx, append([]string{"-lemf", rx.Addr().String()}, args...), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, stderr.String(), stdout.String())
 	}
+	for _, s := range rx.Report().Streams {
+		if s.Gaps != 0 || s.Duplicates != 0 {
+			t.Errorf("stream %+v", s)
+		}
+		if s.Key.Stream == intercept.CC {
+			cc += int(s.Unique)
+		} else {
+			iri += int(s.Unique)
+		}
+	}
+	return stdout.String(), cc, iri
+}
+
+// TestReplayUserToReceiver: the order names a subscriber; her accounting
+// in the replayed capture gives her addresses while her session lasts,
+// and only those packets are intercepted, with her session's IRIs.
+func TestReplayUserToReceiver(t *testing.T) {
+	out, cc, iri := replay(t, "-user", itest.SampleUser, "-liid", "BE-DEMO-2")
 	for _, want := range []string{
 		"replayed 30 packets (0 frames without IP skipped)",
 		"RADIUS accounting: 3 request(s) read, 3 access event(s) delivered; nothing refused or lost",
 		"LIID BE-DEMO-2 (ended): CC 10 delivered of 10, IRI 5 delivered of 5; nothing lost",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
-		}
-	}
-	rep := rx.Report()
-	cc, iri := 0, 0
-	for _, s := range rep.Streams {
-		if s.Gaps != 0 || s.Duplicates != 0 {
-			t.Errorf("stream %+v", s)
-		}
-		if s.Key.Stream == intercept.CC {
-			cc += int(s.Unique)
-		} else {
-			iri += int(s.Unique)
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 	if cc != itest.SampleRADIUSUserPackets || iri != 5 {
-		t.Errorf("the receiver got %d CC and %d IRI records:\n%s", cc, iri, rep)
+		t.Errorf("the receiver got %d CC and %d IRI records", cc, iri)
 	}
 }
 
 func TestReplayToReceiver(t *testing.T) {
-	enc, _ := etsi.NewEncoder(rehearsal())
-	rx, err := lemf.Listen(t.Context(), "tcp", "127.0.0.1:0", lemf.Config{Encoder: enc, Clock: timesync.SystemClock{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rx.Close()
-	var out, errOut bytes.Buffer
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	code := run(ctx, []string{"-lemf", rx.Addr().String(), "-target", "192.0.2.10/32", "-target", "2001:db8:10::1/128", "-liid", "BE-DEMO-1"}, &out, &errOut)
-	if code != 0 {
-		t.Fatalf("exit %d: %s\n%s", code, errOut.String(), out.String())
-	}
+	out, cc, iri := replay(t, "-target", "192.0.2.10/32", "-target", "2001:db8:10::1/128", "-liid", "BE-DEMO-1")
 	for _, want := range []string{
 		"replayed 90 packets (10 frames without IP skipped)",
 		"LIID BE-DEMO-1 (ended): CC 40 delivered of 40, IRI 2 delivered of 2; nothing lost",
 		"HI3 → ",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
-		}
-	}
-	rep := rx.Report()
-	cc, iri := 0, 0
-	for _, s := range rep.Streams {
-		if s.Gaps != 0 || s.Duplicates != 0 {
-			t.Errorf("stream %+v", s)
-		}
-		if s.Key.Stream == intercept.CC {
-			cc += int(s.Unique)
-		} else {
-			iri += int(s.Unique)
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 	if cc != 40 || iri != 2 {
-		t.Errorf("the receiver got %d CC and %d IRI records:\n%s", cc, iri, rep)
+		t.Errorf("the receiver got %d CC and %d IRI records", cc, iri)
 	}
 }
 

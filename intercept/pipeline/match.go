@@ -40,8 +40,8 @@ type snapshot struct {
 	// v4small and v6small hold the same prefixes as v4 and v6 when there
 	// are few (a small ISP's usual handful of targets): comparing a few
 	// masked addresses costs less than hashing them.
-	v4small []v4entry
-	v6small []v6entry
+	v4small []entry[v4key]
+	v6small []entry[v6key]
 	// active lists the LIID counters of every task in the table, so that
 	// losses nobody can attribute (a kernel drop) are reported against all.
 	active []*liidCounters
@@ -51,14 +51,25 @@ type snapshot struct {
 // looked up.
 const smallTable = 8
 
-type v4entry struct {
-	key   v4key
+type entry[K comparable] struct {
+	key   K
 	rules []rule
 }
 
-type v6entry struct {
-	key   v6key
-	rules []rule
+// scan does, for a small table, the two lookups match does in a map: the
+// rules of the source's key, then those of the destination's.
+func scan[K comparable](s *snapshot, hits []hit, table []entry[K], src, dst K, ts int64) []hit {
+	for i := range table {
+		if table[i].key == src {
+			hits = s.collect(hits, table[i].rules, ts, intercept.FromTarget)
+		}
+	}
+	for i := range table {
+		if table[i].key == dst {
+			hits = s.collect(hits, table[i].rules, ts, intercept.ToTarget)
+		}
+	}
+	return hits
 }
 
 func newSnapshot() *snapshot {
@@ -125,12 +136,12 @@ func (s *snapshot) seal() {
 	s.v4small, s.v6small = nil, nil
 	if n := len(s.v4); n > 0 && n <= smallTable {
 		for k, r := range s.v4 {
-			s.v4small = append(s.v4small, v4entry{k, r})
+			s.v4small = append(s.v4small, entry[v4key]{k, r})
 		}
 	}
 	if n := len(s.v6); n > 0 && n <= smallTable {
 		for k, r := range s.v6 {
-			s.v6small = append(s.v6small, v6entry{k, r})
+			s.v6small = append(s.v6small, entry[v6key]{k, r})
 		}
 	}
 }
@@ -187,17 +198,7 @@ func (s *snapshot) match(hits []hit, b []byte, ts int64) ([]hit, int) {
 			m := mask32(bits)
 			sk, dk := v4key{src & m, bits}, v4key{dst & m, bits}
 			if s.v4small != nil {
-				// The same lookups as below, in the same order.
-				for i := range s.v4small {
-					if s.v4small[i].key == sk {
-						hits = s.collect(hits, s.v4small[i].rules, ts, intercept.FromTarget)
-					}
-				}
-				for i := range s.v4small {
-					if s.v4small[i].key == dk {
-						hits = s.collect(hits, s.v4small[i].rules, ts, intercept.ToTarget)
-					}
-				}
+				hits = scan(s, hits, s.v4small, sk, dk, ts)
 				continue
 			}
 			hits = s.collect(hits, s.v4[sk], ts, intercept.FromTarget)
@@ -216,16 +217,7 @@ func (s *snapshot) match(hits []hit, b []byte, ts int64) ([]hit, int) {
 			mh, ml := mask64(bits)
 			sk, dk := v6key{sh & mh, sl & ml, bits}, v6key{dh & mh, dl & ml, bits}
 			if s.v6small != nil {
-				for i := range s.v6small {
-					if s.v6small[i].key == sk {
-						hits = s.collect(hits, s.v6small[i].rules, ts, intercept.FromTarget)
-					}
-				}
-				for i := range s.v6small {
-					if s.v6small[i].key == dk {
-						hits = s.collect(hits, s.v6small[i].rules, ts, intercept.ToTarget)
-					}
-				}
+				hits = scan(s, hits, s.v6small, sk, dk, ts)
 				continue
 			}
 			hits = s.collect(hits, s.v6[sk], ts, intercept.FromTarget)

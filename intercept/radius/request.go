@@ -504,23 +504,21 @@ func (d *decoder) integer(r attrRule, a rad.Attribute) (uint32, bool) {
 	return v, true
 }
 
-func (d *decoder) ipv4(r attrRule, a rad.Attribute) (netip.Addr, bool) {
-	ip, err := rad.IPAddr(a)
-	if err != nil {
-		d.add(r.name, fmt.Sprintf("is %d octets; an IPv4 address is 4", len(a)), r.source)
-		return netip.Addr{}, false
-	}
-	addr, _ := netip.AddrFromSlice(ip.To4())
-	return addr, true
-}
+func (d *decoder) ipv4(r attrRule, a rad.Attribute) (netip.Addr, bool) { return d.address(r, a, 4) }
 
-func (d *decoder) ipv6(r attrRule, a rad.Attribute) (netip.Addr, bool) {
-	ip, err := rad.IPv6Addr(a)
-	if err != nil {
-		d.add(r.name, fmt.Sprintf("is %d octets; an IPv6 address is 16", len(a)), r.source)
+func (d *decoder) ipv6(r attrRule, a rad.Attribute) (netip.Addr, bool) { return d.address(r, a, 16) }
+
+// address reads an IPv4 (size 4) or IPv6 (size 16) address attribute.
+func (d *decoder) address(r attrRule, a rad.Attribute, size int) (netip.Addr, bool) {
+	if len(a) != size {
+		v := 4
+		if size == 16 {
+			v = 6
+		}
+		d.add(r.name, fmt.Sprintf("is %d octets; an IPv%d address is %d", len(a), v, size), r.source)
 		return netip.Addr{}, false
 	}
-	addr, _ := netip.AddrFromSlice(ip.To16())
+	addr, _ := netip.AddrFromSlice(a)
 	return addr, true
 }
 

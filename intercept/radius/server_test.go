@@ -319,14 +319,7 @@ func TestNewServerRefusesEveryProblem(t *testing.T) {
 // refused is not answered (RFC 2866 §4.1) nor remembered, so the NAS's
 // retransmission is handled anew once the handler accepts it.
 func TestServeAnswersOnlyWhatWasAccepted(t *testing.T) {
-	conn := listen(t)
-	srv, err := radius.NewServer(conn, radius.Config{
-		Clients: []radius.Client{{Prefix: netip.MustParsePrefix("127.0.0.1/32"), Secret: []byte(secret)}},
-		Clock:   timesynctest.NewClock(at),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, n := bareServer(t)
 	var (
 		mu     sync.Mutex
 		refuse = true
@@ -349,7 +342,6 @@ func TestServeAnswersOnlyWhatWasAccepted(t *testing.T) {
 		cancel()
 		<-done
 	}()
-	n := dialNAS(t, &server{addr: udpAddr(conn)})
 	refused := packet(t, secret, 1, u32(tStatus, 1), str(tSessionID, "r"), str(tUserName, "refuse-me"), ip(tNASIP, "192.0.2.1"))
 	n.send(refused)
 	good := packet(t, secret, 2, base(1)...)
@@ -377,15 +369,7 @@ func TestServeAnswersOnlyWhatWasAccepted(t *testing.T) {
 // TestServeAgainOnTheSameSocket: stopping clears the deadline used to
 // stop, so the caller's socket can be served again.
 func TestServeAgainOnTheSameSocket(t *testing.T) {
-	conn := listen(t)
-	srv, err := radius.NewServer(conn, radius.Config{
-		Clients: []radius.Client{{Prefix: netip.MustParsePrefix("127.0.0.1/32"), Secret: []byte(secret)}},
-		Clock:   timesynctest.NewClock(at),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := dialNAS(t, &server{addr: udpAddr(conn)})
+	srv, n := bareServer(t)
 	for round := range 2 {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
@@ -398,4 +382,19 @@ func TestServeAgainOnTheSameSocket(t *testing.T) {
 			t.Fatalf("round %d: Sessions = %v", round, err)
 		}
 	}
+}
+
+// bareServer is a Server on a loopback socket, not yet serving, and a NAS
+// talking to it.
+func bareServer(t *testing.T) (*radius.Server, *nas) {
+	t.Helper()
+	conn := listen(t)
+	srv, err := radius.NewServer(conn, radius.Config{
+		Clients: []radius.Client{{Prefix: netip.MustParsePrefix("127.0.0.1/32"), Secret: []byte(secret)}},
+		Clock:   timesynctest.NewClock(at),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, dialNAS(t, &server{addr: udpAddr(conn)})
 }
