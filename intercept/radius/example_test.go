@@ -1,11 +1,16 @@
 package radius_test
 
 import (
+	"context"
 	"fmt"
+	"net/netip"
+	"os"
 	"time"
 
 	rad "layeh.com/radius"
 
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/capture"
 	"github.com/ccjkit/ccjkit/intercept/radius"
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -46,4 +51,37 @@ func ExampleParse() {
 	// addresses [198.51.100.7/32] dynamic lAN
 	// Accounting-Request Start with 1 address(es) [secret]
 	// radius: Request Authenticator does not match the shared secret (RFC 2866 §3)
+}
+
+// A passive tap reads the accounting in a capture of the RADIUS server's
+// link (here the rehearsal sample the tap example ships): each request
+// becomes an access event, with the capture's time.
+func ExampleMirror() {
+	f, err := os.Open("../../examples/tap/sample-radius.pcapng")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	src, err := capture.NewFile(f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := radius.NewMirror(src, radius.Config{
+		Clients: []radius.Client{{Prefix: netip.MustParsePrefix("192.0.2.0/24"), Secret: []byte("ccjkit-rehearsal")}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = m.Sessions(context.Background(), func(ev intercept.AccessEvent) {
+		fmt.Println(ev.Time.In(timesync.Brussels()).Format("15:04:05.000"), ev.Type, ev.Addresses)
+	})
+	fmt.Println(m.Stats())
+	// Output:
+	// 14:00:00.000 sessionStart [192.0.2.10/32 2001:db8:10::/64]
+	// 14:00:00.220 interimUpdate [192.0.2.10/32 2001:db8:10::/64]
+	// 14:00:00.230 sessionEnd [192.0.2.10/32 2001:db8:10::/64]
+	// RADIUS accounting: 3 request(s) read, 3 access event(s) delivered; nothing refused or lost
 }
