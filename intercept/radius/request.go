@@ -291,7 +291,10 @@ func ruleOf(t rad.Type) (attrRule, bool) {
 // Framed-IP-Address, Framed-IPv6-Prefix, Delegated-IPv6-Prefix and
 // Framed-IPv6-Address; Framed-IP-Address's values 255.255.255.255 and
 // 255.255.255.254 ask the NAS or the user to choose one (RFC 2865 §5.8)
-// and 0.0.0.0 is none, so they are not addresses of the session.
+// and 0.0.0.0 is none, so they are not addresses of the session. The
+// addresses are reported as dynamically assigned: accounting gives them
+// per session, and RADIUS has no attribute saying otherwise (ccjkit's
+// reading; a static subscriber is better given a pipeline.Static session).
 //
 // Attributes Parse does not read are ignored, as RFC 2865 §5 allows a
 // server to (vendors add many). The ones it reads must be well formed and,
@@ -324,9 +327,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 	var d decoder
 	var (
 		status                       uint32
-		haveStatus                   bool
 		sessionID, nasID             string
-		haveSession                  bool
 		nasIP, nasIP6                netip.Addr
 		inOct, outOct, inGig, outGig uint32
 		haveIn, haveOut              bool
@@ -371,10 +372,10 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 			}
 		case attrAcctSessionID:
 			if d.text(rule, a) {
-				sessionID, haveSession = string(a), true
+				sessionID = string(a)
 			}
 		case attrAcctStatusType:
-			status, haveStatus = d.integer(rule, a)
+			status, _ = d.integer(rule, a)
 		case attrAcctDelayTime:
 			delay, _ = d.integer(rule, a)
 		case attrAcctInputOctets:
@@ -414,10 +415,10 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 		}
 	}
 	r.Status = Status(status)
-	if !haveStatus && d.counts[attrAcctStatusType] == 0 {
+	if d.counts[attrAcctStatusType] == 0 {
 		d.add("Acct-Status-Type", "missing", "RFC 2866 §5.1, §5.13")
 	}
-	if r.Status.IsSession() && !haveSession && d.counts[attrAcctSessionID] == 0 {
+	if r.Status.IsSession() && d.counts[attrAcctSessionID] == 0 {
 		d.add("Acct-Session-Id", "missing; every session's request carries one", "RFC 2866 §5.5, §5.13")
 	}
 	var nas []string

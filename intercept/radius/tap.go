@@ -109,8 +109,7 @@ type tap struct {
 	stats Stats
 
 	// Owned by the one goroutine that reads.
-	seen     map[dupKey]time.Time
-	answers  map[dupKey][]byte
+	seen     map[dupKey]memo
 	order    []dupKey // oldest first
 	sessions map[string]map[string]struct{}
 	nSess    int
@@ -120,6 +119,13 @@ type tap struct {
 // Authenticator (RFC 2866 §4.1), and the same octets — an unverified
 // request (Options.SkipVerify) could otherwise share the first three with
 // a different one and hide it.
+// memo is what is remembered of a handled request: when, and a Server's
+// answer to it.
+type memo struct {
+	at       time.Time
+	response []byte
+}
+
 type dupKey struct {
 	from netip.AddrPort
 	id   uint8
@@ -158,7 +164,7 @@ func newTap(cfg Config, server bool) (*tap, error) {
 	t := &tap{
 		opts: cfg.Options, log: cfg.Logger, clock: cfg.Clock,
 		window: cfg.RetransmitWindow, maxRem: cfg.MaxRemembered, maxSes: cfg.MaxSessions,
-		seen: map[dupKey]time.Time{}, answers: map[dupKey][]byte{},
+		seen: map[dupKey]memo{},
 		sessions: map[string]map[string]struct{}{},
 	}
 	if t.log == nil {
@@ -235,13 +241,15 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, accept func
 	t.expire(now)
 	var key dupKey
 	if len(pkt) >= 20 {
+		// The same octets as a request verified before (the key holds
+		// their hash) need no second verification.
 		h := fnv.New64a()
 		h.Write(whole(pkt))
 		key = dupKey{from: from, id: pkt[1], sum: h.Sum64()}
 		copy(key.auth[:], pkt[4:20])
-		if _, seen := t.seen[key]; seen && (opts.SkipVerify || rad.IsAuthenticRequest(whole(pkt), secret)) {
+		if m, seen := t.seen[key]; seen {
 			t.count(func(st *Stats) { st.Retransmissions++ })
-			return t.answers[key]
+			return m.response
 		}
 	}
 	r, err := Parse(pkt, secret, now, opts)
@@ -295,28 +303,22 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, accept func
 func (t *tap) expire(now time.Time) {
 	for len(t.order) > 0 {
 		k := t.order[0]
-		if at, ok := t.seen[k]; ok && now.Sub(at) < t.window {
+		if m, ok := t.seen[k]; ok && now.Sub(m.at) < t.window {
 			return
 		}
 		delete(t.seen, k)
-		delete(t.answers, k)
 		t.order = t.order[1:]
 	}
 }
 
+// remember keeps a request handled for the first time (handle answers a
+// remembered one before it gets here).
 func (t *tap) remember(k dupKey, now time.Time, resp []byte) {
-	if _, ok := t.seen[k]; ok {
-		return
-	}
 	for len(t.order) >= t.maxRem {
 		delete(t.seen, t.order[0])
-		delete(t.answers, t.order[0])
 		t.order = t.order[1:]
 	}
-	t.seen[k] = now
-	if resp != nil {
-		t.answers[k] = resp
-	}
+	t.seen[k] = memo{at: now, response: resp}
 	t.order = append(t.order, k)
 	if cap(t.order) > 4*t.maxRem {
 		// The slice's start has drifted far: start a fresh array.
