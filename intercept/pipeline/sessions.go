@@ -78,12 +78,16 @@ func (p *Pipeline) HandleEvent(ev intercept.AccessEvent) error {
 			merge(&s.attrs, ev)
 		}
 	}
-	cin := p.cinOf(ev.SessionID)
+	// cinOf scans the live sessions: only an event of no known session
+	// needs it.
+	var cin intercept.CIN
 	full := ev
 	if s != nil {
 		cin = s.cin
 		full = s.attrs
 		full.Type, full.Time = ev.Type, ev.Time
+	} else {
+		cin = p.cinOf(ev.SessionID)
 	}
 	for _, ts := range p.sortedTasks() {
 		if ts.phase != active || !ts.task.Active(ev.Time) || !ts.task.Delivery.Includes(intercept.IRI) {
