@@ -26,8 +26,8 @@ func Peek(b []byte) (Summary, error) {
 }
 
 // peekFast is Peek's path for a well-formed PDU: the same reading with
-// TLV headers read by a function small enough to inline and no error to
-// build. It accepts exactly what peekSlow accepts (FuzzPeekPaths checks
+// TLV headers read by a small function returning slices, and no error
+// (nor its path and offset) to build. It accepts exactly what peekSlow accepts (FuzzPeekPaths checks
 // it); on anything else it reports false and peekSlow says what is wrong.
 func peekFast(b []byte) (s Summary, ok bool) {
 	id, top, _, ok := tl(b)
