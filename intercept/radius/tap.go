@@ -164,7 +164,7 @@ func newTap(cfg Config, server bool) (*tap, error) {
 	t := &tap{
 		opts: cfg.Options, log: cfg.Logger, clock: cfg.Clock,
 		window: cfg.RetransmitWindow, maxRem: cfg.MaxRemembered, maxSes: cfg.MaxSessions,
-		seen: map[dupKey]memo{},
+		seen:     map[dupKey]memo{},
 		sessions: map[string]map[string]struct{}{},
 	}
 	if t.log == nil {
