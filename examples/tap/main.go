@@ -248,7 +248,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			accounting = srv
 			sctx, cancel := context.WithCancel(ctx)
 			done := make(chan struct{})
-			go func() { defer close(done); srv.Serve(sctx, p.HandleEvent) }()
+			go func() {
+				defer close(done)
+				if err := srv.Serve(sctx, p.HandleEvent); !errors.Is(err, context.Canceled) {
+					fmt.Fprintln(stderr, "tap: the RADIUS accounting server stopped:", err)
+				}
+			}()
 			defer func() { cancel(); <-done }()
 		} else {
 			m, err := radius.NewMirror(src, cfg)
