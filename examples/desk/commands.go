@@ -30,7 +30,8 @@ type session struct {
 	out, err io.Writer
 	clock    timesync.Clock
 
-	dir, cellPath, identity, as, lang string
+	dir, cellPath, identity, lang     string
+	name, role, anchorDir             string
 	asJSON                            bool
 	id, note, to, channel, at, what   string
 	items, due, format, output        string
@@ -40,6 +41,7 @@ type session struct {
 	cfg  Config
 	cell CellFile
 	reg  *register.Register
+	me   register.Identity
 }
 
 func (s *session) flags(cmd *command) *flag.FlagSet {
@@ -56,13 +58,18 @@ func (s *session) flags(cmd *command) *flag.FlagSet {
 	}
 	fs.StringVar(&s.dir, "dir", ".", "the register's `DIR`ectory (desk.json, ccj.journal)")
 	fs.BoolVar(&s.asJSON, "json", false, "write JSON, for scripts")
-	if cmd.name == "verify" {
+	fs.StringVar(&s.anchorDir, "anchors", defaultAnchors(), "`DIR` outside the register where this machine keeps its signed checkpoints (default $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors)")
+	if cmd.name == "verify" || cmd.name == "repair" {
 		return fs
 	}
 	fs.StringVar(&s.cellPath, "cell", "", "the cell `FILE` (default DIR/cell.json)")
-	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "`FILE` holding your age secret key (default $CCJKIT_IDENTITY)")
-	fs.StringVar(&s.as, "as", os.Getenv("CCJKIT_MEMBER"), "the cell `MEMBER` you act as (default $CCJKIT_MEMBER)")
+	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "your identity `FILE` (default $CCJKIT_IDENTITY): your name and keys")
 	switch cmd.name {
+	case "init":
+		fs.StringVar(&s.name, "name", "", "your member `ID` in the cell file, when init creates your identity")
+	case "member":
+		fs.StringVar(&s.name, "name", "", "for keygen and upgrade: the new identity's `NAME`")
+		fs.StringVar(&s.role, "role", "member", "for keygen: member, recovery or service")
 	case "receive":
 		fs.StringVar(&s.id, "id", "", "the case's `ID` in the cell (default: the next YYYY-NNNN)")
 	case "ack", "check", "clarify", "contest", "invoice", "close", "cancel", "expire":
@@ -118,36 +125,65 @@ func (s *session) load() error {
 
 // open opens the register as the acting member.
 func (s *session) open() error {
-	if s.as == "" {
-		return inputErr("-as: say which member of the cell you are (or set CCJKIT_MEMBER)")
-	}
-	if !slices.Contains(s.cell.memberIDs(), s.as) {
-		return inputErr("-as: not a member of the cell in %s", s.cellPath)
-	}
 	id, err := loadIdentity(s.identity)
 	if err != nil {
 		return err
 	}
-	ring, err := register.NewKeyring(s.cfg.Keyring...)
-	if err != nil {
-		return inputErr("%s: keyring: %v", configPath(s.dir), err)
+	if id.Role() == register.RoleMember && !slices.Contains(s.cell.memberIDs(), id.Name()) {
+		return inputErr("%s: your identity's name is not a member of the cell in %s", s.identity, s.cellPath)
 	}
-	reg, rep, err := register.OpenRegister(journalPath(s.dir), register.Config{
-		Clock: s.clock, Keyring: ring, Identity: id, Members: s.cell.memberIDs()})
+	path := journalPath(s.dir)
+	if recs, err := register.Verify(path); err == nil || register.IsTornTail(err) {
+		if _, err := s.anchors().CheckAnchors(recs); err != nil {
+			return fmt.Errorf("the register does not hold what this machine's checkpoints vouch for — cut short, or an older copy: restore it (docs/recovery.md) and run desk verify: %w", err)
+		}
+	}
+	reg, rep, err := register.OpenRegister(path, register.Config{Clock: s.clock, Identity: id})
 	if err != nil {
 		return err
 	}
 	if rep.TornBytes > 0 {
-		fmt.Fprintf(s.err, "desk: the journal ended with an incomplete record (%d bytes, from a crash); it was cut back to the last whole record\n", rep.TornBytes)
+		fmt.Fprintf(s.err, "desk: the journal ends with an incomplete write (%d bytes, from a crash, never acknowledged); it is set aside in a quarantine file at the next write\n", rep.TornBytes)
 	}
-	s.reg = reg
+	s.reg, s.me = reg, id
 	return nil
 }
 
-func (s *session) close() {
-	if s.reg != nil {
-		s.reg.Close()
+// anchors is where this machine keeps the register's checkpoints.
+func (s *session) anchors() register.Anchors { return register.Anchors{Dir: s.anchorDir} }
+
+// defaultAnchors is $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors
+// ($XDG_STATE_HOME/ccjkit/anchors).
+func defaultAnchors() string {
+	if d := os.Getenv("CCJKIT_ANCHORS"); d != "" {
+		return d
 	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "ccjkit", "anchors")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "state", "ccjkit", "anchors")
+	}
+	return ""
+}
+
+// close signs a checkpoint of the register as it stands, keeps it in
+// this machine's anchors, and closes the register.
+func (s *session) close() {
+	if s.reg == nil {
+		return
+	}
+	if s.anchorDir != "" {
+		cp, err := s.reg.Checkpoint()
+		if err == nil {
+			err = s.anchors().Save(cp)
+		}
+		if err != nil {
+			fmt.Fprintf(s.err, "desk: no checkpoint kept in %s: %v\n", s.anchorDir, err)
+		}
+	}
+	s.reg.Close()
+	s.reg = nil
 }
 
 func (s *session) now() time.Time { return s.clock.Now() }
@@ -197,34 +233,178 @@ func runInit(s *session, args []string) error {
 		return inputErr("init takes no argument")
 	}
 	if s.identity == "" {
-		return inputErr("-identity: the file to keep your age secret key in")
+		return inputErr("-identity: the file to keep your identity in (your name and secret keys)")
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+	if err := s.language(); err != nil {
 		return err
 	}
-	var id register.Identity
-	if b, err := os.ReadFile(s.identity); err == nil {
-		if id, err = register.ParseIdentity(string(b)); err != nil {
-			return inputErr("%s: not an age secret key", s.identity)
-		}
-	} else {
-		if id, err = register.NewIdentity(); err != nil {
-			return err
-		}
-		if err := os.WriteFile(s.identity, []byte(id.Secret()+"\n"), 0o600); err != nil {
-			return err
-		}
-		fmt.Fprintf(s.out, "your secret key is in %s (keep it off the register's disk)\n", s.identity)
+	if s.cellPath == "" {
+		s.cellPath = filepath.Join(s.dir, "cell.json")
+	}
+	cell, err := loadCell(s.cellPath)
+	if err != nil {
+		return err
 	}
 	if _, err := os.Stat(configPath(s.dir)); err == nil {
 		return inputErr("%s exists already", configPath(s.dir))
 	}
-	cfg := Config{MonthRule: requisition.FromNextDay, Keyring: []string{id.Public()}, Billing: map[string]indemnity.Service{}}
+	var id register.Identity
+	if b, err := os.ReadFile(s.identity); err == nil {
+		if id, err = register.ParseIdentity(string(b)); err != nil {
+			return inputErr("%s: %v", s.identity, err)
+		}
+	} else {
+		if s.name == "" {
+			return inputErr("-name: your member ID in %s, to make your identity", s.cellPath)
+		}
+		if id, err = register.NewIdentity(s.name, register.RoleMember); err != nil {
+			return inputErr("-name: %v", err)
+		}
+	}
+	if !slices.Contains(cell.memberIDs(), id.Name()) {
+		return inputErr("your identity's name is not a member of the cell in %s", s.cellPath)
+	}
+	if err := writeIdentity(s.identity, id); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return err
+	}
+	cfg := Config{MonthRule: requisition.FromNextDay, Billing: map[string]indemnity.Service{}}
 	b, _ := json.MarshalIndent(cfg, "", "  ")
 	if err := os.WriteFile(configPath(s.dir), append(b, '\n'), 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "wrote %s: add the other members' public keys to keyring, the operator's details, and billing\nyour public key: %s\n", configPath(s.dir), id.Public())
+	s.cell = cell
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	fmt.Fprintf(s.out, "wrote %s: add the operator's details and billing\nthe register in %s is founded by %s; add the other members with: desk member add\n", configPath(s.dir), journalPath(s.dir), id.Name())
+	return nil
+}
+
+// writeIdentity writes an identity file, mode 0600, unless it exists.
+func writeIdentity(path string, id register.Identity) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(id.Secret()); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func runMember(s *session, args []string) error {
+	if len(args) == 0 {
+		return inputErr("member: keygen, add, remove, list or upgrade")
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "keygen":
+		if len(args) != 0 || s.name == "" || s.identity == "" {
+			return inputErr("member keygen -name NAME [-role member|recovery|service] -identity FILE")
+		}
+		if _, err := os.Stat(s.identity); err == nil {
+			return inputErr("%s exists already", s.identity)
+		}
+		id, err := register.NewIdentity(s.name, register.Role(s.role))
+		if err != nil {
+			return inputErr("%v", err)
+		}
+		if err := writeIdentity(s.identity, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "identity written to %s (keep it secret; a recovery identity belongs on paper, in a safe)\ngive a member this line to add it:\n%s\n", s.identity, id.Public())
+		return nil
+	case "upgrade":
+		if len(args) != 2 || s.name == "" {
+			return inputErr("member upgrade -name NAME OLD-AGE-KEY-FILE NEW-IDENTITY-FILE")
+		}
+		b, err := readFile(args[0])
+		if err != nil {
+			return err
+		}
+		id, err := register.UpgradeIdentity(string(b), s.name)
+		if err != nil {
+			return inputErr("%s: %v", args[0], err)
+		}
+		if _, err := os.Stat(args[1]); err == nil {
+			return inputErr("%s exists already", args[1])
+		}
+		if err := writeIdentity(args[1], id); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "identity written to %s: it keeps your age key (which opens the records written before) and adds a signing key\n%s\n", args[1], id.Public())
+		return nil
+	case "add", "remove", "list":
+	default:
+		return inputErr("member: keygen, add, remove, list or upgrade")
+	}
+	var arg string
+	if sub != "list" {
+		if len(args) != 1 {
+			return inputErr("member %s: give one %s", sub, map[string]string{"add": "public identity line (or file holding it)", "remove": "name"}[sub])
+		}
+		arg = args[0]
+	} else if len(args) != 0 {
+		return inputErr("member list takes no argument")
+	}
+	var pub register.PublicIdentity
+	if sub == "add" {
+		line := arg
+		if b, err := os.ReadFile(arg); err == nil {
+			line = strings.TrimSpace(string(b))
+		}
+		var err error
+		if pub, err = register.ParsePublicIdentity(line); err != nil {
+			return inputErr("%v", err)
+		}
+	}
+	if err := s.load(); err != nil {
+		return err
+	}
+	if sub == "add" && pub.Role == register.RoleMember && !slices.Contains(s.cell.memberIDs(), pub.Name) {
+		return inputErr("%s is not a member of the cell in %s: add them there first", pub.Name, s.cellPath)
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	switch sub {
+	case "add":
+		m, err := s.reg.AddMember(pub, s.verdict())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "%s added as %s by %s (record %d)\n", m.Name, m.Role, m.AddedBy, m.AddedAt)
+	case "remove":
+		if err := s.reg.RemoveMember(arg, s.verdict()); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "%s removed: a new epoch key was drawn for the identities that remain\n", arg)
+	case "list":
+		ms := s.reg.Members()
+		if s.asJSON {
+			return s.printJSON(ms)
+		}
+		for _, m := range ms {
+			state := "active"
+			if !m.Active {
+				state = fmt.Sprintf("removed %s by %s", stamp(m.Removed), m.RemovedBy)
+			}
+			fmt.Fprintf(s.out, "  %-12s %-9s added %s by %s; %s; %d record(s) signed\n", m.Name, m.Role, stamp(m.Added), m.AddedBy, state, m.Records)
+		}
+	}
 	return nil
 }
 
@@ -257,14 +437,16 @@ func runReceive(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	id := s.id
-	if id == "" {
-		id = nextID(s.reg.Cases(), s.now())
+	var c register.Case
+	if s.id == "" {
+		c, err = s.reg.ReceiveNext(req, s.me.Name(), s.verdict())
+	} else {
+		c, err = s.reg.Receive(s.id, req, s.me.Name(), s.verdict())
 	}
-	c, err := s.reg.Receive(id, req, s.as, s.verdict())
 	if err != nil {
 		return err
 	}
+	id := c.ID
 	if s.asJSON {
 		return s.printJSON(c)
 	}
@@ -277,19 +459,6 @@ func runReceive(s *session, args []string) error {
 		fmt.Fprintln(s.out, p.Sprintf("%d finding(s): run desk check %s", n, id))
 	}
 	return nil
-}
-
-// nextID returns the next case ID of the year: YYYY-NNNN.
-func nextID(ids []string, now time.Time) string {
-	year := requisition.BrusselsDate(now).Year()
-	n := 1
-	for _, id := range ids {
-		var y, k int
-		if c, _ := fmt.Sscanf(id, "%d-%d", &y, &k); c == 2 && y == year && k >= n {
-			n = k + 1
-		}
-	}
-	return fmt.Sprintf("%d-%04d", year, n)
 }
 
 func runList(s *session, args []string) error {
@@ -367,7 +536,7 @@ func transition(ev register.Event) func(*session, []string) error {
 			return err
 		}
 		defer s.close()
-		c, err := s.reg.Apply(id, ev, s.as, s.verdict(), s.note)
+		c, err := s.reg.Apply(id, ev, s.me.Name(), s.verdict(), s.note)
 		if err != nil {
 			return err
 		}
@@ -415,7 +584,7 @@ func runCheck(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	c, fs, err := checkCase(s.reg, id, s.now(), s.cfg.MonthRule, s.as, s.verdict())
+	c, fs, err := checkCase(s.reg, id, s.now(), s.cfg.MonthRule, s.me.Name(), s.verdict())
 	if err != nil {
 		return err
 	}
@@ -447,7 +616,7 @@ func runWorkOrder(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	wo, err := s.reg.IssueWorkOrder(id, nil, due, s.as, s.verdict())
+	wo, err := s.reg.IssueWorkOrder(id, nil, due, s.me.Name(), s.verdict())
 	if err != nil {
 		return err
 	}
@@ -467,7 +636,7 @@ func runResult(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	c, err := s.reg.AttachResult(res, s.as, s.verdict())
+	c, err := s.reg.AttachResult(res, s.me.Name(), s.verdict())
 	if err != nil {
 		return err
 	}
@@ -508,7 +677,7 @@ func runAnswer(s *session, args []string) error {
 	if c, ok := s.reg.Case(id); ok && d.Items == nil && d.What == "" {
 		d.Items = c.Requisition.Items
 	}
-	c, err := s.reg.Answer(id, d, s.as, s.verdict())
+	c, err := s.reg.Answer(id, d, s.me.Name(), s.verdict())
 	if errors.Is(err, register.ErrInput) {
 		return inputErr("%v", err)
 	}
@@ -681,22 +850,81 @@ func runVerify(s *session, args []string) error {
 	if _, err := os.Stat(path); err != nil {
 		return inputErr("%s: no journal", path)
 	}
-	recs, err := register.Verify(path)
-	var ce *register.CorruptError
-	if errors.As(err, &ce) {
+	fail := func(what string, err error) error {
 		if s.asJSON {
-			s.printJSON(map[string]any{"verified": false, "first_bad_record": ce.Seq})
+			s.printJSON(map[string]any{"verified": false, "problem": what, "error": err.Error()})
 		}
-		return fmt.Errorf("%s does not verify: record %d (byte %d) is the first bad one: %s; the file was not modified", path, ce.Seq, ce.Offset, ce.Reason)
+		return fmt.Errorf("%s does not verify: %w; the file was not modified", path, err)
 	}
-	if err != nil {
+	recs, err := register.Verify(path)
+	torn := register.IsTornTail(err)
+	var ce *register.CorruptError
+	switch {
+	case errors.Is(err, register.ErrNoHeader):
+		return fail("no-header", fmt.Errorf("%w: if the file is empty or holds only part of a header, run desk repair (docs/recovery.md)", err))
+	case errors.As(err, &ce) && !torn:
+		return fail("corrupt", fmt.Errorf("record %d (byte %d) is the first bad one: %s (docs/recovery.md)", ce.Seq, ce.Offset, ce.Reason))
+	case err != nil && !torn:
 		return err
+	}
+	audit, aerr := register.AuditRecords(recs)
+	if aerr != nil {
+		return fail("roster", aerr)
+	}
+	cps, cerr := s.anchors().CheckAnchors(recs)
+	if cerr != nil {
+		return fail("checkpoint", cerr)
 	}
 	last := recs[len(recs)-1]
 	if s.asJSON {
-		return s.printJSON(map[string]any{"verified": true, "records": len(recs), "last_seq": last.Seq, "last_hash": last.Hash.String(), "first": recs[0].Time, "last": last.Time})
+		return s.printJSON(map[string]any{"verified": true, "records": len(recs), "unsigned": audit.Unsigned, "members": audit.Members,
+			"checkpoints": len(cps), "torn_tail": torn, "last_seq": last.Seq, "last_hash": last.Hash.String(), "first": recs[0].Time, "last": last.Time})
 	}
-	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s: %d records, hash chain intact, from %s to %s; last hash %s", path, len(recs), stamp(recs[0].Time), stamp(last.Time), last.Hash))
+	p := printer(s.tag)
+	fmt.Fprintln(s.out, p.Sprintf("%s: %d records, hash chain intact, from %s to %s; last hash %s", path, len(recs), stamp(recs[0].Time), stamp(last.Time), last.Hash))
+	if audit.Unsigned > 0 {
+		fmt.Fprintln(s.out, p.Sprintf("%d record(s) unsigned (earlier format): verified by the chain, attributed only by their sealed content", audit.Unsigned))
+	}
+	for _, m := range audit.Members {
+		fmt.Fprintln(s.out, p.Sprintf("signatures: %s (%s) signed %d record(s)", m.Name, m.Role, m.Records))
+	}
+	fmt.Fprintln(s.out, p.Sprintf("%d checkpoint(s) kept on this machine hold", len(cps)))
+	if torn {
+		fmt.Fprintln(s.out, p.Sprintf("the journal ends with an incomplete write (never acknowledged); the next write sets it aside"))
+	}
+	return nil
+}
+
+func runRepair(s *session, args []string) error {
+	if len(args) != 0 {
+		return inputErr("repair takes no argument")
+	}
+	path := journalPath(s.dir)
+	_, err := register.Verify(path)
+	switch {
+	case errors.Is(err, register.ErrNoHeader):
+		moved, err := register.RecoverHeaderless(path, s.clock)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "the header-less file was set aside as %s; the next desk command creates a new journal (run desk init again)\n", moved)
+		return nil
+	case register.IsTornTail(err):
+		j, _, err := register.Open(path, register.Options{Clock: s.clock})
+		if err != nil {
+			return err
+		}
+		defer j.Close()
+		recs, err := j.Update(func(*register.Tx) error { return nil })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "the incomplete last write was set aside (record %d records the repair)\n", recs[0].Seq)
+		return nil
+	case err != nil:
+		return fmt.Errorf("%w: this is damage, not a crash's incomplete write: desk repair does not cut it; see docs/recovery.md", err)
+	}
+	fmt.Fprintln(s.out, "nothing to repair")
 	return nil
 }
 

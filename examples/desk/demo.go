@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -138,25 +136,37 @@ func runDemo(s *session, args []string) error {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	var keys []string
-	var me register.Identity
-	for i := range cf.Cell.Members {
-		id, err := register.NewIdentity()
+	// Each member has an identity; the first founds the register and
+	// adds the others, and each acts through their own Register on the
+	// one journal, as several members' processes would.
+	clock := timesynctest.NewClock(first)
+	regs := map[string]*register.Register{}
+	defer func() {
+		for _, r := range regs {
+			r.Close()
+		}
+	}()
+	var reg *register.Register // the first member's
+	for i, mb := range cf.Cell.Members {
+		id, err := register.NewIdentity(mb.ID, register.RoleMember)
 		if err != nil {
 			return err
 		}
-		if i == 0 {
-			me = id
+		if i > 0 {
+			if _, err := reg.AddMember(id.Public(), timesync.Verdict{}); err != nil {
+				return err
+			}
 		}
-		keys = append(keys, id.Public())
+		r, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: clock, Identity: id})
+		if err != nil {
+			return err
+		}
+		regs[mb.ID] = r
+		if i == 0 {
+			reg = r
+		}
 	}
-	ring, _ := register.NewKeyring(keys...)
-	clock := timesynctest.NewClock(first)
-	reg, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: clock, Keyring: ring, Identity: me, Members: cf.memberIDs()})
-	if err != nil {
-		return err
-	}
-	defer reg.Close()
+	keys := cf.memberIDs()
 
 	// This machine's clock, checked once: the sample's times are
 	// simulated, so their steps carry no verdict.
@@ -178,11 +188,14 @@ func runDemo(s *session, args []string) error {
 		if oc := cell.OnCall(ev.at); len(oc.Order) > 0 {
 			actor = oc.Order[0]
 		}
-		if err := play(reg, sc, reqs[ev.c], ev.step, actor, cfg, none, ev.at); err != nil {
+		if err := play(regs[actor], sc, reqs[ev.c], ev.step, actor, cfg, none, ev.at); err != nil {
 			return fmt.Errorf("sample case %s, step %s: %w", sc.ID, ev.step.Do, err)
 		}
 	}
 	clock.Set(end)
+	if err := reg.Refresh(); err != nil {
+		return err
+	}
 
 	for _, sc := range m.Cases {
 		c, _ := reg.Case(sc.ID)
@@ -230,15 +243,21 @@ func runDemo(s *session, args []string) error {
 	if err != nil {
 		return fmt.Errorf("the demonstration's register does not verify: %w", err)
 	}
-	pub, key, _ := ed25519.GenerateKey(rand.Reader)
-	cp, err := register.Sign(recs, key)
+	audit, err := register.AuditRecords(recs)
+	if err != nil {
+		return err
+	}
+	cp, err := reg.Checkpoint()
 	if err == nil {
-		err = register.VerifyCheckpoint(pub, cp, recs)
+		err = cp.Check(recs)
 	}
 	last := recs[len(recs)-1]
 	fmt.Fprintln(s.out, p.Sprintf("%d records, hash chain intact; last record %d, hash %s", len(recs), last.Seq, last.Hash))
 	if err != nil {
 		return err
+	}
+	for _, m := range audit.Members {
+		fmt.Fprintln(s.out, p.Sprintf("signatures: %s (%s) signed %d record(s)", m.Name, m.Role, m.Records))
 	}
 	fmt.Fprintln(s.out, p.Sprintf("signed checkpoint of record %d verified with the auditor's public key alone (no key that opens the records)", cp.Seq))
 	if s.dir == "" {
@@ -249,6 +268,10 @@ func runDemo(s *session, args []string) error {
 
 // play performs one scripted step of a sample case.
 func play(reg *register.Register, sc SampleCase, req requisition.Requisition, st Step, actor string, cfg Config, v timesync.Verdict, at time.Time) error {
+	// Another member may have acted since this one last looked.
+	if err := reg.Refresh(); err != nil {
+		return err
+	}
 	var err error
 	switch st.Do {
 	case "receive":

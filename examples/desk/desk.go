@@ -32,8 +32,9 @@ type Config struct {
 	// MonthRule is how the cell counts periods in months (see
 	// requisition.MonthRule: the choice is the cell's).
 	MonthRule requisition.MonthRule `json:"month_rule"`
-	// Keyring holds the age public keys of the cell's current members:
-	// new records are sealed to them.
+	// Keyring is read and ignored: the register's members are recorded
+	// in the register itself (desk member add). It is kept so that the
+	// desk.json of an earlier version still loads.
 	Keyring []string `json:"keyring,omitempty"`
 }
 
@@ -165,10 +166,10 @@ func (cf CellFile) memberIDs() []string {
 	return ids
 }
 
-// loadIdentity reads a member's age secret key from a file.
+// loadIdentity reads a member's identity file.
 func loadIdentity(path string) (register.Identity, error) {
 	if path == "" {
-		return register.Identity{}, inputErr("no identity: give -identity FILE or set CCJKIT_IDENTITY to the file holding your age secret key")
+		return register.Identity{}, inputErr("no identity: give -identity FILE or set CCJKIT_IDENTITY to your identity file (desk member keygen makes one)")
 	}
 	b, err := readFile(path)
 	if err != nil {
@@ -176,7 +177,7 @@ func loadIdentity(path string) (register.Identity, error) {
 	}
 	id, err := register.ParseIdentity(string(b))
 	if err != nil {
-		return register.Identity{}, inputErr("%s: not an age secret key (AGE-SECRET-KEY-1...)", path)
+		return register.Identity{}, inputErr("%s: %v", path, err)
 	}
 	return id, nil
 }

@@ -86,7 +86,9 @@ func commands() []command {
 		{"expire", "ID", "record that the order expired unanswered", transition("expire")},
 		{"claim", "YYYY-MM", "the month's cost statements (-format text|csv|pdf, -o FILE)", runClaim},
 		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", runStats},
-		{"verify", "", "verify the register's hash chain", runVerify},
+		{"verify", "", "verify the register: chain, signatures, roster, this machine's checkpoints", runVerify},
+		{"repair", "", "set aside a crash's incomplete write, or a header-less file", runRepair},
+		{"member", "keygen|add|remove|list|upgrade", "the register's identities", runMember},
 		{"rota", "check|export", "check the rota's coverage, or export it as iCalendar", runRota},
 	}
 }

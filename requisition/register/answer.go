@@ -63,19 +63,22 @@ type Delivery struct {
 func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdict) (Case, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	t, c, err := r.begin(id, Answer, actor, v)
-	if err != nil {
-		return Case{}, err
-	}
-	if d.At.IsZero() {
-		d.At = t.At
-	}
-	if probs := deliveryProblems(d, c, t.At); len(probs) > 0 {
-		return Case{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
-	}
-	d.Items = slices.Clone(d.Items)
-	t.Delivery = &d
-	return r.commit(t)
+	return r.commit(func() (Transition, error) {
+		t, c, err := r.begin(id, Answer, actor, v)
+		if err != nil {
+			return Transition{}, err
+		}
+		d := d
+		if d.At.IsZero() {
+			d.At = t.At
+		}
+		if probs := deliveryProblems(d, c, t.At); len(probs) > 0 {
+			return Transition{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+		}
+		d.Items = slices.Clone(d.Items)
+		t.Delivery = &d
+		return t, nil
+	})
 }
 
 // deliveryProblems checks a delivery of case c recorded at now.

@@ -69,14 +69,14 @@ func TestAnswerRecord(t *testing.T) {
 			req.Response = tc.response
 			id := strings.ReplaceAll(tc.name, " ", "-")
 			lawfulCase(t, reg, id, req)
-			if _, err := reg.Answer(id, delivery(at(tc.at)), "bob", goodClock); err != nil {
+			if _, err := reg.Answer(id, delivery(at(tc.at)), "alice", goodClock); err != nil {
 				t.Fatal(err)
 			}
 			rec, err := reg.AnswerRecord(id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rec.Timeliness != tc.want || rec.ResponseTime != tc.took || rec.AnsweredBy != "bob" || rec.Reference != secretRef {
+			if rec.Timeliness != tc.want || rec.ResponseTime != tc.took || rec.AnsweredBy != "alice" || rec.Reference != secretRef {
 				t.Errorf("%+v", rec)
 			}
 			b, _ := json.Marshal(rec)

@@ -1,15 +1,10 @@
 package register
 
 import (
-	"bytes"
-	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -199,110 +194,6 @@ var (
 	ErrInput = errors.New("register: invalid input")
 )
 
-// Config is what [OpenRegister] needs.
-type Config struct {
-	// Clock times every record and transition. Required.
-	Clock timesync.Clock
-	// Keyring seals new records to the cell's current members. Required.
-	Keyring Keyring
-	// Identity opens the journal's records: the key of the member running
-	// the register. Required.
-	Identity Identity
-	// Members lists who may act on cases. Required.
-	Members []string
-	// Logger, when set, receives one line per record written and per
-	// journal repair. Lines carry the case's ID, the event and the
-	// states, never a target, a name, a reference or a note. Nil means
-	// no logging.
-	Logger *slog.Logger
-}
-
-// Register is the cell's record of cases, kept in a sealed journal. It is
-// safe for concurrent use.
-type Register struct {
-	mu      sync.Mutex
-	j       *Journal
-	cfg     Config
-	log     *slog.Logger
-	cases   map[string]*Case
-	woKey   []byte         // the newest work-order key
-	refs    map[Ref]string // work order → case
-	results map[Ref]bool   // work orders with a result
-}
-
-const (
-	caseKind = "case"
-	keyKind  = "work-order-key"
-)
-
-// OpenRegister opens (or creates) the register kept in the journal at
-// path, replaying its records. A torn tail left by a crash is cut back
-// and reported in the [OpenReport]; any other damage is refused.
-func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
-	if cfg.Clock == nil || len(cfg.Keyring.recipients) == 0 || cfg.Identity.id == nil || len(cfg.Members) == 0 {
-		return nil, OpenReport{}, fmt.Errorf("%w: a clock, a keyring, an identity and the members are all needed", ErrConfig)
-	}
-	if !slices.Contains(cfg.Keyring.Keys(), cfg.Identity.Public()) {
-		return nil, OpenReport{}, fmt.Errorf("%w: the identity's public key is not in the keyring: the register would write records it cannot read back", ErrConfig)
-	}
-	cfg.Members = slices.Clone(cfg.Members)
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	j, rep, err := Open(path, cfg.Clock)
-	if err != nil {
-		return nil, rep, err
-	}
-	if rep.TornBytes > 0 {
-		log.Warn("journal repaired after a crash", "torn_bytes", rep.TornBytes, "records", rep.Records)
-	}
-	r := &Register{j: j, cfg: cfg, log: log, cases: map[string]*Case{}, refs: map[Ref]string{}, results: map[Ref]bool{}}
-	if err := r.replay(path); err != nil {
-		j.Close()
-		return nil, rep, err
-	}
-	if r.woKey == nil {
-		if err := r.newKey(); err != nil {
-			j.Close()
-			return nil, rep, err
-		}
-	}
-	return r, rep, nil
-}
-
-func (r *Register) replay(path string) error {
-	recs, err := Verify(path)
-	if err != nil {
-		return err
-	}
-	for _, rec := range recs[1:] {
-		if rec.Kind != caseKind && rec.Kind != keyKind {
-			continue
-		}
-		plain, err := r.cfg.Identity.Open(rec.Payload)
-		if err != nil {
-			return fmt.Errorf("record %d: %w", rec.Seq, err)
-		}
-		if rec.Kind == keyKind {
-			if len(plain) != 32 {
-				return fmt.Errorf("%w: record %d is not a work-order key", ErrCorrupt, rec.Seq)
-			}
-			r.woKey = plain
-			continue
-		}
-		var t Transition
-		if err := json.Unmarshal(plain, &t); err != nil {
-			return fmt.Errorf("%w: record %d does not decode", ErrCorrupt, rec.Seq)
-		}
-		if err := r.replayable(t); err != nil {
-			return fmt.Errorf("%w: record %d: %w", ErrCorrupt, rec.Seq, err)
-		}
-		r.apply(t)
-	}
-	return nil
-}
-
 // replayable checks that a journaled transition fits the cases replayed so
 // far, so that a record sealed by a member but not written by this
 // package cannot put a case in an impossible state.
@@ -344,35 +235,6 @@ func (r *Register) replayable(t Transition) error {
 	return nil
 }
 
-// Close closes the journal.
-func (r *Register) Close() error { return r.j.Close() }
-
-// newKey draws a fresh work-order key and journals it, sealed.
-func (r *Register) newKey() error {
-	key := make([]byte, 32)
-	rand.Read(key)
-	sealed, err := r.cfg.Keyring.Seal(key)
-	if err != nil {
-		return err
-	}
-	if _, err := r.j.Append(keyKind, sealed); err != nil {
-		return err
-	}
-	r.woKey = key
-	r.log.Info("work-order key rotated")
-	return nil
-}
-
-// RotateWorkOrderKey draws a new key for the references of work orders
-// issued from now on, as after a member leaves the cell (with a new
-// [Keyring]): the old key, which that member could read, no longer
-// predicts new references. References already issued keep working.
-func (r *Register) RotateWorkOrderKey() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.newKey()
-}
-
 func (r *Register) apply(t Transition) {
 	if t.Requisition != nil {
 		r.cases[t.Case] = &Case{ID: t.Case, Requisition: cloneRequisition(*t.Requisition), State: t.To, History: []Transition{t}}
@@ -394,53 +256,17 @@ func (r *Register) apply(t Transition) {
 	}
 }
 
-// commit journals t, sealed, applies it and logs it.
-func (r *Register) commit(t Transition) (Case, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(t); err != nil {
-		return Case{}, fmt.Errorf("%w: %v", ErrInput, err)
-	}
-	sealed, err := r.cfg.Keyring.Seal(buf.Bytes())
-	if err != nil {
-		return Case{}, err
-	}
-	if len(sealed) > MaxPayload {
-		return Case{}, fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
-	}
-	rec, err := r.j.Append(caseKind, sealed)
-	if err != nil {
-		return Case{}, err
-	}
-	r.apply(t)
-	event := string(t.Event)
-	if event == "" {
-		event = "receive"
-	}
-	r.log.Info("case recorded", "case", t.Case, "event", event, "from", string(t.From), "to", string(t.To), "record", rec.Seq)
-	return r.snapshot(t.Case), nil
-}
-
-// begin checks the actor and the transition of case id by ev, and returns
-// the transition to fill in.
-func (r *Register) begin(id string, ev Event, actor string, v timesync.Verdict) (Transition, *Case, error) {
-	if !slices.Contains(r.cfg.Members, actor) {
-		return Transition{}, nil, ErrActor
-	}
-	c, ok := r.cases[id]
-	if !ok {
-		return Transition{}, nil, ErrUnknownCase
-	}
-	to, ok := Next(c.State, ev)
-	if !ok {
-		return Transition{}, nil, fmt.Errorf("%w: %s from %s", ErrTransition, ev, c.State)
-	}
-	return Transition{Case: id, Event: ev, From: c.State, To: to, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v)}, c, nil
-}
-
 // MaxCaseID bounds a case ID's length.
 const MaxCaseID = 64
+
+// ReceiveNext records a requisition like [Register.Receive], under the
+// next case ID of the current year in Brussels — "YYYY-NNNN", one more
+// than the highest of that year — chosen while the journal is held, so
+// that members receiving at the same moment, in several processes, get
+// distinct IDs.
+func (r *Register) ReceiveNext(req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
+	return r.receive("", req, actor, v)
+}
 
 // Receive records a requisition as received by actor, under the cell's
 // own case id (at most [MaxCaseID] bytes of printable ASCII: the ID
@@ -449,17 +275,13 @@ const MaxCaseID = 64
 // checking it is the next step ([Acknowledge], then [CheckLawful] or
 // [Contest]).
 func (r *Register) Receive(id string, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !slices.Contains(r.cfg.Members, actor) {
-		return Case{}, ErrActor
-	}
 	if !validCaseID(id) {
 		return Case{}, fmt.Errorf("%w: a case ID is 1 to %d printable ASCII characters", ErrInput, MaxCaseID)
 	}
-	if _, ok := r.cases[id]; ok {
-		return Case{}, ErrCaseExists
-	}
+	return r.receive(id, req, actor, v)
+}
+
+func (r *Register) receive(id string, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
 	if req.Received.IsZero() {
 		return Case{}, fmt.Errorf("%w: the requisition's time of receipt is needed: its deadlines count from it", ErrInput)
 	}
@@ -472,8 +294,34 @@ func (r *Register) Receive(id string, req requisition.Requisition, actor string,
 		return Case{}, fmt.Errorf("%w: the requisition holds text that is not valid UTF-8", ErrInput)
 	}
 	req = cloneRequisition(req)
-	t := Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req}
-	return r.commit(t)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.commit(func() (Transition, error) {
+		if err := r.checkActor(actor); err != nil {
+			return Transition{}, err
+		}
+		id := id
+		if id == "" {
+			id = nextID(r.sortedIDs(), r.cfg.Clock.Now())
+		}
+		if _, ok := r.cases[id]; ok {
+			return Transition{}, ErrCaseExists
+		}
+		return Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req}, nil
+	})
+}
+
+// nextID returns the next case ID of the year: YYYY-NNNN.
+func nextID(ids []string, now time.Time) string {
+	year := requisition.BrusselsDate(now).Year()
+	n := 1
+	for _, id := range ids {
+		var y, k int
+		if c, _ := fmt.Sscanf(id, "%d-%d", &y, &k); c == 2 && y == year && k >= n {
+			n = k + 1
+		}
+	}
+	return fmt.Sprintf("%d-%04d", year, n)
 }
 
 // validText reports whether every string is valid UTF-8: the journal
@@ -513,12 +361,11 @@ func (r *Register) Apply(id string, ev Event, actor string, v timesync.Verdict, 
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	t, _, err := r.begin(id, ev, actor, v)
-	if err != nil {
-		return Case{}, err
-	}
-	t.Note = note
-	return r.commit(t)
+	return r.commit(func() (Transition, error) {
+		t, _, err := r.begin(id, ev, actor, v)
+		t.Note = note
+		return t, err
+	})
 }
 
 // Case returns a copy of case id.

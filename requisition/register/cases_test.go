@@ -1,6 +1,7 @@
 package register_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -47,21 +48,29 @@ func sampleRequisition() requisition.Requisition {
 }
 
 type keys struct {
-	alice register.Identity
-	ring  register.Keyring
+	alice, bob register.Identity
 }
 
 func newKeys(t testing.TB) keys {
-	alice, err := register.NewIdentity()
+	alice, err := register.NewIdentity("alice", register.RoleMember)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ring, _ := register.NewKeyring(alice.Public())
-	return keys{alice, ring}
+	bob, err := register.NewIdentity("bob", register.RoleMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys{alice, bob}
 }
 
+// config opens the register as alice, its founder.
 func (k keys) config(clock timesync.Clock) register.Config {
-	return register.Config{Clock: clock, Keyring: k.ring, Identity: k.alice, Members: []string{"alice", "bob"}}
+	return register.Config{Clock: clock, Identity: k.alice}
+}
+
+// as opens the register as another identity.
+func (k keys) as(clock timesync.Clock, id register.Identity) register.Config {
+	return register.Config{Clock: clock, Identity: id}
 }
 
 func openReg(t testing.TB, k keys, clock timesync.Clock) (*register.Register, string) {
@@ -90,7 +99,8 @@ type lifecycle struct {
 	path    string
 	clock   *timesynctest.Clock
 	k       keys
-	reg     *register.Register
+	reg     *register.Register // alice's
+	bobReg  *register.Register // bob's, on the same journal: two members at once
 	model   map[string]register.State
 	pending map[string][]register.Ref // work orders without a result
 	done    []register.Ref            // work orders with one
@@ -104,7 +114,7 @@ func (m *lifecycle) Receive(t *rapid.T) {
 		t.Fatal(err)
 	}
 	m.model[id] = register.Received
-	if _, err := m.reg.Receive(id, sampleRequisition(), "bob", goodClock); !errors.Is(err, register.ErrCaseExists) {
+	if _, err := m.bobReg.Receive(id, sampleRequisition(), "bob", goodClock); !errors.Is(err, register.ErrCaseExists) {
 		t.Fatalf("received twice: %v", err)
 	}
 }
@@ -121,6 +131,10 @@ func (m *lifecycle) Apply(t *rapid.T) {
 	id := rapid.SampledFrom(ids).Draw(t, "case")
 	ev := rapid.SampledFrom(register.Events()).Draw(t, "event")
 	actor := rapid.SampledFrom([]string{"alice", "bob"}).Draw(t, "actor")
+	reg := m.reg
+	if actor == "bob" {
+		reg = m.bobReg
+	}
 	m.clock.Advance(time.Duration(rapid.IntRange(1, 600).Draw(t, "seconds")) * time.Second)
 	now := timesync.Now(m.clock)
 	want, legal := register.Next(m.model[id], ev)
@@ -129,15 +143,15 @@ func (m *lifecycle) Apply(t *rapid.T) {
 	switch ev {
 	case register.IssueWorkOrder:
 		var wo register.WorkOrder
-		wo, err = m.reg.IssueWorkOrder(id, nil, now.Add(time.Hour).Time(), actor, goodClock)
+		wo, err = reg.IssueWorkOrder(id, nil, now.Add(time.Hour).Time(), actor, goodClock)
 		if err == nil {
 			m.pending[id] = append(m.pending[id], wo.Ref)
-			c, _ = m.reg.Case(id)
+			c, _ = reg.Case(id)
 		}
 	case register.AttachResult:
 		if len(m.pending[id]) == 0 {
 			if len(m.done) > 0 {
-				_, err := m.reg.AttachResult(result(m.done[0], now), actor, goodClock)
+				_, err := reg.AttachResult(result(m.done[0], now), actor, goodClock)
 				if !errors.Is(err, register.ErrTransition) {
 					t.Fatalf("a second result was accepted: %v", err)
 				}
@@ -145,15 +159,15 @@ func (m *lifecycle) Apply(t *rapid.T) {
 			t.Skip("no work order waits for a result")
 		}
 		ref := m.pending[id][0]
-		c, err = m.reg.AttachResult(result(ref, now), actor, goodClock)
+		c, err = reg.AttachResult(result(ref, now), actor, goodClock)
 		if err == nil {
 			m.pending[id] = m.pending[id][1:]
 			m.done = append(m.done, ref)
 		}
 	case register.Answer:
-		c, err = m.reg.Answer(id, delivery(now), actor, goodClock)
+		c, err = reg.Answer(id, delivery(now), actor, goodClock)
 	default:
-		c, err = m.reg.Apply(id, ev, actor, goodClock, "")
+		c, err = reg.Apply(id, ev, actor, goodClock, "")
 	}
 	if legal {
 		if err != nil || c.State != want {
@@ -177,7 +191,18 @@ func (m *lifecycle) Reopen(t *rapid.T) {
 }
 
 func (m *lifecycle) Check(t *rapid.T) {
+	if err := m.bobReg.Refresh(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.reg.Refresh(); err != nil {
+		t.Fatal(err)
+	}
 	for id, st := range m.model {
+		for _, reg := range []*register.Register{m.reg, m.bobReg} {
+			if c, _ := reg.Case(id); c.State != st {
+				t.Fatalf("case %s: a register says %s, model %s", id, c.State, st)
+			}
+		}
 		c, ok := m.reg.Case(id)
 		if !ok || c.State != st {
 			t.Fatalf("case %s: register %s, model %s", id, c.State, st)
@@ -208,8 +233,20 @@ func TestLifecycleStateMachine(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { m.reg.Close() }()
+		if _, err := m.reg.AddMember(k.bob.Public(), goodClock); err != nil {
+			t.Fatal(err)
+		}
+		m.bobReg, _, err = register.OpenRegister(m.path, k.as(m.clock, k.bob))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { m.bobReg.Close() }()
 		t.Repeat(rapid.StateMachineActions(m))
-		if _, err := register.Verify(m.path); err != nil {
+		recs, err := register.Verify(m.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := register.AuditRecords(recs); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -289,12 +326,12 @@ func TestIllegalTransitionsAreRefused(t *testing.T) {
 
 func TestOpenRegisterNeedsConfig(t *testing.T) {
 	k := newKeys(t)
+	svc, _ := register.NewIdentity("intake", register.RoleService)
 	full := k.config(timesynctest.NewClock(t0))
 	for name, cfg := range map[string]register.Config{
-		"no clock":    {Keyring: full.Keyring, Identity: full.Identity, Members: full.Members},
-		"no keyring":  {Clock: full.Clock, Identity: full.Identity, Members: full.Members},
-		"no identity": {Clock: full.Clock, Keyring: full.Keyring, Members: full.Members},
-		"no members":  {Clock: full.Clock, Keyring: full.Keyring, Identity: full.Identity},
+		"no clock":           {Identity: full.Identity},
+		"no identity":        {Clock: full.Clock},
+		"a service identity": {Clock: full.Clock, Identity: svc},
 	} {
 		if _, _, err := register.OpenRegister(filepath.Join(t.TempDir(), "j"), cfg); !errors.Is(err, register.ErrConfig) {
 			t.Errorf("%s: %v", name, err)
@@ -302,23 +339,48 @@ func TestOpenRegisterNeedsConfig(t *testing.T) {
 	}
 }
 
-// A member who was not in the keyring when records were written cannot
-// open them (ccjkit has no re-sealing of earlier records yet); an identity missing from the keyring is refused outright, as the
-// register would write what it cannot read back.
-func TestOutsiderCannotOpen(t *testing.T) {
+// An identity that is not in the roster cannot open the register; once a
+// member adds it, it reads the whole history, written before it joined,
+// without anything being rewritten; once removed, it is shut out again.
+func TestOutsiderJoinsAndLeaves(t *testing.T) {
 	k := newKeys(t)
-	reg, path := openReg(t, k, timesynctest.NewClock(t0.Add(2*time.Hour)))
-	reg.Receive("c1", sampleRequisition(), "alice", goodClock)
-	reg.Close()
-	eve, _ := register.NewIdentity()
-	cfg := k.config(timesynctest.NewClock(t0))
-	cfg.Identity = eve
-	if _, _, err := register.OpenRegister(path, cfg); !errors.Is(err, register.ErrConfig) {
-		t.Fatalf("an identity outside the keyring: %v", err)
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	reg, path := openReg(t, k, clock)
+	if _, err := reg.Receive("c1", sampleRequisition(), "alice", goodClock); err != nil {
+		t.Fatal(err)
 	}
-	cfg.Keyring, _ = register.NewKeyring(k.alice.Public(), eve.Public())
-	if _, _, err := register.OpenRegister(path, cfg); !errors.Is(err, register.ErrSealed) {
-		t.Fatalf("a member added later opened earlier records: %v", err)
+	if _, _, err := register.OpenRegister(path, k.as(clock, k.bob)); !errors.Is(err, register.ErrActor) {
+		t.Fatalf("an identity outside the roster: %v", err)
+	}
+	before, _ := os.ReadFile(path)
+	if _, err := reg.AddMember(k.bob.Public(), goodClock); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.HasPrefix(after, before) {
+		t.Fatal("adding a member rewrote the journal")
+	}
+	bobReg, _, err := register.OpenRegister(path, k.as(clock, k.bob))
+	if err != nil {
+		t.Fatalf("a member added later: %v", err)
+	}
+	if c, ok := bobReg.Case("c1"); !ok || c.Requisition.Reference != secretRef {
+		t.Fatalf("a member added later does not read the history: %+v", c)
+	}
+	bobReg.Close()
+	if err := reg.RemoveMember("bob", goodClock); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Receive("c2", sampleRequisition(), "alice", goodClock); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := register.OpenRegister(path, k.as(clock, k.bob)); !errors.Is(err, register.ErrActor) {
+		t.Fatalf("a removed member opened the register: %v", err)
+	}
+	recs, _ := register.Verify(path)
+	a, err := register.AuditRecords(recs)
+	if err != nil || a.Epoch != 1 || len(a.Members) != 2 || a.Members[1].Active || a.Members[1].RemovedBy != "alice" {
+		t.Fatalf("audit: %+v %v", a, err)
 	}
 }
 
@@ -328,14 +390,14 @@ func TestReplayIsFaithful(t *testing.T) {
 	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
 	reg, path := openReg(t, k, clock)
 	reg.Receive("c1", sampleRequisition(), "alice", goodClock)
-	reg.Apply("c1", register.Acknowledge, "bob", goodClock, "")
-	reg.Apply("c1", register.CheckLawful, "bob", goodClock, "checked against art. 46bis")
-	wo, err := reg.IssueWorkOrder("c1", nil, time.Time{}, "bob", goodClock)
+	reg.Apply("c1", register.Acknowledge, "alice", goodClock, "")
+	reg.Apply("c1", register.CheckLawful, "alice", goodClock, "checked against art. 46bis")
+	wo, err := reg.IssueWorkOrder("c1", nil, time.Time{}, "alice", goodClock)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Hour)
-	reg.AttachResult(result(wo.Ref, timesync.Now(clock)), "bob", goodClock)
+	reg.AttachResult(result(wo.Ref, timesync.Now(clock)), "alice", goodClock)
 	want, err := reg.Answer("c1", delivery(timesync.Now(clock)), "alice", goodClock)
 	if err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ func ExampleVerify() {
 	path := filepath.Join(dir, "ccj.journal")
 	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 
-	j, _, _ := register.Open(path, clock)
+	j, _, _ := register.Open(path, register.Options{Clock: clock})
 	r, _ := j.Append("received", []byte("(ciphertext of a requisition)"))
 	clock.Advance(90 * time.Second)
 	j.Append("acknowledged", []byte("(ciphertext)"))
@@ -52,11 +52,10 @@ func ExampleVerify() {
 func ExampleRegister_Answer() {
 	dir, _ := os.MkdirTemp("", "register")
 	defer os.RemoveAll(dir)
-	alice, _ := register.NewIdentity()
-	ring, _ := register.NewKeyring(alice.Public())
+	alice, _ := register.NewIdentity("alice", register.RoleMember)
 	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
-		Clock: clock, Keyring: ring, Identity: alice, Members: []string{"alice"},
+		Clock: clock, Identity: alice,
 	})
 	defer reg.Close()
 	verdict := timesync.Verdict{At: clock.Now(), Synchronised: true, ToTheSecond: true, Traceable: true,

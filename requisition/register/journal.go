@@ -1,25 +1,25 @@
 package register
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ccjkit/ccjkit/internal/durable"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // The journal file is a sequence of frames:
 //
-//	magic    4 bytes  "CCJR"
+//	magic    4 bytes  "CCJR" (unsigned record) or "CCJS" (signed record)
 //	length   4 bytes  big-endian length of body
 //	body     length bytes:
 //	           seq       8 bytes, from 0 (the header record)
@@ -27,20 +27,36 @@ import (
 //	           prev      32 bytes, the hash of the previous record
 //	           kind      2-byte length + bytes
 //	           payload   4-byte length + bytes
+//	           signer    32 bytes, an ed25519 public key   (signed only)
+//	           signature 64 bytes over the body before it  (signed only)
 //	hash     32 bytes SHA-256 of body
 //
 // Record 0 is the header: its kind is "journal" and its payload the
 // journal's random 16-byte identity, so that records of two journals
-// cannot be spliced together without breaking the chain.
+// cannot be spliced together without breaking the chain. "CCJR" frames
+// are the format of journals written before records were signed; a
+// journal may go on from them with signed records, never back.
 const (
-	magic       = "CCJR"
+	magicV1     = "CCJR"
+	magicV2     = "CCJS"
 	frameHeader = 8
 	hashSize    = sha256.Size
+	sigSize     = ed25519.PublicKeySize + ed25519.SignatureSize
 	// MaxPayload bounds a record's payload.
 	MaxPayload = 1 << 20
 	// MaxKind bounds a record's kind.
 	MaxKind = 64
-	maxBody = 8 + 8 + hashSize + 2 + MaxKind + 4 + MaxPayload
+	minBody = 8 + 8 + hashSize + 2 + 4
+	maxBody = minBody + MaxKind + MaxPayload + sigSize
+)
+
+// The record kinds the journal itself writes; Append refuses them.
+const (
+	headerKind = "journal"
+	// RepairKind is the kind of the record a journal appends when it
+	// sets a crash's torn tail aside: its payload, in clear, is a
+	// [Repair] in JSON.
+	RepairKind = "journal-repair"
 )
 
 // Hash is a record's SHA-256 hash.
@@ -54,33 +70,67 @@ type Record struct {
 	Seq  uint64
 	Time timesync.Timestamp
 	// Prev is the hash of the record before; Hash this record's, over its
-	// body (Prev included): changing any earlier byte changes every later
-	// hash.
+	// body (Prev, Signer and Signature included): changing any earlier
+	// byte changes every later hash.
 	Prev Hash
 	Hash Hash
 	// Kind says what the record is ("journal" for the header); Payload
 	// holds its content — in a register, ciphertext.
 	Kind    string
 	Payload []byte
+	// Signer is the ed25519 public key that signed the record, nil for an
+	// unsigned record (the format before signatures). The signature is
+	// checked whenever the record is read: a record that is here was
+	// signed by Signer. Whether Signer was entitled to write it is the
+	// business of the journal's user (a [Register] checks its roster).
+	Signer    ed25519.PublicKey
+	Signature []byte
 }
 
-func (r Record) body() []byte {
-	b := make([]byte, 0, 8+8+hashSize+2+len(r.Kind)+4+len(r.Payload))
+// Signed reports whether the record carries a signature.
+func (r Record) Signed() bool { return r.Signer != nil }
+
+func (r Record) unsignedBody() []byte {
+	n := minBody + len(r.Kind) + len(r.Payload)
+	if r.Signer != nil {
+		n += sigSize
+	}
+	b := make([]byte, 0, n)
 	b = binary.BigEndian.AppendUint64(b, r.Seq)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.Time.Unix()))
 	b = append(b, r.Prev[:]...)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(r.Kind)))
 	b = append(b, r.Kind...)
 	b = binary.BigEndian.AppendUint32(b, uint32(len(r.Payload)))
-	return append(b, r.Payload...)
+	b = append(b, r.Payload...)
+	if r.Signer != nil {
+		b = append(b, r.Signer...)
+	}
+	return b
 }
 
-// frame returns the record as written to the file, and fills in its hash.
-func (r *Record) frame() []byte {
-	body := r.body()
+const sigDomain = "ccjkit journal record v2\x00"
+
+func signedMessage(bodyBeforeSig []byte) []byte {
+	return append([]byte(sigDomain), bodyBeforeSig...)
+}
+
+// frame returns the record as written to the file, signed with key when
+// key is not nil, and fills in its hash (and signature).
+func (r *Record) frame(key ed25519.PrivateKey) []byte {
+	m := magicV1
+	if key != nil {
+		m = magicV2
+		r.Signer = key.Public().(ed25519.PublicKey)
+	}
+	body := r.unsignedBody()
+	if key != nil {
+		r.Signature = ed25519.Sign(key, signedMessage(body))
+		body = append(body, r.Signature...)
+	}
 	r.Hash = sha256.Sum256(body)
 	f := make([]byte, 0, frameHeader+len(body)+hashSize)
-	f = append(f, magic...)
+	f = append(f, m...)
 	f = binary.BigEndian.AppendUint32(f, uint32(len(body)))
 	f = append(f, body...)
 	return append(f, r.Hash[:]...)
@@ -89,12 +139,21 @@ func (r *Record) frame() []byte {
 // The errors of journals, for errors.Is.
 var (
 	// ErrCorrupt: a record is not what the chain says it should be — a
-	// changed byte, a record dropped, reordered or spliced in.
+	// changed byte, a record dropped, reordered or spliced in, a
+	// signature that does not verify.
 	ErrCorrupt = errors.New("register: journal corrupt")
-	// ErrClosed: the journal was closed, or broke on an I/O error.
+	// ErrClosed: the journal was closed.
 	ErrClosed = errors.New("register: journal closed")
+	// ErrIO: writing or syncing the journal failed. The records of that
+	// append were not stored (they were not acknowledged); the journal
+	// is read back from the disk and checked before the next append.
+	ErrIO = errors.New("register: journal write failed")
 	// ErrRecord: a record cannot be appended as given.
 	ErrRecord = errors.New("register: invalid record")
+	// ErrNoHeader: the file holds no complete journal header. Journals are
+	// created atomically, so only an older version of ccjkit, or a file
+	// cut to nothing, leaves one; see [RecoverHeaderless].
+	ErrNoHeader = errors.New("register: the file holds no journal header")
 )
 
 // CorruptError names the first bad record.
@@ -107,76 +166,190 @@ type CorruptError struct {
 
 // Error says which record is bad and why.
 func (e *CorruptError) Error() string {
+	if e.torn {
+		return fmt.Sprintf("register: incomplete last write at record %d, byte %d: %s (never acknowledged: it is set aside at the next write)", e.Seq, e.Offset, e.Reason)
+	}
 	return fmt.Sprintf("%v: record %d at byte %d: %s", ErrCorrupt, e.Seq, e.Offset, e.Reason)
 }
 
 // Unwrap returns [ErrCorrupt].
 func (e *CorruptError) Unwrap() error { return ErrCorrupt }
 
-// ReadRecords decodes a journal's bytes and checks its chain: it returns
-// the whole records, the length of the valid prefix, and either nil, a
-// [*CorruptError] naming the first bad record, or — for an incomplete last
-// frame, as a crash mid-write leaves — a *CorruptError whose Seq is the
-// torn record's and that [IsTornTail] recognises.
+// chain is where a reading of a journal stands: the next record expected.
+type chain struct {
+	seq    uint64
+	prev   Hash
+	signed bool // a signed record was seen: unsigned ones may not follow
+}
+
+// ReadRecords decodes a journal's bytes and checks its chain and
+// signatures: it returns the whole records, the length of the valid
+// prefix, and either nil or a [*CorruptError] naming the first bad
+// record. When the bytes after the last whole record can only be the
+// start of a write that never completed — the one artefact a crash can
+// leave, since a record is acknowledged only once its single write is
+// synced — the error is one [IsTornTail] recognises. Anything else (a
+// complete frame that does not verify, a length that disagrees with the
+// frame it heads or runs over a following whole record, damage before
+// the end) is corruption.
 func ReadRecords(data []byte) ([]Record, int64, error) {
+	recs, _, valid, err := readFrom(data, 0, chain{})
+	return recs, valid, err
+}
+
+// readFrom reads the records in data, which starts at byte base of the
+// file, continuing from c.
+func readFrom(data []byte, base int64, c chain) ([]Record, chain, int64, error) {
 	var out []Record
-	var prev Hash
 	off := int64(0)
-	for seq := uint64(0); off < int64(len(data)); seq++ {
+	for off < int64(len(data)) {
 		rest := data[off:]
-		bad := func(torn bool, format string, args ...any) ([]Record, int64, error) {
-			return out, off, &CorruptError{Seq: seq, Offset: off, Reason: fmt.Sprintf(format, args...), torn: torn}
+		bad := func(torn bool, format string, args ...any) ([]Record, chain, int64, error) {
+			return out, c, off, &CorruptError{Seq: c.seq, Offset: base + off, Reason: fmt.Sprintf(format, args...), torn: torn}
 		}
-		if len(rest) < frameHeader {
-			if bytes.HasPrefix([]byte(magic), rest[:min(len(rest), 4)]) {
-				return bad(true, "incomplete frame header (torn write)")
+		n, signed, complete, why := frameAt(rest)
+		if !complete {
+			if why == "" {
+				why = tornTail(rest, c)
 			}
-			return bad(false, "no frame header")
-		}
-		if string(rest[:4]) != magic {
-			return bad(false, "no frame magic")
-		}
-		n := int64(binary.BigEndian.Uint32(rest[4:8]))
-		if n < 8+8+hashSize+2+4 || n > maxBody {
-			return bad(false, "impossible body length %d", n)
-		}
-		if int64(len(rest)) < frameHeader+n+hashSize {
-			return bad(true, "incomplete record (torn write)")
+			if why == "" {
+				return bad(true, "a record was being written when the writer stopped")
+			}
+			return bad(false, "%s", why)
 		}
 		body := rest[frameHeader : frameHeader+n]
 		var h Hash
 		copy(h[:], rest[frameHeader+n:])
-		last := int64(len(rest)) == frameHeader+n+hashSize
 		if sha256.Sum256(body) != h {
-			return bad(last, "hash does not match the record's bytes")
+			return bad(false, "hash does not match the record's bytes")
 		}
-		r, err := parseBody(body)
+		r, err := parseBody(body, signed)
 		if err != nil {
 			return bad(false, "%v", err)
 		}
 		r.Hash = h
 		switch {
-		case r.Seq != seq:
-			return bad(false, "sequence number %d where %d belongs (a record dropped, reordered or spliced)", r.Seq, seq)
-		case r.Prev != prev:
+		case r.Seq != c.seq:
+			return bad(false, "sequence number %d where %d belongs (a record dropped, reordered or spliced)", r.Seq, c.seq)
+		case r.Prev != c.prev:
 			return bad(false, "it does not follow the record before (a record dropped, reordered or spliced)")
-		case seq == 0 && (r.Kind != headerKind || len(r.Payload) != 16):
+		case c.seq == 0 && (r.Kind != headerKind || len(r.Payload) != 16):
 			return bad(false, "the first record is not a journal header")
-		case seq > 0 && r.Kind == headerKind:
+		case c.seq > 0 && r.Kind == headerKind:
 			return bad(false, "a second journal header (two journals spliced)")
+		case c.signed && !signed:
+			return bad(false, "an unsigned record after signed ones")
+		case signed && !ed25519.Verify(r.Signer, signedMessage(body[:len(body)-ed25519.SignatureSize]), r.Signature):
+			return bad(false, "the signature does not verify")
 		}
 		out = append(out, r)
-		prev = h
-		off += frameHeader + n + hashSize
+		c = chain{seq: c.seq + 1, prev: h, signed: c.signed || signed}
+		off += frameHeader + int64(n) + hashSize
 	}
-	return out, off, nil
+	return out, c, off, nil
 }
 
-const headerKind = "journal"
+// frameAt reads the frame header at the start of b: the body length,
+// whether the frame is signed, and whether the whole frame is there. A
+// frame header that no writer could have written gives a reason.
+func frameAt(b []byte) (n int, signed, complete bool, why string) {
+	if len(b) < frameHeader {
+		return 0, false, false, ""
+	}
+	switch string(b[:4]) {
+	case magicV1:
+	case magicV2:
+		signed = true
+	default:
+		return 0, false, false, "no frame magic"
+	}
+	n64 := int64(binary.BigEndian.Uint32(b[4:8]))
+	low := int64(minBody)
+	if signed {
+		low += sigSize
+	}
+	if n64 < low || n64 > maxBody {
+		return 0, signed, false, fmt.Sprintf("impossible body length %d", n64)
+	}
+	return int(n64), signed, int64(len(b)) >= frameHeader+n64+hashSize, ""
+}
 
-func parseBody(b []byte) (Record, error) {
+// tornTail decides whether the bytes r, which hold no complete frame at
+// their start, are the beginning of a write that never completed: every
+// byte present must be what the next record's write would have put
+// there (its magic, a length its own fields agree with, its sequence
+// number, the previous record's hash), and no whole record may be found
+// in them. It returns "" for a torn write, else why it is damage.
+func tornTail(r []byte, c chain) string {
+	if len(r) < 4 {
+		if !bytes.HasPrefix([]byte(magicV1), r) && !bytes.HasPrefix([]byte(magicV2), r) {
+			return "no frame magic"
+		}
+		return ""
+	}
+	signed := string(r[:4]) == magicV2
+	if c.signed && !signed {
+		return "an unsigned record after signed ones"
+	}
+	if len(r) < frameHeader {
+		return ""
+	}
+	n := int(binary.BigEndian.Uint32(r[4:8]))
+	body := r[frameHeader:]
+	// The fields present must be the next record's.
+	var want [16]byte
+	binary.BigEndian.PutUint64(want[:], c.seq)
+	if k := min(len(body), 8); !bytes.Equal(body[:k], want[:k]) {
+		return "an incomplete record with the wrong sequence number"
+	}
+	if len(body) > 16 {
+		k := min(len(body)-16, hashSize)
+		if !bytes.Equal(body[16:16+k], c.prev[:k]) {
+			return "an incomplete record that does not follow the record before"
+		}
+	}
+	extra := 0
+	if signed {
+		extra = sigSize
+	}
+	if len(body) >= minBody-4 {
+		kl := int(binary.BigEndian.Uint16(body[48:50]))
+		if kl > MaxKind || 50+kl+4+extra > n {
+			return "a record whose kind length disagrees with its frame"
+		}
+		if len(body) >= 50+kl+4 {
+			pl := int(binary.BigEndian.Uint32(body[50+kl:]))
+			inner := 50 + kl + 4 + pl + extra
+			if inner != n {
+				// The record's own lengths say where it ends: if a whole,
+				// verifying record ends there, its length field was damaged.
+				if inner <= len(body)-hashSize && bytes.Equal(sha256Of(body[:inner]), body[inner:inner+hashSize]) {
+					return "a whole record whose length field is damaged"
+				}
+				return "a record whose payload length disagrees with its frame"
+			}
+		}
+	}
+	// A whole record after this point proves that the write completed
+	// and was damaged since.
+	for i := 1; i+frameHeader <= len(r); i++ {
+		if r[i] != 'C' || (string(r[i:i+4]) != magicV1 && string(r[i:i+4]) != magicV2) {
+			continue
+		}
+		if m, _, complete, why := frameAt(r[i:]); why == "" && complete {
+			if bytes.Equal(sha256Of(r[i+frameHeader:i+frameHeader+m]), r[i+frameHeader+m:i+frameHeader+m+hashSize]) {
+				return "a whole record follows an incomplete one (damage, not a crash)"
+			}
+		}
+	}
+	return ""
+}
+
+func sha256Of(b []byte) []byte { h := sha256.Sum256(b); return h[:] }
+
+func parseBody(b []byte, signed bool) (Record, error) {
 	var r Record
-	if len(b) < 8+8+hashSize+2 {
+	if len(b) < minBody {
 		return r, errors.New("body too short")
 	}
 	r.Seq = binary.BigEndian.Uint64(b)
@@ -190,192 +363,676 @@ func parseBody(b []byte) (Record, error) {
 	r.Kind = string(b[2 : 2+kl])
 	b = b[2+kl:]
 	pl := int(binary.BigEndian.Uint32(b))
-	if pl > MaxPayload || len(b) != 4+pl {
+	extra := 0
+	if signed {
+		extra = sigSize
+	}
+	if pl > MaxPayload || len(b) != 4+pl+extra {
 		return r, errors.New("bad payload length")
 	}
-	r.Payload = bytes.Clone(b[4:])
+	r.Payload = bytes.Clone(b[4 : 4+pl])
+	if signed {
+		s := b[4+pl:]
+		r.Signer = ed25519.PublicKey(bytes.Clone(s[:ed25519.PublicKeySize]))
+		r.Signature = bytes.Clone(s[ed25519.PublicKeySize:])
+	}
 	return r, nil
 }
 
-// IsTornTail reports whether err is the incomplete last record a crash
-// mid-write leaves, rather than tampering.
+// IsTornTail reports whether err is the incomplete last write a crash
+// leaves, rather than damage.
 func IsTornTail(err error) bool {
 	var ce *CorruptError
 	return errors.As(err, &ce) && ce.torn
 }
 
+// Options configure [Open].
+type Options struct {
+	// Clock times records. Required.
+	Clock timesync.Clock
+	// Signer, when set, signs every record this Journal appends (a
+	// journal created with a signer has a signed header). Nil appends
+	// unsigned records, which a journal that already holds signed ones
+	// refuses.
+	Signer ed25519.PrivateKey
+	// Follow keeps the records other processes append, for [Tx.Foreign]
+	// and [Journal.Refresh] to hand over. Without it they are checked
+	// and passed over.
+	Follow bool
+
+	fs fsys
+}
+
+// Repair is what a journal records when it sets a torn tail aside: the
+// bytes are moved, never deleted, to a quarantine file beside the
+// journal.
+type Repair struct {
+	// Offset is where the cut bytes began in the journal, Bytes how many
+	// there were and SHA256 their hash.
+	Offset int64  `json:"offset"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	// File is the quarantine file's name, in the journal's directory.
+	File string `json:"file"`
+	// Reason says why the bytes could only be an unacknowledged write.
+	Reason string `json:"reason"`
+}
+
 // Journal is an append-only, hash-chained, durable log of records. It is
-// safe for concurrent use: concurrent Appends are written and made durable
-// together (group commit).
+// safe for concurrent use by several goroutines, and by several processes
+// on one machine: each append takes the file's advisory lock, reads what
+// other writers appended since, and writes after it. Concurrent Appends
+// of one Journal are written and synced together (group commit).
 type Journal struct {
-	clock timesync.Clock
+	path string
+	opts Options
+	fs   fsys
 
 	mu       sync.Mutex
 	cond     *sync.Cond
-	f        *os.File
-	next     uint64 // the next sequence number
-	last     Hash   // the hash of the last record
-	pending  []byte // framed records not yet written
-	pendLast uint64 // the highest sequence number in pending
-	durable  uint64 // records below this sequence number are durable
-	flushing bool
-	err      error // sticky: set when the file broke or was closed
+	queue    []*entry
+	flushing bool // a goroutine owns the file and the fields below
+	closed   bool
+
+	f       jfile
+	end     int64 // the end of the last whole record known
+	c       chain
+	id      [16]byte
+	recheck bool // an I/O fault happened: read the file back before the next append
+	foreign []Record
+	repairs []Repair // torn tails set aside, not yet recorded
+}
+
+type entry struct {
+	kind    string
+	payload []byte
+	rec     Record
+	err     error
+	done    bool
 }
 
 // OpenReport says what Open found.
 type OpenReport struct {
 	Records int // whole records, header included
-	// TornBytes is how many bytes of an incomplete last record were cut
-	// off; Torn describes it. Zero when the journal ended cleanly.
+	// Created: the journal did not exist and was created.
+	Created bool
+	// Torn describes an incomplete last write found at the end (a
+	// crash's artefact, never an acknowledged record); TornBytes is its
+	// length. Open does not cut it: the next append, holding the lock,
+	// moves it to a quarantine file and records that it did.
 	TornBytes int64
 	Torn      error
+	// Signed and Unsigned count the records with and without a
+	// signature.
+	Signed, Unsigned int
 }
 
-// Open opens the journal at path, creating it (mode 0600, its directory
-// synced) with a fresh header if it does not exist. A torn last record left
-// by a crash is reported in the OpenReport and cut back to the last whole
-// record; any other damage is an error wrapping [ErrCorrupt] and the file
-// is left as it is. Times of records come from clock.
-func Open(path string, clock timesync.Clock) (*Journal, OpenReport, error) {
+// Open opens the journal at path, creating it if it does not exist:
+// atomically (a temporary file with the header, synced, renamed into
+// place and the directory synced), so that a journal exists whole or not
+// at all. Opening reads and checks every record under a shared lock; it
+// writes nothing to an existing journal. A torn last write is reported
+// in the OpenReport and left for the next append to set aside; any other
+// damage is an error wrapping [ErrCorrupt], and a file without a whole
+// header one wrapping [ErrNoHeader].
+func Open(path string, opts Options) (*Journal, OpenReport, error) {
 	var rep OpenReport
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	created := err == nil
-	if errors.Is(err, os.ErrExist) {
-		f, err = os.OpenFile(path, os.O_RDWR, 0o600)
+	if opts.Clock == nil {
+		return nil, rep, fmt.Errorf("%w: a journal needs a clock", ErrRecord)
 	}
-	if err != nil {
+	if opts.Signer != nil && len(opts.Signer) != ed25519.PrivateKeySize {
+		return nil, rep, fmt.Errorf("%w: the signer is not an ed25519 private key", ErrRecord)
+	}
+	fsy := opts.fs
+	if fsy == nil {
+		fsy = osFS{}
+	}
+	if err := fsy.CheckLocks(filepath.Dir(path)); err != nil {
 		return nil, rep, err
 	}
-	j := &Journal{clock: clock, f: f}
+	j := &Journal{path: path, opts: opts, fs: fsy}
 	j.cond = sync.NewCond(&j.mu)
-	if created {
-		id := make([]byte, 16)
-		if _, err := rand.Read(id); err != nil {
-			f.Close()
+	f, err := fsy.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := create(fsy, path, opts); err != nil && !errors.Is(err, os.ErrExist) {
 			return nil, rep, err
+		} else if err == nil {
+			rep.Created = true
 		}
-		hdr := Record{Seq: 0, Time: timesync.Now(clock), Kind: headerKind, Payload: id}
-		if _, err := f.Write(hdr.frame()); err != nil {
-			f.Close()
-			return nil, rep, err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, rep, err
-		}
-		if err := durable.SyncDir(filepath.Dir(path)); err != nil {
-			f.Close()
-			return nil, rep, err
-		}
-		j.next, j.last, j.durable = 1, hdr.Hash, 1
-		rep.Records = 1
-		return j, rep, nil
+		f, err = fsy.OpenFile(path, os.O_RDWR, 0)
 	}
-	data, err := io.ReadAll(bufio.NewReader(f))
 	if err != nil {
+		return nil, rep, err
+	}
+	j.f = f
+	if err := f.Lock(false); err != nil {
 		f.Close()
 		return nil, rep, err
 	}
-	recs, valid, err := ReadRecords(data)
-	if err != nil && !IsTornTail(err) {
+	recs, c, valid, size, rerr := readAll(f)
+	f.Unlock()
+	if rerr != nil && !IsTornTail(rerr) {
 		f.Close()
-		return nil, rep, err
-	}
-	if err != nil {
-		rep.Torn, rep.TornBytes = err, int64(len(data))-valid
-		if err := f.Truncate(valid); err != nil {
-			f.Close()
-			return nil, rep, err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, rep, err
-		}
+		return nil, rep, rerr
 	}
 	if len(recs) == 0 {
 		f.Close()
-		return nil, rep, &CorruptError{Reason: "no journal header"}
+		return nil, rep, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, size)
 	}
-	if _, err := f.Seek(valid, io.SeekStart); err != nil {
-		f.Close()
-		return nil, rep, err
+	if rerr != nil {
+		rep.Torn, rep.TornBytes = rerr, size-valid
 	}
-	last := recs[len(recs)-1]
-	j.next, j.last, j.durable = last.Seq+1, last.Hash, last.Seq+1
+	j.end, j.c = valid, c
+	copy(j.id[:], recs[0].Payload)
 	rep.Records = len(recs)
+	for _, r := range recs {
+		if r.Signed() {
+			rep.Signed++
+		} else {
+			rep.Unsigned++
+		}
+	}
 	return j, rep, nil
 }
 
-// Append adds a record of the given kind and payload, timed by the
-// journal's clock, and returns it once it is durable: written and synced
-// to disk. Appends from several goroutines are batched into one write and
-// one sync (group commit).
-func (j *Journal) Append(kind string, payload []byte) (Record, error) {
-	if kind == "" || len(kind) > MaxKind || kind == headerKind {
-		return Record{}, fmt.Errorf("%w: kind must be 1 to %d bytes and not %q", ErrRecord, MaxKind, headerKind)
+// readAll reads and checks the whole file.
+func readAll(f jfile) ([]Record, chain, int64, int64, error) {
+	size, err := f.Size()
+	if err != nil {
+		return nil, chain{}, 0, 0, err
+	}
+	data := make([]byte, size)
+	if _, err := f.ReadAt(data, 0); err != nil && int64(len(data)) != size {
+		return nil, chain{}, 0, 0, err
+	}
+	recs, c, valid, err := readFrom(data, 0, chain{})
+	return recs, c, valid, size, err
+}
+
+// create writes a new journal with its header to a temporary file, syncs
+// it and renames it to path unless path exists, then syncs the directory.
+func create(fsy fsys, path string, opts Options) error {
+	dir := filepath.Dir(path)
+	tmp, err := fsy.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			fsy.Remove(name)
+		}
+	}()
+	id := make([]byte, 16)
+	rand.Read(id)
+	hdr := Record{Seq: 0, Time: timesync.Now(opts.Clock), Kind: headerKind, Payload: id}
+	fr := hdr.frame(opts.Signer)
+	if n, err := tmp.WriteAt(fr, 0); err != nil || n != len(fr) {
+		return fmt.Errorf("%w: creating the journal: %v", ErrIO, errOr(err, "short write"))
+	}
+	if err := tmp.Datasync(); err != nil {
+		return fmt.Errorf("%w: creating the journal: %v", ErrIO, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%w: creating the journal: %v", ErrIO, err)
+	}
+	if err := fsy.RenameNoReplace(name, path); err != nil {
+		return err // os.ErrExist: another process created it first
+	}
+	ok = true
+	if err := fsy.SyncDir(dir); err != nil {
+		return fmt.Errorf("%w: creating the journal: %v", ErrIO, err)
+	}
+	return nil
+}
+
+func errOr(err error, s string) any {
+	if err != nil {
+		return err
+	}
+	return s
+}
+
+// ID returns the journal's identity, the payload of its header.
+func (j *Journal) ID() [16]byte { return j.id }
+
+// Tx is an exclusive hold on a journal, given to the function passed to
+// [Journal.Update]: no other writer, in this process or another, appends
+// while it runs.
+type Tx struct {
+	j       *Journal
+	foreign []Record
+	buf     []byte
+	recs    []Record
+	c       chain
+}
+
+// Foreign returns the records other processes appended since this
+// Journal last saw the file (with [Options.Follow]; nil without), in
+// order. A register applies them before deciding what to append.
+func (tx *Tx) Foreign() []Record { return tx.foreign }
+
+// Append stages a record, numbered and chained after everything in the
+// file; it is written, and synced, when the function given to Update
+// returns nil.
+func (tx *Tx) Append(kind string, payload []byte) (Record, error) {
+	if err := checkRecord(kind, payload); err != nil {
+		return Record{}, err
+	}
+	r := tx.j.stage(&tx.c, &tx.buf, kind, payload)
+	tx.recs = append(tx.recs, r)
+	return r, nil
+}
+
+// Records reads and checks every record in the file, up to what this
+// hold has seen (not what it staged).
+func (tx *Tx) Records() ([]Record, error) {
+	data := make([]byte, tx.j.end)
+	if _, err := tx.j.f.ReadAt(data, 0); err != nil && int64(len(data)) != tx.j.end {
+		return nil, fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	recs, _, _, err := readFrom(data, 0, chain{})
+	return recs, err
+}
+
+// Next returns the sequence number the next staged record will get.
+func (tx *Tx) Next() uint64 { return tx.c.seq }
+
+func checkRecord(kind string, payload []byte) error {
+	if kind == "" || len(kind) > MaxKind || kind == headerKind || kind == RepairKind {
+		return fmt.Errorf("%w: kind must be 1 to %d bytes and not %q or %q", ErrRecord, MaxKind, headerKind, RepairKind)
 	}
 	if len(payload) > MaxPayload {
-		return Record{}, fmt.Errorf("%w: payload of %d bytes, more than %d", ErrRecord, len(payload), MaxPayload)
+		return fmt.Errorf("%w: payload of %d bytes, more than %d", ErrRecord, len(payload), MaxPayload)
 	}
+	return nil
+}
+
+// stage frames a record after c and adds it to buf.
+func (j *Journal) stage(c *chain, buf *[]byte, kind string, payload []byte) Record {
+	r := Record{Seq: c.seq, Time: timesync.Now(j.opts.Clock), Prev: c.prev, Kind: kind, Payload: bytes.Clone(payload)}
+	*buf = append(*buf, r.frame(j.opts.Signer)...)
+	*c = chain{seq: c.seq + 1, prev: r.Hash, signed: c.signed || j.opts.Signer != nil}
+	return r
+}
+
+// Update holds the journal exclusively — the file's lock, against other
+// processes, and this Journal, against its other goroutines — brings it
+// up to date with what other writers appended, and calls fn. The records
+// fn stages with [Tx.Append] are written in one write and synced when fn
+// returns nil, and Update returns them, preceded by the [RepairKind]
+// record of a torn tail it set aside, if any; when fn returns an error,
+// nothing is written and Update returns that error.
+func (j *Journal) Update(fn func(tx *Tx) error) ([]Record, error) {
+	if err := j.own(); err != nil {
+		return nil, err
+	}
+	defer j.release()
+	var recs []Record
+	err := j.cycle(func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		recs = tx.recs
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
+
+// own waits until no goroutine of this Journal uses the file, and takes
+// it.
+func (j *Journal) own() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.err != nil {
-		return Record{}, j.err
+	for j.flushing && !j.closed {
+		j.cond.Wait()
 	}
-	r := Record{Seq: j.next, Time: timesync.Now(j.clock), Prev: j.last, Kind: kind, Payload: bytes.Clone(payload)}
-	j.pending = append(j.pending, r.frame()...)
-	j.pendLast = r.Seq
-	j.next++
-	j.last = r.Hash
-	for j.durable <= r.Seq && j.err == nil {
+	if j.closed {
+		return ErrClosed
+	}
+	j.flushing = true
+	return nil
+}
+
+func (j *Journal) release() {
+	j.mu.Lock()
+	j.flushing = false
+	j.cond.Broadcast()
+	j.mu.Unlock()
+}
+
+// Append adds a record of the given kind and payload, timed by the
+// journal's clock and signed by its signer, and returns it once it is
+// durable: written and synced to disk after every record any writer
+// appended before. Appends from several goroutines are batched into one
+// write and one sync (group commit). An error means the record was not
+// stored.
+func (j *Journal) Append(kind string, payload []byte) (Record, error) {
+	if err := checkRecord(kind, payload); err != nil {
+		return Record{}, err
+	}
+	e := &entry{kind: kind, payload: payload}
+	j.mu.Lock()
+	if j.closed {
+		j.mu.Unlock()
+		return Record{}, ErrClosed
+	}
+	j.queue = append(j.queue, e)
+	for !e.done {
 		if j.flushing {
 			j.cond.Wait()
 			continue
 		}
-		// Lead: write everything pending, sync, release the followers.
+		if j.closed {
+			break
+		}
+		// Lead: write everything queued, sync, release the followers.
+		batch := j.queue
+		j.queue = nil
 		j.flushing = true
-		buf, upto := j.pending, j.pendLast
-		j.pending = nil
 		j.mu.Unlock()
-		_, err := j.f.Write(buf)
-		if err == nil {
-			err = fdatasync(j.f)
-		}
+		err := j.cycle(func(tx *Tx) error {
+			for _, b := range batch {
+				b.rec, _ = tx.Append(b.kind, b.payload)
+			}
+			return nil
+		})
 		j.mu.Lock()
-		j.flushing = false
-		if err != nil {
-			j.err = fmt.Errorf("%w: %v", ErrClosed, err)
-		} else {
-			j.durable = upto + 1
+		for _, b := range batch {
+			b.err, b.done = err, true
 		}
+		j.flushing = false
 		j.cond.Broadcast()
 	}
-	if j.err != nil && j.durable <= r.Seq {
-		return Record{}, j.err
+	j.mu.Unlock()
+	if !e.done {
+		return Record{}, ErrClosed
 	}
-	return r, nil
+	if e.err != nil {
+		return Record{}, e.err
+	}
+	return e.rec, nil
 }
 
-// Close waits for nothing — every returned Append is already durable — and
-// closes the file. Appends after Close fail with [ErrClosed].
+// cycle is one exclusive turn on the file, by the goroutine that owns it
+// (j.flushing): lock the file, catch up with other writers (setting a
+// crash's torn tail aside), let fill stage records, write and sync them,
+// unlock.
+func (j *Journal) cycle(fill func(tx *Tx) error) (err error) {
+	if err := j.f.Lock(true); err != nil {
+		return fmt.Errorf("%w: locking the journal: %v", ErrIO, err)
+	}
+	defer func() { j.f.Unlock() }() // j.f may be replaced by reread
+	if j.recheck {
+		if err := j.reread(); err != nil {
+			return err
+		}
+	}
+	if err := j.catchUp(true); err != nil {
+		return err
+	}
+	tx := &Tx{j: j, c: j.c, foreign: j.foreign}
+	j.foreign = nil
+	for _, rp := range j.repairs {
+		payload, _ := json.Marshal(rp)
+		tx.recs = append(tx.recs, j.stage(&tx.c, &tx.buf, RepairKind, payload))
+	}
+	if err := fill(tx); err != nil {
+		j.foreign = append(tx.foreign, j.foreign...) // not consumed
+		return err
+	}
+	if len(tx.buf) == 0 {
+		return nil
+	}
+	if err := j.write(tx.buf); err != nil {
+		j.foreign = append(tx.foreign, j.foreign...)
+		return err
+	}
+	j.repairs = nil
+	j.c = tx.c
+	return nil
+}
+
+// write appends buf at the end of the file in one write and syncs it.
+// On any failure the write is undone as far as the disk lets us (the
+// file cut back to where it ended, synced), the journal is marked to be
+// read back from the disk before the next append, and the error wraps
+// [ErrIO]: the records were not stored. A failed sync is never retried
+// as if nothing happened — after one, the kernel may have dropped the
+// dirty pages it could not write (PostgreSQL's "fsyncgate", 2018).
+func (j *Journal) write(buf []byte) error {
+	n, err := j.f.WriteAt(buf, j.end)
+	if err == nil && n != len(buf) {
+		err = errors.New("short write")
+	}
+	if err == nil {
+		err = j.f.Datasync()
+	}
+	if err == nil {
+		j.end += int64(len(buf))
+		return nil
+	}
+	j.recheck = true
+	if terr := j.f.Truncate(j.end); terr == nil {
+		j.f.Datasync()
+	}
+	return fmt.Errorf("%w: %v", ErrIO, err)
+}
+
+// reread opens the file anew and checks it from the start, after an I/O
+// fault: what this Journal believed it had written must be there.
+func (j *Journal) reread() error {
+	f, err := j.fs.OpenFile(j.path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("%w: reopening after a fault: %v", ErrIO, err)
+	}
+	if err := f.Lock(true); err != nil {
+		f.Close()
+		return fmt.Errorf("%w: reopening after a fault: %v", ErrIO, err)
+	}
+	recs, c, valid, _, rerr := readAll(f)
+	if rerr != nil && !IsTornTail(rerr) {
+		f.Close()
+		return rerr
+	}
+	// Every record this Journal had seen must still be there, unchanged.
+	if uint64(len(recs)) < j.c.seq || (j.c.seq > 0 && recs[j.c.seq-1].Hash != j.c.prev) {
+		f.Close()
+		return &CorruptError{Seq: uint64(len(recs)), Offset: valid, Reason: "after an I/O fault the file no longer holds the records written before it"}
+	}
+	old := j.f
+	j.f = f
+	old.Close() // releases old's lock; f holds its own
+	j.recheck = false
+	// Records past what we knew are others' (or ours that failed but
+	// reached the disk before the file was cut back): catchUp reads them.
+	_ = c
+	return nil
+}
+
+// catchUp reads what other writers appended after j.end. With repair
+// (the exclusive lock held), a torn tail is moved to a quarantine file
+// and cut off.
+func (j *Journal) catchUp(repair bool) error {
+	size, err := j.f.Size()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	if size < j.end {
+		return &CorruptError{Seq: j.c.seq, Offset: size, Reason: fmt.Sprintf("the file is shorter (%d bytes) than the %d records already read from it", size, j.c.seq)}
+	}
+	if size == j.end {
+		return nil
+	}
+	data := make([]byte, size-j.end)
+	if _, err := j.f.ReadAt(data, j.end); err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	recs, c, valid, rerr := readFrom(data, j.end, j.c)
+	if rerr != nil && !IsTornTail(rerr) {
+		return rerr
+	}
+	if j.opts.Follow {
+		j.foreign = append(j.foreign, recs...)
+	}
+	j.end += valid
+	j.c = c
+	if rerr != nil && repair {
+		return j.quarantine(data[valid:], rerr)
+	}
+	return nil
+}
+
+// quarantine moves a torn tail aside: written to its own file, synced,
+// then cut from the journal; the repair is recorded by the next write.
+func (j *Journal) quarantine(tail []byte, why error) error {
+	now := timesync.Now(j.opts.Clock).Time().UTC()
+	name := fmt.Sprintf("%s.quarantine-%s-%d", filepath.Base(j.path), now.Format("20060102T150405Z"), j.end)
+	dir := filepath.Dir(j.path)
+	q, err := j.fs.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		name = fmt.Sprintf("%s-%d", name, time.Now().UnixNano())
+		q, err = j.fs.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
+	}
+	n, err := q.WriteAt(tail, 0)
+	if err == nil && n != len(tail) {
+		err = errors.New("short write")
+	}
+	if err == nil {
+		err = q.Datasync()
+	}
+	if cerr := q.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = j.fs.SyncDir(dir)
+	}
+	if err == nil {
+		err = j.f.Truncate(j.end)
+	}
+	if err == nil {
+		err = j.f.Datasync()
+	}
+	if err != nil {
+		j.recheck = true
+		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
+	}
+	var ce *CorruptError
+	reason := why.Error()
+	if errors.As(why, &ce) {
+		reason = ce.Reason
+	}
+	j.repairs = append(j.repairs, Repair{Offset: j.end, Bytes: int64(len(tail)), SHA256: fmt.Sprintf("%x", sha256Of(tail)), File: name, Reason: reason})
+	return nil
+}
+
+// Refresh reads, under a shared lock, what other writers appended since
+// this Journal last looked, and returns it (with [Options.Follow]). It
+// never writes: a torn tail is left for the next append to set aside.
+func (j *Journal) Refresh() ([]Record, error) {
+	if err := j.own(); err != nil {
+		return nil, err
+	}
+	defer j.release()
+	if err := j.f.Lock(false); err != nil {
+		return nil, fmt.Errorf("%w: locking the journal: %v", ErrIO, err)
+	}
+	defer j.f.Unlock()
+	if err := j.catchUp(false); err != nil {
+		return nil, err
+	}
+	out := j.foreign
+	j.foreign = nil
+	return out, nil
+}
+
+// Close closes the journal once the append under way, if any, is done:
+// every Append that returned a record is durable. Appends after Close
+// fail with [ErrClosed].
 func (j *Journal) Close() error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.err != nil && !errors.Is(j.err, ErrClosed) {
-		return j.err
+	for j.flushing {
+		j.cond.Wait()
 	}
-	j.err = ErrClosed
+	if j.closed {
+		j.mu.Unlock()
+		return nil
+	}
+	j.closed = true
+	j.cond.Broadcast()
+	j.mu.Unlock()
 	return j.f.Close()
 }
 
-// Verify reads the journal at path and checks every record's hash and
-// chain; it returns the records, or an error naming the first bad one. It
-// needs no key: the chain covers the payloads as stored.
+// Verify reads the journal at path, under a shared lock so that no write
+// is under way, and checks every record's hash, chain and signature; it
+// returns the records, and nil, or an error naming the first bad record
+// (for a torn last write, one [IsTornTail] recognises, with every whole
+// record before it). It needs no key: the chain covers the payloads as
+// stored. It never writes.
 func Verify(path string) ([]Record, error) {
-	data, err := os.ReadFile(path)
+	return verifyFS(osFS{}, path)
+}
+
+func verifyFS(fsy fsys, path string) ([]Record, error) {
+	f, err := fsy.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
-	recs, _, err := ReadRecords(data)
+	defer f.Close()
+	if err := f.Lock(false); err != nil {
+		return nil, err
+	}
+	recs, _, _, size, err := readAll(f)
+	if err == nil && len(recs) == 0 {
+		return nil, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, size)
+	}
 	return recs, err
+}
+
+// RecoverHeaderless sets aside a journal file that holds no whole header
+// — an empty or partial file left by an older version of ccjkit, which
+// created the file before writing its header — so that the next [Open]
+// creates a fresh journal. Nothing is deleted: the file is renamed to a
+// quarantine name beside it, which is returned. A file that holds a
+// header (a journal, however damaged) is refused with [ErrCorrupt]-free
+// error; use the recovery steps of docs/recovery.md for those.
+func RecoverHeaderless(path string, clock timesync.Clock) (string, error) {
+	return recoverHeaderless(osFS{}, path, clock)
+}
+
+func recoverHeaderless(fsy fsys, path string, clock timesync.Clock) (string, error) {
+	f, err := fsy.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if err := f.Lock(true); err != nil {
+		return "", err
+	}
+	defer f.Unlock()
+	recs, _, _, _, rerr := readAll(f)
+	if len(recs) > 0 {
+		return "", fmt.Errorf("register: the file holds a journal header: it is not header-less (%v)", errOr(rerr, "no damage"))
+	}
+	if rerr != nil && !IsTornTail(rerr) {
+		return "", fmt.Errorf("register: the file does not look like the start of a journal: set it aside by hand (%v)", rerr)
+	}
+	now := timesync.Now(clock).Time().UTC()
+	dst := fmt.Sprintf("%s.quarantine-%s-headerless", path, now.Format("20060102T150405Z"))
+	if err := fsy.RenameNoReplace(path, dst); err != nil {
+		return "", err
+	}
+	if err := fsy.SyncDir(filepath.Dir(path)); err != nil {
+		return "", err
+	}
+	return dst, nil
 }

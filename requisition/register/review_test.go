@@ -67,8 +67,11 @@ func TestReplayRefusesForgedRecords(t *testing.T) {
 			c, _ := reg.Case("c1")
 			reg.Close()
 			plain, _ := json.Marshal(tc.forge(c))
-			sealed, _ := k.ring.Seal(plain)
-			j, _, err := register.Open(path, clock)
+			sealed, err := register.SealForEpoch(path, plain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j, _, err := register.Open(path, register.Options{Clock: clock, Signer: register.SigningKey(k.alice)})
 			if err != nil {
 				t.Fatal(err)
 			}

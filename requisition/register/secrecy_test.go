@@ -2,6 +2,7 @@ package register_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -64,14 +65,29 @@ func TestSecrecy(t *testing.T) {
 	errs = append(errs, err)
 	reg.Close()
 
-	// A crash leaves a torn tail; the repair is logged too.
+	// A crash leaves a torn tail — here the start of a record whose
+	// kind holds a secret in clear, as a bug might write it; the register
+	// sets it aside at the next write, and logs the repair.
+	recs, _ := register.Verify(path)
+	last := recs[len(recs)-1]
+	torn := []byte("CCJS\x00\x00\x01\x2c")
+	torn = binary.BigEndian.AppendUint64(torn, last.Seq+1)
+	torn = binary.BigEndian.AppendUint64(torn, uint64(last.Time.Unix()))
+	torn = append(torn, last.Hash[:]...)
+	torn = append(torn, 0, 13)
+	torn = append(torn, "Jeanne Dupont"...)
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	f.Write([]byte("CCJR\x00\x00\x01\x00Jeanne Dupont"))
+	f.Write(torn)
 	f.Close()
 	reg, _, err = register.OpenRegister(path, cfg)
 	errs = append(errs, err)
 	if err == nil {
+		try(reg.Receive("c2", req, "alice", goodClock))
 		reg.Close()
+	}
+	quarantined, _ := filepath.Glob(path + ".quarantine-*")
+	if len(quarantined) != 1 {
+		t.Fatalf("the torn tail was not set aside: %v", quarantined)
 	}
 
 	raw, _ := os.ReadFile(path)
@@ -80,7 +96,10 @@ func TestSecrecy(t *testing.T) {
 	}
 	nerr := 0
 	for _, secret := range secrets {
-		if secret != "Jeanne Dupont" && bytes.Contains(raw, []byte(secret)) { // the torn bytes hold it; they were cut off
+		// The torn bytes held "Jeanne Dupont"; they were set aside. A
+		// member's handle ("alice") is in clear in the roster records, by
+		// design (docs/security.md); never in a log or an error.
+		if secret != "Jeanne Dupont" && secret != "alice" && bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("the journal shows %q in clear", secret)
 		}
 		if strings.Contains(logs.String(), secret) {

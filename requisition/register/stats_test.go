@@ -237,13 +237,12 @@ func TestStatistics(t *testing.T) {
 }
 
 func ExampleRegister_Statistics() {
-	alice, _ := register.NewIdentity()
-	ring, _ := register.NewKeyring(alice.Public())
+	alice, _ := register.NewIdentity("alice", register.RoleMember)
 	dir, _ := os.MkdirTemp("", "register")
 	defer os.RemoveAll(dir)
 	clock := timesynctest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
-		Clock: clock, Keyring: ring, Identity: alice, Members: []string{"alice"}})
+		Clock: clock, Identity: alice})
 	defer reg.Close()
 	// Four identifications in November, answered after 20, 40, 60 and 80
 	// minutes, each within the 24 hours the requisition gave.

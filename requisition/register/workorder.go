@@ -246,60 +246,64 @@ func (w WorkResult) problems() []string {
 func (r *Register) IssueWorkOrder(id string, lookups []Lookup, due time.Time, actor string, v timesync.Verdict) (WorkOrder, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	t, c, err := r.begin(id, IssueWorkOrder, actor, v)
+	var wo WorkOrder
+	_, err := r.commit(func() (Transition, error) {
+		t, c, err := r.begin(id, IssueWorkOrder, actor, v)
+		if err != nil {
+			return Transition{}, err
+		}
+		req := c.Requisition
+		if lookups == nil {
+			for _, tg := range req.Targets {
+				lookups = append(lookups, Lookup{Items: slices.Clone(req.Items), Target: tg})
+			}
+		}
+		if len(lookups) == 0 {
+			return Transition{}, fmt.Errorf("%w: a work order needs at least one lookup", ErrInput)
+		}
+		var probs []string
+		for i, l := range lookups {
+			if !slices.Contains(req.Targets, l.Target) {
+				probs = append(probs, fmt.Sprintf("lookup %d: its target is not one of the requisition's", i+1))
+			}
+			if len(l.Items) == 0 {
+				probs = append(probs, fmt.Sprintf("lookup %d: no item to extract", i+1))
+			}
+			for _, it := range l.Items {
+				if !slices.Contains(req.Items, it) {
+					probs = append(probs, fmt.Sprintf("lookup %d: item %s is not asked for by the requisition", i+1, it))
+				}
+			}
+		}
+		if due.IsZero() {
+			dl, err := c.Deadline()
+			if err != nil || dl.Kind != requisition.Fixed {
+				probs = append(probs, "due: the case's deadline has no fixed instant; give the work order's own")
+			} else {
+				due = dl.At
+			}
+		}
+		if !due.IsZero() && !due.After(t.At.Time()) {
+			probs = append(probs, "due: the time is already past")
+		}
+		if len(probs) > 0 {
+			return Transition{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+		}
+		wo = WorkOrder{
+			Ref:    workOrderRef(r.woKey, id, len(c.WorkOrders)+1),
+			Issued: t.At,
+			Due:    timesync.FromTime(due),
+		}
+		for _, l := range lookups {
+			wo.Lookups = append(wo.Lookups, Lookup{Items: slices.Clone(l.Items), Target: l.Target})
+		}
+		t.WorkOrder = &wo
+		return t, nil
+	})
 	if err != nil {
 		return WorkOrder{}, err
 	}
-	req := c.Requisition
-	if lookups == nil {
-		for _, tg := range req.Targets {
-			lookups = append(lookups, Lookup{Items: slices.Clone(req.Items), Target: tg})
-		}
-	}
-	if len(lookups) == 0 {
-		return WorkOrder{}, fmt.Errorf("%w: a work order needs at least one lookup", ErrInput)
-	}
-	var probs []string
-	for i, l := range lookups {
-		if !slices.Contains(req.Targets, l.Target) {
-			probs = append(probs, fmt.Sprintf("lookup %d: its target is not one of the requisition's", i+1))
-		}
-		if len(l.Items) == 0 {
-			probs = append(probs, fmt.Sprintf("lookup %d: no item to extract", i+1))
-		}
-		for _, it := range l.Items {
-			if !slices.Contains(req.Items, it) {
-				probs = append(probs, fmt.Sprintf("lookup %d: item %s is not asked for by the requisition", i+1, it))
-			}
-		}
-	}
-	if due.IsZero() {
-		dl, err := c.Deadline()
-		if err != nil || dl.Kind != requisition.Fixed {
-			probs = append(probs, "due: the case's deadline has no fixed instant; give the work order's own")
-		} else {
-			due = dl.At
-		}
-	}
-	if !due.IsZero() && !due.After(t.At.Time()) {
-		probs = append(probs, "due: the time is already past")
-	}
-	if len(probs) > 0 {
-		return WorkOrder{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
-	}
-	wo := WorkOrder{
-		Ref:    workOrderRef(r.woKey, id, len(c.WorkOrders)+1),
-		Issued: t.At,
-		Due:    timesync.FromTime(due),
-	}
-	for _, l := range lookups {
-		wo.Lookups = append(wo.Lookups, Lookup{Items: slices.Clone(l.Items), Target: l.Target})
-	}
-	t.WorkOrder = &wo
-	if _, err := r.commit(t); err != nil {
-		return WorkOrder{}, err
-	}
-	return wo, nil
+	return cloneWorkOrder(wo), nil
 }
 
 // ErrUnknownRef is returned for a result whose reference matches no work
@@ -316,30 +320,32 @@ func (r *Register) AttachResult(res WorkResult, actor string, v timesync.Verdict
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !slices.Contains(r.cfg.Members, actor) {
-		return Case{}, ErrActor
-	}
-	id, ok := r.refs[res.Ref]
-	if !ok {
-		return Case{}, ErrUnknownRef
-	}
-	if r.results[res.Ref] {
-		return Case{}, fmt.Errorf("%w: this work order already has a result", ErrTransition)
-	}
-	t, c, err := r.begin(id, AttachResult, actor, v)
-	if err != nil {
-		return Case{}, err
-	}
-	for _, wo := range c.WorkOrders {
-		if wo.Ref == res.Ref && res.Completed.Before(wo.Issued) {
-			return Case{}, fmt.Errorf("%w: completed before the work order was issued", ErrInput)
+	return r.commit(func() (Transition, error) {
+		if err := r.checkActor(actor); err != nil {
+			return Transition{}, err
 		}
-	}
-	if res.Completed.After(t.At) {
-		return Case{}, fmt.Errorf("%w: completed in the future", ErrInput)
-	}
-	t.Result = &res
-	return r.commit(t)
+		id, ok := r.refs[res.Ref]
+		if !ok {
+			return Transition{}, ErrUnknownRef
+		}
+		if r.results[res.Ref] {
+			return Transition{}, fmt.Errorf("%w: this work order already has a result", ErrTransition)
+		}
+		t, c, err := r.begin(id, AttachResult, actor, v)
+		if err != nil {
+			return Transition{}, err
+		}
+		for _, wo := range c.WorkOrders {
+			if wo.Ref == res.Ref && res.Completed.Before(wo.Issued) {
+				return Transition{}, fmt.Errorf("%w: completed before the work order was issued", ErrInput)
+			}
+		}
+		if res.Completed.After(t.At) {
+			return Transition{}, fmt.Errorf("%w: completed in the future", ErrInput)
+		}
+		t.Result = &res
+		return t, nil
+	})
 }
 
 // WorkOrderFor returns the work order with reference ref, as its

@@ -187,11 +187,11 @@ func TestAttachResult(t *testing.T) {
 			}
 		})
 	}
-	c, err := reg.AttachResult(result(wo.Ref, now), "bob", goodClock)
+	c, err := reg.AttachResult(result(wo.Ref, now), "alice", goodClock)
 	if err != nil || len(c.Results) != 1 || c.Results[0].Ref != wo.Ref {
 		t.Fatalf("attach: %v, %+v", err, c.Results)
 	}
-	if _, err := reg.AttachResult(result(wo.Ref, now), "bob", goodClock); !errors.Is(err, register.ErrTransition) {
+	if _, err := reg.AttachResult(result(wo.Ref, now), "alice", goodClock); !errors.Is(err, register.ErrTransition) {
 		t.Errorf("a second result for one work order: %v", err)
 	}
 
@@ -209,7 +209,7 @@ func TestAttachResult(t *testing.T) {
 	if _, err := reg.AttachResult(register.WorkResult{Ref: old.Ref, By: "tech-2", Completed: now, Outcome: register.NothingHeld}, "alice", goodClock); err != nil {
 		t.Errorf("an order issued before the rotation: %v", err)
 	}
-	if _, err := reg.AttachResult(result(wo.Ref, now), "bob", goodClock); !errors.Is(err, register.ErrTransition) {
+	if _, err := reg.AttachResult(result(wo.Ref, now), "alice", goodClock); !errors.Is(err, register.ErrTransition) {
 		t.Errorf("a second result after reopening: %v", err)
 	}
 	wo3, err := reg.IssueWorkOrder("c1", nil, time.Time{}, "alice", goodClock)

@@ -1,0 +1,697 @@
+package register
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"filippo.io/age"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// Config is what [OpenRegister] needs.
+type Config struct {
+	// Clock times every record and transition. Required.
+	Clock timesync.Clock
+	// Identity is who opens the register: a member (who reads it and acts
+	// on cases) or the recovery identity (who reads it and manages the
+	// roster). Every record written is signed with its key, and a
+	// transition's actor must be its name. Required. A service identity
+	// cannot open a register: it writes with [Submit].
+	Identity Identity
+	// Logger, when set, receives one line per record written and per
+	// journal repair. Lines carry the case's ID, the event and the
+	// states, never a target, a name, a reference or a note. Nil means
+	// no logging.
+	Logger *slog.Logger
+}
+
+// Register is the cell's record of cases, kept in a sealed, signed
+// journal. It is safe for concurrent use, and several processes may
+// open the same register: each write first reads, under the journal's
+// lock, what the others wrote, and is decided against it.
+type Register struct {
+	mu      sync.Mutex
+	j       *Journal
+	cfg     Config
+	log     *slog.Logger
+	ro      *roster
+	next    uint64                         // the next record to fold
+	epochs  map[uint32]*age.X25519Identity // the epoch keys this identity holds
+	cases   map[string]*Case
+	woKey   []byte         // the newest work-order key
+	refs    map[Ref]string // work order → case
+	results map[Ref]bool   // work orders with a result
+	subs    []Submission
+	legacy  bool // records of the format before signatures were read
+}
+
+// The kinds of sealed records.
+const (
+	caseKind = "case"
+	keyKind  = "work-order-key"
+	// SubmissionKind is the kind of the records [Submit] appends.
+	SubmissionKind = "submission"
+)
+
+// OpenRegister opens (or creates) the register kept in the journal at
+// path, replaying and checking its records: the chain, every signature,
+// the roster rules ([AuditRecords]) and every transition. A new register
+// — or a journal of an earlier version, which held no roster — is
+// founded by cfg.Identity, which becomes its first member. A torn tail
+// left by a crash is reported in the [OpenReport] and set aside, never
+// deleted, by the next write; any other damage is refused.
+func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
+	if cfg.Clock == nil || cfg.Identity.sign == nil {
+		return nil, OpenReport{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
+	}
+	if !cfg.Identity.role.reads() {
+		return nil, OpenReport{}, fmt.Errorf("%w: a service identity cannot open the register: it writes with Submit", ErrConfig)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	j, rep, err := Open(path, Options{Clock: cfg.Clock, Signer: cfg.Identity.sign, Follow: true})
+	if err != nil {
+		return nil, rep, err
+	}
+	if rep.TornBytes > 0 {
+		log.Warn("journal ends with an incomplete write: it is set aside at the next write", "torn_bytes", rep.TornBytes, "records", rep.Records)
+	}
+	r := &Register{j: j, cfg: cfg, log: log, ro: newRoster(), epochs: map[uint32]*age.X25519Identity{},
+		cases: map[string]*Case{}, refs: map[Ref]string{}, results: map[Ref]bool{}}
+	if err := r.replay(path); err != nil {
+		j.Close()
+		return nil, rep, err
+	}
+	if !r.ro.founded {
+		if err := r.found(); err != nil {
+			j.Close()
+			return nil, rep, err
+		}
+	}
+	if err := r.ready(); err != nil {
+		j.Close()
+		return nil, rep, err
+	}
+	return r, rep, nil
+}
+
+// ready checks that the identity may work on the register as it stands.
+func (r *Register) ready() error {
+	me := r.cfg.Identity
+	m := r.ro.members[me.name]
+	if m == nil || !m.Active || !bytes.Equal(m.Sign, me.Public().Sign) {
+		return fmt.Errorf("%w: this identity is not in the register's roster (a member adds it: desk member add)", ErrActor)
+	}
+	if r.ro.epoch >= 0 && r.epochs[uint32(r.ro.epoch)] == nil {
+		return fmt.Errorf("%w: this identity holds no key of the current epoch (a member grants it by adding it)", ErrSealed)
+	}
+	return nil
+}
+
+// replay folds the journal's records in two passes: the roster and the
+// keys granted to this identity first — a member added later is granted
+// the past epochs' keys after the records sealed to them — then the
+// sealed records.
+func (r *Register) replay(path string) error {
+	recs, err := Verify(path)
+	if err != nil && !IsTornTail(err) {
+		return err
+	}
+	for _, rec := range recs {
+		if err := r.foldRoster(rec); err != nil {
+			return err
+		}
+	}
+	if r.ro.founded {
+		if err := r.ready(); err != nil {
+			return err
+		}
+	}
+	for _, rec := range recs {
+		if err := r.foldSealed(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fold applies one record, in order: to the roster and the epoch keys,
+// then to the work-order key, the submissions and the cases.
+func (r *Register) fold(rec Record) error {
+	if rec.Seq < r.next {
+		return nil // already folded (a write that failed after reading it)
+	}
+	if err := r.foldRoster(rec); err != nil {
+		return err
+	}
+	return r.foldSealed(rec)
+}
+
+func (r *Register) foldRoster(rec Record) error {
+	if rec.Seq != r.next {
+		return &CorruptError{Seq: r.next, Reason: "a record missing between two reads"}
+	}
+	before := len(r.ro.violations)
+	r.ro.add(rec)
+	if len(r.ro.violations) > before {
+		return &RosterError{Violations: r.ro.violations[before:]}
+	}
+	r.next = rec.Seq + 1
+	if !rec.Signed() && rec.Seq > 0 {
+		r.legacy = true
+	}
+	switch rec.Kind {
+	case EpochKind, GrantKind:
+		return r.takeGrants(rec)
+	case RepairKind:
+		var rp Repair
+		if decodeStrict(rec.Payload, &rp) == nil {
+			r.log.Warn("journal repaired: an incomplete write was set aside", "record", rec.Seq, "bytes", rp.Bytes, "file", rp.File)
+		}
+	}
+	return nil
+}
+
+func (r *Register) foldSealed(rec Record) error {
+	switch rec.Kind {
+	case keyKind, caseKind, SubmissionKind:
+	default:
+		return nil
+	}
+	plain, err := r.open(rec)
+	if err != nil {
+		return fmt.Errorf("record %d: %w", rec.Seq, err)
+	}
+	switch rec.Kind {
+	case keyKind:
+		if len(plain) != 32 {
+			return fmt.Errorf("%w: record %d is not a work-order key", ErrCorrupt, rec.Seq)
+		}
+		r.woKey = plain
+	case SubmissionKind:
+		var s Submission
+		if err := decodeStrict(plain, &s); err != nil {
+			return fmt.Errorf("%w: record %d does not decode", ErrCorrupt, rec.Seq)
+		}
+		s.Seq, s.At, s.By = rec.Seq, rec.Time, r.ro.byKey[string(rec.Signer)]
+		r.subs = append(r.subs, s)
+	case caseKind:
+		var t Transition
+		if err := json.Unmarshal(plain, &t); err != nil {
+			return fmt.Errorf("%w: record %d does not decode", ErrCorrupt, rec.Seq)
+		}
+		if rec.Signed() {
+			if by := r.ro.byKey[string(rec.Signer)]; t.Actor != by {
+				return &RosterError{Violations: []Violation{{rec.Seq, fmt.Sprintf("a step recorded as done by %s but signed by %s", t.Actor, by)}}}
+			}
+			if m := r.ro.members[t.Actor]; m.Role != RoleMember {
+				return &RosterError{Violations: []Violation{{rec.Seq, fmt.Sprintf("a step on a case by %s, a %s", t.Actor, m.Role)}}}
+			}
+		}
+		if err := r.replayable(t); err != nil {
+			return fmt.Errorf("%w: record %d: %w", ErrCorrupt, rec.Seq, err)
+		}
+		r.apply(t)
+	}
+	return nil
+}
+
+// takeGrants unwraps the epoch keys an epoch or grant record gives this
+// identity.
+func (r *Register) takeGrants(rec Record) error {
+	var gs []grant
+	if rec.Kind == EpochKind {
+		var er epochRecord
+		decodeStrict(rec.Payload, &er) // checked by the roster
+		gs = er.Grants
+	} else {
+		var gr grantRecord
+		decodeStrict(rec.Payload, &gr)
+		gs = gr.Grants
+	}
+	for _, g := range gs {
+		if g.To != r.cfg.Identity.name || r.epochs[g.Epoch] != nil {
+			continue
+		}
+		plain, err := r.cfg.Identity.Open(g.Wrapped)
+		if err != nil {
+			// A grant to this name under another key (a member removed
+			// and added again): not ours to open.
+			continue
+		}
+		k, err := age.ParseX25519Identity(string(plain))
+		if err != nil || k.Recipient().String() != r.ro.recipient[g.Epoch] {
+			return &RosterError{Violations: []Violation{{rec.Seq, fmt.Sprintf("the key granted to %s for epoch %d is not that epoch's key", g.To, g.Epoch)}}}
+		}
+		r.epochs[g.Epoch] = k
+	}
+	return nil
+}
+
+// open decrypts a sealed record: one of the format before epochs with the
+// identity's own key, a signed one with its epoch's key.
+func (r *Register) open(rec Record) ([]byte, error) {
+	if !rec.Signed() {
+		return r.cfg.Identity.Open(rec.Payload)
+	}
+	e := binary.BigEndian.Uint32(rec.Payload)
+	k := r.epochs[e]
+	if k == nil {
+		return nil, fmt.Errorf("%w: sealed to epoch %d, whose key was never granted to this identity", ErrSealed, e)
+	}
+	return openWith(k, rec.Payload[4:])
+}
+
+// sealTo seals plaintext to an epoch: its number, then an age ciphertext
+// to its public key.
+func sealTo(epoch uint32, recipient string, plaintext []byte) ([]byte, error) {
+	ring, err := NewKeyring(recipient)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := ring.Seal(plaintext)
+	if err != nil {
+		return nil, err
+	}
+	return append(binary.BigEndian.AppendUint32(nil, epoch), sealed...), nil
+}
+
+// seal seals plaintext to the current epoch.
+func (ro *roster) seal(plaintext []byte) ([]byte, error) {
+	if ro.epoch < 0 {
+		return nil, fmt.Errorf("%w: the register has no epoch yet", ErrSealed)
+	}
+	return sealTo(uint32(ro.epoch), ro.recipient[ro.epoch], plaintext)
+}
+
+// write runs build under the journal's exclusive hold, after folding what
+// other processes wrote, and folds what build staged once it is durable.
+func (r *Register) write(build func(tx *Tx) error) ([]Record, error) {
+	recs, err := r.j.Update(func(tx *Tx) error {
+		for _, rec := range tx.Foreign() {
+			if err := r.fold(rec); err != nil {
+				return err
+			}
+		}
+		return build(tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		if err := r.fold(rec); err != nil {
+			return recs, err
+		}
+	}
+	return recs, nil
+}
+
+// found writes the roster's first records: the identity adds itself, the
+// first epoch is granted to it, and the first work-order key is drawn.
+func (r *Register) found() error {
+	me := r.cfg.Identity
+	if me.role != RoleMember {
+		return fmt.Errorf("%w: a register is founded by a member", ErrConfig)
+	}
+	_, err := r.write(func(tx *Tx) error {
+		if r.ro.founded {
+			return nil // another process founded it meanwhile
+		}
+		if r.ro.founder != nil && !bytes.Equal(r.ro.founder, me.Public().Sign) {
+			return fmt.Errorf("%w: the journal was created by another identity, which has not founded it yet", ErrActor)
+		}
+		if r.legacy && !r.canOpenLegacy() {
+			return fmt.Errorf("%w: this identity cannot read the register's earlier records: only one of its members may upgrade it", ErrSealed)
+		}
+		if err := r.stageMember(tx, "add", me.Public(), timesync.Verdict{}); err != nil {
+			return err
+		}
+		k, err := r.stageEpoch(tx, 0, []PublicIdentity{me.Public()})
+		if err != nil {
+			return err
+		}
+		return r.stageKey(tx, 0, k.Recipient().String())
+	})
+	return err
+}
+
+// canOpenLegacy reports whether the identity opens the records of the
+// format before signatures (it was in their keyring).
+func (r *Register) canOpenLegacy() bool {
+	return len(r.cases) > 0 || r.woKey != nil
+}
+
+func (r *Register) stageMember(tx *Tx, op string, p PublicIdentity, v timesync.Verdict) error {
+	b, err := json.Marshal(MemberChange{Op: op, Identity: p, Clock: EvidenceOf(v)})
+	if err != nil {
+		return err
+	}
+	_, err = tx.Append(MemberKind, b)
+	return err
+}
+
+// stageEpoch draws a new epoch key and wraps it to each reader.
+func (r *Register) stageEpoch(tx *Tx, epoch uint32, readers []PublicIdentity) (*age.X25519Identity, error) {
+	k, err := age.GenerateX25519Identity()
+	if err != nil {
+		return nil, err
+	}
+	er := epochRecord{Epoch: epoch, Recipient: k.Recipient().String(), Grants: []grant{}}
+	for _, p := range readers {
+		w, err := wrap(p, k)
+		if err != nil {
+			return nil, err
+		}
+		er.Grants = append(er.Grants, grant{Epoch: epoch, To: p.Name, Wrapped: w})
+	}
+	b, err := json.Marshal(er)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Append(EpochKind, b); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// wrap seals an epoch key to an identity's age key.
+func wrap(p PublicIdentity, k *age.X25519Identity) ([]byte, error) {
+	ring, err := NewKeyring(p.Seal)
+	if err != nil {
+		return nil, err
+	}
+	return ring.Seal([]byte(k.String()))
+}
+
+// stageKey draws a work-order key and stages it sealed to an epoch.
+func (r *Register) stageKey(tx *Tx, epoch uint32, recipient string) error {
+	key := make([]byte, 32)
+	rand.Read(key)
+	sealed, err := sealTo(epoch, recipient, key)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Append(keyKind, sealed)
+	return err
+}
+
+// Close closes the journal.
+func (r *Register) Close() error { return r.j.Close() }
+
+// Refresh reads what other processes wrote to the register since this
+// one last read or wrote. Writes always do so first; a long-running
+// program calls Refresh before showing the register's state.
+func (r *Register) Refresh() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	recs, err := r.j.Refresh()
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		if err := r.fold(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RotateWorkOrderKey draws a new key for the references of work orders
+// issued from now on: the old key no longer predicts new references.
+// References already issued keep working. [Register.RemoveMember] rotates
+// it by itself.
+func (r *Register) RotateWorkOrderKey() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.write(func(tx *Tx) error {
+		if err := r.ready(); err != nil {
+			return err
+		}
+		return r.stageKey(tx, uint32(r.ro.epoch), r.ro.recipient[r.ro.epoch])
+	})
+	if err == nil {
+		r.log.Info("work-order key rotated")
+	}
+	return err
+}
+
+// checkActor checks that actor is the register's own identity, a member:
+// a step is recorded as done by the identity that signs it.
+func (r *Register) checkActor(actor string) error {
+	me := r.cfg.Identity
+	if actor != me.name {
+		return fmt.Errorf("%w: a step is recorded as done by the identity that signs it, and the actor named is another", ErrActor)
+	}
+	if me.role != RoleMember {
+		return fmt.Errorf("%w: the %s identity does not act on cases", ErrActor, me.role)
+	}
+	return r.ready()
+}
+
+// commit builds a transition under the journal's hold, after what other
+// processes wrote, journals it sealed and signed, applies it and logs it.
+func (r *Register) commit(build func() (Transition, error)) (Case, error) {
+	var t Transition
+	recs, err := r.write(func(tx *Tx) error {
+		var err error
+		if t, err = build(); err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(t); err != nil {
+			return fmt.Errorf("%w: %v", ErrInput, err)
+		}
+		sealed, err := r.ro.seal(buf.Bytes())
+		if err != nil {
+			return err
+		}
+		if len(sealed) > MaxPayload {
+			return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
+		}
+		_, err = tx.Append(caseKind, sealed)
+		return err
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	event := string(t.Event)
+	if event == "" {
+		event = "receive"
+	}
+	r.log.Info("case recorded", "case", t.Case, "event", event, "from", string(t.From), "to", string(t.To), "record", recs[len(recs)-1].Seq)
+	return r.snapshot(t.Case), nil
+}
+
+// begin checks the actor and the transition of case id by ev, and returns
+// the transition to fill in.
+func (r *Register) begin(id string, ev Event, actor string, v timesync.Verdict) (Transition, *Case, error) {
+	if err := r.checkActor(actor); err != nil {
+		return Transition{}, nil, err
+	}
+	c, ok := r.cases[id]
+	if !ok {
+		return Transition{}, nil, ErrUnknownCase
+	}
+	to, ok := Next(c.State, ev)
+	if !ok {
+		return Transition{}, nil, fmt.Errorf("%w: %s from %s", ErrTransition, ev, c.State)
+	}
+	return Transition{Case: id, Event: ev, From: c.State, To: to, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v)}, c, nil
+}
+
+// Identity errors, for errors.Is.
+var (
+	// ErrMember: a roster change that cannot be made as asked.
+	ErrMember = errors.New("register: roster change refused")
+)
+
+// AddMember adds an identity to the register, with the clock verdict of
+// the moment. A member or the recovery identity adds; a reading identity
+// (member, recovery) is granted every epoch key the adder holds, so it
+// reads the whole history — nothing is rewritten.
+func (r *Register) AddMember(p PublicIdentity, v timesync.Verdict) (MemberInfo, error) {
+	if err := p.check(); err != nil {
+		return MemberInfo{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.write(func(tx *Tx) error {
+		if err := r.ready(); err != nil {
+			return err
+		}
+		if m := r.ro.members[p.Name]; m != nil && m.Active {
+			return fmt.Errorf("%w: the name is already an identity of the register", ErrMember)
+		}
+		if _, ok := r.ro.byKey[string(p.Sign)]; ok {
+			return fmt.Errorf("%w: this signing key was already another identity's", ErrMember)
+		}
+		if err := r.stageMember(tx, "add", p, v); err != nil {
+			return err
+		}
+		if !p.Role.reads() {
+			return nil
+		}
+		gr := grantRecord{}
+		for e := uint32(0); int64(e) <= r.ro.epoch; e++ {
+			k := r.epochs[e]
+			if k == nil {
+				continue // never granted to this identity: another must grant it
+			}
+			w, err := wrap(p, k)
+			if err != nil {
+				return err
+			}
+			gr.Grants = append(gr.Grants, grant{Epoch: e, To: p.Name, Wrapped: w})
+		}
+		if len(gr.Grants) == 0 {
+			return nil
+		}
+		b, err := json.Marshal(gr)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Append(GrantKind, b)
+		return err
+	})
+	if err != nil {
+		return MemberInfo{}, err
+	}
+	r.log.Info("identity added", "role", string(p.Role))
+	return *r.ro.members[p.Name], nil
+}
+
+// RemoveMember removes an identity from the register. When it could
+// read, a new epoch begins, granted to the readers who remain, and a new
+// work-order key is drawn: it reads nothing written afterwards. What it
+// could read before stays readable to it, as it was.
+func (r *Register) RemoveMember(name string, v timesync.Verdict) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.write(func(tx *Tx) error {
+		if err := r.ready(); err != nil {
+			return err
+		}
+		m := r.ro.members[name]
+		if m == nil || !m.Active {
+			return fmt.Errorf("%w: no such identity", ErrMember)
+		}
+		var readers []PublicIdentity
+		for _, n := range r.ro.readers() {
+			if n != name {
+				readers = append(readers, r.ro.members[n].PublicIdentity)
+			}
+		}
+		if len(readers) == 0 {
+			return fmt.Errorf("%w: the last identity that reads the register cannot be removed", ErrMember)
+		}
+		if err := r.stageMember(tx, "remove", m.PublicIdentity, v); err != nil {
+			return err
+		}
+		if !m.Role.reads() {
+			return nil
+		}
+		epoch := uint32(r.ro.epoch + 1)
+		k, err := r.stageEpoch(tx, epoch, readers)
+		if err != nil {
+			return err
+		}
+		return r.stageKey(tx, epoch, k.Recipient().String())
+	})
+	if err == nil {
+		r.log.Info("identity removed")
+	}
+	return err
+}
+
+// Members lists the register's identities, present and past, in the
+// order they were first added.
+func (r *Register) Members() []MemberInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ro.info()
+}
+
+// Submission is a sealed record written by [Submit], as a member reads
+// it.
+type Submission struct {
+	Seq uint64             `json:"-"`
+	At  timesync.Timestamp `json:"-"`
+	By  string             `json:"-"`
+	// Type says what the submission is ("intake", "work-result", ...);
+	// Data is its content.
+	Type string `json:"type"`
+	Data []byte `json:"data"`
+}
+
+// Submissions returns what identities wrote with [Submit], in order.
+func (r *Register) Submissions() []Submission {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Submission, len(r.subs))
+	for i, s := range r.subs {
+		s.Data = bytes.Clone(s.Data)
+		out[i] = s
+	}
+	return out
+}
+
+// Submit appends one sealed, signed record to the register at path for an
+// identity that must write but not read — a service such as the mail
+// intake, or a member's program — sealed to the current epoch's public
+// key: it cannot open what it wrote, nor anything else. The identity must
+// be in the register's roster. It returns the record once durable.
+func Submit(path string, id Identity, clock timesync.Clock, typ string, data []byte) (Record, error) {
+	if id.sign == nil || clock == nil {
+		return Record{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
+	}
+	if typ == "" || len(typ) > MaxKind || !validText(typ) {
+		return Record{}, fmt.Errorf("%w: a submission's type is 1 to %d bytes of UTF-8", ErrInput, MaxKind)
+	}
+	plain, err := json.Marshal(Submission{Type: typ, Data: data})
+	if err != nil {
+		return Record{}, err
+	}
+	j, _, err := Open(path, Options{Clock: clock, Signer: id.sign})
+	if err != nil {
+		return Record{}, err
+	}
+	defer j.Close()
+	var out Record
+	_, err = j.Update(func(tx *Tx) error {
+		recs, err := tx.Records()
+		if err != nil {
+			return err
+		}
+		ro := newRoster()
+		for _, rec := range recs {
+			ro.add(rec)
+		}
+		if len(ro.violations) > 0 {
+			return &RosterError{Violations: ro.violations}
+		}
+		m := ro.members[id.name]
+		if m == nil || !m.Active || !bytes.Equal(m.Sign, id.Public().Sign) {
+			return fmt.Errorf("%w: this identity is not in the register's roster", ErrActor)
+		}
+		sealed, err := ro.seal(plain)
+		if err != nil {
+			return err
+		}
+		if len(sealed) > MaxPayload {
+			return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
+		}
+		out, err = tx.Append(SubmissionKind, sealed)
+		return err
+	})
+	return out, err
+}

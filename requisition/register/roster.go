@@ -1,0 +1,412 @@
+package register
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"filippo.io/age"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// The record kinds of the roster, written in clear (signed, never
+// sealed) so that anyone holding a copy of the journal — an auditor with
+// no key — can check who was entitled to write each record.
+const (
+	// MemberKind records an identity added to or removed from the
+	// register: a [MemberChange].
+	MemberKind = "member"
+	// EpochKind starts a new epoch: a fresh data key, whose public half
+	// seals every record that follows and whose secret half is wrapped
+	// to each reading identity (members and the recovery identity).
+	EpochKind = "epoch"
+	// GrantKind wraps past epochs' keys for an identity added later, so
+	// that it reads the history without anything being rewritten.
+	GrantKind = "grant"
+)
+
+// MemberChange is the payload of a [MemberKind] record.
+type MemberChange struct {
+	// Op is "add" or "remove".
+	Op       string         `json:"op"`
+	Identity PublicIdentity `json:"identity"`
+	// Clock is the clock evidence of the moment (the record's own time
+	// is in the journal frame).
+	Clock Evidence `json:"clock"`
+}
+
+// epochRecord is the payload of an [EpochKind] record.
+type epochRecord struct {
+	Epoch     uint32  `json:"epoch"`
+	Recipient string  `json:"recipient"`
+	Grants    []grant `json:"grants"`
+}
+
+// grant wraps one epoch's secret key to one identity's age key.
+type grant struct {
+	Epoch   uint32 `json:"epoch"`
+	To      string `json:"to"`
+	Wrapped []byte `json:"wrapped"`
+}
+
+// grantRecord is the payload of a [GrantKind] record.
+type grantRecord struct {
+	Grants []grant `json:"grants"`
+}
+
+// Attribution errors, for errors.Is.
+var (
+	// ErrRoster: a record breaks the register's roster rules — signed by
+	// a key that was not an identity of the register at that point, a
+	// roster change by a service, a grant by someone who did not hold
+	// the key, a record sealed to an epoch a departed member holds.
+	ErrRoster = errors.New("register: a record breaks the roster rules")
+)
+
+// Violation is one record that breaks the roster rules.
+type Violation struct {
+	Seq    uint64
+	Reason string
+}
+
+// String names the record and the rule.
+func (v Violation) String() string { return fmt.Sprintf("record %d: %s", v.Seq, v.Reason) }
+
+// RosterError lists every record that breaks the roster rules.
+type RosterError struct{ Violations []Violation }
+
+// Error lists the violations.
+func (e *RosterError) Error() string {
+	s := fmt.Sprintf("%v: %d record(s)", ErrRoster, len(e.Violations))
+	for i, v := range e.Violations {
+		if i == 5 {
+			s += fmt.Sprintf("; and %d more", len(e.Violations)-5)
+			break
+		}
+		s += "; " + v.String()
+	}
+	return s
+}
+
+// Unwrap returns [ErrRoster].
+func (e *RosterError) Unwrap() error { return ErrRoster }
+
+// MemberInfo is one identity of the roster, as [Register.Members] and
+// [Audit] list it.
+type MemberInfo struct {
+	PublicIdentity
+	Active bool `json:"active"`
+	// Added and AddedBy say when and by whom it was added (the founder
+	// adds itself); Removed and RemovedBy when and by whom it was
+	// removed, zero while active.
+	Added     timesync.Timestamp `json:"added"`
+	AddedBy   string             `json:"added_by"`
+	AddedAt   uint64             `json:"added_record"`
+	Removed   timesync.Timestamp `json:"removed,omitzero"`
+	RemovedBy string             `json:"removed_by,omitempty"`
+	// Records counts the records it signed.
+	Records int `json:"records"`
+}
+
+// roster folds a journal's records, in order, into who may write what. It
+// needs no key.
+type roster struct {
+	founded    bool
+	founder    ed25519.PublicKey // the signer of a signed header
+	members    map[string]*MemberInfo
+	order      []string          // names in order of first addition
+	byKey      map[string]string // signing key → name, for every key ever added
+	epoch      int64             // the current epoch, -1 before the first
+	recipient  []string          // per epoch, its age recipient
+	holders    []map[string]bool // per epoch, who was granted it
+	rekey      bool              // a reader left: the next sealed record needs a new epoch
+	unsigned   int               // records of the format before signatures
+	violations []Violation
+}
+
+func newRoster() *roster {
+	return &roster{members: map[string]*MemberInfo{}, byKey: map[string]string{}, epoch: -1}
+}
+
+func (ro *roster) bad(seq uint64, format string, args ...any) {
+	ro.violations = append(ro.violations, Violation{seq, fmt.Sprintf(format, args...)})
+}
+
+// signer returns the active identity that signed rec, or "" after
+// recording a violation.
+func (ro *roster) signer(rec Record) (*MemberInfo, bool) {
+	name, ok := ro.byKey[string(rec.Signer)]
+	if !ok {
+		ro.bad(rec.Seq, "signed by a key that is no identity of the register")
+		return nil, false
+	}
+	m := ro.members[name]
+	if !m.Active || !bytes.Equal(m.Sign, rec.Signer) {
+		ro.bad(rec.Seq, "signed by %s, who was not an identity of the register at that point", name)
+		return nil, false
+	}
+	return m, true
+}
+
+// sealedKinds are the kinds whose payload is sealed: in a signed record,
+// a 4-byte epoch number and an age ciphertext to that epoch's recipient.
+func sealedKind(kind string) bool {
+	return kind != headerKind && kind != RepairKind && kind != MemberKind && kind != EpochKind && kind != GrantKind
+}
+
+// add folds one record.
+func (ro *roster) add(rec Record) {
+	if rec.Seq == 0 {
+		if rec.Signed() {
+			ro.founder = rec.Signer
+		}
+		return
+	}
+	if !rec.Signed() {
+		// The format before signatures: readable, attributable only to
+		// what its sealed content says.
+		ro.unsigned++
+		return
+	}
+	if !ro.founded {
+		ro.found(rec)
+		return
+	}
+	m, ok := ro.signer(rec)
+	if !ok {
+		return
+	}
+	m.Records++
+	switch rec.Kind {
+	case MemberKind:
+		ro.member(rec, m)
+	case EpochKind:
+		ro.newEpoch(rec, m)
+	case GrantKind:
+		ro.grants(rec, m)
+	case RepairKind:
+	default:
+		if len(rec.Payload) < 4 {
+			ro.bad(rec.Seq, "a sealed record without its epoch")
+			return
+		}
+		e := int64(binary.BigEndian.Uint32(rec.Payload))
+		switch {
+		case ro.epoch < 0:
+			ro.bad(rec.Seq, "a sealed record before the first epoch")
+		case e != ro.epoch:
+			ro.bad(rec.Seq, "sealed to epoch %d while epoch %d is current", e, ro.epoch)
+		case ro.rekey:
+			ro.bad(rec.Seq, "sealed to an epoch whose key a departed identity holds")
+		}
+	}
+}
+
+// found checks the first signed record: the founder adding itself.
+func (ro *roster) found(rec Record) {
+	var mc MemberChange
+	if rec.Kind != MemberKind || decodeStrict(rec.Payload, &mc) != nil || mc.Op != "add" || mc.Identity.check() != nil ||
+		mc.Identity.Role != RoleMember || !bytes.Equal(mc.Identity.Sign, rec.Signer) {
+		ro.bad(rec.Seq, "the first signed record is not a member adding itself")
+		return
+	}
+	if ro.founder != nil && !bytes.Equal(ro.founder, rec.Signer) {
+		ro.bad(rec.Seq, "the founding member is not who created the journal")
+		return
+	}
+	ro.founded = true
+	ro.admit(rec, mc.Identity, mc.Identity.Name)
+	ro.members[mc.Identity.Name].Records++
+}
+
+func (ro *roster) admit(rec Record, p PublicIdentity, by string) {
+	if _, ok := ro.members[p.Name]; !ok {
+		ro.order = append(ro.order, p.Name)
+	}
+	ro.members[p.Name] = &MemberInfo{PublicIdentity: p, Active: true, Added: rec.Time, AddedBy: by, AddedAt: rec.Seq}
+	ro.byKey[string(p.Sign)] = p.Name
+}
+
+func (ro *roster) member(rec Record, by *MemberInfo) {
+	var mc MemberChange
+	if err := decodeStrict(rec.Payload, &mc); err != nil || mc.Identity.check() != nil {
+		ro.bad(rec.Seq, "a member record that does not decode")
+		return
+	}
+	if !by.Role.reads() {
+		ro.bad(rec.Seq, "a service (%s) changed the roster", by.Name)
+		return
+	}
+	p := mc.Identity
+	cur := ro.members[p.Name]
+	switch mc.Op {
+	case "add":
+		if cur != nil && cur.Active {
+			ro.bad(rec.Seq, "%s added while already an identity", p.Name)
+			return
+		}
+		if owner, ok := ro.byKey[string(p.Sign)]; ok {
+			ro.bad(rec.Seq, "%s added with the signing key of %s", p.Name, owner)
+			return
+		}
+		ro.admit(rec, p, by.Name)
+	case "remove":
+		if cur == nil || !cur.Active || !bytes.Equal(cur.Sign, p.Sign) {
+			ro.bad(rec.Seq, "%s removed while not an identity", p.Name)
+			return
+		}
+		cur.Active, cur.Removed, cur.RemovedBy = false, rec.Time, by.Name
+		if !ro.anyReader() {
+			ro.bad(rec.Seq, "the last identity that reads the register removed")
+		}
+		if cur.Role.reads() {
+			ro.rekey = true
+		}
+	default:
+		ro.bad(rec.Seq, "a member record whose operation is neither add nor remove")
+	}
+}
+
+func (ro *roster) anyReader() bool {
+	for _, m := range ro.members {
+		if m.Active && m.Role.reads() {
+			return true
+		}
+	}
+	return false
+}
+
+// readers returns the names of the active identities that read.
+func (ro *roster) readers() []string {
+	var out []string
+	for _, n := range ro.order {
+		if m := ro.members[n]; m.Active && m.Role.reads() {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (ro *roster) newEpoch(rec Record, by *MemberInfo) {
+	var er epochRecord
+	if err := decodeStrict(rec.Payload, &er); err != nil {
+		ro.bad(rec.Seq, "an epoch record that does not decode")
+		return
+	}
+	if !by.Role.reads() {
+		ro.bad(rec.Seq, "a service (%s) started an epoch", by.Name)
+		return
+	}
+	if int64(er.Epoch) != ro.epoch+1 {
+		ro.bad(rec.Seq, "epoch %d follows epoch %d", er.Epoch, ro.epoch)
+		return
+	}
+	if _, err := age.ParseX25519Recipient(er.Recipient); err != nil {
+		ro.bad(rec.Seq, "epoch %d has no valid public key", er.Epoch)
+		return
+	}
+	var to []string
+	for _, g := range er.Grants {
+		to = append(to, g.To)
+		if g.Epoch != er.Epoch {
+			ro.bad(rec.Seq, "epoch %d carries a grant of another epoch", er.Epoch)
+			return
+		}
+	}
+	sort.Strings(to)
+	want := ro.readers()
+	sort.Strings(want)
+	if !slices.Equal(to, want) {
+		ro.bad(rec.Seq, "epoch %d is not granted to exactly the identities that read", er.Epoch)
+		return
+	}
+	ro.epoch++
+	ro.recipient = append(ro.recipient, er.Recipient)
+	h := map[string]bool{}
+	for _, n := range to {
+		h[n] = true
+	}
+	ro.holders = append(ro.holders, h)
+	ro.rekey = false
+}
+
+func (ro *roster) grants(rec Record, by *MemberInfo) {
+	var gr grantRecord
+	if err := decodeStrict(rec.Payload, &gr); err != nil || len(gr.Grants) == 0 {
+		ro.bad(rec.Seq, "a grant record that does not decode")
+		return
+	}
+	for _, g := range gr.Grants {
+		to := ro.members[g.To]
+		switch {
+		case int64(g.Epoch) > ro.epoch:
+			ro.bad(rec.Seq, "a grant of epoch %d, which does not exist", g.Epoch)
+		case !ro.holders[g.Epoch][by.Name]:
+			ro.bad(rec.Seq, "%s grants epoch %d, which they were never granted", by.Name, g.Epoch)
+		case to == nil || !to.Active || !to.Role.reads():
+			ro.bad(rec.Seq, "a grant to %s, who is not a reading identity", g.To)
+		default:
+			ro.holders[g.Epoch][g.To] = true
+		}
+	}
+}
+
+// info lists the roster's identities in the order they were first added.
+func (ro *roster) info() []MemberInfo {
+	out := make([]MemberInfo, 0, len(ro.order))
+	for _, n := range ro.order {
+		out = append(out, *ro.members[n])
+	}
+	return out
+}
+
+// Audit is what a key-free reading of a register's journal finds: who
+// signed what, and every record that breaks the roster rules.
+type Audit struct {
+	Records int `json:"records"`
+	// Unsigned counts the records of the format before signatures
+	// (header excluded): verifiable by the chain, attributable only by
+	// what their sealed content says.
+	Unsigned   int          `json:"unsigned"`
+	Members    []MemberInfo `json:"members"`
+	Epoch      int64        `json:"epoch"`
+	Violations []Violation  `json:"violations,omitempty"`
+}
+
+// AuditRecords checks a register journal's records — read with [Verify]
+// — against the roster rules, with no key: every signed record must be
+// signed by an identity of the register at that point; only members and
+// the recovery identity change the roster or start epochs; an epoch is
+// granted to exactly the identities that read; a grant comes from one who
+// holds the epoch; after a reader leaves, nothing is sealed before a new
+// epoch. It returns every violation, and a [*RosterError] when there is
+// any.
+func AuditRecords(recs []Record) (Audit, error) {
+	ro := newRoster()
+	for _, r := range recs {
+		ro.add(r)
+	}
+	a := Audit{Records: len(recs), Unsigned: ro.unsigned, Members: ro.info(), Epoch: ro.epoch, Violations: ro.violations}
+	if len(ro.violations) > 0 {
+		return a, &RosterError{Violations: slices.Clone(ro.violations)}
+	}
+	return a, nil
+}
+
+// decodeStrict decodes JSON refusing unknown fields and trailing data.
+func decodeStrict(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if d.More() {
+		return errors.New("trailing data")
+	}
+	return nil
+}
