@@ -30,12 +30,12 @@ type session struct {
 	out, err io.Writer
 	clock    timesync.Clock
 
-	dir, cellPath, identity, lang     string
-	name, role, anchorDir             string
-	asJSON                            bool
-	id, note, to, channel, at, what   string
-	items, due, format, output        string
-	days                              int
+	dir, cellPath, identity, lang   string
+	name, role, anchorDir           string
+	asJSON                          bool
+	id, note, to, channel, at, what string
+	items, due, format, output      string
+	days                            int
 
 	tag  language.Tag
 	cfg  Config
