@@ -59,11 +59,11 @@ func (s *session) flags(cmd *command) *flag.FlagSet {
 	fs.StringVar(&s.dir, "dir", ".", "the register's `DIR`ectory (desk.json, ccj.journal)")
 	fs.BoolVar(&s.asJSON, "json", false, "write JSON, for scripts")
 	fs.StringVar(&s.anchorDir, "anchors", defaultAnchors(), "`DIR` outside the register where this machine keeps its signed checkpoints (default $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors)")
+	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "your identity `FILE` (default $CCJKIT_IDENTITY): your name and keys")
 	if cmd.name == "verify" || cmd.name == "repair" {
 		return fs
 	}
 	fs.StringVar(&s.cellPath, "cell", "", "the cell `FILE` (default DIR/cell.json)")
-	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "your identity `FILE` (default $CCJKIT_IDENTITY): your name and keys")
 	switch cmd.name {
 	case "init":
 		fs.StringVar(&s.name, "name", "", "your member `ID` in the cell file, when init creates your identity")
@@ -132,13 +132,15 @@ func (s *session) open() error {
 	if id.Role() == register.RoleMember && !slices.Contains(s.cell.memberIDs(), id.Name()) {
 		return inputErr("%s: your identity's name is not a member of the cell in %s", s.identity, s.cellPath)
 	}
-	path := journalPath(s.dir)
-	if recs, err := register.Verify(path); err == nil || register.IsTornTail(err) {
-		if _, err := s.anchors().CheckAnchors(recs); err != nil {
-			return fmt.Errorf("the register does not hold what this machine's checkpoints vouch for — cut short, or an older copy: restore it (docs/recovery.md) and run desk verify: %w", err)
-		}
+	cfg := register.Config{Clock: s.clock, Identity: id}
+	if s.anchorDir != "" {
+		a := s.anchors()
+		cfg.Anchors = &a
 	}
-	reg, rep, err := register.OpenRegister(path, register.Config{Clock: s.clock, Identity: id})
+	reg, rep, err := register.OpenRegister(journalPath(s.dir), cfg)
+	if errors.Is(err, register.ErrCheckpoint) {
+		return fmt.Errorf("the register does not hold what this machine's checkpoints vouch for: restore it from a backup (docs/recovery.md), then run desk verify: %w", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -875,9 +877,24 @@ func runVerify(s *session, args []string) error {
 	if cerr != nil {
 		return fail("checkpoint", cerr)
 	}
+	// With an identity, the sealed records are opened and replayed too:
+	// each step's actor must be the member who signed it.
+	replayed := false
+	if s.identity != "" && len(audit.Members) > 0 {
+		id, err := loadIdentity(s.identity)
+		if err != nil {
+			return err
+		}
+		reg, _, err := register.OpenRegister(path, register.Config{Clock: s.clock, Identity: id})
+		if err != nil {
+			return fail("replay", err)
+		}
+		reg.Close()
+		replayed = true
+	}
 	last := recs[len(recs)-1]
 	if s.asJSON {
-		return s.printJSON(map[string]any{"verified": true, "records": len(recs), "unsigned": audit.Unsigned, "members": audit.Members,
+		return s.printJSON(map[string]any{"verified": true, "records": len(recs), "unsigned": audit.Unsigned, "members": audit.Members, "replayed": replayed,
 			"checkpoints": len(cps), "torn_tail": torn, "last_seq": last.Seq, "last_hash": last.Hash.String(), "first": recs[0].Time, "last": last.Time})
 	}
 	p := printer(s.tag)
@@ -889,6 +906,9 @@ func runVerify(s *session, args []string) error {
 		fmt.Fprintln(s.out, p.Sprintf("signatures: %s (%s) signed %d record(s)", m.Name, m.Role, m.Records))
 	}
 	fmt.Fprintln(s.out, p.Sprintf("%d checkpoint(s) kept on this machine hold", len(cps)))
+	if replayed {
+		fmt.Fprintln(s.out, p.Sprintf("every record opened and replayed: each step was signed by the member it names"))
+	}
 	if torn {
 		fmt.Fprintln(s.out, p.Sprintf("the journal ends with an incomplete write (never acknowledged); the next write sets it aside"))
 	}
@@ -910,14 +930,23 @@ func runRepair(s *session, args []string) error {
 		fmt.Fprintf(s.out, "the header-less file was set aside as %s; the next desk command creates a new journal (run desk init again)\n", moved)
 		return nil
 	case register.IsTornTail(err):
-		j, _, err := register.Open(path, register.Options{Clock: s.clock})
+		id, err := loadIdentity(s.identity)
 		if err != nil {
 			return err
 		}
-		defer j.Close()
-		recs, err := j.Update(func(*register.Tx) error { return nil })
+		var anchors *register.Anchors
+		if s.anchorDir != "" {
+			a := s.anchors()
+			anchors = &a
+		}
+		recs, err := register.RepairJournal(path, id, s.clock, anchors)
 		if err != nil {
-			return err
+			return fmt.Errorf("not repaired: %w", err)
+		}
+		if len(recs) == 0 {
+			// Another member's write set it aside since we looked.
+			fmt.Fprintln(s.out, "nothing to repair")
+			return nil
 		}
 		fmt.Fprintf(s.out, "the incomplete last write was set aside (record %d records the repair)\n", recs[0].Seq)
 		return nil

@@ -165,11 +165,15 @@ func (a Anchors) Load(id [16]byte) ([]Checkpoint, error) {
 
 // Save adds cp to the journal's anchor file (durably: written aside,
 // synced, renamed), keeping the latest by sequence number. It refuses a
-// checkpoint that contradicts one already kept — same record, another
-// hash — which is a fork or a rollback.
+// checkpoint whose signature does not verify, and one that contradicts a
+// checkpoint already kept — same record, another hash — which is a fork
+// or a rollback.
 func (a Anchors) Save(cp Checkpoint) error {
 	if a.Dir == "" {
 		return fmt.Errorf("%w: no anchor directory", ErrConfig)
+	}
+	if len(cp.Signer) != ed25519.PublicKeySize || !ed25519.Verify(cp.Signer, checkpointMessage(cp), cp.Signature) {
+		return fmt.Errorf("%w: bad signature", ErrCheckpoint)
 	}
 	if err := os.MkdirAll(a.Dir, 0o700); err != nil {
 		return err
@@ -234,4 +238,18 @@ func (a Anchors) CheckAnchors(recs []Record) ([]Checkpoint, error) {
 		}
 	}
 	return cps, errors.Join(errs...)
+}
+
+// CheckPath verifies the journal at path (a torn tail allowed) against the
+// checkpoints kept for it.
+func (a Anchors) CheckPath(path string) error {
+	recs, err := Verify(path)
+	if err != nil && !IsTornTail(err) {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // a journal yet to be created
+		}
+		return err
+	}
+	_, err = a.CheckAnchors(recs)
+	return err
 }

@@ -29,6 +29,11 @@ type Config struct {
 	// states, never a target, a name, a reference or a note. Nil means
 	// no logging.
 	Logger *slog.Logger
+	// Anchors, when set, holds the checkpoints this machine kept of the
+	// register: OpenRegister refuses a journal that does not hold what
+	// they vouch for (cut short, or an older copy restored), before it
+	// writes anything — and before a torn tail could be set aside.
+	Anchors *Anchors
 }
 
 // Register is the cell's record of cases, kept in a sealed, signed
@@ -76,6 +81,11 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Anchors != nil {
+		if err := cfg.Anchors.CheckPath(path); err != nil {
+			return nil, OpenReport{}, err
+		}
 	}
 	j, rep, err := Open(path, Options{Clock: cfg.Clock, Signer: cfg.Identity.sign, Follow: true})
 	if err != nil {
@@ -694,4 +704,41 @@ func Submit(path string, id Identity, clock timesync.Clock, typ string, data []b
 		return err
 	})
 	return out, err
+}
+
+// RepairJournal sets a crash's incomplete last write aside now — moved to
+// a quarantine file and recorded by a [RepairKind] record signed by id —
+// instead of at the next write. It refuses anything but a torn tail, an
+// identity that is not in the register's roster, and, with anchors, a
+// journal that lacks what a checkpoint vouches for: that is a loss to
+// restore from a backup (docs/recovery.md), not a crash to repair. It
+// returns the repair record, or none when there was nothing to repair.
+func RepairJournal(path string, id Identity, clock timesync.Clock, anchors *Anchors) ([]Record, error) {
+	if anchors != nil {
+		if err := anchors.CheckPath(path); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := Verify(path); err == nil || !IsTornTail(err) {
+		return nil, err
+	}
+	j, _, err := Open(path, Options{Clock: clock, Signer: id.sign})
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	return j.Update(func(tx *Tx) error {
+		recs, err := tx.Records()
+		if err != nil {
+			return err
+		}
+		ro := newRoster()
+		for _, r := range recs {
+			ro.add(r)
+		}
+		if m := ro.members[id.name]; ro.founded && (m == nil || !m.Active || !bytes.Equal(m.Sign, id.Public().Sign)) {
+			return fmt.Errorf("%w: this identity is not in the register's roster", ErrActor)
+		}
+		return nil
+	})
 }
