@@ -122,3 +122,50 @@ func ExampleWorkOrder_Text() {
 	// 1. de identiteit van de abonnee, het adres — IP-adres 2001:db8::1 op 2026-11-20 14:03:12 +01:00
 	// Stuur het resultaat terug met enkel de referentie wo-7k3m2q5xv4bnd6fj5hc6tw3r. Deze opdracht is geheim.
 }
+
+// Members join and leave without anything being rewritten: Bob, added
+// after a case was received, reads it; once removed, a new epoch key is
+// drawn that he does not hold. Every record names its signer, which an
+// auditor checks without any key.
+func ExampleRegister_AddMember() {
+	dir, _ := os.MkdirTemp("", "register")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "ccj.journal")
+	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	alice, _ := register.NewIdentity("alice", register.RoleMember)
+	bob, _ := register.NewIdentity("bob", register.RoleMember)
+
+	reg, _, _ := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice}) // alice founds it
+	req, _ := requisition.Decode([]byte(`{"reference": "BR.12.34.567890/26", "measure": "identification",
+		"authority": "procureur-du-roi", "reasoned": true,
+		"ordered": "2026-11-23T09:30:00+01:00", "received": "2026-11-23T10:00:00+01:00",
+		"items": ["identity"], "targets": [{"kind": "ip", "addr": "2001:db8::1",
+		"from": "2026-11-20T14:03:12+01:00", "until": "2026-11-20T14:03:13+01:00"}],
+		"response": {"kind": "at-stated-moment", "stated": "2026-11-24T10:00:00+01:00"}}`))
+	reg.ReceiveNext(req, "alice", timesync.Verdict{})
+	reg.AddMember(bob.Public(), timesync.Verdict{})
+
+	bobs, _, _ := register.OpenRegister(path, register.Config{Clock: clock, Identity: bob})
+	_, ok := bobs.Case("2026-0001")
+	fmt.Println("bob reads the case received before he joined:", ok)
+	bobs.Apply("2026-0001", register.Acknowledge, "bob", timesync.Verdict{}, "")
+	bobs.Close()
+
+	reg.RemoveMember("bob", timesync.Verdict{})
+	reg.Close()
+	_, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: bob})
+	fmt.Println("after he left:", errors.Is(err, register.ErrActor))
+
+	recs, _ := register.Verify(path)
+	audit, _ := register.AuditRecords(recs)
+	for _, m := range audit.Members {
+		fmt.Printf("%s: active %v, %d record(s) signed\n", m.Name, m.Active, m.Records)
+	}
+	fmt.Println("epoch", audit.Epoch)
+	// Output:
+	// bob reads the case received before he joined: true
+	// after he left: true
+	// alice: active true, 9 record(s) signed
+	// bob: active false, 1 record(s) signed
+	// epoch 1
+}
