@@ -12,12 +12,18 @@
 //	go run ./examples/desk -lang fr
 //
 // Daily use works on a register directory (-dir, holding desk.json and
-// the journal) and a cell file (-cell), acting as a member (-as) who
-// opens the register with their age secret key (-identity, or the file
-// named by $CCJKIT_IDENTITY):
+// the journal) and a cell file (-cell), as a member whose identity file
+// (-identity, or the file named by $CCJKIT_IDENTITY) holds their name and
+// keys. The first member founds the register; the others make their
+// identity and are added by a member:
 //
-//	desk init -dir /srv/ccj -cell cell.json -as alice -identity ~/.ccj/alice.key
-//	desk receive -id 2026-0042 requisition.json
+//	desk init -dir /srv/ccj -cell cell.json -name alice -identity ~/.ccj/alice.identity
+//	desk member keygen -name bob -identity ~/.ccj/bob.identity     (bob, on his machine)
+//	desk member add "ccjkit-identity bob member …"                 (alice)
+//	desk member keygen -name recovery -role recovery -identity r.identity   (print it, keep it in a safe)
+//	desk member remove bob
+//	desk member list
+//	desk receive requisition.json          (the next case ID, or -id)
 //	desk list
 //	desk show 2026-0042
 //	desk ack 2026-0042
@@ -28,9 +34,17 @@
 //	desk invoice|close|cancel|expire 2026-0042
 //	desk claim -format pdf -o claim.pdf 2026-11
 //	desk stats 2026
-//	desk verify
+//	desk verify                             (no key needed; with -identity, every record replayed)
+//	desk repair                             (a crash's incomplete write, or a header-less file)
 //	desk rota check
 //	desk rota export > rota.ics
+//
+// Several members may run the desk on one register at once. Every record
+// is signed by the member who made it. After each command the desk keeps
+// a signed checkpoint of the register in -anchors (default
+// $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors), outside the
+// register, and refuses a register that no longer holds what a kept
+// checkpoint vouches for. See docs/security.md and docs/recovery.md.
 //
 // Exit status: 0 on success; 1 when a command fails or a register does
 // not verify; 2 for bad input (a missing or malformed file or argument),

@@ -14,11 +14,12 @@ import (
 	"filippo.io/age"
 )
 
-// Keyring holds the public keys of the cell's current members. Records
-// sealed with it can be opened by any of them, with their own secret key,
-// and by nobody else: a stolen disk or backup reveals nothing. Removing a
-// member from the keyring shuts them out of everything sealed afterwards;
-// what they could read before stays readable to them, as it was.
+// Keyring is a set of age public keys to seal to: records sealed with it
+// can be opened by any holder of a matching secret key, and by nobody
+// else — a stolen disk or backup reveals nothing. A [Register] seals each
+// record to its current epoch's key and wraps each epoch key to its
+// members with a Keyring; journals of the format before epochs were
+// sealed to the members' keys directly, with a Keyring of them all.
 //
 // Sealing uses filippo.io/age (X25519 recipients, ChaCha20-Poly1305
 // payload): a well-reviewed, maintained format with multi-recipient
