@@ -15,7 +15,12 @@
 // addresses its sessions hold (a dual-stack session holds several). The
 // window is judged on each packet's capture time — NotBefore <= t <
 // NotAfter — not by timers, so a packet a nanosecond outside is counted
-// (LIIDStats.OutsideWindow) and not intercepted. A packet yields one CC
+// (LIIDStats.OutsideWindow) and not intercepted. A task Tick ended stays
+// in the table until the packet path has judged a packet captured at or
+// after its end (or Run's capture has ended): packets of its window that
+// were still in the capture when the clock passed its end — a ring block
+// not yet handed over, a capture thread behind under load — are
+// intercepted, not lost as nobody's. A packet yields one CC
 // record per matching stream: direction fromTarget when the target is its
 // source, toTarget when its destination, indeterminate when both.
 //

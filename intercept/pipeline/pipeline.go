@@ -78,6 +78,11 @@ type Pipeline struct {
 
 	packets, notIP, unmatched atomic.Uint64
 	kernelSeen                atomic.Uint64
+	// latest is the latest capture time (Unix nanoseconds) the packet path
+	// has judged. A capture delivers in capture order, so every packet
+	// captured before it has been judged: an ended task whose end it has
+	// passed can leave the table (Tick).
+	latest atomic.Int64
 
 	mu       sync.Mutex
 	closed   bool
@@ -159,13 +164,19 @@ func New(cfg Config) (*Pipeline, error) {
 // capture time gets a CC record, numbered, encoded and handed to the
 // agency's Handover. It never blocks on the handover and, in the steady
 // state, allocates nothing. It is the deliver function of a
-// CaptureSource; call it from one goroutine at a time.
+// CaptureSource; call it from one goroutine at a time, with packets in
+// capture order (a live capture and a file give them so): once it has
+// judged a packet captured at or after an ended task's end, the next Tick
+// takes that task out of the table.
 func (p *Pipeline) Process(batch []intercept.Packet) {
 	s := p.snap.Load()
+	latest := p.latest.Load()
 	for i := range batch {
 		pk := &batch[i]
 		p.packets.Add(1)
-		hits, kind := s.match(p.hits[:0], pk.Data, pk.Time.UnixNano())
+		ts := pk.Time.UnixNano()
+		latest = max(latest, ts)
+		hits, kind := s.match(p.hits[:0], pk.Data, ts)
 		p.hits = hits[:0]
 		if kind == pktNotIP {
 			p.notIP.Add(1)
@@ -181,6 +192,21 @@ func (p *Pipeline) Process(batch []intercept.Packet) {
 				continue
 			}
 			p.emitCC(h.st, pk, h.dir)
+		}
+	}
+	// Only now is every packet of the batch judged.
+	if latest > p.latest.Load() {
+		p.advance(latest)
+	}
+}
+
+// advance moves the packet path's high-water mark of capture times to ts
+// if that is later.
+func (p *Pipeline) advance(ts int64) {
+	for {
+		cur := p.latest.Load()
+		if ts <= cur || p.latest.CompareAndSwap(cur, ts) {
+			return
 		}
 	}
 }
@@ -283,7 +309,11 @@ func (p *Pipeline) Run(ctx context.Context, src intercept.CaptureSource) error {
 	cancel()
 	<-done
 	p.noteKernelDrops(src.Stats().KernelDropped)
-	p.Tick(p.cfg.Clock.Now())
+	// The capture has ended: nothing it took before now is still to come,
+	// so tasks that ended before now need not linger for it.
+	now := p.cfg.Clock.Now()
+	p.advance(now.UnixNano())
+	p.Tick(now)
 	return err
 }
 

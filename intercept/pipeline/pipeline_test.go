@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/netip"
@@ -199,6 +200,52 @@ func TestValidityWindowBoundaries(t *testing.T) {
 	}
 }
 
+// TestEndJudgedOnCaptureTime: Tick ends a task on the clock, while the
+// capture may still hold packets captured inside its window (a ring block
+// the kernel has not handed over, a capture thread behind under load).
+// They are intercepted when they come, not dropped as nobody's; a packet
+// captured at the end is outside the window; once the packet path has
+// judged it, the next Tick takes the task out of the table and the kernel
+// filter.
+func TestEndJudgedOnCaptureTime(t *testing.T) {
+	f := newFixture(t, "")
+	f.clock.Set(t0)
+	end := t0.Add(time.Hour)
+	alice := netip.PrefixFrom(alice4, 32)
+	if err := f.p.SetTasks([]intercept.Task{task(1, "LIID-E", t0, end, intercept.AddressTarget(alice))}); err != nil {
+		t.Fatal(err)
+	}
+	src := &filteringSource{started: make(chan struct{})}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.p.Run(ctx, src) }()
+	<-src.started
+
+	f.p.Process([]intercept.Packet{pkt(end.Add(-time.Minute), alice4, peer4)})
+	f.p.Tick(end.Add(50 * time.Millisecond)) // the capture is behind the clock
+	f.p.Process([]intercept.Packet{pkt(end.Add(-time.Millisecond), peer4, alice4), pkt(end, alice4, peer4)})
+	if got := src.last(); len(got) != 1 || got[0] != alice {
+		t.Errorf("filter while the ended task lingers: %v, want %v", got, alice)
+	}
+	f.p.Tick(end.Add(time.Second))
+	f.p.Process([]intercept.Packet{pkt(end.Add(time.Second), alice4, peer4)})
+	if got := src.last(); len(got) != 0 {
+		t.Errorf("filter after the task left the table: %v, want empty", got)
+	}
+	cancel()
+	<-done
+
+	st := f.p.Stats()
+	l := st.LIIDs[0]
+	if l.State != "ended" || l.CC.Delivered != 2 || l.OutsideWindow != 1 || st.Unmatched != 1 {
+		t.Errorf("stats = %+v, unmatched %d: want 2 intercepted, 1 outside the window, 1 of no target", l, st.Unmatched)
+	}
+	want := []string{"HI1 liActivated 13:00 seq=0", "HI1 liDeactivated 14:00 seq=1"}
+	if diff := cmp.Diff(want, iris(t, f.sink)); diff != "" {
+		t.Errorf("HI1 records (-want +got):\n%s", diff)
+	}
+}
+
 // iris returns the IRI and HI1 PDUs as short descriptions.
 func iris(t *testing.T, s *sink) []string {
 	t.Helper()
@@ -257,7 +304,12 @@ func TestSessionLifecycleAndIRIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.p.Tick(t0.Add(time.Hour + time.Second))
+	// Captured at the end, judged after Tick ended the task: outside the
+	// window, on its capture time; the packet path has passed the end, so
+	// the next Tick takes the task out of the table.
 	f.p.Process([]intercept.Packet{pkt(t0.Add(time.Hour), alice4, peer4)})
+	f.p.Tick(t0.Add(time.Hour + 2*time.Second))
+	f.p.Process([]intercept.Packet{pkt(t0.Add(time.Hour+2*time.Second), alice4, peer4)})
 
 	want := []string{
 		"HI1 liActivated 13:00 seq=0",
@@ -296,11 +348,12 @@ func TestSessionLifecycleAndIRIs(t *testing.T) {
 	}
 	st := f.p.Stats()
 	l := st.LIIDs[0]
-	if l.CC.Delivered != 2 || l.OutsideWindow != 1 || l.IRI.Delivered != 7 || l.HI1 != 2 || l.State != "ended" {
+	if l.CC.Delivered != 2 || l.OutsideWindow != 2 || l.IRI.Delivered != 7 || l.HI1 != 2 || l.State != "ended" {
 		t.Errorf("stats = %+v", l)
 	}
 	// After the session ended its address is nobody's, and after the
-	// task ended it is out of the table: both packets match nothing.
+	// task ended and left the table it is nobody's again: both packets
+	// match nothing.
 	if st.Unmatched != 2 {
 		t.Errorf("unmatched = %d, want 2", st.Unmatched)
 	}

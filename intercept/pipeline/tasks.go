@@ -17,7 +17,7 @@ type phase uint8
 const (
 	pending phase = iota // the window has not opened, or Tick has not seen it open
 	active               // activated: HI1 liActivated sent
-	ended                // deactivated: HI1 liDeactivated sent; out of the table
+	ended                // deactivated: HI1 liDeactivated sent; out of the table once lingering is over
 )
 
 type taskState struct {
@@ -26,6 +26,13 @@ type taskState struct {
 	lc      *liidCounters
 	phase   phase
 	addedAt time.Time // when the pipeline was given the task
+	// lingering is set on a task Tick ended before the packet path had
+	// judged a packet captured at or after its end: the capture may still
+	// hold packets of its window (a ring block not yet handed over, a
+	// capture thread behind the clock), so it stays in the table, its
+	// packets judged on their capture time, until the packet path has
+	// passed its end.
+	lingering bool
 	// sessions holds the IDs of the sessions an IRI-Begin was sent for,
 	// so that the task's end closes exactly those.
 	sessions map[string]bool
@@ -147,9 +154,11 @@ func (p *Pipeline) Tick(now time.Time) {
 	}
 }
 
-// tick does Tick's work under mu and reports whether a task ended.
+// tick does Tick's work under mu and reports whether the table changed:
+// a task ended, or an ended one stopped lingering.
 func (p *Pipeline) tick(now time.Time) bool {
 	changed := false
+	latest := p.latest.Load()
 	for _, ts := range p.sortedTasks() {
 		t := &ts.task
 		if ts.phase == pending && !now.Before(t.NotBefore) {
@@ -160,6 +169,11 @@ func (p *Pipeline) tick(now time.Time) bool {
 		if ts.phase == active && !now.Before(t.NotAfter) {
 			p.deactivate(ts, t.NotAfter)
 			ts.phase = ended
+			ts.lingering = true
+			changed = true
+		}
+		if ts.phase == ended && ts.lingering && latest >= t.NotAfter.UnixNano() {
+			ts.lingering = false
 			changed = true
 		}
 	}
@@ -388,16 +402,18 @@ func staticCIN(p netip.Prefix) intercept.CIN {
 	return 1
 }
 
-// rebuild makes and publishes a new table from the tasks not ended and
-// the live sessions. Under mu.
+// rebuild makes and publishes a new table from the tasks not ended (or
+// ended and lingering) and the live sessions. Under mu.
 func (p *Pipeline) rebuild() {
 	s := newSnapshot()
 	for _, ts := range p.sortedTasks() {
-		if ts.phase == ended {
+		if ts.phase == ended && !ts.lingering {
 			continue
 		}
 		t := &ts.task
-		s.active = append(s.active, ts.lc)
+		if ts.phase != ended {
+			s.active = append(s.active, ts.lc)
+		}
 		if !t.Delivery.Includes(intercept.CC) {
 			continue
 		}
@@ -429,7 +445,9 @@ func (p *Pipeline) rebuild() {
 	}
 	s.seal()
 	// A kernel filter lets the new targets in before the table expects
-	// them; removed ones the table stops matching at once either way.
+	// them; removed ones the table stops matching at once either way (an
+	// ended task lingers in both, so the packets of its window still in
+	// the capture are matched).
 	if p.filter != nil {
 		if err := p.filter.SetTargets(s.prefixes()); err != nil {
 			p.log.Warn("the capture's kernel filter could not be set", "err", err)
