@@ -274,11 +274,22 @@ func (sp *spool) locate(off uint64) (s *segment, pos, k uint64, ok bool) {
 }
 
 // release deletes the segments whose every byte the receiver confirmed.
+// The tail goes only with the stage that follows it: when the receiver
+// confirmed the staged bytes too (sent from the stage before a flush wrote
+// them out), the stage is dropped with it, or a confirmed tail would stay
+// on disk and be sent again at the next start.
 func (sp *spool) release(acked uint64) {
 	for len(sp.segs) > 0 {
 		s := sp.segs[0]
-		if s.end > acked || (len(sp.segs) == 1 && len(sp.stage) > 0) {
+		if s.end > acked {
 			return
+		}
+		if len(sp.segs) == 1 && len(sp.stage) > 0 {
+			if s.end+uint64(len(sp.stage)) > acked {
+				return
+			}
+			sp.used -= uint64(len(sp.stage))
+			sp.stage = sp.stage[:0]
 		}
 		s.f.Close()
 		os.Remove(s.path) // a leftover is framed again and sent again at the next start: a duplicate, never a hole

@@ -141,3 +141,51 @@ func TestSpoolBookkeeping(t *testing.T) {
 		os.RemoveAll(dir)
 	})
 }
+
+// Records spooled and not yet written out (staged) are read back from the
+// stage, sent and confirmed before the next SpoolSync: the confirmation
+// releases the tail segment with its stage, and Close leaves no segment to
+// send again at the next start.
+func TestSpoolReleasesAConfirmedStage(t *testing.T) {
+	dir := t.TempDir()
+	cfg := &Config{QueueBytes: 64 << 10, SpoolDir: dir, SpoolBytes: 1 << 20, Logger: slog.New(slog.DiscardHandler)}
+	l, err := newLink("HI3", "x", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; l.sp.spooled < 3; i++ { // the ring full, then three records staged
+		if err := l.enqueue(pdu(1000, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var sent uint64
+	for {
+		head, memEnd, _ := l.window()
+		if sent == head {
+			break
+		}
+		if sent == memEnd {
+			if _, err := l.refill(); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		sent += uint64(len(l.chunk(sent, memEnd)))
+		l.mu.Lock() // a keep-alive response confirms what was sent
+		l.acked = sent
+		l.sp.release(sent)
+		l.mu.Unlock()
+	}
+	if st := l.stats().Spool; st.Bytes != 0 {
+		t.Errorf("%d bytes still spooled with everything confirmed", st.Bytes)
+	}
+	l.cancel()
+	close(l.done)
+	close(l.mdone)
+	if err := l.close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "HI3", "*.spool")); len(left) != 0 {
+		t.Errorf("segments left with everything confirmed: %v", left)
+	}
+}

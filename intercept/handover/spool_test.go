@@ -80,6 +80,30 @@ func (r *rig) startLEMF() {
 	r.t.Cleanup(func() { l.Close() })
 }
 
+// writtenOut waits until every byte the HI3 spool holds is in its segment
+// files (SpoolSync wrote the stage out): what a crash of the process from
+// then on would leave on disk.
+func (r *rig) writtenOut(dir string) {
+	r.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var onDisk int64
+		for _, seg := range segments(r.t, dir) {
+			if fi, err := os.Stat(seg); err == nil {
+				onDisk += fi.Size()
+			}
+		}
+		st := r.ho.Stats().HI3.Spool
+		if uint64(onDisk) == st.Bytes {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("the spool holds %d bytes, %d of them in its files after 20 s", st.Bytes, onDisk)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func segments(t *testing.T, dir string) []string {
 	t.Helper()
 	m, err := filepath.Glob(filepath.Join(dir, "HI3", "*.spool"))
@@ -98,7 +122,7 @@ func TestSpoolCarriesAnOutage(t *testing.T) {
 	if refused := r.send(6000, 300); refused != 0 { // about 2.4 MB: 37 times the memory queue
 		t.Fatalf("%d records refused with room in the spool", refused)
 	}
-	time.Sleep(60 * time.Millisecond) // SpoolSync: written out
+	r.writtenOut(dir)
 	st := r.ho.Stats().HI3
 	if st.Spool.Records == 0 || st.Spool.Bytes < 2<<20 || st.QueuedBytes > 64<<10 || len(segments(t, dir)) == 0 {
 		t.Fatalf("the overflow did not go to disk: %s", st)
@@ -243,8 +267,8 @@ func TestSpoolRefusals(t *testing.T) {
 }
 
 // A process that dies without Close (os.Exit, as kill -9 would) loses
-// what was in memory only; what it had spooled more than SpoolSync
-// before arrives after the restart as one unbroken run up to its last
+// what was in memory only; what it had spooled and SpoolSync had written
+// out arrives after the restart as one unbroken run up to its last
 // accepted record.
 func TestSpoolSurvivesACrash(t *testing.T) {
 	if dir := os.Getenv("CCJKIT_SPOOL_CRASH_DIR"); dir != "" {
@@ -296,7 +320,7 @@ func TestSpoolSurvivesACrash(t *testing.T) {
 func crashingProducer(t *testing.T, dir string) {
 	r := newSpoolRig(t, dir, 64<<10, 8<<20)
 	r.send(3000, 300)
-	time.Sleep(200 * time.Millisecond) // ten times SpoolSync
+	r.writtenOut(dir)
 	fmt.Println("accepted " + strconv.Itoa(int(r.next)))
 	os.Exit(3)
 }
