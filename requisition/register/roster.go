@@ -153,12 +153,6 @@ func (ro *roster) signer(rec Record) (*MemberInfo, bool) {
 	return m, true
 }
 
-// sealedKinds are the kinds whose payload is sealed: in a signed record,
-// a 4-byte epoch number and an age ciphertext to that epoch's recipient.
-func sealedKind(kind string) bool {
-	return kind != headerKind && kind != RepairKind && kind != MemberKind && kind != EpochKind && kind != GrantKind
-}
-
 // add folds one record.
 func (ro *roster) add(rec Record) {
 	if rec.Seq == 0 {
@@ -191,6 +185,8 @@ func (ro *roster) add(rec Record) {
 		ro.grants(rec, m)
 	case RepairKind:
 	default:
+		// Every other kind is sealed: a 4-byte epoch number, then an age
+		// ciphertext to that epoch's public key.
 		if len(rec.Payload) < 4 {
 			ro.bad(rec.Seq, "a sealed record without its epoch")
 			return
