@@ -429,3 +429,65 @@ func TestServiceSubmits(t *testing.T) {
 		t.Fatalf("%+v", subs)
 	}
 }
+
+// RepairJournal signs the repair with a member's key; it refuses an
+// identity outside the roster, and repairs a journal of the earlier
+// format with an unsigned record, so that its roster can still be
+// founded.
+func TestRepairJournal(t *testing.T) {
+	torn := func(t *testing.T, path string) {
+		recs, _ := register.Verify(path)
+		last := recs[len(recs)-1]
+		magic := "CCJR"
+		if last.Signed() {
+			magic = "CCJS"
+		}
+		b := append([]byte(magic), 0, 0, 1, 0x2c)
+		b = append(b, make([]byte, 7)...)
+		b = append(b, byte(last.Seq+1))
+		f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		f.Write(b)
+		f.Close()
+		if _, err := register.Verify(path); !register.IsTornTail(err) {
+			t.Fatalf("not a torn tail: %v", err)
+		}
+	}
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	t.Run("a founded register", func(t *testing.T) {
+		k := newKeys(t)
+		reg, path := openReg(t, k, clock)
+		reg.Close()
+		torn(t, path)
+		if _, err := register.RepairJournal(path, k.bob, clock, nil); !errors.Is(err, register.ErrActor) {
+			t.Fatalf("an outsider repaired: %v", err)
+		}
+		recs, err := register.RepairJournal(path, k.alice, clock, nil)
+		if err != nil || len(recs) != 1 || recs[0].Kind != register.RepairKind || !recs[0].Signed() {
+			t.Fatalf("%+v %v", recs, err)
+		}
+		all, _ := register.Verify(path)
+		if _, err := register.AuditRecords(all); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("the earlier format", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "ccj.journal")
+		oldKey, _ := age.GenerateX25519Identity()
+		ring, _ := register.NewKeyring(oldKey.Recipient().String())
+		sealed, _ := ring.Seal(make([]byte, 32))
+		j, _, _ := register.Open(path, register.Options{Clock: clock})
+		j.Append("work-order-key", sealed)
+		j.Close()
+		torn(t, path)
+		alice, _ := register.UpgradeIdentity(oldKey.String(), "alice")
+		recs, err := register.RepairJournal(path, alice, clock, nil)
+		if err != nil || len(recs) != 1 || recs[0].Signed() {
+			t.Fatalf("%+v %v", recs, err)
+		}
+		reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice})
+		if err != nil {
+			t.Fatalf("founding after the repair: %v", err)
+		}
+		reg.Close()
+	})
+}

@@ -168,6 +168,9 @@ func (ro *roster) add(rec Record) {
 		return
 	}
 	if !ro.founded {
+		if rec.Kind == RepairKind && (ro.founder == nil || bytes.Equal(ro.founder, rec.Signer)) {
+			return // a crash before the founding, set aside by the founder
+		}
 		ro.found(rec)
 		return
 	}
