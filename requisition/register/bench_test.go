@@ -20,7 +20,7 @@ import (
 func BenchmarkAppend(b *testing.B) {
 	payload := make([]byte, 256)
 	b.Run("register", func(b *testing.B) {
-		j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), timesynctest.NewClock(t0))
+		j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), register.Options{Clock: timesynctest.NewClock(t0)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 	payload := make([]byte, 256)
 	for _, writers := range []int{1, 8} {
 		b.Run(map[int]string{1: "writers=1", 8: "writers=8"}[writers], func(b *testing.B) {
-			j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), timesynctest.NewClock(t0))
+			j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), register.Options{Clock: timesynctest.NewClock(t0)})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 // Opening and verifying a journal of 100,000 records.
 func BenchmarkVerify100k(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "j")
-	j, _, err := register.Open(path, timesynctest.NewClock(t0))
+	j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
 	if err != nil {
 		b.Fatal(err)
 	}

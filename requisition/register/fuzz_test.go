@@ -2,8 +2,10 @@ package register_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -17,26 +19,44 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
+// Any bytes: ReadRecords never panics, names damage with a *CorruptError
+// at the end of the valid prefix, returns only records that chain from a
+// header, and the valid prefix re-reads to the same records cleanly.
 func FuzzReadRecords(f *testing.F) {
 	dir := f.TempDir()
-	j, _, err := register.Open(filepath.Join(dir, "j"), timesynctest.NewClock(t0))
-	if err != nil {
-		f.Fatal(err)
+	for i, key := range []ed25519.PrivateKey{nil, ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))} {
+		path := filepath.Join(dir, fmt.Sprint("j", i))
+		j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0), Signer: key})
+		if err != nil {
+			f.Fatal(err)
+		}
+		j.Append("event", []byte("hello"))
+		j.Append("answer", []byte("world"))
+		j.Close()
+		data, _ := os.ReadFile(path)
+		f.Add(data)
+		f.Add(data[:len(data)-5])
 	}
-	j.Append("event", []byte("hello"))
-	j.Append("answer", []byte("world"))
-	j.Close()
-	data, _ := os.ReadFile(filepath.Join(dir, "j"))
-	f.Add(data)
-	f.Add(data[:len(data)-5])
 	f.Add([]byte("CCJR"))
+	f.Add([]byte("CCJS\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, valid, err := register.ReadRecords(data)
 		if valid < 0 || valid > int64(len(data)) {
 			t.Fatalf("valid prefix %d of %d bytes", valid, len(data))
 		}
-		if err != nil && !errors.Is(err, register.ErrCorrupt) {
+		var ce *register.CorruptError
+		switch {
+		case err == nil && valid != int64(len(data)):
+			t.Fatalf("no error, but only %d of %d bytes valid", valid, len(data))
+		case err != nil && !errors.Is(err, register.ErrCorrupt):
 			t.Fatalf("error %v does not wrap ErrCorrupt", err)
+		case err != nil && (!errors.As(err, &ce) || ce.Offset != valid || ce.Seq != uint64(len(recs))):
+			t.Fatalf("error %v for %d records and %d valid bytes", err, len(recs), valid)
+		}
+		for i, r := range recs {
+			if r.Seq != uint64(i) || (i > 0 && r.Prev != recs[i-1].Hash) || (i == 0) != (r.Kind == "journal") {
+				t.Fatalf("record %d: seq %d, kind %q, does not chain", i, r.Seq, r.Kind)
+			}
 		}
 		// The valid prefix re-reads to the same records, cleanly.
 		again, v2, err2 := register.ReadRecords(data[:valid])

@@ -287,11 +287,28 @@ func tornTail(r []byte, c chain) string {
 		}
 		return ""
 	}
+	if string(r[:4]) != magicV1 && string(r[:4]) != magicV2 {
+		return "no frame magic"
+	}
 	signed := string(r[:4]) == magicV2
 	if c.signed && !signed {
 		return "an unsigned record after signed ones"
 	}
 	if len(r) < frameHeader {
+		// The length's bytes present must begin one a record can have.
+		var lo, hi [4]byte
+		copy(lo[:], r[4:])
+		copy(hi[:], r[4:])
+		for i := len(r) - 4; i < 4; i++ {
+			hi[i] = 0xFF
+		}
+		low := uint32(minBody)
+		if signed {
+			low += sigSize
+		}
+		if binary.BigEndian.Uint32(lo[:]) > maxBody || binary.BigEndian.Uint32(hi[:]) < low {
+			return "an incomplete record with an impossible length"
+		}
 		return ""
 	}
 	n := int(binary.BigEndian.Uint32(r[4:8]))
@@ -542,8 +559,8 @@ func readAll(f jfile) ([]Record, chain, int64, int64, error) {
 		return nil, chain{}, 0, 0, err
 	}
 	data := make([]byte, size)
-	if _, err := f.ReadAt(data, 0); err != nil && int64(len(data)) != size {
-		return nil, chain{}, 0, 0, err
+	if n, err := f.ReadAt(data, 0); n != len(data) {
+		return nil, chain{}, 0, 0, fmt.Errorf("%w: reading the journal: %v", ErrIO, errOr(err, "short read"))
 	}
 	recs, c, valid, err := readFrom(data, 0, chain{})
 	return recs, c, valid, size, err
@@ -776,6 +793,11 @@ func (j *Journal) cycle(fill func(tx *Tx) error) (err error) {
 	if err := j.catchUp(true); err != nil {
 		return err
 	}
+	if j.c.signed && j.opts.Signer == nil {
+		// An unsigned record after signed ones would make the journal
+		// unreadable: refuse before writing anything.
+		return fmt.Errorf("%w: the journal holds signed records and this Journal has no signer", ErrRecord)
+	}
 	tx := &Tx{j: j, c: j.c, foreign: j.foreign}
 	j.foreign = nil
 	for _, rp := range j.repairs {
@@ -831,6 +853,11 @@ func (j *Journal) reread() error {
 	if err != nil {
 		return fmt.Errorf("%w: reopening after a fault: %v", ErrIO, err)
 	}
+	// Release the old descriptor's lock before taking the new one's: a
+	// flock belongs to the open file description, so the new descriptor
+	// would wait for the old one forever, in this very process. Another
+	// writer may append in between; catchUp reads what it wrote.
+	j.f.Unlock()
 	if err := f.Lock(true); err != nil {
 		f.Close()
 		return fmt.Errorf("%w: reopening after a fault: %v", ErrIO, err)
@@ -918,19 +945,27 @@ func (j *Journal) quarantine(tail []byte, why error) error {
 	if err == nil {
 		err = j.f.Truncate(j.end)
 	}
-	if err == nil {
-		err = j.f.Datasync()
-	}
 	if err != nil {
+		// The torn bytes are still in the journal (ftruncate cuts or does
+		// not): our copy may be incomplete, and the next append makes
+		// another; remove it rather than leave a second, unrecorded one.
+		j.fs.Remove(filepath.Join(dir, name))
 		j.recheck = true
 		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
 	}
+	// Cut, and the bytes safe in their file: the repair is recorded by the
+	// next write even if the sync below fails, since the file is read back
+	// as cut before that write.
 	var ce *CorruptError
 	reason := why.Error()
 	if errors.As(why, &ce) {
 		reason = ce.Reason
 	}
 	j.repairs = append(j.repairs, Repair{Offset: j.end, Bytes: int64(len(tail)), SHA256: fmt.Sprintf("%x", sha256Of(tail)), File: name, Reason: reason})
+	if err := j.f.Datasync(); err != nil {
+		j.recheck = true
+		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
+	}
 	return nil
 }
 
@@ -992,7 +1027,7 @@ func verifyFS(fsy fsys, path string) ([]Record, error) {
 		return nil, err
 	}
 	recs, _, _, size, err := readAll(f)
-	if err == nil && len(recs) == 0 {
+	if len(recs) == 0 && (err == nil || IsTornTail(err)) {
 		return nil, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, size)
 	}
 	return recs, err
