@@ -1071,3 +1071,59 @@ func recoverHeaderless(fsy fsys, path string, clock timesync.Clock) (string, err
 	}
 	return dst, nil
 }
+
+// Backup copies the journal at path to dst, consistently: under the
+// shared lock, so that no write is under way, to a temporary file beside
+// dst that is synced, checked and renamed into place (dst must not
+// exist). A plain file copy taken while a member writes may end with an
+// incomplete write — harmless, the restored register sets it aside —
+// but Backup never does. It returns the records copied.
+func Backup(path, dst string) ([]Record, error) {
+	src, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	f := osFile{src}
+	if err := f.Lock(false); err != nil {
+		return nil, err
+	}
+	recs, _, valid, _, rerr := readAll(f)
+	if rerr != nil && !IsTornTail(rerr) {
+		return nil, rerr
+	}
+	data := make([]byte, valid)
+	if _, err := src.ReadAt(data, 0); err != nil && int64(len(data)) != valid {
+		return nil, err
+	}
+	f.Unlock()
+	fsy := osFS{}
+	tmp, err := fsy.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".new-*")
+	if err != nil {
+		return nil, err
+	}
+	name := tmp.Name()
+	n, err := tmp.WriteAt(data, 0)
+	if err == nil && n != len(data) {
+		err = errors.New("short write")
+	}
+	if err == nil {
+		err = tmp.Datasync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		if back, verr := Verify(name); verr != nil || len(back) != len(recs) {
+			err = fmt.Errorf("%w: the copy does not read back whole", ErrIO)
+		}
+	}
+	if err == nil {
+		err = fsy.RenameNoReplace(name, dst)
+	}
+	if err != nil {
+		os.Remove(name)
+		return nil, err
+	}
+	return recs, fsy.SyncDir(filepath.Dir(dst))
+}
