@@ -23,7 +23,8 @@
 // replayed capture itself (intercept/radius's Mirror); give
 // -radius-secret-file for your own capture's secret. With -radius-listen
 // it runs an accounting server instead, for a NAS (or FreeRADIUS's
-// replicate module) to send to.
+// replicate module) to send to; it answers from the moment the capture
+// runs, and prints "RADIUS accounting server on" its address then.
 //
 //	go run ./examples/tap -lemf 127.0.0.1:6000 -user alice@example.net
 //
@@ -225,6 +226,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var accounting interface{ Stats() radius.Stats }
+	stopServer := func() {}
 	if len(users) > 0 {
 		if len(clients) == 0 {
 			clients = prefixes{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
@@ -246,15 +248,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return 2
 			}
 			accounting = srv
+			// The server answers once the capture runs: Run has then set
+			// the kernel filter, so a session the NAS was answered for
+			// has its packets taken from the answer on. Until then the
+			// NAS's requests wait in the socket.
+			started := &startedSource{CaptureSource: src, started: make(chan struct{})}
+			if f, ok := src.(intercept.TargetFilter); ok {
+				src = startedFilter{started, f}
+			} else {
+				src = started
+			}
 			sctx, cancel := context.WithCancel(ctx)
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
+				select {
+				case <-started.started:
+				case <-sctx.Done():
+					return
+				}
+				fmt.Fprintf(stdout, "RADIUS accounting server on %s\n", conn.LocalAddr())
 				if err := srv.Serve(sctx, p.HandleEvent); !errors.Is(err, context.Canceled) {
 					fmt.Fprintln(stderr, "tap: the RADIUS accounting server stopped:", err)
 				}
 			}()
-			defer func() { cancel(); <-done }()
+			stopServer = func() { cancel(); <-done }
+			defer stopServer() // on an early return; a second call does nothing
 		} else {
 			m, err := radius.NewMirror(src, cfg)
 			if err != nil {
@@ -270,6 +289,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	runErr := p.Run(ctx, src)
+	stopServer() // its counts are final, and it writes no more
 	if *iface != "" && (errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
 		runErr = nil // interrupted, or the window ended: the normal end of a live capture
 		p.Tick(clock.Now())
@@ -296,6 +316,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// startedSource closes started when Run starts capturing from it, which
+// Run does after setting a TargetFilter's kernel filter.
+type startedSource struct {
+	intercept.CaptureSource
+	started chan struct{}
+}
+
+func (s *startedSource) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
+	close(s.started)
+	return s.CaptureSource.Capture(ctx, deliver)
+}
+
+// startedFilter is a startedSource whose source has a kernel filter.
+type startedFilter struct {
+	*startedSource
+	intercept.TargetFilter
 }
 
 func firstPacketTime(data []byte) (time.Time, error) {
