@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -160,7 +164,10 @@ func TestLiveCapturesTheTargetsOnly(t *testing.T) {
 		}
 	}
 
-	// A filter without targets keeps everything out from now on.
+	// A filter without targets keeps everything out from now on. To know
+	// that none of the datagrams sent then is still to come, the target
+	// is let in again and sends a marker: the ring hands packets over in
+	// order, so once the marker is here, any of them taken would be too.
 	if err := live.SetTargets(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +177,15 @@ func TestLiveCapturesTheTargetsOnly(t *testing.T) {
 	for range 10 {
 		senders[target4].conn.WriteToUDP([]byte("after the task ended"), senders[target4].to)
 	}
-	time.Sleep(100 * time.Millisecond) // longer than the ring's block timeout
+	if err := live.SetTargets([]netip.Prefix{netip.PrefixFrom(target4, 32)}); err != nil {
+		t.Fatal(err)
+	}
+	const marker = "a new task"
+	senders[target4].conn.WriteToUDP([]byte(marker), senders[target4].to)
+	deadline = time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && !slices.ContainsFunc(s.udpFrom(target4), func(p []byte) bool { return string(p) == marker }) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	cancel()
 	if err := <-done; err != context.Canceled {
 		t.Errorf("Capture = %v, want context.Canceled", err)
@@ -178,9 +193,10 @@ func TestLiveCapturesTheTargetsOnly(t *testing.T) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.pkts) != had {
-		t.Errorf("%d packets captured after the targets were removed", len(s.pkts)-had)
+	if len(s.pkts) != had+1 || string(s.pkts[had].Data[28:]) != marker {
+		t.Fatalf("%d packets captured after the targets were removed, want only the marker after they came back", len(s.pkts)-had)
 	}
+	s.pkts = s.pkts[:had]
 	for _, p := range s.pkts {
 		src, _, _ := parse(p.Data)
 		var dst netip.Addr
@@ -199,8 +215,8 @@ func TestLiveCapturesTheTargetsOnly(t *testing.T) {
 			t.Errorf("a packet of %d octets was cut to %d", p.Length, len(p.Data))
 		}
 	}
-	if st := live.Stats(); st.Received != uint64(had) || st.KernelDropped != 0 || st.Truncated != 0 {
-		t.Errorf("stats = %+v, want %d received and nothing dropped", st, had)
+	if st := live.Stats(); st.Received != uint64(had+1) || st.KernelDropped != 0 || st.Truncated != 0 {
+		t.Errorf("stats = %+v, want %d received and nothing dropped", st, had+1)
 	}
 }
 
@@ -242,14 +258,72 @@ func TestLiveCountsKernelDrops(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(50 * time.Millisecond) // past the block timeout
+	// Every datagram has passed the capture (the ring took it or the
+	// kernel counted it dropped) once namespace A's UDP has taken it in.
+	deadline := time.Now().Add(20 * time.Second)
+	for udpIn(t, a) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d datagrams reached namespace A in 20 s", udpIn(t, a), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Read the ring until every datagram is accounted for, or more than
+	// were sent.
 	var s seen
-	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	live.Capture(ctx, s.deliver)
+	target := netip.MustParseAddr(itest.VethTarget4)
+	live.Capture(ctx, func(b []intercept.Packet) {
+		s.deliver(b)
+		if uint64(len(s.udpFrom(target)))+live.Stats().KernelDropped >= n {
+			cancel()
+		}
+	})
 	st := live.Stats()
-	got := len(s.udpFrom(netip.MustParseAddr(itest.VethTarget4)))
+	got := len(s.udpFrom(target))
 	if st.KernelDropped == 0 || uint64(got)+st.KernelDropped != n || st.Received != uint64(got) {
 		t.Errorf("stats %+v with %d datagrams captured of %d sent: want received + dropped = sent", st, got, n)
 	}
+}
+
+// udpIn returns how many UDP datagrams namespace ns has taken in, to a
+// socket or refused for want of room in it (/proc/net/snmp's Udp
+// InDatagrams and InErrors): each had passed the packet sockets of the
+// interface it came in on.
+func udpIn(t *testing.T, ns itest.Netns) uint64 {
+	t.Helper()
+	var n uint64
+	err := ns.Do(func() error {
+		b, err := os.ReadFile("/proc/thread-self/net/snmp") // the thread's namespace's
+		if err != nil {
+			return err
+		}
+		var names, values []string
+		for l := range strings.SplitSeq(string(b), "\n") {
+			if f := strings.Fields(l); len(f) > 0 && f[0] == "Udp:" {
+				if names == nil {
+					names = f
+				} else {
+					values = f
+				}
+			}
+		}
+		if len(names) != len(values) {
+			return fmt.Errorf("no Udp counters in /proc/net/snmp")
+		}
+		for i, name := range names {
+			if name == "InDatagrams" || name == "InErrors" {
+				v, err := strconv.ParseUint(values[i], 10, 64)
+				if err != nil {
+					return err
+				}
+				n += v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
