@@ -118,12 +118,16 @@ func TestMutualTLS(t *testing.T) {
 				}
 			}
 			if !tt.deliver {
-				time.Sleep(100 * time.Millisecond)
+				// Wait for a refusal (a handshake, slow under load), then close.
+				const refused = "TLS refused (certificate not accepted)"
+				for deadline := time.Now().Add(10 * time.Second); ho.Stats().HI3.Faults[refused] == 0 && time.Now().Before(deadline); {
+					time.Sleep(5 * time.Millisecond)
+				}
 				if err := ho.Close(); err == nil {
 					t.Error("Close = nil: records were confirmed over a connection that should not exist")
 				}
 				st := ho.Stats().HI3
-				if st.KeepAliveResponses != 0 || st.Faults["TLS refused (certificate not accepted)"] == 0 {
+				if st.KeepAliveResponses != 0 || st.Faults[refused] == 0 {
 					t.Errorf("stats = %s, want TLS refusals and no keep-alive answered", st)
 				}
 				if s, ok := rcv.Report().Stream(key); ok {
