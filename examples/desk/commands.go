@@ -42,6 +42,10 @@ type session struct {
 	cell CellFile
 	reg  *register.Register
 	me   register.Identity
+	// found: this command may create and found the register (init, or
+	// upgrade -found).
+	found        bool
+	upgradeFound bool
 }
 
 func (s *session) flags(cmd *command) *flag.FlagSet {
@@ -70,6 +74,7 @@ func (s *session) flags(cmd *command) *flag.FlagSet {
 	case "member":
 		fs.StringVar(&s.name, "name", "", "for keygen and upgrade: the new identity's `NAME`")
 		fs.StringVar(&s.role, "role", "member", "for keygen: member, recovery or service")
+		fs.BoolVar(&s.upgradeFound, "found", false, "for upgrade: also found the roster of the register in -dir, written by an earlier version")
 	case "receive":
 		fs.StringVar(&s.id, "id", "", "the case's `ID` in the cell (default: the next YYYY-NNNN)")
 	case "ack", "check", "clarify", "contest", "invoice", "close", "cancel", "expire":
@@ -132,12 +137,15 @@ func (s *session) open() error {
 	if id.Role() == register.RoleMember && !slices.Contains(s.cell.memberIDs(), id.Name()) {
 		return inputErr("%s: your identity's name is not a member of the cell in %s", s.identity, s.cellPath)
 	}
-	cfg := register.Config{Clock: s.clock, Identity: id}
+	cfg := register.Config{Clock: s.clock, Identity: id, Found: s.found}
 	if s.anchorDir != "" {
 		a := s.anchors()
 		cfg.Anchors = &a
 	}
 	reg, rep, err := register.OpenRegister(journalPath(s.dir), cfg)
+	if errors.Is(err, register.ErrNotFounded) {
+		return fmt.Errorf("no register in %s: desk init founds one (a register that vanished is restored from a backup: docs/recovery.md): %w", s.dir, err)
+	}
 	if errors.Is(err, register.ErrCheckpoint) {
 		return fmt.Errorf("the register does not hold what this machine's checkpoints vouch for: restore it from a backup (docs/recovery.md), then run desk verify: %w", err)
 	}
@@ -178,7 +186,7 @@ func (s *session) close() {
 	if s.anchorDir != "" {
 		cp, err := s.reg.Checkpoint()
 		if err == nil {
-			err = s.anchors().Save(cp)
+			err = s.anchors().Keep(journalPath(s.dir), cp)
 		}
 		if err != nil {
 			fmt.Fprintf(s.err, "desk: no checkpoint kept in %s: %v\n", s.anchorDir, err)
@@ -277,7 +285,7 @@ func runInit(s *session, args []string) error {
 	if err := os.WriteFile(configPath(s.dir), append(b, '\n'), 0o600); err != nil {
 		return err
 	}
-	s.cell = cell
+	s.cell, s.found = cell, true
 	if err := s.open(); err != nil {
 		return err
 	}
@@ -347,6 +355,20 @@ func runMember(s *session, args []string) error {
 			return err
 		}
 		fmt.Fprintf(s.out, "identity written to %s: it keeps your age key (which opens the records written before) and adds a signing key\n%s\n", args[1], id.Public())
+		if !s.upgradeFound {
+			return nil
+		}
+		// Found the roster of the register of the earlier format in -dir
+		// with the new identity.
+		if err := s.load(); err != nil {
+			return err
+		}
+		s.identity, s.found = args[1], true
+		if err := s.open(); err != nil {
+			return err
+		}
+		defer s.close()
+		fmt.Fprintf(s.out, "the register in %s is upgraded: its roster is founded by %s; add the other members with desk member add\n", s.dir, id.Name())
 		return nil
 	case "add", "remove", "list":
 	default:
@@ -849,14 +871,24 @@ func runVerify(s *session, args []string) error {
 		return err
 	}
 	path := journalPath(s.dir)
-	if _, err := os.Stat(path); err != nil {
-		return inputErr("%s: no journal", path)
-	}
 	fail := func(what string, err error) error {
 		if s.asJSON {
 			s.printJSON(map[string]any{"verified": false, "problem": what, "error": err.Error()})
 		}
 		return fmt.Errorf("%s does not verify: %w; the file was not modified", path, err)
+	}
+	if s.anchorDir != "" {
+		// A register this machine kept must still be there, the same
+		// journal.
+		if err := s.anchors().CheckPath(path); err != nil && !errors.Is(err, register.ErrNoHeader) {
+			var ce *register.CorruptError
+			if !errors.As(err, &ce) {
+				return fail("checkpoint", err)
+			}
+		}
+	}
+	if _, err := os.Stat(path); err != nil {
+		return inputErr("%s: no journal", path)
 	}
 	recs, err := register.Verify(path)
 	torn := register.IsTornTail(err)

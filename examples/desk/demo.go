@@ -157,7 +157,7 @@ func runDemo(s *session, args []string) error {
 				return err
 			}
 		}
-		r, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: clock, Identity: id})
+		r, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: clock, Identity: id, Found: i == 0})
 		if err != nil {
 			return err
 		}

@@ -89,8 +89,7 @@ func TestMain(m *testing.M) {
 }
 
 // testDir makes a register directory with the sample cell and desk.json,
-// and alice's identity in a file; the register is founded by alice's
-// first command.
+// and alice's identity in a file, and alice founds the register.
 func testDir(t *testing.T) (dir, identity string) {
 	dir = t.TempDir()
 	identity = identityFile(t, "alice")
@@ -102,6 +101,17 @@ func testDir(t *testing.T) (dir, identity string) {
 	}
 	b, _ := json.Marshal(cfg)
 	os.WriteFile(filepath.Join(dir, "desk.json"), b, 0o600)
+	// Alice founds the register, as desk init does.
+	text, _ := os.ReadFile(identity)
+	id, err := register.ParseIdentity(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: timesynctest.NewClock(brussels("2026-11-01 09:00")), Identity: id, Found: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.Close()
 	return dir, identity
 }
 

@@ -19,6 +19,7 @@ import (
 func TestMembersJourney(t *testing.T) {
 	dir, _ := testDir(t)
 	os.Remove(filepath.Join(dir, "desk.json"))
+	os.Remove(journalPath(dir)) // init founds it
 	clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))
 	alice := filepath.Join(t.TempDir(), "alice.identity")
 	bob := filepath.Join(t.TempDir(), "bob.identity")
@@ -79,8 +80,10 @@ func TestVerifyAndRepairOddFiles(t *testing.T) {
 		after          int // verify's status after the repair
 		quarantined    int
 	}{
-		{"an empty file", func([]byte) []byte { return nil }, exitFail, exitOK, exitInput, 1},
-		{"a partial header", func(g []byte) []byte { return g[:20] }, exitFail, exitOK, exitInput, 1},
+		// Set aside, the register is gone — and this machine's anchors
+		// remember it was here: verify keeps failing until it is restored.
+		{"an empty file", func([]byte) []byte { return nil }, exitFail, exitOK, exitFail, 1},
+		{"a partial header", func(g []byte) []byte { return g[:20] }, exitFail, exitOK, exitFail, 1},
 		{"a crash's incomplete write", func(g []byte) []byte { return append(g, tornNext(t, g)...) }, exitOK, exitOK, exitOK, 1},
 		{"an acknowledged record cut short", func(g []byte) []byte { return g[:len(g)-7] }, exitFail, exitFail, exitFail, 0},
 		{"a flipped byte", func(g []byte) []byte { g = append([]byte(nil), g...); g[len(g)/2] ^= 4; return g }, exitFail, exitFail, exitFail, 0},
@@ -142,4 +145,52 @@ func tornNext(t *testing.T, good []byte) []byte {
 	b = binary.BigEndian.AppendUint64(b, last.Seq+1)
 	b = binary.BigEndian.AppendUint64(b, uint64(last.Time.Unix()))
 	return append(b, last.Hash[:20]...)
+}
+
+// A register this machine kept that is deleted, or replaced by another
+// journal, is refused — it would otherwise look like a new register and
+// lose the cell's record silently; reading commands never create or
+// found one.
+func TestVanishedOrReplacedRegister(t *testing.T) {
+	clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))
+	dir, identity := testDir(t)
+	os.Setenv("CCJKIT_ANCHORS", t.TempDir())
+	req := filepath.Join(t.TempDir(), "req.json")
+	os.WriteFile(req, []byte(requisitionJSON), 0o600)
+	if _, errs, code := desk(t, clock, "receive", "-dir", dir, "-identity", identity, req); code != exitOK {
+		t.Fatal(errs)
+	}
+	kept, _ := os.ReadFile(journalPath(dir))
+
+	os.Remove(journalPath(dir))
+	if _, errs, code := desk(t, clock, "list", "-dir", dir, "-identity", identity); code != exitFail || !strings.Contains(errs, "is gone") {
+		t.Errorf("list on a vanished register: %d %s", code, errs)
+	}
+	if _, err := os.Stat(journalPath(dir)); err == nil {
+		t.Error("a reading command created a register")
+	}
+	if _, errs, code := desk(t, clock, "verify", "-dir", dir); code != exitFail || !strings.Contains(errs, "is gone") {
+		t.Errorf("verify on a vanished register: %d %s", code, errs)
+	}
+
+	// Another register of the same member put in its place.
+	other := t.TempDir()
+	text, _ := os.ReadFile(identity)
+	id, _ := register.ParseIdentity(string(text))
+	reg, _, err := register.OpenRegister(journalPath(other), register.Config{Clock: clock, Identity: id, Found: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.Close()
+	b, _ := os.ReadFile(journalPath(other))
+	os.WriteFile(journalPath(dir), b, 0o600)
+	if _, errs, code := desk(t, clock, "list", "-dir", dir, "-identity", identity); code != exitFail || !strings.Contains(errs, "another journal") {
+		t.Errorf("list on a replaced register: %d %s", code, errs)
+	}
+
+	// Restored, it works again.
+	os.WriteFile(journalPath(dir), kept, 0o600)
+	if _, errs, code := desk(t, clock, "list", "-dir", dir, "-identity", identity); code != exitOK {
+		t.Errorf("list on the restored register: %d %s", code, errs)
+	}
 }

@@ -65,7 +65,7 @@ func newKeys(t testing.TB) keys {
 
 // config opens the register as alice, its founder.
 func (k keys) config(clock timesync.Clock) register.Config {
-	return register.Config{Clock: clock, Identity: k.alice}
+	return register.Config{Clock: clock, Identity: k.alice, Found: true}
 }
 
 // as opens the register as another identity.

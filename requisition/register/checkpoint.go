@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -108,15 +109,28 @@ func VerifyCheckpoint(pub ed25519.PublicKey, cp Checkpoint, recs []Record) error
 	return cp.Check(recs)
 }
 
-// Checkpoint signs a checkpoint of the register's journal as it stands on
-// disk — read under the shared lock, so it writes nothing, and a torn
-// tail is left where it is — with the identity's key.
+// Checkpoint signs a checkpoint of the register's journal with the
+// identity's key, reading it under the shared lock: it writes nothing,
+// and a torn tail is left where it is.
+//
+// It vouches only for what this Register has read and checked (the
+// roster, every step): records other processes appended since are left
+// to the next checkpoint.
 func (r *Register) Checkpoint() (Checkpoint, error) {
+	r.mu.Lock()
+	next, broken := r.next, r.broken
+	r.mu.Unlock()
+	if broken != nil {
+		return Checkpoint{}, broken
+	}
 	recs, err := Verify(r.j.path)
 	if err != nil && !IsTornTail(err) {
 		return Checkpoint{}, err
 	}
-	return Sign(recs, timesync.Now(r.cfg.Clock), r.cfg.Identity.sign)
+	if uint64(len(recs)) < next {
+		return Checkpoint{}, &CorruptError{Seq: uint64(len(recs)), Reason: "the journal is shorter than what this register read"}
+	}
+	return Sign(recs[:next], timesync.Now(r.cfg.Clock), r.cfg.Identity.sign)
 }
 
 // Anchors keeps the latest checkpoints of journals in a directory outside
@@ -126,9 +140,9 @@ func (r *Register) Checkpoint() (Checkpoint, error) {
 type Anchors struct {
 	// Dir holds one file per journal, named by the journal's identity.
 	Dir string
-	// Keep is how many of the latest checkpoints each file keeps; 0 means
-	// 16.
-	Keep int
+	// Latest is how many of the latest checkpoints each file keeps; 0
+	// means 16.
+	Latest int
 }
 
 func (a Anchors) file(id [16]byte) string {
@@ -138,7 +152,7 @@ func (a Anchors) file(id [16]byte) string {
 // Load returns the checkpoints kept for journal id, oldest first; none is
 // not an error.
 func (a Anchors) Load(id [16]byte) ([]Checkpoint, error) {
-	b, err := os.ReadFile(a.file(id))
+	b, err := readBounded(a.file(id))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -184,7 +198,7 @@ func (a Anchors) Save(cp Checkpoint) error {
 		return x.At.Compare(y.At)
 	})
 	cps = slices.CompactFunc(cps, func(x, y Checkpoint) bool { return x.Seq == y.Seq && bytes.Equal(x.Signer, y.Signer) })
-	keep := a.Keep
+	keep := a.Latest
 	if keep <= 0 {
 		keep = 16
 	}
@@ -229,16 +243,115 @@ func (a Anchors) CheckAnchors(recs []Record) ([]Checkpoint, error) {
 	return cps, errors.Join(errs...)
 }
 
-// CheckPath verifies the journal at path (a torn tail allowed) against the
-// checkpoints kept for it.
-func (a Anchors) CheckPath(path string) error {
-	recs, err := Verify(path)
-	if err != nil && !IsTornTail(err) {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // a journal yet to be created
-		}
+// location is what an anchor directory remembers of a register's place:
+// which journal it last saw there.
+type location struct {
+	Journal string `json:"journal"`
+	Seq     uint64 `json:"seq"`
+}
+
+func (a Anchors) locations() (map[string]location, error) {
+	b, err := readBounded(filepath.Join(a.Dir, "locations.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]location{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]location{}
+	if err := decodeStrict(b, &m); err != nil {
+		return nil, fmt.Errorf("%w: the anchors' locations file does not decode", ErrCheckpoint)
+	}
+	return m, nil
+}
+
+// place is path made absolute, with its directory's symbolic links
+// resolved: the name under which a register is remembered.
+func place(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, filepath.Base(abs)), nil
+}
+
+// Keep saves cp ([Anchors.Save]) and remembers that the register at path
+// is that journal, so that [Anchors.CheckPath] notices if it disappears
+// or is replaced by another one.
+func (a Anchors) Keep(path string, cp Checkpoint) error {
+	if err := a.Save(cp); err != nil {
 		return err
+	}
+	where, err := place(path)
+	if err != nil {
+		return err
+	}
+	m, err := a.locations()
+	if err != nil {
+		return err
+	}
+	m[where] = location{Journal: hex.EncodeToString(cp.Journal[:]), Seq: cp.Seq}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return durable.WriteFile(filepath.Join(a.Dir, "locations.json"), append(b, '\n'), 0o600)
+}
+
+// CheckPath verifies the journal at path against what this machine
+// remembers: if a register was kept at that place, the journal must still
+// be there, be the same journal (its header's identity), and hold every
+// checkpoint kept for it. A journal missing, header-less, or another one
+// put in its place is refused — it would otherwise look like a new
+// register, and lose or replace the cell's record silently. A place never
+// kept is not checked.
+func (a Anchors) CheckPath(path string) error {
+	where, err := place(path)
+	if err != nil {
+		return err
+	}
+	m, err := a.locations()
+	if err != nil {
+		return err
+	}
+	known, kept := m[where]
+	recs, verr := Verify(path)
+	switch {
+	case !kept && errors.Is(verr, fs.ErrNotExist):
+		return nil // a register yet to be created
+	case kept && errors.Is(verr, fs.ErrNotExist):
+		return fmt.Errorf("%w: the register kept here (journal %s, record %d) is gone", ErrCheckpoint, known.Journal, known.Seq)
+	case kept && errors.Is(verr, ErrNoHeader):
+		return fmt.Errorf("%w: the register kept here (journal %s, record %d) has no header: cut to nothing?", ErrCheckpoint, known.Journal, known.Seq)
+	case verr != nil && !IsTornTail(verr):
+		return verr
+	}
+	if kept && hex.EncodeToString(recs[0].Payload) != known.Journal {
+		return fmt.Errorf("%w: another journal is where journal %s was kept (record %d)", ErrCheckpoint, known.Journal, known.Seq)
 	}
 	_, err = a.CheckAnchors(recs)
 	return err
+}
+
+// maxAnchorFile bounds the anchor files read.
+const maxAnchorFile = 1 << 20
+
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxAnchorFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxAnchorFile {
+		return nil, fmt.Errorf("%w: an anchor file of more than %d bytes", ErrCheckpoint, maxAnchorFile)
+	}
+	return b, nil
 }

@@ -55,7 +55,7 @@ func ExampleRegister_Answer() {
 	alice, _ := register.NewIdentity("alice", register.RoleMember)
 	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
-		Clock: clock, Identity: alice,
+		Clock: clock, Identity: alice, Found: true,
 	})
 	defer reg.Close()
 	verdict := timesync.Verdict{At: clock.Now(), Synchronised: true, ToTheSecond: true, Traceable: true,
@@ -135,7 +135,7 @@ func ExampleRegister_AddMember() {
 	alice, _ := register.NewIdentity("alice", register.RoleMember)
 	bob, _ := register.NewIdentity("bob", register.RoleMember)
 
-	reg, _, _ := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice}) // alice founds it
+	reg, _, _ := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true}) // alice founds it
 	req, _ := requisition.Decode([]byte(`{"reference": "BR.12.34.567890/26", "measure": "identification",
 		"authority": "procureur-du-roi", "reasoned": true,
 		"ordered": "2026-11-23T09:30:00+01:00", "received": "2026-11-23T10:00:00+01:00",

@@ -83,6 +83,28 @@ func TestForgeriesAreNamed(t *testing.T) {
 			appendAs(t, path, register.SigningKey(k.alice), register.EpochKind, mustJSON(map[string]any{"epoch": 2, "recipient": id.Recipient().String(), "grants": []any{}}))
 			return "epoch 2 is not granted to exactly the identities that read"
 		}, true},
+		{"a service setting the work-order key", func(t *testing.T, k keys, path string) string {
+			sealed, _ := register.SealForEpoch(path, make([]byte, 32))
+			appendAs(t, path, register.SigningKey(intake), "work-order-key", sealed)
+			return "a work-order-key record by intake, a service"
+		}, true},
+		{"a service recording a step", func(t *testing.T, k keys, path string) string {
+			sealed, _ := register.SealForEpoch(path, []byte(`{}`))
+			appendAs(t, path, register.SigningKey(intake), "case", sealed)
+			return "a step on a case by intake, a service"
+		}, true},
+		{"an epoch reusing an earlier key", func(t *testing.T, k keys, path string) string {
+			recs, _ := register.Verify(path)
+			var first map[string]any
+			for _, r := range recs {
+				if r.Kind == register.EpochKind {
+					json.Unmarshal(r.Payload, &first)
+					break
+				}
+			}
+			appendAs(t, path, register.SigningKey(k.alice), register.EpochKind, mustJSON(map[string]any{"epoch": 2, "recipient": first["recipient"], "grants": []any{}}))
+			return "epoch 2 reuses the key of an earlier epoch"
+		}, true},
 		{"a step recorded as another member's (-as misuse)", func(t *testing.T, k keys, path string) string {
 			// carol, a member, signs a step claiming alice did it.
 			carol, _ := register.NewIdentity("carol", register.RoleMember)
@@ -212,7 +234,7 @@ func TestEarlierFormatJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice})
+	reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,8 +248,24 @@ func TestEarlierFormatJournal(t *testing.T) {
 	}
 	recs, _ = register.Verify(path)
 	a, err = register.AuditRecords(recs)
-	if err != nil || a.Unsigned != 3 || len(a.Members) != 1 || a.Members[0].Records != 4 || !recs[len(recs)-1].Signed() {
+	// member, epoch, three bridges, work-order key, the check
+	if err != nil || a.Unsigned != 3 || len(a.Members) != 1 || a.Members[0].Records != 7 || !recs[len(recs)-1].Signed() {
 		t.Fatalf("after the upgrade: %+v %v", a, err)
+	}
+
+	// A member added after the upgrade never held the earlier key: they
+	// read the earlier records through the bridges.
+	carol, _ := register.NewIdentity("carol", register.RoleMember)
+	if _, err := reg.AddMember(carol.Public(), goodClock); err != nil {
+		t.Fatal(err)
+	}
+	cr, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: carol})
+	if err != nil {
+		t.Fatalf("a member added after the upgrade: %v", err)
+	}
+	defer cr.Close()
+	if c, ok := cr.Case("c1"); !ok || c.State != register.Lawful || c.History[1].Actor != "bob" || c.Requisition.Reference != secretRef {
+		t.Fatalf("carol reads: %+v", c)
 	}
 }
 
@@ -236,7 +274,7 @@ func k0(t *testing.T, name string) register.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return register.Config{Clock: timesynctest.NewClock(t0.Add(2 * time.Hour)), Identity: id}
+	return register.Config{Clock: timesynctest.NewClock(t0.Add(2 * time.Hour)), Identity: id, Found: true}
 }
 
 // A cell that loses every member's key gets back in with its recovery
@@ -484,10 +522,144 @@ func TestRepairJournal(t *testing.T) {
 		if err != nil || len(recs) != 1 || recs[0].Signed() {
 			t.Fatalf("%+v %v", recs, err)
 		}
-		reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice})
+		reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true})
 		if err != nil {
 			t.Fatalf("founding after the repair: %v", err)
 		}
 		reg.Close()
 	})
+}
+
+// A write of several records — a member removed, the new epoch, the new
+// work-order key — is kept whole or not at all: a crash that leaves its
+// first records whole and a later one torn leaves a torn tail from its
+// first record, set aside as a whole by the next write, and the register
+// goes on as if the removal had not been made.
+func TestWriteOfSeveralIsWholeOrNothing(t *testing.T) {
+	k := newKeys(t)
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	reg, path := openReg(t, k, clock)
+	if _, err := reg.AddMember(k.bob.Public(), goodClock); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	n, _ := register.Verify(path)
+	if err := reg.RemoveMember("bob", goodClock); err != nil {
+		t.Fatal(err)
+	}
+	reg.Close()
+	whole, _ := os.ReadFile(path)
+	recs, _ := register.Verify(path)
+	if len(recs) != len(n)+3 || recs[len(n)].Follows != 2 || recs[len(n)+2].Follows != 0 {
+		t.Fatalf("the removal is not one write of three records: %d records", len(recs)-len(n))
+	}
+	// Cut inside every record of the write but the first byte of the first.
+	for cut := len(before) + 1; cut < len(whole); cut += 97 {
+		os.WriteFile(path, whole[:cut], 0o600)
+		got, err := register.Verify(path)
+		var ce *register.CorruptError
+		if !register.IsTornTail(err) || !errors.As(err, &ce) || ce.Seq != uint64(len(n)) || len(got) != len(n) {
+			t.Fatalf("cut at %d: %d records, %v", cut, len(got), err)
+		}
+	}
+	// The next write sets the whole write aside; bob is still a member.
+	r2, _, err := register.OpenRegister(path, k.config(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r2.Receive("c1", sampleRequisition(), "alice", goodClock); err != nil {
+		t.Fatal(err)
+	}
+	r2.Close()
+	recs, _ = register.Verify(path)
+	a, err := register.AuditRecords(recs)
+	if err != nil || !a.Members[1].Active || a.Epoch != 0 || recs[len(n)].Kind != register.RepairKind {
+		t.Fatalf("after the repair: %+v %v", a, err)
+	}
+	b, _, err := register.OpenRegister(path, k.as(clock, k.bob))
+	if err != nil {
+		t.Fatalf("bob, whose removal never completed, is shut out: %v", err)
+	}
+	b.Close()
+}
+
+// An identity does not remove itself (its next records would be signed by
+// one the roster no longer knows); any write that would break a roster
+// rule is refused before it is durable.
+func TestSelfRemovalRefused(t *testing.T) {
+	k := newKeys(t)
+	reg, path := openReg(t, k, timesynctest.NewClock(t0.Add(2*time.Hour)))
+	reg.AddMember(k.bob.Public(), goodClock)
+	before, _ := os.ReadFile(path)
+	if err := reg.RemoveMember("alice", goodClock); !errors.Is(err, register.ErrMember) {
+		t.Fatalf("self-removal: %v", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("a refused removal changed the journal")
+	}
+}
+
+// A submission no member can open — a faulty or hostile service — is
+// listed as unreadable, with its signer; it does not lock the members
+// out.
+func TestUnreadableSubmission(t *testing.T) {
+	k := newKeys(t)
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	reg, path := openReg(t, k, clock)
+	intake, _ := register.NewIdentity("intake", register.RoleService)
+	reg.AddMember(intake.Public(), goodClock)
+	reg.Close()
+	appendAs(t, path, register.SigningKey(intake), register.SubmissionKind, append([]byte{0, 0, 0, 0}, "not an age file"...))
+	r, _, err := register.OpenRegister(path, k.config(clock))
+	if err != nil {
+		t.Fatalf("an unreadable submission locked alice out: %v", err)
+	}
+	defer r.Close()
+	if s := r.Submissions(); len(s) != 1 || !s[0].Unreadable || s[0].By != "intake" {
+		t.Fatalf("%+v", s)
+	}
+}
+
+// Grant and epoch records in a journal of the earlier format are not
+// signed: the roster ignores them, and so does the register — a hostile
+// file cannot make it panic or take a key from them.
+func TestUnsignedGrantsIgnored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ccj.journal")
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	oldKey, _ := age.GenerateX25519Identity()
+	ring, _ := register.NewKeyring(oldKey.Recipient().String())
+	wrapped, _ := ring.Seal([]byte(oldKey.String()))
+	j, _, _ := register.Open(path, register.Options{Clock: clock})
+	sealed, _ := ring.Seal(make([]byte, 32))
+	j.Append("work-order-key", sealed)
+	j.Append(register.GrantKind, mustJSON(map[string]any{"grants": []any{map[string]any{"epoch": 7, "to": "alice", "wrapped": wrapped}}}))
+	j.Append(register.EpochKind, mustJSON(map[string]any{"epoch": 0, "recipient": oldKey.Recipient().String(), "grants": []any{map[string]any{"epoch": 0, "to": "alice", "wrapped": wrapped}}}))
+	j.Close()
+	alice, _ := register.UpgradeIdentity(oldKey.String(), "alice")
+	reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	recs, _ := register.Verify(path)
+	if a, err := register.AuditRecords(recs); err != nil || a.Epoch != 0 {
+		t.Fatalf("%+v %v", a, err)
+	}
+}
+
+// A name removed and added again with a new key keeps both admissions in
+// the roster's history, each with the records its key signed.
+func TestReaddKeepsHistory(t *testing.T) {
+	k := newKeys(t)
+	reg, _ := openReg(t, k, timesynctest.NewClock(t0.Add(2*time.Hour)))
+	reg.AddMember(k.bob.Public(), goodClock)
+	reg.RemoveMember("bob", goodClock)
+	bob2, _ := register.NewIdentity("bob", register.RoleMember)
+	if _, err := reg.AddMember(bob2.Public(), goodClock); err != nil {
+		t.Fatal(err)
+	}
+	ms := reg.Members()
+	if len(ms) != 3 || ms[1].Name != "bob" || ms[1].Active || ms[2].Name != "bob" || !ms[2].Active {
+		t.Fatalf("%+v", ms)
+	}
 }

@@ -27,6 +27,8 @@ import (
 //	           prev      32 bytes, the hash of the previous record
 //	           kind      2-byte length + bytes
 //	           payload   4-byte length + bytes
+//	           follows   4 bytes, how many records of the same write
+//	                     follow this one                   (signed only)
 //	           signer    32 bytes, an ed25519 public key   (signed only)
 //	           signature 64 bytes over the body before it  (signed only)
 //	hash     32 bytes SHA-256 of body
@@ -42,12 +44,16 @@ const (
 	frameHeader = 8
 	hashSize    = sha256.Size
 	sigSize     = ed25519.PublicKeySize + ed25519.SignatureSize
+	// trailer is what a signed record's body holds after its payload:
+	// the count of records of the same write that follow it, the signer
+	// and the signature.
+	trailer = 4 + sigSize
 	// MaxPayload bounds a record's payload.
 	MaxPayload = 1 << 20
 	// MaxKind bounds a record's kind.
 	MaxKind = 64
 	minBody = 8 + 8 + hashSize + 2 + 4
-	maxBody = minBody + MaxKind + MaxPayload + sigSize
+	maxBody = minBody + MaxKind + MaxPayload + trailer
 )
 
 // The record kinds the journal itself writes; Append refuses them.
@@ -85,6 +91,12 @@ type Record struct {
 	// business of the journal's user (a [Register] checks its roster).
 	Signer    ed25519.PublicKey
 	Signature []byte
+	// Follows is, for a signed record, how many records were written with
+	// it, after it, in one write: a reader that finds fewer treats the
+	// whole write as a crash's incomplete write, so that a write of
+	// several records (a member removed and the new epoch) is kept whole
+	// or not at all.
+	Follows uint32
 }
 
 // Signed reports whether the record carries a signature.
@@ -93,7 +105,7 @@ func (r Record) Signed() bool { return r.Signer != nil }
 func (r Record) unsignedBody() []byte {
 	n := minBody + len(r.Kind) + len(r.Payload)
 	if r.Signer != nil {
-		n += sigSize
+		n += trailer
 	}
 	b := make([]byte, 0, n)
 	b = binary.BigEndian.AppendUint64(b, r.Seq)
@@ -104,6 +116,7 @@ func (r Record) unsignedBody() []byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(r.Payload)))
 	b = append(b, r.Payload...)
 	if r.Signer != nil {
+		b = binary.BigEndian.AppendUint32(b, r.Follows)
 		b = append(b, r.Signer...)
 	}
 	return b
@@ -198,53 +211,78 @@ func ReadRecords(data []byte) ([]Record, int64, error) {
 }
 
 // readFrom reads the records in data, which starts at byte base of the
-// file, continuing from c.
+// file, continuing from c. Signed records say how many records of the
+// same write follow them: a write found incomplete — a torn frame, or the
+// data ending before its last record — is a torn tail as a whole, from
+// its first record.
 func readFrom(data []byte, base int64, c chain) ([]Record, chain, int64, error) {
 	var out []Record
 	off := int64(0)
+	// The write under way: where it began, and how many records of it
+	// are still to come.
+	start, startC, startN, pending := int64(0), c, 0, uint32(0)
+	torn := func(reason string) ([]Record, chain, int64, error) {
+		return out[:startN], startC, start, &CorruptError{Seq: startC.seq, Offset: base + start, Reason: reason, torn: true}
+	}
 	for off < int64(len(data)) {
+		if pending == 0 {
+			start, startC, startN = off, c, len(out)
+		}
 		rest := data[off:]
-		bad := func(torn bool, format string, args ...any) ([]Record, chain, int64, error) {
-			return out, c, off, &CorruptError{Seq: c.seq, Offset: base + off, Reason: fmt.Sprintf(format, args...), torn: torn}
+		bad := func(format string, args ...any) ([]Record, chain, int64, error) {
+			return out, c, off, &CorruptError{Seq: c.seq, Offset: base + off, Reason: fmt.Sprintf(format, args...)}
 		}
 		n, signed, complete, why := frameAt(rest)
 		if !complete {
 			if why == "" {
 				why = tornTail(rest, c)
 			}
-			if why == "" {
-				return bad(true, "a record was being written when the writer stopped")
+			if why != "" {
+				return bad("%s", why)
 			}
-			return bad(false, "%s", why)
+			if pending > 0 {
+				return torn(fmt.Sprintf("a write of several records stopped at its record %d", c.seq-startC.seq+1))
+			}
+			return torn("a record was being written when the writer stopped")
 		}
 		body := rest[frameHeader : frameHeader+n]
 		var h Hash
 		copy(h[:], rest[frameHeader+n:])
 		if sha256.Sum256(body) != h {
-			return bad(false, "hash does not match the record's bytes")
+			return bad("hash does not match the record's bytes")
 		}
 		r, err := parseBody(body, signed)
 		if err != nil {
-			return bad(false, "%v", err)
+			return bad("%v", err)
 		}
 		r.Hash = h
 		switch {
 		case r.Seq != c.seq:
-			return bad(false, "sequence number %d where %d belongs (a record dropped, reordered or spliced)", r.Seq, c.seq)
+			return bad("sequence number %d where %d belongs (a record dropped, reordered or spliced)", r.Seq, c.seq)
 		case r.Prev != c.prev:
-			return bad(false, "it does not follow the record before (a record dropped, reordered or spliced)")
+			return bad("it does not follow the record before (a record dropped, reordered or spliced)")
 		case c.seq == 0 && (r.Kind != headerKind || len(r.Payload) != 16):
-			return bad(false, "the first record is not a journal header")
+			return bad("the first record is not a journal header")
 		case c.seq > 0 && r.Kind == headerKind:
-			return bad(false, "a second journal header (two journals spliced)")
+			return bad("a second journal header (two journals spliced)")
 		case c.signed && !signed:
-			return bad(false, "an unsigned record after signed ones")
+			return bad("an unsigned record after signed ones")
 		case signed && !ed25519.Verify(r.Signer, signedMessage(body[:len(body)-ed25519.SignatureSize]), r.Signature):
-			return bad(false, "the signature does not verify")
+			return bad("the signature does not verify")
+		case pending > 0 && r.Follows != pending-1:
+			return bad("a record of a write of several whose count disagrees with the record before")
+		}
+		if pending > 0 {
+			pending--
+		} else {
+			pending = r.Follows
 		}
 		out = append(out, r)
 		c = chain{seq: c.seq + 1, prev: h, signed: c.signed || signed}
 		off += frameHeader + int64(n) + hashSize
+	}
+	if pending > 0 {
+		return torn(fmt.Sprintf("a write of several records stopped after %d of them", c.seq-startC.seq))
 	}
 	return out, c, off, nil
 }
@@ -266,7 +304,7 @@ func frameAt(b []byte) (n int, signed, complete bool, why string) {
 	n64 := int64(binary.BigEndian.Uint32(b[4:8]))
 	low := int64(minBody)
 	if signed {
-		low += sigSize
+		low += trailer
 	}
 	if n64 < low || n64 > maxBody {
 		return 0, signed, false, fmt.Sprintf("impossible body length %d", n64)
@@ -304,7 +342,7 @@ func tornTail(r []byte, c chain) string {
 		}
 		low := uint32(minBody)
 		if signed {
-			low += sigSize
+			low += trailer
 		}
 		if binary.BigEndian.Uint32(lo[:]) > maxBody || binary.BigEndian.Uint32(hi[:]) < low {
 			return "an incomplete record with an impossible length"
@@ -327,7 +365,7 @@ func tornTail(r []byte, c chain) string {
 	}
 	extra := 0
 	if signed {
-		extra = sigSize
+		extra = trailer
 	}
 	if len(body) >= minBody-4 {
 		kl := int(binary.BigEndian.Uint16(body[48:50]))
@@ -382,7 +420,7 @@ func parseBody(b []byte, signed bool) (Record, error) {
 	pl := int(binary.BigEndian.Uint32(b))
 	extra := 0
 	if signed {
-		extra = sigSize
+		extra = trailer
 	}
 	if pl > MaxPayload || len(b) != 4+pl+extra {
 		return r, errors.New("bad payload length")
@@ -390,8 +428,9 @@ func parseBody(b []byte, signed bool) (Record, error) {
 	r.Payload = bytes.Clone(b[4 : 4+pl])
 	if signed {
 		s := b[4+pl:]
-		r.Signer = ed25519.PublicKey(bytes.Clone(s[:ed25519.PublicKeySize]))
-		r.Signature = bytes.Clone(s[ed25519.PublicKeySize:])
+		r.Follows = binary.BigEndian.Uint32(s)
+		r.Signer = ed25519.PublicKey(bytes.Clone(s[4 : 4+ed25519.PublicKeySize]))
+		r.Signature = bytes.Clone(s[4+ed25519.PublicKeySize:])
 	}
 	return r, nil
 }
@@ -416,6 +455,9 @@ type Options struct {
 	// and [Journal.Refresh] to hand over. Without it they are checked
 	// and passed over.
 	Follow bool
+	// NoCreate: a journal that does not exist is an error wrapping
+	// fs.ErrNotExist instead of being created.
+	NoCreate bool
 
 	fs fsys
 }
@@ -457,7 +499,8 @@ type Journal struct {
 	id      [16]byte
 	recheck bool // an I/O fault happened: read the file back before the next append
 	foreign []Record
-	repairs []Repair // torn tails set aside, not yet recorded
+	repairs []Repair   // torn tails set aside, not yet recorded
+	torn    *tornWrite // a torn tail found by the last catch-up, not cut
 }
 
 type entry struct {
@@ -510,7 +553,7 @@ func Open(path string, opts Options) (*Journal, OpenReport, error) {
 	j := &Journal{path: path, opts: opts, fs: fsy}
 	j.cond = sync.NewCond(&j.mu)
 	f, err := fsy.OpenFile(path, os.O_RDWR, 0)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) && !opts.NoCreate {
 		if err := create(fsy, path, opts); err != nil && !errors.Is(err, os.ErrExist) {
 			return nil, rep, err
 		} else if err == nil {
@@ -619,43 +662,53 @@ func (j *Journal) ID() [16]byte { return j.id }
 // [Journal.Update]: no other writer, in this process or another, appends
 // while it runs.
 type Tx struct {
-	j       *Journal
-	foreign []Record
-	buf     []byte
-	recs    []Record
-	c       chain
+	j        *Journal
+	foreign  []Record
+	consumed bool
+	staged   []Record
+	next     uint64
 }
 
 // Foreign returns the records other processes appended since this
 // Journal last saw the file (with [Options.Follow]; nil without), in
 // order. A register applies them before deciding what to append.
-func (tx *Tx) Foreign() []Record { return tx.foreign }
+func (tx *Tx) Foreign() []Record {
+	tx.consumed = true
+	return tx.foreign
+}
 
-// Append stages a record, numbered and chained after everything in the
-// file; it is written, and synced, when the function given to Update
-// returns nil.
+// Append stages a record, numbered after everything in the file and
+// everything staged before it. The records staged are written in one
+// write, and synced, when the function given to Update returns nil: the
+// Record returned here has its number, time, kind and payload; its hash,
+// chaining and signature are in the records Update returns.
 func (tx *Tx) Append(kind string, payload []byte) (Record, error) {
 	if err := checkRecord(kind, payload); err != nil {
 		return Record{}, err
 	}
-	r := tx.j.stage(&tx.c, &tx.buf, kind, payload)
-	tx.recs = append(tx.recs, r)
-	return r, nil
+	return tx.stage(kind, payload), nil
+}
+
+func (tx *Tx) stage(kind string, payload []byte) Record {
+	r := Record{Seq: tx.next, Time: timesync.Now(tx.j.opts.Clock), Kind: kind, Payload: bytes.Clone(payload)}
+	tx.staged = append(tx.staged, r)
+	tx.next++
+	return r
 }
 
 // Records reads and checks every record in the file, up to what this
 // hold has seen (not what it staged).
 func (tx *Tx) Records() ([]Record, error) {
 	data := make([]byte, tx.j.end)
-	if _, err := tx.j.f.ReadAt(data, 0); err != nil && int64(len(data)) != tx.j.end {
-		return nil, fmt.Errorf("%w: %v", ErrIO, err)
+	if n, err := tx.j.f.ReadAt(data, 0); int64(n) != tx.j.end {
+		return nil, fmt.Errorf("%w: reading the journal: %v", ErrIO, errOr(err, "short read"))
 	}
 	recs, _, _, err := readFrom(data, 0, chain{})
 	return recs, err
 }
 
 // Next returns the sequence number the next staged record will get.
-func (tx *Tx) Next() uint64 { return tx.c.seq }
+func (tx *Tx) Next() uint64 { return tx.next }
 
 func checkRecord(kind string, payload []byte) error {
 	if kind == "" || len(kind) > MaxKind || kind == headerKind || kind == RepairKind {
@@ -667,12 +720,21 @@ func checkRecord(kind string, payload []byte) error {
 	return nil
 }
 
-// stage frames a record after c and adds it to buf.
-func (j *Journal) stage(c *chain, buf *[]byte, kind string, payload []byte) Record {
-	r := Record{Seq: c.seq, Time: timesync.Now(j.opts.Clock), Prev: c.prev, Kind: kind, Payload: bytes.Clone(payload)}
-	*buf = append(*buf, r.frame(j.opts.Signer)...)
-	*c = chain{seq: c.seq + 1, prev: r.Hash, signed: c.signed || j.opts.Signer != nil}
-	return r
+// frameAll chains, signs and frames the staged records after c, each
+// signed record counting those that follow it in the write.
+func (j *Journal) frameAll(c chain, staged []Record) ([]byte, []Record, chain) {
+	var buf []byte
+	out := make([]Record, len(staged))
+	for i, r := range staged {
+		r.Prev = c.prev
+		if j.opts.Signer != nil {
+			r.Follows = uint32(len(staged) - 1 - i)
+		}
+		buf = append(buf, r.frame(j.opts.Signer)...)
+		c = chain{seq: c.seq + 1, prev: r.Hash, signed: c.signed || j.opts.Signer != nil}
+		out[i] = r
+	}
+	return buf, out, c
 }
 
 // Update holds the journal exclusively — the file's lock, against other
@@ -680,25 +742,15 @@ func (j *Journal) stage(c *chain, buf *[]byte, kind string, payload []byte) Reco
 // up to date with what other writers appended, and calls fn. The records
 // fn stages with [Tx.Append] are written in one write and synced when fn
 // returns nil, and Update returns them, preceded by the [RepairKind]
-// record of a torn tail it set aside, if any; when fn returns an error,
-// nothing is written and Update returns that error.
+// record of a torn tail it set aside, if any. When fn returns an error,
+// nothing is written — not even a torn tail set aside — and Update
+// returns that error.
 func (j *Journal) Update(fn func(tx *Tx) error) ([]Record, error) {
 	if err := j.own(); err != nil {
 		return nil, err
 	}
 	defer j.release()
-	var recs []Record
-	err := j.cycle(func(tx *Tx) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		recs = tx.recs
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return recs, nil
+	return j.cycle(fn)
 }
 
 // own waits until no goroutine of this Journal uses the file, and takes
@@ -727,8 +779,9 @@ func (j *Journal) release() {
 // journal's clock and signed by its signer, and returns it once it is
 // durable: written and synced to disk after every record any writer
 // appended before. Appends from several goroutines are batched into one
-// write and one sync (group commit). An error means the record was not
-// stored.
+// write and one sync (group commit). An error wrapping [ErrIO] means the
+// record was not acknowledged; see [ErrIO] for when it may still be in
+// the file.
 func (j *Journal) Append(kind string, payload []byte) (Record, error) {
 	if err := checkRecord(kind, payload); err != nil {
 		return Record{}, err
@@ -753,15 +806,20 @@ func (j *Journal) Append(kind string, payload []byte) (Record, error) {
 		j.queue = nil
 		j.flushing = true
 		j.mu.Unlock()
-		err := j.cycle(func(tx *Tx) error {
+		first := 0
+		recs, err := j.cycle(func(tx *Tx) error {
+			first = len(tx.staged) // after the repair records, if any
 			for _, b := range batch {
-				b.rec, _ = tx.Append(b.kind, b.payload)
+				tx.stage(b.kind, b.payload)
 			}
 			return nil
 		})
 		j.mu.Lock()
-		for _, b := range batch {
+		for i, b := range batch {
 			b.err, b.done = err, true
+			if err == nil {
+				b.rec = recs[first+i]
+			}
 		}
 		j.flushing = false
 		j.cond.Broadcast()
@@ -777,56 +835,78 @@ func (j *Journal) Append(kind string, payload []byte) (Record, error) {
 }
 
 // cycle is one exclusive turn on the file, by the goroutine that owns it
-// (j.flushing): lock the file, catch up with other writers (setting a
-// crash's torn tail aside), let fill stage records, write and sync them,
-// unlock.
-func (j *Journal) cycle(fill func(tx *Tx) error) (err error) {
+// (j.flushing): lock the file, catch up with other writers, let fill
+// stage records; then — only if fill succeeded and there is something to
+// write — set a crash's torn tail aside, write the records (the repair's
+// first) in one write, sync, and unlock.
+func (j *Journal) cycle(fill func(tx *Tx) error) ([]Record, error) {
 	if err := j.f.Lock(true); err != nil {
-		return fmt.Errorf("%w: locking the journal: %v", ErrIO, err)
+		return nil, fmt.Errorf("%w: locking the journal: %v", ErrIO, err)
 	}
 	defer func() { j.f.Unlock() }() // j.f may be replaced by reread
 	if j.recheck {
 		if err := j.reread(); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if err := j.catchUp(true); err != nil {
-		return err
+	if err := j.catchUp(); err != nil {
+		return nil, err
 	}
 	if j.c.signed && j.opts.Signer == nil {
 		// An unsigned record after signed ones would make the journal
 		// unreadable: refuse before writing anything.
-		return fmt.Errorf("%w: the journal holds signed records and this Journal has no signer", ErrRecord)
+		return nil, fmt.Errorf("%w: the journal holds signed records and this Journal has no signer", ErrRecord)
 	}
-	tx := &Tx{j: j, c: j.c, foreign: j.foreign}
+	tx := &Tx{j: j, next: j.c.seq, foreign: j.foreign}
 	j.foreign = nil
+	putBack := func() {
+		if !tx.consumed {
+			j.foreign = append(tx.foreign, j.foreign...)
+		}
+	}
+	// Repairs this Journal made but could not record yet, then the torn
+	// tail found now: recorded first, in the same write.
+	var tornRepair *Repair
 	for _, rp := range j.repairs {
 		payload, _ := json.Marshal(rp)
-		tx.recs = append(tx.recs, j.stage(&tx.c, &tx.buf, RepairKind, payload))
+		tx.stage(RepairKind, payload)
+	}
+	if j.torn != nil {
+		tornRepair = j.repairFor(j.torn)
+		payload, _ := json.Marshal(tornRepair)
+		tx.stage(RepairKind, payload)
 	}
 	if err := fill(tx); err != nil {
-		j.foreign = append(tx.foreign, j.foreign...) // not consumed
-		return err
+		putBack()
+		return nil, err
 	}
-	if len(tx.buf) == 0 {
-		return nil
+	if len(tx.staged) == 0 {
+		putBack()
+		return nil, nil
 	}
-	if err := j.write(tx.buf); err != nil {
-		j.foreign = append(tx.foreign, j.foreign...)
-		return err
+	if tornRepair != nil {
+		if err := j.quarantine(j.torn.data, tornRepair); err != nil {
+			return nil, err
+		}
+		j.torn = nil
+		j.repairs = append(j.repairs, *tornRepair)
+	}
+	buf, recs, c := j.frameAll(j.c, tx.staged)
+	if err := j.write(buf); err != nil {
+		return nil, err
 	}
 	j.repairs = nil
-	j.c = tx.c
-	return nil
+	j.c = c
+	return recs, nil
 }
 
 // write appends buf at the end of the file in one write and syncs it.
 // On any failure the write is undone as far as the disk lets us (the
 // file cut back to where it ended, synced), the journal is marked to be
 // read back from the disk before the next append, and the error wraps
-// [ErrIO]: the records were not stored. A failed sync is never retried
-// as if nothing happened — after one, the kernel may have dropped the
-// dirty pages it could not write (PostgreSQL's "fsyncgate", 2018).
+// [ErrIO]. A failed sync is never retried as if nothing happened — after
+// one, the kernel may have dropped the dirty pages it could not write
+// (PostgreSQL's "fsyncgate", 2018).
 func (j *Journal) write(buf []byte) error {
 	n, err := j.f.WriteAt(buf, j.end)
 	if err == nil && n != len(buf) {
@@ -862,7 +942,7 @@ func (j *Journal) reread() error {
 		f.Close()
 		return fmt.Errorf("%w: reopening after a fault: %v", ErrIO, err)
 	}
-	recs, c, valid, _, rerr := readAll(f)
+	recs, _, valid, _, rerr := readAll(f)
 	if rerr != nil && !IsTornTail(rerr) {
 		f.Close()
 		return rerr
@@ -878,14 +958,19 @@ func (j *Journal) reread() error {
 	j.recheck = false
 	// Records past what we knew are others' (or ours that failed but
 	// reached the disk before the file was cut back): catchUp reads them.
-	_ = c
 	return nil
 }
 
-// catchUp reads what other writers appended after j.end. With repair
-// (the exclusive lock held), a torn tail is moved to a quarantine file
-// and cut off.
-func (j *Journal) catchUp(repair bool) error {
+// tornWrite is a torn tail found at the end of the file.
+type tornWrite struct {
+	data []byte
+	why  *CorruptError
+}
+
+// catchUp reads what other writers appended after j.end, and notes a
+// torn tail without cutting it: only a write that follows cuts it.
+func (j *Journal) catchUp() error {
+	j.torn = nil
 	size, err := j.f.Size()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrIO, err)
@@ -897,8 +982,8 @@ func (j *Journal) catchUp(repair bool) error {
 		return nil
 	}
 	data := make([]byte, size-j.end)
-	if _, err := j.f.ReadAt(data, j.end); err != nil {
-		return fmt.Errorf("%w: %v", ErrIO, err)
+	if n, err := j.f.ReadAt(data, j.end); n != len(data) {
+		return fmt.Errorf("%w: reading the journal: %v", ErrIO, errOr(err, "short read"))
 	}
 	recs, c, valid, rerr := readFrom(data, j.end, j.c)
 	if rerr != nil && !IsTornTail(rerr) {
@@ -909,22 +994,31 @@ func (j *Journal) catchUp(repair bool) error {
 	}
 	j.end += valid
 	j.c = c
-	if rerr != nil && repair {
-		return j.quarantine(data[valid:], rerr)
+	if rerr != nil {
+		var ce *CorruptError
+		errors.As(rerr, &ce)
+		j.torn = &tornWrite{data: data[valid:], why: ce}
 	}
 	return nil
 }
 
-// quarantine moves a torn tail aside: written to its own file, synced,
-// then cut from the journal; the repair is recorded by the next write.
-func (j *Journal) quarantine(tail []byte, why error) error {
+// repairFor describes the repair of a torn tail at j.end: its quarantine
+// file is named by the time and the offset.
+func (j *Journal) repairFor(t *tornWrite) *Repair {
 	now := timesync.Now(j.opts.Clock).Time().UTC()
 	name := fmt.Sprintf("%s.quarantine-%s-%d", filepath.Base(j.path), now.Format("20060102T150405Z"), j.end)
+	return &Repair{Offset: j.end, Bytes: int64(len(t.data)), SHA256: fmt.Sprintf("%x", sha256Of(t.data)), File: name, Reason: t.why.Reason}
+}
+
+// quarantine moves a torn tail aside: written to its own file (named by
+// rp), synced, then cut from the journal. The write that follows records
+// the repair.
+func (j *Journal) quarantine(tail []byte, rp *Repair) error {
 	dir := filepath.Dir(j.path)
-	q, err := j.fs.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	q, err := j.fs.OpenFile(filepath.Join(dir, rp.File), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
-		name = fmt.Sprintf("%s-%d", name, time.Now().UnixNano())
-		q, err = j.fs.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		rp.File = fmt.Sprintf("%s-%d", rp.File, time.Now().UnixNano())
+		q, err = j.fs.OpenFile(filepath.Join(dir, rp.File), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	}
 	if err != nil {
 		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
@@ -949,21 +1043,15 @@ func (j *Journal) quarantine(tail []byte, why error) error {
 		// The torn bytes are still in the journal (ftruncate cuts or does
 		// not): our copy may be incomplete, and the next append makes
 		// another; remove it rather than leave a second, unrecorded one.
-		j.fs.Remove(filepath.Join(dir, name))
+		j.fs.Remove(filepath.Join(dir, rp.File))
 		j.recheck = true
 		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
 	}
-	// Cut, and the bytes safe in their file: the repair is recorded by the
-	// next write even if the sync below fails, since the file is read back
-	// as cut before that write.
-	var ce *CorruptError
-	reason := why.Error()
-	if errors.As(why, &ce) {
-		reason = ce.Reason
-	}
-	j.repairs = append(j.repairs, Repair{Offset: j.end, Bytes: int64(len(tail)), SHA256: fmt.Sprintf("%x", sha256Of(tail)), File: name, Reason: reason})
 	if err := j.f.Datasync(); err != nil {
+		// Cut, and the bytes safe in their file: the repair is recorded
+		// by this Journal's next write, after the file is read back.
 		j.recheck = true
+		j.repairs = append(j.repairs, *rp)
 		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
 	}
 	return nil
@@ -981,7 +1069,7 @@ func (j *Journal) Refresh() ([]Record, error) {
 		return nil, fmt.Errorf("%w: locking the journal: %v", ErrIO, err)
 	}
 	defer j.f.Unlock()
-	if err := j.catchUp(false); err != nil {
+	if err := j.catchUp(); err != nil {
 		return nil, err
 	}
 	out := j.foreign

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 
 	"filippo.io/age"
@@ -29,6 +30,13 @@ type Config struct {
 	// states, never a target, a name, a reference or a note. Nil means
 	// no logging.
 	Logger *slog.Logger
+	// Found: when the journal does not exist, create it, and when it
+	// holds no roster (a new journal, or one of the earlier format),
+	// found the register with Identity as its first member. Without it,
+	// OpenRegister creates and founds nothing — what every command but
+	// the cell's first set-up wants: a register that vanished is an
+	// error, not a new empty one.
+	Found bool
 	// Anchors, when set, holds the checkpoints this machine kept of the
 	// register: OpenRegister refuses a journal that does not hold what
 	// they vouch for (cut short, or an older copy restored), before it
@@ -54,6 +62,15 @@ type Register struct {
 	results map[Ref]bool   // work orders with a result
 	subs    []Submission
 	legacy  bool // records of the format before signatures were read
+	// legacyPlain holds, while the register is being founded, the
+	// earlier format's records as this identity opened them; bridged
+	// holds those opened through bridge records, for an identity added
+	// after the upgrade.
+	legacyPlain map[uint64][]byte
+	bridged     map[uint64][]byte
+	// broken is set when a record could not be folded: the register's
+	// state is no longer the journal's, and every operation fails.
+	broken error
 }
 
 // The kinds of sealed records.
@@ -62,15 +79,23 @@ const (
 	keyKind  = "work-order-key"
 	// SubmissionKind is the kind of the records [Submit] appends.
 	SubmissionKind = "submission"
+	// BridgeKind records, sealed to the first epoch, a record of the
+	// earlier format as the founding member opened it, bound to its hash,
+	// so that members added after the upgrade read it too.
+	BridgeKind = "bridge"
 )
 
-// OpenRegister opens (or creates) the register kept in the journal at
-// path, replaying and checking its records: the chain, every signature,
-// the roster rules ([AuditRecords]) and every transition. A new register
-// — or a journal of an earlier version, which held no roster — is
-// founded by cfg.Identity, which becomes its first member. A torn tail
-// left by a crash is reported in the [OpenReport] and set aside, never
-// deleted, by the next write; any other damage is refused.
+// ErrNotFounded is returned by OpenRegister, without [Config.Found], for
+// a journal that does not exist or holds no roster yet.
+var ErrNotFounded = errors.New("register: the register is not founded (desk init, or desk member upgrade -found)")
+
+// OpenRegister opens the register kept in the journal at path, replaying
+// and checking its records: the chain, every signature, the roster rules
+// ([AuditRecords]) and every transition. With [Config.Found], a new
+// register — or a journal of an earlier version, which held no roster —
+// is created and founded by cfg.Identity, which becomes its first member.
+// A torn tail left by a crash is reported in the [OpenReport] and set
+// aside, never deleted, by the next write; any other damage is refused.
 func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 	if cfg.Clock == nil || cfg.Identity.sign == nil {
 		return nil, OpenReport{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
@@ -87,7 +112,10 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 			return nil, OpenReport{}, err
 		}
 	}
-	j, rep, err := Open(path, Options{Clock: cfg.Clock, Signer: cfg.Identity.sign, Follow: true})
+	j, rep, err := Open(path, Options{Clock: cfg.Clock, Signer: cfg.Identity.sign, Follow: true, NoCreate: !cfg.Found})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, rep, fmt.Errorf("%w: %w", ErrNotFounded, err)
+	}
 	if err != nil {
 		return nil, rep, err
 	}
@@ -96,16 +124,24 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 	}
 	r := &Register{j: j, cfg: cfg, log: log, ro: newRoster(), epochs: map[uint32]*age.X25519Identity{},
 		cases: map[string]*Case{}, refs: map[Ref]string{}, results: map[Ref]bool{}}
+	if cfg.Found {
+		r.legacyPlain = map[uint64][]byte{}
+	}
 	if err := r.replay(path); err != nil {
 		j.Close()
 		return nil, rep, err
 	}
 	if !r.ro.founded {
+		if !cfg.Found {
+			j.Close()
+			return nil, rep, ErrNotFounded
+		}
 		if err := r.found(); err != nil {
 			j.Close()
 			return nil, rep, err
 		}
 	}
+	r.legacyPlain = nil
 	if err := r.ready(); err != nil {
 		j.Close()
 		return nil, rep, err
@@ -145,24 +181,67 @@ func (r *Register) replay(path string) error {
 			return err
 		}
 	}
+	if r.legacy && r.ro.founded {
+		r.bridged = map[uint64][]byte{}
+		for _, rec := range recs {
+			if err := r.takeBridge(rec, recs); err != nil {
+				return err
+			}
+		}
+	}
 	for _, rec := range recs {
 		if err := r.foldSealed(rec); err != nil {
+			r.broken = err
 			return err
 		}
 	}
 	return nil
 }
 
+// bridge is a [BridgeKind] record's sealed content.
+type bridge struct {
+	Seq   uint64 `json:"seq"`
+	Hash  Hash   `json:"hash"`
+	Plain []byte `json:"plain"`
+}
+
+// takeBridge keeps what a bridge record says an earlier record holds,
+// once its hash matches that record's.
+func (r *Register) takeBridge(rec Record, recs []Record) error {
+	if rec.Kind != BridgeKind || !rec.Signed() {
+		return nil
+	}
+	plain, err := r.open(rec)
+	if err != nil {
+		return fmt.Errorf("record %d: %w", rec.Seq, err)
+	}
+	var b bridge
+	if err := decodeStrict(plain, &b); err != nil || b.Seq >= rec.Seq || recs[b.Seq].Signed() || recs[b.Seq].Hash != b.Hash {
+		return &RosterError{Violations: []Violation{{rec.Seq, "a bridge record that does not match the earlier record it names"}}}
+	}
+	r.bridged[b.Seq] = b.Plain
+	return nil
+}
+
 // fold applies one record, in order: to the roster and the epoch keys,
 // then to the work-order key, the submissions and the cases.
 func (r *Register) fold(rec Record) error {
+	if r.broken != nil {
+		return r.broken
+	}
 	if rec.Seq < r.next {
 		return nil // already folded (a write that failed after reading it)
 	}
-	if err := r.foldRoster(rec); err != nil {
-		return err
+	err := r.foldRoster(rec)
+	if err == nil {
+		err = r.foldSealed(rec)
 	}
-	return r.foldSealed(rec)
+	if err != nil {
+		// Half folded: the state no longer matches the journal. Nothing
+		// more is done with this Register; a new one says the same.
+		r.broken = err
+	}
+	return err
 }
 
 func (r *Register) foldRoster(rec Record) error {
@@ -180,7 +259,10 @@ func (r *Register) foldRoster(rec Record) error {
 	}
 	switch rec.Kind {
 	case EpochKind, GrantKind:
-		return r.takeGrants(rec)
+		if rec.Signed() { // the roster ignores unsigned ones
+			r.takeGrants(rec)
+		}
+		return nil
 	case RepairKind:
 		var rp Repair
 		if decodeStrict(rec.Payload, &rp) == nil {
@@ -197,8 +279,17 @@ func (r *Register) foldSealed(rec Record) error {
 		return nil
 	}
 	plain, err := r.open(rec)
+	if err != nil && rec.Kind == SubmissionKind {
+		// A service wrote what no member can open: shown as such, it
+		// does not lock the members out.
+		r.subs = append(r.subs, Submission{Seq: rec.Seq, At: rec.Time, By: r.ro.byKey[string(rec.Signer)], Unreadable: true})
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("record %d: %w", rec.Seq, err)
+	}
+	if !rec.Signed() && r.legacyPlain != nil {
+		r.legacyPlain[rec.Seq] = plain
 	}
 	switch rec.Kind {
 	case keyKind:
@@ -209,7 +300,7 @@ func (r *Register) foldSealed(rec Record) error {
 	case SubmissionKind:
 		var s Submission
 		if err := decodeStrict(plain, &s); err != nil {
-			return fmt.Errorf("%w: record %d does not decode", ErrCorrupt, rec.Seq)
+			s = Submission{Unreadable: true}
 		}
 		s.Seq, s.At, s.By = rec.Seq, rec.Time, r.ro.byKey[string(rec.Signer)]
 		r.subs = append(r.subs, s)
@@ -236,7 +327,7 @@ func (r *Register) foldSealed(rec Record) error {
 
 // takeGrants unwraps the epoch keys an epoch or grant record gives this
 // identity.
-func (r *Register) takeGrants(rec Record) error {
+func (r *Register) takeGrants(rec Record) {
 	var gs []grant
 	if rec.Kind == EpochKind {
 		var er epochRecord
@@ -258,19 +349,27 @@ func (r *Register) takeGrants(rec Record) error {
 			continue
 		}
 		k, err := age.ParseX25519Identity(string(plain))
-		if err != nil || k.Recipient().String() != r.ro.recipient[g.Epoch] {
-			return &RosterError{Violations: []Violation{{rec.Seq, fmt.Sprintf("the key granted to %s for epoch %d is not that epoch's key", g.To, g.Epoch)}}}
+		if err != nil || int(g.Epoch) >= len(r.ro.recipient) || k.Recipient().String() != r.ro.recipient[g.Epoch] {
+			// Not that epoch's key: another grant may give the right one.
+			r.log.Warn("a grant to this identity does not hold its epoch's key", "record", rec.Seq, "epoch", g.Epoch)
+			continue
 		}
 		r.epochs[g.Epoch] = k
 	}
-	return nil
 }
 
 // open decrypts a sealed record: one of the format before epochs with the
 // identity's own key, a signed one with its epoch's key.
 func (r *Register) open(rec Record) ([]byte, error) {
 	if !rec.Signed() {
-		return r.cfg.Identity.Open(rec.Payload)
+		plain, err := r.cfg.Identity.Open(rec.Payload)
+		if err != nil && r.bridged[rec.Seq] != nil {
+			return r.bridged[rec.Seq], nil
+		}
+		return plain, err
+	}
+	if len(rec.Payload) < 4 {
+		return nil, fmt.Errorf("%w: no epoch", ErrSealed)
 	}
 	e := binary.BigEndian.Uint32(rec.Payload)
 	k := r.epochs[e]
@@ -305,13 +404,32 @@ func (ro *roster) seal(plaintext []byte) ([]byte, error) {
 // write runs build under the journal's exclusive hold, after folding what
 // other processes wrote, and folds what build staged once it is durable.
 func (r *Register) write(build func(tx *Tx) error) ([]Record, error) {
+	if r.broken != nil {
+		return nil, r.broken
+	}
 	recs, err := r.j.Update(func(tx *Tx) error {
 		for _, rec := range tx.Foreign() {
 			if err := r.fold(rec); err != nil {
 				return err
 			}
 		}
-		return build(tx)
+		if err := build(tx); err != nil {
+			return err
+		}
+		// Try what is staged on a copy of the roster first: a write that
+		// breaks a rule is refused before it is durable, not reported
+		// after.
+		try := r.ro.clone()
+		before := len(try.violations)
+		me := r.cfg.Identity.Public().Sign
+		for _, rec := range tx.staged {
+			rec.Signer = me
+			try.add(rec)
+		}
+		if len(try.violations) > before {
+			return fmt.Errorf("%w: refused before writing: %s", ErrMember, try.violations[before].Reason)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -347,6 +465,26 @@ func (r *Register) found() error {
 		k, err := r.stageEpoch(tx, 0, []PublicIdentity{me.Public()})
 		if err != nil {
 			return err
+		}
+		// The earlier records, as this member opened them, sealed to the
+		// first epoch: members added later read them through it.
+		recs, err := tx.Records()
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			plain, ok := r.legacyPlain[rec.Seq]
+			if !ok {
+				continue
+			}
+			b, _ := json.Marshal(bridge{Seq: rec.Seq, Hash: rec.Hash, Plain: plain})
+			sealed, err := sealTo(0, k.Recipient().String(), b)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Append(BridgeKind, sealed); err != nil {
+				return err
+			}
 		}
 		return r.stageKey(tx, 0, k.Recipient().String())
 	})
@@ -595,6 +733,9 @@ func (r *Register) RemoveMember(name string, v timesync.Verdict) error {
 		if m == nil || !m.Active {
 			return fmt.Errorf("%w: no such identity", ErrMember)
 		}
+		if name == r.cfg.Identity.name {
+			return fmt.Errorf("%w: an identity does not remove itself: another member removes it", ErrMember)
+		}
 		var readers []PublicIdentity
 		for _, n := range r.ro.readers() {
 			if n != name {
@@ -641,6 +782,9 @@ type Submission struct {
 	// Data is its content.
 	Type string `json:"type"`
 	Data []byte `json:"data"`
+	// Unreadable: the record could not be opened or decoded — written by
+	// a faulty or hostile program; its signer is still named.
+	Unreadable bool `json:"-"`
 }
 
 // Submissions returns what identities wrote with [Submit], in order.
@@ -671,13 +815,12 @@ func Submit(path string, id Identity, clock timesync.Clock, typ string, data []b
 	if err != nil {
 		return Record{}, err
 	}
-	j, _, err := Open(path, Options{Clock: clock, Signer: id.sign})
+	j, _, err := Open(path, Options{Clock: clock, Signer: id.sign, NoCreate: true})
 	if err != nil {
 		return Record{}, err
 	}
 	defer j.Close()
-	var out Record
-	_, err = j.Update(func(tx *Tx) error {
+	written, err := j.Update(func(tx *Tx) error {
 		recs, err := tx.Records()
 		if err != nil {
 			return err
@@ -700,10 +843,13 @@ func Submit(path string, id Identity, clock timesync.Clock, typ string, data []b
 		if len(sealed) > MaxPayload {
 			return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
 		}
-		out, err = tx.Append(SubmissionKind, sealed)
+		_, err = tx.Append(SubmissionKind, sealed)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return Record{}, err
+	}
+	return written[len(written)-1], nil
 }
 
 // RepairJournal sets a crash's incomplete last write aside now — moved to
@@ -738,7 +884,7 @@ func RepairJournal(path string, id Identity, clock timesync.Clock, anchors *Anch
 	case !ro.founded && ro.founder != nil && !bytes.Equal(ro.founder, id.Public().Sign):
 		return nil, fmt.Errorf("%w: only the identity that created the journal repairs it before it is founded", ErrActor)
 	}
-	j, _, err := Open(path, Options{Clock: clock, Signer: signer})
+	j, _, err := Open(path, Options{Clock: clock, Signer: signer, NoCreate: true})
 	if err != nil {
 		return nil, err
 	}

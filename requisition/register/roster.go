@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -117,20 +118,43 @@ type MemberInfo struct {
 // needs no key.
 type roster struct {
 	founded    bool
-	founder    ed25519.PublicKey // the signer of a signed header
-	members    map[string]*MemberInfo
-	order      []string          // names in order of first addition
-	byKey      map[string]string // signing key → name, for every key ever added
-	epoch      int64             // the current epoch, -1 before the first
-	recipient  []string          // per epoch, its age recipient
-	holders    []map[string]bool // per epoch, who was granted it
-	rekey      bool              // a reader left: the next sealed record needs a new epoch
-	unsigned   int               // records of the format before signatures
+	founder    ed25519.PublicKey      // the signer of a signed header
+	members    map[string]*MemberInfo // name → its latest admission
+	order      []*MemberInfo          // every admission, in order: a name removed and added again has two
+	byKey      map[string]string      // signing key → name, for every key ever added
+	epoch      int64                  // the current epoch, -1 before the first
+	recipient  []string               // per epoch, its age recipient
+	holders    []map[string]bool      // per epoch, the signing keys it was granted to
+	rekey      bool                   // a reader left: the next sealed record needs a new epoch
+	unsigned   int                    // records of the format before signatures
 	violations []Violation
 }
 
 func newRoster() *roster {
 	return &roster{members: map[string]*MemberInfo{}, byKey: map[string]string{}, epoch: -1}
+}
+
+// clone copies the roster deeply, so that records can be tried on the
+// copy before they are written.
+func (ro *roster) clone() *roster {
+	c := *ro
+	c.members = make(map[string]*MemberInfo, len(ro.members))
+	c.order = make([]*MemberInfo, len(ro.order))
+	for i, m := range ro.order {
+		cp := *m
+		c.order[i] = &cp
+		if ro.members[m.Name] == m {
+			c.members[m.Name] = &cp
+		}
+	}
+	c.byKey = maps.Clone(ro.byKey)
+	c.recipient = slices.Clone(ro.recipient)
+	c.holders = make([]map[string]bool, len(ro.holders))
+	for i, h := range ro.holders {
+		c.holders[i] = maps.Clone(h)
+	}
+	c.violations = slices.Clone(ro.violations)
+	return &c
 }
 
 func (ro *roster) bad(seq uint64, format string, args ...any) {
@@ -187,7 +211,19 @@ func (ro *roster) add(rec Record) {
 	case GrantKind:
 		ro.grants(rec, m)
 	case RepairKind:
+		var rp Repair
+		if decodeStrict(rec.Payload, &rp) != nil || rp.Bytes <= 0 || rp.File == "" {
+			ro.bad(rec.Seq, "a repair record that does not decode")
+		}
 	default:
+		switch {
+		case (rec.Kind == keyKind || rec.Kind == BridgeKind) && !m.Role.reads():
+			ro.bad(rec.Seq, "a %s record by %s, a %s", rec.Kind, m.Name, m.Role)
+			return
+		case rec.Kind == caseKind && m.Role != RoleMember:
+			ro.bad(rec.Seq, "a step on a case by %s, a %s", m.Name, m.Role)
+			return
+		}
 		// Every other kind is sealed: a 4-byte epoch number, then an age
 		// ciphertext to that epoch's public key.
 		if len(rec.Payload) < 4 {
@@ -224,10 +260,9 @@ func (ro *roster) found(rec Record) {
 }
 
 func (ro *roster) admit(rec Record, p PublicIdentity, by string) {
-	if _, ok := ro.members[p.Name]; !ok {
-		ro.order = append(ro.order, p.Name)
-	}
-	ro.members[p.Name] = &MemberInfo{PublicIdentity: p, Active: true, Added: rec.Time, AddedBy: by, AddedAt: rec.Seq}
+	m := &MemberInfo{PublicIdentity: p, Active: true, Added: rec.Time, AddedBy: by, AddedAt: rec.Seq}
+	ro.order = append(ro.order, m)
+	ro.members[p.Name] = m
 	ro.byKey[string(p.Sign)] = p.Name
 }
 
@@ -283,9 +318,9 @@ func (ro *roster) anyReader() bool {
 // readers returns the names of the active identities that read.
 func (ro *roster) readers() []string {
 	var out []string
-	for _, n := range ro.order {
-		if m := ro.members[n]; m.Active && m.Role.reads() {
-			out = append(out, n)
+	for _, m := range ro.order {
+		if m.Active && m.Role.reads() {
+			out = append(out, m.Name)
 		}
 	}
 	return out
@@ -309,6 +344,10 @@ func (ro *roster) newEpoch(rec Record, by *MemberInfo) {
 		ro.bad(rec.Seq, "epoch %d has no valid public key", er.Epoch)
 		return
 	}
+	if slices.Contains(ro.recipient, er.Recipient) {
+		ro.bad(rec.Seq, "epoch %d reuses the key of an earlier epoch", er.Epoch)
+		return
+	}
 	var to []string
 	for _, g := range er.Grants {
 		to = append(to, g.To)
@@ -328,7 +367,7 @@ func (ro *roster) newEpoch(rec Record, by *MemberInfo) {
 	ro.recipient = append(ro.recipient, er.Recipient)
 	h := map[string]bool{}
 	for _, n := range to {
-		h[n] = true
+		h[string(ro.members[n].Sign)] = true
 	}
 	ro.holders = append(ro.holders, h)
 	ro.rekey = false
@@ -345,21 +384,22 @@ func (ro *roster) grants(rec Record, by *MemberInfo) {
 		switch {
 		case int64(g.Epoch) > ro.epoch:
 			ro.bad(rec.Seq, "a grant of epoch %d, which does not exist", g.Epoch)
-		case !ro.holders[g.Epoch][by.Name]:
+		case !ro.holders[g.Epoch][string(by.Sign)]:
 			ro.bad(rec.Seq, "%s grants epoch %d, which they were never granted", by.Name, g.Epoch)
 		case to == nil || !to.Active || !to.Role.reads():
 			ro.bad(rec.Seq, "a grant to %s, who is not a reading identity", g.To)
 		default:
-			ro.holders[g.Epoch][g.To] = true
+			ro.holders[g.Epoch][string(to.Sign)] = true
 		}
 	}
 }
 
-// info lists the roster's identities in the order they were first added.
+// info lists the roster's admissions in order: a name removed and added
+// again appears twice, each with the records its key signed.
 func (ro *roster) info() []MemberInfo {
 	out := make([]MemberInfo, 0, len(ro.order))
-	for _, n := range ro.order {
-		out = append(out, *ro.members[n])
+	for _, m := range ro.order {
+		out = append(out, *m)
 	}
 	return out
 }

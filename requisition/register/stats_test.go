@@ -242,7 +242,7 @@ func ExampleRegister_Statistics() {
 	defer os.RemoveAll(dir)
 	clock := timesynctest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
-		Clock: clock, Identity: alice})
+		Clock: clock, Identity: alice, Found: true})
 	defer reg.Close()
 	// Four identifications in November, answered after 20, 40, 60 and 80
 	// minutes, each within the 24 hours the requisition gave.
