@@ -116,8 +116,9 @@ func (f osFile) Unlock() error {
 }
 
 // ErrFilesystem is returned by [Open] for a journal on a filesystem whose
-// advisory locks do not coordinate processes reliably (NFS, SMB/CIFS,
-// FUSE such as sshfs, 9p): two members writing at once could each believe
-// they hold the lock, and fork or cut the chain. Keep the journal on a
-// local filesystem and reach it over SSH.
+// advisory locks do not coordinate processes reliably — NFS, SMB/CIFS,
+// FUSE such as sshfs, 9p, Lustre, AFS: two members writing at once could each
+// believe they hold the lock, and fork or cut the chain. Keep the journal
+// on a local filesystem and reach it over SSH. (Checked on Linux, by the
+// journal directory's filesystem.)
 var ErrFilesystem = errors.New("register: the journal's filesystem cannot coordinate writers")

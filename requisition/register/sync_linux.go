@@ -31,15 +31,31 @@ func renameNoReplace(oldpath, newpath string) error {
 	return err
 }
 
-// Filesystems whose flock(2) does not coordinate processes on different
-// machines, or not at all (statfs(2) magic numbers, linux/magic.h).
-var untrustedLocks = map[int64]string{
-	0x6969:     "NFS",
-	0x517b:     "SMB",
-	0xff534d42: "CIFS",
-	0xfe534d42: "SMB2",
-	0x65735546: "FUSE",
-	0x01021997: "9p",
+// untrustedLocks names a filesystem whose flock(2) does not coordinate
+// processes on different machines, or not at all, by its statfs(2) magic
+// number (linux/magic.h), or returns "". Cluster filesystems whose locks
+// are cluster-wide (CephFS, GFS2, OCFS2, GPFS) are not refused; Lustre's
+// are local to a client unless mounted with "flock", and AFS's are.
+func untrustedLocks(magic int64) string {
+	switch magic {
+	case 0x6969:
+		return "NFS"
+	case 0x517b:
+		return "SMB"
+	case 0xff534d42:
+		return "CIFS"
+	case 0xfe534d42:
+		return "SMB2"
+	case 0x65735546:
+		return "FUSE"
+	case 0x01021997:
+		return "9p"
+	case 0x0bd00bd0:
+		return "Lustre"
+	case 0x5346414f:
+		return "AFS"
+	}
+	return ""
 }
 
 // checkLocks refuses a directory on a filesystem whose advisory locks
@@ -49,7 +65,7 @@ func checkLocks(dir string) error {
 	if err := unix.Statfs(dir, &st); err != nil {
 		return err
 	}
-	if name, ok := untrustedLocks[int64(st.Type)]; ok {
+	if name := untrustedLocks(int64(st.Type)); name != "" {
 		return fmt.Errorf("%w: %s", ErrFilesystem, name)
 	}
 	return nil
