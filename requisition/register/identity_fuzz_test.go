@@ -2,6 +2,7 @@ package register_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,63 @@ func FuzzAuditRecords(f *testing.F) {
 		if err != nil && !errors.Is(err, register.ErrRoster) {
 			t.Fatalf("error %v does not wrap ErrRoster", err)
 		}
+	})
+}
+
+// A register's journal with one record's kind and payload replaced by
+// what a member's key could sign — the chain and signatures whole, the
+// content hostile: opening it never panics, and refuses with one of the
+// register's errors.
+func FuzzReplay(f *testing.F) {
+	k := newKeys(f)
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	reg, path := openReg(f, k, clock)
+	reg.Receive("c1", sampleRequisition(), "alice", goodClock)
+	reg.Apply("c1", register.Acknowledge, "alice", goodClock, "")
+	reg.AddMember(k.bob.Public(), goodClock)
+	reg.Close()
+	recs, err := register.Verify(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for i, r := range recs[1:] {
+		f.Add(uint8(i), r.Kind, r.Payload)
+	}
+	f.Add(uint8(4), "grant", []byte(`{"grants":[{"epoch":9,"to":"alice","wrapped":"AAAA"}]}`))
+	f.Fuzz(func(t *testing.T, at uint8, kind string, payload []byte) {
+		if kind == "" || len(kind) > register.MaxKind || kind == "journal" || kind == register.RepairKind || len(payload) > register.MaxPayload {
+			return
+		}
+		path := filepath.Join(t.TempDir(), "ccj.journal")
+		j, _, err := register.Open(path, register.Options{Clock: clock, Signer: register.SigningKey(k.alice)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := int(at) % (len(recs) - 1)
+		if _, err := j.Update(func(tx *register.Tx) error {
+			for n, r := range recs[1:] {
+				if n == i {
+					r.Kind, r.Payload = kind, payload
+				}
+				if _, err := tx.Append(r.Kind, r.Payload); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		j.Close()
+		r, _, err := register.OpenRegister(path, k.config(clock))
+		if err == nil {
+			r.Close()
+			return
+		}
+		for _, known := range []error{register.ErrCorrupt, register.ErrRoster, register.ErrSealed, register.ErrActor, register.ErrMember, register.ErrConfig} {
+			if errors.Is(err, known) {
+				return
+			}
+		}
+		t.Fatalf("an error of no known kind: %v", err)
 	})
 }
