@@ -158,8 +158,10 @@ var (
 	// ErrClosed: the journal was closed.
 	ErrClosed = errors.New("register: journal closed")
 	// ErrIO: writing or syncing the journal failed. The records of that
-	// append were not stored (they were not acknowledged); the journal
-	// is read back from the disk and checked before the next append.
+	// append were not acknowledged: the write is cut back from the file,
+	// and the journal read back and checked before the next append. Only
+	// when cutting it back fails too may they still be in the file,
+	// whole — in doubt, as a database commit whose answer was lost.
 	ErrIO = errors.New("register: journal write failed")
 	// ErrRecord: a record cannot be appended as given.
 	ErrRecord = errors.New("register: invalid record")
@@ -1126,8 +1128,8 @@ func verifyFS(fsy fsys, path string) ([]Record, error) {
 // created the file before writing its header — so that the next [Open]
 // creates a fresh journal. Nothing is deleted: the file is renamed to a
 // quarantine name beside it, which is returned. A file that holds a
-// header (a journal, however damaged) is refused with [ErrCorrupt]-free
-// error; use the recovery steps of docs/recovery.md for those.
+// header (a journal, however damaged) is refused with an error wrapping
+// [ErrCorrupt]; use the recovery steps of docs/recovery.md for those.
 func RecoverHeaderless(path string, clock timesync.Clock) (string, error) {
 	return recoverHeaderless(osFS{}, path, clock)
 }
@@ -1144,10 +1146,10 @@ func recoverHeaderless(fsy fsys, path string, clock timesync.Clock) (string, err
 	defer f.Unlock()
 	recs, _, _, _, rerr := readAll(f)
 	if len(recs) > 0 {
-		return "", fmt.Errorf("register: the file holds a journal header: it is not header-less (%v)", errOr(rerr, "no damage"))
+		return "", fmt.Errorf("%w: the file holds a journal header: it is not header-less (%v)", ErrCorrupt, errOr(rerr, "no damage"))
 	}
 	if rerr != nil && !IsTornTail(rerr) {
-		return "", fmt.Errorf("register: the file does not look like the start of a journal: set it aside by hand (%v)", rerr)
+		return "", fmt.Errorf("%w: the file does not look like the start of a journal: set it aside by hand (%v)", ErrCorrupt, rerr)
 	}
 	now := timesync.Now(clock).Time().UTC()
 	dst := fmt.Sprintf("%s.quarantine-%s-headerless", path, now.Format("20060102T150405Z"))
