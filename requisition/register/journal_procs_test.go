@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,7 +23,6 @@ import (
 
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 )
 
@@ -200,12 +198,13 @@ func buildJournalChild(t *testing.T) string {
 
 // N processes append to one journal at once, each from two goroutines,
 // and the parent kills them with SIGKILL at random moments and starts them
-// again. A kill does not tear a write on Linux here (the kernel finishes a
-// buffered write before the process dies: 0 torn in 100 kills of a loop of
-// 1 MiB writes), so the parent also plays a writer that dies mid-write —
-// a power cut, or a kernel that does tear: at random moments it takes the
-// lock and leaves the first bytes of a real next record at the end, for
-// the children to set aside. Each child's life signs with a key of its own, printed first, so
+// again. A kill seldom tears a write on Linux here (the kernel mostly
+// finishes a buffered write before the process dies: 0 torn in 100 kills
+// of a loop of 1 MiB writes, 2 in the 1,040 kills of a soak run), so the
+// parent also plays a writer that dies mid-write — a power cut, or a
+// kernel that tears: at random moments it takes the lock and leaves the
+// first bytes of a real next record at the end, for the children to set
+// aside. Each child's life signs with a key of its own, printed first, so
 // that every record can be traced to the life that wrote it. At the end:
 // every acknowledged record present exactly once, at the sequence number
 // its child was told, signed by its child's key; the chain verifies with
@@ -379,25 +378,38 @@ func TestJournalProcs(t *testing.T) {
 	if len(qfiles) != repairs {
 		t.Errorf("%d quarantine files for %d repair records", len(qfiles), repairs)
 	}
-	// Exactly the torn writes were set aside, each once.
-	sum := func(bs [][]byte) []string {
-		var out []string
-		for _, b := range bs {
-			out = append(out, fmt.Sprintf("%x", sha256.Sum256(b)))
-		}
-		slices.Sort(out)
-		return out
+	// Every torn write the parent left was set aside, once. Any other
+	// bytes set aside are a killed child's torn write (rare: a kill
+	// seldom lands inside the copy of a write): the start of a frame,
+	// holding no acknowledged record (checked above).
+	left := map[[32]byte]int{}
+	for _, b := range tears {
+		left[sha256.Sum256(b)]++
 	}
-	if diff := cmp.Diff(sum(tears), sum(cutBytes)); diff != "" {
-		t.Errorf("torn writes left (-) and set aside (+):\n%s", diff)
+	killTorn := 0
+	for _, q := range cutBytes {
+		h := sha256.Sum256(q)
+		if left[h] > 0 {
+			left[h]--
+			continue
+		}
+		killTorn++
+		if !bytes.HasPrefix(q, []byte("CCJS")[:min(4, len(q))]) {
+			t.Errorf("set aside %d bytes the parent did not leave and that start no frame: %q", len(q), q[:min(len(q), 16)])
+		}
+	}
+	for h, n := range left {
+		if n > 0 {
+			t.Errorf("a torn write the parent left (sha256 %x) was set aside %d times too few", h, n)
+		}
 	}
 	for id := range found {
 		if strings.HasPrefix(id, "tear.") {
 			t.Errorf("the torn record %s is in the journal", id)
 		}
 	}
-	t.Logf("%d processes × %d lives: %d kills (%d exits by themselves), %d records acknowledged, %d found (%d lost), %d records in the journal (%d unacknowledged but whole), %d torn writes left by the parent, %d repairs setting aside %d bytes, Open at the end saw %d torn bytes; %v",
-		procs, lives, kills, selfExits, len(acked), len(acked)-lost, lost, len(recs), len(found)-1-(len(acked)-lost), len(tears), repairs, quarantined, rep.TornBytes, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d processes × %d lives: %d kills (%d exits by themselves), %d records acknowledged, %d found (%d lost), %d records in the journal (%d unacknowledged but whole), %d torn writes left by the parent and %d by kills, %d repairs setting aside %d bytes, Open at the end saw %d torn bytes; %v",
+		procs, lives, kills, selfExits, len(acked), len(acked)-lost, lost, len(recs), len(found)-1-(len(acked)-lost), len(tears), killTorn, repairs, quarantined, rep.TornBytes, time.Since(start).Round(time.Millisecond))
 }
 
 // tearJournal plays a writer that dies in the middle of its write: under
