@@ -1025,16 +1025,7 @@ func (j *Journal) quarantine(tail []byte, rp *Repair) error {
 	if err != nil {
 		return fmt.Errorf("%w: setting a torn tail aside: %v", ErrIO, err)
 	}
-	n, err := q.WriteAt(tail, 0)
-	if err == nil && n != len(tail) {
-		err = errors.New("short write")
-	}
-	if err == nil {
-		err = q.Datasync()
-	}
-	if cerr := q.Close(); err == nil {
-		err = cerr
-	}
+	err = writeSynced(q, tail)
 	if err == nil {
 		err = j.fs.SyncDir(dir)
 	}
@@ -1193,16 +1184,7 @@ func Backup(path, dst string) ([]Record, error) {
 		return nil, err
 	}
 	name := tmp.Name()
-	n, err := tmp.WriteAt(data, 0)
-	if err == nil && n != len(data) {
-		err = errors.New("short write")
-	}
-	if err == nil {
-		err = tmp.Datasync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	err = writeSynced(tmp, data)
 	if err == nil {
 		if back, verr := Verify(name); verr != nil || len(back) != len(recs) {
 			err = fmt.Errorf("%w: the copy does not read back whole", ErrIO)
@@ -1216,4 +1198,20 @@ func Backup(path, dst string) ([]Record, error) {
 		return nil, err
 	}
 	return recs, fsy.SyncDir(filepath.Dir(dst))
+}
+
+// writeSynced writes data at the start of a new file, syncs and closes
+// it, and returns the first error.
+func writeSynced(f jfile, data []byte) error {
+	n, err := f.WriteAt(data, 0)
+	if err == nil && n != len(data) {
+		err = errors.New("short write")
+	}
+	if err == nil {
+		err = f.Datasync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

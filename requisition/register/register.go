@@ -393,12 +393,29 @@ func sealTo(epoch uint32, recipient string, plaintext []byte) ([]byte, error) {
 	return append(binary.BigEndian.AppendUint32(nil, epoch), sealed...), nil
 }
 
-// seal seals plaintext to the current epoch.
+// seal seals plaintext to the current epoch; it refuses while a reader
+// who left still holds the current epoch's key.
 func (ro *roster) seal(plaintext []byte) ([]byte, error) {
 	if ro.epoch < 0 {
 		return nil, fmt.Errorf("%w: the register has no epoch yet", ErrSealed)
 	}
+	if ro.rekey {
+		return nil, fmt.Errorf("%w: a departed identity holds the current epoch's key: a member must start a new epoch", ErrSealed)
+	}
 	return sealTo(uint32(ro.epoch), ro.recipient[ro.epoch], plaintext)
+}
+
+// appendSealed seals plaintext to the current epoch and stages it.
+func (ro *roster) appendSealed(tx *Tx, kind string, plaintext []byte) error {
+	sealed, err := ro.seal(plaintext)
+	if err != nil {
+		return err
+	}
+	if len(sealed) > MaxPayload {
+		return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
+	}
+	_, err = tx.Append(kind, sealed)
+	return err
 }
 
 // write runs build under the journal's exclusive hold, after folding what
@@ -619,15 +636,7 @@ func (r *Register) commit(build func() (Transition, error)) (Case, error) {
 		if err := enc.Encode(t); err != nil {
 			return fmt.Errorf("%w: %v", ErrInput, err)
 		}
-		sealed, err := r.ro.seal(buf.Bytes())
-		if err != nil {
-			return err
-		}
-		if len(sealed) > MaxPayload {
-			return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
-		}
-		_, err = tx.Append(caseKind, sealed)
-		return err
+		return r.ro.appendSealed(tx, caseKind, buf.Bytes())
 	})
 	if err != nil {
 		return Case{}, err
@@ -836,15 +845,7 @@ func Submit(path string, id Identity, clock timesync.Clock, typ string, data []b
 		if m == nil || !m.Active || !bytes.Equal(m.Sign, id.Public().Sign) {
 			return fmt.Errorf("%w: this identity is not in the register's roster", ErrActor)
 		}
-		sealed, err := ro.seal(plain)
-		if err != nil {
-			return err
-		}
-		if len(sealed) > MaxPayload {
-			return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
-		}
-		_, err = tx.Append(SubmissionKind, sealed)
-		return err
+		return ro.appendSealed(tx, SubmissionKind, plain)
 	})
 	if err != nil {
 		return Record{}, err
