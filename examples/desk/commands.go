@@ -980,10 +980,6 @@ func runRepair(s *session, args []string) error {
 			fmt.Fprintln(s.out, "nothing to repair")
 			return nil
 		}
-		if len(recs) == 0 {
-			fmt.Fprintln(s.out, "another command set the incomplete write aside meanwhile: nothing to repair")
-			return nil
-		}
 		fmt.Fprintf(s.out, "the incomplete last write was set aside (record %d records the repair)\n", recs[0].Seq)
 		return nil
 	case err != nil:

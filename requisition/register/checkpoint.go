@@ -123,6 +123,13 @@ func (r *Register) Checkpoint() (Checkpoint, error) {
 	if broken != nil {
 		return Checkpoint{}, broken
 	}
+	// What a writer killed after its write but before its sync left is
+	// whole in the page cache and not yet on the disk: make it durable
+	// before vouching for it, or a power loss would make the anchors
+	// report a loss that never was.
+	if err := r.j.f.Datasync(); err != nil {
+		return Checkpoint{}, fmt.Errorf("%w: %v", ErrIO, err)
+	}
 	recs, err := Verify(r.j.path)
 	if err != nil && !IsTornTail(err) {
 		return Checkpoint{}, err
