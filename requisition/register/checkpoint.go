@@ -2,6 +2,7 @@ package register
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/hex"
@@ -200,7 +201,7 @@ func (a Anchors) Save(cp Checkpoint) error {
 	cps = append(cps, cp)
 	slices.SortStableFunc(cps, func(x, y Checkpoint) int {
 		if x.Seq != y.Seq {
-			return cmpUint(x.Seq, y.Seq)
+			return cmp.Compare(x.Seq, y.Seq)
 		}
 		return x.At.Compare(y.At)
 	})
@@ -217,16 +218,6 @@ func (a Anchors) Save(cp Checkpoint) error {
 		return err
 	}
 	return durable.WriteFile(a.file(cp.Journal), append(b, '\n'), 0o600)
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // CheckAnchors verifies a journal's records against every checkpoint kept
@@ -317,6 +308,13 @@ func (a Anchors) Keep(path string, cp Checkpoint) error {
 // register, and lose or replace the cell's record silently. A place never
 // kept is not checked.
 func (a Anchors) CheckPath(path string) error {
+	recs, verr := Verify(path)
+	return a.check(path, recs, verr)
+}
+
+// check is CheckPath on a journal already read: recs and the error its
+// reading gave.
+func (a Anchors) check(path string, recs []Record, verr error) error {
 	where, err := place(path)
 	if err != nil {
 		return err
@@ -326,7 +324,6 @@ func (a Anchors) CheckPath(path string) error {
 		return err
 	}
 	known, kept := m[where]
-	recs, verr := Verify(path)
 	switch {
 	case !kept && errors.Is(verr, fs.ErrNotExist):
 		return nil // a register yet to be created

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -503,6 +502,16 @@ type Journal struct {
 	foreign []Record
 	repairs []Repair   // torn tails set aside, not yet recorded
 	torn    *tornWrite // a torn tail found by the last catch-up, not cut
+	// initial holds the records Open read and checked, until a Register
+	// takes them to replay (so that it need not read them again).
+	initial []Record
+}
+
+// takeInitial returns the records Open read, once.
+func (j *Journal) takeInitial() []Record {
+	recs := j.initial
+	j.initial = nil
+	return recs
 }
 
 type entry struct {
@@ -586,6 +595,7 @@ func Open(path string, opts Options) (*Journal, OpenReport, error) {
 	}
 	j.end, j.c = valid, c
 	copy(j.id[:], recs[0].Payload)
+	j.initial = recs
 	rep.Records = len(recs)
 	for _, r := range recs {
 		if r.Signed() {
@@ -1018,8 +1028,11 @@ func (j *Journal) repairFor(t *tornWrite) *Repair {
 func (j *Journal) quarantine(tail []byte, rp *Repair) error {
 	dir := filepath.Dir(j.path)
 	q, err := j.fs.OpenFile(filepath.Join(dir, rp.File), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		rp.File = fmt.Sprintf("%s-%d", rp.File, time.Now().UnixNano())
+	base := rp.File
+	for n := 2; errors.Is(err, os.ErrExist) && n < 100; n++ {
+		// A quarantine of the same second and offset (a repair whose
+		// write failed, made again): number the new one.
+		rp.File = fmt.Sprintf("%s-%d", base, n)
 		q, err = j.fs.OpenFile(filepath.Join(dir, rp.File), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"sync"
@@ -108,11 +109,21 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Anchors != nil {
-		if err := cfg.Anchors.CheckPath(path); err != nil {
-			return nil, OpenReport{}, err
+		// A register this machine kept must not be recreated: check its
+		// absence before Open may create one; the rest once Open has read
+		// it (and before anything is written).
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			if err := cfg.Anchors.check(path, nil, err); err != nil {
+				return nil, OpenReport{}, err
+			}
 		}
 	}
 	j, rep, err := Open(path, Options{Clock: cfg.Clock, Signer: cfg.Identity.sign, Follow: true, NoCreate: !cfg.Found})
+	if cfg.Anchors != nil && errors.Is(err, ErrNoHeader) {
+		if aerr := cfg.Anchors.check(path, nil, err); aerr != nil {
+			return nil, rep, aerr
+		}
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, rep, fmt.Errorf("%w: %w", ErrNotFounded, err)
 	}
@@ -127,7 +138,14 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 	if cfg.Found {
 		r.legacyPlain = map[uint64][]byte{}
 	}
-	if err := r.replay(path); err != nil {
+	recs := j.takeInitial()
+	if cfg.Anchors != nil {
+		if err := cfg.Anchors.check(path, recs, nil); err != nil {
+			j.Close()
+			return nil, rep, err
+		}
+	}
+	if err := r.replay(recs); err != nil {
 		j.Close()
 		return nil, rep, err
 	}
@@ -166,11 +184,7 @@ func (r *Register) ready() error {
 // keys granted to this identity first — a member added later is granted
 // the past epochs' keys after the records sealed to them — then the
 // sealed records.
-func (r *Register) replay(path string) error {
-	recs, err := Verify(path)
-	if err != nil && !IsTornTail(err) {
-		return err
-	}
+func (r *Register) replay(recs []Record) error {
 	for _, rec := range recs {
 		if err := r.foldRoster(rec); err != nil {
 			return err
