@@ -29,6 +29,9 @@
 //     hour is an error ([ErrNonexistent]); a time in the repeated autumn hour
 //     is an error ([ErrAmbiguous]) unless the caller says which one with a
 //     [Fold] or an explicit offset. Nothing is ever shifted silently.
+//   - [MustParseBrussels], [MustParseTimestamp] and [MustParseWallClock]:
+//     the Parse functions for tests, examples and constants, as
+//     net/netip's MustParseAddr; they panic with the parse error.
 //   - [Clock]: where "now" comes from. Nothing in ccjkit calls time.Now
 //     directly; production code passes [SystemClock], tests pass the fake
 //     clock of package timesynctest.

@@ -96,3 +96,39 @@ func ExampleNow() {
 	// 2026-03-28T13:00:00+01:00
 	// 2026-03-29T14:00:00+02:00
 }
+
+// MustParseBrussels writes a Belgian time in a test or a constant; a time
+// that does not exist, or exists twice and no fold says which, panics.
+func ExampleMustParseBrussels() {
+	start := timesync.MustParseBrussels("2026-10-24 22:00", timesync.Strict)
+	end := timesync.MustParseBrussels("25/10/2026 02:30", timesync.Later)
+	fmt.Println(start, "→", end, "=", end.Sub(start))
+
+	defer func() { fmt.Println("panic:", errors.Is(recover().(error), timesync.ErrNonexistent)) }()
+	timesync.MustParseBrussels("2026-03-29 02:30", timesync.Strict)
+	// Output:
+	// 2026-10-24T22:00:00+02:00 → 2026-10-25T02:30:00+01:00 = 5h30m0s
+	// panic: true
+}
+
+// MustParseTimestamp reads the RFC 3339 form Timestamp.String writes.
+func ExampleMustParseTimestamp() {
+	ts := timesync.MustParseTimestamp("2026-10-25T01:30:00Z")
+	fmt.Println(ts)
+	fmt.Println(ts == timesync.MustParseBrussels("2026-10-25 02:30 CET", timesync.Strict))
+	// Output:
+	// 2026-10-25T02:30:00+01:00
+	// true
+}
+
+// MustParseWallClock reads a wall-clock time without tying it to an instant;
+// Resolve then says which instants it names.
+func ExampleMustParseWallClock() {
+	w := timesync.MustParseWallClock("25/10/2026 02:30")
+	fmt.Println(w)
+	_, err := w.Resolve(timesync.Strict)
+	fmt.Println(errors.Is(err, timesync.ErrAmbiguous))
+	// Output:
+	// 2026-10-25 02:30:00
+	// true
+}

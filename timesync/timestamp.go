@@ -263,6 +263,17 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	return Timestamp{}, &ParseError{Input: s, Err: ErrTimestampSyntax, Detail: "the instant falls outside the years 0000-9999 UTC"}
 }
 
+// MustParseTimestamp is [ParseTimestamp] for times known to be valid: tests,
+// examples and constants in code. It panics with the parse error (a
+// [*ParseError]) if s is not an RFC 3339 timestamp to the second.
+func MustParseTimestamp(s string) Timestamp {
+	ts, err := ParseTimestamp(s)
+	if err != nil {
+		panic(err)
+	}
+	return ts
+}
+
 // rfc3339Shape checks s byte by byte against YYYY-MM-DDThh:mm:ss followed by
 // Z or ±hh:mm (hh ≤ 23, mm ≤ 59), and says what is wrong, or "" when the
 // shape is right. time.Parse alone is more lenient (one-digit hours,

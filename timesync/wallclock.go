@@ -239,6 +239,17 @@ func ParseWallClock(s string) (WallClock, error) {
 	return w, nil
 }
 
+// MustParseWallClock is [ParseWallClock] for wall-clock times known to be
+// valid: tests, examples and constants in code. It panics with the parse
+// error (a [*ParseError]) if s is not a wall-clock date and time.
+func MustParseWallClock(s string) WallClock {
+	w, err := ParseWallClock(s)
+	if err != nil {
+		panic(err)
+	}
+	return w
+}
+
 // ParseBrussels parses a Belgian wall-clock date and time, as
 // [ParseWallClock] does, and returns the instant it names. The text may end
 // with an explicit offset or abbreviation that settles the autumn ambiguity —
@@ -279,6 +290,21 @@ func ParseBrussels(s string, fold Fold) (Timestamp, error) {
 		return Timestamp{}, e
 	}
 	return Unix(u), nil
+}
+
+// MustParseBrussels is [ParseBrussels] for Belgian times known to be valid:
+// tests, examples and constants in code. It panics with the error
+// ParseBrussels returns — a [*ParseError] for malformed text, a
+// [*WallClockError] for a time in the spring-forward gap, an ambiguous
+// autumn time under [Strict] or an offset Belgium did not use — so a test
+// written with a time that does not exist, or that exists twice, stops at
+// once instead of running with a guess.
+func MustParseBrussels(s string, fold Fold) Timestamp {
+	ts, err := ParseBrussels(s, fold)
+	if err != nil {
+		panic(err)
+	}
+	return ts
 }
 
 func syntaxError(s, detail string) error {
