@@ -8,14 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/ccj"
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 func at(s string) time.Time {
@@ -288,7 +290,7 @@ func TestReport(t *testing.T) {
 	for _, f := range fs {
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
-	check := func(rule string, sev requisition.Severity, fr string) {
+	check := func(rule string, sev provenance.Severity, fr string) {
 		t.Helper()
 		for _, f := range byRule[rule] {
 			if f.Severity == sev && strings.Contains(f.Text(language.French), fr) {
@@ -300,13 +302,13 @@ func TestReport(t *testing.T) {
 		}
 		t.Errorf("no %v finding %q containing %q in %v", sev, rule, fr, byRule[rule])
 	}
-	check("belgium", requisition.Info, "établie en Belgique")
-	check("advice", requisition.Info, "avis de sécurité valable\u00a0: 2")
-	check("advice", requisition.Warning, "carol n'a pas d'avis")
-	check("coverage", requisition.Error, "personne d'éligible n'est de garde du 2026-10-23T12:00:00+02:00 au 2026-10-23T18:00:00+02:00")
-	check("contact-sheet", requisition.Info, "complète")
-	check("procedure", requisition.Info, "PROC-CCJ-2")
-	check("platform", requisition.Info, "2026-02-03")
+	check("belgium", provenance.Info, "établie en Belgique")
+	check("advice", provenance.Info, "avis de sécurité valable\u00a0: 2")
+	check("advice", provenance.Warning, "carol n'a pas d'avis")
+	check("coverage", provenance.Error, "personne d'éligible n'est de garde du 2026-10-23T12:00:00+02:00 au 2026-10-23T18:00:00+02:00")
+	check("contact-sheet", provenance.Info, "complète")
+	check("procedure", provenance.Info, "PROC-CCJ-2")
+	check("platform", provenance.Info, "2026-02-03")
 
 	c.Address.Country = "FR"
 	c.Procedure = ccj.Procedure{}
@@ -318,11 +320,11 @@ func TestReport(t *testing.T) {
 	for _, f := range fs {
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
-	check("belgium", requisition.Error, "doit être établie en Belgique")
-	check("procedure", requisition.Error, "aucune procédure")
-	check("platform", requisition.Error, "mettez-la à jour")
-	check("advice-renewal", requisition.Warning, "alice expire le 2026-12-01")
-	check("contact-sheet", requisition.Error, "un numéro de téléphone pour bob")
+	check("belgium", provenance.Error, "doit être établie en Belgique")
+	check("procedure", provenance.Error, "aucune procédure")
+	check("platform", provenance.Error, "mettez-la à jour")
+	check("advice-renewal", provenance.Warning, "alice expire le 2026-12-01")
+	check("contact-sheet", provenance.Error, "un numéro de téléphone pour bob")
 	for _, f := range fs {
 		for _, tag := range []language.Tag{language.French, language.Dutch, language.German} {
 			if f.Text(tag) == f.Text(language.English) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -39,14 +39,14 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 	notice := cmpOr(opt.RenewalNotice, 90*24*time.Hour)
 	day := brusselsDay(at)
 	out := c.Validate(at)
-	add := func(rule string, sev requisition.Severity, field string, src requisition.Source, msg string, args ...any) {
+	add := func(rule string, sev provenance.Severity, field string, src provenance.Source, msg string, args ...any) {
 		out = append(out, newFinding(rule, sev, field, src, msg, args...))
 	}
 
 	if c.Address.Country == "BE" {
-		add("belgium", requisition.Info, "address", belgium(), "the cell is established in Belgium")
+		add("belgium", provenance.Info, "address", belgium(), "the cell is established in Belgium")
 	} else {
-		add("belgium", requisition.Error, "address", belgium(), "the cell must be established in Belgium; its address is not Belgian")
+		add("belgium", provenance.Error, "address", belgium(), "the cell must be established in Belgium; its address is not Belgian")
 	}
 
 	valid := 0
@@ -54,40 +54,40 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 		if m.Eligible(day) {
 			valid++
 			if exp := m.Advice.Expires(); exp <= brusselsDay(at.Add(notice)) {
-				add("advice-renewal", requisition.Warning, fmt.Sprintf("members[%d].advice", i), timelex(),
+				add("advice-renewal", provenance.Warning, fmt.Sprintf("members[%d].advice", i), timelex(),
 					"the security advice of %s expires on %s: start the renewal", m.ID, exp.String())
 			}
 		} else {
-			add("advice", requisition.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
+			add("advice", provenance.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
 				"%s has no valid security advice and may not answer requisitions", m.ID)
 		}
 		if !m.ResidesInBelgium && m.YearsInBelgium < 5 {
-			add("residence", requisition.Warning, fmt.Sprintf("members[%d]", i), timelex(),
+			add("residence", provenance.Warning, fmt.Sprintf("members[%d]", i), timelex(),
 				"%s neither lives in Belgium nor has lived there five years, as practitioners expect of a member", m.ID)
 		}
 	}
 	if valid == 0 {
-		add("advice", requisition.Error, "members", bipt(), "no member holds a valid security advice: nobody may answer a requisition")
+		add("advice", provenance.Error, "members", bipt(), "no member holds a valid security advice: nobody may answer a requisition")
 	} else {
-		add("advice", requisition.Info, "members", bipt(), "members with a valid security advice: %d", valid)
+		add("advice", provenance.Info, "members", bipt(), "members with a valid security advice: %d", valid)
 	}
 
 	end := at.Add(horizon)
 	gaps, findings := c.Gaps(at, end)
 	out = append(out, findings...)
 	for _, g := range gaps {
-		add("coverage", requisition.Error, "shifts", bipt(), "nobody eligible is on call from %s to %s (%s)",
+		add("coverage", provenance.Error, "shifts", bipt(), "nobody eligible is on call from %s to %s (%s)",
 			timesync.FromTime(g.Start).String(), timesync.FromTime(g.End).String(), g.Duration().String())
 	}
 	if len(gaps) == 0 {
-		add("coverage", requisition.Info, "shifts", bipt(), "the cell is covered around the clock from %s to %s",
+		add("coverage", provenance.Info, "shifts", bipt(), "the cell is covered around the clock from %s to %s",
 			timesync.FromTime(at).String(), timesync.FromTime(end).String())
 	}
 
 	complete := true
 	lack := func(field string, what any) {
 		complete = false
-		add("contact-sheet", requisition.Error, field, technicalSource("contact sheet"), "the contact sheet lacks %s", what)
+		add("contact-sheet", provenance.Error, field, technicalSource("contact sheet"), "the contact sheet lacks %s", what)
 	}
 	if c.Name == "" {
 		lack("name", phrase("the cell's name"))
@@ -110,24 +110,24 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 		}
 	}
 	if complete {
-		add("contact-sheet", requisition.Info, "", technicalSource("contact sheet"), "the contact sheet is complete")
+		add("contact-sheet", provenance.Info, "", technicalSource("contact sheet"), "the contact sheet is complete")
 	}
 
 	if c.Procedure.Dated != 0 && c.Procedure.Reference != "" {
-		add("procedure", requisition.Info, "procedure", procedure(), "the internal procedure for requisitions is on file (%s) and dated %s",
+		add("procedure", provenance.Info, "procedure", procedure(), "the internal procedure for requisitions is on file (%s) and dated %s",
 			c.Procedure.Reference, c.Procedure.Dated.String())
 	} else {
-		add("procedure", requisition.Error, "procedure", procedure(), "no internal procedure for handling requisitions is on file")
+		add("procedure", provenance.Error, "procedure", procedure(), "no internal procedure for handling requisitions is on file")
 	}
 
 	switch {
 	case c.PlatformUpdated == 0:
-		add("platform", requisition.Error, "platform_updated", bipt(), "no update of the cell's contact details on BIPT's platform is recorded")
+		add("platform", provenance.Error, "platform_updated", bipt(), "no update of the cell's contact details on BIPT's platform is recorded")
 	case c.MembersChanged != 0 && c.MembersChanged > c.PlatformUpdated:
-		add("platform", requisition.Error, "platform_updated", bipt(), "members changed after the last update on BIPT's platform (%s): update it",
+		add("platform", provenance.Error, "platform_updated", bipt(), "members changed after the last update on BIPT's platform (%s): update it",
 			c.PlatformUpdated.String())
 	default:
-		add("platform", requisition.Info, "platform_updated", bipt(), "the cell's contact details were updated on BIPT's platform on %s",
+		add("platform", provenance.Info, "platform_updated", bipt(), "the cell's contact details were updated on BIPT's platform on %s",
 			c.PlatformUpdated.String())
 	}
 	return out

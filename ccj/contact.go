@@ -6,9 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/timesync"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // NTSU-CTIF's duty desk for interceptions, as the IBPT brochure §3.14 gives
@@ -93,9 +94,9 @@ const (
 
 // Decision says whether a viewer may see a subject, why, and on what rule.
 type Decision struct {
-	Allowed bool               `json:"allowed"`
-	Reason  string             `json:"reason"`
-	Source  requisition.Source `json:"source"`
+	Allowed bool              `json:"allowed"`
+	Reason  string            `json:"reason"`
+	Source  provenance.Source `json:"source"`
 }
 
 // MaySee answers whether viewer may see subject. Everyone who learns of a
@@ -106,8 +107,8 @@ type Decision struct {
 // secrecy, in their text before 2016 [V]). Statistics that reveal no case
 // are public.
 func MaySee(viewer Viewer, subject Subject) Decision {
-	secrecy := requisition.Source{Instrument: "IBPT brochure on cooperation with the judicial authorities", Article: "§3.16",
-		Edition: "as quoted in Neutrinet's post of 10 February 2021; the brochure itself was not found", Certainty: requisition.Secondary}
+	secrecy := provenance.Source{Instrument: "IBPT brochure on cooperation with the judicial authorities", Article: "§3.16",
+		Edition: "as quoted in Neutrinet's post of 10 February 2021; the brochure itself was not found", Certainty: provenance.Secondary}
 	switch {
 	case subject == Statistics:
 		return Decision{true, "statistics reveal no single case", technicalSource("transparency statistics")}

@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/ccj"
-	"github.com/ccjkit/ccjkit/requisition"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 var tb testing.T
@@ -35,7 +36,7 @@ func ExampleCell_OnCall() {
 func ExampleCell_Report() {
 	c := sampleCell(&tb)
 	for _, f := range c.Report(at("2026-10-23 12:00"), ccj.ReportOptions{Horizon: 3 * 24 * time.Hour}) {
-		if f.Severity == requisition.Error {
+		if f.Severity == provenance.Error {
 			fmt.Println(f.Rule+":", f.Text(language.French))
 			fmt.Println("   ", f.Text(language.Dutch))
 		}

@@ -5,26 +5,27 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/ccjkit/ccjkit/internal/i18n"
-	"github.com/ccjkit/ccjkit/requisition"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/internal/i18n"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // Finding is one result of a check of the cell: the rule, how serious,
 // which record, why, and the source of the rule with its certainty.
 type Finding struct {
-	Rule     string               `json:"rule"`
-	Severity requisition.Severity `json:"severity"`
+	Rule     string              `json:"rule"`
+	Severity provenance.Severity `json:"severity"`
 	// Field is the record at fault, such as "members[1].advice"; "" for
 	// the cell as a whole.
-	Field  string             `json:"field,omitempty"`
-	Source requisition.Source `json:"source"`
+	Field  string            `json:"field,omitempty"`
+	Source provenance.Source `json:"source"`
 
 	msg  string
 	args []any
 }
 
-func newFinding(rule string, sev requisition.Severity, field string, src requisition.Source, msg string, args ...any) Finding {
+func newFinding(rule string, sev provenance.Severity, field string, src provenance.Source, msg string, args ...any) Finding {
 	return Finding{Rule: rule, Severity: sev, Field: field, Source: src, msg: msg, args: args}
 }
 
@@ -72,32 +73,32 @@ func Languages() []language.Tag {
 var messages = sync.OnceValue(func() *i18n.Catalogue { return i18n.MustNew(Languages(), translations()) })
 
 // The sources of the cell's rules, as the legal fact sheet grades them.
-func bipt() requisition.Source {
-	return requisition.Source{Instrument: "BIPT, practical information for operators", Article: "coordination cell",
-		Certainty: requisition.Verified, URL: "https://bipt.be/operators/practical-information"}
+func bipt() provenance.Source {
+	return provenance.Source{Instrument: "BIPT, practical information for operators", Article: "coordination cell",
+		Certainty: provenance.Verified, URL: "https://bipt.be/operators/practical-information"}
 }
 
 // belgium is the source of the rule that the cell is in Belgium: Timelex
 // [S] (fact sheet §1.3); BIPT's letter to Neutrinet, quoted in the
 // project's seed, says "se trouver sur le territoire belge".
-func belgium() requisition.Source {
-	return requisition.Source{Instrument: "Timelex, « Outsourcing your justice coordination cell »; BIPT's letter to Neutrinet quoted in Neutrinet's post of 10 February 2021",
-		Certainty: requisition.Secondary, URL: "https://timelex.eu/en/blog/outsourcing-your-justice-coordination-cell"}
+func belgium() provenance.Source {
+	return provenance.Source{Instrument: "Timelex, « Outsourcing your justice coordination cell »; BIPT's letter to Neutrinet quoted in Neutrinet's post of 10 February 2021",
+		Certainty: provenance.Secondary, URL: "https://timelex.eu/en/blog/outsourcing-your-justice-coordination-cell"}
 }
 
 // timelex is the source of the members' rules (residence, renewal, third
 // parties) [S].
-func timelex() requisition.Source {
-	return requisition.Source{Instrument: "Timelex, « Outsourcing your justice coordination cell »", Certainty: requisition.Secondary,
+func timelex() provenance.Source {
+	return provenance.Source{Instrument: "Timelex, « Outsourcing your justice coordination cell »", Certainty: provenance.Secondary,
 		URL: "https://timelex.eu/en/blog/outsourcing-your-justice-coordination-cell"}
 }
 
 // procedure is the source of the internal-procedure rule [S].
-func procedure() requisition.Source {
-	return requisition.Source{Instrument: "Timelex, note on the coordination cell", Certainty: requisition.Secondary,
+func procedure() provenance.Source {
+	return provenance.Source{Instrument: "Timelex, note on the coordination cell", Certainty: provenance.Secondary,
 		URL: "https://www.timelex.eu/fr/node/456"}
 }
 
-func technicalSource(rule string) requisition.Source {
-	return requisition.Source{Instrument: "ccjkit", Article: rule, Certainty: requisition.Technical}
+func technicalSource(rule string) provenance.Source {
+	return provenance.Source{Instrument: "ccjkit", Article: rule, Certainty: provenance.Technical}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+
 	"github.com/ccjkit/ccjkit/timesync"
 )
 

@@ -6,9 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ccjkit/ccjkit/internal/ident"
-	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/rickb777/date/v2"
+
+	"github.com/ccjkit/ccjkit/internal/ident"
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/requisition"
 )
 
 // ChannelKind is how a member is reached.
@@ -129,68 +131,68 @@ func (m Member) Phone() string {
 // validate returns every problem with the member's record on day d.
 func (m Member) validate(d date.Date, field string) []Finding {
 	var out []Finding
-	add := func(sev requisition.Severity, sub string, msg string, args ...any) {
+	add := func(sev provenance.Severity, sub string, msg string, args ...any) {
 		out = append(out, newFinding("member", sev, field+sub, technicalSource("member records"), msg, args...))
 	}
 	if strings.TrimSpace(m.ID) == "" || strings.ContainsAny(m.ID, " \t\r\n,/") {
-		add(requisition.Error, ".id", "the member needs a short identifier without spaces")
+		add(provenance.Error, ".id", "the member needs a short identifier without spaces")
 	}
 	if strings.TrimSpace(m.Name) == "" {
-		add(requisition.Error, ".name", "the member has no name")
+		add(provenance.Error, ".name", "the member has no name")
 	}
 	if len(m.Channels) == 0 {
-		add(requisition.Error, ".channels", "the member cannot be reached: no contact channel")
+		add(provenance.Error, ".channels", "the member cannot be reached: no contact channel")
 	}
 	for i, c := range m.Channels {
 		sub := fmt.Sprintf(".channels[%d]", i)
 		switch c.Kind {
 		case Phone:
 			if !ident.IsE164(c.Value) {
-				add(requisition.Error, sub, "the phone number is not in E.164 form (+ then 8 to 15 digits)")
+				add(provenance.Error, sub, "the phone number is not in E.164 form (+ then 8 to 15 digits)")
 			}
 		case Email:
 			if a, err := mail.ParseAddress(c.Value); err != nil || a.Address != c.Value {
-				add(requisition.Error, sub, "the e-mail address is not local@domain")
+				add(provenance.Error, sub, "the e-mail address is not local@domain")
 			}
 		case Signal, Matrix, Other:
 			if strings.TrimSpace(c.Value) == "" {
-				add(requisition.Error, sub, "the channel is empty")
+				add(provenance.Error, sub, "the channel is empty")
 			}
 		default:
-			add(requisition.Error, sub, "unknown channel kind")
+			add(provenance.Error, sub, "unknown channel kind")
 		}
 	}
 	switch m.Role {
 	case CellMember:
 	case ThirdParty:
 		if m.Contract == "" {
-			add(requisition.Error, ".contract", "a third-party member needs the reference of the contract that appoints them")
+			add(provenance.Error, ".contract", "a third-party member needs the reference of the contract that appoints them")
 		}
 	default:
-		add(requisition.Error, ".role", "the role is neither member nor third-party")
+		add(provenance.Error, ".role", "the role is neither member nor third-party")
 	}
 	if m.ResidentSince != 0 && m.ResidentSince > d {
-		add(requisition.Error, ".resident_since", "the residence starts in the future")
+		add(provenance.Error, ".resident_since", "the residence starts in the future")
 	}
 	if m.YearsInBelgium < 0 || m.YearsInBelgium > 150 {
-		add(requisition.Error, ".years_in_belgium", "the years lived in Belgium are out of range")
+		add(provenance.Error, ".years_in_belgium", "the years lived in Belgium are out of range")
 	}
 	switch m.Advice.Status {
 	case AdviceNone, AdvicePending, AdviceNegative:
 		if m.Advice.Granted != 0 {
-			add(requisition.Error, ".advice.granted", "a grant date is recorded for an advice that is not positive")
+			add(provenance.Error, ".advice.granted", "a grant date is recorded for an advice that is not positive")
 		}
 	case AdvicePositive:
 		if m.Advice.Granted == 0 {
-			add(requisition.Error, ".advice.granted", "a positive advice needs its grant date")
+			add(provenance.Error, ".advice.granted", "a positive advice needs its grant date")
 		} else if m.Advice.Granted > d {
-			add(requisition.Error, ".advice.granted", "the advice is granted in the future")
+			add(provenance.Error, ".advice.granted", "the advice is granted in the future")
 		}
 		if m.Advice.Reference == "" {
-			add(requisition.Warning, ".advice.reference", "the positive advice has no reference number")
+			add(provenance.Warning, ".advice.reference", "the positive advice has no reference number")
 		}
 	default:
-		add(requisition.Error, ".advice.status", "unknown advice status")
+		add(provenance.Error, ".advice.status", "unknown advice status")
 	}
 	return out
 }

@@ -5,9 +5,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // Shift is a period during which a member is on call, with a backup.
@@ -233,9 +234,9 @@ func (c Cell) OnCall(t time.Time) OnCall {
 
 func (c Cell) ineligible(id string, day date.Date, field string) Finding {
 	if _, ok := c.Member(id); !ok {
-		return newFinding("rota", requisition.Error, field, technicalSource("rota"), "%s is on the rota but is not a member of the cell", id)
+		return newFinding("rota", provenance.Error, field, technicalSource("rota"), "%s is on the rota but is not a member of the cell", id)
 	}
-	return newFinding("rota", requisition.Warning, field, bipt(), "%s is on call on %s without a valid security advice: not eligible", id, day.String())
+	return newFinding("rota", provenance.Warning, field, bipt(), "%s is on call on %s without a valid security advice: not eligible", id, day.String())
 }
 
 // Interval is a span of time, Start included, End excluded.
@@ -349,31 +350,31 @@ func (c Cell) Validate(at time.Time) []Finding {
 	for i, m := range c.Members {
 		out = append(out, m.validate(day, fmt.Sprintf("members[%d]", i))...)
 		if seen[m.ID] {
-			out = append(out, newFinding("member", requisition.Error, fmt.Sprintf("members[%d].id", i), technicalSource("member records"),
+			out = append(out, newFinding("member", provenance.Error, fmt.Sprintf("members[%d].id", i), technicalSource("member records"),
 				"two members share the identifier %s", m.ID))
 		}
 		seen[m.ID] = true
 	}
 	for i, id := range c.Escalation {
 		if _, ok := c.Member(id); !ok {
-			out = append(out, newFinding("rota", requisition.Error, fmt.Sprintf("escalation[%d]", i), technicalSource("rota"),
+			out = append(out, newFinding("rota", provenance.Error, fmt.Sprintf("escalation[%d]", i), technicalSource("rota"),
 				"the escalation list names %s, who is not a member of the cell", id))
 		}
 	}
 	for i, s := range c.Shifts {
 		field := fmt.Sprintf("shifts[%d]", i)
 		if !s.End.After(s.Start) {
-			out = append(out, newFinding("rota", requisition.Error, field, technicalSource("rota"), "the shift ends before it starts"))
+			out = append(out, newFinding("rota", provenance.Error, field, technicalSource("rota"), "the shift ends before it starts"))
 		}
 		if s.Primary == "" {
-			out = append(out, newFinding("rota", requisition.Error, field, technicalSource("rota"), "the shift has no primary"))
+			out = append(out, newFinding("rota", provenance.Error, field, technicalSource("rota"), "the shift has no primary"))
 		}
 		if s.Primary != "" && s.Primary == s.Backup {
-			out = append(out, newFinding("rota", requisition.Warning, field, technicalSource("rota"), "the primary and the backup are the same person"))
+			out = append(out, newFinding("rota", provenance.Warning, field, technicalSource("rota"), "the primary and the backup are the same person"))
 		}
 		for _, id := range []string{s.Primary, s.Backup} {
 			if _, ok := c.Member(id); id != "" && !ok {
-				out = append(out, newFinding("rota", requisition.Error, field, technicalSource("rota"), "the shift names %s, who is not a member of the cell", id))
+				out = append(out, newFinding("rota", provenance.Error, field, technicalSource("rota"), "the shift names %s, who is not a member of the cell", id))
 			}
 		}
 	}

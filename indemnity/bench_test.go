@@ -3,8 +3,9 @@ package indemnity_test
 import (
 	"testing"
 
-	"github.com/ccjkit/ccjkit/indemnity"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/indemnity"
 )
 
 // go test -run='^$' -bench=. -benchmem ./indemnity/

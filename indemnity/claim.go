@@ -6,10 +6,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ccjkit/ccjkit/internal/strictjson"
-	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/rickb777/date/v2"
 	"github.com/shopspring/decimal"
+
+	"github.com/ccjkit/ccjkit/internal/strictjson"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // Party is the operator claiming the indemnity.
@@ -42,9 +43,9 @@ type ClaimLine struct {
 	UnitPrice Amount    `json:"unit_price"`
 	// Amount is Quantity × UnitPrice, multiplied by the claim's multiplier
 	// if any and then rounded to the cent.
-	Amount     Amount             `json:"amount"`
-	Overridden bool               `json:"overridden"`
-	Source     requisition.Source `json:"source"`
+	Amount     Amount            `json:"amount"`
+	Overridden bool              `json:"overridden"`
+	Source     provenance.Source `json:"source"`
 }
 
 // Claim is a cost statement (état de frais / kostenstaat) for executed
@@ -126,8 +127,8 @@ func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
 			c.OverrideSource = opt.Pricer.Overrides.Source
 			// The amount is the operator's, not the tariff file's: so is
 			// the source, which ccjkit cannot vouch for.
-			line.Source = requisition.Source{Instrument: "amount supplied by the operator: " + c.OverrideSource,
-				Article: p.Line.Code, Edition: p.Line.Edition, Certainty: requisition.Unverified}
+			line.Source = provenance.Source{Instrument: "amount supplied by the operator: " + c.OverrideSource,
+				Article: p.Line.Code, Edition: p.Line.Edition, Certainty: provenance.Unverified}
 		}
 		c.Add(line)
 	}
@@ -173,8 +174,8 @@ func (c *Claim) vat() {
 
 // Sources returns the distinct sources of the claim's lines, in order of
 // first appearance, for the footnotes of a rendering.
-func (c Claim) Sources() []requisition.Source {
-	var out []requisition.Source
+func (c Claim) Sources() []provenance.Source {
+	var out []provenance.Source
 	for _, l := range c.Lines {
 		if !slices.Contains(out, l.Source) {
 			out = append(out, l.Source)

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/ccjkit/ccjkit/indemnity"
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/indemnity"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 func executedIn2026() []indemnity.Executed {

@@ -6,8 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/indemnity"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/indemnity"
 )
 
 func FuzzParseAmount(f *testing.F) {

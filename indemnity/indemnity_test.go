@@ -12,14 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/indemnity"
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/indemnity"
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 func TestEmbeddedTariff(t *testing.T) {
@@ -30,12 +31,12 @@ func TestEmbeddedTariff(t *testing.T) {
 	want := map[string]struct {
 		amount    string
 		known     bool
-		certainty requisition.Certainty
+		certainty provenance.Certainty
 	}{
-		"BE2017-1": {"92.00", true, requisition.Secondary}, "BE2017-2": {"80.00", true, requisition.Secondary},
-		"BE2017-3": {"115.00", true, requisition.Verified}, "BE2017-4": {"0.00", false, requisition.Unverified},
-		"BE2017-F": {"0.00", false, requisition.Secondary}, "BE2017-S": {"0.00", false, requisition.Secondary},
-		"BE2013-IP": {"8.00", true, requisition.Secondary}, "BE2013-INT": {"12.50", true, requisition.Secondary},
+		"BE2017-1": {"92.00", true, provenance.Secondary}, "BE2017-2": {"80.00", true, provenance.Secondary},
+		"BE2017-3": {"115.00", true, provenance.Verified}, "BE2017-4": {"0.00", false, provenance.Unverified},
+		"BE2017-F": {"0.00", false, provenance.Secondary}, "BE2017-S": {"0.00", false, provenance.Secondary},
+		"BE2013-IP": {"8.00", true, provenance.Secondary}, "BE2013-INT": {"12.50", true, provenance.Secondary},
 	}
 	for _, l := range lines {
 		w, ok := want[l.Code]

@@ -6,10 +6,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // Executed is one executed request to be paid for.
@@ -113,7 +114,7 @@ type Price struct {
 func (p Price) Explain(tag language.Tag) string {
 	pr := messages().Printer(tag)
 	src := p.Line.Source().String()
-	if p.Line.InForceCertainty != requisition.Verified {
+	if p.Line.InForceCertainty != provenance.Verified {
 		src += " " + pr.Sprintf("(in-force date not verified)")
 	}
 	if p.Overridden {

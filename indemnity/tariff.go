@@ -12,9 +12,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/requisition"
 )
 
 // tariffCSV is the source of truth for the tariff: one row per line of the
@@ -64,9 +66,9 @@ type Line struct {
 	Edition string `json:"edition"`
 	// From and Until bound the days the line is in force, Until excluded
 	// (zero: still in force); InForceCertainty is how sure those dates are.
-	From             date.Date             `json:"from"`
-	Until            date.Date             `json:"until,omitzero"`
-	InForceCertainty requisition.Certainty `json:"in_force_certainty"`
+	From             date.Date            `json:"from"`
+	Until            date.Date            `json:"until,omitzero"`
+	InForceCertainty provenance.Certainty `json:"in_force_certainty"`
 	// Item is the annex item, as far as known ("3°"; "" when not
 	// retrieved; see Notes for items whose number is inferred).
 	Item    string  `json:"item"`
@@ -77,7 +79,7 @@ type Line struct {
 	Amount Amount `json:"amount"`
 	Known  bool   `json:"known"`
 	// Certainty is how sure we are of the line and its amount.
-	Certainty requisition.Certainty `json:"certainty"`
+	Certainty provenance.Certainty `json:"certainty"`
 	// OfficialFR and OfficialNL are the annex's own wording, where
 	// retrieved.
 	OfficialFR string `json:"official_fr,omitempty"`
@@ -93,8 +95,8 @@ type Line struct {
 }
 
 // Source returns the line's source in the form the rest of ccjkit uses.
-func (l Line) Source() requisition.Source {
-	return requisition.Source{Instrument: l.Instrument, Article: l.Item, Edition: "edition " + l.Edition,
+func (l Line) Source() provenance.Source {
+	return provenance.Source{Instrument: l.Instrument, Article: l.Item, Edition: "edition " + l.Edition,
 		Certainty: l.Certainty, URL: l.URL}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // Authority is who signs the order.
@@ -230,9 +232,9 @@ type Offence struct {
 	ID string `json:"id"`
 	// Label describes the offence in English, for people; the law's own
 	// wording is in the source.
-	Label  string        `json:"label"`
-	Lists  []OffenceList `json:"lists"`
-	Source Source        `json:"source"`
+	Label  string            `json:"label"`
+	Lists  []OffenceList     `json:"lists"`
+	Source provenance.Source `json:"source"`
 }
 
 // Offences returns the catalogue of offences the rules refer to. The art.
@@ -253,11 +255,11 @@ func Offences() []Offence {
 var offenceCatalogue = sync.OnceValue(buildOffences)
 
 func buildOffences() []Offence {
-	ejn := Source{Instrument: codeInstructionCriminelle, Article: "art. 90ter §§2-4", Edition: "categories as listed by the EJN Belgian fiche",
-		Certainty: Verified, URL: "https://www.ejn-crimjust.europa.eu/ejn2021/FichesBelgesDetail/EN/A.50/230/-1"}
-	penal88bis := Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 5", Edition: pre2016, Certainty: Verified, URL: seedURL}
-	plaintiff := Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 6, citing loi du 13 juin 2005 art. 145 §3 and §3bis",
-		Edition: pre2016, Certainty: Verified, URL: seedURL}
+	ejn := provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 90ter §§2-4", Edition: "categories as listed by the EJN Belgian fiche",
+		Certainty: provenance.Verified, URL: "https://www.ejn-crimjust.europa.eu/ejn2021/FichesBelgesDetail/EN/A.50/230/-1"}
+	penal88bis := provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 5", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
+	plaintiff := provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 6, citing loi du 13 juin 2005 art. 145 §3 and §3bis",
+		Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
 	out := []Offence{
 		{"penal-347bis", "hostage-taking (Penal Code art. 347bis)", []OffenceList{List90ter, ListNoConfirmation}, penal88bis},
 		{"penal-470", "extortion (Penal Code art. 470)", []OffenceList{ListNoConfirmation}, penal88bis},

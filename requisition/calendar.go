@@ -6,16 +6,18 @@ import (
 	"time"
 
 	"github.com/rickb777/date/v2"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // HolidaySource returns the legal basis of [Holidays]: the law of 4 January
 // 1974 and the royal decree of 18 April 1974, which fixes ten holidays [V];
 // the list of the ten days comes from secondary sources (fact sheet §5), so
 // the whole is graded [S].
-func HolidaySource() Source {
-	return Source{
+func HolidaySource() provenance.Source {
+	return provenance.Source{
 		Instrument: "loi du 4 janvier 1974 relative aux jours fériés; arrêté royal du 18 avril 1974",
-		Certainty:  Secondary,
+		Certainty:  provenance.Secondary,
 		URL:        "https://employment.belgium.be/en/regulation-public-holidays",
 	}
 }

@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/rickb777/date/v2"
 )
 
 // TestConformance runs testdata/deadlines.table: one subtest per row, named

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // Step is one step of a computation, with the rule that justifies it.
@@ -20,14 +22,14 @@ type Step struct {
 	// Result of the step: a date, an instant, a count.
 	Result string `json:"result"`
 	// Source is the rule applied.
-	Source Source `json:"source"`
+	Source provenance.Source `json:"source"`
 
 	msg  string // catalogue key of What
 	args []any
 }
 
 // step builds a Step whose What is the message msg with args.
-func step(src Source, result, msg string, args ...any) Step {
+func step(src provenance.Source, result, msg string, args ...any) Step {
 	return Step{What: localize(language.English, msg, args...), Result: result, Source: src, msg: msg, args: args}
 }
 
@@ -195,12 +197,12 @@ func (r *MonthRule) UnmarshalText(b []byte) error {
 }
 
 // Source returns the rule's legal basis.
-func (r MonthRule) Source() Source {
+func (r MonthRule) Source() provenance.Source {
 	if r == FromOrderDay {
-		return Source{Instrument: "ccjkit", Article: "stricter reading offered where Code judiciaire arts. 52-54 may not apply",
-			Certainty: Unverified}
+		return provenance.Source{Instrument: "ccjkit", Article: "stricter reading offered where Code judiciaire arts. 52-54 may not apply",
+			Certainty: provenance.Unverified}
 	}
-	return Source{Instrument: codeJudiciaire, Article: "arts. 52-54", Certainty: Unverified,
+	return provenance.Source{Instrument: codeJudiciaire, Article: "arts. 52-54", Certainty: provenance.Unverified,
 		Edition: "art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source",
 		URL:     "http://wordscope.be/francais/neerlandais/qui+donnent+cours.html"}
 }
@@ -291,9 +293,9 @@ func ValidityEnd(ordered time.Time, n int, rule MonthRule) (Deadline, error) {
 const ConfirmationHours = 24
 
 // ConfirmationSource returns the legal basis of [ConfirmationDue].
-func ConfirmationSource() Source {
-	return Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 5", Edition: pre2016,
-		Certainty: Verified, URL: seedURL}
+func ConfirmationSource() provenance.Source {
+	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 5", Edition: pre2016,
+		Certainty: provenance.Verified, URL: seedURL}
 }
 
 // ConfirmationDue returns when the juge d'instruction's confirmation of a

@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 var rules = []requisition.MonthRule{requisition.FromNextDay, requisition.FromOrderDay}
@@ -282,7 +284,7 @@ func TestSourceString(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	for c, s := range map[requisition.Certainty]string{requisition.Verified: "[V]", requisition.Secondary: "[S]", requisition.Unverified: "[U]"} {
+	for c, s := range map[provenance.Certainty]string{provenance.Verified: "[V]", provenance.Secondary: "[S]", provenance.Unverified: "[U]"} {
 		if c.String() != s {
 			t.Errorf("%d: %s", c, c)
 		}

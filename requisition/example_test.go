@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // A juge d'instruction orders the tracing of a line on 30 June 2026 for two

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // Measure is what a requisition orders the operator to do.
@@ -64,22 +66,22 @@ func (m *Measure) UnmarshalText(b []byte) error { return unmarshalKey(m, b, meas
 
 // Source returns the article the measure rests on, in the edition ccjkit
 // follows.
-func (m Measure) Source() Source {
+func (m Measure) Source() provenance.Source {
 	switch m {
 	case Identification:
-		return Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis", Edition: "version of 2014", Certainty: Verified,
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis", Edition: "version of 2014", Certainty: provenance.Verified,
 			URL: "https://actualitesdroitbelge.be/legislation/code-d-instruction-criminelle/code-d-instruction-criminelle---l-information-penale/article-46bis-du-code-d-instruction-criminelle"}
 	case TrafficLocation:
-		return Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis", Edition: pre2016, Certainty: Verified, URL: seedURL}
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
 	case Interception:
-		return Source{Instrument: codeInstructionCriminelle, Article: "arts. 90ter-90quater", Edition: pre2016, Certainty: Verified,
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "arts. 90ter-90quater", Edition: pre2016, Certainty: provenance.Verified,
 			URL: "https://actualitesdroitbelge.be/legislation/code-penal/code-penal---les-ecoutes-telephoniques-en-procedure-penale/article-90-quater-du-code-d-instruction-criminelle"}
 	case ExtendedSearch:
-		return Source{Instrument: codeInstructionCriminelle, Article: "art. 88ter", Edition: pre2016, Certainty: Verified, URL: seedURL}
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88ter", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
 	case Cooperation:
-		return Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater", Edition: pre2016, Certainty: Verified, URL: seedURL}
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
 	}
-	return Source{}
+	return provenance.Source{}
 }
 
 // Item is a kind of data a requisition asks for.
@@ -182,15 +184,15 @@ func (m Measure) Items() []Item {
 // the decision (extensions up to six months in all, art. 90quinquies). Both
 // [V] in their text before 2016; the durations after the law of 25 December
 // 2016 were not retrieved [U].
-func (m Measure) MaxMonths() (int, Source) {
+func (m Measure) MaxMonths() (int, provenance.Source) {
 	switch m {
 	case TrafficLocation:
-		return 2, Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 4", Edition: pre2016, Certainty: Verified, URL: seedURL}
+		return 2, provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 4", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
 	case Interception:
-		return 1, Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §1", Edition: pre2016, Certainty: Verified,
+		return 1, provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §1", Edition: pre2016, Certainty: provenance.Verified,
 			URL: "https://actualitesdroitbelge.be/legislation/code-penal/code-penal---les-ecoutes-telephoniques-en-procedure-penale/article-90-quater-du-code-d-instruction-criminelle"}
 	}
-	return 0, Source{}
+	return 0, provenance.Source{}
 }
 
 // marshalKey and unmarshalKey implement the text forms of the

@@ -5,9 +5,10 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/ccjkit/ccjkit/internal/i18n"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/ccjkit/ccjkit/internal/i18n"
 )
 
 // Languages are the languages findings and labels are written in: French,

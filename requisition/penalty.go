@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // Penalty is what the law threatens for failing a duty around requisitions.
@@ -27,8 +29,8 @@ type Penalty struct {
 	Either bool `json:"either"`
 	// Known is false when the amounts were not retrieved: the bounds are
 	// then zero and must not be read as "no penalty".
-	Known  bool   `json:"known"`
-	Source Source `json:"source"`
+	Known  bool              `json:"known"`
+	Source provenance.Source `json:"source"`
 }
 
 // Penalties returns the penalties ccjkit knows, each with its source. The
@@ -36,32 +38,32 @@ type Penalty struct {
 // the 2016 law changed a penalty and the new figures are only partly known,
 // the entry says so. A new slice is returned on each call.
 func Penalties() []Penalty {
-	neutrinet := Source{Instrument: "Neutrinet asbl, blog post « CCJ ou on dissout Neutrinet ? » of 10 February 2021, summarising the IBPT brochure",
-		Certainty: Secondary}
+	neutrinet := provenance.Source{Instrument: "Neutrinet asbl, blog post « CCJ ou on dissout Neutrinet ? » of 10 February 2021, summarising the IBPT brochure",
+		Certainty: provenance.Secondary}
 	return []Penalty{
 		{ID: "88bis-refusal", Conduct: "refusing the technical cooperation an art. 88bis requisition asks for",
 			FineMin: 26, FineMax: 10_000, Known: true, Source: src88bis("§2 al. 3")},
 		{ID: "90quater-refusal", Conduct: "refusing the technical assistance an interception order asks for",
 			FineMin: 26, FineMax: 10_000, Known: true,
-			Source: Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §2", Edition: pre2016 + "; the old text says francs, read as euros [U for the current wording]",
-				Certainty: Verified, URL: Interception.Source().URL}},
+			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §2", Edition: pre2016 + "; the old text says francs, read as euros [U for the current wording]",
+				Certainty: provenance.Verified, URL: Interception.Source().URL}},
 		{ID: "46bis-refusal", Conduct: "refusing to communicate identification data (art. 46bis); a maximum of 10,000 EUR is reported, the minimum is not known",
 			FineMax: 10_000, Known: false,
-			Source: Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis §2", Edition: "maximum of 10,000 from a secondary source; the minimum (26 in the neighbouring articles) is not verified for this one",
-				Certainty: Secondary, URL: "https://backup.lexgo.be/en/news-and-articles/197-le-fournisseur-d-un-webmail-peut-il-etre-considere-comme-un-fournisseur-de-services-de-communication-electronique"}},
+			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis §2", Edition: "maximum of 10,000 from a secondary source; the minimum (26 in the neighbouring articles) is not verified for this one",
+				Certainty: provenance.Secondary, URL: "https://backup.lexgo.be/en/news-and-articles/197-le-fournisseur-d-un-webmail-peut-il-etre-considere-comme-un-fournisseur-de-services-de-communication-electronique"}},
 		{ID: "88quater-refusal", Conduct: "refusing the cooperation ordered under art. 88quater §§1-2, or obstructing the search",
 			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true,
-			Source: func() Source {
+			Source: func() provenance.Source {
 				s := src88quater("§3")
 				s.Edition += "; the text says francs, read as euros as in art. 88bis [U for the current wording]"
 				return s
 			}()},
 		{ID: "88quater-refusal-2016", Conduct: "the same, after the law of 25 December 2016: the maximum prison term was raised to three years; the other bounds were not retrieved",
 			PrisonMaxMonths: 36, Either: true, Known: false,
-			Source: Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater §3", Edition: "as amended by the law of 25 December 2016",
-				Certainty: Verified, URL: "https://legalworld.wolterskluwer.be/nl/nieuws/in-het-staatsblad/wetgeving-bijzondere-opsporingsmethoden-herzien/"}},
+			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater §3", Edition: "as amended by the law of 25 December 2016",
+				Certainty: provenance.Verified, URL: "https://legalworld.wolterskluwer.be/nl/nieuws/in-het-staatsblad/wetgeving-bijzondere-opsporingsmethoden-herzien/"}},
 		{ID: "secrecy-breach", Conduct: "breaking the secrecy of a measure one knows of or helps with (arts. 88bis §2, 88quater §4, 90quater §2)",
-			Known: false, Source: Source{Instrument: "Code pénal", Article: "art. 458", Edition: "the amounts of art. 458 were not retrieved", Certainty: Verified, URL: seedURL}},
+			Known: false, Source: provenance.Source{Instrument: "Code pénal", Article: "art. 458", Edition: "the amounts of art. 458 were not retrieved", Certainty: provenance.Verified, URL: seedURL}},
 		{ID: "late-or-refused-cooperation", Conduct: "refusing to cooperate or not cooperating within the required time, as the IBPT brochure summarises it",
 			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true, Source: neutrinet},
 		{ID: "destroying-retained-data", Conduct: "making disappear, destroying or altering data whose retention was requested",

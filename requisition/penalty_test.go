@@ -4,8 +4,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/requisition"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/requisition"
 )
 
 func TestPenalties(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -46,18 +47,18 @@ func (k ResponseKind) String() string {
 }
 
 // Source returns the legal basis of the kind.
-func (k ResponseKind) Source() Source {
+func (k ResponseKind) Source() provenance.Source {
 	switch k {
 	case RealTime:
-		return Source{Instrument: arrete2003, Article: "art. 1 3°", Edition: "as replaced by the royal decree of 8 February 2011",
-			Certainty: Verified, URL: "https://wetwijzer.be/laws/2003009111"}
+		return provenance.Source{Instrument: arrete2003, Article: "art. 1 3°", Edition: "as replaced by the royal decree of 8 February 2011",
+			Certainty: provenance.Verified, URL: "https://wetwijzer.be/laws/2003009111"}
 	case Immediately:
-		return Source{Instrument: "IBPT, brochure informative sur les obligations de collaboration avec les autorités judiciaires",
-			Article: "§3.14", Edition: "as quoted in Neutrinet's post of 10 February 2021; the brochure itself was not found", Certainty: Secondary}
+		return provenance.Source{Instrument: "IBPT, brochure informative sur les obligations de collaboration avec les autorités judiciaires",
+			Article: "§3.14", Edition: "as quoted in Neutrinet's post of 10 February 2021; the brochure itself was not found", Certainty: provenance.Secondary}
 	case AtStatedMoment:
-		return Source{Instrument: "the requisition", Article: "the moment it states", Certainty: Technical}
+		return provenance.Source{Instrument: "the requisition", Article: "the moment it states", Certainty: provenance.Technical}
 	}
-	return Source{Instrument: "ccjkit", Article: "no response policy recorded", Certainty: Technical}
+	return provenance.Source{Instrument: "ccjkit", Article: "no response policy recorded", Certainty: provenance.Technical}
 }
 
 func responseKinds() []ResponseKind { return []ResponseKind{RealTime, Immediately, AtStatedMoment} }

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ccjkit/ccjkit/timesync"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // The errors findings wrap, for [errors.Is]. A [*ValidationError] unwraps to
@@ -44,54 +46,17 @@ var (
 	ErrTooLong = errors.New("requisition: field too long")
 )
 
-// Severity grades a finding.
-type Severity uint8
-
-const (
-	// Info: worth knowing, nothing to do.
-	Info Severity = iota
-	// Warning: lawful as far as ccjkit can tell, but something must be
-	// checked or done (a confirmation to watch for, an unverified rule).
-	Warning
-	// Error: the order, as recorded, does not meet a rule; the cell should
-	// ask the authority before executing it.
-	Error
-)
-
-func severities() []Severity { return []Severity{Info, Warning, Error} }
-
-// String returns "info", "warning" or "error".
-func (s Severity) String() string {
-	switch s {
-	case Info:
-		return "info"
-	case Warning:
-		return "warning"
-	case Error:
-		return "error"
-	}
-	return fmt.Sprintf("Severity(%d)", uint8(s))
-}
-
-// MarshalText returns the key; an unknown Severity is an error.
-func (s Severity) MarshalText() ([]byte, error) { return marshalKey(s, severities()) }
-
-// UnmarshalText accepts the keys [Severity.String] returns.
-func (s *Severity) UnmarshalText(b []byte) error {
-	return unmarshalKey(s, b, severities(), "severity")
-}
-
 // Finding is one result of validation: a rule, how serious, where, why,
 // and the article behind it. Its text never contains a target's value or
 // the case reference.
 type Finding struct {
 	// Rule is a stable identifier of the rule, such as "88bis-authority".
-	Rule     string   `json:"rule"`
-	Severity Severity `json:"severity"`
+	Rule     string              `json:"rule"`
+	Severity provenance.Severity `json:"severity"`
 	// Field is the JSON path of the field at fault, such as
 	// "targets[2]"; "" for the order as a whole.
-	Field  string `json:"field,omitempty"`
-	Source Source `json:"source"`
+	Field  string            `json:"field,omitempty"`
+	Source provenance.Source `json:"source"`
 	// Err is the sentinel, for errors.Is.
 	Err error `json:"-"`
 
@@ -139,7 +104,7 @@ type ValidationError struct {
 func (e *ValidationError) Error() string {
 	var lines []string
 	for _, f := range e.Findings {
-		if f.Severity == Error {
+		if f.Severity == provenance.Error {
 			lines = append(lines, f.String())
 		}
 	}
@@ -151,7 +116,7 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Unwrap() []error {
 	var errs []error
 	for _, f := range e.Findings {
-		if f.Severity == Error {
+		if f.Severity == provenance.Error {
 			errs = append(errs, f)
 		}
 	}
@@ -165,7 +130,7 @@ func (e *ValidationError) Unwrap() []error {
 func (r Requisition) Validate(at time.Time, rule MonthRule) error {
 	fs := r.Findings(at, rule)
 	for _, f := range fs {
-		if f.Severity == Error {
+		if f.Severity == provenance.Error {
 			return &ValidationError{Findings: fs}
 		}
 	}
@@ -194,28 +159,30 @@ type validator struct {
 	out  []Finding
 }
 
-func (v *validator) add(rule string, sev Severity, field string, src Source, err error, msg string, args ...any) {
+func (v *validator) add(rule string, sev provenance.Severity, field string, src provenance.Source, err error, msg string, args ...any) {
 	v.out = append(v.out, Finding{Rule: rule, Severity: sev, Field: field, Source: src, Err: err, msg: msg, args: args})
 }
 
 // The provisions the rules cite.
-func src88bis(article string) Source {
-	return Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis " + article, Edition: pre2016, Certainty: Verified, URL: seedURL}
+func src88bis(article string) provenance.Source {
+	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
 }
 
-func src88quater(article string) Source {
-	return Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater " + article, Edition: pre2016, Certainty: Verified, URL: seedURL}
+func src88quater(article string) provenance.Source {
+	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
 }
 
 func (v *validator) required() {
 	r := v.r
 	src := technical("a requisition record needs these fields")
-	missing := func(field string) { v.add("required", Error, field, src, ErrMissing, "%s is missing", field) }
+	missing := func(field string) {
+		v.add("required", provenance.Error, field, src, ErrMissing, "%s is missing", field)
+	}
 	if r.Reference == "" {
 		missing("reference")
 	}
 	if len(r.Reference) > MaxReference {
-		v.add("required", Error, "reference", src, ErrTooLong, "reference is longer than %d bytes", MaxReference)
+		v.add("required", provenance.Error, "reference", src, ErrTooLong, "reference is longer than %d bytes", MaxReference)
 	}
 	if !slices.Contains(measures(), r.Measure) {
 		missing("measure")
@@ -224,13 +191,13 @@ func (v *validator) required() {
 		missing("authority")
 	}
 	if !slices.Contains(circumstances(), r.Circumstance) {
-		v.add("required", Error, "circumstance", src, ErrUnknownValue, "circumstance is not one ccjkit knows")
+		v.add("required", provenance.Error, "circumstance", src, ErrUnknownValue, "circumstance is not one ccjkit knows")
 	}
 	if !slices.Contains(addressees(), r.Addressee) {
-		v.add("required", Error, "addressee", src, ErrUnknownValue, "addressee is not one ccjkit knows")
+		v.add("required", provenance.Error, "addressee", src, ErrUnknownValue, "addressee is not one ccjkit knows")
 	}
 	if r.Measure == Cooperation && !slices.Contains(cooperationKinds(), r.Cooperation) {
-		v.add("required", Error, "cooperation", src88quater("§§1-2"), ErrMissing,
+		v.add("required", provenance.Error, "cooperation", src88quater("§§1-2"), ErrMissing,
 			"an 88quater order must say whether it asks for information (§1) or for operating the system or its data (§2)")
 	}
 	if r.Ordered.IsZero() {
@@ -246,30 +213,30 @@ func (v *validator) required() {
 		missing("targets")
 	}
 	if !slices.Contains(monthRules(), v.rule) {
-		v.add("month-rule", Error, "", technical("the month rule the caller chose"), ErrInvalidPeriod, "the month rule is not one ccjkit knows")
+		v.add("month-rule", provenance.Error, "", technical("the month rule the caller chose"), ErrInvalidPeriod, "the month rule is not one ccjkit knows")
 	}
 	if !r.Ordered.IsZero() && !r.Received.IsZero() && r.Received.Before(r.Ordered) {
-		v.add("dates", Error, "received", technical("dates"), ErrOutsideValidity, "the request was received before the order is dated")
+		v.add("dates", provenance.Error, "received", technical("dates"), ErrOutsideValidity, "the request was received before the order is dated")
 	}
 	if !r.Ordered.IsZero() && v.at.Before(r.Ordered.Time()) {
-		v.add("dates", Error, "ordered", technical("dates"), ErrOutsideValidity, "the order is dated after the moment of the check")
+		v.add("dates", provenance.Error, "ordered", technical("dates"), ErrOutsideValidity, "the order is dated after the moment of the check")
 	}
 	for i, id := range r.Offences {
 		if _, ok := LookupOffence(id); !ok {
-			v.add("offences", Error, fmt.Sprintf("offences[%d]", i), technical("the offence catalogue"), ErrOffence, "this offence is not in the catalogue")
+			v.add("offences", provenance.Error, fmt.Sprintf("offences[%d]", i), technical("the offence catalogue"), ErrOffence, "this offence is not in the catalogue")
 		}
 	}
 	seen := map[Item]bool{}
 	for i, it := range r.Items {
 		if seen[it] {
-			v.add("items", Warning, fmt.Sprintf("items[%d]", i), technical("no duplicates"), nil, "this item is listed twice")
+			v.add("items", provenance.Warning, fmt.Sprintf("items[%d]", i), technical("no duplicates"), nil, "this item is listed twice")
 		}
 		seen[it] = true
 	}
 	for i := range r.Targets {
 		for j := range i {
 			if r.Targets[j] == r.Targets[i] {
-				v.add("targets", Warning, fmt.Sprintf("targets[%d]", i), technical("no duplicates"), nil, "this target is listed twice")
+				v.add("targets", provenance.Warning, fmt.Sprintf("targets[%d]", i), technical("no duplicates"), nil, "this target is listed twice")
 				break
 			}
 		}
@@ -286,20 +253,20 @@ func (v *validator) reasoned() {
 		src := r.Measure.Source()
 		src.Article = "art. 46bis §1"
 		if r.Authority == OfficierPoliceJudiciaire && r.Circumstance == ExtremeUrgency {
-			v.add("46bis-reasoned", Warning, "reasoned", src, ErrNotReasoned,
+			v.add("46bis-reasoned", provenance.Warning, "reasoned", src, ErrNotReasoned,
 				"in extreme urgency an officer may act on the procureur's prior oral agreement; record that agreement and expect the written confirmation")
 			return
 		}
-		v.add("46bis-reasoned", Error, "reasoned", src, ErrNotReasoned, "identification needs a reasoned written decision of the procureur du Roi")
+		v.add("46bis-reasoned", provenance.Error, "reasoned", src, ErrNotReasoned, "identification needs a reasoned written decision of the procureur du Roi")
 	case TrafficLocation:
-		v.add("88bis-reasoned", Error, "reasoned", src88bis("§1 al. 3"), ErrNotReasoned, "the measure needs a reasoned order")
+		v.add("88bis-reasoned", provenance.Error, "reasoned", src88bis("§1 al. 3"), ErrNotReasoned, "the measure needs a reasoned order")
 	case Interception:
-		v.add("90quater-reasoned", Error, "reasoned", Interception.Source(), ErrNotReasoned, "the measure needs a reasoned order")
+		v.add("90quater-reasoned", provenance.Error, "reasoned", Interception.Source(), ErrNotReasoned, "the measure needs a reasoned order")
 	case Cooperation:
 		// §1 asks for an "ordonnance motivée"; §2, in the text retrieved,
 		// does not say so.
 		if r.Cooperation == CooperationInformation {
-			v.add("88quater-reasoned", Error, "reasoned", src88quater("§1"), ErrNotReasoned, "the measure needs a reasoned order")
+			v.add("88quater-reasoned", provenance.Error, "reasoned", src88quater("§1"), ErrNotReasoned, "the measure needs a reasoned order")
 		}
 	}
 	// Art. 88ter, in the text retrieved, asks for no reasoned order of its
@@ -337,11 +304,11 @@ func (v *validator) authority() {
 		return // reported as missing
 	}
 	prosecutor := a == ProcureurDuRoi || a == AuditeurDuTravail
-	notAllowed := func(rule string, src Source, why phrase) {
-		v.add(rule, Error, "authority", src, ErrAuthority, "the authority (%s) may not order %s here: %s", a, m, why)
+	notAllowed := func(rule string, src provenance.Source, why phrase) {
+		v.add(rule, provenance.Error, "authority", src, ErrAuthority, "the authority (%s) may not order %s here: %s", a, m, why)
 	}
 	if a == AuditeurDuTravail && (m == Identification || m == TrafficLocation) {
-		v.add("auditeur", Info, "authority", m.Source(), nil,
+		v.add("auditeur", provenance.Info, "authority", m.Source(), nil,
 			"the article names the procureur du Roi; the auditeur du travail is taken to hold the same power in social criminal law (not verified)")
 	}
 	switch m {
@@ -349,10 +316,10 @@ func (v *validator) authority() {
 		switch {
 		case prosecutor:
 		case a == JugeInstruction:
-			v.add("46bis-juge", Info, "authority", m.Source(), nil,
+			v.add("46bis-juge", provenance.Info, "authority", m.Source(), nil,
 				"the article names the procureur du Roi; a juge d'instruction orders it under the powers of the investigation (not verified)")
 		case a == OfficierPoliceJudiciaire && r.Circumstance == ExtremeUrgency:
-			v.add("46bis-urgency", Warning, "circumstance", m.Source(), nil,
+			v.add("46bis-urgency", provenance.Warning, "circumstance", m.Source(), nil,
 				"an officer acting in extreme urgency needs the procureur's prior oral agreement: check it is recorded")
 		default:
 			notAllowed("46bis-authority", m.Source(), "only the procureur du Roi, or an officer in extreme urgency with his oral agreement")
@@ -374,13 +341,13 @@ func (v *validator) authority() {
 			notAllowed("90ter-authority", m.Source(), "only the juge d'instruction")
 		}
 		if !v.invokes(List90ter) {
-			v.add("90ter-offence", Error, "offences", m.Source(), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
+			v.add("90ter-offence", provenance.Error, "offences", m.Source(), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
 		}
 	case ExtendedSearch:
 		switch {
 		case a == JugeInstruction:
 		case prosecutor:
-			v.add("88ter-authority", Warning, "authority", m.Source(), nil,
+			v.add("88ter-authority", provenance.Warning, "authority", m.Source(), nil,
 				"under the text before 2016 only the juge d'instruction extends a search; since the law of 25 December 2016 art. 39bis lets the procureur extend one to a system reachable without codes: check which applies")
 		default:
 			notAllowed("88ter-authority", m.Source(), "only the juge d'instruction (or, since 2016, the procureur du Roi under art. 39bis)")
@@ -398,7 +365,7 @@ func (v *validator) confirmation() {
 	r := v.r
 	src := ConfirmationSource()
 	if v.onlyInvokes(ListNoConfirmation) {
-		v.add("88bis-confirmation", Warning, "confirmed", src, nil,
+		v.add("88bis-confirmation", provenance.Warning, "confirmed", src, nil,
 			"for hostage-taking or extortion no confirmation is needed, but only while the flagrant délit lasts: check that it still does")
 		return
 	}
@@ -409,18 +376,18 @@ func (v *validator) confirmation() {
 	c := r.Confirmed
 	switch {
 	case !c.IsZero() && c.Before(r.Ordered):
-		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation, "the confirmation is dated before the order")
+		v.add("88bis-confirmation", provenance.Error, "confirmed", src, ErrConfirmation, "the confirmation is dated before the order")
 	case !c.IsZero() && c.Time().After(v.at):
-		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation, "the confirmation is dated after the moment of the check")
+		v.add("88bis-confirmation", provenance.Error, "confirmed", src, ErrConfirmation, "the confirmation is dated after the moment of the check")
 	case !c.IsZero() && !due.Before(c.Time()):
-		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation,
+		v.add("88bis-confirmation", provenance.Error, "confirmed", src, ErrConfirmation,
 			"confirmed at %s, not within the 24 hours that ran out at %s", c, timesync.FromTime(due.At))
 	case !c.IsZero():
 	case !due.Before(v.at):
-		v.add("88bis-confirmation", Error, "confirmed", src, ErrConfirmation,
+		v.add("88bis-confirmation", provenance.Error, "confirmed", src, ErrConfirmation,
 			"not confirmed by the juge d'instruction within 24 hours (by %s): the measure may not be carried out", timesync.FromTime(due.At))
 	default:
-		v.add("88bis-confirmation", Warning, "confirmed", src, nil,
+		v.add("88bis-confirmation", provenance.Warning, "confirmed", src, nil,
 			"the juge d'instruction must confirm the order by %s", timesync.FromTime(due.At))
 	}
 }
@@ -428,11 +395,11 @@ func (v *validator) confirmation() {
 func (v *validator) period() {
 	r := v.r
 	if !r.ValidUntil.IsZero() && !r.Ordered.IsZero() && !r.ValidUntil.After(r.Ordered) {
-		v.add("period", Error, "valid_until", technical("dates"), ErrDuration, "the stated period ends before it starts")
+		v.add("period", provenance.Error, "valid_until", technical("dates"), ErrDuration, "the stated period ends before it starts")
 		return
 	}
 	if !r.ValidUntil.IsZero() && !r.ValidUntil.After(timesync.FromTime(v.at)) {
-		v.add("validity", Error, "valid_until", technical("the period the order states"),
+		v.add("validity", provenance.Error, "valid_until", technical("the period the order states"),
 			ErrOutsideValidity, "the period the order states ended at %s", r.ValidUntil)
 	}
 	months, src := r.Measure.MaxMonths()
@@ -440,19 +407,19 @@ func (v *validator) period() {
 		return
 	}
 	if r.ValidUntil.IsZero() {
-		v.add("period", Error, "valid_until", src, ErrDuration, "the order must state how long the measure applies (at most %d month(s))", months)
+		v.add("period", provenance.Error, "valid_until", src, ErrDuration, "the order must state how long the measure applies (at most %d month(s))", months)
 	}
 	limit, err := ValidityEnd(r.Ordered.Time(), months, v.rule)
 	if err != nil {
-		v.add("period", Error, "ordered", src, ErrInvalidPeriod, "the maximum period cannot be computed for this date")
+		v.add("period", provenance.Error, "ordered", src, ErrInvalidPeriod, "the maximum period cannot be computed for this date")
 		return
 	}
 	if !r.ValidUntil.IsZero() && r.ValidUntil.Time().After(limit.At) {
-		v.add("period", Error, "valid_until", src, ErrDuration,
+		v.add("period", provenance.Error, "valid_until", src, ErrDuration,
 			"the order states a period to %s, beyond the %d month(s) the law allows (to %s, %s)", r.ValidUntil, months, timesync.FromTime(limit.At), v.rule)
 	}
 	if !limit.Before(v.at) {
-		v.add("validity", Error, "ordered", src, ErrOutsideValidity,
+		v.add("validity", provenance.Error, "ordered", src, ErrOutsideValidity,
 			"the %d-month period from the order ran out at %s (%s); a renewal is a new order", months, timesync.FromTime(limit.At), v.rule)
 	}
 }
@@ -460,7 +427,7 @@ func (v *validator) period() {
 func (v *validator) protected() {
 	r := v.r
 	if r.Measure == Cooperation && r.Cooperation == CooperationOperation && (r.Addressee == Inculpe || r.Addressee == Article156Person) {
-		v.add("88quater-protected", Error, "addressee", src88quater("§2 al. 2"), ErrProtectedPerson,
+		v.add("88quater-protected", provenance.Error, "addressee", src88quater("§2 al. 2"), ErrProtectedPerson,
 			"an 88quater §2 order may not be made against the inculpé or a person of art. 156")
 	}
 }
@@ -472,7 +439,7 @@ func (v *validator) items() {
 	allowed := v.r.Measure.Items()
 	for i, it := range v.r.Items {
 		if !slices.Contains(allowed, it) {
-			v.add("items", Error, fmt.Sprintf("items[%d]", i), v.r.Measure.Source(), ErrItem, "data not covered by the measure (%s): %s", v.r.Measure, it)
+			v.add("items", provenance.Error, fmt.Sprintf("items[%d]", i), v.r.Measure.Source(), ErrItem, "data not covered by the measure (%s): %s", v.r.Measure, it)
 		}
 	}
 }
@@ -481,7 +448,7 @@ func (v *validator) targets() {
 	src := technical("target syntax (E.164, IMEI check digit, IP with its time window)")
 	for i, t := range v.r.Targets {
 		for _, p := range t.problems() {
-			v.add("targets", Error, fmt.Sprintf("targets[%d]", i), src, ErrTarget, p.msg, p.args...)
+			v.add("targets", provenance.Error, fmt.Sprintf("targets[%d]", i), src, ErrTarget, p.msg, p.args...)
 		}
 	}
 }
@@ -491,15 +458,15 @@ func (v *validator) response() {
 	src := p.Kind.Source()
 	switch {
 	case p.Kind == 0:
-		v.add("response", Error, "response.kind", src, ErrMissing,
+		v.add("response", provenance.Error, "response.kind", src, ErrMissing,
 			"the requisition's response policy is not recorded: real time, immediately or a stated moment")
 	case !slices.Contains(responseKinds(), p.Kind):
-		v.add("response", Error, "response.kind", src, ErrResponsePolicy, "unknown response kind")
+		v.add("response", provenance.Error, "response.kind", src, ErrResponsePolicy, "unknown response kind")
 	case p.Kind == AtStatedMoment && p.Stated.IsZero():
-		v.add("response", Error, "response.stated", src, ErrResponsePolicy, "the answer is due at a stated moment, but none is given")
+		v.add("response", provenance.Error, "response.stated", src, ErrResponsePolicy, "the answer is due at a stated moment, but none is given")
 	case p.Kind == AtStatedMoment && !v.r.Received.IsZero() && p.Stated.Before(v.r.Received):
-		v.add("response", Error, "response.stated", src, ErrResponsePolicy, "the stated moment %s is before receipt: ask the authority", p.Stated)
+		v.add("response", provenance.Error, "response.stated", src, ErrResponsePolicy, "the stated moment %s is before receipt: ask the authority", p.Stated)
 	case p.Kind != AtStatedMoment && !p.Stated.IsZero():
-		v.add("response", Warning, "response.stated", src, nil, "a stated moment is given but the answer is due %s", p.Kind)
+		v.add("response", provenance.Warning, "response.stated", src, nil, "a stated moment is given but the answer is due %s", p.Kind)
 	}
 }

@@ -9,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
+	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/requisitiontest"
 	"github.com/ccjkit/ccjkit/timesync"
-	"golang.org/x/text/language"
-	"pgregory.net/rapid"
 )
 
 func ts(s string) timesync.Timestamp {
@@ -199,7 +201,7 @@ func TestValidate(t *testing.T) {
 			if tt.field != "" && f.Field != tt.field {
 				t.Errorf("field = %q, want %q", f.Field, tt.field)
 			}
-			if tt.warning && f.Severity != requisition.Warning {
+			if tt.warning && f.Severity != provenance.Warning {
 				t.Errorf("severity = %v, want warning", f.Severity)
 			}
 			if f.Source.Instrument == "" {

@@ -14,13 +14,15 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/indemnity/pdf"
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
-	"golang.org/x/text/language"
 )
 
 // session is one run of the desk: its flags, its outputs, its clock.
@@ -587,7 +589,7 @@ func checkCase(reg *register.Register, id string, now time.Time, rule requisitio
 	fs := c.Requisition.Findings(now, rule)
 	var errs []string
 	for _, f := range fs {
-		if f.Severity == requisition.Error {
+		if f.Severity == provenance.Error {
 			errs = append(errs, f.Rule+" ("+f.Source.Article+")")
 		}
 	}
@@ -1007,7 +1009,7 @@ func runRota(s *session, args []string) error {
 		bad := 0
 		for _, f := range fs {
 			fmt.Fprintf(s.out, "  - %s\n", f.Text(s.tag))
-			if f.Severity == requisition.Error {
+			if f.Severity == provenance.Error {
 				bad++
 			}
 		}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/requisitiontest"
-	"pgregory.net/rapid"
 )
 
 // IMEI completes 14 digits with their Luhn check digit.

@@ -5,10 +5,11 @@ import (
 	"net/netip"
 	"time"
 
+	"pgregory.net/rapid"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"pgregory.net/rapid"
 )
 
 // Case is a requisition, the moment it is checked, and what its validation
