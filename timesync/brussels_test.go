@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 func TestBrusselsKnownTransitions(t *testing.T) {

@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // Reports as chronyc 4.3 prints them (`chronyc -c -n tracking`), captured

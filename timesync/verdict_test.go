@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 var judgedAt = time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC)

@@ -4,8 +4,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ccjkit/ccjkit/timesync"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // The span the generators draw from: 1990-01-01T00:00 to 2100-01-01T00:00,
