@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/indemnity/pdf"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/indemnity/pdf"
 )
 
 var t0 testing.T

@@ -6,10 +6,11 @@ import (
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/ccjkit/ccjkit/indemnity"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/indemnity"
 )
 
 // Options tune the PDF. The zero Options are A4 portrait.

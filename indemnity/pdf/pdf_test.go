@@ -8,12 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/indemnity/pdf"
 	"github.com/ccjkit/ccjkit/internal/testenv"
 	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/rickb777/date/v2"
-	"golang.org/x/text/language"
 )
 
 func sampleClaim(t testing.TB) indemnity.Claim {
