@@ -15,7 +15,7 @@ func ExampleTask() {
 	brussels := timesync.Brussels()
 	task := intercept.Task{
 		ID:   [16]byte{0x01},
-		LIID: intercept.MustLIID("BE-2026-0042"),
+		LIID: intercept.MustParseLIID("BE-2026-0042"),
 		Targets: []intercept.Target{
 			intercept.AddressTarget(netip.MustParsePrefix("2001:db8:42::/48")),
 			intercept.UsernameTarget("member-0042"),

@@ -100,7 +100,7 @@ func TestSeqWrapProperty(t *testing.T) {
 func validTask() intercept.Task {
 	return intercept.Task{
 		ID:        [16]byte{1},
-		LIID:      intercept.MustLIID("BE-TEST-1"),
+		LIID:      intercept.MustParseLIID("BE-TEST-1"),
 		Targets:   []intercept.Target{intercept.AddressTarget(netip.MustParsePrefix("192.0.2.7/32")), intercept.UsernameTarget("alice@vpn")},
 		NotBefore: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC),
 		NotAfter:  time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC),
@@ -231,7 +231,7 @@ func completeProfile() intercept.Profile {
 	return intercept.Profile{
 		OperatorID: "NEUTRINET", HI1OperatorID: "NTNET", Timestamps: intercept.Microseconds,
 		PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
-		KeepAliveLIID: intercept.MustLIID("ccjkit"), KeepAliveInterval: 300 * time.Second, KeepAliveTimeout: 30 * time.Second,
+		KeepAliveLIID: intercept.MustParseLIID("ccjkit"), KeepAliveInterval: 300 * time.Second, KeepAliveTimeout: 30 * time.Second,
 	}
 }
 

@@ -57,9 +57,10 @@ func ParseLIID(s string) (LIID, error) {
 	return LIIDFromBytes([]byte(s))
 }
 
-// MustLIID is ParseLIID for identifiers known to be valid, such as those in
-// tests and examples; it panics on an error.
-func MustLIID(s string) LIID {
+// MustParseLIID is ParseLIID for identifiers known to be valid, such as
+// those in tests and examples, as net/netip's MustParseAddr is for
+// ParseAddr; it panics with ParseLIID's error.
+func MustParseLIID(s string) LIID {
 	l, err := ParseLIID(s)
 	if err != nil {
 		panic(err)

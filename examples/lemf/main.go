@@ -41,7 +41,7 @@ func rehearsal() intercept.Profile {
 		AuthorizationCountry: "BE", DeliveryCountry: "BE",
 		OperatorID: "REHEARSAL", HI1OperatorID: "REHRS",
 		Timestamps: intercept.Microseconds, PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
-		KeepAliveLIID:     intercept.MustLIID("ccjkit-lemf"),
+		KeepAliveLIID:     intercept.MustParseLIID("ccjkit-lemf"),
 		KeepAliveInterval: 300 * time.Second, KeepAliveTimeout: 30 * time.Second,
 	}
 }

@@ -31,7 +31,7 @@ func TestPrintsRecordsAndReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := intercept.StreamKey{LIID: intercept.MustLIID("BE-DEMO-1"), CIN: 9, Stream: intercept.CC}
+	key := intercept.StreamKey{LIID: intercept.MustParseLIID("BE-DEMO-1"), CIN: 9, Stream: intercept.CC}
 	se, _ := enc.NewStream(key)
 	pkt := itest.Packet(netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("203.0.113.5"), 100, 0)
 	for seq := range intercept.Seq(3) {

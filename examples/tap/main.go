@@ -105,7 +105,7 @@ func rehearsal() intercept.Profile {
 		AuthorizationCountry: "BE", DeliveryCountry: "BE",
 		OperatorID: "REHEARSAL", NetworkElementID: "tap", HI1OperatorID: "REHRS",
 		Timestamps: intercept.Microseconds, PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
-		KeepAliveLIID:     intercept.MustLIID("ccjkit-tap"),
+		KeepAliveLIID:     intercept.MustParseLIID("ccjkit-tap"),
 		KeepAliveInterval: 10 * time.Second, KeepAliveTimeout: 5 * time.Second,
 	}
 }

@@ -19,7 +19,7 @@ func BenchmarkEncodeCC(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 3, Stream: intercept.CC})
+	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("BE-2026-0042"), CIN: 3, Stream: intercept.CC})
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	for _, n := range sizes {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
@@ -57,7 +57,7 @@ func BenchmarkCopyBaseline(b *testing.B) {
 // PDU (the packet is not copied); compare with BenchmarkCopyBaseline.
 func BenchmarkDecodeCC(b *testing.B) {
 	enc, _ := etsi.NewEncoder(profile(intercept.Microseconds))
-	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 3, Stream: intercept.CC})
+	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("BE-2026-0042"), CIN: 3, Stream: intercept.CC})
 	for _, n := range sizes {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			pdu, err := s.AppendCC(nil, &intercept.CCRecord{Seq: 7, Time: time.Unix(1700000000, 0), Packet: make([]byte, n)})
@@ -80,7 +80,7 @@ func BenchmarkDecodeCC(b *testing.B) {
 // BenchmarkDecodeCC.
 func BenchmarkPeekCC(b *testing.B) {
 	enc, _ := etsi.NewEncoder(profile(intercept.Microseconds))
-	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 3, Stream: intercept.CC})
+	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("BE-2026-0042"), CIN: 3, Stream: intercept.CC})
 	pdu, err := s.AppendCC(nil, &intercept.CCRecord{Seq: 7, Time: time.Unix(1700000000, 0), Packet: make([]byte, 1500)})
 	if err != nil {
 		b.Fatal(err)

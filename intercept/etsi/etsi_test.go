@@ -24,7 +24,7 @@ func profile(form intercept.TimestampForm) intercept.Profile {
 	p, err := intercept.Belgium(intercept.Profile{
 		OperatorID: "NEUTRINET", NetworkElementID: "vpn-1", HI1OperatorID: "NTNET",
 		Timestamps: form, PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
-		KeepAliveLIID:     intercept.MustLIID("ccjkit"),
+		KeepAliveLIID:     intercept.MustParseLIID("ccjkit"),
 		KeepAliveInterval: 300 * time.Second, KeepAliveTimeout: 30 * time.Second,
 	})
 	if err != nil {
@@ -48,7 +48,7 @@ func unhex(t testing.TB, s string) []byte {
 func TestSameBytesAsOpenLI(t *testing.T) {
 	keepAlive := etsi.PDU{
 		Header: etsi.Header{
-			DomainVersion: 17, LIID: intercept.MustLIID("openli-1.1.20"),
+			DomainVersion: 17, LIID: intercept.MustParseLIID("openli-1.1.20"),
 			AuthorizationCountry: "BE", OperatorID: "op", NetworkElementID: "med-1", DeliveryCountry: "BE",
 			Seq: 1, Time: time.Unix(1700000000, 123456000), TimestampForm: intercept.Microseconds,
 			Qualifier: etsi.TimeOfInterception,
@@ -88,7 +88,7 @@ func TestDecodesOpenLIForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("L1"), CIN: 7, Stream: intercept.IRI})
+	s, err := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("L1"), CIN: 7, Stream: intercept.IRI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestKeepAliveAndResponse(t *testing.T) {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
 		if p.Payload.Kind != etsi.TRIPayload || p.Payload.TRI != tt.want || p.Header.Seq != 41 || p.Header.CIN != 0 ||
-			p.Header.LIID != intercept.MustLIID("ccjkit") || p.Header.Qualifier != etsi.TimeOfMediation ||
+			p.Header.LIID != intercept.MustParseLIID("ccjkit") || p.Header.Qualifier != etsi.TimeOfMediation ||
 			p.Header.TimestampForm != intercept.GeneralizedTime {
 			t.Errorf("%s: decoded %+v", tt.name, p)
 		}
@@ -202,8 +202,8 @@ func TestKeepAliveAndResponse(t *testing.T) {
 
 func TestStreamMismatch(t *testing.T) {
 	enc, _ := etsi.NewEncoder(profile(intercept.Microseconds))
-	cc, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("L"), Stream: intercept.CC})
-	iri, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("L"), Stream: intercept.IRI})
+	cc, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("L"), Stream: intercept.CC})
+	iri, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("L"), Stream: intercept.IRI})
 	if _, err := cc.AppendIRI(nil, &intercept.IRIRecord{}); !errors.Is(err, etsi.ErrStream) {
 		t.Errorf("IRI on a CC stream: %v", err)
 	}
@@ -227,7 +227,7 @@ func TestStreamMismatch(t *testing.T) {
 func TestEncodeRefusals(t *testing.T) {
 	base := func() etsi.PDU {
 		return etsi.PDU{
-			Header: etsi.Header{DomainVersion: 17, LIID: intercept.MustLIID("L"), OperatorID: "op",
+			Header: etsi.Header{DomainVersion: 17, LIID: intercept.MustParseLIID("L"), OperatorID: "op",
 				Time: time.Unix(1700000000, 0), TimestampForm: intercept.Microseconds},
 			Payload: etsi.Payload{Kind: etsi.TRIPayload, TRI: etsi.KeepAlive},
 		}
@@ -246,7 +246,7 @@ func TestEncodeRefusals(t *testing.T) {
 		{"integrity check", func(p *etsi.PDU) { p.Payload.TRI = 0 }, "payload.tRIPayload", etsi.ErrUnsupported},
 		{"HI1 operator of 6", func(p *etsi.PDU) {
 			p.Payload = etsi.Payload{Kind: etsi.HI1Operation, HI1: etsi.HI1Notification{Kind: etsi.LIActivated, DomainVersion: 6,
-				LIID: intercept.MustLIID("L"), OperatorID: "SIXSIX", Time: time.Unix(1700000000, 0)}}
+				LIID: intercept.MustParseLIID("L"), OperatorID: "SIXSIX", Time: time.Unix(1700000000, 0)}}
 		}, "payload.hI1-Operation.communicationIdentifier.network-Identifier.operator-Identifier", etsi.ErrValue},
 		{"IRI mapped address", func(p *etsi.PDU) {
 			p.Payload = etsi.Payload{Kind: etsi.IRISequence, IRI: []etsi.IRIPayload{{Type: intercept.IRIReport, IPAccessVersion: 10,
@@ -272,7 +272,7 @@ func TestEncodeRefusals(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	enc, _ := etsi.NewEncoder(profile(intercept.Microseconds))
-	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("SECRET-LIID"), CIN: 1, Stream: intercept.CC})
+	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("SECRET-LIID"), CIN: 1, Stream: intercept.CC})
 	good, err := s.AppendCC(nil, &intercept.CCRecord{Seq: 9, Time: time.Unix(1700000000, 0), Direction: intercept.FromTarget, Packet: []byte{0x45, 0, 0, 20}})
 	if err != nil {
 		t.Fatal(err)

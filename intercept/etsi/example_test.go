@@ -16,7 +16,7 @@ func exampleProfile() intercept.Profile {
 	p, err := intercept.Belgium(intercept.Profile{
 		OperatorID: "NEUTRINET", HI1OperatorID: "NTNET",
 		Timestamps: intercept.Microseconds, PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
-		KeepAliveLIID: intercept.MustLIID("ccjkit"), KeepAliveInterval: 5 * time.Minute, KeepAliveTimeout: 30 * time.Second,
+		KeepAliveLIID: intercept.MustParseLIID("ccjkit"), KeepAliveInterval: 5 * time.Minute, KeepAliveTimeout: 30 * time.Second,
 	})
 	if err != nil {
 		panic(err)
@@ -49,7 +49,7 @@ func ExampleStreamEncoder_AppendCC() {
 	if err != nil {
 		panic(err)
 	}
-	s, err := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 7, Stream: intercept.CC})
+	s, err := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("BE-2026-0042"), CIN: 7, Stream: intercept.CC})
 	if err != nil {
 		panic(err)
 	}

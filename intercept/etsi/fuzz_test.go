@@ -20,7 +20,7 @@ func seedPDUs(tb testing.TB) [][]byte {
 		tb.Fatal(err)
 	}
 	at := time.Date(2026, 11, 23, 10, 0, 0, 123000, time.UTC)
-	liid := intercept.MustLIID("BE-2026-0042")
+	liid := intercept.MustParseLIID("BE-2026-0042")
 	cc, _ := enc.NewStream(intercept.StreamKey{LIID: liid, CIN: 3, Stream: intercept.CC})
 	iri, _ := enc.NewStream(intercept.StreamKey{LIID: liid, CIN: 3, Stream: intercept.IRI})
 	var out [][]byte

@@ -15,7 +15,7 @@ func FuzzPeekPaths(f *testing.F) {
 	prof, err := intercept.Belgium(intercept.Profile{
 		OperatorID: "NEUTRINET", NetworkElementID: "vpn-1", HI1OperatorID: "NTNET",
 		Timestamps: intercept.Microseconds, PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
-		KeepAliveLIID:     intercept.MustLIID("ccjkit"),
+		KeepAliveLIID:     intercept.MustParseLIID("ccjkit"),
 		KeepAliveInterval: 300 * time.Second, KeepAliveTimeout: 30 * time.Second,
 	})
 	if err != nil {
@@ -26,7 +26,7 @@ func FuzzPeekPaths(f *testing.F) {
 		f.Fatal(err)
 	}
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	key := intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 1 << 31, Stream: intercept.CC}
+	key := intercept.StreamKey{LIID: intercept.MustParseLIID("BE-2026-0042"), CIN: 1 << 31, Stream: intercept.CC}
 	cc, _ := enc.NewStream(key)
 	b, err := cc.AppendCC(nil, &intercept.CCRecord{Seq: 1<<32 - 1, Time: at, Packet: bytes.Repeat([]byte{0x45}, 300)})
 	if err != nil {

@@ -332,7 +332,7 @@ func TestFramerLimits(t *testing.T) {
 // the wrap to 0 takes one.
 func TestSequenceWrapEncoding(t *testing.T) {
 	enc, _ := etsi.NewEncoder(profile(intercept.Microseconds))
-	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("L"), Stream: intercept.CC})
+	s, _ := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("L"), Stream: intercept.CC})
 	seq := intercept.Seq(1<<32 - 2)
 	var buf []byte
 	var p etsi.PDU

@@ -25,7 +25,7 @@ func ExampleHandover_Deliver() {
 		fmt.Println(err)
 		return
 	}
-	key := intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 5, Stream: intercept.CC}
+	key := intercept.StreamKey{LIID: intercept.MustParseLIID("BE-2026-0042"), CIN: 5, Stream: intercept.CC}
 	record := make([]byte, 1000)
 	refused := 0
 	for seq := range intercept.Seq(100) {

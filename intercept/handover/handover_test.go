@@ -18,7 +18,7 @@ import (
 
 var t0 = time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC)
 
-var ccKey = intercept.StreamKey{LIID: intercept.MustLIID("BE-TEST-1"), CIN: 7, Stream: intercept.CC}
+var ccKey = intercept.StreamKey{LIID: intercept.MustParseLIID("BE-TEST-1"), CIN: 7, Stream: intercept.CC}
 
 type rig struct {
 	t    *testing.T

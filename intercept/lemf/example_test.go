@@ -32,7 +32,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	key := intercept.StreamKey{LIID: intercept.MustLIID("BE-2026-0042"), CIN: 5, Stream: intercept.CC}
+	key := intercept.StreamKey{LIID: intercept.MustParseLIID("BE-2026-0042"), CIN: 5, Stream: intercept.CC}
 	se, _ := enc.NewStream(key)
 	pkt := itest.Packet(netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("203.0.113.5"), 80, 0)
 	for _, seq := range []intercept.Seq{0, 1, 3, 4} {

@@ -46,7 +46,7 @@ func BenchmarkProcess(b *testing.B) {
 						a = target
 					}
 					tasks = append(tasks, intercept.Task{
-						ID: [16]byte{byte(i + 1)}, LIID: intercept.MustLIID(fmt.Sprintf("L%d", i)),
+						ID: [16]byte{byte(i + 1)}, LIID: intercept.MustParseLIID(fmt.Sprintf("L%d", i)),
 						Targets:   []intercept.Target{intercept.AddressTarget(netip.PrefixFrom(a, 32))},
 						NotBefore: t0, NotAfter: t0.Add(time.Hour), Delivery: intercept.CCOnly, Agency: "A",
 					})

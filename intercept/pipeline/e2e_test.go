@@ -163,7 +163,7 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			key := intercept.StreamKey{LIID: intercept.MustLIID("BENCH"), CIN: staticCINOf(target), Stream: intercept.CC}
+			key := intercept.StreamKey{LIID: intercept.MustParseLIID("BENCH"), CIN: staticCINOf(target), Stream: intercept.CC}
 			if _, err := rx.WaitFor(ctx, func(r lemf.Report) bool { s, ok := r.Stream(key); return ok && s.Unique == uint64(b.N) }); err != nil {
 				b.Fatalf("the LEMF did not get everything: %v\n%s", err, rx.Report())
 			}

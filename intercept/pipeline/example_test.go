@@ -41,7 +41,7 @@ func Example() {
 	}
 	target := netip.MustParseAddr("192.0.2.10")
 	err = p.SetTasks([]intercept.Task{{
-		ID: [16]byte{1}, LIID: intercept.MustLIID("BE-2026-0042"),
+		ID: [16]byte{1}, LIID: intercept.MustParseLIID("BE-2026-0042"),
 		Targets:   []intercept.Target{intercept.AddressTarget(netip.PrefixFrom(target, 32))},
 		NotBefore: open, NotAfter: open.Add(time.Hour),
 		Delivery: intercept.CCOnly, Agency: "NTSU-CTIF",

@@ -109,7 +109,7 @@ var (
 
 func task(id byte, liid string, nb, na time.Time, targets ...intercept.Target) intercept.Task {
 	return intercept.Task{
-		ID: [16]byte{id}, LIID: intercept.MustLIID(liid), Targets: targets,
+		ID: [16]byte{id}, LIID: intercept.MustParseLIID(liid), Targets: targets,
 		NotBefore: nb, NotAfter: na, Delivery: intercept.IRIAndCC, Agency: "NTSU-CTIF",
 		AccessType: intercept.AccessType(0),
 	}

@@ -138,7 +138,7 @@ func userPipeline(t *testing.T, user string, d intercept.Delivery) (*pipeline.Pi
 		t.Fatal(err)
 	}
 	if err := p.SetTasks([]intercept.Task{{
-		ID: [16]byte{7}, LIID: intercept.MustLIID("BE-2026-0077"),
+		ID: [16]byte{7}, LIID: intercept.MustParseLIID("BE-2026-0077"),
 		Targets:   []intercept.Target{intercept.UsernameTarget(user)},
 		NotBefore: at.Add(-time.Hour), NotAfter: at.Add(time.Hour),
 		Delivery: d, Agency: "NTSU-CTIF",

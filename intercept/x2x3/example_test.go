@@ -25,7 +25,7 @@ func ExampleAppendKeepAlive() {
 func ExampleStreamEncoder_AppendCC() {
 	brussels := timesync.Brussels()
 	task := intercept.Task{
-		ID: [16]byte{0x5a, 0x1d, 0x3e, 0x10, 0x42, 0x42, 0x4f, 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0x01}, LIID: intercept.MustLIID("BE-2026-0042"),
+		ID: [16]byte{0x5a, 0x1d, 0x3e, 0x10, 0x42, 0x42, 0x4f, 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0x01}, LIID: intercept.MustParseLIID("BE-2026-0042"),
 		Targets:   []intercept.Target{intercept.AddressTarget(netip.MustParsePrefix("192.0.2.7/32"))},
 		NotBefore: time.Date(2026, 11, 2, 9, 0, 0, 0, brussels), NotAfter: time.Date(2026, 12, 2, 9, 0, 0, 0, brussels),
 		Delivery: intercept.CCOnly, Agency: "NTSU-CTIF",

@@ -22,7 +22,7 @@ var pduCmp = cmp.Options{cmpopts.EquateEmpty()}
 func task() intercept.Task {
 	return intercept.Task{
 		ID:        [16]byte{0x5a, 0x1d, 0x3e, 0x10, 0x42, 0x42, 0x4f, 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0x01},
-		LIID:      intercept.MustLIID("BE-2026-0042"),
+		LIID:      intercept.MustParseLIID("BE-2026-0042"),
 		Targets:   []intercept.Target{intercept.AddressTarget(netip.MustParsePrefix("192.0.2.7/32"))},
 		NotBefore: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
 		NotAfter:  time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
@@ -34,7 +34,7 @@ func task() intercept.Task {
 func iriEncoder(t testing.TB) intercept.Encoder {
 	p, err := intercept.Belgium(intercept.Profile{
 		OperatorID: "NEUTRINET", HI1OperatorID: "NTNET", Timestamps: intercept.Microseconds,
-		PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6, KeepAliveLIID: intercept.MustLIID("ccjkit"),
+		PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6, KeepAliveLIID: intercept.MustParseLIID("ccjkit"),
 		KeepAliveInterval: time.Minute, KeepAliveTimeout: time.Second,
 	})
 	if err != nil {
@@ -188,7 +188,7 @@ func TestEncoderRecords(t *testing.T) {
 	if _, err := s.AppendCC(nil, &intercept.CCRecord{Time: at, Packet: []byte{0x00}}); !errors.Is(err, x2x3.ErrUnsupported) {
 		t.Errorf("a non-IP packet: %v", err)
 	}
-	if _, err := enc.NewStream(intercept.StreamKey{LIID: intercept.MustLIID("other"), Stream: intercept.CC}); !errors.Is(err, x2x3.ErrValue) {
+	if _, err := enc.NewStream(intercept.StreamKey{LIID: intercept.MustParseLIID("other"), Stream: intercept.CC}); !errors.Is(err, x2x3.ErrValue) {
 		t.Errorf("an unknown LIID: %v", err)
 	}
 	noIRI, _ := x2x3.NewEncoder([]intercept.Task{task()}, nil)

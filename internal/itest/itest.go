@@ -18,7 +18,7 @@ func Profile(interval, timeout time.Duration) intercept.Profile {
 	p, err := intercept.Belgium(intercept.Profile{
 		OperatorID: "NEUTRINET", NetworkElementID: "vpn-1", HI1OperatorID: "NTNET",
 		Timestamps: intercept.Microseconds, PSDomainVersion: 17, IPAccessVersion: 10, HI1DomainVersion: 6,
-		KeepAliveLIID:     intercept.MustLIID("ccjkit"),
+		KeepAliveLIID:     intercept.MustParseLIID("ccjkit"),
 		KeepAliveInterval: interval, KeepAliveTimeout: timeout,
 	})
 	if err != nil {
