@@ -22,6 +22,7 @@ import (
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -144,11 +145,11 @@ func (s *session) open() error {
 		a := s.anchors()
 		cfg.Anchors = &a
 	}
-	reg, rep, err := register.OpenRegister(journalPath(s.dir), cfg)
+	reg, rep, err := register.Open(journalPath(s.dir), cfg)
 	if errors.Is(err, register.ErrNotFounded) {
 		return fmt.Errorf("no register in %s: desk init founds one (a register that vanished is restored from a backup: docs/recovery.md): %w", s.dir, err)
 	}
-	if errors.Is(err, register.ErrCheckpoint) {
+	if errors.Is(err, journal.ErrCheckpoint) {
 		return fmt.Errorf("the register does not hold what this machine's checkpoints vouch for: restore it from a backup (docs/recovery.md), then run desk verify: %w", err)
 	}
 	if err != nil {
@@ -162,7 +163,7 @@ func (s *session) open() error {
 }
 
 // anchors is where this machine keeps the register's checkpoints.
-func (s *session) anchors() register.Anchors { return register.Anchors{Dir: s.anchorDir} }
+func (s *session) anchors() journal.Anchors { return journal.Anchors{Dir: s.anchorDir} }
 
 // defaultAnchors is $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors
 // ($XDG_STATE_HOME/ccjkit/anchors).
@@ -882,8 +883,8 @@ func runVerify(s *session, args []string) error {
 	if s.anchorDir != "" {
 		// A register this machine kept must still be there, the same
 		// journal.
-		if err := s.anchors().CheckPath(path); err != nil && !errors.Is(err, register.ErrNoHeader) {
-			var ce *register.CorruptError
+		if err := s.anchors().CheckPath(path); err != nil && !errors.Is(err, journal.ErrNoHeader) {
+			var ce *journal.CorruptError
 			if !errors.As(err, &ce) {
 				return fail("checkpoint", err)
 			}
@@ -892,11 +893,11 @@ func runVerify(s *session, args []string) error {
 	if _, err := os.Stat(path); err != nil {
 		return inputErr("%s: no journal", path)
 	}
-	recs, err := register.Verify(path)
-	torn := register.IsTornTail(err)
-	var ce *register.CorruptError
+	recs, err := journal.Verify(path)
+	torn := journal.IsTornTail(err)
+	var ce *journal.CorruptError
 	switch {
-	case errors.Is(err, register.ErrNoHeader):
+	case errors.Is(err, journal.ErrNoHeader):
 		return fail("no-header", fmt.Errorf("%w: if the file is empty or holds only part of a header, run desk repair (docs/recovery.md)", err))
 	case errors.As(err, &ce) && !torn:
 		return fail("corrupt", fmt.Errorf("record %d (byte %d) is the first bad one: %s (docs/recovery.md)", ce.Seq, ce.Offset, ce.Reason))
@@ -919,7 +920,7 @@ func runVerify(s *session, args []string) error {
 		if err != nil {
 			return err
 		}
-		reg, _, err := register.OpenRegister(path, register.Config{Clock: s.clock, Identity: id})
+		reg, _, err := register.Open(path, register.Config{Clock: s.clock, Identity: id})
 		if err != nil {
 			return fail("replay", err)
 		}
@@ -954,21 +955,21 @@ func runRepair(s *session, args []string) error {
 		return inputErr("repair takes no argument")
 	}
 	path := journalPath(s.dir)
-	_, err := register.Verify(path)
+	_, err := journal.Verify(path)
 	switch {
-	case errors.Is(err, register.ErrNoHeader):
-		moved, err := register.RecoverHeaderless(path, s.clock)
+	case errors.Is(err, journal.ErrNoHeader):
+		moved, err := journal.RecoverHeaderless(path, s.clock)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(s.out, "the header-less file was set aside as %s; the next desk command creates a new journal (run desk init again)\n", moved)
 		return nil
-	case register.IsTornTail(err):
+	case journal.IsTornTail(err):
 		id, err := loadIdentity(s.identity)
 		if err != nil {
 			return err
 		}
-		var anchors *register.Anchors
+		var anchors *journal.Anchors
 		if s.anchorDir != "" {
 			a := s.anchors()
 			anchors = &a

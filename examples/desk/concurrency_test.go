@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -453,7 +454,7 @@ func (h *harness) check() (lost int) {
 
 	// The register as the writers left it: whole, perhaps with a torn
 	// tail.
-	if _, err := register.Verify(path); err != nil && !register.IsTornTail(err) {
+	if _, err := journal.Verify(path); err != nil && !journal.IsTornTail(err) {
 		t.Errorf("the journal as the writers left it: %v", err)
 	}
 	// Each member's desk verifies it against their own checkpoints, and
@@ -468,7 +469,7 @@ func (h *harness) check() (lost int) {
 	// A torn tail the last writer left is set aside by desk repair
 	// (reading commands leave it where it is).
 	h.repair("alice", 0)
-	if _, err := register.Verify(path); err != nil {
+	if _, err := journal.Verify(path); err != nil {
 		t.Errorf("after desk repair: %v", err)
 	}
 	// Each member's desk lists every case once (none is closed: every
@@ -507,7 +508,7 @@ func (h *harness) check() (lost int) {
 	}
 
 	// The library's view: the chain, every signature, the roster rules.
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		t.Fatalf("after the desk's last writes the journal does not verify: %v", err)
 	}
@@ -529,7 +530,7 @@ func (h *harness) check() (lost int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, _, err := register.OpenRegister(path, register.Config{Clock: timesync.SystemClock{}, Identity: carol})
+	reg, _, err := register.Open(path, register.Config{Clock: timesync.SystemClock{}, Identity: carol})
 	if err != nil {
 		t.Fatalf("OpenRegister: %v", err)
 	}
@@ -643,19 +644,19 @@ var quarantineName = regexp.MustCompile(`^ccj\.journal\.quarantine-\d{8}T\d{6}Z-
 // no repair record names is one whose writer was killed before it could
 // record the repair (the next writer set the tail aside again, or found
 // it cut already).
-func (h *harness) checkQuarantine(recs []register.Record) {
+func (h *harness) checkQuarantine(recs []journal.Record) {
 	t := h.t
-	journal, err := os.ReadFile(journalPath(h.dir))
+	data, err := os.ReadFile(journalPath(h.dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	named := map[string]register.Repair{}
+	named := map[string]journal.Repair{}
 	for _, r := range recs {
-		if r.Kind != register.RepairKind {
+		if r.Kind != journal.RepairKind {
 			continue
 		}
 		h.repairRecords++
-		var rp register.Repair
+		var rp journal.Repair
 		if err := json.Unmarshal(r.Payload, &rp); err != nil {
 			t.Errorf("repair record %d: %v", r.Seq, err)
 			continue
@@ -695,12 +696,12 @@ func (h *harness) checkQuarantine(recs []register.Record) {
 		if !left {
 			h.crashTails++ // a desk killed while it wrote its record
 		}
-		if off > int64(len(journal)) {
-			t.Errorf("%s: cut at byte %d of a %d-byte journal", name, off, len(journal))
+		if off > int64(len(data)) {
+			t.Errorf("%s: cut at byte %d of a %d-byte journal", name, off, len(data))
 			continue
 		}
-		_, valid, rerr := register.ReadRecords(append(journal[:off:off], tail...))
-		if valid != off || (len(tail) > 0 && !register.IsTornTail(rerr)) {
+		_, valid, rerr := journal.ReadRecords(append(data[:off:off], tail...))
+		if valid != off || (len(tail) > 0 && !journal.IsTornTail(rerr)) {
 			t.Errorf("%s (%d bytes at byte %d) is not a torn tail: %d valid bytes, %v", name, len(tail), off, valid, rerr)
 		}
 		if rp, ok := named[name]; ok {
@@ -750,12 +751,12 @@ func (h *harness) tear(rng *rand.Rand) {
 		t.Error(err)
 		return
 	}
-	recs, valid, err := register.ReadRecords(data)
+	recs, valid, err := journal.ReadRecords(data)
 	if err != nil || valid != int64(len(data)) {
 		h.mu.Lock()
 		h.stats.tornSkipped++
 		h.mu.Unlock()
-		if !register.IsTornTail(err) {
+		if !journal.IsTornTail(err) {
 			t.Errorf("the journal under the lock: %v", err)
 		}
 		return

@@ -14,6 +14,7 @@ import (
 	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
@@ -157,7 +158,7 @@ func runDemo(s *session, args []string) error {
 				return err
 			}
 		}
-		r, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: clock, Identity: id, Found: i == 0})
+		r, _, err := register.Open(journalPath(dir), register.Config{Clock: clock, Identity: id, Found: i == 0})
 		if err != nil {
 			return err
 		}
@@ -239,7 +240,7 @@ func runDemo(s *session, args []string) error {
 	fmt.Fprint(s.out, reg.Statistics(from, until, register.StatsOptions{}).Text(s.tag))
 
 	section("The register")
-	recs, err := register.Verify(journalPath(dir))
+	recs, err := journal.Verify(journalPath(dir))
 	if err != nil {
 		return fmt.Errorf("the demonstration's register does not verify: %w", err)
 	}

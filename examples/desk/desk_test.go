@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
@@ -107,7 +108,7 @@ func testDir(t *testing.T) (dir, identity string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, _, err := register.OpenRegister(journalPath(dir), register.Config{Clock: timesynctest.NewClock(brussels("2026-11-01 09:00")), Identity: id, Found: true})
+	reg, _, err := register.Open(journalPath(dir), register.Config{Clock: timesynctest.NewClock(brussels("2026-11-01 09:00")), Identity: id, Found: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func TestCrashDuringReceive(t *testing.T) {
 		if out, err := list.CombinedOutput(); err != nil {
 			t.Fatalf("after kill %d, list: %v\n%s", i, err, out)
 		}
-		if _, err := register.Verify(journalPath(dir)); err != nil && !register.IsTornTail(err) {
+		if _, err := journal.Verify(journalPath(dir)); err != nil && !journal.IsTornTail(err) {
 			t.Fatalf("after kill %d: %v", i, err)
 		}
 	}

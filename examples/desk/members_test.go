@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
@@ -125,7 +126,7 @@ func TestVerifyAndRepairOddFiles(t *testing.T) {
 			if len(set) != tc.quarantined {
 				t.Errorf("quarantine files: %v", set)
 			}
-			if _, err := register.Verify(journalPath(dir)); tc.after == exitOK && err != nil {
+			if _, err := journal.Verify(journalPath(dir)); tc.after == exitOK && err != nil {
 				t.Errorf("after the repair: %v", err)
 			}
 		})
@@ -136,7 +137,7 @@ func TestVerifyAndRepairOddFiles(t *testing.T) {
 // next to the journal good — what a crash in the middle of its write
 // leaves.
 func tornNext(t *testing.T, good []byte) []byte {
-	recs, _, err := register.ReadRecords(good)
+	recs, _, err := journal.ReadRecords(good)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestVanishedOrReplacedRegister(t *testing.T) {
 	other := t.TempDir()
 	text, _ := os.ReadFile(identity)
 	id, _ := register.ParseIdentity(string(text))
-	reg, _, err := register.OpenRegister(journalPath(other), register.Config{Clock: clock, Identity: id, Found: true})
+	reg, _, err := register.Open(journalPath(other), register.Config{Clock: clock, Identity: id, Found: true})
 	if err != nil {
 		t.Fatal(err)
 	}

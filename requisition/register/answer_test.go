@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"golang.org/x/text/language"
 )
 
 func TestAnswerInput(t *testing.T) {

@@ -187,7 +187,7 @@ var (
 	// ErrEventData is returned by Apply for an event that carries data
 	// and has its own method.
 	ErrEventData = errors.New("register: this event carries data: use its own method")
-	// ErrConfig is returned by OpenRegister for an incomplete Config.
+	// ErrConfig is returned by Open for an incomplete Config.
 	ErrConfig = errors.New("register: incomplete configuration")
 	// ErrInput is wrapped by errors about the data given to a
 	// transition (a work order, a result, a delivery).

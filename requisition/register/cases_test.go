@@ -11,13 +11,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/requisition/register"
-	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 var goodClock = timesync.Verdict{At: t0, Synchronised: true, ToTheSecond: true, Traceable: true, ErrorBound: 2 * time.Millisecond, Reference: "GPS via chrony"}
@@ -76,7 +78,7 @@ func (k keys) as(clock timesync.Clock, id register.Identity) register.Config {
 func openReg(t testing.TB, k keys, clock timesync.Clock) (*register.Register, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ccj.journal")
-	reg, _, err := register.OpenRegister(path, k.config(clock))
+	reg, _, err := register.Open(path, k.config(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +185,7 @@ func (m *lifecycle) Reopen(t *rapid.T) {
 	if err := m.reg.Close(); err != nil {
 		t.Fatal(err)
 	}
-	reg, _, err := register.OpenRegister(m.path, m.k.config(m.clock))
+	reg, _, err := register.Open(m.path, m.k.config(m.clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +230,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 		defer os.RemoveAll(dir)
 		m := &lifecycle{path: filepath.Join(dir, "j"), clock: timesynctest.NewClock(t0.Add(2 * time.Hour)), k: k,
 			model: map[string]register.State{}, pending: map[string][]register.Ref{}}
-		m.reg, _, err = register.OpenRegister(m.path, k.config(m.clock))
+		m.reg, _, err = register.Open(m.path, k.config(m.clock))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,13 +238,13 @@ func TestLifecycleStateMachine(t *testing.T) {
 		if _, err := m.reg.AddMember(k.bob.Public(), goodClock); err != nil {
 			t.Fatal(err)
 		}
-		m.bobReg, _, err = register.OpenRegister(m.path, k.as(m.clock, k.bob))
+		m.bobReg, _, err = register.Open(m.path, k.as(m.clock, k.bob))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer func() { m.bobReg.Close() }()
 		t.Repeat(rapid.StateMachineActions(m))
-		recs, err := register.Verify(m.path)
+		recs, err := journal.Verify(m.path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +335,7 @@ func TestOpenRegisterNeedsConfig(t *testing.T) {
 		"no identity":        {Clock: full.Clock},
 		"a service identity": {Clock: full.Clock, Identity: svc},
 	} {
-		if _, _, err := register.OpenRegister(filepath.Join(t.TempDir(), "j"), cfg); !errors.Is(err, register.ErrConfig) {
+		if _, _, err := register.Open(filepath.Join(t.TempDir(), "j"), cfg); !errors.Is(err, register.ErrConfig) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -349,7 +351,7 @@ func TestOutsiderJoinsAndLeaves(t *testing.T) {
 	if _, err := reg.Receive("c1", sampleRequisition(), "alice", goodClock); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := register.OpenRegister(path, k.as(clock, k.bob)); !errors.Is(err, register.ErrActor) {
+	if _, _, err := register.Open(path, k.as(clock, k.bob)); !errors.Is(err, register.ErrActor) {
 		t.Fatalf("an identity outside the roster: %v", err)
 	}
 	before, _ := os.ReadFile(path)
@@ -360,7 +362,7 @@ func TestOutsiderJoinsAndLeaves(t *testing.T) {
 	if !bytes.HasPrefix(after, before) {
 		t.Fatal("adding a member rewrote the journal")
 	}
-	bobReg, _, err := register.OpenRegister(path, k.as(clock, k.bob))
+	bobReg, _, err := register.Open(path, k.as(clock, k.bob))
 	if err != nil {
 		t.Fatalf("a member added later: %v", err)
 	}
@@ -374,10 +376,10 @@ func TestOutsiderJoinsAndLeaves(t *testing.T) {
 	if _, err := reg.Receive("c2", sampleRequisition(), "alice", goodClock); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := register.OpenRegister(path, k.as(clock, k.bob)); !errors.Is(err, register.ErrActor) {
+	if _, _, err := register.Open(path, k.as(clock, k.bob)); !errors.Is(err, register.ErrActor) {
 		t.Fatalf("a removed member opened the register: %v", err)
 	}
-	recs, _ := register.Verify(path)
+	recs, _ := journal.Verify(path)
 	a, err := register.AuditRecords(recs)
 	if err != nil || a.Epoch != 1 || len(a.Members) != 2 || a.Members[1].Active || a.Members[1].RemovedBy != "alice" {
 		t.Fatalf("audit: %+v %v", a, err)
@@ -403,7 +405,7 @@ func TestReplayIsFaithful(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg.Close()
-	again, _, err := register.OpenRegister(path, k.config(clock))
+	again, _, err := register.Open(path, k.config(clock))
 	if err != nil {
 		t.Fatal(err)
 	}

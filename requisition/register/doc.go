@@ -45,45 +45,15 @@
 //
 // # The journal
 //
-// A [Journal] is an append-only file of numbered records, each committing
-// to the hash of the one before (SHA-256) and, in the current format,
-// signed (ed25519), so that a changed, dropped, reordered or spliced
-// record is detected by [Verify], which names the first bad one.
-// [Journal.Append] returns only once the record is durable (written in one
-// write and fdatasync'ed); concurrent appends share one sync (group
-// commit).
-//
-// Several processes may write one journal: each append takes the file's
-// advisory lock (flock), reads what the others appended, and writes after
-// it; [Journal.Update] holds the journal while a [Register] decides a step
-// against everything written before. Readers take the shared lock and
-// never change the file. A crash releases the lock with the process, so
-// it never wedges the register; filesystems whose locks cannot be trusted
-// between processes (NFS, SMB, FUSE, 9p) are refused ([ErrFilesystem]).
-//
-// Only what was provably never acknowledged is ever repaired: the bytes
-// after the last whole record that can be nothing but the start of the
-// next record's write (a crash mid-write) are moved to a quarantine file
-// beside the journal and the repair recorded ([RepairKind]) by the next
-// write — never deleted. Anything else — a whole frame that does not
-// verify, a length field that disagrees with what follows, damage before
-// the end — is corruption, refused and named by every operation. A
-// journal is created atomically (a temporary file with its header, synced,
-// renamed without replacing, the directory synced). A failed write or
-// sync is never retried as if nothing happened: the append is not
-// acknowledged and the journal is read back from disk before the next
-// one. docs/recovery.md says what to do in each case; docs/security.md
-// what each mechanism defends against.
-//
-// Signed checkpoints ([Register.Checkpoint], [Sign], [Checkpoint.Check])
-// let an auditor check a copy of the journal without any key that opens
-// its records. Kept outside the register's directory ([Anchors], one file
-// per journal on each member's machine), they make a journal cut short or
-// replaced by an older copy detectable: [Config.Anchors] makes
-// [OpenRegister] refuse it. [Backup] copies a journal consistently.
-//
-// Files are created with mode 0600. Record times come from the injected
-// [timesync.Clock] and are kept to the second, in UTC.
+// Every step is a record of a journal (package
+// [github.com/ccjkit/ccjkit/requisition/register/journal]): an
+// append-only, hash-chained, signed store that several processes may
+// write at once, that repairs only what was provably never acknowledged,
+// and whose signed checkpoints, kept outside the register ([Config.Anchors]),
+// make a register cut short or rolled back detectable: [Open] refuses it.
+// [Register.Checkpoint] signs one. Files are created with mode 0600.
+// Record times come from the injected [timesync.Clock] and are kept to
+// the second, in UTC.
 //
 // # Work orders
 //

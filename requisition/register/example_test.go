@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"golang.org/x/text/language"
 )
 
 // A journal records what happens, durably; Verify proves nothing was
@@ -23,22 +25,22 @@ func ExampleVerify() {
 	path := filepath.Join(dir, "ccj.journal")
 	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 
-	j, _, _ := register.Open(path, register.Options{Clock: clock})
+	j, _, _ := journal.Open(path, journal.Options{Clock: clock})
 	r, _ := j.Append("received", []byte("(ciphertext of a requisition)"))
 	clock.Advance(90 * time.Second)
 	j.Append("acknowledged", []byte("(ciphertext)"))
 	j.Close()
 	fmt.Println("record", r.Seq, r.Kind, "at", r.Time)
 
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	fmt.Println(len(recs), "records, verified:", err == nil)
 
 	// Someone edits a byte of the first record's payload.
 	data, _ := os.ReadFile(path)
 	data[len(data)/2] ^= 1
 	os.WriteFile(path, data, 0o600)
-	_, err = register.Verify(path)
-	var ce *register.CorruptError
+	_, err = journal.Verify(path)
+	var ce *journal.CorruptError
 	fmt.Println(errors.As(err, &ce), "first bad record:", ce.Seq)
 	// Output:
 	// record 1 received at 2026-11-23T10:00:00+01:00
@@ -54,7 +56,7 @@ func ExampleRegister_Answer() {
 	defer os.RemoveAll(dir)
 	alice, _ := register.NewIdentity("alice", register.RoleMember)
 	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
+	reg, _, _ := register.Open(filepath.Join(dir, "ccj.journal"), register.Config{
 		Clock: clock, Identity: alice, Found: true,
 	})
 	defer reg.Close()
@@ -135,7 +137,7 @@ func ExampleRegister_AddMember() {
 	alice, _ := register.NewIdentity("alice", register.RoleMember)
 	bob, _ := register.NewIdentity("bob", register.RoleMember)
 
-	reg, _, _ := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true}) // alice founds it
+	reg, _, _ := register.Open(path, register.Config{Clock: clock, Identity: alice, Found: true}) // alice founds it
 	req, _ := requisition.Decode([]byte(`{"reference": "BR.12.34.567890/26", "measure": "identification",
 		"authority": "procureur-du-roi", "reasoned": true,
 		"ordered": "2026-11-23T09:30:00+01:00", "received": "2026-11-23T10:00:00+01:00",
@@ -145,7 +147,7 @@ func ExampleRegister_AddMember() {
 	reg.ReceiveNext(req, "alice", timesync.Verdict{})
 	reg.AddMember(bob.Public(), timesync.Verdict{})
 
-	bobs, _, _ := register.OpenRegister(path, register.Config{Clock: clock, Identity: bob})
+	bobs, _, _ := register.Open(path, register.Config{Clock: clock, Identity: bob})
 	_, ok := bobs.Case("2026-0001")
 	fmt.Println("bob reads the case received before he joined:", ok)
 	bobs.Apply("2026-0001", register.Acknowledge, "bob", timesync.Verdict{}, "")
@@ -153,10 +155,10 @@ func ExampleRegister_AddMember() {
 
 	reg.RemoveMember("bob", timesync.Verdict{})
 	reg.Close()
-	_, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: bob})
+	_, _, err := register.Open(path, register.Config{Clock: clock, Identity: bob})
 	fmt.Println("after he left:", errors.Is(err, register.ErrActor))
 
-	recs, _ := register.Verify(path)
+	recs, _ := journal.Verify(path)
 	audit, _ := register.AuditRecords(recs)
 	for _, m := range audit.Members {
 		fmt.Printf("%s: active %v, %d record(s) signed\n", m.Name, m.Active, m.Records)

@@ -1,6 +1,10 @@
 package register
 
-import "crypto/ed25519"
+import (
+	"crypto/ed25519"
+
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
+)
 
 // SigningKey exposes an identity's signing key to the tests that forge
 // records a member could sign but this package would never write.
@@ -9,7 +13,7 @@ func SigningKey(id Identity) ed25519.PrivateKey { return id.sign }
 // SealForEpoch seals plaintext to the current epoch of the register at
 // path, as a member's program could.
 func SealForEpoch(path string, plaintext []byte) ([]byte, error) {
-	recs, err := Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		return nil, err
 	}

@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/ccjkit/ccjkit/requisition/register"
-	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 // Any bytes: ReadRecords never panics, names damage with a *CorruptError
@@ -26,7 +28,7 @@ func FuzzReadRecords(f *testing.F) {
 	dir := f.TempDir()
 	for i, key := range []ed25519.PrivateKey{nil, ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))} {
 		path := filepath.Join(dir, fmt.Sprint("j", i))
-		j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0), Signer: key})
+		j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0), Signer: key})
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -40,15 +42,15 @@ func FuzzReadRecords(f *testing.F) {
 	f.Add([]byte("CCJR"))
 	f.Add([]byte("CCJS\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, valid, err := register.ReadRecords(data)
+		recs, valid, err := journal.ReadRecords(data)
 		if valid < 0 || valid > int64(len(data)) {
 			t.Fatalf("valid prefix %d of %d bytes", valid, len(data))
 		}
-		var ce *register.CorruptError
+		var ce *journal.CorruptError
 		switch {
 		case err == nil && valid != int64(len(data)):
 			t.Fatalf("no error, but only %d of %d bytes valid", valid, len(data))
-		case err != nil && !errors.Is(err, register.ErrCorrupt):
+		case err != nil && !errors.Is(err, journal.ErrCorrupt):
 			t.Fatalf("error %v does not wrap ErrCorrupt", err)
 		case err != nil && (!errors.As(err, &ce) || ce.Offset != valid || ce.Seq != uint64(len(recs))):
 			t.Fatalf("error %v for %d records and %d valid bytes", err, len(recs), valid)
@@ -59,7 +61,7 @@ func FuzzReadRecords(f *testing.F) {
 			}
 		}
 		// The valid prefix re-reads to the same records, cleanly.
-		again, v2, err2 := register.ReadRecords(data[:valid])
+		again, v2, err2 := journal.ReadRecords(data[:valid])
 		if err2 != nil || v2 != valid || len(again) != len(recs) {
 			t.Fatalf("prefix re-read: %d records, %v", len(again), err2)
 		}
@@ -108,7 +110,7 @@ func FuzzReceive(f *testing.F) {
 		}
 		path := filepath.Join(t.TempDir(), "j")
 		clock := timesynctest.NewClock(t0)
-		reg, _, err := register.OpenRegister(path, k.config(clock))
+		reg, _, err := register.Open(path, k.config(clock))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +124,7 @@ func FuzzReceive(f *testing.F) {
 			}
 			return
 		}
-		reg, _, err = register.OpenRegister(path, k.config(clock))
+		reg, _, err = register.Open(path, k.config(clock))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition/register"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 // An identity file as a member gives it: parsing never panics, refuses
@@ -73,7 +75,7 @@ func FuzzAuditRecords(f *testing.F) {
 	reg.AddMember(k.bob.Public(), goodClock)
 	reg.RemoveMember("bob", goodClock)
 	reg.Close()
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func FuzzAuditRecords(f *testing.F) {
 		f.Add(uint8(i), r.Kind, r.Payload)
 	}
 	f.Fuzz(func(t *testing.T, at uint8, kind string, payload []byte) {
-		rs := append([]register.Record(nil), recs...)
+		rs := append([]journal.Record(nil), recs...)
 		i := int(at) % len(rs)
 		rs[i].Kind, rs[i].Payload = kind, payload
 		a, err := register.AuditRecords(rs)
@@ -111,7 +113,7 @@ func FuzzReplay(f *testing.F) {
 	reg.Apply("c1", register.Acknowledge, "alice", goodClock, "")
 	reg.AddMember(k.bob.Public(), goodClock)
 	reg.Close()
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -120,16 +122,16 @@ func FuzzReplay(f *testing.F) {
 	}
 	f.Add(uint8(4), "grant", []byte(`{"grants":[{"epoch":9,"to":"alice","wrapped":"AAAA"}]}`))
 	f.Fuzz(func(t *testing.T, at uint8, kind string, payload []byte) {
-		if kind == "" || len(kind) > register.MaxKind || kind == "journal" || kind == register.RepairKind || len(payload) > register.MaxPayload {
+		if kind == "" || len(kind) > journal.MaxKind || kind == "journal" || kind == journal.RepairKind || len(payload) > journal.MaxPayload {
 			return
 		}
 		path := filepath.Join(t.TempDir(), "ccj.journal")
-		j, _, err := register.Open(path, register.Options{Clock: clock, Signer: register.SigningKey(k.alice)})
+		j, _, err := journal.Open(path, journal.Options{Clock: clock, Signer: register.SigningKey(k.alice)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		i := int(at) % (len(recs) - 1)
-		if _, err := j.Update(func(tx *register.Tx) error {
+		if _, err := j.Update(func(tx *journal.Tx) error {
 			for n, r := range recs[1:] {
 				if n == i {
 					r.Kind, r.Payload = kind, payload
@@ -143,12 +145,12 @@ func FuzzReplay(f *testing.F) {
 			t.Fatal(err)
 		}
 		j.Close()
-		r, _, err := register.OpenRegister(path, k.config(clock))
+		r, _, err := register.Open(path, k.config(clock))
 		if err == nil {
 			r.Close()
 			return
 		}
-		for _, known := range []error{register.ErrCorrupt, register.ErrRoster, register.ErrSealed, register.ErrActor, register.ErrMember, register.ErrConfig} {
+		for _, known := range []error{journal.ErrCorrupt, register.ErrRoster, register.ErrSealed, register.ErrActor, register.ErrMember, register.ErrConfig} {
 			if errors.Is(err, known) {
 				return
 			}

@@ -11,17 +11,22 @@ import (
 	"time"
 
 	"filippo.io/age"
+
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
+// t0 is the instant the tests of this package start their clocks at.
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
 // appendAs appends a raw record to the journal at path, signed with key
 // (nil: unsigned), as a program holding that key could — bypassing every
 // check of the Register.
-func appendAs(t *testing.T, path string, key ed25519.PrivateKey, kind string, payload []byte) register.Record {
+func appendAs(t *testing.T, path string, key ed25519.PrivateKey, kind string, payload []byte) journal.Record {
 	t.Helper()
-	j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0.Add(3 * time.Hour)), Signer: key})
+	j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0.Add(3 * time.Hour)), Signer: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +99,7 @@ func TestForgeriesAreNamed(t *testing.T) {
 			return "a step on a case by intake, a service"
 		}, true},
 		{"an epoch reusing an earlier key", func(t *testing.T, k keys, path string) string {
-			recs, _ := register.Verify(path)
+			recs, _ := journal.Verify(path)
 			var first map[string]any
 			for _, r := range recs {
 				if r.Kind == register.EpochKind {
@@ -108,7 +113,7 @@ func TestForgeriesAreNamed(t *testing.T) {
 		{"a step recorded as another member's (-as misuse)", func(t *testing.T, k keys, path string) string {
 			// carol, a member, signs a step claiming alice did it.
 			carol, _ := register.NewIdentity("carol", register.RoleMember)
-			reg, _, err := register.OpenRegister(path, k.config(timesynctest.NewClock(t0.Add(3*time.Hour))))
+			reg, _, err := register.Open(path, k.config(timesynctest.NewClock(t0.Add(3*time.Hour))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,12 +145,12 @@ func TestForgeriesAreNamed(t *testing.T) {
 				t.Fatal(err)
 			}
 			reg.Close()
-			recs, _ := register.Verify(path)
+			recs, _ := journal.Verify(path)
 			if _, err := register.AuditRecords(recs); err != nil {
 				t.Fatalf("before the forgery: %v", err)
 			}
 			want := tc.forge(t, k, path)
-			recs, err := register.Verify(path)
+			recs, err := journal.Verify(path)
 			if err != nil {
 				t.Fatalf("the chain itself is sound, only the roster is broken: %v", err)
 			}
@@ -159,7 +164,7 @@ func TestForgeriesAreNamed(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("the audit cannot see this rule without a key, yet: %v", err)
 			}
-			_, _, err = register.OpenRegister(path, k.config(clock))
+			_, _, err = register.Open(path, k.config(clock))
 			if !errors.Is(err, register.ErrRoster) || !strings.Contains(err.Error(), want) {
 				t.Fatalf("replay: %v; want %q", err, want)
 			}
@@ -203,7 +208,7 @@ func TestEarlierFormatJournal(t *testing.T) {
 	req := sampleRequisition()
 	receipt := register.Transition{Case: "c1", To: register.Received, Actor: "alice", At: timesync.Now(clock), Requisition: &req}
 	ack := register.Transition{Case: "c1", Event: register.Acknowledge, From: register.Received, To: register.Acknowledged, Actor: "bob", At: timesync.Now(clock)}
-	j, _, err := register.Open(path, register.Options{Clock: clock})
+	j, _, err := journal.Open(path, journal.Options{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +222,7 @@ func TestEarlierFormatJournal(t *testing.T) {
 	}
 	j.Close()
 
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,14 +232,14 @@ func TestEarlierFormatJournal(t *testing.T) {
 	}
 
 	// Someone outside its keyring cannot take it over.
-	if _, _, err := register.OpenRegister(path, k0(t, "mallory")); !errors.Is(err, register.ErrSealed) {
+	if _, _, err := register.Open(path, k0(t, "mallory")); !errors.Is(err, register.ErrSealed) {
 		t.Fatalf("an outsider founded the upgraded register: %v", err)
 	}
 	alice, err := register.UpgradeIdentity(oldKey.String(), "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true})
+	reg, _, err := register.Open(path, register.Config{Clock: clock, Identity: alice, Found: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +251,7 @@ func TestEarlierFormatJournal(t *testing.T) {
 	if _, err := reg.Apply("c1", register.CheckLawful, "alice", goodClock, ""); err != nil {
 		t.Fatal(err)
 	}
-	recs, _ = register.Verify(path)
+	recs, _ = journal.Verify(path)
 	a, err = register.AuditRecords(recs)
 	// member, epoch, three bridges, work-order key, the check
 	if err != nil || a.Unsigned != 3 || len(a.Members) != 1 || a.Members[0].Records != 7 || !recs[len(recs)-1].Signed() {
@@ -259,7 +264,7 @@ func TestEarlierFormatJournal(t *testing.T) {
 	if _, err := reg.AddMember(carol.Public(), goodClock); err != nil {
 		t.Fatal(err)
 	}
-	cr, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: carol})
+	cr, _, err := register.Open(path, register.Config{Clock: clock, Identity: carol})
 	if err != nil {
 		t.Fatalf("a member added after the upgrade: %v", err)
 	}
@@ -306,7 +311,7 @@ func TestRecoveryIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: typed})
+	rec, _, err := register.Open(path, register.Config{Clock: clock, Identity: typed})
 	if err != nil {
 		t.Fatalf("the recovery identity: %v", err)
 	}
@@ -318,7 +323,7 @@ func TestRecoveryIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec.Close()
-	d, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: dave})
+	d, _, err := register.Open(path, register.Config{Clock: clock, Identity: dave})
 	if err != nil {
 		t.Fatalf("the member added by the recovery identity: %v", err)
 	}
@@ -331,7 +336,7 @@ func TestRecoveryIdentity(t *testing.T) {
 	if _, err := d.Apply("c2", register.Acknowledge, "dave", goodClock, ""); err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := register.Verify(path)
+	recs, _ := journal.Verify(path)
 	if _, err := register.AuditRecords(recs); err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +349,7 @@ func TestBackupAndRestore(t *testing.T) {
 	k := newKeys(t)
 	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
 	reg, path := openReg(t, k, clock)
-	anchors := register.Anchors{Dir: filepath.Join(t.TempDir(), "alice-machine")}
+	anchors := journal.Anchors{Dir: filepath.Join(t.TempDir(), "alice-machine")}
 	lawfulCase(t, reg, "c1", sampleRequisition())
 	keep := func() {
 		cp, err := reg.Checkpoint()
@@ -357,7 +362,7 @@ func TestBackupAndRestore(t *testing.T) {
 	}
 	keep()
 	stale := filepath.Join(t.TempDir(), "stale.journal")
-	if _, err := register.Backup(path, stale); err != nil {
+	if _, err := journal.Backup(path, stale); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := reg.Receive("c2", sampleRequisition(), "alice", goodClock); err != nil {
@@ -365,10 +370,10 @@ func TestBackupAndRestore(t *testing.T) {
 	}
 	keep()
 	fresh := filepath.Join(t.TempDir(), "fresh.journal")
-	if _, err := register.Backup(path, fresh); err != nil {
+	if _, err := journal.Backup(path, fresh); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := register.Backup(path, fresh); !errors.Is(err, os.ErrExist) {
+	if _, err := journal.Backup(path, fresh); !errors.Is(err, os.ErrExist) {
 		t.Errorf("a backup replaced an existing file: %v", err)
 	}
 	reg.Close()
@@ -382,7 +387,7 @@ func TestBackupAndRestore(t *testing.T) {
 			restored := filepath.Join(t.TempDir(), "ccj.journal")
 			data, _ := os.ReadFile(tc.from)
 			os.WriteFile(restored, data, 0o600)
-			recs, err := register.Verify(restored)
+			recs, err := journal.Verify(restored)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -394,7 +399,7 @@ func TestBackupAndRestore(t *testing.T) {
 				t.Fatalf("restored %s: %v", tc.name, err)
 			}
 			if tc.ok {
-				r, _, err := register.OpenRegister(restored, k.config(clock))
+				r, _, err := register.Open(restored, k.config(clock))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -412,26 +417,26 @@ func TestBackupAndRestore(t *testing.T) {
 func TestAnchorsRefuseAFork(t *testing.T) {
 	k := newKeys(t)
 	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
-	anchors := register.Anchors{Dir: t.TempDir()}
+	anchors := journal.Anchors{Dir: t.TempDir()}
 	reg, path := openReg(t, k, clock)
 	cp, _ := reg.Checkpoint()
 	if err := anchors.Save(cp); err != nil {
 		t.Fatal(err)
 	}
 	reg.Close()
-	recs, _ := register.Verify(path)
-	other := append([]register.Record(nil), recs...)
+	recs, _ := journal.Verify(path)
+	other := append([]journal.Record(nil), recs...)
 	other[len(other)-1].Hash[0] ^= 1 // another journal's last record, same place
-	forked, err := register.Sign(other, cp.At, register.SigningKey(k.alice))
+	forked, err := journal.Sign(other, cp.At, register.SigningKey(k.alice))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := anchors.Save(forked); !errors.Is(err, register.ErrCheckpoint) || !strings.Contains(err.Error(), "fork") {
+	if err := anchors.Save(forked); !errors.Is(err, journal.ErrCheckpoint) || !strings.Contains(err.Error(), "fork") {
 		t.Fatalf("a contradicting checkpoint was kept: %v", err)
 	}
 	unsigned := cp
 	unsigned.Signature = nil
-	if err := anchors.Save(unsigned); !errors.Is(err, register.ErrCheckpoint) {
+	if err := anchors.Save(unsigned); !errors.Is(err, journal.ErrCheckpoint) {
 		t.Fatalf("an unsigned checkpoint was kept: %v", err)
 	}
 }
@@ -456,7 +461,7 @@ func TestServiceSubmits(t *testing.T) {
 	if strings.Contains(string(r.Payload), "parquet") {
 		t.Fatal("the submission is in clear")
 	}
-	if _, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: intake}); !errors.Is(err, register.ErrConfig) {
+	if _, _, err := register.Open(path, register.Config{Clock: clock, Identity: intake}); !errors.Is(err, register.ErrConfig) {
 		t.Fatalf("a service opened the register: %v", err)
 	}
 	if err := reg.Refresh(); err != nil {
@@ -474,7 +479,7 @@ func TestServiceSubmits(t *testing.T) {
 // founded.
 func TestRepairJournal(t *testing.T) {
 	torn := func(t *testing.T, path string) {
-		recs, _ := register.Verify(path)
+		recs, _ := journal.Verify(path)
 		last := recs[len(recs)-1]
 		magic := "CCJR"
 		if last.Signed() {
@@ -486,7 +491,7 @@ func TestRepairJournal(t *testing.T) {
 		f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 		f.Write(b)
 		f.Close()
-		if _, err := register.Verify(path); !register.IsTornTail(err) {
+		if _, err := journal.Verify(path); !journal.IsTornTail(err) {
 			t.Fatalf("not a torn tail: %v", err)
 		}
 	}
@@ -500,10 +505,10 @@ func TestRepairJournal(t *testing.T) {
 			t.Fatalf("an outsider repaired: %v", err)
 		}
 		recs, err := register.RepairJournal(path, k.alice, clock, nil)
-		if err != nil || len(recs) != 1 || recs[0].Kind != register.RepairKind || !recs[0].Signed() {
+		if err != nil || len(recs) != 1 || recs[0].Kind != journal.RepairKind || !recs[0].Signed() {
 			t.Fatalf("%+v %v", recs, err)
 		}
-		all, _ := register.Verify(path)
+		all, _ := journal.Verify(path)
 		if _, err := register.AuditRecords(all); err != nil {
 			t.Fatal(err)
 		}
@@ -513,7 +518,7 @@ func TestRepairJournal(t *testing.T) {
 		oldKey, _ := age.GenerateX25519Identity()
 		ring, _ := register.NewKeyring(oldKey.Recipient().String())
 		sealed, _ := ring.Seal(make([]byte, 32))
-		j, _, _ := register.Open(path, register.Options{Clock: clock})
+		j, _, _ := journal.Open(path, journal.Options{Clock: clock})
 		j.Append("work-order-key", sealed)
 		j.Close()
 		torn(t, path)
@@ -522,7 +527,7 @@ func TestRepairJournal(t *testing.T) {
 		if err != nil || len(recs) != 1 || recs[0].Signed() {
 			t.Fatalf("%+v %v", recs, err)
 		}
-		reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true})
+		reg, _, err := register.Open(path, register.Config{Clock: clock, Identity: alice, Found: true})
 		if err != nil {
 			t.Fatalf("founding after the repair: %v", err)
 		}
@@ -543,27 +548,27 @@ func TestWriteOfSeveralIsWholeOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
-	n, _ := register.Verify(path)
+	n, _ := journal.Verify(path)
 	if err := reg.RemoveMember("bob", goodClock); err != nil {
 		t.Fatal(err)
 	}
 	reg.Close()
 	whole, _ := os.ReadFile(path)
-	recs, _ := register.Verify(path)
+	recs, _ := journal.Verify(path)
 	if len(recs) != len(n)+3 || recs[len(n)].Follows != 2 || recs[len(n)+2].Follows != 0 {
 		t.Fatalf("the removal is not one write of three records: %d records", len(recs)-len(n))
 	}
 	// Cut inside every record of the write but the first byte of the first.
 	for cut := len(before) + 1; cut < len(whole); cut += 97 {
 		os.WriteFile(path, whole[:cut], 0o600)
-		got, err := register.Verify(path)
-		var ce *register.CorruptError
-		if !register.IsTornTail(err) || !errors.As(err, &ce) || ce.Seq != uint64(len(n)) || len(got) != len(n) {
+		got, err := journal.Verify(path)
+		var ce *journal.CorruptError
+		if !journal.IsTornTail(err) || !errors.As(err, &ce) || ce.Seq != uint64(len(n)) || len(got) != len(n) {
 			t.Fatalf("cut at %d: %d records, %v", cut, len(got), err)
 		}
 	}
 	// The next write sets the whole write aside; bob is still a member.
-	r2, _, err := register.OpenRegister(path, k.config(clock))
+	r2, _, err := register.Open(path, k.config(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,12 +576,12 @@ func TestWriteOfSeveralIsWholeOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2.Close()
-	recs, _ = register.Verify(path)
+	recs, _ = journal.Verify(path)
 	a, err := register.AuditRecords(recs)
-	if err != nil || !a.Members[1].Active || a.Epoch != 0 || recs[len(n)].Kind != register.RepairKind {
+	if err != nil || !a.Members[1].Active || a.Epoch != 0 || recs[len(n)].Kind != journal.RepairKind {
 		t.Fatalf("after the repair: %+v %v", a, err)
 	}
-	b, _, err := register.OpenRegister(path, k.as(clock, k.bob))
+	b, _, err := register.Open(path, k.as(clock, k.bob))
 	if err != nil {
 		t.Fatalf("bob, whose removal never completed, is shut out: %v", err)
 	}
@@ -610,7 +615,7 @@ func TestUnreadableSubmission(t *testing.T) {
 	reg.AddMember(intake.Public(), goodClock)
 	reg.Close()
 	appendAs(t, path, register.SigningKey(intake), register.SubmissionKind, append([]byte{0, 0, 0, 0}, "not an age file"...))
-	r, _, err := register.OpenRegister(path, k.config(clock))
+	r, _, err := register.Open(path, k.config(clock))
 	if err != nil {
 		t.Fatalf("an unreadable submission locked alice out: %v", err)
 	}
@@ -629,19 +634,19 @@ func TestUnsignedGrantsIgnored(t *testing.T) {
 	oldKey, _ := age.GenerateX25519Identity()
 	ring, _ := register.NewKeyring(oldKey.Recipient().String())
 	wrapped, _ := ring.Seal([]byte(oldKey.String()))
-	j, _, _ := register.Open(path, register.Options{Clock: clock})
+	j, _, _ := journal.Open(path, journal.Options{Clock: clock})
 	sealed, _ := ring.Seal(make([]byte, 32))
 	j.Append("work-order-key", sealed)
 	j.Append(register.GrantKind, mustJSON(map[string]any{"grants": []any{map[string]any{"epoch": 7, "to": "alice", "wrapped": wrapped}}}))
 	j.Append(register.EpochKind, mustJSON(map[string]any{"epoch": 0, "recipient": oldKey.Recipient().String(), "grants": []any{map[string]any{"epoch": 0, "to": "alice", "wrapped": wrapped}}}))
 	j.Close()
 	alice, _ := register.UpgradeIdentity(oldKey.String(), "alice")
-	reg, _, err := register.OpenRegister(path, register.Config{Clock: clock, Identity: alice, Found: true})
+	reg, _, err := register.Open(path, register.Config{Clock: clock, Identity: alice, Found: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	recs, _ := register.Verify(path)
+	recs, _ := journal.Verify(path)
 	if a, err := register.AuditRecords(recs); err != nil || a.Epoch != 0 {
 		t.Fatalf("%+v %v", a, err)
 	}

@@ -13,10 +13,12 @@ import (
 	"sync"
 
 	"filippo.io/age"
+
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
-// Config is what [OpenRegister] needs.
+// Config is what [Open] needs.
 type Config struct {
 	// Clock times every record and transition. Required.
 	Clock timesync.Clock
@@ -34,15 +36,15 @@ type Config struct {
 	// Found: when the journal does not exist, create it, and when it
 	// holds no roster (a new journal, or one of the earlier format),
 	// found the register with Identity as its first member. Without it,
-	// OpenRegister creates and founds nothing — what every command but
+	// Open creates and founds nothing — what every command but
 	// the cell's first set-up wants: a register that vanished is an
 	// error, not a new empty one.
 	Found bool
 	// Anchors, when set, holds the checkpoints this machine kept of the
-	// register: OpenRegister refuses a journal that does not hold what
+	// register: Open refuses a journal that does not hold what
 	// they vouch for (cut short, or an older copy restored), before it
 	// writes anything — and before a torn tail could be set aside.
-	Anchors *Anchors
+	Anchors *journal.Anchors
 }
 
 // Register is the cell's record of cases, kept in a sealed, signed
@@ -51,7 +53,7 @@ type Config struct {
 // lock, what the others wrote, and is decided against it.
 type Register struct {
 	mu      sync.Mutex
-	j       *Journal
+	j       *journal.Journal
 	cfg     Config
 	log     *slog.Logger
 	ro      *roster
@@ -86,23 +88,23 @@ const (
 	BridgeKind = "bridge"
 )
 
-// ErrNotFounded is returned by OpenRegister, without [Config.Found], for
+// ErrNotFounded is returned by Open, without [Config.Found], for
 // a journal that does not exist or holds no roster yet.
 var ErrNotFounded = errors.New("register: the register is not founded (desk init, or desk member upgrade -found)")
 
-// OpenRegister opens the register kept in the journal at path, replaying
+// Open opens the register kept in the journal at path, replaying
 // and checking its records: the chain, every signature, the roster rules
 // ([AuditRecords]) and every transition. With [Config.Found], a new
 // register — or a journal of an earlier version, which held no roster —
 // is created and founded by cfg.Identity, which becomes its first member.
 // A torn tail left by a crash is reported in the [OpenReport] and set
 // aside, never deleted, by the next write; any other damage is refused.
-func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
+func Open(path string, cfg Config) (*Register, journal.OpenReport, error) {
 	if cfg.Clock == nil || cfg.Identity.sign == nil {
-		return nil, OpenReport{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
+		return nil, journal.OpenReport{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
 	}
 	if !cfg.Identity.role.reads() {
-		return nil, OpenReport{}, fmt.Errorf("%w: a service identity cannot open the register: it writes with Submit", ErrConfig)
+		return nil, journal.OpenReport{}, fmt.Errorf("%w: a service identity cannot open the register: it writes with Submit", ErrConfig)
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -113,14 +115,14 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 		// absence before Open may create one; the rest once Open has read
 		// it (and before anything is written).
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			if err := cfg.Anchors.check(path, nil, err); err != nil {
-				return nil, OpenReport{}, err
+			if err := cfg.Anchors.CheckRead(path, nil, err); err != nil {
+				return nil, journal.OpenReport{}, err
 			}
 		}
 	}
-	j, rep, err := Open(path, Options{Clock: cfg.Clock, Signer: cfg.Identity.sign, Follow: true, NoCreate: !cfg.Found})
-	if cfg.Anchors != nil && errors.Is(err, ErrNoHeader) {
-		if aerr := cfg.Anchors.check(path, nil, err); aerr != nil {
+	j, rep, err := journal.Open(path, journal.Options{Clock: cfg.Clock, Signer: cfg.Identity.sign, Follow: true, NoCreate: !cfg.Found})
+	if cfg.Anchors != nil && errors.Is(err, journal.ErrNoHeader) {
+		if aerr := cfg.Anchors.CheckRead(path, nil, err); aerr != nil {
 			return nil, rep, aerr
 		}
 	}
@@ -138,9 +140,9 @@ func OpenRegister(path string, cfg Config) (*Register, OpenReport, error) {
 	if cfg.Found {
 		r.legacyPlain = map[uint64][]byte{}
 	}
-	recs := j.takeInitial()
+	recs := j.Initial()
 	if cfg.Anchors != nil {
-		if err := cfg.Anchors.check(path, recs, nil); err != nil {
+		if err := cfg.Anchors.CheckRead(path, recs, nil); err != nil {
 			j.Close()
 			return nil, rep, err
 		}
@@ -184,7 +186,7 @@ func (r *Register) ready() error {
 // keys granted to this identity first — a member added later is granted
 // the past epochs' keys after the records sealed to them — then the
 // sealed records.
-func (r *Register) replay(recs []Record) error {
+func (r *Register) replay(recs []journal.Record) error {
 	for _, rec := range recs {
 		if err := r.foldRoster(rec); err != nil {
 			return err
@@ -214,14 +216,14 @@ func (r *Register) replay(recs []Record) error {
 
 // bridge is a [BridgeKind] record's sealed content.
 type bridge struct {
-	Seq   uint64 `json:"seq"`
-	Hash  Hash   `json:"hash"`
-	Plain []byte `json:"plain"`
+	Seq   uint64       `json:"seq"`
+	Hash  journal.Hash `json:"hash"`
+	Plain []byte       `json:"plain"`
 }
 
 // takeBridge keeps what a bridge record says an earlier record holds,
 // once its hash matches that record's.
-func (r *Register) takeBridge(rec Record, recs []Record) error {
+func (r *Register) takeBridge(rec journal.Record, recs []journal.Record) error {
 	if rec.Kind != BridgeKind || !rec.Signed() {
 		return nil
 	}
@@ -239,7 +241,7 @@ func (r *Register) takeBridge(rec Record, recs []Record) error {
 
 // fold applies one record, in order: to the roster and the epoch keys,
 // then to the work-order key, the submissions and the cases.
-func (r *Register) fold(rec Record) error {
+func (r *Register) fold(rec journal.Record) error {
 	if r.broken != nil {
 		return r.broken
 	}
@@ -258,9 +260,9 @@ func (r *Register) fold(rec Record) error {
 	return err
 }
 
-func (r *Register) foldRoster(rec Record) error {
+func (r *Register) foldRoster(rec journal.Record) error {
 	if rec.Seq != r.next {
-		return &CorruptError{Seq: r.next, Reason: "a record missing between two reads"}
+		return &journal.CorruptError{Seq: r.next, Reason: "a record missing between two reads"}
 	}
 	before := len(r.ro.violations)
 	r.ro.add(rec)
@@ -277,8 +279,8 @@ func (r *Register) foldRoster(rec Record) error {
 			r.takeGrants(rec)
 		}
 		return nil
-	case RepairKind:
-		var rp Repair
+	case journal.RepairKind:
+		var rp journal.Repair
 		if decodeStrict(rec.Payload, &rp) == nil {
 			r.log.Warn("journal repaired: an incomplete write was set aside", "record", rec.Seq, "bytes", rp.Bytes, "file", rp.File)
 		}
@@ -286,7 +288,7 @@ func (r *Register) foldRoster(rec Record) error {
 	return nil
 }
 
-func (r *Register) foldSealed(rec Record) error {
+func (r *Register) foldSealed(rec journal.Record) error {
 	switch rec.Kind {
 	case keyKind, caseKind, SubmissionKind:
 	default:
@@ -308,7 +310,7 @@ func (r *Register) foldSealed(rec Record) error {
 	switch rec.Kind {
 	case keyKind:
 		if len(plain) != 32 {
-			return fmt.Errorf("%w: record %d is not a work-order key", ErrCorrupt, rec.Seq)
+			return fmt.Errorf("%w: record %d is not a work-order key", journal.ErrCorrupt, rec.Seq)
 		}
 		r.woKey = plain
 	case SubmissionKind:
@@ -321,7 +323,7 @@ func (r *Register) foldSealed(rec Record) error {
 	case caseKind:
 		var t Transition
 		if err := json.Unmarshal(plain, &t); err != nil {
-			return fmt.Errorf("%w: record %d does not decode", ErrCorrupt, rec.Seq)
+			return fmt.Errorf("%w: record %d does not decode", journal.ErrCorrupt, rec.Seq)
 		}
 		if rec.Signed() {
 			if by := r.ro.byKey[string(rec.Signer)]; t.Actor != by {
@@ -332,7 +334,7 @@ func (r *Register) foldSealed(rec Record) error {
 			}
 		}
 		if err := r.replayable(t); err != nil {
-			return fmt.Errorf("%w: record %d: %w", ErrCorrupt, rec.Seq, err)
+			return fmt.Errorf("%w: record %d: %w", journal.ErrCorrupt, rec.Seq, err)
 		}
 		r.apply(t)
 	}
@@ -341,7 +343,7 @@ func (r *Register) foldSealed(rec Record) error {
 
 // takeGrants unwraps the epoch keys an epoch or grant record gives this
 // identity.
-func (r *Register) takeGrants(rec Record) {
+func (r *Register) takeGrants(rec journal.Record) {
 	var gs []grant
 	if rec.Kind == EpochKind {
 		var er epochRecord
@@ -374,7 +376,7 @@ func (r *Register) takeGrants(rec Record) {
 
 // open decrypts a sealed record: one of the format before epochs with the
 // identity's own key, a signed one with its epoch's key.
-func (r *Register) open(rec Record) ([]byte, error) {
+func (r *Register) open(rec journal.Record) ([]byte, error) {
 	if !rec.Signed() {
 		plain, err := r.cfg.Identity.Open(rec.Payload)
 		if err != nil && r.bridged[rec.Seq] != nil {
@@ -420,13 +422,13 @@ func (ro *roster) seal(plaintext []byte) ([]byte, error) {
 }
 
 // appendSealed seals plaintext to the current epoch and stages it.
-func (ro *roster) appendSealed(tx *Tx, kind string, plaintext []byte) error {
+func (ro *roster) appendSealed(tx *journal.Tx, kind string, plaintext []byte) error {
 	sealed, err := ro.seal(plaintext)
 	if err != nil {
 		return err
 	}
-	if len(sealed) > MaxPayload {
-		return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), MaxPayload)
+	if len(sealed) > journal.MaxPayload {
+		return fmt.Errorf("%w: the record would be %d bytes sealed, more than %d", ErrInput, len(sealed), journal.MaxPayload)
 	}
 	_, err = tx.Append(kind, sealed)
 	return err
@@ -434,11 +436,11 @@ func (ro *roster) appendSealed(tx *Tx, kind string, plaintext []byte) error {
 
 // write runs build under the journal's exclusive hold, after folding what
 // other processes wrote, and folds what build staged once it is durable.
-func (r *Register) write(build func(tx *Tx) error) ([]Record, error) {
+func (r *Register) write(build func(tx *journal.Tx) error) ([]journal.Record, error) {
 	if r.broken != nil {
 		return nil, r.broken
 	}
-	recs, err := r.j.Update(func(tx *Tx) error {
+	recs, err := r.j.Update(func(tx *journal.Tx) error {
 		for _, rec := range tx.Foreign() {
 			if err := r.fold(rec); err != nil {
 				return err
@@ -453,7 +455,7 @@ func (r *Register) write(build func(tx *Tx) error) ([]Record, error) {
 		try := r.ro.clone()
 		before := len(try.violations)
 		me := r.cfg.Identity.Public().Sign
-		for _, rec := range tx.staged {
+		for _, rec := range tx.Staged() {
 			rec.Signer = me
 			try.add(rec)
 		}
@@ -480,7 +482,7 @@ func (r *Register) found() error {
 	if me.role != RoleMember {
 		return fmt.Errorf("%w: a register is founded by a member", ErrConfig)
 	}
-	_, err := r.write(func(tx *Tx) error {
+	_, err := r.write(func(tx *journal.Tx) error {
 		if r.ro.founded {
 			return nil // another process founded it meanwhile
 		}
@@ -528,7 +530,7 @@ func (r *Register) canOpenLegacy() bool {
 	return len(r.cases) > 0 || r.woKey != nil
 }
 
-func (r *Register) stageMember(tx *Tx, op string, p PublicIdentity, v timesync.Verdict) error {
+func (r *Register) stageMember(tx *journal.Tx, op string, p PublicIdentity, v timesync.Verdict) error {
 	b, err := json.Marshal(MemberChange{Op: op, Identity: p, Clock: EvidenceOf(v)})
 	if err != nil {
 		return err
@@ -538,7 +540,7 @@ func (r *Register) stageMember(tx *Tx, op string, p PublicIdentity, v timesync.V
 }
 
 // stageEpoch draws a new epoch key and wraps it to each reader.
-func (r *Register) stageEpoch(tx *Tx, epoch uint32, readers []PublicIdentity) (*age.X25519Identity, error) {
+func (r *Register) stageEpoch(tx *journal.Tx, epoch uint32, readers []PublicIdentity) (*age.X25519Identity, error) {
 	k, err := age.GenerateX25519Identity()
 	if err != nil {
 		return nil, err
@@ -571,7 +573,7 @@ func wrap(p PublicIdentity, k *age.X25519Identity) ([]byte, error) {
 }
 
 // stageKey draws a work-order key and stages it sealed to an epoch.
-func (r *Register) stageKey(tx *Tx, epoch uint32, recipient string) error {
+func (r *Register) stageKey(tx *journal.Tx, epoch uint32, recipient string) error {
 	key := make([]byte, 32)
 	rand.Read(key)
 	sealed, err := sealTo(epoch, recipient, key)
@@ -610,7 +612,7 @@ func (r *Register) Refresh() error {
 func (r *Register) RotateWorkOrderKey() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, err := r.write(func(tx *Tx) error {
+	_, err := r.write(func(tx *journal.Tx) error {
 		if err := r.ready(); err != nil {
 			return err
 		}
@@ -639,7 +641,7 @@ func (r *Register) checkActor(actor string) error {
 // processes wrote, journals it sealed and signed, applies it and logs it.
 func (r *Register) commit(build func() (Transition, error)) (Case, error) {
 	var t Transition
-	recs, err := r.write(func(tx *Tx) error {
+	recs, err := r.write(func(tx *journal.Tx) error {
 		var err error
 		if t, err = build(); err != nil {
 			return err
@@ -696,7 +698,7 @@ func (r *Register) AddMember(p PublicIdentity, v timesync.Verdict) (MemberInfo, 
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, err := r.write(func(tx *Tx) error {
+	_, err := r.write(func(tx *journal.Tx) error {
 		if err := r.ready(); err != nil {
 			return err
 		}
@@ -748,7 +750,7 @@ func (r *Register) AddMember(p PublicIdentity, v timesync.Verdict) (MemberInfo, 
 func (r *Register) RemoveMember(name string, v timesync.Verdict) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, err := r.write(func(tx *Tx) error {
+	_, err := r.write(func(tx *journal.Tx) error {
 		if err := r.ready(); err != nil {
 			return err
 		}
@@ -827,23 +829,23 @@ func (r *Register) Submissions() []Submission {
 // intake, or a member's program — sealed to the current epoch's public
 // key: it cannot open what it wrote, nor anything else. The identity must
 // be in the register's roster. It returns the record once durable.
-func Submit(path string, id Identity, clock timesync.Clock, typ string, data []byte) (Record, error) {
+func Submit(path string, id Identity, clock timesync.Clock, typ string, data []byte) (journal.Record, error) {
 	if id.sign == nil || clock == nil {
-		return Record{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
+		return journal.Record{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
 	}
-	if typ == "" || len(typ) > MaxKind || !validText(typ) {
-		return Record{}, fmt.Errorf("%w: a submission's type is 1 to %d bytes of UTF-8", ErrInput, MaxKind)
+	if typ == "" || len(typ) > journal.MaxKind || !validText(typ) {
+		return journal.Record{}, fmt.Errorf("%w: a submission's type is 1 to %d bytes of UTF-8", ErrInput, journal.MaxKind)
 	}
 	plain, err := json.Marshal(Submission{Type: typ, Data: data})
 	if err != nil {
-		return Record{}, err
+		return journal.Record{}, err
 	}
-	j, _, err := Open(path, Options{Clock: clock, Signer: id.sign, NoCreate: true})
+	j, _, err := journal.Open(path, journal.Options{Clock: clock, Signer: id.sign, NoCreate: true})
 	if err != nil {
-		return Record{}, err
+		return journal.Record{}, err
 	}
 	defer j.Close()
-	written, err := j.Update(func(tx *Tx) error {
+	written, err := j.Update(func(tx *journal.Tx) error {
 		recs, err := tx.Records()
 		if err != nil {
 			return err
@@ -862,7 +864,7 @@ func Submit(path string, id Identity, clock timesync.Clock, typ string, data []b
 		return ro.appendSealed(tx, SubmissionKind, plain)
 	})
 	if err != nil {
-		return Record{}, err
+		return journal.Record{}, err
 	}
 	return written[len(written)-1], nil
 }
@@ -874,14 +876,14 @@ func Submit(path string, id Identity, clock timesync.Clock, typ string, data []b
 // journal that lacks what a checkpoint vouches for: that is a loss to
 // restore from a backup (docs/recovery.md), not a crash to repair. It
 // returns the repair record, or none when there was nothing to repair.
-func RepairJournal(path string, id Identity, clock timesync.Clock, anchors *Anchors) ([]Record, error) {
+func RepairJournal(path string, id Identity, clock timesync.Clock, anchors *journal.Anchors) ([]journal.Record, error) {
 	if anchors != nil {
 		if err := anchors.CheckPath(path); err != nil {
 			return nil, err
 		}
 	}
-	recs, err := Verify(path)
-	if err == nil || !IsTornTail(err) {
+	recs, err := journal.Verify(path)
+	if err == nil || !journal.IsTornTail(err) {
 		return nil, err
 	}
 	ro := newRoster()
@@ -899,12 +901,12 @@ func RepairJournal(path string, id Identity, clock timesync.Clock, anchors *Anch
 	case !ro.founded && ro.founder != nil && !bytes.Equal(ro.founder, id.Public().Sign):
 		return nil, fmt.Errorf("%w: only the identity that created the journal repairs it before it is founded", ErrActor)
 	}
-	j, _, err := Open(path, Options{Clock: clock, Signer: signer, NoCreate: true})
+	j, _, err := journal.Open(path, journal.Options{Clock: clock, Signer: signer, NoCreate: true})
 	if err != nil {
 		return nil, err
 	}
 	defer j.Close()
 	// Another writer may have set the tail aside meanwhile: then nothing
 	// is written and no record returned.
-	return j.Update(func(*Tx) error { return nil })
+	return j.Update(func(*journal.Tx) error { return nil })
 }

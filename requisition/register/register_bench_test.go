@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
@@ -25,16 +26,16 @@ func BenchmarkVerify(b *testing.B) {
 	}{{"signed", true}, {"baseline=unsigned-chain", false}} {
 		b.Run(tc.name, func(b *testing.B) {
 			path := filepath.Join(b.TempDir(), "j")
-			opts := register.Options{Clock: timesynctest.NewClock(t0)}
+			opts := journal.Options{Clock: timesynctest.NewClock(t0)}
 			if tc.signed {
 				id, _ := register.NewIdentity("alice", register.RoleMember)
 				opts.Signer = register.SigningKey(id)
 			}
-			j, _, err := register.Open(path, opts)
+			j, _, err := journal.Open(path, opts)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := j.Update(func(tx *register.Tx) error {
+			if _, err := j.Update(func(tx *journal.Tx) error {
 				for range 2000 {
 					if _, err := tx.Append("case", payload); err != nil {
 						return err
@@ -47,7 +48,7 @@ func BenchmarkVerify(b *testing.B) {
 			j.Close()
 			b.ReportAllocs()
 			for b.Loop() {
-				if recs, err := register.Verify(path); err != nil || len(recs) != 2001 {
+				if recs, err := journal.Verify(path); err != nil || len(recs) != 2001 {
 					b.Fatal(err)
 				}
 			}
@@ -64,7 +65,7 @@ func BenchmarkReplay(b *testing.B) {
 	k := newKeys(b)
 	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
 	path := filepath.Join(b.TempDir(), "ccj.journal")
-	reg, _, err := register.OpenRegister(path, k.config(clock))
+	reg, _, err := register.Open(path, k.config(clock))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func BenchmarkReplay(b *testing.B) {
 	b.Run("open-register", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			r, _, err := register.OpenRegister(path, k.config(clock))
+			r, _, err := register.Open(path, k.config(clock))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -93,7 +94,7 @@ func BenchmarkReplay(b *testing.B) {
 	b.Run("baseline=verify", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := register.Verify(path); err != nil {
+			if _, err := journal.Verify(path); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -108,7 +109,7 @@ func BenchmarkStep(b *testing.B) {
 	b.Run("register-step", func(b *testing.B) {
 		k := newKeys(b)
 		clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
-		reg, _, err := register.OpenRegister(filepath.Join(b.TempDir(), "ccj.journal"), k.config(clock))
+		reg, _, err := register.Open(filepath.Join(b.TempDir(), "ccj.journal"), k.config(clock))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -124,7 +125,7 @@ func BenchmarkStep(b *testing.B) {
 		}
 	})
 	b.Run("baseline=append", func(b *testing.B) {
-		j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), register.Options{Clock: timesynctest.NewClock(t0)})
+		j, _, err := journal.Open(filepath.Join(b.TempDir(), "j"), journal.Options{Clock: timesynctest.NewClock(t0)})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
@@ -71,13 +72,13 @@ func TestReplayRefusesForgedRecords(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			j, _, err := register.Open(path, register.Options{Clock: clock, Signer: register.SigningKey(k.alice)})
+			j, _, err := journal.Open(path, journal.Options{Clock: clock, Signer: register.SigningKey(k.alice)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			j.Append("case", sealed)
 			j.Close()
-			if _, _, err := register.OpenRegister(path, k.config(clock)); !errors.Is(err, register.ErrCorrupt) {
+			if _, _, err := register.Open(path, k.config(clock)); !errors.Is(err, journal.ErrCorrupt) {
 				t.Fatalf("a forged record was replayed: %v", err)
 			}
 		})

@@ -12,6 +12,8 @@ import (
 	"sort"
 
 	"filippo.io/age"
+
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -163,7 +165,7 @@ func (ro *roster) bad(seq uint64, format string, args ...any) {
 
 // signer returns the active identity that signed rec, or "" after
 // recording a violation.
-func (ro *roster) signer(rec Record) (*MemberInfo, bool) {
+func (ro *roster) signer(rec journal.Record) (*MemberInfo, bool) {
 	name, ok := ro.byKey[string(rec.Signer)]
 	if !ok {
 		ro.bad(rec.Seq, "signed by a key that is no identity of the register")
@@ -178,7 +180,7 @@ func (ro *roster) signer(rec Record) (*MemberInfo, bool) {
 }
 
 // add folds one record.
-func (ro *roster) add(rec Record) {
+func (ro *roster) add(rec journal.Record) {
 	if rec.Seq == 0 {
 		if rec.Signed() {
 			ro.founder = rec.Signer
@@ -192,7 +194,7 @@ func (ro *roster) add(rec Record) {
 		return
 	}
 	if !ro.founded {
-		if rec.Kind == RepairKind && (ro.founder == nil || bytes.Equal(ro.founder, rec.Signer)) {
+		if rec.Kind == journal.RepairKind && (ro.founder == nil || bytes.Equal(ro.founder, rec.Signer)) {
 			return // a crash before the founding, set aside by the founder
 		}
 		ro.found(rec)
@@ -210,8 +212,8 @@ func (ro *roster) add(rec Record) {
 		ro.newEpoch(rec, m)
 	case GrantKind:
 		ro.grants(rec, m)
-	case RepairKind:
-		var rp Repair
+	case journal.RepairKind:
+		var rp journal.Repair
 		if decodeStrict(rec.Payload, &rp) != nil || rp.Bytes <= 0 || rp.File == "" {
 			ro.bad(rec.Seq, "a repair record that does not decode")
 		}
@@ -243,7 +245,7 @@ func (ro *roster) add(rec Record) {
 }
 
 // found checks the first signed record: the founder adding itself.
-func (ro *roster) found(rec Record) {
+func (ro *roster) found(rec journal.Record) {
 	var mc MemberChange
 	if rec.Kind != MemberKind || decodeStrict(rec.Payload, &mc) != nil || mc.Op != "add" || mc.Identity.check() != nil ||
 		mc.Identity.Role != RoleMember || !bytes.Equal(mc.Identity.Sign, rec.Signer) {
@@ -259,14 +261,14 @@ func (ro *roster) found(rec Record) {
 	ro.members[mc.Identity.Name].Records++
 }
 
-func (ro *roster) admit(rec Record, p PublicIdentity, by string) {
+func (ro *roster) admit(rec journal.Record, p PublicIdentity, by string) {
 	m := &MemberInfo{PublicIdentity: p, Active: true, Added: rec.Time, AddedBy: by, AddedAt: rec.Seq}
 	ro.order = append(ro.order, m)
 	ro.members[p.Name] = m
 	ro.byKey[string(p.Sign)] = p.Name
 }
 
-func (ro *roster) member(rec Record, by *MemberInfo) {
+func (ro *roster) member(rec journal.Record, by *MemberInfo) {
 	var mc MemberChange
 	if err := decodeStrict(rec.Payload, &mc); err != nil || mc.Identity.check() != nil {
 		ro.bad(rec.Seq, "a member record that does not decode")
@@ -326,7 +328,7 @@ func (ro *roster) readers() []string {
 	return out
 }
 
-func (ro *roster) newEpoch(rec Record, by *MemberInfo) {
+func (ro *roster) newEpoch(rec journal.Record, by *MemberInfo) {
 	var er epochRecord
 	if err := decodeStrict(rec.Payload, &er); err != nil {
 		ro.bad(rec.Seq, "an epoch record that does not decode")
@@ -373,7 +375,7 @@ func (ro *roster) newEpoch(rec Record, by *MemberInfo) {
 	ro.rekey = false
 }
 
-func (ro *roster) grants(rec Record, by *MemberInfo) {
+func (ro *roster) grants(rec journal.Record, by *MemberInfo) {
 	var gr grantRecord
 	if err := decodeStrict(rec.Payload, &gr); err != nil || len(gr.Grants) == 0 {
 		ro.bad(rec.Seq, "a grant record that does not decode")
@@ -425,7 +427,7 @@ type Audit struct {
 // holds the epoch; after a reader leaves, nothing is sealed before a new
 // epoch. It returns every violation, and a [*RosterError] when there is
 // any.
-func AuditRecords(recs []Record) (Audit, error) {
+func AuditRecords(recs []journal.Record) (Audit, error) {
 	ro := newRoster()
 	for _, r := range recs {
 		ro.add(r)

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 )
 
 // Keyring is a set of age public keys to seal to: records sealed with it
@@ -263,7 +265,7 @@ func openWith(id age.Identity, sealed []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: not sealed to this key, or damaged", ErrSealed)
 	}
-	out, err := io.ReadAll(io.LimitReader(r, MaxPayload+1))
+	out, err := io.ReadAll(io.LimitReader(r, journal.MaxPayload+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: damaged", ErrSealed)
 	}

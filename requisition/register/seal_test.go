@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/requisition/register"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 func TestSealedRecordsSurviveTheChainAndRotation(t *testing.T) {
@@ -29,7 +31,7 @@ func TestSealedRecordsSurviveTheChainAndRotation(t *testing.T) {
 		t.Fatal("the sealed record shows its contents")
 	}
 	path := filepath.Join(t.TempDir(), "j")
-	j, _, _ := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
+	j, _, _ := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
 	j.Append("case", sealed)
 
 	// Bob leaves the cell: the keyring is rotated.
@@ -42,7 +44,7 @@ func TestSealedRecordsSurviveTheChainAndRotation(t *testing.T) {
 	if bytes.Contains(raw, []byte("2001:db8::1")) || bytes.Contains(raw, []byte("after bob left")) {
 		t.Fatal("the journal file shows plaintext")
 	}
-	recs, err := register.Verify(path) // no key needed
+	recs, err := journal.Verify(path) // no key needed
 	if err != nil {
 		t.Fatal(err)
 	}

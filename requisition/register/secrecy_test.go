@@ -12,6 +12,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
@@ -28,7 +29,7 @@ func TestSecrecy(t *testing.T) {
 	cfg := k.config(clock)
 	cfg.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	path := filepath.Join(t.TempDir(), "ccj.journal")
-	reg, _, err := register.OpenRegister(path, cfg)
+	reg, _, err := register.Open(path, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestSecrecy(t *testing.T) {
 	// A crash leaves a torn tail — here the start of a record whose
 	// kind holds a secret in clear, as a bug might write it; the register
 	// sets it aside at the next write, and logs the repair.
-	recs, _ := register.Verify(path)
+	recs, _ := journal.Verify(path)
 	last := recs[len(recs)-1]
 	torn := []byte("CCJS\x00\x00\x01\x2c")
 	torn = binary.BigEndian.AppendUint64(torn, last.Seq+1)
@@ -79,7 +80,7 @@ func TestSecrecy(t *testing.T) {
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	f.Write(torn)
 	f.Close()
-	reg, _, err = register.OpenRegister(path, cfg)
+	reg, _, err = register.Open(path, cfg)
 	errs = append(errs, err)
 	if err == nil {
 		try(reg.Receive("c2", req, "alice", goodClock))

@@ -10,13 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/language"
+	"pgregory.net/rapid"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"github.com/google/go-cmp/cmp"
-	"golang.org/x/text/language"
-	"pgregory.net/rapid"
 )
 
 // Suppression never shows a small count, never shows a wrong one, and
@@ -241,7 +242,7 @@ func ExampleRegister_Statistics() {
 	dir, _ := os.MkdirTemp("", "register")
 	defer os.RemoveAll(dir)
 	clock := timesynctest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	reg, _, _ := register.OpenRegister(filepath.Join(dir, "ccj.journal"), register.Config{
+	reg, _, _ := register.Open(filepath.Join(dir, "ccj.journal"), register.Config{
 		Clock: clock, Identity: alice, Found: true})
 	defer reg.Close()
 	// Four identifications in November, answered after 20, 40, 60 and 80

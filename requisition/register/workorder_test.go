@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-	"golang.org/x/text/language"
 )
 
 // The work order's type may only ever hold what a technician strictly
@@ -201,7 +202,7 @@ func TestAttachResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg.Close()
-	reg, _, err = register.OpenRegister(path, k.config(clock))
+	reg, _, err = register.Open(path, k.config(clock))
 	if err != nil {
 		t.Fatal(err)
 	}

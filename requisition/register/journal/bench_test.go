@@ -1,4 +1,4 @@
-package register_test
+package journal_test
 
 import (
 	"crypto/ed25519"
@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"golang.org/x/sys/unix"
 )
@@ -21,7 +21,7 @@ import (
 func BenchmarkAppend(b *testing.B) {
 	payload := make([]byte, 256)
 	b.Run("register", func(b *testing.B) {
-		j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), register.Options{Clock: timesynctest.NewClock(t0)})
+		j, _, err := journal.Open(filepath.Join(b.TempDir(), "j"), journal.Options{Clock: timesynctest.NewClock(t0)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,8 +66,8 @@ func BenchmarkAppend(b *testing.B) {
 func BenchmarkAppendLocked(b *testing.B) {
 	payload := make([]byte, 256)
 	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
-	open := func(b *testing.B, path string) *register.Journal {
-		j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0), Signer: key})
+	open := func(b *testing.B, path string) *journal.Journal {
+		j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0), Signer: key})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func BenchmarkAppendLocked(b *testing.B) {
 		})
 		b.Run(fs.name+"/two-journals", func(b *testing.B) {
 			path := filepath.Join(fs.dir(b), "j")
-			js := [2]*register.Journal{open(b, path), open(b, path)}
+			js := [2]*journal.Journal{open(b, path), open(b, path)}
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
@@ -146,7 +146,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 	payload := make([]byte, 256)
 	for _, writers := range []int{1, 8} {
 		b.Run(map[int]string{1: "writers=1", 8: "writers=8"}[writers], func(b *testing.B) {
-			j, _, err := register.Open(filepath.Join(b.TempDir(), "j"), register.Options{Clock: timesynctest.NewClock(t0)})
+			j, _, err := journal.Open(filepath.Join(b.TempDir(), "j"), journal.Options{Clock: timesynctest.NewClock(t0)})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -174,7 +174,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 // Opening and verifying a journal of 100,000 records.
 func BenchmarkVerify100k(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "j")
-	j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
+	j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func BenchmarkVerify100k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		recs, err := register.Verify(path)
+		recs, err := journal.Verify(path)
 		if err != nil || len(recs) < 99_000 {
 			b.Fatal(len(recs), err)
 		}

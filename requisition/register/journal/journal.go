@@ -1,4 +1,4 @@
-package register
+package journal
 
 import (
 	"bytes"
@@ -153,21 +153,24 @@ var (
 	// ErrCorrupt: a record is not what the chain says it should be — a
 	// changed byte, a record dropped, reordered or spliced in, a
 	// signature that does not verify.
-	ErrCorrupt = errors.New("register: journal corrupt")
+	ErrCorrupt = errors.New("journal: corrupt")
 	// ErrClosed: the journal was closed.
-	ErrClosed = errors.New("register: journal closed")
+	ErrClosed = errors.New("journal: closed")
 	// ErrIO: writing or syncing the journal failed. The records of that
 	// append were not acknowledged: the write is cut back from the file,
 	// and the journal read back and checked before the next append. Only
 	// when cutting it back fails too may they still be in the file,
 	// whole — in doubt, as a database commit whose answer was lost.
-	ErrIO = errors.New("register: journal write failed")
+	ErrIO = errors.New("journal: write failed")
 	// ErrRecord: a record cannot be appended as given.
-	ErrRecord = errors.New("register: invalid record")
+	ErrRecord = errors.New("journal: invalid record")
+	// ErrConfig: a journal or an [Anchors] store was given an incomplete
+	// configuration.
+	ErrConfig = errors.New("journal: incomplete configuration")
 	// ErrNoHeader: the file holds no complete journal header. Journals are
 	// created atomically, so only an older version of ccjkit, or a file
 	// cut to nothing, leaves one; see [RecoverHeaderless].
-	ErrNoHeader = errors.New("register: the file holds no journal header")
+	ErrNoHeader = errors.New("journal: the file holds no journal header")
 )
 
 // CorruptError names the first bad record.
@@ -181,7 +184,7 @@ type CorruptError struct {
 // Error says which record is bad and why.
 func (e *CorruptError) Error() string {
 	if e.torn {
-		return fmt.Sprintf("register: incomplete last write at record %d, byte %d: %s (never acknowledged: it is set aside at the next write)", e.Seq, e.Offset, e.Reason)
+		return fmt.Sprintf("journal: incomplete last write at record %d, byte %d: %s (never acknowledged: it is set aside at the next write)", e.Seq, e.Offset, e.Reason)
 	}
 	return fmt.Sprintf("%v: record %d at byte %d: %s", ErrCorrupt, e.Seq, e.Offset, e.Reason)
 }
@@ -507,8 +510,10 @@ type Journal struct {
 	initial []Record
 }
 
-// takeInitial returns the records Open read, once.
-func (j *Journal) takeInitial() []Record {
+// Initial returns the records [Open] read and checked, once: the
+// Journal forgets them, and later calls return nil. A reader that must
+// replay the journal takes them instead of reading the file again.
+func (j *Journal) Initial() []Record {
 	recs := j.initial
 	j.initial = nil
 	return recs
@@ -721,6 +726,10 @@ func (tx *Tx) Records() ([]Record, error) {
 
 // Next returns the sequence number the next staged record will get.
 func (tx *Tx) Next() uint64 { return tx.next }
+
+// Staged returns the records staged so far by [Tx.Append], in order,
+// without their hashes and signatures (which the commit gives them).
+func (tx *Tx) Staged() []Record { return tx.staged }
 
 func checkRecord(kind string, payload []byte) error {
 	if kind == "" || len(kind) > MaxKind || kind == headerKind || kind == RepairKind {

@@ -1,4 +1,4 @@
-package register_test
+package journal_test
 
 import (
 	"bytes"
@@ -14,17 +14,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
-func newJournal(t testing.TB, n int) (string, *register.Journal) {
+func newJournal(t testing.TB, n int) (string, *journal.Journal) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "journal")
-	j, rep, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
+	j, rep, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
 	if err != nil || rep.Records != 1 {
 		t.Fatalf("open: %+v, %v", rep, err)
 	}
@@ -41,14 +41,14 @@ func TestAppendReopenVerify(t *testing.T) {
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := j.Append("event", nil); !errors.Is(err, register.ErrClosed) {
+	if _, err := j.Append("event", nil); !errors.Is(err, journal.ErrClosed) {
 		t.Errorf("append after close: %v", err)
 	}
 	info, _ := os.Stat(path)
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v, want 0600", info.Mode().Perm())
 	}
-	j2, rep, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0.Add(time.Hour))})
+	j2, rep, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0.Add(time.Hour))})
 	if err != nil || rep.Records != 11 || rep.Torn != nil {
 		t.Fatalf("reopen: %+v %v", rep, err)
 	}
@@ -57,7 +57,7 @@ func TestAppendReopenVerify(t *testing.T) {
 		t.Fatalf("%+v %v", r, err)
 	}
 	j2.Close()
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil || len(recs) != 12 || string(recs[11].Payload) != "after reopen" {
 		t.Fatalf("verify: %d records, %v", len(recs), err)
 	}
@@ -72,11 +72,11 @@ func TestAppendRejects(t *testing.T) {
 	_, j := newJournal(t, 0)
 	defer j.Close()
 	for _, kind := range []string{"", "journal", strings.Repeat("k", 65)} {
-		if _, err := j.Append(kind, nil); !errors.Is(err, register.ErrRecord) {
+		if _, err := j.Append(kind, nil); !errors.Is(err, journal.ErrRecord) {
 			t.Errorf("kind %q: %v", kind, err)
 		}
 	}
-	if _, err := j.Append("event", make([]byte, register.MaxPayload+1)); !errors.Is(err, register.ErrRecord) {
+	if _, err := j.Append("event", make([]byte, journal.MaxPayload+1)); !errors.Is(err, journal.ErrRecord) {
 		t.Errorf("huge payload: %v", err)
 	}
 }
@@ -142,12 +142,12 @@ func TestTamperIsNamed(t *testing.T) {
 			if err := os.WriteFile(path, tt.edit(), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := register.Verify(path)
-			var ce *register.CorruptError
-			if !errors.As(err, &ce) || ce.Seq != tt.wantAt || register.IsTornTail(err) {
+			_, err := journal.Verify(path)
+			var ce *journal.CorruptError
+			if !errors.As(err, &ce) || ce.Seq != tt.wantAt || journal.IsTornTail(err) {
 				t.Fatalf("err = %v, want record %d named", err, tt.wantAt)
 			}
-			if _, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)}); !errors.Is(err, register.ErrCorrupt) {
+			if _, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)}); !errors.Is(err, journal.ErrCorrupt) {
 				t.Errorf("Open accepted a tampered journal: %v", err)
 			}
 		})
@@ -168,8 +168,8 @@ func TestTornTailIsQuarantinedAndReported(t *testing.T) {
 			t.Fatal(err)
 		}
 		removeQuarantines(t, filepath.Dir(path))
-		j, rep, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
-		if err != nil || rep.Torn == nil || !register.IsTornTail(rep.Torn) || rep.Records != 5 || rep.TornBytes != int64(cut-fr[5][0]) {
+		j, rep, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
+		if err != nil || rep.Torn == nil || !journal.IsTornTail(rep.Torn) || rep.Records != 5 || rep.TornBytes != int64(cut-fr[5][0]) {
 			t.Fatalf("cut at %d: %+v, %v", cut, rep, err)
 		}
 		if after, _ := os.ReadFile(path); !bytes.Equal(after, data[:cut]) {
@@ -180,7 +180,7 @@ func TestTornTailIsQuarantinedAndReported(t *testing.T) {
 			t.Fatalf("append after a torn tail: %+v %v", r, err)
 		}
 		j.Close()
-		recs, err := register.Verify(path)
+		recs, err := journal.Verify(path)
 		if err != nil || len(recs) != 7 {
 			t.Fatalf("after repair: %d records, %v", len(recs), err)
 		}
@@ -223,7 +223,7 @@ func TestGroupCommit(t *testing.T) {
 		}
 		seen[s] = true
 	}
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil || len(recs) != writers*each+1 {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
@@ -232,27 +232,27 @@ func TestGroupCommit(t *testing.T) {
 func TestCheckpoint(t *testing.T) {
 	path, j := newJournal(t, 5)
 	j.Close()
-	recs, _ := register.Verify(path)
+	recs, _ := journal.Verify(path)
 	pub, priv, _ := ed25519.GenerateKey(nil)
-	cp, err := register.Sign(recs, timesync.Now(timesynctest.NewClock(t0)), priv)
+	cp, err := journal.Sign(recs, timesync.Now(timesynctest.NewClock(t0)), priv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := register.VerifyCheckpoint(pub, cp, recs); err != nil {
+	if err := journal.VerifyCheckpoint(pub, cp, recs); err != nil {
 		t.Fatal(err)
 	}
 	other, j2 := newJournal(t, 5)
 	j2.Close()
-	otherRecs, _ := register.Verify(other)
+	otherRecs, _ := journal.Verify(other)
 	bad := cp
 	bad.Seq = 3
 	for name, check := range map[string]error{
-		"another journal": register.VerifyCheckpoint(pub, cp, otherRecs),
-		"a shorter copy":  register.VerifyCheckpoint(pub, cp, recs[:3]),
-		"an altered seq":  register.VerifyCheckpoint(pub, bad, recs),
-		"another signer":  register.VerifyCheckpoint(ed25519.PublicKey(make([]byte, 32)), cp, recs),
+		"another journal": journal.VerifyCheckpoint(pub, cp, otherRecs),
+		"a shorter copy":  journal.VerifyCheckpoint(pub, cp, recs[:3]),
+		"an altered seq":  journal.VerifyCheckpoint(pub, bad, recs),
+		"another signer":  journal.VerifyCheckpoint(ed25519.PublicKey(make([]byte, 32)), cp, recs),
 	} {
-		if !errors.Is(check, register.ErrCheckpoint) {
+		if !errors.Is(check, journal.ErrCheckpoint) {
 			t.Errorf("%s: %v", name, check)
 		}
 	}
@@ -264,9 +264,9 @@ func TestCheckpoint(t *testing.T) {
 // record in it once, at the sequence number its Append returned.
 func TestTwoJournalsOneProcess(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal")
-	var js [2]*register.Journal
+	var js [2]*journal.Journal
 	for i := range js {
-		j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0), Follow: i == 1})
+		j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0), Follow: i == 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -307,7 +307,7 @@ func TestTwoJournalsOneProcess(t *testing.T) {
 	for _, j := range js {
 		j.Close()
 	}
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil || len(recs) != 1+2*writers*each {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
@@ -330,7 +330,7 @@ func TestTwoJournalsOneProcess(t *testing.T) {
 func TestUnsignedAfterSignedIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal")
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
-	j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0), Signer: key})
+	j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0), Signer: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,24 +339,24 @@ func TestUnsignedAfterSignedIsRefused(t *testing.T) {
 	}
 	j.Close()
 	before := mustRead(t, path)
-	u, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
+	u, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer u.Close()
-	if _, err := u.Append("event", []byte("unsigned")); !errors.Is(err, register.ErrRecord) {
+	if _, err := u.Append("event", []byte("unsigned")); !errors.Is(err, journal.ErrRecord) {
 		t.Errorf("unsigned append after signed records: %v, want ErrRecord", err)
 	}
-	if _, err := u.Update(func(tx *register.Tx) error {
+	if _, err := u.Update(func(tx *journal.Tx) error {
 		_, err := tx.Append("event", []byte("unsigned"))
 		return err
-	}); !errors.Is(err, register.ErrRecord) {
+	}); !errors.Is(err, journal.ErrRecord) {
 		t.Errorf("unsigned Update after signed records: %v, want ErrRecord", err)
 	}
 	if !bytes.Equal(before, mustRead(t, path)) {
 		t.Error("the refused appends changed the file")
 	}
-	if recs, err := register.Verify(path); err != nil || len(recs) != 2 {
+	if recs, err := journal.Verify(path); err != nil || len(recs) != 2 {
 		t.Errorf("verify: %d records, %v", len(recs), err)
 	}
 }
@@ -392,13 +392,13 @@ func TestCrash(t *testing.T) {
 		}
 		time.Sleep(time.Duration(rand.IntN(30_000)) * time.Microsecond) // the kill moment, after the first ack
 		c.kill()
-		j, rep, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
+		j, rep, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
 		if err != nil {
 			t.Fatalf("round %d: open after kill: %v", round, err)
 		}
 		j.Close()
-		recs, err := register.Verify(path)
-		if err != nil && !(rep.Torn != nil && register.IsTornTail(err)) {
+		recs, err := journal.Verify(path)
+		if err != nil && !(rep.Torn != nil && journal.IsTornTail(err)) {
 			t.Fatalf("round %d: verify after kill: %v (open reported %v)", round, err, rep.Torn)
 		}
 		for _, a := range c.acks() {
@@ -411,7 +411,7 @@ func TestCrash(t *testing.T) {
 		}
 		acks += len(c.acks())
 		if rep.Torn != nil {
-			if !register.IsTornTail(rep.Torn) {
+			if !journal.IsTornTail(rep.Torn) {
 				t.Fatalf("round %d: %v", round, rep.Torn)
 			}
 			torn++
@@ -419,7 +419,7 @@ func TestCrash(t *testing.T) {
 		total = len(recs)
 	}
 	// The last kill may have left a torn tail: the next append sets it aside.
-	j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
+	j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,14 +427,14 @@ func TestCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		t.Fatalf("verify at the end: %v", err)
 	}
 	total = len(recs)
 	repairs := 0
 	for _, r := range recs {
-		if r.Kind == register.RepairKind {
+		if r.Kind == journal.RepairKind {
 			repairs++
 		}
 	}
@@ -448,7 +448,7 @@ func TestCrash(t *testing.T) {
 
 func crashChild() {
 	path := os.Getenv("CCJKIT_CRASH_CHILD")
-	j, _, err := register.Open(path, register.Options{Clock: timesync.SystemClock{}})
+	j, _, err := journal.Open(path, journal.Options{Clock: timesync.SystemClock{}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -1,4 +1,4 @@
-package register_test
+package journal_test
 
 import (
 	"bufio"
@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"golang.org/x/sys/unix"
 )
@@ -302,7 +302,7 @@ func TestJournalProcs(t *testing.T) {
 
 	// The last kills may have left a torn tail: the next append sets it
 	// aside, as any member's next command would.
-	j, rep, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0), Signer: ed25519.NewKeyFromSeed(make([]byte, 32))})
+	j, rep, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0), Signer: ed25519.NewKeyFromSeed(make([]byte, 32))})
 	if err != nil {
 		t.Fatalf("open after the last kill: %v", err)
 	}
@@ -310,7 +310,7 @@ func TestJournalProcs(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
@@ -325,9 +325,9 @@ func TestJournalProcs(t *testing.T) {
 		}
 		switch r.Kind {
 		case "journal":
-		case register.RepairKind:
+		case journal.RepairKind:
 			repairs++
-			var rp register.Repair
+			var rp journal.Repair
 			if err := json.Unmarshal(r.Payload, &rp); err != nil {
 				t.Fatalf("record %d: repair %q: %v", i, r.Payload, err)
 			}
@@ -432,8 +432,8 @@ func tearJournal(path, scratch, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := register.ReadRecords(data); err != nil {
-		if register.IsTornTail(err) {
+	if _, _, err := journal.ReadRecords(data); err != nil {
+		if journal.IsTornTail(err) {
 			return nil, nil
 		}
 		return nil, err
@@ -442,7 +442,7 @@ func tearJournal(path, scratch, id string) ([]byte, error) {
 	if err := os.WriteFile(cp, data, 0o600); err != nil {
 		return nil, err
 	}
-	j, _, err := register.Open(cp, register.Options{Clock: timesynctest.NewClock(t0), Signer: ed25519.NewKeyFromSeed(make([]byte, 32))})
+	j, _, err := journal.Open(cp, journal.Options{Clock: timesynctest.NewClock(t0), Signer: ed25519.NewKeyFromSeed(make([]byte, 32))})
 	if err != nil {
 		return nil, err
 	}
@@ -491,7 +491,7 @@ func TestCreateKilledProcs(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		recs, err := register.Verify(path)
+		recs, err := journal.Verify(path)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			absent++
@@ -502,7 +502,7 @@ func TestCreateKilledProcs(t *testing.T) {
 		}
 		tmps, _ := filepath.Glob(filepath.Join(dir, ".journal.new-*"))
 		leftovers += len(tmps)
-		j, _, err := register.Open(path, register.Options{Clock: timesynctest.NewClock(t0)})
+		j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
 		if err != nil {
 			t.Fatalf("trial %d: open after the kills: %v", trial, err)
 		}

@@ -1,4 +1,4 @@
-package register
+package journal
 
 import (
 	"errors"
@@ -121,4 +121,4 @@ func (f osFile) Unlock() error {
 // believe they hold the lock, and fork or cut the chain. Keep the journal
 // on a local filesystem and reach it over SSH. (Checked on Linux, by the
 // journal directory's filesystem.)
-var ErrFilesystem = errors.New("register: the journal's filesystem cannot coordinate writers")
+var ErrFilesystem = errors.New("journal: the filesystem cannot coordinate writers")

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package register
+package journal
 
 import (
 	"errors"

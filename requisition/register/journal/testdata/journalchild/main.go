@@ -20,7 +20,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -43,7 +43,7 @@ func main() {
 	// Each line is one write(2) of less than PIPE_BUF: whole in the pipe
 	// whatever moment the kill comes.
 	fmt.Printf("key %x\n", pub)
-	j, rep, err := register.Open(path, register.Options{Clock: timesync.SystemClock{}, Signer: key})
+	j, rep, err := journal.Open(path, journal.Options{Clock: timesync.SystemClock{}, Signer: key})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)

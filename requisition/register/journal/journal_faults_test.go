@@ -1,4 +1,4 @@
-package register_test
+package journal_test
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -62,12 +62,12 @@ var quarantineName = regexp.MustCompile(`^journal\.quarantine-\d{8}T\d{6}Z-(\d+)
 
 // decodeRepair decodes a repair record and reads the quarantine file it
 // names, which must hold the number of bytes, and the hash, it says.
-func decodeRepair(t testing.TB, path string, r register.Record) (register.Repair, []byte) {
+func decodeRepair(t testing.TB, path string, r journal.Record) (journal.Repair, []byte) {
 	t.Helper()
-	if r.Kind != register.RepairKind {
+	if r.Kind != journal.RepairKind {
 		t.Fatalf("record %d is a %q, not a repair", r.Seq, r.Kind)
 	}
-	var rp register.Repair
+	var rp journal.Repair
 	if err := json.Unmarshal(r.Payload, &rp); err != nil {
 		t.Fatalf("record %d: repair %q: %v", r.Seq, r.Payload, err)
 	}
@@ -84,11 +84,11 @@ func decodeRepair(t testing.TB, path string, r register.Record) (register.Repair
 // checkRepair checks that r records the setting aside of tail, cut at
 // offset from the journal at path, and that the quarantine file it names
 // holds exactly those bytes.
-func checkRepair(t testing.TB, path string, r register.Record, offset int64, tail []byte) register.Repair {
+func checkRepair(t testing.TB, path string, r journal.Record, offset int64, tail []byte) journal.Repair {
 	t.Helper()
 	rp, q := decodeRepair(t, path, r)
 	sum := sha256.Sum256(tail)
-	want := register.Repair{Offset: offset, Bytes: int64(len(tail)), SHA256: hex.EncodeToString(sum[:]), File: rp.File, Reason: rp.Reason}
+	want := journal.Repair{Offset: offset, Bytes: int64(len(tail)), SHA256: hex.EncodeToString(sum[:]), File: rp.File, Reason: rp.Reason}
 	if diff := cmp.Diff(want, rp); diff != "" {
 		t.Fatalf("record %d: repair (-want +got):\n%s", r.Seq, diff)
 	}
@@ -100,8 +100,8 @@ func checkRepair(t testing.TB, path string, r register.Record, offset int64, tai
 
 var testSigner = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize))
 
-func journalOptions(signed bool) register.Options {
-	o := register.Options{Clock: timesynctest.NewClock(t0)}
+func journalOptions(signed bool) journal.Options {
+	o := journal.Options{Clock: timesynctest.NewClock(t0)}
 	if signed {
 		o.Signer = testSigner
 	}
@@ -128,7 +128,7 @@ func memTempDir(t *testing.T) string {
 func smallJournalFile(t *testing.T, signed bool) (string, []byte) {
 	t.Helper()
 	path := filepath.Join(memTempDir(t), "journal")
-	j, _, err := register.Open(path, journalOptions(signed))
+	j, _, err := journal.Open(path, journalOptions(signed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestFlipEveryByte(t *testing.T) {
 			path, orig := smallJournalFile(t, signed)
 			dir := filepath.Dir(path)
 			fr := frames(t, orig)
-			good, err := register.Verify(path)
+			good, err := journal.Verify(path)
 			if err != nil || len(good) != 5 {
 				t.Fatalf("%d records, %v", len(good), err)
 			}
@@ -201,10 +201,10 @@ func TestFlipEveryByte(t *testing.T) {
 					what := fmt.Sprintf("byte %d (record %d) ^ %#02x", off, k, m)
 					// named at or before the flipped record, the records before
 					// it read as they were
-					named := func(who string, recs []register.Record, err error) {
+					named := func(who string, recs []journal.Record, err error) {
 						t.Helper()
-						var ce *register.CorruptError
-						if !errors.As(err, &ce) || register.IsTornTail(err) {
+						var ce *journal.CorruptError
+						if !errors.As(err, &ce) || journal.IsTornTail(err) {
 							t.Fatalf("%s: %s: %v, want damage named", what, who, err)
 						}
 						if ce.Seq > uint64(k) || ce.Offset > int64(fr[k][0]) || len(recs) != int(ce.Seq) {
@@ -216,7 +216,7 @@ func TestFlipEveryByte(t *testing.T) {
 							}
 						}
 					}
-					recs, _, err := register.ReadRecords(b)
+					recs, _, err := journal.ReadRecords(b)
 					named("ReadRecords", recs, err)
 					refused++
 					if !onDisk[m] {
@@ -227,9 +227,9 @@ func TestFlipEveryByte(t *testing.T) {
 					if _, err := f.WriteAt(b[off:off+1], int64(off)); err != nil {
 						t.Fatal(err)
 					}
-					recs, err = register.Verify(path)
+					recs, err = journal.Verify(path)
 					named("Verify", recs, err)
-					j, rep, err := register.Open(path, journalOptions(signed))
+					j, rep, err := journal.Open(path, journalOptions(signed))
 					if err == nil {
 						_, aerr := j.Append("event", []byte("after the flip"))
 						j.Close()
@@ -243,10 +243,10 @@ func TestFlipEveryByte(t *testing.T) {
 						removeQuarantines(t, dir)
 						continue
 					}
-					if !errors.Is(err, register.ErrCorrupt) {
+					if !errors.Is(err, journal.ErrCorrupt) {
 						t.Fatalf("%s: Open: %v, want ErrCorrupt", what, err)
 					}
-					if dst, err := register.RecoverHeaderless(path, timesynctest.NewClock(t0)); err == nil {
+					if dst, err := journal.RecoverHeaderless(path, timesynctest.NewClock(t0)); err == nil {
 						t.Fatalf("%s: RecoverHeaderless moved the journal to %s", what, dst)
 					}
 					if !bytes.Equal(mustRead(t, path), b) {
@@ -284,7 +284,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 			path, orig := smallJournalFile(t, signed)
 			dir := filepath.Dir(path)
 			fr := frames(t, orig)
-			good, err := register.Verify(path)
+			good, err := journal.Verify(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -296,7 +296,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 				removeQuarantines(t, dir)
 				k := frameOf(fr, cut)
 				what := fmt.Sprintf("cut at %d (record %d)", cut, k)
-				recs, verr := register.Verify(path)
+				recs, verr := journal.Verify(path)
 				for i, r := range recs {
 					if i >= k || r.Hash != good[i].Hash {
 						t.Fatalf("%s: Verify read record %d differently", what, i)
@@ -305,16 +305,16 @@ func TestTruncateEveryOffset(t *testing.T) {
 				switch {
 				case k == 0:
 					headerless++
-					if !errors.Is(verr, register.ErrNoHeader) {
+					if !errors.Is(verr, journal.ErrNoHeader) {
 						t.Fatalf("%s: Verify: %v, want ErrNoHeader", what, verr)
 					}
-					if _, _, err := register.Open(path, journalOptions(signed)); !errors.Is(err, register.ErrNoHeader) {
+					if _, _, err := journal.Open(path, journalOptions(signed)); !errors.Is(err, journal.ErrNoHeader) {
 						t.Fatalf("%s: Open: %v, want ErrNoHeader", what, err)
 					}
 					if !bytes.Equal(mustRead(t, path), orig[:cut]) {
 						t.Fatalf("%s: Open changed a header-less file", what)
 					}
-					dst, err := register.RecoverHeaderless(path, timesynctest.NewClock(t0))
+					dst, err := journal.RecoverHeaderless(path, timesynctest.NewClock(t0))
 					if err != nil {
 						t.Fatalf("%s: RecoverHeaderless: %v", what, err)
 					}
@@ -322,7 +322,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 						t.Fatalf("%s: the set-aside file differs", what)
 					}
 					os.Remove(dst)
-					j, rep, err := register.Open(path, journalOptions(signed))
+					j, rep, err := journal.Open(path, journalOptions(signed))
 					if err != nil || !rep.Created {
 						t.Fatalf("%s: Open after recovery: %+v, %v", what, rep, err)
 					}
@@ -332,7 +332,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 					if verr != nil || len(recs) != k {
 						t.Fatalf("%s: Verify: %d records, %v", what, len(recs), verr)
 					}
-					j, rep, err := register.Open(path, journalOptions(signed))
+					j, rep, err := journal.Open(path, journalOptions(signed))
 					if err != nil || rep.Torn != nil || rep.Records != k {
 						t.Fatalf("%s: Open: %+v, %v", what, rep, err)
 					}
@@ -345,12 +345,12 @@ func TestTruncateEveryOffset(t *testing.T) {
 					}
 				default:
 					torn++
-					var ce *register.CorruptError
-					if !register.IsTornTail(verr) || !errors.As(verr, &ce) || ce.Seq != uint64(k) || ce.Offset != int64(fr[k][0]) || len(recs) != k {
+					var ce *journal.CorruptError
+					if !journal.IsTornTail(verr) || !errors.As(verr, &ce) || ce.Seq != uint64(k) || ce.Offset != int64(fr[k][0]) || len(recs) != k {
 						t.Fatalf("%s: Verify: %d records, %v", what, len(recs), verr)
 					}
-					j, rep, err := register.Open(path, journalOptions(signed))
-					if err != nil || !register.IsTornTail(rep.Torn) || rep.TornBytes != int64(cut-fr[k][0]) || rep.Records != k {
+					j, rep, err := journal.Open(path, journalOptions(signed))
+					if err != nil || !journal.IsTornTail(rep.Torn) || rep.TornBytes != int64(cut-fr[k][0]) || rep.Records != k {
 						t.Fatalf("%s: Open: %+v, %v", what, rep, err)
 					}
 					if !bytes.Equal(mustRead(t, path), orig[:cut]) || len(quarantineFiles(t, dir)) > 0 {
@@ -361,7 +361,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 						t.Fatalf("%s: Append: %d, %v", what, r.Seq, err)
 					}
 					j.Close()
-					recs, err := register.Verify(path)
+					recs, err := journal.Verify(path)
 					if err != nil || len(recs) != k+2 {
 						t.Fatalf("%s: after the repair: %d records, %v", what, len(recs), err)
 					}
@@ -401,7 +401,7 @@ func (l *opLog) add(op string) int {
 func TestCreateFaults(t *testing.T) {
 	var ref opLog
 	refDir := t.TempDir()
-	j, _, err := register.OpenFaulty(filepath.Join(refDir, "journal"), journalOptions(true), func(op string, n int) error {
+	j, _, err := journal.OpenFaulty(filepath.Join(refDir, "journal"), journalOptions(true), func(op string, n int) error {
 		ref.add(op)
 		return nil
 	})
@@ -423,13 +423,13 @@ func TestCreateFaults(t *testing.T) {
 			if op != "write" {
 				return nil
 			}
-			return &register.ShortWrite{Keep: 40}
+			return &journal.ShortWrite{Keep: 40}
 		}},
 		{"short write then ENOSPC", false, func(op string) error {
 			if op != "write" {
 				return nil
 			}
-			return &register.ShortWrite{Keep: 40, Err: syscall.ENOSPC}
+			return &journal.ShortWrite{Keep: 40, Err: syscall.ENOSPC}
 		}},
 	}
 	for _, tt := range tests {
@@ -439,7 +439,7 @@ func TestCreateFaults(t *testing.T) {
 				dir := t.TempDir()
 				path := filepath.Join(dir, "journal")
 				var log opLog
-				j, _, err := register.OpenFaulty(path, journalOptions(true), func(op string, n int) error {
+				j, _, err := journal.OpenFaulty(path, journalOptions(true), func(op string, n int) error {
 					i := log.add(op)
 					switch {
 					case tt.kill && i >= step:
@@ -455,7 +455,7 @@ func TestCreateFaults(t *testing.T) {
 				} else {
 					failed++
 				}
-				recs, verr := register.Verify(path)
+				recs, verr := journal.Verify(path)
 				switch {
 				case errors.Is(verr, os.ErrNotExist):
 					absent++
@@ -472,12 +472,12 @@ func TestCreateFaults(t *testing.T) {
 					t.Fatalf("%s: temporary files left: %v", what, tmps)
 				}
 				leftovers += len(tmps)
-				j, rep, err := register.Open(path, journalOptions(true))
+				j, rep, err := journal.Open(path, journalOptions(true))
 				if err != nil {
 					t.Fatalf("%s: Open after: %v", what, err)
 				}
 				j.Close()
-				if recs, err := register.Verify(path); err != nil || len(recs) != 1 || rep.Torn != nil {
+				if recs, err := journal.Verify(path); err != nil || len(recs) != 1 || rep.Torn != nil {
 					t.Fatalf("%s: after: %d records, %v", what, len(recs), err)
 				}
 			}
@@ -494,7 +494,7 @@ func TestRecoverHeaderlessFaults(t *testing.T) {
 	var ref opLog
 	refDir := t.TempDir()
 	os.WriteFile(filepath.Join(refDir, "journal"), content, 0o600)
-	if _, err := register.RecoverHeaderlessFaulty(filepath.Join(refDir, "journal"), timesynctest.NewClock(t0), func(op string, n int) error {
+	if _, err := journal.RecoverHeaderlessFaulty(filepath.Join(refDir, "journal"), timesynctest.NewClock(t0), func(op string, n int) error {
 		ref.add(op)
 		return nil
 	}); err != nil {
@@ -506,7 +506,7 @@ func TestRecoverHeaderlessFaults(t *testing.T) {
 			path := filepath.Join(dir, "journal")
 			os.WriteFile(path, content, 0o600)
 			var log opLog
-			_, err := register.RecoverHeaderlessFaulty(path, timesynctest.NewClock(t0), func(op string, n int) error {
+			_, err := journal.RecoverHeaderlessFaulty(path, timesynctest.NewClock(t0), func(op string, n int) error {
 				i := log.add(op)
 				if i == step || (kill && i > step) {
 					return errEIO
@@ -525,11 +525,11 @@ func TestRecoverHeaderlessFaults(t *testing.T) {
 				}
 			}
 			if serr == nil {
-				if _, err := register.RecoverHeaderless(path, timesynctest.NewClock(t0)); err != nil {
+				if _, err := journal.RecoverHeaderless(path, timesynctest.NewClock(t0)); err != nil {
 					t.Fatalf("%s: again: %v", what, err)
 				}
 			}
-			j, _, err := register.Open(path, journalOptions(false))
+			j, _, err := journal.Open(path, journalOptions(false))
 			if err != nil {
 				t.Fatalf("%s: Open after: %v", what, err)
 			}
@@ -565,7 +565,7 @@ func runAppendScenario(t *testing.T, path string, fault func(op string, i int) e
 	armed := false
 	var log opLog
 	var opens int
-	j, _, err := register.OpenFaulty(path, journalOptions(true), func(op string, n int) error {
+	j, _, err := journal.OpenFaulty(path, journalOptions(true), func(op string, n int) error {
 		if !armed {
 			return nil
 		}
@@ -586,7 +586,7 @@ func runAppendScenario(t *testing.T, path string, fault func(op string, i int) e
 		if len(ids) == 1 {
 			_, err = j.Append("event", []byte(ids[0]))
 		} else {
-			_, err = j.Update(func(tx *register.Tx) error {
+			_, err = j.Update(func(tx *journal.Tx) error {
 				for _, id := range ids {
 					if _, err := tx.Append("event", []byte(id)); err != nil {
 						return err
@@ -608,12 +608,12 @@ func runAppendScenario(t *testing.T, path string, fault func(op string, i int) e
 
 // eventIDs returns the payloads of the "event" records, and the repair
 // records.
-func eventIDs(recs []register.Record) (ids []string, repairs []register.Record) {
+func eventIDs(recs []journal.Record) (ids []string, repairs []journal.Record) {
 	for _, r := range recs[1:] {
 		switch r.Kind {
 		case "event":
 			ids = append(ids, string(r.Payload))
-		case register.RepairKind:
+		case journal.RepairKind:
 			repairs = append(repairs, r)
 		}
 	}
@@ -642,9 +642,9 @@ func TestAppendFaults(t *testing.T) {
 	}{
 		{"write EIO", "write", errEIO},
 		{"write ENOSPC", "write", errENOSPC},
-		{"short write", "write", &register.ShortWrite{Keep: 100}},
-		{"short write, 1 byte", "write", &register.ShortWrite{Keep: 1}},
-		{"short write then ENOSPC", "write", &register.ShortWrite{Keep: 200, Err: syscall.ENOSPC}},
+		{"short write", "write", &journal.ShortWrite{Keep: 100}},
+		{"short write, 1 byte", "write", &journal.ShortWrite{Keep: 1}},
+		{"short write then ENOSPC", "write", &journal.ShortWrite{Keep: 200, Err: syscall.ENOSPC}},
 		{"fdatasync EIO", "sync", errEIO},
 		{"fdatasync ENOSPC", "sync", errENOSPC},
 		{"lock EIO", "lock", errEIO},
@@ -679,14 +679,14 @@ func TestAppendFaults(t *testing.T) {
 // disk and succeeded; the journal verifies and holds every acknowledged
 // record once and in order, and none of the failed ones — unless inDoubt
 // (the cleanup after the failure failed too), when they may all be there.
-func checkFaultRun(t *testing.T, path string, run scenarioRun, fails int, inDoubt bool) []register.Record {
+func checkFaultRun(t *testing.T, path string, run scenarioRun, fails int, inDoubt bool) []journal.Record {
 	t.Helper()
 	first, n := -1, 0
 	for i, err := range run.errs {
 		if err == nil {
 			continue
 		}
-		if !errors.Is(err, register.ErrIO) {
+		if !errors.Is(err, journal.ErrIO) {
 			t.Fatalf("step %d: %v, want ErrIO", i, err)
 		}
 		if first < 0 {
@@ -707,7 +707,7 @@ func checkFaultRun(t *testing.T, path string, run scenarioRun, fails int, inDoub
 	if run.reopens[after] == 0 && !strings.Contains(run.errs[first].Error(), "locking") {
 		t.Errorf("the append after the fault did not read the journal back from the disk")
 	}
-	recs, err := register.Verify(path)
+	recs, err := journal.Verify(path)
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
@@ -743,8 +743,8 @@ func TestAppendDoubleFaults(t *testing.T) {
 		torn    int  // bytes of a torn write left, to be set aside
 	}{
 		{"write EIO, truncate EIO", "write", errEIO, "truncate", 1, false, 0},
-		{"short write, truncate EIO", "write", &register.ShortWrite{Keep: 100}, "truncate", 1, false, 100},
-		{"short write then ENOSPC, truncate EIO", "write", &register.ShortWrite{Keep: 30, Err: syscall.ENOSPC}, "truncate", 1, false, 30},
+		{"short write, truncate EIO", "write", &journal.ShortWrite{Keep: 100}, "truncate", 1, false, 100},
+		{"short write then ENOSPC, truncate EIO", "write", &journal.ShortWrite{Keep: 30, Err: syscall.ENOSPC}, "truncate", 1, false, 30},
 		{"fdatasync EIO, truncate EIO", "sync", errEIO, "truncate", 1, true, 0},
 		{"write EIO, reopen EIO", "write", errEIO, "open", 2, false, 0},
 		{"fdatasync EIO, reopen EIO", "sync", errEIO, "open", 2, false, 0},
@@ -807,7 +807,7 @@ func TestRepairFaults(t *testing.T) {
 	refPath := filepath.Join(t.TempDir(), "journal")
 	os.WriteFile(refPath, full[:cut], 0o600)
 	armed := false
-	jr, _, err := register.OpenFaulty(refPath, register.Options{Clock: timesynctest.NewClock(t0)}, func(op string, n int) error {
+	jr, _, err := journal.OpenFaulty(refPath, journal.Options{Clock: timesynctest.NewClock(t0)}, func(op string, n int) error {
 		if armed {
 			ref.add(op)
 		}
@@ -833,7 +833,7 @@ func TestRepairFaults(t *testing.T) {
 		{"ENOSPC", func(string) error { return errENOSPC }},
 		{"short write", func(op string) error {
 			if op == "write" {
-				return &register.ShortWrite{Keep: 10}
+				return &journal.ShortWrite{Keep: 10}
 			}
 			return errEIO
 		}},
@@ -851,7 +851,7 @@ func TestRepairFaults(t *testing.T) {
 				os.WriteFile(path, full[:cut], 0o600)
 				armed := false
 				var log opLog
-				j, _, err := register.OpenFaulty(path, register.Options{Clock: timesynctest.NewClock(t0)}, func(op string, n int) error {
+				j, _, err := journal.OpenFaulty(path, journal.Options{Clock: timesynctest.NewClock(t0)}, func(op string, n int) error {
 					if armed && log.add(op) == step {
 						return f.err(op)
 					}
@@ -868,7 +868,7 @@ func TestRepairFaults(t *testing.T) {
 					switch {
 					case err == nil:
 						acked = append(acked, id)
-					case errors.Is(err, register.ErrIO):
+					case errors.Is(err, journal.ErrIO):
 						fails++
 					default:
 						t.Fatalf("append %s: %v", id, err)
@@ -879,7 +879,7 @@ func TestRepairFaults(t *testing.T) {
 					t.Fatalf("%d appends failed after one fault", fails)
 				}
 				failures += fails
-				recs, err := register.Verify(path)
+				recs, err := journal.Verify(path)
 				if err != nil {
 					t.Fatalf("verify: %v", err)
 				}
@@ -938,7 +938,7 @@ func TestCreateAndAppendOnFullDisk(t *testing.T) {
 		}
 	}
 	fill()
-	j, _, err := register.Open(path, journalOptions(true))
+	j, _, err := journal.Open(path, journalOptions(true))
 	if err == nil {
 		t.Log("the journal was created on a full disk (its header fit)")
 		j.Close()
@@ -955,7 +955,7 @@ func TestCreateAndAppendOnFullDisk(t *testing.T) {
 	if err := os.Truncate(filler, 0); err != nil {
 		t.Fatal(err)
 	}
-	j, _, err = register.Open(path, journalOptions(true))
+	j, _, err = journal.Open(path, journalOptions(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -977,12 +977,12 @@ func TestCreateAndAppendOnFullDisk(t *testing.T) {
 			t.Fatal("the disk never filled")
 		}
 	}
-	if !errors.Is(ioErr, register.ErrIO) {
+	if !errors.Is(ioErr, journal.ErrIO) {
 		t.Fatalf("append on a full disk: %v, want ErrIO", ioErr)
 	}
 	check := func(when string, extra ...string) {
 		t.Helper()
-		recs, err := register.Verify(path)
+		recs, err := journal.Verify(path)
 		if err != nil {
 			t.Fatalf("%s: verify: %v", when, err)
 		}
@@ -995,7 +995,7 @@ func TestCreateAndAppendOnFullDisk(t *testing.T) {
 		}
 	}
 	check("after the first ErrIO")
-	if _, err := j.Append("event", append([]byte("rec-xxx"), make([]byte, 700)...)); !errors.Is(err, register.ErrIO) {
+	if _, err := j.Append("event", append([]byte("rec-xxx"), make([]byte, 700)...)); !errors.Is(err, journal.ErrIO) {
 		t.Fatalf("a second append on the full disk: %v, want ErrIO", err)
 	}
 	check("after the second ErrIO")
@@ -1020,7 +1020,7 @@ func TestTailBytes(t *testing.T) {
 
 func testTailBytes(t *testing.T, signed bool) {
 	path := filepath.Join(t.TempDir(), "journal")
-	j, _, err := register.Open(path, journalOptions(signed))
+	j, _, err := journal.Open(path, journalOptions(signed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1032,7 +1032,7 @@ func testTailBytes(t *testing.T, signed bool) {
 	j.Close()
 	base := mustRead(t, path)
 	// The frame the next append writes.
-	j, _, err = register.Open(path, journalOptions(signed))
+	j, _, err = journal.Open(path, journalOptions(signed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1083,17 +1083,17 @@ func testTailBytes(t *testing.T, signed bool) {
 				t.Fatal(err)
 			}
 			removeQuarantines(t, filepath.Dir(path))
-			recs, verr := register.Verify(path)
-			j, rep, oerr := register.Open(path, journalOptions(true))
+			recs, verr := journal.Verify(path)
+			j, rep, oerr := journal.Open(path, journalOptions(true))
 			if tt.torn {
-				if !register.IsTornTail(verr) || len(recs) != 4 || oerr != nil || rep.TornBytes != int64(len(tt.tail)) {
+				if !journal.IsTornTail(verr) || len(recs) != 4 || oerr != nil || rep.TornBytes != int64(len(tt.tail)) {
 					t.Fatalf("Verify: %d records, %v; Open: %+v, %v", len(recs), verr, rep, oerr)
 				}
 				if _, err := j.Append("event", []byte("after")); err != nil {
 					t.Fatal(err)
 				}
 				j.Close()
-				recs, err := register.Verify(path)
+				recs, err := journal.Verify(path)
 				if err != nil || len(recs) != 6 {
 					t.Fatalf("after the repair: %d records, %v", len(recs), err)
 				}
@@ -1103,10 +1103,10 @@ func testTailBytes(t *testing.T, signed bool) {
 			if oerr == nil {
 				j.Close()
 			}
-			if !errors.Is(verr, register.ErrCorrupt) || register.IsTornTail(verr) || !errors.Is(oerr, register.ErrCorrupt) {
+			if !errors.Is(verr, journal.ErrCorrupt) || journal.IsTornTail(verr) || !errors.Is(oerr, journal.ErrCorrupt) {
 				t.Fatalf("Verify: %v; Open: %v; want both ErrCorrupt", verr, oerr)
 			}
-			var ce *register.CorruptError
+			var ce *journal.CorruptError
 			if errors.As(verr, &ce); ce.Seq != 4 || ce.Offset != int64(len(base)) {
 				t.Fatalf("Verify names record %d at %d", ce.Seq, ce.Offset)
 			}
