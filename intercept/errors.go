@@ -3,11 +3,19 @@ package intercept
 import (
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // Sentinel errors, for errors.Is. Error texts never contain a target's
 // address or identity, nor an LIID's octets.
+//
+// Task.Validate, Profile.Validate and Belgium return a
+// *provenance.Problems (What "intercept: task" or "intercept: profile")
+// listing every rule not met, not only the first: each finding's Field is
+// the Go-style path of the field at fault ("Targets[1].Prefix"), its Err
+// one of these sentinels and its Source the standard or article the rule
+// comes from, or ccjkit's own rule.
 var (
 	// ErrLIID: an LIID is empty, longer than 25 octets, or not in its text form.
 	ErrLIID = errors.New("intercept: invalid LIID")
@@ -21,58 +29,70 @@ var (
 	ErrProfile = errors.New("intercept: invalid profile")
 )
 
-// Problem is one rule a task or profile does not meet: the field at fault
-// (a Go-style path such as "Targets[1].Prefix"), what is wrong, and the
-// sentinel. Its text names fields, never their values when they identify a
-// target.
-type Problem struct {
-	Field string
-	Rule  string
-	Err   error
-}
+// What a *provenance.Problems of this package says was judged.
+const (
+	whatTask    = "intercept: task"
+	whatProfile = "intercept: profile"
+)
 
-// Error returns "Field: Rule".
-func (p Problem) Error() string { return p.Field + ": " + p.Rule }
+// Sources of the rules a task or profile is checked against. Certainty is
+// Verified only where ccjkit cites the text as read (docs/intercept.md);
+// the ETSI fields are cited from their ASN.1 modules as ccjkit reads them,
+// not re-checked in the standard's text, hence Unverified.
 
-// Unwrap returns the sentinel.
-func (p Problem) Unwrap() error { return p.Err }
-
-// ValidationError carries every problem found, not just the first.
-type ValidationError struct {
-	What     string // "task" or "profile"
-	Problems []Problem
-}
-
-// Error lists the problems on one line.
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Error()
+// art90quater1 is CIC art. 90quater §1 in the text before 2016, read [V]:
+// the order states the person, means or place and the period.
+func art90quater1() provenance.Source {
+	return provenance.Source{
+		Instrument: "Code d'instruction criminelle",
+		Article:    "art. 90quater §1",
+		Edition:    "text before 2016",
+		Certainty:  provenance.Verified,
+		URL:        "https://actualitesdroitbelge.be/legislation/code-penal/code-penal---les-ecoutes-telephoniques-en-procedure-penale/article-90-quater-du-code-d-instruction-criminelle",
 	}
-	return fmt.Sprintf("intercept: %s has %d problem(s): %s", e.What, len(parts), strings.Join(parts, "; "))
 }
 
-// Unwrap returns each problem, so errors.Is finds their sentinels.
-func (e *ValidationError) Unwrap() []error {
-	errs := make([]error, len(e.Problems))
-	for i, p := range e.Problems {
-		errs[i] = p
-	}
-	return errs
+// etsiField cites a field of an ETSI module, as ccjkit reads it.
+func etsiField(standard, field string) provenance.Source {
+	return provenance.Source{Instrument: "ETSI " + standard, Article: field}
 }
 
-type problems struct {
-	what string
-	list []Problem
+// rfc2865s5 is RFC 2865 §5: attribute values are at most 253 octets.
+func rfc2865s5() provenance.Source {
+	return provenance.Source{Instrument: "RFC 2865", Article: "§5"}
 }
 
-func (ps *problems) add(field string, sentinel error, format string, args ...any) {
-	ps.list = append(ps.list, Problem{Field: field, Rule: fmt.Sprintf(format, args...), Err: sentinel})
+// checker collects the findings of one validation.
+type checker struct {
+	fs []provenance.Finding
+	// note is appended to the text of a finding about a choice the
+	// receiver makes ("" for none): Belgium says where it comes from.
+	note string
 }
 
-func (ps *problems) err() error {
-	if len(ps.list) == 0 {
-		return nil
-	}
-	return &ValidationError{What: ps.what, Problems: ps.list}
+// add records one rule not met: its name, source, field, sentinel and a
+// text that names the field, never a target's value.
+func (c *checker) add(rule string, src provenance.Source, field string, sentinel error, format string, args ...any) {
+	c.record(rule, src, field, sentinel, fmt.Sprintf(format, args...))
 }
+
+// choice records a choice the receiver makes that is missing or
+// impossible, with the checker's note.
+func (c *checker) choice(rule string, src provenance.Source, field, format string, args ...any) {
+	c.record(rule, src, field, ErrProfile, fmt.Sprintf(format, args...)+c.note)
+}
+
+// record appends one error-severity finding.
+func (c *checker) record(rule string, src provenance.Source, field string, sentinel error, text string) {
+	c.fs = append(c.fs, provenance.Finding{
+		Rule:     rule,
+		Severity: provenance.Error,
+		Field:    field,
+		Source:   src,
+		Err:      sentinel,
+		Message:  provenance.Text(text),
+	})
+}
+
+// err returns the findings as a *provenance.Problems, or nil for none.
+func (c *checker) err(what string) error { return provenance.Check(what, c.fs) }

@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/language"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 func TestLIIDText(t *testing.T) {
@@ -141,9 +144,12 @@ func TestTaskValidate(t *testing.T) {
 			tt.edit(&k)
 			err := k.Validate()
 			var got []string
-			var ve *intercept.ValidationError
+			var ve *provenance.Problems
 			if errors.As(err, &ve) {
-				for _, p := range ve.Problems {
+				if ve.What != "intercept: task" {
+					t.Errorf("What = %q", ve.What)
+				}
+				for _, p := range ve.Findings {
 					got = append(got, p.Field)
 				}
 			} else if err != nil {
@@ -197,15 +203,15 @@ func TestLogValuesHideTargets(t *testing.T) {
 
 func TestBelgiumProfile(t *testing.T) {
 	_, err := intercept.Belgium(intercept.Profile{})
-	var ve *intercept.ValidationError
+	var ve *provenance.Problems
 	if !errors.As(err, &ve) {
 		t.Fatalf("empty profile: %v", err)
 	}
 	var fields []string
-	for _, p := range ve.Problems {
+	for _, p := range ve.Findings {
 		fields = append(fields, p.Field)
-		if !strings.Contains(p.Rule, "NTSU-CTIF") {
-			t.Errorf("%s: the message does not say where the value comes from: %s", p.Field, p.Rule)
+		if text := p.Text(language.English); !strings.Contains(text, "NTSU-CTIF") {
+			t.Errorf("%s: the message does not say where the value comes from: %s", p.Field, text)
 		}
 	}
 	want := []string{"OperatorID", "HI1OperatorID", "Timestamps", "PSDomainVersion", "IPAccessVersion", "HI1DomainVersion", "KeepAliveLIID", "KeepAliveInterval", "KeepAliveTimeout"}

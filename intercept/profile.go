@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/internal/asn1text"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // TimestampForm is how a PS-PDU header carries its time: ETSI TS 102 232-1
@@ -87,53 +88,91 @@ type Profile struct {
 }
 
 // Validate checks that every choice is made and possible, and returns a
-// *ValidationError listing every problem, or nil.
+// *provenance.Problems (What "intercept: profile") listing every rule not
+// met, or nil. Each finding wraps ErrProfile.
 func (p *Profile) Validate() error {
-	ps := problems{what: "profile"}
-	p.check(&ps)
-	return ps.err()
+	var c checker
+	p.check(&c)
+	return c.err(whatProfile)
 }
 
-func (p *Profile) check(ps *problems) {
-	country := func(field, v string) {
-		if v != "" && (len(v) != 2 || !isUpper(v[0]) || !isUpper(v[1])) {
-			ps.add(field, ErrProfile, "a country code is two capital letters (ISO 3166-1 alpha-2)")
+// check adds a finding for each choice that is missing or impossible.
+func (p *Profile) check(c *checker) {
+	p.checkCountries(c)
+	p.checkIdentifiers(c)
+	p.checkVersions(c)
+	p.checkKeepAlives(c)
+}
+
+// checkCountries checks the two optional country codes.
+func (p *Profile) checkCountries(c *checker) {
+	for _, f := range []struct {
+		field, v string
+		src      provenance.Source
+	}{
+		{"AuthorizationCountry", p.AuthorizationCountry, etsiField("TS 102 232-1", "PSHeader authorizationCountryCode [2]")},
+		{"DeliveryCountry", p.DeliveryCountry, etsiField("TS 102 232-1", "CommunicationIdentifier deliveryCountryCode [2]")},
+	} {
+		if f.v != "" && (len(f.v) != 2 || !isUpper(f.v[0]) || !isUpper(f.v[1])) {
+			c.add("profile-country", f.src, f.field, ErrProfile, "a country code is two capital letters (ISO 3166-1 alpha-2)")
 		}
 	}
-	country("AuthorizationCountry", p.AuthorizationCountry)
-	country("DeliveryCountry", p.DeliveryCountry)
-	octets := func(field, v string, lo, hi int) {
-		if len(v) < lo || len(v) > hi {
-			ps.add(field, ErrProfile, "%d to %d octets, not %d", lo, hi, len(v))
+}
+
+// checkIdentifiers checks the operator's and equipment's identifiers:
+// their lengths and the interception point's characters.
+func (p *Profile) checkIdentifiers(c *checker) {
+	for _, f := range []struct {
+		field, v string
+		lo, hi   int
+		assigned bool // the receiver assigns it
+		src      provenance.Source
+	}{
+		{"OperatorID", p.OperatorID, 1, 16, true, etsiField("TS 102 232-1", "NetworkIdentifier operatorIdentifier [0]")},
+		{"NetworkElementID", p.NetworkElementID, 0, 16, false, etsiField("TS 102 232-1", "NetworkIdentifier networkElementIdentifier [1]")},
+		{"HI1OperatorID", p.HI1OperatorID, 1, 5, true, etsiField("TS 101 671", "HI1NotificationOperations operator-Identifier")},
+		{"InterceptionPointID", p.InterceptionPointID, 0, 8, false, etsiField("TS 102 232-1", "PSHeader interceptionPointID [6]")},
+	} {
+		switch {
+		case len(f.v) >= f.lo && len(f.v) <= f.hi:
+		case f.assigned:
+			c.choice("profile-identifier", f.src, f.field, "%d to %d octets, not %d", f.lo, f.hi, len(f.v))
+		default:
+			c.add("profile-identifier", f.src, f.field, ErrProfile, "%d to %d octets, not %d", f.lo, f.hi, len(f.v))
 		}
 	}
-	octets("OperatorID", p.OperatorID, 1, 16)
-	octets("NetworkElementID", p.NetworkElementID, 0, 16)
-	octets("HI1OperatorID", p.HI1OperatorID, 1, 5)
-	octets("InterceptionPointID", p.InterceptionPointID, 0, 8)
 	if !isPrintableString(p.InterceptionPointID) {
-		ps.add("InterceptionPointID", ErrProfile, "only the characters of ASN.1 PrintableString")
+		c.add("profile-identifier", etsiField("TS 102 232-1", "PSHeader interceptionPointID [6]"), "InterceptionPointID", ErrProfile, "only the characters of ASN.1 PrintableString")
 	}
+}
+
+// checkVersions checks the timestamp form and the module versions, which
+// the receiver chooses.
+func (p *Profile) checkVersions(c *checker) {
 	if p.Timestamps != Microseconds && p.Timestamps != GeneralizedTime {
-		ps.add("Timestamps", ErrProfile, "choose Microseconds or GeneralizedTime, as the receiver expects")
+		c.choice("profile-timestamp", etsiField("TS 102 232-1", "PSHeader timeStamp [5] or microSecondTimeStamp [7]"), "Timestamps", "choose Microseconds or GeneralizedTime, as the receiver expects")
 	}
 	if p.PSDomainVersion == 0 {
-		ps.add("PSDomainVersion", ErrProfile, "the LI-PS-PDU module version the receiver expects is required")
+		c.choice("profile-version", etsiField("TS 102 232-1", "PSHeader li-psDomainId [0]"), "PSDomainVersion", "the LI-PS-PDU module version the receiver expects is required")
 	}
 	if p.IPAccessVersion == 0 {
-		ps.add("IPAccessVersion", ErrProfile, "the IPAccessPDU module version the receiver expects is required")
+		c.choice("profile-version", etsiField("TS 102 232-3", "IPAccessPDU module"), "IPAccessVersion", "the IPAccessPDU module version the receiver expects is required")
 	}
 	if p.HI1DomainVersion == 0 {
-		ps.add("HI1DomainVersion", ErrProfile, "the HI1NotificationOperations module version the receiver expects is required")
+		c.choice("profile-version", etsiField("TS 101 671", "HI1NotificationOperations module"), "HI1DomainVersion", "the HI1NotificationOperations module version the receiver expects is required")
 	}
+}
+
+// checkKeepAlives checks the keep-alives' LIID and timings.
+func (p *Profile) checkKeepAlives(c *checker) {
 	if !p.KeepAliveLIID.IsValid() {
-		ps.add("KeepAliveLIID", ErrProfile, "the LIID written in keep-alives is required")
+		c.choice("profile-keepalive", etsiField("TS 102 232-1", "PSHeader lawfulInterceptionIdentifier [1]"), "KeepAliveLIID", "the LIID written in keep-alives is required")
 	}
 	if p.KeepAliveInterval <= 0 {
-		ps.add("KeepAliveInterval", ErrProfile, "must be positive")
+		c.choice("profile-keepalive", provenance.Rule("profile-keepalive"), "KeepAliveInterval", "must be positive")
 	}
 	if p.KeepAliveTimeout <= 0 {
-		ps.add("KeepAliveTimeout", ErrProfile, "must be positive")
+		c.choice("profile-keepalive", provenance.Rule("profile-keepalive"), "KeepAliveTimeout", "must be positive")
 	}
 }
 
@@ -156,23 +195,16 @@ const BelgianCountry = "BE"
 //
 // The questions to put to the NTSU-CTIF are listed in docs/intercept.md.
 func Belgium(p Profile) (Profile, error) {
-	ps := problems{what: "Belgian profile"}
-	for _, c := range []struct{ field, v string }{
+	c := checker{note: " (not public for Belgium: take it from the NTSU-CTIF's specification)"}
+	for _, f := range []struct{ field, v string }{
 		{"AuthorizationCountry", p.AuthorizationCountry},
 		{"DeliveryCountry", p.DeliveryCountry},
 	} {
-		if c.v != "" && c.v != BelgianCountry {
-			ps.add(c.field, ErrProfile, "a Belgian order is authorised in and delivered to Belgium (BE)")
+		if f.v != "" && f.v != BelgianCountry {
+			c.add("profile-belgium", provenance.Rule("profile-belgium"), f.field, ErrProfile, "a Belgian order is authorised in and delivered to Belgium (BE)")
 		}
 	}
 	p.AuthorizationCountry, p.DeliveryCountry = BelgianCountry, BelgianCountry
-	p.check(&ps)
-	for i := range ps.list {
-		switch ps.list[i].Field {
-		case "OperatorID", "HI1OperatorID", "Timestamps", "PSDomainVersion", "IPAccessVersion",
-			"HI1DomainVersion", "KeepAliveLIID", "KeepAliveInterval", "KeepAliveTimeout":
-			ps.list[i].Rule += " (not public for Belgium: take it from the NTSU-CTIF's specification)"
-		}
-	}
-	return p, ps.err()
+	p.check(&c)
+	return p, c.err(whatProfile)
 }

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // TargetKind says how a target is designated.
@@ -71,34 +73,48 @@ func (t Target) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("kind", t.Kind.String()), slog.String("value", "[secret]"))
 }
 
-func (t Target) check(field string, ps *problems) {
+// check adds a finding for each rule the target breaks; field is its path.
+func (t Target) check(field string, c *checker) {
 	switch t.Kind {
 	case TargetAddress:
-		switch {
-		case !t.Prefix.IsValid():
-			ps.add(field+".Prefix", ErrTarget, "an address target needs a valid prefix")
-		case t.Prefix != t.Prefix.Masked():
-			ps.add(field+".Prefix", ErrTarget, "the prefix has host bits set; write it masked")
-		case t.Prefix.Addr().Is4In6():
-			ps.add(field+".Prefix", ErrTarget, "an IPv4-mapped IPv6 prefix; write the IPv4 prefix")
-		}
-		if t.Username != "" {
-			ps.add(field+".Username", ErrTarget, "an address target has no username")
-		}
+		t.checkAddress(field, c)
 	case TargetUsername:
-		switch {
-		case t.Username == "":
-			ps.add(field+".Username", ErrTarget, "a username target needs a username")
-		case len(t.Username) > MaxUsernameLen:
-			ps.add(field+".Username", ErrTarget, "a username longer than %d bytes (RFC 2865 §5)", MaxUsernameLen)
-		case !utf8.ValidString(t.Username):
-			ps.add(field+".Username", ErrTarget, "a username that is not UTF-8")
-		}
-		if t.Prefix.IsValid() {
-			ps.add(field+".Prefix", ErrTarget, "a username target has no prefix; its addresses come from sessions")
-		}
+		t.checkUsername(field, c)
 	default:
-		ps.add(field+".Kind", ErrTarget, "unknown target kind %d", uint8(t.Kind))
+		c.add("target-kind", provenance.Rule("target-kind"), field+".Kind", ErrTarget, "unknown target kind %d", uint8(t.Kind))
+	}
+}
+
+// checkAddress checks an address target: a valid, masked prefix, not
+// IPv4-mapped, and no username.
+func (t Target) checkAddress(field string, c *checker) {
+	src := provenance.Rule("target-prefix")
+	switch {
+	case !t.Prefix.IsValid():
+		c.add("target-prefix", src, field+".Prefix", ErrTarget, "an address target needs a valid prefix")
+	case t.Prefix != t.Prefix.Masked():
+		c.add("target-prefix", src, field+".Prefix", ErrTarget, "the prefix has host bits set; write it masked")
+	case t.Prefix.Addr().Is4In6():
+		c.add("target-prefix", src, field+".Prefix", ErrTarget, "an IPv4-mapped IPv6 prefix; write the IPv4 prefix")
+	}
+	if t.Username != "" {
+		c.add("target-kind", provenance.Rule("target-kind"), field+".Username", ErrTarget, "an address target has no username")
+	}
+}
+
+// checkUsername checks a username target: 1 to MaxUsernameLen bytes of
+// UTF-8, and no prefix.
+func (t Target) checkUsername(field string, c *checker) {
+	switch {
+	case t.Username == "":
+		c.add("target-username", provenance.Rule("target-username"), field+".Username", ErrTarget, "a username target needs a username")
+	case len(t.Username) > MaxUsernameLen:
+		c.add("target-username", rfc2865s5(), field+".Username", ErrTarget, "a username longer than %d bytes (RFC 2865 §5)", MaxUsernameLen)
+	case !utf8.ValidString(t.Username):
+		c.add("target-username", provenance.Rule("target-username"), field+".Username", ErrTarget, "a username that is not UTF-8")
+	}
+	if t.Prefix.IsValid() {
+		c.add("target-kind", provenance.Rule("target-kind"), field+".Prefix", ErrTarget, "a username target has no prefix; its addresses come from sessions")
 	}
 }
 
@@ -157,45 +173,52 @@ func (t Task) LogValue() slog.Value {
 	)
 }
 
-// Validate checks the task and returns a *ValidationError listing every
-// problem, or nil.
+// Validate checks the task and returns a *provenance.Problems (What
+// "intercept: task") listing every rule it breaks, or nil. Each finding
+// wraps ErrTask, ErrLIID or ErrTarget.
 func (t *Task) Validate() error {
-	ps := problems{what: "task"}
+	var c checker
 	if t.ID == ([16]byte{}) {
-		ps.add("ID", ErrTask, "the task ID is all zeros")
+		c.add("task-id", provenance.Rule("task-id"), "ID", ErrTask, "the task ID is all zeros")
 	}
 	if !t.LIID.IsValid() {
-		ps.add("LIID", ErrLIID, "missing")
+		c.add("task-liid", etsiField("TS 102 232-1", "PSHeader lawfulInterceptionIdentifier [1]"), "LIID", ErrLIID, "missing")
 	}
+	t.checkTargets(&c)
+	switch {
+	case t.NotBefore.IsZero() || t.NotAfter.IsZero():
+		c.add("task-period", art90quater1(), "NotBefore/NotAfter", ErrTask, "the period is required: an interception order states it (CIC art. 90quater §1)")
+	case !t.NotBefore.Before(t.NotAfter):
+		c.add("task-period", art90quater1(), "NotAfter", ErrTask, "the period ends before it begins")
+	}
+	if t.Delivery < IRIOnly || t.Delivery > IRIAndCC {
+		c.add("task-delivery", etsiField("TS 103 221-1", "deliveryType"), "Delivery", ErrTask, "unknown delivery %d", uint8(t.Delivery))
+	}
+	if t.Agency == "" || len(t.Agency) > 64 || !isPrintableASCII(t.Agency) {
+		c.add("task-agency", provenance.Rule("task-agency"), "Agency", ErrTask, "the agency name must be 1 to 64 characters of printable ASCII")
+	}
+	if !t.AccessType.IsKnown() {
+		c.add("task-access-type", etsiField("TS 102 232-3", "internetAccessType"), "AccessType", ErrTask, "unknown access type %d (TS 102 232-3 internetAccessType)", uint8(t.AccessType))
+	}
+	return c.err(whatTask)
+}
+
+// checkTargets checks that the task designates at least one target, each
+// valid and none twice.
+func (t *Task) checkTargets(c *checker) {
 	if len(t.Targets) == 0 {
-		ps.add("Targets", ErrTask, "an interception designates at least one target (CIC art. 90quater §1)")
+		c.add("task-targets", art90quater1(), "Targets", ErrTask, "an interception designates at least one target (CIC art. 90quater §1)")
 	}
 	seen := make(map[Target]int, len(t.Targets))
 	for i, tg := range t.Targets {
 		f := fmt.Sprintf("Targets[%d]", i)
-		tg.check(f, &ps)
+		tg.check(f, c)
 		if j, dup := seen[tg]; dup {
-			ps.add(f, ErrTarget, "the same target as Targets[%d]", j)
+			c.add("target-duplicate", provenance.Rule("target-duplicate"), f, ErrTarget, "the same target as Targets[%d]", j)
 		} else {
 			seen[tg] = i
 		}
 	}
-	switch {
-	case t.NotBefore.IsZero() || t.NotAfter.IsZero():
-		ps.add("NotBefore/NotAfter", ErrTask, "the period is required: an interception order states it (CIC art. 90quater §1)")
-	case !t.NotBefore.Before(t.NotAfter):
-		ps.add("NotAfter", ErrTask, "the period ends before it begins")
-	}
-	if t.Delivery < IRIOnly || t.Delivery > IRIAndCC {
-		ps.add("Delivery", ErrTask, "unknown delivery %d", uint8(t.Delivery))
-	}
-	if t.Agency == "" || len(t.Agency) > 64 || !isPrintableASCII(t.Agency) {
-		ps.add("Agency", ErrTask, "the agency name must be 1 to 64 characters of printable ASCII")
-	}
-	if !t.AccessType.IsKnown() {
-		ps.add("AccessType", ErrTask, "unknown access type %d (TS 102 232-3 internetAccessType)", uint8(t.AccessType))
-	}
-	return ps.err()
 }
 
 func isPrintableASCII(s string) bool {
