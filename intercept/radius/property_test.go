@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/radius"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // TestParseArithmetic: for random sessions, what Parse computes — the
@@ -94,13 +95,13 @@ func FuzzParse(f *testing.F) {
 				if r != nil {
 					t.Fatal("a request came with an error")
 				}
-				var pe *radius.Error
+				var pe *provenance.Problems
 				if errors.As(err, &pe) {
 					if len(pe.Findings) == 0 {
-						t.Fatal("an *Error without findings")
+						t.Fatal("a *provenance.Problems without findings")
 					}
 					for _, fd := range pe.Findings {
-						if fd.Source == "" || fd.Rule == "" || fd.Attribute == "" {
+						if fd.Source.Instrument == "" || fd.Rule == "" || fd.Message == nil || fd.Field == "" {
 							t.Fatalf("incomplete finding %+v", fd)
 						}
 					}

@@ -12,6 +12,7 @@ import (
 	rad "layeh.com/radius"
 
 	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 // The sentinels Parse's errors wrap.
@@ -26,8 +27,9 @@ var (
 	// ErrNoSecret: Parse was given no shared secret and not told to skip
 	// the verification.
 	ErrNoSecret = errors.New("radius: no shared secret to verify the Request Authenticator (RFC 2866 §3)")
-	// ErrMalformed: the packet breaks the encoding rules; the *Error it
-	// comes in lists every finding.
+	// ErrMalformed: the packet breaks the encoding rules; the
+	// *provenance.Problems it comes in lists every finding, each of which
+	// wraps it.
 	ErrMalformed = errors.New("radius: malformed Accounting-Request")
 )
 
@@ -145,44 +147,25 @@ type Options struct {
 	AccessType intercept.AccessType
 }
 
-// Finding is one way a request breaks the rules. It names the attribute
-// and the rule, never the attribute's value.
-type Finding struct {
-	// Attribute is the attribute's name ("Acct-Session-Id"), or "packet"
-	// for the packet's own fields.
-	Attribute string
-	// Rule says what is wrong.
-	Rule string
-	// Source is where the rule is written ("RFC 2866 §5.13").
-	Source string
-}
+// whatRequest is what a *provenance.Problems of Parse says was judged.
+const whatRequest = "radius: request"
 
-// String gives the attribute, the rule and its source.
-func (f Finding) String() string {
-	return fmt.Sprintf("%s: %s (%s)", f.Attribute, f.Rule, f.Source)
-}
-
-// Error is a malformed request's every finding. It wraps ErrMalformed.
-type Error struct {
-	Findings []Finding
-}
-
-// Error lists every finding.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(ErrMalformed.Error())
-	b.WriteString(": ")
-	for i, f := range e.Findings {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.String())
+// rfc returns the Source of an RFC citation such as "RFC 2866", "§5.13".
+// ccjkit read RFC 2866 in its text (docs/intercept.md), except §5.2 and
+// §5.3, which were not re-checked, so those citations are Verified; the
+// other RFCs are cited as ccjkit reads them, confirmed by radclient and
+// Wireshark rather than by their text, and are Unverified.
+func rfc(instrument, article string) provenance.Source {
+	src := provenance.Source{Instrument: instrument, Article: article}
+	if instrument == "RFC 2866" && article != "§5.2" && article != "§5.3" {
+		src.Certainty = provenance.Verified
 	}
-	return b.String()
+	return src
 }
 
-// Unwrap returns ErrMalformed.
-func (e *Error) Unwrap() error { return ErrMalformed }
+// overCollection is the Source of ccjkit's own rule that no session may
+// hold an IPv6 prefix shorter than /32.
+func overCollection() provenance.Source { return provenance.Rule("over-collection") }
 
 // The attribute types read, with the RFC defining each.
 const (
@@ -220,58 +203,58 @@ type attrRule struct {
 	forbidden bool
 	// source is the RFC section defining the attribute; table the one
 	// limiting its count.
-	source, table string
+	source, table provenance.Source
 }
 
 func ruleOf(t rad.Type) (attrRule, bool) {
-	const t2865, t2866, t2869, t3162 = "RFC 2865 §5.44", "RFC 2866 §5.13", "RFC 2869 §5.19", "RFC 3162 §3"
+	t2865, t2866, t2869, t3162 := rfc("RFC 2865", "§5.44"), rfc("RFC 2866", "§5.13"), rfc("RFC 2869", "§5.19"), rfc("RFC 3162", "§3")
 	switch t {
 	case attrUserName:
-		return attrRule{"User-Name", true, false, "RFC 2865 §5.1", t2865}, true
+		return attrRule{"User-Name", true, false, rfc("RFC 2865", "§5.1"), t2865}, true
 	case attrUserPassword:
-		return attrRule{"User-Password", false, true, "RFC 2865 §5.2", "RFC 2866 §4.1"}, true
+		return attrRule{"User-Password", false, true, rfc("RFC 2865", "§5.2"), rfc("RFC 2866", "§4.1")}, true
 	case attrCHAPPassword:
-		return attrRule{"CHAP-Password", false, true, "RFC 2865 §5.3", "RFC 2866 §4.1"}, true
+		return attrRule{"CHAP-Password", false, true, rfc("RFC 2865", "§5.3"), rfc("RFC 2866", "§4.1")}, true
 	case attrReplyMessage:
-		return attrRule{"Reply-Message", false, true, "RFC 2865 §5.18", "RFC 2866 §4.1"}, true
+		return attrRule{"Reply-Message", false, true, rfc("RFC 2865", "§5.18"), rfc("RFC 2866", "§4.1")}, true
 	case attrState:
-		return attrRule{"State", false, true, "RFC 2865 §5.24", "RFC 2866 §4.1"}, true
+		return attrRule{"State", false, true, rfc("RFC 2865", "§5.24"), rfc("RFC 2866", "§4.1")}, true
 	case attrNASIPAddress:
-		return attrRule{"NAS-IP-Address", true, false, "RFC 2865 §5.4", t2865}, true
+		return attrRule{"NAS-IP-Address", true, false, rfc("RFC 2865", "§5.4"), t2865}, true
 	case attrFramedIPAddress:
-		return attrRule{"Framed-IP-Address", true, false, "RFC 2865 §5.8", t2865}, true
+		return attrRule{"Framed-IP-Address", true, false, rfc("RFC 2865", "§5.8"), t2865}, true
 	case attrNASIdentifier:
-		return attrRule{"NAS-Identifier", true, false, "RFC 2865 §5.32", t2865}, true
+		return attrRule{"NAS-Identifier", true, false, rfc("RFC 2865", "§5.32"), t2865}, true
 	case attrNASPortType:
-		return attrRule{"NAS-Port-Type", true, false, "RFC 2865 §5.41", t2865}, true
+		return attrRule{"NAS-Port-Type", true, false, rfc("RFC 2865", "§5.41"), t2865}, true
 	case attrAcctStatusType:
-		return attrRule{"Acct-Status-Type", true, false, "RFC 2866 §5.1", t2866}, true
+		return attrRule{"Acct-Status-Type", true, false, rfc("RFC 2866", "§5.1"), t2866}, true
 	case attrAcctDelayTime:
-		return attrRule{"Acct-Delay-Time", true, false, "RFC 2866 §5.2", t2866}, true
+		return attrRule{"Acct-Delay-Time", true, false, rfc("RFC 2866", "§5.2"), t2866}, true
 	case attrAcctInputOctets:
-		return attrRule{"Acct-Input-Octets", true, false, "RFC 2866 §5.3", t2866}, true
+		return attrRule{"Acct-Input-Octets", true, false, rfc("RFC 2866", "§5.3"), t2866}, true
 	case attrAcctOutputOctets:
-		return attrRule{"Acct-Output-Octets", true, false, "RFC 2866 §5.4", t2866}, true
+		return attrRule{"Acct-Output-Octets", true, false, rfc("RFC 2866", "§5.4"), t2866}, true
 	case attrAcctSessionID:
-		return attrRule{"Acct-Session-Id", true, false, "RFC 2866 §5.5", t2866}, true
+		return attrRule{"Acct-Session-Id", true, false, rfc("RFC 2866", "§5.5"), t2866}, true
 	case attrAcctSessionTime:
-		return attrRule{"Acct-Session-Time", true, false, "RFC 2866 §5.7", t2866}, true
+		return attrRule{"Acct-Session-Time", true, false, rfc("RFC 2866", "§5.7"), t2866}, true
 	case attrAcctTerminateCause:
-		return attrRule{"Acct-Terminate-Cause", true, false, "RFC 2866 §5.10", t2866}, true
+		return attrRule{"Acct-Terminate-Cause", true, false, rfc("RFC 2866", "§5.10"), t2866}, true
 	case attrAcctInputGigawords:
-		return attrRule{"Acct-Input-Gigawords", true, false, "RFC 2869 §5.1", t2869}, true
+		return attrRule{"Acct-Input-Gigawords", true, false, rfc("RFC 2869", "§5.1"), t2869}, true
 	case attrAcctOutputGigawords:
-		return attrRule{"Acct-Output-Gigawords", true, false, "RFC 2869 §5.2", t2869}, true
+		return attrRule{"Acct-Output-Gigawords", true, false, rfc("RFC 2869", "§5.2"), t2869}, true
 	case attrEventTimestamp:
-		return attrRule{"Event-Timestamp", true, false, "RFC 2869 §5.3", t2869}, true
+		return attrRule{"Event-Timestamp", true, false, rfc("RFC 2869", "§5.3"), t2869}, true
 	case attrNASIPv6Address:
-		return attrRule{"NAS-IPv6-Address", true, false, "RFC 3162 §2.1", t3162}, true
+		return attrRule{"NAS-IPv6-Address", true, false, rfc("RFC 3162", "§2.1"), t3162}, true
 	case attrFramedIPv6Prefix:
-		return attrRule{"Framed-IPv6-Prefix", false, false, "RFC 3162 §2.3", t3162}, true
+		return attrRule{"Framed-IPv6-Prefix", false, false, rfc("RFC 3162", "§2.3"), t3162}, true
 	case attrDelegatedIPv6Prefix:
-		return attrRule{"Delegated-IPv6-Prefix", false, false, "RFC 4818 §3", "RFC 4818 §3"}, true
+		return attrRule{"Delegated-IPv6-Prefix", false, false, rfc("RFC 4818", "§3"), rfc("RFC 4818", "§3")}, true
 	case attrFramedIPv6Address:
-		return attrRule{"Framed-IPv6-Address", false, false, "RFC 6911 §3.1", "RFC 6911 §3.1"}, true
+		return attrRule{"Framed-IPv6-Address", false, false, rfc("RFC 6911", "§3.1"), rfc("RFC 6911", "§3.1")}, true
 	}
 	return attrRule{}, false
 }
@@ -305,14 +288,47 @@ func ruleOf(t rad.Type) (attrRule, bool) {
 // (RFC 2866 §4.1). An IPv6 prefix shorter than /32 is refused too: that
 // rule is ccjkit's, not the RFCs', since taking it would intercept far
 // more than one subscriber. A request that breaks any of these is refused
-// with an *Error listing every finding; no finding quotes a value.
+// with a *provenance.Problems (What "radius: request") listing every
+// finding, each wrapping ErrMalformed, its Field the attribute's name
+// ("packet" for the packet's own fields) and its Source the RFC section;
+// no finding quotes a value.
 func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, error) {
+	p, err := readPacket(pkt, secret, opts)
+	if err != nil {
+		return nil, err
+	}
+	var d decoder
+	var a attributes
+	for _, avp := range p.Attributes {
+		d.read(&a, avp)
+	}
+	d.requireMandatory(&a)
+	if err := provenance.Check(whatRequest, d.findings); err != nil {
+		return nil, err
+	}
+	r := &Request{
+		Identifier:    p.Identifier,
+		Authenticator: p.Authenticator,
+		Status:        Status(a.status),
+		NAS:           a.nasName(),
+		Delay:         time.Duration(a.delay) * time.Second,
+	}
+	r.Event = a.event(r.Status, r.NAS, r.Delay, received, opts)
+	return r, nil
+}
+
+// readPacket checks that pkt is an Accounting-Request, frames it, and
+// verifies its Request Authenticator against secret unless opts says to
+// skip it.
+func readPacket(pkt, secret []byte, opts Options) (*rad.Packet, error) {
 	if len(pkt) >= 1 && rad.Code(pkt[0]) != rad.CodeAccountingRequest {
 		return nil, fmt.Errorf("%w: code %d", ErrNotAccounting, pkt[0])
 	}
 	p, err := rad.Parse(pkt, secret)
 	if err != nil {
-		return nil, &Error{Findings: []Finding{{Attribute: "packet", Rule: strings.TrimPrefix(err.Error(), "radius: "), Source: "RFC 2865 §3, §5"}}}
+		var d decoder
+		d.add("packet", "packet", strings.TrimPrefix(err.Error(), "radius: "), rfc("RFC 2865", "§3, §5"))
+		return nil, provenance.Check(whatRequest, d.findings)
 	}
 	pkt = whole(pkt)
 	if !opts.SkipVerify {
@@ -323,174 +339,233 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 			return nil, ErrNotAuthentic
 		}
 	}
-	r := &Request{Identifier: p.Identifier, Authenticator: p.Authenticator}
-	var d decoder
-	var (
-		status                       uint32
-		sessionID, nasID             string
-		nasIP, nasIP6                netip.Addr
-		inOct, outOct, inGig, outGig uint32
-		haveIn, haveOut              bool
-		sessionTime                  uint32
-		haveSessionTime              bool
-		eventTime                    time.Time
-		portType                     uint32
-		havePortType                 bool
-		delay                        uint32
-		cause                        uint32
-	)
-	ev := &r.Event
-	for _, avp := range p.Attributes {
-		rule, known := ruleOf(avp.Type)
-		if !known {
-			continue
+	return p, nil
+}
+
+// attributes holds what Parse read of a request's attributes.
+type attributes struct {
+	status                       uint32
+	username, sessionID, nasID   string
+	nasIP, nasIP6                netip.Addr
+	addresses                    []netip.Prefix
+	inOct, outOct, inGig, outGig uint32
+	haveIn, haveOut              bool
+	sessionTime                  uint32
+	haveSessionTime              bool
+	eventTime                    time.Time
+	portType                     uint32
+	havePortType                 bool
+	delay                        uint32
+	cause                        uint32
+}
+
+// read reads one attribute into a, if Parse reads its type, after
+// checking that it may be present and how often.
+func (d *decoder) read(a *attributes, avp *rad.AVP) {
+	rule, known := ruleOf(avp.Type)
+	if !known || !d.admit(rule, avp.Type) {
+		return
+	}
+	v := avp.Attribute
+	switch avp.Type {
+	case attrUserName:
+		if d.text(rule, v) {
+			a.username = string(v)
 		}
-		if d.counts[avp.Type] < 255 {
-			d.counts[avp.Type]++
+	case attrNASIdentifier:
+		if d.text(rule, v) {
+			a.nasID = string(v)
 		}
-		if rule.forbidden {
-			if d.counts[avp.Type] == 1 {
-				d.add(rule.name, "must not be present in an Accounting-Request", rule.table)
-			}
-			continue
+	case attrAcctSessionID:
+		if d.text(rule, v) {
+			a.sessionID = string(v)
 		}
-		if rule.once && d.counts[avp.Type] > 1 {
-			if d.counts[avp.Type] == 2 {
-				d.add(rule.name, "present more than once; at most one is allowed", rule.table)
-			}
-			continue
+	case attrAcctStatusType:
+		a.status, _ = d.integer(rule, v)
+	case attrAcctDelayTime:
+		a.delay, _ = d.integer(rule, v)
+	case attrAcctInputOctets:
+		a.inOct, a.haveIn = d.integer(rule, v)
+	case attrAcctOutputOctets:
+		a.outOct, a.haveOut = d.integer(rule, v)
+	case attrAcctInputGigawords:
+		a.inGig, _ = d.integer(rule, v)
+	case attrAcctOutputGigawords:
+		a.outGig, _ = d.integer(rule, v)
+	case attrAcctSessionTime:
+		a.sessionTime, a.haveSessionTime = d.integer(rule, v)
+	case attrAcctTerminateCause:
+		a.cause, _ = d.integer(rule, v)
+	case attrNASPortType:
+		a.portType, a.havePortType = d.integer(rule, v)
+	case attrEventTimestamp:
+		if t, ok := d.integer(rule, v); ok {
+			a.eventTime = time.Unix(int64(t), 0).UTC()
 		}
-		a := avp.Attribute
-		switch avp.Type {
-		case attrUserName:
-			if d.text(rule, a) {
-				ev.Username = string(a)
-			}
-		case attrNASIdentifier:
-			if d.text(rule, a) {
-				nasID = string(a)
-			}
-		case attrAcctSessionID:
-			if d.text(rule, a) {
-				sessionID = string(a)
-			}
-		case attrAcctStatusType:
-			status, _ = d.integer(rule, a)
-		case attrAcctDelayTime:
-			delay, _ = d.integer(rule, a)
-		case attrAcctInputOctets:
-			inOct, haveIn = d.integer(rule, a)
-		case attrAcctOutputOctets:
-			outOct, haveOut = d.integer(rule, a)
-		case attrAcctInputGigawords:
-			inGig, _ = d.integer(rule, a)
-		case attrAcctOutputGigawords:
-			outGig, _ = d.integer(rule, a)
-		case attrAcctSessionTime:
-			sessionTime, haveSessionTime = d.integer(rule, a)
-		case attrAcctTerminateCause:
-			cause, _ = d.integer(rule, a)
-		case attrNASPortType:
-			portType, havePortType = d.integer(rule, a)
-		case attrEventTimestamp:
-			if v, ok := d.integer(rule, a); ok {
-				eventTime = time.Unix(int64(v), 0).UTC()
-			}
-		case attrNASIPAddress:
-			nasIP, _ = d.ipv4(rule, a)
-		case attrFramedIPAddress:
-			if ip, ok := d.ipv4(rule, a); ok && !ip.IsUnspecified() && ip != netip.AddrFrom4([4]byte{255, 255, 255, 255}) && ip != netip.AddrFrom4([4]byte{255, 255, 255, 254}) {
-				ev.Addresses = append(ev.Addresses, netip.PrefixFrom(ip, 32))
-			}
-		case attrNASIPv6Address:
-			nasIP6, _ = d.ipv6(rule, a)
-		case attrFramedIPv6Address:
-			if ip, ok := d.ipv6(rule, a); ok {
-				ev.Addresses = append(ev.Addresses, netip.PrefixFrom(ip, 128))
-			}
-		case attrFramedIPv6Prefix, attrDelegatedIPv6Prefix:
-			if pfx, ok := d.prefix6(rule, a); ok {
-				ev.Addresses = append(ev.Addresses, pfx)
-			}
+	case attrNASIPAddress:
+		a.nasIP, _ = d.ipv4(rule, v)
+	case attrNASIPv6Address:
+		a.nasIP6, _ = d.ipv6(rule, v)
+	default:
+		d.readAddress(a, rule, avp.Type, v)
+	}
+}
+
+// admit counts an attribute of type t and reports whether it is to be
+// read: a forbidden one is a finding (once), and so is the second of one
+// that may be present only once.
+func (d *decoder) admit(rule attrRule, t rad.Type) bool {
+	if d.counts[t] < 255 {
+		d.counts[t]++
+	}
+	if rule.forbidden {
+		if d.counts[t] == 1 {
+			d.add(rule.name, "forbidden", "must not be present in an Accounting-Request", rule.table)
+		}
+		return false
+	}
+	if rule.once && d.counts[t] > 1 {
+		if d.counts[t] == 2 {
+			d.add(rule.name, "once", "present more than once; at most one is allowed", rule.table)
+		}
+		return false
+	}
+	return true
+}
+
+// readAddress reads an attribute giving the session an address or prefix.
+// Framed-IP-Address's 0.0.0.0, 255.255.255.254 and 255.255.255.255 are no
+// address of the session (RFC 2865 §5.8).
+func (d *decoder) readAddress(a *attributes, rule attrRule, t rad.Type, v rad.Attribute) {
+	switch t {
+	case attrFramedIPAddress:
+		if ip, ok := d.ipv4(rule, v); ok && !ip.IsUnspecified() && ip != netip.AddrFrom4([4]byte{255, 255, 255, 255}) && ip != netip.AddrFrom4([4]byte{255, 255, 255, 254}) {
+			a.addresses = append(a.addresses, netip.PrefixFrom(ip, 32))
+		}
+	case attrFramedIPv6Address:
+		if ip, ok := d.ipv6(rule, v); ok {
+			a.addresses = append(a.addresses, netip.PrefixFrom(ip, 128))
+		}
+	case attrFramedIPv6Prefix, attrDelegatedIPv6Prefix:
+		if pfx, ok := d.prefix6(rule, v); ok {
+			a.addresses = append(a.addresses, pfx)
 		}
 	}
-	r.Status = Status(status)
+}
+
+// requireMandatory adds a finding for each required attribute missing:
+// Acct-Status-Type, a session's Acct-Session-Id, and one attribute
+// naming the NAS.
+func (d *decoder) requireMandatory(a *attributes) {
 	if d.counts[attrAcctStatusType] == 0 {
-		d.add("Acct-Status-Type", "missing", "RFC 2866 §5.1, §5.13")
+		d.add("Acct-Status-Type", "missing", "missing", rfc("RFC 2866", "§5.1, §5.13"))
 	}
-	if r.Status.IsSession() && d.counts[attrAcctSessionID] == 0 {
-		d.add("Acct-Session-Id", "missing; every session's request carries one", "RFC 2866 §5.5, §5.13")
-	}
-	var nas []string
-	if nasIP.IsValid() {
-		nas = append(nas, nasIP.String())
-	}
-	if nasIP6.IsValid() {
-		nas = append(nas, nasIP6.String())
-	}
-	if nasID != "" {
-		nas = append(nas, strconv.Quote(nasID))
+	if Status(a.status).IsSession() && d.counts[attrAcctSessionID] == 0 {
+		d.add("Acct-Session-Id", "missing", "missing; every session's request carries one", rfc("RFC 2866", "§5.5, §5.13"))
 	}
 	if d.counts[attrNASIPAddress] == 0 && d.counts[attrNASIPv6Address] == 0 && d.counts[attrNASIdentifier] == 0 {
-		d.add("NAS-IP-Address", "missing, and so are NAS-IPv6-Address and NAS-Identifier; one is required", "RFC 2866 §4.1")
+		d.add("NAS-IP-Address", "missing", "missing, and so are NAS-IPv6-Address and NAS-Identifier; one is required", rfc("RFC 2866", "§4.1"))
 	}
-	if len(d.findings) > 0 {
-		return nil, &Error{Findings: d.findings}
+}
+
+// nasName names the NAS by the identifiers it sent, in the order
+// NAS-IP-Address, NAS-IPv6-Address, NAS-Identifier (quoted).
+func (a *attributes) nasName() string {
+	var nas []string
+	if a.nasIP.IsValid() {
+		nas = append(nas, a.nasIP.String())
 	}
-	r.NAS = strings.Join(nas, " ")
-	r.Delay = time.Duration(delay) * time.Second
-	ev.Time = eventTime
-	if ev.Time.IsZero() {
-		ev.Time = received.UTC().Add(-r.Delay)
+	if a.nasIP6.IsValid() {
+		nas = append(nas, a.nasIP6.String())
 	}
-	typ, ok := r.Status.AccessEventType()
+	if a.nasID != "" {
+		nas = append(nas, strconv.Quote(a.nasID))
+	}
+	return strings.Join(nas, " ")
+}
+
+// event builds the request's access event: for a session status, the
+// session's identity, addresses, times, access type, end reason and
+// counts; for the other statuses, its time only.
+func (a *attributes) event(status Status, nas string, delay time.Duration, received time.Time, opts Options) intercept.AccessEvent {
+	at := a.eventTime
+	if at.IsZero() {
+		at = received.UTC().Add(-delay)
+	}
+	typ, ok := status.AccessEventType()
 	if !ok {
-		r.Event = intercept.AccessEvent{Time: ev.Time}
-		return r, nil
+		return intercept.AccessEvent{Time: at}
 	}
-	ev.Type = typ
-	ev.SessionID = r.NAS + " " + strconv.Quote(sessionID)
-	ev.Assignment = intercept.AssignmentDynamic
-	ev.AccessType = opts.AccessType
-	if havePortType {
-		if at, ok := AccessTypeOf(portType); ok {
-			ev.AccessType = at
+	ev := intercept.AccessEvent{
+		Type:       typ,
+		Time:       at,
+		SessionID:  nas + " " + strconv.Quote(a.sessionID),
+		Username:   a.username,
+		Addresses:  a.addresses,
+		Assignment: intercept.AssignmentDynamic,
+		AccessType: opts.AccessType,
+	}
+	if a.havePortType {
+		if t, ok := AccessTypeOf(a.portType); ok {
+			ev.AccessType = t
 		}
 	}
+	a.sessionTimes(&ev, status)
+	a.octets(&ev)
+	return ev
+}
+
+// sessionTimes sets the session's start (a Start's time, or the time less
+// the Acct-Session-Time) and, for a Stop, its end and end reason.
+func (a *attributes) sessionTimes(ev *intercept.AccessEvent, status Status) {
 	switch {
-	case r.Status == StatusStart:
+	case status == StatusStart:
 		ev.Start = ev.Time
-	case haveSessionTime:
-		ev.Start = ev.Time.Add(-time.Duration(sessionTime) * time.Second)
+	case a.haveSessionTime:
+		ev.Start = ev.Time.Add(-time.Duration(a.sessionTime) * time.Second)
 	}
-	if r.Status == StatusStop {
+	if status == StatusStop {
 		ev.End = ev.Time
-		ev.EndReason = EndReasonOf(cause)
+		ev.EndReason = EndReasonOf(a.cause)
 	}
-	if haveIn {
-		v := uint64(inGig)<<32 | uint64(inOct)
+}
+
+// octets sets the event's counts from the target's point of view: the
+// NAS's input octets (with their Gigawords) are what the target sent.
+func (a *attributes) octets(ev *intercept.AccessEvent) {
+	if a.haveIn {
+		v := uint64(a.inGig)<<32 | uint64(a.inOct)
 		ev.OctetsSent = &v
 	}
-	if haveOut {
-		v := uint64(outGig)<<32 | uint64(outOct)
+	if a.haveOut {
+		v := uint64(a.outGig)<<32 | uint64(a.outOct)
 		ev.OctetsReceived = &v
 	}
-	return r, nil
 }
 
 // decoder collects findings while reading attributes.
 type decoder struct {
-	findings []Finding
+	findings []provenance.Finding
 	counts   [256]uint8 // per attribute type, saturating
 }
 
-func (d *decoder) add(attr, rule, source string) {
-	d.findings = append(d.findings, Finding{Attribute: attr, Rule: rule, Source: source})
+// add records a finding about attribute attr: the rule's name, what is
+// wrong (never the value) and where the rule is written. Each wraps
+// ErrMalformed.
+func (d *decoder) add(attr, rule, text string, src provenance.Source) {
+	d.findings = append(d.findings, provenance.Finding{
+		Rule:     rule,
+		Severity: provenance.Error,
+		Field:    attr,
+		Source:   src,
+		Err:      ErrMalformed,
+		Message:  provenance.Text(text),
+	})
 }
 
 func (d *decoder) text(r attrRule, a rad.Attribute) bool {
 	if len(a) == 0 {
-		d.add(r.name, "empty; the value is one or more octets", r.source)
+		d.add(r.name, "text", "empty; the value is one or more octets", r.source)
 		return false
 	}
 	return true
@@ -499,7 +574,7 @@ func (d *decoder) text(r attrRule, a rad.Attribute) bool {
 func (d *decoder) integer(r attrRule, a rad.Attribute) (uint32, bool) {
 	v, err := rad.Integer(a)
 	if err != nil {
-		d.add(r.name, fmt.Sprintf("is %d octets; an integer is 4", len(a)), r.source)
+		d.add(r.name, "integer", fmt.Sprintf("is %d octets; an integer is 4", len(a)), r.source)
 		return 0, false
 	}
 	return v, true
@@ -516,7 +591,7 @@ func (d *decoder) address(r attrRule, a rad.Attribute, size int) (netip.Addr, bo
 		if size == 16 {
 			v = 6
 		}
-		d.add(r.name, fmt.Sprintf("is %d octets; an IPv%d address is %d", len(a), v, size), r.source)
+		d.add(r.name, "address", fmt.Sprintf("is %d octets; an IPv%d address is %d", len(a), v, size), r.source)
 		return netip.Addr{}, false
 	}
 	addr, _ := netip.AddrFromSlice(a)
@@ -539,11 +614,11 @@ func (d *decoder) prefix6(r attrRule, a rad.Attribute) (netip.Prefix, bool) {
 		// Not the RFC's rule but ccjkit's: no subscriber holds a prefix
 		// as wide as a whole ISP's allocation, and taking one would
 		// intercept everybody in it.
-		d.add(r.name, fmt.Sprintf("prefix length %d is shorter than /%d: it would intercept far more than one subscriber", a[1], minPrefix6), "ccjkit's over-collection rule")
+		d.add(r.name, "over-collection", fmt.Sprintf("prefix length %d is shorter than /%d: it would intercept far more than one subscriber", a[1], minPrefix6), overCollection())
 		return netip.Prefix{}, false
 	}
 	if err != nil {
-		d.add(r.name, "not a valid IPv6 prefix: "+err.Error(), r.source)
+		d.add(r.name, "prefix", "not a valid IPv6 prefix: "+err.Error(), r.source)
 		return netip.Prefix{}, false
 	}
 	ones, _ := n.Mask.Size()

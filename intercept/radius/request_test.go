@@ -10,10 +10,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/text/language"
 	rad "layeh.com/radius"
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/radius"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 const secret = "s3cret-shared"
@@ -238,7 +240,7 @@ func TestParseRefuses(t *testing.T) {
 		{name: "an IPv6 prefix field too short for its length", pkt: packet(t, secret, 1, base(1, attr{tFramedPrefix6, []byte{0, 64, 0x20, 0x01}})...),
 			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"Framed-IPv6-Prefix"}, source: "RFC 3162 §2.3"},
 		{name: "an IPv6 prefix as wide as an ISP's: over-collection", pkt: packet(t, secret, 1, base(1, attr{tDelegated6, []byte{0, 0}})...),
-			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"Delegated-IPv6-Prefix"}, source: "ccjkit's over-collection rule"},
+			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"Delegated-IPv6-Prefix"}, source: "ccjkit over-collection"},
 		{name: "every finding at once", pkt: packet(t, secret, 1, str(tUserName, "a"), str(tUserName, "b"), attr{tInOctets, []byte{1}}, attr{tNASIPv6, []byte{1, 2}}, u32(tStatus, 3)),
 			key: []byte(secret), is: radius.ErrMalformed, attrs: []string{"User-Name", "Acct-Input-Octets", "NAS-IPv6-Address", "Acct-Session-Id"}},
 	}
@@ -256,7 +258,7 @@ func TestParseRefuses(t *testing.T) {
 					t.Errorf("the error quotes case detail %q: %v", secret, err)
 				}
 			}
-			var pe *radius.Error
+			var pe *provenance.Problems
 			if tt.attrs == nil {
 				if errors.As(err, &pe) && tt.is != radius.ErrMalformed {
 					t.Errorf("unexpected findings: %v", err)
@@ -264,20 +266,23 @@ func TestParseRefuses(t *testing.T) {
 				return
 			}
 			if !errors.As(err, &pe) {
-				t.Fatalf("%v is not an *Error", err)
+				t.Fatalf("%v is not a *provenance.Problems", err)
 			}
 			var got []string
 			for _, f := range pe.Findings {
-				got = append(got, f.Attribute)
-				if f.Rule == "" || f.Source == "" {
-					t.Errorf("finding %+v lacks its rule or source", f)
+				got = append(got, f.Field)
+				if f.Rule == "" || f.Text(language.English) == "" || f.Source.Instrument == "" {
+					t.Errorf("finding %+v lacks its rule, text or source", f)
+				}
+				if !errors.Is(f, radius.ErrMalformed) {
+					t.Errorf("finding %v does not wrap ErrMalformed", f)
 				}
 			}
 			if d := cmp.Diff(tt.attrs, got); d != "" {
 				t.Errorf("findings (-want +got):\n%s\n%v", d, err)
 			}
-			if tt.source != "" && pe.Findings[0].Source != tt.source {
-				t.Errorf("source = %q, want %q", pe.Findings[0].Source, tt.source)
+			if src := pe.Findings[0].Source; tt.source != "" && src.Instrument+" "+src.Article != tt.source {
+				t.Errorf("source = %q, want %q", src.Instrument+" "+src.Article, tt.source)
 			}
 		})
 	}
