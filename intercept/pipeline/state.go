@@ -29,6 +29,12 @@ type stateStream struct {
 	Next   intercept.Seq  `json:"next"`
 }
 
+// stateFormat is the state file's strict JSON decoding: its problems come
+// as a *provenance.Problems whose findings wrap ErrState.
+func stateFormat() strictjson.Format {
+	return strictjson.Format{What: "pipeline: state", Name: "pipeline state file", Err: ErrState, Max: stateMax}
+}
+
 const (
 	stateVersion = 1
 	stateMax     = 64 << 20
@@ -45,8 +51,8 @@ func loadState(path string) (map[intercept.StreamKey]intercept.Seq, error) {
 		return nil, fmt.Errorf("%w: %w", ErrState, err)
 	}
 	var f stateFile
-	if err := strictjson.Decode(data, &f, stateMax); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrState, path, err)
+	if err := stateFormat().Decode(data, &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if f.Version != stateVersion {
 		return nil, fmt.Errorf("%w: %s: version %d, this ccjkit reads version %d", ErrState, path, f.Version, stateVersion)
