@@ -24,13 +24,20 @@
 // clock (NTP and chronyd). Its sub-package timesynctest has a fake clock and
 // rapid generators of Brussels instants for property tests, yours included.
 //
+// provenance says where each legal figure comes from: a Source (instrument,
+// article, edition) graded by its Certainty, and the one vocabulary of what
+// a check found — Severity, Finding and the one problem-list error type,
+// *provenance.Problems, that every check and decoder returns.
+//
 // requisition models what an authority may order (identification,
 // traffic and location data, interception, extended computer search, forced
 // cooperation), who may order it and under which conditions, what it asks
 // for, until when it is valid, when the answer is due and what a refusal
 // costs. Its register records a case's life in an encrypted, hash-chained
 // journal, hands technicians need-to-know work orders and counts statistics
-// that reveal no single case.
+// that reveal no single case. Under it, requisition/register/journal is the
+// append-only, hash-chained, signed store itself, which knows nothing of
+// cases and can hold any other sealed log.
 //
 // ccj is the cell itself: its members, their security advice and its
 // five-year renewal, the 24/7 on-call rota and its gaps, who is on call now,
@@ -54,9 +61,10 @@
 // test receiver to rehearse against.
 //
 // The examples directory holds runnable programs: desk (the cell's daily
-// work), clockcheck (is this clock good enough?), tap and lemf. Packages
-// other than timesync arrive as the project's issues are done; this comment
-// describes the whole library.
+// work), clockcheck (is this clock good enough?), tap (capture, match,
+// encode and hand over) and lemf (a receiver to rehearse against). The repository's docs/design.md is the maintainers'
+// map: the package graph, the imports that must never appear, the data flows
+// and where each legal rule lives.
 //
 // # Legal instruments modelled
 //
