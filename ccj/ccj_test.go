@@ -20,13 +20,9 @@ import (
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
-func at(s string) time.Time {
-	ts, err := timesync.ParseBrussels(s, timesync.Strict)
-	if err != nil {
-		panic(err)
-	}
-	return ts.Time()
-}
+// at is the instant Brussels clocks show at s; it panics on a time that does
+// not exist or exists twice.
+func at(s string) time.Time { return timesync.MustParseBrussels(s, timesync.Strict).Time() }
 
 func member(id, name string, granted date.Date) ccj.Member {
 	return ccj.Member{ID: id, Name: name, Role: ccj.CellMember, ResidesInBelgium: true,

@@ -123,13 +123,9 @@ func TestParseAmount(t *testing.T) {
 	}
 }
 
-func at(s string) timesync.Timestamp {
-	ts, err := timesync.ParseBrussels(s, timesync.Strict)
-	if err != nil {
-		panic(err)
-	}
-	return ts
-}
+// at is the instant Brussels clocks show at s; it panics on a time that does
+// not exist or exists twice.
+func at(s string) timesync.Timestamp { return timesync.MustParseBrussels(s, timesync.Strict) }
 
 func TestPrice(t *testing.T) {
 	override := &indemnity.Overrides{Source: "Moniteur belge 22-12-2016 p. 88022, read by the operator", Amounts: map[string]indemnity.Amount{"BE2017-4": indemnity.MustParseAmount("62")}}

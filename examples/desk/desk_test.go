@@ -19,13 +19,9 @@ import (
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
-func brussels(s string) time.Time {
-	ts, err := timesync.ParseBrussels(s, timesync.Strict)
-	if err != nil {
-		panic(err)
-	}
-	return ts.Time()
-}
+// brussels is the instant Brussels clocks show at s; it panics on a time
+// that does not exist or exists twice.
+func brussels(s string) time.Time { return timesync.MustParseBrussels(s, timesync.Strict).Time() }
 
 // desk runs the desk in process with a fake clock.
 func desk(t *testing.T, clock timesync.Clock, args ...string) (stdout, stderr string, code int) {

@@ -24,13 +24,9 @@ import (
 
 var goodClock = timesync.Verdict{At: t0, Synchronised: true, ToTheSecond: true, Traceable: true, ErrorBound: 2 * time.Millisecond, Reference: "GPS via chrony"}
 
-func at(s string) timesync.Timestamp {
-	t, err := timesync.ParseBrussels(s, timesync.Strict)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// at is the instant Brussels clocks show at s; it panics on a time that does
+// not exist or exists twice.
+func at(s string) timesync.Timestamp { return timesync.MustParseBrussels(s, timesync.Strict) }
 
 // The sample's secrets, which must never appear in clear anywhere but the
 // sealed records and the member's views.
