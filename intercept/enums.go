@@ -204,3 +204,32 @@ func (a Assignment) String() string {
 	}
 	return fmt.Sprintf("Assignment(%d)", uint8(a))
 }
+
+// HI1Kind is which HI1 notification tells the receiver about an
+// interception: that it started, stopped or changed. The values are the
+// context tags of TS 101 671 HI1NotificationOperations (liActivated [1],
+// liDeactivated [2], liModified [3]), which intercept/etsi writes inside
+// PS-PDU hI1-Operation [3]; another encoder family maps them to its own
+// form (see HI1Notifier).
+type HI1Kind uint8
+
+// The notifications. The zero HI1Kind is invalid.
+const (
+	LIActivated   HI1Kind = 1 // liActivated [1]: interception started
+	LIDeactivated HI1Kind = 2 // liDeactivated [2]: interception stopped
+	LIModified    HI1Kind = 3 // liModified [3]: interception changed
+)
+
+// String returns the ASN.1 name: "liActivated", "liDeactivated",
+// "liModified".
+func (k HI1Kind) String() string {
+	switch k {
+	case LIActivated:
+		return "liActivated"
+	case LIDeactivated:
+		return "liDeactivated"
+	case LIModified:
+		return "liModified"
+	}
+	return fmt.Sprintf("HI1Kind(%d)", uint8(k))
+}

@@ -185,6 +185,19 @@ type IRIRecord struct {
 
 // Encoder turns records into the bytes of one wire format (ETSI TS 102 232
 // PS-PDUs in package intercept/etsi; TS 103 221-2 X2/X3 in intercept/x2x3).
+//
+// Two capabilities are optional, each an interface of this package that an
+// encoder family implements when its format can say it, whatever the
+// family: an Encoder that is also an HI1Notifier writes HI1 notifications
+// (the pipeline then announces each task's activation, deactivation and
+// change), and a StreamEncoder that is also a CINResetter writes a CIN
+// reset (the pipeline then sends one, after a restart, before the next
+// record of every stream it numbered before). The pipeline asks for them
+// with a type assertion on these interfaces, never on a concrete encoder;
+// an encoder without them gets neither, and loses nothing else.
+// intercept/etsi implements both; intercept/x2x3 neither (its PDUs carry
+// no notification and no reset). An encoder that wraps another must
+// implement them itself if it is to pass them on.
 type Encoder interface {
 	// Stream prepares the encoding of one stream's records. Everything that
 	// is the same for every record of the stream is done here, once, so
@@ -202,6 +215,31 @@ type StreamEncoder interface {
 	// AppendIRI appends r's encoding to dst and returns the extended slice.
 	// It fails on a CC stream.
 	AppendIRI(dst []byte, r *IRIRecord) ([]byte, error)
+}
+
+// HI1Notifier is the optional capability of an Encoder to write HI1
+// notifications: that an interception started, stopped or changed (see
+// Encoder).
+type HI1Notifier interface {
+	// AppendHI1 appends the notification of kind for liid to dst and
+	// returns the extended slice. seq is the sequence number the caller
+	// drew from liid's IRI stream with CIN 0, which carries an LIID's
+	// notifications whatever its task delivers; t is the moment the
+	// interception actually started, stopped or changed, not the moment it
+	// was configured.
+	AppendHI1(dst []byte, kind HI1Kind, liid LIID, seq Seq, t time.Time) ([]byte, error)
+}
+
+// CINResetter is the optional capability of a StreamEncoder to announce
+// that its stream's sequence numbers start again at 0, as after a restart
+// that lost the counters, so that the receiver does not take the restart
+// for loss or duplication (ETSI TS 102 232-1 TRIPayload cINReset; see
+// Encoder).
+type CINResetter interface {
+	// AppendCINReset appends the reset, stamped t and numbered 0, to dst
+	// and returns the extended slice. The stream's next record is numbered
+	// 0 again.
+	AppendCINReset(dst []byte, t time.Time) ([]byte, error)
 }
 
 // Handover delivers encoded records to the receiving agency.

@@ -829,8 +829,8 @@ func decodeHI1(t tlv, n *HI1Notification) error {
 	if err := r.done(p); err != nil {
 		return err
 	}
-	kind := HI1Kind(k.id & 0x1F)
-	if k.id&0xE0 != classContext|constructed || kind < LIActivated || kind > LIModified {
+	kind := intercept.HI1Kind(k.id & 0x1F)
+	if k.id&0xE0 != classContext|constructed || kind < intercept.LIActivated || kind > intercept.LIModified {
 		return derr(k.off, p, ErrUnsupported, "notification with identifier 0x%02x", k.id)
 	}
 	n.Kind = kind

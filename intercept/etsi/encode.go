@@ -203,7 +203,7 @@ func checkPayload(p *Payload) error {
 		n := &p.HI1
 		const path = "payload.hI1-Operation."
 		switch {
-		case n.Kind < LIActivated || n.Kind > LIModified:
+		case n.Kind < intercept.LIActivated || n.Kind > intercept.LIModified:
 			return encodeError(path[:len(path)-1], ErrValue, "unknown notification %d", n.Kind)
 		case n.DomainVersion == 0:
 			return encodeError(path+"domainID", ErrValue, "module version 0")

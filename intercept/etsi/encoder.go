@@ -10,12 +10,22 @@ import (
 
 // Encoder writes the PS-PDUs of one receiving agency, as its
 // intercept.Profile says: the header's identifiers, country codes,
-// timestamp form and module versions. It implements intercept.Encoder.
+// timestamp form and module versions. It implements intercept.Encoder and
+// intercept.HI1Notifier; its StreamEncoders implement
+// intercept.CINResetter.
 // An Encoder is immutable and safe for concurrent use; the StreamEncoders
 // it makes are not.
 type Encoder struct {
 	p intercept.Profile
 }
+
+// The seam's interfaces, optional capabilities included.
+var (
+	_ intercept.Encoder       = (*Encoder)(nil)
+	_ intercept.HI1Notifier   = (*Encoder)(nil)
+	_ intercept.StreamEncoder = (*StreamEncoder)(nil)
+	_ intercept.CINResetter   = (*StreamEncoder)(nil)
+)
 
 // NewEncoder returns the encoder for profile p, which must be valid.
 func NewEncoder(p intercept.Profile) (*Encoder, error) {
@@ -70,8 +80,9 @@ func (e *Encoder) appendTRI(dst []byte, liid intercept.LIID, cin intercept.CIN, 
 // AppendHI1 appends an HI1 notification (liActivated, liDeactivated or
 // liModified) for liid, with sequence number seq from the LIID's IRI
 // counter, stamped with t — the moment interception actually started,
-// stopped or changed, not the moment it was configured.
-func (e *Encoder) AppendHI1(dst []byte, kind HI1Kind, liid intercept.LIID, seq intercept.Seq, t time.Time) ([]byte, error) {
+// stopped or changed, not the moment it was configured. It implements
+// intercept.HI1Notifier.
+func (e *Encoder) AppendHI1(dst []byte, kind intercept.HI1Kind, liid intercept.LIID, seq intercept.Seq, t time.Time) ([]byte, error) {
 	p := PDU{
 		Header: e.header(liid, 0, seq, t, TimeOfMediation),
 		Payload: Payload{Kind: HI1Operation, HI1: HI1Notification{
@@ -282,7 +293,7 @@ func ipVersion(a netip.Addr) IPVersion {
 // tells the receiver that this CIN's sequence numbers start again, as after
 // a restart that lost the counters, so that the restart is not mistaken for
 // loss or duplication. OpenLI sends it on the IRI stream before new
-// records of a known LIID and CIN.
+// records of a known LIID and CIN. It implements intercept.CINResetter.
 func (s *StreamEncoder) AppendCINReset(dst []byte, t time.Time) ([]byte, error) {
 	return s.enc.appendTRI(dst, s.key.LIID, s.key.CIN, 0, t, CINReset)
 }

@@ -245,7 +245,7 @@ func TestEncodeRefusals(t *testing.T) {
 		{"empty CC sequence", func(p *etsi.PDU) { p.Payload = etsi.Payload{Kind: etsi.CCSequence} }, "payload.cCPayloadSequence", etsi.ErrMissing},
 		{"integrity check", func(p *etsi.PDU) { p.Payload.TRI = 0 }, "payload.tRIPayload", etsi.ErrUnsupported},
 		{"HI1 operator of 6", func(p *etsi.PDU) {
-			p.Payload = etsi.Payload{Kind: etsi.HI1Operation, HI1: etsi.HI1Notification{Kind: etsi.LIActivated, DomainVersion: 6,
+			p.Payload = etsi.Payload{Kind: etsi.HI1Operation, HI1: etsi.HI1Notification{Kind: intercept.LIActivated, DomainVersion: 6,
 				LIID: intercept.MustParseLIID("L"), OperatorID: "SIXSIX", Time: time.Unix(1700000000, 0)}}
 		}, "payload.hI1-Operation.communicationIdentifier.network-Identifier.operator-Identifier", etsi.ErrValue},
 		{"IRI mapped address", func(p *etsi.PDU) {

@@ -40,7 +40,7 @@ func seedPDUs(tb testing.TB) [][]byte {
 	}}))
 	add(enc.AppendKeepAlive(nil, 5, at))
 	add(iri.AppendCINReset(nil, at))
-	add(enc.AppendHI1(nil, etsi.LIActivated, liid, 0, at))
+	add(enc.AppendHI1(nil, intercept.LIActivated, liid, 0, at))
 	gt, _ := etsi.NewEncoder(profile(intercept.GeneralizedTime))
 	add(gt.AppendKeepAliveResponse(nil, 5, at))
 	return out

@@ -226,35 +226,12 @@ type IPAddress struct {
 	Assignment intercept.Assignment
 }
 
-// HI1Kind is which HI1 notification a PDU carries (TS 101 671
-// HI1NotificationOperations, inside PS-PDU hI1-Operation [3]); the values
-// are the ASN.1 context tags.
-type HI1Kind uint8
-
-// The notifications.
-const (
-	LIActivated   HI1Kind = 1 // liActivated [1]: interception started
-	LIDeactivated HI1Kind = 2 // liDeactivated [2]: interception stopped
-	LIModified    HI1Kind = 3 // liModified [3]: interception changed
-)
-
-// String returns the ASN.1 name.
-func (k HI1Kind) String() string {
-	switch k {
-	case LIActivated:
-		return "liActivated"
-	case LIDeactivated:
-		return "liDeactivated"
-	case LIModified:
-		return "liModified"
-	}
-	return fmt.Sprintf("HI1Kind(%d)", uint8(k))
-}
-
 // HI1Notification tells the receiver an interception started, stopped or
 // changed, at the time it actually did.
 type HI1Notification struct {
-	Kind HI1Kind
+	// Kind is which notification: the context tag of its
+	// HI1NotificationOperations field (liActivated [1], ...).
+	Kind intercept.HI1Kind
 	// DomainVersion is the HI1NotificationOperations version: domainID [0]
 	// is the OID 0.4.0.2.2.0.1.<DomainVersion>.
 	DomainVersion uint32

@@ -132,7 +132,7 @@ func genPayload() *rapid.Generator[etsi.Payload] {
 			return etsi.Payload{Kind: etsi.TRIPayload, TRI: etsi.TRI(rapid.IntRange(3, 7).Draw(t, "tri"))}
 		}
 		return etsi.Payload{Kind: etsi.HI1Operation, HI1: etsi.HI1Notification{
-			Kind:          etsi.HI1Kind(rapid.IntRange(1, 3).Draw(t, "k")),
+			Kind:          intercept.HI1Kind(rapid.IntRange(1, 3).Draw(t, "k")),
 			DomainVersion: rapid.Uint32Range(1, 1<<32-1).Draw(t, "v"),
 			LIID:          genLIID().Draw(t, "liid"),
 			OperatorID:    genOctets(1, 5).Draw(t, "op"),

@@ -32,7 +32,7 @@
 // high-water marks are saved durably (Config.StatePath); after a restart,
 // a CIN reset (TS 102 232-1 TRIPayload cINReset) goes out before the next
 // record of each stream known before, and that stream's numbering starts
-// again at 0.
+// again at 0 — when the agency's stream encoder is an intercept.CINResetter.
 //
 // # Sessions and IRIs
 //
@@ -45,7 +45,8 @@
 // runs closes it with endOfInterceptionWithSessionActive. HI1 liActivated,
 // liModified and liDeactivated go on the LIID's CIN-0 IRI stream, stamped
 // with the moment the interception actually started, changed or stopped
-// (Tick fires them; OpenLI learnt to do so in its version 1.1.2).
+// (Tick fires them; OpenLI learnt to do so in its version 1.1.2) — when
+// the agency's encoder is an intercept.HI1Notifier.
 //
 // # Loss accounting
 //

@@ -33,8 +33,9 @@ var (
 type Agency struct {
 	// Encoder encodes the agency's records (an *etsi.Encoder for an
 	// agency's HI2/HI3; an *x2x3.Encoder towards a delivery node). HI1
-	// notifications and CIN resets are sent when the encoder can write
-	// them: *etsi.Encoder can.
+	// notifications are sent when it is an intercept.HI1Notifier, CIN
+	// resets when its stream encoders are intercept.CINResetters:
+	// *etsi.Encoder's are both.
 	Encoder intercept.Encoder
 	// Handover takes the encoded records; the pipeline never waits on it.
 	Handover intercept.Handover
@@ -232,19 +233,13 @@ func (p *Pipeline) emitCC(st *stream, pk *intercept.Packet, dir intercept.Direct
 	lc.cc.settle(st, seq, out, err)
 }
 
-// cinResetter is implemented by encoders that can announce that a CIN's
-// numbering starts again (*etsi.StreamEncoder).
-type cinResetter interface {
-	AppendCINReset(dst []byte, t time.Time) ([]byte, error)
-}
-
 // sendReset sends st's CIN reset, stamped t, and restarts its numbering at
 // 0 (TS 102 232-1 TRIPayload cINReset: the CIN's sequence numbers start
 // again). A reset the handover refuses stays owed and goes before the next
-// record; an encoder that cannot write one (X2/X3) is never asked again.
-// It returns the buffer for reuse.
+// record; a stream encoder that is no intercept.CINResetter (X2/X3) is
+// never asked again. It returns the buffer for reuse.
 func (p *Pipeline) sendReset(buf []byte, st *stream, t time.Time) []byte {
-	r, ok := st.enc.(cinResetter)
+	r, ok := st.enc.(intercept.CINResetter)
 	if !ok {
 		st.reset.Store(false)
 		return buf

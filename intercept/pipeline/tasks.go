@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
-	"github.com/ccjkit/ccjkit/intercept/etsi"
 )
 
 type phase uint8
@@ -115,7 +114,7 @@ func (p *Pipeline) SetTasks(tasks []intercept.Task) error {
 			ts.addedAt = now
 		}
 		if ts.phase == active {
-			p.hi1(ts, etsi.LIModified, now)
+			p.hi1(ts, intercept.LIModified, now)
 			p.syncSessions(ts, now)
 		}
 	}
@@ -192,7 +191,7 @@ func (p *Pipeline) activate(ts *taskState) bool {
 	}
 	ts.phase = active
 	p.log.Info("interception activated", "task", *t, "at", at)
-	p.hi1(ts, etsi.LIActivated, at)
+	p.hi1(ts, intercept.LIActivated, at)
 	p.syncSessions(ts, at)
 	return true
 }
@@ -229,7 +228,7 @@ func (p *Pipeline) deactivate(ts *taskState, at time.Time) {
 		}
 	}
 	ts.sessions = map[string]bool{}
-	p.hi1(ts, etsi.LIDeactivated, at)
+	p.hi1(ts, intercept.LIDeactivated, at)
 	p.log.Info("interception deactivated", "task", ts.task, "at", at)
 }
 
@@ -286,16 +285,11 @@ func targetsUser(t *intercept.Task, username string) bool {
 	return false
 }
 
-// hi1Appender is implemented by encoders that write HI1 notifications
-// (*etsi.Encoder).
-type hi1Appender interface {
-	AppendHI1(dst []byte, kind etsi.HI1Kind, liid intercept.LIID, seq intercept.Seq, t time.Time) ([]byte, error)
-}
-
 // hi1 sends an HI1 notification of kind for ts, stamped at, numbered on
-// the LIID's CIN-0 IRI stream.
-func (p *Pipeline) hi1(ts *taskState, kind etsi.HI1Kind, at time.Time) {
-	enc, ok := ts.agency.Encoder.(hi1Appender)
+// the LIID's CIN-0 IRI stream, when the agency's encoder is an
+// intercept.HI1Notifier.
+func (p *Pipeline) hi1(ts *taskState, kind intercept.HI1Kind, at time.Time) {
+	enc, ok := ts.agency.Encoder.(intercept.HI1Notifier)
 	if !ok {
 		return
 	}
