@@ -48,6 +48,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
@@ -110,212 +111,361 @@ func rehearsal() intercept.Profile {
 	}
 }
 
+// options are the command line's choices.
+type options struct {
+	addr, file, liid, iface, spool string
+	secretFile, radiusListen       string
+	length                         time.Duration
+	targets, clients               prefixes
+	users                          names
+}
+
+// exitError is an error with the exit code it gives; a nil err prints
+// nothing (the flag package has already said why).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usage is a mistake on the command line: exit code 2.
+func usage(err error) error { return &exitError{2, err} }
+
+// errorLines is the errors that ended a rehearsal (the capture's, the
+// handover's), each printed on its own line.
+type errorLines []error
+
+func (l errorLines) Error() string { return errors.Join(l...).Error() }
+
+// lines returns the errors of l that are not nil, or nil for none.
+func lines(errs ...error) error {
+	var l errorLines
+	for _, err := range errs {
+		if err != nil {
+			l = append(l, err)
+		}
+	}
+	if l == nil {
+		return nil
+	}
+	return l
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseOptions(args, stderr)
+	if err == nil {
+		err = rehearse(ctx, o, stdout, stderr)
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode prints err, if any, and returns the exit code it gives: 0 for
+// none, 2 for a usage error, 1 otherwise.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var e *exitError
+	if errors.As(err, &e) {
+		code = e.code
+		if e.err == nil {
+			return code
+		}
+	}
+	errs, ok := err.(errorLines)
+	if !ok {
+		errs = errorLines{err}
+	}
+	for _, err := range errs {
+		fmt.Fprintln(stderr, "tap:", strings.TrimSpace(err.Error()))
+	}
+	return code
+}
+
+// parseOptions reads the command line and refuses combinations that
+// cannot work.
+func parseOptions(args []string, stderr io.Writer) (options, error) {
+	var o options
 	fs := flag.NewFlagSet("tap", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("lemf", "127.0.0.1:6000", "the receiver's address (HI2 and HI3)")
-	file := fs.String("file", "", "pcap or pcapng file to replay (default: the embedded sample)")
-	liid := fs.String("liid", "BE-REHEARSAL-1", "the task's LIID")
-	var targets prefixes
-	fs.Var(&targets, "target", "a target address or prefix (repeatable)")
-	length := fs.Duration("for", time.Hour, "the task's window, from the capture's first packet (live: from now)")
-	iface := fs.String("iface", "", "capture live from this interface instead of replaying a file (Linux, needs CAP_NET_RAW)")
-	spool := fs.String("spool", "", "a directory for the handover's disk spool (default: memory only)")
-	var users names
-	fs.Var(&users, "user", "a target subscriber's RADIUS User-Name (repeatable)")
-	secretFile := fs.String("radius-secret-file", "", "a file holding the RADIUS shared secret (default with the embedded sample: its own)")
-	radiusListen := fs.String("radius-listen", "", "run a RADIUS accounting server on this UDP address (such as 127.0.0.1:1813) instead of reading the accounting in the capture")
-	var clients prefixes
-	fs.Var(&clients, "radius-client", "an address or prefix RADIUS accounting may come from (repeatable; default: any)")
+	fs.StringVar(&o.addr, "lemf", "127.0.0.1:6000", "the receiver's address (HI2 and HI3)")
+	fs.StringVar(&o.file, "file", "", "pcap or pcapng file to replay (default: the embedded sample)")
+	fs.StringVar(&o.liid, "liid", "BE-REHEARSAL-1", "the task's LIID")
+	fs.Var(&o.targets, "target", "a target address or prefix (repeatable)")
+	fs.DurationVar(&o.length, "for", time.Hour, "the task's window, from the capture's first packet (live: from now)")
+	fs.StringVar(&o.iface, "iface", "", "capture live from this interface instead of replaying a file (Linux, needs CAP_NET_RAW)")
+	fs.StringVar(&o.spool, "spool", "", "a directory for the handover's disk spool (default: memory only)")
+	fs.Var(&o.users, "user", "a target subscriber's RADIUS User-Name (repeatable)")
+	fs.StringVar(&o.secretFile, "radius-secret-file", "", "a file holding the RADIUS shared secret (default with the embedded sample: its own)")
+	fs.StringVar(&o.radiusListen, "radius-listen", "", "run a RADIUS accounting server on this UDP address (such as 127.0.0.1:1813) instead of reading the accounting in the capture")
+	fs.Var(&o.clients, "radius-client", "an address or prefix RADIUS accounting may come from (repeatable; default: any)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return o, usage(nil)
 	}
-	if len(targets) == 0 && len(users) == 0 {
-		fmt.Fprintln(stderr, "tap: give at least one -target, such as -target 192.0.2.10/32, or -user")
-		return 2
+	if len(o.targets) == 0 && len(o.users) == 0 {
+		return o, usage(errors.New("give at least one -target, such as -target 192.0.2.10/32, or -user"))
 	}
-	if *iface != "" && len(users) > 0 && *radiusListen == "" {
-		fmt.Fprintln(stderr, "tap: -user with -iface needs -radius-listen: the kernel filter keeps the accounting out of the capture")
-		return 2
+	if o.iface != "" && len(o.users) > 0 && o.radiusListen == "" {
+		return o, usage(errors.New("-user with -iface needs -radius-listen: the kernel filter keeps the accounting out of the capture"))
 	}
-	secret := []byte(sampleSecret)
-	if *secretFile != "" {
-		b, err := os.ReadFile(*secretFile)
+	return o, nil
+}
+
+// radiusSecret returns the RADIUS shared secret: -radius-secret-file's, or
+// the embedded sample's when the sample is what is read.
+func (o *options) radiusSecret() ([]byte, error) {
+	if o.secretFile != "" {
+		b, err := os.ReadFile(o.secretFile)
 		if err != nil {
-			fmt.Fprintln(stderr, "tap:", err)
-			return 1
+			return nil, err
 		}
-		secret = bytes.TrimRight(b, "\r\n")
-	} else if len(users) > 0 && (*file != "" || *radiusListen != "") {
-		fmt.Fprintln(stderr, "tap: give -radius-secret-file: only the embedded sample's secret is known")
-		return 2
+		return bytes.TrimRight(b, "\r\n"), nil
 	}
-	id, err := intercept.ParseLIID(*liid)
+	if len(o.users) > 0 && (o.file != "" || o.radiusListen != "") {
+		return nil, usage(errors.New("give -radius-secret-file: only the embedded sample's secret is known"))
+	}
+	return []byte(sampleSecret), nil
+}
+
+// task is the rehearsal's one task: its LIID, the targets given, a window
+// of -for from start.
+func (o *options) task(id intercept.LIID, start time.Time) intercept.Task {
+	task := intercept.Task{ID: [16]byte{1}, LIID: id, NotBefore: start, NotAfter: start.Add(o.length),
+		Delivery: intercept.IRIAndCC, Agency: "rehearsal"}
+	for _, t := range o.targets {
+		task.Targets = append(task.Targets, intercept.AddressTarget(t))
+	}
+	for _, u := range o.users {
+		task.Targets = append(task.Targets, intercept.UsernameTarget(u))
+	}
+	return task
+}
+
+// rehearse runs the rehearsal o describes: capture, pipeline, handover and,
+// for -user, the accounting; then prints the status.
+func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	secret, err := o.radiusSecret()
 	if err != nil {
-		fmt.Fprintln(stderr, "tap:", err)
-		return 2
+		return err
 	}
-	var (
-		src     intercept.CaptureSource
-		skipped func() uint64
-		clock   timesync.Clock
-		start   time.Time
-	)
-	if *iface != "" {
-		live, err := capture.NewLive(capture.LiveConfig{Interface: *iface})
-		if err != nil {
-			fmt.Fprintln(stderr, "tap:", err)
-			return 1
-		}
-		defer live.Close()
-		src, skipped, clock = live, live.Skipped, timesync.SystemClock{}
-		start = clock.Now()
+	id, err := intercept.ParseLIID(o.liid)
+	if err != nil {
+		return usage(err)
+	}
+	in, err := openInput(o)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	if in.live {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, start.Add(*length))
+		ctx, cancel = context.WithDeadline(ctx, in.start.Add(o.length))
 		defer cancel()
-	} else {
-		data := sample
-		if len(users) > 0 {
-			data = sampleRadius
-		}
-		if *file != "" {
-			if data, err = os.ReadFile(*file); err != nil {
-				fmt.Fprintln(stderr, "tap:", err)
-				return 1
-			}
-		}
-		// The replay's clock is the capture's first packet's time.
-		if start, err = firstPacketTime(data); err != nil {
-			fmt.Fprintln(stderr, "tap:", err)
-			return 1
-		}
-		clock = timesync.ClockFunc(func() time.Time { return start })
-		f, err := capture.NewFile(bytes.NewReader(data))
-		if err != nil {
-			fmt.Fprintln(stderr, "tap:", err)
-			return 1
-		}
-		src, skipped = f, f.Skipped
 	}
+	p, ho, err := startDelivery(o, in.clock)
+	if err != nil {
+		return err
+	}
+	if err := p.SetTasks([]intercept.Task{o.task(id, in.start)}); err != nil {
+		return usage(err)
+	}
+	acct, err := startAccounting(ctx, o, secret, in, p, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	defer acct.stop() // on an early return; a second call does nothing
+	runErr := p.Run(ctx, in.src)
+	acct.stop() // its counts are final, and it writes no more
+	runErr = endTask(p, in, o, runErr)
+	closeErr := ho.Close()
+	printStatus(stdout, in, acct, p, ho)
+	return lines(runErr, closeErr)
+}
+
+// input is where the packets come from.
+type input struct {
+	src     intercept.CaptureSource
+	skipped func() uint64
+	// clock is the pipeline's: the system's for a live capture, the
+	// capture's first packet's time for a replay.
+	clock timesync.Clock
+	start time.Time
+	live  bool
+	close func()
+}
+
+// openInput opens the live capture of -iface, or the file (or embedded
+// sample) to replay.
+func openInput(o options) (*input, error) {
+	if o.iface != "" {
+		live, err := capture.NewLive(capture.LiveConfig{Interface: o.iface})
+		if err != nil {
+			return nil, err
+		}
+		clock := timesync.SystemClock{}
+		return &input{src: live, skipped: live.Skipped, clock: clock, start: clock.Now(), live: true,
+			close: func() { live.Close() }}, nil
+	}
+	data := sample
+	if len(o.users) > 0 {
+		data = sampleRadius
+	}
+	if o.file != "" {
+		var err error
+		if data, err = os.ReadFile(o.file); err != nil {
+			return nil, err
+		}
+	}
+	// The replay's clock is the capture's first packet's time.
+	start, err := firstPacketTime(data)
+	if err != nil {
+		return nil, err
+	}
+	f, err := capture.NewFile(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return &input{src: f, skipped: f.Skipped, clock: timesync.ClockFunc(func() time.Time { return start }),
+		start: start, close: func() {}}, nil
+}
+
+// startDelivery builds the encoder, the handover to -lemf and the
+// pipeline feeding it.
+func startDelivery(o options, clock timesync.Clock) (*pipeline.Pipeline, *handover.Handover, error) {
 	enc, err := etsi.NewEncoder(rehearsal())
 	if err != nil {
-		fmt.Fprintln(stderr, "tap:", err)
-		return 1
+		return nil, nil, err
 	}
-	ho, err := handover.New(handover.Config{HI2: *addr, HI3: *addr, Encoder: enc, Clock: timesync.SystemClock{},
-		DrainTimeout: 10 * time.Second, SpoolDir: *spool})
+	ho, err := handover.New(handover.Config{HI2: o.addr, HI3: o.addr, Encoder: enc, Clock: timesync.SystemClock{},
+		DrainTimeout: 10 * time.Second, SpoolDir: o.spool})
 	if err != nil {
-		fmt.Fprintln(stderr, "tap:", err)
-		return 1
+		return nil, nil, err
 	}
 	p, err := pipeline.New(pipeline.Config{Agencies: map[string]pipeline.Agency{"rehearsal": {Encoder: enc, Handover: ho}}, Clock: clock})
 	if err != nil {
-		fmt.Fprintln(stderr, "tap:", err)
-		return 1
+		return nil, nil, err
 	}
-	task := intercept.Task{ID: [16]byte{1}, LIID: id, NotBefore: start, NotAfter: start.Add(*length),
-		Delivery: intercept.IRIAndCC, Agency: "rehearsal"}
-	for _, t := range targets {
-		task.Targets = append(task.Targets, intercept.AddressTarget(t))
+	return p, ho, nil
+}
+
+// accounting is the RADIUS side of a -user rehearsal: a server or a
+// mirror, or nothing without -user.
+type accounting struct {
+	stats interface{ Stats() radius.Stats } // nil without -user
+	stop  func()
+}
+
+// startAccounting starts reading RADIUS accounting for -user: a server on
+// -radius-listen, or a mirror over the capture (which then becomes
+// in.src's tee).
+func startAccounting(ctx context.Context, o options, secret []byte, in *input, p *pipeline.Pipeline, stdout, stderr io.Writer) (*accounting, error) {
+	if len(o.users) == 0 {
+		return &accounting{stop: func() {}}, nil
 	}
-	for _, u := range users {
-		task.Targets = append(task.Targets, intercept.UsernameTarget(u))
+	clients := o.clients
+	if len(clients) == 0 {
+		clients = prefixes{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
 	}
-	if err := p.SetTasks([]intercept.Task{task}); err != nil {
-		fmt.Fprintln(stderr, "tap:", err)
-		return 2
+	cfg := radius.Config{Clock: timesync.SystemClock{}}
+	for _, c := range clients {
+		cfg.Clients = append(cfg.Clients, radius.Client{Prefix: c, Secret: secret})
 	}
-	var accounting interface{ Stats() radius.Stats }
-	stopServer := func() {}
-	if len(users) > 0 {
-		if len(clients) == 0 {
-			clients = prefixes{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
+	if o.radiusListen != "" {
+		return startServer(ctx, o.radiusListen, cfg, in, p, stdout, stderr)
+	}
+	m, err := radius.NewMirror(in.src, cfg)
+	if err != nil {
+		return nil, usage(err)
+	}
+	in.src = m.Tee(func(ev intercept.AccessEvent) {
+		if err := p.HandleEvent(ev); err != nil {
+			fmt.Fprintln(stderr, "tap: an access event was refused:", err)
 		}
-		cfg := radius.Config{Clock: timesync.SystemClock{}}
-		for _, c := range clients {
-			cfg.Clients = append(cfg.Clients, radius.Client{Prefix: c, Secret: secret})
-		}
-		if *radiusListen != "" {
-			conn, err := net.ListenPacket("udp", *radiusListen)
-			if err != nil {
-				fmt.Fprintln(stderr, "tap:", err)
-				return 1
-			}
-			defer conn.Close()
-			srv, err := radius.NewServer(conn, cfg)
-			if err != nil {
-				fmt.Fprintln(stderr, "tap:", err)
-				return 2
-			}
-			accounting = srv
-			// The server answers once the capture runs: Run has then set
-			// the kernel filter, so a session the NAS was answered for
-			// has its packets taken from the answer on. Until then the
-			// NAS's requests wait in the socket.
-			started := &startedSource{CaptureSource: src, started: make(chan struct{})}
-			if f, ok := src.(intercept.TargetFilter); ok {
-				src = startedFilter{started, f}
-			} else {
-				src = started
-			}
-			sctx, cancel := context.WithCancel(ctx)
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				select {
-				case <-started.started:
-				case <-sctx.Done():
-					return
-				}
-				fmt.Fprintf(stdout, "RADIUS accounting server on %s\n", conn.LocalAddr())
-				if err := srv.Serve(sctx, p.HandleEvent); !errors.Is(err, context.Canceled) {
-					fmt.Fprintln(stderr, "tap: the RADIUS accounting server stopped:", err)
-				}
-			}()
-			stopServer = func() { cancel(); <-done }
-			defer stopServer() // on an early return; a second call does nothing
-		} else {
-			m, err := radius.NewMirror(src, cfg)
-			if err != nil {
-				fmt.Fprintln(stderr, "tap:", err)
-				return 2
-			}
-			accounting = m
-			src = m.Tee(func(ev intercept.AccessEvent) {
-				if err := p.HandleEvent(ev); err != nil {
-					fmt.Fprintln(stderr, "tap: an access event was refused:", err)
-				}
-			})
-		}
+	})
+	return &accounting{stats: m, stop: func() {}}, nil
+}
+
+// startServer runs a RADIUS accounting server on addr, answering from the
+// moment the capture runs: Run has then set the kernel filter, so a
+// session the NAS was answered for has its packets taken from the answer
+// on. Until then the NAS's requests wait in the socket.
+func startServer(ctx context.Context, addr string, cfg radius.Config, in *input, p *pipeline.Pipeline, stdout, stderr io.Writer) (*accounting, error) {
+	conn, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, err
 	}
-	runErr := p.Run(ctx, src)
-	stopServer() // its counts are final, and it writes no more
-	if *iface != "" && (errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
-		runErr = nil // interrupted, or the window ended: the normal end of a live capture
-		p.Tick(clock.Now())
+	srv, err := radius.NewServer(conn, cfg)
+	if err != nil {
+		conn.Close()
+		return nil, usage(err)
+	}
+	started := &startedSource{CaptureSource: in.src, started: make(chan struct{})}
+	if f, ok := in.src.(intercept.TargetFilter); ok {
+		in.src = startedFilter{started, f}
 	} else {
-		p.Tick(start.Add(*length)) // the replay ends the task: HI1 liDeactivated at its end
+		in.src = started
 	}
-	closeErr := ho.Close()
-	st := src.Stats()
-	if *iface != "" {
-		fmt.Fprintf(stdout, "captured %d packets (%d without IP skipped, %d dropped by the kernel)\n", st.Received, skipped(), st.KernelDropped)
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-started.started:
+		case <-sctx.Done():
+			return
+		}
+		fmt.Fprintf(stdout, "RADIUS accounting server on %s\n", conn.LocalAddr())
+		if err := srv.Serve(sctx, p.HandleEvent); !errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "tap: the RADIUS accounting server stopped:", err)
+		}
+	}()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			<-done
+			conn.Close()
+		})
+	}
+	return &accounting{stats: srv, stop: stop}, nil
+}
+
+// endTask fires the task's end after the capture and returns what the
+// capture's end means: a live capture interrupted or past its window ended
+// normally, at the clock's time; a replay ends the task at its window's
+// end (HI1 liDeactivated then).
+func endTask(p *pipeline.Pipeline, in *input, o options, runErr error) error {
+	if in.live && (errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
+		p.Tick(in.clock.Now())
+		return nil
+	}
+	p.Tick(in.start.Add(o.length))
+	return runErr
+}
+
+// printStatus prints what was captured, the accounting's counts, and the
+// pipeline's and the handover's status.
+func printStatus(stdout io.Writer, in *input, acct *accounting, p *pipeline.Pipeline, ho *handover.Handover) {
+	st := in.src.Stats()
+	if in.live {
+		fmt.Fprintf(stdout, "captured %d packets (%d without IP skipped, %d dropped by the kernel)\n", st.Received, in.skipped(), st.KernelDropped)
 	} else {
-		fmt.Fprintf(stdout, "replayed %d packets (%d frames without IP skipped)\n", st.Received, skipped())
+		fmt.Fprintf(stdout, "replayed %d packets (%d frames without IP skipped)\n", st.Received, in.skipped())
 	}
-	if accounting != nil {
-		fmt.Fprintln(stdout, accounting.Stats())
+	if acct.stats != nil {
+		fmt.Fprintln(stdout, acct.stats.Stats())
 	}
 	fmt.Fprint(stdout, p.Stats())
 	fmt.Fprint(stdout, ho.Stats())
-	code := 0
-	for _, err := range []error{runErr, closeErr} {
-		if err != nil {
-			fmt.Fprintln(stderr, "tap:", strings.TrimSpace(err.Error()))
-			code = 1
-		}
-	}
-	return code
 }
 
 // startedSource closes started when Run starts capturing from it, which
