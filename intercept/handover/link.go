@@ -360,140 +360,239 @@ func (l *link) dial() (net.Conn, error) {
 
 // serve sends on conn until a fault or close. It reports whether the
 // receiver answered at least one keep-alive (the connection was healthy),
-// and the fault.
+// and the fault. Each round writes what is queued, sends or times a
+// keep-alive, and waits for something to happen.
 func (l *link) serve(conn net.Conn) (healthy bool, f fault, err error) {
-	ka := l.cfg.Encoder.Profile()
-	interval, timeout := ka.KeepAliveInterval, ka.KeepAliveTimeout
-	tickEvery := min(interval, timeout) / 8
-	tickEvery = max(5*time.Millisecond, min(tickEvery, 250*time.Millisecond))
-
-	// Resend from the last confirmed point.
-	_, _, acked := l.window()
-	prevSent := l.c.sent.Load()
-	sent := acked
-	resendUntil := prevSent
-
+	s := l.newSession(conn)
 	stop := make(chan struct{})
 	defer close(stop)
-	acks := make(chan intercept.Seq, 4)
-	readErr := make(chan error, 1)
-	go l.read(conn, acks, readErr, stop)
-
-	var (
-		kaBuf       = make([]byte, 0, 128)
-		kaSeq       intercept.Seq
-		outstanding bool
-		mark        uint64    // the offset the outstanding keep-alive confirms
-		timerFrom   time.Time // when the response clock started (zero: not yet)
-		lastWrite   = time.Now()
-	)
-	ticker := time.NewTicker(tickEvery)
+	go l.read(conn, s.acks, s.readErr, stop)
+	ticker := time.NewTicker(s.tickEvery())
 	defer ticker.Stop()
 	for {
-		// Write what is queued, a bounded chunk at a time, refilling the
-		// ring from the spool as it goes.
-		head, memEnd, ackedNow := l.window()
-		for {
-			if sent == memEnd {
-				k, rerr := l.refill()
-				if rerr != nil {
-					return healthy, faultSpool, rerr
-				}
-				if k == 0 {
-					break
-				}
-				head, memEnd, ackedNow = l.window()
-			}
-			b := l.chunk(sent, memEnd)
-			conn.SetWriteDeadline(time.Now().Add(timeout))
-			n, werr := conn.Write(b)
-			if n > 0 {
-				if sent < resendUntil {
-					l.c.resentBytes.Add(uint64(min(uint64(n), resendUntil-sent)))
-				}
-				sent += uint64(n)
-				l.c.sent.Store(sent)
-				l.c.sentBytes.Add(uint64(n))
-				lastWrite = time.Now()
-			}
-			if werr != nil {
-				f, err := writeFailure(werr, readErr)
-				return healthy, f, err
-			}
-			select {
-			case err := <-readErr:
-				return healthy, classify(err), err
-			default:
-			}
+		head, acked, end := s.writeQueued()
+		if end == nil {
+			end = s.keepAlive(head, acked)
 		}
-		l.c.sent.Store(sent)
-
-		now := time.Now()
-		if outstanding {
-			if timerFrom.IsZero() {
-				if empty, known := kernelQueueEmpty(conn); empty || !known {
-					timerFrom = now
-				}
-			}
-			if !timerFrom.IsZero() && now.Sub(timerFrom) > timeout {
-				return healthy, faultLateResponse, fmt.Errorf("no keep-alive response within %v", timeout)
-			}
-		} else {
-			l.mu.Lock()
-			closing := l.closing
-			l.mu.Unlock()
-			idle := sent == head && now.Sub(lastWrite) >= interval
-			if idle {
-				if empty, known := kernelQueueEmpty(conn); known && !empty {
-					idle = false // the kernel still holds unsent bytes: not idle (OpenLI #39)
-				}
-			}
-			checkpoint := sent-ackedNow >= uint64(len(l.ring))/4 || (closing && sent == head && ackedNow < head)
-			if idle || checkpoint {
-				kaSeq++
-				var kerr error
-				kaBuf, kerr = l.cfg.Encoder.AppendKeepAlive(kaBuf[:0], kaSeq, l.cfg.Clock.Now())
-				if kerr != nil {
-					return healthy, faultWrite, kerr
-				}
-				conn.SetWriteDeadline(time.Now().Add(timeout))
-				if _, werr := conn.Write(kaBuf); werr != nil {
-					f, err := writeFailure(werr, readErr)
-					return healthy, f, err
-				}
-				l.c.keepAlives.Add(1)
-				outstanding, mark, timerFrom = true, sent, time.Time{}
-				lastWrite = time.Now()
-				if empty, known := kernelQueueEmpty(conn); empty || !known {
-					timerFrom = lastWrite
-				}
-			}
+		if end == nil {
+			end = s.wait(ticker.C)
 		}
-
-		select {
-		case <-l.wake:
-		case <-ticker.C:
-		case <-l.ctx.Done():
-			return healthy, faultClosed, nil
-		case err := <-readErr:
-			return healthy, classify(err), err
-		case seq := <-acks:
-			if !outstanding || seq != kaSeq {
-				return healthy, faultWrongResponse, fmt.Errorf("keep-alive response %d, expected %d", seq, kaSeq)
-			}
-			outstanding = false
-			healthy = true
-			l.c.keepAliveResponses.Add(1)
-			l.mu.Lock()
-			if mark > l.acked {
-				l.acked = mark
-				if l.sp != nil {
-					l.sp.release(mark)
-				}
-			}
-			l.mu.Unlock()
+		if end != nil {
+			return s.healthy, end.f, end.err
 		}
 	}
+}
+
+// session is the state of one connection's serve loop.
+type session struct {
+	l                 *link
+	conn              net.Conn
+	interval, timeout time.Duration
+	// sent is the stream offset written so far; the bytes before
+	// resendUntil were sent on an earlier connection and are sent again.
+	sent, resendUntil uint64
+	acks              chan intercept.Seq
+	readErr           chan error
+
+	kaBuf       []byte
+	kaSeq       intercept.Seq
+	outstanding bool      // a keep-alive awaits its response
+	mark        uint64    // the offset the outstanding keep-alive confirms
+	timerFrom   time.Time // when the response clock started (zero: not yet)
+	lastWrite   time.Time
+	healthy     bool // a keep-alive was answered
+}
+
+// ending is why a session ends: a fault, and its error.
+type ending struct {
+	f   fault
+	err error
+}
+
+// newSession starts a session on conn, resending from the last confirmed
+// point.
+func (l *link) newSession(conn net.Conn) *session {
+	ka := l.cfg.Encoder.Profile()
+	_, _, acked := l.window()
+	return &session{
+		l: l, conn: conn,
+		interval: ka.KeepAliveInterval, timeout: ka.KeepAliveTimeout,
+		sent: acked, resendUntil: l.c.sent.Load(),
+		acks:      make(chan intercept.Seq, 4),
+		readErr:   make(chan error, 1),
+		kaBuf:     make([]byte, 0, 128),
+		lastWrite: time.Now(),
+	}
+}
+
+// tickEvery is how often the session looks at the clock when nothing
+// happens: an eighth of the shorter of the keep-alive interval and
+// timeout, within 5 to 250 ms.
+func (s *session) tickEvery() time.Duration {
+	d := min(s.interval, s.timeout) / 8
+	return max(5*time.Millisecond, min(d, 250*time.Millisecond))
+}
+
+// writeQueued writes what is queued, a bounded chunk at a time, refilling
+// the ring from the spool as it goes. It returns the queue's head and the
+// confirmed offset as last seen.
+func (s *session) writeQueued() (head, acked uint64, end *ending) {
+	l := s.l
+	head, memEnd, acked := l.window()
+	for {
+		if s.sent == memEnd {
+			k, rerr := l.refill()
+			if rerr != nil {
+				return head, acked, &ending{faultSpool, rerr}
+			}
+			if k == 0 {
+				break
+			}
+			head, memEnd, acked = l.window()
+		}
+		if end := s.write(l.chunk(s.sent, memEnd)); end != nil {
+			return head, acked, end
+		}
+	}
+	l.c.sent.Store(s.sent)
+	return head, acked, nil
+}
+
+// write writes one chunk of the queue and counts what went out, resent
+// bytes apart.
+func (s *session) write(b []byte) *ending {
+	l := s.l
+	s.conn.SetWriteDeadline(time.Now().Add(s.timeout))
+	n, werr := s.conn.Write(b)
+	if n > 0 {
+		if s.sent < s.resendUntil {
+			l.c.resentBytes.Add(uint64(min(uint64(n), s.resendUntil-s.sent)))
+		}
+		s.sent += uint64(n)
+		l.c.sent.Store(s.sent)
+		l.c.sentBytes.Add(uint64(n))
+		s.lastWrite = time.Now()
+	}
+	if werr != nil {
+		f, err := writeFailure(werr, s.readErr)
+		return &ending{f, err}
+	}
+	select {
+	case err := <-s.readErr:
+		return &ending{classify(err), err}
+	default:
+	}
+	return nil
+}
+
+// keepAlive times the outstanding keep-alive's response, or sends a
+// keep-alive when one is due.
+func (s *session) keepAlive(head, acked uint64) *ending {
+	now := time.Now()
+	if s.outstanding {
+		return s.checkResponseTime(now)
+	}
+	if s.keepAliveDue(now, head, acked) {
+		return s.sendKeepAlive()
+	}
+	return nil
+}
+
+// checkResponseTime starts the response clock once the kernel has sent
+// the keep-alive, and ends the session when the response is late.
+func (s *session) checkResponseTime(now time.Time) *ending {
+	if s.timerFrom.IsZero() {
+		if empty, known := kernelQueueEmpty(s.conn); empty || !known {
+			s.timerFrom = now
+		}
+	}
+	if !s.timerFrom.IsZero() && now.Sub(s.timerFrom) > s.timeout {
+		return &ending{faultLateResponse, fmt.Errorf("no keep-alive response within %v", s.timeout)}
+	}
+	return nil
+}
+
+// keepAliveDue reports whether a keep-alive is to be sent: the link is
+// idle (everything written, the kernel's queue empty, for the interval),
+// or a checkpoint is due (a quarter of the ring is unconfirmed, or the
+// handover is closing with everything written but not confirmed).
+func (s *session) keepAliveDue(now time.Time, head, acked uint64) bool {
+	l := s.l
+	l.mu.Lock()
+	closing := l.closing
+	l.mu.Unlock()
+	idle := s.sent == head && now.Sub(s.lastWrite) >= s.interval
+	if idle {
+		if empty, known := kernelQueueEmpty(s.conn); known && !empty {
+			idle = false // the kernel still holds unsent bytes: not idle (OpenLI #39)
+		}
+	}
+	checkpoint := s.sent-acked >= uint64(len(l.ring))/4 || (closing && s.sent == head && acked < head)
+	return idle || checkpoint
+}
+
+// sendKeepAlive writes the next keep-alive; its response will confirm
+// everything sent before it. The response clock starts now if the kernel
+// has already sent it.
+func (s *session) sendKeepAlive() *ending {
+	l := s.l
+	s.kaSeq++
+	var kerr error
+	s.kaBuf, kerr = l.cfg.Encoder.AppendKeepAlive(s.kaBuf[:0], s.kaSeq, l.cfg.Clock.Now())
+	if kerr != nil {
+		return &ending{faultWrite, kerr}
+	}
+	s.conn.SetWriteDeadline(time.Now().Add(s.timeout))
+	if _, werr := s.conn.Write(s.kaBuf); werr != nil {
+		f, err := writeFailure(werr, s.readErr)
+		return &ending{f, err}
+	}
+	l.c.keepAlives.Add(1)
+	s.outstanding, s.mark, s.timerFrom = true, s.sent, time.Time{}
+	s.lastWrite = time.Now()
+	if empty, known := kernelQueueEmpty(s.conn); empty || !known {
+		s.timerFrom = s.lastWrite
+	}
+	return nil
+}
+
+// wait waits for more to send, a tick, the handover's close, the reader's
+// error or a keep-alive response.
+func (s *session) wait(tick <-chan time.Time) *ending {
+	l := s.l
+	select {
+	case <-l.wake:
+	case <-tick:
+	case <-l.ctx.Done():
+		return &ending{faultClosed, nil}
+	case err := <-s.readErr:
+		return &ending{classify(err), err}
+	case seq := <-s.acks:
+		return s.confirm(seq)
+	}
+	return nil
+}
+
+// confirm takes a keep-alive response: it must answer the outstanding
+// keep-alive, and confirms everything sent before it, which the spool
+// may then release.
+func (s *session) confirm(seq intercept.Seq) *ending {
+	l := s.l
+	if !s.outstanding || seq != s.kaSeq {
+		return &ending{faultWrongResponse, fmt.Errorf("keep-alive response %d, expected %d", seq, s.kaSeq)}
+	}
+	s.outstanding = false
+	s.healthy = true
+	l.c.keepAliveResponses.Add(1)
+	l.mu.Lock()
+	if s.mark > l.acked {
+		l.acked = s.mark
+		if l.sp != nil {
+			l.sp.release(s.mark)
+		}
+	}
+	l.mu.Unlock()
+	return nil
 }
 
 // read reads what the receiver sends: keep-alive responses, and nothing
