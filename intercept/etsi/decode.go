@@ -295,6 +295,35 @@ func (p *PDU) Decode(b []byte) error {
 func decodeHeader(t tlv, h, prev *Header) error {
 	const p = "pSHeader."
 	r := t.inner()
+	if err := decodeHeaderIdentity(&r, h, prev); err != nil {
+		return err
+	}
+	f, err := r.expect(p+"communicationIdentifier", cons(3))
+	if err != nil {
+		return err
+	}
+	if err := decodeCommID(f, h, prev); err != nil {
+		return err
+	}
+	if f, err = r.expect(p+"sequenceNumber", ctx(4)); err != nil {
+		return err
+	}
+	v, err := f.uint(p+"sequenceNumber", 1<<32-1)
+	if err != nil {
+		return err
+	}
+	h.Seq = intercept.Seq(v)
+	if err := decodeHeaderTime(&r, h, prev); err != nil {
+		return err
+	}
+	return r.done("pSHeader")
+}
+
+// decodeHeaderIdentity reads the header's first fields: li-psDomainId
+// [0] (the module version), lawfulInterceptionIdentifier [1] and the
+// optional authorizationCountryCode [2].
+func decodeHeaderIdentity(r *reader, h, prev *Header) error {
+	const p = "pSHeader."
 	f, err := r.expect(p+"li-psDomainId", ctx(0))
 	if err != nil {
 		return err
@@ -316,20 +345,16 @@ func decodeHeader(t tlv, h, prev *Header) error {
 			return err
 		}
 	}
-	if f, err = r.expect(p+"communicationIdentifier", cons(3)); err != nil {
-		return err
-	}
-	if err := decodeCommID(f, h, prev); err != nil {
-		return err
-	}
-	if f, err = r.expect(p+"sequenceNumber", ctx(4)); err != nil {
-		return err
-	}
-	v, err := f.uint(p+"sequenceNumber", 1<<32-1)
-	if err != nil {
-		return err
-	}
-	h.Seq = intercept.Seq(v)
+	return nil
+}
+
+// decodeHeaderTime reads the header's optional fields after the sequence
+// number: timeStamp [5], interceptionPointID [6], microSecondTimeStamp [7]
+// (not both timestamps) and timeStampQualifier [8].
+func decodeHeaderTime(r *reader, h, prev *Header) error {
+	const p = "pSHeader."
+	var f tlv
+	var err error
 	if r.peek(ctx(5)) {
 		if f, err = r.next(p + "timeStamp"); err != nil {
 			return err
@@ -354,31 +379,9 @@ func decodeHeader(t tlv, h, prev *Header) error {
 		if h.TimestampForm != 0 {
 			return derr(f.off, p+"microSecondTimeStamp", ErrValue, "both timeStamp and microSecondTimeStamp")
 		}
-		m := f.inner()
-		s, err := m.expect(p+"microSecondTimeStamp.seconds", ctx(0))
-		if err != nil {
+		if err := decodeMicroSecondTimeStamp(f, h); err != nil {
 			return err
 		}
-		sec, err := s.uint(p+"microSecondTimeStamp.seconds", 1<<62)
-		if err != nil {
-			return err
-		}
-		u, err := m.expect(p+"microSecondTimeStamp.microSeconds", ctx(1))
-		if err != nil {
-			return err
-		}
-		us, err := u.uint(p+"microSecondTimeStamp.microSeconds", 999999)
-		if err != nil {
-			return err
-		}
-		if err := m.done(p + "microSecondTimeStamp"); err != nil {
-			return err
-		}
-		if sec > maxUnix {
-			return derr(s.coff, p+"microSecondTimeStamp.seconds", ErrValue, "after the year 9999")
-		}
-		h.Time = time.Unix(int64(sec), int64(us)*1000).UTC()
-		h.TimestampForm = intercept.Microseconds
 	}
 	if r.peek(ctx(8)) {
 		if f, err = r.next(p + "timeStampQualifier"); err != nil {
@@ -390,7 +393,39 @@ func decodeHeader(t tlv, h, prev *Header) error {
 		}
 		h.Qualifier = Qualifier(q + 1)
 	}
-	return r.done("pSHeader")
+	return nil
+}
+
+// decodeMicroSecondTimeStamp reads microSecondTimeStamp [7]: seconds [0]
+// since 1970 (up to the year 9999) and microSeconds [1].
+func decodeMicroSecondTimeStamp(f tlv, h *Header) error {
+	const p = "pSHeader.microSecondTimeStamp"
+	m := f.inner()
+	s, err := m.expect(p+".seconds", ctx(0))
+	if err != nil {
+		return err
+	}
+	sec, err := s.uint(p+".seconds", 1<<62)
+	if err != nil {
+		return err
+	}
+	u, err := m.expect(p+".microSeconds", ctx(1))
+	if err != nil {
+		return err
+	}
+	us, err := u.uint(p+".microSeconds", 999999)
+	if err != nil {
+		return err
+	}
+	if err := m.done(p); err != nil {
+		return err
+	}
+	if sec > maxUnix {
+		return derr(s.coff, p+".seconds", ErrValue, "after the year 9999")
+	}
+	h.Time = time.Unix(int64(sec), int64(us)*1000).UTC()
+	h.TimestampForm = intercept.Microseconds
+	return nil
 }
 
 func decodeCommID(t tlv, h, prev *Header) error {
@@ -631,8 +666,38 @@ func decodeIRIPayload(t tlv, x *IRIPayload) error {
 }
 
 func decodeIPIRI(t tlv, x *IPIRI) error {
-	const p = "payload.iRIPayloadSequence.IRIPayload.iRIContents.iPIRI.iPIRIContents."
 	r := t.inner()
+	if err := decodeIPIRIEvent(&r, x); err != nil {
+		return err
+	}
+	if err := decodeIPIRITarget(&r, x); err != nil {
+		return err
+	}
+	if err := decodeIPIRISessionEnd(&r, x); err != nil {
+		return err
+	}
+	if err := decodeIPIRICounts(&r, x); err != nil {
+		return err
+	}
+	if r.peek(cons(21)) {
+		f, err := r.next(ipiriPath + "additionalIPAddress")
+		if err != nil {
+			return err
+		}
+		if x.AdditionalAddress, err = decodeAddress(f, ipiriPath+"additionalIPAddress"); err != nil {
+			return err
+		}
+	}
+	return r.done(ipiriPath[:len(ipiriPath)-1])
+}
+
+// ipiriPath is the path of the IPIRIContents' fields.
+const ipiriPath = "payload.iRIPayloadSequence.IRIPayload.iRIContents.iPIRI.iPIRIContents."
+
+// decodeIPIRIEvent reads the required accessEventType [0], targetUsername
+// [1] and internetAccessType [2].
+func decodeIPIRIEvent(r *reader, x *IPIRI) error {
+	const p = ipiriPath
 	f, err := r.expect(p+"accessEventType", ctx(0))
 	if err != nil {
 		return err
@@ -653,11 +718,20 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		return err
 	}
 	x.AccessType = intercept.AccessType(v)
+	return nil
+}
+
+// decodeIPIRITarget reads the optional iPVersion [3] (not 0) and
+// targetIPAddress [4].
+func decodeIPIRITarget(r *reader, x *IPIRI) error {
+	const p = ipiriPath
 	if r.peek(ctx(3)) {
-		if f, err = r.next(p + "iPVersion"); err != nil {
+		f, err := r.next(p + "iPVersion")
+		if err != nil {
 			return err
 		}
-		if v, err = f.enum(p+"iPVersion", uint64(IPv4AndV6)); err != nil {
+		v, err := f.enum(p+"iPVersion", uint64(IPv4AndV6))
+		if err != nil {
 			return err
 		}
 		if v == 0 {
@@ -666,13 +740,23 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		x.IPVersion = IPVersion(v)
 	}
 	if r.peek(cons(4)) {
-		if f, err = r.next(p + "targetIPAddress"); err != nil {
+		f, err := r.next(p + "targetIPAddress")
+		if err != nil {
 			return err
 		}
 		if x.TargetAddress, err = decodeAddress(f, p+"targetIPAddress"); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// decodeIPIRISessionEnd reads the optional startTime [10], endTime [11]
+// and endReason [12] (not undefined(0)).
+func decodeIPIRISessionEnd(r *reader, x *IPIRI) error {
+	const p = ipiriPath
+	var f tlv
+	var err error
 	if r.peek(ctx(10)) {
 		if f, err = r.next(p + "startTime"); err != nil {
 			return err
@@ -693,7 +777,8 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		if f, err = r.next(p + "endReason"); err != nil {
 			return err
 		}
-		if v, err = f.enum(p+"endReason", uint64(intercept.EndLeaseExpired)); err != nil {
+		v, err := f.enum(p+"endReason", uint64(intercept.EndLeaseExpired))
+		if err != nil {
 			return err
 		}
 		if v == 0 {
@@ -701,8 +786,16 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		}
 		x.EndReason = intercept.EndReason(v)
 	}
+	return nil
+}
+
+// decodeIPIRICounts reads the optional octetsReceived [13] and
+// octetsTransmitted [14].
+func decodeIPIRICounts(r *reader, x *IPIRI) error {
+	const p = ipiriPath
 	if r.peek(ctx(13)) {
-		if f, err = r.next(p + "octetsReceived"); err != nil {
+		f, err := r.next(p + "octetsReceived")
+		if err != nil {
 			return err
 		}
 		n, err := f.uint(p+"octetsReceived", 1<<64-1)
@@ -712,7 +805,8 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		x.OctetsReceived = &n
 	}
 	if r.peek(ctx(14)) {
-		if f, err = r.next(p + "octetsTransmitted"); err != nil {
+		f, err := r.next(p + "octetsTransmitted")
+		if err != nil {
 			return err
 		}
 		n, err := f.uint(p+"octetsTransmitted", 1<<64-1)
@@ -721,15 +815,7 @@ func decodeIPIRI(t tlv, x *IPIRI) error {
 		}
 		x.OctetsTransmitted = &n
 	}
-	if r.peek(cons(21)) {
-		if f, err = r.next(p + "additionalIPAddress"); err != nil {
-			return err
-		}
-		if x.AdditionalAddress, err = decodeAddress(f, p+"additionalIPAddress"); err != nil {
-			return err
-		}
-	}
-	return r.done("payload.iRIPayloadSequence.IRIPayload.iRIContents.iPIRI.iPIRIContents")
+	return nil
 }
 
 func decodeAddress(t tlv, p string) (IPAddress, error) {
