@@ -893,7 +893,7 @@ func runVerify(s *session, args []string) error {
 	if _, err := os.Stat(path); err != nil {
 		return inputErr("%s: no journal", path)
 	}
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	torn := journal.IsTornTail(err)
 	var ce *journal.CorruptError
 	switch {
@@ -955,7 +955,7 @@ func runRepair(s *session, args []string) error {
 		return inputErr("repair takes no argument")
 	}
 	path := journalPath(s.dir)
-	_, err := journal.Verify(path)
+	_, err := journal.ReadFile(path)
 	switch {
 	case errors.Is(err, journal.ErrNoHeader):
 		moved, err := journal.RecoverHeaderless(path, s.clock)

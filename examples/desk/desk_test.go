@@ -335,7 +335,7 @@ func TestCrashDuringReceive(t *testing.T) {
 		if out, err := list.CombinedOutput(); err != nil {
 			t.Fatalf("after kill %d, list: %v\n%s", i, err, out)
 		}
-		if _, err := journal.Verify(journalPath(dir)); err != nil && !journal.IsTornTail(err) {
+		if _, err := journal.ReadFile(journalPath(dir)); err != nil && !journal.IsTornTail(err) {
 			t.Fatalf("after kill %d: %v", i, err)
 		}
 	}

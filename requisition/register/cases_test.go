@@ -240,7 +240,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 		}
 		defer func() { m.bobReg.Close() }()
 		t.Repeat(rapid.StateMachineActions(m))
-		recs, err := journal.Verify(m.path)
+		recs, err := journal.ReadFile(m.path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -375,7 +375,7 @@ func TestOutsiderJoinsAndLeaves(t *testing.T) {
 	if _, _, err := register.Open(path, k.as(clock, k.bob)); !errors.Is(err, register.ErrActor) {
 		t.Fatalf("a removed member opened the register: %v", err)
 	}
-	recs, _ := journal.Verify(path)
+	recs, _ := journal.ReadFile(path)
 	a, err := register.AuditRecords(recs)
 	if err != nil || a.Epoch != 1 || len(a.Members) != 2 || a.Members[1].Active || a.Members[1].RemovedBy != "alice" {
 		t.Fatalf("audit: %+v %v", a, err)

@@ -32,14 +32,14 @@ func ExampleVerify() {
 	j.Close()
 	fmt.Println("record", r.Seq, r.Kind, "at", r.Time)
 
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	fmt.Println(len(recs), "records, verified:", err == nil)
 
 	// Someone edits a byte of the first record's payload.
 	data, _ := os.ReadFile(path)
 	data[len(data)/2] ^= 1
 	os.WriteFile(path, data, 0o600)
-	_, err = journal.Verify(path)
+	_, err = journal.ReadFile(path)
 	var ce *journal.CorruptError
 	fmt.Println(errors.As(err, &ce), "first bad record:", ce.Seq)
 	// Output:
@@ -158,7 +158,7 @@ func ExampleRegister_AddMember() {
 	_, _, err := register.Open(path, register.Config{Clock: clock, Identity: bob})
 	fmt.Println("after he left:", errors.Is(err, register.ErrActor))
 
-	recs, _ := journal.Verify(path)
+	recs, _ := journal.ReadFile(path)
 	audit, _ := register.AuditRecords(recs)
 	for _, m := range audit.Members {
 		fmt.Printf("%s: active %v, %d record(s) signed\n", m.Name, m.Active, m.Records)

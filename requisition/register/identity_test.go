@@ -99,7 +99,7 @@ func TestForgeriesAreNamed(t *testing.T) {
 			return "a step on a case by intake, a service"
 		}, true},
 		{"an epoch reusing an earlier key", func(t *testing.T, k keys, path string) string {
-			recs, _ := journal.Verify(path)
+			recs, _ := journal.ReadFile(path)
 			var first map[string]any
 			for _, r := range recs {
 				if r.Kind == register.EpochKind {
@@ -145,12 +145,12 @@ func TestForgeriesAreNamed(t *testing.T) {
 				t.Fatal(err)
 			}
 			reg.Close()
-			recs, _ := journal.Verify(path)
+			recs, _ := journal.ReadFile(path)
 			if _, err := register.AuditRecords(recs); err != nil {
 				t.Fatalf("before the forgery: %v", err)
 			}
 			want := tc.forge(t, k, path)
-			recs, err := journal.Verify(path)
+			recs, err := journal.ReadFile(path)
 			if err != nil {
 				t.Fatalf("the chain itself is sound, only the roster is broken: %v", err)
 			}
@@ -222,7 +222,7 @@ func TestEarlierFormatJournal(t *testing.T) {
 	}
 	j.Close()
 
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestEarlierFormatJournal(t *testing.T) {
 	if _, err := reg.Apply("c1", register.CheckLawful, "alice", goodClock, ""); err != nil {
 		t.Fatal(err)
 	}
-	recs, _ = journal.Verify(path)
+	recs, _ = journal.ReadFile(path)
 	a, err = register.AuditRecords(recs)
 	// member, epoch, three bridges, work-order key, the check
 	if err != nil || a.Unsigned != 3 || len(a.Members) != 1 || a.Members[0].Records != 7 || !recs[len(recs)-1].Signed() {
@@ -336,7 +336,7 @@ func TestRecoveryIdentity(t *testing.T) {
 	if _, err := d.Apply("c2", register.Acknowledge, "dave", goodClock, ""); err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := journal.Verify(path)
+	recs, _ := journal.ReadFile(path)
 	if _, err := register.AuditRecords(recs); err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestBackupAndRestore(t *testing.T) {
 			restored := filepath.Join(t.TempDir(), "ccj.journal")
 			data, _ := os.ReadFile(tc.from)
 			os.WriteFile(restored, data, 0o600)
-			recs, err := journal.Verify(restored)
+			recs, err := journal.ReadFile(restored)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -424,7 +424,7 @@ func TestAnchorsRefuseAFork(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg.Close()
-	recs, _ := journal.Verify(path)
+	recs, _ := journal.ReadFile(path)
 	other := append([]journal.Record(nil), recs...)
 	other[len(other)-1].Hash[0] ^= 1 // another journal's last record, same place
 	forked, err := journal.Sign(other, cp.At, register.SigningKey(k.alice))
@@ -479,7 +479,7 @@ func TestServiceSubmits(t *testing.T) {
 // founded.
 func TestRepairJournal(t *testing.T) {
 	torn := func(t *testing.T, path string) {
-		recs, _ := journal.Verify(path)
+		recs, _ := journal.ReadFile(path)
 		last := recs[len(recs)-1]
 		magic := "CCJR"
 		if last.Signed() {
@@ -491,7 +491,7 @@ func TestRepairJournal(t *testing.T) {
 		f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 		f.Write(b)
 		f.Close()
-		if _, err := journal.Verify(path); !journal.IsTornTail(err) {
+		if _, err := journal.ReadFile(path); !journal.IsTornTail(err) {
 			t.Fatalf("not a torn tail: %v", err)
 		}
 	}
@@ -508,7 +508,7 @@ func TestRepairJournal(t *testing.T) {
 		if err != nil || len(recs) != 1 || recs[0].Kind != journal.RepairKind || !recs[0].Signed() {
 			t.Fatalf("%+v %v", recs, err)
 		}
-		all, _ := journal.Verify(path)
+		all, _ := journal.ReadFile(path)
 		if _, err := register.AuditRecords(all); err != nil {
 			t.Fatal(err)
 		}
@@ -548,20 +548,20 @@ func TestWriteOfSeveralIsWholeOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
-	n, _ := journal.Verify(path)
+	n, _ := journal.ReadFile(path)
 	if err := reg.RemoveMember("bob", goodClock); err != nil {
 		t.Fatal(err)
 	}
 	reg.Close()
 	whole, _ := os.ReadFile(path)
-	recs, _ := journal.Verify(path)
+	recs, _ := journal.ReadFile(path)
 	if len(recs) != len(n)+3 || recs[len(n)].Follows != 2 || recs[len(n)+2].Follows != 0 {
 		t.Fatalf("the removal is not one write of three records: %d records", len(recs)-len(n))
 	}
 	// Cut inside every record of the write but the first byte of the first.
 	for cut := len(before) + 1; cut < len(whole); cut += 97 {
 		os.WriteFile(path, whole[:cut], 0o600)
-		got, err := journal.Verify(path)
+		got, err := journal.ReadFile(path)
 		var ce *journal.CorruptError
 		if !journal.IsTornTail(err) || !errors.As(err, &ce) || ce.Seq != uint64(len(n)) || len(got) != len(n) {
 			t.Fatalf("cut at %d: %d records, %v", cut, len(got), err)
@@ -576,7 +576,7 @@ func TestWriteOfSeveralIsWholeOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2.Close()
-	recs, _ = journal.Verify(path)
+	recs, _ = journal.ReadFile(path)
 	a, err := register.AuditRecords(recs)
 	if err != nil || !a.Members[1].Active || a.Epoch != 0 || recs[len(n)].Kind != journal.RepairKind {
 		t.Fatalf("after the repair: %+v %v", a, err)
@@ -646,7 +646,7 @@ func TestUnsignedGrantsIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	recs, _ := journal.Verify(path)
+	recs, _ := journal.ReadFile(path)
 	if a, err := register.AuditRecords(recs); err != nil || a.Epoch != 0 {
 		t.Fatalf("%+v %v", a, err)
 	}

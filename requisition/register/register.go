@@ -53,7 +53,7 @@ type Config struct {
 // lock, what the others wrote, and is decided against it.
 type Register struct {
 	mu      sync.Mutex
-	j       *journal.Journal
+	j       journal.Store
 	cfg     Config
 	log     *slog.Logger
 	ro      *roster
@@ -882,7 +882,7 @@ func RepairJournal(path string, id Identity, clock timesync.Clock, anchors *jour
 			return nil, err
 		}
 	}
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err == nil || !journal.IsTornTail(err) {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func BenchmarkVerify(b *testing.B) {
 			j.Close()
 			b.ReportAllocs()
 			for b.Loop() {
-				if recs, err := journal.Verify(path); err != nil || len(recs) != 2001 {
+				if recs, err := journal.ReadFile(path); err != nil || len(recs) != 2001 {
 					b.Fatal(err)
 				}
 			}
@@ -94,7 +94,7 @@ func BenchmarkReplay(b *testing.B) {
 	b.Run("baseline=verify", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := journal.Verify(path); err != nil {
+			if _, err := journal.ReadFile(path); err != nil {
 				b.Fatal(err)
 			}
 		}

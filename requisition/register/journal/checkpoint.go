@@ -299,7 +299,7 @@ func (a Anchors) Keep(path string, cp Checkpoint) error {
 // register, and lose or replace the cell's record silently. A place never
 // kept is not checked.
 func (a Anchors) CheckPath(path string) error {
-	recs, verr := Verify(path)
+	recs, verr := ReadFile(path)
 	return a.CheckRead(path, recs, verr)
 }
 

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -35,3 +36,9 @@ func (s *ShortWrite) Error() string {
 }
 
 func (s *ShortWrite) Unwrap() error { return s.Err }
+
+// ScanBuffered is [Scan] with a buffer of bufSize bytes to start with, so
+// that tests make it refill and move its window often.
+func ScanBuffered(r io.Reader, bufSize int, opts ScanOptions, fn func(Record) error) (Summary, error) {
+	return scan(r, -1, bufSize, opts, fn)
+}

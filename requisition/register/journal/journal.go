@@ -211,6 +211,9 @@ type chain struct {
 // the end) is corruption.
 func ReadRecords(data []byte) ([]Record, int64, error) {
 	recs, _, valid, err := readFrom(data, 0, chain{})
+	if len(recs) == 0 && (err == nil || IsTornTail(err)) {
+		return nil, 0, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, len(data))
+	}
 	return recs, valid, err
 }
 
@@ -218,77 +221,182 @@ func ReadRecords(data []byte) ([]Record, int64, error) {
 // file, continuing from c. Signed records say how many records of the
 // same write follow them: a write found incomplete — a torn frame, or the
 // data ending before its last record — is a torn tail as a whole, from
-// its first record.
+// its first record. The records returned own their bytes.
 func readFrom(data []byte, base int64, c chain) ([]Record, chain, int64, error) {
 	var out []Record
+	k := checker{c: c}
 	off := int64(0)
-	// The write under way: where it began, and how many records of it
-	// are still to come.
-	start, startC, startN, pending := int64(0), c, 0, uint32(0)
+	// The write under way: where it began, and the chain and the count of
+	// records before it.
+	start, startC, startN := int64(0), c, 0
 	torn := func(reason string) ([]Record, chain, int64, error) {
 		return out[:startN], startC, start, &CorruptError{Seq: startC.seq, Offset: base + start, Reason: reason, torn: true}
 	}
 	for off < int64(len(data)) {
-		if pending == 0 {
-			start, startC, startN = off, c, len(out)
+		if k.pending == 0 {
+			start, startC, startN = off, k.c, len(out)
 		}
 		rest := data[off:]
-		bad := func(format string, args ...any) ([]Record, chain, int64, error) {
-			return out, c, off, &CorruptError{Seq: c.seq, Offset: base + off, Reason: fmt.Sprintf(format, args...)}
+		bad := func(why string) ([]Record, chain, int64, error) {
+			return out, k.c, off, &CorruptError{Seq: k.c.seq, Offset: base + off, Reason: why}
 		}
 		n, signed, complete, why := frameAt(rest)
 		if !complete {
 			if why == "" {
-				why = tornTail(rest, c)
+				why = tornTail(rest, k.c)
 			}
 			if why != "" {
-				return bad("%s", why)
+				return bad(why)
 			}
-			if pending > 0 {
-				return torn(fmt.Sprintf("a write of several records stopped at its record %d", c.seq-startC.seq+1))
-			}
-			return torn("a record was being written when the writer stopped")
+			return torn(k.tornReason(startC))
 		}
-		body := rest[frameHeader : frameHeader+n]
-		var h Hash
-		copy(h[:], rest[frameHeader+n:])
-		if sha256.Sum256(body) != h {
-			return bad("hash does not match the record's bytes")
+		r, why := k.next(rest, n, signed)
+		if why != "" {
+			return bad(why)
 		}
-		r, err := parseBody(body, signed)
-		if err != nil {
-			return bad("%v", err)
-		}
-		r.Hash = h
-		switch {
-		case r.Seq != c.seq:
-			return bad("sequence number %d where %d belongs (a record dropped, reordered or spliced)", r.Seq, c.seq)
-		case r.Prev != c.prev:
-			return bad("it does not follow the record before (a record dropped, reordered or spliced)")
-		case c.seq == 0 && (r.Kind != headerKind || len(r.Payload) != 16):
-			return bad("the first record is not a journal header")
-		case c.seq > 0 && r.Kind == headerKind:
-			return bad("a second journal header (two journals spliced)")
-		case c.signed && !signed:
-			return bad("an unsigned record after signed ones")
-		case signed && !ed25519.Verify(r.Signer, signedMessage(body[:len(body)-ed25519.SignatureSize]), r.Signature):
-			return bad("the signature does not verify")
-		case pending > 0 && r.Follows != pending-1:
-			return bad("a record of a write of several whose count disagrees with the record before")
-		}
-		if pending > 0 {
-			pending--
-		} else {
-			pending = r.Follows
-		}
-		out = append(out, r)
-		c = chain{seq: c.seq + 1, prev: h, signed: c.signed || signed}
+		out = append(out, r.clone())
 		off += frameHeader + int64(n) + hashSize
 	}
-	if pending > 0 {
-		return torn(fmt.Sprintf("a write of several records stopped after %d of them", c.seq-startC.seq))
+	if k.pending > 0 {
+		return torn(fmt.Sprintf("a write of several records stopped after %d of them", k.c.seq-startC.seq))
 	}
-	return out, c, off, nil
+	return out, k.c, off, nil
+}
+
+// checker checks records one after the other against the chain: what
+// [ReadRecords] and [Scan] share.
+type checker struct {
+	c chain
+	// pending is how many records of the write under way are still to
+	// come.
+	pending uint32
+	// chainOnly skips the signatures.
+	chainOnly bool
+	// kinds, when not nil, interns the records' kinds, so that a scan
+	// allocates nothing per record.
+	kinds map[string]string
+	// msg is scratch space for the signed message.
+	msg []byte
+}
+
+// maxKinds bounds the kinds a checker interns.
+const maxKinds = 256
+
+// tornReason says why an incomplete frame at the end is a torn write,
+// the write under way having begun at startC.
+func (k *checker) tornReason(startC chain) string {
+	if k.pending > 0 {
+		return fmt.Sprintf("a write of several records stopped at its record %d", k.c.seq-startC.seq+1)
+	}
+	return "a record was being written when the writer stopped"
+}
+
+// next checks fr, which begins with a whole frame of body length n, as
+// the record the chain expects next, and moves the chain past it. The
+// Record's slices alias fr. On failure it returns why, and the chain is
+// left where it was.
+func (k *checker) next(fr []byte, n int, signed bool) (Record, string) {
+	body := fr[frameHeader : frameHeader+n]
+	var h Hash
+	copy(h[:], fr[frameHeader+n:])
+	if sha256.Sum256(body) != h {
+		return Record{}, "hash does not match the record's bytes"
+	}
+	var r Record
+	if why := k.parse(body, signed, &r); why != "" {
+		return Record{}, why
+	}
+	r.Hash = h
+	c := k.c
+	switch {
+	case r.Seq != c.seq:
+		return Record{}, fmt.Sprintf("sequence number %d where %d belongs (a record dropped, reordered or spliced)", r.Seq, c.seq)
+	case r.Prev != c.prev:
+		return Record{}, "it does not follow the record before (a record dropped, reordered or spliced)"
+	case c.seq == 0 && (r.Kind != headerKind || len(r.Payload) != 16):
+		return Record{}, "the first record is not a journal header"
+	case c.seq > 0 && r.Kind == headerKind:
+		return Record{}, "a second journal header (two journals spliced)"
+	case c.signed && !signed:
+		return Record{}, "an unsigned record after signed ones"
+	case signed && !k.chainOnly && !k.verify(r, body):
+		return Record{}, "the signature does not verify"
+	case k.pending > 0 && r.Follows != k.pending-1:
+		return Record{}, "a record of a write of several whose count disagrees with the record before"
+	}
+	if k.pending > 0 {
+		k.pending--
+	} else {
+		k.pending = r.Follows
+	}
+	k.c = chain{seq: c.seq + 1, prev: h, signed: c.signed || signed}
+	return r, ""
+}
+
+// verify checks a signed record's signature, over the domain and the
+// body before the signature.
+func (k *checker) verify(r Record, body []byte) bool {
+	k.msg = append(append(k.msg[:0], sigDomain...), body[:len(body)-ed25519.SignatureSize]...)
+	return ed25519.Verify(r.Signer, k.msg, r.Signature)
+}
+
+// parse reads a record's body into r, its slices aliasing b; it returns
+// why the body is malformed, or "".
+func (k *checker) parse(b []byte, signed bool, r *Record) string {
+	if len(b) < minBody {
+		return "body too short"
+	}
+	r.Seq = binary.BigEndian.Uint64(b)
+	r.Time = timesync.Unix(int64(binary.BigEndian.Uint64(b[8:])))
+	copy(r.Prev[:], b[16:16+hashSize])
+	b = b[16+hashSize:]
+	kl := int(binary.BigEndian.Uint16(b))
+	if kl > MaxKind || len(b) < 2+kl+4 {
+		return "bad kind length"
+	}
+	r.Kind = k.kind(b[2 : 2+kl])
+	b = b[2+kl:]
+	pl := int(binary.BigEndian.Uint32(b))
+	extra := 0
+	if signed {
+		extra = trailer
+	}
+	if pl > MaxPayload || len(b) != 4+pl+extra {
+		return "bad payload length"
+	}
+	r.Payload = b[4 : 4+pl : 4+pl]
+	if signed {
+		s := b[4+pl:]
+		r.Follows = binary.BigEndian.Uint32(s)
+		r.Signer = ed25519.PublicKey(s[4 : 4+ed25519.PublicKeySize : 4+ed25519.PublicKeySize])
+		r.Signature = s[4+ed25519.PublicKeySize : trailer : trailer]
+	}
+	return ""
+}
+
+// kind returns b as a string, interned when the checker interns.
+func (k *checker) kind(b []byte) string {
+	if k.kinds == nil {
+		return string(b)
+	}
+	if s, ok := k.kinds[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(k.kinds) < maxKinds {
+		k.kinds[s] = s
+	}
+	return s
+}
+
+// clone returns r with bytes of its own.
+func (r Record) clone() Record {
+	r.Payload = bytes.Clone(r.Payload)
+	if r.Signer != nil {
+		r.Signer = bytes.Clone(r.Signer)
+		r.Signature = bytes.Clone(r.Signature)
+	}
+	return r
 }
 
 // frameAt reads the frame header at the start of b: the body length,
@@ -405,39 +513,6 @@ func tornTail(r []byte, c chain) string {
 }
 
 func sha256Of(b []byte) []byte { h := sha256.Sum256(b); return h[:] }
-
-func parseBody(b []byte, signed bool) (Record, error) {
-	var r Record
-	if len(b) < minBody {
-		return r, errors.New("body too short")
-	}
-	r.Seq = binary.BigEndian.Uint64(b)
-	r.Time = timesync.Unix(int64(binary.BigEndian.Uint64(b[8:])))
-	copy(r.Prev[:], b[16:16+hashSize])
-	b = b[16+hashSize:]
-	kl := int(binary.BigEndian.Uint16(b))
-	if kl > MaxKind || len(b) < 2+kl+4 {
-		return r, errors.New("bad kind length")
-	}
-	r.Kind = string(b[2 : 2+kl])
-	b = b[2+kl:]
-	pl := int(binary.BigEndian.Uint32(b))
-	extra := 0
-	if signed {
-		extra = trailer
-	}
-	if pl > MaxPayload || len(b) != 4+pl+extra {
-		return r, errors.New("bad payload length")
-	}
-	r.Payload = bytes.Clone(b[4 : 4+pl])
-	if signed {
-		s := b[4+pl:]
-		r.Follows = binary.BigEndian.Uint32(s)
-		r.Signer = ed25519.PublicKey(bytes.Clone(s[4 : 4+ed25519.PublicKeySize]))
-		r.Signature = bytes.Clone(s[4+ed25519.PublicKeySize:])
-	}
-	return r, nil
-}
 
 // IsTornTail reports whether err is the incomplete last write a crash
 // leaves, rather than damage.
@@ -678,8 +753,13 @@ func (j *Journal) ID() [16]byte { return j.id }
 // Tx is an exclusive hold on a journal, given to the function passed to
 // [Journal.Update]: no other writer, in this process or another, appends
 // while it runs.
+//
+// A Tx knows nothing of the file: it numbers and times what is staged,
+// and reads the store through the function the store gives it, so that
+// every [Store] hands out the same Tx.
 type Tx struct {
-	j        *Journal
+	clock    timesync.Clock
+	read     func() ([]Record, error)
 	foreign  []Record
 	consumed bool
 	staged   []Record
@@ -707,7 +787,7 @@ func (tx *Tx) Append(kind string, payload []byte) (Record, error) {
 }
 
 func (tx *Tx) stage(kind string, payload []byte) Record {
-	r := Record{Seq: tx.next, Time: timesync.Now(tx.j.opts.Clock), Kind: kind, Payload: bytes.Clone(payload)}
+	r := Record{Seq: tx.next, Time: timesync.Now(tx.clock), Kind: kind, Payload: bytes.Clone(payload)}
 	tx.staged = append(tx.staged, r)
 	tx.next++
 	return r
@@ -715,9 +795,13 @@ func (tx *Tx) stage(kind string, payload []byte) Record {
 
 // Records reads and checks every record in the file, up to what this
 // hold has seen (not what it staged).
-func (tx *Tx) Records() ([]Record, error) {
-	data := make([]byte, tx.j.end)
-	if n, err := tx.j.f.ReadAt(data, 0); int64(n) != tx.j.end {
+func (tx *Tx) Records() ([]Record, error) { return tx.read() }
+
+// records reads and checks the file's whole records, up to the end this
+// Journal has seen; the caller holds the lock.
+func (j *Journal) records() ([]Record, error) {
+	data := make([]byte, j.end)
+	if n, err := j.f.ReadAt(data, 0); int64(n) != j.end {
 		return nil, fmt.Errorf("%w: reading the journal: %v", ErrIO, errOr(err, "short read"))
 	}
 	recs, _, _, err := readFrom(data, 0, chain{})
@@ -878,7 +962,7 @@ func (j *Journal) cycle(fill func(tx *Tx) error) ([]Record, error) {
 		// unreadable: refuse before writing anything.
 		return nil, fmt.Errorf("%w: the journal holds signed records and this Journal has no signer", ErrRecord)
 	}
-	tx := &Tx{j: j, next: j.c.seq, foreign: j.foreign}
+	tx := &Tx{clock: j.opts.Clock, read: j.records, next: j.c.seq, foreign: j.foreign}
 	j.foreign = nil
 	putBack := func() {
 		if !tx.consumed {
@@ -1110,13 +1194,14 @@ func (j *Journal) Close() error {
 	return j.f.Close()
 }
 
-// Verify reads the journal at path, under a shared lock so that no write
-// is under way, and checks every record's hash, chain and signature; it
-// returns the records, and nil, or an error naming the first bad record
-// (for a torn last write, one [IsTornTail] recognises, with every whole
-// record before it). It needs no key: the chain covers the payloads as
-// stored. It never writes.
-func Verify(path string) ([]Record, error) {
+// ReadFile reads the journal at path, under a shared lock so that no
+// write is under way, and checks every record's hash, chain and
+// signature, as [Verify] does; it returns the records, and nil, or an
+// error naming the first bad record (for a torn last write, one
+// [IsTornTail] recognises, with every whole record before it). It holds
+// every record in memory: to check a large journal, use [Verify]; to
+// walk it, [Records]. It never writes.
+func ReadFile(path string) ([]Record, error) {
 	return verifyFS(osFS{}, path)
 }
 
@@ -1208,7 +1293,7 @@ func Backup(path, dst string) ([]Record, error) {
 	name := tmp.Name()
 	err = writeSynced(tmp, data)
 	if err == nil {
-		if back, verr := Verify(name); verr != nil || len(back) != len(recs) {
+		if back, verr := ReadFile(name); verr != nil || len(back) != len(recs) {
 			err = fmt.Errorf("%w: the copy does not read back whole", ErrIO)
 		}
 	}

@@ -180,7 +180,7 @@ func TestFlipEveryByte(t *testing.T) {
 			path, orig := smallJournalFile(t, signed)
 			dir := filepath.Dir(path)
 			fr := frames(t, orig)
-			good, err := journal.Verify(path)
+			good, err := journal.ReadFile(path)
 			if err != nil || len(good) != 5 {
 				t.Fatalf("%d records, %v", len(good), err)
 			}
@@ -227,7 +227,7 @@ func TestFlipEveryByte(t *testing.T) {
 					if _, err := f.WriteAt(b[off:off+1], int64(off)); err != nil {
 						t.Fatal(err)
 					}
-					recs, err = journal.Verify(path)
+					recs, err = journal.ReadFile(path)
 					named("Verify", recs, err)
 					j, rep, err := journal.Open(path, journalOptions(signed))
 					if err == nil {
@@ -284,7 +284,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 			path, orig := smallJournalFile(t, signed)
 			dir := filepath.Dir(path)
 			fr := frames(t, orig)
-			good, err := journal.Verify(path)
+			good, err := journal.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -296,7 +296,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 				removeQuarantines(t, dir)
 				k := frameOf(fr, cut)
 				what := fmt.Sprintf("cut at %d (record %d)", cut, k)
-				recs, verr := journal.Verify(path)
+				recs, verr := journal.ReadFile(path)
 				for i, r := range recs {
 					if i >= k || r.Hash != good[i].Hash {
 						t.Fatalf("%s: Verify read record %d differently", what, i)
@@ -361,7 +361,7 @@ func TestTruncateEveryOffset(t *testing.T) {
 						t.Fatalf("%s: Append: %d, %v", what, r.Seq, err)
 					}
 					j.Close()
-					recs, err := journal.Verify(path)
+					recs, err := journal.ReadFile(path)
 					if err != nil || len(recs) != k+2 {
 						t.Fatalf("%s: after the repair: %d records, %v", what, len(recs), err)
 					}
@@ -455,7 +455,7 @@ func TestCreateFaults(t *testing.T) {
 				} else {
 					failed++
 				}
-				recs, verr := journal.Verify(path)
+				recs, verr := journal.ReadFile(path)
 				switch {
 				case errors.Is(verr, os.ErrNotExist):
 					absent++
@@ -477,7 +477,7 @@ func TestCreateFaults(t *testing.T) {
 					t.Fatalf("%s: Open after: %v", what, err)
 				}
 				j.Close()
-				if recs, err := journal.Verify(path); err != nil || len(recs) != 1 || rep.Torn != nil {
+				if recs, err := journal.ReadFile(path); err != nil || len(recs) != 1 || rep.Torn != nil {
 					t.Fatalf("%s: after: %d records, %v", what, len(recs), err)
 				}
 			}
@@ -707,7 +707,7 @@ func checkFaultRun(t *testing.T, path string, run scenarioRun, fails int, inDoub
 	if run.reopens[after] == 0 && !strings.Contains(run.errs[first].Error(), "locking") {
 		t.Errorf("the append after the fault did not read the journal back from the disk")
 	}
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
@@ -879,7 +879,7 @@ func TestRepairFaults(t *testing.T) {
 					t.Fatalf("%d appends failed after one fault", fails)
 				}
 				failures += fails
-				recs, err := journal.Verify(path)
+				recs, err := journal.ReadFile(path)
 				if err != nil {
 					t.Fatalf("verify: %v", err)
 				}
@@ -982,7 +982,7 @@ func TestCreateAndAppendOnFullDisk(t *testing.T) {
 	}
 	check := func(when string, extra ...string) {
 		t.Helper()
-		recs, err := journal.Verify(path)
+		recs, err := journal.ReadFile(path)
 		if err != nil {
 			t.Fatalf("%s: verify: %v", when, err)
 		}
@@ -1083,7 +1083,7 @@ func testTailBytes(t *testing.T, signed bool) {
 				t.Fatal(err)
 			}
 			removeQuarantines(t, filepath.Dir(path))
-			recs, verr := journal.Verify(path)
+			recs, verr := journal.ReadFile(path)
 			j, rep, oerr := journal.Open(path, journalOptions(true))
 			if tt.torn {
 				if !journal.IsTornTail(verr) || len(recs) != 4 || oerr != nil || rep.TornBytes != int64(len(tt.tail)) {
@@ -1093,7 +1093,7 @@ func testTailBytes(t *testing.T, signed bool) {
 					t.Fatal(err)
 				}
 				j.Close()
-				recs, err := journal.Verify(path)
+				recs, err := journal.ReadFile(path)
 				if err != nil || len(recs) != 6 {
 					t.Fatalf("after the repair: %d records, %v", len(recs), err)
 				}

@@ -310,7 +310,7 @@ func TestJournalProcs(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
@@ -491,7 +491,7 @@ func TestCreateKilledProcs(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		recs, err := journal.Verify(path)
+		recs, err := journal.ReadFile(path)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			absent++

@@ -57,7 +57,7 @@ func TestAppendReopenVerify(t *testing.T) {
 		t.Fatalf("%+v %v", r, err)
 	}
 	j2.Close()
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err != nil || len(recs) != 12 || string(recs[11].Payload) != "after reopen" {
 		t.Fatalf("verify: %d records, %v", len(recs), err)
 	}
@@ -142,7 +142,7 @@ func TestTamperIsNamed(t *testing.T) {
 			if err := os.WriteFile(path, tt.edit(), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := journal.Verify(path)
+			_, err := journal.ReadFile(path)
 			var ce *journal.CorruptError
 			if !errors.As(err, &ce) || ce.Seq != tt.wantAt || journal.IsTornTail(err) {
 				t.Fatalf("err = %v, want record %d named", err, tt.wantAt)
@@ -180,7 +180,7 @@ func TestTornTailIsQuarantinedAndReported(t *testing.T) {
 			t.Fatalf("append after a torn tail: %+v %v", r, err)
 		}
 		j.Close()
-		recs, err := journal.Verify(path)
+		recs, err := journal.ReadFile(path)
 		if err != nil || len(recs) != 7 {
 			t.Fatalf("after repair: %d records, %v", len(recs), err)
 		}
@@ -223,7 +223,7 @@ func TestGroupCommit(t *testing.T) {
 		}
 		seen[s] = true
 	}
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err != nil || len(recs) != writers*each+1 {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
@@ -232,7 +232,7 @@ func TestGroupCommit(t *testing.T) {
 func TestCheckpoint(t *testing.T) {
 	path, j := newJournal(t, 5)
 	j.Close()
-	recs, _ := journal.Verify(path)
+	recs, _ := journal.ReadFile(path)
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	cp, err := journal.Sign(recs, timesync.Now(timesynctest.NewClock(t0)), priv)
 	if err != nil {
@@ -243,7 +243,7 @@ func TestCheckpoint(t *testing.T) {
 	}
 	other, j2 := newJournal(t, 5)
 	j2.Close()
-	otherRecs, _ := journal.Verify(other)
+	otherRecs, _ := journal.ReadFile(other)
 	bad := cp
 	bad.Seq = 3
 	for name, check := range map[string]error{
@@ -307,7 +307,7 @@ func TestTwoJournalsOneProcess(t *testing.T) {
 	for _, j := range js {
 		j.Close()
 	}
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err != nil || len(recs) != 1+2*writers*each {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
@@ -356,7 +356,7 @@ func TestUnsignedAfterSignedIsRefused(t *testing.T) {
 	if !bytes.Equal(before, mustRead(t, path)) {
 		t.Error("the refused appends changed the file")
 	}
-	if recs, err := journal.Verify(path); err != nil || len(recs) != 2 {
+	if recs, err := journal.ReadFile(path); err != nil || len(recs) != 2 {
 		t.Errorf("verify: %d records, %v", len(recs), err)
 	}
 }
@@ -397,7 +397,7 @@ func TestCrash(t *testing.T) {
 			t.Fatalf("round %d: open after kill: %v", round, err)
 		}
 		j.Close()
-		recs, err := journal.Verify(path)
+		recs, err := journal.ReadFile(path)
 		if err != nil && !(rep.Torn != nil && journal.IsTornTail(err)) {
 			t.Fatalf("round %d: verify after kill: %v (open reported %v)", round, err, rep.Torn)
 		}
@@ -427,7 +427,7 @@ func TestCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	recs, err := journal.Verify(path)
+	recs, err := journal.ReadFile(path)
 	if err != nil {
 		t.Fatalf("verify at the end: %v", err)
 	}

@@ -1,0 +1,298 @@
+package journal
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+)
+
+// ScanOptions configure [Scan], [Records] and [Verify].
+type ScanOptions struct {
+	// ChainOnly checks every record's hash, framing, number and link to
+	// the record before, but not its signature: the chain pass alone,
+	// several times faster on a signed journal. Who wrote each record is
+	// then not checked; use it for a quick integrity pass between full
+	// verifications, never to vouch for a journal.
+	ChainOnly bool
+	// Progress, when set, is called as the scan goes on, about every
+	// ProgressEvery bytes and once at the end, with the bytes read so far
+	// and the total to read (-1 when the reader's length is unknown). It
+	// is called from the scanning goroutine.
+	Progress func(done, total int64)
+	// ProgressEvery is the interval of the calls of Progress; 0 means
+	// 16 MiB.
+	ProgressEvery int64
+}
+
+// Summary is what a scan of a journal found.
+type Summary struct {
+	// ID is the journal's identity, the payload of its header.
+	ID [16]byte
+	// Records counts the whole records, the header included; an
+	// incomplete last write is not counted.
+	Records uint64
+	// Signed and Unsigned count the records with and without a signature.
+	Signed, Unsigned uint64
+	// Last is the last whole record's hash, the value a checkpoint of the
+	// whole journal signs.
+	Last Hash
+	// Valid is the length in bytes of the whole records, Size the number
+	// of bytes read.
+	Valid, Size int64
+}
+
+// scanBuffer is the size of a scan's buffer: room for the largest frame.
+const scanBuffer = 2 << 20
+
+// readChunk is how much a scan asks of its reader at a time.
+const readChunk = 64 << 10
+
+// defaultProgressEvery is the interval of progress reports.
+const defaultProgressEvery = 16 << 20
+
+// Scan reads a journal from r, from its first byte, checking every
+// record as [ReadRecords] does (hash, framing, number, chain, signature,
+// whole writes), in memory that does not grow with the journal, and calls
+// fn, when not nil, with each whole record in order. The Record's
+// Payload, Signer and Signature are valid only during the call: they
+// alias Scan's buffer (keep a copy of what you need). The records of a
+// write of several are handed over once the whole write has been read.
+//
+// It returns what it found and, when a record is bad, a [*CorruptError]
+// naming the first one (for an incomplete last write, one [IsTornTail]
+// recognises: fn has been given every whole record before it). A journal
+// without a whole header — empty, or cut inside its header — is an error
+// wrapping [ErrNoHeader], as [Open] and [ReadRecords] say. An error of fn
+// stops the scan and is returned as it is; one of r wraps [ErrIO].
+func Scan(r io.Reader, opts ScanOptions, fn func(Record) error) (Summary, error) {
+	return scan(r, -1, scanBuffer, opts, fn)
+}
+
+// Records returns an iterator over the records of the journal read from
+// r, checked as [Scan] checks them. It yields each whole record with a nil
+// error; when the scan fails, it yields a zero Record with the error
+// last. Records are only valid until the next iteration, as with Scan.
+func Records(r io.Reader, opts ScanOptions) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		stop := errors.New("stopped")
+		_, err := Scan(r, opts, func(rec Record) error {
+			if !yield(rec, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(Record{}, err)
+		}
+	}
+}
+
+// Verify checks the journal at path under a shared lock, so that no
+// write is under way, streaming it in constant memory: every record's
+// hash, chain and signature (only the chain with opts.ChainOnly). It
+// needs no key — the chain covers the payloads as stored — and never
+// writes. It returns what it found and nil, or an error as [Scan]'s:
+// a [*CorruptError] naming the first bad record (one [IsTornTail]
+// recognises for an incomplete last write), an error wrapping
+// [ErrNoHeader] for a file without a whole header. To get the records,
+// use [ReadFile] or [Records].
+func Verify(path string, opts ScanOptions) (Summary, error) {
+	return verifyPath(osFS{}, path, opts)
+}
+
+func verifyPath(fsy fsys, path string, opts ScanOptions) (Summary, error) {
+	f, err := fsy.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer f.Close()
+	if err := f.Lock(false); err != nil {
+		return Summary{}, err
+	}
+	size, err := f.Size()
+	if err != nil {
+		return Summary{}, err
+	}
+	return scan(io.NewSectionReader(f, 0, size), size, scanBuffer, opts, nil)
+}
+
+// scanner is Scan's window on its input: buf[lo:hi] is read and not yet
+// consumed; buf[0] is byte base of the input.
+type scanner struct {
+	r      io.Reader
+	buf    []byte
+	lo, hi int
+	base   int64
+	eof    bool
+}
+
+// off returns the input offset of buf[lo].
+func (s *scanner) off() int64 { return s.base + int64(s.lo) }
+
+// fill reads until buf[lo:hi] holds at least need bytes or the input
+// ends, moving what is not consumed to the front of the buffer (or to a
+// larger one) when it is full.
+func (s *scanner) fill(need int) error {
+	for s.hi-s.lo < need && !s.eof {
+		if s.hi == len(s.buf) {
+			nb := s.buf
+			if need > len(s.buf) {
+				nb = make([]byte, need)
+			}
+			n := copy(nb, s.buf[s.lo:s.hi])
+			s.base += int64(s.lo)
+			s.buf, s.lo, s.hi = nb, 0, n
+		}
+		// Read in chunks that stay in the processor's cache until they
+		// are hashed, not the whole buffer at once.
+		n, err := s.r.Read(s.buf[s.hi:min(len(s.buf), s.hi+max(readChunk, need-(s.hi-s.lo)))])
+		s.hi += n
+		switch {
+		case errors.Is(err, io.EOF):
+			s.eof = true
+		case err != nil:
+			return fmt.Errorf("%w: reading the journal: %v", ErrIO, err)
+		case n == 0:
+			return fmt.Errorf("%w: reading the journal: %v", ErrIO, io.ErrNoProgress)
+		}
+	}
+	return nil
+}
+
+// hold copies rec's bytes to the end of arena and returns both. Records
+// held before keep pointing to the arena's earlier array when it grows,
+// whose bytes never change.
+func hold(arena []byte, rec Record) ([]byte, Record) {
+	keep := func(b []byte) []byte {
+		if b == nil {
+			return nil
+		}
+		at := len(arena)
+		arena = append(arena, b...)
+		return arena[at:len(arena):len(arena)]
+	}
+	rec.Payload = keep(rec.Payload)
+	if rec.Signer != nil {
+		rec.Signer = keep(rec.Signer)
+		rec.Signature = keep(rec.Signature)
+	}
+	return arena, rec
+}
+
+func scan(r io.Reader, total int64, bufSize int, opts ScanOptions, fn func(Record) error) (Summary, error) {
+	var sum Summary
+	s := &scanner{r: r, buf: make([]byte, bufSize)}
+	k := checker{chainOnly: opts.ChainOnly, kinds: map[string]string{}}
+	every := opts.ProgressEvery
+	if every <= 0 {
+		every = defaultProgressEvery
+	}
+	reported := int64(0)
+	progress := func(final bool) {
+		if opts.Progress != nil && (final || s.off()-reported >= every) {
+			reported = s.off()
+			opts.Progress(s.off(), total)
+		}
+	}
+	// The write under way: where it began, its chain, and its records,
+	// held until it is whole.
+	start, startC := int64(0), chain{}
+	var held []Record
+	var arena []byte
+	emit := func(rec Record) error {
+		if rec.Seq == 0 {
+			copy(sum.ID[:], rec.Payload)
+		}
+		sum.Records++
+		if rec.Signed() {
+			sum.Signed++
+		} else {
+			sum.Unsigned++
+		}
+		sum.Last = rec.Hash
+		if fn != nil {
+			return fn(rec)
+		}
+		return nil
+	}
+	end := func(err error) (Summary, error) {
+		sum.Size = s.off() + int64(s.hi-s.lo)
+		progress(true)
+		if sum.Records == 0 && (err == nil || IsTornTail(err)) {
+			return sum, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, sum.Size)
+		}
+		return sum, err
+	}
+	for {
+		if k.pending == 0 {
+			start, startC = s.off(), k.c
+			sum.Valid = start
+		}
+		if err := s.fill(frameHeader); err != nil {
+			return end(err)
+		}
+		if s.hi == s.lo {
+			break
+		}
+		n, signed, complete, why := frameAt(s.buf[s.lo:s.hi])
+		if why == "" && !complete {
+			if err := s.fill(frameHeader + n + hashSize); err != nil {
+				return end(err)
+			}
+			n, signed, complete, why = frameAt(s.buf[s.lo:s.hi])
+		}
+		bad := func(why string) (Summary, error) {
+			// Damage, not a crash: every whole record before it is handed
+			// over, those of a write of several under way included, as
+			// ReadRecords returns them.
+			for _, h := range held {
+				if err := emit(h); err != nil {
+					return end(err)
+				}
+			}
+			sum.Valid = s.off()
+			return end(&CorruptError{Seq: k.c.seq, Offset: s.off(), Reason: why})
+		}
+		if !complete {
+			// Only at the end of the input: all of it is in the buffer.
+			if why == "" {
+				why = tornTail(s.buf[s.lo:s.hi], k.c)
+			}
+			if why != "" {
+				return bad(why)
+			}
+			return end(&CorruptError{Seq: startC.seq, Offset: start, Reason: k.tornReason(startC), torn: true})
+		}
+		rec, why := k.next(s.buf[s.lo:s.hi], n, signed)
+		if why != "" {
+			return bad(why)
+		}
+		s.lo += frameHeader + n + hashSize
+		if k.pending > 0 || len(held) > 0 {
+			// Held records outlive the buffer's window: their bytes go to
+			// the arena, reused from one write to the next.
+			arena, rec = hold(arena, rec)
+			held = append(held, rec)
+			if k.pending > 0 {
+				continue
+			}
+			for _, h := range held {
+				if err := emit(h); err != nil {
+					return end(err)
+				}
+			}
+			clear(held)
+			held, arena = held[:0], arena[:0]
+		} else if err := emit(rec); err != nil {
+			return end(err)
+		}
+		progress(false)
+	}
+	if k.pending > 0 {
+		return end(&CorruptError{Seq: startC.seq, Offset: start, Reason: fmt.Sprintf("a write of several records stopped after %d of them", k.c.seq-startC.seq), torn: true})
+	}
+	sum.Valid = s.off()
+	return end(nil)
+}
