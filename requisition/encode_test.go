@@ -135,7 +135,7 @@ func TestResponseKindText(t *testing.T) {
 			t.Errorf("%v: hint %q does not list %q", k, k.Hint(), b)
 		}
 		for _, tag := range requisition.Languages() {
-			if l := requisition.Label(tag, k); strings.Contains(l, ":") || l == "" {
+			if l := k.Label(tag); strings.Contains(l, ":") || l == "" {
 				t.Errorf("%v in %v: label %q", k, tag, l)
 			}
 		}

@@ -157,3 +157,18 @@ func ExampleDeadline_ExplainIn() {
 	// 1 Monat(e) später hat 2026-02 keinen Tag 31: die Frist endet am letzten Tag dieses Monats: 2026-02-28
 	// die Frist läuft bis zum Ende ihres letzten Tages, 24 Uhr Brüsseler Zeit: 2026-03-01T00:00:00+01:00
 }
+
+// Each enumeration names its values in the four languages of the catalogue;
+// a value outside the enumeration prints as it is.
+func ExampleAuthority_Label() {
+	for _, tag := range requisition.Languages() {
+		fmt.Println(requisition.JugeInstruction.Label(tag), "·", requisition.TrafficLocation.Label(tag), "·", requisition.RealTime.Label(tag))
+	}
+	fmt.Println(requisition.Authority(42).Label(language.French))
+	// Output:
+	// juge d'instruction · tracing and localisation · in real time
+	// juge d'instruction · le repérage et la localisation · en temps réel
+	// onderzoeksrechter · de opsporing en lokalisatie · in werkelijke tijd
+	// Untersuchungsrichter · die Rückverfolgung und Lokalisierung · in Echtzeit
+	// Authority(42)
+}

@@ -21,46 +21,83 @@ func Languages() []language.Tag {
 // like the message itself.
 type phrase string
 
-// labelKey returns the catalogue key of an argument that is translated, or
-// "" for an argument shown as it is (values outside their enumeration
-// included).
-func labelKey(a any) string {
-	switch v := a.(type) {
-	case Measure:
-		if slices.Contains(measures(), v) {
-			return "measure:" + v.String()
-		}
-	case Authority:
-		if slices.Contains(authorities(), v) {
-			return "authority:" + v.String()
-		}
-	case Item:
-		if slices.Contains(items(), v) {
-			return "item:" + v.String()
-		}
-	case MonthRule:
-		if slices.Contains(monthRules(), v) {
-			return fmt.Sprintf("month-rule:%d", uint8(v))
-		}
-	case ResponseKind:
-		if slices.Contains(responseKinds(), v) {
-			return "response:" + v.key()
-		}
-	case phrase:
-		return string(v)
+// labelled is implemented by the arguments of messages that are translated:
+// the enumerations with a Label method, and phrases. labelKey returns the
+// catalogue key, or "" for a value shown as it is (a value outside its
+// enumeration).
+type labelled interface {
+	labelKey() string
+}
+
+func (p phrase) labelKey() string { return string(p) }
+
+func (m Measure) labelKey() string {
+	if slices.Contains(measures(), m) {
+		return "measure:" + m.String()
 	}
 	return ""
 }
 
-// Label returns the name of a Measure, Authority, Item, MonthRule or
-// ResponseKind in the language tag asks for, such as "juge d'instruction"
-// or "onderzoeksrechter"; other values are formatted with %v.
-func Label(tag language.Tag, v any) string {
-	if k := labelKey(v); k != "" {
+func (a Authority) labelKey() string {
+	if slices.Contains(authorities(), a) {
+		return "authority:" + a.String()
+	}
+	return ""
+}
+
+func (i Item) labelKey() string {
+	if slices.Contains(items(), i) {
+		return "item:" + i.String()
+	}
+	return ""
+}
+
+func (r MonthRule) labelKey() string {
+	if slices.Contains(monthRules(), r) {
+		return fmt.Sprintf("month-rule:%d", uint8(r))
+	}
+	return ""
+}
+
+func (k ResponseKind) labelKey() string {
+	if slices.Contains(responseKinds(), k) {
+		return "response:" + k.key()
+	}
+	return ""
+}
+
+// label returns v's translated name, or v formatted with %v when it has
+// none.
+func label(tag language.Tag, v labelled) string {
+	if k := v.labelKey(); k != "" {
 		return printer(tag).Sprintf(k)
 	}
 	return fmt.Sprint(v)
 }
+
+// Label returns the measure's name in the language tag asks for, such as
+// "le repérage et la localisation"; a value outside the enumeration is
+// formatted with %v.
+func (m Measure) Label(tag language.Tag) string { return label(tag, m) }
+
+// Label returns the authority's name in the language tag asks for, such as
+// "juge d'instruction" or "onderzoeksrechter"; a value outside the
+// enumeration is formatted with %v.
+func (a Authority) Label(tag language.Tag) string { return label(tag, a) }
+
+// Label returns the item's name in the language tag asks for, such as
+// "l'adresse IP et le port"; a value outside the enumeration is formatted
+// with %v.
+func (i Item) Label(tag language.Tag) string { return label(tag, i) }
+
+// Label describes the month rule in the language tag asks for; a value
+// outside the enumeration is formatted with %v.
+func (r MonthRule) Label(tag language.Tag) string { return label(tag, r) }
+
+// Label returns when the answer is due in the language tag asks for, such
+// as "en temps réel"; a value outside the enumeration (the zero value
+// included) is formatted with %v.
+func (k ResponseKind) Label(tag language.Tag) string { return label(tag, k) }
 
 // localize formats msg, a catalogue key, with its arguments in the language
 // tag asks for; arguments with a label are translated first.
@@ -68,10 +105,11 @@ func localize(tag language.Tag, msg string, args ...any) string {
 	p := printer(tag)
 	out := make([]any, len(args))
 	for i, a := range args {
-		if k := labelKey(a); k != "" {
-			out[i] = p.Sprintf(k)
-		} else {
-			out[i] = a
+		out[i] = a
+		if l, ok := a.(labelled); ok {
+			if k := l.labelKey(); k != "" {
+				out[i] = p.Sprintf(k)
+			}
 		}
 	}
 	return p.Sprintf(msg, out...)

@@ -52,12 +52,12 @@ func indent(w io.Writer, prefix, text string) {
 func renderCase(w io.Writer, c register.Case, cell ccj.Cell, rule requisition.MonthRule, tag language.Tag, about string) {
 	p := printer(tag)
 	req := c.Requisition
-	fmt.Fprintf(w, "\n══ %s · %s ══\n", c.ID, fmt.Sprintf("%s (%s)", requisition.Label(tag, req.Measure), req.Measure.Source().Article))
+	fmt.Fprintf(w, "\n══ %s · %s ══\n", c.ID, fmt.Sprintf("%s (%s)", req.Measure.Label(tag), req.Measure.Source().Article))
 	if about != "" {
 		fmt.Fprintf(w, "   %s\n", about)
 	}
 	line := func(label, value string) { fmt.Fprintf(w, "  %-14s %s\n", p.Sprintf(label), value) }
-	line("Received", p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), requisition.Label(tag, req.Authority), req.Reference, len(req.Targets)))
+	line("Received", p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(tag), req.Reference, len(req.Targets)))
 	line("State", p.Sprintf("state:"+string(c.State)))
 
 	// The legal checks, as at receipt.

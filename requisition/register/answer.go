@@ -211,7 +211,7 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 	var b strings.Builder
 	line := func(key string, args ...any) { fmt.Fprintln(&b, p.Sprintf(key, args...)) }
 	line("Answer to case %s", a.Case)
-	line("Requisition %s: %s; authority: %s", a.Reference, requisition.Label(tag, a.Measure), requisition.Label(tag, a.Authority))
+	line("Requisition %s: %s; authority: %s", a.Reference, a.Measure.Label(tag), a.Authority.Label(tag))
 	line("Received:  %s", clock(a.Received))
 	switch {
 	case a.Timeliness == UnknownDue:
@@ -219,7 +219,7 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 	case a.Deadline.Kind == requisition.Fixed:
 		line("Due:       before %s", clock(timesync.FromTime(a.Deadline.At)))
 	default:
-		line("Due:       %s", requisition.Label(tag, a.Response))
+		line("Due:       %s", a.Response.Label(tag))
 	}
 	line("Delivered: %s", clock(a.Delivery.At))
 	line("To:        %s", a.Delivery.To)
@@ -227,7 +227,7 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 	if len(a.Delivery.Items) > 0 {
 		items := make([]string, len(a.Delivery.Items))
 		for i, it := range a.Delivery.Items {
-			items[i] = requisition.Label(tag, it)
+			items[i] = it.Label(tag)
 		}
 		line("Data:      %s", strings.Join(items, ", "))
 	}

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
-	"golang.org/x/text/language"
 )
 
 // DefaultThreshold is the smallest count statistics show as a number:
@@ -430,19 +431,16 @@ func (s Statistics) Text(tag language.Tag) string {
 			fmt.Fprintf(&b, "  %-44s %6s\n", label(r.Key), r.Count.String())
 		}
 	}
-	labelOf := func(parse func(string) any) func(string) string {
-		return func(k string) string { return requisition.Label(tag, parse(k)) }
-	}
-	table("By measure", s.ByMeasure, labelOf(func(k string) any {
+	table("By measure", s.ByMeasure, func(k string) string {
 		var m requisition.Measure
 		m.UnmarshalText([]byte(k))
-		return m
-	}))
-	table("By authority", s.ByAuthority, labelOf(func(k string) any {
+		return m.Label(tag)
+	})
+	table("By authority", s.ByAuthority, func(k string) string {
 		var a requisition.Authority
 		a.UnmarshalText([]byte(k))
-		return a
-	}))
+		return a.Label(tag)
+	})
 	table("By outcome", s.ByOutcome, func(k string) string { return p.Sprintf("outcome:" + k) })
 	fmt.Fprintln(&b, p.Sprintf("Response times (receipt to delivery, hours:minutes:seconds)"))
 	fmt.Fprintf(&b, "  %-30s %8s %10s %10s %10s %8s %8s\n", "", p.Sprintf("answered"), p.Sprintf("median"), p.Sprintf("95th pct."), p.Sprintf("worst"), p.Sprintf("on time"), p.Sprintf("late"))
@@ -451,7 +449,7 @@ func (s Statistics) Text(tag language.Tag) string {
 		if r.Measure != "all" {
 			var m requisition.Measure
 			m.UnmarshalText([]byte(r.Measure))
-			name = requisition.Label(tag, m)
+			name = m.Label(tag)
 		}
 		med, p95, worst := "", "", ""
 		if r.Times != nil {

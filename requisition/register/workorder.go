@@ -100,7 +100,7 @@ func (w WorkOrder) Text(tag language.Tag) string {
 	for i, l := range w.Lookups {
 		items := make([]string, len(l.Items))
 		for k, it := range l.Items {
-			items[k] = requisition.Label(tag, it)
+			items[k] = it.Label(tag)
 		}
 		fmt.Fprintf(&b, "%d. %s — %s\n", i+1, strings.Join(items, ", "), describeTarget(tag, l.Target))
 	}
