@@ -21,6 +21,9 @@ const snapAll = 1 << 18
 // takes in one filter.
 var ErrFilterTooLarge = errors.New("capture: too many target prefixes for one kernel filter")
 
+// ErrPrefix: a prefix given to Filter (or Live.SetTargets) is not valid.
+var ErrPrefix = errors.New("capture: invalid prefix")
+
 // Filter compiles a classic BPF program that accepts an IPv4 or IPv6
 // datagram whose source or destination lies in one of prefixes, whole,
 // and rejects everything else: other addresses, other protocols, packets
@@ -33,12 +36,13 @@ var ErrFilterTooLarge = errors.New("capture: too many target prefixes for one ke
 // windows. Prefixes are masked; those inside another are dropped, and
 // IPv4-mapped IPv6 prefixes count as IPv4. With no prefix the program
 // rejects everything. More than MaxFilterInstructions instructions — some
-// 500 IPv4 or 250 IPv6 prefixes — give ErrFilterTooLarge.
+// 500 IPv4 or 250 IPv6 prefixes — give ErrFilterTooLarge; an invalid
+// prefix gives ErrPrefix.
 func Filter(prefixes []netip.Prefix) ([]bpf.Instruction, error) {
 	var v4, v6 []netip.Prefix
 	for _, p := range prefixes {
 		if !p.IsValid() {
-			return nil, fmt.Errorf("capture: filter: an invalid prefix")
+			return nil, fmt.Errorf("%w: the filter was given a prefix that is not valid", ErrPrefix)
 		}
 		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
 			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)

@@ -62,10 +62,11 @@ type LiveConfig struct {
 
 // NewLive opens the capture on cfg.Interface with a filter that takes
 // nothing: call SetTargets (the pipeline does, through
-// intercept.TargetFilter) to let the targets' packets in.
+// intercept.TargetFilter) to let the targets' packets in. Its errors wrap
+// ErrConfig or ErrSocket.
 func NewLive(cfg LiveConfig) (*Live, error) {
 	if cfg.Interface == "" {
-		return nil, fmt.Errorf("capture: live: Interface is required")
+		return nil, fmt.Errorf("%w: LiveConfig.Interface is required", ErrConfig)
 	}
 	if cfg.BlockBytes == 0 {
 		cfg.BlockBytes = 1 << 20
@@ -93,7 +94,7 @@ func NewLive(cfg LiveConfig) (*Live, error) {
 		afpacket.OptPollTimeout(100*time.Millisecond), // how soon Capture sees a cancelled ctx
 	)
 	if err != nil {
-		return nil, fmt.Errorf("capture: live capture on an interface: %w", err)
+		return nil, fmt.Errorf("%w: live capture on an interface: %w", ErrSocket, err)
 	}
 	l := &Live{tp: tp, logger: cfg.Logger}
 	if err := l.attach([]bpf.Instruction{bpf.RetConstant{Val: 0}}); err != nil {
@@ -113,10 +114,10 @@ func NewLive(cfg LiveConfig) (*Live, error) {
 func (l *Live) attach(prog []bpf.Instruction) error {
 	raw, err := bpf.Assemble(prog)
 	if err != nil {
-		return fmt.Errorf("capture: assembling the kernel filter: %w", err)
+		return fmt.Errorf("%w: assembling the kernel filter: %w", ErrSocket, err)
 	}
 	if err := l.tp.SetBPF(raw); err != nil {
-		return fmt.Errorf("capture: attaching the kernel filter: %w", err)
+		return fmt.Errorf("%w: attaching the kernel filter: %w", ErrSocket, err)
 	}
 	return nil
 }
@@ -159,7 +160,7 @@ func (l *Live) Capture(ctx context.Context, deliver func([]intercept.Packet)) er
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("capture: reading the ring: %w", err)
+			return fmt.Errorf("%w: reading the ring: %w", ErrSocket, err)
 		}
 		if len(data) == 0 || (data[0]>>4 != 4 && data[0]>>4 != 6) {
 			l.skipped.Add(1)
