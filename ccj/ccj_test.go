@@ -282,7 +282,7 @@ func randomCell(t *rapid.T) ccj.Cell {
 func TestReport(t *testing.T) {
 	c := sampleCell(t)
 	fs := c.Report(at("2026-10-23 12:00"), ccj.ReportOptions{Horizon: 3 * 24 * time.Hour})
-	byRule := map[string][]ccj.Finding{}
+	byRule := map[string][]provenance.Finding{}
 	for _, f := range fs {
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
@@ -312,7 +312,7 @@ func TestReport(t *testing.T) {
 	c.Members[0].Advice.Granted = date.New(2021, 12, 1) // expires 2026-12-01
 	c.Members[1].Channels = c.Members[1].Channels[1:]   // no phone
 	fs = c.Report(at("2026-10-23 12:00"), ccj.ReportOptions{Horizon: 3 * 24 * time.Hour})
-	byRule = map[string][]ccj.Finding{}
+	byRule = map[string][]provenance.Finding{}
 	for _, f := range fs {
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
@@ -403,11 +403,25 @@ func TestICalendarImportFromOtherTools(t *testing.T) {
 	if !errors.Is(err, ccj.ErrICalendar) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"(allday): DTSTART is a whole day", "(floating): DTSTART is a floating time", `(paris): DTSTART is in time zone "Europe/Paris"`,
-		"(weekly): recurring events", `(stranger): in the summary: "Mallory" names no member`, "(gap): DTSTART: timesync: wall-clock time does not exist"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error lacks %q:\n%v", want, err)
+	var ps *provenance.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("err = %T, want *provenance.Problems", err)
+	}
+	// Each event's problem, found by the event's place in the file (the
+	// allday, floating, paris, weekly, stranger and gap events).
+	got := map[string]string{}
+	for _, f := range ps.Findings {
+		got[f.Field] += f.Text(language.English)
+	}
+	for field, want := range map[string]string{"events[0]": "DTSTART is a whole day", "events[1]": "DTSTART is a floating time", "events[2]": `DTSTART is in time zone "Europe/Paris"`,
+		"events[3]": "recurring events", "events[4]": "the primary in the summary: it names no member", "events[5]": "DTSTART: timesync: wall-clock time does not exist"} {
+		if !strings.Contains(got[field], want) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: problem %q lacks %q:\n%v", field, got[field], want, err)
 		}
+	}
+	// The name typed in the summary is not repeated in the error.
+	if strings.Contains(err.Error(), "Mallory") {
+		t.Errorf("the error quotes the summary: %v", err)
 	}
 }
 
@@ -556,13 +570,21 @@ func TestOnCallWithOverlappingShifts(t *testing.T) {
 }
 
 func TestExpandRejects(t *testing.T) {
-	for name, p := range map[string]ccj.Pattern{
-		"weekday 7":               {Weekday: 7, Start: "08:00", End: "18:00", Primaries: []string{"alice"}},
-		"day shift ending before": {Weekday: time.Monday, Start: "18:00", End: "08:00", Primaries: []string{"alice"}},
-		"no primary":              {Weekday: time.Monday, Start: "08:00", End: "18:00"},
+	for name, tc := range map[string]struct {
+		p     ccj.Pattern
+		field string
+	}{
+		"weekday 7":               {ccj.Pattern{Weekday: 7, Start: "08:00", End: "18:00", Primaries: []string{"alice"}}, "patterns[0].weekday"},
+		"day shift ending before": {ccj.Pattern{Weekday: time.Monday, Start: "18:00", End: "08:00", Primaries: []string{"alice"}}, "patterns[0].end"},
+		"no primary":              {ccj.Pattern{Weekday: time.Monday, Start: "08:00", End: "18:00"}, "patterns[0].primaries"},
 	} {
-		if _, err := ccj.Expand([]ccj.Pattern{p}, date.New(2026, 1, 1), date.New(2026, 2, 1)); err == nil {
+		_, err := ccj.Expand([]ccj.Pattern{tc.p}, date.New(2026, 1, 1), date.New(2026, 2, 1))
+		if err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+		var ps *provenance.Problems
+		if !errors.Is(err, ccj.ErrPattern) || !errors.As(err, &ps) || ps.Findings[0].Field != tc.field {
+			t.Errorf("%s: %v, want ErrPattern at %s", name, err, tc.field)
 		}
 	}
 	// Turns count in weeks from the Monday of the anchor's week.

@@ -2,6 +2,7 @@ package ccj
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ccjkit/ccjkit/provenance"
@@ -33,14 +34,18 @@ type ReportOptions struct {
 //   - the contact details updated on BIPT's platform, after the last change
 //     of members (BIPT [V]).
 //
-// The records themselves are checked too ([Cell.Validate]).
-func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
+// The records themselves are checked too ([Cell.Validate]), the cell's
+// patterns expanded over the horizon. The error-severity findings about
+// the regulator's rules wrap [ErrCompliance], those about the records the
+// sentinels of [Cell.Check], so that provenance.Check turns a report into
+// an error a caller can inspect.
+func (c Cell) Report(at time.Time, opt ReportOptions) []provenance.Finding {
 	horizon := cmpOr(opt.Horizon, 30*24*time.Hour)
 	notice := cmpOr(opt.RenewalNotice, 90*24*time.Hour)
 	day := brusselsDay(at)
 	out := c.Validate(at)
 	add := func(rule string, sev provenance.Severity, field string, src provenance.Source, msg string, args ...any) {
-		out = append(out, newFinding(rule, sev, field, src, msg, args...))
+		out = append(out, newFinding(rule, sev, field, src, ErrCompliance, msg, args...))
 	}
 
 	if c.Address.Country == "BE" {
@@ -73,8 +78,16 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 	}
 
 	end := at.Add(horizon)
-	gaps, findings := c.Gaps(at, end)
+	covered, findings, problems := c.covered(at, end)
+	gaps := complement(covered, at, end)
 	out = append(out, findings...)
+	// Validate reported the patterns' problems over a year; a longer
+	// horizon may meet others.
+	for _, p := range problems {
+		if !slices.ContainsFunc(out, func(f provenance.Finding) bool { return f.Field == p.Field && f.Rule == p.Rule }) {
+			out = append(out, p)
+		}
+	}
 	for _, g := range gaps {
 		add("coverage", provenance.Error, "shifts", bipt(), "nobody eligible is on call from %s to %s (%s)",
 			timesync.FromTime(g.Start).String(), timesync.FromTime(g.End).String(), g.Duration().String())
@@ -96,7 +109,8 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 		lack("operator", phrase("the operator"))
 	}
 	onRota := map[string]bool{}
-	for _, s := range c.Shifts {
+	shifts, _ := c.rota(at, end)
+	for _, s := range shifts {
 		if s.End.After(at) && s.Start.Before(end) {
 			onRota[s.Primary], onRota[s.Backup] = true, true
 		}
@@ -131,15 +145,6 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []Finding {
 			c.PlatformUpdated.String())
 	}
 	return out
-}
-
-// phrase is a message argument that is itself translated.
-type phrase string
-
-// phraseArgs is a translated message argument with its own arguments.
-type phraseArgs struct {
-	msg string
-	arg any
 }
 
 func cmpOr(d, def time.Duration) time.Duration {

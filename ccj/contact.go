@@ -26,7 +26,8 @@ const (
 // address, who to call in which order now (primary, backup, escalation),
 // every member with a valid security advice and their channels, and
 // NTSU-CTIF's duty desk. Members without a valid advice are left out: they
-// may not answer.
+// may not answer. The sheet is written whole or, if w fails, with an error
+// wrapping [ErrWrite] and w's error.
 func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 	p := messages().Printer(tag)
 	day := brusselsDay(at)
@@ -63,8 +64,10 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 	}
 	fmt.Fprintf(&b, "\n%s\n", pair("NTSU-CTIF (interceptions): duty desk", NTSUDutyPhone+", "+NTSUDutyEmail))
 	fmt.Fprintln(&b, p.Sprintf("Sheet drawn up on %s", timesync.FromTime(at).String()))
-	_, err := io.WriteString(w, b.String())
-	return err
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	return nil
 }
 
 // Viewer is who wants to see something.

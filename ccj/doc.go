@@ -30,12 +30,26 @@
 // Tuesday 08:00" — and [NewShift] turns them into instants, refusing the
 // hour that does not exist in March and the hour that happens twice in
 // October unless told which. A night shift across the October change lasts
-// 15 elapsed hours, across the March change 13. [Pattern] describes weekly
-// rotations and [Expand] turns them into shifts over any window.
-// [Cell.OnCall] answers who to call at an instant — primary, backup, then
-// the escalation list, skipping (and reporting) members without a valid
-// advice — and [Cell.Gaps] returns every interval with nobody eligible on
-// call, exactly, cut at the Brussels midnight where an advice lapses.
+// 15 elapsed hours, across the March change 13. A [Pattern] is a weekly
+// rotation — "every Saturday 18:00 to Sunday 08:00, alice and bob taking
+// turns" — that a Cell carries beside its one-off shifts; [Expand] and
+// [Cell.Expand] turn patterns into shifts over any window of up to
+// [MaxExpandDays]. [Cell.OnCall] answers who to call at an instant —
+// primary, backup, then the escalation list, skipping (and reporting)
+// members without a valid advice — and [Cell.Gaps] returns every interval
+// with nobody eligible on call, exactly, cut at the Brussels midnight where
+// an advice lapses; both, and the report, expand the patterns they need.
+//
+// # Cell files
+//
+// [DecodeCell] reads a cell from JSON strictly (and the earlier form the
+// desk example wrote, with the patterns beside the cell as "rota");
+// [Cell.Check] says whether its rota holds together — members named,
+// shifts and patterns well formed, every pattern time existing in
+// Brussels — before a program relies on it. Both return every problem at
+// once, as a *provenance.Problems; every error of the package wraps one of
+// its sentinels ([ErrDecode], [ErrMember], [ErrRota], [ErrPattern],
+// [ErrWindow], [ErrICalendar], [ErrWrite]).
 //
 // # Calendars
 //
@@ -46,8 +60,9 @@
 //
 // # Proving it
 //
-// [Cell.Report] checks the cell against every rule and returns findings in
-// French, Dutch, German or English, each with its source;
+// [Cell.Report] checks the cell against every rule and returns
+// provenance.Finding values with texts in French, Dutch, German or
+// English, each with its source;
 // [Cell.ContactSheet] writes who to call, in which order, for the
 // regulator and the police; [MaySee] answers who may see a case, a work
 // order or statistics.

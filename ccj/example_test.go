@@ -1,15 +1,18 @@
 package ccj_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 var tb testing.T
@@ -66,4 +69,46 @@ func ExampleCell_ContactSheet() {
 	//
 	// NTSU-CTIF (interceptions): duty desk: +32 2 642 77 11, DSU.NTSU.CTIF.PERM@police.belgium.eu
 	// Sheet drawn up on 2026-10-24T20:00:00+02:00
+}
+
+// A night shift every Saturday, alice and bob taking turns week by week,
+// over the weekends around the October change: the night the clocks go
+// back lasts 15 hours.
+func ExampleExpand() {
+	night := ccj.Pattern{Weekday: time.Saturday, Start: "18:00", End: "08:00", Days: 1,
+		Primaries: []string{"alice", "bob"}, Anchor: date.New(2026, 10, 12)}
+	shifts, err := ccj.Expand([]ccj.Pattern{night}, date.New(2026, 10, 17), date.New(2026, 10, 31))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range shifts {
+		fmt.Println(timesync.FromTime(s.Start), "→", timesync.FromTime(s.End), s.Duration(), s.Primary)
+	}
+	// Output:
+	// 2026-10-17T18:00:00+02:00 → 2026-10-18T08:00:00+02:00 14h0m0s alice
+	// 2026-10-24T18:00:00+02:00 → 2026-10-25T08:00:00+01:00 15h0m0s bob
+	// 2026-10-31T18:00:00+01:00 → 2026-11-01T08:00:00+01:00 14h0m0s alice
+}
+
+// A cell file's rota is checked before it is used: every problem, each at
+// its field, in one error.
+func ExampleCell_Check() {
+	c := sampleCell(&tb)
+	c.Patterns = []ccj.Pattern{
+		{Weekday: time.Sunday, Start: "02:30", End: "08:00", Primaries: []string{"alice"}},
+		{Weekday: time.Monday, Start: "08:00", End: "18:00", Primaries: []string{"alice", "zoe"}},
+	}
+	err := c.Check(timesync.MustParseBrussels("2026-01-10 12:00", timesync.Strict).Time())
+	var ps *provenance.Problems
+	if errors.As(err, &ps) {
+		for _, f := range ps.Errors() {
+			fmt.Println(f.Field+":", f.Text(language.French))
+		}
+	}
+	fmt.Println(errors.Is(err, ccj.ErrPattern))
+	// Output:
+	// patterns[0].start: le 2026-03-29, l'heure tombe dans l'heure sautée au passage à l'heure d'été
+	// patterns[1].primaries[1]: le modèle de garde désigne quelqu'un qui n'est pas membre de la cellule
+	// true
 }

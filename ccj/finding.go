@@ -1,8 +1,6 @@
 package ccj
 
 import (
-	"encoding/json"
-	"fmt"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -11,30 +9,20 @@ import (
 	"github.com/ccjkit/ccjkit/provenance"
 )
 
-// Finding is one result of a check of the cell: the rule, how serious,
-// which record, why, and the source of the rule with its certainty.
-type Finding struct {
-	Rule     string              `json:"rule"`
-	Severity provenance.Severity `json:"severity"`
-	// Field is the record at fault, such as "members[1].advice"; "" for
-	// the cell as a whole.
-	Field  string            `json:"field,omitempty"`
-	Source provenance.Source `json:"source"`
-
-	msg  string
+// message is the text of one of the cell's findings: a key of ccj's
+// catalogue and its arguments, translated when read. It implements
+// provenance.Message.
+type message struct {
+	key  string
 	args []any
 }
 
-func newFinding(rule string, sev provenance.Severity, field string, src provenance.Source, msg string, args ...any) Finding {
-	return Finding{Rule: rule, Severity: sev, Field: field, Source: src, msg: msg, args: args}
-}
-
-// Text returns the finding in the language tag asks for (French, Dutch,
+// Text returns the message in the language tag asks for (French, Dutch,
 // German; English otherwise).
-func (f Finding) Text(tag language.Tag) string {
+func (m message) Text(tag language.Tag) string {
 	p := messages().Printer(tag)
-	args := make([]any, len(f.args))
-	for i, a := range f.args {
+	args := make([]any, len(m.args))
+	for i, a := range m.args {
 		switch v := a.(type) {
 		case phrase:
 			args[i] = p.Sprintf(string(v))
@@ -44,25 +32,27 @@ func (f Finding) Text(tag language.Tag) string {
 			args[i] = a
 		}
 	}
-	return p.Sprintf(f.msg, args...)
+	return p.Sprintf(m.key, args...)
 }
 
-// String returns the finding in English on one line with its source.
-func (f Finding) String() string {
-	field := ""
-	if f.Field != "" {
-		field = " [" + f.Field + "]"
+// newFinding returns a finding of the cell whose text is the catalogue's
+// key with its arguments. sentinel is the finding's Err when it is an
+// error; warnings and information carry none.
+func newFinding(rule string, sev provenance.Severity, field string, src provenance.Source, sentinel error, key string, args ...any) provenance.Finding {
+	f := provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Message: message{key, args}}
+	if sev == provenance.Error {
+		f.Err = sentinel
 	}
-	return fmt.Sprintf("%s %s%s: %s (%v)", f.Severity, f.Rule, field, f.Text(language.English), f.Source)
+	return f
 }
 
-// MarshalJSON writes the finding with its English text under "text".
-func (f Finding) MarshalJSON() ([]byte, error) {
-	type plain Finding
-	return json.Marshal(struct {
-		plain
-		Text string `json:"text"`
-	}{plain(f), f.Text(language.English)})
+// phrase is a message argument that is itself translated.
+type phrase string
+
+// phraseArgs is a translated message argument with its own arguments.
+type phraseArgs struct {
+	msg string
+	arg any
 }
 
 // Languages are the languages of findings and sheets.
@@ -99,6 +89,6 @@ func procedure() provenance.Source {
 		URL: "https://www.timelex.eu/fr/node/456"}
 }
 
-func technicalSource(rule string) provenance.Source {
-	return provenance.Source{Instrument: "ccjkit", Article: rule, Certainty: provenance.Technical}
-}
+// technicalSource is the source of one of ccjkit's own rules about the
+// cell's records.
+func technicalSource(rule string) provenance.Source { return provenance.Rule(rule) }

@@ -11,6 +11,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -30,7 +31,16 @@ const (
 // second occurrence of the repeated autumn hour is written in UTC, since
 // RFC 5545 §3.3.5 reads an ambiguous local time as the first occurrence.
 // stamp is the DTSTAMP, from the caller's clock.
+//
+// It writes shifts: a cell with patterns is refused (an error wrapping
+// [ErrICalendar]) until [Cell.Expand] turns them into the shifts of the
+// window to publish. A shift that does not end after it starts, or has no
+// primary, is refused too. When w fails, the error wraps [ErrWrite] and
+// w's error.
 func (c Cell) WriteICalendar(w io.Writer, stamp time.Time) error {
+	if len(c.Patterns) > 0 {
+		return fmt.Errorf("%w: the cell has %d weekly patterns: expand them into the shifts of the window to publish (Cell.Expand)", ErrICalendar, len(c.Patterns))
+	}
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//ccjkit//CCJ rota//EN")
 	cal.SetMethod(ics.MethodPublish)
@@ -69,7 +79,10 @@ func (c Cell) WriteICalendar(w io.Writer, stamp time.Time) error {
 			ev.SetProperty(ics.ComponentProperty(propBackup), s.Backup)
 		}
 	}
-	return cal.SerializeTo(w, ics.WithNewLineWindows) // RFC 5545 §3.1: CRLF
+	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil { // RFC 5545 §3.1: CRLF
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	return nil
 }
 
 func (c Cell) name(id string) string {
@@ -92,22 +105,6 @@ func setWall(ev *ics.VEvent, prop ics.ComponentProperty, t time.Time) {
 	ev.SetProperty(prop, t.UTC().Format(icalLocal)+"Z")
 }
 
-// ErrICalendar is wrapped by the error of [Cell.ReadICalendar].
-var ErrICalendar = errors.New("ccj: calendar cannot be mapped to shifts")
-
-// ICalendarError lists every event that could not be mapped, and why.
-type ICalendarError struct {
-	Problems []string
-}
-
-// Error lists the problems.
-func (e *ICalendarError) Error() string {
-	return fmt.Sprintf("%v: %s", ErrICalendar, strings.Join(e.Problems, "; "))
-}
-
-// Unwrap returns [ErrICalendar].
-func (e *ICalendarError) Unwrap() error { return ErrICalendar }
-
 // ReadICalendar reads shifts from an RFC 5545 calendar — one this package
 // wrote, or a shared calendar from Nextcloud, Google or Thunderbird. Each
 // VEVENT is a shift. Its members come from X-CCJKIT-PRIMARY and
@@ -119,29 +116,36 @@ func (e *ICalendarError) Unwrap() error { return ErrICalendar }
 // error. All-day events, floating times, other time zones, recurring
 // events (RRULE, RDATE: expand them first) and unknown members are errors:
 // every event that cannot be mapped is listed, none is guessed.
+//
+// The error is a *provenance.Problems (What "ccj: calendar") whose
+// findings wrap [ErrICalendar], each with the event at fault as its Field
+// ("events[3]", counting VEVENTs from 0 in the order of the file) and an
+// English text that quotes no member's name nor anything else the event
+// says of who is on call.
 func (c Cell) ReadICalendar(r io.Reader) ([]Shift, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxICalendar+1))
 	if err != nil {
-		return nil, &ICalendarError{Problems: []string{"cannot read: " + err.Error()}}
+		return nil, calendarProblems(calendarFinding("", "cannot read: "+err.Error()))
 	}
 	if len(data) > MaxICalendar {
-		return nil, &ICalendarError{Problems: []string{fmt.Sprintf("more than %d bytes", MaxICalendar)}}
+		return nil, calendarProblems(calendarFinding("", fmt.Sprintf("more than %d bytes", MaxICalendar)))
 	}
 	if !bytes.Contains(data, []byte("BEGIN:VCALENDAR")) || !bytes.Contains(data, []byte("END:VCALENDAR")) {
-		return nil, &ICalendarError{Problems: []string{"not an iCalendar: no BEGIN:VCALENDAR ... END:VCALENDAR"}}
+		return nil, calendarProblems(calendarFinding("", "not an iCalendar: no BEGIN:VCALENDAR ... END:VCALENDAR"))
 	}
 	cal, err := ics.ParseCalendar(bytes.NewReader(data))
 	if err != nil {
-		return nil, &ICalendarError{Problems: []string{"not an iCalendar: " + err.Error()}}
+		return nil, calendarProblems(calendarFinding("", "not an iCalendar: "+err.Error()))
 	}
 	var shifts []Shift
-	var problems []string
+	var problems []provenance.Finding
 	uids := map[string]bool{}
 	for i, ev := range cal.Events() {
-		id := fmt.Sprintf("event %d", i+1)
-		bad := func(format string, args ...any) { problems = append(problems, id+": "+fmt.Sprintf(format, args...)) }
+		field := fmt.Sprintf("events[%d]", i)
+		bad := func(format string, args ...any) {
+			problems = append(problems, calendarFinding(field, fmt.Sprintf(format, args...)))
+		}
 		if uid := ev.GetProperty(ics.ComponentPropertyUniqueId); uid != nil {
-			id += " (" + uid.Value + ")"
 			if uids[uid.Value] {
 				bad("another event has the same UID")
 				continue
@@ -183,10 +187,22 @@ func (c Cell) ReadICalendar(r io.Reader) ([]Shift, error) {
 		shifts = append(shifts, Shift{Start: start, End: end, Primary: primary, Backup: backup})
 	}
 	if len(problems) > 0 {
-		return nil, &ICalendarError{Problems: problems}
+		return nil, calendarProblems(problems...)
 	}
 	slices.SortStableFunc(shifts, func(a, b Shift) int { return a.Start.Compare(b.Start) })
 	return shifts, nil
+}
+
+// calendarFinding is one problem of a calendar, at field ("" for the
+// calendar as a whole).
+func calendarFinding(field, text string) provenance.Finding {
+	return provenance.Finding{Rule: "icalendar", Severity: provenance.Error, Field: field,
+		Source: provenance.Source{Instrument: "RFC 5545", Certainty: provenance.Verified, URL: "https://www.rfc-editor.org/rfc/rfc5545"},
+		Err:    ErrICalendar, Message: provenance.Text(text)}
+}
+
+func calendarProblems(fs ...provenance.Finding) error {
+	return &provenance.Problems{What: whatCalendar, Findings: fs}
 }
 
 func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, error) {
@@ -246,7 +262,7 @@ func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
 		summary = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(summary), "CCJ:"))
 		first, second, _ := strings.Cut(summary, "/")
 		if primary, err = c.lookup(first); err != nil {
-			return "", "", fmt.Errorf("in the summary: %w (write the member's ID or name, the backup after '/')", err)
+			return "", "", fmt.Errorf("the primary in the summary: %w (write the member's ID or name, the backup after '/')", err)
 		}
 		if strings.TrimSpace(second) != "" {
 			if backup, err = c.lookup(second); err != nil {
@@ -254,13 +270,13 @@ func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
 			}
 		}
 	}
-	for _, id := range []string{primary, backup} {
-		if _, ok := c.Member(id); id != "" && !ok {
-			return "", "", fmt.Errorf("%s is not a member of the cell", id)
+	for _, x := range []struct{ prop, id string }{{propPrimary, primary}, {propBackup, backup}} {
+		if _, ok := c.Member(x.id); x.id != "" && !ok {
+			return "", "", fmt.Errorf("%s names no member of the cell", x.prop)
 		}
 	}
 	if primary == backup {
-		return "", "", fmt.Errorf("%s is both primary and backup", primary)
+		return "", "", errors.New("the same member is both primary and backup")
 	}
 	return primary, backup, nil
 }
@@ -278,13 +294,13 @@ func (c Cell) lookup(s string) (string, error) {
 	for _, m := range c.Members {
 		if strings.EqualFold(m.Name, s) {
 			if found != "" {
-				return "", fmt.Errorf("%q is the name of more than one member", s)
+				return "", errors.New("the name is that of more than one member")
 			}
 			found = m.ID
 		}
 	}
 	if found == "" {
-		return "", fmt.Errorf("%q names no member", s)
+		return "", errors.New("it names no member")
 	}
 	return found, nil
 }

@@ -128,14 +128,13 @@ func (m Member) Phone() string {
 	return ""
 }
 
-// validate returns every problem with the member's record on day d.
-func (m Member) validate(d date.Date, field string) []Finding {
-	var out []Finding
+// validate returns every problem with the member's papers on day d: name,
+// channels, role, residence and advice. Its identifier is the cell's
+// concern ([Cell.Check]).
+func (m Member) validate(d date.Date, field string) []provenance.Finding {
+	var out []provenance.Finding
 	add := func(sev provenance.Severity, sub string, msg string, args ...any) {
-		out = append(out, newFinding("member", sev, field+sub, technicalSource("member records"), msg, args...))
-	}
-	if strings.TrimSpace(m.ID) == "" || strings.ContainsAny(m.ID, " \t\r\n,/") {
-		add(provenance.Error, ".id", "the member needs a short identifier without spaces")
+		out = append(out, memberFinding(sev, field+sub, msg, args...))
 	}
 	if strings.TrimSpace(m.Name) == "" {
 		add(provenance.Error, ".name", "the member has no name")
@@ -195,6 +194,16 @@ func (m Member) validate(d date.Date, field string) []Finding {
 		add(provenance.Error, ".advice.status", "unknown advice status")
 	}
 	return out
+}
+
+// validID reports whether id is a short identifier without spaces,
+// commas or slashes, as the rota and the register name members.
+func validID(id string) bool {
+	return strings.TrimSpace(id) != "" && !strings.ContainsAny(id, " \t\r\n,/")
+}
+
+func memberFinding(sev provenance.Severity, field, key string, args ...any) provenance.Finding {
+	return newFinding("member", sev, field, technicalSource("member records"), ErrMember, key, args...)
 }
 
 // brusselsDay is the Belgian calendar day of an instant.

@@ -34,98 +34,27 @@ func (s Shift) Covers(t time.Time) bool { return !t.Before(s.Start) && t.Before(
 // them, "2026-10-24 18:00" to "2026-10-25 08:00". A time that does not
 // exist (the spring gap) is an error; a time that occurs twice (the autumn
 // hour) is an error unless it carries an offset ("02:30 CET"), so that a
-// shift is never silently an hour off.
+// shift is never silently an hour off. A shift that does not end after it
+// starts, or has no primary, is an error too.
+//
+// Its errors wrap [ErrRota] and, for a time, timesync's error
+// (timesync.ErrNonexistent, timesync.ErrAmbiguous, a *timesync.ParseError).
 func NewShift(start, end, primary, backup string) (Shift, error) {
 	s, err := timesync.ParseBrussels(start, timesync.Strict)
 	if err != nil {
-		return Shift{}, err
+		return Shift{}, fmt.Errorf("%w: the start: %w", ErrRota, err)
 	}
 	e, err := timesync.ParseBrussels(end, timesync.Strict)
 	if err != nil {
-		return Shift{}, err
+		return Shift{}, fmt.Errorf("%w: the end: %w", ErrRota, err)
+	}
+	switch {
+	case !e.Time().After(s.Time()):
+		return Shift{}, fmt.Errorf("%w: the shift does not end after it starts", ErrRota)
+	case primary == "":
+		return Shift{}, fmt.Errorf("%w: the shift has no primary", ErrRota)
 	}
 	return Shift{Start: s.Time(), End: e.Time(), Primary: primary, Backup: backup}, nil
-}
-
-// Pattern is a weekly recurring shift: from Weekday at Start (wall clock,
-// "18:00") to Days days later at End ("08:00"), with primaries and backups
-// taking turns week by week, counted in Monday-to-Sunday weeks from the
-// week that holds Anchor.
-type Pattern struct {
-	Weekday time.Weekday `json:"weekday"`
-	Start   string       `json:"start"` // "hh:mm", Brussels time
-	End     string       `json:"end"`   // "hh:mm", Brussels time
-	// Days is how many days after the start day the shift ends: 0 for a
-	// day shift, 1 for a night shift ending the next morning.
-	Days int `json:"days"`
-	// Primaries and Backups take turns: in the k-th week from Anchor the
-	// primary is Primaries[k mod len] and the backup Backups[k mod len].
-	Primaries []string  `json:"primaries"`
-	Backups   []string  `json:"backups,omitempty"`
-	Anchor    date.Date `json:"anchor"`
-}
-
-// Expand returns the shifts of the patterns that start on a day in
-// [from, to], in order of start. Wall-clock times are resolved in Brussels
-// time: a start or end in the autumn's repeated hour takes the earlier
-// occurrence for a start and the later for an end (so the shift is never
-// shortened), and one in the spring gap is an error.
-func Expand(patterns []Pattern, from, to date.Date) ([]Shift, error) {
-	var out []Shift
-	if to-from > 3660 {
-		return nil, fmt.Errorf("ccj: %d days to expand: at most ten years", to-from)
-	}
-	for pi, p := range patterns {
-		if len(p.Primaries) == 0 {
-			return nil, fmt.Errorf("ccj: pattern %d has no primary", pi)
-		}
-		if p.Days < 0 || p.Days > 7 {
-			return nil, fmt.Errorf("ccj: pattern %d spans %d days (0 to 7)", pi, p.Days)
-		}
-		if p.Weekday < time.Sunday || p.Weekday > time.Saturday {
-			return nil, fmt.Errorf("ccj: pattern %d has weekday %d (0 Sunday to 6 Saturday)", pi, p.Weekday)
-		}
-		if p.Days == 0 && p.End <= p.Start {
-			return nil, fmt.Errorf("ccj: pattern %d ends at %s, not after its start %s on the same day", pi, p.End, p.Start)
-		}
-		first := from
-		for first.Weekday() != p.Weekday {
-			first++
-		}
-		anchorMonday := p.Anchor - date.Date((int(p.Anchor.Weekday())+6)%7)
-		for day := first; day <= to; day += 7 {
-			offset := int(day - anchorMonday)
-			week := offset / 7
-			if offset < 0 && offset%7 != 0 {
-				week--
-			}
-			k := ((week % len(p.Primaries)) + len(p.Primaries)) % len(p.Primaries)
-			backup := ""
-			if len(p.Backups) > 0 {
-				backup = p.Backups[((week%len(p.Backups))+len(p.Backups))%len(p.Backups)]
-			}
-			start, err := wallOn(day, p.Start, timesync.Earlier)
-			if err != nil {
-				return nil, fmt.Errorf("ccj: pattern %d on %v: %w", pi, day, err)
-			}
-			end, err := wallOn(day+date.Date(p.Days), p.End, timesync.Later)
-			if err != nil {
-				return nil, fmt.Errorf("ccj: pattern %d on %v: %w", pi, day, err)
-			}
-			if !end.After(start) {
-				return nil, fmt.Errorf("ccj: pattern %d on %v does not end after it starts", pi, day)
-			}
-			out = append(out, Shift{Start: start, End: end, Primary: p.Primaries[k], Backup: backup})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Shift) int { return a.Start.Compare(b.Start) })
-	return out, nil
-}
-
-// wallOn resolves "hh:mm" on day d in Brussels time.
-func wallOn(d date.Date, hhmm string, fold timesync.Fold) (time.Time, error) {
-	ts, err := timesync.ParseBrussels(d.String()+" "+hhmm, fold)
-	return ts.Time(), err
 }
 
 // Address is where the cell is established.
@@ -151,7 +80,10 @@ type Cell struct {
 	Operator string   `json:"operator"`
 	Address  Address  `json:"address"`
 	Members  []Member `json:"members"`
-	Shifts   []Shift  `json:"shifts"`
+	// Shifts are the rota's one-off shifts, and Patterns its weekly ones:
+	// the cell's queries look at both (see [Cell.Expand]).
+	Shifts   []Shift   `json:"shifts"`
+	Patterns []Pattern `json:"patterns,omitempty"`
 	// Escalation lists, in order, the members to call when neither the
 	// primary nor the backup on call answers.
 	Escalation []string  `json:"escalation,omitempty"`
@@ -190,19 +122,23 @@ type OnCall struct {
 	// OnDuty is how many of Order are on call by a shift; the rest come
 	// from the escalation list.
 	OnDuty int `json:"on_duty"`
-	// Findings say who was skipped and why.
-	Findings []Finding `json:"findings,omitempty"`
+	// Findings say who was skipped and why, and which patterns could not
+	// be expanded.
+	Findings []provenance.Finding `json:"findings,omitempty"`
 }
 
 // OnCall answers who is on call at instant t: the primary and backup of
-// every shift covering t (in the order of Shifts) if eligible that day,
-// then the escalation list — so that whenever [Cell.Gaps] says the instant
-// is covered, OnCall names someone on duty. Members without a valid
-// security advice are left out of the order and reported once each in the
-// findings.
+// every shift covering t (in the order of Shifts, or with patterns in
+// order of start, a pattern's shift after a one-off shift starting at the
+// same time) if eligible that day, then the escalation list — so that
+// whenever [Cell.Gaps] says the instant is covered, OnCall names someone
+// on duty. Members without a valid security advice are left out of the
+// order and reported once each in the findings.
 func (c Cell) OnCall(t time.Time) OnCall {
 	out := OnCall{At: t.UTC(), Order: []string{}}
 	day := brusselsDay(t)
+	shifts, problems := c.rota(t, t.Add(time.Nanosecond))
+	out.Findings = append(out.Findings, problems...)
 	skipped := map[string]bool{}
 	add := func(id string) {
 		if id == "" || slices.Contains(out.Order, id) || skipped[id] {
@@ -215,14 +151,13 @@ func (c Cell) OnCall(t time.Time) OnCall {
 		}
 		out.Order = append(out.Order, id)
 	}
-	for i := range c.Shifts {
-		if c.Shifts[i].Covers(t) {
+	for _, s := range shifts {
+		if s.Covers(t) {
 			if out.Shift == nil {
-				s := c.Shifts[i]
-				out.Shift = &s
+				out.Shift = &s.Shift
 			}
-			add(c.Shifts[i].Primary)
-			add(c.Shifts[i].Backup)
+			add(s.Primary)
+			add(s.Backup)
 		}
 	}
 	out.OnDuty = len(out.Order)
@@ -232,11 +167,14 @@ func (c Cell) OnCall(t time.Time) OnCall {
 	return out
 }
 
-func (c Cell) ineligible(id string, day date.Date, field string) Finding {
+// ineligible is the finding about id, on call on day but not eligible:
+// not a member (an error; the text does not quote the identifier, which
+// names nobody the cell knows) or a member without a valid advice.
+func (c Cell) ineligible(id string, day date.Date, field string) provenance.Finding {
 	if _, ok := c.Member(id); !ok {
-		return newFinding("rota", provenance.Error, field, technicalSource("rota"), "%s is on the rota but is not a member of the cell", id)
+		return newFinding("rota", provenance.Error, field, technicalSource("rota"), ErrRota, "the rota names someone who is not a member of the cell")
 	}
-	return newFinding("rota", provenance.Warning, field, bipt(), "%s is on call on %s without a valid security advice: not eligible", id, day.String())
+	return newFinding("rota", provenance.Warning, field, bipt(), nil, "%s is on call on %s without a valid security advice: not eligible", id, day.String())
 }
 
 // Interval is a span of time, Start included, End excluded.
@@ -249,13 +187,20 @@ type Interval struct {
 func (i Interval) Duration() time.Duration { return i.End.Sub(i.Start) }
 
 // Gaps returns every interval within [from, to) during which no eligible
-// member is on call — neither the primary nor the backup of any shift —
-// exactly, merged and in order, and the findings about members who were on
-// call but not eligible (a member whose advice lapses mid-shift stops
-// covering at Brussels midnight). Escalation members do not count as on
-// call: they are called when the on-call pair does not answer.
-func (c Cell) Gaps(from, to time.Time) ([]Interval, []Finding) {
-	covered, findings := c.covered(from, to)
+// member is on call — neither the primary nor the backup of any shift or
+// pattern — exactly, merged and in order, and the findings about members
+// who were on call but not eligible (a member whose advice lapses
+// mid-shift stops covering at Brussels midnight) and about patterns that
+// could not be expanded over the window. Escalation members do not count
+// as on call: they are called when the on-call pair does not answer.
+func (c Cell) Gaps(from, to time.Time) ([]Interval, []provenance.Finding) {
+	covered, findings, problems := c.covered(from, to)
+	return complement(covered, from, to), append(findings, problems...)
+}
+
+// complement returns the intervals of [from, to) that the merged, ordered
+// intervals covered leave out.
+func complement(covered []Interval, from, to time.Time) []Interval {
 	var gaps []Interval
 	cur := from
 	for _, iv := range covered {
@@ -269,25 +214,26 @@ func (c Cell) Gaps(from, to time.Time) ([]Interval, []Finding) {
 	if cur.Before(to) {
 		gaps = append(gaps, Interval{cur.UTC(), to.UTC()})
 	}
-	return gaps, findings
+	return gaps
 }
 
 // Covered returns the merged intervals within [from, to) during which an
 // eligible member is on call; with Gaps it partitions the window.
 func (c Cell) Covered(from, to time.Time) []Interval {
-	iv, _ := c.covered(from, to)
+	iv, _, _ := c.covered(from, to)
 	return iv
 }
 
-func (c Cell) covered(from, to time.Time) ([]Interval, []Finding) {
+// covered returns the merged covered intervals within [from, to), the
+// findings about members on call but not eligible, and the problems of
+// patterns that could not be expanded.
+func (c Cell) covered(from, to time.Time) ([]Interval, []provenance.Finding, []provenance.Finding) {
 	var pieces []Interval
-	var findings []Finding
-	type key struct {
-		shift int
-		id    string
-	}
+	var findings []provenance.Finding
+	type key struct{ field, id string }
 	reported := map[key]bool{}
-	for si, s := range c.Shifts {
+	shifts, problems := c.rota(from, to)
+	for _, s := range shifts {
 		start, end := maxTime(s.Start, from), minTime(s.End, to)
 		if !start.Before(end) {
 			continue
@@ -303,9 +249,9 @@ func (c Cell) covered(from, to time.Time) ([]Interval, []Finding) {
 				}
 				if c.eligible(id, day) {
 					ok = true
-				} else if k := (key{si, id}); !reported[k] {
+				} else if k := (key{s.field, id}); !reported[k] {
 					reported[k] = true
-					findings = append(findings, c.ineligible(id, day, fmt.Sprintf("shifts[%d]", si)))
+					findings = append(findings, c.ineligible(id, day, s.field))
 				}
 			}
 			if ok {
@@ -323,7 +269,7 @@ func (c Cell) covered(from, to time.Time) ([]Interval, []Finding) {
 		}
 		merged = append(merged, p)
 	}
-	return merged, findings
+	return merged, findings, problems
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -338,45 +284,4 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// Validate returns every finding about the cell's records: members
-// (identifiers, names, channels, roles, advices), duplicate identifiers,
-// and shifts (order of times, primary present and known, distinct backup).
-func (c Cell) Validate(at time.Time) []Finding {
-	day := brusselsDay(at)
-	var out []Finding
-	seen := map[string]bool{}
-	for i, m := range c.Members {
-		out = append(out, m.validate(day, fmt.Sprintf("members[%d]", i))...)
-		if seen[m.ID] {
-			out = append(out, newFinding("member", provenance.Error, fmt.Sprintf("members[%d].id", i), technicalSource("member records"),
-				"two members share the identifier %s", m.ID))
-		}
-		seen[m.ID] = true
-	}
-	for i, id := range c.Escalation {
-		if _, ok := c.Member(id); !ok {
-			out = append(out, newFinding("rota", provenance.Error, fmt.Sprintf("escalation[%d]", i), technicalSource("rota"),
-				"the escalation list names %s, who is not a member of the cell", id))
-		}
-	}
-	for i, s := range c.Shifts {
-		field := fmt.Sprintf("shifts[%d]", i)
-		if !s.End.After(s.Start) {
-			out = append(out, newFinding("rota", provenance.Error, field, technicalSource("rota"), "the shift ends before it starts"))
-		}
-		if s.Primary == "" {
-			out = append(out, newFinding("rota", provenance.Error, field, technicalSource("rota"), "the shift has no primary"))
-		}
-		if s.Primary != "" && s.Primary == s.Backup {
-			out = append(out, newFinding("rota", provenance.Warning, field, technicalSource("rota"), "the primary and the backup are the same person"))
-		}
-		for _, id := range []string{s.Primary, s.Backup} {
-			if _, ok := c.Member(id); id != "" && !ok {
-				out = append(out, newFinding("rota", provenance.Error, field, technicalSource("rota"), "the shift names %s, who is not a member of the cell", id))
-			}
-		}
-	}
-	return out
 }
