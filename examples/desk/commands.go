@@ -738,7 +738,7 @@ func month(arg string) (from, until time.Time, err error) {
 func claims(reg *register.Register, cfg Config, from, until time.Time, issued time.Time, tag language.Tag) ([]indemnity.Claim, []string, error) {
 	groups := map[requisition.Authority][]indemnity.Executed{}
 	var unbilled []string
-	for _, id := range reg.CaseIDs() {
+	for _, id := range reg.Cases() {
 		c, _ := reg.Case(id)
 		if c.Delivery == nil || c.Delivery.At.Time().Before(from) || !c.Delivery.At.Time().Before(until) {
 			continue
@@ -760,7 +760,7 @@ func claims(reg *register.Register, cfg Config, from, until time.Time, issued ti
 		}
 		f := requisition.BrusselsDate(from)
 		h := indemnity.Header{Number: fmt.Sprintf("%04d-%02d-%s", f.Year(), int(f.Month()), a), Issued: requisition.BrusselsDate(issued),
-			Operator: cfg.Operator, Authority: requisition.Label(tag, a), From: f, To: requisition.BrusselsDate(until.Add(-time.Second))}
+			Operator: cfg.Operator, Authority: a.Label(tag), From: f, To: requisition.BrusselsDate(until.Add(-time.Second))}
 		c, err := indemnity.NewClaim(h, ex, indemnity.ClaimOptions{})
 		if err != nil {
 			errs = append(errs, err)
