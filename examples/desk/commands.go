@@ -738,7 +738,7 @@ func month(arg string) (from, until time.Time, err error) {
 func claims(reg *register.Register, cfg Config, from, until time.Time, issued time.Time, tag language.Tag) ([]indemnity.Claim, []string, error) {
 	groups := map[requisition.Authority][]indemnity.Executed{}
 	var unbilled []string
-	for _, id := range reg.Cases() {
+	for _, id := range reg.CaseIDs() {
 		c, _ := reg.Case(id)
 		if c.Delivery == nil || c.Delivery.At.Time().Before(from) || !c.Delivery.At.Time().Before(until) {
 			continue

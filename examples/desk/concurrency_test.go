@@ -535,7 +535,7 @@ func (h *harness) check() (lost int) {
 		t.Fatalf("OpenRegister: %v", err)
 	}
 	defer reg.Close()
-	ids := reg.Cases()
+	ids := reg.CaseIDs()
 	h.found = len(ids)
 	for i, l := range lists {
 		if !slices.Equal(l, ids) {

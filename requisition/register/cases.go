@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -368,6 +370,37 @@ func (r *Register) Apply(id string, ev Event, actor string, v timesync.Verdict, 
 	})
 }
 
+// Check records a member's examination of a case's requisition at the
+// register clock's now, with periods in months counted by rule: when no
+// finding is an error, the case is found lawful (CheckLawful, the note
+// counting the findings); otherwise it is contested (Contest), the note
+// naming each rule not met and its article — never a target or a
+// reference. It returns the case after the step and every finding,
+// warnings and information included, for the member to read.
+//
+// A finding is an error only where ccjkit holds the rule in force with the
+// certainty to say so; the cell may still contest or execute as it judges,
+// with [Register.Apply].
+func (r *Register) Check(id string, rule requisition.MonthRule, actor string, v timesync.Verdict) (Case, []provenance.Finding, error) {
+	c, ok := r.Case(id)
+	if !ok {
+		return Case{}, nil, ErrUnknownCase
+	}
+	fs := c.Requisition.Findings(r.cfg.Clock.Now(), rule)
+	var broken []string
+	for _, f := range fs {
+		if f.Severity == provenance.Error {
+			broken = append(broken, f.Rule+" ("+f.Source.Article+")")
+		}
+	}
+	if len(broken) == 0 {
+		c, err := r.Apply(id, CheckLawful, actor, v, fmt.Sprintf("%d finding(s), none an error", len(fs)))
+		return c, fs, err
+	}
+	c, err := r.Apply(id, Contest, actor, v, "rules not met: "+strings.Join(broken, "; "))
+	return c, fs, err
+}
+
 // Case returns a copy of case id.
 func (r *Register) Case(id string) (Case, bool) {
 	r.mu.Lock()
@@ -432,11 +465,23 @@ func cloneWorkOrder(wo WorkOrder) WorkOrder {
 	return wo
 }
 
-// Cases returns the IDs of all cases, sorted.
-func (r *Register) Cases() []string {
+// CaseIDs returns the IDs of all cases, sorted.
+func (r *Register) CaseIDs() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.sortedIDs()
+}
+
+// Cases returns every case, in the order of their IDs. Each is a copy:
+// changing it changes nothing in the register.
+func (r *Register) Cases() []Case {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Case, 0, len(r.cases))
+	for _, id := range r.sortedIDs() {
+		out = append(out, r.snapshot(id))
+	}
+	return out
 }
 
 // Due is a case's answer deadline as re-evaluated at a moment.
@@ -460,6 +505,21 @@ type Due struct {
 // listed while open, after the overdue ones; cases whose deadline cannot
 // be computed are listed first, marked Unknown.
 func (r *Register) DueWithin(at time.Time, d time.Duration) []Due {
+	return r.due(at, func(dl requisition.Deadline) bool { return dl.At.Before(at.Add(d)) })
+}
+
+// OpenCases re-evaluates, at instant at, the answer deadline of every open
+// case (received up to in progress) and returns them all, in the order of
+// [Register.DueWithin]: those whose deadline cannot be computed and those
+// overdue first, then those due in real time or immediately, then the
+// others by deadline.
+func (r *Register) OpenCases(at time.Time) []Due {
+	return r.due(at, func(requisition.Deadline) bool { return true })
+}
+
+// due lists the open cases whose fixed deadline keep accepts, with every
+// open case whose deadline is unknown or has no fixed instant.
+func (r *Register) due(at time.Time, keep func(requisition.Deadline) bool) []Due {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Due
@@ -474,7 +534,7 @@ func (r *Register) DueWithin(at time.Time, d time.Duration) []Due {
 			out = append(out, Due{Case: id, State: c.State, Unknown: true})
 		case dl.Kind == requisition.Unfixed:
 			out = append(out, Due{Case: id, State: c.State, Deadline: dl})
-		case dl.At.Before(at.Add(d)):
+		case keep(dl):
 			out = append(out, Due{Case: id, State: c.State, Deadline: dl, Overdue: !dl.Before(at), Left: dl.At.Sub(at)})
 		}
 	}
