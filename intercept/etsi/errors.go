@@ -5,9 +5,12 @@ import (
 	"fmt"
 )
 
-// Sentinel errors, for errors.Is. Every error of this package is an *Error
-// wrapping one of them; none quotes an LIID, a username, an address or a
-// packet.
+// Sentinel errors, for errors.Is. Every error of an encoding, a decoding
+// or a Framer is an *Error wrapping one of them (a Framer passes its
+// reader's own errors through); NewEncoder and NewStream return package
+// intercept's (a *provenance.Problems wrapping intercept.ErrProfile, or
+// intercept.ErrLIID or ErrStream). None quotes an LIID, a username, an
+// address or a packet.
 var (
 	// ErrTruncated: the input ends inside a PDU or one of its fields.
 	ErrTruncated = errors.New("etsi: truncated")
