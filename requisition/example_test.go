@@ -8,6 +8,7 @@ import (
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -97,9 +98,9 @@ func ExampleRequisition_Validate() {
 	}
 	err := r.Validate(ordered.Add(time.Hour).Time(), requisition.FromNextDay)
 	fmt.Println(errors.Is(err, requisition.ErrAuthority), errors.Is(err, requisition.ErrDuration))
-	var ve *requisition.ValidationError
-	errors.As(err, &ve)
-	for _, f := range ve.Findings {
+	var ps *provenance.Problems
+	errors.As(err, &ps)
+	for _, f := range ps.Findings {
 		fmt.Printf("%s %s (%s %s)\n", f.Severity, f.Rule, f.Source.Article, f.Source.Certainty)
 		fmt.Println("  fr:", f.Text(language.French))
 		fmt.Println("  nl:", f.Text(language.Dutch))

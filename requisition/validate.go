@@ -1,11 +1,9 @@
 package requisition
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -14,8 +12,9 @@ import (
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
-// The errors findings wrap, for [errors.Is]. A [*ValidationError] unwraps to
-// the sentinels of all its error-severity findings.
+// The errors findings wrap, for [errors.Is]. The [*provenance.Problems]
+// that [Requisition.Validate] returns unwraps to the sentinels of all its
+// error-severity findings.
 var (
 	// ErrUnknownValue: a text form names no value of its enumeration.
 	ErrUnknownValue = errors.New("requisition: unknown value")
@@ -46,100 +45,32 @@ var (
 	ErrTooLong = errors.New("requisition: field too long")
 )
 
-// Finding is one result of validation: a rule, how serious, where, why,
-// and the article behind it. Its text never contains a target's value or
-// the case reference.
-type Finding struct {
-	// Rule is a stable identifier of the rule, such as "88bis-authority".
-	Rule     string              `json:"rule"`
-	Severity provenance.Severity `json:"severity"`
-	// Field is the JSON path of the field at fault, such as
-	// "targets[2]"; "" for the order as a whole.
-	Field  string            `json:"field,omitempty"`
-	Source provenance.Source `json:"source"`
-	// Err is the sentinel, for errors.Is.
-	Err error `json:"-"`
-
-	msg  string // the message, in English, also the catalogue key
-	args []any  // its arguments; enumerations are translated too
+// findingText is the text of one of requisition's findings: an English
+// message, which is also its key in the package's catalogue, and its
+// arguments, enumerations among them translated too. It implements
+// [provenance.Message]; a pointer, so that findings stay comparable.
+type findingText struct {
+	msg  string
+	args []any
 }
 
-// Text returns the finding's explanation in the language tag asks for
-// (French, Dutch, German; English otherwise).
-func (f Finding) Text(tag language.Tag) string { return localize(tag, f.msg, f.args...) }
-
-// String returns the finding in English on one line, with its rule and
-// citation: "error 88bis-authority [authority]: ... (Code d'instruction
-// criminelle art. 88bis ... [V])".
-func (f Finding) String() string {
-	field := ""
-	if f.Field != "" {
-		field = " [" + f.Field + "]"
-	}
-	return fmt.Sprintf("%s %s%s: %s (%v)", f.Severity, f.Rule, field, f.Text(language.English), f.Source)
-}
-
-// MarshalJSON writes the finding with its English text under "text".
-func (f Finding) MarshalJSON() ([]byte, error) {
-	type plain Finding // without this method
-	return json.Marshal(struct {
-		plain
-		Text string `json:"text"`
-	}{plain(f), f.Text(language.English)})
-}
-
-// Error makes a Finding usable as an error.
-func (f Finding) Error() string { return f.String() }
-
-// Unwrap returns the sentinel.
-func (f Finding) Unwrap() error { return f.Err }
-
-// ValidationError is a requisition with at least one error-severity
-// finding. It carries every finding, warnings and information included.
-type ValidationError struct {
-	Findings []Finding
-}
-
-// Error lists the error-severity findings in English.
-func (e *ValidationError) Error() string {
-	var lines []string
-	for _, f := range e.Findings {
-		if f.Severity == provenance.Error {
-			lines = append(lines, f.String())
-		}
-	}
-	return fmt.Sprintf("requisition: %d rule(s) not met: %s", len(lines), strings.Join(lines, "; "))
-}
-
-// Unwrap returns the error-severity findings, so that errors.Is finds each
-// of their sentinels and errors.As each Finding.
-func (e *ValidationError) Unwrap() []error {
-	var errs []error
-	for _, f := range e.Findings {
-		if f.Severity == provenance.Error {
-			errs = append(errs, f)
-		}
-	}
-	return errs
-}
+// Text returns the message in the language tag asks for (French, Dutch,
+// German; English otherwise).
+func (m *findingText) Text(tag language.Tag) string { return localize(tag, m.msg, m.args...) }
 
 // Validate checks the requisition at instant at — normally the moment the
-// cell examines it — and returns a [*ValidationError] holding every finding
-// when at least one is an error, nil otherwise. Periods in months are
-// counted with rule.
+// cell examines it — and returns a [*provenance.Problems] (What
+// "requisition") holding every finding when at least one is an error, nil
+// otherwise. Periods in months are counted with rule.
 func (r Requisition) Validate(at time.Time, rule MonthRule) error {
-	fs := r.Findings(at, rule)
-	for _, f := range fs {
-		if f.Severity == provenance.Error {
-			return &ValidationError{Findings: fs}
-		}
-	}
-	return nil
+	return provenance.Check("requisition", r.Findings(at, rule))
 }
 
 // Findings returns every finding about the requisition at instant at —
-// errors, warnings and information — in a stable order. See [Validate].
-func (r Requisition) Findings(at time.Time, rule MonthRule) []Finding {
+// errors, warnings and information — in a stable order. See
+// [Requisition.Validate]. Each finding's text never contains a target's
+// value or the case reference.
+func (r Requisition) Findings(at time.Time, rule MonthRule) []provenance.Finding {
 	v := validator{r: r, at: at, rule: rule}
 	v.required()
 	v.reasoned()
@@ -156,11 +87,12 @@ type validator struct {
 	r    Requisition
 	at   time.Time
 	rule MonthRule
-	out  []Finding
+	out  []provenance.Finding
 }
 
 func (v *validator) add(rule string, sev provenance.Severity, field string, src provenance.Source, err error, msg string, args ...any) {
-	v.out = append(v.out, Finding{Rule: rule, Severity: sev, Field: field, Source: src, Err: err, msg: msg, args: args})
+	v.out = append(v.out, provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Err: err,
+		Message: &findingText{msg: msg, args: args}})
 }
 
 // The provisions the rules cite.

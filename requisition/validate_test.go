@@ -193,7 +193,7 @@ func TestValidate(t *testing.T) {
 			if tt.rule == "" {
 				return
 			}
-			i := slices.IndexFunc(fs, func(f requisition.Finding) bool { return f.Rule == tt.rule })
+			i := slices.IndexFunc(fs, func(f provenance.Finding) bool { return f.Rule == tt.rule })
 			if i < 0 {
 				t.Fatalf("no finding %q in %v", tt.rule, fs)
 			}
@@ -228,8 +228,8 @@ func TestAllFindingsNotJustTheFirst(t *testing.T) {
 			t.Errorf("missing %v in %v", want, err)
 		}
 	}
-	var ve *requisition.ValidationError
-	if !errors.As(err, &ve) || len(ve.Findings) < 4 {
+	var ps *provenance.Problems
+	if !errors.As(err, &ps) || len(ps.Findings) < 4 || ps.What != "requisition" {
 		t.Fatalf("err = %v", err)
 	}
 }

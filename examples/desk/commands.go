@@ -582,7 +582,7 @@ func (s *session) stepDone(c register.Case) error {
 
 // checkCase checks a case's requisition at now: lawful when no finding is
 // an error, contested otherwise, with the rules and articles as the note.
-func checkCase(reg *register.Register, id string, now time.Time, rule requisition.MonthRule, actor string, v timesync.Verdict) (register.Case, []requisition.Finding, error) {
+func checkCase(reg *register.Register, id string, now time.Time, rule requisition.MonthRule, actor string, v timesync.Verdict) (register.Case, []provenance.Finding, error) {
 	c, ok := reg.Case(id)
 	if !ok {
 		return register.Case{}, nil, register.ErrUnknownCase
