@@ -153,8 +153,12 @@ type PDU struct {
 	Payload []byte
 }
 
-// Sentinel errors, for errors.Is. Every error of this package is an *Error
-// wrapping one of them; none quotes a payload, an address or a target.
+// Sentinel errors, for errors.Is. Every error of an encoding, a decoding
+// or a Framer is an *Error wrapping one of them (a Framer passes its
+// reader's own errors through, AppendIRI its IRI encoder's); NewEncoder
+// and NewStream also return package intercept's (a *provenance.Problems
+// for an invalid task, intercept.ErrLIID or ErrStream for a bad key).
+// None quotes a payload, an address or a target.
 var (
 	ErrTruncated   = errors.New("x2x3: truncated")
 	ErrLength      = errors.New("x2x3: inconsistent length")
