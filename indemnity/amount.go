@@ -63,11 +63,11 @@ func parseDecimal(s string) (decimal.Decimal, error) {
 		}
 	}
 	if !ok {
-		return decimal.Decimal{}, fmt.Errorf("%w: %q (want digits with an optional point, up to %d decimals)", ErrAmount, s, MaxDecimals)
+		return decimal.Decimal{}, fmt.Errorf("%w: want digits with an optional point, up to %d decimals", ErrAmount, MaxDecimals)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%w: %q", ErrAmount, s)
+		return decimal.Decimal{}, fmt.Errorf("%w: not a decimal number", ErrAmount)
 	}
 	return d, nil
 }

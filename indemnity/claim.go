@@ -92,32 +92,48 @@ type ClaimOptions struct {
 	VAT        *Factor // applied to the subtotal, then rounded
 }
 
-// ErrClaim is wrapped by the errors of [NewClaim] about the claim itself.
+// ErrClaim is wrapped by the findings of [NewClaim]'s errors about the
+// claim itself, and by every finding of [DecodeClaim]'s errors.
 var ErrClaim = errors.New("indemnity: invalid claim")
 
+// claimProblem returns the finding of a claim that breaks ccjkit's rule,
+// at field, explained by msg; it wraps err.
+func claimProblem(rule, field string, err error, msg string) provenance.Finding {
+	return provenance.Finding{Rule: rule, Severity: provenance.Error, Field: field, Source: provenance.Rule(rule),
+		Err: err, Message: provenance.Text(msg)}
+}
+
 // NewClaim prices every executed request and builds the claim. It prices
-// all of them before failing, and its error joins one error per request
-// that could not be priced (each naming the line and its source), so that
-// the cell sees every gap at once.
+// all of them before failing, so that the cell sees every gap at once: its
+// error is a [*provenance.Problems] (What "indemnity: claim") with one
+// finding per problem of the claim itself (wrapping [ErrClaim]) and one per
+// request that could not be priced (Field "executed[i]", wrapping
+// [Pricer.Price]'s error and so its sentinel, its text naming the line and
+// its source).
 func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
 	c := Claim{Number: h.Number, Issued: h.Issued, Operator: h.Operator, Authority: h.Authority, Reference: h.Reference,
 		From: h.From, To: h.To, Multiplier: opt.Multiplier, VAT: opt.VAT}
-	var errs []error
-	for _, f := range []*Factor{opt.Multiplier, opt.VAT} {
-		if f != nil && strings.TrimSpace(f.Source) == "" {
-			errs = append(errs, fmt.Errorf("%w: a rate of %s without its source", ErrClaim, f.Rate))
+	var probs []provenance.Finding
+	for _, f := range []struct {
+		field  string
+		factor *Factor
+	}{{"multiplier", opt.Multiplier}, {"vat", opt.VAT}} {
+		if f.factor != nil && strings.TrimSpace(f.factor.Source) == "" {
+			probs = append(probs, claimProblem("factor-source", f.field+".source", ErrClaim,
+				fmt.Sprintf("a rate of %s without its source", f.factor.Rate)))
 		}
 	}
 	if opt.VAT != nil && opt.VAT.Rate.d.GreaterThan(decimal.NewFromInt(1)) {
-		errs = append(errs, fmt.Errorf("%w: a VAT rate of %s is more than 100%%; write 21%% as 0.21", ErrClaim, opt.VAT.Rate))
+		probs = append(probs, claimProblem("vat-rate", "vat.rate", ErrClaim,
+			fmt.Sprintf("a VAT rate of %s is more than 100%%; write 21%% as 0.21", opt.VAT.Rate)))
 	}
 	if h.Authority == "" {
-		errs = append(errs, fmt.Errorf("%w: no requesting authority", ErrClaim))
+		probs = append(probs, claimProblem("authority", "authority", ErrClaim, "no requesting authority"))
 	}
 	for i, e := range executed {
 		p, err := opt.Pricer.Price(e)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("request %d: %w", i+1, err))
+			probs = append(probs, claimProblem("price", fmt.Sprintf("executed[%d]", i), priceSentinel(err), err.Error()))
 			continue
 		}
 		q := max(e.Quantity, 1)
@@ -132,8 +148,8 @@ func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
 		}
 		c.Add(line)
 	}
-	if len(errs) > 0 {
-		return Claim{}, errors.Join(errs...)
+	if err := provenance.Check("indemnity: claim", probs); err != nil {
+		return Claim{}, err
 	}
 	return c, nil
 }
@@ -187,21 +203,31 @@ func (c Claim) Sources() []provenance.Source {
 // MaxEncodedClaim is the largest JSON encoding [DecodeClaim] reads.
 const MaxEncodedClaim = 8 << 20
 
+// claimFormat is a claim's JSON encoding, as [DecodeClaim] reports its
+// problems.
+func claimFormat() strictjson.Format {
+	return strictjson.Format{What: "indemnity: decode claim", Name: "claim JSON encoding", Err: ErrClaim, Max: MaxEncodedClaim}
+}
+
 // DecodeClaim reads a claim from the JSON encoding/json writes for it,
 // strictly: exact field names, no duplicate keys, no null, no unknown
-// field, amounts and rates in their decimal form; every problem with its
-// path. It then checks that the totals are the sums of the lines, so that
-// an edited file cannot carry a total that its lines do not support.
+// field, amounts and rates in their decimal form. It then checks that the
+// totals are the sums of the lines, so that an edited file cannot carry a
+// total that its lines do not support. Its error is a [*provenance.Problems]
+// listing every problem, each a finding with its path that wraps
+// [ErrClaim]: of rule "decode" for the encoding, "totals" for the sums.
 func DecodeClaim(data []byte) (Claim, error) {
+	f := claimFormat()
 	var c Claim
-	if err := strictjson.Decode(data, &c, MaxEncodedClaim); err != nil {
-		return Claim{}, fmt.Errorf("%w: %w", ErrClaim, err)
+	if err := f.Decode(data, &c); err != nil {
+		return Claim{}, err
 	}
 	check := c
 	check.total()
 	if !check.Subtotal.Equal(c.Subtotal) || !check.VATAmount.Equal(c.VATAmount) || !check.Total.Equal(c.Total) {
-		return Claim{}, fmt.Errorf("%w: the totals (%s, %s, %s) are not those of the lines (%s, %s, %s)", ErrClaim,
-			c.Subtotal, c.VATAmount, c.Total, check.Subtotal, check.VATAmount, check.Total)
+		return Claim{}, f.Check([]provenance.Finding{claimProblem("totals", "total", ErrClaim, fmt.Sprintf(
+			"the totals (%s, %s, %s) are not those of the lines (%s, %s, %s)",
+			c.Subtotal, c.VATAmount, c.Total, check.Subtotal, check.VATAmount, check.Total))})
 	}
 	return c, nil
 }

@@ -33,8 +33,10 @@
 // A [Pricer] maps each [Executed] request to the line in force on the day
 // of execution (or of the order: [DateBasis]) and explains the price.
 // [NewClaim] prices a list of executed requests — reporting every request
-// it cannot price, not just the first — and builds a [Claim] with exact
-// totals. Money is an [Amount]: an exact decimal that is never a float,
+// it cannot price, not just the first, each as a [provenance.Finding] of
+// one [*provenance.Problems] (the one problem-list error of ccjkit, which
+// [DecodeClaim] and [ParseTariff] return too) — and builds a [Claim] with
+// exact totals. Money is an [Amount]: an exact decimal that is never a float,
 // rounded to the cent half away from zero only where a caller-supplied
 // [Rate] (a multiplier, VAT) creates fractions of a cent. VAT and
 // multipliers have no default: the caller supplies them with their source,

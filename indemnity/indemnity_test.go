@@ -73,10 +73,11 @@ func TestParseTariffRejects(t *testing.T) {
 	if !errors.Is(err, indemnity.ErrTariffData) {
 		t.Fatalf("err = %v", err)
 	}
+	got := strings.Join(problemLines(t, err), "\n")
 	for _, want := range []string{"row 2: in_force_from", "row 2: amount", "row 2: certainty", "row 3: code", "row 3: in_force_until", "row 3: unit",
 		"row 3: no fr label", "row 3: the source", "row 3: service", "row 3: edition is empty", "row 4: 3 fields, want 19"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error does not report %q:\n%v", want, err)
+		if !strings.Contains(got, want) {
+			t.Errorf("error does not report %q:\n%v", want, got)
 		}
 	}
 	if _, err := indemnity.ParseTariff([]byte("a,b\n1,2\n")); !errors.Is(err, indemnity.ErrTariffData) {

@@ -100,6 +100,16 @@ var (
 	ErrExecuted = errors.New("indemnity: invalid executed request")
 )
 
+// priceSentinel returns the sentinel an error of [Pricer.Price] wraps.
+func priceSentinel(err error) error {
+	for _, s := range []error{ErrNoLine, ErrUnknownAmount, ErrNotPerRequest, ErrExecuted} {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return err
+}
+
 // Price is the price of one executed request, with what it rests on.
 type Price struct {
 	Line       Line      `json:"line"`
@@ -128,7 +138,9 @@ func (p Price) Explain(tag language.Tag) string {
 // Price returns the unit price of e. A service no known line covers is
 // [ErrNoLine]; a line whose amount is unknown is [ErrUnknownAmount], naming
 // the line and its source, unless Overrides supplies it; the annual forfait
-// is [ErrNotPerRequest].
+// is [ErrNotPerRequest]; a request without the date that chooses the
+// edition, with a negative quantity or executed before it was ordered, or
+// Overrides without their source or for unknown lines, is [ErrExecuted].
 func (p Pricer) Price(e Executed) (Price, error) {
 	var t timesync.Timestamp
 	switch p.Basis {

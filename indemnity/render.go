@@ -118,7 +118,8 @@ func (c Claim) Document(tag language.Tag) Document {
 // Text writes the claim for a person, in the language tag asks for
 // (French, Dutch, German or English): the header, one row per line, the
 // totals with any multiplier and VAT applied and their sources, and the
-// sources of the tariff lines with their certainty.
+// sources of the tariff lines with their certainty. Its only error is w's,
+// returned as it is.
 func (c Claim) Text(w io.Writer, tag language.Tag) error {
 	d := c.Document(tag)
 	p := messages().Printer(tag)
@@ -160,7 +161,7 @@ func (c Claim) Text(w io.Writer, tag language.Tag) error {
 // the amount column (plus the VAT in the JSON form). Text cells that a
 // spreadsheet would take for a formula (starting with =, +, -, @, a tab or
 // a carriage return) are prefixed with an apostrophe, as OWASP advises
-// against CSV injection.
+// against CSV injection. Its only error is w's, returned as it is.
 func (c Claim) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	rows := [][]string{{"claim", "code", "edition", "reference", "day", "description_fr", "description_nl", "quantity", "unit_price_eur", "amount_eur", "overridden", "certainty", "source"}}

@@ -111,28 +111,38 @@ func (l Line) InForce(d date.Date) bool {
 	return d >= l.From && (l.Until == 0 || d < l.Until)
 }
 
-// ErrTariffData is wrapped by the error of [ParseTariff].
+// ErrTariffData is wrapped by every finding of the error of
+// [ParseTariff].
 var ErrTariffData = errors.New("indemnity: malformed tariff data")
 
+// tariffProblem returns the finding of a problem of tariff data at field
+// (a row, such as "row 3"; "" for the file), explained by msg.
+func tariffProblem(field, msg string) provenance.Finding {
+	return provenance.Finding{Rule: "tariff-data", Severity: provenance.Error, Field: field,
+		Source: provenance.Rule("tariff.csv format"), Err: ErrTariffData, Message: provenance.Text(msg)}
+}
+
 // ParseTariff reads tariff lines from CSV with the columns of the embedded
-// tariff.csv, strictly: every problem of every row is reported.
+// tariff.csv, strictly: every problem of every row is reported, in a
+// [*provenance.Problems] (What "indemnity: tariff") whose findings name
+// the row ("row 3") and wrap [ErrTariffData].
 func ParseTariff(data []byte) ([]Line, error) {
 	columns := tariffColumns()
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1 // counted below, for every row
 	rows, err := r.ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTariffData, err)
+		return nil, provenance.Check("indemnity: tariff", []provenance.Finding{tariffProblem("", "not CSV: "+err.Error())})
 	}
 	if len(rows) == 0 || !slices.Equal(rows[0], columns) {
-		return nil, fmt.Errorf("%w: the header must be %s", ErrTariffData, strings.Join(columns, ","))
+		return nil, provenance.Check("indemnity: tariff", []provenance.Finding{tariffProblem("row 1", "the header must be "+strings.Join(columns, ","))})
 	}
 	var lines []Line
-	var problems []string
+	var problems []provenance.Finding
 	codes := map[string]bool{}
 	for i, row := range rows[1:] {
 		bad := func(format string, args ...any) {
-			problems = append(problems, fmt.Sprintf("row %d: ", i+2)+fmt.Sprintf(format, args...))
+			problems = append(problems, tariffProblem(fmt.Sprintf("row %d", i+2), fmt.Sprintf(format, args...)))
 		}
 		if len(row) != len(columns) {
 			bad("%d fields, want %d", len(row), len(columns))
@@ -189,8 +199,8 @@ func ParseTariff(data []byte) ([]Line, error) {
 		}
 		lines = append(lines, l)
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrTariffData, strings.Join(problems, "; "))
+	if err := provenance.Check("indemnity: tariff", problems); err != nil {
+		return nil, err
 	}
 	return lines, nil
 }

@@ -4,76 +4,53 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ccjkit/ccjkit/internal/strictjson"
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
-// ErrDecode is wrapped by every error of [Decode].
+// ErrDecode is wrapped by every finding of the errors of [Decode].
 var ErrDecode = errors.New("requisition: cannot decode")
 
-// Problem is one thing wrong with an encoded requisition, at the JSON path
-// of the field at fault ("targets[2].addr"; "" for the document).
-type Problem struct {
-	Path string `json:"path"`
-	Msg  string `json:"msg"`
+// format is the requisition's JSON encoding, as [Decode] reports its
+// problems.
+func format() strictjson.Format {
+	return strictjson.Format{What: "requisition: decode", Name: "requisition JSON encoding", Err: ErrDecode, Max: MaxEncoded}
 }
-
-// DecodeError lists every problem [Decode] found.
-type DecodeError struct {
-	Problems []Problem
-}
-
-// Error lists the problems.
-func (e *DecodeError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		if p.Path == "" {
-			parts[i] = p.Msg
-		} else {
-			parts[i] = p.Path + ": " + p.Msg
-		}
-	}
-	return fmt.Sprintf("%v: %s", ErrDecode, strings.Join(parts, "; "))
-}
-
-// Unwrap returns [ErrDecode].
-func (e *DecodeError) Unwrap() error { return ErrDecode }
 
 // Decode reads a requisition from its JSON encoding, strictly: at most
 // [MaxEncoded] bytes; no unknown field (names compared exactly); every value
 // of the right type and range (enumerations by their keys, times in RFC 3339
 // to the second, addresses as net/netip parses them); at most [MaxTargets]
-// targets, [MaxItems] items, [MaxOffences] offences. Every problem is listed
-// with its path. Decode checks the encoding only: whether the order is
-// lawful is [Requisition.Validate]'s job.
+// targets, [MaxItems] items, [MaxOffences] offences. Decode checks the
+// encoding only: whether the order is lawful is [Requisition.Validate]'s
+// job.
+//
+// Its error is a [*provenance.Problems] (What "requisition: decode") that
+// lists every problem: each a finding of rule "decode" whose Field is the
+// JSON path at fault ("targets[2].addr"; "" for the document), whose source
+// is ccjkit's own format rule, and which wraps [ErrDecode]. No problem
+// quotes the input's values.
 func Decode(data []byte) (Requisition, error) {
+	f := format()
 	var r Requisition
-	if err := strictjson.Decode(data, &r, MaxEncoded); err != nil {
-		var se *strictjson.Error
-		if errors.As(err, &se) {
-			de := &DecodeError{}
-			for _, p := range se.Problems {
-				de.Problems = append(de.Problems, Problem{p.Path, p.Msg})
-			}
-			return Requisition{}, de
-		}
-		return Requisition{}, fmt.Errorf("%w: %w", ErrDecode, err)
+	if err := f.Decode(data, &r); err != nil {
+		return Requisition{}, err
 	}
-	var problems []Problem
+	var problems []provenance.Finding
 	bound := func(path string, n, max int) {
 		if n > max {
-			problems = append(problems, Problem{path, fmt.Sprintf("%d entries, more than %d", n, max)})
+			problems = append(problems, f.Problem(path, fmt.Sprintf("%d entries, more than %d", n, max)))
 		}
 	}
 	bound("targets", len(r.Targets), MaxTargets)
 	bound("items", len(r.Items), MaxItems)
 	bound("offences", len(r.Offences), MaxOffences)
 	if len(r.Reference) > MaxReference {
-		problems = append(problems, Problem{"reference", fmt.Sprintf("longer than %d bytes", MaxReference)})
+		problems = append(problems, f.Problem("reference", fmt.Sprintf("longer than %d bytes", MaxReference)))
 	}
-	if len(problems) > 0 {
-		return Requisition{}, &DecodeError{problems}
+	if err := f.Check(problems); err != nil {
+		return Requisition{}, err
 	}
 	// An empty list is written as no list (omitempty); read it the same way,
 	// so that a decoded requisition equals itself encoded and decoded again.
@@ -89,5 +66,7 @@ func Decode(data []byte) (Requisition, error) {
 	return r, nil
 }
 
-// Encode returns the JSON encoding of r, which [Decode] reads back.
+// Encode returns the JSON encoding of r, which [Decode] reads back. An
+// enumeration holding a value outside its set is an error that wraps
+// [ErrUnknownValue].
 func Encode(r Requisition) ([]byte, error) { return json.Marshal(r) }

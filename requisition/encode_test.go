@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 )
 
@@ -75,16 +78,44 @@ func TestDecodeRejects(t *testing.T) {
 			if !errors.Is(err, requisition.ErrDecode) {
 				t.Fatalf("err = %v, want ErrDecode", err)
 			}
-			var de *requisition.DecodeError
-			if !errors.As(err, &de) {
-				t.Fatalf("%v is not a *DecodeError", err)
+			var ps *provenance.Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("%v is not a *provenance.Problems", err)
 			}
+			got := strings.Join(problemLines(ps), "\n")
 			for _, p := range tt.paths {
-				if !strings.Contains(err.Error(), p) {
-					t.Errorf("error does not mention %q:\n%v", p, err)
+				if !strings.Contains(got, p) {
+					t.Errorf("error does not mention %q:\n%v", p, got)
 				}
 			}
 		})
+	}
+}
+
+// problemLines returns the findings of a decoding error as "path:
+// message" lines ("message" alone for the document as a whole).
+func problemLines(ps *provenance.Problems) []string {
+	var out []string
+	for _, f := range ps.Findings {
+		out = append(out, strings.TrimPrefix(f.Field+": "+f.Text(language.English), ": "))
+	}
+	return out
+}
+
+// Every problem of Decode is a finding of rule "decode" with its path, the
+// format's technical source and ErrDecode.
+func TestDecodeFindings(t *testing.T) {
+	_, err := requisition.Decode([]byte(`{"measure": "wiretap", "targets": [{"kind": "ip", "adr": "192.0.2.1"}]}`))
+	var ps *provenance.Problems
+	if !errors.As(err, &ps) || ps.What != "requisition: decode" || len(ps.Findings) != 2 {
+		t.Fatalf("err = %v", err)
+	}
+	for i, field := range []string{"measure", "targets[0].adr"} {
+		f := ps.Findings[i]
+		if f.Rule != "decode" || f.Severity != provenance.Error || f.Field != field || f.Err != requisition.ErrDecode ||
+			f.Source.Certainty != provenance.Technical || f.Source.Instrument != "ccjkit" || f.Text(language.English) == "" {
+			t.Errorf("finding %d = %+v", i, f)
+		}
 	}
 }
 

@@ -134,10 +134,10 @@ func ExamplePenalty_FineWithSurcharge() {
 
 func ExampleDecode() {
 	_, err := requisition.Decode([]byte(`{"measure": "wiretap", "targets": [{"kind": "ip", "adr": "192.0.2.1"}]}`))
-	var de *requisition.DecodeError
-	if errors.As(err, &de) {
-		for _, p := range de.Problems {
-			fmt.Println(p.Path+":", p.Msg)
+	var ps *provenance.Problems
+	if errors.As(err, &ps) {
+		for _, f := range ps.Findings {
+			fmt.Println(f.Field+":", f.Text(language.English))
 		}
 	}
 	// Output:

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/ccj"
-	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
@@ -77,7 +76,7 @@ func readSample(name string, v any) error {
 	if err != nil {
 		return err
 	}
-	return strictjson.Decode(b, v, maxFile)
+	return fileFormat().Decode(b, v)
 }
 
 func runDemo(s *session, args []string) error {

@@ -14,10 +14,12 @@ import (
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/internal/strictjson"
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
 )
 
 // Config is the desk's own file, desk.json in the register's directory.
@@ -73,22 +75,25 @@ func readFile(path string) ([]byte, error) {
 	return b, nil
 }
 
+// errDecodeFile is wrapped by the problems of the desk's own files.
+var errDecodeFile = errors.New("desk: cannot decode the file")
+
+// fileFormat is the strict JSON of the desk's own files: desk.json, the
+// cell file, the samples.
+func fileFormat() strictjson.Format {
+	return strictjson.Format{What: "desk: decode", Name: "desk file", Err: errDecodeFile, Max: maxFile}
+}
+
 // decodeErr shortens a decoding error to at most three lines, naming the
 // file.
 func decodeErr(path string, err error) error {
 	var problems []string
-	var de *requisition.DecodeError
-	var se *strictjson.Error
-	switch {
-	case errors.As(err, &de):
-		for _, p := range de.Problems {
-			problems = append(problems, strings.TrimPrefix(p.Path+": "+p.Msg, ": "))
+	var ps *provenance.Problems
+	if errors.As(err, &ps) {
+		for _, f := range ps.Errors() {
+			problems = append(problems, strings.TrimPrefix(f.Field+": "+f.Text(language.English), ": "))
 		}
-	case errors.As(err, &se):
-		for _, p := range se.Problems {
-			problems = append(problems, p.String())
-		}
-	default:
+	} else {
 		problems = []string{err.Error()}
 	}
 	if len(problems) > 2 {
@@ -103,7 +108,7 @@ func loadConfig(path string) (Config, error) {
 		return Config{}, err
 	}
 	var c Config
-	if err := strictjson.Decode(b, &c, maxFile); err != nil {
+	if err := fileFormat().Decode(b, &c); err != nil {
 		return Config{}, decodeErr(path, err)
 	}
 	for m, s := range c.Billing {
@@ -124,7 +129,7 @@ func loadCell(path string) (CellFile, error) {
 		return CellFile{}, err
 	}
 	var cf CellFile
-	if err := strictjson.Decode(b, &cf, maxFile); err != nil {
+	if err := fileFormat().Decode(b, &cf); err != nil {
 		return CellFile{}, decodeErr(path, err)
 	}
 	if len(cf.Cell.Members) == 0 {

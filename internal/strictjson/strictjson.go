@@ -2,6 +2,10 @@
 // limit, no unknown fields (compared exactly, not case-insensitively as
 // encoding/json does), no trailing data, and every problem reported with the
 // path of the field at fault — all of them, not only the first.
+//
+// Its errors are *provenance.Problems in the caller's name: each problem is
+// a [provenance.Finding] of rule "decode" wrapping the caller's sentinel, so
+// that nothing of this internal package reaches a caller of ccjkit.
 package strictjson
 
 import (
@@ -16,82 +20,97 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
-// ErrDecode is wrapped by every error of [Decode].
-var ErrDecode = errors.New("strict JSON decoding failed")
+// Rule is the rule of every finding a [Format] makes.
+const Rule = "decode"
 
-// Problem is one thing wrong with the input, at a path such as
-// "targets[2].addr" ("" for the document as a whole).
-type Problem struct {
-	Path string
-	Msg  string
+// Format is one of ccjkit's JSON formats, as its decoding problems report
+// it.
+type Format struct {
+	// What is what a *provenance.Problems says was judged, such as
+	// "requisition: decode".
+	What string
+	// Name names the format, such as "requisition JSON encoding": the
+	// findings' source is provenance.Rule(Name).
+	Name string
+	// Err is the sentinel every finding wraps, such as
+	// requisition.ErrDecode.
+	Err error
+	// Max bounds the input, in bytes.
+	Max int
 }
 
-func (p Problem) String() string {
-	if p.Path == "" {
-		return p.Msg
-	}
-	return p.Path + ": " + p.Msg
+// Problem returns the finding for one thing wrong with the input, at path
+// ("targets[2].addr"; "" for the document as a whole), explained by msg,
+// which must not quote the input.
+func (f Format) Problem(path, msg string) provenance.Finding {
+	return provenance.Finding{Rule: Rule, Severity: provenance.Error, Field: path, Source: provenance.Rule(f.Name),
+		Err: f.Err, Message: provenance.Text(msg)}
 }
 
-// Error lists every problem found.
-type Error struct {
-	Problems []Problem
+// Check returns a *provenance.Problems holding fs, or nil when fs is
+// empty.
+func (f Format) Check(fs []provenance.Finding) error { return provenance.Check(f.What, fs) }
+
+// fail returns the error of a single problem of the document as a whole.
+func (f Format) fail(msg string) error {
+	return f.Check([]provenance.Finding{f.Problem("", msg)})
 }
 
-// Error joins the problems.
-func (e *Error) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.String()
-	}
-	return fmt.Sprintf("%v: %s", ErrDecode, strings.Join(parts, "; "))
-}
-
-// Unwrap returns [ErrDecode].
-func (e *Error) Unwrap() error { return ErrDecode }
-
-// Decode decodes data into v (a pointer to a struct) strictly: at most max
-// bytes of valid UTF-8, one JSON value, no duplicate key, no null, no field
-// that v's type does not declare, every value of the right type and
+// Decode decodes data into v (a pointer to a struct) strictly: at most
+// f.Max bytes of valid UTF-8, one JSON value, no duplicate key, no null, no
+// field that v's type does not declare, every value of the right type and
 // accepted by its UnmarshalText or UnmarshalJSON. On error v is left
-// unchanged.
+// unchanged, and the error is a *provenance.Problems listing every problem
+// (see [Format.Problem]).
 //
 // Problems never quote the input's values, which may be secret (a target's
 // address, a case reference): they name the field and what it needs. A key
 // that is not a plain identifier is not quoted either.
-func Decode(data []byte, v any, max int) error {
-	if len(data) > max {
-		return &Error{[]Problem{{"", fmt.Sprintf("input is %d bytes, more than %d", len(data), max)}}}
+func (f Format) Decode(data []byte, v any) error {
+	if len(data) > f.Max {
+		return f.fail(fmt.Sprintf("input is %d bytes, more than %d", len(data), f.Max))
 	}
 	if !utf8.Valid(data) {
-		return &Error{[]Problem{{"", "input is not valid UTF-8"}}}
+		return f.fail("input is not valid UTF-8")
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return &Error{[]Problem{{"", "strictjson: destination is not a non-nil pointer"}}}
+		return f.fail("strictjson: destination is not a non-nil pointer")
 	}
-	var problems []Problem
+	var problems []problem
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	tree, err := readValue(dec, "", 0, &problems)
 	if err != nil {
-		return &Error{[]Problem{{"", "not JSON: " + redactSyntax(err)}}}
+		return f.fail("not JSON: " + redactSyntax(err))
 	}
 	if _, err := dec.Token(); err == nil {
-		return &Error{[]Problem{{"", "data after the JSON value"}}}
+		return f.fail("data after the JSON value")
 	}
 	check(tree, rv.Type().Elem(), "", &problems)
 	if len(problems) > 0 {
-		return &Error{problems}
+		fs := make([]provenance.Finding, len(problems))
+		for i, p := range problems {
+			fs[i] = f.Problem(p.path, p.msg)
+		}
+		return f.Check(fs)
 	}
 	fresh := reflect.New(rv.Type().Elem())
 	if err := json.Unmarshal(data, fresh.Interface()); err != nil {
-		return &Error{[]Problem{{"", "cannot decode: " + cleanError(err)}}}
+		return f.fail("cannot decode: " + cleanError(err))
 	}
 	rv.Elem().Set(fresh.Elem())
 	return nil
+}
+
+// problem is one thing wrong with the input, at a path.
+type problem struct {
+	path string
+	msg  string
 }
 
 // MaxDepth bounds the nesting of objects and arrays: ccjkit's formats nest
@@ -104,7 +123,7 @@ var errTooDeep = fmt.Errorf("nested more than %d levels deep", MaxDepth)
 
 // readValue reads one JSON value from dec into a tree of map[string]any,
 // []any, json.Number, string, bool and nil, recording duplicate keys.
-func readValue(dec *json.Decoder, path string, depth int, problems *[]Problem) (any, error) {
+func readValue(dec *json.Decoder, path string, depth int, problems *[]problem) (any, error) {
 	if depth > MaxDepth {
 		return nil, errTooDeep
 	}
@@ -126,7 +145,7 @@ func readValue(dec *json.Decoder, path string, depth int, problems *[]Problem) (
 				return nil, err
 			}
 			if _, dup := obj[key]; dup {
-				*problems = append(*problems, Problem{join(path, safeKey(key)), "duplicate key"})
+				*problems = append(*problems, problem{join(path, safeKey(key)), "duplicate key"})
 			}
 			obj[key] = child
 		}
@@ -191,8 +210,8 @@ var (
 )
 
 // check walks the decoded tree along type t and records every problem.
-func check(node any, t reflect.Type, path string, problems *[]Problem) {
-	add := func(msg string) { *problems = append(*problems, Problem{path, msg}) }
+func check(node any, t reflect.Type, path string, problems *[]problem) {
+	add := func(msg string) { *problems = append(*problems, problem{path, msg}) }
 	if node == nil {
 		add("null is not allowed; leave the field out instead")
 		return
@@ -238,7 +257,7 @@ func check(node any, t reflect.Type, path string, problems *[]Problem) {
 		for _, k := range keys {
 			f, ok := fields[k]
 			if !ok {
-				*problems = append(*problems, Problem{join(path, safeKey(k)), "unknown field"})
+				*problems = append(*problems, problem{join(path, safeKey(k)), "unknown field"})
 				continue
 			}
 			check(obj[k], f.Type, join(path, k), problems)

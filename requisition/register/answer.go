@@ -7,9 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
-	"golang.org/x/text/language"
 )
 
 // Channel is how an answer reached the authority.
@@ -59,7 +61,8 @@ type Delivery struct {
 
 // Answer records case id as answered by actor with delivery d. The case
 // must be lawful or in progress; d.At may not be in the future nor before
-// the requisition was received.
+// the requisition was received. Problems with d come together in a
+// [*provenance.Problems] whose findings wrap [ErrInput].
 func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdict) (Case, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -72,8 +75,8 @@ func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdic
 		if d.At.IsZero() {
 			d.At = t.At
 		}
-		if probs := deliveryProblems(d, c, t.At); len(probs) > 0 {
-			return Transition{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+		if err := provenance.Check("register: delivery", deliveryProblems(d, c, t.At)); err != nil {
+			return Transition{}, err
 		}
 		d.Items = slices.Clone(d.Items)
 		t.Delivery = &d
@@ -82,34 +85,38 @@ func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdic
 }
 
 // deliveryProblems checks a delivery of case c recorded at now.
-func deliveryProblems(d Delivery, c *Case, now timesync.Timestamp) []string {
-	var probs []string
+func deliveryProblems(d Delivery, c *Case, now timesync.Timestamp) []provenance.Finding {
+	bad := inputProblem("delivery")
+	var probs []provenance.Finding
 	if d.To == "" || len(d.To) > MaxName {
-		probs = append(probs, fmt.Sprintf("to: the recipient, 1 to %d bytes", MaxName))
+		probs = append(probs, bad("to", fmt.Sprintf("the recipient, 1 to %d bytes", MaxName)))
 	}
 	if !slices.Contains(Channels(), d.Channel) {
-		probs = append(probs, "channel: "+d.Channel.Hint())
+		probs = append(probs, bad("channel", "want "+d.Channel.Hint()))
 	}
 	if len(d.Items) == 0 && strings.TrimSpace(d.What) == "" {
-		probs = append(probs, "items, what: say what was delivered")
+		probs = append(probs, bad("items", "say what was delivered: items, or what"))
 	}
-	for _, it := range d.Items {
+	for i, it := range d.Items {
 		if !slices.Contains(c.Requisition.Items, it) {
-			probs = append(probs, "items: an item the requisition does not ask for")
+			probs = append(probs, bad(fmt.Sprintf("items[%d]", i), "an item the requisition does not ask for"))
 			break
 		}
 	}
 	if len(d.What) > MaxText {
-		probs = append(probs, fmt.Sprintf("what: more than %d bytes", MaxText))
+		probs = append(probs, bad("what", fmt.Sprintf("more than %d bytes", MaxText)))
 	}
-	if !validText(d.To, d.What) {
-		probs = append(probs, "to, what: not valid UTF-8")
+	if !validText(d.To) {
+		probs = append(probs, bad("to", "not valid UTF-8"))
+	}
+	if !validText(d.What) {
+		probs = append(probs, bad("what", "not valid UTF-8"))
 	}
 	if d.At.IsZero() || d.At.After(now) {
-		probs = append(probs, "at: missing, or in the future")
+		probs = append(probs, bad("at", "missing, or in the future"))
 	}
 	if d.At.Before(c.Requisition.Received) {
-		probs = append(probs, "at: before the requisition was received")
+		probs = append(probs, bad("at", "before the requisition was received"))
 	}
 	return probs
 }

@@ -12,10 +12,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/internal/strictjson"
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
-	"golang.org/x/text/language"
 )
 
 // Ref is a work order's opaque reference: "wo-" and 24 base32 letters and
@@ -192,46 +194,75 @@ const (
 	MaxName = 200
 )
 
-// ErrDecode is wrapped by the errors of [DecodeWorkResult].
+// ErrDecode is wrapped by every finding of the errors of
+// [DecodeWorkResult].
 var ErrDecode = errors.New("register: cannot decode")
+
+// resultFormat is a work result's JSON encoding, as [DecodeWorkResult]
+// reports its problems.
+func resultFormat() strictjson.Format {
+	return strictjson.Format{What: "register: decode work result", Name: "work result JSON encoding", Err: ErrDecode, Max: MaxResult}
+}
 
 // DecodeWorkResult reads a technician's result from its JSON encoding,
 // strictly (at most [MaxResult] bytes, no unknown field, every value of
-// the right form) and checks it; every problem is listed with its field,
-// never with its value.
+// the right form) and checks it. Its error is a [*provenance.Problems]
+// listing every problem, each a finding of rule "decode" with its field,
+// never its value, that wraps [ErrDecode].
 func DecodeWorkResult(data []byte) (WorkResult, error) {
+	f := resultFormat()
 	var w WorkResult
-	if err := strictjson.Decode(data, &w, MaxResult); err != nil {
-		return WorkResult{}, fmt.Errorf("%w: %w", ErrDecode, err)
+	if err := f.Decode(data, &w); err != nil {
+		return WorkResult{}, err
 	}
-	if probs := w.problems(); len(probs) > 0 {
-		return WorkResult{}, fmt.Errorf("%w: %s", ErrDecode, strings.Join(probs, "; "))
+	if err := f.Check(w.check(f.Problem)); err != nil {
+		return WorkResult{}, err
 	}
 	return w, nil
 }
 
-func (w WorkResult) problems() []string {
-	var out []string
+// problem makes the finding for a field of the input at fault, explained
+// by a message that does not quote the input.
+type problem func(field, msg string) provenance.Finding
+
+// inputProblem returns the problems of the input to a step of a case,
+// findings of rule that wrap [ErrInput].
+func inputProblem(rule string) problem {
+	return func(field, msg string) provenance.Finding {
+		return provenance.Finding{Rule: rule, Severity: provenance.Error, Field: field, Source: provenance.Rule(rule),
+			Err: ErrInput, Message: provenance.Text(msg)}
+	}
+}
+
+// problems checks a work result as an input to [Register.AttachResult].
+func (w WorkResult) problems() []provenance.Finding { return w.check(inputProblem("work-result")) }
+
+// check checks a work result, each problem made by bad.
+func (w WorkResult) check(bad problem) []provenance.Finding {
+	var out []provenance.Finding
 	if !w.Ref.Valid() {
-		out = append(out, "ref: "+w.Ref.Hint())
+		out = append(out, bad("ref", "want "+w.Ref.Hint()))
 	}
 	if w.By == "" || len(w.By) > MaxName {
-		out = append(out, fmt.Sprintf("by: the technician's name, 1 to %d bytes", MaxName))
+		out = append(out, bad("by", fmt.Sprintf("the technician's name, 1 to %d bytes", MaxName)))
 	}
 	if w.Completed.IsZero() {
-		out = append(out, "completed: the time the work was completed is needed")
+		out = append(out, bad("completed", "the time the work was completed is needed"))
 	}
 	if !slices.Contains(outcomes(), w.Outcome) {
-		out = append(out, "outcome: "+w.Outcome.Hint())
+		out = append(out, bad("outcome", "want "+w.Outcome.Hint()))
 	}
 	if len(w.Data) > MaxResultData {
-		out = append(out, fmt.Sprintf("data: more than %d bytes", MaxResultData))
+		out = append(out, bad("data", fmt.Sprintf("more than %d bytes", MaxResultData)))
 	}
-	if !utf8.ValidString(w.By) || !utf8.ValidString(w.Data) {
-		out = append(out, "by, data: not valid UTF-8")
+	if !utf8.ValidString(w.By) {
+		out = append(out, bad("by", "not valid UTF-8"))
+	}
+	if !utf8.ValidString(w.Data) {
+		out = append(out, bad("data", "not valid UTF-8"))
 	}
 	if (w.Outcome == Found || w.Outcome == NotPossible) && strings.TrimSpace(w.Data) == "" {
-		out = append(out, "data: needed when the outcome is found or not-possible")
+		out = append(out, bad("data", "needed when the outcome is found or not-possible"))
 	}
 	return out
 }
@@ -242,7 +273,9 @@ func (w WorkResult) problems() []string {
 // more than the order does. Nil lookups mean everything the requisition
 // asks, about each of its targets. Due is when the result is needed; zero
 // means the case's answer deadline, which must then be a fixed instant.
-// The case must be lawful or in progress.
+// The case must be lawful or in progress. Problems with the lookups or
+// the due time come together in a [*provenance.Problems] whose findings
+// wrap [ErrInput].
 func (r *Register) IssueWorkOrder(id string, lookups []Lookup, due time.Time, actor string, v timesync.Verdict) (WorkOrder, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -261,33 +294,34 @@ func (r *Register) IssueWorkOrder(id string, lookups []Lookup, due time.Time, ac
 		if len(lookups) == 0 {
 			return Transition{}, fmt.Errorf("%w: a work order needs at least one lookup", ErrInput)
 		}
-		var probs []string
+		bad := inputProblem("work-order")
+		var probs []provenance.Finding
 		for i, l := range lookups {
 			if !slices.Contains(req.Targets, l.Target) {
-				probs = append(probs, fmt.Sprintf("lookup %d: its target is not one of the requisition's", i+1))
+				probs = append(probs, bad(fmt.Sprintf("lookups[%d].target", i), "not one of the requisition's targets"))
 			}
 			if len(l.Items) == 0 {
-				probs = append(probs, fmt.Sprintf("lookup %d: no item to extract", i+1))
+				probs = append(probs, bad(fmt.Sprintf("lookups[%d].items", i), "no item to extract"))
 			}
-			for _, it := range l.Items {
+			for k, it := range l.Items {
 				if !slices.Contains(req.Items, it) {
-					probs = append(probs, fmt.Sprintf("lookup %d: item %s is not asked for by the requisition", i+1, it))
+					probs = append(probs, bad(fmt.Sprintf("lookups[%d].items[%d]", i, k), fmt.Sprintf("%s is not asked for by the requisition", it)))
 				}
 			}
 		}
 		if due.IsZero() {
 			dl, err := c.Deadline()
 			if err != nil || dl.Kind != requisition.Fixed {
-				probs = append(probs, "due: the case's deadline has no fixed instant; give the work order's own")
+				probs = append(probs, bad("due", "the case's deadline has no fixed instant; give the work order's own"))
 			} else {
 				due = dl.At
 			}
 		}
 		if !due.IsZero() && !due.After(t.At.Time()) {
-			probs = append(probs, "due: the time is already past")
+			probs = append(probs, bad("due", "the time is already past"))
 		}
-		if len(probs) > 0 {
-			return Transition{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+		if err := provenance.Check("register: work order", probs); err != nil {
+			return Transition{}, err
 		}
 		wo = WorkOrder{
 			Ref:    workOrderRef(r.woKey, id, len(c.WorkOrders)+1),
@@ -313,10 +347,12 @@ var ErrUnknownRef = errors.New("register: no work order has this reference")
 // AttachResult attaches a technician's result to the case its reference
 // leads to, on behalf of actor, a member. The case must be in progress,
 // the work order must have no result yet, and the result must not claim
-// to be completed before its order was issued or after now.
+// to be completed before its order was issued or after now. A result
+// that [DecodeWorkResult] would refuse is refused with a
+// [*provenance.Problems] whose findings wrap [ErrInput].
 func (r *Register) AttachResult(res WorkResult, actor string, v timesync.Verdict) (Case, error) {
-	if probs := res.problems(); len(probs) > 0 {
-		return Case{}, fmt.Errorf("%w: %s", ErrInput, strings.Join(probs, "; "))
+	if err := provenance.Check("register: work result", res.problems()); err != nil {
+		return Case{}, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
