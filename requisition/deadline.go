@@ -193,7 +193,7 @@ func (r *MonthRule) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %q is not a month rule (from-next-day or from-order-day)", ErrUnknownValue, b)
+	return fmt.Errorf("%w: not a month rule (want from-next-day or from-order-day)", ErrUnknownValue)
 }
 
 // Source returns the rule's legal basis.

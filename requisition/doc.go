@@ -8,8 +8,10 @@
 //   - [Measure]: identification (Code d'instruction criminelle art. 46bis),
 //     tracing and localisation (88bis), interception (90ter-90quater),
 //     extended search (88ter), ordered cooperation (88quater), each with its
-//     [Source] and the data it may ask for ([Item]) and the longest period
-//     it may run ([Measure.MaxMonths]).
+//     [provenance.Source] and the data it may ask for ([Item]) and the
+//     longest period it may run ([Measure.MaxMonths]). Each enumeration
+//     names itself in four languages: [Measure.Label], [Authority.Label],
+//     [Item.Label], [MonthRule.Label], [ResponseKind.Label].
 //   - [Authority] and [Circumstance]: juge d'instruction, procureur du Roi,
 //     auditeur du travail, judicial police officer; flagrant délit, extreme
 //     urgency, delegation, a plaintiff's request. [Offences] is the
@@ -20,18 +22,21 @@
 //     check digit, ...). Targets and the case reference are secret: no
 //     error, finding or log line of ccjkit contains them.
 //   - [Requisition] ties these together; [Decode] reads one from JSON
-//     strictly, listing every problem with its field's path.
+//     strictly, listing every problem with its field's path in a
+//     [*provenance.Problems] whose findings wrap [ErrDecode].
 //
 // # Validation
 //
-// [Requisition.Validate] returns every [Finding] — rule, severity, field,
-// source — not just the first, in a [*ValidationError] whose Unwrap lets
-// errors.Is find each sentinel ([ErrAuthority], [ErrDuration], ...).
-// [Finding.Text] explains a finding in French, Dutch, German or English,
-// from the package's own x/text catalogue. Where our sources leave a rule
-// open (the texts after the law of 25 December 2016 were not all
-// retrieved), the finding is a warning that says so rather than an error
-// ccjkit cannot justify.
+// [Requisition.Validate] returns every [provenance.Finding] — rule,
+// severity, field, source — not just the first, in a [*provenance.Problems]
+// (the one problem-list error of ccjkit) whose Unwrap lets errors.Is find
+// each sentinel ([ErrAuthority], [ErrDuration], ...);
+// [Requisition.Findings] returns them all, warnings included, without an
+// error. [provenance.Finding.Text] explains a finding in French, Dutch,
+// German or English, from this package's own x/text catalogue. Where our
+// sources leave a rule open (the texts after the law of 25 December 2016
+// were not all retrieved), the finding is a warning that says so rather
+// than an error ccjkit cannot justify.
 //
 // # Time rules
 //
@@ -69,10 +74,11 @@
 //
 // # Sources and editions
 //
-// Every rule carries its [Source]: instrument, article, edition and how
-// sure we are ([Verified], [Secondary], [Unverified]). The Code
-// d'instruction criminelle is followed in its text before the law of 25
-// December 2016 where that is the text retrieved; each source says so.
+// Every rule carries its [provenance.Source]: instrument, article, edition
+// and how sure we are ([provenance.Verified], [provenance.Secondary],
+// [provenance.Unverified]). The Code d'instruction criminelle is followed
+// in its text before the law of 25 December 2016 where that is the text
+// retrieved; each source says so.
 //
 // Instants are UTC inside and shown in Europe/Brussels; calendar rules run
 // on Brussels calendar days ([BrusselsDate]), as

@@ -229,7 +229,7 @@ func unmarshalKey[T interface {
 		*dst = zero
 		return nil
 	}
-	return fmt.Errorf("%w: %q is not a %s (want one of %v)", ErrUnknownValue, b, kind, all)
+	return fmt.Errorf("%w: not a %s (want %s)", ErrUnknownValue, kind, hint(all))
 }
 
 // hint lists the text forms of an enumeration, for decoding problems that

@@ -98,7 +98,7 @@ func (k *ResponseKind) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %q is not a response kind (want real-time, immediately or at-stated-moment)", ErrUnknownValue, b)
+	return fmt.Errorf("%w: not a response kind (want %s)", ErrUnknownValue, k.Hint())
 }
 
 // ResponsePolicy is when the answer to a requisition is due.
