@@ -35,10 +35,16 @@ func Channels() []Channel { return []Channel{ByEmail, ByPlatform, ByPost, ByHand
 // Hint lists the channels, for decoding errors.
 func (Channel) Hint() string { return "one of email, platform, post, hand, phone, handover" }
 
-// UnmarshalText accepts the channels' names.
+// ErrUnknownValue is wrapped by the errors of the UnmarshalText methods of
+// the register's enumerations ([Channel], [Outcome]) when a text names no
+// value of the enumeration.
+var ErrUnknownValue = errors.New("register: unknown value")
+
+// UnmarshalText accepts the channels' names; any other text is an error
+// that wraps [ErrUnknownValue].
 func (c *Channel) UnmarshalText(b []byte) error {
 	if !slices.Contains(Channels(), Channel(b)) {
-		return errors.New(c.Hint())
+		return fmt.Errorf("%w: not a channel (want %s)", ErrUnknownValue, c.Hint())
 	}
 	*c = Channel(b)
 	return nil

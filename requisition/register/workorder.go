@@ -49,10 +49,11 @@ func (r Ref) MarshalText() ([]byte, error) {
 	return []byte(r), nil
 }
 
-// UnmarshalText accepts what [Ref.Valid] accepts.
+// UnmarshalText accepts what [Ref.Valid] accepts; anything else is an
+// error that wraps [ErrInput].
 func (r *Ref) UnmarshalText(b []byte) error {
 	if !Ref(b).Valid() {
-		return errors.New(Ref("").Hint())
+		return fmt.Errorf("%w: a work-order reference is %s", ErrInput, Ref("").Hint())
 	}
 	*r = Ref(b)
 	return nil
@@ -162,10 +163,11 @@ func outcomes() []Outcome { return []Outcome{Found, NothingHeld, NotPossible} }
 // Hint lists the outcomes, for decoding errors.
 func (Outcome) Hint() string { return "one of found, nothing-held, not-possible" }
 
-// UnmarshalText accepts the outcomes' names.
+// UnmarshalText accepts the outcomes' names; any other text is an error
+// that wraps [ErrUnknownValue].
 func (o *Outcome) UnmarshalText(b []byte) error {
 	if !slices.Contains(outcomes(), Outcome(b)) {
-		return errors.New(o.Hint())
+		return fmt.Errorf("%w: not an outcome (want %s)", ErrUnknownValue, o.Hint())
 	}
 	*o = Outcome(b)
 	return nil
