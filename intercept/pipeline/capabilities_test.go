@@ -34,7 +34,7 @@ func (s plainStream) AppendIRI(dst []byte, r *intercept.IRIRecord) ([]byte, erro
 
 // ableEncoder is the same family offering both capabilities through the
 // seam's own interfaces.
-type ableEncoder struct{ plainEncoder }
+type ableEncoder struct{}
 
 func (ableEncoder) Stream(key intercept.StreamKey) (intercept.StreamEncoder, error) {
 	return ableStream{plainStream{key}}, nil
