@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -19,10 +20,15 @@ type Options struct {
 	Letter bool
 }
 
+// ErrWrite is wrapped by the errors of [Write]: the PDF library's own, or
+// w's, which the error wraps too.
+var ErrWrite = errors.New("indemnity/pdf: cannot write the PDF")
+
 // Write prints claim c in the language tag asks for as a one- or
 // multi-page PDF to w. Layout coordinates are in millimetres (the PDF
 // library's float geometry); every amount arrives already formatted as
-// text by package indemnity, so no amount passes through a float.
+// text by package indemnity, so no amount passes through a float. Its
+// errors wrap [ErrWrite].
 func Write(w io.Writer, c indemnity.Claim, tag language.Tag, opt Options) error {
 	d := c.Document(tag)
 	// The Go fonts have no narrow no-break space (U+202F, the French
@@ -98,9 +104,12 @@ func Write(w io.Writer, c indemnity.Claim, tag language.Tag, opt Options) error 
 		p.MultiCell(usable, 3.8, s, "", "L", false)
 	}
 	if err := p.Error(); err != nil {
-		return fmt.Errorf("indemnity/pdf: %w", err)
+		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	return p.Output(w)
+	if err := p.Output(w); err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	return nil
 }
 
 // maxCellLines bounds how many lines a table cell may wrap onto, so that a
