@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // t0 is the instant the tests of this package start their clocks at.
@@ -156,6 +159,11 @@ func TestForgeriesAreNamed(t *testing.T) {
 			}
 			forged := recs[len(recs)-1].Seq
 			a, err := register.AuditRecords(recs)
+			// The streaming audit, what desk verify runs, says the same.
+			sa, sum, serr := register.AuditJournal(path, journal.ScanOptions{})
+			if diff := cmp.Diff(a, sa, cmpopts.EquateComparable(timesync.Timestamp{})); diff != "" || fmt.Sprint(err) != fmt.Sprint(serr) || sum.Records != uint64(len(recs)) {
+				t.Fatalf("AuditJournal differs from AuditRecords: %s, %v vs %v, %d records", diff, serr, err, sum.Records)
+			}
 			if tc.inAudit {
 				var re *register.RosterError
 				if !errors.As(err, &re) || len(a.Violations) != 1 || a.Violations[0].Seq != forged || !strings.Contains(a.Violations[0].Reason, want) {

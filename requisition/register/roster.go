@@ -183,7 +183,7 @@ func (ro *roster) signer(rec journal.Record) (*MemberInfo, bool) {
 func (ro *roster) add(rec journal.Record) {
 	if rec.Seq == 0 {
 		if rec.Signed() {
-			ro.founder = rec.Signer
+			ro.founder = bytes.Clone(rec.Signer) // a scan's record is only lent
 		}
 		return
 	}
@@ -419,8 +419,8 @@ type Audit struct {
 	Violations []Violation  `json:"violations,omitempty"`
 }
 
-// AuditRecords checks a register journal's records — read with [Verify]
-// — against the roster rules, with no key: every signed record must be
+// AuditRecords checks a register journal's records — read with
+// [journal.ReadFile] — against the roster rules, with no key: every signed record must be
 // signed by an identity of the register at that point; only members and
 // the recovery identity change the roster or start epochs; an epoch is
 // granted to exactly the identities that read; a grant comes from one who
@@ -437,6 +437,29 @@ func AuditRecords(recs []journal.Record) (Audit, error) {
 		return a, &RosterError{Violations: slices.Clone(ro.violations)}
 	}
 	return a, nil
+}
+
+// AuditJournal checks the register journal at path as [AuditRecords]
+// does, streaming it with [journal.ScanFile] in memory that grows with the
+// roster, not the journal: every record's chain and signature (unless
+// opts.ChainOnly), the checkpoints opts.Checkpoints gives, and the roster
+// rules. It returns the audit, the scan's summary, and the scan's error
+// (a torn last write included, as [journal.IsTornTail] tells) or else a
+// [*RosterError] when a record breaks the roster rules.
+func AuditJournal(path string, opts journal.ScanOptions) (Audit, journal.Summary, error) {
+	ro := newRoster()
+	sum, err := journal.ScanFile(path, opts, func(r journal.Record) error {
+		ro.add(r)
+		return nil
+	})
+	a := Audit{Records: int(sum.Records), Unsigned: ro.unsigned, Members: ro.info(), Epoch: ro.epoch, Violations: ro.violations}
+	if err != nil {
+		return a, sum, err
+	}
+	if len(ro.violations) > 0 {
+		return a, sum, &RosterError{Violations: slices.Clone(ro.violations)}
+	}
+	return a, sum, nil
 }
 
 // decodeStrict decodes JSON refusing unknown fields and trailing data.

@@ -86,16 +86,42 @@ func Sign(recs []Record, at timesync.Timestamp, key ed25519.PrivateKey) (Checkpo
 // journal is the caller's to decide ([AuditRecords] lists the members'
 // keys).
 func (cp Checkpoint) Check(recs []Record) error {
+	if len(recs) == 0 {
+		return fmt.Errorf("%w: the copy is another journal", ErrCheckpoint)
+	}
+	var id [16]byte
+	copy(id[:], recs[0].Payload)
+	if err := cp.checkFor(id); err != nil {
+		return err
+	}
+	if cp.Seq >= uint64(len(recs)) {
+		return cp.cutShort(uint64(len(recs)))
+	}
+	return cp.checkHash(recs[cp.Seq].Hash)
+}
+
+// checkFor checks the checkpoint's signature, and that it is one of the
+// journal whose identity is id.
+func (cp Checkpoint) checkFor(id [16]byte) error {
 	if len(cp.Signer) != ed25519.PublicKeySize || !ed25519.Verify(cp.Signer, checkpointMessage(cp), cp.Signature) {
 		return fmt.Errorf("%w: bad signature", ErrCheckpoint)
 	}
-	if len(recs) == 0 || !bytes.Equal(recs[0].Payload, cp.Journal[:]) {
+	if cp.Journal != id {
 		return fmt.Errorf("%w: the copy is another journal", ErrCheckpoint)
 	}
-	if cp.Seq >= uint64(len(recs)) {
-		return fmt.Errorf("%w: the journal stops at record %d, before record %d, which a checkpoint of %s vouches for (cut short, or an older copy)", ErrCheckpoint, len(recs)-1, cp.Seq, cp.At)
-	}
-	if recs[cp.Seq].Hash != cp.Hash {
+	return nil
+}
+
+// cutShort is the error of a journal of n records that no longer holds
+// the record the checkpoint names.
+func (cp Checkpoint) cutShort(n uint64) error {
+	return fmt.Errorf("%w: the journal stops at record %d, before record %d, which a checkpoint of %s vouches for (cut short, or an older copy)", ErrCheckpoint, int64(n)-1, cp.Seq, cp.At)
+}
+
+// checkHash compares the hash of the record the checkpoint names with the
+// one it vouches for.
+func (cp Checkpoint) checkHash(h Hash) error {
+	if h != cp.Hash {
 		return fmt.Errorf("%w: record %d differs from the one a checkpoint of %s vouches for", ErrCheckpoint, cp.Seq, cp.At)
 	}
 	return nil
@@ -299,8 +325,30 @@ func (a Anchors) Keep(path string, cp Checkpoint) error {
 // register, and lose or replace the cell's record silently. A place never
 // kept is not checked.
 func (a Anchors) CheckPath(path string) error {
-	recs, verr := ReadFile(path)
-	return a.CheckRead(path, recs, verr)
+	_, err := a.Verify(path, ScanOptions{})
+	return err
+}
+
+// Verify checks the journal at path as [Verify] does, streaming it, and
+// against what this store keeps: the journal kept at this path must still
+// be there, the same journal, holding every record a kept checkpoint
+// vouches for. It returns the scan's summary and an error wrapping
+// [ErrCheckpoint] when the journal breaks a checkpoint, the scan's own
+// error otherwise. opts.Checkpoints is set to [Anchors.Load].
+func (a Anchors) Verify(path string, opts ScanOptions) (Summary, error) {
+	opts.Checkpoints = a.Load
+	sum, err := Verify(path, opts)
+	var id *[16]byte
+	if sum.Records > 0 {
+		id = &sum.ID
+	}
+	if errors.Is(err, ErrCheckpoint) {
+		return sum, err
+	}
+	if _, lerr := a.checkLocation(path, id, err); lerr != nil {
+		return sum, lerr
+	}
+	return sum, err
 }
 
 // check is CheckPath on a journal already read: recs and the error its
@@ -313,31 +361,48 @@ func (a Anchors) CheckPath(path string) error {
 // error wrapping [ErrCheckpoint]; readErr is returned when it is any
 // other error. A journal never kept here passes.
 func (a Anchors) CheckRead(path string, recs []Record, readErr error) error {
+	var id *[16]byte
+	if len(recs) > 0 {
+		id = new([16]byte)
+		copy(id[:], recs[0].Payload)
+	}
+	done, err := a.checkLocation(path, id, readErr)
+	if done || err != nil {
+		return err
+	}
+	_, err = a.CheckAnchors(recs)
+	return err
+}
+
+// checkLocation checks what is at path against the journal kept there:
+// id is the identity of the journal read there (nil when none was read)
+// and readErr the error reading it gave. done reports that there is
+// nothing more to check (no journal, none kept).
+func (a Anchors) checkLocation(path string, id *[16]byte, readErr error) (done bool, err error) {
 	verr := readErr
 	where, err := place(path)
 	if err != nil {
-		return err
+		return true, err
 	}
 	m, err := a.locations()
 	if err != nil {
-		return err
+		return true, err
 	}
 	known, kept := m[where]
 	switch {
 	case !kept && errors.Is(verr, fs.ErrNotExist):
-		return nil // a register yet to be created
+		return true, nil // a register yet to be created
 	case kept && errors.Is(verr, fs.ErrNotExist):
-		return fmt.Errorf("%w: the register kept here (journal %s, record %d) is gone", ErrCheckpoint, known.Journal, known.Seq)
+		return true, fmt.Errorf("%w: the register kept here (journal %s, record %d) is gone", ErrCheckpoint, known.Journal, known.Seq)
 	case kept && errors.Is(verr, ErrNoHeader):
-		return fmt.Errorf("%w: the register kept here (journal %s, record %d) has no header: cut to nothing?", ErrCheckpoint, known.Journal, known.Seq)
+		return true, fmt.Errorf("%w: the register kept here (journal %s, record %d) has no header: cut to nothing?", ErrCheckpoint, known.Journal, known.Seq)
 	case verr != nil && !IsTornTail(verr):
-		return verr
+		return true, verr
 	}
-	if kept && hex.EncodeToString(recs[0].Payload) != known.Journal {
-		return fmt.Errorf("%w: another journal is where journal %s was kept (record %d)", ErrCheckpoint, known.Journal, known.Seq)
+	if kept && id != nil && hex.EncodeToString(id[:]) != known.Journal {
+		return true, fmt.Errorf("%w: another journal is where journal %s was kept (record %d)", ErrCheckpoint, known.Journal, known.Seq)
 	}
-	_, err = a.CheckAnchors(recs)
-	return err
+	return false, nil
 }
 
 // maxAnchorFile bounds the anchor files read.

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"os"
+	"slices"
 )
 
 // ScanOptions configure [Scan], [Records] and [Verify].
@@ -24,6 +26,14 @@ type ScanOptions struct {
 	// ProgressEvery is the interval of the calls of Progress; 0 means
 	// 16 MiB.
 	ProgressEvery int64
+	// Checkpoints, when set, is called with the journal's identity once
+	// its header is read ([Anchors.Load] fits). Each checkpoint it returns
+	// is checked as the records stream by — its signature, that it is
+	// this journal's, then the hash of the record it names — and the scan
+	// ends with an error wrapping [ErrCheckpoint] (each failure joined)
+	// when one does not hold: the journal was cut short, rolled back to an
+	// older copy, or changed. A corrupt record is reported first.
+	Checkpoints func(id [16]byte) ([]Checkpoint, error)
 }
 
 // Summary is what a scan of a journal found.
@@ -41,6 +51,9 @@ type Summary struct {
 	// Valid is the length in bytes of the whole records, Size the number
 	// of bytes read.
 	Valid, Size int64
+	// Checkpoints counts the checkpoints of ScanOptions.Checkpoints that
+	// held.
+	Checkpoints int
 }
 
 // scanBuffer is the size of a scan's buffer: room for the largest frame.
@@ -99,10 +112,17 @@ func Records(r io.Reader, opts ScanOptions) iter.Seq2[Record, error] {
 // [ErrNoHeader] for a file without a whole header. To get the records,
 // use [ReadFile] or [Records].
 func Verify(path string, opts ScanOptions) (Summary, error) {
-	return verifyPath(osFS{}, path, opts)
+	return scanPath(osFS{}, path, opts, nil)
 }
 
-func verifyPath(fsy fsys, path string, opts ScanOptions) (Summary, error) {
+// ScanFile is [Scan] on the journal at path, read under a shared lock so
+// that no write is under way, with the file's length as the total of
+// progress reports. It never writes.
+func ScanFile(path string, opts ScanOptions, fn func(Record) error) (Summary, error) {
+	return scanPath(osFS{}, path, opts, fn)
+}
+
+func scanPath(fsy fsys, path string, opts ScanOptions, fn func(Record) error) (Summary, error) {
 	f, err := fsy.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return Summary{}, err
@@ -115,7 +135,7 @@ func verifyPath(fsy fsys, path string, opts ScanOptions) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	return scan(io.NewSectionReader(f, 0, size), size, scanBuffer, opts, nil)
+	return scan(io.NewSectionReader(f, 0, size), size, scanBuffer, opts, fn)
 }
 
 // scanner is Scan's window on its input: buf[lo:hi] is read and not yet
@@ -201,10 +221,36 @@ func scan(r io.Reader, total int64, bufSize int, opts ScanOptions, fn func(Recor
 	start, startC := int64(0), chain{}
 	var held []Record
 	var arena []byte
+	// The checkpoints to check, by the record they name, and their
+	// failures.
+	var vouched map[uint64][]Checkpoint
+	var cpErrs []error
 	emit := func(rec Record) error {
 		if rec.Seq == 0 {
 			copy(sum.ID[:], rec.Payload)
+			if opts.Checkpoints != nil {
+				cps, err := opts.Checkpoints(sum.ID)
+				if err != nil {
+					return err
+				}
+				vouched = map[uint64][]Checkpoint{}
+				for _, cp := range cps {
+					if err := cp.checkFor(sum.ID); err != nil {
+						cpErrs = append(cpErrs, err)
+						continue
+					}
+					vouched[cp.Seq] = append(vouched[cp.Seq], cp)
+				}
+			}
 		}
+		for _, cp := range vouched[rec.Seq] {
+			if err := cp.checkHash(rec.Hash); err != nil {
+				cpErrs = append(cpErrs, err)
+			} else {
+				sum.Checkpoints++
+			}
+		}
+		delete(vouched, rec.Seq)
 		sum.Records++
 		if rec.Signed() {
 			sum.Signed++
@@ -222,6 +268,16 @@ func scan(r io.Reader, total int64, bufSize int, opts ScanOptions, fn func(Recor
 		progress(true)
 		if sum.Records == 0 && (err == nil || IsTornTail(err)) {
 			return sum, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, sum.Size)
+		}
+		if err == nil || IsTornTail(err) {
+			for _, seq := range slices.Sorted(maps.Keys(vouched)) {
+				for _, cp := range vouched[seq] {
+					cpErrs = append(cpErrs, cp.cutShort(sum.Records))
+				}
+			}
+			if len(cpErrs) > 0 {
+				return sum, errors.Join(cpErrs...)
+			}
 		}
 		return sum, err
 	}

@@ -2,6 +2,7 @@ package journal_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"errors"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"testing/iotest"
 
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -273,4 +276,67 @@ func TestVerifyAllocatesNothingPerRecord(t *testing.T) {
 		t.Errorf("allocations: %v for 50 records, %v for 1,000", allocs[50], allocs[1000])
 	}
 	t.Logf("allocations per Verify: %v", allocs)
+}
+
+// A scan checks the checkpoints it is given as the records stream by,
+// with the same verdicts as Checkpoint.Check on the records in memory.
+func TestScanCheckpoints(t *testing.T) {
+	path, j := newJournal(t, 5)
+	j.Close()
+	recs, err := journal.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := mustRead(t, path)
+	fr := frames(t, data)
+	_, priv, _ := ed25519.GenerateKey(nil)
+	cp, err := journal.Sign(recs, timesync.Now(timesynctest.NewClock(t0)), priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	early, err := journal.Sign(recs[:3], timesync.Now(timesynctest.NewClock(t0)), priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, j2 := newJournal(t, 5)
+	j2.Close()
+	forged := cp
+	forged.Seq = 2
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		cps   []journal.Checkpoint
+		held  int
+		fails bool
+	}{
+		{"both hold", data, []journal.Checkpoint{early, cp}, 2, false},
+		{"cut short before the last", data[:fr[4][1]], []journal.Checkpoint{early, cp}, 1, true},
+		{"rolled back before both", data[:fr[1][1]], []journal.Checkpoint{early, cp}, 0, true},
+		{"another journal's", mustRead(t, other), []journal.Checkpoint{cp}, 0, true},
+		{"a changed number breaks the signature", data, []journal.Checkpoint{forged}, 0, true},
+		{"none kept", data, nil, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var asked [16]byte
+			sum, err := journal.Scan(bytes.NewReader(tc.data), journal.ScanOptions{Checkpoints: func(id [16]byte) ([]journal.Checkpoint, error) {
+				asked = id
+				return tc.cps, nil
+			}}, nil)
+			if asked != sum.ID {
+				t.Errorf("Checkpoints was asked for %x, the journal is %x", asked, sum.ID)
+			}
+			if sum.Checkpoints != tc.held || errors.Is(err, journal.ErrCheckpoint) != tc.fails || (!tc.fails && err != nil) {
+				t.Errorf("%d held, error %v; want %d held, failure %v", sum.Checkpoints, err, tc.held, tc.fails)
+			}
+			// The same verdict as on the records in memory.
+			got, _, _ := journal.ReadRecords(tc.data)
+			inMemory := false
+			for _, cp := range tc.cps {
+				inMemory = inMemory || cp.Check(got) != nil
+			}
+			if inMemory != tc.fails {
+				t.Errorf("in memory, a checkpoint fails: %v", inMemory)
+			}
+		})
+	}
 }
