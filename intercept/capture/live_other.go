@@ -5,10 +5,9 @@ package capture
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/netip"
 	"time"
-
-	"log/slog"
 
 	"github.com/ccjkit/ccjkit/intercept"
 )

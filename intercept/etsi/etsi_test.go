@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/intercept"
-	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
 )
 
 var pduCmp = cmp.Options{

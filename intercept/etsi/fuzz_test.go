@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
-	"github.com/google/go-cmp/cmp"
 )
 
 // seedPDUs returns one PDU of each kind, encoded.

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/internal/testenv"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccjkit/ccjkit/internal/testenv"
 )
 
 // asn1Decode runs libtasn1's asn1Decoding over b with the definitions in

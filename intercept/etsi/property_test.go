@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/intercept"
-	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
 )
 
 func genTime(opt bool) *rapid.Generator[time.Time] {

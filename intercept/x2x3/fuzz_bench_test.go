@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/x2x3"
-	"github.com/google/go-cmp/cmp"
 )
 
 func seeds(tb testing.TB) [][]byte {

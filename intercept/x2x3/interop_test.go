@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/x2x3"
 	"github.com/ccjkit/ccjkit/internal/testenv"
-	"github.com/google/go-cmp/cmp"
 )
 
 // writePcap writes each payload as one TCP segment from 127.0.0.1:40000 to

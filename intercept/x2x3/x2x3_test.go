@@ -9,12 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccjkit/ccjkit/intercept"
-	"github.com/ccjkit/ccjkit/intercept/etsi"
-	"github.com/ccjkit/ccjkit/intercept/x2x3"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
+	"github.com/ccjkit/ccjkit/intercept/x2x3"
 )
 
 var pduCmp = cmp.Options{cmpopts.EquateEmpty()}

@@ -5,10 +5,9 @@ import (
 	"io"
 	"net/netip"
 
-	rad "layeh.com/radius"
-
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	rad "layeh.com/radius"
 )
 
 // The RADIUS sample: a subscriber named in an order, rather than an
