@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
 )
@@ -32,6 +33,31 @@ type session struct {
 // An event missing its SessionID or with an unknown type or an invalid
 // address is refused whole.
 func (p *Pipeline) HandleEvent(ev intercept.AccessEvent) error {
+	if err := checkEvent(ev); err != nil {
+		return err
+	}
+	ev.Addresses = slices.Clone(ev.Addresses)
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.activateDue(ev.Time)
+	s, changed := p.updateSession(ev)
+	p.reportEvent(ev, s)
+	if p.endSession(ev, s) {
+		changed = true
+	}
+	if changed {
+		p.rebuild()
+	}
+	return nil
+}
+
+// checkEvent refuses an event with no SessionID, an unknown type, no time
+// or an invalid address.
+func checkEvent(ev intercept.AccessEvent) error {
 	if ev.SessionID == "" {
 		return fmt.Errorf("%w: SessionID is empty", ErrEvent)
 	}
@@ -46,21 +72,25 @@ func (p *Pipeline) HandleEvent(ev intercept.AccessEvent) error {
 			return fmt.Errorf("%w: Addresses[%d] is not a valid prefix", ErrEvent, i)
 		}
 	}
-	ev.Addresses = slices.Clone(ev.Addresses)
+	return nil
+}
 
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return ErrClosed
-	}
-	// A task whose window the event falls in is activated first, as Tick
-	// would have, so that it opens on the sessions as they were before
-	// this event.
+// activateDue activates every pending task whose window covers at, as
+// Tick would have, so that it opens on the sessions as they were before
+// the event of that time.
+func (p *Pipeline) activateDue(at time.Time) {
 	for _, ts := range p.sortedTasks() {
-		if ts.phase == pending && ts.task.Active(ev.Time) {
+		if ts.phase == pending && ts.task.Active(at) {
 			p.activate(ts)
 		}
 	}
+}
+
+// updateSession applies ev to the session table: an accept, start or
+// update opens the session or merges its attributes, an end merges its
+// own (end time and reason, final counts) for the session's last IRI. It
+// returns the session (nil for none) and whether the table changed.
+func (p *Pipeline) updateSession(ev intercept.AccessEvent) (*session, bool) {
 	s := p.sessions[ev.SessionID]
 	changed := false
 	switch ev.Type {
@@ -72,12 +102,17 @@ func (p *Pipeline) HandleEvent(ev intercept.AccessEvent) error {
 		}
 		changed = merge(&s.attrs, ev) || changed
 	case intercept.SessionEnd, intercept.AccessEnd:
-		// The end's own attributes (end time and reason, final octet
-		// counts) join the session's for its last IRI.
 		if s != nil {
 			merge(&s.attrs, ev)
 		}
 	}
+	return s, changed
+}
+
+// reportEvent sends an IRI of ev, with session s's attributes when there
+// is one, to every active task delivering IRI whose window covers the
+// event and whose username target it concerns.
+func (p *Pipeline) reportEvent(ev intercept.AccessEvent, s *session) {
 	// cinOf scans the live sessions: only an event of no known session
 	// needs it.
 	var cin intercept.CIN
@@ -99,20 +134,19 @@ func (p *Pipeline) HandleEvent(ev intercept.AccessEvent) error {
 		ts.sessions[ev.SessionID] = true
 		p.emitIRI(ts, cin, full)
 	}
-	switch ev.Type {
-	case intercept.SessionEnd, intercept.AccessEnd:
-		if s != nil {
-			delete(p.sessions, ev.SessionID)
-			for _, ts := range p.tasks {
-				delete(ts.sessions, ev.SessionID)
-			}
-			changed = true
-		}
+}
+
+// endSession removes session s from the table and from every task when
+// ev ends it, and reports whether it did.
+func (p *Pipeline) endSession(ev intercept.AccessEvent, s *session) bool {
+	if s == nil || (ev.Type != intercept.SessionEnd && ev.Type != intercept.AccessEnd) {
+		return false
 	}
-	if changed {
-		p.rebuild()
+	delete(p.sessions, ev.SessionID)
+	for _, ts := range p.tasks {
+		delete(ts.sessions, ev.SessionID)
 	}
-	return nil
+	return true
 }
 
 // merge folds event ev into a session's attributes, keeping what ev does
