@@ -218,7 +218,32 @@ func (t *tap) client(ip netip.Addr) (secret []byte, ok bool) {
 // refused one of its events.
 func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, accept func(intercept.AccessEvent) error, answer bool) []byte {
 	t.count(func(st *Stats) { st.Received++ })
-	ip := from.Addr()
+	secret, ok := t.admit(pkt, from.Addr())
+	if !ok {
+		return nil
+	}
+	t.expire(now)
+	key, resp, seen := t.retransmission(pkt, from)
+	if seen {
+		return resp
+	}
+	r, ok := t.parse(pkt, secret, from.Addr(), now)
+	if !ok || !t.deliver(r, accept) {
+		return nil
+	}
+	if answer {
+		if resp, ok = t.answer(r, secret); !ok {
+			return nil
+		}
+	}
+	t.remember(key, now, resp)
+	return resp
+}
+
+// admit returns the secret of the client at ip, and false for a sender
+// that is no configured client or a request longer than RADIUS allows,
+// each counted and logged.
+func (t *tap) admit(pkt []byte, ip netip.Addr) ([]byte, bool) {
 	secret, ok := t.client(ip)
 	if !ok {
 		// The sender may be a subscriber (a Mirror on a BRAS's uplink
@@ -229,50 +254,69 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, accept func
 		if n&(n-1) == 0 {
 			t.log.Warn("radius: requests from no configured client were discarded (RFC 2865 §3)", "count", n)
 		}
-		return nil
+		return nil, false
 	}
-	opts := t.opts
-	opts.SkipVerify = len(secret) == 0 // a Mirror's unverified client; newTap refuses it otherwise
 	if len(pkt) > maxPacket {
 		t.count(func(st *Stats) { st.Malformed++ })
 		t.log.Warn("radius: a request longer than 4096 octets was refused (RFC 2865 §3)", "from", ip.String())
-		return nil
+		return nil, false
 	}
-	t.expire(now)
-	var key dupKey
-	if len(pkt) >= 20 {
-		// The same octets as a request verified before (the key holds
-		// their hash) need no second verification.
-		h := fnv.New64a()
-		h.Write(whole(pkt))
-		key = dupKey{from: from, id: pkt[1], sum: h.Sum64()}
-		copy(key.auth[:], pkt[4:20])
-		if m, seen := t.seen[key]; seen {
-			t.count(func(st *Stats) { st.Retransmissions++ })
-			return m.response
-		}
+	return secret, true
+}
+
+// retransmission returns the key that tells a retransmission of pkt from
+// a new request and, when the same octets came from the same sender
+// before and were taken (the key holds their hash), the answer given then,
+// which needs no second verification.
+func (t *tap) retransmission(pkt []byte, from netip.AddrPort) (key dupKey, resp []byte, seen bool) {
+	if len(pkt) < 20 {
+		return key, nil, false
 	}
+	h := fnv.New64a()
+	h.Write(whole(pkt))
+	key = dupKey{from: from, id: pkt[1], sum: h.Sum64()}
+	copy(key.auth[:], pkt[4:20])
+	if m, ok := t.seen[key]; ok {
+		t.count(func(st *Stats) { st.Retransmissions++ })
+		return key, m.response, true
+	}
+	return key, nil, false
+}
+
+// parse reads the request, verified against secret unless the client has
+// none (a Mirror's unverified client; newTap refuses it otherwise); a
+// refused request is counted and logged by its sender, never its content.
+func (t *tap) parse(pkt, secret []byte, ip netip.Addr, now time.Time) (*Request, bool) {
+	opts := t.opts
+	opts.SkipVerify = len(secret) == 0
 	r, err := Parse(pkt, secret, now, opts)
 	switch {
 	case errors.Is(err, ErrNotAccounting):
 		t.count(func(st *Stats) { st.NotAccounting++ })
 		t.log.Warn("radius: a packet that is not an Accounting-Request was discarded", "from", ip.String())
-		return nil
+		return nil, false
 	case errors.Is(err, ErrNotAuthentic):
 		t.count(func(st *Stats) { st.NotAuthentic++ })
 		t.log.Warn("radius: a request with a wrong authenticator was discarded: forged, altered, or the secret differs", "from", ip.String())
-		return nil
+		return nil, false
 	case err != nil:
 		t.count(func(st *Stats) { st.Malformed++ })
 		t.log.Warn("radius: a malformed request was refused", "from", ip.String(), "err", err)
-		return nil
+		return nil, false
 	}
+	return r, true
+}
+
+// deliver hands the request's events to accept: a session's event, or the
+// end of every session of a NAS that restarted its accounting. It reports
+// whether every event was accepted.
+func (t *tap) deliver(r *Request, accept func(intercept.AccessEvent) error) bool {
 	switch {
 	case r.Status.IsSession():
 		t.track(r)
 		if err := accept(r.Event); err != nil {
 			t.refused(err)
-			return nil
+			return false
 		}
 		t.count(func(st *Stats) { st.Events++ })
 	case r.Status.IsNAS():
@@ -281,22 +325,23 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, accept func
 		t.log.Info("radius: a NAS restarted its accounting; its sessions are ended", "status", r.Status.String(), "sessions", ended)
 		if err != nil {
 			t.refused(err)
-			return nil
+			return false
 		}
 	default:
 		t.count(func(st *Stats) { st.OtherStatus++ })
 	}
-	var resp []byte
-	if answer {
-		q := &rad.Packet{Code: rad.CodeAccountingResponse, Identifier: r.Identifier, Authenticator: r.Authenticator, Secret: secret}
-		resp, err = q.Encode()
-		if err != nil { // cannot happen: no attributes, a known code
-			t.count(func(st *Stats) { st.SendFailed++ })
-			return nil
-		}
+	return true
+}
+
+// answer encodes the Accounting-Response to r.
+func (t *tap) answer(r *Request, secret []byte) ([]byte, bool) {
+	q := &rad.Packet{Code: rad.CodeAccountingResponse, Identifier: r.Identifier, Authenticator: r.Authenticator, Secret: secret}
+	resp, err := q.Encode()
+	if err != nil { // cannot happen: no attributes, a known code
+		t.count(func(st *Stats) { st.SendFailed++ })
+		return nil, false
 	}
-	t.remember(key, now, resp)
-	return resp
+	return resp, true
 }
 
 // expire forgets the requests older than the window.
