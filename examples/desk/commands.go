@@ -42,7 +42,7 @@ type session struct {
 
 	tag  language.Tag
 	cfg  Config
-	cell CellFile
+	cell ccj.Cell
 	reg  *register.Register
 	me   register.Identity
 	// found: this command may create and found the register (init, or
@@ -125,7 +125,7 @@ func (s *session) load() error {
 	if s.cfg, err = loadConfig(configPath(s.dir)); err != nil {
 		return err
 	}
-	if s.cell, err = loadCell(s.cellPath); err != nil {
+	if s.cell, err = loadCell(s.cellPath, s.now()); err != nil {
 		return err
 	}
 	return nil
@@ -137,7 +137,7 @@ func (s *session) open() error {
 	if err != nil {
 		return err
 	}
-	if id.Role() == register.RoleMember && !slices.Contains(s.cell.memberIDs(), id.Name()) {
+	if _, ok := s.cell.Member(id.Name()); id.Role() == register.RoleMember && !ok {
 		return inputErr("%s: your identity's name is not a member of the cell in %s", s.identity, s.cellPath)
 	}
 	cfg := register.Config{Clock: s.clock, Identity: id, Found: s.found}
@@ -201,10 +201,6 @@ func (s *session) close() {
 
 func (s *session) now() time.Time { return s.clock.Now() }
 
-func (s *session) cellNow() (ccj.Cell, error) {
-	return s.cell.withShifts(s.now().AddDate(0, 0, -62), s.now().AddDate(0, 0, max(s.days, 31)))
-}
-
 func (s *session) verdict() timesync.Verdict {
 	v, why := verdict(s.ctx, s.clock)
 	if why != "" {
@@ -254,7 +250,7 @@ func runInit(s *session, args []string) error {
 	if s.cellPath == "" {
 		s.cellPath = filepath.Join(s.dir, "cell.json")
 	}
-	cell, err := loadCell(s.cellPath)
+	cell, err := loadCell(s.cellPath, s.now())
 	if err != nil {
 		return err
 	}
@@ -274,7 +270,7 @@ func runInit(s *session, args []string) error {
 			return inputErr("-name: %v", err)
 		}
 	}
-	if !slices.Contains(cell.memberIDs(), id.Name()) {
+	if _, ok := cell.Member(id.Name()); !ok {
 		return inputErr("your identity's name is not a member of the cell in %s", s.cellPath)
 	}
 	if err := writeIdentity(s.identity, id); err != nil {
@@ -400,7 +396,7 @@ func runMember(s *session, args []string) error {
 	if err := s.load(); err != nil {
 		return err
 	}
-	if sub == "add" && pub.Role == register.RoleMember && !slices.Contains(s.cell.memberIDs(), pub.Name) {
+	if _, ok := s.cell.Member(pub.Name); sub == "add" && pub.Role == register.RoleMember && !ok {
 		return inputErr("%s is not a member of the cell in %s: add them there first", pub.Name, s.cellPath)
 	}
 	if err := s.open(); err != nil {
@@ -545,11 +541,7 @@ func runShow(s *session, args []string) error {
 	if s.asJSON {
 		return s.printJSON(c)
 	}
-	cell, err := s.cell.withShifts(c.Requisition.Received.Time().AddDate(0, 0, -2), c.Requisition.Received.Time().AddDate(0, 0, 1))
-	if err != nil {
-		return err
-	}
-	renderCase(s.out, c, cell, s.cfg.MonthRule, s.tag, "")
+	renderCase(s.out, c, s.cell, s.cfg.MonthRule, s.tag, "")
 	return nil
 }
 
@@ -997,13 +989,9 @@ func runRota(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	cell, err := s.cellNow()
-	if err != nil {
-		return err
-	}
 	switch sub {
 	case "check":
-		fs := cell.Report(s.now(), ccj.ReportOptions{Horizon: time.Duration(s.days) * 24 * time.Hour})
+		fs := s.cell.Report(s.now(), ccj.ReportOptions{Horizon: time.Duration(s.days) * 24 * time.Hour})
 		if s.asJSON {
 			return s.printJSON(fs)
 		}
@@ -1020,6 +1008,10 @@ func runRota(s *session, args []string) error {
 		fmt.Fprintln(s.out, printer(s.tag).Sprintf("the cell meets every rule checked"))
 		return nil
 	case "export":
+		cell, err := s.cell.Expand(s.now(), s.now().AddDate(0, 0, s.days))
+		if err != nil {
+			return inputErr("-days: %v", err)
+		}
 		return cell.WriteICalendar(s.out, s.now())
 	}
 	return inputErr("rota: check or export")

@@ -87,13 +87,20 @@ func runDemo(s *session, args []string) error {
 		return err
 	}
 	p := printer(s.tag)
-	var cf CellFile
 	var cfg Config
 	var m Month
-	for name, v := range map[string]any{"cell.json": &cf, "desk.json": &cfg, "month.json": &m} {
+	for name, v := range map[string]any{"desk.json": &cfg, "month.json": &m} {
 		if err := readSample(name, v); err != nil {
 			return fmt.Errorf("sample %s: %w", name, err)
 		}
+	}
+	b, err := sample.ReadFile("sample/cell.json")
+	if err != nil {
+		return err
+	}
+	cell, err := ccj.DecodeCell(b)
+	if err != nil {
+		return fmt.Errorf("sample cell.json: %w", err)
 	}
 	reqs := make([]requisition.Requisition, len(m.Cases))
 	var plan []scheduled
@@ -120,10 +127,6 @@ func runDemo(s *session, args []string) error {
 		return err
 	}
 	end := m.Now.Time()
-	cell, err := cf.withShifts(first.AddDate(0, 0, -1), end.AddDate(0, 0, 31))
-	if err != nil {
-		return err
-	}
 
 	// A register in a temporary directory, sealed to a key for each
 	// member, opened by the first.
@@ -147,7 +150,7 @@ func runDemo(s *session, args []string) error {
 		}
 	}()
 	var reg *register.Register // the first member's
-	for i, mb := range cf.Cell.Members {
+	for i, mb := range cell.Members {
 		id, err := register.NewIdentity(mb.ID, register.RoleMember)
 		if err != nil {
 			return err
@@ -166,13 +169,12 @@ func runDemo(s *session, args []string) error {
 			reg = r
 		}
 	}
-	keys := cf.memberIDs()
 
 	// This machine's clock, checked once: the sample's times are
 	// simulated, so their steps carry no verdict.
 	real, why := verdict(s.ctx, s.clock)
 	fmt.Fprintln(s.out, p.Sprintf("ccjkit desk — demonstration on sample data: %s, %d requisitions", m.Month, len(m.Cases)))
-	fmt.Fprintln(s.out, p.Sprintf("Register: %s (sealed to %d members, hash-chained)", journalPath(dir), len(keys)))
+	fmt.Fprintln(s.out, p.Sprintf("Register: %s (sealed to %d members, hash-chained)", journalPath(dir), len(cell.Members)))
 	if why != "" {
 		fmt.Fprintln(s.out, p.Sprintf("This machine's clock: unknown (%s); the sample's times are simulated and carry no clock evidence.", why))
 	} else {
@@ -184,7 +186,7 @@ func runDemo(s *session, args []string) error {
 	for _, ev := range plan {
 		clock.Set(ev.at)
 		sc := m.Cases[ev.c]
-		actor := cf.memberIDs()[0]
+		actor := cell.Members[0].ID
 		if oc := cell.OnCall(ev.at); len(oc.Order) > 0 {
 			actor = oc.Order[0]
 		}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/internal/strictjson"
@@ -18,8 +20,6 @@ import (
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/rickb777/date/v2"
-	"golang.org/x/text/language"
 )
 
 // Config is the desk's own file, desk.json in the register's directory.
@@ -38,13 +38,6 @@ type Config struct {
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.
 	Keyring []string `json:"keyring,omitempty"`
-}
-
-// CellFile is the cell file: the cell, and its rota as weekly patterns
-// expanded into shifts over the period a command needs.
-type CellFile struct {
-	Cell ccj.Cell      `json:"cell"`
-	Rota []ccj.Pattern `json:"rota,omitempty"`
 }
 
 // errInput marks bad input: the desk exits with status 2 and writes
@@ -123,52 +116,22 @@ func loadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-func loadCell(path string) (CellFile, error) {
+// loadCell reads the cell file, in ccj's form or the desk's earlier one
+// ({"cell": ..., "rota": [...]}), and refuses a cell whose rota does not
+// hold together at instant now (ccj's Check: members, shifts, patterns).
+func loadCell(path string, now time.Time) (ccj.Cell, error) {
 	b, err := readFile(path)
 	if err != nil {
-		return CellFile{}, err
+		return ccj.Cell{}, err
 	}
-	var cf CellFile
-	if err := fileFormat().Decode(b, &cf); err != nil {
-		return CellFile{}, decodeErr(path, err)
+	c, err := ccj.DecodeCell(b)
+	if err != nil {
+		return ccj.Cell{}, decodeErr(path, err)
 	}
-	if len(cf.Cell.Members) == 0 {
-		return CellFile{}, inputErr("%s: cell.members: a cell needs at least one member", path)
-	}
-	// A year's expansion meets both clock changes: a shift starting in
-	// the spring gap is refused here rather than on that night.
-	if _, err := ccj.Expand(cf.Rota, date.New(2026, 1, 1), date.New(2026, 12, 31)); err != nil && len(cf.Rota) > 0 {
-		return CellFile{}, inputErr("%s: rota: %v", path, err)
-	}
-	for i, sh := range cf.Cell.Shifts {
-		if !sh.End.After(sh.Start) {
-			return CellFile{}, inputErr("%s: cell.shifts[%d]: ends before it starts", path, i)
-		}
-	}
-	return cf, nil
-}
-
-// withShifts returns the cell with its rota expanded over [from, to].
-func (cf CellFile) withShifts(from, to time.Time) (ccj.Cell, error) {
-	c := cf.Cell
-	c.Shifts = slices.Clone(c.Shifts)
-	if len(cf.Rota) > 0 {
-		sh, err := ccj.Expand(cf.Rota, requisition.BrusselsDate(from).AddDate(0, 0, -1), requisition.BrusselsDate(to))
-		if err != nil {
-			return ccj.Cell{}, err
-		}
-		c.Shifts = append(c.Shifts, sh...)
-		slices.SortStableFunc(c.Shifts, func(a, b ccj.Shift) int { return a.Start.Compare(b.Start) })
+	if err := c.Check(now); err != nil {
+		return ccj.Cell{}, decodeErr(path, err)
 	}
 	return c, nil
-}
-
-func (cf CellFile) memberIDs() []string {
-	ids := make([]string, len(cf.Cell.Members))
-	for i, m := range cf.Cell.Members {
-		ids[i] = m.ID
-	}
-	return ids
 }
 
 // loadIdentity reads a member's identity file.

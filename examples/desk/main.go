@@ -12,7 +12,9 @@
 //	go run ./examples/desk -lang fr
 //
 // Daily use works on a register directory (-dir, holding desk.json and
-// the journal) and a cell file (-cell), as a member whose identity file
+// the journal) and a cell file (-cell: a ccj.Cell in JSON, its weekly rota
+// under "patterns", as in sample/cell.json; the earlier form {"cell": ...,
+// "rota": [...]} still loads), as a member whose identity file
 // (-identity, or the file named by $CCJKIT_IDENTITY) holds their name and
 // keys. The first member founds the register; the others make their
 // identity and are added by a member:
