@@ -821,39 +821,14 @@ func decodeIPIRICounts(r *reader, x *IPIRI) error {
 func decodeAddress(t tlv, p string) (IPAddress, error) {
 	var a IPAddress
 	r := t.inner()
-	f, err := r.expect(p+".iP-type", ctx(1))
+	typ, addr, err := decodeAddressValue(&r, p)
 	if err != nil {
 		return a, err
-	}
-	typ, err := f.enum(p+".iP-type", 1)
-	if err != nil {
-		return a, err
-	}
-	if f, err = r.expect(p+".iP-value", cons(2)); err != nil {
-		return a, err
-	}
-	vr := f.inner()
-	bin, err := vr.expect(p+".iP-value.iPBinaryAddress", ctx(1))
-	if err != nil {
-		return a, err
-	}
-	if err := vr.done(p + ".iP-value"); err != nil {
-		return a, err
-	}
-	want := 4
-	if typ == 1 {
-		want = 16
-	}
-	if len(bin.content) != want {
-		return a, derr(bin.off, p+".iP-value.iPBinaryAddress", ErrValue, "%d octets for iP-type %d", len(bin.content), typ)
-	}
-	addr, _ := netip.AddrFromSlice(bin.content)
-	if addr.Is4In6() {
-		return a, derr(bin.coff, p+".iP-value.iPBinaryAddress", ErrValue, "an IPv4-mapped IPv6 address")
 	}
 	bits := addr.BitLen()
 	if r.peek(ctx(3)) {
-		if f, err = r.next(p + ".iP-assignment"); err != nil {
+		f, err := r.next(p + ".iP-assignment")
+		if err != nil {
 			return a, err
 		}
 		v, err := f.enum(p+".iP-assignment", uint64(intercept.AssignmentNotKnown))
@@ -865,25 +840,77 @@ func decodeAddress(t tlv, p string) (IPAddress, error) {
 		}
 		a.Assignment = intercept.Assignment(v)
 	}
+	if bits, err = decodePrefixLength(&r, p, typ, bits); err != nil {
+		return a, err
+	}
+	if err := r.done(p); err != nil {
+		return a, err
+	}
+	a.Prefix = netip.PrefixFrom(addr, bits)
+	return a, nil
+}
+
+// decodeAddressValue reads an IPAddress's iP-type [1] (IPv4 0, IPv6 1)
+// and iP-value [2] iPBinaryAddress [1]: 4 or 16 octets as the type says,
+// not an IPv4-mapped IPv6 address.
+func decodeAddressValue(r *reader, p string) (typ uint8, addr netip.Addr, err error) {
+	f, err := r.expect(p+".iP-type", ctx(1))
+	if err != nil {
+		return 0, addr, err
+	}
+	if typ, err = f.enum(p+".iP-type", 1); err != nil {
+		return 0, addr, err
+	}
+	if f, err = r.expect(p+".iP-value", cons(2)); err != nil {
+		return 0, addr, err
+	}
+	vr := f.inner()
+	bin, err := vr.expect(p+".iP-value.iPBinaryAddress", ctx(1))
+	if err != nil {
+		return 0, addr, err
+	}
+	if err := vr.done(p + ".iP-value"); err != nil {
+		return 0, addr, err
+	}
+	want := 4
+	if typ == 1 {
+		want = 16
+	}
+	if len(bin.content) != want {
+		return 0, addr, derr(bin.off, p+".iP-value.iPBinaryAddress", ErrValue, "%d octets for iP-type %d", len(bin.content), typ)
+	}
+	addr, _ = netip.AddrFromSlice(bin.content)
+	if addr.Is4In6() {
+		return 0, netip.Addr{}, derr(bin.coff, p+".iP-value.iPBinaryAddress", ErrValue, "an IPv4-mapped IPv6 address")
+	}
+	return typ, addr, nil
+}
+
+// decodePrefixLength reads the optional iPv6PrefixLength [4] of an IPv6
+// address and iPv4SubnetMask [5] (contiguous) of an IPv4 one, and returns
+// the prefix's length, bits when neither is present.
+func decodePrefixLength(r *reader, p string, typ uint8, bits int) (int, error) {
 	if r.peek(ctx(4)) {
-		if f, err = r.next(p + ".iPv6PrefixLength"); err != nil {
-			return a, err
+		f, err := r.next(p + ".iPv6PrefixLength")
+		if err != nil {
+			return 0, err
 		}
 		if typ != 1 {
-			return a, derr(f.off, p+".iPv6PrefixLength", ErrValue, "a prefix length on an IPv4 address")
+			return 0, derr(f.off, p+".iPv6PrefixLength", ErrValue, "a prefix length on an IPv4 address")
 		}
 		v, err := f.uint(p+".iPv6PrefixLength", 128)
 		if err != nil {
-			return a, err
+			return 0, err
 		}
 		bits = int(v)
 	}
 	if r.peek(ctx(5)) {
-		if f, err = r.next(p + ".iPv4SubnetMask"); err != nil {
-			return a, err
+		f, err := r.next(p + ".iPv4SubnetMask")
+		if err != nil {
+			return 0, err
 		}
 		if typ != 0 || len(f.content) != 4 {
-			return a, derr(f.off, p+".iPv4SubnetMask", ErrValue, "a subnet mask must be 4 octets on an IPv4 address")
+			return 0, derr(f.off, p+".iPv4SubnetMask", ErrValue, "a subnet mask must be 4 octets on an IPv4 address")
 		}
 		m := uint32(f.content[0])<<24 | uint32(f.content[1])<<16 | uint32(f.content[2])<<8 | uint32(f.content[3])
 		ones := 0
@@ -891,15 +918,11 @@ func decodeAddress(t tlv, p string) (IPAddress, error) {
 			ones++
 		}
 		if ones < 32 && m<<ones != 0 {
-			return a, derr(f.coff, p+".iPv4SubnetMask", ErrValue, "a mask that is not contiguous")
+			return 0, derr(f.coff, p+".iPv4SubnetMask", ErrValue, "a mask that is not contiguous")
 		}
 		bits = ones
 	}
-	if err := r.done(p); err != nil {
-		return a, err
-	}
-	a.Prefix = netip.PrefixFrom(addr, bits)
-	return a, nil
+	return bits, nil
 }
 
 func decodeHI1(t tlv, n *HI1Notification) error {
