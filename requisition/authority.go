@@ -28,6 +28,9 @@ const (
 	OfficierPoliceJudiciaire
 )
 
+// Authorities returns every authority, in the order of their constants.
+func Authorities() []Authority { return authorities() }
+
 func authorities() []Authority {
 	return []Authority{JugeInstruction, ProcureurDuRoi, AuditeurDuTravail, OfficierPoliceJudiciaire}
 }

@@ -134,34 +134,46 @@ func safe(counts []int, out []Count, threshold int) bool {
 	return true
 }
 
-// Outcome of a case, for statistics.
+// Disposition is how a case stands for statistics: answered, contested,
+// withdrawn by the authority, expired, or still open.
+type Disposition string
+
+// The dispositions of a case.
 const (
-	OutcomeAnswered  = "answered"
-	OutcomeContested = "contested"
-	OutcomeCancelled = "cancelled"
-	OutcomeExpired   = "expired"
-	OutcomeOpen      = "open"
+	DispositionAnswered  Disposition = "answered"
+	DispositionContested Disposition = "contested"
+	DispositionCancelled Disposition = "cancelled"
+	DispositionExpired   Disposition = "expired"
+	DispositionOpen      Disposition = "open"
 )
 
-func caseOutcomes() []string {
-	return []string{OutcomeAnswered, OutcomeContested, OutcomeCancelled, OutcomeExpired, OutcomeOpen}
+// Dispositions returns every disposition, in the order statistics list
+// them.
+func Dispositions() []Disposition {
+	return []Disposition{DispositionAnswered, DispositionContested, DispositionCancelled, DispositionExpired, DispositionOpen}
 }
 
-func outcomeOf(c *Case) string {
+// Label returns the disposition's name in the language tag asks for, such
+// as "withdrawn by the authority".
+func (d Disposition) Label(tag language.Tag) string { return label(tag, "outcome", d, Dispositions()) }
+
+// DispositionOf returns how the case stands: answered once delivered,
+// else the last of contested, cancelled or expired it reached, else open.
+func DispositionOf(c Case) Disposition {
 	if c.Delivery != nil {
-		return OutcomeAnswered
+		return DispositionAnswered
 	}
 	for _, t := range slices.Backward(c.History) {
 		switch t.To {
 		case Contested:
-			return OutcomeContested
+			return DispositionContested
 		case Cancelled:
-			return OutcomeCancelled
+			return DispositionCancelled
 		case Expired:
-			return OutcomeExpired
+			return DispositionExpired
 		}
 	}
-	return OutcomeOpen
+	return DispositionOpen
 }
 
 // Row is one line of a count table.
@@ -229,7 +241,7 @@ type StatsOptions struct {
 
 // Statistics counts the cases received in [from, until) — by the time
 // their requisition reached the cell — as the register stands now: by
-// measure, by authority, by outcome (answered, contested, cancelled,
+// measure, by authority, by disposition (answered, contested, cancelled,
 // expired, still open), and the response times of the answered ones,
 // from receipt to delivery, against their deadlines.
 func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistics {
@@ -238,6 +250,20 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 		th = DefaultThreshold
 	}
 	r.mu.Lock()
+	t := tallyOf(r.received(from, until))
+	r.mu.Unlock()
+	s := Statistics{From: timesync.FromTime(from), Until: timesync.FromTime(until), Computed: timesync.Now(r.cfg.Clock), Threshold: th}
+	withhold := s.countTables(t, th)
+	withhold = s.responseRows(t, th) || withhold
+	if withhold {
+		s.withhold()
+	}
+	return s
+}
+
+// received returns the cases received in [from, until), in the order of
+// their IDs; the caller holds r.mu.
+func (r *Register) received(from, until time.Time) []*Case {
 	var sel []*Case
 	for _, id := range r.sortedIDs() {
 		c := r.cases[id]
@@ -245,38 +271,61 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 			sel = append(sel, c)
 		}
 	}
-	s := Statistics{From: timesync.FromTime(from), Until: timesync.FromTime(until), Computed: timesync.Now(r.cfg.Clock), Threshold: th}
-	measures := requisition.Measures()
-	authorities := []requisition.Authority{requisition.JugeInstruction, requisition.ProcureurDuRoi, requisition.AuditeurDuTravail, requisition.OfficierPoliceJudiciaire}
-	byM := make([]int, len(measures))
-	byA := make([]int, len(authorities))
-	byO := make([]int, len(caseOutcomes()))
-	type answered struct {
-		secs int64
-		tl   Timeliness
-	}
-	times := map[requisition.Measure][]answered{}
+	return sel
+}
+
+// answered is one answered case's response time and timeliness.
+type answered struct {
+	secs int64
+	tl   Timeliness
+}
+
+// tally is what statistics count, before any count is hidden.
+type tally struct {
+	cases                         int
+	byMeasure, byAuth, byDisposal []int
+	times                         map[requisition.Measure][]answered
+}
+
+// tallyOf counts the cases by measure, authority and disposition, and
+// collects the response times of the answered ones.
+func tallyOf(sel []*Case) tally {
+	t := tally{cases: len(sel), byMeasure: make([]int, len(requisition.Measures())),
+		byAuth: make([]int, len(requisition.Authorities())), byDisposal: make([]int, len(Dispositions())),
+		times: map[requisition.Measure][]answered{}}
 	for _, c := range sel {
-		if i := slices.Index(measures, c.Requisition.Measure); i >= 0 {
-			byM[i]++
+		if i := slices.Index(requisition.Measures(), c.Requisition.Measure); i >= 0 {
+			t.byMeasure[i]++
 		}
-		if i := slices.Index(authorities, c.Requisition.Authority); i >= 0 {
-			byA[i]++
+		if i := slices.Index(requisition.Authorities(), c.Requisition.Authority); i >= 0 {
+			t.byAuth[i]++
 		}
-		byO[slices.Index(caseOutcomes(), outcomeOf(c))]++
+		t.byDisposal[slices.Index(Dispositions(), DispositionOf(*c))]++
 		if c.Delivery != nil {
 			dl, err := c.Deadline()
 			tl := NoFixedDue // no fixed deadline, or none that can be computed
 			if err == nil {
 				tl = timeliness(dl, c.Delivery.At)
 			}
-			times[c.Requisition.Measure] = append(times[c.Requisition.Measure], answered{int64(c.Delivery.At.Sub(c.Requisition.Received) / time.Second), tl})
+			t.times[c.Requisition.Measure] = append(t.times[c.Requisition.Measure], answered{int64(c.Delivery.At.Sub(c.Requisition.Received) / time.Second), tl})
 		}
 	}
-	r.mu.Unlock()
+	return t
+}
 
-	withhold := false
-	cases, _ := suppress([]int{len(sel)}, th)
+// keys returns the text forms of an enumeration's values.
+func keys[T fmt.Stringer](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.String()
+	}
+	return out
+}
+
+// countTables fills the count tables, hiding counts below th; it reports
+// whether some table could not hide its small counts from its total.
+func (s *Statistics) countTables(t tally, th int) (withhold bool) {
+	cases, _ := suppress([]int{t.cases}, th)
 	s.Cases = cases[0]
 	rows := func(keys []string, counts []int) []Row {
 		cs, ok := suppress(counts, th)
@@ -287,71 +336,73 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 		}
 		return out
 	}
-	mk := make([]string, len(measures))
-	for i, m := range measures {
-		mk[i] = m.String()
+	s.ByMeasure = rows(keys(requisition.Measures()), t.byMeasure)
+	s.ByAuthority = rows(keys(requisition.Authorities()), t.byAuth)
+	ds := make([]string, len(Dispositions()))
+	for i, d := range Dispositions() {
+		ds[i] = string(d)
 	}
-	ak := make([]string, len(authorities))
-	for i, a := range authorities {
-		ak[i] = a.String()
-	}
-	s.ByMeasure = rows(mk, byM)
-	s.ByAuthority = rows(ak, byA)
-	s.ByOutcome = rows(caseOutcomes(), byO)
+	s.ByOutcome = rows(ds, t.byDisposal)
+	return withhold
+}
 
-	// Response times: one row per measure and one for all. The answered
-	// counts are suppressed as one table (their sum is the "answered"
-	// outcome, and the "all" row shows that outcome's count as it is
-	// published there). A row's on-time, late and no-deadline counts add
-	// up to its answered count, so they are shown only when that count
-	// is; the "all" row's only when every measure's is, or the difference
-	// would give a hidden row's.
+// responseRows fills the response times: one row per measure and one for
+// all. The answered counts are suppressed as one table (their sum is the
+// "answered" disposition, and the "all" row shows that disposition's
+// count as it is published there). A row's on-time, late and no-deadline
+// counts add up to its answered count, so they are shown only when that
+// count is; the "all" row's only when every measure's is, or the
+// difference would give a hidden row's. It reports whether the answered
+// counts could not be hidden from their total.
+func (s *Statistics) responseRows(t tally, th int) (withhold bool) {
+	measures := requisition.Measures()
 	var all []answered
 	counts := make([]int, len(measures))
 	for i, m := range measures {
-		counts[i] = len(times[m])
-		all = append(all, times[m]...)
+		counts[i] = len(t.times[m])
+		all = append(all, t.times[m]...)
 	}
 	ans, ok := suppress(counts, th)
-	withhold = withhold || !ok
-	row := func(key string, n Count, list []answered, breakdown bool) ResponseRow {
-		rr := ResponseRow{Measure: key, Answered: n}
-		var tl [3]int
-		secs := make([]int64, len(list))
-		for i, a := range list {
-			secs[i] = a.secs
-			tl[slices.Index([]Timeliness{OnTime, Late, NoFixedDue}, a.tl)]++
-		}
-		if len(list) == 0 {
-			return rr
-		}
-		if len(list) >= th {
-			// Enough answers to show their times without pointing at one.
-			slices.Sort(secs)
-			rr.Times = &Times{Median: nearestRank(secs, 50), P95: nearestRank(secs, 95), Worst: secs[len(secs)-1]}
-		}
-		if _, shown := n.Value(); !shown || !breakdown {
-			rr.OnTime, rr.Late, rr.NoFixedDue = Count{Hidden: "c"}, Count{Hidden: "c"}, Count{Hidden: "c"}
-			return rr
-		}
-		tc, ok := suppress(tl[:], th)
-		if !ok {
-			tc = []Count{{Hidden: "c"}, {Hidden: "c"}, {Hidden: "c"}}
-		}
-		rr.OnTime, rr.Late, rr.NoFixedDue = tc[0], tc[1], tc[2]
-		return rr
-	}
 	everyShown := true
 	for i, m := range measures {
-		s.Responses = append(s.Responses, row(m.String(), ans[i], times[m], true))
+		s.Responses = append(s.Responses, responseRow(m.String(), ans[i], t.times[m], true, th))
 		_, shown := ans[i].Value()
 		everyShown = everyShown && shown
 	}
-	s.Responses = append(s.Responses, row("all", s.ByOutcome[slices.Index(caseOutcomes(), OutcomeAnswered)].Count, all, everyShown))
-	if withhold {
-		s.withhold()
+	answeredRow := s.ByOutcome[slices.Index(Dispositions(), DispositionAnswered)].Count
+	s.Responses = append(s.Responses, responseRow("all", answeredRow, all, everyShown, th))
+	return !ok
+}
+
+// responseRow is the response times of list, whose published count is n;
+// its timeliness counts are shown only with breakdown.
+func responseRow(key string, n Count, list []answered, breakdown bool, th int) ResponseRow {
+	rr := ResponseRow{Measure: key, Answered: n}
+	var tl [3]int
+	secs := make([]int64, len(list))
+	for i, a := range list {
+		secs[i] = a.secs
+		tl[slices.Index([]Timeliness{OnTime, Late, NoFixedDue}, a.tl)]++
 	}
-	return s
+	if len(list) == 0 {
+		return rr
+	}
+	if len(list) >= th {
+		// Enough answers to show their times without pointing at one.
+		slices.Sort(secs)
+		rr.Times = &Times{Median: nearestRank(secs, 50), P95: nearestRank(secs, 95), Worst: secs[len(secs)-1]}
+	}
+	hidden := []Count{{Hidden: "c"}, {Hidden: "c"}, {Hidden: "c"}}
+	if _, shown := n.Value(); !shown || !breakdown {
+		rr.OnTime, rr.Late, rr.NoFixedDue = hidden[0], hidden[1], hidden[2]
+		return rr
+	}
+	tc, ok := suppress(tl[:], th)
+	if !ok {
+		tc = hidden
+	}
+	rr.OnTime, rr.Late, rr.NoFixedDue = tc[0], tc[1], tc[2]
+	return rr
 }
 
 // withhold hides every non-zero count and every time: a period with so few
@@ -441,7 +492,7 @@ func (s Statistics) Text(tag language.Tag) string {
 		a.UnmarshalText([]byte(k))
 		return a.Label(tag)
 	})
-	table("By outcome", s.ByOutcome, func(k string) string { return p.Sprintf("outcome:" + k) })
+	table("By outcome", s.ByOutcome, func(k string) string { return Disposition(k).Label(tag) })
 	fmt.Fprintln(&b, p.Sprintf("Response times (receipt to delivery, hours:minutes:seconds)"))
 	fmt.Fprintf(&b, "  %-30s %8s %10s %10s %10s %8s %8s\n", "", p.Sprintf("answered"), p.Sprintf("median"), p.Sprintf("95th pct."), p.Sprintf("worst"), p.Sprintf("on time"), p.Sprintf("late"))
 	for _, r := range s.Responses {

@@ -201,154 +201,215 @@ func hold(arena []byte, rec Record) ([]byte, Record) {
 	return arena, rec
 }
 
+// scan is Scan with the input's length when known (-1 otherwise) and the
+// size of the buffer to start with.
 func scan(r io.Reader, total int64, bufSize int, opts ScanOptions, fn func(Record) error) (Summary, error) {
-	var sum Summary
-	s := &scanner{r: r, buf: make([]byte, bufSize)}
-	k := checker{chainOnly: opts.ChainOnly, kinds: map[string]string{}}
-	every := opts.ProgressEvery
-	if every <= 0 {
-		every = defaultProgressEvery
-	}
-	reported := int64(0)
-	progress := func(final bool) {
-		if opts.Progress != nil && (final || s.off()-reported >= every) {
-			reported = s.off()
-			opts.Progress(s.off(), total)
-		}
-	}
-	// The write under way: where it began, its chain, and its records,
-	// held until it is whole.
-	start, startC := int64(0), chain{}
-	var held []Record
-	var arena []byte
-	// The checkpoints to check, by the record they name, and their
-	// failures.
-	var vouched map[uint64][]Checkpoint
-	var cpErrs []error
-	emit := func(rec Record) error {
-		if rec.Seq == 0 {
-			copy(sum.ID[:], rec.Payload)
-			if opts.Checkpoints != nil {
-				cps, err := opts.Checkpoints(sum.ID)
-				if err != nil {
-					return err
-				}
-				vouched = map[uint64][]Checkpoint{}
-				for _, cp := range cps {
-					if err := cp.checkFor(sum.ID); err != nil {
-						cpErrs = append(cpErrs, err)
-						continue
-					}
-					vouched[cp.Seq] = append(vouched[cp.Seq], cp)
-				}
-			}
-		}
-		for _, cp := range vouched[rec.Seq] {
-			if err := cp.checkHash(rec.Hash); err != nil {
-				cpErrs = append(cpErrs, err)
-			} else {
-				sum.Checkpoints++
-			}
-		}
-		delete(vouched, rec.Seq)
-		sum.Records++
-		if rec.Signed() {
-			sum.Signed++
-		} else {
-			sum.Unsigned++
-		}
-		sum.Last = rec.Hash
-		if fn != nil {
-			return fn(rec)
-		}
-		return nil
-	}
-	end := func(err error) (Summary, error) {
-		sum.Size = s.off() + int64(s.hi-s.lo)
-		progress(true)
-		if sum.Records == 0 && (err == nil || IsTornTail(err)) {
-			return sum, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, sum.Size)
-		}
-		if err == nil || IsTornTail(err) {
-			for _, seq := range slices.Sorted(maps.Keys(vouched)) {
-				for _, cp := range vouched[seq] {
-					cpErrs = append(cpErrs, cp.cutShort(sum.Records))
-				}
-			}
-			if len(cpErrs) > 0 {
-				return sum, errors.Join(cpErrs...)
-			}
-		}
-		return sum, err
+	sc := &scanning{in: &scanner{r: r, buf: make([]byte, bufSize)}, k: checker{chainOnly: opts.ChainOnly, kinds: map[string]string{}},
+		opts: opts, fn: fn, total: total, every: opts.ProgressEvery}
+	if sc.every <= 0 {
+		sc.every = defaultProgressEvery
 	}
 	for {
-		if k.pending == 0 {
-			start, startC = s.off(), k.c
-			sum.Valid = start
+		more, err := sc.next()
+		if err != nil || !more {
+			return sc.end(err)
 		}
-		if err := s.fill(frameHeader); err != nil {
-			return end(err)
+	}
+}
+
+// scanning is a scan under way.
+type scanning struct {
+	in    *scanner
+	k     checker
+	opts  ScanOptions
+	fn    func(Record) error
+	sum   Summary
+	total int64
+	// every is the interval of progress reports, reported the offset of
+	// the last one.
+	every, reported int64
+	// The write under way: where it began, its chain, and its records,
+	// held (their bytes in the arena) until it is whole.
+	start  int64
+	startC chain
+	held   []Record
+	arena  []byte
+	// vouched holds the checkpoints still to check, by the record they
+	// name; cpErrs their failures.
+	vouched map[uint64][]Checkpoint
+	cpErrs  []error
+}
+
+// next reads and checks one record; it reports false at the end of a
+// whole journal.
+func (sc *scanning) next() (bool, error) {
+	s := sc.in
+	if sc.k.pending == 0 {
+		sc.start, sc.startC = s.off(), sc.k.c
+		sc.sum.Valid = sc.start
+	}
+	if err := s.fill(frameHeader); err != nil {
+		return false, err
+	}
+	if s.hi == s.lo {
+		if sc.k.pending > 0 {
+			return false, sc.torn(fmt.Sprintf("a write of several records stopped after %d of them", sc.k.c.seq-sc.startC.seq))
 		}
-		if s.hi == s.lo {
-			break
+		return false, nil
+	}
+	n, signed, complete, why := frameAt(s.buf[s.lo:s.hi])
+	if why == "" && !complete {
+		if err := s.fill(frameHeader + n + hashSize); err != nil {
+			return false, err
 		}
-		n, signed, complete, why := frameAt(s.buf[s.lo:s.hi])
-		if why == "" && !complete {
-			if err := s.fill(frameHeader + n + hashSize); err != nil {
-				return end(err)
-			}
-			n, signed, complete, why = frameAt(s.buf[s.lo:s.hi])
+		n, signed, complete, why = frameAt(s.buf[s.lo:s.hi])
+	}
+	if !complete {
+		// Only at the end of the input: all of it is in the buffer.
+		if why == "" {
+			why = tornTail(s.buf[s.lo:s.hi], sc.k.c)
 		}
-		bad := func(why string) (Summary, error) {
-			// Damage, not a crash: every whole record before it is handed
-			// over, those of a write of several under way included, as
-			// ReadRecords returns them.
-			for _, h := range held {
-				if err := emit(h); err != nil {
-					return end(err)
-				}
-			}
-			sum.Valid = s.off()
-			return end(&CorruptError{Seq: k.c.seq, Offset: s.off(), Reason: why})
-		}
-		if !complete {
-			// Only at the end of the input: all of it is in the buffer.
-			if why == "" {
-				why = tornTail(s.buf[s.lo:s.hi], k.c)
-			}
-			if why != "" {
-				return bad(why)
-			}
-			return end(&CorruptError{Seq: startC.seq, Offset: start, Reason: k.tornReason(startC), torn: true})
-		}
-		rec, why := k.next(s.buf[s.lo:s.hi], n, signed)
 		if why != "" {
-			return bad(why)
+			return false, sc.bad(why)
 		}
-		s.lo += frameHeader + n + hashSize
-		if k.pending > 0 || len(held) > 0 {
-			// Held records outlive the buffer's window: their bytes go to
-			// the arena, reused from one write to the next.
-			arena, rec = hold(arena, rec)
-			held = append(held, rec)
-			if k.pending > 0 {
-				continue
-			}
-			for _, h := range held {
-				if err := emit(h); err != nil {
-					return end(err)
-				}
-			}
-			clear(held)
-			held, arena = held[:0], arena[:0]
-		} else if err := emit(rec); err != nil {
-			return end(err)
+		return false, sc.torn(sc.k.tornReason(sc.startC))
+	}
+	rec, why := sc.k.next(s.buf[s.lo:s.hi], n, signed)
+	if why != "" {
+		return false, sc.bad(why)
+	}
+	s.lo += frameHeader + n + hashSize
+	if err := sc.take(rec); err != nil {
+		return false, err
+	}
+	sc.progress(false)
+	return true, nil
+}
+
+// take hands a checked record over, or holds it until its write is whole.
+func (sc *scanning) take(rec Record) error {
+	if sc.k.pending == 0 && len(sc.held) == 0 {
+		return sc.emit(rec)
+	}
+	// Held records outlive the buffer's window: their bytes go to the
+	// arena, reused from one write to the next.
+	sc.arena, rec = hold(sc.arena, rec)
+	sc.held = append(sc.held, rec)
+	if sc.k.pending > 0 {
+		return nil
+	}
+	return sc.flush()
+}
+
+// flush hands over the records held.
+func (sc *scanning) flush() error {
+	for _, h := range sc.held {
+		if err := sc.emit(h); err != nil {
+			return err
 		}
-		progress(false)
 	}
-	if k.pending > 0 {
-		return end(&CorruptError{Seq: startC.seq, Offset: start, Reason: fmt.Sprintf("a write of several records stopped after %d of them", k.c.seq-startC.seq), torn: true})
+	clear(sc.held)
+	sc.held, sc.arena = sc.held[:0], sc.arena[:0]
+	return nil
+}
+
+// bad is the error of damage at the current offset: every whole record
+// before it is handed over, those of a write of several under way
+// included, as ReadRecords returns them.
+func (sc *scanning) bad(why string) error {
+	if err := sc.flush(); err != nil {
+		return err
 	}
-	sum.Valid = s.off()
-	return end(nil)
+	sc.sum.Valid = sc.in.off()
+	return &CorruptError{Seq: sc.k.c.seq, Offset: sc.in.off(), Reason: why}
+}
+
+// torn is the error of an incomplete last write, from the start of the
+// write under way.
+func (sc *scanning) torn(why string) error {
+	return &CorruptError{Seq: sc.startC.seq, Offset: sc.start, Reason: why, torn: true}
+}
+
+// emit counts a whole record, checks the checkpoints that name it, and
+// gives it to the caller's function.
+func (sc *scanning) emit(rec Record) error {
+	if rec.Seq == 0 {
+		copy(sc.sum.ID[:], rec.Payload)
+		if err := sc.loadCheckpoints(); err != nil {
+			return err
+		}
+	}
+	for _, cp := range sc.vouched[rec.Seq] {
+		if err := cp.checkHash(rec.Hash); err != nil {
+			sc.cpErrs = append(sc.cpErrs, err)
+		} else {
+			sc.sum.Checkpoints++
+		}
+	}
+	delete(sc.vouched, rec.Seq)
+	sc.sum.Records++
+	if rec.Signed() {
+		sc.sum.Signed++
+	} else {
+		sc.sum.Unsigned++
+	}
+	sc.sum.Last = rec.Hash
+	if sc.fn != nil {
+		return sc.fn(rec)
+	}
+	return nil
+}
+
+// loadCheckpoints asks for the checkpoints of the journal whose header was
+// just read, and checks their signatures.
+func (sc *scanning) loadCheckpoints() error {
+	if sc.opts.Checkpoints == nil {
+		return nil
+	}
+	cps, err := sc.opts.Checkpoints(sc.sum.ID)
+	if err != nil {
+		return err
+	}
+	sc.vouched = map[uint64][]Checkpoint{}
+	for _, cp := range cps {
+		if err := cp.checkFor(sc.sum.ID); err != nil {
+			sc.cpErrs = append(sc.cpErrs, err)
+			continue
+		}
+		sc.vouched[cp.Seq] = append(sc.vouched[cp.Seq], cp)
+	}
+	return nil
+}
+
+// progress reports how far the scan is, every so often or at the end.
+func (sc *scanning) progress(final bool) {
+	if sc.opts.Progress != nil && (final || sc.in.off()-sc.reported >= sc.every) {
+		sc.reported = sc.in.off()
+		sc.opts.Progress(sc.in.off(), sc.total)
+	}
+}
+
+// end completes the summary and gives the scan's outcome: err, or the
+// checkpoints that did not hold (those naming a record past the end
+// included), or a missing header.
+func (sc *scanning) end(err error) (Summary, error) {
+	sc.sum.Size = sc.in.off() + int64(sc.in.hi-sc.in.lo)
+	if err == nil {
+		sc.sum.Valid = sc.in.off()
+	}
+	sc.progress(true)
+	if sc.sum.Records == 0 && (err == nil || IsTornTail(err)) {
+		return sc.sum, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, sc.sum.Size)
+	}
+	if err == nil || IsTornTail(err) {
+		for _, seq := range slices.Sorted(maps.Keys(sc.vouched)) {
+			for _, cp := range sc.vouched[seq] {
+				sc.cpErrs = append(sc.cpErrs, cp.cutShort(sc.sum.Records))
+			}
+		}
+		if len(sc.cpErrs) > 0 {
+			return sc.sum, errors.Join(sc.cpErrs...)
+		}
+	}
+	return sc.sum, err
 }
