@@ -2,12 +2,12 @@ package itest
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sync/atomic"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -30,8 +30,6 @@ const (
 	VethOther6  = "2001:db8::20"
 )
 
-var netnsSeq atomic.Uint64
-
 // VethPair makes two network namespaces joined by a veth pair, A and B,
 // with the addresses above (IPv6 without duplicate address detection, so
 // they are usable at once). It needs root and `ip` (iproute2); without
@@ -45,9 +43,10 @@ func VethPair(t *testing.T) (a, b Netns) {
 	if _, err := exec.LookPath("ip"); err != nil {
 		skipOrFail(t, "needs ip from iproute2 (apt-get install iproute2)")
 	}
-	n := netnsSeq.Add(1)
-	a = Netns{Name: fmt.Sprintf("ccjkit-%d-%da", os.Getpid(), n)}
-	b = Netns{Name: fmt.Sprintf("ccjkit-%d-%db", os.Getpid(), n)}
+	// A random name, unique without a counter shared by the tests.
+	n := rand.Text()[:10]
+	a = Netns{Name: fmt.Sprintf("ccjkit-%d-%sa", os.Getpid(), n)}
+	b = Netns{Name: fmt.Sprintf("ccjkit-%d-%sb", os.Getpid(), n)}
 	for _, ns := range []Netns{a, b} {
 		ip(t, "netns", "add", ns.Name)
 		t.Cleanup(func() { exec.Command("ip", "netns", "del", ns.Name).Run() })
