@@ -1,0 +1,131 @@
+package indemnity_test
+
+import (
+	"errors"
+	"net/netip"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/indemnity"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+)
+
+// answeredCases records cases answered in November 2026 and one in
+// December, through a register as a cell would.
+func answeredCases(t *testing.T) []register.Case {
+	t.Helper()
+	alice, err := register.NewIdentity("alice", register.RoleMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := timesynctest.NewClock(at("2026-12-05 09:00").Time())
+	reg, _, err := register.Open(filepath.Join(t.TempDir(), "ccj.journal"), register.Config{Clock: clock, Identity: alice, Found: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	v := timesync.Verdict{At: clock.Now(), Synchronised: true, ToTheSecond: true}
+	for _, c := range []struct {
+		id        string
+		measure   requisition.Measure
+		authority requisition.Authority
+		answered  string
+	}{
+		{"2026-0001", requisition.TrafficLocation, requisition.JugeInstruction, "2026-11-10 10:00"},
+		{"2026-0002", requisition.Identification, requisition.ProcureurDuRoi, "2026-11-12 10:00"},
+		{"2026-0003", requisition.Interception, requisition.JugeInstruction, "2026-11-20 10:00"},
+		{"2026-0004", requisition.TrafficLocation, requisition.ProcureurDuRoi, "2026-11-30 23:59:59"},
+		{"2026-0005", requisition.TrafficLocation, requisition.JugeInstruction, "2026-12-01 00:00"},
+		{"2026-0006", requisition.TrafficLocation, requisition.JugeInstruction, ""},
+	} {
+		req := requisition.Requisition{Reference: "REF-" + c.id, Measure: c.measure, Authority: c.authority, Reasoned: true,
+			Ordered: at("2026-11-02 09:00"), Received: at("2026-11-02 10:00"), Items: []requisition.Item{requisition.ItemIdentity},
+			Targets:  []requisition.Target{{Kind: requisition.TargetIP, Addr: netip.MustParseAddr("2001:db8::1"), From: at("2026-10-01 00:00"), Until: at("2026-10-02 00:00")}},
+			Response: requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: at("2026-12-31 10:00")}}
+		for _, step := range []func() error{
+			func() error { _, err := reg.Receive(c.id, req, "alice", v); return err },
+			func() error { _, err := reg.Apply(c.id, register.Acknowledge, "alice", v, ""); return err },
+			func() error { _, err := reg.Apply(c.id, register.CheckLawful, "alice", v, ""); return err },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.answered == "" {
+			continue
+		}
+		d := register.Delivery{At: at(c.answered), To: "the authority", Channel: register.ByEmail, Items: []requisition.Item{requisition.ItemIdentity}}
+		if _, err := reg.Answer(c.id, d, "alice", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return reg.Cases()
+}
+
+// A month's claims: one per authority, in the order of the authorities,
+// each holding the cases answered that month under the service the
+// billing gives their measure; the answered cases with no billing entry
+// listed apart; cases answered outside the month, or not answered, left
+// out.
+func TestPeriodClaims(t *testing.T) {
+	cases := answeredCases(t)
+	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
+		Operator: indemnity.Party{Name: "Neutrinet asbl"},
+		Billing:  indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation, requisition.Interception: indemnity.RealTimeObservation}}
+	claims, unbilled, err := indemnity.PeriodClaims(cases, p, language.French)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type brief struct {
+		Authority requisition.Authority
+		Number    string
+		Named     string
+		Refs      []string
+	}
+	var got []brief
+	for _, c := range claims {
+		b := brief{Authority: c.Authority, Number: c.Number, Named: c.Claim.Authority}
+		for _, l := range c.Lines {
+			b.Refs = append(b.Refs, l.Reference)
+		}
+		got = append(got, b)
+	}
+	want := []brief{
+		{requisition.JugeInstruction, "2026-11-juge-instruction", requisition.JugeInstruction.Label(language.French), []string{"REF-2026-0001", "REF-2026-0003"}},
+		{requisition.ProcureurDuRoi, "2026-11-procureur-du-roi", requisition.ProcureurDuRoi.Label(language.French), []string{"REF-2026-0004"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"2026-0002"}, unbilled); diff != "" {
+		t.Errorf("unbilled (-want +got):\n%s", diff)
+	}
+	if c := claims[0]; c.From.String() != "2026-11-01" || c.To.String() != "2026-11-30" {
+		t.Errorf("the claim runs from %s to %s", c.From, c.To)
+	}
+}
+
+// A service no tariff line has is named by Billing.Check, and a claim
+// that cannot be priced is left out with its error.
+func TestBillingCheck(t *testing.T) {
+	ok := indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation}
+	if err := ok.Check(); err != nil {
+		t.Errorf("a valid billing: %v", err)
+	}
+	bad := indemnity.Billing{requisition.TrafficLocation: "no-such-service"}
+	if err := bad.Check(); !errors.Is(err, indemnity.ErrNoLine) {
+		t.Errorf("an unknown service: %v", err)
+	}
+	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
+		Billing: indemnity.Billing{requisition.TrafficLocation: indemnity.IPIdentification}}
+	claims, _, err := indemnity.PeriodClaims(answeredCases(t), p, language.English)
+	if !errors.Is(err, indemnity.ErrNoLine) || len(claims) != 0 {
+		t.Errorf("a service with no line in force: %d claims, %v", len(claims), err)
+	}
+}
