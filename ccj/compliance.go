@@ -109,7 +109,7 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []provenance.Finding {
 		lack("operator", phrase("the operator"))
 	}
 	onRota := map[string]bool{}
-	shifts, _ := c.rota(at, end)
+	shifts, _, _ := c.rota(at, end)
 	for _, s := range shifts {
 		if s.End.After(at) && s.Start.Before(end) {
 			onRota[s.Primary], onRota[s.Backup] = true, true

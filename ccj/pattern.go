@@ -134,41 +134,73 @@ func checkWindow(from, to date.Date) error {
 	return nil
 }
 
-// placed is a shift of the cell's rota and the record it comes from,
-// "shifts[3]" or "patterns[1]".
+// origin is the record a shift of the rota comes from: Shifts[index] or
+// Patterns[index].
+type origin struct {
+	index   int
+	pattern bool
+}
+
+// field is the origin's path, "shifts[3]" or "patterns[1]", made only
+// when a finding names it.
+func (o origin) field() string {
+	if o.pattern {
+		return fmt.Sprintf("patterns[%d]", o.index)
+	}
+	return fmt.Sprintf("shifts[%d]", o.index)
+}
+
+// placed is a shift and its origin.
 type placed struct {
 	Shift
-	field string
+	origin
 }
 
 func byStart(a, b placed) int { return a.Start.Compare(b.Start) }
 
 // rota returns the shifts the cell's queries look at over [from, to): with
-// no patterns, its own shifts, all of them and in their order; with
-// patterns, its own shifts and the patterns' shifts that overlap the
-// window, in order of start. The findings are the problems of patterns
-// that could not be expanded: their shifts are left out.
-func (c Cell) rota(from, to time.Time) ([]placed, []provenance.Finding) {
-	out := make([]placed, len(c.Shifts))
-	for i, s := range c.Shifts {
-		out[i] = placed{s, fmt.Sprintf("shifts[%d]", i)}
-	}
+// no patterns, its own Shifts as they are (origins nil: the i-th is
+// shifts[i]); with patterns, its own shifts and the patterns' shifts that
+// overlap the window, in order of start, and the origin of each. The
+// findings are the problems of patterns that could not be expanded: their
+// shifts are left out.
+func (c Cell) rota(from, to time.Time) ([]Shift, []origin, []provenance.Finding) {
 	if len(c.Patterns) == 0 {
-		return out, nil
+		return c.Shifts, nil, nil
 	}
+	all := make([]placed, len(c.Shifts))
+	for i, s := range c.Shifts {
+		all[i] = placed{s, origin{index: i}}
+	}
+	var fs []provenance.Finding
 	first, last := brusselsDay(from)-longestDays, max(brusselsDay(to), brusselsDay(from))
 	if last-first > MaxExpandDays {
-		return out, []provenance.Finding{newFinding("pattern", provenance.Error, "patterns", technicalSource("rota patterns"), ErrWindow,
-			"the patterns are not expanded over a window longer than %d days", MaxExpandDays)}
-	}
-	ps, fs := expand(c.Patterns, first, last)
-	for _, p := range ps {
-		if p.End.After(from) && p.Start.Before(to) {
-			out = append(out, p)
+		fs = append(fs, newFinding("pattern", provenance.Error, "patterns", technicalSource("rota patterns"), ErrWindow,
+			"the patterns are not expanded over a window longer than %d days", MaxExpandDays))
+	} else {
+		var ps []placed
+		ps, fs = expand(c.Patterns, first, last)
+		for _, p := range ps {
+			if p.End.After(from) && p.Start.Before(to) {
+				all = append(all, p)
+			}
 		}
+		slices.SortStableFunc(all, byStart)
 	}
-	slices.SortStableFunc(out, byStart)
-	return out, fs
+	shifts, origins := make([]Shift, len(all)), make([]origin, len(all))
+	for i, p := range all {
+		shifts[i], origins[i] = p.Shift, p.origin
+	}
+	return shifts, origins, fs
+}
+
+// originOf returns the origin of the i-th of the shifts rota returned
+// with origins.
+func originOf(origins []origin, i int) origin {
+	if origins == nil {
+		return origin{index: i}
+	}
+	return origins[i]
 }
 
 // expand returns the shifts of the patterns that start on a day in
@@ -218,7 +250,7 @@ func expand(patterns []Pattern, first, last date.Date) ([]placed, []provenance.F
 				continue
 			}
 			primary, backup := p.turn(day)
-			sh := placed{Shift{Start: s.Time(), End: e.Time(), Primary: primary, Backup: backup}, field}
+			sh := placed{Shift{Start: s.Time(), End: e.Time(), Primary: primary, Backup: backup}, origin{i, true}}
 			// A shift ending in the second occurrence of the repeated
 			// hour ends when the pattern's next one starts, if sooner.
 			if n := len(out); n > mine && out[n-1].End.After(sh.Start) {

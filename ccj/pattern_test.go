@@ -454,3 +454,26 @@ func TestPatternQueriesAgreeWithExpandProperty(t *testing.T) {
 		}
 	})
 }
+
+// OnCall on a cell with patterns expands the week around the instant; the
+// baseline is the same cell expanded beforehand over a year.
+func BenchmarkOnCallWithPatterns(b *testing.B) {
+	c := patternCell(b)
+	when := brussels("2026-12-30 03:00")
+	b.Run("patterns", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.OnCall(when)
+		}
+	})
+	e, err := c.Expand(brussels("2026-06-30 00:00"), brussels("2027-06-30 00:00"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("baseline=expanded-year", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			e.OnCall(when)
+		}
+	})
+}

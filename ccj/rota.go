@@ -137,7 +137,7 @@ type OnCall struct {
 func (c Cell) OnCall(t time.Time) OnCall {
 	out := OnCall{At: t.UTC(), Order: []string{}}
 	day := brusselsDay(t)
-	shifts, problems := c.rota(t, t.Add(time.Nanosecond))
+	shifts, _, problems := c.rota(t, t.Add(time.Nanosecond))
 	out.Findings = append(out.Findings, problems...)
 	skipped := map[string]bool{}
 	add := func(id string) {
@@ -151,10 +151,11 @@ func (c Cell) OnCall(t time.Time) OnCall {
 		}
 		out.Order = append(out.Order, id)
 	}
-	for _, s := range shifts {
-		if s.Covers(t) {
+	for i := range shifts {
+		if s := &shifts[i]; s.Covers(t) {
 			if out.Shift == nil {
-				out.Shift = &s.Shift
+				first := *s
+				out.Shift = &first
 			}
 			add(s.Primary)
 			add(s.Backup)
@@ -230,10 +231,14 @@ func (c Cell) Covered(from, to time.Time) []Interval {
 func (c Cell) covered(from, to time.Time) ([]Interval, []provenance.Finding, []provenance.Finding) {
 	var pieces []Interval
 	var findings []provenance.Finding
-	type key struct{ field, id string }
+	type key struct {
+		origin
+		id string
+	}
 	reported := map[key]bool{}
-	shifts, problems := c.rota(from, to)
-	for _, s := range shifts {
+	shifts, origins, problems := c.rota(from, to)
+	for i, s := range shifts {
+		o := originOf(origins, i)
 		start, end := maxTime(s.Start, from), minTime(s.End, to)
 		if !start.Before(end) {
 			continue
@@ -249,9 +254,9 @@ func (c Cell) covered(from, to time.Time) ([]Interval, []provenance.Finding, []p
 				}
 				if c.eligible(id, day) {
 					ok = true
-				} else if k := (key{s.field, id}); !reported[k] {
+				} else if k := (key{o, id}); !reported[k] {
 					reported[k] = true
-					findings = append(findings, c.ineligible(id, day, s.field))
+					findings = append(findings, c.ineligible(id, day, o.field()))
 				}
 			}
 			if ok {
