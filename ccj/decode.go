@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/strictjson"
 )
 
 // MaxEncodedCell bounds the cell file [DecodeCell] reads: 4 MiB, room for

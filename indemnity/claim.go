@@ -9,8 +9,8 @@ import (
 	"github.com/rickb777/date/v2"
 	"github.com/shopspring/decimal"
 
-	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/strictjson"
 )
 
 // Party is the operator claiming the indemnity.

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/strictjson"
 )
 
 // ErrDecode is wrapped by every finding of the errors of [Decode].

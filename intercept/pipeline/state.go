@@ -12,7 +12,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/internal/durable"
-	"github.com/ccjkit/ccjkit/internal/strictjson"
+	"github.com/ccjkit/ccjkit/strictjson"
 )
 
 // stateFile is the persisted sequence state: every stream the pipeline

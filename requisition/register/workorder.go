@@ -14,9 +14,9 @@ import (
 
 	"golang.org/x/text/language"
 
-	"github.com/ccjkit/ccjkit/internal/strictjson"
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/strictjson"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 

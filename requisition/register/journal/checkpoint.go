@@ -342,17 +342,30 @@ func (a Anchors) CheckPath(path string) error {
 func (a Anchors) Verify(path string, opts ScanOptions) (Summary, error) {
 	opts.Checkpoints = a.Load
 	sum, err := Verify(path, opts)
+	if errors.Is(err, ErrCheckpoint) {
+		return sum, err
+	}
+	if lerr := a.CheckLocation(path, sum, err); lerr != nil {
+		return sum, lerr
+	}
+	return sum, err
+}
+
+// CheckLocation checks what a scan of the journal at path found — its
+// summary and error (fs.ErrNotExist when there is no file) — against the
+// journal this store kept at that place: a journal kept there that is
+// gone, cut to nothing or replaced by another is an error wrapping
+// [ErrCheckpoint]. Any other error of the scan but a torn tail is
+// returned as it is. A place never kept passes. With [ScanOptions]
+// Checkpoints set to [Anchors.Load], the scan itself checks the
+// checkpoints: the two together are [Anchors.Verify].
+func (a Anchors) CheckLocation(path string, sum Summary, scanErr error) error {
 	var id *[16]byte
 	if sum.Records > 0 {
 		id = &sum.ID
 	}
-	if errors.Is(err, ErrCheckpoint) {
-		return sum, err
-	}
-	if _, lerr := a.checkLocation(path, id, err); lerr != nil {
-		return sum, lerr
-	}
-	return sum, err
+	_, err := a.checkLocation(path, id, scanErr)
+	return err
 }
 
 // check is CheckPath on a journal already read: recs and the error its
