@@ -327,6 +327,7 @@ func TestCheckImports(t *testing.T) {
 			want: []violation{{rule: "the data path knows no people and no money", from: m("intercept"), to: m("ccj")}}},
 		{name: "a library importing a program", from: "ccj", to: "examples/desk",
 			want: []violation{{rule: "no library imports a program", from: m("ccj"), to: m("examples/desk")}}},
+		{name: "the desk importing internal/strictjson", from: "examples/desk", to: "internal/strictjson",
 			want: []violation{{rule: "examples use only the public API", from: m("examples/desk"), to: m("internal/strictjson")}}},
 		{name: "the desk importing the fake clock", from: "examples/desk", to: "timesync/timesynctest",
 			want: []violation{{rule: "examples use only the public API", from: m("examples/desk"), to: m("timesync/timesynctest")}}},
