@@ -5,9 +5,10 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
 )
 
 func TestCertaintyText(t *testing.T) {

@@ -4,8 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/requisition"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/requisition"
 )
 
 // assertTranslated renders text in each language and checks that no

@@ -7,9 +7,10 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"golang.org/x/sys/unix"
 )
 
 // go test -run='^$' -bench=. -benchmem ./requisition/register/

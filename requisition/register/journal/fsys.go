@@ -8,8 +8,9 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/ccjkit/ccjkit/internal/durable"
 	"golang.org/x/sys/unix"
+
+	"github.com/ccjkit/ccjkit/internal/durable"
 )
 
 // fsys is the file layer under a journal: every write, sync, truncation,

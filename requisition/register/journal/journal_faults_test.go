@@ -16,9 +16,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"github.com/google/go-cmp/cmp"
 )
 
 // The journal-level tests of issue 17: every single-bit flip and every

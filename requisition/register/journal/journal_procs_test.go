@@ -21,9 +21,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
-	"golang.org/x/sys/unix"
 )
 
 // journalChild is a child process that appends to a journal and prints a
