@@ -17,37 +17,6 @@ import (
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
-// A journal records what happens, durably; Verify proves nothing was
-// changed, and names the first record that was.
-func ExampleVerify() {
-	dir, _ := os.MkdirTemp("", "journal")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "ccj.journal")
-	clock := timesynctest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-
-	j, _, _ := journal.Open(path, journal.Options{Clock: clock})
-	r, _ := j.Append("received", []byte("(ciphertext of a requisition)"))
-	clock.Advance(90 * time.Second)
-	j.Append("acknowledged", []byte("(ciphertext)"))
-	j.Close()
-	fmt.Println("record", r.Seq, r.Kind, "at", r.Time)
-
-	recs, err := journal.ReadFile(path)
-	fmt.Println(len(recs), "records, verified:", err == nil)
-
-	// Someone edits a byte of the first record's payload.
-	data, _ := os.ReadFile(path)
-	data[len(data)/2] ^= 1
-	os.WriteFile(path, data, 0o600)
-	_, err = journal.ReadFile(path)
-	var ce *journal.CorruptError
-	fmt.Println(errors.As(err, &ce), "first bad record:", ce.Seq)
-	// Output:
-	// record 1 received at 2026-11-23T10:00:00+01:00
-	// 3 records, verified: true
-	// true first bad record: 1
-}
-
 // A case from receipt to answer: every step is journaled, sealed to the
 // cell's members, timed by the clock and kept with the clock's verdict; the
 // answer's record gives every time to the second, in Brussels time.
