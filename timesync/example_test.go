@@ -132,3 +132,14 @@ func ExampleMustParseWallClock() {
 	// 2026-10-25 02:30:00
 	// true
 }
+
+// DisplayLayout shows a time to people, to the second, with its offset:
+// the repeated hour of the autumn change is written twice, an hour apart.
+func ExampleDisplayLayout() {
+	first := timesync.MustParseTimestamp("2026-10-25T00:30:00Z")
+	fmt.Println(first.Format(timesync.DisplayLayout))
+	fmt.Println(first.Add(time.Hour).Format(timesync.DisplayLayout))
+	// Output:
+	// 2026-10-25 02:30:00 +02:00
+	// 2026-10-25 02:30:00 +01:00
+}

@@ -123,6 +123,13 @@ func (ts Timestamp) Sub(u Timestamp) time.Duration { return ts.Time().Sub(u.Time
 // Format formats ts in Belgian civil time with a time package layout.
 func (ts Timestamp) Format(layout string) string { return ts.Brussels().Format(layout) }
 
+// DisplayLayout is the layout, for [Timestamp.Format], of a time shown to
+// people: the date, the time to the second and the UTC offset, as in
+// "2026-10-25 02:30:00 +01:00". Like [Timestamp.String] it writes the
+// offset, so that the two 02:30 of the autumn change stay apart; unlike
+// it, it reads as a time, not as a protocol field.
+const DisplayLayout = "2006-01-02 15:04:05 -07:00"
+
 // String returns ts in RFC 3339 form with the Brussels offset, as
 // [Timestamp.MarshalText] does; the zero Timestamp is "(no time)".
 func (ts Timestamp) String() string {

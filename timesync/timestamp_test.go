@@ -244,3 +244,32 @@ func TestAppendTextMatchesTimePackageProperty(t *testing.T) {
 		}
 	})
 }
+
+// DisplayLayout writes a time as people read it, to the second, with the
+// Brussels offset; time.Parse reads the same instant back, on both sides
+// of each change of the clocks.
+func TestDisplayLayout(t *testing.T) {
+	tests := []struct {
+		name string
+		ts   timesync.Timestamp
+		want string
+	}{
+		{"winter", timesync.MustParseTimestamp("2026-01-15T13:04:05Z"), "2026-01-15 14:04:05 +01:00"},
+		{"summer", timesync.MustParseTimestamp("2026-07-15T13:04:05Z"), "2026-07-15 15:04:05 +02:00"},
+		{"first 02:30 of 25 October", timesync.MustParseTimestamp("2026-10-25T00:30:00Z"), "2026-10-25 02:30:00 +02:00"},
+		{"second 02:30 of 25 October", timesync.MustParseTimestamp("2026-10-25T01:30:00Z"), "2026-10-25 02:30:00 +01:00"},
+		{"first second after the spring change", timesync.MustParseTimestamp("2026-03-29T01:00:00Z"), "2026-03-29 03:00:00 +02:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.ts.Format(timesync.DisplayLayout)
+			if got != tt.want {
+				t.Errorf("Format(DisplayLayout) = %q, want %q", got, tt.want)
+			}
+			back, err := time.Parse(timesync.DisplayLayout, got)
+			if err != nil || !back.Equal(tt.ts.Time()) {
+				t.Errorf("time.Parse(DisplayLayout, %q) = %v, %v; want %v", got, back, err, tt.ts.Time())
+			}
+		})
+	}
+}
