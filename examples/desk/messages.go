@@ -3,10 +3,11 @@ package main
 import (
 	"sync"
 
-	"github.com/ccjkit/ccjkit/internal/i18n"
-	"github.com/ccjkit/ccjkit/requisition"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/ccjkit/ccjkit/internal/i18n"
+	"github.com/ccjkit/ccjkit/requisition"
 )
 
 func printer(tag language.Tag) *message.Printer { return catalogue().Printer(tag) }

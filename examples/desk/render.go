@@ -6,11 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
-	"golang.org/x/text/language"
 )
 
 // stamp writes an instant to the second in Brussels time with its offset.

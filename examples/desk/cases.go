@@ -1,0 +1,280 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+func runReceive(s *session, args []string) error {
+	req, err := decodeFile(s, args, "requisition file", requisition.Decode)
+	if err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	var c register.Case
+	if s.id == "" {
+		c, err = s.reg.ReceiveNext(req, s.me.Name(), s.verdict())
+	} else {
+		c, err = s.reg.Receive(s.id, req, s.me.Name(), s.verdict())
+	}
+	if err != nil {
+		return err
+	}
+	id := c.ID
+	if s.asJSON {
+		return s.printJSON(c)
+	}
+	p := printer(s.tag)
+	fmt.Fprintln(s.out, p.Sprintf("received as case %s", id))
+	if dl, err := c.Deadline(); err == nil {
+		fmt.Fprintln(s.out, p.Sprintf("answer due: %s", dl.String()))
+	}
+	if n := len(req.Findings(s.now(), s.cfg.MonthRule)); n > 0 {
+		fmt.Fprintln(s.out, p.Sprintf("%d finding(s): run desk check %s", n, id))
+	}
+	return nil
+}
+
+func runList(s *session, args []string) error {
+	if len(args) != 0 {
+		return inputErr("list takes no argument")
+	}
+	if err := s.load(); err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	due := s.reg.DueWithin(s.now(), 100*365*24*time.Hour)
+	if s.asJSON {
+		return s.printJSON(due)
+	}
+	listDue(s.out, due, s.tag)
+	return nil
+}
+
+func listDue(w io.Writer, due []register.Due, tag language.Tag) {
+	p := printer(tag)
+	if len(due) == 0 {
+		fmt.Fprintln(w, p.Sprintf("no open case"))
+		return
+	}
+	for _, d := range due {
+		var when string
+		switch {
+		case d.Unknown:
+			when = p.Sprintf("deadline unknown: check the requisition's response policy")
+		case d.Deadline.Kind != requisition.Fixed:
+			when = p.Sprintf("due %s", d.Deadline.String())
+		case d.Overdue:
+			when = p.Sprintf("OVERDUE by %s (due %s)", left(-d.Left), stamp(timesync.FromTime(d.Deadline.At)))
+		default:
+			when = p.Sprintf("%s left (due %s)", left(d.Left), stamp(timesync.FromTime(d.Deadline.At)))
+		}
+		fmt.Fprintf(w, "  %-12s %-22s %s\n", d.Case, p.Sprintf("state:"+string(d.State)), when)
+	}
+}
+
+func runShow(s *session, args []string) error {
+	id, err := s.begin(args, "case ID")
+	if err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	c, ok := s.reg.Case(id)
+	if !ok {
+		return register.ErrUnknownCase
+	}
+	if s.asJSON {
+		return s.printJSON(c)
+	}
+	renderCase(s.out, c, s.cell, s.cfg.MonthRule, s.tag, "")
+	return nil
+}
+
+func transition(ev register.Event) func(*session, []string) error {
+	return func(s *session, args []string) error {
+		id, err := s.begin(args, "case ID")
+		if err != nil {
+			return err
+		}
+		if err := s.open(); err != nil {
+			return err
+		}
+		defer s.close()
+		c, err := s.reg.Apply(id, ev, s.me.Name(), s.verdict(), s.note)
+		if err != nil {
+			return err
+		}
+		return s.stepDone(c)
+	}
+}
+
+func (s *session) stepDone(c register.Case) error {
+	if s.asJSON {
+		return s.printJSON(c.History[len(c.History)-1])
+	}
+	t := c.History[len(c.History)-1]
+	fmt.Fprintf(s.out, "%s: %s → %s (%s)\n", c.ID, printer(s.tag).Sprintf("event:"+string(t.Event)), printer(s.tag).Sprintf("state:"+string(c.State)), stamp(t.At))
+	return nil
+}
+
+// checkCase checks a case's requisition at now: lawful when no finding is
+// an error, contested otherwise, with the rules and articles as the note.
+func checkCase(reg *register.Register, id string, now time.Time, rule requisition.MonthRule, actor string, v timesync.Verdict) (register.Case, []provenance.Finding, error) {
+	c, ok := reg.Case(id)
+	if !ok {
+		return register.Case{}, nil, register.ErrUnknownCase
+	}
+	fs := c.Requisition.Findings(now, rule)
+	var errs []string
+	for _, f := range fs {
+		if f.Severity == provenance.Error {
+			errs = append(errs, f.Rule+" ("+f.Source.Article+")")
+		}
+	}
+	if len(errs) == 0 {
+		c, err := reg.Apply(id, register.CheckLawful, actor, v, fmt.Sprintf("%d finding(s), none an error", len(fs)))
+		return c, fs, err
+	}
+	c, err := reg.Apply(id, register.Contest, actor, v, "rules not met: "+strings.Join(errs, "; "))
+	return c, fs, err
+}
+
+func runCheck(s *session, args []string) error {
+	id, err := s.begin(args, "case ID")
+	if err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	c, fs, err := checkCase(s.reg, id, s.now(), s.cfg.MonthRule, s.me.Name(), s.verdict())
+	if err != nil {
+		return err
+	}
+	if s.asJSON {
+		return s.printJSON(fs)
+	}
+	for _, f := range fs {
+		fmt.Fprintf(s.out, "  - %s\n", f.Text(s.tag))
+	}
+	return s.stepDone(c)
+}
+
+func runWorkOrder(s *session, args []string) error {
+	id, err := s.begin(args, "case ID")
+	if err != nil {
+		return err
+	}
+	var due time.Time
+	if s.due != "" {
+		if d, err := time.ParseDuration(s.due); err == nil && d > 0 {
+			due = s.now().Add(d)
+		} else if ts, err := timesync.ParseBrussels(s.due, timesync.Strict); err == nil {
+			due = ts.Time()
+		} else {
+			return inputErr("-due: a duration such as 4h, or a Brussels time such as 2026-11-24 10:00")
+		}
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	wo, err := s.reg.IssueWorkOrder(id, nil, due, s.me.Name(), s.verdict())
+	if err != nil {
+		return err
+	}
+	if s.asJSON {
+		return s.printJSON(wo)
+	}
+	fmt.Fprint(s.out, wo.Text(s.tag))
+	return nil
+}
+
+func runResult(s *session, args []string) error {
+	res, err := decodeFile(s, args, "result file", register.DecodeWorkResult)
+	if err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	c, err := s.reg.AttachResult(res, s.me.Name(), s.verdict())
+	if err != nil {
+		return err
+	}
+	return s.stepDone(c)
+}
+
+func runAnswer(s *session, args []string) error {
+	id, err := s.begin(args, "case ID")
+	if err != nil {
+		return err
+	}
+	if s.to == "" {
+		return inputErr("-to: the recipient is needed")
+	}
+	if !slices.Contains(register.Channels(), register.Channel(s.channel)) {
+		return inputErr("-channel: %s", register.Channel("").Hint())
+	}
+	d := register.Delivery{To: s.to, Channel: register.Channel(s.channel), What: s.what}
+	if s.at != "" {
+		if d.At, err = timesync.ParseBrussels(s.at, timesync.Strict); err != nil {
+			return inputErr("-at: a Brussels time such as 2026-11-23 10:12:07")
+		}
+	}
+	for _, it := range strings.Split(s.items, ",") {
+		if it = strings.TrimSpace(it); it == "" {
+			continue
+		}
+		var item requisition.Item
+		if err := item.UnmarshalText([]byte(it)); err != nil {
+			return inputErr("-items: %s", item.Hint())
+		}
+		d.Items = append(d.Items, item)
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	if c, ok := s.reg.Case(id); ok && d.Items == nil && d.What == "" {
+		d.Items = c.Requisition.Items
+	}
+	c, err := s.reg.Answer(id, d, s.me.Name(), s.verdict())
+	if errors.Is(err, register.ErrInput) {
+		return inputErr("%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	rec, err := register.AnswerRecordOf(c)
+	if err != nil {
+		return err
+	}
+	if s.asJSON {
+		return s.printJSON(rec)
+	}
+	fmt.Fprint(s.out, rec.Text(s.tag))
+	return nil
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/provenance"
+)
+
+func runRota(s *session, args []string) error {
+	sub, err := s.begin(args, "of check or export")
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "check":
+		fs := s.cell.Report(s.now(), ccj.ReportOptions{Horizon: time.Duration(s.days) * 24 * time.Hour})
+		if s.asJSON {
+			return s.printJSON(fs)
+		}
+		bad := 0
+		for _, f := range fs {
+			fmt.Fprintf(s.out, "  - %s\n", f.Text(s.tag))
+			if f.Severity == provenance.Error {
+				bad++
+			}
+		}
+		if bad > 0 {
+			return fmt.Errorf("%d finding(s) are errors", bad)
+		}
+		fmt.Fprintln(s.out, printer(s.tag).Sprintf("the cell meets every rule checked"))
+		return nil
+	case "export":
+		cell, err := s.cell.Expand(s.now(), s.now().AddDate(0, 0, s.days))
+		if err != nil {
+			return inputErr("-days: %v", err)
+		}
+		return cell.WriteICalendar(s.out, s.now())
+	}
+	return inputErr("rota: check or export")
+}

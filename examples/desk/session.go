@@ -1,0 +1,252 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// session is one run of the desk: its flags, its outputs, its clock.
+type session struct {
+	ctx      context.Context
+	stdin    io.Reader
+	out, err io.Writer
+	clock    timesync.Clock
+
+	dir, cellPath, identity, lang   string
+	name, role, anchorDir           string
+	asJSON                          bool
+	id, note, to, channel, at, what string
+	items, due, format, output      string
+	days                            int
+
+	tag  language.Tag
+	cfg  Config
+	cell ccj.Cell
+	reg  *register.Register
+	me   register.Identity
+	// found: this command may create and found the register (init, or
+	// upgrade -found).
+	found        bool
+	upgradeFound bool
+}
+
+func (s *session) flags(cmd *command) *flag.FlagSet {
+	fs := flag.NewFlagSet("desk "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	fs.Usage = func() {
+		fmt.Fprintf(s.err, "usage: desk %s [FLAGS] %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&s.lang, "lang", "en", "language of the output: `fr`, nl, de or en")
+	if cmd.name == "demo" {
+		fs.StringVar(&s.dir, "keep", "", "keep the demonstration's register in `DIR` instead of a temporary directory")
+		return fs
+	}
+	fs.StringVar(&s.dir, "dir", ".", "the register's `DIR`ectory (desk.json, ccj.journal)")
+	fs.BoolVar(&s.asJSON, "json", false, "write JSON, for scripts")
+	fs.StringVar(&s.anchorDir, "anchors", defaultAnchors(), "`DIR` outside the register where this machine keeps its signed checkpoints (default $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors)")
+	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "your identity `FILE` (default $CCJKIT_IDENTITY): your name and keys")
+	if cmd.name == "verify" || cmd.name == "repair" {
+		return fs
+	}
+	fs.StringVar(&s.cellPath, "cell", "", "the cell `FILE` (default DIR/cell.json)")
+	switch cmd.name {
+	case "init":
+		fs.StringVar(&s.name, "name", "", "your member `ID` in the cell file, when init creates your identity")
+	case "member":
+		fs.StringVar(&s.name, "name", "", "for keygen and upgrade: the new identity's `NAME`")
+		fs.StringVar(&s.role, "role", "member", "for keygen: member, recovery or service")
+		fs.BoolVar(&s.upgradeFound, "found", false, "for upgrade: also found the roster of the register in -dir, written by an earlier version")
+	case "receive":
+		fs.StringVar(&s.id, "id", "", "the case's `ID` in the cell (default: the next YYYY-NNNN)")
+	case "ack", "check", "clarify", "contest", "invoice", "close", "cancel", "expire":
+		fs.StringVar(&s.note, "note", "", "a `NOTE` kept with the step (reasons, a reference)")
+	case "workorder":
+		fs.StringVar(&s.due, "due", "", "when the result is needed: a `DURATION` (4h) or a Brussels time; default the case's deadline")
+	case "answer":
+		fs.StringVar(&s.to, "to", "", "the `RECIPIENT` the requisition says to answer (required)")
+		fs.StringVar(&s.channel, "channel", "", "how: email, platform, post, hand, phone or handover (required)")
+		fs.StringVar(&s.at, "at", "", "when it was delivered, Brussels `TIME` (default now)")
+		fs.StringVar(&s.what, "what", "", "what was delivered, in words")
+		fs.StringVar(&s.items, "items", "", "the kinds of data delivered, comma-separated (default those asked)")
+	case "claim":
+		fs.StringVar(&s.format, "format", "text", "text, csv or pdf")
+		fs.StringVar(&s.output, "o", "", "for pdf, the output file `PREFIX` (default claim-YYYY-MM)")
+	case "stats":
+		fs.StringVar(&s.format, "format", "text", "text, csv or json")
+	case "rota":
+		fs.IntVar(&s.days, "days", 30, "how many `DAYS` ahead to check or export")
+	}
+	return fs
+}
+
+// language reads -lang.
+func (s *session) language() error {
+	for _, t := range requisition.Languages() {
+		if b, _ := t.Base(); b.String() == s.lang {
+			s.tag = t
+			return nil
+		}
+	}
+	return inputErr("-lang: one of fr, nl, de, en")
+}
+
+// load reads the desk's configuration and the cell file: bad input is
+// reported before anything is opened.
+func (s *session) load() error {
+	if err := s.language(); err != nil {
+		return err
+	}
+	if s.cellPath == "" {
+		s.cellPath = filepath.Join(s.dir, "cell.json")
+	}
+	var err error
+	if s.cfg, err = loadConfig(configPath(s.dir)); err != nil {
+		return err
+	}
+	if s.cell, err = loadCell(s.cellPath, s.now()); err != nil {
+		return err
+	}
+	return nil
+}
+
+// open opens the register as the acting member.
+func (s *session) open() error {
+	id, err := loadIdentity(s.identity)
+	if err != nil {
+		return err
+	}
+	if _, ok := s.cell.Member(id.Name()); id.Role() == register.RoleMember && !ok {
+		return inputErr("%s: your identity's name is not a member of the cell in %s", s.identity, s.cellPath)
+	}
+	cfg := register.Config{Clock: s.clock, Identity: id, Found: s.found}
+	if s.anchorDir != "" {
+		a := s.anchors()
+		cfg.Anchors = &a
+	}
+	reg, rep, err := register.Open(journalPath(s.dir), cfg)
+	if errors.Is(err, register.ErrNotFounded) {
+		return fmt.Errorf("no register in %s: desk init founds one (a register that vanished is restored from a backup: docs/recovery.md): %w", s.dir, err)
+	}
+	if errors.Is(err, journal.ErrCheckpoint) {
+		return fmt.Errorf("the register does not hold what this machine's checkpoints vouch for: restore it from a backup (docs/recovery.md), then run desk verify: %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.TornBytes > 0 {
+		fmt.Fprintf(s.err, "desk: the journal ends with an incomplete write (%d bytes, from a crash, never acknowledged); it is set aside in a quarantine file at the next write\n", rep.TornBytes)
+	}
+	s.reg, s.me = reg, id
+	return nil
+}
+
+// anchors is where this machine keeps the register's checkpoints.
+func (s *session) anchors() journal.Anchors { return journal.Anchors{Dir: s.anchorDir} }
+
+// defaultAnchors is $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors
+// ($XDG_STATE_HOME/ccjkit/anchors).
+func defaultAnchors() string {
+	if d := os.Getenv("CCJKIT_ANCHORS"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "ccjkit", "anchors")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "state", "ccjkit", "anchors")
+	}
+	return ""
+}
+
+// close signs a checkpoint of the register as it stands, keeps it in
+// this machine's anchors, and closes the register.
+func (s *session) close() {
+	if s.reg == nil {
+		return
+	}
+	if s.anchorDir != "" {
+		cp, err := s.reg.Checkpoint()
+		if err == nil {
+			err = s.anchors().Keep(journalPath(s.dir), cp)
+		}
+		if err != nil {
+			fmt.Fprintf(s.err, "desk: no checkpoint kept in %s: %v\n", s.anchorDir, err)
+		}
+	}
+	s.reg.Close()
+	s.reg = nil
+}
+
+func (s *session) now() time.Time { return s.clock.Now() }
+
+func (s *session) verdict() timesync.Verdict {
+	v, why := verdict(s.ctx, s.clock)
+	if why != "" {
+		fmt.Fprintf(s.err, "desk: clock not checked (%s): the times recorded are this machine's, unverified\n", why)
+	}
+	return v
+}
+
+func (s *session) printJSON(v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(s.out, "%s\n", b)
+	return err
+}
+
+func one(args []string, what string) (string, error) {
+	if len(args) != 1 {
+		return "", inputErr("give one %s", what)
+	}
+	return args[0], nil
+}
+
+// begin loads, checks the arguments and opens the register.
+func (s *session) begin(args []string, what string) (string, error) {
+	arg, err := one(args, what)
+	if err != nil {
+		return "", err
+	}
+	if err := s.load(); err != nil {
+		return "", err
+	}
+	return arg, nil
+}
+
+// decodeFile loads the desk's files and reads and decodes the one file
+// argument, all before the register is opened, so that bad input writes
+// nothing.
+func decodeFile[T any](s *session, args []string, what string, decode func([]byte) (T, error)) (T, error) {
+	var zero T
+	file, err := s.begin(args, what)
+	if err != nil {
+		return zero, err
+	}
+	b, err := readFile(file)
+	if err != nil {
+		return zero, err
+	}
+	v, err := decode(b)
+	if err != nil {
+		return zero, decodeErr(file, err)
+	}
+	return v, nil
+}
