@@ -83,9 +83,6 @@ type violation struct {
 	via            []string
 }
 
-// edge is the arrow a violation breaks, without the path.
-func (v violation) edge() string { return v.from + " -> " + v.to }
-
 func (v violation) String() string {
 	s := fmt.Sprintf("%s imports %s", v.from, v.to)
 	if len(v.via) > 0 {
@@ -194,15 +191,6 @@ func sortedKeys(m map[string][]string) []string {
 	return keys
 }
 
-// knownDeskViolations are the arrows examples/desk breaks today, allowed
-// until they are gone: removed when issue 18's desk work lands. Nothing may
-// be added here; an entry that no longer occurs fails the test, so that the
-// list only shrinks.
-var knownDeskViolations = []string{
-	module + "/examples/desk -> " + module + "/internal/i18n",
-	module + "/examples/desk -> " + module + "/timesync/timesynctest",
-}
-
 // TestImportRules checks the module's real package graph, as go list sees
 // it (the imports of non-test files), against every rule.
 func TestImportRules(t *testing.T) {
@@ -218,19 +206,8 @@ func TestImportRules(t *testing.T) {
 			t.Errorf("rule %q binds no package of the module (from %v)", r.name, r.from)
 		}
 	}
-	found := map[string]bool{}
 	for _, v := range checkImports(graph, importRules()) {
-		found[v.edge()] = true
-		if slices.Contains(knownDeskViolations, v.edge()) {
-			t.Logf("known, to be removed: %v", v)
-			continue
-		}
 		t.Errorf("forbidden: %v; see docs/design.md", v)
-	}
-	for _, e := range knownDeskViolations {
-		if !found[e] {
-			t.Errorf("%s no longer occurs: remove it from knownDeskViolations", e)
-		}
 	}
 }
 

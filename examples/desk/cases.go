@@ -86,7 +86,7 @@ func listDue(w io.Writer, due []register.Due, tag language.Tag) {
 		default:
 			when = p.Sprintf("%s left (due %s)", left(d.Left), stamp(timesync.FromTime(d.Deadline.At)))
 		}
-		fmt.Fprintf(w, "  %-12s %-22s %s\n", d.Case, p.Sprintf("state:"+string(d.State)), when)
+		fmt.Fprintf(w, "  %-12s %-22s %s\n", d.Case, d.State.Label(tag), when)
 	}
 }
 
@@ -133,7 +133,7 @@ func (s *session) stepDone(c register.Case) error {
 		return s.printJSON(c.History[len(c.History)-1])
 	}
 	t := c.History[len(c.History)-1]
-	fmt.Fprintf(s.out, "%s: %s → %s (%s)\n", c.ID, printer(s.tag).Sprintf("event:"+string(t.Event)), printer(s.tag).Sprintf("state:"+string(c.State)), stamp(t.At))
+	fmt.Fprintf(s.out, "%s: %s → %s (%s)\n", c.ID, t.Event.Label(s.tag), c.State.Label(s.tag), stamp(t.At))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ccjkit/ccjkit/ccj"
@@ -15,7 +16,6 @@ import (
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 //go:embed sample/*.json
@@ -142,7 +142,7 @@ func runDemo(s *session, args []string) error {
 	// Each member has an identity; the first founds the register and
 	// adds the others, and each acts through their own Register on the
 	// one journal, as several members' processes would.
-	clock := timesynctest.NewClock(first)
+	clock := newDemoClock(first)
 	regs := map[string]*register.Register{}
 	defer func() {
 		for _, r := range regs {
@@ -307,6 +307,30 @@ func play(reg *register.Register, sc SampleCase, req requisition.Requisition, st
 		_, err = reg.Apply(sc.ID, register.Event(st.Do), actor, v, "")
 	}
 	return err
+}
+
+// demoClock is the demonstration's clock: the sample month's time, set
+// step by step as the script plays. It is safe for concurrent use, as a
+// timesync.Clock must be.
+type demoClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newDemoClock(t time.Time) *demoClock { return &demoClock{now: t} }
+
+// Now returns the time the clock was last set to.
+func (c *demoClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set sets the clock to t.
+func (c *demoClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
 }
 
 // evidenceLine says what a verdict shows, in the session's language.

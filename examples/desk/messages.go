@@ -1,106 +1,105 @@
 package main
 
 import (
+	"fmt"
 	"sync"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-
-	"github.com/ccjkit/ccjkit/internal/i18n"
-	"github.com/ccjkit/ccjkit/requisition"
+	"golang.org/x/text/message/catalog"
 )
 
-func printer(tag language.Tag) *message.Printer { return catalogue().Printer(tag) }
-
-// catalogue holds the desk's sentences in English, French, Dutch and
-// German.
-var catalogue = sync.OnceValue(func() *i18n.Catalogue {
-	keyed := [][]string{
-		{"state:received", "received", "reçu", "ontvangen", "eingegangen"},
-		{"state:acknowledged", "acknowledged", "pris en charge", "in behandeling genomen", "übernommen"},
-		{"state:lawful", "checked: lawful", "vérifié : régulier", "gecontroleerd: regelmatig", "geprüft: rechtmäßig"},
-		{"state:clarification-asked", "clarification asked", "précisions demandées", "verduidelijking gevraagd", "Klarstellung erbeten"},
-		{"state:contested", "contested", "contesté", "betwist", "angefochten"},
-		{"state:in-progress", "in progress", "en cours", "in uitvoering", "in Bearbeitung"},
-		{"state:answered", "answered", "répondu", "beantwoord", "beantwortet"},
-		{"state:invoiced", "invoiced", "facturé", "gefactureerd", "abgerechnet"},
-		{"state:closed", "closed", "clôturé", "afgesloten", "abgeschlossen"},
-		{"state:expired", "expired", "expiré", "verlopen", "abgelaufen"},
-		{"state:cancelled", "withdrawn", "retiré", "ingetrokken", "zurückgezogen"},
-		{"event:receive", "received", "reçu", "ontvangen", "eingegangen"},
-		{"event:acknowledge", "acknowledged", "pris en charge", "opgenomen", "übernommen"},
-		{"event:check-lawful", "found lawful", "jugé régulier", "regelmatig bevonden", "als rechtmäßig geprüft"},
-		{"event:ask-clarification", "clarification asked", "précisions demandées", "verduidelijking gevraagd", "Klarstellung erbeten"},
-		{"event:contest", "contested", "contesté", "betwist", "angefochten"},
-		{"event:work-order", "work order issued", "ordre de travail émis", "werkopdracht gegeven", "Arbeitsauftrag erteilt"},
-		{"event:result", "result attached", "résultat joint", "resultaat toegevoegd", "Ergebnis beigefügt"},
-		{"event:answer", "answered", "répondu", "beantwoord", "beantwortet"},
-		{"event:invoice", "invoiced", "facturé", "gefactureerd", "abgerechnet"},
-		{"event:close", "closed", "clôturé", "afgesloten", "abgeschlossen"},
-		{"event:expire", "expired", "expiré", "verlopen", "abgelaufen"},
-		{"event:cancel", "withdrawn", "retiré", "ingetrokken", "zurückgezogen"},
-		{"outcome:found", "found", "trouvé", "gevonden", "gefunden"},
-		{"outcome:nothing-held", "no such data held", "aucune donnée de ce type", "geen dergelijke gegevens", "keine solchen Daten"},
-		{"outcome:not-possible", "not possible", "impossible", "niet mogelijk", "nicht möglich"},
+// printer returns a printer of the desk's sentences in the language tag
+// asks for. Should the catalogue not build (a malformed sentence, which
+// TestCatalogue catches), the sentences are printed as written, in
+// English.
+func printer(tag language.Tag) *message.Printer {
+	cat, err := catalogue()
+	if err != nil {
+		return message.NewPrinter(language.English)
 	}
-	english := i18n.EnglishKeyed([][]string{
-		{"Received", "Reçu", "Ontvangen", "Eingegangen"},
-		{"State", "État", "Stand", "Stand"},
-		{"Checks", "Contrôles", "Controles", "Prüfungen"},
-		{"Deadline", "Délai", "Termijn", "Frist"},
-		{"Confirmation", "Confirmation", "Bevestiging", "Bestätigung"},
-		{"On call", "De garde", "Van wacht", "Bereitschaft"},
-		{"Work order", "Ordre de travail", "Werkopdracht", "Arbeitsauftrag"},
-		{"Result", "Résultat", "Resultaat", "Ergebnis"},
-		{"Answer", "Réponse", "Antwoord", "Antwort"},
-		{"History", "Historique", "Geschiedenis", "Verlauf"},
-		{"Open cases at the end of the month", "Dossiers ouverts en fin de mois", "Open dossiers aan het einde van de maand", "Offene Vorgänge am Monatsende"},
-		{"The cell", "La cellule", "De cel", "Die Zelle"},
-		{"Cost statements", "États de frais", "Kostenstaten", "Kostenaufstellungen"},
-		{"Statistics", "Statistiques", "Statistieken", "Statistiken"},
-		{"The register", "Le registre", "Het register", "Das Register"},
-		{"%d finding(s), none an error", "%d constat(s), aucune erreur", "%d vaststelling(en), geen fout", "%d Feststellung(en), kein Fehler"},
-		{"%d finding(s): run desk check %s", "%d constat(s) : lancez desk check %s", "%d vaststelling(en): voer desk check %s uit", "%d Feststellung(en): desk check %s ausführen"},
-		{"%d finding(s):", "%d constat(s) :", "%d vaststelling(en):", "%d Feststellung(en):"},
-		{"%d records, hash chain intact; last record %d, hash %s", "%d enregistrements, chaîne de hachage intacte ; dernier enregistrement %d, empreinte %s", "%d records, hashketen intact; laatste record %d, hash %s", "%d Einträge, Hash-Kette intakt; letzter Eintrag %d, Hash %s"},
-		{"%s left (due %s)", "reste %s (échéance %s)", "nog %s (termijn %s)", "noch %s (fällig %s)"},
-		{"%s — %s, by %s at %s", "%s — %s, par %s le %s", "%s — %s, door %s op %s", "%s — %s, von %s am %s"},
-		{"%s — %s, reference %s, %d target(s)", "%s — %s, référence %s, %d cible(s)", "%s — %s, referentie %s, %d doelwit(ten)", "%s — %s, Aktenzeichen %s, %d Ziel(e)"},
-		{"signatures: %s (%s) signed %d record(s)", "signatures : %s (%s) a signé %d enregistrement(s)", "handtekeningen: %s (%s) ondertekende %d record(s)", "Signaturen: %s (%s) hat %d Eintrag/Einträge signiert"},
-		{"%d record(s) unsigned (earlier format): verified by the chain, attributed only by their sealed content", "%d enregistrement(s) non signé(s) (format antérieur) : vérifiés par la chaîne, attribués seulement par leur contenu scellé", "%d record(s) niet ondertekend (vroeger formaat): geverifieerd door de keten, enkel toegeschreven door hun verzegelde inhoud", "%d Eintrag/Einträge unsigniert (früheres Format): durch die Kette geprüft, nur durch ihren versiegelten Inhalt zugeordnet"},
-		{"%d checkpoint(s) kept on this machine hold", "%d point(s) de contrôle gardé(s) sur cette machine tiennent", "%d controlepunt(en) bewaard op deze machine kloppen", "%d auf diesem Rechner aufbewahrte(r) Prüfpunkt(e) stimmen"},
-		{"the journal ends with an incomplete write (never acknowledged); the next write sets it aside", "le journal se termine par une écriture incomplète (jamais confirmée) ; la prochaine écriture la met de côté", "het journaal eindigt met een onvolledige schrijfbewerking (nooit bevestigd); de volgende schrijfbewerking zet ze opzij", "das Journal endet mit einem unvollständigen Schreibvorgang (nie bestätigt); der nächste Schreibvorgang legt ihn beiseite"},
-		{"every record opened and replayed: each step was signed by the member it names", "chaque enregistrement ouvert et rejoué : chaque étape a été signée par le membre qu'elle nomme", "elk record geopend en opnieuw afgespeeld: elke stap werd ondertekend door het lid dat ze noemt", "jeder Eintrag geöffnet und nachvollzogen: jeder Schritt wurde von dem Mitglied signiert, das er nennt"},
-		{"%s: %d records, hash chain intact, from %s to %s; last hash %s", "%s : %d enregistrements, chaîne de hachage intacte, du %s au %s ; dernière empreinte %s", "%s: %d records, hashketen intact, van %s tot %s; laatste hash %s", "%s: %d Einträge, Hash-Kette intakt, von %s bis %s; letzter Hash %s"},
-		{"%s; then %s", "%s ; ensuite %s", "%s; daarna %s", "%s; dann %s"},
-		{"(%d more problems)", "(%d autres problèmes)", "(nog %d problemen)", "(%d weitere Probleme)"},
-		{"(the temporary register and PDFs are removed on exit; -keep DIR keeps them)", "(le registre temporaire et les PDF sont supprimés à la fin ; -keep DIR les conserve)", "(het tijdelijke register en de pdf's worden op het einde verwijderd; -keep DIR bewaart ze)", "(das temporäre Register und die PDFs werden am Ende gelöscht; -keep DIR behält sie)"},
-		{"NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", "NON conforme (synchronisée : %v, à la seconde : %v, traçable : %v)", "NIET conform (gesynchroniseerd: %v, tot op de seconde: %v, herleidbaar: %v)", "NICHT konform (synchronisiert: %v, sekundengenau: %v, rückführbar: %v)"},
-		{"Not billed (no tariff line for their measure in desk.json's billing): %s", "Non facturés (pas de ligne du tarif pour leur mesure dans la section billing de desk.json) : %s", "Niet gefactureerd (geen tarieflijn voor hun maatregel in billing van desk.json): %s", "Nicht abgerechnet (keine Tarifzeile für ihre Maßnahme unter billing in desk.json): %s"},
-		{"OVERDUE by %s (due %s)", "EN RETARD de %s (échéance %s)", "%s TE LAAT (termijn %s)", "%s ÜBERFÄLLIG (fällig %s)"},
-		{"PDF: %s", "PDF : %s", "PDF: %s", "PDF: %s"},
-		{"Register: %s (sealed to %d members, hash-chained)", "Registre : %s (scellé pour %d membres, chaîné par hachage)", "Register: %s (verzegeld voor %d leden, met hashketen)", "Register: %s (für %d Mitglieder versiegelt, hash-verkettet)"},
-		{"This machine's clock: %s; the sample's times are simulated and carry no clock evidence.", "Horloge de cette machine : %s ; les heures de l'exemple sont simulées et sans preuve d'horloge.", "Klok van deze machine: %s; de tijden van het voorbeeld zijn gesimuleerd, zonder klokbewijs.", "Uhr dieser Maschine: %s; die Zeiten des Beispiels sind simuliert und ohne Uhrnachweis."},
-		{"This machine's clock: unknown (%s); the sample's times are simulated and carry no clock evidence.", "Horloge de cette machine : inconnue (%s) ; les heures de l'exemple sont simulées et sans preuve d'horloge.", "Klok van deze machine: onbekend (%s); de tijden van het voorbeeld zijn gesimuleerd, zonder klokbewijs.", "Uhr dieser Maschine: unbekannt (%s); die Zeiten des Beispiels sind simuliert und ohne Uhrnachweis."},
-		{"before %s", "avant le %s", "vóór %s", "vor %s"},
-		{"answer due: %s", "réponse attendue : %s", "antwoord verwacht: %s", "Antwort fällig: %s"},
-		{"at %s:", "au %s :", "op %s:", "am %s:"},
-		{"cannot be computed: %v", "impossible à calculer : %v", "niet te berekenen: %v", "nicht berechenbar: %v"},
-		{"ccjkit desk — demonstration on sample data: %s, %d requisitions", "ccjkit desk — démonstration sur des données d'exemple : %s, %d réquisitions", "ccjkit desk — demonstratie op voorbeeldgegevens: %s, %d vorderingen", "ccjkit desk — Vorführung mit Beispieldaten: %s, %d Anforderungen"},
-		{"clock NOT compliant", "horloge NON conforme", "klok NIET conform", "Uhr NICHT konform"},
-		{"clock compliant", "horloge conforme", "klok conform", "Uhr konform"},
-		{"clock not checked", "horloge non vérifiée", "klok niet gecontroleerd", "Uhr nicht geprüft"},
-		{"deadline unknown: check the requisition's response policy", "délai inconnu : vérifiez la politique de réponse de la réquisition", "termijn onbekend: controleer het antwoordbeleid van de vordering", "Frist unbekannt: Antwortregel der Anforderung prüfen"},
-		{"due %s", "échéance : %s", "termijn: %s", "fällig: %s"},
-		{"no finding: the order meets every rule ccjkit checks", "aucun constat : l'ordre respecte toutes les règles que ccjkit vérifie", "geen vaststelling: het bevel voldoet aan elke regel die ccjkit controleert", "keine Feststellung: die Anordnung erfüllt jede Regel, die ccjkit prüft"},
-		{"no open case", "aucun dossier ouvert", "geen open dossier", "kein offener Vorgang"},
-		{"nobody: the rota has a gap", "personne : le planning a un trou", "niemand: de wachtlijst heeft een gat", "niemand: der Dienstplan hat eine Lücke"},
-		{"received as case %s", "reçue comme dossier %s", "ontvangen als dossier %s", "eingegangen als Vorgang %s"},
-		{"signed checkpoint of record %d verified with the auditor's public key alone (no key that opens the records)", "point de contrôle signé de l'enregistrement %d vérifié avec la seule clé publique de l'auditeur (sans clé qui ouvre les enregistrements)", "ondertekend controlepunt van record %d geverifieerd met enkel de publieke sleutel van de auditor (zonder sleutel die de records opent)", "signierter Prüfpunkt von Eintrag %d mit dem öffentlichen Schlüssel des Prüfers allein verifiziert (ohne Schlüssel, der die Einträge öffnet)"},
-		{"synchronised to the second to %s", "synchronisée à la seconde sur %s", "tot op de seconde gesynchroniseerd met %s", "sekundengenau synchronisiert mit %s"},
-		{"the cell meets every rule checked", "la cellule respecte toutes les règles vérifiées", "de cel voldoet aan elke gecontroleerde regel", "die Zelle erfüllt jede geprüfte Regel"},
-		{"the juge d'instruction must confirm before %s", "le juge d'instruction doit confirmer avant le %s", "de onderzoeksrechter moet bevestigen vóór %s", "der Untersuchungsrichter muss vor %s bestätigen"},
-		{"what the technician sees (%s):", "ce que voit le technicien (%s) :", "wat de technicus ziet (%s):", "was der Techniker sieht (%s):"},
-	})
-	return i18n.MustNew(requisition.Languages(), append(keyed, english...))
+	return message.NewPrinter(tag, message.Catalog(cat))
+}
+
+// catalogue builds the desk's catalogue once, from sentences: each
+// sentence's English text is its key.
+var catalogue = sync.OnceValues(func() (catalog.Catalog, error) {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, row := range sentences {
+		if len(row) != len(sentenceLanguages) {
+			return nil, fmt.Errorf("desk: sentence %q has %d texts for %d languages", row[0], len(row), len(sentenceLanguages))
+		}
+		for i, tag := range sentenceLanguages {
+			if err := b.SetString(tag, row[0], row[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b, nil
 })
+
+// sentenceLanguages are the languages of the columns of sentences.
+var sentenceLanguages = []language.Tag{language.English, language.French, language.Dutch, language.German}
+
+// sentences are the desk's own sentences in English, French, Dutch and
+// German. The labels of ccjkit's values (states, events, measures...)
+// come from their Label methods.
+var sentences = [][]string{
+	{"Received", "Reçu", "Ontvangen", "Eingegangen"},
+	{"State", "État", "Stand", "Stand"},
+	{"Checks", "Contrôles", "Controles", "Prüfungen"},
+	{"Deadline", "Délai", "Termijn", "Frist"},
+	{"Confirmation", "Confirmation", "Bevestiging", "Bestätigung"},
+	{"On call", "De garde", "Van wacht", "Bereitschaft"},
+	{"Work order", "Ordre de travail", "Werkopdracht", "Arbeitsauftrag"},
+	{"Result", "Résultat", "Resultaat", "Ergebnis"},
+	{"Answer", "Réponse", "Antwoord", "Antwort"},
+	{"History", "Historique", "Geschiedenis", "Verlauf"},
+	{"Open cases at the end of the month", "Dossiers ouverts en fin de mois", "Open dossiers aan het einde van de maand", "Offene Vorgänge am Monatsende"},
+	{"The cell", "La cellule", "De cel", "Die Zelle"},
+	{"Cost statements", "États de frais", "Kostenstaten", "Kostenaufstellungen"},
+	{"Statistics", "Statistiques", "Statistieken", "Statistiken"},
+	{"The register", "Le registre", "Het register", "Das Register"},
+	{"%d finding(s), none an error", "%d constat(s), aucune erreur", "%d vaststelling(en), geen fout", "%d Feststellung(en), kein Fehler"},
+	{"%d finding(s): run desk check %s", "%d constat(s) : lancez desk check %s", "%d vaststelling(en): voer desk check %s uit", "%d Feststellung(en): desk check %s ausführen"},
+	{"%d finding(s):", "%d constat(s) :", "%d vaststelling(en):", "%d Feststellung(en):"},
+	{"%d records, hash chain intact; last record %d, hash %s", "%d enregistrements, chaîne de hachage intacte ; dernier enregistrement %d, empreinte %s", "%d records, hashketen intact; laatste record %d, hash %s", "%d Einträge, Hash-Kette intakt; letzter Eintrag %d, Hash %s"},
+	{"%s left (due %s)", "reste %s (échéance %s)", "nog %s (termijn %s)", "noch %s (fällig %s)"},
+	{"%s — %s, by %s at %s", "%s — %s, par %s le %s", "%s — %s, door %s op %s", "%s — %s, von %s am %s"},
+	{"%s — %s, reference %s, %d target(s)", "%s — %s, référence %s, %d cible(s)", "%s — %s, referentie %s, %d doelwit(ten)", "%s — %s, Aktenzeichen %s, %d Ziel(e)"},
+	{"signatures: %s (%s) signed %d record(s)", "signatures : %s (%s) a signé %d enregistrement(s)", "handtekeningen: %s (%s) ondertekende %d record(s)", "Signaturen: %s (%s) hat %d Eintrag/Einträge signiert"},
+	{"%d record(s) unsigned (earlier format): verified by the chain, attributed only by their sealed content", "%d enregistrement(s) non signé(s) (format antérieur) : vérifiés par la chaîne, attribués seulement par leur contenu scellé", "%d record(s) niet ondertekend (vroeger formaat): geverifieerd door de keten, enkel toegeschreven door hun verzegelde inhoud", "%d Eintrag/Einträge unsigniert (früheres Format): durch die Kette geprüft, nur durch ihren versiegelten Inhalt zugeordnet"},
+	{"%d checkpoint(s) kept on this machine hold", "%d point(s) de contrôle gardé(s) sur cette machine tiennent", "%d controlepunt(en) bewaard op deze machine kloppen", "%d auf diesem Rechner aufbewahrte(r) Prüfpunkt(e) stimmen"},
+	{"the journal ends with an incomplete write (never acknowledged); the next write sets it aside", "le journal se termine par une écriture incomplète (jamais confirmée) ; la prochaine écriture la met de côté", "het journaal eindigt met een onvolledige schrijfbewerking (nooit bevestigd); de volgende schrijfbewerking zet ze opzij", "das Journal endet mit einem unvollständigen Schreibvorgang (nie bestätigt); der nächste Schreibvorgang legt ihn beiseite"},
+	{"every record opened and replayed: each step was signed by the member it names", "chaque enregistrement ouvert et rejoué : chaque étape a été signée par le membre qu'elle nomme", "elk record geopend en opnieuw afgespeeld: elke stap werd ondertekend door het lid dat ze noemt", "jeder Eintrag geöffnet und nachvollzogen: jeder Schritt wurde von dem Mitglied signiert, das er nennt"},
+	{"%s: %d records, hash chain intact, from %s to %s; last hash %s", "%s : %d enregistrements, chaîne de hachage intacte, du %s au %s ; dernière empreinte %s", "%s: %d records, hashketen intact, van %s tot %s; laatste hash %s", "%s: %d Einträge, Hash-Kette intakt, von %s bis %s; letzter Hash %s"},
+	{"%s; then %s", "%s ; ensuite %s", "%s; daarna %s", "%s; dann %s"},
+	{"(%d more problems)", "(%d autres problèmes)", "(nog %d problemen)", "(%d weitere Probleme)"},
+	{"(the temporary register and PDFs are removed on exit; -keep DIR keeps them)", "(le registre temporaire et les PDF sont supprimés à la fin ; -keep DIR les conserve)", "(het tijdelijke register en de pdf's worden op het einde verwijderd; -keep DIR bewaart ze)", "(das temporäre Register und die PDFs werden am Ende gelöscht; -keep DIR behält sie)"},
+	{"NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", "NON conforme (synchronisée : %v, à la seconde : %v, traçable : %v)", "NIET conform (gesynchroniseerd: %v, tot op de seconde: %v, herleidbaar: %v)", "NICHT konform (synchronisiert: %v, sekundengenau: %v, rückführbar: %v)"},
+	{"Not billed (no tariff line for their measure in desk.json's billing): %s", "Non facturés (pas de ligne du tarif pour leur mesure dans la section billing de desk.json) : %s", "Niet gefactureerd (geen tarieflijn voor hun maatregel in billing van desk.json): %s", "Nicht abgerechnet (keine Tarifzeile für ihre Maßnahme unter billing in desk.json): %s"},
+	{"OVERDUE by %s (due %s)", "EN RETARD de %s (échéance %s)", "%s TE LAAT (termijn %s)", "%s ÜBERFÄLLIG (fällig %s)"},
+	{"PDF: %s", "PDF : %s", "PDF: %s", "PDF: %s"},
+	{"Register: %s (sealed to %d members, hash-chained)", "Registre : %s (scellé pour %d membres, chaîné par hachage)", "Register: %s (verzegeld voor %d leden, met hashketen)", "Register: %s (für %d Mitglieder versiegelt, hash-verkettet)"},
+	{"This machine's clock: %s; the sample's times are simulated and carry no clock evidence.", "Horloge de cette machine : %s ; les heures de l'exemple sont simulées et sans preuve d'horloge.", "Klok van deze machine: %s; de tijden van het voorbeeld zijn gesimuleerd, zonder klokbewijs.", "Uhr dieser Maschine: %s; die Zeiten des Beispiels sind simuliert und ohne Uhrnachweis."},
+	{"This machine's clock: unknown (%s); the sample's times are simulated and carry no clock evidence.", "Horloge de cette machine : inconnue (%s) ; les heures de l'exemple sont simulées et sans preuve d'horloge.", "Klok van deze machine: onbekend (%s); de tijden van het voorbeeld zijn gesimuleerd, zonder klokbewijs.", "Uhr dieser Maschine: unbekannt (%s); die Zeiten des Beispiels sind simuliert und ohne Uhrnachweis."},
+	{"before %s", "avant le %s", "vóór %s", "vor %s"},
+	{"answer due: %s", "réponse attendue : %s", "antwoord verwacht: %s", "Antwort fällig: %s"},
+	{"at %s:", "au %s :", "op %s:", "am %s:"},
+	{"cannot be computed: %v", "impossible à calculer : %v", "niet te berekenen: %v", "nicht berechenbar: %v"},
+	{"ccjkit desk — demonstration on sample data: %s, %d requisitions", "ccjkit desk — démonstration sur des données d'exemple : %s, %d réquisitions", "ccjkit desk — demonstratie op voorbeeldgegevens: %s, %d vorderingen", "ccjkit desk — Vorführung mit Beispieldaten: %s, %d Anforderungen"},
+	{"clock NOT compliant", "horloge NON conforme", "klok NIET conform", "Uhr NICHT konform"},
+	{"clock compliant", "horloge conforme", "klok conform", "Uhr konform"},
+	{"clock not checked", "horloge non vérifiée", "klok niet gecontroleerd", "Uhr nicht geprüft"},
+	{"deadline unknown: check the requisition's response policy", "délai inconnu : vérifiez la politique de réponse de la réquisition", "termijn onbekend: controleer het antwoordbeleid van de vordering", "Frist unbekannt: Antwortregel der Anforderung prüfen"},
+	{"due %s", "échéance : %s", "termijn: %s", "fällig: %s"},
+	{"no finding: the order meets every rule ccjkit checks", "aucun constat : l'ordre respecte toutes les règles que ccjkit vérifie", "geen vaststelling: het bevel voldoet aan elke regel die ccjkit controleert", "keine Feststellung: die Anordnung erfüllt jede Regel, die ccjkit prüft"},
+	{"no open case", "aucun dossier ouvert", "geen open dossier", "kein offener Vorgang"},
+	{"nobody: the rota has a gap", "personne : le planning a un trou", "niemand: de wachtlijst heeft een gat", "niemand: der Dienstplan hat eine Lücke"},
+	{"received as case %s", "reçue comme dossier %s", "ontvangen als dossier %s", "eingegangen als Vorgang %s"},
+	{"signed checkpoint of record %d verified with the auditor's public key alone (no key that opens the records)", "point de contrôle signé de l'enregistrement %d vérifié avec la seule clé publique de l'auditeur (sans clé qui ouvre les enregistrements)", "ondertekend controlepunt van record %d geverifieerd met enkel de publieke sleutel van de auditor (zonder sleutel die de records opent)", "signierter Prüfpunkt von Eintrag %d mit dem öffentlichen Schlüssel des Prüfers allein verifiziert (ohne Schlüssel, der die Einträge öffnet)"},
+	{"synchronised to the second to %s", "synchronisée à la seconde sur %s", "tot op de seconde gesynchroniseerd met %s", "sekundengenau synchronisiert mit %s"},
+	{"the cell meets every rule checked", "la cellule respecte toutes les règles vérifiées", "de cel voldoet aan elke gecontroleerde regel", "die Zelle erfüllt jede geprüfte Regel"},
+	{"the juge d'instruction must confirm before %s", "le juge d'instruction doit confirmer avant le %s", "de onderzoeksrechter moet bevestigen vóór %s", "der Untersuchungsrichter muss vor %s bestätigen"},
+	{"what the technician sees (%s):", "ce que voit le technicien (%s) :", "wat de technicus ziet (%s):", "was der Techniker sieht (%s):"},
+}

@@ -59,7 +59,7 @@ func renderCase(w io.Writer, c register.Case, cell ccj.Cell, rule requisition.Mo
 	}
 	line := func(label, value string) { fmt.Fprintf(w, "  %-14s %s\n", p.Sprintf(label), value) }
 	line("Received", p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(tag), req.Reference, len(req.Targets)))
-	line("State", p.Sprintf("state:"+string(c.State)))
+	line("State", c.State.Label(tag))
 
 	// The legal checks, as at receipt.
 	fs := req.Findings(req.Received.Time(), rule)
@@ -103,7 +103,7 @@ func renderCase(w io.Writer, c register.Case, cell ccj.Cell, rule requisition.Mo
 		indent(w, "    │ ", wo.Text(tag))
 	}
 	for _, r := range c.Results {
-		line("Result", p.Sprintf("%s — %s, by %s at %s", r.Ref, p.Sprintf("outcome:"+string(r.Outcome)), r.By, stamp(r.Completed)))
+		line("Result", p.Sprintf("%s — %s, by %s at %s", r.Ref, r.Outcome.Label(tag), r.By, stamp(r.Completed)))
 	}
 
 	// The answer.
@@ -115,10 +115,6 @@ func renderCase(w io.Writer, c register.Case, cell ccj.Cell, rule requisition.Mo
 	// The history, to the second, with the clock's evidence.
 	line("History", "")
 	for _, t := range c.History {
-		ev := string(t.Event)
-		if ev == "" {
-			ev = "receive"
-		}
 		clock := p.Sprintf("clock not checked")
 		if !t.Clock.Checked.IsZero() {
 			clock = p.Sprintf("clock compliant")
@@ -126,9 +122,18 @@ func renderCase(w io.Writer, c register.Case, cell ccj.Cell, rule requisition.Mo
 				clock = p.Sprintf("clock NOT compliant")
 			}
 		}
-		fmt.Fprintf(w, "    %s  %-18s %-8s %s\n", stamp(t.At), p.Sprintf("event:"+ev), t.Actor, clock)
+		fmt.Fprintf(w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, tag), t.Actor, clock)
 		if t.Note != "" {
 			fmt.Fprintf(w, "    %26s %s\n", "", t.Note)
 		}
 	}
+}
+
+// stepLabel names a step of a case's history: its event, or for the
+// receipt (which has none) the state it led to.
+func stepLabel(t register.Transition, tag language.Tag) string {
+	if t.Event == "" {
+		return t.To.Label(tag)
+	}
+	return t.Event.Label(tag)
 }
