@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/text/language"
 
-	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
@@ -60,7 +58,7 @@ func runList(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	due := s.reg.DueWithin(s.now(), 100*365*24*time.Hour)
+	due := s.reg.OpenCases(s.now())
 	if s.asJSON {
 		return s.printJSON(due)
 	}
@@ -137,28 +135,6 @@ func (s *session) stepDone(c register.Case) error {
 	return nil
 }
 
-// checkCase checks a case's requisition at now: lawful when no finding is
-// an error, contested otherwise, with the rules and articles as the note.
-func checkCase(reg *register.Register, id string, now time.Time, rule requisition.MonthRule, actor string, v timesync.Verdict) (register.Case, []provenance.Finding, error) {
-	c, ok := reg.Case(id)
-	if !ok {
-		return register.Case{}, nil, register.ErrUnknownCase
-	}
-	fs := c.Requisition.Findings(now, rule)
-	var errs []string
-	for _, f := range fs {
-		if f.Severity == provenance.Error {
-			errs = append(errs, f.Rule+" ("+f.Source.Article+")")
-		}
-	}
-	if len(errs) == 0 {
-		c, err := reg.Apply(id, register.CheckLawful, actor, v, fmt.Sprintf("%d finding(s), none an error", len(fs)))
-		return c, fs, err
-	}
-	c, err := reg.Apply(id, register.Contest, actor, v, "rules not met: "+strings.Join(errs, "; "))
-	return c, fs, err
-}
-
 func runCheck(s *session, args []string) error {
 	id, err := s.begin(args, "case ID")
 	if err != nil {
@@ -168,7 +144,7 @@ func runCheck(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	c, fs, err := checkCase(s.reg, id, s.now(), s.cfg.MonthRule, s.me.Name(), s.verdict())
+	c, fs, err := s.reg.Check(id, s.cfg.MonthRule, s.me.Name(), s.verdict())
 	if err != nil {
 		return err
 	}
@@ -235,10 +211,10 @@ func runAnswer(s *session, args []string) error {
 	if s.to == "" {
 		return inputErr("-to: the recipient is needed")
 	}
-	if !slices.Contains(register.Channels(), register.Channel(s.channel)) {
-		return inputErr("-channel: %s", register.Channel("").Hint())
+	d := register.Delivery{To: s.to, What: s.what}
+	if err := d.Channel.UnmarshalText([]byte(s.channel)); err != nil {
+		return inputErr("-channel: %s", d.Channel.Hint())
 	}
-	d := register.Delivery{To: s.to, Channel: register.Channel(s.channel), What: s.what}
 	if s.at != "" {
 		if d.At, err = timesync.ParseBrussels(s.at, timesync.Strict); err != nil {
 			return inputErr("-at: a Brussels time such as 2026-11-23 10:12:07")

@@ -13,7 +13,6 @@ import (
 
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/indemnity/pdf"
-	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -28,43 +27,10 @@ func month(arg string) (from, until time.Time, err error) {
 	return ts.Time(), next.UTC(), nil
 }
 
-// claims builds the cost statements of the cases answered in [from,
-// until), one per authority, and lists the answered cases no tariff line
-// covers.
-func claims(reg *register.Register, cfg Config, from, until time.Time, issued time.Time, tag language.Tag) ([]indemnity.Claim, []string, error) {
-	groups := map[requisition.Authority][]indemnity.Executed{}
-	var unbilled []string
-	for _, id := range reg.CaseIDs() {
-		c, _ := reg.Case(id)
-		if c.Delivery == nil || c.Delivery.At.Time().Before(from) || !c.Delivery.At.Time().Before(until) {
-			continue
-		}
-		svc, ok := cfg.Billing[c.Requisition.Measure.String()]
-		if !ok {
-			unbilled = append(unbilled, id)
-			continue
-		}
-		groups[c.Requisition.Authority] = append(groups[c.Requisition.Authority], indemnity.Executed{
-			Service: svc, Reference: c.Requisition.Reference, Ordered: c.Requisition.Ordered, Executed: c.Delivery.At})
-	}
-	var out []indemnity.Claim
-	var errs []error
-	for _, a := range []requisition.Authority{requisition.JugeInstruction, requisition.ProcureurDuRoi, requisition.AuditeurDuTravail, requisition.OfficierPoliceJudiciaire} {
-		ex := groups[a]
-		if len(ex) == 0 {
-			continue
-		}
-		f := requisition.BrusselsDate(from)
-		h := indemnity.Header{Number: fmt.Sprintf("%04d-%02d-%s", f.Year(), int(f.Month()), a), Issued: requisition.BrusselsDate(issued),
-			Operator: cfg.Operator, Authority: a.Label(tag), From: f, To: requisition.BrusselsDate(until.Add(-time.Second))}
-		c, err := indemnity.NewClaim(h, ex, indemnity.ClaimOptions{})
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		out = append(out, c)
-	}
-	return out, unbilled, errors.Join(errs...)
+// claimPeriod is what the claims of the answers delivered in [from,
+// until) say about themselves, from desk.json.
+func claimPeriod(cfg Config, from, until, issued time.Time) indemnity.Period {
+	return indemnity.Period{From: from, Until: until, Issued: issued, Operator: cfg.Operator, Billing: cfg.Billing}
 }
 
 func runClaim(s *session, args []string) error {
@@ -83,27 +49,31 @@ func runClaim(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	cs, unbilled, err := claims(s.reg, s.cfg, from, until, s.now(), s.tag)
+	pcs, unbilled, err := indemnity.PeriodClaims(s.reg.Cases(), claimPeriod(s.cfg, from, until, s.now()), s.tag)
 	if err != nil {
 		return err
 	}
 	if s.asJSON {
+		cs := make([]indemnity.Claim, len(pcs))
+		for i, pc := range pcs {
+			cs[i] = pc.Claim
+		}
 		return s.printJSON(cs)
 	}
-	for _, c := range cs {
+	for _, pc := range pcs {
 		switch s.format {
 		case "text":
-			c.Text(s.out, s.tag)
+			pc.Text(s.out, s.tag)
 			fmt.Fprintln(s.out)
 		case "csv":
-			c.CSV(s.out)
+			pc.CSV(s.out)
 		case "pdf":
 			prefix := s.output
 			if prefix == "" {
 				prefix = "claim-" + arg
 			}
-			path := prefix + "-" + c.Number[8:] + ".pdf"
-			if err := writePDF(path, c, s.tag); err != nil {
+			path := prefix + "-" + pc.Authority.String() + ".pdf"
+			if err := writePDF(path, pc.Claim, s.tag); err != nil {
 				return err
 			}
 			fmt.Fprintln(s.out, path)

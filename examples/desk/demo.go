@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
@@ -207,7 +208,7 @@ func runDemo(s *session, args []string) error {
 	section := func(title string) { fmt.Fprintf(s.out, "\n━━ %s ━━\n", p.Sprintf(title)) }
 	section("Open cases at the end of the month")
 	fmt.Fprintln(s.out, p.Sprintf("at %s:", stamp(timesync.FromTime(end))))
-	listDue(s.out, reg.DueWithin(end, 100*24*time.Hour), s.tag)
+	listDue(s.out, reg.OpenCases(end), s.tag)
 
 	section("The cell")
 	fs := cell.Report(end, ccj.ReportOptions{})
@@ -220,14 +221,14 @@ func runDemo(s *session, args []string) error {
 
 	section("Cost statements")
 	from := first
-	cs, unbilled, err := claims(reg, cfg, from, until, end, s.tag)
+	cs, unbilled, err := indemnity.PeriodClaims(reg.Cases(), claimPeriod(cfg, from, until, end), s.tag)
 	if err != nil {
 		return err
 	}
 	for _, c := range cs {
 		c.Text(s.out, s.tag)
 		path := filepath.Join(dir, "claim-"+c.Number+".pdf")
-		if err := writePDF(path, c, s.tag); err != nil {
+		if err := writePDF(path, c.Claim, s.tag); err != nil {
 			return err
 		}
 		fmt.Fprintln(s.out, p.Sprintf("PDF: %s", path))
@@ -279,7 +280,7 @@ func play(reg *register.Register, sc SampleCase, req requisition.Requisition, st
 	case "receive":
 		_, err = reg.Receive(sc.ID, req, actor, v)
 	case "check":
-		_, _, err = checkCase(reg, sc.ID, at, cfg.MonthRule, actor, v)
+		_, _, err = reg.Check(sc.ID, cfg.MonthRule, actor, v)
 	case "work-order":
 		var due time.Time
 		if st.Due != "" {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -26,11 +25,10 @@ import (
 type Config struct {
 	// Operator is who claims the indemnities.
 	Operator indemnity.Party `json:"operator"`
-	// Billing maps a measure to the tariff service it is claimed under.
-	// The law does not say which line of the tariff a measure falls
-	// under (see package indemnity), so the cell writes it here; a
-	// measure with no entry is listed as not billable.
-	Billing map[string]indemnity.Service `json:"billing,omitempty"`
+	// Billing maps a measure to the tariff service it is claimed under
+	// (see indemnity.Billing: the choice is the cell's); the cases of a
+	// measure with no entry are listed as not billed.
+	Billing indemnity.Billing `json:"billing,omitempty"`
 	// MonthRule is how the cell counts periods in months (see
 	// requisition.MonthRule: the choice is the cell's).
 	MonthRule requisition.MonthRule `json:"month_rule"`
@@ -104,14 +102,8 @@ func loadConfig(path string) (Config, error) {
 	if err := fileFormat().Decode(b, &c); err != nil {
 		return Config{}, decodeErr(path, err)
 	}
-	for m, s := range c.Billing {
-		var meas requisition.Measure
-		if err := meas.UnmarshalText([]byte(m)); err != nil {
-			return Config{}, inputErr("%s: billing: %s", path, meas.Hint())
-		}
-		if !slices.ContainsFunc(indemnity.Tariff(), func(l indemnity.Line) bool { return l.Service == s }) {
-			return Config{}, inputErr("%s: billing.%s: not a service of the tariff", path, m)
-		}
+	if err := c.Billing.Check(); err != nil {
+		return Config{}, inputErr("%s: %v", path, err)
 	}
 	return c, nil
 }

@@ -341,3 +341,50 @@ func TestCrashDuringReceive(t *testing.T) {
 	}
 	t.Logf("%d of 20 receives completed before the kill", received)
 }
+
+// desk.json's billing is indemnity.Billing: a measure or a service that
+// ccjkit does not know is bad input, named in at most three lines, with
+// status 2 and the register unchanged.
+func TestBadBilling(t *testing.T) {
+	dir, identity := testDir(t)
+	clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))
+	good, _ := os.ReadFile(filepath.Join(dir, "desk.json"))
+	for _, tc := range []struct {
+		name, billing string
+		mentions      []string
+	}{
+		{"an unknown measure", `{"shoe-repair": "historical-observation"}`, []string{"desk.json", "billing"}},
+		{"an unknown service", `{"traffic-location": "free-lunch"}`, []string{"desk.json", "billing.traffic-location", "no service of the tariff"}},
+		{"two unknown services", `{"traffic-location": "free-lunch", "interception": "free-dinner"}`, []string{"billing.interception", "billing.traffic-location"}},
+		{"not an object", `["traffic-location"]`, []string{"desk.json", "billing"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var cfg map[string]json.RawMessage
+			if err := json.Unmarshal(good, &cfg); err != nil {
+				t.Fatal(err)
+			}
+			cfg["billing"] = json.RawMessage(tc.billing)
+			b, _ := json.Marshal(cfg)
+			os.WriteFile(filepath.Join(dir, "desk.json"), b, 0o600)
+			before, _ := os.ReadFile(journalPath(dir))
+			_, errs, code := desk(t, clock, "claim", "-dir", dir, "-identity", identity, "2026-11")
+			if code != exitInput {
+				t.Errorf("exit %d, want %d: %s", code, exitInput, errs)
+			}
+			if n := strings.Count(strings.TrimRight(errs, "\n"), "\n") + 1; n > 3 {
+				t.Errorf("%d lines of error:\n%s", n, errs)
+			}
+			for _, m := range tc.mentions {
+				if !strings.Contains(errs, m) {
+					t.Errorf("the error does not name %q:\n%s", m, errs)
+				}
+			}
+			if strings.Contains(errs, "free-lunch") || strings.Contains(errs, "shoe-repair") {
+				t.Errorf("the error quotes the value it refuses:\n%s", errs)
+			}
+			if after, _ := os.ReadFile(journalPath(dir)); !bytes.Equal(before, after) {
+				t.Error("the register changed")
+			}
+		})
+	}
+}

@@ -54,7 +54,7 @@ func runInit(s *session, args []string) error {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return err
 	}
-	cfg := Config{MonthRule: requisition.FromNextDay, Billing: map[string]indemnity.Service{}}
+	cfg := Config{MonthRule: requisition.FromNextDay, Billing: indemnity.Billing{}}
 	b, _ := json.MarshalIndent(cfg, "", "  ")
 	if err := os.WriteFile(configPath(s.dir), append(b, '\n'), 0o600); err != nil {
 		return err

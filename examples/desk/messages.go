@@ -49,7 +49,6 @@ var sentences = [][]string{
 	{"State", "État", "Stand", "Stand"},
 	{"Checks", "Contrôles", "Controles", "Prüfungen"},
 	{"Deadline", "Délai", "Termijn", "Frist"},
-	{"Confirmation", "Confirmation", "Bevestiging", "Bestätigung"},
 	{"On call", "De garde", "Van wacht", "Bereitschaft"},
 	{"Work order", "Ordre de travail", "Werkopdracht", "Arbeitsauftrag"},
 	{"Result", "Résultat", "Resultaat", "Ergebnis"},
@@ -100,6 +99,5 @@ var sentences = [][]string{
 	{"signed checkpoint of record %d verified with the auditor's public key alone (no key that opens the records)", "point de contrôle signé de l'enregistrement %d vérifié avec la seule clé publique de l'auditeur (sans clé qui ouvre les enregistrements)", "ondertekend controlepunt van record %d geverifieerd met enkel de publieke sleutel van de auditor (zonder sleutel die de records opent)", "signierter Prüfpunkt von Eintrag %d mit dem öffentlichen Schlüssel des Prüfers allein verifiziert (ohne Schlüssel, der die Einträge öffnet)"},
 	{"synchronised to the second to %s", "synchronisée à la seconde sur %s", "tot op de seconde gesynchroniseerd met %s", "sekundengenau synchronisiert mit %s"},
 	{"the cell meets every rule checked", "la cellule respecte toutes les règles vérifiées", "de cel voldoet aan elke gecontroleerde regel", "die Zelle erfüllt jede geprüfte Regel"},
-	{"the juge d'instruction must confirm before %s", "le juge d'instruction doit confirmer avant le %s", "de onderzoeksrechter moet bevestigen vóór %s", "der Untersuchungsrichter muss vor %s bestätigen"},
 	{"what the technician sees (%s):", "ce que voit le technicien (%s) :", "wat de technicus ziet (%s):", "was der Techniker sieht (%s):"},
 }

@@ -19,7 +19,7 @@ func stamp(ts timesync.Timestamp) string {
 	if ts.IsZero() {
 		return "—"
 	}
-	return ts.Format("2006-01-02 15:04:05 -07:00")
+	return ts.Format(timesync.DisplayLayout)
 }
 
 // left writes a duration to the minute, for people: "3 h 05 min".
@@ -82,11 +82,6 @@ func renderCase(w io.Writer, c register.Case, cell ccj.Cell, rule requisition.Mo
 			line("Deadline", dl.String())
 		}
 		indent(w, "    · ", dl.ExplainIn(tag))
-	}
-	if req.Circumstance == requisition.FlagrantDelit && req.Authority != requisition.JugeInstruction {
-		cd := requisition.ConfirmationDue(req.Ordered.Time())
-		line("Confirmation", p.Sprintf("the juge d'instruction must confirm before %s", stamp(timesync.FromTime(cd.At))))
-		indent(w, "    · ", cd.ExplainIn(tag))
 	}
 
 	// Who was on call when it arrived.

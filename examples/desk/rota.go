@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,15 +20,12 @@ func runRota(s *session, args []string) error {
 		if s.asJSON {
 			return s.printJSON(fs)
 		}
-		bad := 0
 		for _, f := range fs {
 			fmt.Fprintf(s.out, "  - %s\n", f.Text(s.tag))
-			if f.Severity == provenance.Error {
-				bad++
-			}
 		}
-		if bad > 0 {
-			return fmt.Errorf("%d finding(s) are errors", bad)
+		var ps *provenance.Problems
+		if errors.As(provenance.Check("rota", fs), &ps) {
+			return fmt.Errorf("%d finding(s) are errors", len(ps.Errors()))
 		}
 		fmt.Fprintln(s.out, printer(s.tag).Sprintf("the cell meets every rule checked"))
 		return nil
