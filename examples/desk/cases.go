@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,6 +14,11 @@ import (
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 )
+
+func receiveFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.id, "id", "", "the case's `ID` in the cell (default: the next YYYY-NNNN)")
+}
 
 func runReceive(s *session, args []string) error {
 	req, err := decodeFile(s, args, "requisition file", requisition.Decode)
@@ -108,6 +114,13 @@ func runShow(s *session, args []string) error {
 	return nil
 }
 
+// stepFlags are the flags of a step of a case's life: cellFlags and
+// -note.
+func stepFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.note, "note", "", "a `NOTE` kept with the step (reasons, a reference)")
+}
+
 func transition(ev register.Event) func(*session, []string) error {
 	return func(s *session, args []string) error {
 		id, err := s.begin(args, "case ID")
@@ -157,6 +170,11 @@ func runCheck(s *session, args []string) error {
 	return s.stepDone(c)
 }
 
+func workOrderFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.due, "due", "", "when the result is needed: a `DURATION` (4h) or a Brussels time; default the case's deadline")
+}
+
 func runWorkOrder(s *session, args []string) error {
 	id, err := s.begin(args, "case ID")
 	if err != nil {
@@ -201,6 +219,15 @@ func runResult(s *session, args []string) error {
 		return err
 	}
 	return s.stepDone(c)
+}
+
+func answerFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.to, "to", "", "the `RECIPIENT` the requisition says to answer (required)")
+	fs.StringVar(&s.channel, "channel", "", "how: email, platform, post, hand, phone or handover (required)")
+	fs.StringVar(&s.at, "at", "", "when it was delivered, Brussels `TIME` (default now)")
+	fs.StringVar(&s.what, "what", "", "what was delivered, in words")
+	fs.StringVar(&s.items, "items", "", "the kinds of data delivered, comma-separated (default those asked)")
 }
 
 func runAnswer(s *session, args []string) error {

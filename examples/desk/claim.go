@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -31,6 +32,12 @@ func month(arg string) (from, until time.Time, err error) {
 // until) say about themselves, from desk.json.
 func claimPeriod(cfg Config, from, until, issued time.Time) indemnity.Period {
 	return indemnity.Period{From: from, Until: until, Issued: issued, Operator: cfg.Operator, Billing: cfg.Billing}
+}
+
+func claimFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.format, "format", "text", "text, csv or pdf")
+	fs.StringVar(&s.output, "o", "", "for pdf, the output file `PREFIX` (default claim-YYYY-MM)")
 }
 
 func runClaim(s *session, args []string) error {
@@ -91,6 +98,11 @@ func writePDF(path string, c indemnity.Claim, tag language.Tag) error {
 		return err
 	}
 	return os.WriteFile(path, b.Bytes(), 0o600)
+}
+
+func statsFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.format, "format", "text", "text, csv or json")
 }
 
 func runStats(s *session, args []string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"embed"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,6 +79,10 @@ func readSample(name string, v any) error {
 		return err
 	}
 	return fileFormat().Decode(b, v)
+}
+
+func demoFlags(s *session, fs *flag.FlagSet) {
+	fs.StringVar(&s.dir, "keep", "", "keep the demonstration's register in `DIR` instead of a temporary directory")
 }
 
 func runDemo(s *session, args []string) error {

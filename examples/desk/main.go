@@ -62,6 +62,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -76,36 +77,39 @@ const (
 	exitInput = 2
 )
 
-// command is one subcommand.
+// command is one subcommand: flags adds the flags it takes besides
+// -lang, which every command takes; run runs it on the positional
+// arguments.
 type command struct {
 	name, args, summary string
+	flags               func(*session, *flag.FlagSet)
 	run                 func(*session, []string) error
 }
 
 func commands() []command {
 	return []command{
-		{"demo", "", "run the demonstration on embedded sample data (the default)", runDemo},
-		{"init", "", "create a register directory: desk.json and your key", runInit},
-		{"receive", "FILE.json", "record a requisition as received", runReceive},
-		{"list", "", "open cases, overdue first, with the time left", runList},
-		{"show", "ID", "a case in full", runShow},
-		{"ack", "ID", "acknowledge a case: you take it", transition("acknowledge")},
-		{"check", "ID", "check a case against the law: lawful, or contested with the findings", runCheck},
-		{"clarify", "ID", "record that the authority was asked to clarify (-note)", transition("ask-clarification")},
-		{"contest", "ID", "contest a case, with reasons (-note)", transition("contest")},
-		{"workorder", "ID", "issue a technician's work order and print it", runWorkOrder},
-		{"result", "FILE.json", "attach a technician's result", runResult},
-		{"answer", "ID", "record the answer (-to, -channel, -at, -what)", runAnswer},
-		{"invoice", "ID", "record that the cost statement was sent", transition("invoice")},
-		{"close", "ID", "close a case", transition("close")},
-		{"cancel", "ID", "record that the authority withdrew the order", transition("cancel")},
-		{"expire", "ID", "record that the order expired unanswered", transition("expire")},
-		{"claim", "YYYY-MM", "the month's cost statements (-format text|csv|pdf, -o FILE)", runClaim},
-		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", runStats},
-		{"verify", "", "verify the register: chain, signatures, roster, this machine's checkpoints", runVerify},
-		{"repair", "", "set aside a crash's incomplete write, or a header-less file", runRepair},
-		{"member", "keygen|add|remove|list|upgrade", "the register's identities", runMember},
-		{"rota", "check|export", "check the rota's coverage, or export it as iCalendar", runRota},
+		{"demo", "", "run the demonstration on embedded sample data (the default)", demoFlags, runDemo},
+		{"init", "", "create a register directory: desk.json and your key", initFlags, runInit},
+		{"receive", "FILE.json", "record a requisition as received", receiveFlags, runReceive},
+		{"list", "", "open cases, overdue first, with the time left", cellFlags, runList},
+		{"show", "ID", "a case in full", cellFlags, runShow},
+		{"ack", "ID", "acknowledge a case: you take it", stepFlags, transition(register.Acknowledge)},
+		{"check", "ID", "check a case against the law: lawful, or contested with the findings", cellFlags, runCheck},
+		{"clarify", "ID", "record that the authority was asked to clarify (-note)", stepFlags, transition(register.AskClarification)},
+		{"contest", "ID", "contest a case, with reasons (-note)", stepFlags, transition(register.Contest)},
+		{"workorder", "ID", "issue a technician's work order and print it", workOrderFlags, runWorkOrder},
+		{"result", "FILE.json", "attach a technician's result", cellFlags, runResult},
+		{"answer", "ID", "record the answer (-to, -channel, -at, -what)", answerFlags, runAnswer},
+		{"invoice", "ID", "record that the cost statement was sent", stepFlags, transition(register.Invoice)},
+		{"close", "ID", "close a case", stepFlags, transition(register.Close)},
+		{"cancel", "ID", "record that the authority withdrew the order", stepFlags, transition(register.Cancel)},
+		{"expire", "ID", "record that the order expired unanswered", stepFlags, transition(register.Expire)},
+		{"claim", "YYYY-MM", "the month's cost statements (-format text|csv|pdf, -o PREFIX)", claimFlags, runClaim},
+		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", statsFlags, runStats},
+		{"verify", "", "verify the register: chain, signatures, roster, this machine's checkpoints", registerFlags, runVerify},
+		{"repair", "", "set aside a crash's incomplete write, or a header-less file", registerFlags, runRepair},
+		{"member", "keygen|add|remove|list|upgrade", "the register's identities", memberFlags, runMember},
+		{"rota", "check|export", "check the rota's coverage, or export it as iCalendar", rotaFlags, runRota},
 	}
 }
 
@@ -139,7 +143,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitInput
 	}
 	s := &session{ctx: ctx, stdin: stdin, out: stdout, err: stderr, clock: clock}
-	fs := s.flags(cmd)
+	fs := flagSet(s, cmd)
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -157,6 +161,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitFail
 	}
 	return exitOK
+}
+
+// flagSet returns the flags of cmd: -lang, and those cmd declares.
+func flagSet(s *session, cmd *command) *flag.FlagSet {
+	fs := flag.NewFlagSet("desk "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	fs.Usage = func() {
+		fmt.Fprintf(s.err, "usage: desk %s [FLAGS] %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&s.lang, "lang", "en", "language of the output: `fr`, nl, de or en")
+	cmd.flags(s, fs)
+	return fs
 }
 
 // parseInterspersed parses flags that come before, between or after the

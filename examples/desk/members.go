@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,11 @@ import (
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 )
+
+func initFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.name, "name", "", "your member `ID` in the cell file, when init creates your identity")
+}
 
 func runInit(s *session, args []string) error {
 	if len(args) != 0 {
@@ -86,6 +92,13 @@ func writeIdentity(path string, id register.Identity) error {
 		return err
 	}
 	return f.Close()
+}
+
+func memberFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.StringVar(&s.name, "name", "", "for keygen and upgrade: the new identity's `NAME`")
+	fs.StringVar(&s.role, "role", "member", "for keygen: member, recovery or service")
+	fs.BoolVar(&s.upgradeFound, "found", false, "for upgrade: also found the roster of the register in -dir, written by an earlier version")
 }
 
 func runMember(s *session, args []string) error {

@@ -2,12 +2,18 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"time"
 
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/provenance"
 )
+
+func rotaFlags(s *session, fs *flag.FlagSet) {
+	cellFlags(s, fs)
+	fs.IntVar(&s.days, "days", 30, "how many `DAYS` ahead to check or export")
+}
 
 func runRota(s *session, args []string) error {
 	sub, err := s.begin(args, "of check or export")

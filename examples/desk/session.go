@@ -45,54 +45,20 @@ type session struct {
 	upgradeFound bool
 }
 
-func (s *session) flags(cmd *command) *flag.FlagSet {
-	fs := flag.NewFlagSet("desk "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(s.err)
-	fs.Usage = func() {
-		fmt.Fprintf(s.err, "usage: desk %s [FLAGS] %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&s.lang, "lang", "en", "language of the output: `fr`, nl, de or en")
-	if cmd.name == "demo" {
-		fs.StringVar(&s.dir, "keep", "", "keep the demonstration's register in `DIR` instead of a temporary directory")
-		return fs
-	}
+// registerFlags are the flags of every command that works on a
+// register.
+func registerFlags(s *session, fs *flag.FlagSet) {
 	fs.StringVar(&s.dir, "dir", ".", "the register's `DIR`ectory (desk.json, ccj.journal)")
 	fs.BoolVar(&s.asJSON, "json", false, "write JSON, for scripts")
 	fs.StringVar(&s.anchorDir, "anchors", defaultAnchors(), "`DIR` outside the register where this machine keeps its signed checkpoints (default $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors)")
 	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "your identity `FILE` (default $CCJKIT_IDENTITY): your name and keys")
-	if cmd.name == "verify" || cmd.name == "repair" {
-		return fs
-	}
+}
+
+// cellFlags are registerFlags and -cell: the flags of the commands that
+// read the cell file too.
+func cellFlags(s *session, fs *flag.FlagSet) {
+	registerFlags(s, fs)
 	fs.StringVar(&s.cellPath, "cell", "", "the cell `FILE` (default DIR/cell.json)")
-	switch cmd.name {
-	case "init":
-		fs.StringVar(&s.name, "name", "", "your member `ID` in the cell file, when init creates your identity")
-	case "member":
-		fs.StringVar(&s.name, "name", "", "for keygen and upgrade: the new identity's `NAME`")
-		fs.StringVar(&s.role, "role", "member", "for keygen: member, recovery or service")
-		fs.BoolVar(&s.upgradeFound, "found", false, "for upgrade: also found the roster of the register in -dir, written by an earlier version")
-	case "receive":
-		fs.StringVar(&s.id, "id", "", "the case's `ID` in the cell (default: the next YYYY-NNNN)")
-	case "ack", "check", "clarify", "contest", "invoice", "close", "cancel", "expire":
-		fs.StringVar(&s.note, "note", "", "a `NOTE` kept with the step (reasons, a reference)")
-	case "workorder":
-		fs.StringVar(&s.due, "due", "", "when the result is needed: a `DURATION` (4h) or a Brussels time; default the case's deadline")
-	case "answer":
-		fs.StringVar(&s.to, "to", "", "the `RECIPIENT` the requisition says to answer (required)")
-		fs.StringVar(&s.channel, "channel", "", "how: email, platform, post, hand, phone or handover (required)")
-		fs.StringVar(&s.at, "at", "", "when it was delivered, Brussels `TIME` (default now)")
-		fs.StringVar(&s.what, "what", "", "what was delivered, in words")
-		fs.StringVar(&s.items, "items", "", "the kinds of data delivered, comma-separated (default those asked)")
-	case "claim":
-		fs.StringVar(&s.format, "format", "text", "text, csv or pdf")
-		fs.StringVar(&s.output, "o", "", "for pdf, the output file `PREFIX` (default claim-YYYY-MM)")
-	case "stats":
-		fs.StringVar(&s.format, "format", "text", "text, csv or json")
-	case "rota":
-		fs.IntVar(&s.days, "days", 30, "how many `DAYS` ahead to check or export")
-	}
-	return fs
 }
 
 // language reads -lang.
