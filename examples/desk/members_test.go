@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,6 +130,77 @@ func TestVerifyAndRepairOddFiles(t *testing.T) {
 			}
 			if _, err := journal.ReadFile(journalPath(dir)); tc.after == exitOK && err != nil {
 				t.Errorf("after the repair: %v", err)
+			}
+		})
+	}
+}
+
+// desk verify on a file without a whole journal header — empty, or a
+// few bytes of a header — names the problem in exactly one line on
+// stderr, with desk repair and docs/recovery.md, exits with status 1 and
+// leaves the file as it was: whether this machine kept a register there
+// or never did, and with -json, which writes the problem on stdout.
+func TestVerifyHeaderless(t *testing.T) {
+	clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))
+	empty := func([]byte) []byte { return []byte{} }
+	partial := func(g []byte) []byte { return g[:20] }
+	for _, tc := range []struct {
+		name     string
+		content  func(good []byte) []byte
+		kept     bool // verify with the anchors of the machine that wrote the register
+		json     bool
+		mentions []string
+	}{
+		{"an empty file", empty, false, false, []string{"the file is empty", "desk repair", "docs/recovery.md"}},
+		{"an empty file where this machine kept a register", empty, true, false, []string{"the file is empty", "kept a register here", "desk repair", "docs/recovery.md"}},
+		{"a few bytes of a header", partial, false, false, []string{"only part of a journal header (20 bytes)", "desk repair", "docs/recovery.md"}},
+		{"a few bytes of a header where this machine kept a register", partial, true, false, []string{"only part of a journal header (20 bytes)", "kept a register here", "desk repair", "docs/recovery.md"}},
+		{"an empty file, -json", empty, false, true, []string{"the file is empty", "desk repair", "docs/recovery.md"}},
+		{"a few bytes of a header, -json", partial, true, true, []string{"only part of a journal header (20 bytes)", "desk repair", "docs/recovery.md"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, identity := testDir(t)
+			kept, other := t.TempDir(), t.TempDir()
+			req := filepath.Join(t.TempDir(), "req.json")
+			os.WriteFile(req, []byte(requisitionJSON), 0o600)
+			if _, errs, code := desk(t, clock, "receive", "-dir", dir, "-identity", identity, "-anchors", kept, req); code != exitOK {
+				t.Fatal(errs)
+			}
+			good, _ := os.ReadFile(journalPath(dir))
+			os.WriteFile(journalPath(dir), tc.content(good), 0o600)
+			before, _ := os.ReadFile(journalPath(dir))
+			anchors := other
+			if tc.kept {
+				anchors = kept
+			}
+			args := []string{"verify", "-dir", dir, "-anchors", anchors}
+			if tc.json {
+				args = append(args, "-json")
+			}
+			out, errs, code := desk(t, clock, args...)
+			if code != exitFail {
+				t.Errorf("exit %d, want %d", code, exitFail)
+			}
+			if strings.Count(errs, "\n") != 1 || !strings.HasSuffix(errs, "\n") {
+				t.Errorf("not one line on stderr:\n%s", errs)
+			}
+			for _, m := range tc.mentions {
+				if !strings.Contains(errs, m) {
+					t.Errorf("stderr does not name %q:\n%s", m, errs)
+				}
+			}
+			var report struct {
+				Verified *bool  `json:"verified"`
+				Problem  string `json:"problem"`
+			}
+			switch {
+			case !tc.json && out != "":
+				t.Errorf("output on stdout:\n%s", out)
+			case tc.json && (json.Unmarshal([]byte(out), &report) != nil || report.Verified == nil || *report.Verified || report.Problem != "no-header"):
+				t.Errorf("-json: %s", out)
+			}
+			if after, _ := os.ReadFile(journalPath(dir)); !bytes.Equal(after, before) {
+				t.Error("verify changed the file")
 			}
 		})
 	}
