@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
@@ -18,6 +18,8 @@ func initFlags(s *session, fs *flag.FlagSet) {
 	fs.StringVar(&s.name, "name", "", "your member `ID` in the cell file, when init creates your identity")
 }
 
+// runInit founds a register in -dir: it writes desk.json and, unless it
+// exists, your identity file, then opens the register as its founder.
 func runInit(s *session, args []string) error {
 	if len(args) != 0 {
 		return inputErr("init takes no argument")
@@ -28,41 +30,21 @@ func runInit(s *session, args []string) error {
 	if err := s.language(); err != nil {
 		return err
 	}
-	if s.cellPath == "" {
-		s.cellPath = filepath.Join(s.dir, "cell.json")
-	}
-	cell, err := loadCell(s.cellPath, s.now())
+	cell, err := loadCell(s.cellFile(), s.now())
 	if err != nil {
 		return err
 	}
 	if _, err := os.Stat(configPath(s.dir)); err == nil {
 		return inputErr("%s exists already", configPath(s.dir))
 	}
-	var id register.Identity
-	if b, err := os.ReadFile(s.identity); err == nil {
-		if id, err = register.ParseIdentity(string(b)); err != nil {
-			return inputErr("%s: %v", s.identity, err)
-		}
-	} else {
-		if s.name == "" {
-			return inputErr("-name: your member ID in %s, to make your identity", s.cellPath)
-		}
-		if id, err = register.NewIdentity(s.name, register.RoleMember); err != nil {
-			return inputErr("-name: %v", err)
-		}
-	}
-	if _, ok := cell.Member(id.Name()); !ok {
-		return inputErr("your identity's name is not a member of the cell in %s", s.cellPath)
+	id, err := s.founderIdentity(cell)
+	if err != nil {
+		return err
 	}
 	if err := writeIdentity(s.identity, id); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return err
-	}
-	cfg := Config{MonthRule: requisition.FromNextDay, Billing: indemnity.Billing{}}
-	b, _ := json.MarshalIndent(cfg, "", "  ")
-	if err := os.WriteFile(configPath(s.dir), append(b, '\n'), 0o600); err != nil {
+	if err := writeConfig(s.dir); err != nil {
 		return err
 	}
 	s.cell, s.found = cell, true
@@ -72,6 +54,43 @@ func runInit(s *session, args []string) error {
 	defer s.close()
 	fmt.Fprintf(s.out, "wrote %s: add the operator's details and billing\nthe register in %s is founded by %s; add the other members with: desk member add\n", configPath(s.dir), journalPath(s.dir), id.Name())
 	return nil
+}
+
+// founderIdentity reads the identity in -identity, or makes one named
+// -name when the file does not exist; its name must be a member of the
+// cell.
+func (s *session) founderIdentity(cell ccj.Cell) (register.Identity, error) {
+	var id register.Identity
+	if b, err := os.ReadFile(s.identity); err == nil {
+		if id, err = register.ParseIdentity(string(b)); err != nil {
+			return id, inputErr("%s: %v", s.identity, err)
+		}
+	} else {
+		if s.name == "" {
+			return id, inputErr("-name: your member ID in %s, to make your identity", s.cellPath)
+		}
+		if id, err = register.NewIdentity(s.name, register.RoleMember); err != nil {
+			return id, inputErr("-name: %v", err)
+		}
+	}
+	if _, ok := cell.Member(id.Name()); !ok {
+		return id, inputErr("your identity's name is not a member of the cell in %s", s.cellPath)
+	}
+	return id, nil
+}
+
+// writeConfig writes a new desk.json in dir, for the cell to complete:
+// periods in months counted from the next day, nothing billed yet.
+func writeConfig(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	cfg := Config{MonthRule: requisition.FromNextDay, Billing: indemnity.Billing{}}
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(configPath(dir), append(b, '\n'), 0o600)
 }
 
 // writeIdentity writes an identity file, mode 0600, unless it exists.
@@ -101,120 +120,161 @@ func memberFlags(s *session, fs *flag.FlagSet) {
 	fs.BoolVar(&s.upgradeFound, "found", false, "for upgrade: also found the roster of the register in -dir, written by an earlier version")
 }
 
+// memberUsage names the member subcommands.
+const memberUsage = "member: keygen, add, remove, list or upgrade"
+
+// runMember runs a member subcommand.
 func runMember(s *session, args []string) error {
 	if len(args) == 0 {
-		return inputErr("member: keygen, add, remove, list or upgrade")
+		return inputErr(memberUsage)
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "keygen":
-		if len(args) != 0 || s.name == "" || s.identity == "" {
-			return inputErr("member keygen -name NAME [-role member|recovery|service] -identity FILE")
-		}
-		if _, err := os.Stat(s.identity); err == nil {
-			return inputErr("%s exists already", s.identity)
-		}
-		id, err := register.NewIdentity(s.name, register.Role(s.role))
-		if err != nil {
-			return inputErr("%v", err)
-		}
-		if err := writeIdentity(s.identity, id); err != nil {
-			return err
-		}
-		fmt.Fprintf(s.out, "identity written to %s (keep it secret; a recovery identity belongs on paper, in a safe)\ngive a member this line to add it:\n%s\n", s.identity, id.Public())
-		return nil
+		return memberKeygen(s, args)
 	case "upgrade":
-		if len(args) != 2 || s.name == "" {
-			return inputErr("member upgrade -name NAME OLD-AGE-KEY-FILE NEW-IDENTITY-FILE")
-		}
-		b, err := readFile(args[0])
-		if err != nil {
-			return err
-		}
-		id, err := register.UpgradeIdentity(string(b), s.name)
-		if err != nil {
-			return inputErr("%s: %v", args[0], err)
-		}
-		if _, err := os.Stat(args[1]); err == nil {
-			return inputErr("%s exists already", args[1])
-		}
-		if err := writeIdentity(args[1], id); err != nil {
-			return err
-		}
-		fmt.Fprintf(s.out, "identity written to %s: it keeps your age key (which opens the records written before) and adds a signing key\n%s\n", args[1], id.Public())
-		if !s.upgradeFound {
-			return nil
-		}
-		// Found the roster of the register of the earlier format in -dir
-		// with the new identity.
-		if err := s.load(); err != nil {
-			return err
-		}
-		s.identity, s.found = args[1], true
-		if err := s.open(); err != nil {
-			return err
-		}
-		defer s.close()
-		fmt.Fprintf(s.out, "the register in %s is upgraded: its roster is founded by %s; add the other members with desk member add\n", s.dir, id.Name())
+		return memberUpgrade(s, args)
+	case "add":
+		return memberAdd(s, args)
+	case "remove":
+		return memberRemove(s, args)
+	case "list":
+		return memberList(s, args)
+	}
+	return inputErr(memberUsage)
+}
+
+// memberKeygen makes a new identity in -identity and prints the public
+// line a member adds.
+func memberKeygen(s *session, args []string) error {
+	if len(args) != 0 || s.name == "" || s.identity == "" {
+		return inputErr("member keygen -name NAME [-role member|recovery|service] -identity FILE")
+	}
+	if _, err := os.Stat(s.identity); err == nil {
+		return inputErr("%s exists already", s.identity)
+	}
+	id, err := register.NewIdentity(s.name, register.Role(s.role))
+	if err != nil {
+		return inputErr("%v", err)
+	}
+	if err := writeIdentity(s.identity, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "identity written to %s (keep it secret; a recovery identity belongs on paper, in a safe)\ngive a member this line to add it:\n%s\n", s.identity, id.Public())
+	return nil
+}
+
+// memberUpgrade makes an identity from the age key of an earlier
+// version and, with -found, founds the roster of the register in -dir
+// with it.
+func memberUpgrade(s *session, args []string) error {
+	if len(args) != 2 || s.name == "" {
+		return inputErr("member upgrade -name NAME OLD-AGE-KEY-FILE NEW-IDENTITY-FILE")
+	}
+	b, err := readFile(args[0])
+	if err != nil {
+		return err
+	}
+	id, err := register.UpgradeIdentity(string(b), s.name)
+	if err != nil {
+		return inputErr("%s: %v", args[0], err)
+	}
+	if _, err := os.Stat(args[1]); err == nil {
+		return inputErr("%s exists already", args[1])
+	}
+	if err := writeIdentity(args[1], id); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "identity written to %s: it keeps your age key (which opens the records written before) and adds a signing key\n%s\n", args[1], id.Public())
+	if !s.upgradeFound {
 		return nil
-	case "add", "remove", "list":
-	default:
-		return inputErr("member: keygen, add, remove, list or upgrade")
-	}
-	var arg string
-	if sub != "list" {
-		if len(args) != 1 {
-			return inputErr("member %s: give one %s", sub, map[string]string{"add": "public identity line (or file holding it)", "remove": "name"}[sub])
-		}
-		arg = args[0]
-	} else if len(args) != 0 {
-		return inputErr("member list takes no argument")
-	}
-	var pub register.PublicIdentity
-	if sub == "add" {
-		line := arg
-		if b, err := os.ReadFile(arg); err == nil {
-			line = strings.TrimSpace(string(b))
-		}
-		var err error
-		if pub, err = register.ParsePublicIdentity(line); err != nil {
-			return inputErr("%v", err)
-		}
 	}
 	if err := s.load(); err != nil {
 		return err
 	}
-	if _, ok := s.cell.Member(pub.Name); sub == "add" && pub.Role == register.RoleMember && !ok {
+	s.identity, s.found = args[1], true
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	fmt.Fprintf(s.out, "the register in %s is upgraded: its roster is founded by %s; add the other members with desk member add\n", s.dir, id.Name())
+	return nil
+}
+
+// memberAdd adds the identity of a public line, given as such or in a
+// file; a member identity must name a member of the cell.
+func memberAdd(s *session, args []string) error {
+	if len(args) != 1 {
+		return inputErr("member add: give one public identity line (or file holding it)")
+	}
+	line := args[0]
+	if b, err := os.ReadFile(line); err == nil {
+		line = strings.TrimSpace(string(b))
+	}
+	pub, err := register.ParsePublicIdentity(line)
+	if err != nil {
+		return inputErr("%v", err)
+	}
+	if err := s.load(); err != nil {
+		return err
+	}
+	if _, ok := s.cell.Member(pub.Name); pub.Role == register.RoleMember && !ok {
 		return inputErr("%s is not a member of the cell in %s: add them there first", pub.Name, s.cellPath)
 	}
 	if err := s.open(); err != nil {
 		return err
 	}
 	defer s.close()
-	switch sub {
-	case "add":
-		m, err := s.reg.AddMember(pub, s.verdict())
-		if err != nil {
-			return err
+	m, err := s.reg.AddMember(pub, s.verdict())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "%s added as %s by %s (record %d)\n", m.Name, m.Role, m.AddedBy, m.AddedAt)
+	return nil
+}
+
+// memberRemove removes an identity: the register draws a new epoch key
+// for those that remain.
+func memberRemove(s *session, args []string) error {
+	if len(args) != 1 {
+		return inputErr("member remove: give one name")
+	}
+	if err := s.load(); err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	if err := s.reg.RemoveMember(args[0], s.verdict()); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "%s removed: a new epoch key was drawn for the identities that remain\n", args[0])
+	return nil
+}
+
+// memberList lists the register's identities, those removed included.
+func memberList(s *session, args []string) error {
+	if len(args) != 0 {
+		return inputErr("member list takes no argument")
+	}
+	if err := s.load(); err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	ms := s.reg.Members()
+	if s.asJSON {
+		return s.printJSON(ms)
+	}
+	for _, m := range ms {
+		state := "active"
+		if !m.Active {
+			state = fmt.Sprintf("removed %s by %s", stamp(m.Removed), m.RemovedBy)
 		}
-		fmt.Fprintf(s.out, "%s added as %s by %s (record %d)\n", m.Name, m.Role, m.AddedBy, m.AddedAt)
-	case "remove":
-		if err := s.reg.RemoveMember(arg, s.verdict()); err != nil {
-			return err
-		}
-		fmt.Fprintf(s.out, "%s removed: a new epoch key was drawn for the identities that remain\n", arg)
-	case "list":
-		ms := s.reg.Members()
-		if s.asJSON {
-			return s.printJSON(ms)
-		}
-		for _, m := range ms {
-			state := "active"
-			if !m.Active {
-				state = fmt.Sprintf("removed %s by %s", stamp(m.Removed), m.RemovedBy)
-			}
-			fmt.Fprintf(s.out, "  %-12s %-9s added %s by %s; %s; %d record(s) signed\n", m.Name, m.Role, stamp(m.Added), m.AddedBy, state, m.Records)
-		}
+		fmt.Fprintf(s.out, "  %-12s %-9s added %s by %s; %s; %d record(s) signed\n", m.Name, m.Role, stamp(m.Added), m.AddedBy, state, m.Records)
 	}
 	return nil
 }

@@ -78,17 +78,22 @@ func (s *session) load() error {
 	if err := s.language(); err != nil {
 		return err
 	}
-	if s.cellPath == "" {
-		s.cellPath = filepath.Join(s.dir, "cell.json")
-	}
 	var err error
 	if s.cfg, err = loadConfig(configPath(s.dir)); err != nil {
 		return err
 	}
-	if s.cell, err = loadCell(s.cellPath, s.now()); err != nil {
+	if s.cell, err = loadCell(s.cellFile(), s.now()); err != nil {
 		return err
 	}
 	return nil
+}
+
+// cellFile returns the cell file's path: -cell, else cell.json in -dir.
+func (s *session) cellFile() string {
+	if s.cellPath == "" {
+		s.cellPath = filepath.Join(s.dir, "cell.json")
+	}
+	return s.cellPath
 }
 
 // open opens the register as the acting member.
