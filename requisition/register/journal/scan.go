@@ -8,6 +8,8 @@ import (
 	"maps"
 	"os"
 	"slices"
+
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // ScanOptions configure [Scan], [Records] and [Verify].
@@ -48,6 +50,9 @@ type Summary struct {
 	// Last is the last whole record's hash, the value a checkpoint of the
 	// whole journal signs.
 	Last Hash
+	// Created is the time of the header, LastTime the time of the last
+	// whole record.
+	Created, LastTime timesync.Timestamp
 	// Valid is the length in bytes of the whole records, Size the number
 	// of bytes read.
 	Valid, Size int64
@@ -335,6 +340,7 @@ func (sc *scanning) torn(why string) error {
 func (sc *scanning) emit(rec Record) error {
 	if rec.Seq == 0 {
 		copy(sc.sum.ID[:], rec.Payload)
+		sc.sum.Created = rec.Time
 		if err := sc.loadCheckpoints(); err != nil {
 			return err
 		}
@@ -353,7 +359,7 @@ func (sc *scanning) emit(rec Record) error {
 	} else {
 		sc.sum.Unsigned++
 	}
-	sc.sum.Last = rec.Hash
+	sc.sum.Last, sc.sum.LastTime = rec.Hash, rec.Time
 	if sc.fn != nil {
 		return sc.fn(rec)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
@@ -186,9 +187,9 @@ func TestVerifySummaryAndProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := journal.Summary{Records: uint64(len(recs)), Unsigned: uint64(len(recs)), Last: recs[len(recs)-1].Hash,
-		Valid: fi.Size(), Size: fi.Size()}
+		Created: recs[0].Time, LastTime: recs[len(recs)-1].Time, Valid: fi.Size(), Size: fi.Size()}
 	copy(want.ID[:], recs[0].Payload)
-	if diff := cmp.Diff(want, sum); diff != "" {
+	if diff := cmp.Diff(want, sum, cmpopts.EquateComparable(timesync.Timestamp{})); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	if len(calls) < 5 {
