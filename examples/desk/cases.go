@@ -38,19 +38,24 @@ func runReceive(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	id := c.ID
 	if s.asJSON {
 		return s.printJSON(c)
 	}
+	s.receivedDone(c)
+	return nil
+}
+
+// receivedDone says under which ID a case was received, when its answer
+// is due, and whether its order has findings to check.
+func (s *session) receivedDone(c register.Case) {
 	p := printer(s.tag)
-	fmt.Fprintln(s.out, p.Sprintf("received as case %s", id))
+	fmt.Fprintln(s.out, p.Sprintf("received as case %s", c.ID))
 	if dl, err := c.Deadline(); err == nil {
 		fmt.Fprintln(s.out, p.Sprintf("answer due: %s", dl.String()))
 	}
-	if n := len(req.Findings(s.now(), s.cfg.MonthRule)); n > 0 {
-		fmt.Fprintln(s.out, p.Sprintf("%d finding(s): run desk check %s", n, id))
+	if n := len(c.Requisition.Findings(s.now(), s.cfg.MonthRule)); n > 0 {
+		fmt.Fprintln(s.out, p.Sprintf("%d finding(s): run desk check %s", n, c.ID))
 	}
-	return nil
 }
 
 func runList(s *session, args []string) error {
@@ -180,15 +185,9 @@ func runWorkOrder(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	var due time.Time
-	if s.due != "" {
-		if d, err := time.ParseDuration(s.due); err == nil && d > 0 {
-			due = s.now().Add(d)
-		} else if ts, err := timesync.ParseBrussels(s.due, timesync.Strict); err == nil {
-			due = ts.Time()
-		} else {
-			return inputErr("-due: a duration such as 4h, or a Brussels time such as 2026-11-24 10:00")
-		}
+	due, err := s.dueTime()
+	if err != nil {
+		return err
 	}
 	if err := s.open(); err != nil {
 		return err
@@ -203,6 +202,21 @@ func runWorkOrder(s *session, args []string) error {
 	}
 	fmt.Fprint(s.out, wo.Text(s.tag))
 	return nil
+}
+
+// dueTime reads -due: a duration from now or a Brussels time; the zero
+// time when it is not given.
+func (s *session) dueTime() (time.Time, error) {
+	if s.due == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(s.due); err == nil && d > 0 {
+		return s.now().Add(d), nil
+	}
+	if ts, err := timesync.ParseBrussels(s.due, timesync.Strict); err == nil {
+		return ts.Time(), nil
+	}
+	return time.Time{}, inputErr("-due: a duration such as 4h, or a Brussels time such as 2026-11-24 10:00")
 }
 
 func runResult(s *session, args []string) error {
@@ -230,32 +244,16 @@ func answerFlags(s *session, fs *flag.FlagSet) {
 	fs.StringVar(&s.items, "items", "", "the kinds of data delivered, comma-separated (default those asked)")
 }
 
+// runAnswer records the answer to a case: to whom, how, when and what
+// was delivered (by default the data the requisition asked for).
 func runAnswer(s *session, args []string) error {
 	id, err := s.begin(args, "case ID")
 	if err != nil {
 		return err
 	}
-	if s.to == "" {
-		return inputErr("-to: the recipient is needed")
-	}
-	d := register.Delivery{To: s.to, What: s.what}
-	if err := d.Channel.UnmarshalText([]byte(s.channel)); err != nil {
-		return inputErr("-channel: %s", d.Channel.Hint())
-	}
-	if s.at != "" {
-		if d.At, err = timesync.ParseBrussels(s.at, timesync.Strict); err != nil {
-			return inputErr("-at: a Brussels time such as 2026-11-23 10:12:07")
-		}
-	}
-	for _, it := range strings.Split(s.items, ",") {
-		if it = strings.TrimSpace(it); it == "" {
-			continue
-		}
-		var item requisition.Item
-		if err := item.UnmarshalText([]byte(it)); err != nil {
-			return inputErr("-items: %s", item.Hint())
-		}
-		d.Items = append(d.Items, item)
+	d, err := s.delivery()
+	if err != nil {
+		return err
 	}
 	if err := s.open(); err != nil {
 		return err
@@ -280,4 +278,32 @@ func runAnswer(s *session, args []string) error {
 	}
 	fmt.Fprint(s.out, rec.Text(s.tag))
 	return nil
+}
+
+// delivery reads the answer's flags: -to, -channel, -at, -what, -items.
+func (s *session) delivery() (register.Delivery, error) {
+	d := register.Delivery{To: s.to, What: s.what}
+	if s.to == "" {
+		return d, inputErr("-to: the recipient is needed")
+	}
+	if err := d.Channel.UnmarshalText([]byte(s.channel)); err != nil {
+		return d, inputErr("-channel: %s", d.Channel.Hint())
+	}
+	if s.at != "" {
+		var err error
+		if d.At, err = timesync.ParseBrussels(s.at, timesync.Strict); err != nil {
+			return d, inputErr("-at: a Brussels time such as 2026-11-23 10:12:07")
+		}
+	}
+	for _, it := range strings.Split(s.items, ",") {
+		if it = strings.TrimSpace(it); it == "" {
+			continue
+		}
+		var item requisition.Item
+		if err := item.UnmarshalText([]byte(it)); err != nil {
+			return d, inputErr("-items: %s", item.Hint())
+		}
+		d.Items = append(d.Items, item)
+	}
+	return d, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -40,6 +39,8 @@ func claimFlags(s *session, fs *flag.FlagSet) {
 	fs.StringVar(&s.output, "o", "", "for pdf, the output file `PREFIX` (default claim-YYYY-MM)")
 }
 
+// runClaim writes the cost statements of the answers delivered in a
+// month, one per authority, as text, CSV or PDF files.
 func runClaim(s *session, args []string) error {
 	arg, err := s.begin(args, "month (YYYY-MM)")
 	if err != nil {
@@ -68,26 +69,35 @@ func runClaim(s *session, args []string) error {
 		return s.printJSON(cs)
 	}
 	for _, pc := range pcs {
-		switch s.format {
-		case "text":
-			pc.Text(s.out, s.tag)
-			fmt.Fprintln(s.out)
-		case "csv":
-			pc.CSV(s.out)
-		case "pdf":
-			prefix := s.output
-			if prefix == "" {
-				prefix = "claim-" + arg
-			}
-			path := prefix + "-" + pc.Authority.String() + ".pdf"
-			if err := writePDF(path, pc.Claim, s.tag); err != nil {
-				return err
-			}
-			fmt.Fprintln(s.out, path)
+		if err := s.writeClaim(pc, arg); err != nil {
+			return err
 		}
 	}
 	if len(unbilled) > 0 && s.format == "text" {
 		fmt.Fprintln(s.out, printer(s.tag).Sprintf("Not billed (no tariff line for their measure in desk.json's billing): %s", strings.Join(unbilled, ", ")))
+	}
+	return nil
+}
+
+// writeClaim writes a claim in -format: text or CSV on the output, or a
+// PDF file named after -o (default claim-YYYY-MM) and the authority.
+func (s *session) writeClaim(pc indemnity.PeriodClaim, month string) error {
+	switch s.format {
+	case "text":
+		pc.Text(s.out, s.tag)
+		fmt.Fprintln(s.out)
+	case "csv":
+		pc.CSV(s.out)
+	case "pdf":
+		prefix := s.output
+		if prefix == "" {
+			prefix = "claim-" + month
+		}
+		path := prefix + "-" + pc.Authority.String() + ".pdf"
+		if err := writePDF(path, pc.Claim, s.tag); err != nil {
+			return err
+		}
+		fmt.Fprintln(s.out, path)
 	}
 	return nil
 }
@@ -100,6 +110,20 @@ func writePDF(path string, c indemnity.Claim, tag language.Tag) error {
 	return os.WriteFile(path, b.Bytes(), 0o600)
 }
 
+// monthOrYear parses YYYY or YYYY-MM into the Brussels instants that
+// bound it.
+func monthOrYear(arg string) (from, until time.Time, err error) {
+	if len(arg) != 4 {
+		return month(arg)
+	}
+	from, _, e1 := month(arg + "-01")
+	_, until, e2 := month(arg + "-12")
+	if e1 != nil || e2 != nil {
+		return time.Time{}, time.Time{}, inputErr("a year as YYYY")
+	}
+	return from, until, nil
+}
+
 func statsFlags(s *session, fs *flag.FlagSet) {
 	cellFlags(s, fs)
 	fs.StringVar(&s.format, "format", "text", "text, csv or json")
@@ -110,18 +134,7 @@ func runStats(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	var from, until time.Time
-	switch len(arg) {
-	case 4:
-		f, _, e1 := month(arg + "-01")
-		_, u, e2 := month(arg + "-12")
-		from, until, err = f, u, errors.Join(e1, e2)
-		if err != nil {
-			err = inputErr("a year as YYYY")
-		}
-	default:
-		from, until, err = month(arg)
-	}
+	from, until, err := monthOrYear(arg)
 	if err != nil {
 		return err
 	}

@@ -131,13 +131,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stdout)
 		return exitOK
 	}
-	var cmd *command
-	for _, c := range commands() {
-		if c.name == name {
-			cmd = &c
-		}
-	}
-	if cmd == nil {
+	cmd, ok := findCommand(name)
+	if !ok {
 		fmt.Fprintf(stderr, "desk: unknown command %q\n", name)
 		usage(stderr)
 		return exitInput
@@ -151,20 +146,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return exitInput
 	}
-	if err := cmd.run(s, pos); err != nil {
-		var in *errInput
-		if errors.As(err, &in) {
-			fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
-			return exitInput
-		}
-		fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
-		return exitFail
+	err = cmd.run(s, pos)
+	if err == nil {
+		return exitOK
 	}
-	return exitOK
+	fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
+	var in *errInput
+	if errors.As(err, &in) {
+		return exitInput
+	}
+	return exitFail
+}
+
+// findCommand returns the command called name.
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 // flagSet returns the flags of cmd: -lang, and those cmd declares.
-func flagSet(s *session, cmd *command) *flag.FlagSet {
+func flagSet(s *session, cmd command) *flag.FlagSet {
 	fs := flag.NewFlagSet("desk "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	fs.Usage = func() {

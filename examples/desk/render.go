@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/requisition"
@@ -51,77 +52,120 @@ func indent(w io.Writer, prefix, text string) {
 // call, the technician's view, the answer against its deadline, and the
 // history with the clock's evidence of each step.
 func renderCase(w io.Writer, c register.Case, cell ccj.Cell, rule requisition.MonthRule, tag language.Tag, about string) {
-	p := printer(tag)
-	req := c.Requisition
-	fmt.Fprintf(w, "\n══ %s · %s ══\n", c.ID, fmt.Sprintf("%s (%s)", req.Measure.Label(tag), req.Measure.Source().Article))
-	if about != "" {
-		fmt.Fprintf(w, "   %s\n", about)
-	}
-	line := func(label, value string) { fmt.Fprintf(w, "  %-14s %s\n", p.Sprintf(label), value) }
-	line("Received", p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(tag), req.Reference, len(req.Targets)))
-	line("State", c.State.Label(tag))
+	v := caseView{w: w, p: printer(tag), tag: tag}
+	v.title(c, about)
+	v.received(c.Requisition)
+	v.line("State", c.State.Label(tag))
+	v.checks(c.Requisition, rule)
+	v.deadline(c)
+	v.onCall(cell, c.Requisition.Received.Time())
+	v.work(c)
+	v.answer(c)
+	v.history(c.History)
+}
 
-	// The legal checks, as at receipt.
+// caseView writes the parts of a case, in the language of tag.
+type caseView struct {
+	w   io.Writer
+	p   *message.Printer
+	tag language.Tag
+}
+
+// line writes a labelled line.
+func (v caseView) line(label, value string) {
+	fmt.Fprintf(v.w, "  %-14s %s\n", v.p.Sprintf(label), value)
+}
+
+func (v caseView) title(c register.Case, about string) {
+	m := c.Requisition.Measure
+	fmt.Fprintf(v.w, "\n══ %s · %s (%s) ══\n", c.ID, m.Label(v.tag), m.Source().Article)
+	if about != "" {
+		fmt.Fprintf(v.w, "   %s\n", about)
+	}
+}
+
+func (v caseView) received(req requisition.Requisition) {
+	v.line("Received", v.p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(v.tag), req.Reference, len(req.Targets)))
+}
+
+// checks writes the legal checks, as at receipt.
+func (v caseView) checks(req requisition.Requisition, rule requisition.MonthRule) {
 	fs := req.Findings(req.Received.Time(), rule)
 	if len(fs) == 0 {
-		line("Checks", p.Sprintf("no finding: the order meets every rule ccjkit checks"))
-	} else {
-		line("Checks", p.Sprintf("%d finding(s):", len(fs)))
-		for _, f := range fs {
-			fmt.Fprintf(w, "    - %s\n", f.Text(tag))
-		}
+		v.line("Checks", v.p.Sprintf("no finding: the order meets every rule ccjkit checks"))
+		return
 	}
-
-	// The deadline and its computation.
-	if dl, err := c.Deadline(); err != nil {
-		line("Deadline", p.Sprintf("cannot be computed: %v", err))
-	} else {
-		if dl.Kind == requisition.Fixed {
-			line("Deadline", p.Sprintf("before %s", stamp(timesync.FromTime(dl.At))))
-		} else {
-			line("Deadline", dl.String())
-		}
-		indent(w, "    · ", dl.ExplainIn(tag))
+	v.line("Checks", v.p.Sprintf("%d finding(s):", len(fs)))
+	for _, f := range fs {
+		fmt.Fprintf(v.w, "    - %s\n", f.Text(v.tag))
 	}
+}
 
-	// Who was on call when it arrived.
-	oc := cell.OnCall(req.Received.Time())
+// deadline writes the answer's deadline and its computation.
+func (v caseView) deadline(c register.Case) {
+	dl, err := c.Deadline()
+	switch {
+	case err != nil:
+		v.line("Deadline", v.p.Sprintf("cannot be computed: %v", err))
+		return
+	case dl.Kind == requisition.Fixed:
+		v.line("Deadline", v.p.Sprintf("before %s", stamp(timesync.FromTime(dl.At))))
+	default:
+		v.line("Deadline", dl.String())
+	}
+	indent(v.w, "    · ", dl.ExplainIn(v.tag))
+}
+
+// onCall writes who was on call at instant at, when the case arrived.
+func (v caseView) onCall(cell ccj.Cell, at time.Time) {
+	oc := cell.OnCall(at)
 	if len(oc.Order) == 0 {
-		line("On call", p.Sprintf("nobody: the rota has a gap"))
-	} else {
-		line("On call", p.Sprintf("%s; then %s", oc.Order[0], strings.Join(oc.Order[1:], ", ")))
+		v.line("On call", v.p.Sprintf("nobody: the rota has a gap"))
+		return
 	}
+	v.line("On call", v.p.Sprintf("%s; then %s", oc.Order[0], strings.Join(oc.Order[1:], ", ")))
+}
 
-	// The technician's view, and what came back.
+// work writes the technician's view of each work order, and what came
+// back.
+func (v caseView) work(c register.Case) {
 	for _, wo := range c.WorkOrders {
-		line("Work order", p.Sprintf("what the technician sees (%s):", ccj.MaySee(ccj.Technician, ccj.WorkOrder).Source.Article))
-		indent(w, "    │ ", wo.Text(tag))
+		v.line("Work order", v.p.Sprintf("what the technician sees (%s):", ccj.MaySee(ccj.Technician, ccj.WorkOrder).Source.Article))
+		indent(v.w, "    │ ", wo.Text(v.tag))
 	}
 	for _, r := range c.Results {
-		line("Result", p.Sprintf("%s — %s, by %s at %s", r.Ref, r.Outcome.Label(tag), r.By, stamp(r.Completed)))
+		v.line("Result", v.p.Sprintf("%s — %s, by %s at %s", r.Ref, r.Outcome.Label(v.tag), r.By, stamp(r.Completed)))
 	}
+}
 
-	// The answer.
+// answer writes the answer's record, once there is one.
+func (v caseView) answer(c register.Case) {
 	if rec, err := register.AnswerRecordOf(c); err == nil {
-		line("Answer", "")
-		indent(w, "    ", rec.Text(tag))
+		v.line("Answer", "")
+		indent(v.w, "    ", rec.Text(v.tag))
 	}
+}
 
-	// The history, to the second, with the clock's evidence.
-	line("History", "")
-	for _, t := range c.History {
-		clock := p.Sprintf("clock not checked")
-		if !t.Clock.Checked.IsZero() {
-			clock = p.Sprintf("clock compliant")
-			if !t.Clock.Compliant() {
-				clock = p.Sprintf("clock NOT compliant")
-			}
-		}
-		fmt.Fprintf(w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, tag), t.Actor, clock)
+// history writes each step, to the second, with the clock's evidence.
+func (v caseView) history(steps []register.Transition) {
+	v.line("History", "")
+	for _, t := range steps {
+		fmt.Fprintf(v.w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, v.tag), t.Actor, v.clock(t.Clock))
 		if t.Note != "" {
-			fmt.Fprintf(w, "    %26s %s\n", "", t.Note)
+			fmt.Fprintf(v.w, "    %26s %s\n", "", t.Note)
 		}
 	}
+}
+
+// clock says whether a step's clock was checked and compliant.
+func (v caseView) clock(e register.Evidence) string {
+	switch {
+	case e.Checked.IsZero():
+		return v.p.Sprintf("clock not checked")
+	case e.Compliant():
+		return v.p.Sprintf("clock compliant")
+	}
+	return v.p.Sprintf("clock NOT compliant")
 }
 
 // stepLabel names a step of a case's history: its event, or for the

@@ -256,29 +256,35 @@ func runRepair(s *session, args []string) error {
 		fmt.Fprintf(s.out, "the header-less file was set aside as %s; the next desk command creates a new journal (run desk init again)\n", moved)
 		return nil
 	case journal.IsTornTail(err):
-		id, err := loadIdentity(s.identity)
-		if err != nil {
-			return err
-		}
-		var anchors *journal.Anchors
-		if s.anchorDir != "" {
-			a := s.anchors()
-			anchors = &a
-		}
-		recs, err := register.RepairJournal(path, id, s.clock, anchors)
-		if err != nil {
-			return fmt.Errorf("not repaired: %w", err)
-		}
-		if len(recs) == 0 {
-			// Another member's write set it aside since we looked.
-			fmt.Fprintln(s.out, "nothing to repair")
-			return nil
-		}
-		fmt.Fprintf(s.out, "the incomplete last write was set aside (record %d records the repair)\n", recs[0].Seq)
-		return nil
+		return s.repairTornTail(path)
 	case err != nil:
 		return fmt.Errorf("%w: this is damage, not a crash's incomplete write: desk repair does not cut it; see docs/recovery.md", err)
 	}
 	fmt.Fprintln(s.out, "nothing to repair")
+	return nil
+}
+
+// repairTornTail sets aside the incomplete last write of the journal at
+// path, in a write signed by the member that records the repair.
+func (s *session) repairTornTail(path string) error {
+	id, err := loadIdentity(s.identity)
+	if err != nil {
+		return err
+	}
+	var anchors *journal.Anchors
+	if s.anchorDir != "" {
+		a := s.anchors()
+		anchors = &a
+	}
+	recs, err := register.RepairJournal(path, id, s.clock, anchors)
+	if err != nil {
+		return fmt.Errorf("not repaired: %w", err)
+	}
+	if len(recs) == 0 {
+		// Another member's write set it aside since we looked.
+		fmt.Fprintln(s.out, "nothing to repair")
+		return nil
+	}
+	fmt.Fprintf(s.out, "the incomplete last write was set aside (record %d records the repair)\n", recs[0].Seq)
 	return nil
 }
