@@ -34,7 +34,7 @@
 //	desk result result.json
 //	desk answer -to "FCCU Bruxelles" -channel email 2026-0042
 //	desk invoice|close|cancel|expire 2026-0042
-//	desk claim -format pdf -o claim.pdf 2026-11
+//	desk claim -format pdf -o claim 2026-11  (claim-AUTHORITY.pdf, one per authority)
 //	desk stats 2026
 //	desk verify                             (no key needed; with -identity, every record replayed)
 //	desk repair                             (a crash's incomplete write, or a header-less file)
@@ -51,6 +51,16 @@
 // Exit status: 0 on success; 1 when a command fails or a register does
 // not verify; 2 for bad input (a missing or malformed file or argument),
 // in which case nothing was written.
+//
+// The desk holds flags, files, output and exit codes; the rules — what
+// is lawful, when an answer is due, who is on call, what a claim holds —
+// are ccjkit's. To build your own tool, start here: main.go lists
+// the commands, each with the function that declares its flags and the
+// one that runs it; session.go opens the register as the acting member;
+// desk.go reads the desk's files; one file per group of commands
+// (cases.go, members.go, claim.go, verify.go, rota.go) holds them, each
+// reading top to bottom; render.go and messages.go write for people, in
+// four languages; demo.go and sample.go play the demonstration.
 package main
 
 import (
