@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
-	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // verified is what desk verify found in a journal that verifies.
@@ -19,9 +17,6 @@ type verified struct {
 	sum   journal.Summary
 	// torn: the journal ends with an incomplete write.
 	torn bool
-	// first is the time of the first record, the header: when the
-	// register was created.
-	first timesync.Timestamp
 	// replayed: every record was opened and replayed with the member's
 	// identity.
 	replayed bool
@@ -74,11 +69,7 @@ func (s *session) auditJournal(path string) (verified, error) {
 	if err := s.verifyProblem(path, audit, sum, scanErr, placeErr); err != nil {
 		return verified{}, err
 	}
-	first, err := firstRecordTime(path)
-	if err != nil {
-		return verified{}, err
-	}
-	return verified{path: path, audit: audit, sum: sum, torn: journal.IsTornTail(scanErr), first: first}, nil
+	return verified{path: path, audit: audit, sum: sum, torn: journal.IsTornTail(scanErr)}, nil
 }
 
 // verifyProblem turns what the scan found (scanErr) and what the check
@@ -134,26 +125,6 @@ func noHeader(size int64, placeErr error) error {
 	return fmt.Errorf("%s, so there is no record in it: desk repair sets it aside, then desk init creates a journal (docs/recovery.md)", what)
 }
 
-// firstRecordTime returns the time of the first record of the journal at
-// path, its header, reading nothing after it.
-func firstRecordTime(path string) (timesync.Timestamp, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return timesync.Timestamp{}, err
-	}
-	defer f.Close()
-	var first timesync.Timestamp
-	errFirst := errors.New("the first record is read")
-	_, err = journal.Scan(f, journal.ScanOptions{ChainOnly: true}, func(r journal.Record) error {
-		first = r.Time
-		return errFirst
-	})
-	if err != nil && !errors.Is(err, errFirst) {
-		return timesync.Timestamp{}, err
-	}
-	return first, nil
-}
-
 // replay opens the register with the member's identity, when one is
 // given and the journal has a roster: every sealed record is opened and
 // replayed, and each step's actor must be the member who signed it.
@@ -177,13 +148,13 @@ func (s *session) replay(v verified) (bool, error) {
 // verifies.
 func (v verified) jsonReport() map[string]any {
 	return map[string]any{"verified": true, "records": v.sum.Records, "unsigned": v.audit.Unsigned, "members": v.audit.Members, "replayed": v.replayed,
-		"checkpoints": v.sum.Checkpoints, "torn_tail": v.torn, "last_seq": v.sum.Records - 1, "last_hash": v.sum.Last.String(), "first": v.first}
+		"checkpoints": v.sum.Checkpoints, "torn_tail": v.torn, "last_seq": v.sum.Records - 1, "last_hash": v.sum.Last.String(), "first": v.sum.Created, "last": v.sum.LastTime}
 }
 
 // report writes what desk verify found, for people.
 func (v verified) report(s *session) {
 	p := printer(s.tag)
-	fmt.Fprintln(s.out, p.Sprintf("%s: %d records since %s, hash chain intact; last hash %s", v.path, v.sum.Records, stamp(v.first), v.sum.Last))
+	fmt.Fprintln(s.out, p.Sprintf("%s: %d records, hash chain intact, from %s to %s; last hash %s", v.path, v.sum.Records, stamp(v.sum.Created), stamp(v.sum.LastTime), v.sum.Last))
 	if v.audit.Unsigned > 0 {
 		fmt.Fprintln(s.out, p.Sprintf("%d record(s) unsigned (earlier format): verified by the chain, attributed only by their sealed content", v.audit.Unsigned))
 	}
