@@ -117,7 +117,7 @@ func clock(ts timesync.Timestamp) string {
 	if ts.IsZero() {
 		return "—"
 	}
-	return ts.Format("2006-01-02 15:04:05 -07:00")
+	return ts.Format(timesync.DisplayLayout)
 }
 
 // describeTarget names a target and its window for a technician.
