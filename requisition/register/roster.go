@@ -445,7 +445,9 @@ func AuditRecords(recs []journal.Record) (Audit, error) {
 // opts.ChainOnly), the checkpoints opts.Checkpoints gives, and the roster
 // rules. It returns the audit, the scan's summary, and the scan's error
 // (a torn last write included, as [journal.IsTornTail] tells) or else a
-// [*RosterError] when a record breaks the roster rules.
+// [*RosterError] when a record breaks the roster rules. Behind a torn
+// tail, the violations of the whole records are still in
+// Audit.Violations: a caller that accepts a torn tail checks them there.
 func AuditJournal(path string, opts journal.ScanOptions) (Audit, journal.Summary, error) {
 	ro := newRoster()
 	sum, err := journal.ScanFile(path, opts, func(r journal.Record) error {
