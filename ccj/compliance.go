@@ -42,65 +42,90 @@ type ReportOptions struct {
 func (c Cell) Report(at time.Time, opt ReportOptions) []provenance.Finding {
 	horizon := cmpOr(opt.Horizon, 30*24*time.Hour)
 	notice := cmpOr(opt.RenewalNotice, 90*24*time.Hour)
-	day := brusselsDay(at)
-	out := c.Validate(at)
-	add := func(rule string, sev provenance.Severity, field string, src provenance.Source, msg string, args ...any) {
-		out = append(out, newFinding(rule, sev, field, src, ErrCompliance, msg, args...))
-	}
+	r := &report{out: c.Validate(at)}
+	c.reportAddress(r)
+	c.reportMembers(r, at, notice)
+	c.reportCoverage(r, at, at.Add(horizon))
+	c.reportContactSheet(r, at, at.Add(horizon))
+	c.reportProcedure(r)
+	c.reportPlatform(r)
+	return r.out
+}
 
+// report collects the findings of a compliance report.
+type report struct{ out []provenance.Finding }
+
+func (r *report) add(rule string, sev provenance.Severity, field string, src provenance.Source, msg string, args ...any) {
+	r.out = append(r.out, newFinding(rule, sev, field, src, ErrCompliance, msg, args...))
+}
+
+// reportAddress: the cell is established in Belgium.
+func (c Cell) reportAddress(r *report) {
 	if c.Address.Country == "BE" {
-		add("belgium", provenance.Info, "address", belgium(), "the cell is established in Belgium")
+		r.add("belgium", provenance.Info, "address", belgium(), "the cell is established in Belgium")
 	} else {
-		add("belgium", provenance.Error, "address", belgium(), "the cell must be established in Belgium; its address is not Belgian")
+		r.add("belgium", provenance.Error, "address", belgium(), "the cell must be established in Belgium; its address is not Belgian")
 	}
+}
 
+// reportMembers: each member's security advice and its renewal, and
+// residence; at least one member may answer.
+func (c Cell) reportMembers(r *report, at time.Time, notice time.Duration) {
+	day := brusselsDay(at)
 	valid := 0
 	for i, m := range c.Members {
 		if m.Eligible(day) {
 			valid++
 			if exp := m.Advice.Expires(); exp <= brusselsDay(at.Add(notice)) {
-				add("advice-renewal", provenance.Warning, fmt.Sprintf("members[%d].advice", i), timelex(),
+				r.add("advice-renewal", provenance.Warning, fmt.Sprintf("members[%d].advice", i), timelex(),
 					"the security advice of %s expires on %s: start the renewal", m.ID, exp.String())
 			}
 		} else {
-			add("advice", provenance.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
+			r.add("advice", provenance.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
 				"%s has no valid security advice and may not answer requisitions", m.ID)
 		}
 		if !m.ResidesInBelgium && m.YearsInBelgium < 5 {
-			add("residence", provenance.Warning, fmt.Sprintf("members[%d]", i), timelex(),
+			r.add("residence", provenance.Warning, fmt.Sprintf("members[%d]", i), timelex(),
 				"%s neither lives in Belgium nor has lived there five years, as practitioners expect of a member", m.ID)
 		}
 	}
 	if valid == 0 {
-		add("advice", provenance.Error, "members", bipt(), "no member holds a valid security advice: nobody may answer a requisition")
+		r.add("advice", provenance.Error, "members", bipt(), "no member holds a valid security advice: nobody may answer a requisition")
 	} else {
-		add("advice", provenance.Info, "members", bipt(), "members with a valid security advice: %d", valid)
+		r.add("advice", provenance.Info, "members", bipt(), "members with a valid security advice: %d", valid)
 	}
+}
 
-	end := at.Add(horizon)
+// reportCoverage: somebody eligible is on call around the clock over
+// [at, end).
+func (c Cell) reportCoverage(r *report, at, end time.Time) {
 	covered, findings, problems := c.covered(at, end)
 	gaps := complement(covered, at, end)
-	out = append(out, findings...)
+	r.out = append(r.out, findings...)
 	// Validate reported the patterns' problems over a year; a longer
 	// horizon may meet others.
 	for _, p := range problems {
-		if !slices.ContainsFunc(out, func(f provenance.Finding) bool { return f.Field == p.Field && f.Rule == p.Rule }) {
-			out = append(out, p)
+		if !slices.ContainsFunc(r.out, func(f provenance.Finding) bool { return f.Field == p.Field && f.Rule == p.Rule }) {
+			r.out = append(r.out, p)
 		}
 	}
 	for _, g := range gaps {
-		add("coverage", provenance.Error, "shifts", bipt(), "nobody eligible is on call from %s to %s (%s)",
+		r.add("coverage", provenance.Error, "shifts", bipt(), "nobody eligible is on call from %s to %s (%s)",
 			timesync.FromTime(g.Start).String(), timesync.FromTime(g.End).String(), g.Duration().String())
 	}
 	if len(gaps) == 0 {
-		add("coverage", provenance.Info, "shifts", bipt(), "the cell is covered around the clock from %s to %s",
+		r.add("coverage", provenance.Info, "shifts", bipt(), "the cell is covered around the clock from %s to %s",
 			timesync.FromTime(at).String(), timesync.FromTime(end).String())
 	}
+}
 
+// reportContactSheet: the contact sheet names the cell, the operator, and
+// a phone for every eligible member on the rota over [at, end).
+func (c Cell) reportContactSheet(r *report, at, end time.Time) {
 	complete := true
 	lack := func(field string, what any) {
 		complete = false
-		add("contact-sheet", provenance.Error, field, technicalSource("contact sheet"), "the contact sheet lacks %s", what)
+		r.add("contact-sheet", provenance.Error, field, technicalSource("contact sheet"), "the contact sheet lacks %s", what)
 	}
 	if c.Name == "" {
 		lack("name", phrase("the cell's name"))
@@ -118,33 +143,40 @@ func (c Cell) Report(at time.Time, opt ReportOptions) []provenance.Finding {
 	for _, id := range c.Escalation {
 		onRota[id] = true
 	}
+	day := brusselsDay(at)
 	for i, m := range c.Members {
 		if onRota[m.ID] && m.Eligible(day) && m.Phone() == "" {
 			lack(fmt.Sprintf("members[%d].channels", i), phraseArgs{"a phone number for %s, who is on the rota", m.ID})
 		}
 	}
 	if complete {
-		add("contact-sheet", provenance.Info, "", technicalSource("contact sheet"), "the contact sheet is complete")
+		r.add("contact-sheet", provenance.Info, "", technicalSource("contact sheet"), "the contact sheet is complete")
 	}
+}
 
+// reportProcedure: an internal procedure for requisitions is on file.
+func (c Cell) reportProcedure(r *report) {
 	if c.Procedure.Dated != 0 && c.Procedure.Reference != "" {
-		add("procedure", provenance.Info, "procedure", procedure(), "the internal procedure for requisitions is on file (%s) and dated %s",
+		r.add("procedure", provenance.Info, "procedure", procedure(), "the internal procedure for requisitions is on file (%s) and dated %s",
 			c.Procedure.Reference, c.Procedure.Dated.String())
 	} else {
-		add("procedure", provenance.Error, "procedure", procedure(), "no internal procedure for handling requisitions is on file")
+		r.add("procedure", provenance.Error, "procedure", procedure(), "no internal procedure for handling requisitions is on file")
 	}
+}
 
+// reportPlatform: the cell's contact details on BIPT's platform are up to
+// date with its members.
+func (c Cell) reportPlatform(r *report) {
 	switch {
 	case c.PlatformUpdated == 0:
-		add("platform", provenance.Error, "platform_updated", bipt(), "no update of the cell's contact details on BIPT's platform is recorded")
+		r.add("platform", provenance.Error, "platform_updated", bipt(), "no update of the cell's contact details on BIPT's platform is recorded")
 	case c.MembersChanged != 0 && c.MembersChanged > c.PlatformUpdated:
-		add("platform", provenance.Error, "platform_updated", bipt(), "members changed after the last update on BIPT's platform (%s): update it",
+		r.add("platform", provenance.Error, "platform_updated", bipt(), "members changed after the last update on BIPT's platform (%s): update it",
 			c.PlatformUpdated.String())
 	default:
-		add("platform", provenance.Info, "platform_updated", bipt(), "the cell's contact details were updated on BIPT's platform on %s",
+		r.add("platform", provenance.Info, "platform_updated", bipt(), "the cell's contact details were updated on BIPT's platform on %s",
 			c.PlatformUpdated.String())
 	}
-	return out
 }
 
 func cmpOr(d, def time.Duration) time.Duration {
