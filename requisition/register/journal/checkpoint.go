@@ -177,6 +177,9 @@ func (a Anchors) file(id [16]byte) string {
 // Load returns the checkpoints kept for journal id, oldest first; none is
 // not an error.
 func (a Anchors) Load(id [16]byte) ([]Checkpoint, error) {
+	if a.Dir == "" {
+		return nil, fmt.Errorf("%w: no anchor directory", ErrConfig)
+	}
 	b, err := readBounded(a.file(id))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -266,6 +269,9 @@ type location struct {
 }
 
 func (a Anchors) locations() (map[string]location, error) {
+	if a.Dir == "" {
+		return nil, fmt.Errorf("%w: no anchor directory", ErrConfig)
+	}
 	b, err := readBounded(filepath.Join(a.Dir, "locations.json"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]location{}, nil
@@ -323,11 +329,13 @@ func (a Anchors) Keep(path string, cp Checkpoint) error {
 // checkpoint kept for it. A journal missing, header-less, or another one
 // put in its place is refused — it would otherwise look like a new
 // register, and lose or replace the cell's record silently. A place never
-// kept is not checked. An incomplete last write is no error here (the
-// next write sets it aside); other damage is.
+// kept is not checked (a journal missing there is no error either). An
+// incomplete last write is no error here (the next write sets it aside);
+// other damage is.
 func (a Anchors) CheckPath(path string) error {
 	_, err := a.Verify(path, ScanOptions{})
-	if IsTornTail(err) {
+	if IsTornTail(err) || errors.Is(err, fs.ErrNotExist) {
+		// Verify reports a journal kept here and gone as ErrCheckpoint.
 		return nil
 	}
 	return err
@@ -368,8 +376,6 @@ func (a Anchors) CheckLocation(path string, sum Summary, scanErr error) error {
 	return err
 }
 
-// check is CheckPath on a journal already read: recs and the error its
-// reading gave.
 // CheckRead checks the journal at path, as a reader found it — recs, the
 // records it read and checked, or readErr, the error reading it gave
 // (fs.ErrNotExist, [ErrNoHeader], a torn tail) — against the checkpoints

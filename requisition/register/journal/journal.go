@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/ccjkit/ccjkit/timesync"
@@ -49,6 +50,12 @@ const (
 	trailer = 4 + sigSize
 	// MaxPayload bounds a record's payload.
 	MaxPayload = 1 << 20
+	// MaxWrite bounds the records of one write (a transaction, or the
+	// appends a group commit writes together), and MaxWriteBytes its
+	// bytes, so that a reader holding a write until it is whole holds a
+	// bounded amount: a write said to be larger is corruption.
+	MaxWrite      = 1024
+	MaxWriteBytes = 64 << 20
 	// MaxKind bounds a record's kind.
 	MaxKind = 64
 	minBody = 8 + 8 + hashSize + 2 + 4
@@ -156,12 +163,12 @@ var (
 	ErrCorrupt = errors.New("journal: corrupt")
 	// ErrClosed: the journal was closed.
 	ErrClosed = errors.New("journal: closed")
-	// ErrIO: writing or syncing the journal failed. The records of that
-	// append were not acknowledged: the write is cut back from the file,
+	// ErrIO: reading, writing or syncing the journal failed. The records
+	// of an append that fails so were not acknowledged: the write is cut back from the file,
 	// and the journal read back and checked before the next append. Only
 	// when cutting it back fails too may they still be in the file,
 	// whole — in doubt, as a database commit whose answer was lost.
-	ErrIO = errors.New("journal: write failed")
+	ErrIO = errors.New("journal: I/O failed")
 	// ErrRecord: a record cannot be appended as given.
 	ErrRecord = errors.New("journal: invalid record")
 	// ErrConfig: a journal or an [Anchors] store was given an incomplete
@@ -277,6 +284,8 @@ type checker struct {
 	kinds map[string]string
 	// msg is scratch space for the signed message.
 	msg []byte
+	// writeBytes is the size of the write under way so far.
+	writeBytes int
 }
 
 // maxKinds bounds the kinds a checker interns.
@@ -323,6 +332,15 @@ func (k *checker) next(fr []byte, n int, signed bool) (Record, string) {
 		return Record{}, "the signature does not verify"
 	case k.pending > 0 && r.Follows != k.pending-1:
 		return Record{}, "a record of a write of several whose count disagrees with the record before"
+	case k.pending == 0 && r.Follows >= MaxWrite:
+		return Record{}, fmt.Sprintf("a write said to hold %d records, more than a writer writes (%d)", uint64(r.Follows)+1, MaxWrite)
+	}
+	size := frameHeader + n + hashSize
+	if k.pending == 0 {
+		k.writeBytes = 0
+	}
+	if k.writeBytes += size; k.writeBytes > MaxWriteBytes {
+		return Record{}, fmt.Sprintf("a write of more than %d bytes, more than a writer writes", MaxWriteBytes)
 	}
 	if k.pending > 0 {
 		k.pending--
@@ -763,6 +781,7 @@ type Tx struct {
 	foreign  []Record
 	consumed bool
 	staged   []Record
+	bytes    int // the frames' size of what is staged
 	next     uint64
 }
 
@@ -783,12 +802,21 @@ func (tx *Tx) Append(kind string, payload []byte) (Record, error) {
 	if err := checkRecord(kind, payload); err != nil {
 		return Record{}, err
 	}
-	return tx.stage(kind, payload), nil
+	if len(tx.staged) >= MaxWrite || tx.bytes+frameSize(kind, payload) > MaxWriteBytes {
+		return Record{}, fmt.Errorf("%w: a write of more than %d records or %d bytes", ErrRecord, MaxWrite, MaxWriteBytes)
+	}
+	return tx.stage(kind, payload).clone(), nil
+}
+
+// frameSize is the size of a signed record's frame.
+func frameSize(kind string, payload []byte) int {
+	return frameHeader + minBody + len(kind) + len(payload) + trailer + hashSize
 }
 
 func (tx *Tx) stage(kind string, payload []byte) Record {
 	r := Record{Seq: tx.next, Time: timesync.Now(tx.clock), Kind: kind, Payload: bytes.Clone(payload)}
 	tx.staged = append(tx.staged, r)
+	tx.bytes += frameSize(kind, payload)
 	tx.next++
 	return r
 }
@@ -811,9 +839,16 @@ func (j *Journal) records() ([]Record, error) {
 // Next returns the sequence number the next staged record will get.
 func (tx *Tx) Next() uint64 { return tx.next }
 
-// Staged returns the records staged so far by [Tx.Append], in order,
-// without their hashes and signatures (which the commit gives them).
-func (tx *Tx) Staged() []Record { return tx.staged }
+// Staged returns copies of the records staged so far by [Tx.Append], in
+// order, without their hashes and signatures (which the commit gives
+// them): changing them changes nothing that is written.
+func (tx *Tx) Staged() []Record {
+	out := make([]Record, len(tx.staged))
+	for i, r := range tx.staged {
+		out[i] = r.clone()
+	}
+	return out
+}
 
 func checkRecord(kind string, payload []byte) error {
 	if kind == "" || len(kind) > MaxKind || kind == headerKind || kind == RepairKind {
@@ -831,7 +866,7 @@ func (j *Journal) frameAll(c chain, staged []Record) ([]byte, []Record, chain) {
 	var buf []byte
 	out := make([]Record, len(staged))
 	for i, r := range staged {
-		r.Prev = c.prev
+		r.Seq, r.Prev = c.seq, c.prev
 		if j.opts.Signer != nil {
 			r.Follows = uint32(len(staged) - 1 - i)
 		}
@@ -880,6 +915,31 @@ func (j *Journal) release() {
 	j.mu.Unlock()
 }
 
+// batch takes from the queue what one write may hold (MaxWrite records,
+// MaxWriteBytes bytes, room left for the repair records a write may
+// carry first); the rest waits for the next write. The caller holds j.mu.
+func (j *Journal) batch() []*entry {
+	n, size := 0, 0
+	room := MaxWriteBytes - maxRepairs*frameSize(RepairKind, make([]byte, maxRepairPayload))
+	for n < len(j.queue) && n < MaxWrite-maxRepairs {
+		size += frameSize(j.queue[n].kind, j.queue[n].payload)
+		if n > 0 && size > room {
+			break
+		}
+		n++
+	}
+	b := j.queue[:n:n]
+	j.queue = slices.Clone(j.queue[n:])
+	return b
+}
+
+// maxRepairs bounds the repair records a write carries before what it
+// was asked to write, maxRepairPayload the size of one.
+const (
+	maxRepairs       = 16
+	maxRepairPayload = 1024
+)
+
 // Append adds a record of the given kind and payload, timed by the
 // journal's clock and signed by its signer, and returns it once it is
 // durable: written and synced to disk after every record any writer
@@ -907,8 +967,7 @@ func (j *Journal) Append(kind string, payload []byte) (Record, error) {
 			break
 		}
 		// Lead: write everything queued, sync, release the followers.
-		batch := j.queue
-		j.queue = nil
+		batch := j.batch()
 		j.flushing = true
 		j.mu.Unlock()
 		first := 0
@@ -1276,13 +1335,16 @@ func Backup(path, dst string) ([]Record, error) {
 	if err := f.Lock(false); err != nil {
 		return nil, err
 	}
-	recs, _, valid, _, rerr := readAll(f)
+	recs, _, valid, size, rerr := readAll(f)
 	if rerr != nil && !IsTornTail(rerr) {
 		return nil, rerr
 	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%w (%d bytes): see RecoverHeaderless", ErrNoHeader, size)
+	}
 	data := make([]byte, valid)
-	if _, err := src.ReadAt(data, 0); err != nil && int64(len(data)) != valid {
-		return nil, err
+	if n, err := src.ReadAt(data, 0); int64(n) != valid {
+		return nil, fmt.Errorf("%w: reading the journal: %v", ErrIO, errOr(err, "short read"))
 	}
 	f.Unlock()
 	fsy := osFS{}

@@ -53,11 +53,13 @@ type Summary struct {
 	// Created is the time of the header, LastTime the time of the last
 	// whole record.
 	Created, LastTime timesync.Timestamp
-	// Valid is the length in bytes of the whole records, Size the number
-	// of bytes read.
+	// Valid is the length in bytes of the whole records before the end,
+	// the damage, or the record the caller's function refused; Size the
+	// number of bytes read, which after damage depends on how much was
+	// read ahead.
 	Valid, Size int64
-	// Checkpoints counts the checkpoints of ScanOptions.Checkpoints that
-	// held.
+	// Checkpoints counts the distinct checkpoints of
+	// ScanOptions.Checkpoints that held.
 	Checkpoints int
 }
 
@@ -122,7 +124,9 @@ func Verify(path string, opts ScanOptions) (Summary, error) {
 
 // ScanFile is [Scan] on the journal at path, read under a shared lock so
 // that no write is under way, with the file's length as the total of
-// progress reports. It never writes.
+// progress reports. It never writes. Appends wait while the lock is held:
+// keep fn quick (no network, no waiting on people), or collect what it
+// needs and do the work after the scan.
 func ScanFile(path string, opts ScanOptions, fn func(Record) error) (Summary, error) {
 	return scanPath(osFS{}, path, opts, fn)
 }
@@ -151,7 +155,13 @@ type scanner struct {
 	lo, hi int
 	base   int64
 	eof    bool
+	// empty counts the reads in a row that returned nothing.
+	empty int
 }
+
+// maxEmptyReads is how many reads in a row may return nothing before a
+// scan gives up, as bufio.Reader allows.
+const maxEmptyReads = 100
 
 // off returns the input offset of buf[lo].
 func (s *scanner) off() int64 { return s.base + int64(s.lo) }
@@ -175,35 +185,66 @@ func (s *scanner) fill(need int) error {
 		n, err := s.r.Read(s.buf[s.hi:min(len(s.buf), s.hi+max(readChunk, need-(s.hi-s.lo)))])
 		s.hi += n
 		switch {
-		case errors.Is(err, io.EOF):
+		case err == io.EOF: // the io.Reader contract: EOF itself, never wrapped
 			s.eof = true
 		case err != nil:
 			return fmt.Errorf("%w: reading the journal: %v", ErrIO, err)
 		case n == 0:
-			return fmt.Errorf("%w: reading the journal: %v", ErrIO, io.ErrNoProgress)
+			// As bufio does: a reader may return nothing a few times.
+			if s.empty++; s.empty >= maxEmptyReads {
+				return fmt.Errorf("%w: reading the journal: %v", ErrIO, io.ErrNoProgress)
+			}
+		default:
+			s.empty = 0
 		}
 	}
 	return nil
 }
 
-// hold copies rec's bytes to the end of arena and returns both. Records
-// held before keep pointing to the arena's earlier array when it grows,
-// whose bytes never change.
-func hold(arena []byte, rec Record) ([]byte, Record) {
-	keep := func(b []byte) []byte {
+// held is a record of a write under way, its bytes kept in the scan's
+// arena at the offsets given (-1 for none), until the write is whole.
+type held struct {
+	rec                 Record
+	pay, signer, sigOff [2]int
+}
+
+// hold copies rec's bytes to the end of arena and returns both, with
+// where the bytes are. Records are built on the arena only when the
+// write is whole, so that its earlier, smaller arrays are not kept alive.
+func hold(arena []byte, rec Record) ([]byte, held) {
+	keep := func(b []byte) [2]int {
 		if b == nil {
-			return nil
+			return [2]int{-1, -1}
 		}
 		at := len(arena)
+		if len(arena)+len(b) > cap(arena) {
+			// Double, rather than append's gentler growth for large
+			// slices: the arrays left behind add up to at most the size
+			// of the last.
+			grown := make([]byte, len(arena), max(2*cap(arena), len(arena)+len(b), 4096))
+			copy(grown, arena)
+			arena = grown
+		}
 		arena = append(arena, b...)
-		return arena[at:len(arena):len(arena)]
+		return [2]int{at, len(arena)}
 	}
-	rec.Payload = keep(rec.Payload)
-	if rec.Signer != nil {
-		rec.Signer = keep(rec.Signer)
-		rec.Signature = keep(rec.Signature)
+	h := held{pay: keep(rec.Payload), signer: keep(rec.Signer), sigOff: keep(rec.Signature)}
+	rec.Payload, rec.Signer, rec.Signature = nil, nil, nil
+	h.rec = rec
+	return arena, h
+}
+
+// record returns the held record, its bytes on arena.
+func (h held) record(arena []byte) Record {
+	r := h.rec
+	at := func(o [2]int) []byte {
+		if o[0] < 0 {
+			return nil
+		}
+		return arena[o[0]:o[1]:o[1]]
 	}
-	return arena, rec
+	r.Payload, r.Signer, r.Signature = at(h.pay), at(h.signer), at(h.sigOff)
+	return r
 }
 
 // scan is Scan with the input's length when known (-1 otherwise) and the
@@ -237,7 +278,7 @@ type scanning struct {
 	// held (their bytes in the arena) until it is whole.
 	start  int64
 	startC chain
-	held   []Record
+	held   []held
 	arena  []byte
 	// vouched holds the checkpoints still to check, by the record they
 	// name; cpErrs their failures.
@@ -298,8 +339,9 @@ func (sc *scanning) take(rec Record) error {
 	}
 	// Held records outlive the buffer's window: their bytes go to the
 	// arena, reused from one write to the next.
-	sc.arena, rec = hold(sc.arena, rec)
-	sc.held = append(sc.held, rec)
+	var h held
+	sc.arena, h = hold(sc.arena, rec)
+	sc.held = append(sc.held, h)
 	if sc.k.pending > 0 {
 		return nil
 	}
@@ -309,7 +351,7 @@ func (sc *scanning) take(rec Record) error {
 // flush hands over the records held.
 func (sc *scanning) flush() error {
 	for _, h := range sc.held {
-		if err := sc.emit(h); err != nil {
+		if err := sc.emit(h.record(sc.arena)); err != nil {
 			return err
 		}
 	}
@@ -377,7 +419,14 @@ func (sc *scanning) loadCheckpoints() error {
 		return err
 	}
 	sc.vouched = map[uint64][]Checkpoint{}
+	seen := map[string]bool{}
 	for _, cp := range cps {
+		// The same checkpoint given twice is checked and counted once.
+		if key := string(checkpointMessage(cp)) + string(cp.Signature); seen[key] {
+			continue
+		} else {
+			seen[key] = true
+		}
 		if err := cp.checkFor(sc.sum.ID); err != nil {
 			sc.cpErrs = append(sc.cpErrs, err)
 			continue
