@@ -132,7 +132,7 @@ func readValue(dec *json.Decoder, path string, depth int, problems *[]problem) (
 				return nil, err
 			}
 			key, _ := kt.(string)
-			child, err := readValue(dec, join(path, key), depth+1, problems)
+			child, err := readValue(dec, join(path, safeKey(key)), depth+1, problems)
 			if err != nil {
 				return nil, err
 			}

@@ -121,3 +121,26 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// A key that may be secret (a phone number, an address) is never quoted,
+// not even in the path of a problem found below it.
+func TestSecretKeysAreNeverQuoted(t *testing.T) {
+	for _, tc := range []struct {
+		name, input string
+	}{
+		{"duplicate under a secret key", `{"notes": {"+32 475 12 34 56": {"a":1,"a":2}}}`},
+		{"unknown field that is a secret", `{"+32 475 12 34 56": 1}`},
+		{"null under a secret key", `{"x": {"+32 475 12 34 56": [null, {"b":1,"b":1}]}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var d doc
+			err := format(1000).Decode([]byte(tc.input), &d)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if strings.Contains(err.Error(), "475") {
+				t.Errorf("the error quotes a secret key: %v", err)
+			}
+		})
+	}
+}
