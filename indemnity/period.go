@@ -11,6 +11,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // Billing says under which service of the tariff each measure is claimed.
@@ -57,16 +58,24 @@ type PeriodClaim struct {
 // PeriodClaims builds the cost statements of the cases answered in the
 // period — those whose answer was delivered in [p.From, p.Until) — one
 // per requesting authority, in the order of [requisition.Authorities],
-// each numbered YYYY-MM-authority after the month the period starts in
-// Brussels, dated from the period's first day to its last, its
-// authority named in the language tag asks for. A case is claimed under
-// the service p.Billing gives its measure; the IDs of the answered cases
-// whose measure has no entry are returned apart, in the order of cases,
-// for the cell to settle by hand. A claim that cannot be made (a service
-// with no tariff line in force on the day of execution, say) is left out
-// and its error, a [*provenance.Problems], joined into the error
-// returned.
+// each dated from the period's first day to its last in Brussels and
+// naming its authority in the language tag asks for. A claim over one
+// calendar month of Brussels is numbered YYYY-MM-authority; over another
+// period, YYYYMMDD-YYYYMMDD-authority (first and last day).
+//
+// A case is claimed under the service p.Billing gives its measure. The
+// IDs of the answered cases that cannot be claimed — their measure has no
+// billing entry, or their authority is none ccjkit knows — are returned
+// apart, in the order of cases, for the cell to settle by hand. A claim
+// that cannot be made (a service with no tariff line in force on the day
+// of execution, say) is left out and its error, naming the authority and
+// wrapping a [*provenance.Problems], joined into the error returned. A
+// period that ends before it starts, or has no day of issue, is an error
+// wrapping [ErrClaim].
 func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodClaim, []string, error) {
+	if !p.From.Before(p.Until) || p.Issued.IsZero() {
+		return nil, nil, fmt.Errorf("%w: a period's claims need a period that ends after it starts and a day of issue", ErrClaim)
+	}
 	groups := map[requisition.Authority][]Executed{}
 	var unbilled []string
 	for _, c := range cases {
@@ -74,7 +83,7 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 			continue
 		}
 		svc, ok := p.Billing[c.Requisition.Measure]
-		if !ok {
+		if !ok || !slices.Contains(requisition.Authorities(), c.Requisition.Authority) {
 			unbilled = append(unbilled, c.ID)
 			continue
 		}
@@ -83,20 +92,32 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 	}
 	var out []PeriodClaim
 	var errs []error
-	from := requisition.BrusselsDate(p.From)
+	from, to := requisition.BrusselsDate(p.From), requisition.BrusselsDate(p.Until.Add(-time.Second))
 	for _, a := range requisition.Authorities() {
 		ex := groups[a]
 		if len(ex) == 0 {
 			continue
 		}
-		h := Header{Number: fmt.Sprintf("%04d-%02d-%s", from.Year(), int(from.Month()), a), Issued: requisition.BrusselsDate(p.Issued),
-			Operator: p.Operator, Authority: a.Label(tag), From: from, To: requisition.BrusselsDate(p.Until.Add(-time.Second))}
+		h := Header{Number: periodNumber(p, a), Issued: requisition.BrusselsDate(p.Issued),
+			Operator: p.Operator, Authority: a.Label(tag), From: from, To: to}
 		c, err := NewClaim(h, ex, p.Options)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, fmt.Errorf("indemnity: the claim to the %s: %w", a, err))
 			continue
 		}
 		out = append(out, PeriodClaim{Authority: a, Claim: c})
 	}
 	return out, unbilled, errors.Join(errs...)
+}
+
+// periodNumber numbers the claim of a period to authority a.
+func periodNumber(p Period, a requisition.Authority) string {
+	from, last := requisition.BrusselsDate(p.From), requisition.BrusselsDate(p.Until.Add(-time.Second))
+	start := p.From.In(timesync.Brussels())
+	month := start.Day() == 1 && start.Hour() == 0 && start.Minute() == 0 && start.Second() == 0 &&
+		p.Until.Equal(start.AddDate(0, 1, 0))
+	if month {
+		return fmt.Sprintf("%04d-%02d-%s", from.Year(), int(from.Month()), a)
+	}
+	return fmt.Sprintf("%04d%02d%02d-%04d%02d%02d-%s", from.Year(), int(from.Month()), from.Day(), last.Year(), int(last.Month()), last.Day(), a)
 }

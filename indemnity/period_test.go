@@ -129,3 +129,38 @@ func TestBillingCheck(t *testing.T) {
 		t.Errorf("a service with no line in force: %d claims, %v", len(claims), err)
 	}
 }
+
+// Cases that cannot be claimed are never dropped silently, a period is
+// checked, and a period other than a calendar month is numbered by its
+// days.
+func TestPeriodClaimsEdges(t *testing.T) {
+	cases := answeredCases(t)
+	for i := range cases {
+		if cases[i].ID == "2026-0004" {
+			cases[i].Requisition.Authority = 0 // an authority ccjkit does not know
+		}
+	}
+	billing := indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation, requisition.Interception: indemnity.RealTimeObservation}
+	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(), Billing: billing}
+	claims, unbilled, err := indemnity.PeriodClaims(cases, p, language.English)
+	if err != nil || len(claims) != 1 {
+		t.Fatalf("%d claims, %v", len(claims), err)
+	}
+	if diff := cmp.Diff([]string{"2026-0002", "2026-0004"}, unbilled); diff != "" {
+		t.Errorf("unbilled (-want +got):\n%s", diff)
+	}
+	half := p
+	half.Until = at("2026-11-16 00:00").Time()
+	claims, _, err = indemnity.PeriodClaims(cases, half, language.English)
+	if err != nil || len(claims) != 1 || claims[0].Number != "20261101-20261115-juge-instruction" {
+		t.Errorf("half a month: %v, %v", claims, err)
+	}
+	for name, bad := range map[string]indemnity.Period{
+		"ends before it starts": {From: p.Until, Until: p.From, Issued: p.Issued},
+		"no day of issue":       {From: p.From, Until: p.Until},
+	} {
+		if _, _, err := indemnity.PeriodClaims(cases, bad, language.English); !errors.Is(err, indemnity.ErrClaim) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
