@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -152,14 +153,25 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 	return json.Marshal(findingJSON{f.Rule, f.Severity, f.Field, f.Source, f.Text(language.English)})
 }
 
-// UnmarshalJSON reads what [Finding.MarshalJSON] writes. The text becomes
+// UnmarshalJSON reads what [Finding.MarshalJSON] writes, strictly: no
+// unknown field, and a rule and a severity required (a finding whose
+// severity was lost must not come back as information). The text becomes
 // a [Text] message; the sentinel is not encoded and stays nil.
 func (f *Finding) UnmarshalJSON(b []byte) error {
-	var j findingJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+	var j struct {
+		findingJSON
+		Severity *Severity `json:"severity"`
 	}
-	*f = Finding{Rule: j.Rule, Severity: j.Severity, Field: j.Field, Source: j.Source}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&j); err != nil {
+		return fmt.Errorf("%w: a finding: %v", ErrUnknownValue, err)
+	}
+	if j.Severity == nil || j.Rule == "" {
+		return fmt.Errorf("%w: a finding needs its rule and its severity", ErrUnknownValue)
+	}
+	j.findingJSON.Severity = *j.Severity
+	*f = Finding{Rule: j.Rule, Severity: j.findingJSON.Severity, Field: j.Field, Source: j.Source}
 	if j.Text != "" {
 		f.Message = Text(j.Text)
 	}

@@ -14,8 +14,8 @@ import (
 // its sentinel, so errors.Is finds every sentinel and errors.As each
 // [Finding]. It is the one problem-list error type of ccjkit.
 type Problems struct {
-	What     string
-	Findings []Finding
+	What     string    `json:"what"`
+	Findings []Finding `json:"findings"`
 }
 
 // Check returns a *Problems holding every finding of fs when at least one

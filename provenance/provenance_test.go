@@ -3,6 +3,7 @@ package provenance_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -131,5 +132,27 @@ func TestWorst(t *testing.T) {
 	}
 	if w, _ := provenance.Worst([]provenance.Finding{finding(provenance.Info, "i"), finding(provenance.Warning, "w")}); w != provenance.Warning {
 		t.Errorf("Worst = %v", w)
+	}
+}
+
+// A finding read back from JSON is read strictly: its rule and severity
+// are required, and no unknown field passes.
+func TestFindingJSONIsStrict(t *testing.T) {
+	for _, tc := range []struct{ name, in string }{
+		{"severity missing", `{"rule":"r","source":{"instrument":"x","certainty":"V"}}`},
+		{"rule missing", `{"severity":"error","source":{"instrument":"x","certainty":"V"}}`},
+		{"unknown field", `{"rule":"r","severity":"error","source":{"instrument":"x","certainty":"V"},"extra":1}`},
+		{"unknown severity", `{"rule":"r","severity":"fatal","source":{"instrument":"x","certainty":"V"}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var f provenance.Finding
+			if err := json.Unmarshal([]byte(tc.in), &f); err == nil {
+				t.Errorf("accepted: %+v", f)
+			}
+		})
+	}
+	b, err := json.Marshal(&provenance.Problems{What: "w", Findings: []provenance.Finding{finding(provenance.Error, "e")}})
+	if err != nil || !strings.HasPrefix(string(b), `{"what":"w","findings":[`) {
+		t.Errorf("Problems in JSON: %s, %v", b, err)
 	}
 }

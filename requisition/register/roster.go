@@ -441,14 +441,17 @@ func AuditRecords(recs []journal.Record) (Audit, error) {
 
 // AuditJournal checks the register journal at path as [AuditRecords]
 // does, streaming it with [journal.ScanFile] in memory that grows with the
-// roster, not the journal: every record's chain and signature (unless
-// opts.ChainOnly), the checkpoints opts.Checkpoints gives, and the roster
+// roster, not the journal: every record's chain and signature (always:
+// opts.ChainOnly is ignored), the checkpoints opts.Checkpoints gives, and the roster
 // rules. It returns the audit, the scan's summary, and the scan's error
 // (a torn last write included, as [journal.IsTornTail] tells) or else a
 // [*RosterError] when a record breaks the roster rules. Behind a torn
 // tail, the violations of the whole records are still in
 // Audit.Violations: a caller that accepts a torn tail checks them there.
 func AuditJournal(path string, opts journal.ScanOptions) (Audit, journal.Summary, error) {
+	// The audit attributes each record to its signer: it always checks
+	// the signatures, whatever opts.ChainOnly says.
+	opts.ChainOnly = false
 	ro := newRoster()
 	sum, err := journal.ScanFile(path, opts, func(r journal.Record) error {
 		ro.add(r)
