@@ -61,5 +61,6 @@
 //
 // [Store] is what a register needs of a journal. [*Journal] (a file) is
 // the implementation here; another (a shared database) implements the
-// same interface and passes the same conformance tests.
+// same interface and passes the same conformance tests, those of package
+// journaltest.
 package journal

@@ -12,7 +12,13 @@ import (
 // and signed checkpoints. [*Journal], a file, is one; a store shared by
 // several machines (a database) implements the same methods with the
 // same guarantees: numbered, hash-chained records, each acknowledged only
-// once durable, nothing acknowledged ever lost or reordered.
+// once durable, nothing acknowledged ever lost or reordered. Package
+// journaltest holds the conformance tests every Store passes.
+//
+// A store hands its [Tx] to the function given to Update; a Tx is made by
+// package journal (it numbers, times and bounds what is staged), so a
+// second store is written in this package, or gets a constructor here
+// when it arrives.
 type Store interface {
 	// ID returns the journal's identity, the payload of its header.
 	ID() [16]byte
