@@ -171,32 +171,3 @@ func BenchmarkGroupCommit(b *testing.B) {
 		})
 	}
 }
-
-// Opening and verifying a journal of 100,000 records.
-func BenchmarkVerify100k(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "j")
-	j, _, err := journal.Open(path, journal.Options{Clock: timesynctest.NewClock(t0)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	payload := make([]byte, 256)
-	var wg sync.WaitGroup
-	for range 16 { // group commit makes building it quick
-		wg.Go(func() {
-			for range 100_000 / 16 {
-				j.Append("event", payload)
-			}
-		})
-	}
-	wg.Wait()
-	j.Close()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		recs, err := journal.ReadFile(path)
-		if err != nil || len(recs) < 99_000 {
-			b.Fatal(len(recs), err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100_000, "ns/record")
-}
