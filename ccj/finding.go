@@ -39,6 +39,10 @@ func (m message) Text(tag language.Tag) string {
 // key with its arguments. sentinel is the finding's Err when it is an
 // error; warnings and information carry none.
 func newFinding(rule string, sev provenance.Severity, field string, src provenance.Source, sentinel error, key string, args ...any) provenance.Finding {
+	// A rule of an unverified source warns, never refuses
+	// (provenance.MaxSeverity): the cell's rules come from [V] and [S]
+	// sources, and ccjkit's own [T] ones.
+	sev = min(sev, provenance.MaxSeverity(src.Certainty))
 	f := provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Message: message{key, args}}
 	if sev == provenance.Error {
 		f.Err = sentinel

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 
 	"github.com/ccjkit/ccjkit/provenance"
@@ -154,5 +155,47 @@ func TestFindingJSONIsStrict(t *testing.T) {
 	b, err := json.Marshal(&provenance.Problems{What: "w", Findings: []provenance.Finding{finding(provenance.Error, "e")}})
 	if err != nil || !strings.HasPrefix(string(b), `{"what":"w","findings":[`) {
 		t.Errorf("Problems in JSON: %s, %v", b, err)
+	}
+}
+
+// A text is in force from its first day to the day before Until; an open
+// bound is no bound.
+func TestSourceInForce(t *testing.T) {
+	from, until := date.New(2017, 1, 27), date.New(2022, 8, 1)
+	for _, tc := range []struct {
+		name string
+		s    provenance.Source
+		day  date.Date
+		want bool
+	}{
+		{"the first day", provenance.Source{From: from}, from, true},
+		{"the day before", provenance.Source{From: from}, from - 1, false},
+		{"the last day", provenance.Source{From: from, Until: until}, until - 1, true},
+		{"the until day", provenance.Source{From: from, Until: until}, until, false},
+		{"open on both sides", provenance.Source{}, date.New(1900, 1, 1), true},
+		{"open start", provenance.Source{Until: from}, date.New(2015, 6, 1), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.s.InForce(tc.day); got != tc.want {
+				t.Errorf("InForce(%s) = %v", tc.day, got)
+			}
+		})
+	}
+	s := provenance.Source{Instrument: "Code d'instruction criminelle", Article: "art. 88bis", Certainty: provenance.Verified, Until: from}
+	if got, want := s.String(), "Code d'instruction criminelle art. 88bis in force until 2017-01-26 [V]"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+}
+
+// Only an unverified source caps a finding at a warning.
+func TestMaxSeverity(t *testing.T) {
+	for c, want := range map[provenance.Certainty]provenance.Severity{
+		provenance.Verified: provenance.Error, provenance.Secondary: provenance.Error,
+		provenance.Technical: provenance.Error, provenance.Unverified: provenance.Warning,
+		provenance.Certainty(9): provenance.Warning,
+	} {
+		if got := provenance.MaxSeverity(c); got != want {
+			t.Errorf("MaxSeverity(%v) = %v, want %v", c, got, want)
+		}
 	}
 }

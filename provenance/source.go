@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/rickb777/date/v2"
 )
 
 // ErrUnknownValue is wrapped by the errors of UnmarshalText when a text form
@@ -81,6 +83,31 @@ type Source struct {
 	Certainty Certainty `json:"certainty"`
 	// URL is where the text or the secondary source was read, if public.
 	URL string `json:"url,omitempty"`
+	// From and Until bound the days the text is in force, in Brussels:
+	// from the first day included to Until excluded. A zero bound is
+	// open: the text was in force before anything ccjkit models, or still
+	// is.
+	From  date.Date `json:"in_force_from,omitzero"`
+	Until date.Date `json:"in_force_until,omitzero"`
+}
+
+// InForce reports whether the text is in force on day d.
+func (s Source) InForce(d date.Date) bool {
+	return (s.From == 0 || d >= s.From) && (s.Until == 0 || d < s.Until)
+}
+
+// MaxSeverity is the highest severity a finding may have whose rule
+// comes from a source of certainty c: ccjkit never tells a cell that an
+// order breaks the law — an error, which may lead it to refuse, itself an
+// offence — on a text it has not seen. A rule verified in the official
+// text [V], read in a secondary source [S], or ccjkit's own technical rule
+// [T] may give an error; an unverified one [U] at most a warning, whose
+// text says what to check by hand.
+func MaxSeverity(c Certainty) Severity {
+	if c == Unverified || c > Technical {
+		return Warning
+	}
+	return Error
 }
 
 // Rule returns the Source of one of ccjkit's own technical rules: the
@@ -104,6 +131,14 @@ func (s Source) String() string {
 		b.WriteString(" (")
 		b.WriteString(s.Edition)
 		b.WriteString(")")
+	}
+	switch {
+	case s.From != 0 && s.Until != 0:
+		fmt.Fprintf(&b, " in force %s to %s", s.From, s.Until.AddDate(0, 0, -1))
+	case s.From != 0:
+		fmt.Fprintf(&b, " in force from %s", s.From)
+	case s.Until != 0:
+		fmt.Fprintf(&b, " in force until %s", s.Until.AddDate(0, 0, -1))
 	}
 	b.WriteString(" ")
 	b.WriteString(s.Certainty.String())

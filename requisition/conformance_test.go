@@ -100,9 +100,43 @@ func runRow(t *testing.T, op []string, input string) string {
 			t.Fatal(err)
 		}
 		return d.String()
+	case "rule":
+		return ruleRow(t, op[1:], input)
 	}
 	t.Fatalf("unknown operation %q", op)
 	return ""
+}
+
+// ruleRow judges, an hour after it was received, an order of measure
+// op[0] by authority op[1] (in circumstance op[2] when given) signed at
+// input, and returns the severity of its finding op[len-1], or "none".
+func ruleRow(t *testing.T, op []string, input string) string {
+	t.Helper()
+	var m requisition.Measure
+	var a requisition.Authority
+	if err := m.UnmarshalText([]byte(op[0])); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UnmarshalText([]byte(op[1])); err != nil {
+		t.Fatal(err)
+	}
+	ordered := timesync.FromTime(instant(t, input))
+	r := requisition.Requisition{Reference: "CONFORMANCE", Measure: m, Authority: a, Reasoned: true,
+		Ordered: ordered, Received: ordered.Add(30 * time.Minute), ValidUntil: ordered.Add(7 * 24 * time.Hour),
+		Items: m.Items()[:1], Offences: []string{"90ter-drugs"}, Targets: []requisition.Target{{Kind: requisition.TargetPhone, Value: "+32470123456"}},
+		Response: requisition.ResponsePolicy{Kind: requisition.RealTime}}
+	if len(op) > 3 {
+		if err := r.Circumstance.UnmarshalText([]byte(op[2])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rule := op[len(op)-1]
+	for _, f := range r.Findings(r.Received.Add(time.Hour).Time(), requisition.FromNextDay) {
+		if f.Rule == rule {
+			return f.Severity.String() + " " + f.Source.Certainty.String()
+		}
+	}
+	return "none"
 }
 
 // instant reads RFC 3339, or a Brussels wall clock that must be unambiguous.

@@ -235,7 +235,7 @@ func TestErrors(t *testing.T) {
 		{"Easter before the Gregorian calendar", func() error { _, err := requisition.Easter(1500); return err }(), requisition.ErrYearNotModelled},
 		{"too many working days", func() error { _, err := requisition.AddWorkingDays(date.New(2026, 1, 1), math.MinInt); return err }(), requisition.ErrInvalidPeriod},
 		{"surcharge overflow", func() error {
-			p, _ := requisition.LookupPenalty("88bis-refusal")
+			p, _ := requisition.LookupPenalty("88bis-refusal", date.New(2015, 6, 1))
 			_, _, err := p.FineWithSurcharge(math.MaxInt64 / 1000)
 			return err
 		}(), requisition.ErrSurcharge},

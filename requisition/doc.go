@@ -74,11 +74,21 @@
 //
 // # Sources and editions
 //
-// Every rule carries its [provenance.Source]: instrument, article, edition
-// and how sure we are ([provenance.Verified], [provenance.Secondary],
-// [provenance.Unverified]). The Code d'instruction criminelle is followed
-// in its text before the law of 25 December 2016 where that is the text
-// retrieved; each source says so.
+// Every rule carries its [provenance.Source]: instrument, article, edition,
+// the days its text is in force, and how sure we are
+// ([provenance.Verified], [provenance.Secondary], [provenance.Unverified]).
+//
+// Rules are chosen by the date the law says applies. Powers and periods:
+// the day the order was signed — an order signed before the law of 25
+// December 2016 came into force ([Law2016InForce], 27 January 2017, taken
+// as the tenth day after its publication [U]) is judged by the text before
+// it, which ccjkit holds [V]; a later order by the article as that law
+// rewrote it, which ccjkit has not retrieved ([Edition] gives its source,
+// [U]). A finding's severity never exceeds its source's certainty
+// ([provenance.MaxSeverity]): on a text ccjkit has not seen, a rule that
+// the earlier text breaks is a warning naming the article and the day to
+// check by hand, never an error that could lead a cell to refuse — which
+// is itself an offence. Penalties: the day of the facts ([LookupPenalty]).
 //
 // Instants are UTC inside and shown in Europe/Brussels; calendar rules run
 // on Brussels calendar days ([BrusselsDate]), as

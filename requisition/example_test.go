@@ -87,9 +87,12 @@ func ExampleResponsePolicy_Due() {
 // flagrant délit, with no period stated. Validation lists every finding,
 // here in French and in Dutch.
 func ExampleRequisition_Validate() {
-	ordered, _ := timesync.ParseBrussels("2026-03-02 10:00", timesync.Strict)
+	// A procureur du Roi orders traffic data outside flagrant délit, with
+	// no period, on 2 March 2015: the text before the law of 25 December
+	// 2016, which ccjkit holds [V], does not allow it.
+	ordered, _ := timesync.ParseBrussels("2015-03-02 10:00", timesync.Strict)
 	r := requisition.Requisition{
-		Reference: "BR.12.34.567890/26",
+		Reference: "BR.12.34.567890/15",
 		Measure:   requisition.TrafficLocation, Authority: requisition.ProcureurDuRoi,
 		Ordered: ordered, Received: ordered.Add(30 * time.Minute), Reasoned: true,
 		Items:    []requisition.Item{requisition.ItemTrafficRecords},
@@ -103,22 +106,35 @@ func ExampleRequisition_Validate() {
 	for _, f := range ps.Findings {
 		fmt.Printf("%s %s (%s %s)\n", f.Severity, f.Rule, f.Source.Article, f.Source.Certainty)
 		fmt.Println("  fr:", f.Text(language.French))
-		fmt.Println("  nl:", f.Text(language.Dutch))
 	}
+
+	// The same order on 2 March 2026 falls under the text as the law of
+	// 2016 rewrote it, which ccjkit has not retrieved: no error, but
+	// warnings that say what to check before contesting.
+	r.Ordered = timesync.FromTime(r.Ordered.Time().AddDate(11, 0, 0))
+	r.Received = r.Ordered.Add(30 * time.Minute)
+	fmt.Println(r.Validate(r.Received.Add(time.Hour).Time(), requisition.FromNextDay))
+	fs := r.Findings(r.Received.Add(time.Hour).Time(), requisition.FromNextDay)
+	for _, f := range fs {
+		fmt.Printf("%s %s (%s %s)\n", f.Severity, f.Rule, f.Source.Article, f.Source.Certainty)
+	}
+	fmt.Println("  en:", fs[0].Text(language.English))
 	// Output:
 	// true true
 	// error 88bis-authority (art. 88bis §1 al. 5-6 [V])
 	//   fr: l'autorité (procureur du Roi) ne peut pas ordonner ici le repérage et la localisation : le procureur du Roi ne peut l'ordonner qu'en cas de flagrant délit pour une infraction visée à l'art. 90ter §§2-4, ou à la demande d'un plaignant pour l'art. 145 §3 ou §3bis de la loi du 13 juin 2005
-	//   nl: de overheid (procureur des Konings) mag hier de opsporing en lokalisatie niet bevelen: de procureur des Konings mag ze enkel bevelen bij ontdekking op heterdaad voor een misdrijf bedoeld in art. 90ter §§2-4, of op verzoek van een klager voor art. 145 §3 of §3bis van de wet van 13 juni 2005
 	// error period (art. 88bis §1 al. 4 [V])
 	//   fr: l'ordonnance doit préciser la durée de la mesure (au plus 2 mois)
-	//   nl: het bevel moet vermelden hoe lang de maatregel geldt (ten hoogste 2 maand(en))
+	// <nil>
+	// warning 88bis-authority (art. 88bis §1 al. 5-6 [U])
+	// warning period (art. 88bis §1 al. 4 [U])
+	//   en: the authority (procureur du Roi) may not order tracing and localisation here: the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis — ccjkit has not seen the text of art. 88bis §1 al. 5-6 in force on that day (2026-03-02): check it by hand before contesting; refusing a lawful order is itself an offence
 }
 
 // Penalties carry their source; the multiplier applied to criminal fines is
 // the caller's, with the caller's source, never a figure ccjkit assumes.
 func ExamplePenalty_FineWithSurcharge() {
-	p, _ := requisition.LookupPenalty("88bis-refusal")
+	p, _ := requisition.LookupPenalty("88bis-refusal", date.New(2015, 6, 1))
 	fmt.Println(p.Conduct)
 	fmt.Printf("fine %d to %d EUR before surcharge — %v\n", p.FineMin, p.FineMax, p.Source)
 	lo, hi, _ := p.FineWithSurcharge(8) // a factor the caller has checked
@@ -127,7 +143,7 @@ func ExamplePenalty_FineWithSurcharge() {
 	fmt.Println(errors.Is(err, requisition.ErrUnknownAmount))
 	// Output:
 	// refusing the technical cooperation an art. 88bis requisition asks for
-	// fine 26 to 10000 EUR before surcharge — Code d'instruction criminelle art. 88bis §2 al. 3 (text before the law of 25 December 2016) [V]
+	// fine 26 to 10000 EUR before surcharge — Code d'instruction criminelle art. 88bis §2 al. 3 (text before the law of 25 December 2016) in force until 2017-01-26 [V]
 	// with a factor of 8: 208 to 80000 EUR
 	// true
 }

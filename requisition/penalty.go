@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/ccjkit/ccjkit/provenance"
 )
 
@@ -27,26 +29,31 @@ type Penalty struct {
 	// Either says fine and prison may be imposed together or one alone
 	// ("ou d'une de ces peines seulement").
 	Either bool `json:"either"`
-	// Known is false when the amounts were not retrieved: the bounds are
-	// then zero and must not be read as "no penalty".
+	// Known is false when not every bound was retrieved: a zero bound is
+	// then unknown and must not be read as "no penalty"; a non-zero bound
+	// is what the source gives, as surely as its certainty says. When
+	// Known is true, a zero bound means the text sets none.
 	Known  bool              `json:"known"`
 	Source provenance.Source `json:"source"`
 }
 
-// Penalties returns the penalties ccjkit knows, each with its source. The
-// texts before the law of 25 December 2016 are the ones retrieved; where
-// the 2016 law changed a penalty and the new figures are only partly known,
-// the entry says so. A new slice is returned on each call.
+// Penalties returns the penalties ccjkit knows, each edition of each with
+// its source and the days its text is in force (Source.From and
+// Source.Until): an ID may appear once per edition, never twice on one
+// day. The texts before the law of 25 December 2016 are the ones
+// retrieved; where the 2016 law changed a penalty and the new figures are
+// only partly known, the entry says so. A new slice is returned on each
+// call. Use [LookupPenalty] to find the one that applies.
 func Penalties() []Penalty {
 	neutrinet := provenance.Source{Instrument: "Neutrinet asbl, blog post « CCJ ou on dissout Neutrinet ? » of 10 February 2021, summarising the IBPT brochure",
-		Certainty: provenance.Secondary}
+		Edition: "the brochure as it stood on 10 February 2021; since when its figures apply is not known", Certainty: provenance.Secondary}
 	return []Penalty{
 		{ID: "88bis-refusal", Conduct: "refusing the technical cooperation an art. 88bis requisition asks for",
-			FineMin: 26, FineMax: 10_000, Known: true, Source: src88bis("§2 al. 3")},
+			FineMin: 26, FineMax: 10_000, Known: true, Source: before2016(src88bis("§2 al. 3"))},
 		{ID: "90quater-refusal", Conduct: "refusing the technical assistance an interception order asks for",
 			FineMin: 26, FineMax: 10_000, Known: true,
-			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §2", Edition: pre2016 + "; the old text says francs, read as euros [U for the current wording]",
-				Certainty: provenance.Verified, URL: Interception.Source().URL}},
+			Source: before2016(provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §2", Edition: pre2016 + "; the old text says francs, read as euros [U for the current wording]",
+				Certainty: provenance.Verified, URL: Interception.Source().URL})},
 		{ID: "46bis-refusal", Conduct: "refusing to communicate identification data (art. 46bis); a maximum of 10,000 EUR is reported, the minimum is not known",
 			FineMax: 10_000, Known: false,
 			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis §2", Edition: "maximum of 10,000 from a secondary source; the minimum (26 in the neighbouring articles) is not verified for this one",
@@ -54,33 +61,50 @@ func Penalties() []Penalty {
 		{ID: "88quater-refusal", Conduct: "refusing the cooperation ordered under art. 88quater §§1-2, or obstructing the search",
 			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true,
 			Source: func() provenance.Source {
-				s := src88quater("§3")
+				s := before2016(src88quater("§3"))
 				s.Edition += "; the text says francs, read as euros as in art. 88bis [U for the current wording]"
 				return s
 			}()},
-		{ID: "88quater-refusal-2016", Conduct: "the same, after the law of 25 December 2016: the maximum prison term was raised to three years; the other bounds were not retrieved",
+		{ID: "88quater-refusal", Conduct: "the same, after the law of 25 December 2016: the maximum prison term was raised to three years; the other bounds were not retrieved",
 			PrisonMaxMonths: 36, Either: true, Known: false,
-			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater §3", Edition: "as amended by the law of 25 December 2016",
-				Certainty: provenance.Verified, URL: "https://legalworld.wolterskluwer.be/nl/nieuws/in-het-staatsblad/wetgeving-bijzondere-opsporingsmethoden-herzien/"}},
+			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater §3", Edition: "as amended by the law of 25 December 2016 (a legal publisher's summary)",
+				Certainty: provenance.Secondary, URL: "https://legalworld.wolterskluwer.be/nl/nieuws/in-het-staatsblad/wetgeving-bijzondere-opsporingsmethoden-herzien/",
+				From: Law2016InForce()}},
 		{ID: "secrecy-breach", Conduct: "breaking the secrecy of a measure one knows of or helps with (arts. 88bis §2, 88quater §4, 90quater §2)",
 			Known: false, Source: provenance.Source{Instrument: "Code pénal", Article: "art. 458", Edition: "the amounts of art. 458 were not retrieved", Certainty: provenance.Verified, URL: seedURL}},
 		{ID: "late-or-refused-cooperation", Conduct: "refusing to cooperate or not cooperating within the required time, as the IBPT brochure summarises it",
 			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true, Source: neutrinet},
 		{ID: "destroying-retained-data", Conduct: "making disappear, destroying or altering data whose retention was requested",
 			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true, Source: neutrinet},
-		{ID: "not-retaining", Conduct: "not meeting the duty to retain data",
-			FineMax: 50_000, Known: true, Source: neutrinet},
+		{ID: "not-retaining", Conduct: "not meeting the duty to retain data; the brochure gives only the maximum",
+			FineMax: 50_000, Known: false, Source: neutrinet},
 	}
 }
 
-// LookupPenalty returns the penalty with the given ID.
-func LookupPenalty(id string) (Penalty, bool) {
+// LookupPenalty returns the penalty with the given ID as its text stood
+// on the day of the facts, facts: a penalty is the one in force when the
+// offence was committed, never a heavier one enacted later; when a later
+// text is milder, the milder applies — compare with the edition in force
+// on the day of judgment (Code pénal art. 2; European Convention on Human
+// Rights art. 7) [U: recalled, not verified in the official text]. The facts of a
+// refusal to cooperate are the day the cell refused or let the deadline
+// pass — not the day of the order, which chooses the powers and periods
+// (see [Edition]). It reports false when no edition of that ID is known
+// for that day.
+func LookupPenalty(id string, facts date.Date) (Penalty, bool) {
 	for _, p := range Penalties() {
-		if p.ID == id {
+		if p.ID == id && p.Source.InForce(facts) {
 			return p, true
 		}
 	}
 	return Penalty{}, false
+}
+
+// before2016 bounds a source of the text before the law of 25 December
+// 2016 to the day before that law came into force.
+func before2016(s provenance.Source) provenance.Source {
+	s.Until = Law2016InForce()
+	return s
 }
 
 // ErrUnknownAmount is returned when a penalty's amounts are not known.

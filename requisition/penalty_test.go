@@ -6,15 +6,21 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/rickb777/date/v2"
 )
 
 func TestPenalties(t *testing.T) {
 	ids := map[string]bool{}
+	editions := map[string][]requisition.Penalty{}
 	for _, p := range requisition.Penalties() {
-		if ids[p.ID] {
-			t.Errorf("duplicate penalty %s", p.ID)
+		for _, e := range editions[p.ID] {
+			if overlap(e.Source, p.Source) {
+				t.Errorf("duplicate penalty %s: two editions in force on one day", p.ID)
+			}
 		}
+		editions[p.ID] = append(editions[p.ID], p)
 		ids[p.ID] = true
 		if p.Source.Instrument == "" || p.Conduct == "" {
 			t.Errorf("%s: no source or conduct", p.ID)
@@ -32,15 +38,52 @@ func TestPenalties(t *testing.T) {
 			t.Errorf("missing penalty %s", want)
 		}
 	}
-	p, _ := requisition.LookupPenalty("88quater-refusal")
+	p, _ := requisition.LookupPenalty("88quater-refusal", date.New(2015, 6, 1))
 	if p.FineMin != 26 || p.FineMax != 20_000 || p.PrisonMinMonths != 6 || p.PrisonMaxMonths != 12 || !p.Either {
 		t.Errorf("88quater §3 = %+v; want 6 months to 1 year and/or 26 to 20,000 (seed text)", p)
 	}
 	if _, _, err := p.FineWithSurcharge(0); !errors.Is(err, requisition.ErrSurcharge) {
 		t.Errorf("factor 0: %v", err)
 	}
-	if _, ok := requisition.LookupPenalty("nope"); ok {
+	if _, ok := requisition.LookupPenalty("nope", date.New(2026, 1, 1)); ok {
 		t.Error("found a penalty that does not exist")
+	}
+}
+
+// overlap reports whether two sources are in force on a common day.
+func overlap(a, b provenance.Source) bool {
+	aEnd, bEnd := a.Until, b.Until
+	if aEnd == 0 {
+		aEnd = date.New(9999, 1, 1)
+	}
+	if bEnd == 0 {
+		bEnd = date.New(9999, 1, 1)
+	}
+	return a.From < bEnd && b.From < aEnd
+}
+
+// The penalty is the one in force on the day of the facts: a refusal of
+// an 88quater order in 2015 risks one year, in 2018 three (after the law
+// of 25 December 2016), each with its edition and source.
+func TestPenaltyByDateOfFacts(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		facts     date.Date
+		prisonMax int
+		known     bool
+		certainty provenance.Certainty
+	}{
+		{"facts of 2015", date.New(2015, 6, 1), 12, true, provenance.Verified},
+		{"the eve of the law", date.New(2017, 1, 26), 12, true, provenance.Verified},
+		{"its first day", requisition.Law2016InForce(), 36, false, provenance.Secondary},
+		{"facts of 2018", date.New(2018, 6, 1), 36, false, provenance.Secondary},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, ok := requisition.LookupPenalty("88quater-refusal", tc.facts)
+			if !ok || p.PrisonMaxMonths != tc.prisonMax || p.Known != tc.known || p.Source.Certainty != tc.certainty || !p.Source.InForce(tc.facts) {
+				t.Errorf("%+v, %v", p, ok)
+			}
+		})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/timesync"
+	"github.com/rickb777/date/v2"
 )
 
 // The errors findings wrap, for [errors.Is]. The [*provenance.Problems]
@@ -52,11 +53,22 @@ var (
 type findingText struct {
 	msg  string
 	args []any
+	// unverified is set when the rule's text in force was not retrieved:
+	// the text then says what to check by hand, and on which day.
+	unverified *provenance.Source
+	day        date.Date
 }
 
 // Text returns the message in the language tag asks for (French, Dutch,
 // German; English otherwise).
-func (m *findingText) Text(tag language.Tag) string { return localize(tag, m.msg, m.args...) }
+func (m *findingText) Text(tag language.Tag) string {
+	t := localize(tag, m.msg, m.args...)
+	if m.unverified != nil {
+		t += localize(tag, " — ccjkit has not seen the text of %s in force on that day (%s): check it by hand before contesting; refusing a lawful order is itself an offence",
+			m.unverified.Article, m.day.String())
+	}
+	return t
+}
 
 // Validate checks the requisition at instant at — normally the moment the
 // cell examines it — and returns a [*provenance.Problems] (What
@@ -90,9 +102,36 @@ type validator struct {
 	out  []provenance.Finding
 }
 
+// add records a finding. Its severity never exceeds what its source's
+// certainty allows (provenance.MaxSeverity): a rule whose text in force
+// was not retrieved is a warning that says what to check, and wraps no
+// sentinel of an error.
 func (v *validator) add(rule string, sev provenance.Severity, field string, src provenance.Source, err error, msg string, args ...any) {
-	v.out = append(v.out, provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Err: err,
-		Message: &findingText{msg: msg, args: args}})
+	if src.Instrument == codeInstructionCriminelle && src.From == 0 && src.Until == 0 {
+		src = v.text(src) // the article as in force on the order's day
+	}
+	text := &findingText{msg: msg, args: args}
+	if max := provenance.MaxSeverity(src.Certainty); sev > max {
+		sev, err = max, nil
+	}
+	if src.Certainty == provenance.Unverified && src.From != 0 && sev >= provenance.Warning {
+		text.unverified, text.day = &src, v.day()
+	}
+	v.out = append(v.out, provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Err: err, Message: text})
+}
+
+// text returns the source of a rule of the Code d'instruction criminelle
+// as in force on the day the order was signed (the day of the check when
+// the order states none): see [Edition].
+func (v *validator) text(pre provenance.Source) provenance.Source { return Edition(pre, v.day()) }
+
+// day is the day the order was signed, in Brussels; the day of the check
+// when the order states none.
+func (v *validator) day() date.Date {
+	if !v.r.Ordered.IsZero() {
+		return day(v.r.Ordered.Time())
+	}
+	return day(v.at)
 }
 
 // The provisions the rules cite.
@@ -237,7 +276,7 @@ func (v *validator) authority() {
 	}
 	prosecutor := a == ProcureurDuRoi || a == AuditeurDuTravail
 	notAllowed := func(rule string, src provenance.Source, why phrase) {
-		v.add(rule, provenance.Error, "authority", src, ErrAuthority, "the authority (%s) may not order %s here: %s", a, m, why)
+		v.add(rule, provenance.Error, "authority", v.text(src), ErrAuthority, "the authority (%s) may not order %s here: %s", a, m, why)
 	}
 	if a == AuditeurDuTravail && (m == Identification || m == TrafficLocation) {
 		v.add("auditeur", provenance.Info, "authority", m.Source(), nil,
@@ -273,7 +312,7 @@ func (v *validator) authority() {
 			notAllowed("90ter-authority", m.Source(), "only the juge d'instruction")
 		}
 		if !v.invokes(List90ter) {
-			v.add("90ter-offence", provenance.Error, "offences", m.Source(), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
+			v.add("90ter-offence", provenance.Error, "offences", v.text(m.Source()), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
 		}
 	case ExtendedSearch:
 		switch {
@@ -295,7 +334,7 @@ func (v *validator) authority() {
 // flagrant-délit 88bis order.
 func (v *validator) confirmation() {
 	r := v.r
-	src := ConfirmationSource()
+	src := v.text(ConfirmationSource())
 	if v.onlyInvokes(ListNoConfirmation) {
 		v.add("88bis-confirmation", provenance.Warning, "confirmed", src, nil,
 			"for hostage-taking or extortion no confirmation is needed, but only while the flagrant délit lasts: check that it still does")
@@ -338,6 +377,7 @@ func (v *validator) period() {
 	if months == 0 || r.Ordered.IsZero() || !slices.Contains(monthRules(), v.rule) {
 		return
 	}
+	src = v.text(src)
 	if r.ValidUntil.IsZero() {
 		v.add("period", provenance.Error, "valid_until", src, ErrDuration, "the order must state how long the measure applies (at most %d month(s))", months)
 	}
@@ -359,7 +399,7 @@ func (v *validator) period() {
 func (v *validator) protected() {
 	r := v.r
 	if r.Measure == Cooperation && r.Cooperation == CooperationOperation && (r.Addressee == Inculpe || r.Addressee == Article156Person) {
-		v.add("88quater-protected", provenance.Error, "addressee", src88quater("§2 al. 2"), ErrProtectedPerson,
+		v.add("88quater-protected", provenance.Error, "addressee", v.text(src88quater("§2 al. 2")), ErrProtectedPerson,
 			"an 88quater §2 order may not be made against the inculpé or a person of art. 156")
 	}
 }

@@ -150,48 +150,66 @@ func Valid() *rapid.Generator[Case] {
 
 // breakage turns a valid case into one that breaks a rule, or reports that
 // it does not apply to that case.
+//
+// The rules of the Code d'instruction criminelle that ccjkit holds in
+// their text before the law of 25 December 2016 are errors only for
+// orders signed before that law came into force
+// ([requisition.Law2016InForce]); after it they are warnings (the text in
+// force was not retrieved), so their breakages apply to earlier orders
+// only.
 type breakage struct {
 	rule  string
 	want  error
 	apply func(t *rapid.T, c *Case) bool
 }
 
+// beforeLaw2016 applies a breakage of a rule of the text before 2016 only
+// to an order signed before the law of 25 December 2016 came into force.
+func beforeLaw2016(apply func(t *rapid.T, c *Case) bool) func(t *rapid.T, c *Case) bool {
+	return func(t *rapid.T, c *Case) bool {
+		if requisition.BrusselsDate(c.Requisition.Ordered.Time()) >= requisition.Law2016InForce() {
+			return false
+		}
+		return apply(t, c)
+	}
+}
+
 func breakages() []breakage {
 	return []breakage{
-		{"reasoned-order", requisition.ErrNotReasoned, func(t *rapid.T, c *Case) bool {
+		{"reasoned-order", requisition.ErrNotReasoned, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			r := &c.Requisition
 			if r.Measure == requisition.ExtendedSearch || r.Measure == requisition.Cooperation && r.Cooperation != requisition.CooperationInformation {
 				return false // the texts retrieved ask for no reasoned order there
 			}
 			r.Reasoned = false
 			return true
-		}},
+		})},
 		{"response-missing", requisition.ErrMissing, func(t *rapid.T, c *Case) bool {
 			c.Requisition.Response = requisition.ResponsePolicy{}
 			return true
 		}},
-		{"88bis-authority", requisition.ErrAuthority, func(t *rapid.T, c *Case) bool {
+		{"88bis-authority", requisition.ErrAuthority, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			if c.Requisition.Measure != requisition.TrafficLocation {
 				return false
 			}
 			c.Requisition.Authority, c.Requisition.Circumstance, c.Requisition.Offences = requisition.ProcureurDuRoi, requisition.Ordinary, nil
 			return true
-		}},
-		{"90ter-authority", requisition.ErrAuthority, func(t *rapid.T, c *Case) bool {
+		})},
+		{"90ter-authority", requisition.ErrAuthority, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			if c.Requisition.Measure != requisition.Interception {
 				return false
 			}
 			c.Requisition.Authority = rapid.SampledFrom([]requisition.Authority{requisition.ProcureurDuRoi, requisition.OfficierPoliceJudiciaire}).Draw(t, "authority")
 			return true
-		}},
-		{"88quater-protected", requisition.ErrProtectedPerson, func(t *rapid.T, c *Case) bool {
+		})},
+		{"88quater-protected", requisition.ErrProtectedPerson, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			if c.Requisition.Measure != requisition.Cooperation || c.Requisition.Cooperation != requisition.CooperationOperation {
 				return false
 			}
 			c.Requisition.Addressee = rapid.SampledFrom([]requisition.Addressee{requisition.Inculpe, requisition.Article156Person}).Draw(t, "addressee")
 			return true
-		}},
-		{"period-too-long", requisition.ErrDuration, func(t *rapid.T, c *Case) bool {
+		})},
+		{"period-too-long", requisition.ErrDuration, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			months, _ := c.Requisition.Measure.MaxMonths()
 			if months == 0 {
 				return false
@@ -199,15 +217,15 @@ func breakages() []breakage {
 			limit, _ := requisition.ValidityEnd(c.Requisition.Ordered.Time(), months, requisition.FromNextDay)
 			c.Requisition.ValidUntil = timesync.FromTime(limit.At.Add(time.Duration(rapid.IntRange(1, 90*86400).Draw(t, "beyond_s")) * time.Second))
 			return true
-		}},
-		{"period-missing", requisition.ErrDuration, func(t *rapid.T, c *Case) bool {
+		})},
+		{"period-missing", requisition.ErrDuration, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			if months, _ := c.Requisition.Measure.MaxMonths(); months == 0 {
 				return false
 			}
 			c.Requisition.ValidUntil = timesync.Timestamp{}
 			return true
-		}},
-		{"item-not-covered", requisition.ErrItem, func(t *rapid.T, c *Case) bool {
+		})},
+		{"item-not-covered", requisition.ErrItem, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			var foreign []requisition.Item
 			for _, it := range []requisition.Item{requisition.ItemContent, requisition.ItemSystemAccess, requisition.ItemTrafficRecords} {
 				if !contains(c.Requisition.Measure.Items(), it) {
@@ -219,7 +237,7 @@ func breakages() []breakage {
 			}
 			c.Requisition.Items = append(c.Requisition.Items, rapid.SampledFrom(foreign).Draw(t, "foreign_item"))
 			return true
-		}},
+		})},
 		{"malformed-target", requisition.ErrTarget, func(t *rapid.T, c *Case) bool {
 			bad := rapid.SampledFrom([]requisition.Target{
 				{Kind: requisition.TargetIP, Addr: netip.MustParseAddr("192.0.2.1")}, // no time window
@@ -239,14 +257,14 @@ func breakages() []breakage {
 			c.Requisition.Received = c.Requisition.Ordered.Add(-time.Duration(rapid.IntRange(1, 86400).Draw(t, "early_s")) * time.Second)
 			return true
 		}},
-		{"confirmation-late", requisition.ErrConfirmation, func(t *rapid.T, c *Case) bool {
+		{"confirmation-late", requisition.ErrConfirmation, beforeLaw2016(func(t *rapid.T, c *Case) bool {
 			r := &c.Requisition
 			if r.Measure != requisition.TrafficLocation || r.Circumstance != requisition.FlagrantDelit {
 				return false
 			}
 			r.Confirmed = r.Ordered.Add(24*time.Hour + time.Duration(rapid.IntRange(0, 3600).Draw(t, "late_s"))*time.Second)
 			return true
-		}},
+		})},
 	}
 }
 
