@@ -1,0 +1,135 @@
+package ccjkit_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/indemnity"
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/law.md from the code")
+
+// lawRow is one rule of docs/law.md.
+type lawRow struct {
+	rule, where string
+	src         provenance.Source
+}
+
+// lawRows lists every rule ccjkit applies, from the code's own values:
+// measures, their periods and editions, the time rules, the penalties, the
+// tariff's lines and the cell's rules.
+func lawRows(t *testing.T) []lawRow {
+	var rows []lawRow
+	add := func(rule, where string, s provenance.Source) { rows = append(rows, lawRow{rule, where, s}) }
+	after := requisition.Law2016InForce()
+	for _, m := range requisition.Measures() {
+		add(m.String()+": who may order it, what it covers", "requisition: Measure.Source, validator.authority, validator.items", requisition.Edition(m.Source(), after-1))
+		add(m.String()+": the same, after the law of 25 December 2016", "requisition: Edition", requisition.Edition(m.Source(), after))
+		if n, s := m.MaxMonths(); n > 0 {
+			add(fmt.Sprintf("%s: at most %d month(s) from the order", m, n), "requisition: Measure.MaxMonths, validator.period", requisition.Edition(s, after-1))
+			add(fmt.Sprintf("%s: the maximum period after the law of 25 December 2016", m), "requisition: Edition", requisition.Edition(s, after))
+		}
+	}
+	add("the law of 25 December 2016 in force", "requisition: Law2016InForce", provenance.Source{Instrument: "loi du 25 décembre 2016 (Moniteur belge 17-01-2017)",
+		Edition: "in force taken as the tenth day after publication", Certainty: provenance.Unverified, From: after})
+	add("flagrant délit: the juge confirms within 24 hours", "requisition: ConfirmationDue, validator.confirmation", requisition.Edition(requisition.ConfirmationSource(), after-1))
+	for _, r := range []requisition.MonthRule{requisition.FromNextDay, requisition.FromOrderDay} {
+		add("periods in months: "+r.String(), "requisition: MonthRule, ValidityEnd", r.Source())
+	}
+	add("public holidays", "requisition: Holidays, AddWorkingDays", requisition.HolidaySource())
+	for _, k := range []requisition.ResponseKind{requisition.RealTime, requisition.Immediately, requisition.AtStatedMoment} {
+		add("the answer: "+k.String(), "requisition: ResponsePolicy.Due", k.Source())
+	}
+	for _, p := range requisition.Penalties() {
+		add("penalty "+p.ID, "requisition: Penalties, LookupPenalty", p.Source)
+	}
+	for _, l := range indemnity.Tariff() {
+		s := l.Source()
+		s.From, s.Until = l.From, l.Until // the line's days in force, l.InForceCertainty sure
+		add("tariff "+l.Code+" "+string(l.Service), "indemnity: tariff.csv, Pricer.Price", s)
+	}
+	at := timesync.MustParseBrussels("2026-11-23 10:00", timesync.Strict).Time()
+	seen := map[string]bool{}
+	for _, f := range (ccj.Cell{}).Report(at, ccj.ReportOptions{}) {
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			add("the cell: "+f.Rule, "ccj: Cell.Report, Cell.Validate", f.Source)
+		}
+	}
+	return rows
+}
+
+// lawTable renders the rows as docs/law.md.
+func lawTable(rows []lawRow) string {
+	var b strings.Builder
+	b.WriteString(`# Every rule ccjkit applies
+
+Generated from the code by ` + "`go test -run TestLawTable . -update`" + `; ` + "`TestLawTable`" + ` fails
+when this page and the code disagree. Certainty: [V] seen in the official text,
+[S] secondary source, [U] not verified, [T] a technical rule of ccjkit. A
+finding on a [U] rule is at most a warning (` + "`provenance.MaxSeverity`" + `). Days in
+force are Brussels days, the last one included; an open bound is written "—".
+
+| rule | instrument and article | edition | in force | certainty | source | where |
+|---|---|---|---|---|---|---|
+`)
+	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	day := func(d date.Date) string {
+		if d == 0 {
+			return "—"
+		}
+		return d.String()
+	}
+	for _, r := range rows {
+		s := r.src
+		last := date.Date(0)
+		if s.Until != 0 {
+			last = s.Until - 1
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s to %s | %s | %s | %s |\n", esc(r.rule), esc(strings.TrimSpace(s.Instrument+" "+s.Article)), esc(s.Edition),
+			day(s.From), day(last), s.Certainty, esc(s.URL), esc(r.where))
+	}
+	return b.String()
+}
+
+// docs/law.md is the table of every rule, as the code holds them.
+func TestLawTable(t *testing.T) {
+	rows := lawRows(t)
+	if len(rows) < 30 {
+		t.Fatalf("only %d rules", len(rows))
+	}
+	for _, r := range rows {
+		if r.src.Instrument == "" {
+			t.Errorf("%s: no instrument", r.rule)
+		}
+	}
+	// The 2026 order of the issue: the post-2016 text is [U].
+	if !slices.ContainsFunc(rows, func(r lawRow) bool {
+		return strings.HasPrefix(r.rule, "traffic-location: the same, after") && r.src.Certainty == provenance.Unverified
+	}) {
+		t.Error("no [U] row for art. 88bis after 2016")
+	}
+	got := lawTable(rows)
+	if *update {
+		if err := os.WriteFile("docs/law.md", []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile("docs/law.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != got {
+		t.Errorf("docs/law.md differs from the code: run go test -run TestLawTable . -update and review the change")
+	}
+}
