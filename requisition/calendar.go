@@ -72,7 +72,8 @@ func Holidays(year int) ([]Holiday, error) {
 		{date.New(year, time.November, 11), "armistice"},
 		{date.New(year, time.December, 25), "christmas"},
 	}
-	// Ascension can fall on 1 May (2008, 2065, ...): keep date order.
+	// Ascension falls on 1 May when Easter is on 23 March (1913, 2008, 2160,
+	// 2228 in 1900-2300, as Easter computes them): keep date order.
 	if hs[3].Date < hs[2].Date {
 		hs[2], hs[3] = hs[3], hs[2]
 	}

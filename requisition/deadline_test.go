@@ -325,3 +325,30 @@ func TestJSONOfResults(t *testing.T) {
 		}
 	}
 }
+
+// Ascension falls on Labour Day when Easter is on 23 March; the holidays
+// stay in date order, both listed.
+func TestAscensionOnLabourDayEveryYear(t *testing.T) {
+	for _, year := range []int{2008, 2160, 2228} { // and 1913, before the law of 1974 on holidays
+		e, err := requisition.Easter(year)
+		if err != nil || e.Month() != 3 || e.Day() != 23 {
+			t.Fatalf("Easter %d = %s, %v; want 23 March", year, e, err)
+		}
+		hs, err := requisition.Holidays(year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var may1 []string
+		for i, h := range hs {
+			if i > 0 && h.Date < hs[i-1].Date {
+				t.Errorf("%d: %s before %s", year, h.ID, hs[i-1].ID)
+			}
+			if h.Date == date.New(year, 5, 1) {
+				may1 = append(may1, h.ID)
+			}
+		}
+		if len(may1) != 2 {
+			t.Errorf("%d: 1 May holds %v, want Labour Day and Ascension", year, may1)
+		}
+	}
+}

@@ -155,8 +155,10 @@ func (t Transition) String() string {
 // Transitions yields, in order, every change of Belgian civil time at an
 // instant in [from, to). Since 1996 these are the EU summer-time changes: the
 // last Sundays of March and October at 01:00 UTC (Directive 2000/84/EC arts.
-// 2-3, continuing the rule of 1996); from 1977 to 1995 they fell on other
-// Sundays (early April, or late September), as the tz data records.
+// 2-3, continuing the rule of 1996 [U: recalled, not read in the official
+// text; the instants themselves come from the embedded IANA tz data]);
+// from 1977 to 1995 they fell on other Sundays (early April, or late
+// September), as the tz data records.
 func Transitions(from, to time.Time) iter.Seq[Transition] {
 	return func(yield func(Transition) bool) {
 		z := brusselsZone()

@@ -12,7 +12,7 @@ import (
 )
 
 func TestBrusselsKnownTransitions(t *testing.T) {
-	// The EU summer-time rule (Directive 2000/84/EC art. 2-3): from the last
+	// The EU summer-time rule (Directive 2000/84/EC art. 2-3 [U]): from the last
 	// Sunday of March to the last Sunday of October, changing at 01:00 UTC.
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	got := slices.Collect(timesync.Transitions(from, from.AddDate(1, 0, 0)))
