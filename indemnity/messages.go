@@ -50,16 +50,18 @@ func translations() [][]string {
 			"Montants du tarif avec leur degré de certitude : [V] texte officiel, [S] source secondaire, [U] non vérifié.",
 			"Bedragen van het tarief met hun zekerheid: [V] officiële tekst, [S] secundaire bron, [U] niet geverifieerd.",
 			"Tarifbeträge mit ihrer Gewissheit: [V] amtlicher Text, [S] Sekundärquelle, [U] nicht überprüft."},
-		{"execution", "exécution", "uitvoering", "Ausführung"},
-		{"order", "réquisition", "vordering", "Anforderung"},
-		{"%s (%s, edition %s in force on %s, the %s date): %s, amount supplied by the operator",
-			"%s (%s, édition %s en vigueur le %s, date de l'%s) : %s, montant fourni par l'opérateur",
-			"%s (%s, editie %s van kracht op %s, datum van de %s): %s, bedrag opgegeven door de operator",
-			"%s (%s, Ausgabe %s in Kraft am %s, Datum der %s): %s, vom Betreiber angegebener Betrag"},
-		{"%s (%s, edition %s in force on %s, the %s date): %s — %s",
-			"%s (%s, édition %s en vigueur le %s, date de l'%s) : %s — %s",
-			"%s (%s, editie %s van kracht op %s, datum van de %s): %s — %s",
-			"%s (%s, Ausgabe %s in Kraft am %s, Datum der %s): %s — %s"},
+		// Whole phrases, so that each language makes its own article and
+		// elision ("date de l'exécution", "date de la réquisition").
+		{"the execution date", "date de l'exécution", "datum van de uitvoering", "Datum der Ausführung"},
+		{"the order date", "date de la réquisition", "datum van de vordering", "Datum der Anforderung"},
+		{"%s (%s, edition %s in force on %s, %s): %s, amount supplied by the operator",
+			"%s (%s, édition %s en vigueur le %s, %s) : %s, montant fourni par l'opérateur",
+			"%s (%s, editie %s van kracht op %s, %s): %s, bedrag opgegeven door de operator",
+			"%s (%s, Ausgabe %s in Kraft am %s, %s): %s, vom Betreiber angegebener Betrag"},
+		{"%s (%s, edition %s in force on %s, %s): %s — %s",
+			"%s (%s, édition %s en vigueur le %s, %s) : %s — %s",
+			"%s (%s, editie %s van kracht op %s, %s): %s — %s",
+			"%s (%s, Ausgabe %s in Kraft am %s, %s): %s — %s"},
 	}
 	return i18n.EnglishKeyed(t)
 }

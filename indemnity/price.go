@@ -128,11 +128,11 @@ func (p Price) Explain(tag language.Tag) string {
 		src += " " + pr.Sprintf("(in-force date not verified)")
 	}
 	if p.Overridden {
-		return pr.Sprintf("%s (%s, edition %s in force on %s, the %s date): %s, amount supplied by the operator",
-			p.Line.Label(tag), p.Line.Code, p.Line.Edition, p.Day.String(), pr.Sprintf(p.Basis), p.UnitPrice.Format(tag))
+		return pr.Sprintf("%s (%s, edition %s in force on %s, %s): %s, amount supplied by the operator",
+			p.Line.Label(tag), p.Line.Code, p.Line.Edition, p.Day.String(), pr.Sprintf("the "+p.Basis+" date"), p.UnitPrice.Format(tag))
 	}
-	return pr.Sprintf("%s (%s, edition %s in force on %s, the %s date): %s — %s",
-		p.Line.Label(tag), p.Line.Code, p.Line.Edition, p.Day.String(), pr.Sprintf(p.Basis), p.UnitPrice.Format(tag), src)
+	return pr.Sprintf("%s (%s, edition %s in force on %s, %s): %s — %s",
+		p.Line.Label(tag), p.Line.Code, p.Line.Edition, p.Day.String(), pr.Sprintf("the "+p.Basis+" date"), p.UnitPrice.Format(tag), src)
 }
 
 // Price returns the unit price of e. A service no known line covers is

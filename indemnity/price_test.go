@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ccjkit/ccjkit/indemnity"
+	"golang.org/x/text/language"
 )
 
 func TestOverridesAreChecked(t *testing.T) {
@@ -50,5 +51,28 @@ func TestPricingRejectsInconsistencies(t *testing.T) {
 	_, err = indemnity.Pricer{}.Price(indemnity.Executed{Service: indemnity.IPIdentification, Executed: at("2013-03-05 10:00")})
 	if !errors.Is(err, indemnity.ErrNoLine) || !strings.Contains(err.Error(), "editions in force: none known") {
 		t.Errorf("before the 2013 edition: %v", err)
+	}
+}
+
+// The date basis reads correctly in every language: French elides before
+// "exécution" and not before "réquisition".
+func TestExplainDateBasis(t *testing.T) {
+	for _, tc := range []struct {
+		basis indemnity.DateBasis
+		fr    string
+	}{{indemnity.ByExecution, "date de l'exécution"}, {indemnity.ByOrder, "date de la réquisition"}} {
+		p, err := indemnity.Pricer{Basis: tc.basis}.Price(indemnity.Executed{Service: indemnity.HistoricalObservation,
+			Ordered: at("2026-11-02 10:00"), Executed: at("2026-11-03 10:00")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Explain(language.French); !strings.Contains(got, tc.fr) {
+			t.Errorf("%v in French: %s", tc.basis, got)
+		}
+		for _, tag := range indemnity.Languages() {
+			if got := p.Explain(tag); strings.Contains(got, "l'r") || strings.Contains(got, "the order date") && tag != language.English {
+				t.Errorf("%v in %v: %s", tc.basis, tag, got)
+			}
+		}
 	}
 }
