@@ -31,7 +31,7 @@ type lawRow struct {
 func lawRows(t *testing.T) []lawRow {
 	var rows []lawRow
 	add := func(rule, where string, s provenance.Source) { rows = append(rows, lawRow{rule, where, s}) }
-	after := requisition.Law2016InForce()
+	after := requisition.Law2016Published()
 	for _, m := range requisition.Measures() {
 		add(m.String()+": who may order it, what it covers", "requisition: Measure.Source, validator.authority, validator.items", requisition.Edition(m.Source(), after-1))
 		add(m.String()+": the same, after the law of 25 December 2016", "requisition: Edition", requisition.Edition(m.Source(), after))

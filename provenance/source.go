@@ -84,11 +84,12 @@ type Source struct {
 	// URL is where the text or the secondary source was read, if public.
 	URL string `json:"url,omitempty"`
 	// From and Until bound the days the text is in force, in Brussels:
-	// from the first day included to Until excluded. A zero bound is
+	// from the first day included to Until excluded (in JSON,
+	// "in_force_before": the first day it is no longer in force). A zero bound is
 	// open: the text was in force before anything ccjkit models, or still
 	// is.
 	From  date.Date `json:"in_force_from,omitzero"`
-	Until date.Date `json:"in_force_until,omitzero"`
+	Until date.Date `json:"in_force_before,omitzero"`
 }
 
 // InForce reports whether the text is in force on day d.

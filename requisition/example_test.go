@@ -128,7 +128,7 @@ func ExampleRequisition_Validate() {
 	// <nil>
 	// warning 88bis-authority (art. 88bis §1 al. 5-6 [U])
 	// warning period (art. 88bis §1 al. 4 [U])
-	//   en: the authority (procureur du Roi) may not order tracing and localisation here: the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis — ccjkit has not seen the text of art. 88bis §1 al. 5-6 in force on that day (2026-03-02): check it by hand before contesting; refusing a lawful order is itself an offence
+	//   en: under the text before the law of 25 December 2016: the authority (procureur du Roi) may not order tracing and localisation here: the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis — ccjkit has not seen the text in force on 2026-03-02 (art. 88bis §1 al. 5-6): check it by hand before acting on this finding; refusing a lawful order is itself an offence
 }
 
 // Penalties carry their source; the multiplier applied to criminal fines is

@@ -138,10 +138,14 @@ func translations() [][5]string {
 		{"the order is dated after the moment of the check", "l'ordonnance est datée après le moment du contrôle", "het bevel draagt een datum na het ogenblik van de controle", "die Anordnung ist nach dem Zeitpunkt der Prüfung datiert"},
 		{"this offence is not in the catalogue", "cette infraction ne figure pas au catalogue", "dit misdrijf staat niet in de catalogus", "diese Straftat steht nicht im Katalog"},
 		// the law by date
-		{" — ccjkit has not seen the text of %s in force on that day (%s): check it by hand before contesting; refusing a lawful order is itself an offence",
-			" — ccjkit n'a pas vu le texte de l'%s en vigueur ce jour-là (%s) : vérifiez-le vous-même avant de contester ; refuser un ordre régulier est en soi une infraction",
-			" — ccjkit heeft de tekst van %s die die dag van kracht was niet gezien (%s): controleer hem zelf voor u betwist; een regelmatig bevel weigeren is zelf een misdrijf",
-			" — ccjkit hat den an jenem Tag geltenden Text von %s nicht gesehen (%s): prüfen Sie ihn selbst, bevor Sie widersprechen; eine rechtmäßige Anordnung zu verweigern ist selbst eine Straftat"},
+		{"under the text before the law of 25 December 2016: %s", "selon le texte antérieur à la loi du 25 décembre 2016 : %s",
+			"volgens de tekst van vóór de wet van 25 december 2016: %s", "nach dem Text vor dem Gesetz vom 25. Dezember 2016: %s"},
+		{" — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
+			" — ccjkit n'a pas vu le texte en vigueur le %s (%s) : vérifiez-le vous-même avant d'agir sur ce constat",
+			" — ccjkit heeft de tekst die op %s van kracht was niet gezien (%s): controleer hem zelf voor u op deze vaststelling handelt",
+			" — ccjkit hat den am %s geltenden Text nicht gesehen (%s): prüfen Sie ihn selbst, bevor Sie auf diesen Befund hin handeln"},
+		{"; refusing a lawful order is itself an offence", " ; refuser un ordre régulier est en soi une infraction",
+			"; een regelmatig bevel weigeren is zelf een misdrijf", "; eine rechtmäßige Anordnung zu verweigern ist selbst eine Straftat"},
 		// reasoned orders
 		{"in extreme urgency an officer may act on the procureur's prior oral agreement; record that agreement and expect the written confirmation",
 			"en cas d'extrême urgence, un officier peut agir avec l'accord oral et préalable du procureur du Roi ; consignez cet accord et attendez la confirmation écrite",

@@ -66,14 +66,14 @@ func Penalties() []Penalty {
 				return s
 			}()},
 		{ID: "88quater-refusal", Conduct: "the same, after the law of 25 December 2016: the maximum prison term was raised to three years; the other bounds were not retrieved",
-			PrisonMaxMonths: 36, Either: true, Known: false,
+			PrisonMaxMonths: 36, Known: false, // whether fine and prison go together was not retrieved either
 			Source: provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater §3", Edition: "as amended by the law of 25 December 2016 (a legal publisher's summary)",
 				Certainty: provenance.Secondary, URL: "https://legalworld.wolterskluwer.be/nl/nieuws/in-het-staatsblad/wetgeving-bijzondere-opsporingsmethoden-herzien/",
 				From: Law2016InForce()}},
 		{ID: "secrecy-breach", Conduct: "breaking the secrecy of a measure one knows of or helps with (arts. 88bis §2, 88quater §4, 90quater §2)",
 			Known: false, Source: provenance.Source{Instrument: "Code pénal", Article: "art. 458", Edition: "the amounts of art. 458 were not retrieved", Certainty: provenance.Verified, URL: seedURL}},
-		{ID: "late-or-refused-cooperation", Conduct: "refusing to cooperate or not cooperating within the required time, as the IBPT brochure summarises it",
-			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true, Source: neutrinet},
+		{ID: "late-or-refused-cooperation", Conduct: "refusing to cooperate or not cooperating within the required time, as the IBPT brochure summarises it; its figures are those of art. 88quater §3 before 2016, and whether they still apply is not known",
+			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: false, Source: neutrinet},
 		{ID: "destroying-retained-data", Conduct: "making disappear, destroying or altering data whose retention was requested",
 			FineMin: 26, FineMax: 20_000, PrisonMinMonths: 6, PrisonMaxMonths: 12, Either: true, Known: true, Source: neutrinet},
 		{ID: "not-retaining", Conduct: "not meeting the duty to retain data; the brochure gives only the maximum",

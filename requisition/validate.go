@@ -57,15 +57,23 @@ type findingText struct {
 	// the text then says what to check by hand, and on which day.
 	unverified *provenance.Source
 	day        date.Date
+	// capped: the rule would be an error on the earlier text.
+	capped bool
 }
 
 // Text returns the message in the language tag asks for (French, Dutch,
 // German; English otherwise).
 func (m *findingText) Text(tag language.Tag) string {
 	t := localize(tag, m.msg, m.args...)
-	if m.unverified != nil {
-		t += localize(tag, " — ccjkit has not seen the text of %s in force on that day (%s): check it by hand before contesting; refusing a lawful order is itself an offence",
-			m.unverified.Article, m.day.String())
+	if m.unverified == nil {
+		return t
+	}
+	// The rule is the earlier text's: say so, then what to check.
+	t = localize(tag, "under the text before the law of 25 December 2016: %s", t)
+	t += localize(tag, " — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
+		m.day.String(), m.unverified.Article)
+	if m.capped {
+		t += localize(tag, "; refusing a lawful order is itself an offence")
 	}
 	return t
 }
@@ -112,7 +120,7 @@ func (v *validator) add(rule string, sev provenance.Severity, field string, src 
 	}
 	text := &findingText{msg: msg, args: args}
 	if max := provenance.MaxSeverity(src.Certainty); sev > max {
-		sev, err = max, nil
+		sev, err, text.capped = max, nil, true
 	}
 	if src.Certainty == provenance.Unverified && src.From != 0 && sev >= provenance.Warning {
 		text.unverified, text.day = &src, v.day()
@@ -386,12 +394,27 @@ func (v *validator) period() {
 		v.add("period", provenance.Error, "ordered", src, ErrInvalidPeriod, "the maximum period cannot be computed for this date")
 		return
 	}
+	// How months are counted is itself not settled: between the end the
+	// caller's rule gives and the latest end any rule gives, a finding is
+	// a warning; beyond every rule's end, an error.
+	lenient := limit
+	for _, mr := range monthRules() {
+		if d, err := ValidityEnd(r.Ordered.Time(), months, mr); err == nil && d.At.After(lenient.At) {
+			lenient = d
+		}
+	}
+	sev := func(past time.Time) provenance.Severity {
+		if past.After(lenient.At) {
+			return provenance.Error
+		}
+		return provenance.Warning
+	}
 	if !r.ValidUntil.IsZero() && r.ValidUntil.Time().After(limit.At) {
-		v.add("period", provenance.Error, "valid_until", src, ErrDuration,
+		v.add("period", sev(r.ValidUntil.Time()), "valid_until", src, ErrDuration,
 			"the order states a period to %s, beyond the %d month(s) the law allows (to %s, %s)", r.ValidUntil, months, timesync.FromTime(limit.At), v.rule)
 	}
 	if !limit.Before(v.at) {
-		v.add("validity", provenance.Error, "ordered", src, ErrOutsideValidity,
+		v.add("validity", sev(v.at), "ordered", src, ErrOutsideValidity,
 			"the %d-month period from the order ran out at %s (%s); a renewal is a new order", months, timesync.FromTime(limit.At), v.rule)
 	}
 }

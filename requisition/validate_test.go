@@ -230,7 +230,7 @@ func TestValidate(t *testing.T) {
 // text in force on the order's day ccjkit has not retrieved.
 func edition(r requisition.Requisition, at time.Time) bool {
 	for _, f := range r.Findings(at, requisition.FromNextDay) {
-		if f.Source.Certainty == provenance.Unverified && f.Source.From == requisition.Law2016InForce() {
+		if f.Source.Certainty == provenance.Unverified && f.Source.From == requisition.Law2016Published() {
 			return true
 		}
 	}
@@ -249,7 +249,7 @@ func checkUnverified(t *testing.T, r requisition.Requisition, at time.Time, rule
 		if f.Severity == provenance.Error {
 			t.Errorf("%s on an unverified text is an error; want a warning", f.Rule)
 		}
-		if !strings.Contains(f.Text(language.English), "check it by hand") {
+		if !strings.Contains(f.Text(language.English), "check it by hand") || !strings.HasPrefix(f.Text(language.English), "under the text before the law of 25 December 2016") {
 			t.Errorf("%s does not say what to check: %s", f.Rule, f.Text(language.English))
 		}
 	}
@@ -432,9 +432,43 @@ func TestSeverityNeverExceedsCertaintyProperty(t *testing.T) {
 			if f.Source.Instrument == "Code d'instruction criminelle" && !f.Source.InForce(day) {
 				t.Fatalf("%s cites %s, not in force on %s", f.Rule, f.Source, day)
 			}
-			if day >= requisition.Law2016InForce() && f.Source.Until == requisition.Law2016InForce() {
+			if day >= requisition.Law2016Published() && f.Source.Until == requisition.Law2016Published() {
 				t.Fatalf("%s judges an order of %s on the text before 2016", f.Rule, day)
 			}
 		}
 	})
+}
+
+// How months are counted is not settled: a period within the latest end
+// any month rule gives is a warning under a stricter rule, and an error
+// only beyond every rule's end.
+func TestPeriodBetweenMonthRules(t *testing.T) {
+	r := shiftYears(base(), -11) // the text before 2016, which ccjkit holds
+	lenient, err := requisition.ValidityEnd(r.Ordered.Time(), 2, requisition.FromNextDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := r.Received.Add(time.Hour).Time()
+	for _, tc := range []struct {
+		name  string
+		until time.Time
+		want  provenance.Severity
+	}{
+		{"at the end the next-day rule gives", lenient.At, provenance.Warning},
+		{"a second beyond every rule", lenient.At.Add(time.Second), provenance.Error},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := r
+			r.ValidUntil = timesync.FromTime(tc.until)
+			for _, f := range r.Findings(at, requisition.FromOrderDay) {
+				if f.Rule == "period" && f.Field == "valid_until" {
+					if f.Severity != tc.want {
+						t.Errorf("severity %v, want %v: %s", f.Severity, tc.want, f)
+					}
+					return
+				}
+			}
+			t.Fatal("no period finding")
+		})
+	}
 }

@@ -394,7 +394,17 @@ func (r *Register) Check(id string, rule requisition.MonthRule, actor string, v 
 		}
 	}
 	if len(broken) == 0 {
-		c, err := r.Apply(id, CheckLawful, actor, v, fmt.Sprintf("%d finding(s), none an error", len(fs)))
+		warnings := 0
+		for _, f := range fs {
+			if f.Severity == provenance.Warning {
+				warnings++
+			}
+		}
+		note := fmt.Sprintf("%d finding(s), none an error", len(fs))
+		if warnings > 0 {
+			note = fmt.Sprintf("%d finding(s), none an error; %d warning(s) to check", len(fs), warnings)
+		}
+		c, err := r.Apply(id, CheckLawful, actor, v, note)
 		return c, fs, err
 	}
 	c, err := r.Apply(id, Contest, actor, v, "rules not met: "+strings.Join(broken, "; "))

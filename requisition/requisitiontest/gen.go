@@ -153,8 +153,9 @@ func Valid() *rapid.Generator[Case] {
 //
 // The rules of the Code d'instruction criminelle that ccjkit holds in
 // their text before the law of 25 December 2016 are errors only for
-// orders signed before that law came into force
-// ([requisition.Law2016InForce]); after it they are warnings (the text in
+// orders signed before that law was published (the earliest it can have
+// applied)
+// ([requisition.Law2016Published]); after it they are warnings (the text in
 // force was not retrieved), so their breakages apply to earlier orders
 // only.
 type breakage struct {
@@ -164,10 +165,10 @@ type breakage struct {
 }
 
 // beforeLaw2016 applies a breakage of a rule of the text before 2016 only
-// to an order signed before the law of 25 December 2016 came into force.
+// to an order signed before the law of 25 December 2016 was published.
 func beforeLaw2016(apply func(t *rapid.T, c *Case) bool) func(t *rapid.T, c *Case) bool {
 	return func(t *rapid.T, c *Case) bool {
-		if requisition.BrusselsDate(c.Requisition.Ordered.Time()) >= requisition.Law2016InForce() {
+		if requisition.BrusselsDate(c.Requisition.Ordered.Time()) >= requisition.Law2016Published() {
 			return false
 		}
 		return apply(t, c)
