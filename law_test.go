@@ -60,13 +60,51 @@ func lawRows(t *testing.T) []lawRow {
 	}
 	at := timesync.MustParseBrussels("2026-11-23 10:00", timesync.Strict).Time()
 	seen := map[string]bool{}
-	for _, f := range (ccj.Cell{}).Report(at, ccj.ReportOptions{}) {
-		if !seen[f.Rule] {
-			seen[f.Rule] = true
-			add("the cell: "+f.Rule, "ccj: Cell.Report, Cell.Validate", f.Source)
+	keep := func(prefix, where string, fs []provenance.Finding) {
+		for _, f := range fs {
+			key := prefix + f.Rule + "|" + f.Source.String()
+			if !seen[key] {
+				seen[key] = true
+				add(prefix+f.Rule, where, f.Source)
+			}
+		}
+	}
+	// The cell's rules: an empty cell, and one with a member living
+	// abroad whose advice runs out soon.
+	abroad := ccj.Cell{Name: "cell", Operator: "operator", Address: ccj.Address{Country: "BE"},
+		Members: []ccj.Member{{ID: "m", Name: "M", Role: ccj.CellMember, YearsInBelgium: 1,
+			Advice: ccj.Advice{Status: ccj.AdvicePositive, Granted: date.New(2021, 12, 1)}}}}
+	for _, c := range []ccj.Cell{{}, abroad} {
+		keep("the cell: ", "ccj: Cell.Report, Cell.Validate", c.Report(at, ccj.ReportOptions{}))
+	}
+	// The rules a requisition's findings cite, on orders that break them,
+	// signed in 2015 and in 2026.
+	for _, o := range lawOrders() {
+		for _, signed := range []string{"2015-03-02 10:00", "2026-03-02 10:00"} {
+			r := o
+			r.Ordered = timesync.MustParseBrussels(signed, timesync.Strict)
+			r.Received = r.Ordered.Add(30 * 60 * 1e9)
+			keep("requisition: ", "requisition: Requisition.Findings", r.Findings(r.Received.Time().Add(3600*1e9), requisition.FromNextDay))
 		}
 	}
 	return rows
+}
+
+// lawOrders are orders that, together, break every rule of validation.
+func lawOrders() []requisition.Requisition {
+	var out []requisition.Requisition
+	for _, m := range requisition.Measures() {
+		for _, a := range requisition.Authorities() {
+			for _, c := range []requisition.Circumstance{requisition.Ordinary, requisition.FlagrantDelit, requisition.ExtremeUrgency, requisition.Delegation, requisition.PlaintiffRequest} {
+				out = append(out, requisition.Requisition{Reference: "LAW", Measure: m, Authority: a, Circumstance: c,
+					Offences: []string{"90ter-drugs", "no-such-offence"}, Items: requisition.Measures()[0].Items(),
+					Targets:  []requisition.Target{{Kind: requisition.TargetPhone, Value: "x"}},
+					Response: requisition.ResponsePolicy{Kind: requisition.RealTime}, Addressee: requisition.Inculpe,
+					Cooperation: requisition.CooperationOperation})
+			}
+		}
+	}
+	return out
 }
 
 // lawTable renders the rows as docs/law.md.
