@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rickb777/date/v2"
 
@@ -83,8 +84,8 @@ func lawRows(t *testing.T) []lawRow {
 		for _, signed := range []string{"2015-03-02 10:00", "2026-03-02 10:00"} {
 			r := o
 			r.Ordered = timesync.MustParseBrussels(signed, timesync.Strict)
-			r.Received = r.Ordered.Add(30 * 60 * 1e9)
-			keep("requisition: ", "requisition: Requisition.Findings", r.Findings(r.Received.Time().Add(3600*1e9), requisition.FromNextDay))
+			r.Received = r.Ordered.Add(30 * time.Minute)
+			keep("requisition: ", "requisition: Requisition.Findings", r.Findings(r.Received.Time().Add(time.Hour), requisition.FromNextDay))
 		}
 	}
 	return rows

@@ -1,8 +1,6 @@
 package requisition
 
 import (
-	"time"
-
 	"github.com/rickb777/date/v2"
 
 	"github.com/ccjkit/ccjkit/provenance"
@@ -61,6 +59,3 @@ func Edition(pre provenance.Source, d date.Date) provenance.Source {
 		Edition: "as in force after the law of 25 December 2016 (published 17 January 2017, in force then or on 27 January); text not retrieved by ccjkit", Certainty: provenance.Unverified,
 		From: Law2016Published(), URL: law2016().URL}
 }
-
-// day is the day in Brussels of instant t.
-func day(t time.Time) date.Date { return BrusselsDate(t) }

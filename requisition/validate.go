@@ -137,9 +137,9 @@ func (v *validator) text(pre provenance.Source) provenance.Source { return Editi
 // when the order states none.
 func (v *validator) day() date.Date {
 	if !v.r.Ordered.IsZero() {
-		return day(v.r.Ordered.Time())
+		return BrusselsDate(v.r.Ordered.Time())
 	}
-	return day(v.at)
+	return BrusselsDate(v.at)
 }
 
 // The provisions the rules cite.
@@ -284,7 +284,7 @@ func (v *validator) authority() {
 	}
 	prosecutor := a == ProcureurDuRoi || a == AuditeurDuTravail
 	notAllowed := func(rule string, src provenance.Source, why phrase) {
-		v.add(rule, provenance.Error, "authority", v.text(src), ErrAuthority, "the authority (%s) may not order %s here: %s", a, m, why)
+		v.add(rule, provenance.Error, "authority", src, ErrAuthority, "the authority (%s) may not order %s here: %s", a, m, why)
 	}
 	if a == AuditeurDuTravail && (m == Identification || m == TrafficLocation) {
 		v.add("auditeur", provenance.Info, "authority", m.Source(), nil,
@@ -320,7 +320,7 @@ func (v *validator) authority() {
 			notAllowed("90ter-authority", m.Source(), "only the juge d'instruction")
 		}
 		if !v.invokes(List90ter) {
-			v.add("90ter-offence", provenance.Error, "offences", v.text(m.Source()), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
+			v.add("90ter-offence", provenance.Error, "offences", m.Source(), ErrOffence, "interception needs an offence of art. 90ter §§2-4")
 		}
 	case ExtendedSearch:
 		switch {
@@ -342,7 +342,7 @@ func (v *validator) authority() {
 // flagrant-délit 88bis order.
 func (v *validator) confirmation() {
 	r := v.r
-	src := v.text(ConfirmationSource())
+	src := ConfirmationSource()
 	if v.onlyInvokes(ListNoConfirmation) {
 		v.add("88bis-confirmation", provenance.Warning, "confirmed", src, nil,
 			"for hostage-taking or extortion no confirmation is needed, but only while the flagrant délit lasts: check that it still does")
@@ -385,7 +385,6 @@ func (v *validator) period() {
 	if months == 0 || r.Ordered.IsZero() || !slices.Contains(monthRules(), v.rule) {
 		return
 	}
-	src = v.text(src)
 	if r.ValidUntil.IsZero() {
 		v.add("period", provenance.Error, "valid_until", src, ErrDuration, "the order must state how long the measure applies (at most %d month(s))", months)
 	}
@@ -422,7 +421,7 @@ func (v *validator) period() {
 func (v *validator) protected() {
 	r := v.r
 	if r.Measure == Cooperation && r.Cooperation == CooperationOperation && (r.Addressee == Inculpe || r.Addressee == Article156Person) {
-		v.add("88quater-protected", provenance.Error, "addressee", v.text(src88quater("§2 al. 2")), ErrProtectedPerson,
+		v.add("88quater-protected", provenance.Error, "addressee", src88quater("§2 al. 2"), ErrProtectedPerson,
 			"an 88quater §2 order may not be made against the inculpé or a person of art. 156")
 	}
 }
