@@ -280,7 +280,8 @@ func TestResponsePolicies(t *testing.T) {
 
 func TestSourceString(t *testing.T) {
 	got := requisition.ConfirmationSource().String()
-	want := "Code d'instruction criminelle art. 88bis §1 al. 5 (text before the law of 25 December 2016) [V]"
+	// The text before 2016, whose last day in force is the eve of the new law's publication.
+	want := "Code d'instruction criminelle art. 88bis §1 al. 5 (text before the law of 25 December 2016) in force until 2017-01-16 [V]"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

@@ -115,7 +115,7 @@ type validator struct {
 // was not retrieved is a warning that says what to check, and wraps no
 // sentinel of an error.
 func (v *validator) add(rule string, sev provenance.Severity, field string, src provenance.Source, err error, msg string, args ...any) {
-	if src.Instrument == codeInstructionCriminelle && src.From == 0 && src.Until == 0 {
+	if src.Instrument == codeInstructionCriminelle {
 		src = v.text(src) // the article as in force on the order's day
 	}
 	text := &findingText{msg: msg, args: args}
@@ -144,11 +144,13 @@ func (v *validator) day() date.Date {
 
 // The provisions the rules cite.
 func src88bis(article string) provenance.Source {
-	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
+	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL,
+		Until: Law2016Published()}
 }
 
 func src88quater(article string) provenance.Source {
-	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL}
+	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL,
+		Until: Law2016Published()}
 }
 
 func (v *validator) required() {
