@@ -15,7 +15,6 @@ import (
 
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/provenance"
-	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
@@ -139,21 +138,32 @@ func TestGaps(t *testing.T) {
 
 func TestAdviceExpiry(t *testing.T) {
 	tests := []struct {
-		granted, expires date.Date
+		name          string
+		granted, last date.Date
+		end           string
 	}{
-		{date.New(2021, 6, 15), date.New(2026, 6, 15)},
-		{date.New(2024, 2, 29), date.New(2029, 3, 1)}, // 2029 has no 29 February
-		{date.New(2023, 2, 28), date.New(2028, 2, 28)},
-		{date.New(2020, 2, 29), date.New(2025, 3, 1)},
+		{"summer", date.New(2021, 6, 15), date.New(2026, 6, 14), "2026-06-15T00:00:00+02:00"},
+		{"29 February, no 29 February five years on", date.New(2024, 2, 29), date.New(2029, 2, 28), "2029-03-01T00:00:00+01:00"},
+		{"28 February into a leap year", date.New(2023, 2, 28), date.New(2028, 2, 27), "2028-02-28T00:00:00+01:00"},
+		{"29 February 2020", date.New(2020, 2, 29), date.New(2025, 2, 28), "2025-03-01T00:00:00+01:00"},
+		{"last day before the spring change", date.New(2021, 3, 29), date.New(2026, 3, 28), "2026-03-29T00:00:00+01:00"},
 	}
 	for _, tt := range tests {
-		a := ccj.Advice{Status: ccj.AdvicePositive, Granted: tt.granted}
-		if got := a.Expires(); got != tt.expires {
-			t.Errorf("granted %v: expires %v, want %v", tt.granted, got, tt.expires)
-		}
-		if !a.ValidOn(tt.expires-1) || a.ValidOn(tt.expires) || a.ValidOn(tt.granted-1) {
-			t.Errorf("granted %v: validity window wrong", tt.granted)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			a := ccj.Advice{Status: ccj.AdvicePositive, Granted: tt.granted}
+			if got := a.LastDay(); got != tt.last {
+				t.Errorf("granted %v: last day %v, want %v", tt.granted, got, tt.last)
+			}
+			if got := timesync.FromTime(a.End()).String(); got != tt.end {
+				t.Errorf("granted %v: end %v, want %v", tt.granted, got, tt.end)
+			}
+			if !a.ValidOn(tt.last) || a.ValidOn(tt.last+1) || a.ValidOn(tt.granted-1) || !a.ValidOn(tt.granted) {
+				t.Errorf("granted %v: validity window wrong", tt.granted)
+			}
+		})
+	}
+	if (ccj.Advice{}).LastDay() != 0 || !(ccj.Advice{}).End().IsZero() {
+		t.Error("an advice never granted has an end")
 	}
 	if (ccj.Advice{Status: ccj.AdvicePending, Granted: date.New(2024, 1, 1)}).ValidOn(date.New(2025, 1, 1)) {
 		t.Error("a pending advice is valid")
@@ -164,11 +174,14 @@ func TestAdviceExpiry(t *testing.T) {
 // and two days, whatever its grant date (29 February included).
 func TestAdviceExpiryProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		g := requisition.BrusselsDate(timesynctest.Instant().Draw(t, "granted"))
+		g := timesync.Day(timesynctest.Instant().Draw(t, "granted"))
 		a := ccj.Advice{Status: ccj.AdvicePositive, Granted: g}
-		days := int(a.Expires() - g)
+		days := int(a.LastDay()-g) + 1
 		if days < 5*365 || days > 5*366 { // 1825 days when the span holds no 29 February (2100 is not a leap year)
-			t.Fatalf("granted %v, expires %v: %d days", g, a.Expires(), days)
+			t.Fatalf("granted %v, last day %v: %d days", g, a.LastDay(), days)
+		}
+		if timesync.Day(a.End()) != a.LastDay()+1 || timesync.Day(a.End().Add(-time.Second)) != a.LastDay() {
+			t.Fatalf("granted %v: end %v is not the first instant after %v", g, a.End(), a.LastDay())
 		}
 	})
 }
@@ -207,7 +220,7 @@ func TestOnCallAgreesWithNaiveScanProperty(t *testing.T) {
 			if !when.Before(s.Start) && when.Before(s.End) {
 				for _, id := range []string{s.Primary, s.Backup} {
 					m, ok := c.Member(id)
-					if id != "" && ok && m.Eligible(requisition.BrusselsDate(when)) && !slices.Contains(want, id) {
+					if id != "" && ok && m.Eligible(timesync.Day(when)) && !slices.Contains(want, id) {
 						want = append(want, id)
 					}
 				}
@@ -234,7 +247,7 @@ func TestOnCallAgreesWithNaiveScanProperty(t *testing.T) {
 // and each expanded shift lasts its wall-clock span in elapsed time.
 func TestExpandProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		from := requisition.BrusselsDate(timesynctest.Instant().Draw(t, "from"))
+		from := timesync.Day(timesynctest.Instant().Draw(t, "from"))
 		weeks := rapid.IntRange(1, 60).Draw(t, "weeks")
 		p := ccj.Pattern{Weekday: time.Weekday(rapid.IntRange(0, 6).Draw(t, "weekday")), Start: "18:00", End: "08:00", Days: 1,
 			Primaries: []string{"alice", "bob"}, Backups: []string{"bob", "alice"}, Anchor: from - date.Date(rapid.IntRange(-100, 100).Draw(t, "anchor"))}
@@ -264,8 +277,8 @@ func TestExpandProperty(t *testing.T) {
 func randomCell(t *rapid.T) ccj.Cell {
 	start := timesynctest.Instant().Draw(t, "rota_start")
 	members := []ccj.Member{
-		member("alice", "Alice", requisition.BrusselsDate(start.Add(-time.Duration(rapid.IntRange(0, 2000).Draw(t, "alice_days"))*24*time.Hour))),
-		member("bob", "Bob", requisition.BrusselsDate(start.Add(-time.Duration(rapid.IntRange(0, 2000).Draw(t, "bob_days"))*24*time.Hour))),
+		member("alice", "Alice", timesync.Day(start.Add(-time.Duration(rapid.IntRange(0, 2000).Draw(t, "alice_days"))*24*time.Hour))),
+		member("bob", "Bob", timesync.Day(start.Add(-time.Duration(rapid.IntRange(0, 2000).Draw(t, "bob_days"))*24*time.Hour))),
 	}
 	var shifts []ccj.Shift
 	cur := start
@@ -319,7 +332,7 @@ func TestReport(t *testing.T) {
 	check("belgium", provenance.Error, "doit être établie en Belgique")
 	check("procedure", provenance.Error, "aucune procédure")
 	check("platform", provenance.Error, "mettez-la à jour")
-	check("advice-renewal", provenance.Warning, "alice expire le 2026-12-01")
+	check("advice-renewal", provenance.Warning, "alice est valable jusqu'au 2026-11-30 inclus")
 	check("contact-sheet", provenance.Error, "un numéro de téléphone pour bob")
 	for _, f := range fs {
 		for _, tag := range []language.Tag{language.French, language.Dutch, language.German} {
@@ -468,7 +481,7 @@ func BenchmarkOnCallAndGaps(b *testing.B) {
 			for _, s := range c.Shifts {
 				if !t.Before(s.Start) && t.Before(s.End) {
 					for _, id := range []string{s.Primary, s.Backup} {
-						if m, ok := c.Member(id); ok && m.Eligible(requisition.BrusselsDate(t)) {
+						if m, ok := c.Member(id); ok && m.Eligible(timesync.Day(t)) {
 							order = append(order, id)
 						}
 					}

@@ -71,14 +71,14 @@ func (c Cell) reportAddress(r *report) {
 // reportMembers: each member's security advice and its renewal, and
 // residence; at least one member may answer.
 func (c Cell) reportMembers(r *report, at time.Time, notice time.Duration) {
-	day := brusselsDay(at)
+	day := timesync.Day(at)
 	valid := 0
 	for i, m := range c.Members {
 		if m.Eligible(day) {
 			valid++
-			if exp := m.Advice.Expires(); exp <= brusselsDay(at.Add(notice)) {
+			if last := m.Advice.LastDay(); last < timesync.Day(at.Add(notice)) {
 				r.add("advice-renewal", provenance.Warning, fmt.Sprintf("members[%d].advice", i), timelex(),
-					"the security advice of %s expires on %s: start the renewal", m.ID, exp.String())
+					"the security advice of %s is valid to %s inclusive: start the renewal", m.ID, last.String())
 			}
 		} else {
 			r.add("advice", provenance.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
@@ -143,7 +143,7 @@ func (c Cell) reportContactSheet(r *report, at, end time.Time) {
 	for _, id := range c.Escalation {
 		onRota[id] = true
 	}
-	day := brusselsDay(at)
+	day := timesync.Day(at)
 	for i, m := range c.Members {
 		if onRota[m.ID] && m.Eligible(day) && m.Phone() == "" {
 			lack(fmt.Sprintf("members[%d].channels", i), phraseArgs{"a phone number for %s, who is on the rota", m.ID})

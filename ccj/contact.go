@@ -30,7 +30,7 @@ const (
 // wrapping [ErrWrite] and w's error.
 func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 	p := messages().Printer(tag)
-	day := brusselsDay(at)
+	day := timesync.Day(at)
 	var b strings.Builder
 	pair := func(label, value string) string { return p.Sprintf("%s: %s", p.Sprintf(label), value) }
 	fmt.Fprintf(&b, "%s — %s\n", p.Sprintf("Justice Coordination Cell"), c.Name)
@@ -60,7 +60,7 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 			chans = append(chans, p.Sprintf(string(ch.Kind))+" "+ch.Value)
 		}
 		fmt.Fprintf(&b, "  - %s [%s] %s; %s\n", m.Name, m.ID, strings.Join(chans, ", "),
-			p.Sprintf("valid until %s", (m.Advice.Expires()-1).String()))
+			p.Sprintf("valid until %s", m.Advice.LastDay().String()))
 	}
 	fmt.Fprintf(&b, "\n%s\n", pair("NTSU-CTIF (interceptions): duty desk", NTSUDutyPhone+", "+NTSUDutyEmail))
 	fmt.Fprintln(&b, p.Sprintf("Sheet drawn up on %s", timesync.FromTime(at).String()))

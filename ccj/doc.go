@@ -20,7 +20,7 @@
 //
 // A [Member] has channels (phone in E.164, e-mail, Signal or Matrix
 // handles), a residence, a [Role] and an [Advice] whose validity runs five
-// calendar years from the grant ([Advice.Expires] explains the rule,
+// calendar years from the grant ([Advice.LastDay] explains the rule,
 // 29 February included). Only members with a valid advice are eligible to
 // answer.
 //

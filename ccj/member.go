@@ -10,7 +10,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/internal/ident"
 	"github.com/ccjkit/ccjkit/provenance"
-	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // ChannelKind is how a member is reached.
@@ -72,24 +72,38 @@ type Advice struct {
 	Reference string `json:"reference,omitempty"`
 }
 
-// Expires returns the first day on which a positive advice is no longer
-// valid: the fifth anniversary of Granted. The advice is valid up to and
-// including the day before, by ccjkit's calendar rule [T] (the text that
-// sets the five years was not retrieved, so neither was its counting
-// rule). An advice granted on 29 February expires on 1 March of the fifth
-// year if that year is not a leap year, so that it lasts at least five
-// full years.
-func (a Advice) Expires() date.Date {
+// LastDay returns the last day on which a positive advice is valid: the
+// day before the fifth anniversary of Granted, by ccjkit's calendar rule
+// [T] (the text that sets the five years was not retrieved, so neither was
+// its counting rule). Granted 2021-06-15, the last day is 2026-06-14. An
+// advice granted on 29 February lasts to the last day of February of the
+// fifth year, so that it lasts at least five full years: granted
+// 2024-02-29, last day 2029-02-28, lapsed from 2029-03-01 00:00. It
+// returns the zero Date when Granted is zero.
+// Ends follow timesync's convention: [Advice.End] is the first instant too
+// late.
+func (a Advice) LastDay() date.Date {
 	if a.Granted == 0 {
 		return 0
 	}
 	y, m, d := a.Granted.Date()
-	return date.New(y+AdviceYears, m, d) // time.Date normalises 29 February to 1 March
+	return date.New(y+AdviceYears, m, d) - 1 // time.Date normalises 29 February to 1 March
+}
+
+// End returns the first instant at which the advice has lapsed: 00:00
+// Brussels time on the day after [Advice.LastDay] (timesync.DayEnd). The
+// member may answer requisitions at instants strictly before End. It
+// returns the zero time when Granted is zero.
+func (a Advice) End() time.Time {
+	if a.Granted == 0 {
+		return time.Time{}
+	}
+	return timesync.DayEnd(a.LastDay())
 }
 
 // ValidOn reports whether the advice is positive and in force on day d.
 func (a Advice) ValidOn(d date.Date) bool {
-	return a.Status == AdvicePositive && a.Granted != 0 && a.Granted <= d && d < a.Expires()
+	return a.Status == AdvicePositive && a.Granted != 0 && a.Granted <= d && d <= a.LastDay()
 }
 
 // Member is a person of the cell.
@@ -205,6 +219,3 @@ func validID(id string) bool {
 func memberFinding(sev provenance.Severity, field, key string, args ...any) provenance.Finding {
 	return newFinding("member", sev, field, technicalSource("member records"), ErrMember, key, args...)
 }
-
-// brusselsDay is the Belgian calendar day of an instant.
-func brusselsDay(t time.Time) date.Date { return requisition.BrusselsDate(t) }

@@ -101,10 +101,10 @@ func (c Cell) Expand(from, to time.Time) (Cell, error) {
 	if to.Before(from) {
 		return Cell{}, fmt.Errorf("%w: it ends before it starts", ErrWindow)
 	}
-	if err := checkWindow(brusselsDay(from), brusselsDay(to)); err != nil {
+	if err := checkWindow(timesync.Day(from), timesync.Day(to)); err != nil {
 		return Cell{}, err
 	}
-	ps, fs := expand(c.Patterns, brusselsDay(from)-longestDays, brusselsDay(to))
+	ps, fs := expand(c.Patterns, timesync.Day(from)-longestDays, timesync.Day(to))
 	if err := provenance.Check(whatPatterns, fs); err != nil {
 		return Cell{}, err
 	}
@@ -173,7 +173,7 @@ func (c Cell) rota(from, to time.Time) ([]Shift, []origin, []provenance.Finding)
 		all[i] = placed{s, origin{index: i}}
 	}
 	var fs []provenance.Finding
-	first, last := brusselsDay(from)-longestDays, max(brusselsDay(to), brusselsDay(from))
+	first, last := timesync.Day(from)-longestDays, max(timesync.Day(to), timesync.Day(from))
 	if last-first > MaxExpandDays {
 		fs = append(fs, newFinding("pattern", provenance.Error, "patterns", technicalSource("rota patterns"), ErrWindow,
 			"the patterns are not expanded over a window longer than %d days", MaxExpandDays))

@@ -16,7 +16,6 @@ import (
 
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/provenance"
-	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
@@ -351,7 +350,7 @@ func wallSpan(p ccj.Pattern) time.Duration {
 // the hour the spring change skips.
 func TestExpandProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		from := requisition.BrusselsDate(timesynctest.Instant().Draw(t, "from"))
+		from := timesync.Day(timesynctest.Instant().Draw(t, "from"))
 		weeks := rapid.IntRange(0, 60).Draw(t, "weeks")
 		to := from + date.Date(7*weeks) - 1
 		ps := rapid.SliceOfN(patternGen(), 1, 4).Draw(t, "patterns")
@@ -386,7 +385,7 @@ func TestExpandProperties(t *testing.T) {
 				t.Fatalf("pattern %d: %d shifts over %d weeks", pi, len(shifts), weeks)
 			}
 			for i, s := range shifts {
-				day := requisition.BrusselsDate(s.Start)
+				day := timesync.Day(s.Start)
 				if day < from || day > max(to, from) || day.Weekday() != p.Weekday {
 					t.Fatalf("pattern %d shift %d starts on %v (%v), window %v to %v", pi, i, day, day.Weekday(), from, to)
 				}
@@ -432,9 +431,9 @@ func TestPatternQueriesAgreeWithExpandProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		start := timesynctest.Instant().Draw(t, "start")
 		c := ccj.Cell{Members: []ccj.Member{
-			member("alice", "A", requisition.BrusselsDate(start)-date.Date(rapid.IntRange(0, 2000).Draw(t, "alice"))),
-			member("bob", "B", requisition.BrusselsDate(start)-date.Date(rapid.IntRange(0, 2000).Draw(t, "bob"))),
-			member("carol", "C", requisition.BrusselsDate(start)-date.Date(rapid.IntRange(0, 2000).Draw(t, "carol"))),
+			member("alice", "A", timesync.Day(start)-date.Date(rapid.IntRange(0, 2000).Draw(t, "alice"))),
+			member("bob", "B", timesync.Day(start)-date.Date(rapid.IntRange(0, 2000).Draw(t, "bob"))),
+			member("carol", "C", timesync.Day(start)-date.Date(rapid.IntRange(0, 2000).Draw(t, "carol"))),
 		}}
 		c.Patterns = rapid.SliceOfN(patternGen(), 1, 4).Draw(t, "patterns")
 		from := start.Add(time.Duration(rapid.IntRange(-48, 48).Draw(t, "from_h")) * time.Hour)

@@ -136,7 +136,7 @@ type OnCall struct {
 // order and reported once each in the findings.
 func (c Cell) OnCall(t time.Time) OnCall {
 	out := OnCall{At: t.UTC(), Order: []string{}}
-	day := brusselsDay(t)
+	day := timesync.Day(t)
 	shifts, _, problems := c.rota(t, t.Add(time.Nanosecond))
 	out.Findings = append(out.Findings, problems...)
 	skipped := map[string]bool{}
@@ -245,7 +245,7 @@ func (c Cell) covered(from, to time.Time) ([]Interval, []provenance.Finding, []p
 		}
 		// Eligibility is decided per Brussels day: cut at midnights.
 		for t := start; t.Before(end); {
-			day := brusselsDay(t)
+			day := timesync.Day(t)
 			next := minTime((day + 1).MidnightIn(timesync.Brussels()).UTC(), end.UTC())
 			ok := false
 			for _, id := range []string{s.Primary, s.Backup} {

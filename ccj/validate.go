@@ -7,6 +7,7 @@ import (
 	"github.com/rickb777/date/v2"
 
 	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // checkedDays is how far ahead of the day checked Validate and Check look
@@ -19,7 +20,7 @@ const checkedDays = 372
 // shifts and patterns) and the members' papers (names, channels, roles,
 // residence, advices).
 func (c Cell) Validate(at time.Time) []provenance.Finding {
-	day := brusselsDay(at)
+	day := timesync.Day(at)
 	out := c.structure(day)
 	for i, m := range c.Members {
 		out = append(out, m.validate(day, fmt.Sprintf("members[%d]", i))...)
@@ -42,7 +43,7 @@ func (c Cell) Validate(at time.Time) []provenance.Finding {
 // and [Cell.Report] flag it. A program that reads a cell file checks it
 // with Check before using it.
 func (c Cell) Check(at time.Time) error {
-	return provenance.Check(whatCell, c.structure(brusselsDay(at)))
+	return provenance.Check(whatCell, c.structure(timesync.Day(at)))
 }
 
 // structure returns the findings of Check: the records that hold the

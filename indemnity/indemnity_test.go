@@ -287,14 +287,14 @@ func TestEditionInForceProperty(t *testing.T) {
 			if !errors.Is(err, indemnity.ErrNoLine) {
 				t.Fatal(err)
 			}
-			for _, l := range indemnity.LinesInForce(indemnity.DayOf(inst)) {
+			for _, l := range indemnity.LinesInForce(timesync.Day(inst)) {
 				if l.Service == svc {
 					t.Fatalf("ErrNoLine but %s is in force", l.Code)
 				}
 			}
 			return
 		}
-		if !p.Line.InForce(indemnity.DayOf(inst)) || p.Line.Service != svc {
+		if !p.Line.InForce(timesync.Day(inst)) || p.Line.Service != svc {
 			t.Fatalf("chose %s for %v", p.Line.Code, inst)
 		}
 	})

@@ -92,13 +92,13 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 	}
 	var out []PeriodClaim
 	var errs []error
-	from, to := requisition.BrusselsDate(p.From), requisition.BrusselsDate(p.Until.Add(-time.Second))
+	from, to := timesync.Day(p.From), timesync.Day(p.Until.Add(-time.Second))
 	for _, a := range requisition.Authorities() {
 		ex := groups[a]
 		if len(ex) == 0 {
 			continue
 		}
-		h := Header{Number: periodNumber(p, a), Issued: requisition.BrusselsDate(p.Issued),
+		h := Header{Number: periodNumber(p, a), Issued: timesync.Day(p.Issued),
 			Operator: p.Operator, Authority: a.Label(tag), From: from, To: to}
 		c, err := NewClaim(h, ex, p.Options)
 		if err != nil {
@@ -112,7 +112,7 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 
 // periodNumber numbers the claim of a period to authority a.
 func periodNumber(p Period, a requisition.Authority) string {
-	from, last := requisition.BrusselsDate(p.From), requisition.BrusselsDate(p.Until.Add(-time.Second))
+	from, last := timesync.Day(p.From), timesync.Day(p.Until.Add(-time.Second))
 	start := p.From.In(timesync.Brussels())
 	month := start.Day() == 1 && start.Hour() == 0 && start.Minute() == 0 && start.Second() == 0 &&
 		p.Until.Equal(start.AddDate(0, 1, 0))

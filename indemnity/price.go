@@ -163,7 +163,7 @@ func (p Pricer) Price(e Executed) (Price, error) {
 	if !e.Ordered.IsZero() && !e.Executed.IsZero() && e.Executed.Before(e.Ordered) {
 		return Price{}, fmt.Errorf("%w: executed before it was ordered", ErrExecuted)
 	}
-	day := DayOf(t.Time())
+	day := t.Day()
 	var candidates []Line
 	for _, l := range lines() {
 		if l.InForce(day) && l.Service == e.Service {

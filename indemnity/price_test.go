@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ccjkit/ccjkit/indemnity"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/indemnity"
 )
 
 func TestOverridesAreChecked(t *testing.T) {

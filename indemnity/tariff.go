@@ -16,7 +16,6 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/ccjkit/ccjkit/provenance"
-	"github.com/ccjkit/ccjkit/requisition"
 )
 
 // tariffCSV is the source of truth for the tariff: one row per line of the
@@ -270,6 +269,3 @@ func parseDay(s string) (date.Date, error) {
 	}
 	return date.NewAt(t), nil
 }
-
-// DayOf returns the Belgian calendar day of an instant.
-func DayOf(t time.Time) date.Date { return requisition.BrusselsDate(t) }

@@ -234,9 +234,6 @@ func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) 
 	default:
 		return 0, nil, fmt.Errorf("%w: %v", ErrInvalidPeriod, r)
 	}
-	if n == 0 {
-		return start - 1, append(steps, step(src, (start-1).String(), "zero months: the period is empty and ended the day before it started")), nil
-	}
 	y, m, d := start.Date()
 	// The month n months on, counted on the calendar (not time.AddDate,
 	// which would overflow 31 January + 1 month into March).
@@ -253,16 +250,6 @@ func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) 
 	return last, steps, nil
 }
 
-// endOfDay returns 24:00 Brussels time of day d: the first instant of the
-// next day. Midnight exists on every Belgian day (the clocks change at 02:00
-// and 03:00), so this is exact across summer-time changes.
-func endOfDay(d date.Date) time.Time {
-	return (d + 1).MidnightIn(timesync.Brussels()).UTC()
-}
-
-// BrusselsDate returns the Belgian calendar day of instant t.
-func BrusselsDate(t time.Time) date.Date { return date.NewAt(t.In(timesync.Brussels())) }
-
 // ValidityEnd returns until when a measure ordered at instant ordered for n
 // months remains valid under rule: 24:00 Brussels time on the period's last
 // day. Art. 88bis §1 of the Code d'instruction criminelle limits a tracing
@@ -273,14 +260,14 @@ func ValidityEnd(ordered time.Time, n int, rule MonthRule) (Deadline, error) {
 	if ordered.IsZero() {
 		return Deadline{}, fmt.Errorf("%w: the order has no date", ErrInvalidPeriod)
 	}
-	day := BrusselsDate(ordered)
+	day := timesync.Day(ordered)
 	steps := []Step{step(technical("an order's day is its calendar day in Belgian civil time"),
 		day.String(), "the order is dated, in Belgian civil time")}
 	last, more, err := rule.LastDay(day, n)
 	if err != nil {
 		return Deadline{}, err
 	}
-	end := endOfDay(last)
+	end := timesync.DayEnd(last)
 	steps = append(steps, more...)
 	steps = append(steps, step(rule.Source(), timesync.FromTime(end).String(), "the period runs to the end of its last day, 24:00 Brussels time"))
 	return Deadline{Kind: Fixed, At: end, LastDay: last, Rule: rule.String(), Steps: steps}, nil

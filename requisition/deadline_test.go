@@ -54,7 +54,7 @@ func TestValidityEndIsNMonthsProperty(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		start := requisition.BrusselsDate(ordered)
+		start := timesync.Day(ordered)
 		if rule == requisition.FromNextDay {
 			start++
 		}
@@ -87,7 +87,7 @@ func TestValidityEndAtMidnightProperty(t *testing.T) {
 		if end != (timesync.WallClock{Year: y, Month: m, Day: day}) {
 			t.Fatalf("end %v shows %v, want midnight of %v", d.At, end, d.LastDay+1)
 		}
-		if requisition.BrusselsDate(d.At.Add(-time.Second)) != d.LastDay {
+		if timesync.Day(d.At.Add(-time.Second)) != d.LastDay {
 			t.Fatalf("the second before %v is not on %v", d.At, d.LastDay)
 		}
 	})
@@ -126,7 +126,7 @@ func TestConfirmationIs24ElapsedHoursProperty(t *testing.T) {
 }
 
 func dateGen() *rapid.Generator[date.Date] {
-	return rapid.Map(timesynctest.Instant(), requisition.BrusselsDate)
+	return rapid.Map(timesynctest.Instant(), timesync.Day)
 }
 
 // Property: working-day arithmetic never lands on a weekend or holiday and

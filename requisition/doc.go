@@ -91,7 +91,7 @@
 // is itself an offence. Penalties: the day of the facts ([LookupPenalty]).
 //
 // Instants are UTC inside and shown in Europe/Brussels; calendar rules run
-// on Brussels calendar days ([BrusselsDate]), as
+// on Brussels calendar days ([timesync.Day]), as
 // github.com/rickb777/date/v2 values. The sub-package requisitiontest draws
 // valid and invalid requisitions for property tests.
 package requisition

@@ -6,9 +6,10 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
-	"github.com/rickb777/date/v2"
 )
 
 func TestPenalties(t *testing.T) {

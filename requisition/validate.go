@@ -8,9 +8,10 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/timesync"
-	"github.com/rickb777/date/v2"
 )
 
 // The errors findings wrap, for [errors.Is]. The [*provenance.Problems]
@@ -137,9 +138,9 @@ func (v *validator) text(pre provenance.Source) provenance.Source { return Editi
 // when the order states none.
 func (v *validator) day() date.Date {
 	if !v.r.Ordered.IsZero() {
-		return BrusselsDate(v.r.Ordered.Time())
+		return v.r.Ordered.Day()
 	}
-	return BrusselsDate(v.at)
+	return timesync.Day(v.at)
 }
 
 // The provisions the rules cite.

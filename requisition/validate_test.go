@@ -421,9 +421,9 @@ func TestSeverityNeverExceedsCertaintyProperty(t *testing.T) {
 			c = requisitiontest.Valid().Draw(t, "case")
 		}
 		r := c.Requisition
-		day := requisition.BrusselsDate(c.At)
+		day := timesync.Day(c.At)
 		if !r.Ordered.IsZero() {
-			day = requisition.BrusselsDate(r.Ordered.Time())
+			day = timesync.Day(r.Ordered.Time())
 		}
 		for _, f := range r.Findings(c.At, requisition.FromNextDay) {
 			if f.Severity > provenance.MaxSeverity(f.Source.Certainty) {

@@ -315,7 +315,7 @@ func (r *Register) receive(id string, req requisition.Requisition, actor string,
 
 // nextID returns the next case ID of the year: YYYY-NNNN.
 func nextID(ids []string, now time.Time) string {
-	year := requisition.BrusselsDate(now).Year()
+	year := timesync.Day(now).Year()
 	n := 1
 	for _, id := range ids {
 		var y, k int

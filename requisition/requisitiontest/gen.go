@@ -168,7 +168,7 @@ type breakage struct {
 // to an order signed before the law of 25 December 2016 was published.
 func beforeLaw2016(apply func(t *rapid.T, c *Case) bool) func(t *rapid.T, c *Case) bool {
 	return func(t *rapid.T, c *Case) bool {
-		if requisition.BrusselsDate(c.Requisition.Ordered.Time()) >= requisition.Law2016Published() {
+		if timesync.Day(c.Requisition.Ordered.Time()) >= requisition.Law2016Published() {
 			return false
 		}
 		return apply(t, c)
