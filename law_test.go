@@ -32,18 +32,22 @@ type lawRow struct {
 func lawRows(t *testing.T) []lawRow {
 	var rows []lawRow
 	add := func(rule, where string, s provenance.Source) { rows = append(rows, lawRow{rule, where, s}) }
-	after := requisition.Law2016Published()
+	may, after := requisition.Law2016RetentionInForce(), requisition.Law2016Published()
 	for _, m := range requisition.Measures() {
-		add(m.String()+": who may order it, what it covers", "requisition: Measure.Source, validator.authority, validator.items", requisition.Edition(m.Source(), after-1))
+		add(m.String()+": who may order it, what it covers", "requisition: Measure.Source, validator.authority, validator.items", requisition.Edition(m.Source(), may-1))
+		add(m.String()+": the same, as the law of 29 May 2016 may have amended it", "requisition: Edition", requisition.Edition(m.Source(), may))
 		add(m.String()+": the same, after the law of 25 December 2016", "requisition: Edition", requisition.Edition(m.Source(), after))
 		if n, s := m.MaxMonths(); n > 0 {
-			add(fmt.Sprintf("%s: at most %d month(s) from the order", m, n), "requisition: Measure.MaxMonths, validator.period", requisition.Edition(s, after-1))
+			add(fmt.Sprintf("%s: at most %d month(s) from the order", m, n), "requisition: Measure.MaxMonths, validator.period", requisition.Edition(s, may-1))
+			add(fmt.Sprintf("%s: the maximum period as the law of 29 May 2016 may have amended it", m), "requisition: Edition", requisition.Edition(s, may))
 			add(fmt.Sprintf("%s: the maximum period after the law of 25 December 2016", m), "requisition: Edition", requisition.Edition(s, after))
 		}
 	}
+	add("the law of 29 May 2016 in force (it amended the Code, arts. 8-11)", "requisition: Law2016RetentionInForce, Edition", provenance.Source{Instrument: "loi du 29 mai 2016 relative à la collecte et à la conservation des données (Moniteur belge 18-07-2016)",
+		Edition: "which articles of the Code it amended was not retrieved", Certainty: provenance.Verified, From: may})
 	add("the law of 25 December 2016 in force", "requisition: Law2016InForce", provenance.Source{Instrument: "loi du 25 décembre 2016 (Moniteur belge 17-01-2017)",
 		Edition: "in force taken as the tenth day after publication", Certainty: provenance.Unverified, From: after})
-	add("flagrant délit: the juge confirms within 24 hours", "requisition: ConfirmationDue, validator.confirmation", requisition.Edition(requisition.ConfirmationSource(), after-1))
+	add("flagrant délit: the juge confirms within 24 hours", "requisition: ConfirmationDue, validator.confirmation", requisition.Edition(requisition.ConfirmationSource(), may-1))
 	for _, r := range []requisition.MonthRule{requisition.FromNextDay, requisition.FromOrderDay} {
 		add("periods in months: "+r.String(), "requisition: MonthRule, ValidityEnd", r.Source())
 	}
@@ -79,9 +83,9 @@ func lawRows(t *testing.T) []lawRow {
 		keep("the cell: ", "ccj: Cell.Report, Cell.Validate", c.Report(at, ccj.ReportOptions{}))
 	}
 	// The rules a requisition's findings cite, on orders that break them,
-	// signed in 2015 and in 2026.
+	// signed in 2015, in 2016 between the two laws, and in 2026.
 	for _, o := range lawOrders() {
-		for _, signed := range []string{"2015-03-02 10:00", "2026-03-02 10:00"} {
+		for _, signed := range []string{"2015-03-02 10:00", "2016-09-01 10:00", "2026-03-02 10:00"} {
 			r := o
 			r.Ordered = timesync.MustParseBrussels(signed, timesync.Strict)
 			r.Received = r.Ordered.Add(30 * time.Minute)

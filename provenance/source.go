@@ -77,7 +77,7 @@ type Source struct {
 	// Article is the provision, as precise as known: "art. 88bis §1 al. 4".
 	Article string `json:"article,omitempty"`
 	// Edition says which version of the text the figure follows, e.g.
-	// "text before the law of 25 December 2016".
+	// "text before the laws of 29 May and 25 December 2016".
 	Edition string `json:"edition,omitempty"`
 	// Certainty is how sure we are that the text says this.
 	Certainty Certainty `json:"certainty"`
@@ -119,7 +119,7 @@ func Rule(name string) Source {
 }
 
 // String returns the citation on one line, e.g. "Code d'instruction
-// criminelle art. 88bis §1 al. 4 (text before the law of 25 December 2016)
+// criminelle art. 88bis §1 al. 4 (text before the laws of 29 May and 25 December 2016)
 // [V]".
 func (s Source) String() string {
 	var b strings.Builder

@@ -282,7 +282,7 @@ const ConfirmationHours = 24
 // ConfirmationSource returns the legal basis of [ConfirmationDue].
 func ConfirmationSource() provenance.Source {
 	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 5", Edition: pre2016,
-		Certainty: provenance.Verified, URL: seedURL, Until: Law2016Published()}
+		Certainty: provenance.Verified, URL: seedURL, Until: Law2016RetentionInForce()}
 }
 
 // ConfirmationDue returns when the juge d'instruction's confirmation of a

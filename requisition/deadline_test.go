@@ -280,8 +280,8 @@ func TestResponsePolicies(t *testing.T) {
 
 func TestSourceString(t *testing.T) {
 	got := requisition.ConfirmationSource().String()
-	// The text before 2016, whose last day in force is the eve of the new law's publication.
-	want := "Code d'instruction criminelle art. 88bis §1 al. 5 (text before the law of 25 December 2016) in force until 2017-01-16 [V]"
+	// The text before 2016, whose last day in force is the eve of the first later law that may have changed it.
+	want := "Code d'instruction criminelle art. 88bis §1 al. 5 (text before the laws of 29 May and 25 December 2016) in force until 2016-07-27 [V]"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

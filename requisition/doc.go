@@ -79,12 +79,13 @@
 // ([provenance.Verified], [provenance.Secondary], [provenance.Unverified]).
 //
 // Rules are chosen by the date the law says applies. Powers and periods:
-// the day the order was signed — an order signed before the law of 25
-// December 2016 came into force ([Law2016InForce], 27 January 2017, taken
-// as the tenth day after its publication [U]) is judged by the text before
-// it, which ccjkit holds [V]; a later order by the article as that law
-// rewrote it, which ccjkit has not retrieved ([Edition] gives its source,
-// [U]). A finding's severity never exceeds its source's certainty
+// the day the order was signed — an order signed before 28 July 2016, when
+// the law of 29 May 2016 on data retention came into force and amended the
+// Code ([Law2016RetentionInForce]), is judged by the text before 2016,
+// which ccjkit holds [V]; a later order by the article as that law, and
+// from 17 January 2017 the law of 25 December 2016 ([Law2016Published]),
+// left it, which ccjkit has not retrieved ([Edition] gives its source,
+// [U]; [EditionChanges] lists the days). A finding's severity never exceeds its source's certainty
 // ([provenance.MaxSeverity]): on a text ccjkit has not seen, a rule that
 // the earlier text breaks is a warning naming the article and the day to
 // check by hand, never an error that could lead a cell to refuse — which

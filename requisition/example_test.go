@@ -128,7 +128,7 @@ func ExampleRequisition_Validate() {
 	// <nil>
 	// warning 88bis-authority (art. 88bis §1 al. 5-6 [U])
 	// warning period (art. 88bis §1 al. 4 [U])
-	//   en: under the text before the law of 25 December 2016: the authority (procureur du Roi) may not order tracing and localisation here: the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis — ccjkit has not seen the text in force on 2026-03-02 (art. 88bis §1 al. 5-6): check it by hand before acting on this finding; refusing a lawful order is itself an offence
+	//   en: under the text before the laws of 2016: the authority (procureur du Roi) may not order tracing and localisation here: the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis — ccjkit has not seen the text in force on 2026-03-02 (art. 88bis §1 al. 5-6): check it by hand before acting on this finding; refusing a lawful order is itself an offence
 }
 
 // Penalties carry their source; the multiplier applied to criminal fines is
@@ -143,7 +143,7 @@ func ExamplePenalty_FineWithSurcharge() {
 	fmt.Println(errors.Is(err, requisition.ErrUnknownAmount))
 	// Output:
 	// refusing the technical cooperation an art. 88bis requisition asks for
-	// fine 26 to 10000 EUR before surcharge — Code d'instruction criminelle art. 88bis §2 al. 3 (text before the law of 25 December 2016) in force until 2017-01-26 [V]
+	// fine 26 to 10000 EUR before surcharge — Code d'instruction criminelle art. 88bis §2 al. 3 (text before the laws of 29 May and 25 December 2016) in force until 2016-07-27 [V]
 	// with a factor of 8: 208 to 80000 EUR
 	// true
 }

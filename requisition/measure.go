@@ -70,16 +70,16 @@ func (m Measure) Source() provenance.Source {
 	switch m {
 	case Identification:
 		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 46bis", Edition: "version of 2014", Certainty: provenance.Verified,
-			URL: "https://actualitesdroitbelge.be/legislation/code-d-instruction-criminelle/code-d-instruction-criminelle---l-information-penale/article-46bis-du-code-d-instruction-criminelle", Until: Law2016Published()}
+			URL: "https://actualitesdroitbelge.be/legislation/code-d-instruction-criminelle/code-d-instruction-criminelle---l-information-penale/article-46bis-du-code-d-instruction-criminelle", Until: Law2016RetentionInForce()}
 	case TrafficLocation:
-		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016Published()}
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016RetentionInForce()}
 	case Interception:
 		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "arts. 90ter-90quater", Edition: pre2016, Certainty: provenance.Verified,
-			URL: "https://actualitesdroitbelge.be/legislation/code-penal/code-penal---les-ecoutes-telephoniques-en-procedure-penale/article-90-quater-du-code-d-instruction-criminelle", Until: Law2016Published()}
+			URL: "https://actualitesdroitbelge.be/legislation/code-penal/code-penal---les-ecoutes-telephoniques-en-procedure-penale/article-90-quater-du-code-d-instruction-criminelle", Until: Law2016RetentionInForce()}
 	case ExtendedSearch:
-		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88ter", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016Published()}
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88ter", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016RetentionInForce()}
 	case Cooperation:
-		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016Published()}
+		return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016RetentionInForce()}
 	}
 	return provenance.Source{}
 }
@@ -187,10 +187,10 @@ func (m Measure) Items() []Item {
 func (m Measure) MaxMonths() (int, provenance.Source) {
 	switch m {
 	case TrafficLocation:
-		return 2, provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 4", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016Published()}
+		return 2, provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis §1 al. 4", Edition: pre2016, Certainty: provenance.Verified, URL: seedURL, Until: Law2016RetentionInForce()}
 	case Interception:
 		return 1, provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 90quater §1", Edition: pre2016, Certainty: provenance.Verified,
-			URL: "https://actualitesdroitbelge.be/legislation/code-penal/code-penal---les-ecoutes-telephoniques-en-procedure-penale/article-90-quater-du-code-d-instruction-criminelle", Until: Law2016Published()}
+			URL: "https://actualitesdroitbelge.be/legislation/code-penal/code-penal---les-ecoutes-telephoniques-en-procedure-penale/article-90-quater-du-code-d-instruction-criminelle", Until: Law2016RetentionInForce()}
 	}
 	return 0, provenance.Source{}
 }

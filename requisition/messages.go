@@ -138,8 +138,8 @@ func translations() [][5]string {
 		{"the order is dated after the moment of the check", "l'ordonnance est datée après le moment du contrôle", "het bevel draagt een datum na het ogenblik van de controle", "die Anordnung ist nach dem Zeitpunkt der Prüfung datiert"},
 		{"this offence is not in the catalogue", "cette infraction ne figure pas au catalogue", "dit misdrijf staat niet in de catalogus", "diese Straftat steht nicht im Katalog"},
 		// the law by date
-		{"under the text before the law of 25 December 2016: %s", "selon le texte antérieur à la loi du 25 décembre 2016 : %s",
-			"volgens de tekst van vóór de wet van 25 december 2016: %s", "nach dem Text vor dem Gesetz vom 25. Dezember 2016: %s"},
+		{"under the text before the laws of 2016: %s", "selon le texte antérieur aux lois de 2016 : %s",
+			"volgens de tekst van vóór de wetten van 2016: %s", "nach dem Text vor den Gesetzen von 2016: %s"},
 		{" — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
 			" — ccjkit n'a pas vu le texte en vigueur le %s (%s) : vérifiez-le vous-même avant d'agir sur ce constat",
 			" — ccjkit heeft de tekst die op %s van kracht was niet gezien (%s): controleer hem zelf voor u op deze vaststelling handelt",

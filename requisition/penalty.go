@@ -100,10 +100,12 @@ func LookupPenalty(id string, facts date.Date) (Penalty, bool) {
 	return Penalty{}, false
 }
 
-// before2016 bounds a source of the text before the law of 25 December
-// 2016 to the day before that law came into force.
+// before2016 bounds a source of the text before 2016 to the day before the
+// law of 29 May 2016 came into force, the first later law that may have
+// changed it (see [Edition]); from then until the law of 25 December 2016
+// the penalty's text is not known and [LookupPenalty] reports false.
 func before2016(s provenance.Source) provenance.Source {
-	s.Until = Law2016InForce()
+	s.Until = Law2016RetentionInForce()
 	return s
 }
 

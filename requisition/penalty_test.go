@@ -70,19 +70,25 @@ func TestPenaltyByDateOfFacts(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		facts     date.Date
+		found     bool
 		prisonMax int
 		known     bool
 		certainty provenance.Certainty
 	}{
-		{"facts of 2015", date.New(2015, 6, 1), 12, true, provenance.Verified},
-		{"the eve of the law", date.New(2017, 1, 26), 12, true, provenance.Verified},
-		{"its first day", requisition.Law2016InForce(), 36, false, provenance.Secondary},
-		{"facts of 2018", date.New(2018, 6, 1), 36, false, provenance.Secondary},
+		{"facts of 2015", date.New(2015, 6, 1), true, 12, true, provenance.Verified},
+		{"the eve of the law of 29 May 2016", requisition.Law2016RetentionInForce() - 1, true, 12, true, provenance.Verified},
+		{"that law's first day: the text is not known", requisition.Law2016RetentionInForce(), false, 0, false, 0},
+		{"the eve of the law of 25 December 2016", requisition.Law2016InForce() - 1, false, 0, false, 0},
+		{"its first day", requisition.Law2016InForce(), true, 36, false, provenance.Secondary},
+		{"facts of 2018", date.New(2018, 6, 1), true, 36, false, provenance.Secondary},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, ok := requisition.LookupPenalty("88quater-refusal", tc.facts)
-			if !ok || p.PrisonMaxMonths != tc.prisonMax || p.Known != tc.known || p.Source.Certainty != tc.certainty || !p.Source.InForce(tc.facts) {
-				t.Errorf("%+v, %v", p, ok)
+			if ok != tc.found {
+				t.Fatalf("found %v, want %v: %+v", ok, tc.found, p)
+			}
+			if ok && (p.PrisonMaxMonths != tc.prisonMax || p.Known != tc.known || p.Source.Certainty != tc.certainty || !p.Source.InForce(tc.facts)) {
+				t.Errorf("%+v", p)
 			}
 		})
 	}

@@ -70,7 +70,7 @@ func (m *findingText) Text(tag language.Tag) string {
 		return t
 	}
 	// The rule is the earlier text's: say so, then what to check.
-	t = localize(tag, "under the text before the law of 25 December 2016: %s", t)
+	t = localize(tag, "under the text before the laws of 2016: %s", t)
 	t += localize(tag, " — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
 		m.day.String(), m.unverified.Article)
 	if m.capped {
@@ -146,12 +146,12 @@ func (v *validator) day() date.Date {
 // The provisions the rules cite.
 func src88bis(article string) provenance.Source {
 	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88bis " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL,
-		Until: Law2016Published()}
+		Until: Law2016RetentionInForce()}
 }
 
 func src88quater(article string) provenance.Source {
 	return provenance.Source{Instrument: codeInstructionCriminelle, Article: "art. 88quater " + article, Edition: pre2016, Certainty: provenance.Verified, URL: seedURL,
-		Until: Law2016Published()}
+		Until: Law2016RetentionInForce()}
 }
 
 func (v *validator) required() {

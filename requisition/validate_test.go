@@ -183,8 +183,8 @@ func TestValidate(t *testing.T) {
 				at = checkedAt
 			}
 			if edition(r, at) {
-				// A rule of the text before the law of 25 December 2016:
-				// an error for an order signed before it came into force,
+				// A rule of the text before the laws of 2016: an error
+				// for an order signed before the first came into force,
 				// judged below on the same order eleven years earlier
 				// (2015: the same weekdays of March, the same clock
 				// change); a warning saying what to check for this 2026
@@ -230,7 +230,7 @@ func TestValidate(t *testing.T) {
 // text in force on the order's day ccjkit has not retrieved.
 func edition(r requisition.Requisition, at time.Time) bool {
 	for _, f := range r.Findings(at, requisition.FromNextDay) {
-		if f.Source.Certainty == provenance.Unverified && f.Source.From == requisition.Law2016Published() {
+		if f.Source.Certainty == provenance.Unverified && f.Source.From >= requisition.Law2016RetentionInForce() {
 			return true
 		}
 	}
@@ -249,7 +249,7 @@ func checkUnverified(t *testing.T, r requisition.Requisition, at time.Time, rule
 		if f.Severity == provenance.Error {
 			t.Errorf("%s on an unverified text is an error; want a warning", f.Rule)
 		}
-		if !strings.Contains(f.Text(language.English), "check it by hand") || !strings.HasPrefix(f.Text(language.English), "under the text before the law of 25 December 2016") {
+		if !strings.Contains(f.Text(language.English), "check it by hand") || !strings.HasPrefix(f.Text(language.English), "under the text before the laws of 2016") {
 			t.Errorf("%s does not say what to check: %s", f.Rule, f.Text(language.English))
 		}
 	}
@@ -432,7 +432,7 @@ func TestSeverityNeverExceedsCertaintyProperty(t *testing.T) {
 			if f.Source.Instrument == "Code d'instruction criminelle" && !f.Source.InForce(day) {
 				t.Fatalf("%s cites %s, not in force on %s", f.Rule, f.Source, day)
 			}
-			if day >= requisition.Law2016Published() && f.Source.Until == requisition.Law2016Published() {
+			if day >= requisition.Law2016RetentionInForce() && f.Source.Until == requisition.Law2016RetentionInForce() {
 				t.Fatalf("%s judges an order of %s on the text before 2016", f.Rule, day)
 			}
 		}

@@ -68,13 +68,13 @@ func TestOpenCasesAndCases(t *testing.T) {
 // naming the rule and its article in the note, never the target or the
 // reference; an unknown case is ErrUnknownCase.
 func TestCheck(t *testing.T) {
-	// An order of 2016 that is not reasoned, judged by the text before the
-	// law of 25 December 2016 ([V]): contested. (The same order of 2026 is
-	// judged on a text ccjkit has not retrieved: a warning, not an error.)
+	// An order of 2015 that is not reasoned, judged by the text before the
+	// laws of 2016 ([V]): contested. (The same order of 2026 is judged on a
+	// text ccjkit has not retrieved: a warning, not an error.)
 	unreasoned := sampleRequisition()
 	unreasoned.Reasoned = false
 	for _, ts := range []*timesync.Timestamp{&unreasoned.Ordered, &unreasoned.Received, &unreasoned.Response.Stated, &unreasoned.Targets[0].From, &unreasoned.Targets[0].Until} {
-		*ts = timesync.FromTime(ts.Time().AddDate(-10, 0, 0))
+		*ts = timesync.FromTime(ts.Time().AddDate(-11, 0, 0))
 	}
 	for _, tc := range []struct {
 		name    string

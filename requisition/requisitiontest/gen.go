@@ -84,13 +84,31 @@ func IMEI(body string) string {
 	return body + string(rune('0'+(10-sum%10)%10))
 }
 
+// Ordered draws the instant an order was signed: one time in three within
+// a day of a day on which the law's edition changes
+// ([requisition.EditionChanges]), otherwise any instant
+// timesynctest.Timestamp draws (summer-time changes, month ends, 29
+// February, midnights included), so that properties see both sides of
+// every change.
+func Ordered() *rapid.Generator[timesync.Timestamp] {
+	changes := requisition.EditionChanges()
+	return rapid.Custom(func(t *rapid.T) timesync.Timestamp {
+		if rapid.IntRange(0, 2).Draw(t, "near_change") > 0 {
+			return timesynctest.Timestamp().Draw(t, "any")
+		}
+		day := rapid.SampledFrom(changes).Draw(t, "change")
+		start := timesync.DayStart(day)
+		return timesync.FromTime(start.Add(time.Duration(rapid.IntRange(-86400, 86399).Draw(t, "from_change_s")) * time.Second))
+	})
+}
+
 // Valid draws requisitions that pass Validate at Case.At with
 // requisition.FromNextDay: a lawful authority and circumstance for the
 // measure, a reasoned order, items the measure covers, well-formed targets,
 // a period within the law's maximum, checked on receipt.
 func Valid() *rapid.Generator[Case] {
 	return rapid.Custom(func(t *rapid.T) Case {
-		ordered := timesynctest.Timestamp().Draw(t, "ordered")
+		ordered := Ordered().Draw(t, "ordered")
 		received := ordered.Add(time.Duration(rapid.IntRange(0, 12*3600).Draw(t, "delay_s")) * time.Second)
 		m := rapid.SampledFrom(requisition.Measures()).Draw(t, "measure")
 		r := requisition.Requisition{
@@ -152,12 +170,11 @@ func Valid() *rapid.Generator[Case] {
 // it does not apply to that case.
 //
 // The rules of the Code d'instruction criminelle that ccjkit holds in
-// their text before the law of 25 December 2016 are errors only for
-// orders signed before that law was published (the earliest it can have
-// applied)
-// ([requisition.Law2016Published]); after it they are warnings (the text in
-// force was not retrieved), so their breakages apply to earlier orders
-// only.
+// their text before 2016 are errors only for orders signed before the
+// first later law that may have changed them came into force
+// ([requisition.Law2016RetentionInForce], 28 July 2016); after it they are
+// warnings (the text in force was not retrieved), so their breakages apply
+// to earlier orders only.
 type breakage struct {
 	rule  string
 	want  error
@@ -165,10 +182,10 @@ type breakage struct {
 }
 
 // beforeLaw2016 applies a breakage of a rule of the text before 2016 only
-// to an order signed before the law of 25 December 2016 was published.
+// to an order signed while that text is the one ccjkit holds as in force.
 func beforeLaw2016(apply func(t *rapid.T, c *Case) bool) func(t *rapid.T, c *Case) bool {
 	return func(t *rapid.T, c *Case) bool {
-		if timesync.Day(c.Requisition.Ordered.Time()) >= requisition.Law2016Published() {
+		if c.Requisition.Ordered.Day() >= requisition.Law2016RetentionInForce() {
 			return false
 		}
 		return apply(t, c)
