@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -234,9 +235,14 @@ func TestErrors(t *testing.T) {
 		{"huge date", func() error { _, _, err := requisition.FromNextDay.LastDay(date.Date(1<<62), 1); return err }(), requisition.ErrInvalidPeriod},
 		{"Easter before the Gregorian calendar", func() error { _, err := requisition.Easter(1500); return err }(), requisition.ErrYearNotModelled},
 		{"too many working days", func() error { _, err := requisition.AddWorkingDays(date.New(2026, 1, 1), math.MinInt); return err }(), requisition.ErrInvalidPeriod},
-		{"surcharge overflow", func() error {
+		{"surcharge below 1", func() error {
 			p, _ := requisition.LookupPenalty("88bis-refusal", date.New(2015, 6, 1))
-			_, _, err := p.FineWithSurcharge(math.MaxInt64 / 1000)
+			_, _, err := p.FineWithSurcharge(big.NewRat(9, 10))
+			return err
+		}(), requisition.ErrSurcharge},
+		{"no surcharge factor", func() error {
+			p, _ := requisition.LookupPenalty("88bis-refusal", date.New(2015, 6, 1))
+			_, _, err := p.FineWithSurcharge(nil)
 			return err
 		}(), requisition.ErrSurcharge},
 		{"unknown month rule", func() error { _, err := requisition.ValidityEnd(time.Now(), 2, requisition.MonthRule(7)); return err }(), requisition.ErrInvalidPeriod},

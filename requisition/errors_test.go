@@ -2,6 +2,7 @@ package requisition_test
 
 import (
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +64,10 @@ func TestErrorsAreInspectable(t *testing.T) {
 		{"MonthRule.LastDay", func() error { _, _, err := requisition.FromNextDay.LastDay(date.New(2026, 1, 5), 0); return err }(), requisition.ErrInvalidPeriod, false},
 		{"ValidityEnd", func() error { _, err := requisition.ValidityEnd(time.Time{}, 2, requisition.FromNextDay); return err }(), requisition.ErrInvalidPeriod, false},
 		{"ResponsePolicy.Due", func() error { _, err := requisition.ResponsePolicy{Kind: 9}.Due(checkedAt); return err }(), requisition.ErrResponsePolicy, false},
-		{"Penalty.FineWithSurcharge", func() error { _, _, err := requisition.Penalty{ID: "x"}.FineWithSurcharge(8); return err }(), requisition.ErrUnknownAmount, false},
+		{"Penalty.FineWithSurcharge", func() error {
+			_, _, err := requisition.Penalty{ID: "x"}.FineWithSurcharge(big.NewRat(8, 1))
+			return err
+		}(), requisition.ErrUnknownAmount, false},
 		{"Decode", func() error {
 			_, err := requisition.Decode([]byte(`{"reference": 1, "measure": "` + secret + `"}`))
 			return err

@@ -3,6 +3,7 @@ package requisition_test
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -137,14 +138,15 @@ func ExamplePenalty_FineWithSurcharge() {
 	p, _ := requisition.LookupPenalty("88bis-refusal", date.New(2015, 6, 1))
 	fmt.Println(p.Conduct)
 	fmt.Printf("fine %d to %d EUR before surcharge — %v\n", p.FineMin, p.FineMax, p.Source)
-	lo, hi, _ := p.FineWithSurcharge(8) // a factor the caller has checked
-	fmt.Printf("with a factor of 8: %d to %d EUR\n", lo, hi)
-	_, _, err := requisition.Penalty{ID: "x"}.FineWithSurcharge(8)
+	factor, _ := new(big.Rat).SetString("5.5") // a factor the caller has checked, with its source
+	lo, hi, _ := p.FineWithSurcharge(factor)
+	fmt.Printf("with a factor of %s: %s to %s EUR\n", factor.FloatString(1), lo.FloatString(2), hi.FloatString(2))
+	_, _, err := requisition.Penalty{ID: "x"}.FineWithSurcharge(factor)
 	fmt.Println(errors.Is(err, requisition.ErrUnknownAmount))
 	// Output:
 	// refusing the technical cooperation an art. 88bis requisition asks for
 	// fine 26 to 10000 EUR before surcharge — Code d'instruction criminelle art. 88bis §2 al. 3 (text before the laws of 29 May and 25 December 2016) in force until 2016-07-27 [V]
-	// with a factor of 8: 208 to 80000 EUR
+	// with a factor of 5.5: 143.00 to 55000.00 EUR
 	// true
 }
 

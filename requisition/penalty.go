@@ -3,7 +3,7 @@ package requisition
 import (
 	"errors"
 	"fmt"
-	"math"
+	"math/big"
 
 	"github.com/rickb777/date/v2"
 
@@ -112,8 +112,7 @@ func before2016(s provenance.Source) provenance.Source {
 // ErrUnknownAmount is returned when a penalty's amounts are not known.
 var ErrUnknownAmount = errors.New("requisition: penalty amount not known")
 
-// ErrSurcharge is returned for a multiplier below 1, or one so large that
-// the fine overflows.
+// ErrSurcharge is returned for a missing multiplier or one below 1.
 var ErrSurcharge = errors.New("requisition: invalid décimes additionnels factor")
 
 // FineWithSurcharge returns the fine range multiplied by factor, the
@@ -122,14 +121,22 @@ var ErrSurcharge = errors.New("requisition: invalid décimes additionnels factor
 // Yahoo (55,000 = 10,000 × 5.5) and Skype (30,000) suggest the factor of
 // their time, and a factor of 8 is recalled for today, but none of this is
 // verified [U] (fact sheet §7, item 5). The caller supplies the factor and
-// the source it relies on; ccjkit never assumes one. The result is exact
-// (whole euros times a whole factor).
-func (p Penalty) FineWithSurcharge(factor int64) (min, max int64, err error) {
+// the source it relies on; ccjkit never assumes one.
+//
+// The factor is an exact rational so that 5.5 is 5.5
+// (new(big.Rat).SetString("5.5")), never a float. The results are exact
+// too: whole euros times the factor, with no rounding — 10,000 × 5.5 is
+// 55,000 and 26 × 5.5 is 143; a factor with more decimals may give cents
+// or a fraction of a cent, which the caller rounds by its court's rule
+// (big.Rat.FloatString). The factor is not modified.
+func (p Penalty) FineWithSurcharge(factor *big.Rat) (min, max *big.Rat, err error) {
 	if !p.Known || p.FineMax == 0 {
-		return 0, 0, fmt.Errorf("%w: %s (%v)", ErrUnknownAmount, p.ID, p.Source)
+		return nil, nil, fmt.Errorf("%w: %s (%v)", ErrUnknownAmount, p.ID, p.Source)
 	}
-	if factor < 1 || p.FineMax > math.MaxInt64/factor {
-		return 0, 0, fmt.Errorf("%w: %d", ErrSurcharge, factor)
+	if factor == nil || factor.Cmp(big.NewRat(1, 1)) < 0 {
+		return nil, nil, fmt.Errorf("%w: the factor must be at least 1", ErrSurcharge)
 	}
-	return p.FineMin * factor, p.FineMax * factor, nil
+	min = new(big.Rat).Mul(new(big.Rat).SetInt64(p.FineMin), factor)
+	max = new(big.Rat).Mul(new(big.Rat).SetInt64(p.FineMax), factor)
+	return min, max, nil
 }

@@ -2,6 +2,7 @@ package requisition_test
 
 import (
 	"errors"
+	"math/big"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -29,7 +30,7 @@ func TestPenalties(t *testing.T) {
 		if p.FineMin > p.FineMax || p.PrisonMinMonths > p.PrisonMaxMonths {
 			t.Errorf("%s: bounds reversed", p.ID)
 		}
-		_, _, err := p.FineWithSurcharge(1)
+		_, _, err := p.FineWithSurcharge(big.NewRat(1, 1))
 		if !p.Known && !errors.Is(err, requisition.ErrUnknownAmount) {
 			t.Errorf("%s: unknown amounts priced: %v", p.ID, err)
 		}
@@ -43,7 +44,7 @@ func TestPenalties(t *testing.T) {
 	if p.FineMin != 26 || p.FineMax != 20_000 || p.PrisonMinMonths != 6 || p.PrisonMaxMonths != 12 || !p.Either {
 		t.Errorf("88quater §3 = %+v; want 6 months to 1 year and/or 26 to 20,000 (seed text)", p)
 	}
-	if _, _, err := p.FineWithSurcharge(0); !errors.Is(err, requisition.ErrSurcharge) {
+	if _, _, err := p.FineWithSurcharge(new(big.Rat)); !errors.Is(err, requisition.ErrSurcharge) {
 		t.Errorf("factor 0: %v", err)
 	}
 	if _, ok := requisition.LookupPenalty("nope", date.New(2026, 1, 1)); ok {
@@ -94,6 +95,30 @@ func TestPenaltyByDateOfFacts(t *testing.T) {
 	}
 }
 
+// The décimes additionnels of the Yahoo case: 10,000 × 5.5 = 55,000 exactly
+// (fact sheet §4.2), which an integer factor could not express.
+func TestSurchargeDecimalFactor(t *testing.T) {
+	p, _ := requisition.LookupPenalty("88bis-refusal", date.New(2015, 6, 1))
+	for _, tc := range []struct{ name, factor, lo, hi string }{
+		{"the Yahoo factor", "5.5", "143.00", "55000.00"},
+		{"a whole factor", "8", "208.00", "80000.00"},
+		{"a factor with cents", "6.25", "162.50", "62500.00"},
+		{"a fraction", "10/3", "86.67", "33333.33"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, ok := new(big.Rat).SetString(tc.factor)
+			if !ok {
+				t.Fatal("bad factor")
+			}
+			before := new(big.Rat).Set(f)
+			lo, hi, err := p.FineWithSurcharge(f)
+			if err != nil || lo.FloatString(2) != tc.lo || hi.FloatString(2) != tc.hi || f.Cmp(before) != 0 {
+				t.Fatalf("× %s = %v..%v, %v", tc.factor, lo, hi, err)
+			}
+		})
+	}
+}
+
 // Property: the surcharge multiplies both bounds exactly.
 func TestSurchargeProperty(t *testing.T) {
 	known := []requisition.Penalty{}
@@ -104,10 +129,22 @@ func TestSurchargeProperty(t *testing.T) {
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		p := rapid.SampledFrom(known).Draw(t, "penalty")
-		f := rapid.Int64Range(1, 1000).Draw(t, "factor")
+		// A factor of 1 to 1000 with up to two decimals, as n/100.
+		n := rapid.Int64Range(100, 100_000).Draw(t, "factor_hundredths")
+		f := big.NewRat(n, 100)
 		lo, hi, err := p.FineWithSurcharge(f)
-		if err != nil || lo != p.FineMin*f || hi != p.FineMax*f || lo > hi {
-			t.Fatalf("%s × %d = %d..%d, %v", p.ID, f, lo, hi, err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Exact: fine × n / 100, checked in integer cents.
+		if c := new(big.Rat).Mul(lo, big.NewRat(100, 1)); !c.IsInt() || c.Num().Int64() != p.FineMin*n {
+			t.Fatalf("%s × %v: minimum %v", p.ID, f, lo)
+		}
+		if c := new(big.Rat).Mul(hi, big.NewRat(100, 1)); !c.IsInt() || c.Num().Int64() != p.FineMax*n {
+			t.Fatalf("%s × %v: maximum %v", p.ID, f, hi)
+		}
+		if lo.Cmp(hi) > 0 {
+			t.Fatalf("%s: %v > %v", p.ID, lo, hi)
 		}
 	})
 }
