@@ -67,7 +67,7 @@ const (
 	// Ordinary: no special circumstance. The zero value.
 	Ordinary Circumstance = iota
 	// FlagrantDelit: the offence is being or has just been committed
-	// (heterdaad, frische Tat).
+	// (heterdaad; in German « Ertappung auf frischer Tat », wordscope.be [S]).
 	FlagrantDelit
 	// ExtremeUrgency: "en cas d'extrême urgence" (art. 46bis).
 	ExtremeUrgency

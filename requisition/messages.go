@@ -158,10 +158,14 @@ func translations() [][5]string {
 		{"the authority (%s) may not order %s here: %s", "l'autorité (%s) ne peut pas ordonner ici %s : %s", "de overheid (%s) mag hier %s niet bevelen: %s", "die Behörde (%s) darf hier %s nicht anordnen: %s"},
 		{"only the procureur du Roi, or an officer in extreme urgency with his oral agreement", "seul le procureur du Roi, ou un officier en cas d'extrême urgence avec son accord oral",
 			"enkel de procureur des Konings, of een officier bij uiterst dringende noodzakelijkheid met zijn mondelinge toestemming", "nur der Prokurator des Königs oder ein Offizier bei äußerster Dringlichkeit mit dessen mündlicher Zustimmung"},
+		// German: « Ertappung auf frischer Tat » is the term of the official German
+		// translation of the Code for « flagrant délit » in art. 88bis, as a legal
+		// translators' concordance gives it [S]:
+		// http://www.wordscope.be/duits/nederlands/ertappung+auf+frischer.html
 		{"the procureur du Roi may order it only in flagrant délit for an offence of art. 90ter §§2-4, or at a plaintiff's request for Telecom Act art. 145 §3 or §3bis",
 			"le procureur du Roi ne peut l'ordonner qu'en cas de flagrant délit pour une infraction visée à l'art. 90ter §§2-4, ou à la demande d'un plaignant pour l'art. 145 §3 ou §3bis de la loi du 13 juin 2005",
 			"de procureur des Konings mag ze enkel bevelen bij ontdekking op heterdaad voor een misdrijf bedoeld in art. 90ter §§2-4, of op verzoek van een klager voor art. 145 §3 of §3bis van de wet van 13 juni 2005",
-			"der Prokurator des Königs darf sie nur bei Betreten auf frischer Tat für eine Straftat nach Art. 90ter §§2-4 anordnen, oder auf Antrag eines Klägers für Art. 145 §3 oder §3bis des Gesetzes vom 13. Juni 2005"},
+			"der Prokurator des Königs darf sie nur bei Ertappung auf frischer Tat für eine Straftat nach Art. 90ter §§2-4 anordnen, oder auf Antrag eines Klägers für Art. 145 §3 oder §3bis des Gesetzes vom 13. Juni 2005"},
 		{"only the juge d'instruction", "seul le juge d'instruction", "enkel de onderzoeksrechter", "nur der Untersuchungsrichter"},
 		{"only the juge d'instruction (or, since 2016, the procureur du Roi under art. 39bis)", "seul le juge d'instruction (ou, depuis 2016, le procureur du Roi en vertu de l'art. 39bis)",
 			"enkel de onderzoeksrechter (of, sinds 2016, de procureur des Konings op grond van art. 39bis)", "nur der Untersuchungsrichter (oder seit 2016 der Prokurator des Königs nach Art. 39bis)"},
@@ -189,7 +193,7 @@ func translations() [][5]string {
 		{"for hostage-taking or extortion no confirmation is needed, but only while the flagrant délit lasts: check that it still does",
 			"pour la prise d'otages ou l'extorsion, aucune confirmation n'est requise, mais seulement tant que dure le flagrant délit : vérifiez qu'il perdure",
 			"voor gijzelneming of afpersing is geen bevestiging nodig, maar enkel zolang de heterdaad duurt: ga na of die nog duurt",
-			"bei Geiselnahme oder Erpressung ist keine Bestätigung nötig, aber nur solange die frische Tat andauert: prüfen Sie, ob sie noch andauert"},
+			"bei Geiselnahme oder Erpressung ist keine Bestätigung nötig, aber nur solange die Ertappung auf frischer Tat andauert: prüfen Sie, ob sie noch andauert"},
 		{"confirmed at %s, not within the 24 hours that ran out at %s", "confirmée le %s, hors des 24 heures expirées le %s", "bevestigd op %s, niet binnen de 24 uur die verstreken op %s", "bestätigt am %s, nicht innerhalb der 24 Stunden, die am %s abliefen"},
 		{"the confirmation is dated before the order", "la confirmation est datée d'avant l'ordonnance", "de bevestiging draagt een datum vóór het bevel", "die Bestätigung ist vor der Anordnung datiert"},
 		{"the confirmation is dated after the moment of the check", "la confirmation est datée d'après le moment du contrôle", "de bevestiging draagt een datum na het ogenblik van de controle", "die Bestätigung ist nach dem Zeitpunkt der Prüfung datiert"},
