@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ccjkit/ccjkit/provenance"
@@ -33,6 +34,14 @@ type Format struct {
 	Err error
 	// Max bounds the input, in bytes.
 	Max int
+	// PlainText refuses every string value (and every key of a map)
+	// holding a character that steers how text is shown rather than
+	// being shown ([IsControl]): an escape sequence, a carriage return or
+	// a bidirectional override in a reference would repaint a terminal or
+	// forge a line of every output that prints it. A field whose struct
+	// tag is `strictjson:"lines"` may also hold tabs and line feeds, for
+	// text of several lines.
+	PlainText bool
 }
 
 // Problem returns the finding for one thing wrong with the input, at path
@@ -83,7 +92,8 @@ func (f Format) Decode(data []byte, v any) error {
 	if _, err := dec.Token(); err == nil {
 		return f.fail("data after the JSON value")
 	}
-	check(tree, rv.Type().Elem(), "", &problems)
+	w := walker{plain: f.PlainText, problems: &problems}
+	w.check(tree, rv.Type().Elem(), "", false)
 	if len(problems) > 0 {
 		fs := make([]provenance.Finding, len(problems))
 		for i, p := range problems {
@@ -185,7 +195,7 @@ func safeKey(key string) string {
 func redactSyntax(err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%v (at byte %d)", se.Error(), se.Offset)
+		return fmt.Sprintf("%s (at byte %d)", unquoteSyntax(se.Error()), se.Offset)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return "unexpected end of input"
@@ -196,17 +206,61 @@ func redactSyntax(err error) string {
 	return "malformed input"
 }
 
+// unquoteSyntax drops the character encoding/json's syntax errors quote
+// ("invalid character 'Z' looking for beginning of value"), which is a
+// byte of the input — of any file the program was pointed at: "invalid
+// character looking for beginning of value". The rest of such a message
+// is encoding/json's own words.
+func unquoteSyntax(msg string) string {
+	const prefix = "invalid character "
+	rest, ok := strings.CutPrefix(msg, prefix+"'")
+	if !ok {
+		return msg
+	}
+	// The character as strconv.Quote writes one byte between single
+	// quotes: an escape (\x00, \u009b, \n, \', \\) or one character.
+	switch {
+	case strings.HasPrefix(rest, `\u`) && len(rest) >= 6:
+		rest = rest[6:]
+	case strings.HasPrefix(rest, `\x`) && len(rest) >= 4:
+		rest = rest[4:]
+	case strings.HasPrefix(rest, `\`) && len(rest) >= 2:
+		rest = rest[2:]
+	default:
+		_, n := utf8.DecodeRuneInString(rest)
+		rest = rest[n:]
+	}
+	if rest, ok = strings.CutPrefix(rest, "'"); !ok {
+		return "invalid character"
+	}
+	return "invalid character" + rest
+}
+
 var (
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 )
 
-// check walks the decoded tree along type t and records every problem.
-func check(node any, t reflect.Type, path string, problems *[]problem) {
-	add := func(msg string) { *problems = append(*problems, problem{path, msg}) }
+// walker walks a decoded tree along a type and records every problem.
+type walker struct {
+	// plain: refuse control characters in strings (Format.PlainText).
+	plain    bool
+	problems *[]problem
+}
+
+// check walks node along type t; lines says the field's tag lets its
+// strings hold tabs and line feeds.
+func (w walker) check(node any, t reflect.Type, path string, lines bool) {
+	add := func(msg string) { *w.problems = append(*w.problems, problem{path, msg}) }
 	if node == nil {
 		add("null is not allowed; leave the field out instead")
 		return
+	}
+	if str, ok := node.(string); ok && w.plain {
+		if msg := controlProblem(str, lines); msg != "" {
+			add(msg)
+			return
+		}
 	}
 	pt := reflect.PointerTo(t)
 	if pt.Implements(textUnmarshaler) && !pt.Implements(jsonUnmarshaler) {
@@ -225,6 +279,7 @@ func check(node any, t reflect.Type, path string, problems *[]problem) {
 		}
 	}
 	if pt.Implements(textUnmarshaler) || pt.Implements(jsonUnmarshaler) {
+		w.below(node, path)
 		raw, _ := json.Marshal(node)
 		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
 			add(describe(t, err))
@@ -233,7 +288,7 @@ func check(node any, t reflect.Type, path string, problems *[]problem) {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		check(node, t.Elem(), path, problems)
+		w.check(node, t.Elem(), path, lines)
 	case reflect.Struct:
 		obj, ok := node.(map[string]any)
 		if !ok {
@@ -249,10 +304,10 @@ func check(node any, t reflect.Type, path string, problems *[]problem) {
 		for _, k := range keys {
 			f, ok := fields[k]
 			if !ok {
-				*problems = append(*problems, problem{join(path, safeKey(k)), "unknown field"})
+				*w.problems = append(*w.problems, problem{join(path, safeKey(k)), "unknown field"})
 				continue
 			}
-			check(obj[k], f.Type, join(path, k), problems)
+			w.check(obj[k], f.Type, join(path, k), f.Tag.Get("strictjson") == "lines")
 		}
 	case reflect.Slice, reflect.Array:
 		arr, ok := node.([]any)
@@ -264,14 +319,85 @@ func check(node any, t reflect.Type, path string, problems *[]problem) {
 			add(fmt.Sprintf("want %d elements, got %d", t.Len(), len(arr)))
 		}
 		for i, e := range arr {
-			check(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i), problems)
+			w.check(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i), lines)
 		}
 	default:
+		w.below(node, path)
 		raw, _ := json.Marshal(node)
 		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
 			add(describe(t, err))
 		}
 	}
+}
+
+// below checks the strings and keys below node, a value its type decodes
+// as a whole (a map, a type with UnmarshalJSON), with no line allowed;
+// node itself, when a string, was checked already.
+func (w walker) below(node any, path string) {
+	if !w.plain {
+		return
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(n))
+		for k := range n {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			p := join(path, safeKey(k))
+			if msg := controlProblem(k, false); msg != "" {
+				*w.problems = append(*w.problems, problem{p, "the key " + msg})
+			}
+			w.text(n[k], p)
+		}
+	case []any:
+		for i, e := range n {
+			w.text(e, fmt.Sprintf("%s[%d]", path, i))
+		}
+	}
+}
+
+// text checks node, found below a value decoded as a whole: a string
+// with no line allowed, or what is below it.
+func (w walker) text(node any, path string) {
+	if s, ok := node.(string); ok {
+		if msg := controlProblem(s, false); msg != "" {
+			*w.problems = append(*w.problems, problem{path, msg})
+		}
+		return
+	}
+	w.below(node, path)
+}
+
+// IsControl reports whether r steers how text is shown rather than being
+// shown, so that text holding it can repaint a terminal, forge a line of
+// output or reorder what a reader sees: the control characters (C0,
+// DEL, C1: Unicode's general category Cc, tab, line feed and carriage
+// return included), the bidirectional controls (Unicode's Bidi_Control:
+// the marks and the embeddings, overrides and isolates, such as U+202E
+// RIGHT-TO-LEFT OVERRIDE), and the line and paragraph separators U+2028
+// and U+2029. A [Format] with PlainText refuses them in its strings.
+func IsControl(r rune) bool {
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
+}
+
+// controlProblem says what is wrong with s when it holds a character
+// IsControl refuses (tabs and line feeds allowed when lines is set), or
+// "". It names the character's code point and its byte offset, never the
+// text around it.
+func controlProblem(s string, lines bool) string {
+	for i, r := range s {
+		if !IsControl(r) || lines && (r == '\t' || r == '\n') {
+			continue
+		}
+		allowed := ""
+		if lines {
+			allowed = " (tabs and line feeds are allowed here)"
+		}
+		return fmt.Sprintf("holds a control character (U+%04X at byte %d): control and bidirectional characters are refused, so that no output printing the text can be repainted or forged%s", r, i, allowed)
+	}
+	return ""
 }
 
 // Hinter is implemented by types that can say what a valid value looks
