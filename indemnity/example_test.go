@@ -52,6 +52,29 @@ func ExamplePricer_Price() {
 	// indemnity: tariff amount not known: BE2017-4 "Fourth tariff (probably interception)" (arrêté royal du 9 janvier 2003, annexe, remplacée par l'arrêté royal du 8 novembre 2016 (edition 2017) [U]): The press says four tariffs without variants remain; only three were retrieved; that the fourth is interception is a guess; see Moniteur belge 22-12-2016 p. 88022
 }
 
+// The pricing basis trap: an IP identification ordered in November 2014
+// and executed in January 2017 finds no line by its execution date — the
+// annex in force from 1 January 2017 has no identification line — but the
+// 2013 line by its order date. Which applies? The decree of 8 November
+// 2016 took effect on 1 January 2017 and its transitional rules were not
+// retrieved [U]; without them the general rule is that a new text applies
+// to what is done after it takes effect (Code civil art. 2, « la loi ne
+// dispose que pour l'avenir » [U: recalled]), and the indemnity pays for a
+// service rendered: so ccjkit prices by the execution date by default, and
+// the cell that chooses ByOrder records why.
+func ExamplePricer_Price_basis() {
+	e := indemnity.Executed{Service: indemnity.IPIdentification,
+		Ordered:  timesync.MustParseBrussels("2014-11-05 10:00", timesync.Strict),
+		Executed: timesync.MustParseBrussels("2017-01-10 15:00", timesync.Strict)}
+	_, err := indemnity.Pricer{Basis: indemnity.ByExecution}.Price(e)
+	fmt.Println("by execution:", errors.Is(err, indemnity.ErrNoLine))
+	p, _ := indemnity.Pricer{Basis: indemnity.ByOrder}.Price(e)
+	fmt.Println("by order:", p.Line.Code, p.UnitPrice, "EUR", p.Line.Certainty)
+	// Output:
+	// by execution: true
+	// by order: BE2013-IP 8.00 EUR [S]
+}
+
 func ExampleClaim_Text() {
 	c, _ := indemnity.NewClaim(indemnity.Header{
 		Number: "2026-001", Issued: date.New(2026, 1, 31), Authority: "Parket van Brussel",

@@ -42,6 +42,12 @@ func translations() [][]string {
 		{"%s:", "%s\u00a0:", "%s:", "%s:"},
 		{"edition %s", "édition %s", "editie %s", "Ausgabe %s"},
 		{"(in-force date not verified)", "(date d'entrée en vigueur non vérifiée)", "(datum van inwerkingtreding niet geverifieerd)", "(Datum des Inkrafttretens nicht überprüft)"},
+		// Why an answered case is not billed (Unbilled.Text).
+		{"not billable — %s, amount unknown %s", "non facturable — %s, montant inconnu %s", "niet factureerbaar — %s, bedrag onbekend %s", "nicht abrechenbar — %s, Betrag unbekannt %s"},
+		{"not billable per request — %s is priced per year", "non facturable par demande — %s est tarifé par an", "niet factureerbaar per aanvraag — %s wordt per jaar aangerekend", "nicht pro Anfrage abrechenbar — %s wird jährlich berechnet"},
+		{"no tariff line in force for the service %s", "aucune ligne du tarif en vigueur pour le service %s", "geen tarieflijn van kracht voor de dienst %s", "keine geltende Tarifzeile für den Dienst %s"},
+		{"no billing entry for its measure", "aucune entrée de facturation pour sa mesure", "geen factureringsregel voor de maatregel", "kein Abrechnungseintrag für die Maßnahme"},
+		{"the request cannot be priced", "la demande ne peut pas être tarifée", "de aanvraag kan niet geprijsd worden", "die Anfrage kann nicht bepreist werden"},
 		{"No VAT applied", "Pas de TVA appliquée", "Geen btw toegepast", "Keine MwSt. angewandt"},
 		{"Total", "Total", "Totaal", "Gesamtbetrag"},
 		{"Sources", "Sources", "Bronnen", "Quellen"},

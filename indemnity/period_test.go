@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -70,14 +71,15 @@ func answeredCases(t *testing.T) []register.Case {
 
 // A month's claims: one per authority, in the order of the authorities,
 // each holding the cases answered that month under the service the
-// billing gives their measure; the answered cases with no billing entry
-// listed apart; cases answered outside the month, or not answered, left
-// out.
+// billing gives their measure; the answered cases with no billing entry,
+// or whose line has no known amount (the interception line BE2017-4 [U]),
+// listed apart with why; cases answered outside the month, or not
+// answered, left out.
 func TestPeriodClaims(t *testing.T) {
 	cases := answeredCases(t)
 	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
 		Operator: indemnity.Party{Name: "Neutrinet asbl"},
-		Billing:  indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation, requisition.Interception: indemnity.RealTimeObservation}}
+		Billing:  indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation, requisition.Interception: indemnity.Interception}}
 	claims, unbilled, err := indemnity.PeriodClaims(cases, p, language.French)
 	if err != nil {
 		t.Fatal(err)
@@ -97,13 +99,28 @@ func TestPeriodClaims(t *testing.T) {
 		got = append(got, b)
 	}
 	want := []brief{
-		{requisition.JugeInstruction, "2026-11-juge-instruction", requisition.JugeInstruction.Label(language.French), []string{"REF-2026-0001", "REF-2026-0003"}},
+		{requisition.JugeInstruction, "2026-11-juge-instruction", requisition.JugeInstruction.Label(language.French), []string{"REF-2026-0001"}},
 		{requisition.ProcureurDuRoi, "2026-11-procureur-du-roi", requisition.ProcureurDuRoi.Label(language.French), []string{"REF-2026-0004"}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("claims (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"2026-0002"}, unbilled); diff != "" {
+	type why struct {
+		Case, Line, Text   string
+		NotBilled, Unknown bool
+	}
+	var whys []why
+	for _, u := range unbilled {
+		whys = append(whys, why{u.Case, u.Line, u.Text(language.English), errors.Is(u.Err, indemnity.ErrNotBilled), errors.Is(u.Err, indemnity.ErrUnknownAmount)})
+		if strings.Contains(u.Reason, "REF-") || strings.Contains(u.Text(language.French), "REF-") {
+			t.Errorf("%s: the reason shows the reference", u.Case)
+		}
+	}
+	wantWhy := []why{
+		{"2026-0002", "", "2026-0002 (identification): no billing entry for its measure", true, false},
+		{"2026-0003", "BE2017-4", "2026-0003 (interception): not billable — BE2017-4, amount unknown [U]", false, true},
+	}
+	if diff := cmp.Diff(wantWhy, whys); diff != "" {
 		t.Errorf("unbilled (-want +got):\n%s", diff)
 	}
 	if c := claims[0]; c.From.String() != "2026-11-01" || c.To.String() != "2026-11-30" {
@@ -111,8 +128,9 @@ func TestPeriodClaims(t *testing.T) {
 	}
 }
 
-// A service no tariff line has is named by Billing.Check, and a claim
-// that cannot be priced is left out with its error.
+// A service no tariff line has is named by Billing.Check, and a case
+// that cannot be priced is listed apart, never failing its authority's
+// whole claim.
 func TestBillingCheck(t *testing.T) {
 	ok := indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation}
 	if err := ok.Check(); err != nil {
@@ -124,9 +142,14 @@ func TestBillingCheck(t *testing.T) {
 	}
 	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
 		Billing: indemnity.Billing{requisition.TrafficLocation: indemnity.IPIdentification}}
-	claims, _, err := indemnity.PeriodClaims(answeredCases(t), p, language.English)
-	if !errors.Is(err, indemnity.ErrNoLine) || len(claims) != 0 {
+	claims, unbilled, err := indemnity.PeriodClaims(answeredCases(t), p, language.English)
+	if err != nil || len(claims) != 0 {
 		t.Errorf("a service with no line in force: %d claims, %v", len(claims), err)
+	}
+	for _, u := range unbilled {
+		if u.Measure == requisition.TrafficLocation && !errors.Is(u.Err, indemnity.ErrNoLine) {
+			t.Errorf("%s: %v, want ErrNoLine", u.Case, u.Err)
+		}
 	}
 }
 
@@ -140,13 +163,17 @@ func TestPeriodClaimsEdges(t *testing.T) {
 			cases[i].Requisition.Authority = 0 // an authority ccjkit does not know
 		}
 	}
-	billing := indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation, requisition.Interception: indemnity.RealTimeObservation}
+	billing := indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation}
 	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(), Billing: billing}
 	claims, unbilled, err := indemnity.PeriodClaims(cases, p, language.English)
 	if err != nil || len(claims) != 1 {
 		t.Fatalf("%d claims, %v", len(claims), err)
 	}
-	if diff := cmp.Diff([]string{"2026-0002", "2026-0004"}, unbilled); diff != "" {
+	var ids []string
+	for _, u := range unbilled {
+		ids = append(ids, u.Case)
+	}
+	if diff := cmp.Diff([]string{"2026-0002", "2026-0003", "2026-0004"}, ids); diff != "" {
 		t.Errorf("unbilled (-want +got):\n%s", diff)
 	}
 	half := p

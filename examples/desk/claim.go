@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -74,7 +74,7 @@ func runClaim(s *session, args []string) error {
 		}
 	}
 	if len(unbilled) > 0 && s.format == "text" {
-		fmt.Fprintln(s.out, printer(s.tag).Sprintf("Not billed (no tariff line for their measure in desk.json's billing): %s", strings.Join(unbilled, ", ")))
+		printUnbilled(s.out, s.tag, unbilled)
 	}
 	return nil
 }
@@ -155,4 +155,12 @@ func runStats(s *session, args []string) error {
 	}
 	fmt.Fprint(s.out, st.Text(s.tag))
 	return nil
+}
+
+// printUnbilled lists the answered cases no claim includes, each with why.
+func printUnbilled(w io.Writer, tag language.Tag, unbilled []indemnity.Unbilled) {
+	fmt.Fprintln(w, printer(tag).Sprintf("Not billed:"))
+	for _, u := range unbilled {
+		fmt.Fprintln(w, "  "+u.Text(tag))
+	}
 }

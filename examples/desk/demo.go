@@ -205,7 +205,7 @@ func (d *demo) showClaims() error {
 		fmt.Fprintln(d.s.out)
 	}
 	if len(unbilled) > 0 {
-		fmt.Fprintln(d.s.out, d.p.Sprintf("Not billed (no tariff line for their measure in desk.json's billing): %s", strings.Join(unbilled, ", ")))
+		printUnbilled(d.s.out, d.s.tag, unbilled)
 	}
 	return nil
 }

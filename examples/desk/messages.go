@@ -76,7 +76,7 @@ var sentences = [][]string{
 	{"(%d more problems)", "(%d autres problèmes)", "(nog %d problemen)", "(%d weitere Probleme)"},
 	{"(the temporary register and PDFs are removed on exit; -keep DIR keeps them)", "(le registre temporaire et les PDF sont supprimés à la fin ; -keep DIR les conserve)", "(het tijdelijke register en de pdf's worden op het einde verwijderd; -keep DIR bewaart ze)", "(das temporäre Register und die PDFs werden am Ende gelöscht; -keep DIR behält sie)"},
 	{"NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", "NON conforme (synchronisée : %v, à la seconde : %v, traçable : %v)", "NIET conform (gesynchroniseerd: %v, tot op de seconde: %v, herleidbaar: %v)", "NICHT konform (synchronisiert: %v, sekundengenau: %v, rückführbar: %v)"},
-	{"Not billed (no tariff line for their measure in desk.json's billing): %s", "Non facturés (pas de ligne du tarif pour leur mesure dans la section billing de desk.json) : %s", "Niet gefactureerd (geen tarieflijn voor hun maatregel in billing van desk.json): %s", "Nicht abgerechnet (keine Tarifzeile für ihre Maßnahme unter billing in desk.json): %s"},
+	{"Not billed:", "Non facturés :", "Niet gefactureerd:", "Nicht abgerechnet:"},
 	{"OVERDUE by %s (due %s)", "EN RETARD de %s (échéance %s)", "%s TE LAAT (termijn %s)", "%s ÜBERFÄLLIG (fällig %s)"},
 	{"PDF: %s", "PDF : %s", "PDF: %s", "PDF: %s"},
 	{"Register: %s (sealed to %d members, hash-chained)", "Registre : %s (scellé pour %d membres, chaîné par hachage)", "Register: %s (verzegeld voor %d leden, met hashketen)", "Register: %s (für %d Mitglieder versiegelt, hash-verkettet)"},
