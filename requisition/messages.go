@@ -140,6 +140,10 @@ func translations() [][5]string {
 		// the law by date
 		{"under the text before the laws of 2016: %s", "selon le texte antérieur aux lois de 2016 : %s",
 			"volgens de tekst van vóór de wetten van 2016: %s", "nach dem Text vor den Gesetzen von 2016: %s"},
+		{" — the order states no date, so ccjkit took the day of the check, %s; it has not seen the text in force then (%s): find the order's date and check the text in force on it by hand before acting on this finding",
+			" — la réquisition n'est pas datée : ccjkit a pris le jour de l'examen, le %s ; il n'a pas vu le texte alors en vigueur (%s) : trouvez la date de la réquisition et vérifiez vous-même le texte en vigueur ce jour-là avant d'agir sur ce constat",
+			" — de vordering is niet gedateerd: ccjkit nam de dag van het onderzoek, %s; het heeft de toen geldende tekst niet gezien (%s): zoek de datum van de vordering en controleer zelf de tekst die toen van kracht was voor u op deze vaststelling handelt",
+			" — die Anforderung ist nicht datiert: ccjkit hat den Tag der Prüfung genommen, den %s; es hat den damals geltenden Text nicht gesehen (%s): ermitteln Sie das Datum der Anforderung und prüfen Sie selbst den an diesem Tag geltenden Text, bevor Sie auf diesen Befund hin handeln"},
 		{" — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
 			" — ccjkit n'a pas vu le texte en vigueur le %s (%s) : vérifiez-le vous-même avant d'agir sur ce constat",
 			" — ccjkit heeft de tekst die op %s van kracht was niet gezien (%s): controleer hem zelf voor u op deze vaststelling handelt",

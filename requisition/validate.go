@@ -58,6 +58,8 @@ type findingText struct {
 	// the text then says what to check by hand, and on which day.
 	unverified *provenance.Source
 	day        date.Date
+	// undated: the order states no date, so day is the day of the check.
+	undated bool
 	// capped: the rule would be an error on the earlier text.
 	capped bool
 }
@@ -71,8 +73,13 @@ func (m *findingText) Text(tag language.Tag) string {
 	}
 	// The rule is the earlier text's: say so, then what to check.
 	t = localize(tag, "under the text before the laws of 2016: %s", t)
-	t += localize(tag, " — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
-		m.day.String(), m.unverified.Article)
+	if m.undated {
+		t += localize(tag, " — the order states no date, so ccjkit took the day of the check, %s; it has not seen the text in force then (%s): find the order's date and check the text in force on it by hand before acting on this finding",
+			m.day.String(), m.unverified.Article)
+	} else {
+		t += localize(tag, " — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
+			m.day.String(), m.unverified.Article)
+	}
 	if m.capped {
 		t += localize(tag, "; refusing a lawful order is itself an offence")
 	}
@@ -124,7 +131,7 @@ func (v *validator) add(rule string, sev provenance.Severity, field string, src 
 		sev, err, text.capped = max, nil, true
 	}
 	if src.Certainty == provenance.Unverified && src.From != 0 && sev >= provenance.Warning {
-		text.unverified, text.day = &src, v.day()
+		text.unverified, text.day, text.undated = &src, v.day(), v.r.Ordered.IsZero()
 	}
 	v.out = append(v.out, provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Err: err, Message: text})
 }

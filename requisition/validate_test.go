@@ -472,3 +472,32 @@ func TestPeriodBetweenMonthRules(t *testing.T) {
 		})
 	}
 }
+
+// An order that states no date is judged on the text in force on the day
+// of the check, and a finding on a text ccjkit has not seen says so: the
+// day is the check's, and the order's date must be found before the text
+// is checked.
+func TestUndatedOrderText(t *testing.T) {
+	r := base()
+	r.Authority = requisition.ProcureurDuRoi
+	r.Ordered = timesync.Timestamp{}
+	for _, tag := range requisition.Languages() {
+		var got string
+		for _, f := range r.Findings(checkedAt, requisition.FromNextDay) {
+			if f.Rule == "88bis-authority" {
+				got = f.Text(tag)
+			}
+		}
+		want := map[string]string{"en": "the order states no date", "fr": "n'est pas datée", "nl": "niet gedateerd", "de": "nicht datiert"}[tag.String()]
+		if got == "" || !strings.Contains(got, want) || !strings.Contains(got, "2026-03-02") {
+			t.Errorf("%v: %q", tag, got)
+		}
+	}
+	dated := base()
+	dated.Authority = requisition.ProcureurDuRoi
+	for _, f := range dated.Findings(checkedAt, requisition.FromNextDay) {
+		if f.Rule == "88bis-authority" && strings.Contains(f.Text(language.English), "states no date") {
+			t.Errorf("a dated order is said undated: %s", f.Text(language.English))
+		}
+	}
+}
