@@ -83,6 +83,37 @@
 // as "< 3", plus the secondary suppression that stops a total from giving
 // them back. JSON, CSV and text.
 //
+// # Keeping
+//
+// The register never deletes nor rewrites a record. How long the cell
+// keeps a closed case is a [Keeping] the operator states: ccjkit found no
+// Belgian text that sets it — the article that now sets up the cell, art.
+// 127/3 of the Telecom Act (law of 13 June 2005), was not retrieved [U],
+// nor its 2016 predecessor (art. 126/1) [U]; the 2013 regime's rule that
+// retained data be destroyed at the end of the retention period [S], and
+// the 4 to 12 months of the 2022 law [S], are about the traffic data an
+// operator retains, not the cell's record of what the authorities asked.
+// The GDPR's storage limitation ([StorageLimitationSource], art. 5(1)(e)
+// [S]) asks that personal data be kept no longer than necessary, a period
+// the controller sets. So the period's [provenance.Source] is the cell's
+// written policy ([PolicySource], [U]) — part of the internal procedure
+// the cell communicates to the BIPT [S] — and [Keeping.Findings] says so as
+// a warning, never an error. A period is counted from the day a case was
+// closed, on the calendar ([Keeping.LastDay] inclusive, [Keeping.End] the
+// first instant too late).
+//
+// [Register.KeepingReport] sets every case against the period at an
+// instant the caller gives: the closed cases whose period is over
+// ([Register.KeepingEnded]), those still kept, those that can only be
+// closed but were not (their period has not begun), and whether the whole
+// register may be retired. What the cell does then — retire a register
+// whose every case is over, to cold storage or destruction, with its
+// backups; start a new register for each period — is in docs/recovery.md,
+// "The end of a keeping period". Records are sealed to epochs shared by
+// every case of their time, not to a key per case: one case cannot be
+// crypto-shredded out of a journal (docs/security.md says what it would
+// take).
+//
 // # Logs
 //
 // With [Config.Logger] set, the register logs each record it writes and
