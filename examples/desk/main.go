@@ -116,6 +116,7 @@ func commands() []command {
 		{"expire", "ID", "record that the order expired unanswered", stepFlags, transition(register.Expire)},
 		{"claim", "YYYY-MM", "the month's cost statements (-format text|csv|pdf, -o PREFIX)", claimFlags, runClaim},
 		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", statsFlags, runStats},
+		keepCommand(),
 		{"verify", "", "verify the register: chain, signatures, roster, this machine's checkpoints", registerFlags, runVerify},
 		{"repair", "", "set aside a crash's incomplete write, or a header-less file", registerFlags, runRepair},
 		{"member", "keygen|add|remove|list|upgrade", "the register's identities", memberFlags, runMember},
