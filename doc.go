@@ -71,8 +71,12 @@
 //   - Code of criminal procedure (Code d'instruction criminelle / Wetboek
 //     van strafvordering) art. 46bis (identification), 88bis (traffic and
 //     location data), 88ter (extended search of a computer system), 88quater
-//     (ordered cooperation) and 90ter–90quater (interception), as rewritten
-//     by the law of 25 December 2016.
+//     (ordered cooperation) and 90ter–90quater (interception). ccjkit holds
+//     their text as it stood before the laws of 29 May 2016 (data
+//     retention, in force 28 July 2016) and 25 December 2016, which
+//     amended and rewrote them; it judges later orders on those later
+//     texts, which it has not retrieved, with warnings only
+//     (requisition.Edition).
 //   - Law of 13 June 2005 on electronic communications (Telecom Act) art. 126
 //     to 127/3: retention of identification, traffic and location data,
 //     identification of end users, the authorities' access, and the
