@@ -136,7 +136,10 @@ func translations() [][5]string {
 		{"reference is longer than %d bytes", "la référence dépasse %d octets", "de referentie is langer dan %d bytes", "die Referenz ist länger als %d Bytes"},
 		{"the request was received before the order is dated", "la demande a été reçue avant la date de l'ordonnance", "het verzoek werd ontvangen vóór de datum van het bevel", "die Anfrage ging vor dem Datum der Anordnung ein"},
 		{"the order is dated after the moment of the check", "l'ordonnance est datée après le moment du contrôle", "het bevel draagt een datum na het ogenblik van de controle", "die Anordnung ist nach dem Zeitpunkt der Prüfung datiert"},
-		{"this offence is not in the catalogue", "cette infraction ne figure pas au catalogue", "dit misdrijf staat niet in de catalogus", "diese Straftat steht nicht im Katalog"},
+		{"this offence is not in the catalogue: requisition.Offences lists the IDs (desk values prints them)",
+			"cette infraction ne figure pas au catalogue : requisition.Offences en donne les identifiants (desk values les affiche)",
+			"dit misdrijf staat niet in de catalogus: requisition.Offences geeft de identificatoren (desk values toont ze)",
+			"diese Straftat steht nicht im Katalog: requisition.Offences listet die Kennungen (desk values zeigt sie)"},
 		// the law by date
 		{"under the text before the laws of 2016: %s", "selon le texte antérieur aux lois de 2016 : %s",
 			"volgens de tekst van vóór de wetten van 2016: %s", "nach dem Text vor den Gesetzen von 2016: %s"},

@@ -212,7 +212,7 @@ func (v *validator) required() {
 	}
 	for i, id := range r.Offences {
 		if _, ok := LookupOffence(id); !ok {
-			v.add("offences", provenance.Error, fmt.Sprintf("offences[%d]", i), technical("the offence catalogue"), ErrOffence, "this offence is not in the catalogue")
+			v.add("offences", provenance.Error, fmt.Sprintf("offences[%d]", i), technical("the offence catalogue"), ErrOffence, "this offence is not in the catalogue: requisition.Offences lists the IDs (desk values prints them)")
 		}
 	}
 	seen := map[Item]bool{}
