@@ -15,16 +15,22 @@ var ErrDecode = errors.New("requisition: cannot decode")
 // format is the requisition's JSON encoding, as [Decode] reports its
 // problems.
 func format() strictjson.Format {
-	return strictjson.Format{What: "requisition: decode", Name: "requisition JSON encoding", Err: ErrDecode, Max: MaxEncoded}
+	return strictjson.Format{What: "requisition: decode", Name: "requisition JSON encoding", Err: ErrDecode, Max: MaxEncoded, PlainText: true}
 }
 
 // Decode reads a requisition from its JSON encoding, strictly: at most
 // [MaxEncoded] bytes; no unknown field (names compared exactly); every value
 // of the right type and range (enumerations by their keys, times in RFC 3339
 // to the second, addresses as net/netip parses them); at most [MaxTargets]
-// targets, [MaxItems] items, [MaxOffences] offences. Decode checks the
-// encoding only: whether the order is lawful is [Requisition.Validate]'s
-// job.
+// targets, [MaxItems] items, [MaxOffences] offences; no control or
+// bidirectional character in any text ([strictjson.IsControl]: an escape
+// sequence or a line break in a reference or a target would repaint or
+// forge the output that prints it); every time plausible — between
+// [PlausibleFrom] and [PlausibleUntil], written with the offset of
+// Belgian civil time at that instant, as a Belgian order gives it (see
+// [Plausible]; those findings wrap [ErrImplausibleTime]). Decode checks
+// the encoding only: whether the order is lawful is
+// [Requisition.Validate]'s job.
 //
 // Its error is a [*provenance.Problems] (What "requisition: decode") that
 // lists every problem: each a finding of rule "decode" whose Field is the
@@ -35,7 +41,13 @@ func Decode(data []byte) (Requisition, error) {
 	f := format()
 	var r Requisition
 	if err := f.Decode(data, &r); err != nil {
-		return Requisition{}, err
+		// The times are judged too, when the document is JSON, so that
+		// every problem is listed at once.
+		var ps *provenance.Problems
+		if !errors.As(err, &ps) || !fieldsOnly(ps.Findings) {
+			return Requisition{}, err
+		}
+		return Requisition{}, f.Check(append(ps.Findings, plausibility(data, f.Problem)...))
 	}
 	var problems []provenance.Finding
 	bound := func(path string, n, max int) {
@@ -49,6 +61,7 @@ func Decode(data []byte) (Requisition, error) {
 	if len(r.Reference) > MaxReference {
 		problems = append(problems, f.Problem("reference", fmt.Sprintf("longer than %d bytes", MaxReference)))
 	}
+	problems = append(problems, plausibility(data, f.Problem)...)
 	if err := f.Check(problems); err != nil {
 		return Requisition{}, err
 	}
@@ -64,6 +77,17 @@ func Decode(data []byte) (Requisition, error) {
 		r.Targets = nil
 	}
 	return r, nil
+}
+
+// fieldsOnly reports whether every finding is about a field: the
+// document itself is JSON of a bounded size.
+func fieldsOnly(fs []provenance.Finding) bool {
+	for _, f := range fs {
+		if f.Field == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // Encode returns the JSON encoding of r, which [Decode] reads back. An
