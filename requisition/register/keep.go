@@ -35,6 +35,8 @@ const MaxKeepingMonths = 1200
 // archiving a day early: the record is the cell's proof of what it
 // answered.
 type Keeping struct {
+	// Years and Months are the period; together 1 to [MaxKeepingMonths]
+	// months, neither negative.
 	Years  int `json:"years"`
 	Months int `json:"months,omitempty"`
 	// Source is where the period comes from: the cell's written policy
@@ -55,9 +57,10 @@ func PolicySource(document string) provenance.Source {
 // StorageLimitationSource returns the GDPR's storage limitation: personal
 // data are "kept in a form which permits identification of data subjects
 // for no longer than is necessary for the purposes for which the personal
-// data are processed" (Regulation (EU) 2016/679 art. 5(1)(e), applying
-// from 25 May 2018 under its art. 99(2)). Read as quoted from EUR-Lex by a
-// secondary source [S]; it sets no period.
+// data are processed" (Regulation (EU) 2016/679 art. 5(1)(e)), read as
+// a secondary source quotes it from EUR-Lex [S]; it sets no period. The
+// Regulation applies from 25 May 2018 (art. 99(2), as quoted by
+// https://gdpr-expert.com/article.html?mid=17&id=99 [S]).
 func StorageLimitationSource() provenance.Source {
 	return provenance.Source{Instrument: "Regulation (EU) 2016/679 (GDPR)", Article: "art. 5(1)(e)",
 		Edition: "storage limitation; text as quoted from EUR-Lex", Certainty: provenance.Secondary,
@@ -251,17 +254,35 @@ func (r *Register) KeepingReport(at time.Time, k Keeping) (KeepingReport, error)
 		rep.Findings = append(rep.Findings, keepingFinding("keeping-in-force", provenance.Warning, "source", k.Source,
 			fmt.Sprintf("the text the keeping period comes from is not in force on %s: check which period applies", day)))
 	}
+	total, err := r.sortKept(at, k, &rep)
+	if err != nil {
+		return KeepingReport{}, err
+	}
+	for _, l := range [][]KeptCase{rep.Ended, rep.Kept} {
+		sort.SliceStable(l, func(i, j int) bool { return l[i].End.Before(l[j].End) })
+	}
+	rep.Retirable = total > 0 && len(rep.Ended) == total
+	if n := len(rep.Unclosed); n > 0 {
+		rep.Findings = append(rep.Findings, keepingFinding("keeping-unclosed", provenance.Warning, "unclosed", provenance.Rule("keeping-unclosed"),
+			fmt.Sprintf("%d case(s) can only be closed but were not: their keeping period has not begun (a member closes them)", n)))
+	}
+	rep.Findings = append(fs, rep.Findings...)
+	return rep, nil
+}
+
+// sortKept puts each case of the register in rep — ended, kept, unclosed
+// or open — and returns how many there are.
+func (r *Register) sortKept(at time.Time, k Keeping, rep *KeepingReport) (int, error) {
 	r.mu.Lock()
-	ids := r.sortedIDs()
-	for _, id := range ids {
+	defer r.mu.Unlock()
+	for _, id := range r.sortedIDs() {
 		c := r.cases[id]
 		switch {
 		case c.State == Closed:
 			closed := c.History[len(c.History)-1].At.Day() // Closed is final: the last step closed it
 			last, err := k.LastDay(closed)
 			if err != nil {
-				r.mu.Unlock()
-				return KeepingReport{}, fmt.Errorf("case %s: %w", id, err)
+				return 0, fmt.Errorf("case %s: %w", id, err)
 			}
 			end := timesync.DayEnd(last)
 			kc := KeptCase{Case: id, Closed: closed, LastDay: last, End: end, Ended: !at.Before(end)}
@@ -276,17 +297,7 @@ func (r *Register) KeepingReport(at time.Time, k Keeping) (KeepingReport, error)
 			rep.Open++
 		}
 	}
-	r.mu.Unlock()
-	for _, l := range [][]KeptCase{rep.Ended, rep.Kept} {
-		sort.SliceStable(l, func(i, j int) bool { return l[i].End.Before(l[j].End) })
-	}
-	rep.Retirable = len(ids) > 0 && len(rep.Ended) == len(ids)
-	if n := len(rep.Unclosed); n > 0 {
-		rep.Findings = append(rep.Findings, keepingFinding("keeping-unclosed", provenance.Warning, "unclosed", provenance.Rule("keeping-unclosed"),
-			fmt.Sprintf("%d case(s) can only be closed but were not: their keeping period has not begun (a member closes them)", n)))
-	}
-	rep.Findings = append(fs, rep.Findings...)
-	return rep, nil
+	return len(r.cases), nil
 }
 
 // KeepingEnded returns the closed cases whose keeping period k is over at
