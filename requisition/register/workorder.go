@@ -181,7 +181,9 @@ type WorkResult struct {
 	By        string             `json:"by"`
 	Completed timesync.Timestamp `json:"completed"`
 	Outcome   Outcome            `json:"outcome"`
-	Data      string             `json:"data,omitempty"`
+	// Data may span several lines: tabs and line feeds are its only
+	// control characters (see DecodeWorkResult).
+	Data string `json:"data,omitempty" strictjson:"lines"`
 }
 
 // Limits on what the register accepts as text.
@@ -203,12 +205,14 @@ var ErrDecode = errors.New("register: cannot decode")
 // resultFormat is a work result's JSON encoding, as [DecodeWorkResult]
 // reports its problems.
 func resultFormat() strictjson.Format {
-	return strictjson.Format{What: "register: decode work result", Name: "work result JSON encoding", Err: ErrDecode, Max: MaxResult}
+	return strictjson.Format{What: "register: decode work result", Name: "work result JSON encoding", Err: ErrDecode, Max: MaxResult, PlainText: true}
 }
 
 // DecodeWorkResult reads a technician's result from its JSON encoding,
 // strictly (at most [MaxResult] bytes, no unknown field, every value of
-// the right form) and checks it. Its error is a [*provenance.Problems]
+// the right form, no control or bidirectional character in any text —
+// [strictjson.IsControl] — but tabs and line feeds in data, so that no
+// output printing the result can be repainted or forged) and checks it. Its error is a [*provenance.Problems]
 // listing every problem, each a finding of rule "decode" with its field,
 // never its value, that wraps [ErrDecode].
 func DecodeWorkResult(data []byte) (WorkResult, error) {
