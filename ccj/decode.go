@@ -15,8 +15,10 @@ const MaxEncodedCell = 4 << 20
 // DecodeCell reads a cell file, strictly: at most [MaxEncodedCell] bytes of
 // UTF-8 JSON, one value, no duplicate key, no null, no field the form does
 // not declare (names compared exactly), every value of the right type
-// (dates as "2026-01-15", instants in RFC 3339), at most [MaxPatterns]
-// patterns.
+// (dates as "2026-01-15", instants in RFC 3339), no control or
+// bidirectional character in any text ([strictjson.IsControl]: a name
+// holding an escape sequence or a line break would repaint or forge every
+// output that prints it), at most [MaxPatterns] patterns.
 //
 // It reads two forms. The first is a [Cell] as encoding/json writes it,
 // its weekly patterns under "patterns". The second is the form the desk
@@ -59,7 +61,7 @@ func DecodeCell(data []byte) (Cell, error) {
 
 // cellFormat is the cell file's format, for strict decoding.
 func cellFormat() strictjson.Format {
-	return strictjson.Format{What: whatFile, Name: "cell file", Err: ErrDecode, Max: MaxEncodedCell}
+	return strictjson.Format{What: whatFile, Name: "cell file", Err: ErrDecode, Max: MaxEncodedCell, PlainText: true}
 }
 
 // cellFile is the desk example's earlier cell file.
