@@ -22,11 +22,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -413,4 +418,55 @@ func Strings[T ~string](vs []T) []string {
 		out[i] = string(v)
 	}
 	return slices.Clip(out)
+}
+
+// Consts returns the values of the string constants of type typeName
+// declared in the non-test Go files of dir, in the order of declaration:
+// the keys of an enumeration that has no list function, read from the
+// source so that a constant added there is in the schema too.
+func Consts(t testing.TB, dir, typeName string) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	var out []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, s := range g.Specs {
+				v := s.(*ast.ValueSpec)
+				if id, ok := v.Type.(*ast.Ident); !ok || id.Name != typeName {
+					continue
+				}
+				for _, e := range v.Values {
+					lit, ok := e.(*ast.BasicLit)
+					if !ok || lit.Kind != token.STRING {
+						t.Fatalf("%s: a constant of %s that is not a string literal", name, typeName)
+					}
+					s, err := strconv.Unquote(lit.Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no constant of type %s in %s", typeName, dir)
+	}
+	return out
 }
