@@ -127,6 +127,8 @@ func monthOrYear(arg string) (from, until time.Time, err error) {
 func statsFlags(s *session, fs *flag.FlagSet) {
 	cellFlags(s, fs)
 	fs.StringVar(&s.format, "format", "text", "text, csv or json")
+	fs.IntVar(&s.threshold, "threshold", register.DefaultThreshold,
+		"the smallest `N` shown as a number; smaller counts are hidden (1 shows every count: for the cell's own eyes, not for publication)")
 }
 
 func runStats(s *session, args []string) error {
@@ -145,7 +147,10 @@ func runStats(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	st := s.reg.Statistics(from, until, register.StatsOptions{})
+	if s.threshold < 1 {
+		return inputErr("-threshold: a whole number, 1 or more")
+	}
+	st := s.reg.Statistics(from, until, register.StatsOptions{Threshold: s.threshold})
 	switch {
 	case s.asJSON || s.format == "json":
 		return s.printJSON(st)

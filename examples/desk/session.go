@@ -32,7 +32,7 @@ type session struct {
 	asJSON                          bool
 	id, note, to, channel, at, what string
 	items, due, format, output      string
-	days                            int
+	days, threshold                 int
 
 	tag  language.Tag
 	cfg  Config

@@ -47,12 +47,44 @@ func (c Count) String() string {
 	return strconv.Itoa(c.n)
 }
 
-// MarshalJSON writes a number, or the hidden form as a string.
+// countJSON is a Count's one JSON shape: {"value": 7, "text": "7"} for a
+// shown count, {"value": null, "text": "< 3"} for a hidden one.
+type countJSON struct {
+	Value *int   `json:"value"`
+	Text  string `json:"text"`
+}
+
+// MarshalJSON writes the count in one shape whether it is shown or not:
+// an object whose "value" is the number, or null when hidden, and whose
+// "text" is what the tables print ("7", "< 3", "c").
 func (c Count) MarshalJSON() ([]byte, error) {
-	if c.Hidden != "" {
-		return json.Marshal(c.Hidden)
+	j := countJSON{Text: c.String()}
+	if c.Hidden == "" {
+		n := c.n
+		j.Value = &n
 	}
-	return []byte(strconv.Itoa(c.n)), nil
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly: a shown count
+// whose text is its value, or a hidden one ("< N" or "c") with a null
+// value.
+func (c *Count) UnmarshalJSON(b []byte) error {
+	var j countJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return fmt.Errorf("register: a count is {\"value\": n or null, \"text\": ...}")
+	}
+	switch {
+	case j.Value != nil && *j.Value >= 0 && j.Text == strconv.Itoa(*j.Value):
+		*c = Count{n: *j.Value}
+	case j.Value == nil && (j.Text == "c" || strings.HasPrefix(j.Text, "< ")):
+		*c = Count{Hidden: j.Text}
+	default:
+		return fmt.Errorf("register: a count's value and text disagree")
+	}
+	return nil
 }
 
 // suppress publishes counts whose sum is published too. Counts between 1
@@ -220,7 +252,13 @@ type Statistics struct {
 	Computed  timesync.Timestamp `json:"computed"`
 	Threshold int                `json:"threshold"`
 	// Withheld says the period has so few cases that no breakdown could
-	// hide its small counts: every non-zero count is then shown as "c".
+	// hide its small counts: every non-zero count of the tables is then
+	// shown as "c", and the response times are left out. The total (Cases)
+	// is still shown when it is at least the threshold and no table could
+	// then be worked out from it: each table has a single non-zero count
+	// (which is then the table's sum, at least the threshold) or a sum
+	// larger than its number of non-zero counts (so that none is pinned to
+	// one). Otherwise it is hidden too.
 	Withheld bool  `json:"withheld"`
 	Cases    Count `json:"cases"`
 	// ByMeasure, ByAuthority and ByOutcome each list every key, zeros
@@ -256,9 +294,66 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 	withhold := s.countTables(t, th)
 	withhold = s.responseRows(t, th) || withhold
 	if withhold {
-		s.withhold()
+		s.withhold(totalSafe(t, th))
 	}
 	return s
+}
+
+// totalSafe reports whether a period whose tables are withheld may still
+// publish its total T: T is at least th, and no hidden count can be
+// worked out from it. In a withheld period a reader sees only which
+// counts are zero and T. A table with k non-zero cells whose sum the
+// reader can bound by at most S pins a cell only when S == k (every cell
+// 1); a single non-zero cell equals the table's sum, which is T (at least
+// th) or itself hidden. The sums a reader can bound are: T for the tables
+// by measure, authority and outcome; for the answered counts by measure,
+// the answered outcome, at most T less one for each other non-zero
+// outcome; for a measure's on-time, late and no-deadline counts, its
+// answered count, at most the smaller of that bound less one for each
+// other answered measure and T less one for each other non-zero measure.
+func totalSafe(t tally, th int) bool {
+	if t.cases < th {
+		return false
+	}
+	nonZero := func(counts []int) int {
+		k := 0
+		for _, n := range counts {
+			if n > 0 {
+				k++
+			}
+		}
+		return k
+	}
+	ok := func(counts []int, bound int) bool {
+		k := nonZero(counts)
+		return k <= 1 || bound > k
+	}
+	T := t.cases
+	if !ok(t.byMeasure, T) || !ok(t.byAuth, T) || !ok(t.byDisposal, T) {
+		return false
+	}
+	answered := make([]int, len(requisition.Measures()))
+	for i, m := range requisition.Measures() {
+		answered[i] = len(t.times[m])
+	}
+	aMax := T - (nonZero(t.byDisposal) - 1)
+	if !ok(answered, aMax) {
+		return false
+	}
+	for i, m := range requisition.Measures() {
+		if answered[i] == 0 {
+			continue
+		}
+		var tl [3]int
+		for _, a := range t.times[m] {
+			tl[slices.Index([]Timeliness{OnTime, Late, NoFixedDue}, a.tl)]++
+		}
+		bound := min(aMax-(nonZero(answered)-1), T-(nonZero(t.byMeasure)-1))
+		if !ok(tl[:], bound) {
+			return false
+		}
+	}
+	return true
 }
 
 // received returns the cases received in [from, until), in the order of
@@ -407,15 +502,17 @@ func responseRow(key string, n Count, list []answered, breakdown bool, th int) R
 
 // withhold hides every non-zero count and every time: a period with so few
 // cases that some table cannot hide its small counts from its total
-// publishes no breakdown at all.
-func (s *Statistics) withhold() {
+// publishes no breakdown at all — and its total only when keepTotal.
+func (s *Statistics) withhold(keepTotal bool) {
 	s.Withheld = true
 	hide := func(c *Count) {
 		if v, shown := c.Value(); !shown || v > 0 {
 			*c = Count{Hidden: "c"}
 		}
 	}
-	hide(&s.Cases)
+	if !keepTotal {
+		hide(&s.Cases)
+	}
 	for _, rows := range [][]Row{s.ByMeasure, s.ByAuthority, s.ByOutcome} {
 		for i := range rows {
 			hide(&rows[i].Count)
@@ -474,7 +571,11 @@ func (s Statistics) Text(tag language.Tag) string {
 	fmt.Fprintln(&b, p.Sprintf("Requisitions received from %s to %s: %s", clock(s.From), clock(s.Until), s.Cases.String()))
 	fmt.Fprintln(&b, p.Sprintf("(counts below %d are shown as \"< %d\"; \"c\" hides a count that would reveal one of them)", s.Threshold, s.Threshold))
 	if s.Withheld {
-		fmt.Fprintln(&b, p.Sprintf("Too few cases in this period to publish a breakdown that hides them."))
+		if _, shown := s.Cases.Value(); shown {
+			fmt.Fprintln(&b, p.Sprintf("Too few cases in this period for a breakdown that protects them: the total is shown, every other non-zero count is \"c\" and no response time is given. A longer period (a year) may allow one."))
+		} else {
+			fmt.Fprintln(&b, p.Sprintf("Too few cases in this period for a breakdown that protects them, or even for its total: every non-zero count is \"c\" and no response time is given. A longer period (a year) may allow one."))
+		}
 	}
 	table := func(title string, rows []Row, label func(string) string) {
 		fmt.Fprintln(&b, p.Sprintf(title))

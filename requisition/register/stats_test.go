@@ -225,7 +225,7 @@ func TestStatistics(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(string(js), `"by_measure":[{"key":"identification","count":7},{"key":"traffic-location","count":"\u003c 3"}`) {
+	if !strings.Contains(string(js), `"by_measure":[{"key":"identification","count":{"value":7,"text":"7"}},{"key":"traffic-location","count":{"value":null,"text":"\u003c 3"}}`) {
 		t.Errorf("JSON: %s", js)
 	}
 	assertTranslated(t, func(tag language.Tag) string { return s.Text(tag) })
@@ -283,4 +283,96 @@ func ExampleRegister_Statistics() {
 	// response,extended-search,0,,,,0,0,0
 	// response,cooperation,0,,,,0,0,0
 	// response,all,4,2400,4800,4800,4,0,0
+}
+
+// A period too small for a breakdown still publishes its total when no
+// table can be worked out from it, and says what it hid; a total that
+// would pin a count (every answered measure at 1) is hidden too.
+func TestStatisticsWithheldTotal(t *testing.T) {
+	reg := statsRegister(t)
+	for _, tc := range []struct {
+		name, from, until string
+		withheld          bool
+		cases             string
+	}{
+		{"three identifications and an interception: the total is shown", "2026-11-05 00:00", "2026-11-11 00:00", true, "4"},
+		{"one answer per answered measure, but the reader cannot know it", "2026-11-07 00:00", "2026-11-22 00:00", true, "4"},
+		{"one case per measure: the total would pin them at 1", "2026-11-07 00:00", "2026-11-21 00:00", true, "c"},
+		{"a month with a breakdown", "2026-11-01 00:00", "2026-12-01 00:00", false, "10"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := reg.Statistics(at(tc.from).Time(), at(tc.until).Time(), register.StatsOptions{})
+			if s.Withheld != tc.withheld || s.Cases.String() != tc.cases {
+				t.Fatalf("withheld %v, cases %s; want %v, %s", s.Withheld, s.Cases, tc.withheld, tc.cases)
+			}
+			if !s.Withheld {
+				return
+			}
+			for _, rows := range [][]register.Row{s.ByMeasure, s.ByAuthority, s.ByOutcome} {
+				for _, r := range rows {
+					if v, shown := r.Count.Value(); shown && v != 0 {
+						t.Errorf("%s shows %d in a withheld period", r.Key, v)
+					}
+				}
+			}
+			for _, r := range s.Responses {
+				if r.Times != nil {
+					t.Errorf("%s shows response times in a withheld period", r.Measure)
+				}
+			}
+			text := s.Text(language.English)
+			if !strings.Contains(text, "Too few cases in this period") || !strings.Contains(text, "a year") {
+				t.Errorf("the text does not explain the suppression:\n%s", text)
+			}
+		})
+	}
+}
+
+// A count has one JSON shape, shown or hidden, and reads back strictly.
+func TestCountJSON(t *testing.T) {
+	reg := statsRegister(t)
+	s := reg.Statistics(at("2026-11-01 00:00").Time(), at("2026-12-01 00:00").Time(), register.StatsOptions{})
+	js, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back register.Statistics
+	if err := json.Unmarshal(js, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s.CSV(), back.CSV()); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	for _, tc := range []struct {
+		name, in string
+		ok       bool
+	}{
+		{"shown", `{"value":7,"text":"7"}`, true},
+		{"zero", `{"value":0,"text":"0"}`, true},
+		{"below the threshold", `{"value":null,"text":"< 3"}`, true},
+		{"confidential", `{"value":null,"text":"c"}`, true},
+		{"value and text disagree", `{"value":7,"text":"8"}`, false},
+		{"a hidden count with its value", `{"value":1,"text":"< 3"}`, false},
+		{"negative", `{"value":-1,"text":"-1"}`, false},
+		{"the old bare number", `7`, false},
+		{"the old bare string", `"c"`, false},
+		{"an unknown field", `{"value":7,"text":"7","n":7}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var c register.Count
+			err := json.Unmarshal([]byte(tc.in), &c)
+			if (err == nil) != tc.ok {
+				t.Fatalf("%s: %v", tc.in, err)
+			}
+			if err == nil {
+				out, _ := json.Marshal(c)
+				var want, got any
+				json.Unmarshal([]byte(tc.in), &want)
+				json.Unmarshal(out, &got)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s written back as %s", tc.in, out)
+				}
+			}
+		})
+	}
 }
