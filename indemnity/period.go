@@ -45,6 +45,132 @@ type Period struct {
 	Operator    Party
 	Billing     Billing
 	Options     ClaimOptions
+	// NothingHeld says whether a request answered "nothing held" is
+	// claimed; see [NothingHeldPolicy].
+	NothingHeld NothingHeldPolicy
+}
+
+// NothingHeldPolicy says whether a request whose every technician result
+// was "nothing held" (register.NothingHeld: the operator holds no such
+// data) is claimed. The royal decree of 9 January 2003 indemnifies the
+// operator per request executed; whether a request executed without
+// finding data is one was not found in the texts retrieved [U] (the
+// annex's report to the King speaks of the cost of the work, which such a
+// request still has, but does not settle it). So it is the cell's choice,
+// written down with its reason, and the zero value makes none: such a
+// case is listed as [Unbilled] until the cell chooses.
+type NothingHeldPolicy uint8
+
+const (
+	// NothingHeldUndecided, the zero value: the cell has not chosen; the
+	// case is not claimed and is listed with [ErrNothingHeldPolicy].
+	NothingHeldUndecided NothingHeldPolicy = iota
+	// NothingHeldBilled: the request is claimed at its line's full amount,
+	// as any other.
+	NothingHeldBilled
+	// NothingHeldNotBilled: the request is never claimed; it is listed
+	// with [ErrNotBilled].
+	NothingHeldNotBilled
+)
+
+func nothingHeldPolicies() []NothingHeldPolicy {
+	return []NothingHeldPolicy{NothingHeldUndecided, NothingHeldBilled, NothingHeldNotBilled}
+}
+
+// String returns the policy's key: "undecided", "billed" or "not-billed".
+func (p NothingHeldPolicy) String() string {
+	switch p {
+	case NothingHeldUndecided:
+		return "undecided"
+	case NothingHeldBilled:
+		return "billed"
+	case NothingHeldNotBilled:
+		return "not-billed"
+	}
+	return fmt.Sprintf("NothingHeldPolicy(%d)", uint8(p))
+}
+
+// MarshalText returns the key.
+func (p NothingHeldPolicy) MarshalText() ([]byte, error) {
+	if !slices.Contains(nothingHeldPolicies(), p) {
+		return nil, fmt.Errorf("%w: %v", ErrClaim, p)
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText accepts "undecided", "billed" or "not-billed".
+func (p *NothingHeldPolicy) UnmarshalText(b []byte) error {
+	for _, v := range nothingHeldPolicies() {
+		if v.String() == string(b) {
+			*p = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: not a nothing-held policy (want undecided, billed or not-billed)", ErrClaim)
+}
+
+// ErrNothingHeldPolicy is wrapped by an [Unbilled] case's error when the
+// request was answered "nothing held" and the cell has not chosen whether
+// such requests are claimed ([NothingHeldPolicy]).
+var ErrNothingHeldPolicy = errors.New("indemnity: whether a request answered nothing held is claimed is not decided")
+
+// ErrNothingHeld is wrapped, beside [ErrNotBilled] or
+// [ErrNothingHeldPolicy], by an [Unbilled] case's error when the request
+// was answered "nothing held".
+var ErrNothingHeld = errors.New("indemnity: answered nothing held")
+
+// nothingHeld reports whether every result attached to the case says the
+// operator holds no such data (and there is at least one).
+func nothingHeld(c register.Case) bool {
+	if len(c.Results) == 0 {
+		return false
+	}
+	for _, r := range c.Results {
+		if r.Outcome != register.NothingHeld {
+			return false
+		}
+	}
+	return true
+}
+
+// Billable says whether case c, answered, is claimed under period p's
+// rules, and under which request; when it is not, the [Unbilled] says
+// why. It is the one rule [PeriodClaims] applies, so that a program that
+// records a claim as sent for one case (register.Invoice) can refuse
+// exactly the cases a claim leaves out. It does not look at the period's
+// instants: whether the case falls in the period is the caller's
+// question.
+func Billable(c register.Case, p Period) (Executed, *Unbilled) {
+	m := c.Requisition.Measure
+	unbilled := func(u Unbilled) (Executed, *Unbilled) {
+		u.Case, u.Measure, u.Reason = c.ID, m, u.Err.Error()
+		return Executed{}, &u
+	}
+	if c.Delivery == nil {
+		return unbilled(Unbilled{Err: fmt.Errorf("%w: the case was not answered", ErrNotBilled)})
+	}
+	svc, ok := p.Billing[m]
+	if !ok || !slices.Contains(requisition.Authorities(), c.Requisition.Authority) {
+		return unbilled(Unbilled{Service: svc, Err: fmt.Errorf("%w: no billing entry for the measure %s, or an authority ccjkit does not know", ErrNotBilled, m)})
+	}
+	if nothingHeld(c) {
+		switch p.NothingHeld {
+		case NothingHeldBilled:
+		case NothingHeldNotBilled:
+			return unbilled(Unbilled{Service: svc, Err: fmt.Errorf("%w: %w, which the cell does not claim", ErrNotBilled, ErrNothingHeld)})
+		default:
+			return unbilled(Unbilled{Service: svc, Err: fmt.Errorf("%w [U]: %w; choose a NothingHeldPolicy", ErrNothingHeldPolicy, ErrNothingHeld)})
+		}
+	}
+	e := Executed{Service: svc, Reference: c.Requisition.Reference, Ordered: c.Requisition.Ordered, Executed: c.Delivery.At}
+	if _, err := p.Options.Pricer.Price(e); err != nil {
+		u := Unbilled{Service: svc, Err: err}
+		if l, ok := lineFor(p.Options.Pricer, e); ok {
+			u.Line, u.Certainty = l.Code, l.Certainty
+		}
+		return unbilled(u)
+	}
+	return e, nil
 }
 
 // ErrNotBilled is wrapped by an [Unbilled] case's error when its measure
@@ -85,6 +211,10 @@ func (u Unbilled) Text(tag language.Tag) string {
 		why = p.Sprintf("not billable per request — %s is priced per year", u.Line)
 	case errors.Is(u.Err, ErrNoLine):
 		why = p.Sprintf("no tariff line in force for the service %s", string(u.Service))
+	case errors.Is(u.Err, ErrNothingHeldPolicy):
+		why = p.Sprintf("answered nothing held: whether that is claimed is not known [U] and the cell has not decided")
+	case errors.Is(u.Err, ErrNotBilled) && errors.Is(u.Err, ErrNothingHeld):
+		why = p.Sprintf("answered nothing held, which the cell does not claim")
 	case errors.Is(u.Err, ErrNotBilled):
 		why = p.Sprintf("no billing entry for its measure")
 	default:
@@ -117,7 +247,9 @@ type PeriodClaim struct {
 // knows ([ErrNotBilled]); or pricing fails — no line in force for the
 // service ([ErrNoLine]), a line whose amount was not retrieved
 // ([ErrUnknownAmount]: the interception line BE2017-4 today), a line
-// priced per year. Such a case never makes a whole claim fail, and the
+// priced per year; or it was answered "nothing held" and p.NothingHeld
+// does not bill it ([ErrNothingHeldPolicy] while undecided). [Billable]
+// is that rule for one case. Such a case never makes a whole claim fail, and the
 // same case is never both claimed and unbilled. A claim that cannot be
 // made for another reason (its options) is left out and its error,
 // naming the authority and wrapping a [*provenance.Problems], joined into
@@ -133,20 +265,9 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 		if c.Delivery == nil || c.Delivery.At.Time().Before(p.From) || !c.Delivery.At.Time().Before(p.Until) {
 			continue
 		}
-		m := c.Requisition.Measure
-		svc, ok := p.Billing[m]
-		if !ok || !slices.Contains(requisition.Authorities(), c.Requisition.Authority) {
-			err := fmt.Errorf("%w: no billing entry for the measure %s, or an authority ccjkit does not know", ErrNotBilled, m)
-			unbilled = append(unbilled, Unbilled{Case: c.ID, Measure: m, Service: svc, Err: err, Reason: err.Error()})
-			continue
-		}
-		e := Executed{Service: svc, Reference: c.Requisition.Reference, Ordered: c.Requisition.Ordered, Executed: c.Delivery.At}
-		if _, err := p.Options.Pricer.Price(e); err != nil {
-			u := Unbilled{Case: c.ID, Measure: m, Service: svc, Err: err, Reason: err.Error()}
-			if l, ok := lineFor(p.Options.Pricer, e); ok {
-				u.Line, u.Certainty = l.Code, l.Certainty
-			}
-			unbilled = append(unbilled, u)
+		e, u := Billable(c, p)
+		if u != nil {
+			unbilled = append(unbilled, *u)
 			continue
 		}
 		groups[c.Requisition.Authority] = append(groups[c.Requisition.Authority], e)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,5 +190,79 @@ func TestPeriodClaimsEdges(t *testing.T) {
 		if _, _, err := indemnity.PeriodClaims(cases, bad, language.English); !errors.Is(err, indemnity.ErrClaim) {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// A request answered "nothing held" is claimed only when the cell has
+// said so: undecided, it is listed with ErrNothingHeldPolicy; not billed,
+// with ErrNotBilled; billed, like any other. Billable and PeriodClaims
+// agree on every case.
+func TestNothingHeldPolicy(t *testing.T) {
+	answered := func(id string, outcomes ...register.Outcome) register.Case {
+		c := register.Case{ID: id, Requisition: requisition.Requisition{Reference: "REF-" + id, Measure: requisition.TrafficLocation,
+			Authority: requisition.JugeInstruction, Ordered: at("2026-11-02 09:00")},
+			Delivery: &register.Delivery{At: at("2026-11-10 10:00")}}
+		for _, o := range outcomes {
+			c.Results = append(c.Results, register.WorkResult{Outcome: o})
+		}
+		return c
+	}
+	cases := []register.Case{
+		answered("2026-0001", register.Found),
+		answered("2026-0002", register.NothingHeld),
+		answered("2026-0003", register.NothingHeld, register.Found), // found on a second try
+		answered("2026-0004"),                                       // answered without a technician's result
+	}
+	for _, tc := range []struct {
+		name     string
+		policy   indemnity.NothingHeldPolicy
+		claimed  []string
+		sentinel error
+	}{
+		{"undecided", indemnity.NothingHeldUndecided, []string{"REF-2026-0001", "REF-2026-0003", "REF-2026-0004"}, indemnity.ErrNothingHeldPolicy},
+		{"billed", indemnity.NothingHeldBilled, []string{"REF-2026-0001", "REF-2026-0002", "REF-2026-0003", "REF-2026-0004"}, nil},
+		{"not billed", indemnity.NothingHeldNotBilled, []string{"REF-2026-0001", "REF-2026-0003", "REF-2026-0004"}, indemnity.ErrNotBilled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
+				Billing: indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation}, NothingHeld: tc.policy}
+			claims, unbilled, err := indemnity.PeriodClaims(cases, p, language.English)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var refs []string
+			for _, c := range claims {
+				for _, l := range c.Lines {
+					refs = append(refs, l.Reference)
+				}
+			}
+			if diff := cmp.Diff(tc.claimed, refs); diff != "" {
+				t.Errorf("claimed (-want +got):\n%s", diff)
+			}
+			if tc.sentinel == nil && len(unbilled) != 0 || tc.sentinel != nil && (len(unbilled) != 1 || !errors.Is(unbilled[0].Err, tc.sentinel) || !errors.Is(unbilled[0].Err, indemnity.ErrNothingHeld)) {
+				t.Errorf("unbilled: %+v", unbilled)
+			}
+			for _, c := range cases {
+				_, u := indemnity.Billable(c, p)
+				claimed := slices.Contains(refs, c.Requisition.Reference)
+				if (u == nil) != claimed {
+					t.Errorf("%s: Billable says %v, the claim %v", c.ID, u, claimed)
+				}
+			}
+			for _, u := range unbilled {
+				if text := u.Text(language.French); strings.Contains(text, "REF-") || strings.Contains(text, "answered") {
+					t.Errorf("French text %q", text)
+				}
+			}
+		})
+	}
+	var p indemnity.NothingHeldPolicy
+	for _, key := range []string{"undecided", "billed", "not-billed"} {
+		if err := p.UnmarshalText([]byte(key)); err != nil || p.String() != key {
+			t.Errorf("%s: %v %v", key, p, err)
+		}
+	}
+	if err := p.UnmarshalText([]byte("yes")); !errors.Is(err, indemnity.ErrClaim) {
+		t.Errorf("a bad policy: %v", err)
 	}
 }
