@@ -201,7 +201,13 @@ func (d *demo) showClaims() error {
 		if err := writePDF(path, c.Claim, d.s.tag); err != nil {
 			return err
 		}
-		fmt.Fprintln(d.s.out, d.p.Sprintf("PDF: %s", path))
+		if d.tmp == "" {
+			fmt.Fprintln(d.s.out, d.p.Sprintf("PDF: %s", path))
+		} else {
+			// The temporary directory goes with the demonstration: do not
+			// point at a file that will be gone.
+			fmt.Fprintln(d.s.out, d.p.Sprintf("PDF: written, and removed with the demonstration's temporary directory (desk demo -keep DIR keeps it)"))
+		}
 		fmt.Fprintln(d.s.out)
 	}
 	if len(unbilled) > 0 {

@@ -45,7 +45,7 @@ func TestDemoInEachLanguage(t *testing.T) {
 		}
 		// 160,00: the procureur's claim; the interception (2026-0003) is not billed, the
 		// sample no longer mapping it to a tariff line the law does not tie it to.
-		for _, want := range []string{"2026-0001", "2026-0007", "wo-", ".pdf", "BE2017-2", "+01:00", "160,00", "2026-0003"} {
+		for _, want := range []string{"2026-0001", "2026-0007", "wo-", "PDF", "BE2017-2", "+01:00", "160,00", "2026-0003"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: output lacks %q", lang, want)
 			}

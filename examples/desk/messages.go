@@ -45,6 +45,16 @@ var sentenceLanguages = []language.Tag{language.English, language.French, langua
 // German. The labels of ccjkit's values (states, events, measures...)
 // come from their Label methods.
 var sentences = [][]string{
+	// desk values
+	{"A requisition (desk schema requisition; desk template MEASURE):", "Une réquisition (desk schema requisition ; desk template MESURE) :",
+		"Een vordering (desk schema requisition; desk template MAATREGEL):", "Eine Anordnung (desk schema requisition; desk template MASSNAHME):"},
+	{"at most %d month(s), %s", "au plus %d mois, %s", "ten hoogste %d maand(en), %s", "höchstens %d Monat(e), %s"},
+	{"A technician's result (desk schema result):", "Le résultat d'un technicien (desk schema result) :",
+		"Het resultaat van een technicus (desk schema result):", "Das Ergebnis eines Technikers (desk schema result):"},
+	{"desk answer:", "desk answer :", "desk answer:", "desk answer:"},
+	{"desk.json (desk schema desk):", "desk.json (desk schema desk) :", "desk.json (desk schema desk):", "desk.json (desk schema desk):"},
+	{"an object from measure keys to services:", "un objet des clés de mesure vers les services :",
+		"een object van maatregelsleutels naar diensten:", "ein Objekt von Maßnahmen-Schlüsseln zu Leistungen:"},
 	{"Received", "Reçu", "Ontvangen", "Eingegangen"},
 	{"State", "État", "Stand", "Stand"},
 	{"Checks", "Contrôles", "Controles", "Prüfungen"},
@@ -76,6 +86,10 @@ var sentences = [][]string{
 	{"(%d more problems)", "(%d autres problèmes)", "(nog %d problemen)", "(%d weitere Probleme)"},
 	{"(the temporary register and PDFs are removed on exit; -keep DIR keeps them)", "(le registre temporaire et les PDF sont supprimés à la fin ; -keep DIR les conserve)", "(het tijdelijke register en de pdf's worden op het einde verwijderd; -keep DIR bewaart ze)", "(das temporäre Register und die PDFs werden am Ende gelöscht; -keep DIR behält sie)"},
 	{"NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", "NON conforme (synchronisée : %v, à la seconde : %v, traçable : %v)", "NIET conform (gesynchroniseerd: %v, tot op de seconde: %v, herleidbaar: %v)", "NICHT konform (synchronisiert: %v, sekundengenau: %v, rückführbar: %v)"},
+	{"PDF: written, and removed with the demonstration's temporary directory (desk demo -keep DIR keeps it)",
+		"PDF : écrit, puis supprimé avec le répertoire temporaire de la démonstration (desk demo -keep DIR le garde)",
+		"PDF: geschreven, en verwijderd met de tijdelijke map van de demonstratie (desk demo -keep DIR bewaart hem)",
+		"PDF: geschrieben und mit dem temporären Verzeichnis der Vorführung entfernt (desk demo -keep DIR behält es)"},
 	{"Not billed:", "Non facturés :", "Niet gefactureerd:", "Nicht abgerechnet:"},
 	{"OVERDUE by %s (due %s)", "EN RETARD de %s (échéance %s)", "%s TE LAAT (termijn %s)", "%s ÜBERFÄLLIG (fällig %s)"},
 	{"PDF: %s", "PDF : %s", "PDF: %s", "PDF: %s"},
