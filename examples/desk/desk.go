@@ -76,7 +76,7 @@ func fileFormat() strictjson.Format {
 }
 
 // decodeErr shortens a decoding error to at most three lines, naming the
-// file.
+// file; with -json, every problem is printed (session.printProblems).
 func decodeErr(path string, err error) error {
 	var problems []string
 	var ps *provenance.Problems
@@ -90,7 +90,7 @@ func decodeErr(path string, err error) error {
 	if len(problems) > 2 {
 		problems = append(problems[:2], fmt.Sprintf("(%d more problems)", len(problems)-2))
 	}
-	return inputErr("%s: %s", path, strings.Join(problems, "\n  "))
+	return &fileProblems{errInput: &errInput{fmt.Sprintf("%s: %s", path, strings.Join(problems, "\n  "))}, file: path, problems: ps}
 }
 
 func loadConfig(path string) (Config, error) {

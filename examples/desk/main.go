@@ -117,6 +117,9 @@ func commands() []command {
 		{"claim", "YYYY-MM", "the month's cost statements (-format text|csv|pdf, -o PREFIX)", claimFlags, runClaim},
 		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", statsFlags, runStats},
 		keepCommand(),
+		schemaCommand(),
+		valuesCommand(),
+		templateCommand(),
 		{"verify", "", "verify the register: chain, signatures, roster, this machine's checkpoints", registerFlags, runVerify},
 		{"repair", "", "set aside a crash's incomplete write, or a header-less file", registerFlags, runRepair},
 		{"member", "keygen|add|remove|list|upgrade", "the register's identities", memberFlags, runMember},
@@ -162,6 +165,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
+	s.printProblems(err)
 	var in *errInput
 	if errors.As(err, &in) {
 		return exitInput

@@ -156,7 +156,11 @@ func Generate(spec Spec) ([]byte, error) {
 		},
 	}
 	for _, c := range spec.Comments {
-		if err := r.AddGoComments(c[0], c[1], jsonschema.WithFullComment()); err != nil {
+		base, err := commentBase(c[0], c[1])
+		if err != nil {
+			return nil, err
+		}
+		if err := r.AddGoComments(base, c[1], jsonschema.WithFullComment()); err != nil {
 			return nil, fmt.Errorf("schematest: comments of %s: %w", c[0], err)
 		}
 	}
@@ -235,6 +239,29 @@ func Generate(spec Spec) ([]byte, error) {
 	}
 	out.WriteByte('\n')
 	return out.Bytes(), nil
+}
+
+// commentBase returns the base AddGoComments needs to name the package in
+// dir importPath: it joins base and each file's directory, so a dir that
+// climbs ("../../indemnity") needs as many segments to climb from.
+func commentBase(importPath, dir string) (string, error) {
+	dir = filepath.ToSlash(filepath.Clean(dir))
+	ups := 0
+	for strings.HasPrefix(dir, "../") || dir == ".." {
+		ups++
+		dir = strings.TrimPrefix(strings.TrimPrefix(dir, ".."), "/")
+	}
+	if dir == "" || dir == "." {
+		if ups > 0 {
+			return "", fmt.Errorf("schematest: %s: name the package's directory", importPath)
+		}
+		return importPath, nil
+	}
+	prefix, ok := strings.CutSuffix(importPath, "/"+dir)
+	if !ok {
+		return "", fmt.Errorf("schematest: %s is not in directory %s", importPath, dir)
+	}
+	return prefix + strings.Repeat("/_", ups), nil
 }
 
 // firstParagraph returns a doc comment's first paragraph on one line.
