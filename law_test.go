@@ -15,6 +15,7 @@ import (
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -52,6 +53,10 @@ func lawRows(t *testing.T) []lawRow {
 		add("periods in months: "+r.String(), "requisition: MonthRule, ValidityEnd", r.Source())
 	}
 	add("public holidays", "requisition: Holidays, AddWorkingDays", requisition.HolidaySource())
+	add("how long a closed case is kept: the cell's written policy", "register: Keeping, PolicySource, Register.KeepingReport", register.PolicySource("the cell's decision"))
+	add("keeping: counted from the closing day, calendar months", "register: Keeping.LastDay, Keeping.End", register.KeepingCountSource())
+	add("keeping: no longer than necessary (storage limitation)", "register: Keeping.Findings", register.StorageLimitationSource())
+	add("keeping: accounting books seven years (cost statements)", "register: Keeping.Findings", register.AccountingBooksSource())
 	for _, k := range []requisition.ResponseKind{requisition.RealTime, requisition.Immediately, requisition.AtStatedMoment} {
 		add("the answer: "+k.String(), "requisition: ResponsePolicy.Due", k.Source())
 	}
