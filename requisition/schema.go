@@ -16,13 +16,14 @@ const SchemaID = "https://github.com/ccjkit/ccjkit/requisition/requisition.schem
 // its type and description, the keys of every enumeration, the IDs of the
 // offence catalogue, the fields [Requisition.Validate] refuses to go
 // without (reference, measure, authority, ordered, received, items,
-// targets, response) and the rules between fields a schema can state (the
-// items each measure may ask for, the period a measure with a longest
-// period must state, the paragraph of an art. 88quater order, the offence
-// an interception needs, what each kind of target holds, the moment an
-// answer due at a stated moment needs). A document the schema accepts
-// decodes; whether the order is lawful is still Validate's question (who
-// may order what, in which circumstances, on which day).
+// targets, response) and the technical rules between fields (what each
+// kind of target holds, the moment an answer due at a stated moment
+// needs). It states what a file must hold to be read: Decode still checks
+// what a schema does not say (a plausible date, no control character), and
+// whether the order is lawful — who may order what, in which
+// circumstances, which data, for how long, by the text in force on the
+// day it was signed — is Validate's question, so the rules of the Code
+// d'instruction criminelle are not in the schema.
 //
 // The schema is generated from the Go types by a test, which fails when
 // they disagree. A new slice is returned on each call.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -345,5 +346,78 @@ func TestNewcomerPath(t *testing.T) {
 	at := time.Now().In(loc).Format("2006-01-02 15:04:05 -07:00")
 	if out := deskRun("answer", "-dir", dir, "-to", "Parquet de Bruxelles", "-channel", "email", "-at", at, "2026-0001"); !strings.Contains(out, "Parquet de Bruxelles") {
 		t.Errorf("answer: %s", out)
+	}
+}
+
+// Every example of docs/formats.md (a ```json block after a "<!-- file:
+// NAME -->" line) validates against the schema desk schema NAME prints
+// and is read by the library's decoder; the requisition and the result are
+// the samples' own.
+func TestFormatsPage(t *testing.T) {
+	page, err := os.ReadFile("../../docs/formats.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled := map[string]schematest.Schema{}
+	for _, sc := range schemas() {
+		compiled[sc.name] = schematest.MustCompile(t, sc.schema())
+	}
+	at := brussels("2026-11-23 10:05")
+	decode := map[string]func([]byte) error{
+		"requisition": func(b []byte) error {
+			r, err := requisition.Decode(b)
+			if err == nil {
+				err = r.Validate(r.Received.Time().Add(5*time.Minute), requisition.FromNextDay)
+			}
+			return err
+		},
+		"result": func(b []byte) error { _, err := register.DecodeWorkResult(b); return err },
+		"cell": func(b []byte) error {
+			c, err := ccj.DecodeCell(b)
+			if err == nil {
+				err = c.Check(at)
+			}
+			return err
+		},
+		"desk": func(b []byte) error {
+			p := filepath.Join(t.TempDir(), "desk.json")
+			os.WriteFile(p, b, 0o600)
+			_, err := loadConfig(p)
+			return err
+		},
+	}
+	samples := map[string]string{"requisition": "requisition.json", "result": "result.json"}
+	seen := map[string]int{}
+	parts := strings.Split(string(page), "<!-- file: ")
+	for _, part := range parts[1:] {
+		name, rest, _ := strings.Cut(part, " -->")
+		_, block, ok := strings.Cut(rest, "```json\n")
+		block, _, ok2 := strings.Cut(block, "```")
+		if !ok || !ok2 || decode[name] == nil {
+			t.Fatalf("docs/formats.md: a file marker %q without its json block", name)
+		}
+		seen[name]++
+		t.Run(fmt.Sprintf("%s-%d", name, seen[name]), func(t *testing.T) {
+			if err := compiled[name].Validate([]byte(block)); err != nil {
+				t.Errorf("the schema refuses it: %v", err)
+			}
+			if err := decode[name]([]byte(block)); err != nil {
+				t.Errorf("%v", err)
+			}
+			if file, ok := samples[name]; ok {
+				b, _ := sample.ReadFile("sample/" + file)
+				var a, s any
+				json.Unmarshal([]byte(block), &a)
+				json.Unmarshal(b, &s)
+				if !reflect.DeepEqual(a, s) {
+					t.Errorf("not the same document as sample/%s", file)
+				}
+			}
+		})
+	}
+	for name := range decode {
+		if seen[name] == 0 {
+			t.Errorf("docs/formats.md has no example of %s", name)
+		}
 	}
 }
