@@ -49,8 +49,12 @@
 // checkpoint vouches for. See docs/security.md and docs/recovery.md.
 //
 // Exit status: 0 on success; 1 when a command fails or a register does
-// not verify; 2 for bad input (a missing or malformed file or argument),
-// in which case nothing was written.
+// not verify; 2 for bad input (a missing or malformed file, flag or
+// argument, a case ID that names no case, an identity the register does
+// not hold), in which case nothing was written. An unknown command or
+// flag gets one line, which repeats nothing of what was typed. Every
+// output passes through one escaping: a control character, whoever
+// wrote it, is printed as \uXXXX, never sent to the terminal.
 //
 // The desk holds flags, files, output and exit codes; the rules — what
 // is lawful, when an answer is due, who is on call, what a claim holds —
@@ -137,6 +141,10 @@ func usage(w io.Writer) {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, clock timesync.Clock) int {
+	out, errw := newEscaper(stdout), newEscaper(stderr)
+	defer out.Flush()
+	defer errw.Flush()
+	stdout, stderr = out, errw
 	name := "demo"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
@@ -147,30 +155,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmd, ok := findCommand(name)
 	if !ok {
-		fmt.Fprintf(stderr, "desk: unknown command %q\n", name)
-		usage(stderr)
+		unknownCommand(stderr)
 		return exitInput
 	}
 	s := &session{ctx: ctx, stdin: stdin, out: stdout, err: stderr, clock: clock}
 	fs := flagSet(s, cmd)
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
+		commandHelp(s.err, fs, cmd)
 		return exitOK
 	}
 	if err != nil {
+		flagError(stderr, fs, cmd, err)
 		return exitInput
 	}
-	err = cmd.run(s, pos)
+	if err = s.checkFlags(); err == nil {
+		err = cmd.run(s, pos)
+	}
 	if err == nil {
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
 	s.printProblems(err)
-	var in *errInput
-	if errors.As(err, &in) {
-		return exitInput
-	}
-	return exitFail
+	return exitCode(err)
 }
 
 // findCommand returns the command called name.
@@ -186,11 +193,8 @@ func findCommand(name string) (command, bool) {
 // flagSet returns the flags of cmd: -lang, and those cmd declares.
 func flagSet(s *session, cmd command) *flag.FlagSet {
 	fs := flag.NewFlagSet("desk "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(s.err)
-	fs.Usage = func() {
-		fmt.Fprintf(s.err, "usage: desk %s [FLAGS] %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard) // run reports a flag error in one line, and -h with commandHelp
+	fs.Usage = func() {}
 	fs.StringVar(&s.lang, "lang", "en", "language of the output: `fr`, nl, de or en")
 	cmd.flags(s, fs)
 	return fs

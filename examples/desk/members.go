@@ -34,22 +34,36 @@ func runInit(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(configPath(s.dir)); err == nil {
-		return inputErr("%s exists already", configPath(s.dir))
+	// Every refusal comes before anything is written.
+	for _, p := range []string{configPath(s.dir), journalPath(s.dir)} {
+		if _, err := os.Lstat(p); err == nil {
+			return inputErr("%s exists already: init founds a new register (to join one, a member adds you: desk member add)", p)
+		}
 	}
 	id, err := s.founderIdentity(cell)
 	if err != nil {
 		return err
 	}
-	if err := writeIdentity(s.identity, id); err != nil {
+	var made []string // what init wrote, removed should founding fail
+	if _, err := os.Lstat(s.identity); err != nil {
+		made = append(made, s.identity)
+	}
+	undo := func(err error) error {
+		for _, p := range made {
+			os.Remove(p)
+		}
 		return err
+	}
+	if err := writeIdentity(s.identity, id); err != nil {
+		return undo(err)
 	}
 	if err := writeConfig(s.dir); err != nil {
-		return err
+		return undo(err)
 	}
+	made = append(made, configPath(s.dir))
 	s.cell, s.found = cell, true
 	if err := s.open(); err != nil {
-		return err
+		return undo(err)
 	}
 	defer s.close()
 	fmt.Fprintf(s.out, "wrote %s: add the operator's details and billing\nthe register in %s is founded by %s; add the other members with: desk member add\n", configPath(s.dir), journalPath(s.dir), id.Name())

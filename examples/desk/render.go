@@ -85,7 +85,7 @@ func (v caseView) title(c register.Case, about string) {
 }
 
 func (v caseView) received(req requisition.Requisition) {
-	v.line("Received", v.p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(v.tag), req.Reference, len(req.Targets)))
+	v.line("Received", v.p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(v.tag), oneLine(req.Reference), len(req.Targets)))
 }
 
 // checks writes the legal checks, as at receipt.
@@ -123,7 +123,7 @@ func (v caseView) onCall(cell ccj.Cell, at time.Time) {
 		v.line("On call", v.p.Sprintf("nobody: the rota has a gap"))
 		return
 	}
-	v.line("On call", v.p.Sprintf("%s; then %s", oc.Order[0], strings.Join(oc.Order[1:], ", ")))
+	v.line("On call", v.p.Sprintf("%s; then %s", oneLine(oc.Order[0]), oneLine(strings.Join(oc.Order[1:], ", "))))
 }
 
 // work writes the technician's view of each work order, and what came
@@ -134,7 +134,7 @@ func (v caseView) work(c register.Case) {
 		indent(v.w, "    │ ", wo.Text(v.tag))
 	}
 	for _, r := range c.Results {
-		v.line("Result", v.p.Sprintf("%s — %s, by %s at %s", r.Ref, r.Outcome.Label(v.tag), r.By, stamp(r.Completed)))
+		v.line("Result", v.p.Sprintf("%s — %s, by %s at %s", oneLine(string(r.Ref)), r.Outcome.Label(v.tag), oneLine(r.By), stamp(r.Completed)))
 	}
 }
 
@@ -150,9 +150,9 @@ func (v caseView) answer(c register.Case) {
 func (v caseView) history(steps []register.Transition) {
 	v.line("History", "")
 	for _, t := range steps {
-		fmt.Fprintf(v.w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, v.tag), t.Actor, v.clock(t.Clock))
+		fmt.Fprintf(v.w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, v.tag), oneLine(t.Actor), v.clock(t.Clock))
 		if t.Note != "" {
-			fmt.Fprintf(v.w, "    %26s %s\n", "", t.Note)
+			indent(v.w, fmt.Sprintf("    %26s ", ""), t.Note) // a note's every line indented: none poses as a step
 		}
 	}
 }

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/strictjson"
+)
+
+// This file holds what the desk does with input it did not expect: the
+// exit status of each error, flags it cannot parse, unknown commands,
+// text flags it refuses, and the one escaping every output passes
+// through.
+
+// exitCode is the exit status of a command that failed with err: 2 for
+// bad input — a file or argument the desk refuses (errInput), input the
+// register refuses (a malformed case ID, a note too long, a result it
+// cannot take: register.ErrInput), a case ID that names no case, an
+// identity the register's roster does not hold, a file ccjkit cannot
+// decode — in every one of which nothing was written; 1 for the rest.
+func exitCode(err error) int {
+	var in *errInput
+	for _, sentinel := range []error{register.ErrInput, register.ErrUnknownCase, register.ErrActor,
+		register.ErrDecode, requisition.ErrDecode, ccj.ErrDecode} {
+		if errors.Is(err, sentinel) {
+			return exitInput
+		}
+	}
+	if errors.As(err, &in) {
+		return exitInput
+	}
+	return exitFail
+}
+
+// unknownCommand says, on one line, that the command is unknown, without
+// repeating it: what was typed may be anything, a secret pasted in the
+// wrong place included.
+func unknownCommand(w io.Writer) {
+	fmt.Fprintln(w, "desk: unknown command: 'desk help' lists the commands")
+}
+
+// flagError says, on one line, what is wrong with a command's flags,
+// naming the flag only when the command declares it, and never quoting a
+// value or an unknown flag.
+func flagError(w io.Writer, fs *flag.FlagSet, cmd command, err error) {
+	msg := err.Error()
+	what := "an unknown flag, or a flag written wrongly"
+	fs.VisitAll(func(f *flag.Flag) {
+		switch {
+		case strings.HasSuffix(msg, "flag needs an argument: -"+f.Name):
+			what = "-" + f.Name + " needs a value"
+		case strings.Contains(msg, " for flag -"+f.Name+": "), strings.Contains(msg, " for -"+f.Name+": "):
+			what = "-" + f.Name + ": a value of the wrong form"
+		}
+	})
+	fmt.Fprintf(w, "desk %s: %s: 'desk %s -h' lists its flags\n", cmd.name, what, cmd.name)
+}
+
+// commandHelp writes a command's usage and its flags, for -h.
+func commandHelp(w io.Writer, fs *flag.FlagSet, cmd command) {
+	fmt.Fprintf(w, "usage: desk %s [FLAGS] %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+}
+
+// checkFlags checks the text flags before anything is opened, with the
+// register's own limits: -id is a case ID (register.CheckCaseID); -note
+// and -what are at most register.MaxText bytes of UTF-8, -to and -name
+// at most register.MaxName; none holds a control or bidirectional
+// character (strictjson.IsControl), but -note and -what may hold tabs
+// and line feeds.
+func (s *session) checkFlags() error {
+	if s.id != "" {
+		if err := register.CheckCaseID(s.id); err != nil {
+			return inputErr("-id: a case ID is 1 to %d printable ASCII characters, no space", register.MaxCaseID)
+		}
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+		lines       bool
+	}{
+		{"-note", s.note, register.MaxText, true},
+		{"-what", s.what, register.MaxText, true},
+		{"-to", s.to, register.MaxName, false},
+		{"-name", s.name, register.MaxName, false},
+	} {
+		if !plainText(f.value, f.lines) || len(f.value) > f.max {
+			also := ""
+			if f.lines {
+				also = " but tab and line feed"
+			}
+			return inputErr("%s: at most %d bytes of UTF-8, with no control character%s", f.name, f.max, also)
+		}
+	}
+	return nil
+}
+
+// plainText reports whether s is UTF-8 with no control or bidirectional
+// character, tabs and line feeds allowed when lines is set.
+func plainText(s string, lines bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if strictjson.IsControl(r) && !(lines && (r == '\t' || r == '\n')) {
+			return false
+		}
+	}
+	return true
+}
+
+// appendEscaped appends r to b as the desk prints it: as it is, or, when
+// it steers a terminal instead of being shown (strictjson.IsControl: an
+// escape, a carriage return, a bidirectional override...), as \uXXXX —
+// JSON's own escape, so that JSON the desk writes (where such characters
+// can only be inside strings) stays JSON meaning the same text. Tabs and
+// line feeds pass when lines is set. It is the one escaping of the desk's
+// outputs: the escaper every output passes through and oneLine, for
+// values printed on a line of their own, both use it.
+func appendEscaped(b []byte, r rune, lines bool) []byte {
+	if strictjson.IsControl(r) && !(lines && (r == '\t' || r == '\n')) {
+		return fmt.Appendf(b, `\u%04x`, r)
+	}
+	return utf8.AppendRune(b, r)
+}
+
+// oneLine returns s escaped for a place on one line of text output (a
+// reference, a name): line feeds and tabs escaped too, so that no value
+// can start a line of its own; a byte that is not UTF-8 becomes U+FFFD.
+// The output's escaper would pass its line feeds.
+func oneLine(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || strictjson.IsControl(r) {
+			var b []byte
+			for _, r := range s {
+				b = appendEscaped(b, r, false)
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// escaper is the escaping every output of the desk passes through (run
+// wraps its standard output and error in one each): each character is
+// written by appendEscaped, lines allowed, whoever wrote it — a
+// requisition recorded before the library refused control characters, a
+// note, a name, a file's path, a library's rendering. A carriage return
+// just before a line feed (iCalendar's line ends) passes too; a byte that
+// is not UTF-8 becomes U+FFFD.
+//
+// A character or a carriage return split across two writes is held until
+// the next; Flush writes what is held at the end.
+type escaper struct {
+	w    io.Writer
+	held []byte // the start of a character, or a carriage return
+	buf  []byte
+}
+
+func newEscaper(w io.Writer) *escaper { return &escaper{w: w} }
+
+// Write writes p escaped; it returns len(p) unless the writer below fails.
+func (e *escaper) Write(p []byte) (int, error) {
+	data := append(e.held, p...)
+	e.held = nil
+	e.buf = e.buf[:0]
+	for i := 0; i < len(data); {
+		b := data[i]
+		if b == '\r' && i+1 == len(data) {
+			e.held = append(e.held, b)
+			break
+		}
+		if b == '\r' && data[i+1] == '\n' {
+			e.buf = append(e.buf, '\r', '\n')
+			i += 2
+			continue
+		}
+		if b < utf8.RuneSelf {
+			e.buf = appendEscaped(e.buf, rune(b), true)
+			i++
+			continue
+		}
+		if !utf8.FullRune(data[i:]) {
+			e.held = append(e.held, data[i:]...)
+			break
+		}
+		r, n := utf8.DecodeRune(data[i:]) // RuneError for a byte that is not UTF-8
+		e.buf = appendEscaped(e.buf, r, true)
+		i += n
+	}
+	if _, err := e.w.Write(e.buf); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush writes what is held: a carriage return at the end (escaped), or
+// the start of a character never completed (U+FFFD).
+func (e *escaper) Flush() error {
+	if len(e.held) == 0 {
+		return nil
+	}
+	r := utf8.RuneError
+	if e.held[0] == '\r' {
+		r = '\r'
+	}
+	e.held = nil
+	_, err := e.w.Write(appendEscaped(e.buf[:0], r, true))
+	return err
+}
