@@ -17,20 +17,32 @@ type fileProblems struct {
 // Unwrap returns the bad input, so that errors.As finds it.
 func (e *fileProblems) Unwrap() error { return e.errInput }
 
-// problemsJSON is what -json prints for bad input in a file: every
-// problem, each with its field, never the value found.
+// problemsJSON is what -json prints for a command that failed with
+// problems: every one, each with its field, never the value found. The
+// exit status says whether it was bad input (2, nothing written).
 type problemsJSON struct {
-	Error    string               `json:"error"`
-	File     string               `json:"file"`
+	// File is the file at fault, when the problems are a file's.
+	File     string               `json:"file,omitempty"`
 	Problems []provenance.Finding `json:"problems"`
 }
 
-// printProblems prints, under -json, every problem of a file that did not
-// decode or check, on standard output; it reports whether it did.
+// printProblems prints, under -json, every problem of a command that
+// failed with problems — a file that did not decode or check, input the
+// library refused — on standard output; it reports whether it did.
 func (s *session) printProblems(err error) bool {
-	var fp *fileProblems
-	if !s.asJSON || !errors.As(err, &fp) || fp.problems == nil {
+	if !s.asJSON {
 		return false
 	}
-	return s.printJSON(problemsJSON{Error: "bad input", File: fp.file, Problems: fp.problems.Findings}) == nil
+	var out problemsJSON
+	var fp *fileProblems
+	var ps *provenance.Problems
+	switch {
+	case errors.As(err, &fp) && fp.problems != nil:
+		out.File, out.Problems = fp.file, fp.problems.Findings
+	case errors.As(err, &ps):
+		out.Problems = ps.Findings
+	default:
+		return false
+	}
+	return s.printJSON(out) == nil
 }
