@@ -23,7 +23,11 @@
 //     error, finding or log line of ccjkit contains them.
 //   - [Requisition] ties these together; [Decode] reads one from JSON
 //     strictly, listing every problem with its field's path in a
-//     [*provenance.Problems] whose findings wrap [ErrDecode].
+//     [*provenance.Problems] whose findings wrap [ErrDecode]. It refuses
+//     text holding control or bidirectional characters, and times no
+//     order carries ([Plausible]: from [PlausibleFrom], 1974, to
+//     [PlausibleUntil], 2200, each written with the offset Belgian civil
+//     time had at that instant).
 //
 // # Validation
 //
