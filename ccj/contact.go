@@ -40,7 +40,7 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 	oc := c.OnCall(at)
 	fmt.Fprintln(&b, pair("Order of calls", timesync.FromTime(at).String()))
 	for i, id := range oc.Order {
-		m, _ := c.Member(id)
+		m, _ := c.Contact(id)
 		role := p.Sprintf("then")
 		switch {
 		case oc.Shift != nil && id == oc.Shift.Primary:
@@ -48,7 +48,7 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 		case i < oc.OnDuty:
 			role = p.Sprintf("backup")
 		}
-		fmt.Fprintf(&b, "  %d. %s (%s) %s\n", i+1, m.Name, role, m.Phone())
+		fmt.Fprintf(&b, "  %d. %s (%s) %s\n", i+1, m.Name, role, m.Phone)
 	}
 	fmt.Fprintf(&b, "\n%s\n", p.Sprintf("%s:", p.Sprintf("Members with a valid security advice")))
 	for _, m := range c.Members {
@@ -56,7 +56,7 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 			continue
 		}
 		var chans []string
-		for _, ch := range m.Channels {
+		for _, ch := range m.Contact().Channels {
 			chans = append(chans, p.Sprintf(string(ch.Kind))+" "+ch.Value)
 		}
 		fmt.Fprintf(&b, "  - %s [%s] %s; %s\n", m.Name, m.ID, strings.Join(chans, ", "),

@@ -22,7 +22,9 @@
 // handles), a residence, a [Role] and an [Advice] whose validity runs five
 // calendar years from the grant ([Advice.LastDay] explains the rule,
 // 29 February included). Only members with a valid advice are eligible to
-// answer.
+// answer. [Member.Contact] reads the channels once — the phone to call,
+// the e-mail, the channels to page — for the calendar, the contact sheet
+// and paging alike.
 //
 // # The rota
 //
@@ -53,10 +55,16 @@
 //
 // # Calendars
 //
-// [Cell.WriteICalendar] exports the rota as RFC 5545 with
-// TZID=Europe/Brussels and a matching VTIMEZONE, for members' phones;
-// [Cell.ReadICalendar] reads one back, or a shared calendar from
-// Nextcloud, Google or Thunderbird, listing every event it cannot map.
+// [Cell.ExportICalendar] exports the rota over the window the caller
+// gives as RFC 5545 with TZID=Europe/Brussels and a matching VTIMEZONE,
+// for members' phones: each shift an event whose UID is the same in every
+// export ([ShiftUID]), with the call order and NTSU-CTIF's duty desk in
+// its description, the members as attendees and an alarm before it
+// starts. [Cell.ImportICalendar] reads one back, or a shared calendar from
+// Nextcloud, Google or Thunderbird, and lists every event it could not
+// map, with why; [Cell.ReadICalendar] is the same, all or nothing.
+// [Cell.WriteMonthSVG] draws a month of the rota as an SVG image — days
+// down, their real hours across, members by colour, gaps in red.
 //
 // # Proving it
 //

@@ -6,7 +6,8 @@ import "errors"
 // returns wraps one of them.
 //
 // The checks that can find several things wrong at once — [DecodeCell],
-// [Cell.Check], [Expand], [Cell.Expand] and [Cell.ReadICalendar] — return a
+// [Cell.Check], [Expand], [Cell.Expand] and [Cell.ReadICalendar] (and
+// [Cell.ImportICalendar], for a calendar it cannot read at all) — return a
 // *provenance.Problems listing every problem, not only the first: each
 // finding's Field is the JSON path of the record at fault
 // ("patterns[2].end", "members[1].id", "events[4]"), its Err one of these
@@ -26,8 +27,9 @@ var (
 	// ErrPattern: a rota pattern is malformed, names someone who is not a
 	// member, or falls on a time that does not exist in Brussels.
 	ErrPattern = errors.New("ccj: invalid rota pattern")
-	// ErrWindow: a window to expand patterns over ends before it starts
-	// or is longer than [MaxExpandDays].
+	// ErrWindow: a window to expand patterns over, or to export, ends
+	// before it starts or is longer than [MaxExpandDays]; or a month to
+	// draw is not one ccjkit places in Brussels time.
 	ErrWindow = errors.New("ccj: invalid expansion window")
 	// ErrICalendar: a calendar cannot be mapped to shifts, or shifts to a
 	// calendar.

@@ -1,9 +1,11 @@
 package ccj_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,4 +113,53 @@ func ExampleCell_Check() {
 	// patterns[0].start: le 2026-03-29, l'heure tombe dans l'heure sautée au passage à l'heure d'été
 	// patterns[1].primaries[1]: le modèle de garde désigne quelqu'un qui n'est pas membre de la cellule
 	// true
+}
+
+// A week of the weekly rota exported for the members' phones, and read
+// back: every event maps to a shift, and a shift keeps its UID in the
+// next export, whose window overlaps this one, so that importing it
+// updates the phone's events instead of adding them again.
+func ExampleCell_ExportICalendar() {
+	c := weeklyCell(&tb)
+	stamp := at("2026-11-23 10:05")
+	var week, next bytes.Buffer
+	if err := c.ExportICalendar(&week, ccj.Export{From: at("2026-11-23 00:00"), Until: at("2026-11-30 00:00"), Stamp: stamp}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	c.ExportICalendar(&next, ccj.Export{From: at("2026-11-26 00:00"), Until: at("2026-12-03 00:00"), Stamp: stamp})
+	im, err := c.ImportICalendar(bytes.NewReader(week.Bytes()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(im.Shifts), "shifts,", len(im.Unmapped), "not mapped")
+	for _, s := range []ccj.Shift{im.Shifts[0], im.Shifts[4]} {
+		uid := ccj.ShiftUID(c.Name, s.Primary, s.Start)
+		fmt.Println(timesync.FromTime(s.Start), s.Primary, "/", s.Backup, "— in the next export:", strings.Contains(next.String(), "UID:"+uid))
+	}
+	// Output:
+	// 8 shifts, 0 not mapped
+	// 2026-11-22T08:00:00+01:00 carol / alice — in the next export: false
+	// 2026-11-26T08:00:00+01:00 bob / carol — in the next export: true
+}
+
+// A month's rota drawn for the volunteers: the weekend of the October
+// change is covered, and the rest of the month is red.
+func ExampleCell_WriteMonthSVG() {
+	c := sampleCell(&tb)
+	var b bytes.Buffer
+	if err := c.WriteMonthSVG(&b, 2026, time.October, language.French); err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := b.String()
+	w, h := ccj.MonthSVGSize(31, len(c.Members))
+	fmt.Println(w, "×", h, strings.Contains(svg, fmt.Sprintf(`width="%d" height="%d"`, w, h)))
+	fmt.Println(strings.Contains(svg, "octobre 2026"), strings.Contains(svg, "dim 25 (25 h)"))
+	fmt.Println(strings.Count(svg, "<title>trou"), "red bars")
+	// Output:
+	// 828 × 758 true
+	// true true
+	// 30 red bars
 }

@@ -2,14 +2,21 @@ package ccj
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	ics "github.com/arran4/golang-ical"
+	"golang.org/x/text/language"
 
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/timesync"
@@ -23,29 +30,192 @@ const (
 	icalLocal   = "20060102T150405"
 )
 
-// WriteICalendar writes the rota as an RFC 5545 calendar members subscribe
-// to from their phones: one VEVENT per shift with DTSTART and DTEND in
-// TZID=Europe/Brussels wall time and a matching VTIMEZONE (the EU rule:
-// last Sundays of March and October), the primary and backup in the
-// summary and in X-CCJKIT-PRIMARY / X-CCJKIT-BACKUP. A start or end in the
-// second occurrence of the repeated autumn hour is written in UTC, since
-// RFC 5545 §3.3.5 reads an ambiguous local time as the first occurrence.
-// stamp is the DTSTAMP, from the caller's clock.
+// DefaultAlarm is how long before each shift the alarm of an exported
+// calendar fires, unless [Export] says otherwise: a quarter of an hour to
+// get to a charged phone and a laptop [T].
+const DefaultAlarm = 15 * time.Minute
+
+// MaxAlarm is the longest an alarm may fire before its shift: a day.
+const MaxAlarm = 24 * time.Hour
+
+// Export says what [Cell.ExportICalendar] writes.
+type Export struct {
+	// From and Until are the window, [From, Until): every shift that
+	// overlaps it is written — a night shift that started before From
+	// included — whether one of the cell's own shifts or a pattern's. The
+	// window's Brussels days span at most [MaxExpandDays].
+	From, Until time.Time
+	// Stamp is every event's DTSTAMP: when the calendar is made, from the
+	// caller's clock. It is required.
+	Stamp time.Time
+	// Alarm is how long before each shift its alarm (VALARM, a display
+	// alarm) fires, at most [MaxAlarm]; zero means [DefaultAlarm], a
+	// negative duration writes no alarm.
+	Alarm time.Duration
+	// OrganizerEmail is the e-mail address of the cell, written as the
+	// ORGANIZER of the events. RFC 5545 §3.8.4.3 requires an organizer in
+	// an event that names attendees; when this is empty, the member on
+	// call organises their own shift (the first attendee's address).
+	OrganizerEmail string
+	// Lang is the language of the events' descriptions: French, Dutch,
+	// German, or English (also for the zero Tag).
+	Lang language.Tag
+}
+
+// ExportICalendar writes the rota over the window [e.From, e.Until) as an
+// RFC 5545 calendar members import on their phones, or subscribe to: the
+// cell's shifts and its patterns' shifts that overlap the window, in
+// order of start, one VEVENT each, with
+//
+//   - DTSTART and DTEND in TZID=Europe/Brussels wall time and a matching
+//     VTIMEZONE (the EU rule: last Sundays of March and October); a start
+//     or end in the second occurrence of the repeated autumn hour is
+//     written in UTC, since RFC 5545 §3.3.5 reads an ambiguous local time
+//     as the first occurrence;
+//   - SUMMARY "CCJ: primary / backup" (names) and the member IDs in
+//     X-CCJKIT-PRIMARY and X-CCJKIT-BACKUP, which [Cell.ImportICalendar]
+//     reads back;
+//   - DESCRIPTION: who is on call and the backup with their phones, then
+//     the escalation list in order (members with a valid security advice
+//     on the shift's first day), then NTSU-CTIF's duty desk
+//     ([NTSUDutyPhone]), in e.Lang;
+//   - ATTENDEE for the primary (ROLE=REQ-PARTICIPANT) and the backup
+//     (ROLE=OPT-PARTICIPANT), accepted, no reply asked, at the address
+//     their [Contact] gives (mailto: the e-mail, else tel: the phone; a
+//     member with neither is named in the summary only), and an ORGANIZER
+//     (see [Export.OrganizerEmail]). There is no METHOD: iTIP's PUBLISH
+//     (RFC 5546 §3.2.1) forbids attendees, and the file is a calendar,
+//     not a scheduling message;
+//   - a VALARM e.Alarm before the start.
+//
+// Every event's UID is stable: the same shift has the same UID in every
+// export, whatever the window, so that importing the next export updates
+// the events a phone already holds instead of adding them again. It is
+// derived from the cell's name, the primary's member ID and the start
+// instant — 32 hexadecimal digits of their SHA-256 ([ShiftUID]) — and not
+// from the shift's place in the window or the pattern's place in the cell
+// file: a shift written out as a one-off shift ([Cell.Expand]) keeps the
+// UID it had as a pattern's, and a change of backup or of the end updates
+// the event. A shift given to another primary is another event: a
+// calendar subscribed to the export drops the earlier one, but one that
+// imported it keeps it until deleted. The same shift twice (a one-off
+// shift that repeats a pattern's) is written once; two different shifts
+// of one primary starting at the same instant would share a UID, and are
+// an error.
+//
+// A window that does not end after it starts, or spans more than
+// [MaxExpandDays], is an error wrapping [ErrWindow]; patterns that cannot
+// be expanded are reported as by [Cell.Expand]; a shift that does not end
+// after it starts, or has no primary, no stamp, an alarm longer than
+// [MaxAlarm] or an organizer that is not an e-mail address are errors wrapping
+// [ErrICalendar]. When w fails, the error wraps [ErrWrite] and w's error.
+func (c Cell) ExportICalendar(w io.Writer, e Export) error {
+	if !e.Until.After(e.From) {
+		return fmt.Errorf("%w: it does not end after it starts", ErrWindow)
+	}
+	if err := checkWindow(timesync.Day(e.From), timesync.Day(e.Until)); err != nil {
+		return err
+	}
+	ps, fs := expand(c.Patterns, timesync.Day(e.From)-longestDays, timesync.Day(e.Until))
+	if err := provenance.Check(whatPatterns, fs); err != nil {
+		return err
+	}
+	var shifts []placed
+	for i, s := range c.Shifts {
+		shifts = append(shifts, placed{s, origin{index: i}})
+	}
+	shifts = append(shifts, ps...)
+	shifts = slices.DeleteFunc(shifts, func(p placed) bool { return !p.End.After(e.From) || !p.Start.Before(e.Until) })
+	slices.SortStableFunc(shifts, byStart)
+	return c.writeCalendar(w, shifts, e)
+}
+
+// WriteICalendar writes every shift of the cell as [Cell.ExportICalendar]
+// does, with stamp as the DTSTAMP, the default alarm, descriptions in
+// English and the member on call as organizer.
 //
 // It writes shifts: a cell with patterns is refused (an error wrapping
-// [ErrICalendar]) until [Cell.Expand] turns them into the shifts of the
-// window to publish. A shift that does not end after it starts, or has no
-// primary, is refused too. When w fails, the error wraps [ErrWrite] and
-// w's error.
+// [ErrICalendar]); [Cell.ExportICalendar] writes a window of a cell with
+// patterns. A shift that does not end after it starts, or has no primary,
+// is refused too. When w fails, the error wraps [ErrWrite] and w's error.
 func (c Cell) WriteICalendar(w io.Writer, stamp time.Time) error {
 	if len(c.Patterns) > 0 {
-		return fmt.Errorf("%w: the cell has %d weekly patterns: expand them into the shifts of the window to publish (Cell.Expand)", ErrICalendar, len(c.Patterns))
+		return fmt.Errorf("%w: the cell has %d weekly patterns: export a window of them (Cell.ExportICalendar), or expand them into shifts (Cell.Expand)", ErrICalendar, len(c.Patterns))
+	}
+	shifts := make([]placed, len(c.Shifts))
+	for i, s := range c.Shifts {
+		shifts[i] = placed{s, origin{index: i}}
+	}
+	return c.writeCalendar(w, shifts, Export{Stamp: stamp})
+}
+
+// ShiftUID returns the UID [Cell.ExportICalendar] gives the event of a
+// shift of cell cellName whose primary is primary and that starts at
+// start: "ccj-" then the first 16 bytes, in hexadecimal, of the SHA-256 of
+// "ccjkit rota v1", the cell's name, the primary's ID and the start as
+// Unix seconds, each followed by a zero byte; then "@ccjkit". The instant
+// is to the second, and does not depend on the time zone of start.
+func ShiftUID(cellName, primary string, start time.Time) string {
+	h := sha256.New()
+	for _, part := range []string{"ccjkit rota v1", cellName, primary, strconv.FormatInt(start.Unix(), 10)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return "ccj-" + hex.EncodeToString(h.Sum(nil)[:16]) + "@ccjkit"
+}
+
+// writeCalendar writes shifts, in their order, as a calendar.
+func (c Cell) writeCalendar(w io.Writer, shifts []placed, e Export) error {
+	if e.Stamp.IsZero() {
+		return fmt.Errorf("%w: no stamp: every event needs a DTSTAMP, from the caller's clock", ErrICalendar)
+	}
+	alarm := e.Alarm
+	switch {
+	case alarm == 0:
+		alarm = DefaultAlarm
+	case alarm > MaxAlarm:
+		return fmt.Errorf("%w: an alarm more than %v before the shift", ErrICalendar, MaxAlarm)
+	}
+	organizer := ""
+	if e.OrganizerEmail != "" {
+		if a, err := mail.ParseAddress(e.OrganizerEmail); err != nil || a.Address != e.OrganizerEmail {
+			return fmt.Errorf("%w: the organizer is not an e-mail address local@domain", ErrICalendar)
+		}
+		organizer = "mailto:" + e.OrganizerEmail
 	}
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//ccjkit//CCJ rota//EN")
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetXWRCalName(strings.TrimSpace(c.Name + " CCJ"))
+	cal.SetXWRCalName(plain(c.calendarName()))
 	cal.SetXWRTimezone(tzid)
+	addTimezone(cal)
+
+	seen := map[string]placed{}
+	for _, s := range shifts {
+		if !s.End.After(s.Start) || s.Primary == "" {
+			return fmt.Errorf("%w: %s is not a shift (it ends before it starts, or has no primary)", ErrICalendar, s.field())
+		}
+		if s.Backup == s.Primary {
+			s.Backup = "" // a backup who is the primary is no backup
+		}
+		uid := ShiftUID(c.Name, s.Primary, s.Start)
+		if before, ok := seen[uid]; ok {
+			if before.same(s.Shift) {
+				continue // the same shift twice is one event
+			}
+			return fmt.Errorf("%w: %s and %s give a member two different shifts starting at the same instant: make them one", ErrICalendar, before.field(), s.field())
+		}
+		seen[uid] = s
+		c.addEvent(cal, uid, s.Shift, e.Stamp, alarm, organizer, e.Lang)
+	}
+	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil { // RFC 5545 §3.1: CRLF
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	return nil
+}
+
+// addTimezone adds the VTIMEZONE of Europe/Brussels: the EU rule, in force
+// since 1996.
+func addTimezone(cal *ics.Calendar) {
 	tz := cal.AddTimezone(tzid)
 	daylight := &ics.Daylight{}
 	daylight.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetfrom), "+0100")
@@ -60,29 +230,149 @@ func (c Cell) WriteICalendar(w io.Writer, stamp time.Time) error {
 	standard.SetProperty(ics.ComponentPropertyDtStart, "19961027T030000")
 	standard.AddRrule("FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
 	tz.Components = append([]ics.Component{daylight}, tz.Components...)
+}
 
-	for i, s := range c.Shifts {
-		if !s.End.After(s.Start) || s.Primary == "" {
-			return fmt.Errorf("%w: shift %d is not a shift (it ends before it starts, or has no primary)", ErrICalendar, i)
+// addEvent adds the event of shift s.
+func (c Cell) addEvent(cal *ics.Calendar, uid string, s Shift, stamp time.Time, alarm time.Duration, organizer string, tag language.Tag) {
+	ev := cal.AddEvent(uid)
+	ev.SetDtStampTime(stamp)
+	setWall(ev, ics.ComponentPropertyDtStart, s.Start)
+	setWall(ev, ics.ComponentPropertyDtEnd, s.End)
+	summary := "CCJ: " + c.name(s.Primary)
+	if s.Backup != "" {
+		summary += " / " + c.name(s.Backup)
+	}
+	summary = plain(summary)
+	ev.SetSummary(summary)
+	ev.SetDescription(c.description(s, tag))
+	ev.SetProperty(ics.ComponentProperty(propPrimary), s.Primary)
+	if s.Backup != "" {
+		ev.SetProperty(ics.ComponentProperty(propBackup), s.Backup)
+	}
+	var attendees []Contact
+	for _, a := range []struct {
+		id   string
+		role ics.ParticipationRole
+	}{{s.Primary, ics.ParticipationRoleReqParticipant}, {s.Backup, ics.ParticipationRoleOptParticipant}} {
+		ct, ok := c.Contact(a.id)
+		if !ok {
+			continue
 		}
-		ev := cal.AddEvent(fmt.Sprintf("shift-%d-%d-%d-%s@ccjkit", i, s.Start.Unix(), s.End.Unix(), s.Primary))
-		ev.SetDtStampTime(stamp)
-		setWall(ev, ics.ComponentPropertyDtStart, s.Start)
-		setWall(ev, ics.ComponentPropertyDtEnd, s.End)
-		summary := "CCJ: " + c.name(s.Primary)
-		if s.Backup != "" {
-			summary += " / " + c.name(s.Backup)
+		addr := ct.calendarAddress()
+		if addr == "" {
+			continue
 		}
-		ev.SetSummary(summary)
-		ev.SetProperty(ics.ComponentProperty(propPrimary), s.Primary)
-		if s.Backup != "" {
-			ev.SetProperty(ics.ComponentProperty(propBackup), s.Backup)
+		attendees = append(attendees, ct)
+		ev.AddProperty(ics.ComponentPropertyAttendee, addr,
+			ics.WithCN(paramText(cmp.Or(ct.Name, ct.ID))), ics.CalendarUserTypeIndividual, a.role,
+			ics.ParticipationStatusAccepted, &ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"FALSE"}})
+	}
+	if len(attendees) > 0 {
+		org, cn := organizer, c.calendarName()
+		if org == "" {
+			org, cn = attendees[0].calendarAddress(), cmp.Or(attendees[0].Name, attendees[0].ID)
+		}
+		ev.SetProperty(ics.ComponentPropertyOrganizer, org, ics.WithCN(paramText(cn)))
+	}
+	if alarm > 0 {
+		a := ev.AddAlarm()
+		a.SetAction(ics.ActionDisplay)
+		a.SetTrigger("-" + icalDuration(alarm))
+		a.SetProperty(ics.ComponentPropertyDescription, summary)
+	}
+}
+
+// description is the text of the event of shift s: who is on call, the
+// backup, the escalation list, NTSU-CTIF's duty desk.
+func (c Cell) description(s Shift, tag language.Tag) string {
+	p := messages().Printer(tag)
+	day := timesync.Day(s.Start)
+	who := func(id string) string {
+		ct, _ := c.Contact(id)
+		text := cmp.Or(ct.Name, id)
+		if ct.Phone != "" {
+			text += ", " + ct.Phone
+		}
+		if !c.eligible(id, day) {
+			text += " " + p.Sprintf("(no valid security advice)")
+		}
+		return text
+	}
+	var lines []string
+	lines = append(lines, p.Sprintf("On call: %s", who(s.Primary)))
+	if s.Backup != "" {
+		lines = append(lines, p.Sprintf("Backup: %s", who(s.Backup)))
+	}
+	var escalation []string
+	for _, id := range c.Escalation {
+		if id != s.Primary && id != s.Backup && c.eligible(id, day) && !slices.Contains(escalation, id) {
+			escalation = append(escalation, id)
 		}
 	}
-	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil { // RFC 5545 §3.1: CRLF
-		return fmt.Errorf("%w: %w", ErrWrite, err)
+	if len(escalation) > 0 {
+		lines = append(lines, p.Sprintf("If nobody answers, call in this order:"))
+		for i, id := range escalation {
+			lines = append(lines, fmt.Sprintf("%d. %s", i+1, who(id)))
+		}
 	}
-	return nil
+	lines = append(lines, p.Sprintf("%s: %s", p.Sprintf("NTSU-CTIF (interceptions): duty desk"), NTSUDutyPhone+", "+NTSUDutyEmail))
+	return plain(strings.Join(lines, "\n"))
+}
+
+// icalDuration writes a positive duration as RFC 5545 §3.3.6 dur-time
+// ("PT15M", "PT1H30M"), to the second.
+func icalDuration(d time.Duration) string {
+	d = d.Truncate(time.Second)
+	out := "PT"
+	if h := d / time.Hour; h > 0 {
+		out += strconv.Itoa(int(h)) + "H"
+	}
+	if m := d % time.Hour / time.Minute; m > 0 {
+		out += strconv.Itoa(int(m)) + "M"
+	}
+	if sec := d % time.Minute / time.Second; sec > 0 || out == "PT" {
+		out += strconv.Itoa(int(sec)) + "S"
+	}
+	return out
+}
+
+// plain drops from s the control characters but the line feed, and the
+// bidirectional controls, which would forge or hide text where a
+// calendar shows it.
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || !unicode.IsControl(r) && !unicode.Is(unicode.Bidi_Control, r) && r != '\u2028' && r != '\u2029' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// paramText makes s a parameter value the ics library writes as RFC 5545
+// §3.2 allows without quotes: it escapes no character correctly, so the
+// characters a parameter cannot hold bare (DQUOTE, ";", ":", ",") and
+// those it escapes with a backslash ("\", "'") are replaced by spaces and
+// a typographic apostrophe, and runs of spaces and line feeds made one
+// space.
+func paramText(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		switch r {
+		case '"', ';', ':', ',', '\\', '\n':
+			return ' '
+		case '\'':
+			return '’'
+		}
+		return r
+	}, plain(s))), " ")
+}
+
+// calendarName is the calendar's name: the cell's, with "CCJ" unless it
+// says it.
+func (c Cell) calendarName() string {
+	if strings.Contains(c.Name, "CCJ") {
+		return strings.TrimSpace(c.Name)
+	}
+	return strings.TrimSpace(c.Name + " CCJ")
 }
 
 func (c Cell) name(id string) string {
@@ -105,92 +395,176 @@ func setWall(ev *ics.VEvent, prop ics.ComponentProperty, t time.Time) {
 	ev.SetProperty(prop, t.UTC().Format(icalLocal)+"Z")
 }
 
-// ReadICalendar reads shifts from an RFC 5545 calendar — one this package
-// wrote, or a shared calendar from Nextcloud, Google or Thunderbird. Each
-// VEVENT is a shift. Its members come from X-CCJKIT-PRIMARY and
+// Imported is what [Cell.ImportICalendar] read from a calendar.
+type Imported struct {
+	// Shifts are the events mapped to shifts, in order of start.
+	Shifts []Shift `json:"shifts"`
+	// Unmapped are the events that could not be mapped, in the order of
+	// the file.
+	Unmapped []Unmapped `json:"unmapped"`
+	// Cancelled counts the events marked STATUS:CANCELLED: no shift, and
+	// no problem either.
+	Cancelled int `json:"cancelled"`
+}
+
+// Unmapped is an event [Cell.ImportICalendar] could not map to a shift.
+type Unmapped struct {
+	// Event is the event's place among the calendar's VEVENTs, from 0.
+	Event int `json:"event"`
+	// Start is the instant the event starts, when it could be read, to
+	// find the event in a calendar program; zero otherwise.
+	Start time.Time `json:"start,omitzero"`
+	// Problem says why, at Field "events[Event]", wrapping
+	// [ErrICalendar]: an English text that quotes nothing the event says.
+	Problem provenance.Finding `json:"problem"`
+}
+
+// ImportICalendar reads shifts from an RFC 5545 calendar — one this
+// package wrote, or a shared calendar from Nextcloud, Google or
+// Thunderbird — and lists every event it could not map, each with why.
+// Each VEVENT is a shift. Its members come from X-CCJKIT-PRIMARY and
 // X-CCJKIT-BACKUP, or else from the summary: member IDs or names, the
 // backup after a "/" ("CCJ: Alice / Bob" or "alice/bob").
 //
 // Times must be in UTC or in TZID=Europe/Brussels; an ambiguous local time
-// means its first occurrence (RFC 5545 §3.3.5) and a non-existent one is an
-// error. All-day events, floating times, other time zones, recurring
-// events (RRULE, RDATE: expand them first) and unknown members are errors:
-// every event that cannot be mapped is listed, none is guessed.
+// means its first occurrence (RFC 5545 §3.3.5) and a non-existent one is
+// not mapped. All-day events, floating times, other time zones, recurring
+// events (RRULE, RDATE, RECURRENCE-ID: expand them first), events that do
+// not end after they start, a UID used twice, and unknown members are not
+// mapped: none is guessed. A cancelled event (STATUS:CANCELLED) is no
+// shift, and counted.
+//
+// The problems' texts quote no member's name nor anything else the file
+// says — no time zone, value or UID — only property names and the
+// instants read. The error, when the calendar as a whole cannot be read
+// (more than [MaxICalendar] bytes, not an iCalendar, a malformed line), is
+// a *provenance.Problems (What "ccj: calendar") wrapping [ErrICalendar].
+func (c Cell) ImportICalendar(r io.Reader) (Imported, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxICalendar+1))
+	if err != nil {
+		return Imported{}, calendarProblems(calendarFinding("", "cannot read: "+err.Error()))
+	}
+	if len(data) > MaxICalendar {
+		return Imported{}, calendarProblems(calendarFinding("", fmt.Sprintf("more than %d bytes", MaxICalendar)))
+	}
+	if !bytes.Contains(data, []byte("BEGIN:VCALENDAR")) || !bytes.Contains(data, []byte("END:VCALENDAR")) {
+		return Imported{}, calendarProblems(calendarFinding("", "not an iCalendar: no BEGIN:VCALENDAR ... END:VCALENDAR"))
+	}
+	cal, err := ics.ParseCalendar(bytes.NewReader(data))
+	if err != nil {
+		return Imported{}, calendarProblems(calendarFinding("", "not an iCalendar: "+parseProblem(err)))
+	}
+	out := Imported{Shifts: []Shift{}, Unmapped: []Unmapped{}}
+	uids := map[string]bool{}
+	for i, ev := range cal.Events() {
+		s, start, cancelled, problem := c.event(ev, uids)
+		switch {
+		case problem != "":
+			out.Unmapped = append(out.Unmapped, Unmapped{Event: i, Start: start,
+				Problem: calendarFinding(fmt.Sprintf("events[%d]", i), problem)})
+		case cancelled:
+			out.Cancelled++
+		default:
+			out.Shifts = append(out.Shifts, s)
+		}
+	}
+	slices.SortStableFunc(out.Shifts, func(a, b Shift) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// parseProblem says where the ics library could not parse a calendar: the
+// line's number when it gives it, never the line.
+func parseProblem(err error) string {
+	var line int
+	if _, scan := fmt.Sscanf(err.Error(), "parsing line %d:", &line); scan == nil {
+		return fmt.Sprintf("line %d is malformed", line)
+	}
+	return "its components are not nested as RFC 5545 §3.4 and §3.6 say"
+}
+
+// event maps one VEVENT: the shift, the instant it starts (when read),
+// whether it is cancelled, or the problem that keeps it from being mapped.
+func (c Cell) event(ev *ics.VEvent, uids map[string]bool) (s Shift, start time.Time, cancelled bool, problem string) {
+	start, errStart := readTime(ev, ics.ComponentPropertyDtStart)
+	if uid := ev.GetProperty(ics.ComponentPropertyUniqueId); uid != nil {
+		if uids[uid.Value] {
+			return Shift{}, start, false, "another event has the same UID"
+		}
+		uids[uid.Value] = true
+	}
+	if st := ev.GetProperty(ics.ComponentPropertyStatus); st != nil && strings.EqualFold(st.Value, "CANCELLED") {
+		return Shift{}, start, true, "" // a cancelled event is no shift
+	}
+	if ev.GetProperty(ics.ComponentPropertyRrule) != nil || ev.GetProperty(ics.ComponentPropertyRdate) != nil ||
+		ev.GetProperty(ics.ComponentPropertyRecurrenceId) != nil {
+		return Shift{}, start, false, "recurring events and their overrides are not supported: expand the recurrence before importing"
+	}
+	var end time.Time
+	var errEnd error
+	if ev.GetProperty(ics.ComponentPropertyDtEnd) == nil && ev.GetProperty(ics.ComponentPropertyDuration) != nil {
+		var d time.Duration
+		if d, errEnd = parseDuration(ev.GetProperty(ics.ComponentPropertyDuration).Value); errEnd == nil && errStart == nil {
+			end = start.Add(d)
+		}
+	} else {
+		end, errEnd = readTime(ev, ics.ComponentPropertyDtEnd)
+	}
+	if errStart != nil || errEnd != nil {
+		var texts []string
+		for _, err := range []error{errStart, errEnd} {
+			if err != nil {
+				texts = append(texts, err.Error())
+			}
+		}
+		return Shift{}, start, false, strings.Join(texts, "; ")
+	}
+	if !end.After(start) {
+		return Shift{}, start, false, "it ends before it starts"
+	}
+	primary, backup, err := c.members(ev)
+	if err != nil {
+		return Shift{}, start, false, err.Error()
+	}
+	return Shift{Start: start, End: end, Primary: primary, Backup: backup}, start, false, ""
+}
+
+// ReadICalendar reads shifts from an RFC 5545 calendar as
+// [Cell.ImportICalendar] does, all or nothing: when an event cannot be
+// mapped, the error lists every such event.
 //
 // The error is a *provenance.Problems (What "ccj: calendar") whose
 // findings wrap [ErrICalendar], each with the event at fault as its Field
 // ("events[3]", counting VEVENTs from 0 in the order of the file) and an
 // English text that quotes no member's name nor anything else the event
-// says of who is on call.
+// says.
 func (c Cell) ReadICalendar(r io.Reader) ([]Shift, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxICalendar+1))
+	im, err := c.ImportICalendar(r)
 	if err != nil {
-		return nil, calendarProblems(calendarFinding("", "cannot read: "+err.Error()))
+		return nil, err
 	}
-	if len(data) > MaxICalendar {
-		return nil, calendarProblems(calendarFinding("", fmt.Sprintf("more than %d bytes", MaxICalendar)))
+	if len(im.Unmapped) > 0 {
+		fs := make([]provenance.Finding, len(im.Unmapped))
+		for i, u := range im.Unmapped {
+			fs[i] = u.Problem
+		}
+		return nil, calendarProblems(fs...)
 	}
-	if !bytes.Contains(data, []byte("BEGIN:VCALENDAR")) || !bytes.Contains(data, []byte("END:VCALENDAR")) {
-		return nil, calendarProblems(calendarFinding("", "not an iCalendar: no BEGIN:VCALENDAR ... END:VCALENDAR"))
-	}
-	cal, err := ics.ParseCalendar(bytes.NewReader(data))
-	if err != nil {
-		return nil, calendarProblems(calendarFinding("", "not an iCalendar: "+err.Error()))
-	}
-	var shifts []Shift
-	var problems []provenance.Finding
-	uids := map[string]bool{}
-	for i, ev := range cal.Events() {
-		field := fmt.Sprintf("events[%d]", i)
-		bad := func(format string, args ...any) {
-			problems = append(problems, calendarFinding(field, fmt.Sprintf(format, args...)))
-		}
-		if uid := ev.GetProperty(ics.ComponentPropertyUniqueId); uid != nil {
-			if uids[uid.Value] {
-				bad("another event has the same UID")
-				continue
-			}
-			uids[uid.Value] = true
-		}
-		if st := ev.GetProperty(ics.ComponentPropertyStatus); st != nil && strings.EqualFold(st.Value, "CANCELLED") {
-			continue // a cancelled event is no shift
-		}
-		if ev.GetProperty(ics.ComponentPropertyRrule) != nil || ev.GetProperty(ics.ComponentPropertyRdate) != nil ||
-			ev.GetProperty(ics.ComponentPropertyRecurrenceId) != nil {
-			bad("recurring events and their overrides are not supported: expand the recurrence before importing")
-			continue
-		}
-		start, err1 := readTime(ev, ics.ComponentPropertyDtStart)
-		var end time.Time
-		var err2 error
-		if ev.GetProperty(ics.ComponentPropertyDtEnd) == nil && ev.GetProperty(ics.ComponentPropertyDuration) != nil {
-			var d time.Duration
-			if d, err2 = parseDuration(ev.GetProperty(ics.ComponentPropertyDuration).Value); err2 == nil {
-				end = start.Add(d)
-			}
-		} else {
-			end, err2 = readTime(ev, ics.ComponentPropertyDtEnd)
-		}
-		if err1 != nil || err2 != nil {
-			bad("%v", errors.Join(err1, err2))
-			continue
-		}
-		if !end.After(start) {
-			bad("it ends before it starts")
-			continue
-		}
-		primary, backup, err := c.members(ev)
-		if err != nil {
-			bad("%v", err)
-			continue
-		}
-		shifts = append(shifts, Shift{Start: start, End: end, Primary: primary, Backup: backup})
-	}
-	if len(problems) > 0 {
-		return nil, calendarProblems(problems...)
-	}
-	slices.SortStableFunc(shifts, func(a, b Shift) int { return a.Start.Compare(b.Start) })
-	return shifts, nil
+	return im.Shifts, nil
+}
+
+// HasShift reports whether the rota already has shift s: one of the
+// cell's shifts, or one of its patterns', with the same start, end,
+// primary and backup. Patterns that cannot be expanded around s have
+// none.
+func (c Cell) HasShift(s Shift) bool {
+	shifts, _, _ := c.rota(s.Start, s.End)
+	return slices.ContainsFunc(shifts, s.same)
+}
+
+// same reports whether shifts s and o are the same: the same start, end,
+// primary and backup.
+func (s Shift) same(o Shift) bool {
+	return s.Start.Equal(o.Start) && s.End.Equal(o.End) && s.Primary == o.Primary && s.Backup == o.Backup
 }
 
 // calendarFinding is one problem of a calendar, at field ("" for the
@@ -219,7 +593,7 @@ func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, error) {
 		}
 		t, err := time.Parse(icalLocal+"Z", p.Value)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("%s %q is not a date-time", prop, p.Value)
+			return time.Time{}, fmt.Errorf("%s is not a date-time such as 20261031T170000Z", prop)
 		}
 		return t.UTC(), nil
 	}
@@ -228,11 +602,11 @@ func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%s is a floating time (no time zone): which instant it means is unknown", prop)
 	}
 	if strings.Trim(tz[0], `"`) != tzid {
-		return time.Time{}, fmt.Errorf("%s is in time zone %q: only %s and UTC are read", prop, tz[0], tzid)
+		return time.Time{}, fmt.Errorf("%s is in another time zone: only %s and UTC are read", prop, tzid)
 	}
 	local, err := time.Parse(icalLocal, p.Value)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s %q is not a date-time", prop, p.Value)
+		return time.Time{}, fmt.Errorf("%s is not a date-time such as 20261031T180000", prop)
 	}
 	y, m, d := local.Date()
 	hh, mm, ss := local.Clock()
@@ -305,14 +679,14 @@ func (c Cell) lookup(s string) (string, error) {
 	return found, nil
 }
 
-// MaxICalendar bounds the calendar [Cell.ReadICalendar] reads.
+// MaxICalendar bounds the calendar [Cell.ImportICalendar] reads.
 const MaxICalendar = 4 << 20
 
 // parseDuration reads the RFC 5545 durations a shift needs: "PT14H",
 // "P1DT2H30M", "PT90M", "P1W". A day is 24 elapsed hours here: shifts are
 // measured in elapsed time.
 func parseDuration(s string) (time.Duration, error) {
-	bad := fmt.Errorf("DURATION %q is not a positive duration such as PT14H", s)
+	bad := errors.New("DURATION is not a positive duration such as PT14H")
 	rest, ok := strings.CutPrefix(s, "P")
 	if !ok || rest == "" {
 		return 0, bad

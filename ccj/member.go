@@ -3,6 +3,7 @@ package ccj
 import (
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,12 +133,76 @@ type Member struct {
 // information for operators [V]).
 func (m Member) Eligible(d date.Date) bool { return m.Advice.ValidOn(d) }
 
-// Phone returns the member's first phone number, or "".
-func (m Member) Phone() string {
+// Phone returns the member's first phone number, or "": the number
+// [Member.Contact] gives to call.
+func (m Member) Phone() string { return m.first(Phone) }
+
+// first returns the value of the member's first channel of kind k, or "".
+func (m Member) first(k ChannelKind) string {
 	for _, c := range m.Channels {
-		if c.Kind == Phone {
+		if c.Kind == k {
 			return c.Value
 		}
+	}
+	return ""
+}
+
+// Contact is how to reach a member, read from the member's channels. It is
+// the one reading of them that the calendar ([Cell.ExportICalendar]: the
+// ATTENDEE and the DESCRIPTION), the contact sheet ([Cell.ContactSheet])
+// and paging use, so that none of them says something else.
+type Contact struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Phone is the member's first phone channel (E.164), "" for none: the
+	// number to call.
+	Phone string `json:"phone,omitempty"`
+	// Email is the member's first e-mail channel, "" for none: the
+	// member's address in a calendar.
+	Email string `json:"email,omitempty"`
+	// Paging lists, in the member's order, the channels an alert may be
+	// sent to: every phone (a call or a text message), Signal and Matrix
+	// channel. E-mail is left out, as nobody is woken by it, and so is
+	// "other", free text no program can send to [T].
+	Paging []Channel `json:"paging,omitempty"`
+	// Channels are all the member's channels in their order, for people
+	// to read (the contact sheet lists them).
+	Channels []Channel `json:"channels"`
+}
+
+// Contact returns how to reach the member.
+func (m Member) Contact() Contact {
+	c := Contact{ID: m.ID, Name: m.Name, Phone: m.Phone(), Email: m.first(Email), Channels: slices.Clone(m.Channels)}
+	if c.Channels == nil {
+		c.Channels = []Channel{}
+	}
+	for _, ch := range m.Channels {
+		switch ch.Kind {
+		case Phone, Signal, Matrix:
+			c.Paging = append(c.Paging, ch)
+		}
+	}
+	return c
+}
+
+// Contact returns how to reach the member with the given ID.
+func (c Cell) Contact(id string) (Contact, bool) {
+	m, ok := c.Member(id)
+	if !ok {
+		return Contact{}, false
+	}
+	return m.Contact(), true
+}
+
+// calendarAddress is the contact's address in a calendar (RFC 5545
+// CAL-ADDRESS, a URI): mailto: the e-mail, else tel: the phone (RFC 3966),
+// else "" (no address: the calendar names the member without one).
+func (c Contact) calendarAddress() string {
+	switch {
+	case c.Email != "":
+		return "mailto:" + c.Email
+	case c.Phone != "":
+		return "tel:" + c.Phone
 	}
 	return ""
 }
