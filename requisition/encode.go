@@ -61,6 +61,7 @@ func Decode(data []byte) (Requisition, error) {
 	if len(r.Reference) > MaxReference {
 		problems = append(problems, f.Problem("reference", fmt.Sprintf("longer than %d bytes", MaxReference)))
 	}
+	problems = append(problems, r.Office.problems(f.Problem)...)
 	problems = append(problems, plausibility(data, f.Problem)...)
 	if err := f.Check(problems); err != nil {
 		return Requisition{}, err

@@ -16,6 +16,9 @@ type Requisition struct {
 	Measure Measure `json:"measure"`
 	// Authority is who signed the order.
 	Authority Authority `json:"authority"`
+	// Office is the judicial office that issued it, when the cell records
+	// it: cost statements are addressed to it.
+	Office Office `json:"office,omitzero"`
 	// Circumstance is the situation the order invokes; Ordinary when none.
 	Circumstance Circumstance `json:"circumstance,omitzero"`
 	// Ordered is the date and time of the order (the magistrate's

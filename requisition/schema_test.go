@@ -66,6 +66,7 @@ func schemaSpec(t testing.TB) schematest.Spec {
 			"":               {"reference", "measure", "authority", "ordered", "received", "items", "targets", "response"},
 			"Target":         {"kind"},
 			"ResponsePolicy": {"kind"},
+			"Office":         {"key", "name"},
 		},
 		Comments: [][2]string{{"github.com/ccjkit/ccjkit/requisition", "."}},
 		Extend:   func(root *jsonschema.Schema) { extendSchema(t, root) },
@@ -120,6 +121,16 @@ func extendSchema(t testing.TB, root *jsonschema.Schema) {
 	}
 	value := schematest.Prop(target, "value")
 	value.MinLength = one
+
+	office := schematest.Def(root, "Office")
+	schematest.Prop(office, "key").Pattern = `^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$`
+	for _, f := range []string{"name", "address"} {
+		schematest.Prop(office, f).MaxLength = n(requisition.MaxOfficeText)
+	}
+	schematest.Prop(office, "name").MinLength = one
+	lang := schematest.Enum("One of Belgium's official languages.", requisition.OfficeLanguages()...)
+	lang.Description = schematest.Prop(office, "language").Description
+	office.Properties.Set("language", lang)
 
 	resp := schematest.Def(root, "ResponsePolicy")
 	stated := schematest.Keys(t, []requisition.ResponseKind{requisition.AtStatedMoment})[0]
