@@ -39,7 +39,9 @@
 //	desk verify                             (no key needed; with -identity, every record replayed)
 //	desk repair                             (a crash's incomplete write, or a header-less file)
 //	desk rota check
-//	desk rota export > rota.ics
+//	desk rota export -days 14 > rota.ics    (UIDs stable: re-import updates)
+//	desk rota import shared.ics             (what maps, what is new, what does not map)
+//	desk rota show -month 2026-11 -svg rota.svg
 //
 // Several members may run the desk on one register at once. Every record
 // is signed by the member who made it. After each command the desk keeps
@@ -127,7 +129,7 @@ func commands() []command {
 		{"verify", "", "verify the register: chain, signatures, roster, this machine's checkpoints", registerFlags, runVerify},
 		{"repair", "", "set aside a crash's incomplete write, or a header-less file", registerFlags, runRepair},
 		{"member", "keygen|add|remove|list|upgrade", "the register's identities", memberFlags, runMember},
-		{"rota", "check|export", "check the rota's coverage, or export it as iCalendar", rotaFlags, runRota},
+		rotaCommand(),
 	}
 }
 

@@ -1,34 +1,79 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"sync"
 	"time"
+
+	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
 
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
+
+// rotaOptions are desk rota's own flags, besides -days.
+type rotaOptions struct {
+	from, month, svg, organizer string
+	alarm                       time.Duration
+}
+
+// rotaCommand is desk rota: check the rota, export it as iCalendar, read
+// a calendar against it, draw a month. Its flags live in the command,
+// -days in the session.
+func rotaCommand() command {
+	o := &rotaOptions{}
+	return command{"rota", "check|export|import|show", "check the rota's coverage, export it as iCalendar, read a calendar against it, or draw a month (-svg FILE)",
+		func(s *session, fs *flag.FlagSet) {
+			rotaFlags(s, fs)
+			fs.StringVar(&o.from, "from", "", "export: the first `DAY` of the window, YYYY-MM-DD in Brussels (default today)")
+			fs.DurationVar(&o.alarm, "alarm", ccj.DefaultAlarm, "export: how long before each shift its alarm rings (`DURATION`, at most 24h; 0 for none)")
+			fs.StringVar(&o.organizer, "organizer", "", "export: the cell's e-mail `ADDRESS`, the events' organizer (default: the member on call)")
+			fs.StringVar(&o.month, "month", "", "show: the `MONTH`, YYYY-MM (default this month)")
+			fs.StringVar(&o.svg, "svg", "", "show: draw the month as SVG into `FILE` (- for standard output)")
+		},
+		func(s *session, args []string) error { return runRota(s, o, args) }}
+}
 
 func rotaFlags(s *session, fs *flag.FlagSet) {
 	cellFlags(s, fs)
-	fs.IntVar(&s.days, "days", 30, "how many `DAYS` ahead to check or export")
+	fs.IntVar(&s.days, "days", 30, "check: how many `DAYS` ahead; export: how many days from -from")
 }
 
-// runRota checks the rota's coverage over the next -days, or exports
-// it as iCalendar.
-func runRota(s *session, args []string) error {
-	sub, err := s.begin(args, "of check or export")
-	if err != nil {
+// runRota runs desk rota's subcommand.
+func runRota(s *session, o *rotaOptions, args []string) error {
+	const usage = "rota: check, export, import FILE.ics or show"
+	if len(args) == 0 {
+		return inputErr(usage)
+	}
+	sub, rest := args[0], args[1:]
+	switch {
+	case sub != "check" && sub != "export" && sub != "import" && sub != "show":
+		return inputErr(usage)
+	case sub == "import" && len(rest) != 1:
+		return inputErr("rota import: give one FILE.ics")
+	case sub != "import" && len(rest) != 0:
+		return inputErr("rota %s takes no argument", sub)
+	}
+	if err := s.load(); err != nil {
 		return err
 	}
 	switch sub {
 	case "check":
 		return s.rotaCheck()
 	case "export":
-		return s.rotaExport()
+		return s.rotaExport(o)
+	case "import":
+		return s.rotaImport(rest[0])
 	}
-	return inputErr("rota: check or export")
+	return s.rotaShow(o)
 }
 
 // rotaCheck writes the cell's compliance report; a finding that is an
@@ -49,11 +94,184 @@ func (s *session) rotaCheck() error {
 	return nil
 }
 
-// rotaExport writes the rota's shifts from now over -days as iCalendar.
-func (s *session) rotaExport() error {
-	cell, err := s.cell.Expand(s.now(), s.now().AddDate(0, 0, s.days))
-	if err != nil {
-		return inputErr("-days: %v", err)
+// rotaExport writes, as iCalendar, the rota's shifts that overlap -days
+// Brussels days from -from (today by default): the window [-from 00:00,
+// -from + -days 00:00), whatever the clock's time of day.
+func (s *session) rotaExport(o *rotaOptions) error {
+	first := timesync.Day(s.now())
+	if o.from != "" {
+		d, err := timesync.ParseDay(o.from)
+		if err != nil {
+			return inputErr("-from: a day YYYY-MM-DD, such as 2026-11-23")
+		}
+		first = d
 	}
-	return cell.WriteICalendar(s.out, s.now())
+	if s.days < 1 || s.days > ccj.MaxExpandDays {
+		return inputErr("-days: 1 to %d days", ccj.MaxExpandDays)
+	}
+	if o.alarm < 0 || o.alarm > ccj.MaxAlarm {
+		return inputErr("-alarm: 0 (none) to %v", ccj.MaxAlarm)
+	}
+	alarm := o.alarm
+	if alarm == 0 {
+		alarm = -1 // no alarm
+	}
+	var b bytes.Buffer
+	err := s.cell.ExportICalendar(&b, ccj.Export{From: timesync.DayStart(first), Until: timesync.DayStart(first + date.Date(s.days)),
+		Stamp: s.now(), Alarm: alarm, OrganizerEmail: o.organizer, Lang: s.tag})
+	if errors.Is(err, ccj.ErrWindow) || errors.Is(err, ccj.ErrPattern) || errors.Is(err, ccj.ErrICalendar) {
+		return inputErr("%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.out.Write(b.Bytes())
+	return err
 }
+
+// importedShift is a shift read from a calendar, and whether the rota
+// already has it.
+type importedShift struct {
+	ccj.Shift
+	InRota bool `json:"in_rota"`
+}
+
+// importJSON is what rota import -json prints.
+type importJSON struct {
+	File      string          `json:"file"`
+	Shifts    []importedShift `json:"shifts"`
+	Unmapped  []ccj.Unmapped  `json:"unmapped"`
+	Cancelled int             `json:"cancelled"`
+}
+
+// rotaImport reads a calendar — an export of the desk's, or of Nextcloud,
+// Google or Thunderbird — against the cell: it lists each event mapped to
+// a shift, saying whether the rota has it already, and each event it
+// could not map, with why. It changes nothing: the new shifts (printed
+// with -json as the cell file writes them) are for the cell file's
+// "shifts". An event that could not be mapped makes it bad input (2).
+func (s *session) rotaImport(file string) error {
+	b, err := readFile(file)
+	if err != nil {
+		return err
+	}
+	im, err := s.cell.ImportICalendar(bytes.NewReader(b))
+	if err != nil {
+		return decodeErr(file, err)
+	}
+	out := importJSON{File: file, Shifts: []importedShift{}, Unmapped: im.Unmapped, Cancelled: im.Cancelled}
+	known := 0
+	for _, sh := range im.Shifts {
+		in := s.cell.HasShift(sh)
+		if in {
+			known++
+		}
+		out.Shifts = append(out.Shifts, importedShift{sh, in})
+	}
+	p := rotaPrinter(s.tag)
+	if s.asJSON {
+		if err := s.printJSON(out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(s.out, p.Sprintf("%d events mapped to shifts (%d new, %d already in the rota), %d not mapped, %d cancelled",
+			len(im.Shifts), len(im.Shifts)-known, known, len(im.Unmapped), im.Cancelled))
+		for _, sh := range out.Shifts {
+			state := p.Sprintf("new")
+			if sh.InRota {
+				state = p.Sprintf("in the rota")
+			}
+			who := s.memberName(sh.Primary)
+			if sh.Backup != "" {
+				who += " / " + s.memberName(sh.Backup)
+			}
+			fmt.Fprintf(s.out, "  %s → %s  %s  [%s]\n", timesync.FromTime(sh.Start), timesync.FromTime(sh.End), oneLine(who), state)
+		}
+		for _, u := range im.Unmapped {
+			when := ""
+			if !u.Start.IsZero() {
+				when = " (" + p.Sprintf("starts %s", timesync.FromTime(u.Start).String()) + ")"
+			}
+			fmt.Fprintf(s.out, "  %s%s: %s\n", u.Problem.Field, when, u.Problem.Text(s.tag))
+		}
+	}
+	if len(im.Unmapped) > 0 {
+		return inputErr("%s: %d event(s) could not be mapped to shifts (listed above)", file, len(im.Unmapped))
+	}
+	return nil
+}
+
+// memberName is member id's name, or id.
+func (s *session) memberName(id string) string {
+	if m, ok := s.cell.Member(id); ok && m.Name != "" {
+		return m.Name
+	}
+	return id
+}
+
+// rotaShow draws -month (this month by default) as SVG into -svg.
+func (s *session) rotaShow(o *rotaOptions) error {
+	if o.svg == "" {
+		return inputErr("rota show: give -svg FILE, where the month is drawn (- for standard output)")
+	}
+	now := s.now().In(timesync.Brussels())
+	year, month := now.Year(), now.Month()
+	if o.month != "" {
+		t, err := time.Parse("2006-01", o.month)
+		if err != nil {
+			return inputErr("-month: a month YYYY-MM, such as 2026-11")
+		}
+		year, month = t.Year(), t.Month()
+	}
+	var b bytes.Buffer
+	err := s.cell.WriteMonthSVG(&b, year, month, s.tag)
+	if errors.Is(err, ccj.ErrWindow) || errors.Is(err, ccj.ErrPattern) {
+		return inputErr("%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	if o.svg == "-" {
+		_, err = s.out.Write(b.Bytes())
+		return err
+	}
+	if err := os.WriteFile(o.svg, b.Bytes(), 0o644); err != nil {
+		return inputErr("-svg: cannot write the file: %v", errors.Unwrap(err))
+	}
+	fmt.Fprintln(s.out, rotaPrinter(s.tag).Sprintf("%s drawn in %s", fmt.Sprintf("%04d-%02d", year, int(month)), o.svg))
+	return nil
+}
+
+// rotaPrinter prints desk rota's own sentences in the language tag asks
+// for. Should the catalogue not build (a malformed sentence, which
+// TestRotaSentences catches), they are printed as written, in English.
+func rotaPrinter(tag language.Tag) *message.Printer {
+	cat, err := rotaCatalogue()
+	if err != nil {
+		return message.NewPrinter(language.English)
+	}
+	return message.NewPrinter(tag, message.Catalog(cat))
+}
+
+// rotaCatalogue holds desk rota's sentences: each row the English text,
+// which is the key, then French, Dutch and German.
+var rotaCatalogue = sync.OnceValues(func() (catalog.Catalog, error) {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, row := range [][4]string{
+		{"%d events mapped to shifts (%d new, %d already in the rota), %d not mapped, %d cancelled",
+			"%d événements lus comme tours de garde (%d nouveaux, %d déjà au planning), %d non lus, %d annulés",
+			"%d gebeurtenissen als wachtbeurten gelezen (%d nieuw, %d al in het rooster), %d niet gelezen, %d geannuleerd",
+			"%d Termine als Bereitschaftsdienste gelesen (%d neu, %d schon im Plan), %d nicht gelesen, %d abgesagt"},
+		{"new", "nouveau", "nieuw", "neu"},
+		{"in the rota", "déjà au planning", "al in het rooster", "schon im Plan"},
+		{"starts %s", "débute le %s", "begint op %s", "beginnt am %s"},
+		{"%s drawn in %s", "%s dessiné dans %s", "%s getekend in %s", "%s gezeichnet in %s"},
+	} {
+		for i, tag := range []language.Tag{language.English, language.French, language.Dutch, language.German} {
+			if err := b.SetString(tag, row[0], row[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b, nil
+})
