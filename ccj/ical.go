@@ -415,7 +415,8 @@ type Unmapped struct {
 	// find the event in a calendar program; zero otherwise.
 	Start time.Time `json:"start,omitzero"`
 	// Problem says why, at Field "events[Event]", wrapping
-	// [ErrICalendar]: an English text that quotes nothing the event says.
+	// [ErrICalendar]: an English text that quotes nothing the event says
+	// but the names of its properties and the times read.
 	Problem provenance.Finding `json:"problem"`
 }
 

@@ -152,6 +152,7 @@ func (m Member) first(k ChannelKind) string {
 // ATTENDEE and the DESCRIPTION), the contact sheet ([Cell.ContactSheet])
 // and paging use, so that none of them says something else.
 type Contact struct {
+	// ID and Name are the member's.
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	// Phone is the member's first phone channel (E.164), "" for none: the
