@@ -55,8 +55,10 @@ type Claim struct {
 	Number   string    `json:"number"`
 	Issued   date.Date `json:"issued"`
 	Operator Party     `json:"operator"`
-	// Authority is the requesting authority the claim is addressed to.
-	Authority string `json:"authority"`
+	// Authority is the requesting authority or office the claim is
+	// addressed to; AuthorityAddress its postal address, when known.
+	Authority        string `json:"authority"`
+	AuthorityAddress string `json:"authority_address,omitempty"`
 	// Reference is the authority's reference when the claim is for one
 	// case; "" for a claim over a period.
 	Reference string    `json:"reference,omitempty"`
@@ -81,8 +83,10 @@ type Header struct {
 	Issued    date.Date
 	Operator  Party
 	Authority string
-	Reference string
-	From, To  date.Date
+	// AuthorityAddress is the addressee's postal address, when known.
+	AuthorityAddress string
+	Reference        string
+	From, To         date.Date
 }
 
 // ClaimOptions are the caller's choices for a claim.
@@ -111,7 +115,7 @@ func claimProblem(rule, field string, err error, msg string) provenance.Finding 
 // [Pricer.Price]'s error and so its sentinel, its text naming the line and
 // its source).
 func NewClaim(h Header, executed []Executed, opt ClaimOptions) (Claim, error) {
-	c := Claim{Number: h.Number, Issued: h.Issued, Operator: h.Operator, Authority: h.Authority, Reference: h.Reference,
+	c := Claim{Number: h.Number, Issued: h.Issued, Operator: h.Operator, Authority: h.Authority, AuthorityAddress: h.AuthorityAddress, Reference: h.Reference,
 		From: h.From, To: h.To, Multiplier: opt.Multiplier, VAT: opt.VAT}
 	var probs []provenance.Finding
 	for _, f := range []struct {

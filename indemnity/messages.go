@@ -25,6 +25,8 @@ func translations() [][]string {
 		{"Enterprise number", "Numéro d'entreprise", "Ondernemingsnummer", "Unternehmensnummer"},
 		{"Account", "Compte", "Rekening", "Konto"},
 		{"Addressed to", "Destinataire", "Bestemmeling", "Empfänger"},
+		{"Operator's address", "Adresse de l'opérateur", "Adres van de operator", "Anschrift des Betreibers"},
+		{"Addressee's address", "Adresse du destinataire", "Adres van de bestemmeling", "Anschrift des Empfängers"},
 		{"Reference", "Référence", "Referentie", "Referenz"},
 		{"Period", "Période", "Periode", "Zeitraum"},
 		{"%s to %s", "du %s au %s", "van %s tot %s", "vom %s bis %s"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -73,7 +74,8 @@ const (
 	NothingHeldNotBilled
 )
 
-func nothingHeldPolicies() []NothingHeldPolicy {
+// NothingHeldPolicies returns every policy, the zero value first.
+func NothingHeldPolicies() []NothingHeldPolicy {
 	return []NothingHeldPolicy{NothingHeldUndecided, NothingHeldBilled, NothingHeldNotBilled}
 }
 
@@ -92,7 +94,7 @@ func (p NothingHeldPolicy) String() string {
 
 // MarshalText returns the key.
 func (p NothingHeldPolicy) MarshalText() ([]byte, error) {
-	if !slices.Contains(nothingHeldPolicies(), p) {
+	if !slices.Contains(NothingHeldPolicies(), p) {
 		return nil, fmt.Errorf("%w: %v", ErrClaim, p)
 	}
 	return []byte(p.String()), nil
@@ -100,7 +102,7 @@ func (p NothingHeldPolicy) MarshalText() ([]byte, error) {
 
 // UnmarshalText accepts "undecided", "billed" or "not-billed".
 func (p *NothingHeldPolicy) UnmarshalText(b []byte) error {
-	for _, v := range nothingHeldPolicies() {
+	for _, v := range NothingHeldPolicies() {
 		if v.String() == string(b) {
 			*p = v
 			return nil
@@ -223,22 +225,42 @@ func (u Unbilled) Text(tag language.Tag) string {
 	return u.Case + " (" + u.Measure.Label(tag) + "): " + why
 }
 
-// PeriodClaim is the claim of one authority for the requests answered in
-// a period.
+// PeriodClaim is the claim to one issuing office — or, for orders that
+// name none, to one authority — for the requests answered in a period.
 type PeriodClaim struct {
-	// Authority is the authority the claim is addressed to; Claim.Authority
-	// holds its name in the claim's language.
+	// Authority is the authority whose orders the claim covers; Office
+	// the office that issued them, zero when the orders name none.
+	// Claim.Authority holds the office's name, or the authority's in the
+	// claim's language, and Claim.AuthorityAddress the office's address.
 	Authority requisition.Authority
+	Office    requisition.Office
+	// Language is the claim's language: the office's, when its orders
+	// give it, otherwise the one PeriodClaims was asked for. Render the
+	// claim (Text, Document, PDF) in it.
+	Language language.Tag
 	Claim
+}
+
+// claimGroup is the orders of one authority and office.
+type claimGroup struct {
+	authority requisition.Authority
+	office    requisition.Office
+	executed  []Executed
 }
 
 // PeriodClaims builds the cost statements of the cases answered in the
 // period — those whose answer was delivered in [p.From, p.Until) — one
-// per requesting authority, in the order of [requisition.Authorities],
-// each dated from the period's first day to its last in Brussels and
-// naming its authority in the language tag asks for. A claim over one
-// calendar month of Brussels is numbered YYYY-MM-authority; over another
-// period, YYYYMMDD-YYYYMMDD-authority (first and last day).
+// per issuing office (requisition.Office, by its key), and one per
+// authority for the orders that name no office: in the order of
+// [requisition.Authorities], within an authority the orders without an
+// office first, then the offices by key. Each is dated from the period's
+// first day to its last in Brussels, addressed to the office (its name
+// and address as the first of its orders gives them) or to the authority,
+// and written in the office's language when its orders give one,
+// otherwise in the language tag asks for (PeriodClaim.Language). A claim
+// over one calendar month of Brussels is numbered YYYY-MM-authority, or
+// YYYY-MM-authority-officekey; over another period, YYYYMMDD-YYYYMMDD-
+// and the same (first and last day).
 //
 // A case is claimed under the service p.Billing gives its measure, priced
 // by p.Options.Pricer. The answered cases that cannot be claimed are
@@ -259,7 +281,7 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 	if !p.From.Before(p.Until) || p.Issued.IsZero() {
 		return nil, nil, fmt.Errorf("%w: a period's claims need a period that ends after it starts and a day of issue", ErrClaim)
 	}
-	groups := map[requisition.Authority][]Executed{}
+	var groups []*claimGroup
 	var unbilled []Unbilled
 	for _, c := range cases {
 		if c.Delivery == nil || c.Delivery.At.Time().Before(p.From) || !c.Delivery.At.Time().Before(p.Until) {
@@ -270,38 +292,65 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 			unbilled = append(unbilled, *u)
 			continue
 		}
-		groups[c.Requisition.Authority] = append(groups[c.Requisition.Authority], e)
+		a, o := c.Requisition.Authority, c.Requisition.Office
+		i := slices.IndexFunc(groups, func(g *claimGroup) bool { return g.authority == a && g.office.Key == o.Key })
+		if i < 0 {
+			groups = append(groups, &claimGroup{authority: a, office: o})
+			i = len(groups) - 1
+		}
+		groups[i].executed = append(groups[i].executed, e)
 	}
+	slices.SortStableFunc(groups, func(x, y *claimGroup) int {
+		ia, ib := slices.Index(requisition.Authorities(), x.authority), slices.Index(requisition.Authorities(), y.authority)
+		if ia != ib {
+			return ia - ib
+		}
+		return strings.Compare(x.office.Key, y.office.Key)
+	})
 	var out []PeriodClaim
 	var errs []error
 	from, to := timesync.Day(p.From), timesync.Day(p.Until.Add(-time.Second))
-	for _, a := range requisition.Authorities() {
-		ex := groups[a]
-		if len(ex) == 0 {
-			continue
+	for _, g := range groups {
+		lang := tag
+		if g.office.Language != "" {
+			lang = language.Make(g.office.Language)
 		}
-		h := Header{Number: periodNumber(p, a), Issued: timesync.Day(p.Issued),
-			Operator: p.Operator, Authority: a.Label(tag), From: from, To: to}
-		c, err := NewClaim(h, ex, p.Options)
+		addressee := g.authority.Label(lang)
+		if g.office.Name != "" {
+			addressee = g.office.Name
+		}
+		h := Header{Number: periodNumber(p, g.authority, g.office), Issued: timesync.Day(p.Issued),
+			Operator: p.Operator, Authority: addressee, AuthorityAddress: g.office.Address, From: from, To: to}
+		c, err := NewClaim(h, g.executed, p.Options)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("indemnity: the claim to the %s: %w", a, err))
+			errs = append(errs, fmt.Errorf("indemnity: the claim %s: %w", h.Number, err))
 			continue
 		}
-		out = append(out, PeriodClaim{Authority: a, Claim: c})
+		out = append(out, PeriodClaim{Authority: g.authority, Office: g.office, Language: lang, Claim: c})
 	}
 	return out, unbilled, errors.Join(errs...)
 }
 
-// periodNumber numbers the claim of a period to authority a.
-func periodNumber(p Period, a requisition.Authority) string {
+// periodNumber numbers the claim of a period to authority a and office o.
+func periodNumber(p Period, a requisition.Authority, o requisition.Office) string {
+	suffix := a.String()
+	if o.Key != "" {
+		suffix += "-" + o.Key
+	}
+	return periodPrefix(p) + suffix
+}
+
+// periodPrefix is "YYYY-MM-" for a calendar month of Brussels, else
+// "YYYYMMDD-YYYYMMDD-".
+func periodPrefix(p Period) string {
 	from, last := timesync.Day(p.From), timesync.Day(p.Until.Add(-time.Second))
 	start := p.From.In(timesync.Brussels())
 	month := start.Day() == 1 && start.Hour() == 0 && start.Minute() == 0 && start.Second() == 0 &&
 		p.Until.Equal(start.AddDate(0, 1, 0))
 	if month {
-		return fmt.Sprintf("%04d-%02d-%s", from.Year(), int(from.Month()), a)
+		return fmt.Sprintf("%04d-%02d-", from.Year(), int(from.Month()))
 	}
-	return fmt.Sprintf("%04d%02d%02d-%04d%02d%02d-%s", from.Year(), int(from.Month()), from.Day(), last.Year(), int(last.Month()), last.Day(), a)
+	return fmt.Sprintf("%04d%02d%02d-%04d%02d%02d-", from.Year(), int(from.Month()), from.Day(), last.Year(), int(last.Month()), last.Day())
 }
 
 // lineFor returns the tariff line pr would price e on, if one is in force

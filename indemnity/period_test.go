@@ -266,3 +266,58 @@ func TestNothingHeldPolicy(t *testing.T) {
 		t.Errorf("a bad policy: %v", err)
 	}
 }
+
+// Orders of two parquets are claimed from each, addressed to it with its
+// address, in its language; an order naming no office is claimed from its
+// authority; the operator's address is on every claim.
+func TestPeriodClaimsPerOffice(t *testing.T) {
+	liege := requisition.Office{Key: "parquet-liege", Name: "Parquet du procureur du Roi de Liège", Address: "Rue de Bruxelles 2, 4000 Liège", Language: "fr"}
+	brussel := requisition.Office{Key: "parket-brussel", Name: "Parket van de procureur des Konings te Brussel", Language: "nl"}
+	answered := func(id string, a requisition.Authority, o requisition.Office) register.Case {
+		return register.Case{ID: id, Requisition: requisition.Requisition{Reference: "REF-" + id, Measure: requisition.TrafficLocation,
+			Authority: a, Office: o, Ordered: at("2026-11-02 09:00")}, Delivery: &register.Delivery{At: at("2026-11-10 10:00")}}
+	}
+	cases := []register.Case{
+		answered("2026-0001", requisition.ProcureurDuRoi, liege),
+		answered("2026-0002", requisition.ProcureurDuRoi, brussel),
+		answered("2026-0003", requisition.ProcureurDuRoi, liege),
+		answered("2026-0004", requisition.ProcureurDuRoi, requisition.Office{}),
+		answered("2026-0005", requisition.JugeInstruction, requisition.Office{}),
+	}
+	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
+		Operator: indemnity.Party{Name: "Neutrinet asbl", Address: "Rue de l'Exemple 1, 1000 Bruxelles", EnterpriseNumber: "0000.000.097"},
+		Billing:  indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation}}
+	claims, unbilled, err := indemnity.PeriodClaims(cases, p, language.English)
+	if err != nil || len(unbilled) != 0 {
+		t.Fatal(err, unbilled)
+	}
+	type brief struct {
+		Number, To, Address, Lang string
+		Refs                      []string
+	}
+	var got []brief
+	for _, c := range claims {
+		b := brief{Number: c.Number, To: c.Claim.Authority, Address: c.AuthorityAddress, Lang: c.Language.String()}
+		for _, l := range c.Lines {
+			b.Refs = append(b.Refs, l.Reference)
+		}
+		got = append(got, b)
+	}
+	want := []brief{
+		{"2026-11-juge-instruction", requisition.JugeInstruction.Label(language.English), "", "en", []string{"REF-2026-0005"}},
+		{"2026-11-procureur-du-roi", requisition.ProcureurDuRoi.Label(language.English), "", "en", []string{"REF-2026-0004"}},
+		{"2026-11-procureur-du-roi-parket-brussel", brussel.Name, "", "nl", []string{"REF-2026-0002"}},
+		{"2026-11-procureur-du-roi-parquet-liege", liege.Name, liege.Address, "fr", []string{"REF-2026-0001", "REF-2026-0003"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+	var b strings.Builder
+	c := claims[3]
+	c.Text(&b, c.Language)
+	for _, s := range []string{"Rue de l'Exemple 1", "Adresse de l'opérateur", "Adresse du destinataire", "Rue de Bruxelles 2", liege.Name} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("the claim to Liège lacks %q:\n%s", s, b.String())
+		}
+	}
+}

@@ -71,9 +71,11 @@ func (c Claim) Document(tag language.Tag) Document {
 		field("Issued", FormatDate(c.Issued, tag))
 	}
 	field("Operator", c.Operator.Name)
+	field("Operator's address", c.Operator.Address)
 	field("Enterprise number", c.Operator.EnterpriseNumber)
 	field("Account", c.Operator.IBAN)
 	field("Addressed to", c.Authority)
+	field("Addressee's address", c.AuthorityAddress)
 	field("Reference", c.Reference)
 	if c.From != 0 && c.To != 0 {
 		field("Period", p.Sprintf("%s to %s", FormatDate(c.From, tag), FormatDate(c.To, tag)))

@@ -136,6 +136,11 @@ func transition(ev register.Event) func(*session, []string) error {
 			return err
 		}
 		defer s.close()
+		if ev == register.Invoice {
+			if err := s.billable(id); err != nil {
+				return err
+			}
+		}
 		c, err := s.reg.Apply(id, ev, s.me.Name(), s.verdict(), s.note)
 		if err != nil {
 			return err

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -30,13 +32,13 @@ func month(arg string) (from, until time.Time, err error) {
 // claimPeriod is what the claims of the answers delivered in [from,
 // until) say about themselves, from desk.json.
 func claimPeriod(cfg Config, from, until, issued time.Time) indemnity.Period {
-	return indemnity.Period{From: from, Until: until, Issued: issued, Operator: cfg.Operator, Billing: cfg.Billing}
+	return indemnity.Period{From: from, Until: until, Issued: issued, Operator: cfg.Operator, Billing: cfg.Billing, NothingHeld: cfg.NothingHeld}
 }
 
 func claimFlags(s *session, fs *flag.FlagSet) {
 	cellFlags(s, fs)
 	fs.StringVar(&s.format, "format", "text", "text, csv or pdf")
-	fs.StringVar(&s.output, "o", "", "for pdf, the output file `PREFIX` (default claim-YYYY-MM)")
+	fs.StringVar(&s.output, "o", "", "for pdf, where to write: a `DIR`ectory (existing, or ending in /), a pattern with {number} (claim-{number}.pdf, the default), or one file when there is one claim")
 }
 
 // runClaim writes the cost statements of the answers delivered in a
@@ -68,8 +70,18 @@ func runClaim(s *session, args []string) error {
 		}
 		return s.printJSON(cs)
 	}
-	for _, pc := range pcs {
-		if err := s.writeClaim(pc, arg); err != nil {
+	var paths []string
+	if s.format == "pdf" {
+		if paths, err = claimPaths(s.output, pcs); err != nil {
+			return err
+		}
+	}
+	for i, pc := range pcs {
+		path := ""
+		if paths != nil {
+			path = paths[i]
+		}
+		if err := s.writeClaim(pc, path); err != nil {
 			return err
 		}
 	}
@@ -79,22 +91,49 @@ func runClaim(s *session, args []string) error {
 	return nil
 }
 
-// writeClaim writes a claim in -format: text or CSV on the output, or a
-// PDF file named after -o (default claim-YYYY-MM) and the authority.
-func (s *session) writeClaim(pc indemnity.PeriodClaim, month string) error {
+// claimPaths names the PDF file of each claim from -o: a directory (one
+// that exists, or any path ending in a separator, made if missing) gets
+// claim-NUMBER.pdf files; a pattern holding {number} has it replaced by
+// each claim's number (the default is claim-{number}.pdf); any other path
+// names the one file of a single claim. Claim numbers are made of the
+// period, the authority and the office's key, so they are safe in a file
+// name.
+func claimPaths(o string, pcs []indemnity.PeriodClaim) ([]string, error) {
+	pattern := o
+	switch {
+	case o == "":
+		pattern = "claim-{number}.pdf"
+	case strings.Contains(o, "{number}"):
+	case strings.HasSuffix(o, string(filepath.Separator)):
+		if err := os.MkdirAll(o, 0o700); err != nil {
+			return nil, err
+		}
+		pattern = filepath.Join(o, "claim-{number}.pdf")
+	default:
+		if st, err := os.Stat(o); err == nil && st.IsDir() {
+			pattern = filepath.Join(o, "claim-{number}.pdf")
+		} else if len(pcs) > 1 {
+			return nil, inputErr("-o: %d claims to write: give a directory or a pattern with {number}", len(pcs))
+		}
+	}
+	paths := make([]string, len(pcs))
+	for i, pc := range pcs {
+		paths[i] = strings.ReplaceAll(pattern, "{number}", pc.Number)
+	}
+	return paths, nil
+}
+
+// writeClaim writes a claim in -format: text or CSV on the output, or the
+// PDF file path; each in the claim's language (its office's, when known).
+func (s *session) writeClaim(pc indemnity.PeriodClaim, path string) error {
 	switch s.format {
 	case "text":
-		pc.Text(s.out, s.tag)
+		pc.Text(s.out, pc.Language)
 		fmt.Fprintln(s.out)
 	case "csv":
 		pc.CSV(s.out)
 	case "pdf":
-		prefix := s.output
-		if prefix == "" {
-			prefix = "claim-" + month
-		}
-		path := prefix + "-" + pc.Authority.String() + ".pdf"
-		if err := writePDF(path, pc.Claim, s.tag); err != nil {
+		if err := writePDF(path, pc.Claim, pc.Language); err != nil {
 			return err
 		}
 		fmt.Fprintln(s.out, path)
@@ -168,4 +207,17 @@ func printUnbilled(w io.Writer, tag language.Tag, unbilled []indemnity.Unbilled)
 	for _, u := range unbilled {
 		fmt.Fprintln(w, "  "+u.Text(tag))
 	}
+}
+
+// billable refuses to record as invoiced a case that desk claim lists as
+// not billed: the same rule (indemnity.Billable) decides both.
+func (s *session) billable(id string) error {
+	c, ok := s.reg.Case(id)
+	if !ok || c.Delivery == nil {
+		return nil // the register refuses the step, with its own error
+	}
+	if _, u := indemnity.Billable(c, claimPeriod(s.cfg, time.Time{}, time.Time{}, s.now())); u != nil {
+		return inputErr("%s", printer(s.tag).Sprintf("%s is not billed, so no cost statement was sent for it: close it instead", u.Text(s.tag)))
+	}
+	return nil
 }

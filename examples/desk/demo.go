@@ -196,9 +196,9 @@ func (d *demo) showClaims() error {
 		return err
 	}
 	for _, c := range cs {
-		c.Text(d.s.out, d.s.tag)
+		c.Text(d.s.out, c.Language)
 		path := filepath.Join(d.dir, "claim-"+c.Number+".pdf")
-		if err := writePDF(path, c.Claim, d.s.tag); err != nil {
+		if err := writePDF(path, c.Claim, c.Language); err != nil {
 			return err
 		}
 		if d.tmp == "" {

@@ -32,6 +32,11 @@ type Config struct {
 	// MonthRule is how the cell counts periods in months (see
 	// requisition.MonthRule: the choice is the cell's).
 	MonthRule requisition.MonthRule `json:"month_rule"`
+	// NothingHeld says whether a request answered "nothing held" is
+	// claimed: "billed", "not-billed", or "undecided" (the default), which
+	// lists such cases as not billed until the cell decides (see
+	// indemnity.NothingHeldPolicy: no text retrieved settles it [U]).
+	NothingHeld indemnity.NothingHeldPolicy `json:"nothing_held,omitzero"`
 	// Keyring is read and ignored: the register's members are recorded
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.

@@ -43,9 +43,11 @@ func TestDemoInEachLanguage(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("%s: exit %d: %s", lang, code, errs)
 		}
-		// 160,00: the procureur's claim; the interception (2026-0003) is not billed, the
-		// sample no longer mapping it to a tariff line the law does not tie it to.
-		for _, want := range []string{"2026-0001", "2026-0007", "wo-", "PDF", "BE2017-2", "+01:00", "160,00", "2026-0003"} {
+		// One claim per office, each in its office's language (Parket Brussel in
+		// Dutch); the interception (2026-0003) is listed as not billable,
+		// its line's amount unknown [U].
+		for _, want := range []string{"2026-0001", "2026-0007", "wo-", "PDF", "BE2017-2", "+01:00", "2026-11-procureur-du-roi-parket-brussel",
+			"Parket van de procureur des Konings te Brussel", "2026-11-procureur-du-roi-parquet-bruxelles", "BE2017-4", "2026-0003"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: output lacks %q", lang, want)
 			}
@@ -182,8 +184,8 @@ func TestDailyUse(t *testing.T) {
 	if out := step("claim", "2026-11"); !strings.Contains(out, "80,00") || !strings.Contains(out, "BR.21.L1.000777/26") {
 		t.Errorf("claim: %s", out)
 	}
-	prefix := filepath.Join(t.TempDir(), "claim")
-	if out := step("claim", "-format", "pdf", "-o", prefix, "2026-11"); !strings.Contains(out, ".pdf") {
+	prefix := filepath.Join(t.TempDir(), "claim-{number}.pdf")
+	if out := step("claim", "-format", "pdf", "-o", prefix, "2026-11"); !strings.Contains(out, "claim-2026-11-juge-instruction.pdf") {
 		t.Errorf("claim pdf: %s", out)
 	} else if b, err := os.ReadFile(strings.TrimSpace(out)); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Errorf("the PDF: %v", err)

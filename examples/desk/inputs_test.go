@@ -32,9 +32,10 @@ func deskSpec(t testing.TB) schematest.Spec {
 			"under which tariff service each measure is billed, and how the cell counts periods in months.",
 		Roots: []any{Config{}},
 		Types: map[reflect.Type]*jsonschema.Schema{
-			reflect.TypeFor[requisition.Measure]():   schematest.Enum("", schematest.Keys(t, requisition.Measures())...),
-			reflect.TypeFor[requisition.MonthRule](): schematest.Enum("", schematest.Keys(t, requisition.MonthRules())...),
-			reflect.TypeFor[indemnity.Service]():     schematest.Enum("A service the tariff prices.", schematest.Strings(billingServices())...),
+			reflect.TypeFor[requisition.Measure]():         schematest.Enum("", schematest.Keys(t, requisition.Measures())...),
+			reflect.TypeFor[requisition.MonthRule]():       schematest.Enum("", schematest.Keys(t, requisition.MonthRules())...),
+			reflect.TypeFor[indemnity.NothingHeldPolicy](): schematest.Enum("", schematest.Keys(t, indemnity.NothingHeldPolicies())...),
+			reflect.TypeFor[indemnity.Service]():           schematest.Enum("A service the tariff prices.", schematest.Strings(billingServices())...),
 			reflect.TypeFor[indemnity.Billing](): {Type: "object", PropertyNames: schematest.Ref("Measure"), AdditionalProperties: schematest.Ref("Service"),
 				Description: "From measure keys to the tariff service each is claimed under; a measure with no entry is not billed."},
 		},

@@ -90,6 +90,7 @@ var sentences = [][]string{
 		"PDF : écrit, puis supprimé avec le répertoire temporaire de la démonstration (desk demo -keep DIR le garde)",
 		"PDF: geschreven, en verwijderd met de tijdelijke map van de demonstratie (desk demo -keep DIR bewaart hem)",
 		"PDF: geschrieben und mit dem temporären Verzeichnis der Vorführung entfernt (desk demo -keep DIR behält es)"},
+	{"%s is not billed, so no cost statement was sent for it: close it instead", "%s n'est pas facturé, aucun état de frais n'a donc été envoyé : clôturez-le plutôt", "%s wordt niet gefactureerd, er is dus geen kostenstaat verstuurd: sluit het dossier af", "%s wird nicht abgerechnet, also wurde keine Kostenaufstellung gesandt: schließen Sie den Vorgang stattdessen"},
 	{"Not billed:", "Non facturés :", "Niet gefactureerd:", "Nicht abgerechnet:"},
 	{"OVERDUE by %s (due %s)", "EN RETARD de %s (échéance %s)", "%s TE LAAT (termijn %s)", "%s ÜBERFÄLLIG (fällig %s)"},
 	{"PDF: %s", "PDF : %s", "PDF: %s", "PDF: %s"},
