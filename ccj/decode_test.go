@@ -131,3 +131,35 @@ func FuzzDecodeCell(f *testing.F) {
 		}
 	})
 }
+
+// A cell encoded with encoding/json reads back with DecodeCell, whether
+// it has shifts or only patterns (no "shifts": null refused).
+func TestDecodeCellReadsItsEncoding(t *testing.T) {
+	c, err := ccj.DecodeCell([]byte(cellJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*ccj.Cell)
+	}{
+		{"as read", func(*ccj.Cell) {}},
+		{"no shifts", func(c *ccj.Cell) { c.Shifts = nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := c
+			tc.edit(&c)
+			b, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := ccj.DecodeCell(b)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, b)
+			}
+			if len(back.Shifts) != len(c.Shifts) || len(back.Members) != len(c.Members) {
+				t.Errorf("read back %d shifts, %d members", len(back.Shifts), len(back.Members))
+			}
+		})
+	}
+}

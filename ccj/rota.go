@@ -82,7 +82,7 @@ type Cell struct {
 	Members  []Member `json:"members"`
 	// Shifts are the rota's one-off shifts, and Patterns its weekly ones:
 	// the cell's queries look at both (see [Cell.Expand]).
-	Shifts   []Shift   `json:"shifts"`
+	Shifts   []Shift   `json:"shifts,omitempty"`
 	Patterns []Pattern `json:"patterns,omitempty"`
 	// Escalation lists, in order, the members to call when neither the
 	// primary nor the backup on call answers.
