@@ -63,12 +63,26 @@ type Delivery struct {
 	// in words (at least one of the two is needed).
 	Items []requisition.Item `json:"items,omitempty"`
 	What  string             `json:"what,omitempty"`
+	// WithoutResult is the member's reason for answering a case to which
+	// no technician's result is attached (the data was at hand, the
+	// member looked it up): [Register.Answer] requires it then, so that
+	// the register says what every answer rests on. At most [MaxText]
+	// bytes.
+	WithoutResult string `json:"without_result,omitempty"`
 }
+
+// ErrNoResult is wrapped by the problem of an answer to a case with no
+// technician's result attached and no reason given for answering without
+// one (Delivery.WithoutResult). It wraps [ErrInput].
+var ErrNoResult = fmt.Errorf("%w: no technician's result is attached to the case", ErrInput)
 
 // Answer records case id as answered by actor with delivery d. The case
 // must be lawful or in progress; d.At may not be in the future nor before
-// the requisition was received. Problems with d come together in a
-// [*provenance.Problems] whose findings wrap [ErrInput].
+// the requisition was received; a case with no technician's result
+// attached is answered only with the member's reason
+// (d.WithoutResult). Problems with d come together in a
+// [*provenance.Problems] whose findings wrap [ErrInput] (the missing
+// reason [ErrNoResult]).
 func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdict) (Case, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -81,7 +95,15 @@ func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdic
 		if d.At.IsZero() {
 			d.At = t.At
 		}
-		if err := provenance.Check("register: delivery", deliveryProblems(d, c, t.At)); err != nil {
+		probs := deliveryProblems(d, c, t.At)
+		if len(c.Results) == 0 && strings.TrimSpace(d.WithoutResult) == "" {
+			// Checked on a new answer only: a journal written before the
+			// rule still replays.
+			probs = append(probs, provenance.Finding{Rule: "delivery", Severity: provenance.Error, Field: "without_result",
+				Source: provenance.Rule("delivery"), Err: ErrNoResult,
+				Message: provenance.Text("no technician's result is attached to the case: attach one, or say why the answer rests on none")})
+		}
+		if err := provenance.Check("register: delivery", probs); err != nil {
 			return Transition{}, err
 		}
 		d.Items = slices.Clone(d.Items)
@@ -117,6 +139,9 @@ func deliveryProblems(d Delivery, c *Case, now timesync.Timestamp) []provenance.
 	}
 	if !validText(d.What) {
 		probs = append(probs, bad("what", "not valid UTF-8"))
+	}
+	if len(d.WithoutResult) > MaxText || !validText(d.WithoutResult) {
+		probs = append(probs, bad("without_result", fmt.Sprintf("at most %d bytes of UTF-8", MaxText)))
 	}
 	if d.At.IsZero() || d.At.After(now) {
 		probs = append(probs, bad("at", "missing, or in the future"))
@@ -225,7 +250,7 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 	line := func(key string, args ...any) { fmt.Fprintln(&b, p.Sprintf(key, args...)) }
 	line("Answer to case %s", a.Case)
 	line("Requisition %s: %s; authority: %s", a.Reference, a.Measure.Label(tag), a.Authority.Label(tag))
-	line("Received:  %s", clock(a.Received))
+	line("Received:  %s (the order's time of receipt, as it states)", clock(a.Received))
 	switch {
 	case a.Timeliness == UnknownDue:
 		line("Due:       %s", p.Sprintf("timeliness:"+string(UnknownDue)))
@@ -246,6 +271,9 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 	}
 	if a.Delivery.What != "" {
 		line("Content:   %s", a.Delivery.What)
+	}
+	if a.Delivery.WithoutResult != "" {
+		line("Answered without a technician's result: %s", a.Delivery.WithoutResult)
 	}
 	line("Response time: %s (%s)", duration(a.ResponseTime), p.Sprintf("timeliness:"+string(a.Timeliness)))
 	line("Recorded by %s at %s", a.AnsweredBy, clock(a.Recorded))

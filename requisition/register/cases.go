@@ -370,6 +370,58 @@ func (r *Register) Apply(id string, ev Event, actor string, v timesync.Verdict, 
 	})
 }
 
+// Review is a case's requisition examined at a moment, with nothing
+// recorded: every finding, and the step [Register.Check] would record
+// from them. It names rules and articles, never a target or a reference.
+type Review struct {
+	Case  string             `json:"case"`
+	State State              `json:"state"`
+	At    timesync.Timestamp `json:"at"`
+	// Findings are all of them, warnings and information included.
+	Findings []provenance.Finding `json:"findings"`
+	// Step is what Check would record: CheckLawful when no finding is
+	// an error, Contest otherwise; Note the note it would keep — the
+	// findings counted, or each rule not met and its article.
+	Step Event  `json:"step"`
+	Note string `json:"note"`
+	// Allowed reports whether the case's state allows Step now: Check,
+	// [AskClarification] and [Contest] are recorded on an acknowledged
+	// case, or one whose authority was asked to clarify.
+	Allowed bool `json:"allowed"`
+}
+
+// Review examines case id's requisition at the register clock's now, with
+// periods in months counted by rule, and records nothing: what a member
+// reads before deciding, and what [Register.Check] would record.
+func (r *Register) Review(id string, rule requisition.MonthRule) (Review, error) {
+	c, ok := r.Case(id)
+	if !ok {
+		return Review{}, ErrUnknownCase
+	}
+	now := r.cfg.Clock.Now()
+	rv := Review{Case: id, State: c.State, At: timesync.FromTime(now), Findings: c.Requisition.Findings(now, rule)}
+	var broken []string
+	warnings := 0
+	for _, f := range rv.Findings {
+		switch f.Severity {
+		case provenance.Error:
+			broken = append(broken, f.Rule+" ("+f.Source.Article+")")
+		case provenance.Warning:
+			warnings++
+		}
+	}
+	switch {
+	case len(broken) > 0:
+		rv.Step, rv.Note = Contest, "rules not met: "+strings.Join(broken, "; ")
+	case warnings > 0:
+		rv.Step, rv.Note = CheckLawful, fmt.Sprintf("%d finding(s), none an error; %d warning(s) to check", len(rv.Findings), warnings)
+	default:
+		rv.Step, rv.Note = CheckLawful, fmt.Sprintf("%d finding(s), none an error", len(rv.Findings))
+	}
+	_, rv.Allowed = Next(c.State, rv.Step)
+	return rv, nil
+}
+
 // Check records a member's examination of a case's requisition at the
 // register clock's now, with periods in months counted by rule: when no
 // finding is an error, the case is found lawful (CheckLawful, the note
@@ -377,38 +429,46 @@ func (r *Register) Apply(id string, ev Event, actor string, v timesync.Verdict, 
 // naming each rule not met and its article — never a target or a
 // reference. It returns the case after the step and every finding,
 // warnings and information included, for the member to read.
+// [Register.Review] says the same and records nothing.
 //
 // A finding is an error only where ccjkit holds the rule in force with the
 // certainty to say so; the cell may still contest or execute as it judges,
 // with [Register.Apply].
 func (r *Register) Check(id string, rule requisition.MonthRule, actor string, v timesync.Verdict) (Case, []provenance.Finding, error) {
-	c, ok := r.Case(id)
-	if !ok {
-		return Case{}, nil, ErrUnknownCase
+	rv, err := r.Review(id, rule)
+	if err != nil {
+		return Case{}, nil, err
 	}
-	fs := c.Requisition.Findings(r.cfg.Clock.Now(), rule)
-	var broken []string
-	for _, f := range fs {
-		if f.Severity == provenance.Error {
-			broken = append(broken, f.Rule+" ("+f.Source.Article+")")
+	c, err := r.Apply(id, rv.Step, actor, v, rv.Note)
+	return c, rv.Findings, err
+}
+
+// CasesWithReference returns, sorted, the IDs of the cases whose
+// requisition carries the authority's reference ref, compared as people
+// retype a reference: whatever its spaces and letter case. An order
+// received twice (sent again, or by two channels) shows here before it
+// becomes a second case. The reference is secret: say which cases, by
+// their IDs, never the reference. An empty ref matches no case.
+func (r *Register) CasesWithReference(ref string) []string {
+	key := referenceKey(ref)
+	if key == "" {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ids []string
+	for _, id := range r.sortedIDs() {
+		if referenceKey(r.cases[id].Requisition.Reference) == key {
+			ids = append(ids, id)
 		}
 	}
-	if len(broken) == 0 {
-		warnings := 0
-		for _, f := range fs {
-			if f.Severity == provenance.Warning {
-				warnings++
-			}
-		}
-		note := fmt.Sprintf("%d finding(s), none an error", len(fs))
-		if warnings > 0 {
-			note = fmt.Sprintf("%d finding(s), none an error; %d warning(s) to check", len(fs), warnings)
-		}
-		c, err := r.Apply(id, CheckLawful, actor, v, note)
-		return c, fs, err
-	}
-	c, err := r.Apply(id, Contest, actor, v, "rules not met: "+strings.Join(broken, "; "))
-	return c, fs, err
+	return ids
+}
+
+// referenceKey is a reference without its spaces, in lower case: the
+// form two typings of one reference share.
+func referenceKey(ref string) string {
+	return strings.ToLower(strings.Join(strings.Fields(ref), ""))
 }
 
 // Case returns a copy of case id.

@@ -83,7 +83,8 @@ func openReg(t testing.TB, k keys, clock timesync.Clock) (*register.Register, st
 }
 
 func delivery(ts timesync.Timestamp) register.Delivery {
-	return register.Delivery{At: ts, To: "FCCU Bruxelles", Channel: register.ByEmail, Items: []requisition.Item{requisition.ItemIdentity}}
+	return register.Delivery{At: ts, To: "FCCU Bruxelles", Channel: register.ByEmail, Items: []requisition.Item{requisition.ItemIdentity},
+		WithoutResult: "looked up by the member"}
 }
 
 func result(ref register.Ref, ts timesync.Timestamp) register.WorkResult {

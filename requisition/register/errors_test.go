@@ -98,7 +98,7 @@ func TestInputFindings(t *testing.T) {
 	clock := timesynctest.NewClock(at("2026-11-23 11:00").Time())
 	reg, _ := openReg(t, newKeys(t), clock)
 	lawfulCase(t, reg, "c1", sampleRequisition())
-	_, err := reg.Answer("c1", register.Delivery{At: at("2026-11-23 10:59"), Channel: "pigeon", What: "x"}, "alice", goodClock)
+	_, err := reg.Answer("c1", register.Delivery{At: at("2026-11-23 10:59"), Channel: "pigeon", What: "x", WithoutResult: "x"}, "alice", goodClock)
 	checkFindings(t, err, "register: delivery", "delivery", register.ErrInput, "to", "channel")
 	_, err = reg.IssueWorkOrder("c1", []register.Lookup{{Items: []requisition.Item{requisition.ItemTrafficRecords}, Target: sampleRequisition().Targets[0]}},
 		time.Time{}, "alice", goodClock)

@@ -61,7 +61,7 @@ func ExampleRegister_Answer() {
 	// register: transition not allowed: acknowledge from answered
 	// Réponse au dossier 2026-0042
 	// Réquisition BR.12.34.567890/26 : l'identification ; autorité : procureur du Roi
-	// Reçue :     2026-11-23 10:00:00 +01:00
+	// Reçue :     2026-11-23 10:00:00 +01:00 (heure de réception que la réquisition indique)
 	// Délai :     avant 2026-11-24 10:00:00 +01:00
 	// Remise :    2026-11-23 11:00:07 +01:00
 	// À :         FCCU Bruxelles

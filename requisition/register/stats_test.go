@@ -256,7 +256,7 @@ func ExampleRegister_Statistics() {
 		reg.Apply(id, register.Acknowledge, "alice", timesync.Verdict{}, "")
 		reg.Apply(id, register.CheckLawful, "alice", timesync.Verdict{}, "")
 		reg.Answer(id, register.Delivery{At: received.Add(time.Duration(i+1) * 20 * time.Minute), To: "police", Channel: register.ByEmail,
-			Items: []requisition.Item{requisition.ItemIdentity}}, "alice", timesync.Verdict{})
+			Items: []requisition.Item{requisition.ItemIdentity}, WithoutResult: "looked up by the member"}, "alice", timesync.Verdict{})
 	}
 	s := reg.Statistics(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC), register.StatsOptions{})
 	fmt.Print(string(s.CSV()))
