@@ -7,6 +7,9 @@
 // servers given with -server. It prints the verdict with each reason on its
 // own line, or JSON with -json, and exits 0 when the clock is compliant, 1
 // when it is not, 2 when no source could be asked or the flags are wrong.
+// With -json a verdict is printed whenever the flags are right, a source
+// answered or not: with none, it is not compliant, and says why in its
+// failures and reasons (the exit status is still 2).
 //
 //	go run ./examples/clockcheck                      # the local chronyd
 //	go run ./examples/clockcheck -server ntp.belnet.be -server 192.0.2.1:123
@@ -89,7 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, clock tim
 	}
 	if len(sources) == 0 {
 		fmt.Fprintln(stderr, "clockcheck: no time source to ask: -no-chrony and no -server given.")
-		return exitNoSource
+		return noSourceJSON(stdout, stderr, *asJSON, timesync.Judge(clock.Now(), policy, nil, nil))
 	}
 	// Every source has its own timeout; the overall limit only guards
 	// against a source that ignores it.
@@ -107,7 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, clock tim
 				if len(servers) == 0 {
 					fmt.Fprintf(stderr, "clockcheck: no time source to ask: %s and no -server was given.\n", note)
 					fmt.Fprintln(stderr, "clockcheck: run it where chronyd runs, or name NTP servers: -server HOST[:PORT]")
-					return exitNoSource
+					return noSourceJSON(stdout, stderr, *asJSON, v)
 				}
 				failures := slices.Delete(slices.Clone(v.Failures), i, i+1)
 				v = timesync.Judge(v.At, policy, v.Samples, failures)
@@ -133,6 +136,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, clock tim
 		return exitNoSource
 	}
 	return exitNotCompliant
+}
+
+// noSourceJSON ends a run that had no time source to ask: under -json
+// it prints the verdict all the same — not compliant, its failures and
+// reasons saying why — so that a script always reads one; the status is
+// exitNoSource either way.
+func noSourceJSON(stdout, stderr io.Writer, asJSON bool, v timesync.Verdict) int {
+	if asJSON {
+		if err := writeJSON(stdout, v); err != nil {
+			fmt.Fprintln(stderr, "clockcheck:", err)
+		}
+	}
+	return exitNoSource
 }
 
 // runSamples judges every embedded sample report as if chronyc had printed

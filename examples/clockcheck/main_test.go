@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,36 @@ func TestNoSourceSaysSoPlainly(t *testing.T) {
 	}
 	if lines := strings.Count(errOut, "\n"); lines > 2 || !strings.Contains(errOut, "no -server given") {
 		t.Errorf("want one or two plain lines, got:\n%s", errOut)
+	}
+}
+
+// With -json and no time source to ask — none named, or a chronyd that
+// does not answer and no server — a script still reads a verdict: not
+// compliant, saying why, with the exit status of no source.
+func TestNoSourceStillPrintsJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"no source named", []string{"-no-chrony", "-json"}},
+		{"a chronyd that does not answer", []string{"-chrony-socket", filepath.Join(t.TempDir(), "absent.sock"), "-timeout", "2s", "-json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCapture(t, tc.args...)
+			if code != exitNoSource {
+				t.Errorf("exit %d, want %d", code, exitNoSource)
+			}
+			var v timesync.Verdict
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatalf("standard output is not a JSON verdict: %v\n%s", err, out)
+			}
+			if v.Compliant() || len(v.Reasons) == 0 || v.At.IsZero() {
+				t.Errorf("verdict %+v", v)
+			}
+			if !strings.Contains(errOut, "no time source") {
+				t.Errorf("standard error does not say why:\n%s", errOut)
+			}
+		})
 	}
 }
 
