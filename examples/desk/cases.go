@@ -18,8 +18,14 @@ import (
 func receiveFlags(s *session, fs *flag.FlagSet) {
 	cellFlags(s, fs)
 	fs.StringVar(&s.id, "id", "", "the case's `ID` in the cell (default: the next YYYY-NNNN)")
+	fs.BoolVar(&s.duplicate, "duplicate", false, "receive it although a case holds the same authority's reference (an order sent twice is one case)")
 }
 
+// runReceive records a requisition as a new case. An order whose
+// reference a case already holds (register.CasesWithReference) is
+// refused unless -duplicate says a second case is meant; either way the
+// desk names those cases by their IDs, never the reference, which is
+// secret.
 func runReceive(s *session, args []string) error {
 	req, err := decodeFile(s, args, "requisition file", requisition.Decode)
 	if err != nil {
@@ -29,6 +35,14 @@ func runReceive(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
+	same := s.reg.CasesWithReference(req.Reference)
+	p := printer(s.tag)
+	if len(same) > 0 && !s.duplicate {
+		return inputErr("%s", p.Sprintf("the register holds the same authority's reference (case %s): receiving it again makes a second case; give -duplicate if that is meant", caseList(same)))
+	}
+	if len(same) > 0 {
+		fmt.Fprintln(s.err, p.Sprintf("desk: the register holds the same authority's reference (case %s): received as a new case all the same (-duplicate)", caseList(same)))
+	}
 	var c register.Case
 	if s.id == "" {
 		c, err = s.reg.ReceiveNext(req, s.me.Name(), s.verdict())
@@ -46,7 +60,7 @@ func runReceive(s *session, args []string) error {
 }
 
 // receivedDone says under which ID a case was received, when its answer
-// is due, and whether its order has findings to check.
+// is due, and whether its order has findings to review.
 func (s *session) receivedDone(c register.Case) {
 	p := printer(s.tag)
 	fmt.Fprintln(s.out, p.Sprintf("received as case %s", c.ID))
@@ -54,8 +68,18 @@ func (s *session) receivedDone(c register.Case) {
 		fmt.Fprintln(s.out, p.Sprintf("answer due: %s", dl.String()))
 	}
 	if n := len(c.Requisition.Findings(s.now(), s.cfg.MonthRule)); n > 0 {
-		fmt.Fprintln(s.out, p.Sprintf("%d finding(s): run desk check %s", n, c.ID))
+		fmt.Fprintln(s.out, p.Sprintf("%d finding(s): desk review %s shows them and records nothing", n, c.ID))
 	}
+}
+
+// caseList lists case IDs, "2026-0003, 2026-0007", the first five of
+// more followed by "…".
+func caseList(ids []string) string {
+	const most = 5
+	if len(ids) > most {
+		return strings.Join(ids[:most], ", ") + ", …"
+	}
+	return strings.Join(ids, ", ")
 }
 
 func runList(s *session, args []string) error {
@@ -149,15 +173,60 @@ func transition(ev register.Event) func(*session, []string) error {
 	}
 }
 
+// stepDone says which step was recorded in the register, when, and
+// where the case now stands.
 func (s *session) stepDone(c register.Case) error {
 	if s.asJSON {
 		return s.printJSON(c.History[len(c.History)-1])
 	}
 	t := c.History[len(c.History)-1]
-	fmt.Fprintf(s.out, "%s: %s → %s (%s)\n", c.ID, t.Event.Label(s.tag), c.State.Label(s.tag), stamp(t.At))
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s: recorded in the register: %s (%s); the case is now %s",
+		c.ID, t.Event.Label(s.tag), stamp(t.At), c.State.Label(s.tag)))
 	return nil
 }
 
+// runReview prints a case's findings at the clock's now and what each
+// decision would record, and records nothing (register.Review): the
+// reading before desk check, clarify or contest.
+func runReview(s *session, args []string) error {
+	id, err := s.begin(args, "case ID")
+	if err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	rv, err := s.reg.Review(id, s.cfg.MonthRule)
+	if err != nil {
+		return err
+	}
+	if s.asJSON {
+		return s.printJSON(rv)
+	}
+	p := printer(s.tag)
+	fmt.Fprintln(s.out, p.Sprintf("Review of case %s at %s (%s): nothing is recorded", id, stamp(rv.At), rv.State.Label(s.tag)))
+	if len(rv.Findings) == 0 {
+		fmt.Fprintln(s.out, "  "+p.Sprintf("no finding: the order meets every rule ccjkit checks"))
+	}
+	for _, f := range rv.Findings {
+		fmt.Fprintf(s.out, "  - %s\n", f.Text(s.tag))
+	}
+	if !rv.Allowed {
+		fmt.Fprintln(s.out, p.Sprintf("The case is %s: no decision on the order can be recorded in this state.", rv.State.Label(s.tag)))
+		return nil
+	}
+	if rv.Step == register.Contest {
+		fmt.Fprintln(s.out, p.Sprintf("A rule is not met: desk check %s would record the contest (%s).", id, rv.Note))
+	} else {
+		fmt.Fprintln(s.out, p.Sprintf("No finding is an error: desk check %s would record the order as lawful.", id))
+	}
+	fmt.Fprintln(s.out, p.Sprintf("Each of these records a decision: desk check %s (as above), desk clarify %s -note TEXT (the authority was asked to clarify), desk contest %s -note TEXT (contested, with your reasons).", id, id, id))
+	return nil
+}
+
+// runCheck records the decision the findings point to: lawful, or
+// contested with the rules not met (register.Check).
 func runCheck(s *session, args []string) error {
 	id, err := s.begin(args, "case ID")
 	if err != nil {
@@ -218,10 +287,44 @@ func (s *session) dueTime() (time.Time, error) {
 	if d, err := time.ParseDuration(s.due); err == nil && d > 0 {
 		return s.now().Add(d), nil
 	}
-	if ts, err := timesync.ParseBrussels(s.due, timesync.Strict); err == nil {
+	ts, err := timesync.ParseBrussels(s.due, timesync.Strict)
+	if err == nil {
 		return ts.Time(), nil
 	}
+	if wc := (*timesync.WallClockError)(nil); errors.As(err, &wc) {
+		return time.Time{}, brusselsErr("-due", wc)
+	}
 	return time.Time{}, inputErr("-due: a duration such as 4h, or a Brussels time such as 2026-11-24 10:00")
+}
+
+// brusselsTime reads a flag's Brussels time (timesync.ParseBrussels).
+// A time the clock changes make ambiguous or skip gets the library's
+// error, which names the two instants it may mean or the hour skipped;
+// a malformed one says which form is wanted and what is wrong with it,
+// never repeating what was typed.
+func brusselsTime(flag, value string) (timesync.Timestamp, error) {
+	ts, err := timesync.ParseBrussels(value, timesync.Strict)
+	if err == nil {
+		return ts, nil
+	}
+	if wc := (*timesync.WallClockError)(nil); errors.As(err, &wc) {
+		return ts, brusselsErr(flag, wc)
+	}
+	why := ""
+	if pe := (*timesync.ParseError)(nil); errors.As(err, &pe) {
+		why = " (" + pe.Detail + ")"
+	}
+	return ts, inputErr("%s: a Brussels time such as 2026-11-23 10:12:07, or with its offset, 2026-10-25 02:30:00 +01:00%s", flag, why)
+}
+
+// brusselsErr is the library's error about a time the clock changes make
+// ambiguous or skip, with how to write the instant meant. Quoting the
+// time is safe: the library read it as a date and a time.
+func brusselsErr(flag string, wc *timesync.WallClockError) error {
+	if errors.Is(wc, timesync.ErrAmbiguous) {
+		return inputErr("%s: %v; write the offset after the time, as in %s", flag, wc, wc.Candidates[0].Format(timesync.DisplayLayout))
+	}
+	return inputErr("%s: %v", flag, wc)
 }
 
 func runResult(s *session, args []string) error {
@@ -247,6 +350,7 @@ func answerFlags(s *session, fs *flag.FlagSet) {
 	fs.StringVar(&s.at, "at", "", "when it was delivered, Brussels `TIME` (default now)")
 	fs.StringVar(&s.what, "what", "", "what was delivered, in words")
 	fs.StringVar(&s.items, "items", "", "the kinds of data delivered, comma-separated (default those asked)")
+	fs.StringVar(&s.withoutResult, "without-result", "", "the `REASON` the answer rests on no technician's result: needed when none is attached (desk result), kept with the answer")
 }
 
 // runAnswer records the answer to a case: to whom, how, when and what
@@ -264,10 +368,18 @@ func runAnswer(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	if c, ok := s.reg.Case(id); ok && d.Items == nil && d.What == "" {
+	c, ok := s.reg.Case(id)
+	if ok && d.Items == nil && d.What == "" {
 		d.Items = c.Requisition.Items
 	}
-	c, err := s.reg.Answer(id, d, s.me.Name(), s.verdict())
+	noResult := inputErr("%s", printer(s.tag).Sprintf("case %s has no technician's result attached: attach it (desk result FILE), or say why the answer rests on none (-without-result REASON)", id))
+	if ok && len(c.Results) == 0 && strings.TrimSpace(d.WithoutResult) == "" {
+		return noResult
+	}
+	c, err = s.reg.Answer(id, d, s.me.Name(), s.verdict())
+	if errors.Is(err, register.ErrNoResult) {
+		return noResult
+	}
 	if errors.Is(err, register.ErrInput) {
 		return inputErr("%v", err)
 	}
@@ -287,7 +399,7 @@ func runAnswer(s *session, args []string) error {
 
 // delivery reads the answer's flags: -to, -channel, -at, -what, -items.
 func (s *session) delivery() (register.Delivery, error) {
-	d := register.Delivery{To: s.to, What: s.what}
+	d := register.Delivery{To: s.to, What: s.what, WithoutResult: s.withoutResult}
 	if s.to == "" {
 		return d, inputErr("-to: the recipient is needed")
 	}
@@ -296,8 +408,8 @@ func (s *session) delivery() (register.Delivery, error) {
 	}
 	if s.at != "" {
 		var err error
-		if d.At, err = timesync.ParseBrussels(s.at, timesync.Strict); err != nil {
-			return d, inputErr("-at: a Brussels time such as 2026-11-23 10:12:07")
+		if d.At, err = brusselsTime("-at", s.at); err != nil {
+			return d, err
 		}
 	}
 	for _, it := range strings.Split(s.items, ",") {

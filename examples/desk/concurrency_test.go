@@ -273,7 +273,7 @@ var receivedAs = regexp.MustCompile(`(?m)^received as case (\d{4}-\d{4,})$`)
 // receive runs one receive as member, killed after killAfter if that is
 // not zero, and records what it acknowledged.
 func (h *harness) receive(member string, killAfter time.Duration) {
-	r := h.run(member, killAfter, "receive", "-dir", h.dir, h.req)
+	r := h.run(member, killAfter, "receive", "-duplicate", "-dir", h.dir, h.req) // one order, received again and again
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {

@@ -77,13 +77,18 @@ func TestDemoInEachLanguage(t *testing.T) {
 }
 
 // TestMain keeps the tests' checkpoints in a directory of their own
-// instead of the user's ~/.local/state.
+// instead of the user's ~/.local/state, and runs them in English in the
+// current directory whatever the environment says (the tests of $LANG and
+// $CCJKIT_DIR set them).
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ccjkit-anchors-")
 	if err != nil {
 		panic(err)
 	}
 	os.Setenv("CCJKIT_ANCHORS", dir)
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "CCJKIT_DIR"} {
+		os.Unsetenv(v)
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -323,7 +328,7 @@ func TestCrashDuringReceive(t *testing.T) {
 	env := append(os.Environ(), "CCJKIT_IDENTITY="+identity)
 	received := 0
 	for i := range 20 {
-		cmd := exec.Command(bin, "receive", "-dir", dir, req)
+		cmd := exec.Command(bin, "receive", "-duplicate", "-dir", dir, req)
 		cmd.Env = env
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

@@ -22,12 +22,13 @@ import (
 // exitCode is the exit status of a command that failed with err: 2 for
 // bad input — a file or argument the desk refuses (errInput), input the
 // register refuses (a malformed case ID, a note too long, a result it
-// cannot take: register.ErrInput), a case ID that names no case, an
+// cannot take: register.ErrInput), a case ID that names no case, a
+// result whose reference names no work order, an
 // identity the register's roster does not hold, a file ccjkit cannot
 // decode — in every one of which nothing was written; 1 for the rest.
 func exitCode(err error) int {
 	var in *errInput
-	for _, sentinel := range []error{register.ErrInput, register.ErrUnknownCase, register.ErrActor,
+	for _, sentinel := range []error{register.ErrInput, register.ErrUnknownCase, register.ErrUnknownRef, register.ErrActor,
 		register.ErrDecode, requisition.ErrDecode, ccj.ErrDecode} {
 		if errors.Is(err, sentinel) {
 			return exitInput
@@ -65,7 +66,7 @@ func flagError(w io.Writer, fs *flag.FlagSet, cmd command, err error) {
 
 // commandHelp writes a command's usage and its flags, for -h.
 func commandHelp(w io.Writer, fs *flag.FlagSet, cmd command) {
-	fmt.Fprintf(w, "usage: desk %s [FLAGS] %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+	fmt.Fprintf(w, "usage: desk %s [FLAGS] %s\n\n%s.\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.summary, effectLine(commandEffect(cmd.name)))
 	out := fs.Output()
 	fs.SetOutput(w)
 	fs.PrintDefaults()
@@ -73,8 +74,8 @@ func commandHelp(w io.Writer, fs *flag.FlagSet, cmd command) {
 }
 
 // checkFlags checks the text flags before anything is opened, with the
-// register's own limits: -id is a case ID (register.CheckCaseID); -note
-// and -what are at most register.MaxText bytes of UTF-8, -to and -name
+// register's own limits: -id is a case ID (register.CheckCaseID); -note,
+// -what and -without-result are at most register.MaxText bytes of UTF-8, -to and -name
 // at most register.MaxName; none holds a control or bidirectional
 // character (strictjson.IsControl), but -note and -what may hold tabs
 // and line feeds.
@@ -91,6 +92,7 @@ func (s *session) checkFlags() error {
 	}{
 		{"-note", s.note, register.MaxText, true},
 		{"-what", s.what, register.MaxText, true},
+		{"-without-result", s.withoutResult, register.MaxText, true},
 		{"-to", s.to, register.MaxName, false},
 		{"-name", s.name, register.MaxName, false},
 	} {

@@ -26,7 +26,7 @@ func TestKeep(t *testing.T) {
 	}
 	reqFile := filepath.Join(t.TempDir(), "req.json")
 	os.WriteFile(reqFile, []byte(requisitionJSON), 0o600)
-	for _, args := range [][]string{{"receive", reqFile}, {"cancel", "2026-0001"}, {"close", "2026-0001"}, {"receive", reqFile}, {"expire", "2026-0002"}} {
+	for _, args := range [][]string{{"receive", reqFile}, {"cancel", "2026-0001"}, {"close", "2026-0001"}, {"receive", "-duplicate", reqFile}, {"expire", "2026-0002"}} {
 		clock.Advance(time.Minute)
 		if _, errs, code := cmd(args...); code != exitOK {
 			t.Fatalf("desk %v: exit %d\n%s", args, code, errs)

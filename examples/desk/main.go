@@ -11,8 +11,8 @@
 //	go run ./examples/desk
 //	go run ./examples/desk -lang fr
 //
-// Daily use works on a register directory (-dir, holding desk.json and
-// the journal) and a cell file (-cell: a ccj.Cell in JSON, its weekly rota
+// Daily use works on a register directory (-dir, else $CCJKIT_DIR, else
+// the current directory, holding desk.json and the journal) and a cell file (-cell: a ccj.Cell in JSON, its weekly rota
 // under "patterns", as in sample/cell.json; the earlier form {"cell": ...,
 // "rota": [...]} still loads), as a member whose identity file
 // (-identity, or the file named by $CCJKIT_IDENTITY) holds their name and
@@ -25,14 +25,17 @@
 //	desk member keygen -name recovery -role recovery -identity r.identity   (print it, keep it in a safe)
 //	desk member remove bob
 //	desk member list
-//	desk receive requisition.json          (the next case ID, or -id)
+//	desk receive requisition.json          (the next case ID, or -id; a reference already received: -duplicate)
 //	desk list
 //	desk show 2026-0042
 //	desk ack 2026-0042
-//	desk check 2026-0042
+//	desk review 2026-0042                   (the findings and what each decision would record; records nothing)
+//	desk check 2026-0042                    (records it: lawful, or contested with the rules not met)
+//	desk clarify|contest -note TEXT 2026-0042
 //	desk workorder 2026-0042
 //	desk result result.json
 //	desk answer -to "FCCU Bruxelles" -channel email 2026-0042
+//	desk answer -to … -channel … -without-result "the file was at hand" 2026-0042   (no result attached)
 //	desk invoice|close|cancel|expire 2026-0042
 //	desk claim -format pdf -o claim 2026-11  (claim-AUTHORITY.pdf, one per authority)
 //	desk stats 2026
@@ -42,6 +45,20 @@
 //	desk rota export -days 14 > rota.ics    (UIDs stable: re-import updates)
 //	desk rota import shared.ics             (what maps, what is new, what does not map)
 //	desk rota show -month 2026-11 -svg rota.svg
+//
+// Flags may come before the command as after it (desk -dir /srv/ccj
+// list); before it, -dir, -cell, -identity and -anchors are ignored by a
+// command that does not take them. -lang chooses the language of the
+// output, else $LC_ALL, $LC_MESSAGES or $LANG (fr_BE.UTF-8 is French),
+// else English. desk -h and desk help list the commands, grouped by
+// what they do to the register: those that write to it, those that only
+// read it, those that open none; each command's -h says the same.
+// desk -version prints the version the Go toolchain stamped.
+//
+// The clock is checked once per run, when a step is recorded: without
+// chronyd the step's times carry no clock evidence, which the desk says
+// once, after a command that recorded something (a refused command
+// recorded nothing and says nothing of the clock).
 //
 // Several members may run the desk on one register at once. Every record
 // is signed by the member who made it. After each command the desk keeps
@@ -76,6 +93,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/ccjkit/ccjkit/requisition/register"
@@ -106,16 +124,17 @@ func commands() []command {
 	return []command{
 		{"demo", "", "run the demonstration on embedded sample data (the default)", demoFlags, runDemo},
 		{"init", "", "create a register directory: desk.json and your key", initFlags, runInit},
-		{"receive", "FILE.json", "record a requisition as received", receiveFlags, runReceive},
+		{"receive", "FILE.json", "record a requisition as received (a reference already in the register: -duplicate)", receiveFlags, runReceive},
 		{"list", "", "open cases, overdue first, with the time left", cellFlags, runList},
 		{"show", "ID", "a case in full", cellFlags, runShow},
 		{"ack", "ID", "acknowledge a case: you take it", stepFlags, transition(register.Acknowledge)},
-		{"check", "ID", "check a case against the law: lawful, or contested with the findings", cellFlags, runCheck},
+		{"review", "ID", "a case's findings against the law, and what each decision would record", cellFlags, runReview},
+		{"check", "ID", "record the decision the findings point to: lawful, or contested with the rules not met", cellFlags, runCheck},
 		{"clarify", "ID", "record that the authority was asked to clarify (-note)", stepFlags, transition(register.AskClarification)},
 		{"contest", "ID", "contest a case, with reasons (-note)", stepFlags, transition(register.Contest)},
 		{"workorder", "ID", "issue a technician's work order and print it", workOrderFlags, runWorkOrder},
 		{"result", "FILE.json", "attach a technician's result", cellFlags, runResult},
-		{"answer", "ID", "record the answer (-to, -channel, -at, -what)", answerFlags, runAnswer},
+		{"answer", "ID", "record the answer (-to, -channel, -at, -what; -without-result when no result is attached)", answerFlags, runAnswer},
 		{"invoice", "ID", "record that the cost statement was sent", stepFlags, transition(register.Invoice)},
 		{"close", "ID", "close a case", stepFlags, transition(register.Close)},
 		{"cancel", "ID", "record that the authority withdrew the order", stepFlags, transition(register.Cancel)},
@@ -133,13 +152,180 @@ func commands() []command {
 	}
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: desk [COMMAND] [FLAGS] [ARGS]")
-	fmt.Fprintln(w, "\nWith no command, desk runs the demonstration on sample data. Commands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %-13s %s\n", c.name, c.args, c.summary)
+// effect is what a command does to the register, as the help says it.
+type effect int
+
+// The effects of the commands.
+const (
+	unclassified effect = iota
+	// writes: the command records in the register (a step, a member),
+	// signed, for good; init founds it, repair sets aside a crash's
+	// incomplete write.
+	writes
+	// reads: the command opens the register and records nothing in it.
+	reads
+	// someWrite: some of the command's subcommands write, the others
+	// read (member: add, remove and upgrade write).
+	someWrite
+	// noRegister: the command does not open a register.
+	noRegister
+)
+
+// commandEffect says what the command called name does to the register.
+// TestEveryCommandSaysWhatItWrites fails on a command left unclassified.
+func commandEffect(name string) effect {
+	switch name {
+	case "init", "receive", "ack", "check", "clarify", "contest", "workorder", "result", "answer",
+		"invoice", "close", "cancel", "expire", "repair":
+		return writes
+	case "list", "show", "review", "claim", "stats", "keep", "verify":
+		return reads
+	case "member":
+		return someWrite
+	case "demo", "schema", "values", "template", "rota":
+		return noRegister
 	}
-	fmt.Fprintln(w, "\nRun 'desk COMMAND -h' for a command's flags.")
+	return unclassified
+}
+
+// effectLine says, in a command's help, what it does to the register.
+func effectLine(e effect) string {
+	switch e {
+	case writes:
+		return "Writes to the register: what it records is signed and kept for good."
+	case reads:
+		return "Reads the register and records nothing in it."
+	case someWrite:
+		return "Writes to the register for add, remove and upgrade; keygen and list record nothing."
+	case noRegister:
+		return "Does not open a register."
+	}
+	return ""
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: desk [FLAGS] [COMMAND] [FLAGS] [ARGS]")
+	fmt.Fprintln(w, "\nWith no command, desk runs the demonstration on sample data (desk demo -h).")
+	for _, group := range []struct {
+		e     effect
+		title string
+	}{
+		{writes, "Commands that write to the register (signed, kept for good):"},
+		{reads, "Commands that read the register and record nothing:"},
+		{someWrite, "Commands some of whose subcommands write to the register:"},
+		{noRegister, "Commands that open no register:"},
+	} {
+		fmt.Fprintln(w, "\n"+group.title)
+		for _, c := range commands() {
+			if commandEffect(c.name) == group.e {
+				fmt.Fprintf(w, "  %-10s %-13s %s\n", c.name, c.args, c.summary)
+			}
+		}
+	}
+	fmt.Fprintln(w, `
+Flags go before or after the command: desk -dir /srv/ccj list is desk list -dir /srv/ccj.
+  -dir DIR        the register's directory (default $CCJKIT_DIR, else the current directory)
+  -identity FILE  your identity file (default $CCJKIT_IDENTITY)
+  -anchors DIR    this machine's checkpoints (default $CCJKIT_ANCHORS)
+  -lang LANG      fr, nl, de or en (default from $LC_ALL, $LC_MESSAGES or $LANG, else en)
+  -version        the desk's version
+Before the command, -dir, -cell, -identity and -anchors are ignored by a command that does not take them.
+Run 'desk COMMAND -h' for a command's flags.`)
+}
+
+// versionText is the desk's version, as the Go toolchain stamped it:
+// the module's version, the commit it was built from, and Go's.
+func versionText() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "desk (ccjkit): no build information"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	text := "desk (ccjkit) " + v
+	settings := map[string]string{}
+	for _, kv := range bi.Settings {
+		settings[kv.Key] = kv.Value
+	}
+	if rev := settings["vcs.revision"]; rev != "" && !strings.Contains(v, rev[:min(12, len(rev))]) {
+		text += ", commit " + rev[:min(12, len(rev))]
+	}
+	if settings["vcs.modified"] == "true" && !strings.HasSuffix(v, "+dirty") {
+		text += " with local changes"
+	}
+	return text + ", " + bi.GoVersion
+}
+
+// leadingFlag is a flag typed before the command, with its value when
+// it takes one as the next argument; noValue: it takes one and none
+// followed.
+type leadingFlag struct {
+	name    string
+	args    []string
+	noValue bool
+}
+
+// splitCommand separates the flags typed before the command, the
+// command's name ("" when none is given) and what follows it. A flag
+// that some command declares with a value takes the next argument with
+// it, so that "desk -dir X receive f.json" reads X as -dir's.
+func splitCommand(args []string) (before []leadingFlag, name string, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			if i+1 < len(args) {
+				return before, args[i+1], args[i+2:]
+			}
+			return before, "", nil
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			return before, a, args[i+1:]
+		}
+		n, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := leadingFlag{name: n, args: []string{a}}
+		if !hasValue && takesValue(n) {
+			if i+1 < len(args) {
+				i++
+				f.args = append(f.args, args[i])
+			} else {
+				f.noValue = true
+			}
+		}
+		before = append(before, f)
+	}
+	return before, "", nil
+}
+
+// takesValue reports whether a flag called name, of any command, takes a
+// value (is not a boolean).
+func takesValue(name string) bool {
+	for _, c := range commands() {
+		if f := flagSet(&session{}, c).Lookup(name); f != nil {
+			b, ok := f.Value.(interface{ IsBoolFlag() bool })
+			return !ok || !b.IsBoolFlag()
+		}
+	}
+	return false
+}
+
+// leadingArgs returns the flags typed before the command, as arguments
+// of cmd's flag set fs: a flag saying where things are (-dir, -cell,
+// -identity, -anchors) that cmd does not take is left out, so that an
+// alias such as "desk -dir /srv/ccj" serves every command.
+func leadingArgs(fs *flag.FlagSet, before []leadingFlag) []string {
+	var out []string
+	for _, f := range before {
+		switch f.name {
+		case "dir", "cell", "identity", "anchors":
+			if fs.Lookup(f.name) == nil {
+				continue
+			}
+		}
+		out = append(out, f.args...)
+	}
+	return out
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, clock timesync.Clock) int {
@@ -147,9 +333,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer out.Flush()
 	defer errw.Flush()
 	stdout, stderr = out, errw
-	name := "demo"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
+	before, name, args := splitCommand(args)
+	for _, f := range before {
+		if f.noValue {
+			fmt.Fprintf(stderr, "desk: -%s needs a value: 'desk help' lists the flags\n", f.name)
+			return exitInput
+		}
+		if f.name == "version" {
+			fmt.Fprintln(stdout, versionText())
+			return exitOK
+		}
+		if name == "" && (f.name == "h" || f.name == "help") {
+			usage(stdout)
+			return exitOK
+		}
+	}
+	if name == "" {
+		name = "demo"
 	}
 	if name == "help" {
 		usage(stdout)
@@ -162,7 +362,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	s := &session{ctx: ctx, stdin: stdin, out: stdout, err: stderr, clock: clock}
 	fs := flagSet(s, cmd)
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parseInterspersed(fs, append(leadingArgs(fs, before), args...))
 	if errors.Is(err, flag.ErrHelp) {
 		commandHelp(s.err, fs, cmd)
 		return exitOK
@@ -175,6 +375,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmd.run(s, pos)
 	}
 	if err == nil {
+		s.clockNote()
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
@@ -197,7 +398,7 @@ func flagSet(s *session, cmd command) *flag.FlagSet {
 	fs := flag.NewFlagSet("desk "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // run reports a flag error in one line, and -h with commandHelp
 	fs.Usage = func() {}
-	fs.StringVar(&s.lang, "lang", "en", "language of the output: `fr`, nl, de or en")
+	fs.StringVar(&s.lang, "lang", defaultLanguage(), "language of the output: `fr`, nl, de or en (when not given: $LC_ALL, $LC_MESSAGES or $LANG)")
 	cmd.flags(s, fs)
 	return fs
 }

@@ -85,7 +85,9 @@ func (v caseView) title(c register.Case, about string) {
 }
 
 func (v caseView) received(req requisition.Requisition) {
-	v.line("Received", v.p.Sprintf("%s — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(v.tag), oneLine(req.Reference), len(req.Targets)))
+	// The time the order states it was received, not the cell's: the
+	// history's first step is when the cell registered it.
+	v.line("Received", v.p.Sprintf("%s, as the order states — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(v.tag), oneLine(req.Reference), len(req.Targets)))
 }
 
 // checks writes the legal checks, as at receipt.
@@ -146,9 +148,10 @@ func (v caseView) answer(c register.Case) {
 	}
 }
 
-// history writes each step, to the second, with the clock's evidence.
+// history writes each step, at the time the cell recorded it, to the
+// second, with the clock's evidence.
 func (v caseView) history(steps []register.Transition) {
-	v.line("History", "")
+	v.line("History", v.p.Sprintf("when the cell recorded each step"))
 	for _, t := range steps {
 		fmt.Fprintf(v.w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, v.tag), oneLine(t.Actor), v.clock(t.Clock))
 		if t.Note != "" {
@@ -169,10 +172,12 @@ func (v caseView) clock(e register.Evidence) string {
 }
 
 // stepLabel names a step of a case's history: its event, or for the
-// receipt (which has none) the state it led to.
+// receipt (which has none) "registered": the step's time is when the
+// cell entered the order in the register, not the time of receipt the
+// order states.
 func stepLabel(t register.Transition, tag language.Tag) string {
 	if t.Event == "" {
-		return t.To.Label(tag)
+		return printer(tag).Sprintf("registered")
 	}
 	return t.Event.Label(tag)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -32,7 +33,9 @@ type session struct {
 	asJSON                          bool
 	id, note, to, channel, at, what string
 	items, due, format, output      string
+	withoutResult                   string
 	days, threshold                 int
+	duplicate                       bool
 
 	tag  language.Tag
 	cfg  Config
@@ -43,12 +46,19 @@ type session struct {
 	// upgrade -found).
 	found        bool
 	upgradeFound bool
+
+	// clockVerdict is this run's clock check, made once (verdict), and
+	// clockWhy why it is no evidence, if it is not; clockUsed: a step
+	// was given it.
+	clockVerdict *timesync.Verdict
+	clockWhy     string
+	clockUsed    bool
 }
 
 // registerFlags are the flags of every command that works on a
 // register.
 func registerFlags(s *session, fs *flag.FlagSet) {
-	fs.StringVar(&s.dir, "dir", ".", "the register's `DIR`ectory (desk.json, ccj.journal)")
+	fs.StringVar(&s.dir, "dir", defaultDir(), "the register's `DIR`ectory (desk.json, ccj.journal; default $CCJKIT_DIR, else the current directory)")
 	fs.BoolVar(&s.asJSON, "json", false, "write JSON, for scripts")
 	fs.StringVar(&s.anchorDir, "anchors", defaultAnchors(), "`DIR` outside the register where this machine keeps its signed checkpoints (default $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors)")
 	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "your identity `FILE` (default $CCJKIT_IDENTITY): your name and keys")
@@ -59,6 +69,39 @@ func registerFlags(s *session, fs *flag.FlagSet) {
 func cellFlags(s *session, fs *flag.FlagSet) {
 	registerFlags(s, fs)
 	fs.StringVar(&s.cellPath, "cell", "", "the cell `FILE` (default DIR/cell.json)")
+}
+
+// defaultDir is $CCJKIT_DIR, else the current directory.
+func defaultDir() string {
+	if d := os.Getenv("CCJKIT_DIR"); d != "" {
+		return d
+	}
+	return "."
+}
+
+// defaultLanguage is the language the environment asks for, as POSIX
+// reads it: the first of $LC_ALL, $LC_MESSAGES and $LANG that is set
+// decides ("fr_BE.UTF-8" is fr); English when that one names a language
+// the desk does not speak (C, POSIX, es_ES...) or none is set.
+func defaultLanguage() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		locale := os.Getenv(v)
+		if locale == "" {
+			continue
+		}
+		base := locale
+		if i := strings.IndexAny(locale, "_.@-"); i >= 0 {
+			base = locale[:i]
+		}
+		base = strings.ToLower(base)
+		for _, t := range requisition.Languages() {
+			if b, _ := t.Base(); b.String() == base {
+				return base
+			}
+		}
+		break
+	}
+	return "en"
 }
 
 // language reads -lang.
@@ -166,12 +209,25 @@ func (s *session) close() {
 
 func (s *session) now() time.Time { return s.clock.Now() }
 
+// verdict is the clock's verdict for a step to record: the clock is
+// checked once per run, however many steps take it, and what was found
+// is said once, by clockNote, when the command succeeded.
 func (s *session) verdict() timesync.Verdict {
-	v, why := verdict(s.ctx, s.clock)
-	if why != "" {
-		fmt.Fprintf(s.err, "desk: clock not checked (%s): the times recorded are this machine's, unverified\n", why)
+	if s.clockVerdict == nil {
+		v, why := verdict(s.ctx, s.clock)
+		s.clockVerdict, s.clockWhy = &v, why
 	}
-	return v
+	s.clockUsed = true
+	return *s.clockVerdict
+}
+
+// clockNote says, once per run and only when a step was recorded, that
+// the clock could not be checked: the steps carry no clock evidence. A
+// command that failed recorded nothing and says nothing of the clock.
+func (s *session) clockNote() {
+	if s.clockUsed && s.clockWhy != "" {
+		fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: clock not checked (%s): the times recorded are this machine's, unverified", s.clockWhy))
+	}
 }
 
 func (s *session) printJSON(v any) error {
