@@ -195,7 +195,7 @@ func TestDailyUse(t *testing.T) {
 	} else if b, err := os.ReadFile(strings.TrimSpace(out)); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Errorf("the PDF: %v", err)
 	}
-	if out := step("stats", "2026", "-format", "csv"); !strings.Contains(out, "measure,traffic-location,< 3") {
+	if out := step("stats", "2026", "-format", "csv"); !strings.Contains(out, "cases,all,< 3") || !strings.Contains(out, "measure,traffic-location,x") {
 		t.Errorf("stats: %s", out)
 	}
 	step("invoice", "2026-0001")

@@ -30,11 +30,20 @@ const DefaultThreshold = 3
 type Count struct {
 	n int
 	// Hidden is "" for a count shown as a number; "< N" for a count
-	// below the threshold N; "c" (confidential) for a count hidden only
-	// because it, added to the others, would reveal one that is below the
-	// threshold (secondary suppression).
+	// below the threshold N; "c" (confidential) for a count of at least N
+	// hidden only because it, added to the others, would reveal one that
+	// is below the threshold (secondary suppression); "x" for a count
+	// that is not zero and not published, in a period withheld with its
+	// total; "x" for a count not published at all, zero included, where
+	// even which counts are zero would give one away.
 	Hidden string
 }
+
+// The hidden forms of a Count that do not depend on the threshold.
+const (
+	hiddenSecondary = "c"
+	hiddenAll       = "x"
+)
 
 // Value returns the count and true, or 0 and false when it is hidden.
 func (c Count) Value() (int, bool) { return c.n, c.Hidden == "" }
@@ -67,24 +76,31 @@ func (c Count) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, strictly: a shown count
-// whose text is its value, or a hidden one ("< N" or "c") with a null
-// value.
+// whose text is its value, or a hidden one ("< N", "c" or "x")
+// with a null value. Its errors wrap [ErrInput].
 func (c *Count) UnmarshalJSON(b []byte) error {
 	var j countJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
-		return fmt.Errorf("register: a count is {\"value\": n or null, \"text\": ...}")
+		return fmt.Errorf("%w: a count is {\"value\": n or null, \"text\": ...}: %w", ErrInput, err)
 	}
 	switch {
 	case j.Value != nil && *j.Value >= 0 && j.Text == strconv.Itoa(*j.Value):
 		*c = Count{n: *j.Value}
-	case j.Value == nil && (j.Text == "c" || strings.HasPrefix(j.Text, "< ")):
+	case j.Value == nil && (j.Text == hiddenSecondary || j.Text == hiddenAll || belowForm(j.Text)):
 		*c = Count{Hidden: j.Text}
 	default:
-		return fmt.Errorf("register: a count's value and text disagree")
+		return fmt.Errorf("%w: a count's value and text disagree", ErrInput)
 	}
 	return nil
+}
+
+// belowForm reports whether s is "< N" for a whole N of at least 2.
+func belowForm(s string) bool {
+	n, ok := strings.CutPrefix(s, "< ")
+	v, err := strconv.Atoi(n)
+	return ok && err == nil && v >= 2 && strconv.Itoa(v) == n
 }
 
 // suppress publishes counts whose sum is published too. Counts between 1
@@ -147,7 +163,16 @@ func safe(counts []int, out []Count, threshold int) bool {
 		}
 	}
 	if sum < threshold {
-		return true // the sum itself is hidden
+		// The sum is hidden too, as "< N": a reader knows it is at most
+		// N-1, so k non-zero cells each lie in [1, N-k]: two values or
+		// more only while k <= N-2 (or k is 1, the cell being the sum).
+		k := 0
+		for _, n := range counts {
+			if n > 0 {
+				k++
+			}
+		}
+		return k <= 1 || k <= threshold-2
 	}
 	for i, sp := range spans {
 		// The other hidden counts add up to hiddenSum - v, within [olo, ohi].
@@ -251,14 +276,15 @@ type Statistics struct {
 	Until     timesync.Timestamp `json:"until"`
 	Computed  timesync.Timestamp `json:"computed"`
 	Threshold int                `json:"threshold"`
-	// Withheld says the period has so few cases that no breakdown could
-	// hide its small counts: every non-zero count of the tables is then
-	// shown as "c", and the response times are left out. The total (Cases)
-	// is still shown when it is at least the threshold and no table could
-	// then be worked out from it: each table has a single non-zero count
-	// (which is then the table's sum, at least the threshold) or a sum
-	// larger than its number of non-zero counts (so that none is pinned to
-	// one). Otherwise it is hidden too.
+	// Withheld says the period publishes no breakdown: it has fewer cases
+	// than the threshold, or no breakdown could hide its small counts.
+	// Every count of the tables is then "x" — zeros included, since even
+	// which counts are zero could give one away to a reader who knows
+	// this algorithm — and the response times are left out. The total
+	// (Cases) is shown when it is at least the threshold, "< N" below.
+	//
+	// A withheld period's counts can be recovered by difference from
+	// periods that contain it: publish a year or its months, never both.
 	Withheld bool  `json:"withheld"`
 	Cases    Count `json:"cases"`
 	// ByMeasure, ByAuthority and ByOutcome each list every key, zeros
@@ -290,70 +316,23 @@ func (r *Register) Statistics(from, until time.Time, opt StatsOptions) Statistic
 	r.mu.Lock()
 	t := tallyOf(r.received(from, until))
 	r.mu.Unlock()
-	s := Statistics{From: timesync.FromTime(from), Until: timesync.FromTime(until), Computed: timesync.Now(r.cfg.Clock), Threshold: th}
-	withhold := s.countTables(t, th)
-	withhold = s.responseRows(t, th) || withhold
-	if withhold {
-		s.withhold(totalSafe(t, th))
-	}
+	s := statsOf(t, th)
+	s.From, s.Until, s.Computed = timesync.FromTime(from), timesync.FromTime(until), timesync.Now(r.cfg.Clock)
 	return s
 }
 
-// totalSafe reports whether a period whose tables are withheld may still
-// publish its total T: T is at least th, and no hidden count can be
-// worked out from it. In a withheld period a reader sees only which
-// counts are zero and T. A table with k non-zero cells whose sum the
-// reader can bound by at most S pins a cell only when S == k (every cell
-// 1); a single non-zero cell equals the table's sum, which is T (at least
-// th) or itself hidden. The sums a reader can bound are: T for the tables
-// by measure, authority and outcome; for the answered counts by measure,
-// the answered outcome, at most T less one for each other non-zero
-// outcome; for a measure's on-time, late and no-deadline counts, its
-// answered count, at most the smaller of that bound less one for each
-// other answered measure and T less one for each other non-zero measure.
-func totalSafe(t tally, th int) bool {
-	if t.cases < th {
-		return false
+// statsOf publishes tally t with threshold th. A period with fewer cases
+// than th publishes only that ("< th"): whether its breakdown could be
+// protected would itself depend on the counts, and tell them to a reader
+// who knows this algorithm.
+func statsOf(t tally, th int) Statistics {
+	s := Statistics{Threshold: th}
+	withhold := s.countTables(t, th)
+	withhold = s.responseRows(t, th) || withhold
+	if withhold || t.cases > 0 && t.cases < th {
+		s.withhold(t.cases >= th)
 	}
-	nonZero := func(counts []int) int {
-		k := 0
-		for _, n := range counts {
-			if n > 0 {
-				k++
-			}
-		}
-		return k
-	}
-	ok := func(counts []int, bound int) bool {
-		k := nonZero(counts)
-		return k <= 1 || bound > k
-	}
-	T := t.cases
-	if !ok(t.byMeasure, T) || !ok(t.byAuth, T) || !ok(t.byDisposal, T) {
-		return false
-	}
-	answered := make([]int, len(requisition.Measures()))
-	for i, m := range requisition.Measures() {
-		answered[i] = len(t.times[m])
-	}
-	aMax := T - (nonZero(t.byDisposal) - 1)
-	if !ok(answered, aMax) {
-		return false
-	}
-	for i, m := range requisition.Measures() {
-		if answered[i] == 0 {
-			continue
-		}
-		var tl [3]int
-		for _, a := range t.times[m] {
-			tl[slices.Index([]Timeliness{OnTime, Late, NoFixedDue}, a.tl)]++
-		}
-		bound := min(aMax-(nonZero(answered)-1), T-(nonZero(t.byMeasure)-1))
-		if !ok(tl[:], bound) {
-			return false
-		}
-	}
-	return true
+	return s
 }
 
 // received returns the cases received in [from, until), in the order of
@@ -458,6 +437,17 @@ func (s *Statistics) responseRows(t tally, th int) (withhold bool) {
 		all = append(all, t.times[m]...)
 	}
 	ans, ok := suppress(counts, th)
+	// A measure's answered count, beside its total (by measure), gives
+	// how many of its cases were not answered; summed over the measures,
+	// the answered outcome and the other outcomes; and the answered counts
+	// add up to the answered outcome, which may be hidden. So when the
+	// outcome table hides a count, the answered counts by measure are not
+	// published at all, zeros included, nor their times.
+	if slices.ContainsFunc(s.ByOutcome, func(r Row) bool { _, shown := r.Count.Value(); return !shown }) {
+		for i := range ans {
+			ans[i] = Count{Hidden: hiddenAll}
+		}
+	}
 	everyShown := true
 	for i, m := range measures {
 		s.Responses = append(s.Responses, responseRow(m.String(), ans[i], t.times[m], true, th))
@@ -479,6 +469,10 @@ func responseRow(key string, n Count, list []answered, breakdown bool, th int) R
 		secs[i] = a.secs
 		tl[slices.Index([]Timeliness{OnTime, Late, NoFixedDue}, a.tl)]++
 	}
+	if n.Hidden == hiddenAll {
+		rr.OnTime, rr.Late, rr.NoFixedDue = n, n, n
+		return rr
+	}
 	if len(list) == 0 {
 		return rr
 	}
@@ -487,7 +481,9 @@ func responseRow(key string, n Count, list []answered, breakdown bool, th int) R
 		slices.Sort(secs)
 		rr.Times = &Times{Median: nearestRank(secs, 50), P95: nearestRank(secs, 95), Worst: secs[len(secs)-1]}
 	}
-	hidden := []Count{{Hidden: "c"}, {Hidden: "c"}, {Hidden: "c"}}
+	// The timeliness counts add up to the row's count: unless it is
+	// shown, none of them is published, zeros included.
+	hidden := []Count{{Hidden: hiddenAll}, {Hidden: hiddenAll}, {Hidden: hiddenAll}}
 	if _, shown := n.Value(); !shown || !breakdown {
 		rr.OnTime, rr.Late, rr.NoFixedDue = hidden[0], hidden[1], hidden[2]
 		return rr
@@ -505,14 +501,10 @@ func responseRow(key string, n Count, list []answered, breakdown bool, th int) R
 // publishes no breakdown at all — and its total only when keepTotal.
 func (s *Statistics) withhold(keepTotal bool) {
 	s.Withheld = true
-	hide := func(c *Count) {
-		if v, shown := c.Value(); !shown || v > 0 {
-			*c = Count{Hidden: "c"}
-		}
-	}
-	if !keepTotal {
-		hide(&s.Cases)
-	}
+	// Not even which counts are zero is published: a reader who knows
+	// the algorithm could otherwise narrow the tallies that publish the
+	// same to one (TestWithheldTotalProperty).
+	hide := func(c *Count) { *c = Count{Hidden: hiddenAll} }
 	for _, rows := range [][]Row{s.ByMeasure, s.ByAuthority, s.ByOutcome} {
 		for i := range rows {
 			hide(&rows[i].Count)
@@ -521,9 +513,10 @@ func (s *Statistics) withhold(keepTotal bool) {
 	for i := range s.Responses {
 		r := &s.Responses[i]
 		r.Times = nil
-		for _, c := range []*Count{&r.Answered, &r.OnTime, &r.Late, &r.NoFixedDue} {
-			hide(c)
-		}
+		// Which measures have answers, and how they stood, are not
+		// published: the answered counts by measure add up to the
+		// answered outcome, and their timeliness to each of them.
+		r.Answered, r.OnTime, r.Late, r.NoFixedDue = Count{Hidden: hiddenAll}, Count{Hidden: hiddenAll}, Count{Hidden: hiddenAll}, Count{Hidden: hiddenAll}
 	}
 }
 
@@ -569,12 +562,13 @@ func (s Statistics) Text(tag language.Tag) string {
 	p := printer(tag)
 	var b strings.Builder
 	fmt.Fprintln(&b, p.Sprintf("Requisitions received from %s to %s: %s", clock(s.From), clock(s.Until), s.Cases.String()))
-	fmt.Fprintln(&b, p.Sprintf("(counts below %d are shown as \"< %d\"; \"c\" hides a count that would reveal one of them)", s.Threshold, s.Threshold))
-	if s.Withheld {
+	if !s.Withheld {
+		fmt.Fprintln(&b, p.Sprintf("(counts below %d are shown as \"< %d\"; \"c\" hides a count that would reveal one of them)", s.Threshold, s.Threshold))
+	} else {
 		if _, shown := s.Cases.Value(); shown {
-			fmt.Fprintln(&b, p.Sprintf("Too few cases in this period for a breakdown that protects them: the total is shown, every other non-zero count is \"c\" and no response time is given. A longer period (a year) may allow one."))
+			fmt.Fprintln(&b, p.Sprintf("Too few cases in this period for a breakdown that protects them: the total is shown, every other count is \"x\" (not published, zeros included) and no response time is given. A longer period (a year) may allow one: publish it or its months, never both, or the difference gives these counts back."))
 		} else {
-			fmt.Fprintln(&b, p.Sprintf("Too few cases in this period for a breakdown that protects them, or even for its total: every non-zero count is \"c\" and no response time is given. A longer period (a year) may allow one."))
+			fmt.Fprintln(&b, p.Sprintf("Too few cases in this period for a breakdown that protects them, or even for its total: every count is \"x\" (not published, zeros included) and no response time is given. A longer period (a year) may allow one: publish it or its months, never both, or the difference gives these counts back."))
 		}
 	}
 	table := func(title string, rows []Row, label func(string) string) {
