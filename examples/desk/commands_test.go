@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -166,6 +167,23 @@ func TestEveryCommandSaysWhatItWrites(t *testing.T) {
 	}
 	if !strings.Contains(list[strings.Index(list, "read the register"):], "  review ") {
 		t.Error("review is not listed among the commands that read")
+	}
+}
+
+// A flag before the command takes the next argument as its value when
+// it is not boolean (splitCommand): that holds only if a flag's name is
+// of one kind in every command that declares it.
+func TestFlagKindsAgree(t *testing.T) {
+	kind := map[string]bool{} // flag name → boolean
+	for _, c := range commands() {
+		flagSet(&session{}, c).VisitAll(func(f *flag.Flag) {
+			b, ok := f.Value.(interface{ IsBoolFlag() bool })
+			isBool := ok && b.IsBoolFlag()
+			if k, seen := kind[f.Name]; seen && k != isBool {
+				t.Errorf("-%s is boolean in some commands and takes a value in others (desk %s)", f.Name, c.name)
+			}
+			kind[f.Name] = isBool
+		})
 	}
 }
 
