@@ -141,7 +141,8 @@ func nothingHeld(c register.Case) bool {
 // records a claim as sent for one case (register.Invoice) can refuse
 // exactly the cases a claim leaves out. It does not look at the period's
 // instants: whether the case falls in the period is the caller's
-// question.
+// question; nor at other cases: orders that give one office key different
+// details ([ErrOfficeConflict]) are found by PeriodClaims only.
 func Billable(c register.Case, p Period) (Executed, *Unbilled) {
 	m := c.Requisition.Measure
 	unbilled := func(u Unbilled) (Executed, *Unbilled) {
@@ -150,6 +151,9 @@ func Billable(c register.Case, p Period) (Executed, *Unbilled) {
 	}
 	if c.Delivery == nil {
 		return unbilled(Unbilled{Err: fmt.Errorf("%w: the case was not answered", ErrNotBilled)})
+	}
+	if err := c.Requisition.Office.Check(); err != nil {
+		return unbilled(Unbilled{Err: fmt.Errorf("%w: %w", ErrClaim, err)})
 	}
 	svc, ok := p.Billing[m]
 	if !ok || !slices.Contains(requisition.Authorities(), c.Requisition.Authority) {
@@ -213,6 +217,10 @@ func (u Unbilled) Text(tag language.Tag) string {
 		why = p.Sprintf("not billable per request — %s is priced per year", u.Line)
 	case errors.Is(u.Err, ErrNoLine):
 		why = p.Sprintf("no tariff line in force for the service %s", string(u.Service))
+	case errors.Is(u.Err, ErrOfficeConflict):
+		why = p.Sprintf("its orders give its office different names, addresses or languages: correct them")
+	case errors.Is(u.Err, requisition.ErrOffice):
+		why = p.Sprintf("its office is not valid: correct the order")
 	case errors.Is(u.Err, ErrNothingHeldPolicy):
 		why = p.Sprintf("answered nothing held: whether that is claimed is not known [U] and the cell has not decided")
 	case errors.Is(u.Err, ErrNotBilled) && errors.Is(u.Err, ErrNothingHeld):
@@ -246,7 +254,15 @@ type claimGroup struct {
 	authority requisition.Authority
 	office    requisition.Office
 	executed  []Executed
+	cases     []register.Case
+	// conflict: orders with the office's key give it different details.
+	conflict bool
 }
+
+// ErrOfficeConflict is wrapped by an [Unbilled] case's error when orders
+// naming the same office key give it different names, addresses or
+// languages: which one a claim is addressed to would be a guess.
+var ErrOfficeConflict = fmt.Errorf("%w: orders name one office key with different details", ErrClaim)
 
 // PeriodClaims builds the cost statements of the cases answered in the
 // period — those whose answer was delivered in [p.From, p.Until) — one
@@ -272,10 +288,12 @@ type claimGroup struct {
 // priced per year; or it was answered "nothing held" and p.NothingHeld
 // does not bill it ([ErrNothingHeldPolicy] while undecided). [Billable]
 // is that rule for one case. Such a case never makes a whole claim fail, and the
-// same case is never both claimed and unbilled. A claim that cannot be
-// made for another reason (its options) is left out and its error,
-// naming the authority and wrapping a [*provenance.Problems], joined into
-// the error returned. A period that ends before it starts, or has no day
+// same case is never both claimed and unbilled. The cases of an office
+// whose orders give it different details are listed apart
+// ([ErrOfficeConflict]), as are those of an invalid office ([ErrClaim]).
+// A claim that cannot be made for another reason (its options) is left
+// out, its cases listed apart, and its error, naming the claim and
+// wrapping a [*provenance.Problems], joined into the error returned. A period that ends before it starts, or has no day
 // of issue, is an error wrapping [ErrClaim].
 func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodClaim, []Unbilled, error) {
 	if !p.From.Before(p.Until) || p.Issued.IsZero() {
@@ -298,7 +316,15 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 			groups = append(groups, &claimGroup{authority: a, office: o})
 			i = len(groups) - 1
 		}
-		groups[i].executed = append(groups[i].executed, e)
+		g := groups[i]
+		g.executed, g.cases = append(g.executed, e), append(g.cases, c)
+		g.conflict = g.conflict || g.office != o
+	}
+	// A case no claim can hold is listed with why, never dropped.
+	apart := func(g *claimGroup, err error) {
+		for _, c := range g.cases {
+			unbilled = append(unbilled, Unbilled{Case: c.ID, Measure: c.Requisition.Measure, Service: p.Billing[c.Requisition.Measure], Err: err, Reason: err.Error()})
+		}
 	}
 	slices.SortStableFunc(groups, func(x, y *claimGroup) int {
 		ia, ib := slices.Index(requisition.Authorities(), x.authority), slices.Index(requisition.Authorities(), y.authority)
@@ -311,6 +337,10 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 	var errs []error
 	from, to := timesync.Day(p.From), timesync.Day(p.Until.Add(-time.Second))
 	for _, g := range groups {
+		if g.conflict {
+			apart(g, fmt.Errorf("%w: correct the orders of the office %s", ErrOfficeConflict, g.office.Key))
+			continue
+		}
 		lang := tag
 		if g.office.Language != "" {
 			lang = language.Make(g.office.Language)
@@ -323,7 +353,9 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 			Operator: p.Operator, Authority: addressee, AuthorityAddress: g.office.Address, From: from, To: to}
 		c, err := NewClaim(h, g.executed, p.Options)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("indemnity: the claim %s: %w", h.Number, err))
+			err = fmt.Errorf("indemnity: the claim %s: %w", h.Number, err)
+			errs = append(errs, err)
+			apart(g, err)
 			continue
 		}
 		out = append(out, PeriodClaim{Authority: g.authority, Office: g.office, Language: lang, Claim: c})

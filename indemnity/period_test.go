@@ -322,3 +322,47 @@ func TestPeriodClaimsPerOffice(t *testing.T) {
 		}
 	}
 }
+
+// An order whose office is invalid, or orders that give one office key
+// different details, are listed apart with why, never claimed under a
+// guess; the others are claimed.
+func TestPeriodClaimsOfficeProblems(t *testing.T) {
+	answered := func(id string, o requisition.Office) register.Case {
+		return register.Case{ID: id, Requisition: requisition.Requisition{Reference: "REF-" + id, Measure: requisition.TrafficLocation,
+			Authority: requisition.ProcureurDuRoi, Office: o, Ordered: at("2026-11-02 09:00")}, Delivery: &register.Delivery{At: at("2026-11-10 10:00")}}
+	}
+	cases := []register.Case{
+		answered("2026-0001", requisition.Office{Key: "parquet-x", Name: "Parket Brussel", Language: "nl"}),
+		answered("2026-0002", requisition.Office{Key: "parquet-x", Name: "Parquet de Liège", Language: "fr"}),
+		answered("2026-0003", requisition.Office{Key: "../../tmp/evil", Name: "Evil"}),
+		answered("2026-0004", requisition.Office{Name: "no key"}),
+		answered("2026-0005", requisition.Office{Key: "parquet-y", Name: "Parquet Y"}),
+	}
+	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
+		Billing: indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation}}
+	claims, unbilled, err := indemnity.PeriodClaims(cases, p, language.English)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(claims) != 1 || claims[0].Number != "2026-11-procureur-du-roi-parquet-y" {
+		t.Fatalf("claims: %+v", claims)
+	}
+	why := map[string]error{}
+	for _, u := range unbilled {
+		why[u.Case] = u.Err
+		for _, s := range []string{"Liège", "Brussel", "Evil", "no key", "REF-"} {
+			if strings.Contains(u.Text(language.English), s) || strings.Contains(u.Reason, s) {
+				t.Errorf("%s: the reason quotes the office: %s / %s", u.Case, u.Text(language.English), u.Reason)
+			}
+		}
+	}
+	for id, want := range map[string]error{"2026-0001": indemnity.ErrOfficeConflict, "2026-0002": indemnity.ErrOfficeConflict,
+		"2026-0003": requisition.ErrOffice, "2026-0004": requisition.ErrOffice} {
+		if !errors.Is(why[id], want) || !errors.Is(why[id], indemnity.ErrClaim) {
+			t.Errorf("%s: %v, want %v", id, why[id], want)
+		}
+	}
+	if _, u := indemnity.Billable(cases[2], p); u == nil {
+		t.Error("Billable accepts an invalid office")
+	}
+}

@@ -1,8 +1,10 @@
 package requisition
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/ccjkit/ccjkit/provenance"
 )
@@ -16,12 +18,17 @@ import (
 //
 // The office is not a secret in the way a target is, but its name can
 // name a magistrate; like the whole requisition it is for the cell's
-// members only, and never appears in logs or errors.
+// members only: its name and address appear only on the cost statement
+// addressed to it, never in logs or errors. Its key does appear in claim
+// numbers and file names.
 type Office struct {
 	// Key is the cell's short name for the office, 1 to 40 characters
 	// from a-z, 0-9 and "-" (not starting or ending with "-"), such as
 	// "parquet-liege": it numbers the office's cost statements and names
-	// their files, so it must be stable from one order to the next.
+	// their files, so it must be stable from one order to the next — and
+	// it must not name a person (a magistrate's cabinet is "ji-bxl-3", not
+	// the judge's name), since claim numbers and file names are not
+	// secret.
 	Key string `json:"key"`
 	// Name is the office's name as a claim is addressed to it, such as
 	// "Parquet du procureur du Roi de Liège".
@@ -58,6 +65,21 @@ func ValidOfficeKey(key string) bool {
 	return true
 }
 
+// ErrOffice is wrapped by the errors of [Office.Check].
+var ErrOffice = errors.New("requisition: invalid office")
+
+// Check returns nil for the zero Office or a valid one, and otherwise a
+// [*provenance.Problems] (What "requisition office") listing every
+// problem, each wrapping [ErrOffice], quoting no value. Decode checks the
+// office of what it reads; a program that builds a Requisition itself
+// calls Check, as the register does on receipt.
+func (o Office) Check() error {
+	return provenance.Check("requisition office", o.problems(func(path, msg string) provenance.Finding {
+		return provenance.Finding{Rule: "office", Severity: provenance.Error, Field: path, Source: provenance.Rule("office"),
+			Err: ErrOffice, Message: provenance.Text(msg)}
+	}))
+}
+
 // problems lists what is wrong with the office, with field paths under
 // "office"; none for the zero Office. No value is quoted.
 func (o Office) problems(problem func(path, msg string) provenance.Finding) []provenance.Finding {
@@ -70,6 +92,11 @@ func (o Office) problems(problem func(path, msg string) provenance.Finding) []pr
 	}
 	if o.Name == "" {
 		out = append(out, problem("office.name", "an office needs its name"))
+	}
+	for path, s := range map[string]string{"office.name": o.Name, "office.address": o.Address} {
+		if !utf8.ValidString(s) {
+			out = append(out, problem(path, "not valid UTF-8"))
+		}
 	}
 	for path, s := range map[string]string{"office.name": o.Name, "office.address": o.Address} {
 		if len(s) > MaxOfficeText {

@@ -118,6 +118,11 @@ func claimPaths(o string, pcs []indemnity.PeriodClaim) ([]string, error) {
 	}
 	paths := make([]string, len(pcs))
 	for i, pc := range pcs {
+		// The library numbers claims from keys it checks; refuse anyway
+		// a number that would step out of the directory.
+		if filepath.Base(pc.Number) != pc.Number || strings.Contains(pc.Number, "..") {
+			return nil, fmt.Errorf("desk: claim %d has a number that is no file name", i+1)
+		}
 		paths[i] = strings.ReplaceAll(pattern, "{number}", pc.Number)
 	}
 	return paths, nil

@@ -295,6 +295,9 @@ func (r *Register) receive(id string, req requisition.Requisition, actor string,
 	if !validText(texts...) {
 		return Case{}, fmt.Errorf("%w: the requisition holds text that is not valid UTF-8", ErrInput)
 	}
+	if err := req.Office.Check(); err != nil {
+		return Case{}, fmt.Errorf("%w: %w", ErrInput, err)
+	}
 	req = cloneRequisition(req)
 	r.mu.Lock()
 	defer r.mu.Unlock()
