@@ -287,14 +287,17 @@ func ConfirmationSource() provenance.Source {
 
 // ConfirmationDue returns when the juge d'instruction's confirmation of a
 // flagrant-délit order made at instant ordered is due: 24 elapsed hours
-// later. Hours are real hours: across the October change 24 hours end at
+// later, by the text before 2016; its steps cite the edition in force on
+// the order's day ([Edition]), [U] for an order after the laws of 2016. Hours are real hours: across the October change 24 hours end at
 // 11:00 wall-clock time for an order at 12:00, across the March change at
 // 13:00. (For the offences of Penal Code arts. 347bis and 470 no
 // confirmation is needed while the flagrant délit lasts; that is decided by
 // the order's validation, not here.)
 func ConfirmationDue(ordered time.Time) Deadline {
 	due := ordered.UTC().Add(ConfirmationHours * time.Hour)
-	src := ConfirmationSource()
+	// The rule of the text in force on the day of the order: for an order
+	// after the laws of 2016, an [U] edition (see [Edition]).
+	src := Edition(ConfirmationSource(), timesync.Day(ordered))
 	return Deadline{
 		Kind: Fixed, At: due, Rule: "confirmation within 24 hours",
 		Steps: []Step{

@@ -321,10 +321,14 @@ func TestStepsTranslatedProperty(t *testing.T) {
 }
 
 func TestJSONOfResults(t *testing.T) {
-	d := requisition.ConfirmationDue(time.Date(2026, 10, 24, 10, 0, 0, 0, time.UTC))
-	b, err := json.Marshal(d)
-	if err != nil || !strings.Contains(string(b), `"kind":"fixed"`) || !strings.Contains(string(b), `"certainty":"V"`) {
-		t.Errorf("deadline JSON %s, %v", b, err)
+	// A 2026 order's confirmation cites the text after the laws of 2016,
+	// [U]; a 2015 order's the text before, [V].
+	for year, certainty := range map[int]string{2026: `"certainty":"U"`, 2015: `"certainty":"V"`} {
+		d := requisition.ConfirmationDue(time.Date(year, 10, 24, 10, 0, 0, 0, time.UTC))
+		b, err := json.Marshal(d)
+		if err != nil || !strings.Contains(string(b), `"kind":"fixed"`) || !strings.Contains(string(b), certainty) {
+			t.Errorf("deadline JSON %s, %v", b, err)
+		}
 	}
 	for _, v := range []any{requisition.Penalties(), requisition.Offences(), func() any { h, _ := requisition.Holidays(2026); return h }()} {
 		if _, err := json.Marshal(v); err != nil {
