@@ -80,8 +80,13 @@ func AccountingBooksSource() provenance.Source {
 		URL: "https://www.cnc-cbn.be/fr/node/738"}
 }
 
-// accountingMonths is the seven years of [AccountingBooksSource].
-const accountingMonths = 7 * 12
+// accountingMonths is how long, at most, after a case is closed its cost
+// statement may still have to be kept with the books of
+// [AccountingBooksSource]: seven years from 1 January of the year after
+// the financial year closes — with a calendar financial year, a case
+// closed on 2 January of one year has its statement in books kept to 1
+// January eight years later, so eight years.
+const accountingMonths = 8 * 12
 
 // KeepingCountSource returns ccjkit's rule for counting a keeping period
 // ([Keeping]): a technical rule [T], since no text counts it.
