@@ -32,10 +32,27 @@ func (ts Timestamp) Day() date.Date {
 	return Day(ts.Time())
 }
 
-// DayStart returns the first instant of day d in Brussels, 00:00 local time,
-// as a UTC instant. Midnight exists on every Belgian day (the clocks change
-// at 02:00 and 03:00), so this is exact across summer-time changes.
-func DayStart(d date.Date) time.Time { return d.MidnightIn(Brussels()).UTC() }
+// DayStart returns the first instant of day d in Brussels, as a UTC
+// instant: 00:00 local time. Since 1977 the clocks change at 02:00 and
+// 03:00, so midnight exists once on every day; in earlier years the tz data
+// has changes at midnight (1914-1916, 1940s), and DayStart is then the
+// first instant whose Brussels day is d, so that Day(DayStart(d)) == d
+// always holds.
+func DayStart(d date.Date) time.Time {
+	loc := Brussels()
+	t := d.MidnightIn(loc).UTC()
+	// A midnight that falls in a change: step to the first second of d.
+	for Day(t) < d {
+		t = t.Add(time.Hour)
+	}
+	for Day(t.Add(-time.Hour)) == d {
+		t = t.Add(-time.Hour)
+	}
+	for Day(t.Add(-time.Second)) == d {
+		t = t.Add(-time.Second)
+	}
+	return t
+}
 
 // DayEnd returns the first instant after day d in Brussels: 24:00 local
 // time on d, which is 00:00 on the next day. It is the end of a rule whose
@@ -47,20 +64,23 @@ func DayEnd(d date.Date) time.Time { return DayStart(d + 1) }
 var ErrDaySyntax = errors.New("timesync: not a calendar day YYYY-MM-DD")
 
 // ParseDay parses a calendar day written YYYY-MM-DD, such as "2026-01-30",
-// in years 0001 to 9999. It invents no time of day and no zone: the result
+// in the years 1583 to 9999: the Gregorian calendar, which the Southern
+// Netherlands adopted in late 1582 and which date.Date counts in (a date
+// before it would name a day no Belgian document wrote). It invents no time of day and no zone: the result
 // is a day, and [DayStart] or [DayEnd] turn it into an instant when a rule
 // needs one. Anything else — a time, a week date, a sign, a day that does
 // not exist such as 2026-02-29 — is an error wrapping [ErrDaySyntax].
-// ParseDay(d.String()) == d for every day in those years.
+// ParseDay(d.String()) == d for every day in those years. (The zero
+// date.Date, 0001-01-01, is never a day ParseDay returns.)
 func ParseDay(s string) (date.Date, error) {
-	const want = "want YYYY-MM-DD in years 0001-9999, such as 2026-01-30"
+	const want = "want YYYY-MM-DD in years 1583-9999, such as 2026-01-30"
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return 0, &ParseError{Input: s, Err: ErrDaySyntax, Detail: want}
 	}
 	year, ok1 := atoi(s[0:4])
 	month, ok2 := atoi(s[5:7])
 	day, ok3 := atoi(s[8:10])
-	if !ok1 || !ok2 || !ok3 || year < 1 {
+	if !ok1 || !ok2 || !ok3 || year < 1583 {
 		return 0, &ParseError{Input: s, Err: ErrDaySyntax, Detail: want}
 	}
 	if month < 1 || month > 12 || day < 1 || day > daysIn(year, time.Month(month)) {

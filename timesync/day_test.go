@@ -21,7 +21,9 @@ func TestParseDay(t *testing.T) {
 	}{
 		{"ordinary", "2026-01-30", date.New(2026, 1, 30), true},
 		{"leap day", "2028-02-29", date.New(2028, 2, 29), true},
-		{"first year", "0001-01-01", date.New(1, 1, 1), true},
+		{"the first Gregorian year", "1583-01-01", date.New(1583, 1, 1), true},
+		{"before the Gregorian calendar", "1582-12-31", 0, false},
+		{"the zero date", "0001-01-01", 0, false},
 		{"last year", "9999-12-31", date.New(9999, 12, 31), true},
 		{"year zero", "0000-06-01", 0, false},
 		{"no such day", "2026-02-29", 0, false},
@@ -124,4 +126,16 @@ func ExampleParseDay() {
 	// 2026-03-28 2026-03-29T00:00:00+01:00
 	// 2026-03-29T00:30:00+01:00 is on 2026-03-29
 	// true
+}
+
+// Every day from 1892 to 2100, the years of the embedded tz data that
+// matter to a Belgian order, starts where the day before ends — also in
+// the years whose clocks changed at midnight (1914-1916, the 1940s).
+func TestDayStartEveryDay(t *testing.T) {
+	for d := date.New(1892, 1, 1); d < date.New(2101, 1, 1); d++ {
+		start := timesync.DayStart(d)
+		if timesync.Day(start) != d || timesync.Day(start.Add(-time.Second)) != d-1 || timesync.DayEnd(d-1) != start {
+			t.Fatalf("%v starts at %v (Brussels %v)", d, start, start.In(timesync.Brussels()))
+		}
+	}
 }

@@ -66,7 +66,7 @@
 //   - LastDay: the last calendar day still within the limit, inclusive
 //     (a date.Date). An advice granted on 2021-03-15 for five years has
 //     LastDay 2026-03-14.
-//   - End (or At, for a [Deadline]-like value): the first instant that is
+//   - End (or At, for requisition.Deadline): the first instant that is
 //     too late, exclusive (a UTC time.Time). For a limit counted in days
 //     or months it is [DayEnd](LastDay), 24:00 Brussels time; for a limit
 //     in hours it is the instant the hours run out, and LastDay is zero.
