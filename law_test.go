@@ -44,10 +44,8 @@ func lawRows(t *testing.T) []lawRow {
 			add(fmt.Sprintf("%s: the maximum period after the law of 25 December 2016", m), "requisition: Edition", requisition.Edition(s, after))
 		}
 	}
-	add("the law of 29 May 2016 in force (it amended the Code, arts. 8-11)", "requisition: Law2016RetentionInForce, Edition", provenance.Source{Instrument: "loi du 29 mai 2016 relative à la collecte et à la conservation des données (Moniteur belge 18-07-2016)",
-		Edition: "which articles of the Code it amended was not retrieved", Certainty: provenance.Verified, From: may})
-	add("the law of 25 December 2016 in force", "requisition: Law2016InForce", provenance.Source{Instrument: "loi du 25 décembre 2016 (Moniteur belge 17-01-2017)",
-		Edition: "in force taken as the tenth day after publication", Certainty: provenance.Unverified, From: after})
+	add("the law of 29 May 2016 in force (it amended the Code, arts. 8-11)", "requisition: Law2016RetentionInForce, LawRetention2016Source, Edition", requisition.LawRetention2016Source())
+	add("the law of 25 December 2016 in force (penalties; the powers from its publication)", "requisition: Law2016InForce, Law2016Source, LookupPenalty", requisition.Law2016Source())
 	add("flagrant délit: the juge confirms within 24 hours", "requisition: ConfirmationDue, validator.confirmation", requisition.Edition(requisition.ConfirmationSource(), may-1))
 	for _, r := range []requisition.MonthRule{requisition.FromNextDay, requisition.FromOrderDay} {
 		add("periods in months: "+r.String(), "requisition: MonthRule, ValidityEnd", r.Source())

@@ -60,6 +60,7 @@ func Law2016RetentionInForce() date.Date { return date.New(2016, 7, 28) }
 // lawRetention2016 is the source of the law of 29 May 2016.
 func lawRetention2016() provenance.Source {
 	return provenance.Source{Instrument: "loi du 29 mai 2016 relative à la collecte et à la conservation des données dans le secteur des communications électroniques (Moniteur belge 18-07-2016)",
+		Edition:   "as published; it amended the Code in its arts. 8-11 (which articles not retrieved) and was annulled by the Constitutional Court on 22 April 2021 (arrêt 57/2021)",
 		Certainty: provenance.Verified, From: Law2016RetentionInForce(),
 		URL: "https://www.ejustice.just.fgov.be/cgi_loi/loi_a1.pl?language=nl&la=N&table_name=wet&cn=2016052903&&caller=list&N&fromtab=wet&tri=dd+AS+RANK&rech=1&numero=1&sql=(text+contains+(''))"}
 }
@@ -80,9 +81,19 @@ func EditionChanges() []date.Date {
 // on the text as that law rewrote it.
 func Law2016Published() date.Date { return date.New(2017, 1, 17) }
 
+// Law2016Source returns the source of the law of 25 December 2016 itself,
+// in force from [Law2016InForce] [U: taken as the tenth day after its
+// publication].
+func Law2016Source() provenance.Source { return law2016() }
+
+// LawRetention2016Source returns the source of the law of 29 May 2016 on
+// data retention, in force from [Law2016RetentionInForce] [V].
+func LawRetention2016Source() provenance.Source { return lawRetention2016() }
+
 // law2016 is the source of the law of 25 December 2016 itself.
 func law2016() provenance.Source {
 	return provenance.Source{Instrument: "loi du 25 décembre 2016 portant des modifications diverses au Code d'instruction criminelle et au Code pénal (Moniteur belge 17-01-2017, numac 2017030017)",
+		Edition:   "its identity and publication [V]; its entry into force taken as the tenth day after publication, 27 January 2017 [U]",
 		Certainty: provenance.Verified, URL: "https://etaamb.openjustice.be/nl/wet-van-25-december-2016_n2017030017.html", From: Law2016InForce()}
 }
 

@@ -46,7 +46,8 @@ type Penalty struct {
 // call. Use [LookupPenalty] to find the one that applies.
 func Penalties() []Penalty {
 	neutrinet := provenance.Source{Instrument: "Neutrinet asbl, blog post « CCJ ou on dissout Neutrinet ? » of 10 February 2021, summarising the IBPT brochure",
-		Edition: "the brochure as it stood on 10 February 2021; since when its figures apply is not known", Certainty: provenance.Secondary}
+		Edition: "the brochure as it stood on 10 February 2021; since when its figures apply is not known, so they are given from that day only", Certainty: provenance.Secondary,
+		From: date.New(2021, 2, 10)}
 	return []Penalty{
 		{ID: "88bis-refusal", Conduct: "refusing the technical cooperation an art. 88bis requisition asks for",
 			FineMin: 26, FineMax: 10_000, Known: true, Source: before2016(src88bis("§2 al. 3"))},

@@ -161,3 +161,16 @@ func TestOffences(t *testing.T) {
 		t.Errorf("347bis lists: %v", o.Lists)
 	}
 }
+
+// The brochure's figures are given from the day they were seen in force,
+// never for facts before it, whose text is not known.
+func TestBrochurePenaltiesDated(t *testing.T) {
+	for _, id := range []string{"destroying-retained-data", "not-retaining", "late-or-refused-cooperation"} {
+		if p, ok := requisition.LookupPenalty(id, date.New(2005, 6, 1)); ok {
+			t.Errorf("%s for facts of 2005: %+v", id, p)
+		}
+		if _, ok := requisition.LookupPenalty(id, date.New(2021, 2, 10)); !ok {
+			t.Errorf("%s for facts of 10 February 2021: not found", id)
+		}
+	}
+}
