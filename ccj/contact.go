@@ -60,7 +60,7 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 			chans = append(chans, p.Sprintf(string(ch.Kind))+" "+ch.Value)
 		}
 		fmt.Fprintf(&b, "  - %s [%s] %s; %s\n", m.Name, m.ID, strings.Join(chans, ", "),
-			p.Sprintf("valid until %s", m.Advice.LastDay().String()))
+			p.Sprintf("valid to %s inclusive", m.Advice.LastDay().String()))
 	}
 	fmt.Fprintf(&b, "\n%s\n", pair("NTSU-CTIF (interceptions): duty desk", NTSUDutyPhone+", "+NTSUDutyEmail))
 	fmt.Fprintln(&b, p.Sprintf("Sheet drawn up on %s", timesync.FromTime(at).String()))

@@ -66,8 +66,8 @@ func ExampleCell_ContactSheet() {
 	//   2. Bob Peeters (backup) +32470000001
 	//
 	// Members with a valid security advice:
-	//   - Alice Dubois [alice] phone +32470000001, email alice@example.be; valid until 2028-02-29
-	//   - Bob Peeters [bob] phone +32470000001, email bob@example.be; valid until 2027-01-14
+	//   - Alice Dubois [alice] phone +32470000001, email alice@example.be; valid to 2028-02-29 inclusive
+	//   - Bob Peeters [bob] phone +32470000001, email bob@example.be; valid to 2027-01-14 inclusive
 	//
 	// NTSU-CTIF (interceptions): duty desk: +32 2 642 77 11, DSU.NTSU.CTIF.PERM@police.belgium.eu
 	// Sheet drawn up on 2026-10-24T20:00:00+02:00

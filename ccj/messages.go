@@ -78,7 +78,7 @@ func translations() [][]string {
 		{"backup", "suppléant", "plaatsvervanger", "Ersatz"},
 		{"then", "ensuite", "daarna", "danach"},
 		{"Members with a valid security advice", "Membres ayant un avis de sécurité valable", "Leden met een geldig veiligheidsadvies", "Mitglieder mit gültiger Sicherheitsstellungnahme"},
-		{"valid until %s", "valable jusqu'au %s", "geldig tot %s", "gültig bis %s"},
+		{"valid to %s inclusive", "valable jusqu'au %s inclus", "geldig tot en met %s", "gültig bis einschließlich %s"},
 		{"NTSU-CTIF (interceptions): duty desk", "NTSU-CTIF (interceptions) : permanence", "NTSU-CTIF (intercepties): permanentie", "NTSU-CTIF (Überwachungen): Bereitschaft"},
 		{"%s: %s", "%s\u00a0: %s", "%s: %s", "%s: %s"},
 		{"phone", "téléphone", "telefoon", "Telefon"},
