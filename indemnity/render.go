@@ -53,6 +53,19 @@ func clean(s string) string {
 	}, s)
 }
 
+// oneLine writes an address given on several lines on one, its lines
+// joined by ", " ("Rue de Bruxelles 2\n4000 Liège" → "Rue de Bruxelles
+// 2, 4000 Liège"), empty lines dropped.
+func oneLine(s string) string {
+	var parts []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Document lays the claim out in the language tag asks for.
 func (c Claim) Document(tag language.Tag) Document {
 	p := messages().Printer(tag)
@@ -71,11 +84,11 @@ func (c Claim) Document(tag language.Tag) Document {
 		field("Issued", FormatDate(c.Issued, tag))
 	}
 	field("Operator", c.Operator.Name)
-	field("Operator's address", c.Operator.Address)
+	field("Operator's address", oneLine(c.Operator.Address))
 	field("Enterprise number", c.Operator.EnterpriseNumber)
 	field("Account", c.Operator.IBAN)
 	field("Addressed to", c.Authority)
-	field("Addressee's address", c.AuthorityAddress)
+	field("Addressee's address", oneLine(c.AuthorityAddress))
 	field("Reference", c.Reference)
 	if c.From != 0 && c.To != 0 {
 		field("Period", p.Sprintf("%s to %s", FormatDate(c.From, tag), FormatDate(c.To, tag)))
