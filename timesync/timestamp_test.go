@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
 	"pgregory.net/rapid"
 
 	"github.com/ccjkit/ccjkit/timesync"
@@ -271,5 +272,38 @@ func TestDisplayLayout(t *testing.T) {
 				t.Errorf("time.Parse(DisplayLayout, %q) = %v, %v; want %v", got, back, err, tt.ts.Time())
 			}
 		})
+	}
+}
+
+// One format per language for the dates people read: ISO in English,
+// the Belgian numeric forms in French, Dutch and German.
+func TestDisplay(t *testing.T) {
+	ts := timesync.MustParseTimestamp("2026-10-25T02:30:00+01:00")
+	d := timesync.MustParseDay("2026-01-05")
+	for _, tc := range []struct {
+		name, lang, stamp, day, month string
+	}{
+		{"English", "en", "2026-10-25 02:30:00 +01:00", "2026-01-05", "2026-01"},
+		{"English elsewhere", "en-GB", "2026-10-25 02:30:00 +01:00", "2026-01-05", "2026-01"},
+		{"French", "fr-BE", "25/10/2026 02:30:00 +01:00", "05/01/2026", "01/2026"},
+		{"Dutch", "nl", "25/10/2026 02:30:00 +01:00", "05/01/2026", "01/2026"},
+		{"German", "de", "25.10.2026 02:30:00 +01:00", "05.01.2026", "01.2026"},
+		{"a language ccjkit does not speak", "es", "2026-10-25 02:30:00 +01:00", "2026-01-05", "2026-01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tag := language.MustParse(tc.lang)
+			if got := ts.Display(tag); got != tc.stamp {
+				t.Errorf("Display: %q, want %q", got, tc.stamp)
+			}
+			if got := timesync.DisplayDay(d, tag); got != tc.day {
+				t.Errorf("DisplayDay: %q, want %q", got, tc.day)
+			}
+			if got := timesync.DisplayMonth(2026, time.January, tag); got != tc.month {
+				t.Errorf("DisplayMonth: %q, want %q", got, tc.month)
+			}
+		})
+	}
+	if got := (timesync.Timestamp{}).Display(language.French); got != "—" {
+		t.Errorf("the zero Timestamp: %q", got)
 	}
 }
