@@ -19,30 +19,46 @@ type Step struct {
 	// What the step does, in English: "the period starts the day after the
 	// order". [Step.Text] gives it in another language.
 	What string `json:"what"`
-	// Result of the step: a date, an instant, a count.
+	// Result of the step: a date (ISO 8601), an instant (RFC 3339), a
+	// count, or a phrase in English. [Step.Text] writes it for people.
 	Result string `json:"result"`
 	// Source is the rule applied.
 	Source provenance.Source `json:"source"`
 
-	msg  string // catalogue key of What
-	args []any
+	msg    string // catalogue key of What
+	args   []any
+	result any // Result as a value: a date.Date, a timesync.Timestamp, a phrase
 }
 
-// step builds a Step whose What is the message msg with args.
-func step(src provenance.Source, result, msg string, args ...any) Step {
-	return Step{What: localize(language.English, msg, args...), Result: result, Source: src, msg: msg, args: args}
+// step builds a Step whose What is the message msg with args and whose
+// Result is result: a date.Date, a timesync.Timestamp or a phrase.
+func step(src provenance.Source, result any, msg string, args ...any) Step {
+	return Step{What: localize(language.English, msg, args...), Result: dataText(result), Source: src, msg: msg, args: args, result: result}
+}
+
+// dataText writes a step's result as data: a day in ISO 8601, an
+// instant in RFC 3339, a phrase as it is.
+func dataText(v any) string {
+	switch v := v.(type) {
+	case date.Date:
+		return v.String()
+	case timesync.Timestamp:
+		return v.String()
+	}
+	return fmt.Sprint(v)
 }
 
 // String returns "what: result — source", in English.
 func (s Step) String() string { return s.What + ": " + s.Result + " — " + s.Source.String() }
 
 // Text returns "what: result" in the language tag asks for (French,
-// Dutch, German; English otherwise).
+// Dutch, German; English otherwise), dates and times as people read them
+// in that language (timesync.DayLayout).
 func (s Step) Text(tag language.Tag) string {
 	if s.msg == "" {
 		return s.What + ": " + s.Result
 	}
-	return localize(tag, s.msg, s.args...) + ": " + localize(tag, s.Result)
+	return localize(tag, s.msg, s.args...) + ": " + localize(tag, "%s", s.result)
 }
 
 // DeadlineKind says whether a deadline is an instant.
@@ -92,6 +108,10 @@ type Deadline struct {
 	Rule string `json:"rule"`
 	// Steps explain the computation, in order.
 	Steps []Step `json:"steps"`
+
+	// label is Rule's translatable name: a ResponseKind, a MonthRule or a
+	// phrase.
+	label labelled
 }
 
 // String returns the deadline in Brussels time, or "no fixed instant".
@@ -100,6 +120,21 @@ func (d Deadline) String() string {
 		return "no fixed instant (" + d.Rule + ")"
 	}
 	return timesync.FromTime(d.At).String()
+}
+
+// Text returns the deadline in the language tag asks for: its instant in
+// Brussels as people read it in that language ([timesync.Timestamp.Display]),
+// or, for an unfixed deadline, "no fixed instant" and its rule ("no fixed
+// instant (immediately)").
+func (d Deadline) Text(tag language.Tag) string {
+	if d.Kind == Fixed {
+		return timesync.FromTime(d.At).Display(tag)
+	}
+	var rule labelled = phrase(d.Rule)
+	if d.label != nil {
+		rule = d.label
+	}
+	return localize(tag, "no fixed instant (%s)", rule)
 }
 
 // Explain returns the steps in English with their sources, one per line.
@@ -112,11 +147,12 @@ func (d Deadline) Explain() string {
 }
 
 // ExplainIn returns the steps in the language tag asks for, one per line,
-// each followed by its source.
+// each followed by its source as that language cites it
+// (internal/i18n's Cite: the edition note, in English, only in English).
 func (d Deadline) ExplainIn(tag language.Tag) string {
 	var b strings.Builder
 	for i, s := range d.Steps {
-		fmt.Fprintf(&b, "%d. %s — %v\n", i+1, s.Text(tag), s.Source)
+		fmt.Fprintf(&b, "%d. %s — %s\n", i+1, s.Text(tag), messages().Cite(tag, s.Source))
 	}
 	return b.String()
 }
@@ -227,10 +263,10 @@ func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) 
 	switch r {
 	case FromNextDay:
 		start = ordered + 1
-		steps = append(steps, step(src, start.String(), "the day of the order is not counted; the period starts the next day"))
+		steps = append(steps, step(src, start, "the day of the order is not counted; the period starts the next day"))
 	case FromOrderDay:
 		start = ordered
-		steps = append(steps, step(src, start.String(), "the day of the order is the first day of the period"))
+		steps = append(steps, step(src, start, "the day of the order is the first day of the period"))
 	default:
 		return 0, nil, fmt.Errorf("%w: %v", ErrInvalidPeriod, r)
 	}
@@ -241,12 +277,12 @@ func (r MonthRule) LastDay(ordered date.Date, n int) (date.Date, []Step, error) 
 	ey, em := y+total/12, time.Month(total%12+1)
 	lastOfMonth := date.New(ey, em+1, 1) - 1
 	if d > lastOfMonth.Day() {
-		steps = append(steps, step(src, lastOfMonth.String(), "%d month(s) on, %s has no day %d: the period ends on that month's last day", n, fmt.Sprintf("%04d-%02d", ey, int(em)), d))
+		steps = append(steps, step(src, lastOfMonth, "%[1]d {1:month|months} on, %[2]s has no day %[3]d: the period ends on that month's last day", n, yearMonth{ey, em}, d))
 		return lastOfMonth, steps, nil
 	}
 	same := date.New(ey, em, d)
 	last := same - 1
-	steps = append(steps, step(src, last.String(), "%d month(s) on is %v; the period ends the day before (veille de quantième)", n, same.String()))
+	steps = append(steps, step(src, last, "%[1]d {1:month|months} on is %[2]v; the period ends the day before (veille de quantième)", n, same))
 	return last, steps, nil
 }
 
@@ -262,15 +298,15 @@ func ValidityEnd(ordered time.Time, n int, rule MonthRule) (Deadline, error) {
 	}
 	day := timesync.Day(ordered)
 	steps := []Step{step(technical("an order's day is its calendar day in Belgian civil time"),
-		day.String(), "the order is dated, in Belgian civil time")}
+		day, "the order is dated, in Belgian civil time")}
 	last, more, err := rule.LastDay(day, n)
 	if err != nil {
 		return Deadline{}, err
 	}
 	end := timesync.DayEnd(last)
 	steps = append(steps, more...)
-	steps = append(steps, step(rule.Source(), timesync.FromTime(end).String(), "the period runs to the end of its last day, 24:00 Brussels time"))
-	return Deadline{Kind: Fixed, At: end, LastDay: last, Rule: rule.String(), Steps: steps}, nil
+	steps = append(steps, step(rule.Source(), timesync.FromTime(end), "the period runs to the end of its last day, 24:00 Brussels time"))
+	return Deadline{Kind: Fixed, At: end, LastDay: last, Rule: rule.String(), Steps: steps, label: rule}, nil
 }
 
 // ConfirmationHours is the time within which the juge d'instruction must
@@ -299,10 +335,10 @@ func ConfirmationDue(ordered time.Time) Deadline {
 	// after the laws of 2016, an [U] edition (see [Edition]).
 	src := Edition(ConfirmationSource(), timesync.Day(ordered))
 	return Deadline{
-		Kind: Fixed, At: due, Rule: "confirmation within 24 hours",
+		Kind: Fixed, At: due, Rule: "confirmation within 24 hours", label: phrase("confirmation within 24 hours"),
 		Steps: []Step{
-			step(src, timesync.FromTime(ordered).String(), "the order was made"),
-			step(src, timesync.FromTime(due).String(), "24 elapsed hours later, whatever the wall clock does"),
+			step(src, timesync.FromTime(ordered), "the order was made"),
+			step(src, timesync.FromTime(due), "24 elapsed hours later, whatever the wall clock does"),
 		},
 	}
 }

@@ -363,3 +363,48 @@ func TestAscensionOnLabourDayEveryYear(t *testing.T) {
 		}
 	}
 }
+
+// A deadline and its steps read in each language: dates as that language
+// writes them, an unfixed deadline's rule translated, and the sources cited
+// without the English edition note outside English.
+func TestDeadlineText(t *testing.T) {
+	received := timesync.MustParseTimestamp("2026-11-09T16:31:00+01:00")
+	immediately, err := requisition.ResponsePolicy{Kind: requisition.Immediately}.Due(received.Time())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stated, err := requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: timesync.MustParseTimestamp("2026-11-10T10:00:00+01:00")}.Due(received.Time())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name               string
+		lang               language.Tag
+		fixed, unfixed     string
+		explained, without string
+	}{
+		{"English", language.English, "2026-11-10 10:00:00 +01:00", "no fixed instant (immediately)",
+			"1. received: 2026-11-09 16:31:00 +01:00 — the requisition the moment it states [T]", ""},
+		{"French", language.French, "10/11/2026 10:00:00 +01:00", "pas d'instant fixé (immédiatement)",
+			"1. reçue: 09/11/2026 16:31:00 +01:00 — la réquisition le moment qu'elle indique [T]", "Neutrinet"},
+		{"Dutch", language.Dutch, "10/11/2026 10:00:00 +01:00", "geen vast tijdstip (onmiddellijk)",
+			"1. ontvangen: 09/11/2026 16:31:00 +01:00 — de vordering het tijdstip dat ze vermeldt [T]", "Neutrinet"},
+		{"German", language.German, "10.11.2026 10:00:00 +01:00", "kein fester Zeitpunkt (unverzüglich)",
+			"1. eingegangen: 09.11.2026 16:31:00 +01:00 — die Anforderung der darin angegebene Zeitpunkt [T]", "Neutrinet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := stated.Text(tc.lang); got != tc.fixed {
+				t.Errorf("fixed: %q, want %q", got, tc.fixed)
+			}
+			if got := immediately.Text(tc.lang); got != tc.unfixed {
+				t.Errorf("unfixed: %q, want %q", got, tc.unfixed)
+			}
+			if got := stated.ExplainIn(tc.lang); !strings.HasPrefix(got, tc.explained+"\n") {
+				t.Errorf("explained: %q, want it to start with %q", got, tc.explained)
+			}
+			if got := immediately.ExplainIn(tc.lang); tc.without != "" && strings.Contains(got, tc.without) {
+				t.Errorf("the English edition note in %s: %q", tc.lang, got)
+			}
+		})
+	}
+}

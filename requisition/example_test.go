@@ -28,7 +28,7 @@ func ExampleValidityEnd() {
 	// valid until: 2026-09-01T00:00:00+02:00
 	// 1. the order is dated, in Belgian civil time: 2026-06-30 — ccjkit an order's day is its calendar day in Belgian civil time [T]
 	// 2. the day of the order is not counted; the period starts the next day: 2026-07-01 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
-	// 3. 2 month(s) on is 2026-09-01; the period ends the day before (veille de quantième): 2026-08-31 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
+	// 3. 2 months on is 2026-09-01; the period ends the day before (veille de quantième): 2026-08-31 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
 	// 4. the period runs to the end of its last day, 24:00 Brussels time: 2026-09-01T00:00:00+02:00 — Code judiciaire arts. 52-54 (art. 52 [V]; art. 54 wording not verified, worked examples from a secondary source) [U]
 }
 
@@ -171,10 +171,10 @@ func ExampleDeadline_ExplainIn() {
 		fmt.Println(s.Text(language.German))
 	}
 	// Output:
-	// die Anordnung ist datiert, in belgischer gesetzlicher Zeit: 2026-01-31
-	// der Tag der Anordnung ist der erste Tag der Frist: 2026-01-31
-	// 1 Monat(e) später hat 2026-02 keinen Tag 31: die Frist endet am letzten Tag dieses Monats: 2026-02-28
-	// die Frist läuft bis zum Ende ihres letzten Tages, 24 Uhr Brüsseler Zeit: 2026-03-01T00:00:00+01:00
+	// die Anordnung ist datiert, in belgischer gesetzlicher Zeit: 31.01.2026
+	// der Tag der Anordnung ist der erste Tag der Frist: 31.01.2026
+	// 1 Monat später hat 02.2026 keinen Tag 31: die Frist endet am letzten Tag dieses Monats: 28.02.2026
+	// die Frist läuft bis zum Ende ihres letzten Tages, 24 Uhr Brüsseler Zeit: 01.03.2026 00:00:00 +01:00
 }
 
 // Each enumeration names its values in the four languages of the catalogue;

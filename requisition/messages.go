@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
+	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"github.com/ccjkit/ccjkit/internal/i18n"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // Languages are the languages findings and labels are written in: French,
@@ -99,17 +102,33 @@ func (r MonthRule) Label(tag language.Tag) string { return label(tag, r) }
 // included) is formatted with %v.
 func (k ResponseKind) Label(tag language.Tag) string { return label(tag, k) }
 
+// yearMonth is a month of a year, an argument of a message: written as
+// timesync.DisplayMonth writes it.
+type yearMonth struct {
+	year  int
+	month time.Month
+}
+
 // localize formats msg, a catalogue key, with its arguments in the language
-// tag asks for; arguments with a label are translated first.
+// tag asks for: arguments with a label are translated first, days and
+// instants written as people read them in that language
+// (timesync.DisplayDay, timesync.Timestamp.Display).
 func localize(tag language.Tag, msg string, args ...any) string {
 	p := printer(tag)
 	out := make([]any, len(args))
 	for i, a := range args {
 		out[i] = a
-		if l, ok := a.(labelled); ok {
-			if k := l.labelKey(); k != "" {
+		switch a := a.(type) {
+		case labelled:
+			if k := a.labelKey(); k != "" {
 				out[i] = p.Sprintf(k)
 			}
+		case date.Date:
+			out[i] = timesync.DisplayDay(a, tag)
+		case timesync.Timestamp:
+			out[i] = a.Display(tag)
+		case yearMonth:
+			out[i] = timesync.DisplayMonth(a.year, a.month, tag)
 		}
 	}
 	return p.Sprintf(msg, out...)
@@ -212,12 +231,12 @@ func translations() [][5]string {
 		// periods
 		{"the stated period ends before it starts", "la période indiquée se termine avant de commencer", "de vermelde periode eindigt vóór ze begint", "der angegebene Zeitraum endet, bevor er beginnt"},
 		{"the period the order states ended at %s", "la période indiquée par l'ordonnance a pris fin le %s", "de in het bevel vermelde periode is geëindigd op %s", "der in der Anordnung angegebene Zeitraum endete am %s"},
-		{"the order must state how long the measure applies (at most %d month(s))", "l'ordonnance doit préciser la durée de la mesure (au plus %d mois)",
-			"het bevel moet vermelden hoe lang de maatregel geldt (ten hoogste %d maand(en))", "die Anordnung muss angeben, wie lange die Maßnahme gilt (höchstens %d Monat(e))"},
-		{"the order states a period to %s, beyond the %d month(s) the law allows (to %s, %s)", "l'ordonnance indique une période jusqu'au %s, au-delà des %d mois permis par la loi (jusqu'au %s, %s)",
-			"het bevel vermeldt een periode tot %s, voorbij de %d maand(en) die de wet toelaat (tot %s, %s)", "die Anordnung gibt einen Zeitraum bis %s an, über die gesetzlich erlaubten %d Monat(e) hinaus (bis %s, %s)"},
+		{"the order must state how long the measure applies (at most %[1]d {1:month|months})", "l'ordonnance doit préciser la durée de la mesure (au plus %d mois)",
+			"het bevel moet vermelden hoe lang de maatregel geldt (ten hoogste %[1]d {1:maand|maanden})", "die Anordnung muss angeben, wie lange die Maßnahme gilt (höchstens %[1]d {1:Monat|Monate})"},
+		{"the order states a period to %[1]s, beyond the %[2]d {2:month|months} the law allows (to %[3]s, %[4]s)", "l'ordonnance indique une période jusqu'au %s, au-delà des %d mois permis par la loi (jusqu'au %s, %s)",
+			"het bevel vermeldt een periode tot %[1]s, voorbij de %[2]d {2:maand|maanden} die de wet toelaat (tot %[3]s, %[4]s)", "die Anordnung gibt einen Zeitraum bis %[1]s an, über {2:den gesetzlich erlaubten|die gesetzlich erlaubten} %[2]d {2:Monat|Monate} hinaus (bis %[3]s, %[4]s)"},
 		{"the %d-month period from the order ran out at %s (%s); a renewal is a new order", "le délai de %d mois à dater de l'ordonnance a expiré le %s (%s) ; un renouvellement est une nouvelle ordonnance",
-			"de termijn van %d maand(en) vanaf het bevel is verstreken op %s (%s); een verlenging is een nieuw bevel", "die Frist von %d Monat(en) ab der Anordnung lief am %s ab (%s); eine Verlängerung ist eine neue Anordnung"},
+			"de termijn van %[1]d {1:maand|maanden} vanaf het bevel is verstreken op %[2]s (%[3]s); een verlenging is een nieuw bevel", "die Frist von %[1]d {1:Monat|Monaten} ab der Anordnung lief am %[2]s ab (%[3]s); eine Verlängerung ist eine neue Anordnung"},
 		{"an 88quater §2 order may not be made against the inculpé or a person of art. 156", "une ordonnance 88quater §2 ne peut être prise à l'égard de l'inculpé ni des personnes visées à l'article 156",
 			"een bevel op grond van art. 88quater §2 mag niet worden gegeven ten aanzien van de inverdenkinggestelde of de personen bedoeld in art. 156",
 			"eine Anordnung nach Art. 88quater §2 darf nicht gegen den Beschuldigten oder die in Art. 156 genannten Personen ergehen"},
@@ -256,8 +275,8 @@ func translations() [][5]string {
 		{"the day of the order is not counted; the period starts the next day", "le jour de l'ordonnance n'est pas compté ; le délai commence le lendemain", "de dag van het bevel wordt niet meegerekend; de termijn begint de volgende dag", "der Tag der Anordnung wird nicht mitgezählt; die Frist beginnt am Folgetag"},
 		{"the day of the order is the first day of the period", "le jour de l'ordonnance est le premier jour du délai", "de dag van het bevel is de eerste dag van de termijn", "der Tag der Anordnung ist der erste Tag der Frist"},
 		{"zero months: the period is empty and ended the day before it started", "zéro mois : le délai est vide et a pris fin la veille de son début", "nul maanden: de termijn is leeg en eindigde de dag vóór zijn begin", "null Monate: die Frist ist leer und endete am Tag vor ihrem Beginn"},
-		{"%d month(s) on, %s has no day %d: the period ends on that month's last day", "%d mois plus tard, %s n'a pas de jour %d : le délai se termine le dernier jour de ce mois", "%d maand(en) later heeft %s geen dag %d: de termijn eindigt op de laatste dag van die maand", "%d Monat(e) später hat %s keinen Tag %d: die Frist endet am letzten Tag dieses Monats"},
-		{"%d month(s) on is %v; the period ends the day before (veille de quantième)", "%d mois plus tard, c'est le %v ; le délai se termine la veille (veille de quantième)", "%d maand(en) later is het %v; de termijn eindigt de dag ervoor", "%d Monat(e) später ist der %v; die Frist endet am Vortag"},
+		{"%[1]d {1:month|months} on, %[2]s has no day %[3]d: the period ends on that month's last day", "%d mois plus tard, %s n'a pas de jour %d : le délai se termine le dernier jour de ce mois", "%[1]d {1:maand|maanden} later heeft %[2]s geen dag %[3]d: de termijn eindigt op de laatste dag van die maand", "%[1]d {1:Monat|Monate} später hat %[2]s keinen Tag %[3]d: die Frist endet am letzten Tag dieses Monats"},
+		{"%[1]d {1:month|months} on is %[2]v; the period ends the day before (veille de quantième)", "%d mois plus tard, c'est le %v ; le délai se termine la veille (veille de quantième)", "%[1]d {1:maand|maanden} later is het %[2]v; de termijn eindigt de dag ervoor", "%[1]d {1:Monat|Monate} später ist der %[2]v; die Frist endet am Vortag"},
 		{"the period runs to the end of its last day, 24:00 Brussels time", "le délai court jusqu'à la fin de son dernier jour, 24 h, heure de Bruxelles", "de termijn loopt tot het einde van zijn laatste dag, 24 uur Brusselse tijd", "die Frist läuft bis zum Ende ihres letzten Tages, 24 Uhr Brüsseler Zeit"},
 		{"the order was made", "l'ordonnance a été prise", "het bevel werd gegeven", "die Anordnung wurde erlassen"},
 		{"24 elapsed hours later, whatever the wall clock does", "24 heures écoulées plus tard, quoi qu'indique l'horloge", "24 verstreken uren later, wat de klok ook aanwijst", "24 verstrichene Stunden später, was immer die Uhr anzeigt"},
@@ -269,6 +288,8 @@ func translations() [][5]string {
 		{"execute immediately", "exécuter immédiatement", "onmiddellijk uitvoeren", "unverzüglich ausführen"},
 		{"the requisition states the moment the answer is due", "la réquisition indique le moment où la réponse est due", "de vordering vermeldt het tijdstip waarop het antwoord gegeven moet worden", "die Anforderung gibt den Zeitpunkt an, zu dem die Antwort fällig ist"},
 		{"as soon as possible", "dès que possible", "zo snel mogelijk", "so bald wie möglich"},
+		{"no fixed instant (%s)", "pas d'instant fixé (%s)", "geen vast tijdstip (%s)", "kein fester Zeitpunkt (%s)"},
+		{"confirmation within 24 hours", "confirmation dans les 24 heures", "bevestiging binnen 24 uur", "Bestätigung binnen 24 Stunden"},
 		// response
 		{"unknown response kind", "type de réponse inconnu", "onbekend soort antwoord", "unbekannte Antwortart"},
 		{"the answer is due at a stated moment, but none is given", "la réponse est due à un moment indiqué, mais aucun n'est donné", "het antwoord moet op een vermeld tijdstip gegeven worden, maar er is er geen opgegeven", "die Antwort ist zu einem angegebenen Zeitpunkt fällig, aber keiner ist angegeben"},
@@ -303,6 +324,17 @@ func translations() [][5]string {
 		{"response:real-time", "in real time", "en temps réel", "in werkelijke tijd", "in Echtzeit"},
 		{"response:immediately", "immediately", "immédiatement", "onmiddellijk", "unverzüglich"},
 		{"response:at-stated-moment", "at the stated moment", "au moment indiqué", "op het vermelde tijdstip", "zum angegebenen Zeitpunkt"},
+		// Technical sources, named in English in the code, as the
+		// deadlines' steps cite them (i18n's Cite).
+		{"source:the requisition", "the requisition", "la réquisition", "de vordering", "die Anforderung"},
+		{"source:the moment it states", "the moment it states", "le moment qu'elle indique", "het tijdstip dat ze vermeldt", "der darin angegebene Zeitpunkt"},
+		{"source:no response policy recorded", "no response policy recorded", "aucun délai de réponse consigné", "geen antwoordtermijn genoteerd", "keine Antwortfrist erfasst"},
+		{"source:an order's day is its calendar day in Belgian civil time", "an order's day is its calendar day in Belgian civil time",
+			"le jour d'une ordonnance est son jour civil en heure légale belge", "de dag van een bevel is zijn kalenderdag in Belgische wettelijke tijd", "der Tag einer Anordnung ist ihr Kalendertag in belgischer gesetzlicher Zeit"},
+		{"source:stricter reading offered where Code judiciaire arts. 52-54 may not apply", "stricter reading offered where Code judiciaire arts. 52-54 may not apply",
+			"lecture plus stricte proposée là où les art. 52-54 du Code judiciaire pourraient ne pas s'appliquer",
+			"strengere lezing voor wanneer de art. 52-54 van het Gerechtelijk Wetboek mogelijk niet gelden",
+			"strengere Lesart für den Fall, dass Art. 52-54 des Gerichtsgesetzbuchs nicht gelten"},
 	}
 	out := make([][5]string, 0, len(msgs)+len(labels))
 	for _, m := range msgs {

@@ -119,14 +119,14 @@ func (p ResponsePolicy) Due(received time.Time) (Deadline, error) {
 	src := p.Kind.Source()
 	switch p.Kind {
 	case RealTime:
-		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), Steps: []Step{
-			step(src, timesync.FromTime(received).String(), "received"),
-			step(src, "as soon as possible", "answer in real time: the minimum time the task needs by the rules of the art, without interruption, with adequate means and staff; the law sets no number"),
+		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), label: p.Kind, Steps: []Step{
+			step(src, timesync.FromTime(received), "received"),
+			step(src, phrase("as soon as possible"), "answer in real time: the minimum time the task needs by the rules of the art, without interruption, with adequate means and staff; the law sets no number"),
 		}}, nil
 	case Immediately:
-		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), Steps: []Step{
-			step(src, timesync.FromTime(received).String(), "received"),
-			step(src, "as soon as possible", "execute immediately"),
+		return Deadline{Kind: Unfixed, Rule: p.Kind.String(), label: p.Kind, Steps: []Step{
+			step(src, timesync.FromTime(received), "received"),
+			step(src, phrase("as soon as possible"), "execute immediately"),
 		}}, nil
 	case AtStatedMoment:
 		if p.Stated.IsZero() {
@@ -136,9 +136,9 @@ func (p ResponsePolicy) Due(received time.Time) (Deadline, error) {
 			return Deadline{}, fmt.Errorf("%w: the stated moment %v is before receipt %v; ask the authority",
 				ErrResponsePolicy, p.Stated, timesync.FromTime(received))
 		}
-		return Deadline{Kind: Fixed, At: p.Stated.Time(), Rule: p.Kind.String(), Steps: []Step{
-			step(src, timesync.FromTime(received).String(), "received"),
-			step(src, p.Stated.String(), "the requisition states the moment the answer is due"),
+		return Deadline{Kind: Fixed, At: p.Stated.Time(), Rule: p.Kind.String(), label: p.Kind, Steps: []Step{
+			step(src, timesync.FromTime(received), "received"),
+			step(src, p.Stated, "the requisition states the moment the answer is due"),
 		}}, nil
 	}
 	return Deadline{}, fmt.Errorf("%w: %v", ErrResponsePolicy, p.Kind)

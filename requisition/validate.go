@@ -75,10 +75,10 @@ func (m *findingText) Text(tag language.Tag) string {
 	t = localize(tag, "under the text before the laws of 2016: %s", t)
 	if m.undated {
 		t += localize(tag, " — the order states no date, so ccjkit took the day of the check, %s; it has not seen the text in force then (%s): find the order's date and check the text in force on it by hand before acting on this finding",
-			m.day.String(), m.unverified.Article)
+			m.day, m.unverified.Article)
 	} else {
 		t += localize(tag, " — ccjkit has not seen the text in force on %s (%s): check it by hand before acting on this finding",
-			m.day.String(), m.unverified.Article)
+			m.day, m.unverified.Article)
 	}
 	if m.capped {
 		t += localize(tag, "; refusing a lawful order is itself an offence")
@@ -396,7 +396,7 @@ func (v *validator) period() {
 		return
 	}
 	if r.ValidUntil.IsZero() {
-		v.add("period", provenance.Error, "valid_until", src, ErrDuration, "the order must state how long the measure applies (at most %d month(s))", months)
+		v.add("period", provenance.Error, "valid_until", src, ErrDuration, "the order must state how long the measure applies (at most %[1]d {1:month|months})", months)
 	}
 	limit, err := ValidityEnd(r.Ordered.Time(), months, v.rule)
 	if err != nil {
@@ -420,7 +420,7 @@ func (v *validator) period() {
 	}
 	if !r.ValidUntil.IsZero() && r.ValidUntil.Time().After(limit.At) {
 		v.add("period", sev(r.ValidUntil.Time()), "valid_until", src, ErrDuration,
-			"the order states a period to %s, beyond the %d month(s) the law allows (to %s, %s)", r.ValidUntil, months, timesync.FromTime(limit.At), v.rule)
+			"the order states a period to %[1]s, beyond the %[2]d {2:month|months} the law allows (to %[3]s, %[4]s)", r.ValidUntil, months, timesync.FromTime(limit.At), v.rule)
 	}
 	if !limit.Before(v.at) {
 		v.add("validity", sev(v.at), "ordered", src, ErrOutsideValidity,
