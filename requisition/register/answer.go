@@ -250,16 +250,16 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 	line := func(key string, args ...any) { fmt.Fprintln(&b, p.Sprintf(key, args...)) }
 	line("Answer to case %s", a.Case)
 	line("Requisition %s: %s; authority: %s", a.Reference, a.Measure.Label(tag), a.Authority.Label(tag))
-	line("Received:  %s (the order's time of receipt, as it states)", clock(a.Received))
+	line("Received:  %s (the order's time of receipt, as it states)", clock(a.Received, tag))
 	switch {
 	case a.Timeliness == UnknownDue:
 		line("Due:       %s", p.Sprintf("timeliness:"+string(UnknownDue)))
 	case a.Deadline.Kind == requisition.Fixed:
-		line("Due:       before %s", clock(timesync.FromTime(a.Deadline.At)))
+		line("Due:       before %s", clock(timesync.FromTime(a.Deadline.At), tag))
 	default:
 		line("Due:       %s", a.Response.Label(tag))
 	}
-	line("Delivered: %s", clock(a.Delivery.At))
+	line("Delivered: %s", clock(a.Delivery.At, tag))
 	line("To:        %s", a.Delivery.To)
 	line("Channel:   %s", p.Sprintf("channel:"+string(a.Delivery.Channel)))
 	if len(a.Delivery.Items) > 0 {
@@ -276,7 +276,7 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 		line("Answered without a technician's result: %s", a.Delivery.WithoutResult)
 	}
 	line("Response time: %s (%s)", duration(a.ResponseTime), p.Sprintf("timeliness:"+string(a.Timeliness)))
-	line("Recorded by %s at %s", a.AnsweredBy, clock(a.Recorded))
+	line("Recorded by %s at %s", a.AnsweredBy, clock(a.Recorded, tag))
 	fmt.Fprintln(&b, evidenceText(tag, a.Clock))
 	return b.String()
 }

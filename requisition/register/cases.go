@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
 
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
@@ -150,6 +153,11 @@ type Transition struct {
 	At    timesync.Timestamp `json:"at"`
 	Clock Evidence           `json:"clock"`
 	Note  string             `json:"note,omitempty"`
+	// Check is what Register.Check recorded of the examination, as data
+	// that [Transition.NoteText] says in the reader's language; nil for
+	// every other step (and for a check an earlier version recorded as an
+	// English note).
+	Check *CheckSummary `json:"check,omitempty"`
 	// Requisition is set on the receipt only.
 	Requisition *requisition.Requisition `json:"requisition,omitempty"`
 	// WorkOrder, Result and Delivery are set by the events that carry
@@ -364,13 +372,115 @@ func (r *Register) Apply(id string, ev Event, actor string, v timesync.Verdict, 
 	if len(note) > MaxText || !validText(note) {
 		return Case{}, fmt.Errorf("%w: a note is at most %d bytes of UTF-8", ErrInput, MaxText)
 	}
+	return r.applyStep(id, ev, actor, v, note, nil)
+}
+
+// applyStep records step ev on case id with a note and, for a check,
+// its summary.
+func (r *Register) applyStep(id string, ev Event, actor string, v timesync.Verdict, note string, check *CheckSummary) (Case, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.commit(func() (Transition, error) {
 		t, _, err := r.begin(id, ev, actor, v)
-		t.Note = note
+		t.Note, t.Check = note, check
 		return t, err
 	})
+}
+
+// CheckSummary is what [Register.Check] records of a member's
+// examination: the findings counted, and each rule not met with its
+// article — never a target or a reference. It is recorded as data and
+// said in the reader's language when shown ([CheckSummary.Text]), so that
+// a step recorded today reads in French, Dutch, German or English for as
+// long as the register is kept.
+type CheckSummary struct {
+	// Findings counts every finding, warnings and information included;
+	// Warnings the warnings among them.
+	Findings int `json:"findings"`
+	Warnings int `json:"warnings,omitempty"`
+	// NotMet are the rules not met (the error findings), in order: none
+	// for an order found lawful.
+	NotMet []RuleNotMet `json:"not_met,omitempty"`
+}
+
+// RuleNotMet is a rule an order does not meet: its identifier, such as
+// "88bis-authority", and the article it rests on.
+type RuleNotMet struct {
+	Rule    string `json:"rule"`
+	Article string `json:"article,omitempty"`
+}
+
+// Text says the summary in the language tag asks for (French, Dutch,
+// German; English otherwise): "rules not met: 46bis-reasoned (art. 46bis
+// §1)", « 2 constats, aucune erreur ; 1 avertissement à vérifier ».
+func (s CheckSummary) Text(tag language.Tag) string {
+	p := printer(tag)
+	if len(s.NotMet) > 0 {
+		rules := make([]string, len(s.NotMet))
+		for i, n := range s.NotMet {
+			rules[i] = n.Rule
+			if n.Article != "" {
+				rules[i] += " (" + n.Article + ")"
+			}
+		}
+		return p.Sprintf("rules not met: %s", strings.Join(rules, "; "))
+	}
+	if s.Warnings > 0 {
+		return p.Sprintf("%[1]d {1:finding|findings}, none an error; %[2]d {2:warning|warnings} to check", s.Findings, s.Warnings)
+	}
+	return p.Sprintf("%[1]d {1:finding|findings}, none an error", s.Findings)
+}
+
+// NoteText returns the step's note in the language tag asks for: a
+// check's summary (Check) said in that language; the English note an
+// earlier version of ccjkit recorded for a check ("2 finding(s), none an
+// error", "rules not met: …"), read back as a summary and said in that
+// language too; any other note — a member's own words — as it was
+// written, never translated.
+func (t Transition) NoteText(tag language.Tag) string {
+	if t.Check != nil {
+		return t.Check.Text(tag)
+	}
+	if t.Event == CheckLawful || t.Event == Contest {
+		if s, ok := earlierCheckNote(t.Note); ok {
+			return s.Text(tag)
+		}
+	}
+	return t.Note
+}
+
+// earlierCheckNote reads back the note Register.Check recorded before it
+// recorded a CheckSummary: "N finding(s), none an error", with "; M
+// warning(s) to check" when there were warnings, or "rules not met: " and
+// each rule with its article, separated by "; ".
+func earlierCheckNote(note string) (CheckSummary, bool) {
+	var s CheckSummary
+	if list, ok := strings.CutPrefix(note, "rules not met: "); ok {
+		for _, r := range strings.Split(list, "; ") {
+			rule, article, _ := strings.Cut(r, " (")
+			if rule == "" || strings.ContainsAny(rule, " ()") {
+				return CheckSummary{}, false
+			}
+			s.NotMet = append(s.NotMet, RuleNotMet{Rule: rule, Article: strings.TrimSuffix(article, ")")})
+		}
+		return s, true
+	}
+	counts, warnings, hasWarnings := strings.Cut(note, " finding(s), none an error; ")
+	if hasWarnings {
+		w, ok := strings.CutSuffix(warnings, " warning(s) to check")
+		n1, err1 := strconv.Atoi(counts)
+		n2, err2 := strconv.Atoi(w)
+		if !ok || err1 != nil || err2 != nil || n1 < 0 || n2 < 0 {
+			return CheckSummary{}, false
+		}
+		return CheckSummary{Findings: n1, Warnings: n2}, true
+	}
+	counts, ok := strings.CutSuffix(note, " finding(s), none an error")
+	n, err := strconv.Atoi(counts)
+	if !ok || err != nil || n < 0 {
+		return CheckSummary{}, false
+	}
+	return CheckSummary{Findings: n}, true
 }
 
 // Review is a case's requisition examined at a moment, with nothing
@@ -383,10 +493,10 @@ type Review struct {
 	// Findings are all of them, warnings and information included.
 	Findings []provenance.Finding `json:"findings"`
 	// Step is what Check would record: CheckLawful when no finding is
-	// an error, Contest otherwise; Note the note it would keep — the
-	// findings counted, or each rule not met and its article.
-	Step Event  `json:"step"`
-	Note string `json:"note"`
+	// an error, Contest otherwise; Summary what it would keep — the
+	// findings counted, and each rule not met with its article.
+	Step    Event        `json:"step"`
+	Summary CheckSummary `json:"summary"`
 	// Allowed reports whether the case's state allows Step now: Check,
 	// [AskClarification] and [Contest] are recorded on an acknowledged
 	// case, or one whose authority was asked to clarify.
@@ -403,23 +513,16 @@ func (r *Register) Review(id string, rule requisition.MonthRule) (Review, error)
 	}
 	now := r.cfg.Clock.Now()
 	rv := Review{Case: id, State: c.State, At: timesync.FromTime(now), Findings: c.Requisition.Findings(now, rule)}
-	var broken []string
-	warnings := 0
+	rv.Step = CheckLawful
+	rv.Summary.Findings = len(rv.Findings)
 	for _, f := range rv.Findings {
 		switch f.Severity {
 		case provenance.Error:
-			broken = append(broken, f.Rule+" ("+f.Source.Article+")")
+			rv.Step = Contest
+			rv.Summary.NotMet = append(rv.Summary.NotMet, RuleNotMet{Rule: f.Rule, Article: f.Source.Article})
 		case provenance.Warning:
-			warnings++
+			rv.Summary.Warnings++
 		}
-	}
-	switch {
-	case len(broken) > 0:
-		rv.Step, rv.Note = Contest, "rules not met: "+strings.Join(broken, "; ")
-	case warnings > 0:
-		rv.Step, rv.Note = CheckLawful, fmt.Sprintf("%d finding(s), none an error; %d warning(s) to check", len(rv.Findings), warnings)
-	default:
-		rv.Step, rv.Note = CheckLawful, fmt.Sprintf("%d finding(s), none an error", len(rv.Findings))
 	}
 	_, rv.Allowed = Next(c.State, rv.Step)
 	return rv, nil
@@ -427,10 +530,10 @@ func (r *Register) Review(id string, rule requisition.MonthRule) (Review, error)
 
 // Check records a member's examination of a case's requisition at the
 // register clock's now, with periods in months counted by rule: when no
-// finding is an error, the case is found lawful (CheckLawful, the note
-// counting the findings); otherwise it is contested (Contest), the note
-// naming each rule not met and its article — never a target or a
-// reference. It returns the case after the step and every finding,
+// finding is an error, the case is found lawful (CheckLawful, its
+// [CheckSummary] counting the findings); otherwise it is contested
+// (Contest), the summary naming each rule not met and its article — never
+// a target or a reference. It returns the case after the step and every finding,
 // warnings and information included, for the member to read.
 // [Register.Review] says the same and records nothing.
 //
@@ -442,7 +545,7 @@ func (r *Register) Check(id string, rule requisition.MonthRule, actor string, v 
 	if err != nil {
 		return Case{}, nil, err
 	}
-	c, err := r.Apply(id, rv.Step, actor, v, rv.Note)
+	c, err := r.applyStep(id, rv.Step, actor, v, "", &rv.Summary)
 	return c, rv.Findings, err
 }
 

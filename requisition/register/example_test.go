@@ -61,14 +61,14 @@ func ExampleRegister_Answer() {
 	// register: transition not allowed: acknowledge from answered
 	// Réponse au dossier 2026-0042
 	// Réquisition BR.12.34.567890/26 : l'identification ; autorité : procureur du Roi
-	// Reçue :     2026-11-23 10:00:00 +01:00 (heure de réception que la réquisition indique)
-	// Délai :     avant 2026-11-24 10:00:00 +01:00
-	// Remise :    2026-11-23 11:00:07 +01:00
+	// Reçue :     23/11/2026 10:00:00 +01:00 (heure de réception que la réquisition indique)
+	// Délai :     avant 24/11/2026 10:00:00 +01:00
+	// Remise :    23/11/2026 11:00:07 +01:00
 	// À :         FCCU Bruxelles
 	// Canal :     courrier électronique
 	// Données :   l'identité de l'abonné, l'adresse
 	// Temps de réponse : 1 h 00 min 07 s (dans le délai)
-	// Enregistrée par alice le 2026-11-23 11:00:07 +01:00
+	// Enregistrée par alice le 23/11/2026 11:00:07 +01:00
 	// Horloge : synchronisée à la seconde sur une référence traçable (GPS via chrony), erreur d'au plus 3ms
 }
 
@@ -88,9 +88,9 @@ func ExampleWorkOrder_Text() {
 	fmt.Print(wo.Text(language.Dutch))
 	// Output:
 	// Werkopdracht wo-7k3m2q5xv4bnd6fj5hc6tw3r
-	// Uitgereikt: 2026-11-23 10:00:00 +01:00
-	// In te leveren vóór: 2026-11-24 10:00:00 +01:00
-	// 1. de identiteit van de abonnee, het adres — IP-adres 2001:db8::1 op 2026-11-20 14:03:12 +01:00
+	// Uitgereikt: 23/11/2026 10:00:00 +01:00
+	// In te leveren vóór: 24/11/2026 10:00:00 +01:00
+	// 1. de identiteit van de abonnee, het adres — IP-adres 2001:db8::1 op 20/11/2026 14:03:12 +01:00
 	// Stuur het resultaat terug met enkel de referentie wo-7k3m2q5xv4bnd6fj5hc6tw3r. Deze opdracht is geheim.
 }
 

@@ -108,9 +108,9 @@ func (k Keeping) months() (int, bool) {
 
 // keepingFinding makes a finding whose severity is capped by its source's
 // certainty (provenance.MaxSeverity).
-func keepingFinding(rule string, sev provenance.Severity, field string, src provenance.Source, msg string) provenance.Finding {
+func keepingFinding(rule string, sev provenance.Severity, field string, src provenance.Source, msg string, args ...any) provenance.Finding {
 	sev = min(sev, provenance.MaxSeverity(src.Certainty))
-	f := provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Message: provenance.Text(msg)}
+	f := provenance.Finding{Rule: rule, Severity: sev, Field: field, Source: src, Message: &text{msg: msg, args: args}}
 	if sev == provenance.Error {
 		f.Err = ErrKeeping
 	}
@@ -134,7 +134,7 @@ func (k Keeping) Findings() []provenance.Finding {
 	n, ok := k.months()
 	if !ok {
 		fs = append(fs, keepingFinding("keeping-period", provenance.Error, "years", provenance.Rule("keeping-period"),
-			fmt.Sprintf("a keeping period is 1 to %d months in all (years and months, neither negative)", MaxKeepingMonths)))
+			"a keeping period is 1 to %d months in all (years and months, neither negative)", MaxKeepingMonths))
 	}
 	if k.Source.Instrument == "" {
 		fs = append(fs, keepingFinding("keeping-source", provenance.Error, "source", provenance.Rule("keeping-source"),
@@ -257,7 +257,7 @@ func (r *Register) KeepingReport(at time.Time, k Keeping) (KeepingReport, error)
 	rep := KeepingReport{At: timesync.FromTime(at), Keeping: k, Ended: []KeptCase{}, Kept: []KeptCase{}}
 	if day := timesync.Day(at); !k.Source.InForce(day) {
 		rep.Findings = append(rep.Findings, keepingFinding("keeping-in-force", provenance.Warning, "source", k.Source,
-			fmt.Sprintf("the text the keeping period comes from is not in force on %s: check which period applies", day)))
+			"the text the keeping period comes from is not in force on %s: check which period applies", day))
 	}
 	total, err := r.sortKept(at, k, &rep)
 	if err != nil {
@@ -269,7 +269,7 @@ func (r *Register) KeepingReport(at time.Time, k Keeping) (KeepingReport, error)
 	rep.Retirable = total > 0 && len(rep.Ended) == total
 	if n := len(rep.Unclosed); n > 0 {
 		rep.Findings = append(rep.Findings, keepingFinding("keeping-unclosed", provenance.Warning, "unclosed", provenance.Rule("keeping-unclosed"),
-			fmt.Sprintf("%d case(s) can only be closed but were not: their keeping period has not begun (a member closes them)", n)))
+			"%[1]d {1:case|cases} can only be closed but {1:was|were} not: {1:its|their} keeping period has not begun (a member closes {1:it|them})", n))
 	}
 	rep.Findings = append(fs, rep.Findings...)
 	return rep, nil

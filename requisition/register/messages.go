@@ -3,14 +3,42 @@ package register
 import (
 	"sync"
 
+	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"github.com/ccjkit/ccjkit/internal/i18n"
 	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 func printer(tag language.Tag) *message.Printer { return messages().Printer(tag) }
+
+// text is a message of the register's catalogue and its arguments: a
+// [provenance.Message] said in the reader's language, its days and
+// instants as that language writes them. A pointer, so that findings stay
+// comparable.
+type text struct {
+	msg  string
+	args []any
+}
+
+// Text returns the message in the language tag asks for (French, Dutch,
+// German; English otherwise).
+func (m *text) Text(tag language.Tag) string {
+	args := make([]any, len(m.args))
+	for i, a := range m.args {
+		switch a := a.(type) {
+		case date.Date:
+			args[i] = timesync.DisplayDay(a, tag)
+		case timesync.Timestamp:
+			args[i] = a.Display(tag)
+		default:
+			args[i] = a
+		}
+	}
+	return printer(tag).Sprintf(m.msg, args...)
+}
 
 // messages builds the package's catalogue once; it is never changed
 // afterwards. Languages: English, French, Dutch, German.
@@ -135,6 +163,42 @@ var messages = sync.OnceValue(func() *i18n.Catalogue {
 		{"on time", "à temps", "tijdig", "fristgerecht"},
 		{"late", "en retard", "te laat", "verspätet"},
 		{"all measures", "toutes mesures", "alle maatregelen", "alle Maßnahmen"},
+		// what Check records (CheckSummary)
+		{"rules not met: %s", "règles non respectées : %s", "niet nageleefde regels: %s", "nicht erfüllte Regeln: %s"},
+		{"%[1]d {1:finding|findings}, none an error", "%[1]d {1:constat|constats}, aucune erreur", "%[1]d {1:vaststelling|vaststellingen}, geen fout", "%[1]d {1:Feststellung|Feststellungen}, kein Fehler"},
+		{"%[1]d {1:finding|findings}, none an error; %[2]d {2:warning|warnings} to check",
+			"%[1]d {1:constat|constats}, aucune erreur ; %[2]d {2:avertissement|avertissements} à vérifier",
+			"%[1]d {1:vaststelling|vaststellingen}, geen fout; %[2]d {2:waarschuwing|waarschuwingen} om na te gaan",
+			"%[1]d {1:Feststellung|Feststellungen}, kein Fehler; %[2]d {2:Warnung|Warnungen} zu prüfen"},
+		// keeping
+		{"a keeping period is 1 to %d months in all (years and months, neither negative)",
+			"une durée de conservation compte de 1 à %d mois en tout (années et mois, aucun négatif)",
+			"een bewaartermijn telt in totaal 1 tot %d maanden (jaren en maanden, geen van beide negatief)",
+			"eine Aufbewahrungsfrist umfasst insgesamt 1 bis %d Monate (Jahre und Monate, keines negativ)"},
+		{"say where the period comes from: the cell's written policy (PolicySource) or the text that sets it",
+			"dites d'où vient la durée : la politique écrite de la cellule (PolicySource) ou le texte qui la fixe",
+			"zeg waar de termijn vandaan komt: het schriftelijke beleid van de cel (PolicySource) of de tekst die hem vastlegt",
+			"geben Sie an, woher die Frist kommt: die schriftliche Richtlinie der Zelle (PolicySource) oder der Text, der sie festlegt"},
+		{"the keeping period is the cell's own policy: ccjkit found no Belgian text that sets how long a cell keeps a closed case (Telecom Act art. 127/3 was not retrieved); state it in the operator's record of processing, justified by its purpose, and have the data-protection officer check it",
+			"la durée de conservation est la politique propre de la cellule : ccjkit n'a trouvé aucun texte belge fixant combien de temps une cellule garde un dossier clôturé (l'art. 127/3 de la loi du 13 juin 2005 n'a pas été consulté) ; inscrivez-la au registre des activités de traitement de l'opérateur, justifiée par sa finalité, et faites-la vérifier par le délégué à la protection des données",
+			"de bewaartermijn is het eigen beleid van de cel: ccjkit vond geen Belgische tekst die bepaalt hoe lang een cel een afgesloten dossier bewaart (art. 127/3 van de wet van 13 juni 2005 werd niet geraadpleegd); vermeld hem in het register van de verwerkingsactiviteiten van de operator, verantwoord door zijn doel, en laat hem nagaan door de functionaris voor gegevensbescherming",
+			"die Aufbewahrungsfrist ist die eigene Richtlinie der Zelle: ccjkit hat keinen belgischen Text gefunden, der festlegt, wie lange eine Zelle einen abgeschlossenen Vorgang aufbewahrt (Art. 127/3 des Gesetzes vom 13. Juni 2005 wurde nicht abgerufen); tragen Sie sie in das Verzeichnis der Verarbeitungstätigkeiten des Betreibers ein, begründet durch ihren Zweck, und lassen Sie sie vom Datenschutzbeauftragten prüfen"},
+		{"personal data are kept no longer than necessary for their purpose: when a case's period ends, the register lists it, and the cell archives or destroys the journal that holds it (docs/recovery.md); the register itself deletes nothing",
+			"les données à caractère personnel ne sont pas conservées plus longtemps que nécessaire à leur finalité : quand la durée d'un dossier prend fin, le registre le signale, et la cellule archive ou détruit le journal qui le contient (docs/recovery.md) ; le registre lui-même n'efface rien",
+			"persoonsgegevens worden niet langer bewaard dan nodig voor hun doel: wanneer de termijn van een dossier afloopt, vermeldt het register het, en de cel archiveert of vernietigt het journaal dat het bevat (docs/recovery.md); het register zelf wist niets",
+			"personenbezogene Daten werden nicht länger aufbewahrt, als es ihr Zweck erfordert: Endet die Frist eines Vorgangs, nennt ihn das Register, und die Zelle archiviert oder vernichtet das Journal, das ihn enthält (docs/recovery.md); das Register selbst löscht nichts"},
+		{"the cost statements the cell sends (the invoice step) are the operator's invoices, and its accounting books are kept seven years from 1 January of the year after their closing: keep the statements with the accounting, not only through this register",
+			"les états de frais que la cellule envoie (l'étape de facturation) sont des factures de l'opérateur, dont les livres comptables sont conservés sept ans à partir du 1er janvier de l'année qui suit leur clôture : gardez les états avec la comptabilité, pas seulement dans ce registre",
+			"de kostenstaten die de cel verstuurt (de facturatiestap) zijn facturen van de operator, wiens boekhouding zeven jaar bewaard wordt vanaf 1 januari van het jaar na de afsluiting: bewaar de staten bij de boekhouding, niet enkel in dit register",
+			"die Kostenaufstellungen, die die Zelle versendet (der Abrechnungsschritt), sind Rechnungen des Betreibers, dessen Bücher sieben Jahre ab dem 1. Januar des Jahres nach ihrem Abschluss aufbewahrt werden: bewahren Sie die Aufstellungen bei der Buchhaltung auf, nicht nur in diesem Register"},
+		{"the text the keeping period comes from is not in force on %s: check which period applies",
+			"le texte dont vient la durée de conservation n'est pas en vigueur le %s : vérifiez quelle durée s'applique",
+			"de tekst waaruit de bewaartermijn komt, is op %s niet van kracht: ga na welke termijn geldt",
+			"der Text, aus dem die Aufbewahrungsfrist stammt, ist am %s nicht in Kraft: prüfen Sie, welche Frist gilt"},
+		{"%[1]d {1:case|cases} can only be closed but {1:was|were} not: {1:its|their} keeping period has not begun (a member closes {1:it|them})",
+			"%[1]d {1:dossier ne peut|dossiers ne peuvent} plus qu'être {1:clôturé|clôturés} mais ne {1:l'a|l'ont} pas été : {1:sa|leur} durée de conservation n'a pas commencé (un membre {1:le|les} clôture)",
+			"%[1]d {1:dossier kan|dossiers kunnen} enkel nog afgesloten worden maar {1:werd|werden} het niet: de bewaartermijn is niet begonnen (een lid sluit {1:het|ze} af)",
+			"%[1]d {1:Vorgang kann|Vorgänge können} nur noch abgeschlossen werden, {1:wurde|wurden} es aber nicht: die Aufbewahrungsfrist hat nicht begonnen (ein Mitglied schließt {1:ihn|sie} ab)"},
 	})
 	entries := make([][]string, 0, len(keyed)+len(english))
 	entries = append(entries, keyed...)

@@ -100,11 +100,12 @@ func TestCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			last := c.History[len(c.History)-1]
-			if c.State != tc.state || last.Event != tc.event || !strings.Contains(last.Note, tc.inNote) {
-				t.Fatalf("state %s, event %s, note %q", c.State, last.Event, last.Note)
+			note := last.NoteText(language.English)
+			if c.State != tc.state || last.Event != tc.event || !strings.Contains(note, tc.inNote) {
+				t.Fatalf("state %s, event %s, note %q", c.State, last.Event, note)
 			}
-			if strings.Contains(last.Note, secretRef) || strings.Contains(last.Note, secretAddr) {
-				t.Errorf("the note %q shows a secret", last.Note)
+			if strings.Contains(note, secretRef) || strings.Contains(note, secretAddr) {
+				t.Errorf("the note %q shows a secret", note)
 			}
 			w, _ := provenance.Worst(fs)
 			if (w == provenance.Error) != tc.errRule {

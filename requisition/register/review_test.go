@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -54,11 +55,14 @@ func TestReview(t *testing.T) {
 			if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 				t.Error("Review wrote to the journal")
 			}
-			if rv.Case != "c1" || rv.Step != tc.step || !strings.Contains(rv.Note, tc.note) || rv.Allowed != tc.allowed || rv.At != at("2026-11-23 10:30") {
+			note := rv.Summary.Text(language.English)
+			if rv.Case != "c1" || rv.Step != tc.step || !strings.Contains(note, tc.note) || rv.Allowed != tc.allowed || rv.At != at("2026-11-23 10:30") {
 				t.Errorf("review = %+v", rv)
 			}
-			if strings.Contains(rv.Note, secretRef) || strings.Contains(rv.Note, secretAddr) {
-				t.Errorf("the note quotes the order: %q", rv.Note)
+			for _, tag := range requisition.Languages() {
+				if s := rv.Summary.Text(tag); strings.Contains(s, secretRef) || strings.Contains(s, secretAddr) {
+					t.Errorf("the summary quotes the order: %q", s)
+				}
 			}
 			if worst, _ := provenance.Worst(rv.Findings); tc.step == register.Contest && worst != provenance.Error {
 				t.Errorf("contest without an error finding: %+v", rv.Findings)
@@ -71,8 +75,8 @@ func TestReview(t *testing.T) {
 				return
 			}
 			last := c.History[len(c.History)-1]
-			if err != nil || last.Event != rv.Step || last.Note != rv.Note || len(fs) != len(rv.Findings) {
-				t.Errorf("Check recorded %s %q (%v), the review said %s %q", last.Event, last.Note, err, rv.Step, rv.Note)
+			if err != nil || last.Event != rv.Step || last.Check == nil || !reflect.DeepEqual(*last.Check, rv.Summary) || last.Note != "" || len(fs) != len(rv.Findings) {
+				t.Errorf("Check recorded %s %+v %q (%v), the review said %s %+v", last.Event, last.Check, last.Note, err, rv.Step, rv.Summary)
 			}
 		})
 	}
@@ -201,5 +205,63 @@ func TestAnswerWithoutResultReplays(t *testing.T) {
 	defer reg.Close()
 	if c, _ := reg.Case("c1"); c.State != register.Answered {
 		t.Errorf("state %s", c.State)
+	}
+}
+
+// What Check records is data, said in the reader's language: counts agree
+// with their numbers by each language's plural rules, French putting 0
+// with 1.
+func TestCheckSummaryText(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    register.CheckSummary
+		want map[string]string
+	}{
+		{"no finding", register.CheckSummary{}, map[string]string{
+			"en": "0 findings, none an error", "fr": "0 constat, aucune erreur", "nl": "0 vaststellingen, geen fout", "de": "0 Feststellungen, kein Fehler"}},
+		{"one warning", register.CheckSummary{Findings: 1, Warnings: 1}, map[string]string{
+			"en": "1 finding, none an error; 1 warning to check", "fr": "1 constat, aucune erreur ; 1 avertissement à vérifier",
+			"nl": "1 vaststelling, geen fout; 1 waarschuwing om na te gaan", "de": "1 Feststellung, kein Fehler; 1 Warnung zu prüfen"}},
+		{"two and two", register.CheckSummary{Findings: 2, Warnings: 2}, map[string]string{
+			"en": "2 findings, none an error; 2 warnings to check", "fr": "2 constats, aucune erreur ; 2 avertissements à vérifier",
+			"nl": "2 vaststellingen, geen fout; 2 waarschuwingen om na te gaan", "de": "2 Feststellungen, kein Fehler; 2 Warnungen zu prüfen"}},
+		{"rules not met", register.CheckSummary{Findings: 1, NotMet: []register.RuleNotMet{{Rule: "46bis-reasoned", Article: "art. 46bis §1"}}}, map[string]string{
+			"en": "rules not met: 46bis-reasoned (art. 46bis §1)", "fr": "règles non respectées : 46bis-reasoned (art. 46bis §1)",
+			"nl": "niet nageleefde regels: 46bis-reasoned (art. 46bis §1)", "de": "nicht erfüllte Regeln: 46bis-reasoned (art. 46bis §1)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, tag := range requisition.Languages() {
+				if got := tc.s.Text(tag); got != tc.want[tag.String()] {
+					t.Errorf("%s: %q, want %q", tag, got, tc.want[tag.String()])
+				}
+			}
+		})
+	}
+}
+
+// A step's note: a check's summary in the reader's language, also when an
+// earlier version recorded it as an English note; a member's own note as
+// written.
+func TestNoteText(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		t    register.Transition
+		fr   string
+	}{
+		{"a check's summary", register.Transition{Event: register.CheckLawful, Check: &register.CheckSummary{Findings: 3}}, "3 constats, aucune erreur"},
+		{"an earlier version's note, lawful", register.Transition{Event: register.CheckLawful, Note: "0 finding(s), none an error"}, "0 constat, aucune erreur"},
+		{"an earlier version's note, with warnings", register.Transition{Event: register.CheckLawful, Note: "1 finding(s), none an error; 1 warning(s) to check"},
+			"1 constat, aucune erreur ; 1 avertissement à vérifier"},
+		{"an earlier version's note, contested", register.Transition{Event: register.Contest, Note: "rules not met: dates (dates); 46bis-reasoned (art. 46bis §1)"},
+			"règles non respectées : dates (dates); 46bis-reasoned (art. 46bis §1)"},
+		{"a member's note on a contest", register.Transition{Event: register.Contest, Note: "the order names no offence"}, "the order names no offence"},
+		{"a member's note that looks like a count, on another step", register.Transition{Event: register.Acknowledge, Note: "2 finding(s), none an error"}, "2 finding(s), none an error"},
+		{"a note that is almost a count", register.Transition{Event: register.CheckLawful, Note: "two finding(s), none an error"}, "two finding(s), none an error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.t.NoteText(language.French); got != tc.fr {
+				t.Errorf("%q, want %q", got, tc.fr)
+			}
+		})
 	}
 }

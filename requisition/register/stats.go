@@ -561,7 +561,7 @@ func (s Statistics) CSV() []byte {
 func (s Statistics) Text(tag language.Tag) string {
 	p := printer(tag)
 	var b strings.Builder
-	fmt.Fprintln(&b, p.Sprintf("Requisitions received from %s to %s: %s", clock(s.From), clock(s.Until), s.Cases.String()))
+	fmt.Fprintln(&b, p.Sprintf("Requisitions received from %s to %s: %s", clock(s.From, tag), clock(s.Until, tag), s.Cases.String()))
 	if !s.Withheld {
 		fmt.Fprintln(&b, p.Sprintf("(counts below %d are shown as \"< %d\"; \"c\" hides a count that would reveal one of them)", s.Threshold, s.Threshold))
 	} else {

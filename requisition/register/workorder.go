@@ -98,8 +98,8 @@ func (w WorkOrder) Text(tag language.Tag) string {
 	p := printer(tag)
 	var b strings.Builder
 	fmt.Fprintln(&b, p.Sprintf("Work order %s", string(w.Ref)))
-	fmt.Fprintln(&b, p.Sprintf("Issued: %s", clock(w.Issued)))
-	fmt.Fprintln(&b, p.Sprintf("Due before: %s", clock(w.Due)))
+	fmt.Fprintln(&b, p.Sprintf("Issued: %s", clock(w.Issued, tag)))
+	fmt.Fprintln(&b, p.Sprintf("Due before: %s", clock(w.Due, tag)))
 	for i, l := range w.Lookups {
 		items := make([]string, len(l.Items))
 		for k, it := range l.Items {
@@ -112,13 +112,10 @@ func (w WorkOrder) Text(tag language.Tag) string {
 }
 
 // clock formats a timestamp to the second in Brussels time with its
-// offset: "2026-11-20 14:03:12 +01:00".
-func clock(ts timesync.Timestamp) string {
-	if ts.IsZero() {
-		return "—"
-	}
-	return ts.Format(timesync.DisplayLayout)
-}
+// offset, as people read it in the language tag asks for
+// ([timesync.Timestamp.Display]): "2026-11-20 14:03:12 +01:00" in
+// English, "20/11/2026 14:03:12 +01:00" in French.
+func clock(ts timesync.Timestamp, tag language.Tag) string { return ts.Display(tag) }
 
 // describeTarget names a target and its window for a technician.
 func describeTarget(tag language.Tag, t requisition.Target) string {
@@ -139,11 +136,11 @@ func describeTarget(tag language.Tag, t requisition.Target) string {
 	switch {
 	case t.From.IsZero() && t.Until.IsZero():
 	case t.Until.Sub(t.From) == time.Second:
-		s += " " + p.Sprintf("at %s", clock(t.From))
+		s += " " + p.Sprintf("at %s", clock(t.From, tag))
 	case t.Until.IsZero():
-		s += " " + p.Sprintf("from %s", clock(t.From))
+		s += " " + p.Sprintf("from %s", clock(t.From, tag))
 	default:
-		s += " " + p.Sprintf("from %s to %s", clock(t.From), clock(t.Until))
+		s += " " + p.Sprintf("from %s to %s", clock(t.From, tag), clock(t.Until, tag))
 	}
 	return s
 }
