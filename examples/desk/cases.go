@@ -217,7 +217,7 @@ func runReview(s *session, args []string) error {
 		return nil
 	}
 	if rv.Step == register.Contest {
-		fmt.Fprintln(s.out, p.Sprintf("A rule is not met: desk check %s would record the contest (%s).", id, rv.Note))
+		fmt.Fprintln(s.out, p.Sprintf("A rule is not met: desk check %s would record the contest (%s).", id, rv.Summary.Text(s.tag)))
 	} else {
 		fmt.Fprintln(s.out, p.Sprintf("No finding is an error: desk check %s would record the order as lawful.", id))
 	}

@@ -154,8 +154,8 @@ func (v caseView) history(steps []register.Transition) {
 	v.line("History", v.p.Sprintf("when the cell recorded each step"))
 	for _, t := range steps {
 		fmt.Fprintf(v.w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, v.tag), oneLine(t.Actor), v.clock(t.Clock))
-		if t.Note != "" {
-			indent(v.w, fmt.Sprintf("    %26s ", ""), t.Note) // a note's every line indented: none poses as a step
+		if note := t.NoteText(v.tag); note != "" {
+			indent(v.w, fmt.Sprintf("    %26s ", ""), note) // a note's every line indented: none poses as a step
 		}
 	}
 }
