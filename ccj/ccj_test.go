@@ -314,10 +314,10 @@ func TestReport(t *testing.T) {
 	check("belgium", provenance.Info, "établie en Belgique")
 	check("advice", provenance.Info, "avis de sécurité valable\u00a0: 2")
 	check("advice", provenance.Warning, "carol n'a pas d'avis")
-	check("coverage", provenance.Error, "personne d'éligible n'est de garde du 2026-10-23T12:00:00+02:00 au 2026-10-23T18:00:00+02:00")
+	check("coverage", provenance.Error, "personne d'éligible n'est de garde du 23/10/2026 12:00:00 +02:00 au 23/10/2026 18:00:00 +02:00 (6 h 00 min)")
 	check("contact-sheet", provenance.Info, "complète")
 	check("procedure", provenance.Info, "PROC-CCJ-2")
-	check("platform", provenance.Info, "2026-02-03")
+	check("platform", provenance.Info, "03/02/2026")
 
 	c.Address.Country = "FR"
 	c.Procedure = ccj.Procedure{}
@@ -332,7 +332,7 @@ func TestReport(t *testing.T) {
 	check("belgium", provenance.Error, "doit être établie en Belgique")
 	check("procedure", provenance.Error, "aucune procédure")
 	check("platform", provenance.Error, "mettez-la à jour")
-	check("advice-renewal", provenance.Warning, "alice est valable jusqu'au 2026-11-30 inclus")
+	check("advice-renewal", provenance.Warning, "alice est valable jusqu'au 30/11/2026 inclus")
 	check("contact-sheet", provenance.Error, "un numéro de téléphone pour bob")
 	for _, f := range fs {
 		for _, tag := range []language.Tag{language.French, language.Dutch, language.German} {

@@ -78,7 +78,7 @@ func (c Cell) reportMembers(r *report, at time.Time, notice time.Duration) {
 			valid++
 			if last := m.Advice.LastDay(); last < timesync.Day(at.Add(notice)) {
 				r.add("advice-renewal", provenance.Warning, fmt.Sprintf("members[%d].advice", i), timelex(),
-					"the security advice of %s is valid to %s inclusive: start the renewal", m.ID, last.String())
+					"the security advice of %s is valid to %s inclusive: start the renewal", m.ID, last)
 			}
 		} else {
 			r.add("advice", provenance.Warning, fmt.Sprintf("members[%d].advice", i), bipt(),
@@ -111,11 +111,11 @@ func (c Cell) reportCoverage(r *report, at, end time.Time) {
 	}
 	for _, g := range gaps {
 		r.add("coverage", provenance.Error, "shifts", bipt(), "nobody eligible is on call from %s to %s (%s)",
-			timesync.FromTime(g.Start).String(), timesync.FromTime(g.End).String(), g.Duration().String())
+			timesync.FromTime(g.Start), timesync.FromTime(g.End), span(g.Duration()))
 	}
 	if len(gaps) == 0 {
 		r.add("coverage", provenance.Info, "shifts", bipt(), "the cell is covered around the clock from %s to %s",
-			timesync.FromTime(at).String(), timesync.FromTime(end).String())
+			timesync.FromTime(at), timesync.FromTime(end))
 	}
 }
 
@@ -158,7 +158,7 @@ func (c Cell) reportContactSheet(r *report, at, end time.Time) {
 func (c Cell) reportProcedure(r *report) {
 	if c.Procedure.Dated != 0 && c.Procedure.Reference != "" {
 		r.add("procedure", provenance.Info, "procedure", procedure(), "the internal procedure for requisitions is on file (%s) and dated %s",
-			c.Procedure.Reference, c.Procedure.Dated.String())
+			c.Procedure.Reference, c.Procedure.Dated)
 	} else {
 		r.add("procedure", provenance.Error, "procedure", procedure(), "no internal procedure for handling requisitions is on file")
 	}
@@ -172,10 +172,10 @@ func (c Cell) reportPlatform(r *report) {
 		r.add("platform", provenance.Error, "platform_updated", bipt(), "no update of the cell's contact details on BIPT's platform is recorded")
 	case c.MembersChanged != 0 && c.MembersChanged > c.PlatformUpdated:
 		r.add("platform", provenance.Error, "platform_updated", bipt(), "members changed after the last update on BIPT's platform (%s): update it",
-			c.PlatformUpdated.String())
+			c.PlatformUpdated)
 	default:
 		r.add("platform", provenance.Info, "platform_updated", bipt(), "the cell's contact details were updated on BIPT's platform on %s",
-			c.PlatformUpdated.String())
+			c.PlatformUpdated)
 	}
 }
 

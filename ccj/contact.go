@@ -38,7 +38,7 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 	fmt.Fprintf(&b, "%s\n\n", pair("Address", fmt.Sprintf("%s, %s %s, %s", c.Address.Street, c.Address.Postcode, c.Address.City, c.Address.Country)))
 
 	oc := c.OnCall(at)
-	fmt.Fprintln(&b, pair("Order of calls", timesync.FromTime(at).String()))
+	fmt.Fprintln(&b, pair("Order of calls", timesync.FromTime(at).Display(tag)))
 	for i, id := range oc.Order {
 		m, _ := c.Contact(id)
 		role := p.Sprintf("then")
@@ -60,10 +60,10 @@ func (c Cell) ContactSheet(w io.Writer, at time.Time, tag language.Tag) error {
 			chans = append(chans, p.Sprintf(string(ch.Kind))+" "+ch.Value)
 		}
 		fmt.Fprintf(&b, "  - %s [%s] %s; %s\n", m.Name, m.ID, strings.Join(chans, ", "),
-			p.Sprintf("valid to %s inclusive", m.Advice.LastDay().String()))
+			p.Sprintf("valid to %s inclusive", timesync.DisplayDay(m.Advice.LastDay(), tag)))
 	}
 	fmt.Fprintf(&b, "\n%s\n", pair("NTSU-CTIF (interceptions): duty desk", NTSUDutyPhone+", "+NTSUDutyEmail))
-	fmt.Fprintln(&b, p.Sprintf("Sheet drawn up on %s", timesync.FromTime(at).String()))
+	fmt.Fprintln(&b, p.Sprintf("Sheet drawn up on %s", timesync.FromTime(at).Display(tag)))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}

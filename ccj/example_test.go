@@ -47,10 +47,10 @@ func ExampleCell_Report() {
 		}
 	}
 	// Output:
-	// coverage: personne d'éligible n'est de garde du 2026-10-23T12:00:00+02:00 au 2026-10-23T18:00:00+02:00 (6h0m0s)
-	//     niemand die in aanmerking komt heeft wacht van 2026-10-23T12:00:00+02:00 tot 2026-10-23T18:00:00+02:00 (6h0m0s)
-	// coverage: personne d'éligible n'est de garde du 2026-10-25T18:00:00+01:00 au 2026-10-26T11:00:00+01:00 (17h0m0s)
-	//     niemand die in aanmerking komt heeft wacht van 2026-10-25T18:00:00+01:00 tot 2026-10-26T11:00:00+01:00 (17h0m0s)
+	// coverage: personne d'éligible n'est de garde du 23/10/2026 12:00:00 +02:00 au 23/10/2026 18:00:00 +02:00 (6 h 00 min)
+	//     niemand die in aanmerking komt heeft wacht van 23/10/2026 12:00:00 +02:00 tot 23/10/2026 18:00:00 +02:00 (6 h 00 min)
+	// coverage: personne d'éligible n'est de garde du 25/10/2026 18:00:00 +01:00 au 26/10/2026 11:00:00 +01:00 (17 h 00 min)
+	//     niemand die in aanmerking komt heeft wacht van 25/10/2026 18:00:00 +01:00 tot 26/10/2026 11:00:00 +01:00 (17 h 00 min)
 }
 
 func ExampleCell_ContactSheet() {
@@ -61,7 +61,7 @@ func ExampleCell_ContactSheet() {
 	// Operator: Neutrinet asbl
 	// Address: Rue Example 1, 1000 Bruxelles, BE
 	//
-	// Order of calls: 2026-10-24T20:00:00+02:00
+	// Order of calls: 2026-10-24 20:00:00 +02:00
 	//   1. Alice Dubois (on call now) +32470000001
 	//   2. Bob Peeters (backup) +32470000001
 	//
@@ -70,7 +70,7 @@ func ExampleCell_ContactSheet() {
 	//   - Bob Peeters [bob] phone +32470000001, email bob@example.be; valid to 2027-01-14 inclusive
 	//
 	// NTSU-CTIF (interceptions): duty desk: +32 2 642 77 11, DSU.NTSU.CTIF.PERM@police.belgium.eu
-	// Sheet drawn up on 2026-10-24T20:00:00+02:00
+	// Sheet drawn up on 2026-10-24 20:00:00 +02:00
 }
 
 // A night shift every Saturday, alice and bob taking turns week by week,
@@ -110,7 +110,7 @@ func ExampleCell_Check() {
 	}
 	fmt.Println(errors.Is(err, ccj.ErrPattern))
 	// Output:
-	// patterns[0].start: le 2026-03-29, l'heure tombe dans l'heure sautée au passage à l'heure d'été
+	// patterns[0].start: le 29/03/2026, l'heure tombe dans l'heure sautée au passage à l'heure d'été
 	// patterns[1].primaries[1]: le modèle de garde désigne quelqu'un qui n'est pas membre de la cellule
 	// true
 }

@@ -1,12 +1,16 @@
 package ccj
 
 import (
+	"fmt"
 	"sync"
+	"time"
 
+	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 
 	"github.com/ccjkit/ccjkit/internal/i18n"
 	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // message is the text of one of the cell's findings: a key of ccj's
@@ -18,7 +22,8 @@ type message struct {
 }
 
 // Text returns the message in the language tag asks for (French, Dutch,
-// German; English otherwise).
+// German; English otherwise): days and instants as people read them in
+// that language (timesync.DisplayDay, timesync.Timestamp.Display).
 func (m message) Text(tag language.Tag) string {
 	p := messages().Printer(tag)
 	args := make([]any, len(m.args))
@@ -28,6 +33,14 @@ func (m message) Text(tag language.Tag) string {
 			args[i] = p.Sprintf(string(v))
 		case phraseArgs:
 			args[i] = p.Sprintf(v.msg, v.arg)
+		case message:
+			args[i] = v.Text(tag)
+		case date.Date:
+			args[i] = timesync.DisplayDay(v, tag)
+		case timesync.Timestamp:
+			args[i] = v.Display(tag)
+		case span:
+			args[i] = v.String()
 		default:
 			args[i] = a
 		}
@@ -48,6 +61,22 @@ func newFinding(rule string, sev provenance.Severity, field string, src provenan
 		f.Err = sentinel
 	}
 	return f
+}
+
+// msg returns the message key with args.
+func msg(key string, args ...any) message { return message{key, args} }
+
+// span is a length of time in a message: "3 h 05 min", "12 d 4 h" (d,
+// h and min are SI's symbols, the same in every language).
+type span time.Duration
+
+// String writes the span to the minute, days and hours from two days.
+func (s span) String() string {
+	d := time.Duration(s).Round(time.Minute)
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d d %d h", d/(24*time.Hour), (d%(24*time.Hour))/time.Hour)
+	}
+	return fmt.Sprintf("%d h %02d min", d/time.Hour, (d%time.Hour)/time.Minute)
 }
 
 // phrase is a message argument that is itself translated.

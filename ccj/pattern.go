@@ -236,7 +236,7 @@ func expand(patterns []Pattern, first, last date.Date) ([]placed, []provenance.F
 			if !errors.Is(err, timesync.ErrNonexistent) {
 				key = "on %s the time is outside the years ccjkit places in Brussels time"
 			}
-			fs = append(fs, patternFinding(provenance.Error, field+sub, key, on.String()))
+			fs = append(fs, patternFinding(provenance.Error, field+sub, key, on))
 		}
 		for ; day <= last; day += 7 {
 			s, err := hhmm(start).on(day).Resolve(timesync.Earlier)

@@ -175,7 +175,7 @@ func (c Cell) ineligible(id string, day date.Date, field string) provenance.Find
 	if _, ok := c.Member(id); !ok {
 		return newFinding("rota", provenance.Error, field, technicalSource("rota"), ErrRota, "the rota names someone who is not a member of the cell")
 	}
-	return newFinding("rota", provenance.Warning, field, bipt(), nil, "%s is on call on %s without a valid security advice: not eligible", id, day.String())
+	return newFinding("rota", provenance.Warning, field, bipt(), nil, "%s is on call on %s without a valid security advice: not eligible", id, day)
 }
 
 // Interval is a span of time, Start included, End excluded.

@@ -83,7 +83,7 @@ func (c Cell) WriteMonthSVG(w io.Writer, year int, month time.Month, tag languag
 	p := messages().Printer(tag)
 	days := int(last-first) + 1
 	width, height := MonthSVGSize(days, len(c.Members))
-	s := &svg{}
+	s := &svg{tag: tag}
 	s.printf(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Verdana, sans-serif" font-size="11">`+"\n", width, height, width, height)
 	s.printf(`<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", width, height)
@@ -103,7 +103,10 @@ func (c Cell) WriteMonthSVG(w io.Writer, year int, month time.Month, tag languag
 }
 
 // svg is an SVG document being written.
-type svg struct{ b strings.Builder }
+type svg struct {
+	b   strings.Builder
+	tag language.Tag // the language of its texts
+}
 
 func (s *svg) printf(format string, args ...any) { fmt.Fprintf(&s.b, format, args...) }
 
@@ -135,7 +138,7 @@ func (c Cell) svgDay(s *svg, p *xmessage.Printer, d date.Date, y int, shifts []S
 		if !a.Before(b) {
 			continue
 		}
-		tip := s.esc(c.name(sh.Primary) + " " + timesync.FromTime(sh.Start).String() + " → " + timesync.FromTime(sh.End).String())
+		tip := s.esc(c.name(sh.Primary) + " " + timesync.FromTime(sh.Start).Display(s.tag) + " → " + timesync.FromTime(sh.End).Display(s.tag))
 		opacity := ""
 		if !c.eligible(sh.Primary, d) {
 			opacity = ` fill-opacity="0.35"`
