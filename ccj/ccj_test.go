@@ -427,10 +427,21 @@ func TestICalendarImportFromOtherTools(t *testing.T) {
 		got[f.Field] += f.Text(language.English)
 	}
 	for field, want := range map[string]string{"events[0]": "DTSTART is a whole day", "events[1]": "DTSTART is a floating time", "events[2]": "DTSTART is in another time zone",
-		"events[3]": "recurring events", "events[4]": "the primary in the summary: it names no member", "events[5]": "DTSTART: timesync: wall-clock time does not exist"} {
+		"events[3]": "recurring events", "events[4]": "the primary in the summary: it names no member", "events[5]": "DTSTART falls in the hour skipped when clocks go forward"} {
 		if !strings.Contains(got[field], want) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: problem %q lacks %q:\n%v", field, got[field], want, err)
 		}
+	}
+	// Each problem reads in French, Dutch and German too.
+	for _, f := range ps.Findings {
+		for _, tag := range []language.Tag{language.French, language.Dutch, language.German} {
+			if f.Text(tag) == f.Text(language.English) {
+				t.Errorf("%s in %s: not translated: %s", f.Field, tag, f.Text(tag))
+			}
+		}
+	}
+	if got := ps.Findings[4].Text(language.French); got != "le titulaire dans le résumé : il ne désigne aucun membre (écrivez l'identifiant ou le nom du membre, le suppléant après « / »)" {
+		t.Errorf("a problem within a problem, in French: %q", got)
 	}
 	// The name typed in the summary, and the time zone, are not repeated
 	// in the error.

@@ -443,24 +443,24 @@ type Unmapped struct {
 func (c Cell) ImportICalendar(r io.Reader) (Imported, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxICalendar+1))
 	if err != nil {
-		return Imported{}, calendarProblems(calendarFinding("", "cannot read: "+err.Error()))
+		return Imported{}, calendarProblems(calendarFinding("", msg("the calendar cannot be read")))
 	}
 	if len(data) > MaxICalendar {
-		return Imported{}, calendarProblems(calendarFinding("", fmt.Sprintf("more than %d bytes", MaxICalendar)))
+		return Imported{}, calendarProblems(calendarFinding("", msg("more than %d bytes", MaxICalendar)))
 	}
 	if !bytes.Contains(data, []byte("BEGIN:VCALENDAR")) || !bytes.Contains(data, []byte("END:VCALENDAR")) {
-		return Imported{}, calendarProblems(calendarFinding("", "not an iCalendar: no BEGIN:VCALENDAR ... END:VCALENDAR"))
+		return Imported{}, calendarProblems(calendarFinding("", msg("not an iCalendar: no BEGIN:VCALENDAR ... END:VCALENDAR")))
 	}
 	cal, err := ics.ParseCalendar(bytes.NewReader(data))
 	if err != nil {
-		return Imported{}, calendarProblems(calendarFinding("", "not an iCalendar: "+parseProblem(err)))
+		return Imported{}, calendarProblems(calendarFinding("", parseProblem(err)))
 	}
 	out := Imported{Shifts: []Shift{}, Unmapped: []Unmapped{}}
 	uids := map[string]bool{}
 	for i, ev := range cal.Events() {
 		s, start, cancelled, problem := c.event(ev, uids)
 		switch {
-		case problem != "":
+		case problem.key != "":
 			out.Unmapped = append(out.Unmapped, Unmapped{Event: i, Start: start,
 				Problem: calendarFinding(fmt.Sprintf("events[%d]", i), problem)})
 		case cancelled:
@@ -475,58 +475,62 @@ func (c Cell) ImportICalendar(r io.Reader) (Imported, error) {
 
 // parseProblem says where the ics library could not parse a calendar: the
 // line's number when it gives it, never the line.
-func parseProblem(err error) string {
+func parseProblem(err error) message {
 	var line int
 	if _, scan := fmt.Sscanf(err.Error(), "parsing line %d:", &line); scan == nil {
-		return fmt.Sprintf("line %d is malformed", line)
+		return msg("not an iCalendar: line %d is malformed", line)
 	}
-	return "its components are not nested as RFC 5545 §3.4 and §3.6 say"
+	return msg("not an iCalendar: its components are not nested as RFC 5545 §3.4 and §3.6 say")
 }
 
 // event maps one VEVENT: the shift, the instant it starts (when read),
-// whether it is cancelled, or the problem that keeps it from being mapped.
-func (c Cell) event(ev *ics.VEvent, uids map[string]bool) (s Shift, start time.Time, cancelled bool, problem string) {
+// whether it is cancelled, or the problem that keeps it from being mapped
+// (a message with a key; none has none).
+func (c Cell) event(ev *ics.VEvent, uids map[string]bool) (s Shift, start time.Time, cancelled bool, problem message) {
+	none := message{}
 	start, errStart := readTime(ev, ics.ComponentPropertyDtStart)
 	if uid := ev.GetProperty(ics.ComponentPropertyUniqueId); uid != nil {
 		if uids[uid.Value] {
-			return Shift{}, start, false, "another event has the same UID"
+			return Shift{}, start, false, msg("another event has the same UID")
 		}
 		uids[uid.Value] = true
 	}
 	if st := ev.GetProperty(ics.ComponentPropertyStatus); st != nil && strings.EqualFold(st.Value, "CANCELLED") {
-		return Shift{}, start, true, "" // a cancelled event is no shift
+		return Shift{}, start, true, none // a cancelled event is no shift
 	}
 	if ev.GetProperty(ics.ComponentPropertyRrule) != nil || ev.GetProperty(ics.ComponentPropertyRdate) != nil ||
 		ev.GetProperty(ics.ComponentPropertyRecurrenceId) != nil {
-		return Shift{}, start, false, "recurring events and their overrides are not supported: expand the recurrence before importing"
+		return Shift{}, start, false, msg("recurring events and their overrides are not supported: expand the recurrence before importing")
 	}
 	var end time.Time
-	var errEnd error
+	var errEnd message
 	if ev.GetProperty(ics.ComponentPropertyDtEnd) == nil && ev.GetProperty(ics.ComponentPropertyDuration) != nil {
-		var d time.Duration
-		if d, errEnd = parseDuration(ev.GetProperty(ics.ComponentPropertyDuration).Value); errEnd == nil && errStart == nil {
+		d, ok := parseDuration(ev.GetProperty(ics.ComponentPropertyDuration).Value)
+		switch {
+		case !ok:
+			errEnd = msg("DURATION is not a positive duration such as PT14H")
+		case errStart.key == "":
 			end = start.Add(d)
 		}
 	} else {
 		end, errEnd = readTime(ev, ics.ComponentPropertyDtEnd)
 	}
-	if errStart != nil || errEnd != nil {
-		var texts []string
-		for _, err := range []error{errStart, errEnd} {
-			if err != nil {
-				texts = append(texts, err.Error())
-			}
-		}
-		return Shift{}, start, false, strings.Join(texts, "; ")
+	switch {
+	case errStart.key != "" && errEnd.key != "":
+		return Shift{}, start, false, msg("%s; %s", errStart, errEnd)
+	case errStart.key != "":
+		return Shift{}, start, false, errStart
+	case errEnd.key != "":
+		return Shift{}, start, false, errEnd
 	}
 	if !end.After(start) {
-		return Shift{}, start, false, "it ends before it starts"
+		return Shift{}, start, false, msg("it ends before it starts")
 	}
-	primary, backup, err := c.members(ev)
-	if err != nil {
-		return Shift{}, start, false, err.Error()
+	primary, backup, problem := c.members(ev)
+	if problem.key != "" {
+		return Shift{}, start, false, problem
 	}
-	return Shift{Start: start, End: end, Primary: primary, Backup: backup}, start, false, ""
+	return Shift{Start: start, End: end, Primary: primary, Backup: backup}, start, false, none
 }
 
 // ReadICalendar reads shifts from an RFC 5545 calendar as
@@ -569,61 +573,68 @@ func (s Shift) same(o Shift) bool {
 }
 
 // calendarFinding is one problem of a calendar, at field ("" for the
-// calendar as a whole).
-func calendarFinding(field, text string) provenance.Finding {
+// calendar as a whole), its text translated when read.
+func calendarFinding(field string, m message) provenance.Finding {
 	return provenance.Finding{Rule: "icalendar", Severity: provenance.Error, Field: field,
 		Source: provenance.Source{Instrument: "RFC 5545", Certainty: provenance.Verified, URL: "https://www.rfc-editor.org/rfc/rfc5545"},
-		Err:    ErrICalendar, Message: provenance.Text(text)}
+		Err:    ErrICalendar, Message: m}
 }
 
 func calendarProblems(fs ...provenance.Finding) error {
 	return &provenance.Problems{What: whatCalendar, Findings: fs}
 }
 
-func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, error) {
+// readTime reads the instant property prop of ev gives, or the problem
+// that keeps it from being read (a message with a key).
+func readTime(ev *ics.VEvent, prop ics.ComponentProperty) (time.Time, message) {
+	none := message{}
 	p := ev.GetProperty(prop)
 	if p == nil {
-		return time.Time{}, fmt.Errorf("no %s", prop)
+		return time.Time{}, msg("no %s", string(prop))
 	}
 	if v := p.ICalParameters["VALUE"]; len(v) > 0 && strings.EqualFold(v[0], "DATE") || len(p.Value) == 8 {
-		return time.Time{}, fmt.Errorf("%s is a whole day: all-day events cannot be mapped to shifts", prop)
+		return time.Time{}, msg("%s is a whole day: all-day events cannot be mapped to shifts", string(prop))
 	}
 	if strings.HasSuffix(p.Value, "Z") {
 		if len(p.ICalParameters["TZID"]) > 0 {
-			return time.Time{}, fmt.Errorf("%s is in UTC and names a time zone: which is meant is unclear", prop)
+			return time.Time{}, msg("%s is in UTC and names a time zone: which is meant is unclear", string(prop))
 		}
 		t, err := time.Parse(icalLocal+"Z", p.Value)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("%s is not a date-time such as 20261031T170000Z", prop)
+			return time.Time{}, msg("%s is not a date-time such as 20261031T170000Z", string(prop))
 		}
-		return t.UTC(), nil
+		return t.UTC(), none
 	}
 	tz := p.ICalParameters["TZID"]
 	if len(tz) == 0 {
-		return time.Time{}, fmt.Errorf("%s is a floating time (no time zone): which instant it means is unknown", prop)
+		return time.Time{}, msg("%s is a floating time (no time zone): which instant it means is unknown", string(prop))
 	}
 	if strings.Trim(tz[0], `"`) != tzid {
-		return time.Time{}, fmt.Errorf("%s is in another time zone: only %s and UTC are read", prop, tzid)
+		return time.Time{}, msg("%s is in another time zone: only %s and UTC are read", string(prop), tzid)
 	}
 	local, err := time.Parse(icalLocal, p.Value)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s is not a date-time such as 20261031T180000", prop)
+		return time.Time{}, msg("%s is not a date-time such as 20261031T180000", string(prop))
 	}
 	y, m, d := local.Date()
 	hh, mm, ss := local.Clock()
 	ts, err := timesync.WallClock{Year: y, Month: m, Day: d, Hour: hh, Minute: mm, Second: ss}.Resolve(timesync.Earlier)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%s: %w", prop, err)
+	switch {
+	case errors.Is(err, timesync.ErrNonexistent):
+		return time.Time{}, msg("%s falls in the hour skipped when clocks go forward in Brussels", string(prop))
+	case err != nil:
+		return time.Time{}, msg("%s is outside the years ccjkit places in Brussels time", string(prop))
 	}
-	return ts.Time(), nil
+	return ts.Time(), none
 }
 
-// members finds the primary and backup of an event.
-func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
+// members finds the primary and backup of an event, or the problem that
+// keeps them from being found (a message with a key).
+func (c Cell) members(ev *ics.VEvent) (primary, backup string, problem message) {
 	xp, xb := ev.GetProperty(ics.ComponentProperty(propPrimary)), ev.GetProperty(ics.ComponentProperty(propBackup))
 	if xp != nil || xb != nil {
 		if xp == nil || strings.TrimSpace(xp.Value) == "" {
-			return "", "", fmt.Errorf("%s is missing or empty", propPrimary)
+			return "", "", msg("%s is missing or empty", propPrimary)
 		}
 		primary = xp.Value
 		if xb != nil {
@@ -636,48 +647,48 @@ func (c Cell) members(ev *ics.VEvent) (primary, backup string, err error) {
 		}
 		summary = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(summary), "CCJ:"))
 		first, second, _ := strings.Cut(summary, "/")
-		if primary, err = c.lookup(first); err != nil {
-			return "", "", fmt.Errorf("the primary in the summary: %w (write the member's ID or name, the backup after '/')", err)
+		if primary, problem = c.lookup(first); problem.key != "" {
+			return "", "", msg("the primary in the summary: %s (write the member's ID or name, the backup after '/')", problem)
 		}
 		if strings.TrimSpace(second) != "" {
-			if backup, err = c.lookup(second); err != nil {
-				return "", "", fmt.Errorf("the backup in the summary: %w", err)
+			if backup, problem = c.lookup(second); problem.key != "" {
+				return "", "", msg("the backup in the summary: %s", problem)
 			}
 		}
 	}
 	for _, x := range []struct{ prop, id string }{{propPrimary, primary}, {propBackup, backup}} {
 		if _, ok := c.Member(x.id); x.id != "" && !ok {
-			return "", "", fmt.Errorf("%s names no member of the cell", x.prop)
+			return "", "", msg("%s names no member of the cell", x.prop)
 		}
 	}
 	if primary == backup {
-		return "", "", errors.New("the same member is both primary and backup")
+		return "", "", msg("the same member is both primary and backup")
 	}
-	return primary, backup, nil
+	return primary, backup, message{}
 }
 
 // lookup finds a member by ID, or else by name, ignoring case and spaces
-// around; a name two members share is an error, not a guess.
-func (c Cell) lookup(s string) (string, error) {
+// around; a name two members share is a problem, not a guess.
+func (c Cell) lookup(s string) (string, message) {
 	s = strings.TrimSpace(s)
 	for _, m := range c.Members {
 		if strings.EqualFold(m.ID, s) {
-			return m.ID, nil
+			return m.ID, message{}
 		}
 	}
 	found := ""
 	for _, m := range c.Members {
 		if strings.EqualFold(m.Name, s) {
 			if found != "" {
-				return "", errors.New("the name is that of more than one member")
+				return "", msg("the name is that of more than one member")
 			}
 			found = m.ID
 		}
 	}
 	if found == "" {
-		return "", errors.New("it names no member")
+		return "", msg("it names no member")
 	}
-	return found, nil
+	return found, message{}
 }
 
 // MaxICalendar bounds the calendar [Cell.ImportICalendar] reads.
@@ -686,8 +697,8 @@ const MaxICalendar = 4 << 20
 // parseDuration reads the RFC 5545 durations a shift needs: "PT14H",
 // "P1DT2H30M", "PT90M", "P1W". A day is 24 elapsed hours here: shifts are
 // measured in elapsed time.
-func parseDuration(s string) (time.Duration, error) {
-	bad := errors.New("DURATION is not a positive duration such as PT14H")
+func parseDuration(s string) (time.Duration, bool) {
+	const bad = false
 	rest, ok := strings.CutPrefix(s, "P")
 	if !ok || rest == "" {
 		return 0, bad
@@ -722,5 +733,5 @@ func parseDuration(s string) (time.Duration, error) {
 	if n >= 0 || total <= 0 {
 		return 0, bad
 	}
-	return total, nil
+	return total, true
 }
