@@ -63,7 +63,7 @@ func TestRotaFromPatterns(t *testing.T) {
 		events    int
 	}{
 		{"check in November 2026", "2026-11-23 10:05", []string{"check"}, []string{"covered around the clock"}, 0},
-		{"check in June 2027", "2027-06-15 12:00", []string{"check"}, []string{"covered around the clock from 2027-06-15T12:00:00+02:00"}, 0},
+		{"check in June 2027", "2027-06-15 12:00", []string{"check"}, []string{"covered around the clock from 2027-06-15 12:00:00 +02:00"}, 0},
 		// Seven days from today's midnight: yesterday's shift, which ends
 		// at 08:00, and one starting each of the seven mornings.
 		{"export a week", "2026-11-23 10:05", []string{"export", "-days", "7"}, []string{"DTSTART;TZID=Europe/Brussels:20261122T080000", "DTSTART;TZID=Europe/Brussels:20261129T080000"}, 8},
