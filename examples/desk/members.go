@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ccjkit/ccjkit/ccj"
@@ -40,6 +41,14 @@ func runInit(s *session, args []string) error {
 			return inputErr("%s exists already: init founds a new register (to join one, a member adds you: desk member add)", p)
 		}
 	}
+	// A cell file given elsewhere is copied into the directory, where
+	// every later command reads it; one already there is never replaced.
+	cellCopy := filepath.Join(s.dir, "cell.json")
+	if same, _ := samePath(s.cellFile(), cellCopy); same {
+		cellCopy = ""
+	} else if _, err := os.Lstat(cellCopy); err == nil {
+		return inputErr("%s exists already: init does not replace it (leave out -cell to use it)", cellCopy)
+	}
 	id, err := s.founderIdentity(cell)
 	if err != nil {
 		return err
@@ -61,13 +70,40 @@ func runInit(s *session, args []string) error {
 		return undo(err)
 	}
 	made = append(made, configPath(s.dir))
+	if cellCopy != "" {
+		b, err := os.ReadFile(s.cellFile())
+		if err == nil {
+			err = os.WriteFile(cellCopy, b, 0o600)
+		}
+		if err != nil {
+			return undo(err)
+		}
+		made = append(made, cellCopy)
+	}
 	s.cell, s.found = cell, true
 	if err := s.open(); err != nil {
 		return undo(err)
 	}
 	defer s.close()
 	fmt.Fprintf(s.out, "wrote %s: add the operator's details and billing\nthe register in %s is founded by %s; add the other members with: desk member add\n", configPath(s.dir), journalPath(s.dir), id.Name())
+	if cellCopy != "" {
+		fmt.Fprintf(s.out, "copied the cell file to %s: the other commands read it there\n", cellCopy)
+	}
 	return nil
+}
+
+// samePath reports whether a and b name the same file path once made
+// absolute and clean.
+func samePath(a, b string) (bool, error) {
+	aa, err := filepath.Abs(a)
+	if err != nil {
+		return false, err
+	}
+	bb, err := filepath.Abs(b)
+	if err != nil {
+		return false, err
+	}
+	return aa == bb, nil
 }
 
 // founderIdentity reads the identity in -identity, or makes one named
