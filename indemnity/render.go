@@ -11,15 +11,15 @@ import (
 
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
+
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
-// FormatDate writes a day as Belgians do in the language tag asks for:
-// 31/01/2026 in French, Dutch and English, 31.01.2026 in German.
+// FormatDate writes a day in the language tag asks for as every output of
+// ccjkit does ([timesync.DisplayDay]): 31/01/2026 in French and Dutch,
+// 31.01.2026 in German, 2026-01-31 in English.
 func FormatDate(d date.Date, tag language.Tag) string {
-	if messages().Match(tag) == language.German {
-		return d.Format("02.01.2006")
-	}
-	return d.Format("02/01/2006")
+	return timesync.DisplayDay(d, messages().Match(tag))
 }
 
 // Document is a claim laid out for people, in one language, independent of
@@ -69,7 +69,6 @@ func oneLine(s string) string {
 // Document lays the claim out in the language tag asks for.
 func (c Claim) Document(tag language.Tag) Document {
 	p := messages().Printer(tag)
-	lang := messages().Match(tag).String()
 	d := Document{
 		Title:        p.Sprintf("Cost statement") + " " + clean(c.Number),
 		Subtitle:     p.Sprintf("Judicial requisitions: indemnity of operators (royal decree of 9 January 2003, annex)"),
@@ -97,7 +96,7 @@ func (c Claim) Document(tag language.Tag) Document {
 		d.Columns = append(d.Columns, p.Sprintf(k))
 	}
 	for _, l := range c.Lines {
-		label := l.Labels[lang]
+		label := labelIn(l.Labels, tag)
 		if l.Overridden {
 			label += " *"
 		}

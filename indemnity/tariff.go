@@ -15,6 +15,7 @@ import (
 	"github.com/rickb777/date/v2"
 	"golang.org/x/text/language"
 
+	"github.com/ccjkit/ccjkit/internal/i18n"
 	"github.com/ccjkit/ccjkit/provenance"
 )
 
@@ -101,8 +102,17 @@ func (l Line) Source() provenance.Source {
 
 // Label returns the line's name in the language tag asks for; the official
 // French or Dutch wording is in OfficialFR and OfficialNL.
-func (l Line) Label(tag language.Tag) string {
-	return l.Labels[messages().Match(tag).String()]
+func (l Line) Label(tag language.Tag) string { return labelIn(l.Labels, tag) }
+
+// labelIn picks from labels, keyed by language ("fr", "nl", "de", "en"),
+// the one of the catalogue's language closest to tag; in the tests'
+// pseudo-locale (internal/i18n), the English one marked as its texts are.
+func labelIn(labels map[string]string, tag language.Tag) string {
+	lang := messages().Match(tag)
+	if i18n.IsPseudo(lang) {
+		return i18n.Mark(labels["en"])
+	}
+	return labels[lang.String()]
 }
 
 // InForce reports whether the line applies on day d.
