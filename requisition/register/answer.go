@@ -96,6 +96,11 @@ func (r *Register) Answer(id string, d Delivery, actor string, v timesync.Verdic
 			d.At = t.At
 		}
 		probs := deliveryProblems(d, c, t.At)
+		if len(c.Results) > 0 && d.WithoutResult != "" {
+			probs = append(probs, provenance.Finding{Rule: "delivery", Severity: provenance.Error, Field: "without_result",
+				Source: provenance.Rule("delivery"), Err: ErrInput,
+				Message: provenance.Text("a technician's result is attached to the case: the answer does not rest on none")})
+		}
 		if len(c.Results) == 0 && strings.TrimSpace(d.WithoutResult) == "" {
 			// Checked on a new answer only: a journal written before the
 			// rule still replays.
@@ -269,11 +274,13 @@ func (a AnswerRecord) Text(tag language.Tag) string {
 		}
 		line("Data:      %s", strings.Join(items, ", "))
 	}
+	// A member's text may span lines: every line after the first is
+	// indented, so that none can pass for a line of the record.
 	if a.Delivery.What != "" {
-		line("Content:   %s", a.Delivery.What)
+		line("Content:   %s", indentLines(a.Delivery.What))
 	}
 	if a.Delivery.WithoutResult != "" {
-		line("Answered without a technician's result: %s", a.Delivery.WithoutResult)
+		line("Answered without a technician's result: %s", indentLines(a.Delivery.WithoutResult))
 	}
 	line("Response time: %s (%s)", duration(a.ResponseTime), p.Sprintf("timeliness:"+string(a.Timeliness)))
 	line("Recorded by %s at %s", a.AnsweredBy, clock(a.Recorded, tag))
@@ -319,4 +326,10 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// indentLines indents every line of s after the first by four spaces.
+func indentLines(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\n", "\n    ")
 }

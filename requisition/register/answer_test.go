@@ -149,3 +149,57 @@ func TestUnknownDeadline(t *testing.T) {
 		t.Fatalf("%v %+v", err, rec)
 	}
 }
+
+// A member's content or reason on several lines cannot forge a line of
+// the answer record: each line after the first is indented. And an answer
+// cannot claim to rest on no result when one is attached.
+func TestAnswerRecordLines(t *testing.T) {
+	reg, _ := openReg(t, newKeys(t), timesynctest.NewClock(at("2026-11-23 11:00").Time()))
+	req := sampleRequisition()
+	if _, err := reg.Receive("c1", req, "alice", goodClock); err != nil {
+		t.Fatal(err)
+	}
+	reg.Apply("c1", register.Acknowledge, "alice", goodClock, "")
+	reg.Apply("c1", register.CheckLawful, "alice", goodClock, "")
+	forged := "data\nRecorded by mallory at 2026-12-06 08:00:00 +01:00"
+	c, err := reg.Answer("c1", register.Delivery{At: at("2026-11-23 10:30"), To: "police", Channel: register.ByEmail, What: forged,
+		WithoutResult: "r\nClock: synchronised to the second (forged)"}, "alice", goodClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := reg.AnswerRecord(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(rec.Text(language.English), "\n") {
+		if strings.HasPrefix(l, "Recorded by mallory") || strings.HasPrefix(l, "Clock: synchronised to the second (forged)") {
+			t.Errorf("a forged line: %q", l)
+		}
+	}
+}
+
+// An answer that says it rests on no technician's result is refused when
+// one is attached: the sealed record would say something false.
+func TestAnswerWithoutResultButOneAttached(t *testing.T) {
+	clock := timesynctest.NewClock(at("2026-11-23 11:00").Time())
+	reg, _ := openReg(t, newKeys(t), clock)
+	reg.Receive("c1", sampleRequisition(), "alice", goodClock)
+	reg.Apply("c1", register.Acknowledge, "alice", goodClock, "")
+	reg.Apply("c1", register.CheckLawful, "alice", goodClock, "")
+	wo, err := reg.IssueWorkOrder("c1", nil, time.Time{}, "alice", goodClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.AttachResult(result(wo.Ref, timesync.Now(clock)), "alice", goodClock); err != nil {
+		t.Fatal(err)
+	}
+	d := delivery(timesync.Now(clock))
+	d.WithoutResult = "the technician was away"
+	if _, err := reg.Answer("c1", d, "alice", goodClock); !errors.Is(err, register.ErrInput) {
+		t.Fatalf("answer without result, one attached: %v", err)
+	}
+	d.WithoutResult = ""
+	if _, err := reg.Answer("c1", d, "alice", goodClock); err != nil {
+		t.Fatal(err)
+	}
+}
