@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
@@ -68,7 +69,7 @@ func (s *session) receivedDone(c register.Case) {
 		fmt.Fprintln(s.out, p.Sprintf("answer due: %s", dl.String()))
 	}
 	if n := len(c.Requisition.Findings(s.now(), s.cfg.MonthRule)); n > 0 {
-		fmt.Fprintln(s.out, p.Sprintf("%d finding(s): desk review %s shows them and records nothing", n, c.ID))
+		fmt.Fprintln(s.out, p.Sprintf("%[1]d {1:finding|findings}: desk review %[2]s shows {1:it|them} and records nothing", n, c.ID))
 	}
 }
 
@@ -372,18 +373,14 @@ func runAnswer(s *session, args []string) error {
 	if ok && d.Items == nil && d.What == "" {
 		d.Items = c.Requisition.Items
 	}
-	noResult := inputErr("%s", printer(s.tag).Sprintf("case %s has no technician's result attached: attach it (desk result FILE), or say why the answer rests on none (-without-result REASON)", id))
-	if ok && len(c.Results) == 0 && strings.TrimSpace(d.WithoutResult) == "" {
-		return noResult
-	}
 	c, err = s.reg.Answer(id, d, s.me.Name(), s.verdict())
-	if errors.Is(err, register.ErrNoResult) {
-		return noResult
-	}
-	if errors.Is(err, register.ErrInput) {
-		return inputErr("%v", err)
-	}
 	if err != nil {
+		// The library lists every problem (-json prints them all); alone,
+		// the missing result gets the desk's own advice.
+		var ps *provenance.Problems
+		if errors.Is(err, register.ErrNoResult) && (!errors.As(err, &ps) || len(ps.Findings) == 1) {
+			return inputErr("%s", printer(s.tag).Sprintf("case %s has no technician's result attached: attach it (desk result FILE), or say why the answer rests on none (-without-result REASON)", id))
+		}
 		return err
 	}
 	rec, err := register.AnswerRecordOf(c)
