@@ -11,5 +11,84 @@
 // ISP's own opaque customer reference, never a name.
 //
 // Every period and duty is data with its source and certainty, never a
-// constant in code.
+// constant in code: a [Policy] gives each [Class] of data its [Period],
+// the law's ([Law2022Identification]: 12 months [S]) or the operator's own
+// ([OperatorPeriod], [U], which [Policy.Findings] reports as a warning —
+// the period of CGNAT port mappings is one, no Belgian text requiring
+// ports having been found).
+//
+// # The store
+//
+// A [Store] keeps records in periods: a period is a Brussels day and a
+// class, and a record belongs to the day of its last second (of its
+// report, while it lasts). Each period's data are sealed under keys of
+// their own (AES-256-GCM), drawn at random and kept in a key directory
+// apart from the data ([Config.KeyDir]), each wrapped with age to the
+// cell's keyring ([register.Keyring]: the register's readers). When a
+// period ends ([Period.End]), [Store.Purge] destroys its keys first — from
+// then on nothing of it can be read, from the store or from any backup of
+// the data, since the backups hold no key — then removes its files, and
+// records the destruction in the store's events journal (the period and
+// the count of records, never content).
+//
+// Ingest ([Store.IngestAssignments], [Store.IngestMappings]) returns only
+// once its records are written and synced: each period has a write-ahead
+// log, a journal of package journal (append-only, hash-chained, each
+// write synced before it is acknowledged), whose records are sealed
+// blocks of records. A crash can only leave the last write incomplete;
+// the next [Open] moves those bytes to a quarantine file beside the log
+// (sealed under the period's key like the rest, and destroyed with it)
+// and records the repair; nothing else is ever cut. A store writes under
+// keys it draws itself and needs only the keyring's public keys: a
+// program that ingests holds no key that opens what was written before.
+// Reading — lookups, compaction, verifying the records themselves —
+// needs an [Opener], a member's identity.
+//
+// [Store.Compact] rewrites each past day's logs as one immutable segment:
+// the records sorted by address, port and start, in blocks of up to 1024,
+// each block encoded column by column with deltas, compressed (DEFLATE)
+// and sealed; the segment's sealed index gives each block's key range,
+// time range and Merkle root. A lookup opens the one or two blocks whose
+// range holds the address, in the periods whose time range holds the
+// instant. [Store.Verify] checks every byte: chains, a clear table of
+// the blocks' hashes (a changed byte is named by file and block with no
+// key), and with an [Opener] every block's authentication, records and
+// Merkle root.
+//
+// # Why a purpose-built format
+//
+// The well-kept embedded engines at hand — go.etcd.io/bbolt v1.5.0,
+// github.com/cockroachdb/pebble/v2 v2.1.7, modernc.org/sqlite v1.62.0 —
+// were weighed and not chosen:
+//
+//   - Crypto-shredding needs each period's data sealed under its own key,
+//     indexes included (an index of addresses in clear is the data). None
+//     of the three encrypts; sealing values ourselves leaves keys (the
+//     addresses) in clear, and sealing keys breaks their range scans.
+//   - A deleted bbolt bucket or SQLite row leaves its bytes in free pages
+//     and in every backup; only a destroyed key makes them unreadable,
+//     and then a whole file per period is the natural unit — which the
+//     engines do not give (one file holds everything).
+//   - ≤ 32 bytes per CGNAT mapping on disk: a B-tree row with its index
+//     entry, or an SQLite row, costs more than that before any encryption
+//     (a nonce and a tag alone are 28 bytes a value). Sorted blocks with
+//     deltas and compression, sealed as a whole, cost a fraction of it,
+//     and a Merkle root per block (32 bytes for up to 1024 records) is
+//     the evidence a mapping's record cannot afford one by one.
+//   - Pebble compresses blocks and could be given an encrypting file
+//     system, but brings a large dependency and its own compaction,
+//     which would copy sealed data between periods.
+//
+// The data are immutable once a day is over, written once, read by key
+// and time, and destroyed a whole period at a time: the segment format is
+// small (segment.go), its durability is the register's journal's, and
+// its integrity is checked end to end.
+//
+// # Evidence
+//
+// A block's Merkle root covers its records' canonical encodings
+// ([LeafOfAssignment], [LeafOfMapping]); an answer gives each record with
+// its block's root and inclusion [Proof] ([VerifyProof]). Assignments keep
+// the SHA-256 of their source record ([Evidence.Hash]); mappings, too
+// many for 32 bytes each, are proved by their block's root instead.
 package retention

@@ -1,0 +1,737 @@
+package retention
+
+import (
+	"bytes"
+	"cmp"
+	"compress/flate"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// A block is the unit the store writes, seals, indexes and proves: up to
+// a few thousand records of one class, sorted, encoded column by column
+// with deltas, compressed (DEFLATE), and sealed with AES-256-GCM under
+// its period's key. Its header — the key range, the time range, the
+// prefix lengths present, the count and the Merkle root of its records —
+// is sealed apart, so that an index is built without decompressing the
+// records.
+
+// row is one record of either class, flattened: the form blocks sort,
+// encode and hash.
+type row struct {
+	addr  [16]byte // the assignment's prefix address (masked) or the mapping's public address
+	is4   bool
+	bits  uint8 // the prefix length; 32 or 128 for a mapping
+	first uint16
+	last  uint16
+	from  int64
+	until int64 // 0: open
+	kind  SourceKind
+	dev   string
+	clock Clock
+	// Assignments.
+	sub     Subscriber
+	hash    [32]byte
+	hasHash bool
+	// Mappings.
+	inside     [16]byte
+	inside4    bool
+	insidePort uint16
+	proto      uint8
+	// run orders the records of a segment: see runOf.
+	run uint8
+}
+
+const openUntil = math.MaxInt64
+
+// end returns the row's end as a comparable number, openUntil when open.
+func (r *row) end() int64 {
+	if r.until == 0 {
+		return openUntil
+	}
+	return r.until
+}
+
+func addr16(a netip.Addr) ([16]byte, bool) { return a.As16(), a.Is4() }
+
+func addrOf(b [16]byte, is4 bool) netip.Addr {
+	a := netip.AddrFrom16(b)
+	if is4 {
+		return a.Unmap()
+	}
+	return a
+}
+
+func rowOfAssignment(a Assignment) row {
+	p := a.Prefix.Masked()
+	r := row{bits: uint8(p.Bits()), first: a.Ports.First, last: a.Ports.Last, from: a.From.Unix(),
+		kind: a.Source.Kind, dev: a.Source.Device, clock: a.Clock, sub: a.Subscriber, hash: a.Source.Hash, hasHash: a.Source.Hash != [32]byte{}}
+	r.addr, r.is4 = addr16(p.Addr())
+	if !a.Until.IsZero() {
+		r.until = a.Until.Unix()
+	}
+	return r
+}
+
+func (r *row) assignment() Assignment {
+	a := Assignment{Subscriber: r.sub, Prefix: netip.PrefixFrom(addrOf(r.addr, r.is4), int(r.bits)),
+		Ports: PortRange{First: r.first, Last: r.last}, From: timesync.Unix(r.from),
+		Source: Evidence{Kind: r.kind, Device: r.dev}, Clock: r.clock}
+	if r.hasHash {
+		a.Source.Hash = r.hash
+	}
+	if r.until != 0 {
+		a.Until = timesync.Unix(r.until)
+	}
+	return a
+}
+
+func rowOfMapping(m Mapping) row {
+	r := row{first: m.Ports.First, last: m.Ports.Last, from: m.From.Unix(), kind: m.Source.Kind, dev: m.Source.Device,
+		clock: m.Clock, insidePort: m.InsidePort, proto: m.Protocol}
+	r.addr, r.is4 = addr16(m.Public)
+	r.bits = 128
+	if r.is4 {
+		r.bits = 32
+	}
+	r.inside, r.inside4 = addr16(m.Inside)
+	if !m.Until.IsZero() {
+		r.until = m.Until.Unix()
+	}
+	return r
+}
+
+func (r *row) mapping() Mapping {
+	m := Mapping{Public: addrOf(r.addr, r.is4), Ports: PortRange{First: r.first, Last: r.last},
+		Inside: addrOf(r.inside, r.inside4), InsidePort: r.insidePort, Protocol: r.proto,
+		From: timesync.Unix(r.from), Source: Evidence{Kind: r.kind, Device: r.dev}, Clock: r.clock}
+	if r.until != 0 {
+		m.Until = timesync.Unix(r.until)
+	}
+	return m
+}
+
+// canonical appends the record's canonical encoding, the bytes its
+// Merkle leaf hashes: every field, fixed widths, lengths before strings.
+func (r *row) canonical(b []byte, c Class) []byte {
+	b = append(b, byte(c))
+	b = append(b, r.addr[:]...)
+	b = append(b, b2u(r.is4), r.bits)
+	b = binary.BigEndian.AppendUint16(b, r.first)
+	b = binary.BigEndian.AppendUint16(b, r.last)
+	b = binary.BigEndian.AppendUint64(b, uint64(r.from))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.until))
+	b = append(b, byte(r.kind), byte(len(r.dev)))
+	b = append(b, r.dev...)
+	b = append(b, b2u(r.clock.Synchronised), b2u(r.clock.ToTheSecond))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.clock.ErrorBound))
+	if c == ClassAssignments {
+		b = append(b, byte(len(r.sub)))
+		b = append(b, r.sub...)
+		b = append(b, b2u(r.hasHash))
+		if r.hasHash {
+			b = append(b, r.hash[:]...)
+		}
+		return b
+	}
+	b = append(b, r.inside[:]...)
+	b = append(b, b2u(r.inside4))
+	b = binary.BigEndian.AppendUint16(b, r.insidePort)
+	return append(b, r.proto)
+}
+
+func b2u(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// compareRows orders rows by run, key (address, prefix length, first
+// port), start, then every other field: a total order on distinct
+// records.
+func compareRows(a, b *row) int {
+	if c := cmp.Compare(a.run, b.run); c != 0 {
+		return c
+	}
+	if c := compareKey(a.addr, a.is4, a.bits, b.addr, b.is4, b.bits); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.first, b.first); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.from, b.from); c != 0 {
+		return c
+	}
+	return cmp.Or(cmp.Compare(a.last, b.last), cmp.Compare(a.until, b.until), cmp.Compare(a.kind, b.kind),
+		cmp.Compare(a.dev, b.dev), cmp.Compare(a.sub, b.sub), bytes.Compare(a.inside[:], b.inside[:]),
+		cmp.Compare(a.insidePort, b.insidePort), cmp.Compare(a.proto, b.proto), bytes.Compare(a.hash[:], b.hash[:]),
+		cmp.Compare(b2u(a.hasHash), b2u(b.hasHash)), cmp.Compare(b2u(a.inside4), b2u(b.inside4)),
+		cmp.Compare(b2u(a.clock.Synchronised), b2u(b.clock.Synchronised)), cmp.Compare(b2u(a.clock.ToTheSecond), b2u(b.clock.ToTheSecond)),
+		cmp.Compare(a.clock.ErrorBound, b.clock.ErrorBound))
+}
+
+// compareKey orders keys: IPv4 before IPv6, then address, then length.
+func compareKey(a [16]byte, a4 bool, abits uint8, b [16]byte, b4 bool, bbits uint8) int {
+	if a4 != b4 {
+		if a4 {
+			return -1
+		}
+		return 1
+	}
+	if c := bytes.Compare(a[:], b[:]); c != 0 {
+		return c
+	}
+	return cmp.Compare(abits, bbits)
+}
+
+// sameRecord reports whether two rows are the same record.
+func sameRecord(a, b *row) bool {
+	ra, rb := *a, *b
+	ra.run, rb.run = 0, 0
+	return ra == rb
+}
+
+// header is what a block's sealed header says of its records.
+type header struct {
+	Class   Class
+	Run     uint8
+	Count   int
+	First   [16]byte // the first and last keys' addresses
+	First4  bool
+	Last    [16]byte
+	Last4   bool
+	MinFrom int64
+	MaxEnd  int64 // openUntil when a record is open
+	Bits    []uint8
+	Root    [32]byte
+}
+
+func (h *header) encode() []byte {
+	b := []byte{byte(h.Class), h.Run}
+	b = binary.AppendUvarint(b, uint64(h.Count))
+	b = append(b, h.First[:]...)
+	b = append(b, b2u(h.First4))
+	b = append(b, h.Last[:]...)
+	b = append(b, b2u(h.Last4))
+	b = binary.AppendVarint(b, h.MinFrom)
+	b = binary.AppendVarint(b, h.MaxEnd)
+	b = append(b, byte(len(h.Bits)))
+	b = append(b, h.Bits...)
+	return append(b, h.Root[:]...)
+}
+
+func decodeHeader(b []byte) (header, error) {
+	d := decoder{b: b}
+	var h header
+	h.Class = Class(d.byte())
+	h.Run = d.byte()
+	h.Count = int(d.uvarint())
+	copy(h.First[:], d.bytes(16))
+	h.First4 = d.byte() == 1
+	copy(h.Last[:], d.bytes(16))
+	h.Last4 = d.byte() == 1
+	h.MinFrom = d.varint()
+	h.MaxEnd = d.varint()
+	h.Bits = bytes.Clone(d.bytes(int(d.byte())))
+	copy(h.Root[:], d.bytes(32))
+	if d.err != nil || len(d.b) != 0 || (h.Class != ClassAssignments && h.Class != ClassMappings) || h.Count <= 0 || h.Count > maxBlockRecords {
+		return header{}, errBlock
+	}
+	return h, nil
+}
+
+// maxBlockRecords bounds the records of one block.
+const maxBlockRecords = 1 << 16
+
+// errBlock is a block that does not decode: damage, never input.
+var errBlock = errors.New("a block does not decode")
+
+// headerOf computes the header of sorted rows.
+func headerOf(c Class, rows []row) header {
+	h := header{Class: c, Run: rows[0].run, Count: len(rows), MinFrom: math.MaxInt64, MaxEnd: math.MinInt64}
+	h.First, h.First4 = rows[0].addr, rows[0].is4
+	h.Last, h.Last4 = rows[len(rows)-1].addr, rows[len(rows)-1].is4
+	var bits [129]bool
+	for i := range rows {
+		r := &rows[i]
+		h.MinFrom = min(h.MinFrom, r.from)
+		h.MaxEnd = max(h.MaxEnd, r.end())
+		bits[r.bits] = true
+	}
+	for b, ok := range bits {
+		if ok {
+			h.Bits = append(h.Bits, uint8(b))
+		}
+	}
+	h.Root = merkleRoot(leaves(c, rows))
+	return h
+}
+
+// leaves returns the Merkle leaves of rows: SHA-256 of 0x00 and each
+// canonical encoding.
+func leaves(c Class, rows []row) [][32]byte {
+	out := make([][32]byte, len(rows))
+	var buf []byte
+	for i := range rows {
+		buf = append(buf[:0], 0)
+		buf = rows[i].canonical(buf, c)
+		out[i] = sha256.Sum256(buf)
+	}
+	return out
+}
+
+// encodeRows writes sorted rows column-friendly: dictionaries of devices
+// and clock verdicts, then each record with its key and start as deltas
+// from the record before.
+func encodeRows(c Class, rows []row) []byte {
+	var b []byte
+	devs := map[string]int{}
+	var devList []string
+	clocks := map[Clock]int{}
+	var clockList []Clock
+	for i := range rows {
+		if _, ok := devs[rows[i].dev]; !ok {
+			devs[rows[i].dev] = len(devList)
+			devList = append(devList, rows[i].dev)
+		}
+		if _, ok := clocks[rows[i].clock]; !ok {
+			clocks[rows[i].clock] = len(clockList)
+			clockList = append(clockList, rows[i].clock)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(rows)))
+	b = binary.AppendUvarint(b, uint64(len(devList)))
+	for _, d := range devList {
+		b = append(b, byte(len(d)))
+		b = append(b, d...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(clockList)))
+	for _, k := range clockList {
+		b = append(b, b2u(k.Synchronised)|b2u(k.ToTheSecond)<<1)
+		b = binary.AppendVarint(b, int64(k.ErrorBound))
+	}
+	var prev row
+	for i := range rows {
+		r := &rows[i]
+		flags := b2u(r.is4) | b2u(r.until == 0)<<1 | b2u(r.hasHash)<<2 | b2u(r.inside4)<<3
+		same := i > 0 && r.addr == prev.addr && r.is4 == prev.is4
+		flags |= b2u(same) << 4
+		b = append(b, flags, byte(r.kind))
+		if !same {
+			if r.is4 {
+				b = append(b, r.addr[12:]...)
+			} else {
+				b = append(b, r.addr[:]...)
+			}
+		}
+		if c == ClassAssignments {
+			b = append(b, r.bits)
+		}
+		b = binary.AppendVarint(b, int64(r.first)-int64(prev.first))
+		b = binary.AppendUvarint(b, uint64(r.last-min(r.last, r.first)))
+		b = binary.AppendVarint(b, r.from-prev.from)
+		if r.until != 0 {
+			b = binary.AppendVarint(b, r.until-r.from)
+		}
+		b = binary.AppendUvarint(b, uint64(devs[r.dev]))
+		b = binary.AppendUvarint(b, uint64(clocks[r.clock]))
+		if c == ClassAssignments {
+			b = append(b, byte(len(r.sub)))
+			b = append(b, r.sub...)
+			if r.hasHash {
+				b = append(b, r.hash[:]...)
+			}
+		} else {
+			if r.inside4 {
+				b = append(b, r.inside[12:]...)
+			} else {
+				b = append(b, r.inside[:]...)
+			}
+			b = binary.AppendUvarint(b, uint64(r.insidePort))
+			b = append(b, r.proto)
+		}
+		if r.last < r.first { // kept exactly, though valid input never has it
+			b = append(b, 1)
+			b = binary.BigEndian.AppendUint16(b, r.last)
+		} else {
+			b = append(b, 0)
+		}
+		prev = *r
+	}
+	return b
+}
+
+// decodeRows reads what encodeRows wrote.
+func decodeRows(c Class, b []byte, run uint8) ([]row, error) {
+	d := decoder{b: b}
+	n := int(d.uvarint())
+	if n <= 0 || n > maxBlockRecords {
+		return nil, errBlock
+	}
+	nd := int(d.uvarint())
+	if nd > n {
+		return nil, errBlock
+	}
+	devList := make([]string, nd)
+	for i := range devList {
+		devList[i] = string(d.bytes(int(d.byte())))
+	}
+	nc := int(d.uvarint())
+	if nc > n {
+		return nil, errBlock
+	}
+	clockList := make([]Clock, nc)
+	for i := range clockList {
+		f := d.byte()
+		clockList[i] = Clock{Synchronised: f&1 != 0, ToTheSecond: f&2 != 0, ErrorBound: time.Duration(d.varint())}
+	}
+	rows := make([]row, n)
+	var prev row
+	for i := range rows {
+		r := &rows[i]
+		flags := d.byte()
+		r.kind = SourceKind(d.byte())
+		r.is4, r.hasHash, r.inside4 = flags&1 != 0, flags&4 != 0, flags&8 != 0
+		open := flags&2 != 0
+		switch {
+		case flags&16 != 0:
+			if i == 0 {
+				return nil, errBlock
+			}
+			r.addr = prev.addr
+		case r.is4:
+			r.addr = v4(d.bytes(4))
+		default:
+			copy(r.addr[:], d.bytes(16))
+		}
+		r.bits = 128
+		if r.is4 {
+			r.bits = 32
+		}
+		if c == ClassAssignments {
+			r.bits = d.byte()
+		}
+		r.first = uint16(int64(prev.first) + d.varint())
+		r.last = r.first + uint16(d.uvarint())
+		r.from = prev.from + d.varint()
+		if !open {
+			r.until = r.from + d.varint()
+		}
+		di, ci := int(d.uvarint()), int(d.uvarint())
+		if di >= nd || ci >= nc {
+			return nil, errBlock
+		}
+		r.dev, r.clock = devList[di], clockList[ci]
+		if c == ClassAssignments {
+			r.sub = Subscriber(d.bytes(int(d.byte())))
+			if r.hasHash {
+				copy(r.hash[:], d.bytes(32))
+			}
+		} else {
+			if r.inside4 {
+				r.inside = v4(d.bytes(4))
+			} else {
+				copy(r.inside[:], d.bytes(16))
+			}
+			r.insidePort = uint16(d.uvarint())
+			r.proto = d.byte()
+		}
+		if d.byte() == 1 {
+			r.last = uint16(d.uint16())
+		}
+		r.run = run
+		prev = *r
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, errBlock
+	}
+	return rows, nil
+}
+
+func v4(b []byte) [16]byte {
+	var a [16]byte
+	a[10], a[11] = 0xff, 0xff
+	copy(a[12:], b)
+	return a
+}
+
+// decoder reads what the encoders wrote, remembering the first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail() { d.err, d.b = errBlock, nil }
+
+func (d *decoder) byte() byte {
+	if len(d.b) < 1 {
+		d.fail()
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if n < 0 || len(d.b) < n {
+		d.fail()
+		return make([]byte, max(n, 0))
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) uint16() uint16 { return binary.BigEndian.Uint16(d.bytes(2)) }
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// sealedBlock is a block as written: its sealed header and its sealed
+// body, each a 12-byte nonce and an AES-256-GCM ciphertext.
+//
+//	4 bytes header length, sealed header, sealed body
+func sealBlockWith(aead cipher.AEAD, aad []byte, c Class, rows []row) ([]byte, header, error) {
+	h := headerOf(c, rows)
+	var z bytes.Buffer
+	w, err := flate.NewWriter(&z, flate.BestSpeed)
+	if err != nil {
+		return nil, header{}, err
+	}
+	w.Write(encodeRows(c, rows))
+	if err := w.Close(); err != nil {
+		return nil, header{}, err
+	}
+	sh := seal(aead, partAAD(aad, 'h'), h.encode())
+	out := binary.BigEndian.AppendUint32(nil, uint32(len(sh)))
+	out = append(out, sh...)
+	out = append(out, seal(aead, partAAD(aad, 'b'), z.Bytes())...)
+	return out, h, nil
+}
+
+func partAAD(aad []byte, part byte) []byte { return append(slices.Clip(aad), part) }
+
+// aeadT is the cipher of blocks.
+type aeadT = cipher.AEAD
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	blk, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(blk)
+}
+
+func seal(aead cipher.AEAD, aad, plain []byte) []byte {
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+	rand.Read(nonce)
+	return aead.Seal(nonce, nonce, plain, aad)
+}
+
+func open(aead cipher.AEAD, aad, sealed []byte) ([]byte, error) {
+	if len(sealed) < aead.NonceSize() {
+		return nil, errBlock
+	}
+	return aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], aad)
+}
+
+// splitBlock returns a sealed block's sealed header and sealed body.
+func splitBlock(b []byte) ([]byte, []byte, error) {
+	if len(b) < 4 {
+		return nil, nil, errBlock
+	}
+	n := int(binary.BigEndian.Uint32(b))
+	if n > len(b)-4 {
+		return nil, nil, errBlock
+	}
+	return b[4 : 4+n], b[4+n:], nil
+}
+
+// openHeader decrypts a sealed block's header.
+func openHeader(aead cipher.AEAD, aad, b []byte) (header, error) {
+	sh, _, err := splitBlock(b)
+	if err != nil {
+		return header{}, err
+	}
+	plain, err := open(aead, partAAD(aad, 'h'), sh)
+	if err != nil {
+		return header{}, errBlock
+	}
+	return decodeHeader(plain)
+}
+
+// maxBlockBytes bounds a block's decompressed records.
+const maxBlockBytes = 64 << 20
+
+// openRows decrypts and decodes a sealed block's records, and checks
+// them against the header's count and Merkle root.
+func openRows(aead cipher.AEAD, aad, b []byte, h header) ([]row, error) {
+	_, sb, err := splitBlock(b)
+	if err != nil {
+		return nil, err
+	}
+	z, err := open(aead, partAAD(aad, 'b'), sb)
+	if err != nil {
+		return nil, errBlock
+	}
+	plain, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxBlockBytes))
+	if err != nil {
+		return nil, errBlock
+	}
+	rows, err := decodeRows(h.Class, plain, h.Run)
+	if err != nil || len(rows) != h.Count {
+		return nil, errBlock
+	}
+	return rows, nil
+}
+
+// verifyRoot checks rows against a header's Merkle root.
+func verifyRoot(h header, rows []row) bool { return merkleRoot(leaves(h.Class, rows)) == h.Root }
+
+// merkleRoot returns the root of a Merkle tree over leaves (RFC 6962's
+// shape: the left subtree holds the largest power of two below n;
+// interior nodes hash 0x01 and their children).
+func merkleRoot(ls [][32]byte) [32]byte {
+	switch len(ls) {
+	case 0:
+		return sha256.Sum256(nil)
+	case 1:
+		return ls[0]
+	}
+	k := split(len(ls))
+	return node(merkleRoot(ls[:k]), merkleRoot(ls[k:]))
+}
+
+func split(n int) int {
+	k := 1
+	for k*2 < n {
+		k *= 2
+	}
+	return k
+}
+
+func node(l, r [32]byte) [32]byte {
+	var b [65]byte
+	b[0] = 1
+	copy(b[1:], l[:])
+	copy(b[33:], r[:])
+	return sha256.Sum256(b[:])
+}
+
+// Proof is a Merkle inclusion proof: that the record is leaf Index of
+// the Count records of a block whose root an answer gives as its
+// evidence. [VerifyProof] checks it.
+type Proof struct {
+	Index int        `json:"index"`
+	Count int        `json:"count"`
+	Path  [][32]byte `json:"path"`
+}
+
+func proofOf(ls [][32]byte, i int) Proof {
+	p := Proof{Index: i, Count: len(ls)}
+	var walk func(ls [][32]byte, i int)
+	walk = func(ls [][32]byte, i int) {
+		if len(ls) <= 1 {
+			return
+		}
+		k := split(len(ls))
+		if i < k {
+			walk(ls[:k], i)
+			p.Path = append(p.Path, merkleRoot(ls[k:]))
+		} else {
+			walk(ls[k:], i-k)
+			p.Path = append(p.Path, merkleRoot(ls[:k]))
+		}
+	}
+	walk(ls, i)
+	return p
+}
+
+// rootFromProof recomputes the root from a leaf and its proof.
+func rootFromProof(leaf [32]byte, p Proof) ([32]byte, bool) {
+	var up func(n, i int, path [][32]byte) ([32]byte, [][32]byte, bool)
+	up = func(n, i int, path [][32]byte) ([32]byte, [][32]byte, bool) {
+		if n <= 1 {
+			return leaf, path, true
+		}
+		k := split(n)
+		var h [32]byte
+		var ok bool
+		if i < k {
+			h, path, ok = up(k, i, path)
+			if !ok || len(path) == 0 {
+				return h, path, false
+			}
+			return node(h, path[0]), path[1:], true
+		}
+		h, path, ok = up(n-k, i-k, path)
+		if !ok || len(path) == 0 {
+			return h, path, false
+		}
+		return node(path[0], h), path[1:], true
+	}
+	if p.Index < 0 || p.Index >= p.Count {
+		return [32]byte{}, false
+	}
+	root, rest, ok := up(p.Count, p.Index, p.Path)
+	return root, ok && len(rest) == 0
+}
+
+// LeafOfAssignment returns the Merkle leaf of an assignment as a block
+// holds it, for [VerifyProof].
+func LeafOfAssignment(a Assignment) [32]byte {
+	r := rowOfAssignment(a)
+	return sha256.Sum256(r.canonical([]byte{0}, ClassAssignments))
+}
+
+// LeafOfMapping returns the Merkle leaf of a mapping as a block holds
+// it, for [VerifyProof].
+func LeafOfMapping(m Mapping) [32]byte {
+	r := rowOfMapping(m)
+	return sha256.Sum256(r.canonical([]byte{0}, ClassMappings))
+}
+
+// VerifyProof reports whether leaf is included, as p says, in the block
+// whose Merkle root is root.
+func VerifyProof(leaf [32]byte, p Proof, root [32]byte) bool {
+	got, ok := rootFromProof(leaf, p)
+	return ok && got == root
+}
+
+// blockAAD is what binds a sealed block to where it belongs: the scope
+// (a period, or a hold) and the key's identity. A block moved to another
+// period or file does not open.
+func blockAAD(scope string, kid string) []byte {
+	return fmt.Appendf(nil, "ccjkit retention block v1\x00%s\x00%s\x00", scope, kid)
+}

@@ -1,0 +1,111 @@
+package retention
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/ccjkit/ccjkit/internal/durable"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// Destruction is one period destroyed by [Store.Purge]: its day and
+// class, how many records it held and how many keys were destroyed.
+type Destruction struct {
+	Day     date.Date `json:"day"`
+	Class   Class     `json:"class"`
+	Records int       `json:"records"`
+	Keys    int       `json:"keys"`
+}
+
+// PurgeReport says what [Store.Purge] did.
+type PurgeReport struct {
+	// Destroyed lists the periods destroyed, oldest first.
+	Destroyed []Destruction `json:"destroyed"`
+}
+
+// Purge destroys every period whose end ([Period.End]) has come: its
+// keys first — from then on nothing of it can be read, from the store or
+// from any backup of the data — then its files, and records each
+// destruction as an event (the period and the count of records, nothing
+// of their content). A period that a crash left half destroyed (keys
+// gone, files left) is finished. Periods not yet ended are never touched.
+func (s *Store) Purge() (PurgeReport, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rep PurgeReport
+	if s.closed {
+		return rep, ErrClosed
+	}
+	now := timesync.Now(s.cfg.Clock)
+	scopes, err := s.scopes()
+	if err != nil {
+		return rep, err
+	}
+	keyed, err := s.keys.list()
+	if err != nil {
+		return rep, err
+	}
+	for sc := range keyed {
+		if !slices.Contains(scopes, sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	slices.Sort(scopes)
+	for _, sc := range scopes {
+		d, c, ok := parseScope(sc)
+		if !ok || now.Before(s.cfg.Policy.Period(c).End(d)) {
+			continue
+		}
+		n, keys, err := s.destroyScope(sc)
+		if err != nil {
+			return rep, err
+		}
+		rep.Destroyed = append(rep.Destroyed, Destruction{Day: d, Class: c, Records: n, Keys: keys})
+	}
+	return rep, nil
+}
+
+// destroyScope destroys a scope's keys, records the destruction, and
+// removes its files. It returns the records its files held and the keys
+// destroyed.
+func (s *Store) destroyScope(sc string) (int, int, error) {
+	files, err := s.dataFiles(sc)
+	if err != nil && !errors.Is(err, ErrTampered) {
+		return 0, 0, err
+	}
+	n := 0
+	for _, f := range files {
+		n += f.records()
+	}
+	if w := s.wals[sc]; w != nil {
+		w.j.Close()
+		delete(s.wals, sc)
+	}
+	keys, err := s.keys.destroy(sc, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := s.record(Event{Kind: EventDestroyed, Scope: sc, Records: n, Keys: keys}); err != nil {
+		return 0, 0, err
+	}
+	dir := s.scopeDir(sc)
+	for path := range s.files {
+		if filepath.Dir(path) == dir {
+			delete(s.files, path)
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return 0, 0, fmt.Errorf("%w: removing %s: %v", ErrIO, sc, err)
+	}
+	if err := durable.SyncDir(filepath.Dir(dir)); err != nil {
+		return 0, 0, fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	s.log.Info("period destroyed", "period", sc, "records", n, "keys", keys)
+	return n, keys, nil
+}

@@ -1,0 +1,413 @@
+package retention
+
+import (
+	"crypto/cipher"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/ccjkit/ccjkit/provenance"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// Config is what [Open] needs.
+type Config struct {
+	// Dir holds the data: the events journal, and one directory per
+	// retention period and per preservation hold. Back it up.
+	Dir string
+	// KeyDir holds the keys, each wrapped to Keyring: one file per key.
+	// It must not be inside Dir, nor Dir inside it, and it must not be in
+	// Dir's backups: destroying a key must leave no copy that a backup
+	// could bring back (docs/security.md). Required.
+	KeyDir string
+	// Clock gives every "now": what is past its period, the time of
+	// events. Required.
+	Clock timesync.Clock
+	// Policy is how long each class of data is kept. Required; see
+	// [Policy.Findings] for what an operator must state.
+	Policy Policy
+	// Keyring is who can unwrap the store's keys: the cell's readers'
+	// age keys ([register.NewKeyring]), the register's own recipients.
+	// Writing needs nothing else: a store with no Opener ingests, purges
+	// and verifies the files' integrity, but reads nothing.
+	Keyring register.Keyring
+	// Opener unwraps the keys to read data: for lookups, compaction,
+	// separating held records from a period that ends, and verifying the
+	// records themselves. Nil for a write-only store.
+	Opener Opener
+	// Logger, when set, receives a line per ingest, compaction,
+	// destruction and repair: periods, counts and file names, never an
+	// address or a subscriber reference. Nil means no logging.
+	Logger *slog.Logger
+	// Tolerance widens every lookup by this much on each side, beyond
+	// each record's own clock error bound: the error of the clock that
+	// timed the request. Zero means none; the records' own bounds, and
+	// the truncation of times to the second, always count.
+	Tolerance time.Duration
+}
+
+// Store keeps assignments and mappings encrypted per retention period
+// (a Brussels day and a [Class]), answers lookups under a work order,
+// keeps what preservation holds name, and destroys each period when it
+// ends. One process holds a store at a time; it is safe for concurrent
+// use by that process's goroutines.
+type Store struct {
+	cfg  Config
+	log  *slog.Logger
+	lock *os.File
+
+	mu     sync.Mutex
+	closed bool
+	keys   *keyStore
+	events *journal.Journal
+	wals   map[string]*wal   // scope → the write-ahead log this Store appends to
+	files  map[string]*dfile // data file path → what is known of its blocks
+	holds  map[HoldID]*holdState
+	evs    []Event
+}
+
+// wal is a write-ahead log of one scope, under a key this Store drew.
+type wal struct {
+	j    *journal.Journal
+	kid  string
+	aead cipher.AEAD
+	aad  []byte
+}
+
+// OpenReport says what [Open] found.
+type OpenReport struct {
+	// Repaired lists the write-ahead logs whose torn last write — a
+	// crash's, never acknowledged — was set aside into a quarantine file
+	// beside them (sealed under the period's key like the rest, and
+	// destroyed with it).
+	Repaired []string
+	// Findings are the policy's ([Policy.Findings]): warnings for the
+	// periods the operator states.
+	Findings []provenance.Finding
+}
+
+// Open opens the store in cfg.Dir, creating it if needed. It refuses a
+// policy with errors, keys inside the data, and a store another process
+// holds; it sets aside the torn last write a crash left in any
+// write-ahead log, never anything else.
+func Open(cfg Config) (*Store, OpenReport, error) {
+	var rep OpenReport
+	if cfg.Clock == nil || cfg.Dir == "" || cfg.KeyDir == "" {
+		return nil, rep, fmt.Errorf("%w: a data directory, a key directory and a clock are needed", ErrConfig)
+	}
+	if len(cfg.Keyring.Keys()) == 0 {
+		return nil, rep, fmt.Errorf("%w: a keyring is needed to wrap the store's keys", ErrConfig)
+	}
+	rep.Findings = cfg.Policy.Findings()
+	if err := provenance.Check("retention: policy", rep.Findings); err != nil {
+		return nil, rep, err
+	}
+	if err := apart(cfg.Dir, cfg.KeyDir); err != nil {
+		return nil, rep, err
+	}
+	for _, d := range []string{cfg.Dir, cfg.KeyDir, filepath.Join(cfg.Dir, scopesDir)} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, rep, fmt.Errorf("%w: %v", ErrIO, err)
+		}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	lock, err := os.OpenFile(filepath.Join(cfg.Dir, "lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, rep, fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		lock.Close()
+		return nil, rep, ErrLocked
+	}
+	s := &Store{cfg: cfg, log: log, lock: lock, wals: map[string]*wal{}, files: map[string]*dfile{}, holds: map[HoldID]*holdState{},
+		keys: &keyStore{dir: cfg.KeyDir, ring: cfg.Keyring, opener: cfg.Opener, cache: map[string][]byte{}}}
+	fail := func(err error) (*Store, OpenReport, error) {
+		s.Close()
+		return nil, rep, err
+	}
+	s.events, _, err = journal.Open(filepath.Join(cfg.Dir, eventsFile), journal.Options{Clock: cfg.Clock})
+	if err != nil {
+		return fail(err)
+	}
+	if err := s.loadEvents(s.events.Initial()); err != nil {
+		return fail(err)
+	}
+	if rep.Repaired, err = s.repairWALs(); err != nil {
+		return fail(err)
+	}
+	return s, rep, nil
+}
+
+const (
+	scopesDir  = "scopes"
+	eventsFile = "events.journal"
+	walPrefix  = "wal-"
+	walSuffix  = ".journal"
+	blockKind  = "block"
+)
+
+// apart refuses a key directory inside the data directory or the other
+// way round.
+func apart(dir, keyDir string) error {
+	a, err1 := filepath.Abs(dir)
+	b, err2 := filepath.Abs(keyDir)
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("%w: the directories' paths", ErrConfig)
+	}
+	inside := func(x, y string) bool {
+		rel, err := filepath.Rel(y, x)
+		return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != "..")
+	}
+	if inside(a, b) || inside(b, a) {
+		return fmt.Errorf("%w: the key directory must be apart from the data directory (neither inside the other), so that the data's backups hold no key", ErrConfig)
+	}
+	return nil
+}
+
+// Close closes the store's logs and releases it. Every ingest that
+// returned is durable.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	var first error
+	for _, w := range s.wals {
+		if err := w.j.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	if s.events != nil {
+		if err := s.events.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	for _, k := range s.keys.cache {
+		clear(k)
+	}
+	s.keys.cache = nil
+	if s.lock != nil {
+		s.lock.Close()
+	}
+	return first
+}
+
+// scopeOf names a retention period: "2026-03-29.mappings".
+func scopeOf(d date.Date, c Class) string { return d.String() + "." + c.String() }
+
+// parseScope reads a period's scope; ok is false for a hold's.
+func parseScope(s string) (date.Date, Class, bool) {
+	ds, cs, ok := strings.Cut(s, ".")
+	if !ok {
+		return 0, 0, false
+	}
+	d, err := timesync.ParseDay(ds)
+	c, cok := parseClass(cs)
+	return d, c, err == nil && cok
+}
+
+func (s *Store) scopeDir(scope string) string { return filepath.Join(s.cfg.Dir, scopesDir, scope) }
+
+// ErrInput's findings are made by inputProblem.
+func inputProblem(field, msg string) provenance.Finding {
+	return provenance.Finding{Rule: "retention-input", Severity: provenance.Error, Field: field,
+		Source: provenance.Rule("retention-input"), Err: ErrInput, Message: provenance.Text(msg)}
+}
+
+func validDevice(s string) bool { return ValidSubscriber(Subscriber(s)) }
+
+func checkAddr(field string, a netip.Addr, out *[]provenance.Finding) {
+	switch {
+	case !a.IsValid():
+		*out = append(*out, inputProblem(field, "an address is needed"))
+	case a.Is4In6():
+		*out = append(*out, inputProblem(field, "an IPv4 address is written as IPv4, not mapped into IPv6"))
+	case a.Zone() != "":
+		*out = append(*out, inputProblem(field, "an address with a zone is not a network's"))
+	}
+}
+
+func checkCommon(field string, from, until timesync.Timestamp, ports PortRange, ev Evidence, clk Clock, out *[]provenance.Finding) {
+	if from.IsZero() {
+		*out = append(*out, inputProblem(field+".from", "the start is needed"))
+	}
+	if !until.IsZero() && !until.After(from) {
+		*out = append(*out, inputProblem(field+".until", "the end must come after the start"))
+	}
+	if !ports.Valid() {
+		*out = append(*out, inputProblem(field+".ports", "the first port must not exceed the last"))
+	}
+	if !slices.Contains(SourceKinds(), ev.Kind) {
+		*out = append(*out, inputProblem(field+".source.kind", "an unknown source kind"))
+	}
+	if !validDevice(ev.Device) {
+		*out = append(*out, inputProblem(field+".source.device", fmt.Sprintf("the device is 1 to %d bytes of printable ASCII without spaces", MaxSubscriber)))
+	}
+	if clk.ErrorBound < -1 {
+		*out = append(*out, inputProblem(field+".clock.error_bound_ns", "the error bound is -1 (unbounded) or more"))
+	}
+}
+
+// dayOf returns the Brussels day a record belongs to: that of its last
+// second, or of now while it lasts.
+func dayOf(until timesync.Timestamp, now timesync.Timestamp) date.Date {
+	if until.IsZero() {
+		return now.Day()
+	}
+	return until.Add(-time.Second).Day()
+}
+
+// IngestAssignments stores assignments durably and returns once they are
+// on disk (written and synced): a crash after it returns loses none of
+// them. Every assignment is checked first, and none is stored if one is
+// refused: the error is a [*provenance.Problems] naming each field at
+// fault (never its value), its findings wrapping [ErrInput], or
+// [ErrExpired] for an assignment already past its period.
+//
+// An assignment belongs to the Brussels day of its last second, or, while
+// it lasts (Until zero), to the day it is reported: a source reports a
+// lasting session again (RADIUS interim updates, a contracts file
+// ingested each day), and each report is kept for the period from its
+// day. The same record given twice is kept once.
+func (s *Store) IngestAssignments(as []Assignment) error {
+	now := timesync.Now(s.cfg.Clock)
+	var probs []provenance.Finding
+	groups := map[string][]row{}
+	for i, a := range as {
+		f := fmt.Sprintf("assignments[%d]", i)
+		n := len(probs)
+		if !ValidSubscriber(a.Subscriber) {
+			probs = append(probs, inputProblem(f+".subscriber", fmt.Sprintf("a subscriber reference is 1 to %d bytes of printable ASCII without spaces", MaxSubscriber)))
+		}
+		if !a.Prefix.IsValid() {
+			probs = append(probs, inputProblem(f+".prefix", "an address or prefix is needed"))
+		} else {
+			checkAddr(f+".prefix", a.Prefix.Addr(), &probs)
+			if a.Prefix.Masked() != a.Prefix {
+				probs = append(probs, inputProblem(f+".prefix", "the prefix has bits set after its length"))
+			}
+		}
+		checkCommon(f, a.From, a.Until, a.Ports, a.Source, a.Clock, &probs)
+		if len(probs) > n {
+			continue
+		}
+		d := dayOf(a.Until, now)
+		if !now.Before(s.cfg.Policy.Assignments.End(d)) {
+			probs = append(probs, expired(f, ClassAssignments))
+			continue
+		}
+		sc := scopeOf(d, ClassAssignments)
+		groups[sc] = append(groups[sc], rowOfAssignment(a))
+	}
+	if err := provenance.Check("retention: ingest", probs); err != nil {
+		return err
+	}
+	return s.ingest(ClassAssignments, groups)
+}
+
+// IngestMappings stores NAT mappings as [Store.IngestAssignments] stores
+// assignments: durably before it returns, all or none, each belonging to
+// the Brussels day of its last second (or of its report while it lasts).
+func (s *Store) IngestMappings(ms []Mapping) error {
+	now := timesync.Now(s.cfg.Clock)
+	var probs []provenance.Finding
+	groups := map[string][]row{}
+	for i, m := range ms {
+		f := fmt.Sprintf("mappings[%d]", i)
+		n := len(probs)
+		checkAddr(f+".public", m.Public, &probs)
+		checkAddr(f+".inside", m.Inside, &probs)
+		checkCommon(f, m.From, m.Until, m.Ports, m.Source, m.Clock, &probs)
+		if len(probs) > n {
+			continue
+		}
+		d := dayOf(m.Until, now)
+		if !now.Before(s.cfg.Policy.Mappings.End(d)) {
+			probs = append(probs, expired(f, ClassMappings))
+			continue
+		}
+		sc := scopeOf(d, ClassMappings)
+		groups[sc] = append(groups[sc], rowOfMapping(m))
+	}
+	if err := provenance.Check("retention: ingest", probs); err != nil {
+		return err
+	}
+	return s.ingest(ClassMappings, groups)
+}
+
+func expired(field string, c Class) provenance.Finding {
+	return provenance.Finding{Rule: "retention-expired", Severity: provenance.Error, Field: field, Source: PeriodCountSource(),
+		Err: ErrExpired, Message: provenance.Text(fmt.Sprintf("the %s period of this record is already over: it is not kept", c))}
+}
+
+// walBlock bounds the records of a block of a write-ahead log.
+const walBlock = 4096
+
+// ingest writes each scope's rows, sorted and sealed in blocks, to the
+// scope's write-ahead log, in as few synced writes as the journal allows.
+func (s *Store) ingest(c Class, groups map[string][]row) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	n := 0
+	for _, sc := range slices.Sorted(mapsKeys(groups)) {
+		rows := groups[sc]
+		slices.SortFunc(rows, func(a, b row) int { return compareRows(&a, &b) })
+		rows = slices.CompactFunc(rows, func(a, b row) bool { return sameRecord(&a, &b) })
+		w, err := s.walFor(sc)
+		if err != nil {
+			return err
+		}
+		var payloads [][]byte
+		for len(rows) > 0 {
+			k := min(len(rows), walBlock)
+			b, err := w.sealRows(c, rows[:k])
+			if err != nil {
+				return err
+			}
+			payloads = append(payloads, b)
+			rows = rows[k:]
+			n += k
+		}
+		for len(payloads) > 0 {
+			k, size := 0, 0
+			for k < len(payloads) && k < journal.MaxWrite/2 && (k == 0 || size+len(payloads[k]) < journal.MaxWriteBytes/2) {
+				size += len(payloads[k])
+				k++
+			}
+			batch := payloads[:k]
+			_, err := w.j.Update(func(tx *journal.Tx) error {
+				for _, p := range batch {
+					if _, err := tx.Append(blockKind, p); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("%w: writing %s: %w", ErrIO, sc, err)
+			}
+			payloads = payloads[k:]
+		}
+	}
+	s.log.Info("ingested", "class", c.String(), "records", n, "periods", len(groups))
+	return nil
+}
