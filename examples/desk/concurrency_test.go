@@ -461,7 +461,7 @@ func (h *harness) check() (lost int) {
 	// replays it with their identity.
 	for _, m := range deskMembers {
 		r := h.run(m, 0, "verify", "-dir", h.dir)
-		if r.code != exitOK || !strings.Contains(r.stdout, "hash chain intact") || !strings.Contains(r.stdout, "checkpoint(s) kept on this machine hold") ||
+		if r.code != exitOK || !strings.Contains(r.stdout, "hash chain intact") || !strings.Contains(r.stdout, "checkpoints kept on this machine hold") ||
 			!strings.Contains(r.stdout, "every record opened and replayed") {
 			t.Errorf("desk verify with %s's checkpoints: exit %d\n%s%s", m, r.code, r.stdout, r.stderr)
 		}

@@ -237,7 +237,7 @@ func (d *demo) showRegister() error {
 	}
 	fmt.Fprintln(d.s.out, d.p.Sprintf("%d records, hash chain intact; last record %d, hash %s", sum.Records, sum.Records-1, sum.Last))
 	for _, m := range audit.Members {
-		fmt.Fprintln(d.s.out, d.p.Sprintf("signatures: %s (%s) signed %d record(s)", m.Name, m.Role, m.Records))
+		fmt.Fprintln(d.s.out, d.p.Sprintf("signatures: %[1]s (%[2]s) signed %[3]d {3:record|records}", m.Name, m.Role, m.Records))
 	}
 	fmt.Fprintln(d.s.out, d.p.Sprintf("signed checkpoint of record %d verified with the auditor's public key alone (no key that opens the records)", cp.Seq))
 	if d.tmp != "" {

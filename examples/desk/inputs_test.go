@@ -162,11 +162,11 @@ func TestValuesCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"english", []string{"values"}, []string{"traffic-location", "art. 88bis [V]", "at most 2 month(s)", "traffic-records",
+		{"english", []string{"values"}, []string{"traffic-location", "art. 88bis [V]", "at most 2 months", "traffic-records",
 			"juge-instruction", "90ter-fraud", "penal-347bis", "art. 90ter §§2-4", "nothing-held", "historical-observation", "from-order-day", "ip-address-port"}},
 		{"french", []string{"values", "-lang", "fr"}, []string{"Une réquisition", "au plus 2 mois", "90ter-fraud", "historical-observation"}},
-		{"dutch", []string{"values", "-lang", "nl"}, []string{"Een vordering", "ten hoogste 2 maand(en)"}},
-		{"german", []string{"values", "-lang", "de"}, []string{"Eine Anordnung", "höchstens 2 Monat(e)"}},
+		{"dutch", []string{"values", "-lang", "nl"}, []string{"Een vordering", "ten hoogste 2 maanden"}},
+		{"german", []string{"values", "-lang", "de"}, []string{"Eine Anordnung", "höchstens 2 Monate"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errs, code := desk(t, clock, tc.args...)

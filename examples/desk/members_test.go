@@ -59,7 +59,7 @@ func TestMembersJourney(t *testing.T) {
 		t.Errorf("bob's ack: %s", out)
 	}
 	out = run(exitOK, "verify", "-dir", dir, "-identity", bob)
-	for _, want := range []string{"alice (member) signed 6", "bob (member) signed 1", "checkpoint(s) kept on this machine hold", "each step was signed by the member it names"} {
+	for _, want := range []string{"alice (member) signed 6", "bob (member) signed 1", "checkpoints kept on this machine hold", "each step was signed by the member it names"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("verify lacks %q:\n%s", want, out)
 		}

@@ -87,7 +87,7 @@ func (v caseView) title(c register.Case, about string) {
 func (v caseView) received(req requisition.Requisition) {
 	// The time the order states it was received, not the cell's: the
 	// history's first step is when the cell registered it.
-	v.line("Received", v.p.Sprintf("%s, as the order states — %s, reference %s, %d target(s)", stamp(req.Received), req.Authority.Label(v.tag), oneLine(req.Reference), len(req.Targets)))
+	v.line("Received", v.p.Sprintf("%[1]s, as the order states — %[2]s, reference %[3]s, %[4]d {4:target|targets}", stamp(req.Received), req.Authority.Label(v.tag), oneLine(req.Reference), len(req.Targets)))
 }
 
 // checks writes the legal checks, as at receipt.
@@ -97,7 +97,7 @@ func (v caseView) checks(req requisition.Requisition, rule requisition.MonthRule
 		v.line("Checks", v.p.Sprintf("no finding: the order meets every rule ccjkit checks"))
 		return
 	}
-	v.line("Checks", v.p.Sprintf("%d finding(s):", len(fs)))
+	v.line("Checks", v.p.Sprintf("%[1]d {1:finding|findings}:", len(fs)))
 	for _, f := range fs {
 		fmt.Fprintf(v.w, "    - %s\n", f.Text(v.tag))
 	}

@@ -6,13 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/rickb777/date/v2"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-	"golang.org/x/text/message/catalog"
 
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/provenance"
@@ -168,7 +164,7 @@ func (s *session) rotaImport(file string) error {
 		}
 		out.Shifts = append(out.Shifts, importedShift{sh, in})
 	}
-	p := rotaPrinter(s.tag)
+	p := printer(s.tag)
 	if s.asJSON {
 		if err := s.printJSON(out); err != nil {
 			return err
@@ -238,40 +234,6 @@ func (s *session) rotaShow(o *rotaOptions) error {
 	if err := os.WriteFile(o.svg, b.Bytes(), 0o644); err != nil {
 		return inputErr("-svg: cannot write the file: %v", errors.Unwrap(err))
 	}
-	fmt.Fprintln(s.out, rotaPrinter(s.tag).Sprintf("%s drawn in %s", fmt.Sprintf("%04d-%02d", year, int(month)), o.svg))
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s drawn in %s", fmt.Sprintf("%04d-%02d", year, int(month)), o.svg))
 	return nil
 }
-
-// rotaPrinter prints desk rota's own sentences in the language tag asks
-// for. Should the catalogue not build (a malformed sentence, which
-// TestRotaSentences catches), they are printed as written, in English.
-func rotaPrinter(tag language.Tag) *message.Printer {
-	cat, err := rotaCatalogue()
-	if err != nil {
-		return message.NewPrinter(language.English)
-	}
-	return message.NewPrinter(tag, message.Catalog(cat))
-}
-
-// rotaCatalogue holds desk rota's sentences: each row the English text,
-// which is the key, then French, Dutch and German.
-var rotaCatalogue = sync.OnceValues(func() (catalog.Catalog, error) {
-	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, row := range [][4]string{
-		{"%d events mapped to shifts (%d new, %d already in the rota), %d not mapped, %d cancelled",
-			"%d événements lus comme tours de garde (%d nouveaux, %d déjà au planning), %d non lus, %d annulés",
-			"%d gebeurtenissen als wachtbeurten gelezen (%d nieuw, %d al in het rooster), %d niet gelezen, %d geannuleerd",
-			"%d Termine als Bereitschaftsdienste gelesen (%d neu, %d schon im Plan), %d nicht gelesen, %d abgesagt"},
-		{"new", "nouveau", "nieuw", "neu"},
-		{"in the rota", "déjà au planning", "al in het rooster", "schon im Plan"},
-		{"starts %s", "débute le %s", "begint op %s", "beginnt am %s"},
-		{"%s drawn in %s", "%s dessiné dans %s", "%s getekend in %s", "%s gezeichnet in %s"},
-	} {
-		for i, tag := range []language.Tag{language.English, language.French, language.Dutch, language.German} {
-			if err := b.SetString(tag, row[0], row[i]); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return b, nil
-})

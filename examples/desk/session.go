@@ -104,10 +104,11 @@ func defaultLanguage() string {
 	return "en"
 }
 
-// language reads -lang.
+// language reads -lang: fr, nl, de or en (in a test binary, also the
+// pseudo-locale en-XA).
 func (s *session) language() error {
-	for _, t := range requisition.Languages() {
-		if b, _ := t.Base(); b.String() == s.lang {
+	for _, t := range languages() {
+		if t.String() == s.lang {
 			s.tag = t
 			return nil
 		}

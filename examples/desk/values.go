@@ -78,7 +78,7 @@ func writeValues(w io.Writer, v values, tag language.Tag) {
 	for _, m := range r.Measures {
 		line := fmt.Sprintf("    %-18s %s — %s", m.Measure, m.Measure.Label(tag), cite(m.Source))
 		if m.MaxMonthsSource != nil {
-			line += "; " + p.Sprintf("at most %d month(s), %s", m.MaxMonths, cite(*m.MaxMonthsSource))
+			line += "; " + p.Sprintf("at most %[1]d {1:month|months}, %[2]s", m.MaxMonths, cite(*m.MaxMonthsSource))
 		}
 		fmt.Fprintln(w, line)
 		fmt.Fprintf(w, "    %-18s items: %s\n", "", strings.Join(keys(m.Items), ", "))

@@ -156,12 +156,12 @@ func (v verified) report(s *session) {
 	p := printer(s.tag)
 	fmt.Fprintln(s.out, p.Sprintf("%s: %d records, hash chain intact, from %s to %s; last hash %s", v.path, v.sum.Records, stamp(v.sum.Created), stamp(v.sum.LastTime), v.sum.Last))
 	if v.audit.Unsigned > 0 {
-		fmt.Fprintln(s.out, p.Sprintf("%d record(s) unsigned (earlier format): verified by the chain, attributed only by their sealed content", v.audit.Unsigned))
+		fmt.Fprintln(s.out, p.Sprintf("%[1]d {1:record|records} unsigned (earlier format): verified by the chain, attributed only by {1:its|their} sealed content", v.audit.Unsigned))
 	}
 	for _, m := range v.audit.Members {
-		fmt.Fprintln(s.out, p.Sprintf("signatures: %s (%s) signed %d record(s)", m.Name, m.Role, m.Records))
+		fmt.Fprintln(s.out, p.Sprintf("signatures: %[1]s (%[2]s) signed %[3]d {3:record|records}", m.Name, m.Role, m.Records))
 	}
-	fmt.Fprintln(s.out, p.Sprintf("%d checkpoint(s) kept on this machine hold", v.sum.Checkpoints))
+	fmt.Fprintln(s.out, p.Sprintf("%[1]d {1:checkpoint|checkpoints} kept on this machine {1:holds|hold}", v.sum.Checkpoints))
 	if v.replayed {
 		fmt.Fprintln(s.out, p.Sprintf("every record opened and replayed: each step was signed by the member it names"))
 	}
