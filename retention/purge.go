@@ -14,19 +14,32 @@ import (
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
-// Destruction is one period destroyed by [Store.Purge]: its day and
-// class, how many records it held and how many keys were destroyed.
+// Destruction is one period destroyed by [Store.Purge] — its day and
+// class — or a lifted hold's records (Hold), with how many records it
+// held and how many keys were destroyed.
 type Destruction struct {
-	Day     date.Date `json:"day"`
-	Class   Class     `json:"class"`
+	Day     date.Date `json:"day,omitzero"`
+	Class   Class     `json:"class,omitzero"`
+	Hold    HoldID    `json:"hold,omitempty"`
 	Records int       `json:"records"`
 	Keys    int       `json:"keys"`
 }
 
+// Kept is a period past its end that [Store.Purge] kept whole, and why.
+type Kept struct {
+	Day    date.Date `json:"day"`
+	Class  Class     `json:"class"`
+	Reason string    `json:"reason"`
+}
+
 // PurgeReport says what [Store.Purge] did.
 type PurgeReport struct {
-	// Destroyed lists the periods destroyed, oldest first.
+	// Destroyed lists the periods destroyed, oldest first, then the
+	// lifted holds'.
 	Destroyed []Destruction `json:"destroyed"`
+	// Kept lists the ended periods kept whole: a store without an
+	// [Opener] cannot separate what a hold in force needs.
+	Kept []Kept `json:"kept,omitempty"`
 }
 
 // Purge destroys every period whose end ([Period.End]) has come: its
@@ -57,9 +70,22 @@ func (s *Store) Purge() (PurgeReport, error) {
 		}
 	}
 	slices.Sort(scopes)
+	var lifted []string
 	for _, sc := range scopes {
 		d, c, ok := parseScope(sc)
-		if !ok || now.Before(s.cfg.Policy.Period(c).End(d)) {
+		if !ok {
+			if h := s.holds[HoldID(sc)]; h != nil && !h.lifted.IsZero() {
+				lifted = append(lifted, sc)
+			}
+			continue
+		}
+		if now.Before(s.cfg.Policy.Period(c).End(d)) {
+			continue
+		}
+		if done, err := s.keepHeld(sc, c); err != nil {
+			return rep, err
+		} else if !done {
+			rep.Kept = append(rep.Kept, Kept{Day: d, Class: c, Reason: "a hold is in force and the store has no identity to separate what it needs"})
 			continue
 		}
 		n, keys, err := s.destroyScope(sc)
@@ -67,6 +93,13 @@ func (s *Store) Purge() (PurgeReport, error) {
 			return rep, err
 		}
 		rep.Destroyed = append(rep.Destroyed, Destruction{Day: d, Class: c, Records: n, Keys: keys})
+	}
+	for _, sc := range lifted {
+		n, keys, err := s.destroyScope(sc)
+		if err != nil {
+			return rep, err
+		}
+		rep.Destroyed = append(rep.Destroyed, Destruction{Hold: HoldID(sc), Records: n, Keys: keys})
 	}
 	return rep, nil
 }
@@ -91,7 +124,11 @@ func (s *Store) destroyScope(sc string) (int, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	if _, err := s.record(Event{Kind: EventDestroyed, Scope: sc, Records: n, Keys: keys}); err != nil {
+	e := Event{Kind: EventDestroyed, Scope: sc, Records: n, Keys: keys}
+	if _, _, ok := parseScope(sc); !ok {
+		e.Hold = HoldID(sc)
+	}
+	if _, err := s.record(e); err != nil {
 		return 0, 0, err
 	}
 	dir := s.scopeDir(sc)

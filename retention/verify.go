@@ -74,6 +74,9 @@ func (s *Store) Verify() (VerifyReport, error) {
 		return rep, err
 	}
 	for _, sc := range scopes {
+		if _, _, ok := parseScope(sc); !ok && s.holds[HoldID(sc)] == nil {
+			bad(filepath.Join(scopesDir, sc), "no hold was placed under this name: records kept without a hold")
+		}
 		if destroyed[sc] {
 			bad(filepath.Join(scopesDir, sc), "the period's destruction is recorded but files remain (a purge interrupted: purge again)")
 		}
