@@ -41,9 +41,6 @@ func runReceive(s *session, args []string) error {
 	if len(same) > 0 && !s.duplicate {
 		return inputErr("%s", p.Sprintf("the register holds the same authority's reference (case %s): receiving it again makes a second case; give -duplicate if that is meant", caseList(same)))
 	}
-	if len(same) > 0 {
-		fmt.Fprintln(s.err, p.Sprintf("desk: the register holds the same authority's reference (case %s): received as a new case all the same (-duplicate)", caseList(same)))
-	}
 	var c register.Case
 	if s.id == "" {
 		c, err = s.reg.ReceiveNext(req, s.me.Name(), s.verdict())
@@ -52,6 +49,9 @@ func runReceive(s *session, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if len(same) > 0 { // said once the case is received, not before
+		fmt.Fprintln(s.err, p.Sprintf("desk: the register holds the same authority's reference (case %s): received as a new case all the same (-duplicate)", caseList(same)))
 	}
 	if s.asJSON {
 		return s.printJSON(c)
@@ -66,7 +66,7 @@ func (s *session) receivedDone(c register.Case) {
 	p := printer(s.tag)
 	fmt.Fprintln(s.out, p.Sprintf("received as case %s", c.ID))
 	if dl, err := c.Deadline(); err == nil {
-		fmt.Fprintln(s.out, p.Sprintf("answer due: %s", dl.String()))
+		fmt.Fprintln(s.out, p.Sprintf("answer due: %s", dl.Text(s.tag)))
 	}
 	if n := len(c.Requisition.Findings(s.now(), s.cfg.MonthRule)); n > 0 {
 		fmt.Fprintln(s.out, p.Sprintf("%[1]d {1:finding|findings}: desk review %[2]s shows {1:it|them} and records nothing", n, c.ID))
@@ -114,11 +114,11 @@ func listDue(w io.Writer, due []register.Due, tag language.Tag) {
 		case d.Unknown:
 			when = p.Sprintf("deadline unknown: check the requisition's response policy")
 		case d.Deadline.Kind != requisition.Fixed:
-			when = p.Sprintf("due %s", d.Deadline.String())
+			when = p.Sprintf("due %s", d.Deadline.Text(tag))
 		case d.Overdue:
-			when = p.Sprintf("OVERDUE by %s (due %s)", left(-d.Left), stamp(timesync.FromTime(d.Deadline.At)))
+			when = p.Sprintf("OVERDUE by %s (due %s)", left(-d.Left), stamp(timesync.FromTime(d.Deadline.At), tag))
 		default:
-			when = p.Sprintf("%s left (due %s)", left(d.Left), stamp(timesync.FromTime(d.Deadline.At)))
+			when = p.Sprintf("%s left (due %s)", left(d.Left), stamp(timesync.FromTime(d.Deadline.At), tag))
 		}
 		fmt.Fprintf(w, "  %-12s %-22s %s\n", d.Case, d.State.Label(tag), when)
 	}
@@ -182,7 +182,7 @@ func (s *session) stepDone(c register.Case) error {
 	}
 	t := c.History[len(c.History)-1]
 	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s: recorded in the register: %s (%s); the case is now %s",
-		c.ID, t.Event.Label(s.tag), stamp(t.At), c.State.Label(s.tag)))
+		c.ID, t.Event.Label(s.tag), stamp(t.At, s.tag), c.State.Label(s.tag)))
 	return nil
 }
 
@@ -206,7 +206,7 @@ func runReview(s *session, args []string) error {
 		return s.printJSON(rv)
 	}
 	p := printer(s.tag)
-	fmt.Fprintln(s.out, p.Sprintf("Review of case %s at %s (%s): nothing is recorded", id, stamp(rv.At), rv.State.Label(s.tag)))
+	fmt.Fprintln(s.out, p.Sprintf("Review of case %s at %s (%s): nothing is recorded", id, stamp(rv.At, s.tag), rv.State.Label(s.tag)))
 	if len(rv.Findings) == 0 {
 		fmt.Fprintln(s.out, "  "+p.Sprintf("no finding: the order meets every rule ccjkit checks"))
 	}

@@ -22,13 +22,14 @@ import (
 // exitCode is the exit status of a command that failed with err: 2 for
 // bad input — a file or argument the desk refuses (errInput), input the
 // register refuses (a malformed case ID, a note too long, a result it
-// cannot take: register.ErrInput), a case ID that names no case, a
+// cannot take: register.ErrInput), a case ID that names no case or one
+// that is taken (register.ErrCaseExists), a
 // result whose reference names no work order, an
 // identity the register's roster does not hold, a file ccjkit cannot
 // decode — in every one of which nothing was written; 1 for the rest.
 func exitCode(err error) int {
 	var in *errInput
-	for _, sentinel := range []error{register.ErrInput, register.ErrUnknownCase, register.ErrUnknownRef, register.ErrActor,
+	for _, sentinel := range []error{register.ErrInput, register.ErrUnknownCase, register.ErrCaseExists, register.ErrUnknownRef, register.ErrActor,
 		register.ErrDecode, requisition.ErrDecode, ccj.ErrDecode} {
 		if errors.Is(err, sentinel) {
 			return exitInput
