@@ -215,14 +215,23 @@ func printUnbilled(w io.Writer, tag language.Tag, unbilled []indemnity.Unbilled)
 }
 
 // billable refuses to record as invoiced a case that desk claim lists as
-// not billed: the same rule (indemnity.Billable) decides both.
+// not billed: it builds the claims of the month the case was answered in,
+// as desk claim does (indemnity.PeriodClaims), so that the two never
+// disagree — an office whose orders conflict included.
 func (s *session) billable(id string) error {
 	c, ok := s.reg.Case(id)
 	if !ok || c.Delivery == nil {
 		return nil // the register refuses the step, with its own error
 	}
-	if _, u := indemnity.Billable(c, claimPeriod(s.cfg, time.Time{}, time.Time{}, s.now())); u != nil {
-		return inputErr("%s", printer(s.tag).Sprintf("%s is not billed, so no cost statement was sent for it: close it instead", u.Text(s.tag)))
+	from, until, err := month(c.Delivery.At.Format("2006-01"))
+	if err != nil {
+		return err
 	}
-	return nil
+	_, unbilled, err := indemnity.PeriodClaims(s.reg.Cases(), claimPeriod(s.cfg, from, until, s.now()), s.tag)
+	for _, u := range unbilled {
+		if u.Case == id {
+			return inputErr("%s", printer(s.tag).Sprintf("%s is not billed, so no cost statement was sent for it: close it instead", u.Text(s.tag)))
+		}
+	}
+	return err
 }
