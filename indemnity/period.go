@@ -49,6 +49,12 @@ type Period struct {
 	// NothingHeld says whether a request answered "nothing held" is
 	// claimed; see [NothingHeldPolicy].
 	NothingHeld NothingHeldPolicy
+	// Offices is the cell's own directory of offices, by key: where it
+	// has an office, its claims are addressed as the directory says,
+	// whatever the orders give, so that orders which disagree (an address
+	// given on one and not on another, a name written two ways) can still
+	// be claimed — received orders cannot be amended.
+	Offices map[string]requisition.Office
 }
 
 // NothingHeldPolicy says whether a request whose every technician result
@@ -288,9 +294,11 @@ var ErrOfficeConflict = fmt.Errorf("%w: orders name one office key with differen
 // priced per year; or it was answered "nothing held" and p.NothingHeld
 // does not bill it ([ErrNothingHeldPolicy] while undecided). [Billable]
 // is that rule for one case. Such a case never makes a whole claim fail, and the
-// same case is never both claimed and unbilled. The cases of an office
-// whose orders give it different details are listed apart
-// ([ErrOfficeConflict]), as are those of an invalid office ([ErrClaim]).
+// same case is never both claimed and unbilled. Orders of one office key
+// may leave out its address or language; when they give different names,
+// addresses or languages, and p.Offices does not settle it, the office's
+// cases are listed apart ([ErrOfficeConflict]), as are those of an
+// invalid office ([ErrClaim]).
 // A claim that cannot be made for another reason (its options) is left
 // out, its cases listed apart, and its error, naming the claim and
 // wrapping a [*provenance.Problems], joined into the error returned. A period that ends before it starts, or has no day
@@ -318,7 +326,12 @@ func PeriodClaims(cases []register.Case, p Period, tag language.Tag) ([]PeriodCl
 		}
 		g := groups[i]
 		g.executed, g.cases = append(g.executed, e), append(g.cases, c)
-		g.conflict = g.conflict || g.office != o
+		g.office, g.conflict = mergeOffice(g.office, o, g.conflict)
+	}
+	for _, g := range groups {
+		if d, ok := p.Offices[g.office.Key]; ok && g.office.Key != "" {
+			g.office, g.conflict = d, false
+		}
 	}
 	// A case no claim can hold is listed with why, never dropped.
 	apart := func(g *claimGroup, err error) {
@@ -401,4 +414,23 @@ func lineFor(pr Pricer, e Executed) (Line, bool) {
 		}
 	}
 	return Line{}, false
+}
+
+// mergeOffice merges what another order gives of the same office: the
+// names must be the same; an address or a language one order gives and
+// another leaves out is taken, two different ones are a conflict.
+func mergeOffice(have, o requisition.Office, conflict bool) (requisition.Office, bool) {
+	if have.Name != o.Name {
+		return have, true
+	}
+	for _, f := range []struct{ have, o *string }{{&have.Address, &o.Address}, {&have.Language, &o.Language}} {
+		switch {
+		case *f.o == "":
+		case *f.have == "":
+			*f.have = *f.o
+		case *f.have != *f.o:
+			conflict = true
+		}
+	}
+	return have, conflict
 }

@@ -366,3 +366,34 @@ func TestPeriodClaimsOfficeProblems(t *testing.T) {
 		t.Error("Billable accepts an invalid office")
 	}
 }
+
+// Orders of one office that leave out its address are merged; orders
+// that give it two names are settled by the cell's directory of offices.
+func TestPeriodClaimsOfficeDirectory(t *testing.T) {
+	answered := func(id string, o requisition.Office) register.Case {
+		return register.Case{ID: id, Requisition: requisition.Requisition{Reference: "REF-" + id, Measure: requisition.TrafficLocation,
+			Authority: requisition.ProcureurDuRoi, Office: o, Ordered: at("2026-11-02 09:00")}, Delivery: &register.Delivery{At: at("2026-11-10 10:00")}}
+	}
+	p := indemnity.Period{From: at("2026-11-01 00:00").Time(), Until: at("2026-12-01 00:00").Time(), Issued: at("2026-12-05 09:00").Time(),
+		Billing: indemnity.Billing{requisition.TrafficLocation: indemnity.HistoricalObservation}}
+	merged := []register.Case{
+		answered("2026-0001", requisition.Office{Key: "parquet-x", Name: "Parquet X"}),
+		answered("2026-0002", requisition.Office{Key: "parquet-x", Name: "Parquet X", Address: "Rue 1, 4000 Liège", Language: "fr"}),
+	}
+	claims, unbilled, err := indemnity.PeriodClaims(merged, p, language.English)
+	if err != nil || len(unbilled) != 0 || len(claims) != 1 || claims[0].AuthorityAddress != "Rue 1, 4000 Liège" || claims[0].Language.String() != "fr" {
+		t.Fatalf("merged: %+v %+v %v", claims, unbilled, err)
+	}
+	twoNames := []register.Case{
+		answered("2026-0001", requisition.Office{Key: "parquet-x", Name: "Parquet X"}),
+		answered("2026-0002", requisition.Office{Key: "parquet-x", Name: "Parket X"}),
+	}
+	if _, unbilled, _ := indemnity.PeriodClaims(twoNames, p, language.English); len(unbilled) != 2 {
+		t.Fatalf("two names without a directory: %+v", unbilled)
+	}
+	p.Offices = map[string]requisition.Office{"parquet-x": {Key: "parquet-x", Name: "Parket van de procureur des Konings X", Language: "nl"}}
+	claims, unbilled, err = indemnity.PeriodClaims(twoNames, p, language.English)
+	if err != nil || len(unbilled) != 0 || len(claims) != 1 || claims[0].Claim.Authority != "Parket van de procureur des Konings X" || claims[0].Language.String() != "nl" {
+		t.Fatalf("settled by the directory: %+v %+v %v", claims, unbilled, err)
+	}
+}
