@@ -32,7 +32,8 @@ func month(arg string) (from, until time.Time, err error) {
 // claimPeriod is what the claims of the answers delivered in [from,
 // until) say about themselves, from desk.json.
 func claimPeriod(cfg Config, from, until, issued time.Time) indemnity.Period {
-	return indemnity.Period{From: from, Until: until, Issued: issued, Operator: cfg.Operator, Billing: cfg.Billing, NothingHeld: cfg.NothingHeld}
+	return indemnity.Period{From: from, Until: until, Issued: issued, Operator: cfg.Operator, Billing: cfg.Billing, NothingHeld: cfg.NothingHeld,
+		Offices: cfg.Offices}
 }
 
 func claimFlags(s *session, fs *flag.FlagSet) {

@@ -37,6 +37,10 @@ type Config struct {
 	// lists such cases as not billed until the cell decides (see
 	// indemnity.NothingHeldPolicy: no text retrieved settles it [U]).
 	NothingHeld indemnity.NothingHeldPolicy `json:"nothing_held,omitzero"`
+	// Offices is the cell's directory of the offices it claims from, by
+	// key: a claim to an office listed here is addressed as it says,
+	// whatever the orders give (see indemnity.Period.Offices).
+	Offices map[string]requisition.Office `json:"offices,omitempty"`
 	// Keyring is read and ignored: the register's members are recorded
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.
@@ -110,6 +114,14 @@ func loadConfig(path string) (Config, error) {
 	if err := c.Billing.Check(); err != nil {
 		return Config{}, inputErr("%s: %v", path, err)
 	}
+	for key, o := range c.Offices {
+		if o.Key != key {
+			return Config{}, inputErr("%s: offices: an office's key must be the key it is listed under", path)
+		}
+		if err := o.Check(); err != nil {
+			return Config{}, inputErr("%s: offices: %v", path, err)
+		}
+	}
 	return c, nil
 }
 
@@ -149,18 +161,30 @@ func loadIdentity(path string) (register.Identity, error) {
 
 // verdict asks the local chronyd how good the clock is. With no chronyd,
 // it returns the zero Verdict: the evidence then says "not checked".
-func verdict(ctx context.Context, clock timesync.Clock) (timesync.Verdict, string) {
+func verdict(ctx context.Context, clock timesync.Clock, tag language.Tag) (timesync.Verdict, string) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	v := timesync.Check(ctx, clock, timesync.Policy{}, timesync.Chrony{Timeout: 2 * time.Second})
 	if len(v.Samples) == 0 {
-		why := "no chronyd answered"
-		if len(v.Failures) > 0 {
-			why = v.Failures[0].Error()
-		}
-		return timesync.Verdict{}, why
+		return timesync.Verdict{}, unchecked(v.Failures, tag)
 	}
 	return v, ""
+}
+
+// unchecked says, in the language tag asks for, why no time source
+// answered: which source, and whether it did not answer or answered
+// what ccjkit cannot read. The tool's own message (chronyc's "506 Cannot
+// talk to daemon") is clockcheck's to show.
+func unchecked(failures []*timesync.SourceError, tag language.Tag) string {
+	p := printer(tag)
+	if len(failures) == 0 {
+		return p.Sprintf("no chronyd answered")
+	}
+	f := failures[0]
+	if errors.Is(f, timesync.ErrBadAnswer) {
+		return p.Sprintf("%s gave an answer that cannot be read; clockcheck says more", f.Source)
+	}
+	return p.Sprintf("%s did not answer; clockcheck says why", f.Source)
 }
 
 // paths of a register directory.
