@@ -131,9 +131,9 @@ func (d *demo) openRegisters() error {
 // machine's clock, checked once, shows: the sample's times are
 // simulated, so their steps carry no verdict.
 func (d *demo) introduce() {
-	fmt.Fprintln(d.s.out, d.p.Sprintf("ccjkit desk — demonstration on sample data: %s, %d requisitions", d.month.Month, len(d.month.Cases)))
+	fmt.Fprintln(d.s.out, d.p.Sprintf("ccjkit desk — demonstration on sample data: %s, %d requisitions", timesync.DisplayMonth(timesync.Day(d.from).Year(), timesync.Day(d.from).Month(), d.s.tag), len(d.month.Cases)))
 	fmt.Fprintln(d.s.out, d.p.Sprintf("Register: %s (sealed to %d members, hash-chained)", journalPath(d.dir), len(d.cell.Members)))
-	real, why := verdict(d.s.ctx, d.s.clock)
+	real, why := verdict(d.s.ctx, d.s.clock, d.s.tag)
 	if why != "" {
 		fmt.Fprintln(d.s.out, d.p.Sprintf("This machine's clock: unknown (%s); the sample's times are simulated and carry no clock evidence.", why))
 		return
@@ -166,13 +166,13 @@ func (d *demo) section(title string) {
 func (d *demo) showCases() {
 	for _, sc := range d.month.Cases {
 		c, _ := d.reg.Case(sc.ID)
-		renderCase(d.s.out, c, d.cell, d.cfg.MonthRule, d.s.tag, sc.About)
+		renderCase(d.s.out, c, d.cell, d.cfg.MonthRule, d.s.tag, d.p.Sprintf(sc.About))
 	}
 }
 
 func (d *demo) showOpenCases() {
 	d.section("Open cases at the end of the month")
-	fmt.Fprintln(d.s.out, d.p.Sprintf("at %s:", stamp(timesync.FromTime(d.end))))
+	fmt.Fprintln(d.s.out, d.p.Sprintf("at %s:", stamp(timesync.FromTime(d.end), d.s.tag)))
 	listDue(d.s.out, d.reg.OpenCases(d.end), d.s.tag)
 }
 
@@ -237,7 +237,7 @@ func (d *demo) showRegister() error {
 	}
 	fmt.Fprintln(d.s.out, d.p.Sprintf("%d records, hash chain intact; last record %d, hash %s", sum.Records, sum.Records-1, sum.Last))
 	for _, m := range audit.Members {
-		fmt.Fprintln(d.s.out, d.p.Sprintf("signatures: %[1]s (%[2]s) signed %[3]d {3:record|records}", m.Name, m.Role, m.Records))
+		fmt.Fprintln(d.s.out, d.p.Sprintf("signatures: %[1]s (%[2]s) signed %[3]d {3:record|records}", m.Name, m.Role.Label(d.s.tag), m.Records))
 	}
 	fmt.Fprintln(d.s.out, d.p.Sprintf("signed checkpoint of record %d verified with the auditor's public key alone (no key that opens the records)", cp.Seq))
 	if d.tmp != "" {

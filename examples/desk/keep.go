@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/rickb777/date/v2"
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // keepOptions are desk keep's own flags: the cell's keeping period.
@@ -60,36 +64,39 @@ func runKeep(s *session, o *keepOptions, args []string) error {
 	if s.asJSON {
 		return s.printJSON(rep)
 	}
-	renderKeeping(s.out, rep)
+	renderKeeping(s.out, rep, s.tag)
 	return nil
 }
 
-// renderKeeping writes the report for people, in English (the findings'
-// texts are English).
-func renderKeeping(w io.Writer, rep register.KeepingReport) {
-	k := rep.Keeping
-	fmt.Fprintf(w, "Keeping: %d year(s) %d month(s) from a case's closing, at %s\n", k.Years, k.Months, stamp(rep.At))
-	fmt.Fprintf(w, "  source: %s\n", k.Source)
-	fmt.Fprintf(w, "Ended (%d): the period is over; the register deletes nothing (docs/recovery.md, \"The end of a keeping period\")\n", len(rep.Ended))
+// renderKeeping writes the report for people, in the language tag asks
+// for: the period, the cases whose period is over, those still kept,
+// those that wait to be closed, and the findings' texts (their rules and
+// sources are in -json).
+func renderKeeping(w io.Writer, rep register.KeepingReport, tag language.Tag) {
+	p, k := printer(tag), rep.Keeping
+	day := func(d date.Date) string { return timesync.DisplayDay(d, tag) }
+	fmt.Fprintln(w, p.Sprintf("Keeping: %[1]d {1:year|years} %[2]d {2:month|months} from a case's closing, at %[3]s", k.Years, k.Months, stamp(rep.At, tag)))
+	fmt.Fprintln(w, "  "+p.Sprintf("the cell's decision: %s", oneLine(k.Source.Instrument)))
+	fmt.Fprintln(w, p.Sprintf("Ended (%d): the period is over; the register deletes nothing (docs/recovery.md, \"The end of a keeping period\")", len(rep.Ended)))
 	for _, c := range rep.Ended {
-		fmt.Fprintf(w, "  %-12s closed %s, kept to %s\n", c.Case, c.Closed, c.LastDay)
+		fmt.Fprintf(w, "  %-12s %s\n", c.Case, p.Sprintf("closed %s, kept to %s", day(c.Closed), day(c.LastDay)))
 	}
-	fmt.Fprintf(w, "Kept (%d):\n", len(rep.Kept))
+	fmt.Fprintln(w, p.Sprintf("Kept (%d):", len(rep.Kept)))
 	for _, c := range rep.Kept {
-		fmt.Fprintf(w, "  %-12s closed %s, kept to %s\n", c.Case, c.Closed, c.LastDay)
+		fmt.Fprintf(w, "  %-12s %s\n", c.Case, p.Sprintf("closed %s, kept to %s", day(c.Closed), day(c.LastDay)))
 	}
 	if len(rep.Unclosed) > 0 {
-		fmt.Fprintf(w, "Not closed, with nothing left to do (%d): their period has not begun; close them (desk close ID)\n", len(rep.Unclosed))
+		fmt.Fprintln(w, p.Sprintf("Not closed, with nothing left to do (%d): their period has not begun; close them (desk close ID)", len(rep.Unclosed)))
 		for _, id := range rep.Unclosed {
 			fmt.Fprintf(w, "  %s\n", id)
 		}
 	}
-	fmt.Fprintf(w, "Open: %d\n", rep.Open)
+	fmt.Fprintln(w, p.Sprintf("Open: %d", rep.Open))
 	if rep.Retirable {
-		fmt.Fprintln(w, "Every case is closed and its period over: this register may be retired as a whole (docs/recovery.md).")
+		fmt.Fprintln(w, p.Sprintf("Every case is closed and its period over: this register may be retired as a whole (docs/recovery.md)."))
 	}
-	fmt.Fprintf(w, "Findings (%d):\n", len(rep.Findings))
+	fmt.Fprintln(w, p.Sprintf("Findings (%d):", len(rep.Findings)))
 	for _, f := range rep.Findings {
-		fmt.Fprintf(w, "  %s\n", f)
+		fmt.Fprintf(w, "  - %s\n", f.Text(tag))
 	}
 }

@@ -42,7 +42,7 @@ func TestKeep(t *testing.T) {
 	}{
 		{"the last day of the period", "2027-11-23 23:59:59",
 			[]string{"Ended (0)", "Kept (1):", "2026-0001    closed 2026-11-23, kept to 2027-11-23", "Not closed, with nothing left to do (1)", "2026-0002",
-				"warning keeping-policy", "[U]", "info keeping-accounting"},
+				"the keeping period is the cell's own policy", "keep the statements with the accounting"},
 			[]string{"may be retired"}},
 		{"the next day", "2027-11-24 00:00",
 			[]string{"Ended (1)", "2026-0001    closed 2026-11-23, kept to 2027-11-23", "Kept (0)"}, nil},

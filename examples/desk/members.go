@@ -85,9 +85,11 @@ func runInit(s *session, args []string) error {
 		return undo(err)
 	}
 	defer s.close()
-	fmt.Fprintf(s.out, "wrote %s: add the operator's details and billing\nthe register in %s is founded by %s; add the other members with: desk member add\n", configPath(s.dir), journalPath(s.dir), id.Name())
+	p := printer(s.tag)
+	fmt.Fprintln(s.out, p.Sprintf("wrote %s: add the operator's details and billing", configPath(s.dir)))
+	fmt.Fprintln(s.out, p.Sprintf("the register in %s is founded by %s; add the other members with: desk member add", journalPath(s.dir), id.Name()))
 	if cellCopy != "" {
-		fmt.Fprintf(s.out, "copied the cell file to %s: the other commands read it there\n", cellCopy)
+		fmt.Fprintln(s.out, p.Sprintf("copied the cell file to %s: the other commands read it there", cellCopy))
 	}
 	return nil
 }
@@ -175,6 +177,9 @@ const memberUsage = "member: keygen, add, remove, list or upgrade"
 
 // runMember runs a member subcommand.
 func runMember(s *session, args []string) error {
+	if err := s.language(); err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return inputErr(memberUsage)
 	}
@@ -210,7 +215,10 @@ func memberKeygen(s *session, args []string) error {
 	if err := writeIdentity(s.identity, id); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "identity written to %s (keep it secret; a recovery identity belongs on paper, in a safe)\ngive a member this line to add it:\n%s\n", s.identity, id.Public())
+	p := printer(s.tag)
+	fmt.Fprintln(s.out, p.Sprintf("identity written to %s (keep it secret; a recovery identity belongs on paper, in a safe)", s.identity))
+	fmt.Fprintln(s.out, p.Sprintf("give a member this line to add it:"))
+	fmt.Fprintln(s.out, id.Public())
 	return nil
 }
 
@@ -235,7 +243,8 @@ func memberUpgrade(s *session, args []string) error {
 	if err := writeIdentity(args[1], id); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "identity written to %s: it keeps your age key (which opens the records written before) and adds a signing key\n%s\n", args[1], id.Public())
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("identity written to %s: it keeps your age key (which opens the records written before) and adds a signing key", args[1]))
+	fmt.Fprintln(s.out, id.Public())
 	if !s.upgradeFound {
 		return nil
 	}
@@ -247,7 +256,7 @@ func memberUpgrade(s *session, args []string) error {
 		return err
 	}
 	defer s.close()
-	fmt.Fprintf(s.out, "the register in %s is upgraded: its roster is founded by %s; add the other members with desk member add\n", s.dir, id.Name())
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("the register in %s is upgraded: its roster is founded by %s; add the other members with desk member add", s.dir, id.Name()))
 	return nil
 }
 
@@ -279,7 +288,7 @@ func memberAdd(s *session, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "%s added as %s by %s (record %d)\n", m.Name, m.Role, m.AddedBy, m.AddedAt)
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s added as %s by %s (record %d)", m.Name, m.Role.Label(s.tag), m.AddedBy, m.AddedAt))
 	return nil
 }
 
@@ -299,7 +308,7 @@ func memberRemove(s *session, args []string) error {
 	if err := s.reg.RemoveMember(args[0], s.verdict()); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "%s removed: a new epoch key was drawn for the identities that remain\n", args[0])
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s removed: a new epoch key was drawn for the identities that remain", args[0]))
 	return nil
 }
 
@@ -319,12 +328,14 @@ func memberList(s *session, args []string) error {
 	if s.asJSON {
 		return s.printJSON(ms)
 	}
+	p := printer(s.tag)
 	for _, m := range ms {
-		state := "active"
+		state := p.Sprintf("active")
 		if !m.Active {
-			state = fmt.Sprintf("removed %s by %s", stamp(m.Removed), m.RemovedBy)
+			state = p.Sprintf("removed %s by %s", stamp(m.Removed, s.tag), m.RemovedBy)
 		}
-		fmt.Fprintf(s.out, "  %-12s %-9s added %s by %s; %s; %d record(s) signed\n", m.Name, m.Role, stamp(m.Added), m.AddedBy, state, m.Records)
+		fmt.Fprintf(s.out, "  %-12s %-9s %s\n", m.Name, m.Role.Label(s.tag),
+			p.Sprintf("added %[1]s by %[2]s; %[3]s; %[4]d {4:record|records} signed", stamp(m.Added, s.tag), m.AddedBy, state, m.Records))
 	}
 	return nil
 }

@@ -15,13 +15,11 @@ import (
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
-// stamp writes an instant to the second in Brussels time with its offset.
-func stamp(ts timesync.Timestamp) string {
-	if ts.IsZero() {
-		return "—"
-	}
-	return ts.Format(timesync.DisplayLayout)
-}
+// stamp writes an instant to the second in Brussels time with its
+// offset, as people read it in the language tag asks for
+// (timesync.Timestamp.Display: 2026-11-30 18:00:00 +01:00 in English,
+// 30/11/2026 18:00:00 +01:00 in French and Dutch, 30.11.2026 … in German).
+func stamp(ts timesync.Timestamp, tag language.Tag) string { return ts.Display(tag) }
 
 // left writes a duration to the minute, for people: "3 h 05 min".
 func left(d time.Duration) string {
@@ -87,7 +85,7 @@ func (v caseView) title(c register.Case, about string) {
 func (v caseView) received(req requisition.Requisition) {
 	// The time the order states it was received, not the cell's: the
 	// history's first step is when the cell registered it.
-	v.line("Received", v.p.Sprintf("%[1]s, as the order states — %[2]s, reference %[3]s, %[4]d {4:target|targets}", stamp(req.Received), req.Authority.Label(v.tag), oneLine(req.Reference), len(req.Targets)))
+	v.line("Received", v.p.Sprintf("%[1]s, as the order states — %[2]s, reference %[3]s, %[4]d {4:target|targets}", stamp(req.Received, v.tag), req.Authority.Label(v.tag), oneLine(req.Reference), len(req.Targets)))
 }
 
 // checks writes the legal checks, as at receipt.
@@ -111,9 +109,9 @@ func (v caseView) deadline(c register.Case) {
 		v.line("Deadline", v.p.Sprintf("cannot be computed: %v", err))
 		return
 	case dl.Kind == requisition.Fixed:
-		v.line("Deadline", v.p.Sprintf("before %s", stamp(timesync.FromTime(dl.At))))
+		v.line("Deadline", v.p.Sprintf("before %s", stamp(timesync.FromTime(dl.At), v.tag)))
 	default:
-		v.line("Deadline", dl.String())
+		v.line("Deadline", dl.Text(v.tag))
 	}
 	indent(v.w, "    · ", dl.ExplainIn(v.tag))
 }
@@ -136,7 +134,7 @@ func (v caseView) work(c register.Case) {
 		indent(v.w, "    │ ", wo.Text(v.tag))
 	}
 	for _, r := range c.Results {
-		v.line("Result", v.p.Sprintf("%s — %s, by %s at %s", oneLine(string(r.Ref)), r.Outcome.Label(v.tag), oneLine(r.By), stamp(r.Completed)))
+		v.line("Result", v.p.Sprintf("%s — %s, by %s at %s", oneLine(string(r.Ref)), r.Outcome.Label(v.tag), oneLine(r.By), stamp(r.Completed, v.tag)))
 	}
 }
 
@@ -153,7 +151,7 @@ func (v caseView) answer(c register.Case) {
 func (v caseView) history(steps []register.Transition) {
 	v.line("History", v.p.Sprintf("when the cell recorded each step"))
 	for _, t := range steps {
-		fmt.Fprintf(v.w, "    %s  %-18s %-8s %s\n", stamp(t.At), stepLabel(t, v.tag), oneLine(t.Actor), v.clock(t.Clock))
+		fmt.Fprintf(v.w, "    %s  %-18s %-8s %s\n", stamp(t.At, v.tag), stepLabel(t, v.tag), oneLine(t.Actor), v.clock(t.Clock))
 		if note := t.NoteText(v.tag); note != "" {
 			indent(v.w, fmt.Sprintf("    %26s ", ""), note) // a note's every line indented: none poses as a step
 		}

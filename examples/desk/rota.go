@@ -84,7 +84,7 @@ func (s *session) rotaCheck() error {
 	}
 	var ps *provenance.Problems
 	if errors.As(provenance.Check("rota", fs), &ps) {
-		return fmt.Errorf("%d finding(s) are errors", len(ps.Errors()))
+		return errors.New(printer(s.tag).Sprintf("%[1]d {1:finding is an error|findings are errors}", len(ps.Errors())))
 	}
 	fmt.Fprintln(s.out, printer(s.tag).Sprintf("the cell meets every rule checked"))
 	return nil
@@ -170,7 +170,7 @@ func (s *session) rotaImport(file string) error {
 			return err
 		}
 	} else {
-		fmt.Fprintln(s.out, p.Sprintf("%d events mapped to shifts (%d new, %d already in the rota), %d not mapped, %d cancelled",
+		fmt.Fprintln(s.out, p.Sprintf("%[1]d {1:event|events} mapped to shifts (%[2]d new, %[3]d already in the rota), %[4]d not mapped, %[5]d cancelled",
 			len(im.Shifts), len(im.Shifts)-known, known, len(im.Unmapped), im.Cancelled))
 		for _, sh := range out.Shifts {
 			state := p.Sprintf("new")
@@ -181,18 +181,18 @@ func (s *session) rotaImport(file string) error {
 			if sh.Backup != "" {
 				who += " / " + s.memberName(sh.Backup)
 			}
-			fmt.Fprintf(s.out, "  %s → %s  %s  [%s]\n", timesync.FromTime(sh.Start), timesync.FromTime(sh.End), oneLine(who), state)
+			fmt.Fprintf(s.out, "  %s → %s  %s  [%s]\n", stamp(timesync.FromTime(sh.Start), s.tag), stamp(timesync.FromTime(sh.End), s.tag), oneLine(who), state)
 		}
 		for _, u := range im.Unmapped {
 			when := ""
 			if !u.Start.IsZero() {
-				when = " (" + p.Sprintf("starts %s", timesync.FromTime(u.Start).String()) + ")"
+				when = " (" + p.Sprintf("starts %s", stamp(timesync.FromTime(u.Start), s.tag)) + ")"
 			}
 			fmt.Fprintf(s.out, "  %s%s: %s\n", u.Problem.Field, when, u.Problem.Text(s.tag))
 		}
 	}
 	if len(im.Unmapped) > 0 {
-		return inputErr("%s: %d event(s) could not be mapped to shifts (listed above)", file, len(im.Unmapped))
+		return inputErr("%s", printer(s.tag).Sprintf("%[1]s: %[2]d {2:event|events} could not be mapped to shifts (listed above)", file, len(im.Unmapped)))
 	}
 	return nil
 }
@@ -234,6 +234,6 @@ func (s *session) rotaShow(o *rotaOptions) error {
 	if err := os.WriteFile(o.svg, b.Bytes(), 0o644); err != nil {
 		return inputErr("-svg: cannot write the file: %v", errors.Unwrap(err))
 	}
-	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s drawn in %s", fmt.Sprintf("%04d-%02d", year, int(month)), o.svg))
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%s drawn in %s", timesync.DisplayMonth(year, month, s.tag), o.svg))
 	return nil
 }

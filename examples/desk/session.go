@@ -215,7 +215,7 @@ func (s *session) now() time.Time { return s.clock.Now() }
 // is said once, by clockNote, when the command succeeded.
 func (s *session) verdict() timesync.Verdict {
 	if s.clockVerdict == nil {
-		v, why := verdict(s.ctx, s.clock)
+		v, why := verdict(s.ctx, s.clock, s.tag)
 		s.clockVerdict, s.clockWhy = &v, why
 	}
 	s.clockUsed = true

@@ -154,12 +154,12 @@ func (v verified) jsonReport() map[string]any {
 // report writes what desk verify found, for people.
 func (v verified) report(s *session) {
 	p := printer(s.tag)
-	fmt.Fprintln(s.out, p.Sprintf("%s: %d records, hash chain intact, from %s to %s; last hash %s", v.path, v.sum.Records, stamp(v.sum.Created), stamp(v.sum.LastTime), v.sum.Last))
+	fmt.Fprintln(s.out, p.Sprintf("%s: %d records, hash chain intact, from %s to %s; last hash %s", v.path, v.sum.Records, stamp(v.sum.Created, s.tag), stamp(v.sum.LastTime, s.tag), v.sum.Last))
 	if v.audit.Unsigned > 0 {
 		fmt.Fprintln(s.out, p.Sprintf("%[1]d {1:record|records} unsigned (earlier format): verified by the chain, attributed only by {1:its|their} sealed content", v.audit.Unsigned))
 	}
 	for _, m := range v.audit.Members {
-		fmt.Fprintln(s.out, p.Sprintf("signatures: %[1]s (%[2]s) signed %[3]d {3:record|records}", m.Name, m.Role, m.Records))
+		fmt.Fprintln(s.out, p.Sprintf("signatures: %[1]s (%[2]s) signed %[3]d {3:record|records}", m.Name, m.Role.Label(s.tag), m.Records))
 	}
 	fmt.Fprintln(s.out, p.Sprintf("%[1]d {1:checkpoint|checkpoints} kept on this machine {1:holds|hold}", v.sum.Checkpoints))
 	if v.replayed {
@@ -216,6 +216,9 @@ func runRepair(s *session, args []string) error {
 	if len(args) != 0 {
 		return inputErr("repair takes no argument")
 	}
+	if err := s.language(); err != nil {
+		return err
+	}
 	path := journalPath(s.dir)
 	_, err := journal.Verify(path, journal.ScanOptions{})
 	switch {
@@ -224,14 +227,14 @@ func runRepair(s *session, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.out, "the header-less file was set aside as %s; the next desk command creates a new journal (run desk init again)\n", moved)
+		fmt.Fprintln(s.out, printer(s.tag).Sprintf("the header-less file was set aside as %s; the next desk command creates a new journal (run desk init again)", moved))
 		return nil
 	case journal.IsTornTail(err):
 		return s.repairTornTail(path)
 	case err != nil:
 		return fmt.Errorf("%w: this is damage, not a crash's incomplete write: desk repair does not cut it; see docs/recovery.md", err)
 	}
-	fmt.Fprintln(s.out, "nothing to repair")
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("nothing to repair"))
 	return nil
 }
 
@@ -253,9 +256,9 @@ func (s *session) repairTornTail(path string) error {
 	}
 	if len(recs) == 0 {
 		// Another member's write set it aside since we looked.
-		fmt.Fprintln(s.out, "nothing to repair")
+		fmt.Fprintln(s.out, printer(s.tag).Sprintf("nothing to repair"))
 		return nil
 	}
-	fmt.Fprintf(s.out, "the incomplete last write was set aside (record %d records the repair)\n", recs[0].Seq)
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("the incomplete last write was set aside (record %d records the repair)", recs[0].Seq))
 	return nil
 }
