@@ -376,10 +376,16 @@ func (w walker) text(node any, path string) {
 // DEL, C1: Unicode's general category Cc, tab, line feed and carriage
 // return included), the bidirectional controls (Unicode's Bidi_Control:
 // the marks and the embeddings, overrides and isolates, such as U+202E
-// RIGHT-TO-LEFT OVERRIDE), and the line and paragraph separators U+2028
-// and U+2029. A [Format] with PlainText refuses them in its strings.
+// RIGHT-TO-LEFT OVERRIDE), the line and paragraph separators U+2028
+// and U+2029, and the other format characters (Unicode's general category
+// Cf: zero-width space and joiners, the byte-order mark, the soft hyphen,
+// tag characters), which show nothing and so let two texts that read the
+// same differ — a reference written twice would not be seen as one. A
+// [Format] with PlainText refuses them in its strings. (The zero-width
+// joiners some scripts need are refused too: ccjkit's texts are
+// references, identifiers and Belgian names.)
 func IsControl(r rune) bool {
-	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
 }
 
 // controlProblem says what is wrong with s when it holds a character

@@ -87,6 +87,16 @@ func delivery(ts timesync.Timestamp) register.Delivery {
 		WithoutResult: "looked up by the member"}
 }
 
+// deliveryOf is delivery for case id of reg: with no reason for answering
+// without a result when one is attached, as the register requires.
+func deliveryOf(reg *register.Register, id string, ts timesync.Timestamp) register.Delivery {
+	d := delivery(ts)
+	if c, ok := reg.Case(id); ok && len(c.Results) > 0 {
+		d.WithoutResult = ""
+	}
+	return d
+}
+
 func result(ref register.Ref, ts timesync.Timestamp) register.WorkResult {
 	return register.WorkResult{Ref: ref, By: "tech-1", Completed: ts, Outcome: register.Found, Data: "(the subscriber's record)"}
 }
@@ -164,7 +174,7 @@ func (m *lifecycle) Apply(t *rapid.T) {
 			m.done = append(m.done, ref)
 		}
 	case register.Answer:
-		c, err = reg.Answer(id, delivery(now), actor, goodClock)
+		c, err = reg.Answer(id, deliveryOf(reg, id, now), actor, goodClock)
 	default:
 		c, err = reg.Apply(id, ev, actor, goodClock, "")
 	}
@@ -397,7 +407,7 @@ func TestReplayIsFaithful(t *testing.T) {
 	}
 	clock.Advance(time.Hour)
 	reg.AttachResult(result(wo.Ref, timesync.Now(clock)), "alice", goodClock)
-	want, err := reg.Answer("c1", delivery(timesync.Now(clock)), "alice", goodClock)
+	want, err := reg.Answer("c1", deliveryOf(reg, "c1", timesync.Now(clock)), "alice", goodClock)
 	if err != nil {
 		t.Fatal(err)
 	}
