@@ -24,6 +24,12 @@
 // both the accounting and the subscribers' traffic to the pipeline, in
 // capture order.
 //
+// Config.OnRequest hands every request a Server or a Mirror accepted, and
+// its octets, to another reader of the same accounting before its events
+// go on — retention's (retention/source/radiusacct), which keeps who had
+// which address — so that one stream feeds both, and a request either
+// refuses is not answered.
+//
 // # From RADIUS to ETSI
 //
 // Acct-Status-Type Start, Interim-Update and Stop become sessionStart,

@@ -1,6 +1,7 @@
 package radius
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -119,6 +120,11 @@ type Request struct {
 	// Delay is the Acct-Delay-Time: how long the NAS had been trying to
 	// send the request (RFC 2866 §5.2).
 	Delay time.Duration
+	// Class holds the Class attributes, in order (RFC 2865 §5.25): what
+	// the RADIUS server put in its Access-Accept for the NAS to return in
+	// accounting, often the ISP's reference for the subscriber. Secret,
+	// as the identity is.
+	Class [][]byte
 	// Event is the access event of a session status (Status.IsSession);
 	// its SessionID is NAS and the quoted Acct-Session-Id joined with a
 	// space, since an Acct-Session-Id is unique only within its NAS; the
@@ -176,6 +182,7 @@ const (
 	attrFramedIPAddress     = 8   // RFC 2865 §5.8
 	attrReplyMessage        = 18  // RFC 2865 §5.18
 	attrState               = 24  // RFC 2865 §5.24
+	attrClass               = 25  // RFC 2865 §5.25
 	attrNASIdentifier       = 32  // RFC 2865 §5.32
 	attrAcctStatusType      = 40  // RFC 2866 §5.1
 	attrAcctDelayTime       = 41  // RFC 2866 §5.2
@@ -219,6 +226,8 @@ func ruleOf(t rad.Type) (attrRule, bool) {
 		return attrRule{"Reply-Message", false, true, rfc("RFC 2865", "§5.18"), rfc("RFC 2866", "§4.1")}, true
 	case attrState:
 		return attrRule{"State", false, true, rfc("RFC 2865", "§5.24"), rfc("RFC 2866", "§4.1")}, true
+	case attrClass:
+		return attrRule{"Class", false, false, rfc("RFC 2865", "§5.25"), t2866}, true
 	case attrNASIPAddress:
 		return attrRule{"NAS-IP-Address", true, false, rfc("RFC 2865", "§5.4"), t2865}, true
 	case attrFramedIPAddress:
@@ -312,6 +321,7 @@ func Parse(pkt, secret []byte, received time.Time, opts Options) (*Request, erro
 		Status:        Status(a.status),
 		NAS:           a.nasName(),
 		Delay:         time.Duration(a.delay) * time.Second,
+		Class:         a.class,
 	}
 	r.Event = a.event(r.Status, r.NAS, r.Delay, received, opts)
 	return r, nil
@@ -346,6 +356,7 @@ func readPacket(pkt, secret []byte, opts Options) (*rad.Packet, error) {
 type attributes struct {
 	status                       uint32
 	username, sessionID, nasID   string
+	class                        [][]byte
 	nasIP, nasIP6                netip.Addr
 	addresses                    []netip.Prefix
 	inOct, outOct, inGig, outGig uint32
@@ -379,6 +390,10 @@ func (d *decoder) read(a *attributes, avp *rad.AVP) {
 	case attrAcctSessionID:
 		if d.text(rule, v) {
 			a.sessionID = string(v)
+		}
+	case attrClass:
+		if d.text(rule, v) {
+			a.class = append(a.class, bytes.Clone(v))
 		}
 	case attrAcctStatusType:
 		a.status, _ = d.integer(rule, v)

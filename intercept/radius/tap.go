@@ -52,6 +52,16 @@ type Config struct {
 	Logger *slog.Logger
 	// Options are passed to Parse.
 	Options Options
+	// OnRequest, when set, receives every request read and accepted
+	// (authentic, well formed, not a retransmission), before its events
+	// go to the consumer, with the request's octets as received (valid
+	// during the call only): one stream feeding both interception and
+	// another reader of the same accounting, such as retention's
+	// (retention/source/radiusacct). An error refuses the request as
+	// the consumer's refusal does: it is counted in Stats.Refused, its
+	// events are not delivered, and a Server does not answer it, so that
+	// the NAS sends it again.
+	OnRequest func(r *Request, packet []byte) error
 	// Ports are the UDP ports a Mirror reads requests on (zero: 1813, the
 	// accounting port of RFC 2866 §3, and 1646, the one older NASes use).
 	// A Server reads the socket it is given and ignores them.
@@ -99,6 +109,7 @@ type Stats struct {
 type tap struct {
 	clients []Client // most specific prefix first
 	opts    Options
+	onReq   func(*Request, []byte) error
 	log     *slog.Logger
 	clock   timesync.Clock
 	window  time.Duration
@@ -162,7 +173,7 @@ func newTap(cfg Config, server bool) (*tap, error) {
 		return nil, errors.Join(probs...)
 	}
 	t := &tap{
-		opts: cfg.Options, log: cfg.Logger, clock: cfg.Clock,
+		opts: cfg.Options, onReq: cfg.OnRequest, log: cfg.Logger, clock: cfg.Clock,
 		window: cfg.RetransmitWindow, maxRem: cfg.MaxRemembered, maxSes: cfg.MaxSessions,
 		seen:     map[dupKey]memo{},
 		sessions: map[string]map[string]struct{}{},
@@ -228,7 +239,7 @@ func (t *tap) handle(pkt []byte, from netip.AddrPort, now time.Time, accept func
 		return resp
 	}
 	r, ok := t.parse(pkt, secret, from.Addr(), now)
-	if !ok || !t.deliver(r, accept) {
+	if !ok || !t.deliver(r, whole(pkt), accept) {
 		return nil
 	}
 	if answer {
@@ -310,7 +321,13 @@ func (t *tap) parse(pkt, secret []byte, ip netip.Addr, now time.Time) (*Request,
 // deliver hands the request's events to accept: a session's event, or the
 // end of every session of a NAS that restarted its accounting. It reports
 // whether every event was accepted.
-func (t *tap) deliver(r *Request, accept func(intercept.AccessEvent) error) bool {
+func (t *tap) deliver(r *Request, pkt []byte, accept func(intercept.AccessEvent) error) bool {
+	if t.onReq != nil {
+		if err := t.onReq(r, pkt); err != nil {
+			t.refused(err)
+			return false
+		}
+	}
 	switch {
 	case r.Status.IsSession():
 		t.track(r)
