@@ -65,11 +65,17 @@ func runClaim(s *session, args []string) error {
 		return err
 	}
 	if s.asJSON {
-		cs := make([]indemnity.Claim, len(pcs))
-		for i, pc := range pcs {
-			cs[i] = pc.Claim
+		out := struct {
+			Claims   []indemnity.Claim    `json:"claims"`
+			Unbilled []indemnity.Unbilled `json:"unbilled"`
+		}{Claims: []indemnity.Claim{}, Unbilled: unbilled}
+		for _, pc := range pcs {
+			out.Claims = append(out.Claims, pc.Claim)
 		}
-		return s.printJSON(cs)
+		if out.Unbilled == nil {
+			out.Unbilled = []indemnity.Unbilled{}
+		}
+		return s.printJSON(out)
 	}
 	var paths []string
 	if s.format == "pdf" {
@@ -86,8 +92,15 @@ func runClaim(s *session, args []string) error {
 			return err
 		}
 	}
-	if len(unbilled) > 0 && s.format == "text" {
-		printUnbilled(s.out, s.tag, unbilled)
+	// The cases no claim holds are always said: with the claims in text
+	// and PDF (whose standard output lists the files), on standard error
+	// for CSV, whose standard output is the data.
+	if len(unbilled) > 0 {
+		w := s.out
+		if s.format == "csv" {
+			w = s.err
+		}
+		printUnbilled(w, s.tag, unbilled)
 	}
 	return nil
 }

@@ -101,3 +101,41 @@ func TestClaimOutputAndInvoice(t *testing.T) {
 	}
 	step(exitOK, "invoice", "2026-0003")
 }
+
+// The cases no claim holds are said in every format: in the text, beside
+// the PDF files, on standard error for CSV, and in -json beside the claims.
+func TestClaimUnbilledInEveryFormat(t *testing.T) {
+	dir, identity := testDir(t)
+	clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))
+	common := []string{"-dir", dir, "-identity", identity}
+	// desk.json bills no traffic-location order: answered, it is not billed.
+	file2 := filepath.Join(t.TempDir(), "req2.json")
+	os.WriteFile(file2, []byte(requisitionJSON), 0o600)
+	cfg, _ := os.ReadFile(filepath.Join(dir, "desk.json"))
+	os.WriteFile(filepath.Join(dir, "desk.json"), bytes.Replace(cfg, []byte(`"traffic-location"`), []byte(`"extended-search"`), 1), 0o600)
+	for _, args := range [][]string{{"receive", "-id", "2026-0002", file2}, {"ack", "2026-0002"}, {"check", "2026-0002"},
+		{"answer", "2026-0002", "-to", "Cabinet", "-channel", "email", "-without-result", "from the contract file"}} {
+		clock.Advance(time.Minute)
+		if _, errs, code := desk(t, clock, append(args[:1:1], append(common, args[1:]...)...)...); code != exitOK {
+			t.Fatalf("%v: %s", args, errs)
+		}
+	}
+	for _, tc := range []struct {
+		name         string
+		args         []string
+		stdout, errs string
+	}{
+		{"text", nil, "2026-0002", ""},
+		{"pdf", []string{"-format", "pdf", "-o", t.TempDir() + string(filepath.Separator)}, "2026-0002", ""},
+		{"csv", []string{"-format", "csv"}, "", "2026-0002"},
+		{"json", []string{"-json"}, `"case":"2026-0002"`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{"claim"}, common...), tc.args...)
+			out, errs, code := desk(t, clock, append(args, "2026-11")...)
+			if code != exitOK || !strings.Contains(strings.ReplaceAll(out, " ", ""), strings.ReplaceAll(tc.stdout, " ", "")) || !strings.Contains(errs, tc.errs) {
+				t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+			}
+		})
+	}
+}

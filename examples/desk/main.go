@@ -37,7 +37,7 @@
 //	desk answer -to "FCCU Bruxelles" -channel email 2026-0042
 //	desk answer -to … -channel … -without-result "the file was at hand" 2026-0042   (no result attached)
 //	desk invoice|close|cancel|expire 2026-0042
-//	desk claim -format pdf -o claim 2026-11  (claim-AUTHORITY.pdf, one per authority)
+//	desk claim -format pdf -o claims/ 2026-11  (claims/claim-NUMBER.pdf, one per office or authority; -o also takes a pattern with {number})
 //	desk stats 2026
 //	desk verify                             (no key needed; with -identity, every record replayed)
 //	desk repair                             (a crash's incomplete write, or a header-less file)
@@ -139,7 +139,7 @@ func commands() []command {
 		{"close", "ID", "close a case", stepFlags, transition(register.Close)},
 		{"cancel", "ID", "record that the authority withdrew the order", stepFlags, transition(register.Cancel)},
 		{"expire", "ID", "record that the order expired unanswered", stepFlags, transition(register.Expire)},
-		{"claim", "YYYY-MM", "the month's cost statements (-format text|csv|pdf, -o PREFIX)", claimFlags, runClaim},
+		{"claim", "YYYY-MM", "the month's cost statements, one per office or authority (-format text|csv|pdf; -o DIR/ or a pattern with {number})", claimFlags, runClaim},
 		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", statsFlags, runStats},
 		keepCommand(),
 		schemaCommand(),
