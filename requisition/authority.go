@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/provenance"
 )
 
@@ -312,6 +314,17 @@ func LookupOffence(id string) (Offence, bool) {
 
 // In reports whether the offence is on list l.
 func (o Offence) In(l OffenceList) bool { return slices.Contains(o.Lists, l) }
+
+// LabelIn describes the offence in the language tag asks for (French,
+// Dutch, German; English otherwise): Label, translated. An offence
+// outside the catalogue is described by its Label as it is.
+func (o Offence) LabelIn(tag language.Tag) string {
+	key := "offence:" + o.ID
+	if !messages().Has(tag, key) {
+		return o.Label
+	}
+	return printer(tag).Sprintf(key)
+}
 
 // Hint lists the valid text forms, for decoding errors.
 func (Authority) Hint() string { return hint(authorities()) }

@@ -3,6 +3,7 @@ package requisition
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/ccjkit/ccjkit/internal/i18n"
+	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -107,6 +109,18 @@ func (k ResponseKind) Label(tag language.Tag) string { return label(tag, k) }
 type yearMonth struct {
 	year  int
 	month time.Month
+}
+
+// CiteArticle returns the article src cites and its certainty tag, in
+// the language tag asks for: "art. 46bis [V]"; an article written with
+// English words ("…, citing loi du 13 juin 2005 art. 145 §3 and §3bis")
+// is said in that language.
+func CiteArticle(src provenance.Source, tag language.Tag) string {
+	article := src.Article
+	if article != "" && messages().Has(tag, "source:"+article) {
+		article = printer(tag).Sprintf("source:" + article)
+	}
+	return strings.TrimSpace(article + " " + src.Certainty.String())
 }
 
 // localize formats msg, a catalogue key, with its arguments in the language
@@ -324,6 +338,37 @@ func translations() [][5]string {
 		{"response:real-time", "in real time", "en temps réel", "in werkelijke tijd", "in Echtzeit"},
 		{"response:immediately", "immediately", "immédiatement", "onmiddellijk", "unverzüglich"},
 		{"response:at-stated-moment", "at the stated moment", "au moment indiqué", "op het vermelde tijdstip", "zum angegebenen Zeitpunkt"},
+		// The offences (Offence.LabelIn).
+		{"offence:penal-347bis", "hostage-taking (Penal Code art. 347bis)", "prise d'otages (Code pénal art. 347bis)", "gijzelneming (Strafwetboek art. 347bis)", "Geiselnahme (Strafgesetzbuch Art. 347bis)"},
+		{"offence:penal-470", "extortion (Penal Code art. 470)", "extorsion (Code pénal art. 470)", "afpersing (Strafwetboek art. 470)", "Erpressung (Strafgesetzbuch Art. 470)"},
+		{"offence:telecom-145-3", "fraudulent or harmful use of electronic communications (Telecom Act art. 145 §3)", "utilisation frauduleuse ou dommageable des communications électroniques (loi du 13 juin 2005 art. 145 §3)", "bedrieglijk of schadelijk gebruik van elektronische communicatie (wet van 13 juni 2005 art. 145 §3)", "betrügerische oder schädigende Nutzung elektronischer Kommunikation (Gesetz vom 13. Juni 2005 Art. 145 §3)"},
+		{"offence:telecom-145-3bis", "use of electronic communications to harass a correspondent (Telecom Act art. 145 §3bis)", "utilisation des communications électroniques pour importuner son correspondant (loi du 13 juin 2005 art. 145 §3bis)", "gebruik van elektronische communicatie om een correspondent overlast te bezorgen (wet van 13 juni 2005 art. 145 §3bis)", "Nutzung elektronischer Kommunikation zur Belästigung eines Gesprächspartners (Gesetz vom 13. Juni 2005 Art. 145 §3bis)"},
+		{"offence:90ter-attack-on-the-king", "attacks on the King, the royal family or the government", "attentats contre le Roi, la famille royale ou le gouvernement", "aanslagen op de Koning, de koninklijke familie of de regering", "Anschläge auf den König, die königliche Familie oder die Regierung"},
+		{"offence:90ter-humanitarian-law", "serious violations of international humanitarian law", "violations graves du droit international humanitaire", "ernstige schendingen van het internationaal humanitair recht", "schwere Verstöße gegen das humanitäre Völkerrecht"},
+		{"offence:90ter-terrorism", "terrorist offences", "infractions terroristes", "terroristische misdrijven", "terroristische Straftaten"},
+		{"offence:90ter-abuse-by-officials", "violations of constitutional rights by public officials", "atteintes aux droits garantis par la Constitution commises par des fonctionnaires", "aantastingen door openbare ambtenaren van de door de Grondwet gewaarborgde rechten", "Verletzungen verfassungsmäßiger Rechte durch öffentliche Bedienstete"},
+		{"offence:90ter-computer-crime", "computer crime", "criminalité informatique", "informaticacriminaliteit", "Computerkriminalität"},
+		{"offence:90ter-corruption", "corruption", "corruption", "omkoping", "Bestechung"},
+		{"offence:90ter-secrecy-of-communications", "illegal interception and breaches of the secrecy of communications", "interception illégale et atteintes au secret des communications", "onrechtmatige interceptie en schendingen van het communicatiegeheim", "rechtswidrige Überwachung und Verletzungen des Kommunikationsgeheimnisses"},
+		{"offence:90ter-serious-threats", "serious threats", "menaces graves", "ernstige bedreigingen", "schwere Drohungen"},
+		{"offence:90ter-criminal-organisation", "criminal organisation", "organisation criminelle", "criminele organisatie", "kriminelle Organisation"},
+		{"offence:90ter-sexual-offences", "sexual offences and sexual exploitation of minors, grooming", "infractions sexuelles et exploitation sexuelle de mineurs, grooming", "seksuele misdrijven en seksuele uitbuiting van minderjarigen, grooming", "Sexualstraftaten und sexuelle Ausbeutung Minderjähriger, Grooming"},
+		{"offence:90ter-murder", "murder", "meurtre", "doodslag", "Totschlag"},
+		{"offence:90ter-kidnapping-of-minors", "kidnapping of minors", "enlèvement de mineurs", "ontvoering van minderjarigen", "Entführung Minderjähriger"},
+		{"offence:90ter-trafficking", "trafficking in human beings and in organs", "traite des êtres humains et trafic d'organes", "mensenhandel en orgaanhandel", "Menschenhandel und Organhandel"},
+		{"offence:90ter-serious-theft", "serious theft, robbery with murder", "vol grave, vol avec meurtre", "zware diefstal, roofmoord", "schwerer Diebstahl, Raubmord"},
+		{"offence:90ter-nuclear-material", "offences involving nuclear material", "infractions relatives aux matières nucléaires", "misdrijven met kernmateriaal", "Straftaten mit Kernmaterial"},
+		{"offence:90ter-counterfeiting", "counterfeiting", "contrefaçon", "namaak", "Fälschung"},
+		{"offence:90ter-fraud", "certain frauds and fencing", "certaines escroqueries et le recel", "bepaalde oplichtingen en heling", "bestimmte Betrugsdelikte und Hehlerei"},
+		{"offence:90ter-arson-explosives", "certain arson and explosives offences", "certains incendies volontaires et infractions relatives aux explosifs", "bepaalde brandstichtingen en misdrijven met springstoffen", "bestimmte Brandstiftungen und Sprengstoffdelikte"},
+		{"offence:90ter-drugs", "drug offences", "infractions en matière de stupéfiants", "drugsmisdrijven", "Betäubungsmitteldelikte"},
+		{"offence:90ter-telecom-abuse", "abuse of telecommunications", "usage abusif des télécommunications", "misbruik van telecommunicatie", "Missbrauch der Telekommunikation"},
+		{"offence:90ter-arms", "arms offences", "infractions en matière d'armes", "wapenmisdrijven", "Waffendelikte"},
+		{"offence:90ter-smuggling-of-persons", "smuggling of persons", "trafic d'êtres humains", "mensensmokkel", "Menschenschmuggel"},
+		{"offence:90ter-hormones", "hormone offences", "infractions en matière d'hormones", "hormonenmisdrijven", "Hormondelikte"},
+		{"source:art. 88bis §1 al. 6, citing loi du 13 juin 2005 art. 145 §3 and §3bis", "art. 88bis §1 al. 6, citing loi du 13 juin 2005 art. 145 §3 and §3bis",
+			"art. 88bis §1 al. 6, qui vise la loi du 13 juin 2005, art. 145 §3 et §3bis", "art. 88bis §1 al. 6, dat verwijst naar de wet van 13 juni 2005, art. 145 §3 en §3bis",
+			"Art. 88bis §1 Abs. 6, der auf das Gesetz vom 13. Juni 2005, Art. 145 §3 und §3bis verweist"},
 		// Technical sources, named in English in the code, as the
 		// deadlines' steps cite them (i18n's Cite).
 		{"source:the requisition", "the requisition", "la réquisition", "de vordering", "die Anforderung"},

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/requisition"
 )
 
@@ -69,5 +71,26 @@ func TestUnknownOffenceSaysWhereTheListIs(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "jaywalking") {
 		t.Errorf("the error quotes the input: %v", err)
+	}
+}
+
+// Every offence of the catalogue is described in French, Dutch and
+// German, and a plaintiff's source's article reads in each language.
+func TestOffenceLabels(t *testing.T) {
+	for _, o := range requisition.Offences() {
+		for _, tag := range []language.Tag{language.French, language.Dutch, language.German} {
+			if got := o.LabelIn(tag); got == "" || got == o.Label && o.ID != "90ter-corruption" {
+				t.Errorf("%s in %s: %q", o.ID, tag, got)
+			}
+		}
+		if got := o.LabelIn(language.English); got != o.Label {
+			t.Errorf("%s in English: %q", o.ID, got)
+		}
+		if got := requisition.CiteArticle(o.Source, language.French); strings.Contains(got, "citing") {
+			t.Errorf("%s: the article in French: %q", o.ID, got)
+		}
+	}
+	if got := (requisition.Offence{ID: "none", Label: "x"}).LabelIn(language.French); got != "x" {
+		t.Errorf("an offence outside the catalogue: %q", got)
 	}
 }
