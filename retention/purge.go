@@ -137,6 +137,7 @@ func (s *Store) destroyScope(sc string) (int, int, error) {
 			delete(s.files, path)
 		}
 	}
+	s.invalidate()
 	if err := os.RemoveAll(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return 0, 0, fmt.Errorf("%w: removing %s: %v", ErrIO, sc, err)
 	}

@@ -348,6 +348,7 @@ func (s *Store) compact(scope string) (bool, error) {
 		delete(s.files, f.path)
 	}
 	removeQuarantines(s.scopeDir(scope), old)
+	s.invalidate()
 	if err := durable.SyncDir(s.scopeDir(scope)); err != nil {
 		return false, fmt.Errorf("%w: %v", ErrIO, err)
 	}

@@ -75,6 +75,11 @@ type Store struct {
 	files  map[string]*dfile // data file path → what is known of its blocks
 	holds  map[HoldID]*holdState
 	evs    []Event
+	// scopeList and listing cache the directories' listings: this Store
+	// is the only writer (the lock), and forgets them when it changes
+	// them (invalidate).
+	scopeList []string
+	listing   map[string][]*dfile
 }
 
 // wal is a write-ahead log of one scope, under a key this Store drew.

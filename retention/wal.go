@@ -54,6 +54,7 @@ func (s *Store) walFor(scope string) (*wal, error) {
 	}
 	w := &wal{j: j, kid: kid, aead: aead, aad: blockAAD(scope, kid)}
 	s.wals[scope] = w
+	s.invalidate()
 	return w, nil
 }
 
@@ -76,6 +77,7 @@ type dfile struct {
 	seg   bool
 	end   int64 // bytes of a log read so far
 	refs  []bref
+	sum   *fileSummary
 }
 
 // bref is one block of a data file.
@@ -95,8 +97,15 @@ func (f *dfile) records() int {
 	return n
 }
 
+// invalidate forgets the listing of scopes and files, after this Store
+// created or removed one.
+func (s *Store) invalidate() { s.scopeList, s.listing = nil, nil }
+
 // scopes lists the scopes with a directory in the store.
 func (s *Store) scopes() ([]string, error) {
+	if s.scopeList != nil {
+		return s.scopeList, nil
+	}
 	ents, err := os.ReadDir(filepath.Join(s.cfg.Dir, scopesDir))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrIO, err)
@@ -107,12 +116,21 @@ func (s *Store) scopes() ([]string, error) {
 			out = append(out, e.Name())
 		}
 	}
+	s.scopeList = out
 	return out, nil
 }
 
 // dataFiles returns the scope's data files, read up to their end (the
 // blocks a log gained since the last look are added).
 func (s *Store) dataFiles(scope string) ([]*dfile, error) {
+	if files, ok := s.listing[scope]; ok {
+		for _, f := range files {
+			if err := s.readFile(f); err != nil {
+				return nil, err
+			}
+		}
+		return files, nil
+	}
 	ents, err := os.ReadDir(s.scopeDir(scope))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -137,6 +155,10 @@ func (s *Store) dataFiles(scope string) ([]*dfile, error) {
 		s.files[path] = f
 		out = append(out, f)
 	}
+	if s.listing == nil {
+		s.listing = map[string][]*dfile{}
+	}
+	s.listing[scope] = out
 	return out, nil
 }
 

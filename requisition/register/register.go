@@ -64,6 +64,7 @@ type Register struct {
 	refs    map[Ref]string // work order → case
 	results map[Ref]bool   // work orders with a result
 	subs    []Submission
+	lookups []LookupRecord
 	legacy  bool // records of the format before signatures were read
 	// legacyPlain holds, while the register is being founded, the
 	// earlier format's records as this identity opened them; bridged
@@ -290,7 +291,7 @@ func (r *Register) foldRoster(rec journal.Record) error {
 
 func (r *Register) foldSealed(rec journal.Record) error {
 	switch rec.Kind {
-	case keyKind, caseKind, SubmissionKind:
+	case keyKind, caseKind, SubmissionKind, LookupKind:
 	default:
 		return nil
 	}
@@ -308,6 +309,8 @@ func (r *Register) foldSealed(rec journal.Record) error {
 		r.legacyPlain[rec.Seq] = plain
 	}
 	switch rec.Kind {
+	case LookupKind:
+		return r.foldLookup(rec, plain)
 	case keyKind:
 		if len(plain) != 32 {
 			return fmt.Errorf("%w: record %d is not a work-order key", journal.ErrCorrupt, rec.Seq)

@@ -222,7 +222,7 @@ func (ro *roster) add(rec journal.Record) {
 		case (rec.Kind == keyKind || rec.Kind == BridgeKind) && !m.Role.reads():
 			ro.bad(rec.Seq, "a %s record by %s, a %s", rec.Kind, m.Name, m.Role)
 			return
-		case rec.Kind == caseKind && m.Role != RoleMember:
+		case (rec.Kind == caseKind || rec.Kind == LookupKind) && m.Role != RoleMember:
 			ro.bad(rec.Seq, "a step on a case by %s, a %s", m.Name, m.Role)
 			return
 		}

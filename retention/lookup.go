@@ -1,0 +1,590 @@
+package retention
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// Request is one identification asked under a work order: who was
+// behind address Addr (and source port Port, 0 when the order gives
+// none) at instant At.
+type Request struct {
+	// Ref is the work order the lookup cites; the store answers only for
+	// its targets and windows.
+	Ref register.Ref
+	// By names who asks (the technician), as the register records it.
+	By   string
+	Addr netip.Addr
+	Port uint16
+	At   timesync.Timestamp
+}
+
+// Ambiguity is a reason an answer is not one subscriber for certain.
+type Ambiguity string
+
+// The ambiguities an answer states.
+const (
+	// SharedAddress: several subscribers shared the address at that
+	// second and no port was given (or their port blocks were not
+	// known): the port would tell them apart.
+	SharedAddress Ambiguity = "shared-address"
+	// SeveralSubscribers: several subscribers even with the port given —
+	// the sources disagree.
+	SeveralSubscribers Ambiguity = "several-subscribers"
+	// BetweenSessions: no record covers the instant: it falls between
+	// two sessions, or after the last (Answer.Gap says where).
+	BetweenSessions Ambiguity = "between-sessions"
+	// ClockTolerance: a candidate covers the instant only within the
+	// clocks' error (its source's bound, and the store's Tolerance) of a
+	// boundary.
+	ClockTolerance Ambiguity = "clock-tolerance"
+	// OpenSession: a candidate's end is not known: it was reported as
+	// lasting, and nothing after says when it ended.
+	OpenSession Ambiguity = "open-session"
+	// UnboundedClock: a candidate's source had no synchronised clock
+	// with a known error bound at ingest.
+	UnboundedClock Ambiguity = "unbounded-clock"
+)
+
+// Text says the ambiguity in a sentence, in English.
+func (a Ambiguity) Text() string {
+	switch a {
+	case SharedAddress:
+		return "several subscribers shared this address at that second and no port was given"
+	case SeveralSubscribers:
+		return "several subscribers match even with the port: the sources disagree"
+	case BetweenSessions:
+		return "no record covers the instant: it falls between two sessions"
+	case ClockTolerance:
+		return "a candidate covers the instant only within the clocks' error of a boundary"
+	case OpenSession:
+		return "a candidate's session was reported as lasting and its end is not known"
+	case UnboundedClock:
+		return "a candidate's source clock was not synchronised with a known error bound"
+	}
+	return string(a)
+}
+
+// BlockEvidence proves a record was in the store as written: the Merkle
+// root of its block and the record's inclusion [Proof] ([VerifyProof]
+// with [LeafOfAssignment] or [LeafOfMapping]).
+type BlockEvidence struct {
+	Root  [32]byte `json:"root"`
+	Proof Proof    `json:"proof"`
+}
+
+// Candidate is one subscriber who may have been behind the address.
+type Candidate struct {
+	Subscriber Subscriber `json:"subscriber"`
+	// Assignment is the record that gave the (inside) address to the
+	// subscriber: its interval, source and evidence.
+	Assignment Assignment    `json:"assignment"`
+	Evidence   BlockEvidence `json:"evidence"`
+	// Mapping is the NAT translation the chain went through, nil when
+	// the address was the subscriber's own.
+	Mapping         *Mapping       `json:"mapping,omitempty"`
+	MappingEvidence *BlockEvidence `json:"mapping_evidence,omitempty"`
+	// Exact: every step covers the instant itself, not only within the
+	// clocks' tolerance.
+	Exact bool `json:"exact"`
+	// Held names the preservation hold that kept the records past their
+	// period, if any.
+	Held HoldID `json:"held,omitempty"`
+}
+
+// Gap is where the instant falls when no record covers it: the end of
+// the last record before it and the start of the first after it (zero
+// when there is none), for the address asked.
+type Gap struct {
+	Before timesync.Timestamp `json:"before,omitzero"`
+	After  timesync.Timestamp `json:"after,omitzero"`
+}
+
+// Answer is what the store says of a request: every candidate, and
+// plainly, every reason it is not one subscriber for certain.
+type Answer struct {
+	Ref         register.Ref       `json:"ref"`
+	Addr        netip.Addr         `json:"addr"`
+	Port        uint16             `json:"port,omitzero"`
+	At          timesync.Timestamp `json:"at"`
+	Candidates  []Candidate        `json:"candidates"`
+	Ambiguities []Ambiguity        `json:"ambiguities,omitempty"`
+	Gap         *Gap               `json:"gap,omitempty"`
+}
+
+// Ambiguous reports whether the answer is not one exact candidate.
+func (a Answer) Ambiguous() bool { return len(a.Ambiguities) > 0 || len(a.Candidates) != 1 }
+
+// Subscribers returns the distinct subscribers of the candidates, sorted.
+func (a Answer) Subscribers() []Subscriber {
+	var out []Subscriber
+	for _, c := range a.Candidates {
+		out = append(out, c.Subscriber)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Lookup answers a request under need-to-know, enforced here: the work
+// order is read from the register itself (reg, opened by actor, a
+// member), never from the caller, and must allow lookups now
+// ([register.Register.AuthorizeLookup]); the address (and port) must be one
+// of its targets — an ip target's address, with its port when the target
+// gives one, or an address in a prefix target — and the instant in that
+// target's window. Anything else is refused with [ErrNotAuthorised] and
+// nothing is looked up. The lookup is then recorded in the register
+// (who asked, when, which work order, how many candidates): an answer is
+// returned only once it is recorded.
+//
+// The answer follows the chain — the public address and port to a NAT
+// mapping, its inside address to an assignment, to a subscriber — and
+// also takes assignments of the address itself; it gives every
+// candidate with its interval, source and evidence, within the clocks'
+// tolerance, and says why it is ambiguous when it is.
+func (s *Store) Lookup(reg *register.Register, q Request, actor string) (Answer, error) {
+	if reg == nil {
+		return Answer{}, fmt.Errorf("%w: a lookup needs the register", ErrNotAuthorised)
+	}
+	wo, err := reg.AuthorizeLookup(q.Ref)
+	if err != nil {
+		return Answer{}, fmt.Errorf("%w: %w", ErrNotAuthorised, err)
+	}
+	if !allows(wo, q) {
+		return Answer{}, fmt.Errorf("%w: the address, port or instant is not one of the work order's targets in its window", ErrNotAuthorised)
+	}
+	ans, err := s.answer(q.Addr, q.Port, q.At)
+	if err != nil {
+		return Answer{}, err
+	}
+	ans.Ref = q.Ref
+	if _, err := reg.RecordLookup(register.LookupRecord{Ref: q.Ref, By: q.By, Asked: q.At, Candidates: len(ans.Candidates), Ambiguous: ans.Ambiguous()}, actor); err != nil {
+		return Answer{}, fmt.Errorf("%w: the lookup could not be recorded: %w", ErrNotAuthorised, err)
+	}
+	s.log.Info("lookup answered", "candidates", len(ans.Candidates), "ambiguous", ans.Ambiguous())
+	return ans, nil
+}
+
+// allows reports whether the work order covers the request.
+func allows(wo register.WorkOrder, q Request) bool {
+	if !q.Addr.IsValid() || q.At.IsZero() {
+		return false
+	}
+	for _, l := range wo.Lookups {
+		t := l.Target
+		switch t.Kind {
+		case requisition.TargetIP:
+			if t.Addr != q.Addr || t.Port != 0 && t.Port != q.Port {
+				continue
+			}
+		case requisition.TargetPrefix:
+			if !t.Prefix.Contains(q.Addr) {
+				continue
+			}
+		default:
+			continue
+		}
+		if t.From.IsZero() || q.At.Before(t.From) || !t.Until.IsZero() && !q.At.Before(t.Until) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// maxTolerance bounds how far from the instant a record is looked for: a
+// source whose clock error exceeds it is treated as unbounded.
+const maxTolerance = time.Hour
+
+// hit is a record found for a lookup, with where it came from.
+type hit struct {
+	r     row
+	ev    BlockEvidence
+	held  HoldID
+	exact bool
+	near  bool // within tolerance, not exact
+}
+
+// answer is the bare lookup: no work order, no record.
+func (s *Store) answer(addr netip.Addr, port uint16, at timesync.Timestamp) (Answer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ans := Answer{Addr: addr, Port: port, At: at}
+	if s.closed {
+		return ans, ErrClosed
+	}
+	if s.cfg.Opener == nil {
+		return ans, errNoOpener
+	}
+	t := at.Unix()
+	maps, err := s.search(ClassMappings, addr, port, t)
+	if err != nil {
+		return ans, err
+	}
+	direct, err := s.search(ClassAssignments, addr, port, t)
+	if err != nil {
+		return ans, err
+	}
+	for _, h := range direct {
+		ans.Candidates = append(ans.Candidates, candidateOf(h, nil))
+	}
+	for _, m := range maps {
+		in := addrOf(m.r.inside, m.r.inside4)
+		as, err := s.search(ClassAssignments, in, 0, t)
+		if err != nil {
+			return ans, err
+		}
+		for _, a := range as {
+			ans.Candidates = append(ans.Candidates, candidateOf(a, &m))
+		}
+	}
+	slices.SortFunc(ans.Candidates, func(a, b Candidate) int {
+		return cmp.Or(cmp.Compare(a.Subscriber, b.Subscriber), a.Assignment.From.Compare(b.Assignment.From))
+	})
+	ans.Ambiguities = s.ambiguities(ans, port, maps)
+	if !slices.ContainsFunc(ans.Candidates, func(c Candidate) bool { return c.Exact }) {
+		g, err := s.gap(addr, port, t)
+		if err != nil {
+			return ans, err
+		}
+		if g != nil {
+			ans.Gap = g
+			ans.Ambiguities = append(ans.Ambiguities, BetweenSessions)
+		}
+	}
+	return ans, nil
+}
+
+func candidateOf(a hit, m *hit) Candidate {
+	c := Candidate{Subscriber: a.r.sub, Assignment: a.r.assignment(), Evidence: a.ev, Exact: a.exact, Held: a.held}
+	if m != nil {
+		mm := m.r.mapping()
+		ev := m.ev
+		c.Mapping, c.MappingEvidence = &mm, &ev
+		c.Exact = c.Exact && m.exact
+		if c.Held == "" {
+			c.Held = m.held
+		}
+	}
+	return c
+}
+
+// ambiguities says why an answer is not one subscriber for certain.
+func (s *Store) ambiguities(ans Answer, port uint16, maps []hit) []Ambiguity {
+	var out []Ambiguity
+	add := func(a Ambiguity) {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	if len(ans.Subscribers()) > 1 {
+		if port == 0 {
+			add(SharedAddress)
+		} else {
+			add(SeveralSubscribers)
+		}
+	}
+	for _, c := range ans.Candidates {
+		if !c.Exact {
+			add(ClockTolerance)
+		}
+		if c.Assignment.Open() || c.Mapping != nil && c.Mapping.Open() {
+			add(OpenSession)
+		}
+		if !bounded(c.Assignment.Clock) || c.Mapping != nil && !bounded(c.Mapping.Clock) {
+			add(UnboundedClock)
+		}
+	}
+	return out
+}
+
+func bounded(c Clock) bool {
+	return c.Synchronised && c.ErrorBound >= 0 && c.ErrorBound <= maxTolerance
+}
+
+// tolerance is how far from a record's interval an instant still may
+// be in it: the store's Tolerance and the record's own error bound.
+func (s *Store) tolerance(r *row) int64 {
+	d := s.cfg.Tolerance
+	if bounded(r.clock) {
+		d += r.clock.ErrorBound
+	}
+	return int64((d + time.Second - 1) / time.Second)
+}
+
+// matchKey reports whether a record is of the address (and port): a
+// mapping's public address, an assignment's prefix.
+func matchKey(c Class, r *row, addr netip.Addr, port uint16) bool {
+	if port != 0 && !(PortRange{First: r.first, Last: r.last}).Contains(port) {
+		return false
+	}
+	if c == ClassMappings {
+		return addrOf(r.addr, r.is4) == addr
+	}
+	return netip.PrefixFrom(addrOf(r.addr, r.is4), int(r.bits)).Contains(addr)
+}
+
+// search returns the records of class c for the address (and port)
+// whose interval holds instant t, exactly or within their tolerance,
+// from every period and hold; a lasting record is superseded by its
+// ended version, and duplicates are dropped.
+func (s *Store) search(c Class, addr netip.Addr, port uint16, t int64) ([]hit, error) {
+	var out []hit
+	err := s.scan(c, addr, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, rows []row, h header) {
+		var ls [][32]byte
+		for i := range rows {
+			r := &rows[i]
+			if !matchKey(c, r, addr, port) {
+				continue
+			}
+			tol := s.tolerance(r)
+			exact := r.from <= t && t < r.end()
+			near := !exact && r.from-tol <= t && (r.until == 0 || t < r.until+tol)
+			if !exact && !near {
+				continue
+			}
+			if ls == nil {
+				ls = leaves(c, rows)
+			}
+			x := hit{r: *r, ev: BlockEvidence{Root: h.Root, Proof: proofOf(ls, i)}, exact: exact, near: near}
+			x.r.run = 0
+			if _, _, ok := parseScope(sc); !ok {
+				x.held = HoldID(sc)
+			}
+			out = append(out, x)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return supersede(out), nil
+}
+
+// supersede drops duplicates (the same record in two files, or in a
+// period and a hold) and lasting records whose ended version is there.
+func supersede(hs []hit) []hit {
+	slices.SortFunc(hs, func(a, b hit) int {
+		return cmp.Or(compareRows(&a.r, &b.r), strings.Compare(string(a.held), string(b.held)))
+	})
+	hs = slices.CompactFunc(hs, func(a, b hit) bool { return sameRecord(&a.r, &b.r) })
+	ended := map[row]bool{}
+	for _, h := range hs {
+		if h.r.until != 0 {
+			k := h.r
+			k.until, k.clock = 0, Clock{}
+			ended[k] = true
+		}
+	}
+	return slices.DeleteFunc(hs, func(h hit) bool {
+		k := h.r
+		k.clock = Clock{}
+		return h.r.until == 0 && ended[k]
+	})
+}
+
+// gap finds, when no record covers instant t, the end of the last
+// record of the address before it and the start of the first after it,
+// within the tolerance window's reach of a day on each side.
+func (s *Store) gap(addr netip.Addr, port uint16, t int64) (*Gap, error) {
+	var before, after int64
+	for _, c := range Classes() {
+		err := s.scan(c, addr, t-86400, t+86400, func(_ string, rows []row, _ header) {
+			for i := range rows {
+				r := &rows[i]
+				if !matchKey(c, r, addr, port) {
+					continue
+				}
+				if r.until != 0 && r.until <= t && r.until > before {
+					before = r.until
+				}
+				if r.from > t && (after == 0 || r.from < after) {
+					after = r.from
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if before == 0 && after == 0 {
+		return nil, nil
+	}
+	g := &Gap{}
+	if before != 0 {
+		g.Before = timesync.Unix(before)
+	}
+	if after != 0 {
+		g.After = timesync.Unix(after)
+	}
+	return g, nil
+}
+
+// scan calls fn with the records of every block of class c that may hold
+// the address at an instant of [lo, hi]: a block whose key range holds
+// it (for any prefix length it has) and whose time range meets [lo, hi].
+// A segment's blocks are sorted by key within each run: they are found
+// by binary search; a log's are checked one by one.
+func (s *Store) scan(c Class, addr netip.Addr, lo, hi int64, fn func(scope string, rows []row, h header)) error {
+	scopes, err := s.scopes()
+	if err != nil {
+		return err
+	}
+	a16, a4 := addr16(addr)
+	for _, sc := range scopes {
+		if _, cl, isPeriod := parseScope(sc); isPeriod && cl != c {
+			continue
+		}
+		files, err := s.dataFiles(sc)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			sum, err := s.summary(f)
+			if err != nil {
+				return err
+			}
+			if sum.minFrom > hi || sum.maxEnd <= lo {
+				continue
+			}
+			visit := func(r *bref) error {
+				h := *r.hdr
+				if h.Class != c || h.MinFrom > hi || h.MaxEnd <= lo || !keyIn(h, a16, a4) {
+					return nil
+				}
+				rows, h, err := s.blockRows(f, r)
+				if err != nil {
+					return err
+				}
+				fn(sc, rows, h)
+				return nil
+			}
+			if !f.seg {
+				for i := range f.refs {
+					if err := visit(&f.refs[i]); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			seen := map[int]bool{}
+			for _, run := range sum.runs {
+				refs := f.refs[run[0]:run[1]]
+				for _, b := range sum.bits {
+					if a4 && b > 32 {
+						continue
+					}
+					k := mask(a16, a4, b)
+					i, _ := slices.BinarySearchFunc(refs, k, func(r bref, k [16]byte) int {
+						return compareKey(r.hdr.Last, r.hdr.Last4, 0, k, a4, 0)
+					})
+					for ; i < len(refs) && compareKey(refs[i].hdr.First, refs[i].hdr.First4, 0, k, a4, 0) <= 0; i++ {
+						if seen[run[0]+i] {
+							continue
+						}
+						seen[run[0]+i] = true
+						if err := visit(&refs[i]); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// fileSummary is what a lookup checks of a file before its blocks: the
+// prefix lengths, the time range, and a segment's runs (ranges of its
+// blocks sorted by key).
+type fileSummary struct {
+	blocks  int // the blocks it summarises
+	bits    []uint8
+	minFrom int64
+	maxEnd  int64
+	runs    [][2]int
+}
+
+// summary returns a file's summary, opening its headers once.
+func (s *Store) summary(f *dfile) (*fileSummary, error) {
+	if f.sum != nil && f.sum.blocks == len(f.refs) {
+		return f.sum, nil
+	}
+	if f.seg {
+		if err := s.segmentIndex(f); err != nil {
+			return nil, err
+		}
+	}
+	sum := &fileSummary{blocks: len(f.refs), minFrom: openUntil, maxEnd: -openUntil}
+	var bits [129]bool
+	for i := range f.refs {
+		h, err := s.headerOf(f, &f.refs[i])
+		if err != nil {
+			return nil, err
+		}
+		sum.minFrom, sum.maxEnd = min(sum.minFrom, h.MinFrom), max(sum.maxEnd, h.MaxEnd)
+		for _, b := range h.Bits {
+			bits[b] = true
+		}
+		if i == 0 || f.refs[i-1].hdr.Run != h.Run {
+			sum.runs = append(sum.runs, [2]int{i, i + 1})
+		} else {
+			sum.runs[len(sum.runs)-1][1] = i + 1
+		}
+	}
+	for b, ok := range bits {
+		if ok {
+			sum.bits = append(sum.bits, uint8(b))
+		}
+	}
+	f.sum = sum
+	return sum, nil
+}
+
+// keyIn reports whether a block's key range may hold the address.
+func keyIn(h header, a [16]byte, a4 bool) bool {
+	for _, b := range h.Bits {
+		if a4 && b > 32 {
+			continue
+		}
+		k := mask(a, a4, b)
+		if compareKey(k, a4, 0, h.First, h.First4, 0) >= 0 && compareKey(k, a4, 0, h.Last, h.Last4, 0) <= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// mask returns the address masked to a prefix length, in 16-byte form.
+func mask(a [16]byte, a4 bool, bits uint8) [16]byte {
+	p := netip.PrefixFrom(addrOf(a, a4), int(bits)).Masked()
+	out, _ := addr16(p.Addr())
+	return out
+}
+
+// headerOf returns a block's header, opening it once.
+func (s *Store) headerOf(f *dfile, r *bref) (header, error) {
+	if r.hdr != nil {
+		return *r.hdr, nil
+	}
+	aead, aad, err := s.fileAEAD(f)
+	if err != nil {
+		return header{}, err
+	}
+	b, err := readAt(f.path, r.off, min(r.n, 4+2048))
+	if err != nil {
+		return header{}, err
+	}
+	h, err := openHeader(aead, aad, b)
+	if err != nil || h.Count != r.count {
+		return header{}, fmt.Errorf("%w: %s: the block at byte %d does not open", ErrTampered, s.rel(f.path), r.off)
+	}
+	r.hdr = &h
+	return h, nil
+}

@@ -1,0 +1,379 @@
+package retention
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// model is the naive store: every record in a slice, a lookup a
+// brute-force scan.
+type model struct {
+	as  []Assignment
+	ms  []Mapping
+	tol time.Duration
+}
+
+func (m *model) near(from, until timesync.Timestamp, clk Clock, t timesync.Timestamp) (exact, near bool) {
+	exact = !t.Before(from) && (until.IsZero() || t.Before(until))
+	d := m.tol
+	if clk.Synchronised && clk.ErrorBound >= 0 && clk.ErrorBound <= maxTolerance {
+		d += clk.ErrorBound
+	}
+	tol := time.Duration(int64((d+time.Second-1)/time.Second)) * time.Second
+	near = !exact && !t.Before(from.Add(-tol)) && (until.IsZero() || t.Before(until.Add(tol)))
+	return
+}
+
+// live drops lasting records whose ended version is also there, and
+// duplicates.
+func liveAssignments(as []Assignment) []Assignment {
+	var out []Assignment
+	for _, a := range as {
+		if slices.ContainsFunc(out, func(b Assignment) bool { x, y := rowOfAssignment(a), rowOfAssignment(b); return sameRecord(&x, &y) }) {
+			continue
+		}
+		if a.Open() && slices.ContainsFunc(as, func(b Assignment) bool {
+			c, d := b, a
+			c.Until, c.Clock, d.Clock = timesync.Timestamp{}, Clock{}, Clock{}
+			return !b.Open() && rowOfAssignment(c) == rowOfAssignment(d)
+		}) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func liveMappings(ms []Mapping) []Mapping {
+	var out []Mapping
+	for _, m := range ms {
+		if slices.ContainsFunc(out, func(b Mapping) bool { return rowOfMapping(b) == rowOfMapping(m) }) {
+			continue
+		}
+		if m.Open() && slices.ContainsFunc(ms, func(b Mapping) bool {
+			c, d := b, m
+			c.Until, c.Clock, d.Clock = timesync.Timestamp{}, Clock{}, Clock{}
+			return !b.Open() && rowOfMapping(c) == rowOfMapping(d)
+		}) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+type modelCandidate struct {
+	Sub     Subscriber
+	A       Assignment
+	M       Mapping
+	Through bool
+	Exact   bool
+}
+
+func (m *model) lookup(addr netip.Addr, port uint16, t timesync.Timestamp) []modelCandidate {
+	var out []modelCandidate
+	as, ms := liveAssignments(m.as), liveMappings(m.ms)
+	assigned := func(addr netip.Addr, port uint16) []Assignment {
+		var hits []Assignment
+		for _, a := range as {
+			if !a.Prefix.Contains(addr) || port != 0 && !a.Ports.Contains(port) {
+				continue
+			}
+			if e, n := m.near(a.From, a.Until, a.Clock, t); e || n {
+				hits = append(hits, a)
+			}
+		}
+		return hits
+	}
+	for _, a := range assigned(addr, port) {
+		e, _ := m.near(a.From, a.Until, a.Clock, t)
+		out = append(out, modelCandidate{Sub: a.Subscriber, A: a, Exact: e})
+	}
+	for _, mp := range ms {
+		if mp.Public != addr || port != 0 && !mp.Ports.Contains(port) {
+			continue
+		}
+		me, mn := m.near(mp.From, mp.Until, mp.Clock, t)
+		if !me && !mn {
+			continue
+		}
+		for _, a := range assigned(mp.Inside, 0) {
+			e, _ := m.near(a.From, a.Until, a.Clock, t)
+			out = append(out, modelCandidate{Sub: a.Subscriber, A: a, M: mp, Through: true, Exact: e && me})
+		}
+	}
+	return out
+}
+
+func sortCandidates(cs []modelCandidate) {
+	slices.SortFunc(cs, func(a, b modelCandidate) int {
+		x, y := rowOfAssignment(a.A), rowOfAssignment(b.A)
+		p, q := rowOfMapping(a.M), rowOfMapping(b.M)
+		return cmp.Or(compareRows(&x, &y), compareRows(&p, &q), cmp.Compare(b2u(a.Exact), b2u(b.Exact)))
+	})
+}
+
+// The store's lookup finds exactly the naive scan's candidates — over
+// random sessions, overlaps, port blocks, prefixes and instants on the
+// clocks' changes and at midnight — with evidence that verifies, before
+// and after compaction.
+func TestLookupAgainstModel(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		f := newFixture(t, day("2026-10-30"))
+		cfg := f.config(true)
+		cfg.Tolerance = time.Duration(rapid.IntRange(0, 2).Draw(rt, "tolerance")) * time.Second
+		s, _, err := Open(cfg)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer s.Close()
+		as := rapid.SliceOfN(genAssignment(), 0, 40).Draw(rt, "assignments")
+		ms := rapid.SliceOfN(genMapping(), 0, 40).Draw(rt, "mappings")
+		if err := s.IngestAssignments(as); err != nil {
+			rt.Fatal(err)
+		}
+		if err := s.IngestMappings(ms); err != nil {
+			rt.Fatal(err)
+		}
+		if rapid.Bool().Draw(rt, "compact") {
+			if _, err := s.Compact(); err != nil {
+				rt.Fatal(err)
+			}
+		}
+		m := &model{as: as, ms: ms, tol: cfg.Tolerance}
+		for range 10 {
+			var addr netip.Addr
+			switch rapid.IntRange(0, 2).Draw(rt, "which") {
+			case 0:
+				addr = rapid.SampledFrom(publics).Draw(rt, "public")
+			case 1:
+				addr = rapid.SampledFrom(insides).Draw(rt, "inside")
+			default:
+				addr = rapid.SampledFrom(prefixes).Draw(rt, "prefix").Addr()
+			}
+			port := uint16(rapid.SampledFrom([]int{0, 0, 1024, 2047, 3000, 5000, 40000}).Draw(rt, "port"))
+			at := genInstant().Draw(rt, "at")
+			ans, err := s.answer(addr, port, at)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			var got []modelCandidate
+			for _, c := range ans.Candidates {
+				mc := modelCandidate{Sub: c.Subscriber, A: c.Assignment, Exact: c.Exact}
+				if !VerifyProof(LeafOfAssignment(c.Assignment), c.Evidence.Proof, c.Evidence.Root) {
+					rt.Fatalf("an assignment's evidence does not verify")
+				}
+				if c.Mapping != nil {
+					mc.M, mc.Through = *c.Mapping, true
+					if !VerifyProof(LeafOfMapping(*c.Mapping), c.MappingEvidence.Proof, c.MappingEvidence.Root) {
+						rt.Fatalf("a mapping's evidence does not verify")
+					}
+				}
+				got = append(got, mc)
+			}
+			want := m.lookup(addr, port, at)
+			sortCandidates(got)
+			sortCandidates(want)
+			if len(got) != len(want) {
+				rt.Fatalf("%v port %d at %v: %d candidates, the model %d:\n%+v\n%+v", addr, port, at, len(got), len(want), got, want)
+			}
+			for i := range got {
+				x, y := rowOfAssignment(got[i].A), rowOfAssignment(want[i].A)
+				p, q := rowOfMapping(got[i].M), rowOfMapping(want[i].M)
+				if !sameRecord(&x, &y) || got[i].Through != want[i].Through || got[i].Through && !sameRecord(&p, &q) || got[i].Exact != want[i].Exact {
+					rt.Fatalf("candidate %d: %#v, the model %#v", i, got[i], want[i])
+				}
+			}
+			subs := map[Subscriber]bool{}
+			for _, c := range want {
+				subs[c.Sub] = true
+			}
+			if len(subs) > 1 && port == 0 && !slices.Contains(ans.Ambiguities, SharedAddress) {
+				rt.Fatalf("several subscribers without a port, not said: %v", ans.Ambiguities)
+			}
+			if ans.Ambiguous() != (len(ans.Ambiguities) > 0 || len(got) != 1) {
+				rt.Fatal("Ambiguous disagrees")
+			}
+		}
+	})
+}
+
+// lookupFixture is a register with one case in progress whose work order
+// asks who had 198.51.100.7 port 40312 at 2026-10-29 21:47:03, and a
+// store that holds the answer — a mapping to an inside address, and the
+// subscriber's session.
+type lookupFixture struct {
+	f     *fixture
+	s     *Store
+	reg   *register.Register
+	wo    register.WorkOrder
+	alice register.Identity
+}
+
+var (
+	samplePublic = netip.MustParseAddr("198.51.100.7")
+	sampleAt     = ts("2026-10-29T21:47:03+01:00")
+)
+
+func newLookupFixture(t *testing.T) *lookupFixture {
+	t.Helper()
+	f := newFixture(t, day("2026-10-30").Add(9*time.Hour))
+	reg, _, err := register.Open(filepath.Join(t.TempDir(), "ccj.journal"), register.Config{Clock: f.clock, Identity: f.id, Found: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reg.Close() })
+	target := requisition.Target{Kind: requisition.TargetIP, Addr: samplePublic, Port: 40312, From: sampleAt, Until: sampleAt.Add(time.Second)}
+	req := requisition.Requisition{
+		Reference: "BR.12.34.567890/26", Measure: requisition.Identification, Authority: requisition.ProcureurDuRoi,
+		Ordered: ts("2026-10-30T08:00:00+01:00"), Received: ts("2026-10-30T09:00:00+01:00"), Reasoned: true,
+		Items:    []requisition.Item{requisition.ItemIdentity},
+		Targets:  []requisition.Target{target},
+		Response: requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: ts("2026-10-31T10:00:00+01:00")},
+	}
+	if _, err := reg.Receive("2026-0042", req, "alice", timesync.Verdict{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []register.Event{register.Acknowledge, register.CheckLawful} {
+		if _, err := reg.Apply("2026-0042", ev, "alice", timesync.Verdict{}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wo, err := reg.IssueWorkOrder("2026-0042", nil, time.Time{}, "alice", timesync.Verdict{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.open(true)
+	t.Cleanup(func() { s.Close() })
+	sync := Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
+	if err := s.IngestMappings([]Mapping{
+		{Public: samplePublic, Ports: PortRange{First: 40000, Last: 40999}, Inside: netip.MustParseAddr("100.64.0.1"),
+			From: ts("2026-10-29T21:40:00+01:00"), Until: ts("2026-10-29T22:10:00+01:00"), Source: Evidence{Kind: CGNAT, Device: "cgnat-1"}, Clock: sync},
+		{Public: samplePublic, Ports: PortRange{First: 41000, Last: 41999}, Inside: netip.MustParseAddr("100.64.0.2"),
+			From: ts("2026-10-29T21:30:00+01:00"), Until: ts("2026-10-29T22:30:00+01:00"), Source: Evidence{Kind: CGNAT, Device: "cgnat-1"}, Clock: sync},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.IngestAssignments([]Assignment{
+		{Subscriber: "C-000042", Prefix: netip.MustParsePrefix("100.64.0.1/32"), From: ts("2026-10-29T18:00:00+01:00"),
+			Until: ts("2026-10-29T23:00:00+01:00"), Source: Evidence{Kind: RADIUS, Device: "nas-1", Hash: HashRecord([]byte("Acct-Status-Type = Stop"))}, Clock: sync},
+		{Subscriber: "C-000007", Prefix: netip.MustParsePrefix("100.64.0.2/32"), From: ts("2026-10-29T18:00:00+01:00"),
+			Until: ts("2026-10-29T23:00:00+01:00"), Source: Evidence{Kind: DHCP, Device: "dhcp-1"}, Clock: sync},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return &lookupFixture{f: f, s: s, reg: reg, wo: wo, alice: f.id}
+}
+
+// The store answers only for the work order's targets and window, read
+// from the register: a caller who tries another address, another port,
+// no port, another second, an unknown or made-up order, or an order
+// already answered, gets nothing — and no lookup is recorded; the one
+// allowed lookup is recorded with its count.
+func TestLookupNeedToKnow(t *testing.T) {
+	x := newLookupFixture(t)
+	ok := Request{Ref: x.wo.Ref, By: "tech-1", Addr: samplePublic, Port: 40312, At: sampleAt}
+	mod := func(fn func(*Request)) Request { q := ok; fn(&q); return q }
+	for _, tc := range []struct {
+		name string
+		q    Request
+	}{
+		{"another address", mod(func(q *Request) { q.Addr = netip.MustParseAddr("198.51.100.8") })},
+		{"another port", mod(func(q *Request) { q.Port = 41500 })},
+		{"no port, to see everyone behind the address", mod(func(q *Request) { q.Port = 0 })},
+		{"the second before", mod(func(q *Request) { q.At = sampleAt.Add(-time.Second) })},
+		{"the second after", mod(func(q *Request) { q.At = sampleAt.Add(time.Second) })},
+		{"an inside address, directly", mod(func(q *Request) { q.Addr = netip.MustParseAddr("100.64.0.2") })},
+		{"a made-up order", mod(func(q *Request) { q.Ref = "wo-aaaaaaaaaaaaaaaaaaaaaaaa" })},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := x.s.Lookup(x.reg, tc.q, "alice"); !errors.Is(err, ErrNotAuthorised) {
+				t.Errorf("looked past the work order: %v", err)
+			}
+		})
+	}
+	if n := len(x.reg.Lookups()); n != 0 {
+		t.Fatalf("%d refused lookups recorded", n)
+	}
+	if _, err := x.s.Lookup(nil, ok, "alice"); !errors.Is(err, ErrNotAuthorised) {
+		t.Errorf("a lookup without the register: %v", err)
+	}
+	ans, err := x.s.Lookup(x.reg, ok, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Ambiguous() || len(ans.Candidates) != 1 || ans.Candidates[0].Subscriber != "C-000042" || !ans.Candidates[0].Exact {
+		t.Fatalf("answer: %+v", ans)
+	}
+	ls := x.reg.Lookups()
+	if len(ls) != 1 || ls[0].Ref != x.wo.Ref || ls[0].By != "tech-1" || ls[0].Actor != "alice" || ls[0].Candidates != 1 || ls[0].Asked != sampleAt {
+		t.Errorf("recorded: %+v", ls)
+	}
+	// Once the result is attached, the order allows no more lookups.
+	if _, err := x.reg.AttachResult(register.WorkResult{Ref: x.wo.Ref, By: "tech-1", Completed: timesync.Now(x.f.clock), Outcome: register.Found, Data: "C-000042"}, "alice", timesync.Verdict{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.s.Lookup(x.reg, ok, "alice"); !errors.Is(err, ErrNotAuthorised) {
+		t.Errorf("a lookup after the result: %v", err)
+	}
+	for _, secret := range []string{"198.51.100", "100.64", "C-0000", "BR.12"} {
+		if strings.Contains(x.f.logs.String(), secret) {
+			t.Errorf("the logs quote %q", secret)
+		}
+	}
+}
+
+// Each ambiguity is said plainly.
+func TestAmbiguities(t *testing.T) {
+	x := newLookupFixture(t)
+	for _, tc := range []struct {
+		name  string
+		addr  string
+		port  uint16
+		at    timesync.Timestamp
+		subs  int
+		want  []Ambiguity
+		exact bool
+	}{
+		{"the port tells", "198.51.100.7", 40312, sampleAt, 1, nil, true},
+		{"no port: two subscribers shared the address", "198.51.100.7", 0, sampleAt, 2, []Ambiguity{SharedAddress}, true},
+		{"between two sessions", "100.64.0.1", 0, ts("2026-10-29T23:30:00+01:00"), 0, []Ambiguity{BetweenSessions}, false},
+		{"a second after the end, within the clock's tolerance", "198.51.100.7", 40312, ts("2026-10-29T22:10:00+01:00"), 1, []Ambiguity{ClockTolerance, BetweenSessions}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ans, err := x.s.answer(netip.MustParseAddr(tc.addr), tc.port, tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ans.Subscribers()) != tc.subs || !slices.Equal(ans.Ambiguities, tc.want) {
+				t.Errorf("subscribers %v, ambiguities %v; want %d, %v", ans.Subscribers(), ans.Ambiguities, tc.subs, tc.want)
+			}
+			if tc.subs > 0 && ans.Candidates[0].Exact != tc.exact {
+				t.Errorf("exact: %v", ans.Candidates[0].Exact)
+			}
+			if tc.name == "between two sessions" && (ans.Gap == nil || ans.Gap.Before != ts("2026-10-29T23:00:00+01:00")) {
+				t.Errorf("gap: %+v", ans.Gap)
+			}
+			for _, a := range ans.Ambiguities {
+				if a.Text() == string(a) {
+					t.Errorf("no text for %s", a)
+				}
+			}
+		})
+	}
+}
+
+func (c modelCandidate) String() string { return fmt.Sprintf("%s %v", c.Sub, c.Exact) }
