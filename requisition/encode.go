@@ -47,23 +47,12 @@ func Decode(data []byte) (Requisition, error) {
 		if !errors.As(err, &ps) || !fieldsOnly(ps.Findings) {
 			return Requisition{}, err
 		}
-		return Requisition{}, f.Check(append(ps.Findings, plausibility(data, f.Problem)...))
+		// The fields that did decode are judged too, read one by one
+		// (one that failed reads as zero, and finds nothing more), so
+		// that every problem comes at once.
+		return Requisition{}, f.Check(append(ps.Findings, partial(data).decodeProblems(data, f)...))
 	}
-	var problems []provenance.Finding
-	bound := func(path string, n, max int) {
-		if n > max {
-			problems = append(problems, f.Problem(path, fmt.Sprintf("%d entries, more than %d", n, max)))
-		}
-	}
-	bound("targets", len(r.Targets), MaxTargets)
-	bound("items", len(r.Items), MaxItems)
-	bound("offences", len(r.Offences), MaxOffences)
-	if len(r.Reference) > MaxReference {
-		problems = append(problems, f.Problem("reference", fmt.Sprintf("longer than %d bytes", MaxReference)))
-	}
-	problems = append(problems, r.Office.problems(f.Problem)...)
-	problems = append(problems, plausibility(data, f.Problem)...)
-	if err := f.Check(problems); err != nil {
+	if err := f.Check(r.decodeProblems(data, f)); err != nil {
 		return Requisition{}, err
 	}
 	// An empty list is written as no list (omitempty); read it the same way,
@@ -95,3 +84,42 @@ func fieldsOnly(fs []provenance.Finding) bool {
 // enumeration holding a value outside its set is an error that wraps
 // [ErrUnknownValue].
 func Encode(r Requisition) ([]byte, error) { return json.Marshal(r) }
+
+// decodeProblems are the problems Decode finds beyond the JSON itself:
+// the bounds, the office, the times no requisition carries.
+func (r Requisition) decodeProblems(data []byte, f strictjson.Format) []provenance.Finding {
+	var problems []provenance.Finding
+	bound := func(path string, n, max int) {
+		if n > max {
+			problems = append(problems, f.Problem(path, fmt.Sprintf("%d entries, more than %d", n, max)))
+		}
+	}
+	bound("targets", len(r.Targets), MaxTargets)
+	bound("items", len(r.Items), MaxItems)
+	bound("offences", len(r.Offences), MaxOffences)
+	if len(r.Reference) > MaxReference {
+		problems = append(problems, f.Problem("reference", fmt.Sprintf("longer than %d bytes", MaxReference)))
+	}
+	problems = append(problems, r.Office.problems(f.Problem)...)
+	return append(problems, plausibility(data, f.Problem)...)
+}
+
+// partial reads, leniently, the fields of data that decodeProblems judges
+// — the reference, the lists, the office — each on its own, so that a
+// field that does not decode leaves the others readable.
+func partial(data []byte) Requisition {
+	var raw map[string]json.RawMessage
+	var r Requisition
+	if json.Unmarshal(data, &raw) != nil {
+		return r
+	}
+	json.Unmarshal(raw["reference"], &r.Reference)
+	json.Unmarshal(raw["office"], &r.Office)
+	var lists struct{ Targets, Items, Offences []json.RawMessage }
+	json.Unmarshal(data, &lists)
+	// Only the lengths count: placeholders of the right number.
+	r.Targets = make([]Target, len(lists.Targets))
+	r.Items = make([]Item, len(lists.Items))
+	r.Offences = make([]string, len(lists.Offences))
+	return r
+}

@@ -2,6 +2,7 @@ package requisition_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,6 +67,32 @@ func TestDecodeOffice(t *testing.T) {
 	for key, ok := range map[string]bool{"a": true, "parquet-liege": true, "x-1": true, "": false, "-a": false, strings.Repeat("a", 41): false, "é": false} {
 		if requisition.ValidOfficeKey(key) != ok {
 			t.Errorf("ValidOfficeKey(%q) != %v", key, ok)
+		}
+	}
+}
+
+// A file with a field that does not decode still has its office judged:
+// every problem comes at once.
+func TestDecodeListsOfficeWithOtherProblems(t *testing.T) {
+	b, err := requisition.Encode(base())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), `"measure":"traffic-location"`, `"measure":"zz"`, 1)
+	i := strings.Index(s, `"authority"`)
+	s = s[:i] + `"office": {"key": "A/B", "name": "", "language": "en"}, ` + s[i:]
+	_, err = requisition.Decode([]byte(s))
+	var ps *provenance.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("%v", err)
+	}
+	var fields []string
+	for _, f := range ps.Findings {
+		fields = append(fields, f.Field)
+	}
+	for _, want := range []string{"measure", "office.key", "office.name", "office.language"} {
+		if !slices.Contains(fields, want) {
+			t.Errorf("no problem at %s: %v", want, fields)
 		}
 	}
 }
