@@ -24,6 +24,11 @@ import (
 // service keys ("subscriber-identification").
 type Billing map[requisition.Measure]Service
 
+// Hint says what a valid value is, for a strict decoder's message.
+func (Billing) Hint() string {
+	return "an object from measure keys (identification, traffic-location, ...) to the services the tariff prices (historical-observation, ...)"
+}
+
 // Check returns an error wrapping [ErrNoLine] naming each measure whose
 // service is no service of the tariff, nil when every entry names one.
 func (b Billing) Check() error {
@@ -105,6 +110,9 @@ func (p NothingHeldPolicy) MarshalText() ([]byte, error) {
 	}
 	return []byte(p.String()), nil
 }
+
+// Hint says what a valid value is, for a strict decoder's message.
+func (NothingHeldPolicy) Hint() string { return "one of undecided, billed, not-billed" }
 
 // UnmarshalText accepts "undecided", "billed" or "not-billed".
 func (p *NothingHeldPolicy) UnmarshalText(b []byte) error {

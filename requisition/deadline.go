@@ -221,6 +221,9 @@ func (r MonthRule) MarshalText() ([]byte, error) {
 	return []byte(r.key()), nil
 }
 
+// Hint says what a valid value is, for a strict decoder's message.
+func (MonthRule) Hint() string { return "one of from-next-day, from-order-day" }
+
 // UnmarshalText accepts "from-next-day" or "from-order-day".
 func (r *MonthRule) UnmarshalText(b []byte) error {
 	for _, v := range monthRules() {
