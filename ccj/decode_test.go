@@ -163,3 +163,29 @@ func TestDecodeCellReadsItsEncoding(t *testing.T) {
 		})
 	}
 }
+
+// DecodeCell refuses the keys ccj does not know where they are written —
+// a role, a channel kind, an advice status — every one at once, quoting
+// none; the schema refuses the same.
+func TestDecodeCellRefusesUnknownKeys(t *testing.T) {
+	bad := strings.NewReplacer(`"role": "member"`, `"role": "boss"`, `"kind": "phone"`, `"kind": "fax"`, `"status": "positive"`, `"status": "ok"`).Replace(cellJSON)
+	_, err := ccj.DecodeCell([]byte(bad))
+	var ps *provenance.Problems
+	if !errors.As(err, &ps) || !errors.Is(err, ccj.ErrDecode) {
+		t.Fatalf("%v", err)
+	}
+	var fields []string
+	for _, f := range ps.Findings {
+		fields = append(fields, f.Field)
+	}
+	for _, want := range []string{"members[0].role", "members[0].channels[0].kind", "members[0].advice.status"} {
+		if !slices.Contains(fields, want) {
+			t.Errorf("no problem at %s: %v", want, fields)
+		}
+	}
+	for _, secret := range []string{"boss", "fax", `"ok"`} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error quotes %s: %v", secret, err)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package ccj
+
+import (
+	"fmt"
+	"slices"
+)
+
+// The keys of ccj's enumerations, which DecodeCell reads strictly: a
+// value ccj does not know is refused where it is written, not found later
+// by Check or dropped without a word by a command that reads the cell.
+
+func channelKinds() []ChannelKind { return []ChannelKind{Phone, Email, Signal, Matrix, Other} }
+
+func roles() []Role { return []Role{CellMember, ThirdParty} }
+
+func adviceStatuses() []AdviceStatus {
+	return []AdviceStatus{AdviceNone, AdvicePending, AdvicePositive, AdviceNegative}
+}
+
+// unmarshalKey sets *v to the value of keys whose text is b, or says it
+// is none of them, naming the keys and never quoting b.
+func unmarshalKey[T ~string](v *T, b []byte, keys []T, what string) error {
+	if i := slices.Index(keys, T(b)); i >= 0 {
+		*v = keys[i]
+		return nil
+	}
+	return fmt.Errorf("%w: not a %s (want %s)", ErrDecode, what, hint(keys))
+}
+
+// hint lists keys as "one of a, b, c".
+func hint[T ~string](keys []T) string {
+	s := "one of "
+	for i, k := range keys {
+		if i > 0 {
+			s += ", "
+		}
+		if k == "" {
+			s += `"" (none)`
+			continue
+		}
+		s += string(k)
+	}
+	return s
+}
+
+// UnmarshalText accepts phone, email, signal, matrix or other.
+func (k *ChannelKind) UnmarshalText(b []byte) error {
+	return unmarshalKey(k, b, channelKinds(), "channel kind")
+}
+
+// Hint says what a valid value is, for a strict decoder's message.
+func (ChannelKind) Hint() string { return hint(channelKinds()) }
+
+// UnmarshalText accepts member or third-party.
+func (r *Role) UnmarshalText(b []byte) error { return unmarshalKey(r, b, roles(), "role") }
+
+// Hint says what a valid value is, for a strict decoder's message.
+func (Role) Hint() string { return hint(roles()) }
+
+// UnmarshalText accepts "" (none), pending, positive or negative.
+func (s *AdviceStatus) UnmarshalText(b []byte) error {
+	return unmarshalKey(s, b, adviceStatuses(), "security advice status")
+}
+
+// Hint says what a valid value is, for a strict decoder's message.
+func (AdviceStatus) Hint() string { return hint(adviceStatuses()) }
