@@ -8,6 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
@@ -65,13 +68,56 @@ func flagError(w io.Writer, fs *flag.FlagSet, cmd command, err error) {
 	fmt.Fprintf(w, "desk %s: %s: 'desk %s -h' lists its flags\n", cmd.name, what, cmd.name)
 }
 
-// commandHelp writes a command's usage and its flags, for -h.
-func commandHelp(w io.Writer, fs *flag.FlagSet, cmd command) {
-	fmt.Fprintf(w, "usage: desk %s [FLAGS] %s\n\n%s.\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.summary, effectLine(commandEffect(cmd.name)))
-	out := fs.Output()
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(out)
+// commandHelp writes a command's usage and its flags, for -h, in the
+// language tag asks for.
+func commandHelp(w io.Writer, fs *flag.FlagSet, cmd command, tag language.Tag) {
+	p := printer(tag)
+	fmt.Fprintf(w, "%s\n\n%s.\n%s\n\n%s\n", p.Sprintf("usage: desk %s [FLAGS] %s", cmd.name, placeholders(p, cmd.args)), p.Sprintf(cmd.summary),
+		p.Sprintf(effectLine(commandEffect(cmd.name))), p.Sprintf("Flags:"))
+	fs.VisitAll(func(f *flag.Flag) {
+		name, _ := flag.UnquoteUsage(f)
+		switch name { // flag's names of types
+		case "string":
+			name = "VALUE"
+		case "int":
+			name = "N"
+		case "duration":
+			name = "DURATION"
+		}
+		line := "  -" + f.Name
+		if name != "" {
+			line += " " + placeholders(p, name)
+		}
+		text := strings.ReplaceAll(p.Sprintf(f.Usage), "`", "")
+		if d := f.DefValue; d != "" && d != "0" && d != "false" && d != "0s" && !strings.Contains(f.Usage, "default") {
+			text += " " + p.Sprintf("(default %q)", d)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s\n", line, text)
+	})
+}
+
+// placeholders translates the placeholders of a command's arguments or a
+// flag's value (FILE.json, MEASURE, DIR): each word in capitals the
+// catalogue has; the rest (ID, YYYY-MM, the names of subcommands) is
+// typed as it is.
+func placeholders(p *message.Printer, s string) string {
+	var b strings.Builder
+	word := func(w string) {
+		if w != "" {
+			w = p.Sprintf(w)
+		}
+		b.WriteString(w)
+	}
+	start := 0
+	for i, r := range s {
+		if r < 'A' || r > 'Z' {
+			word(s[start:i])
+			b.WriteRune(r)
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	word(s[start:])
+	return b.String()
 }
 
 // checkFlags checks the text flags before anything is opened, with the

@@ -96,6 +96,8 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -203,9 +205,10 @@ func effectLine(e effect) string {
 	return ""
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: desk [FLAGS] [COMMAND] [FLAGS] [ARGS]")
-	fmt.Fprintln(w, "\nWith no command, desk runs the demonstration on sample data (desk demo -h).")
+func usage(w io.Writer, tag language.Tag) {
+	p := printer(tag)
+	fmt.Fprintln(w, p.Sprintf("usage: desk [FLAGS] [COMMAND] [FLAGS] [ARGS]"))
+	fmt.Fprintln(w, "\n"+p.Sprintf("With no command, desk runs the demonstration on sample data (desk demo -h)."))
 	for _, group := range []struct {
 		e     effect
 		title string
@@ -215,22 +218,46 @@ func usage(w io.Writer) {
 		{someWrite, "Commands some of whose subcommands write to the register:"},
 		{noRegister, "Commands that open no register:"},
 	} {
-		fmt.Fprintln(w, "\n"+group.title)
+		fmt.Fprintln(w, "\n"+p.Sprintf(group.title))
 		for _, c := range commands() {
 			if commandEffect(c.name) == group.e {
-				fmt.Fprintf(w, "  %-10s %-13s %s\n", c.name, c.args, c.summary)
+				fmt.Fprintf(w, "  %-10s %-13s %s\n", c.name, placeholders(p, c.args), p.Sprintf(c.summary))
 			}
 		}
 	}
-	fmt.Fprintln(w, `
-Flags go before or after the command: desk -dir /srv/ccj list is desk list -dir /srv/ccj.
-  -dir DIR        the register's directory (default $CCJKIT_DIR, else the current directory)
-  -identity FILE  your identity file (default $CCJKIT_IDENTITY)
-  -anchors DIR    this machine's checkpoints (default $CCJKIT_ANCHORS)
-  -lang LANG      fr, nl, de or en (default from $LC_ALL, $LC_MESSAGES or $LANG, else en)
-  -version        the desk's version
-Before the command, -dir, -cell, -identity and -anchors are ignored by a command that does not take them.
-Run 'desk COMMAND -h' for a command's flags.`)
+	fmt.Fprintln(w, "\n"+p.Sprintf("Flags go before or after the command: desk -dir /srv/ccj list is desk list -dir /srv/ccj."))
+	for _, f := range [][2]string{
+		{"-dir DIR", "the register's directory (default $CCJKIT_DIR, else the current directory)"},
+		{"-identity FILE", "your identity file (default $CCJKIT_IDENTITY)"},
+		{"-anchors DIR", "this machine's checkpoints (default $CCJKIT_ANCHORS)"},
+		{"-lang LANG", "fr, nl, de or en (default from $LC_ALL, $LC_MESSAGES or $LANG, else en)"},
+		{"-version", "the desk's version"},
+	} {
+		fmt.Fprintf(w, "  %-15s %s\n", placeholders(p, f[0]), p.Sprintf(f[1]))
+	}
+	fmt.Fprintln(w, p.Sprintf("Before the command, -dir, -cell, -identity and -anchors are ignored by a command that does not take them."))
+	fmt.Fprintln(w, p.Sprintf("Run 'desk COMMAND -h' for a command's flags."))
+}
+
+// helpLanguage is the language of the help asked for with help or -h:
+// -lang's value among args, else the environment's (defaultLanguage),
+// read before the flags are parsed.
+func helpLanguage(args []string) language.Tag {
+	lang := defaultLanguage()
+	for i, a := range args {
+		switch {
+		case (a == "-lang" || a == "--lang") && i+1 < len(args):
+			lang = args[i+1]
+		case strings.HasPrefix(a, "-lang="), strings.HasPrefix(a, "--lang="):
+			lang = a[strings.Index(a, "=")+1:]
+		}
+	}
+	for _, t := range languages() {
+		if t.String() == lang {
+			return t
+		}
+	}
+	return language.English
 }
 
 // versionText is the desk's version, as the Go toolchain stamped it:
@@ -310,6 +337,16 @@ func takesValue(name string) bool {
 	return false
 }
 
+// flagArgs returns the flags typed before the command as they were
+// typed.
+func flagArgs(before []leadingFlag) []string {
+	var out []string
+	for _, f := range before {
+		out = append(out, f.args...)
+	}
+	return out
+}
+
 // leadingArgs returns the flags typed before the command, as arguments
 // of cmd's flag set fs: a flag saying where things are (-dir, -cell,
 // -identity, -anchors) that cmd does not take is left out, so that an
@@ -344,7 +381,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitOK
 		}
 		if name == "" && (f.name == "h" || f.name == "help") {
-			usage(stdout)
+			usage(stdout, helpLanguage(flagArgs(before)))
 			return exitOK
 		}
 	}
@@ -352,7 +389,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		name = "demo"
 	}
 	if name == "help" {
-		usage(stdout)
+		usage(stdout, helpLanguage(append(flagArgs(before), args...)))
 		return exitOK
 	}
 	cmd, ok := findCommand(name)
@@ -364,7 +401,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flagSet(s, cmd)
 	pos, err := parseInterspersed(fs, append(leadingArgs(fs, before), args...))
 	if errors.Is(err, flag.ErrHelp) {
-		commandHelp(s.err, fs, cmd)
+		commandHelp(s.err, fs, cmd, helpLanguage(append(flagArgs(before), args...)))
 		return exitOK
 	}
 	if err != nil {

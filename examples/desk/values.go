@@ -69,7 +69,7 @@ func runValues(s *session, args []string) error {
 // that takes it.
 func writeValues(w io.Writer, v values, tag language.Tag) {
 	p, r := printer(tag), v.Requisition
-	cite := func(src provenance.Source) string { return src.Article + " " + src.Certainty.String() }
+	cite := func(src provenance.Source) string { return requisition.CiteArticle(src, tag) }
 	list := func(field string, keys []string) {
 		fmt.Fprintf(w, "  %-22s %s\n", field, strings.Join(keys, ", "))
 	}
@@ -95,7 +95,7 @@ func writeValues(w io.Writer, v values, tag language.Tag) {
 	list("cooperation", keys(r.CooperationKinds))
 	fmt.Fprintln(w, "  offences[]")
 	for _, o := range r.Offences {
-		fmt.Fprintf(w, "    %-34s %s — %s (%s)\n", o.ID, o.Label, cite(o.Source), strings.Join(keys(o.Lists), ", "))
+		fmt.Fprintf(w, "    %-34s %s — %s (%s)\n", o.ID, o.LabelIn(tag), cite(o.Source), strings.Join(keys(o.Lists), ", "))
 	}
 	fmt.Fprintln(w, p.Sprintf("A technician's result (desk schema result):"))
 	list("outcome", keys(v.Outcomes))
