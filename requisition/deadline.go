@@ -58,7 +58,7 @@ func (s Step) Text(tag language.Tag) string {
 	if s.msg == "" {
 		return s.What + ": " + s.Result
 	}
-	return localize(tag, s.msg, s.args...) + ": " + localize(tag, "%s", s.result)
+	return printer(tag).Sprintf("%s: %s", localize(tag, s.msg, s.args...), localize(tag, "%s", s.result))
 }
 
 // DeadlineKind says whether a deadline is an instant.

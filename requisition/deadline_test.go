@@ -386,11 +386,11 @@ func TestDeadlineText(t *testing.T) {
 		{"English", language.English, "2026-11-10 10:00:00 +01:00", "no fixed instant (immediately)",
 			"1. received: 2026-11-09 16:31:00 +01:00 — the requisition the moment it states [T]", ""},
 		{"French", language.French, "10/11/2026 10:00:00 +01:00", "pas d'instant fixé (immédiatement)",
-			"1. reçue: 09/11/2026 16:31:00 +01:00 — la réquisition le moment qu'elle indique [T]", "Neutrinet"},
+			"1. reçue : 09/11/2026 16:31:00 +01:00 — la réquisition (l'instant qu'elle indique) [T]", "Neutrinet"},
 		{"Dutch", language.Dutch, "10/11/2026 10:00:00 +01:00", "geen vast tijdstip (onmiddellijk)",
-			"1. ontvangen: 09/11/2026 16:31:00 +01:00 — de vordering het tijdstip dat ze vermeldt [T]", "Neutrinet"},
+			"1. ontvangen: 09/11/2026 16:31:00 +01:00 — de vordering (het tijdstip dat ze vermeldt) [T]", "Neutrinet"},
 		{"German", language.German, "10.11.2026 10:00:00 +01:00", "kein fester Zeitpunkt (unverzüglich)",
-			"1. eingegangen: 09.11.2026 16:31:00 +01:00 — die Anforderung der darin angegebene Zeitpunkt [T]", "Neutrinet"},
+			"1. eingegangen: 09.11.2026 16:31:00 +01:00 — die Anforderung (der darin angegebene Zeitpunkt) [T]", "Neutrinet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := stated.Text(tc.lang); got != tc.fixed {

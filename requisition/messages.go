@@ -302,6 +302,7 @@ func translations() [][5]string {
 		{"execute immediately", "exécuter immédiatement", "onmiddellijk uitvoeren", "unverzüglich ausführen"},
 		{"the requisition states the moment the answer is due", "la réquisition indique le moment où la réponse est due", "de vordering vermeldt het tijdstip waarop het antwoord gegeven moet worden", "die Anforderung gibt den Zeitpunkt an, zu dem die Antwort fällig ist"},
 		{"as soon as possible", "dès que possible", "zo snel mogelijk", "so bald wie möglich"},
+		{"%s: %s", "%s : %s", "%s: %s", "%s: %s"}, // a deadline's step and its result
 		{"no fixed instant (%s)", "pas d'instant fixé (%s)", "geen vast tijdstip (%s)", "kein fester Zeitpunkt (%s)"},
 		{"confirmation within 24 hours", "confirmation dans les 24 heures", "bevestiging binnen 24 uur", "Bestätigung binnen 24 Stunden"},
 		// response
@@ -372,7 +373,7 @@ func translations() [][5]string {
 		// Technical sources, named in English in the code, as the
 		// deadlines' steps cite them (i18n's Cite).
 		{"source:the requisition", "the requisition", "la réquisition", "de vordering", "die Anforderung"},
-		{"source:the moment it states", "the moment it states", "le moment qu'elle indique", "het tijdstip dat ze vermeldt", "der darin angegebene Zeitpunkt"},
+		{"source:the moment it states", "the moment it states", "(l'instant qu'elle indique)", "(het tijdstip dat ze vermeldt)", "(der darin angegebene Zeitpunkt)"},
 		{"source:no response policy recorded", "no response policy recorded", "aucun délai de réponse consigné", "geen antwoordtermijn genoteerd", "keine Antwortfrist erfasst"},
 		{"source:an order's day is its calendar day in Belgian civil time", "an order's day is its calendar day in Belgian civil time",
 			"le jour d'une ordonnance est son jour civil en heure légale belge", "de dag van een bevel is zijn kalenderdag in Belgische wettelijke tijd", "der Tag einer Anordnung ist ihr Kalendertag in belgischer gesetzlicher Zeit"},
