@@ -46,7 +46,11 @@ func (p *Problems) Error() string {
 	for i, f := range errs {
 		lines[i] = f.String()
 	}
-	return fmt.Sprintf("%s: %d rule(s) not met: %s", p.What, len(lines), strings.Join(lines, "; "))
+	rules := "rules"
+	if len(lines) == 1 {
+		rules = "rule"
+	}
+	return fmt.Sprintf("%s: %d %s not met: %s", p.What, len(lines), rules, strings.Join(lines, "; "))
 }
 
 // Unwrap returns the error-severity findings, so that errors.Is finds each

@@ -168,7 +168,7 @@ func (k Keeping) Validate() error { return provenance.Check("register: keeping",
 func (k Keeping) LastDay(closed date.Date) (date.Date, error) {
 	n, ok := k.months()
 	if !ok {
-		return 0, fmt.Errorf("%w: %d year(s) and %d month(s)", ErrKeeping, k.Years, k.Months)
+		return 0, fmt.Errorf("%w: %d years and %d months", ErrKeeping, k.Years, k.Months)
 	}
 	y, m, d := closed.Date()
 	if closed == 0 || y < 1 || y+n/12+1 > 9999 {
