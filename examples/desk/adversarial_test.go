@@ -119,7 +119,7 @@ func TestAdversarialInput(t *testing.T) {
 		{"an ID with a space", []string{"receive", "-id", "a b", write("req.json", requisitionJSON)}, []string{"-id"}, nil},
 		{"an ID of 65 characters", []string{"receive", "-id", strings.Repeat("x", 65), write("req.json", requisitionJSON)}, []string{"-id", "64"}, []string{"xxxxx"}},
 		{"a non-ASCII ID", []string{"receive", "-id", "dossier-é", write("req.json", requisitionJSON)}, []string{"-id"}, []string{"dossier"}},
-		{"a note of 4097 bytes", []string{"ack", "-note", strings.Repeat("n", 4097), "2026-0001"}, []string{"-note", "4096"}, []string{"nnnnn"}},
+		{"a note of 4097 bytes", []string{"ack", "-note", strings.Repeat("n", 4097), "2026-0001"}, []string{"-note", "4,096"}, []string{"nnnnn"}},
 		{"a note not UTF-8", []string{"ack", "-note", "caf\xe9", "2026-0001"}, []string{"-note"}, []string{"caf"}},
 		{"a note with an escape", []string{"ack", "-note", "ok\x1b[2J", "2026-0001"}, []string{"-note", "control"}, nil},
 		{"a recipient on two lines", []string{"answer", "-to", "Cabinet\nFORGED", "-channel", "email", "2026-0001"}, []string{"-to"}, []string{"FORGED"}},

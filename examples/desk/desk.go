@@ -49,11 +49,35 @@ type Config struct {
 
 // errInput marks bad input: the desk exits with status 2 and writes
 // nothing.
-type errInput struct{ msg string }
+// Its message is a sentence of the desk's catalogue and its arguments,
+// said in the session's language when printed (Text).
+type errInput struct {
+	format string
+	args   []any
+}
 
-func (e *errInput) Error() string { return e.msg }
+// Error returns the message in English.
+func (e *errInput) Error() string { return fmt.Sprintf(e.format, e.args...) }
 
-func inputErr(format string, args ...any) error { return &errInput{fmt.Sprintf(format, args...)} }
+// Text returns the message in the language tag asks for, its phrase
+// arguments translated too.
+func (e *errInput) Text(tag language.Tag) string {
+	p := printer(tag)
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		args[i] = a
+		if ph, ok := a.(phrase); ok {
+			args[i] = p.Sprintf(string(ph))
+		}
+	}
+	return p.Sprintf(e.format, args...)
+}
+
+// phrase is an argument of a message that is itself a sentence of the
+// catalogue, translated with it ("case ID").
+type phrase string
+
+func inputErr(format string, args ...any) error { return &errInput{format, args} }
 
 // maxFile bounds the files the desk reads.
 const maxFile = 4 << 20
@@ -99,7 +123,7 @@ func decodeErr(path string, err error) error {
 	if len(problems) > 2 {
 		problems = append(problems[:2], fmt.Sprintf("(%d more problems)", len(problems)-2))
 	}
-	return &fileProblems{errInput: &errInput{fmt.Sprintf("%s: %s", path, strings.Join(problems, "\n  "))}, file: path, problems: ps}
+	return &fileProblems{errInput: &errInput{"%s: %s", []any{path, strings.Join(problems, "\n  ")}}, file: path, problems: ps}
 }
 
 func loadConfig(path string) (Config, error) {

@@ -47,25 +47,37 @@ func exitCode(err error) int {
 // unknownCommand says, on one line, that the command is unknown, without
 // repeating it: what was typed may be anything, a secret pasted in the
 // wrong place included.
-func unknownCommand(w io.Writer) {
-	fmt.Fprintln(w, "desk: unknown command: 'desk help' lists the commands")
+func unknownCommand(w io.Writer, tag language.Tag) {
+	fmt.Fprintln(w, printer(tag).Sprintf("desk: unknown command: 'desk help' lists the commands"))
+}
+
+// errorText is a failed command's error in the language tag asks for:
+// the desk's own bad-input messages are translated; an error of the
+// library, or of the system, is Go's, in English.
+func errorText(err error, tag language.Tag) string {
+	var in *errInput
+	if errors.As(err, &in) && err.Error() == in.Error() {
+		return in.Text(tag)
+	}
+	return err.Error()
 }
 
 // flagError says, on one line, what is wrong with a command's flags,
 // naming the flag only when the command declares it, and never quoting a
 // value or an unknown flag.
-func flagError(w io.Writer, fs *flag.FlagSet, cmd command, err error) {
+func flagError(w io.Writer, fs *flag.FlagSet, cmd command, err error, tag language.Tag) {
+	p := printer(tag)
 	msg := err.Error()
-	what := "an unknown flag, or a flag written wrongly"
+	what := p.Sprintf("an unknown flag, or a flag written wrongly")
 	fs.VisitAll(func(f *flag.Flag) {
 		switch {
 		case strings.HasSuffix(msg, "flag needs an argument: -"+f.Name):
-			what = "-" + f.Name + " needs a value"
+			what = p.Sprintf("-%s needs a value", f.Name)
 		case strings.Contains(msg, " for flag -"+f.Name+": "), strings.Contains(msg, " for -"+f.Name+": "):
-			what = "-" + f.Name + ": a value of the wrong form"
+			what = p.Sprintf("-%s: a value of the wrong form", f.Name)
 		}
 	})
-	fmt.Fprintf(w, "desk %s: %s: 'desk %s -h' lists its flags\n", cmd.name, what, cmd.name)
+	fmt.Fprintln(w, p.Sprintf("desk %s: %s: 'desk %s -h' lists its flags", cmd.name, what, cmd.name))
 }
 
 // commandHelp writes a command's usage and its flags, for -h, in the
@@ -144,11 +156,10 @@ func (s *session) checkFlags() error {
 		{"-name", s.name, register.MaxName, false},
 	} {
 		if !plainText(f.value, f.lines) || len(f.value) > f.max {
-			also := ""
 			if f.lines {
-				also = " but tab and line feed"
+				return inputErr("%s: at most %d bytes of UTF-8, with no control character but tab and line feed", f.name, f.max)
 			}
-			return inputErr("%s: at most %d bytes of UTF-8, with no control character%s", f.name, f.max, also)
+			return inputErr("%s: at most %d bytes of UTF-8, with no control character", f.name, f.max)
 		}
 	}
 	return nil

@@ -373,7 +373,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	before, name, args := splitCommand(args)
 	for _, f := range before {
 		if f.noValue {
-			fmt.Fprintf(stderr, "desk: -%s needs a value: 'desk help' lists the flags\n", f.name)
+			fmt.Fprintln(stderr, printer(helpLanguage(flagArgs(before))).Sprintf("desk: -%s needs a value: 'desk help' lists the flags", f.name))
 			return exitInput
 		}
 		if f.name == "version" {
@@ -394,7 +394,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmd, ok := findCommand(name)
 	if !ok {
-		unknownCommand(stderr)
+		unknownCommand(stderr, helpLanguage(append(flagArgs(before), args...)))
 		return exitInput
 	}
 	s := &session{ctx: ctx, stdin: stdin, out: stdout, err: stderr, clock: clock}
@@ -405,9 +405,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	if err != nil {
-		flagError(stderr, fs, cmd, err)
+		flagError(stderr, fs, cmd, err, helpLanguage(append(flagArgs(before), args...)))
 		return exitInput
 	}
+	_ = s.language() // the language of what follows, refusals included; a bad -lang is the command's to refuse
 	if err = s.checkFlags(); err == nil {
 		err = cmd.run(s, pos)
 	}
@@ -415,7 +416,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		s.clockNote()
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "desk %s: %v\n", name, err)
+	fmt.Fprintf(stderr, "desk %s: %s\n", name, errorText(err, s.tag))
 	s.printProblems(err)
 	return exitCode(err)
 }

@@ -266,6 +266,38 @@ func TestNoEnglishInPseudoLocale(t *testing.T) {
 		}
 	})
 
+	// The desk's own refusals are translated too (a library's error is
+	// Go's, in English: see docs/design.md).
+	t.Run("bad input", func(t *testing.T) {
+		dir, identity := testDir(t)
+		clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))
+		for _, args := range [][]string{
+			{"zzz", "-lang", lang},
+			{"-lang", lang, "-dir"},
+			{"receive", "-lang", lang, "-zz"},
+			{"list", "-lang", lang, "-dir"},
+			{"show", "-lang", lang, "-dir", dir, "-identity", identity},
+			{"claim", "-lang", lang, "-dir", dir, "-identity", identity, "-format", "x", "2026-11"},
+			{"claim", "-lang", lang, "-dir", dir, "-identity", identity, "2026-13"},
+			{"stats", "-lang", lang, "-dir", dir, "-identity", identity, "-format", "x", "2026"},
+			{"rota", "-lang", lang, "-dir", dir, "import"},
+			{"rota", "-lang", lang, "-dir", dir, "zz"},
+			{"rota", "-lang", lang, "-dir", dir, "export", "-days", "0"},
+			{"member", "-lang", lang},
+			{"keep", "-lang", lang, "-dir", dir, "-identity", identity, "-years", "1"},
+			{"answer", "-lang", lang, "-dir", dir, "-identity", identity, "2026-0001"},
+			{"receive", "-lang", lang, "-dir", dir, "-identity", identity, "-id", "a b", "x.json"},
+			{"clarify", "-lang", lang, "-dir", dir, "-identity", identity, "-note", "\x1b[31m", "2026-0001"},
+			{"values", "-lang", lang, "x"},
+		} {
+			out, errs, code := desk(t, clock, args...)
+			if code != exitInput {
+				t.Errorf("desk %v: exit %d, want %d: %s", args, code, exitInput, errs)
+			}
+			check(t, strings.Join(args, " "), out+errs)
+		}
+	})
+
 	t.Run("commands", func(t *testing.T) {
 		dir, identity := testDir(t)
 		clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))

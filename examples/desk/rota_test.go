@@ -127,7 +127,7 @@ func TestRotaRefused(t *testing.T) {
 		{"two problems and more", []string{"list", "-cell", sampleCopy(func(s string) string {
 			return strings.ReplaceAll(s, `"start": "08:00"`, `"start": "8h"`)
 		})}, []string{"patterns[0].start", "patterns[1].start", "(5 more problems)"}},
-		{"an export longer than ten years", []string{"rota", "export", "-days", "4000"}, []string{"-days", "3660"}},
+		{"an export longer than ten years", []string{"rota", "export", "-days", "4000"}, []string{"-days", "3,660"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{tc.args[0], "-dir", dir, "-identity", identity}, tc.args[1:]...)
@@ -409,7 +409,7 @@ func TestRotaBadFlags(t *testing.T) {
 		says string
 	}{
 		{"-from that is no day", "export", []string{"-from", "2026-13-01"}, "-from: a day YYYY-MM-DD"},
-		{"-days 0", "export", []string{"-days", "0"}, "-days: 1 to 3660"},
+		{"-days 0", "export", []string{"-days", "0"}, "-days: 1 to 3,660"},
 		{"an alarm two days ahead", "export", []string{"-alarm", "48h"}, "-alarm"},
 		{"an organizer that is no address", "export", []string{"-organizer", "SECRET"}, "organizer"},
 		{"show without -svg", "show", nil, "-svg FILE"},

@@ -242,7 +242,7 @@ func (s *session) printJSON(v any) error {
 
 func one(args []string, what string) (string, error) {
 	if len(args) != 1 {
-		return "", inputErr("give one %s", what)
+		return "", inputErr("give one %s", phrase(what))
 	}
 	return args[0], nil
 }
