@@ -89,14 +89,18 @@ func typedNames() []string {
 	return names
 }
 
-// dataWord matches a token that is data: it holds a digit, or one of
-// / @ _ = . : - inside it, or starts with a - (a flag).
-var dataWord = regexp.MustCompile(`\S*[0-9/@_=:]\S*|\S*[A-Za-z][.-][A-Za-z0-9]\S*|^-\S+|\s-\S+`)
 
 // englishLeft returns the English words left in out once the marked runs,
 // the allowed strings and the data are taken out, each with a little of
 // its context.
 func englishLeft(out string, allowed []string) []string {
+	markedRun := regexp.MustCompile(`⟦[^⟦⟧]*⟧`)
+	xmlTag := regexp.MustCompile(`<[^>]*>`)
+	word := regexp.MustCompile(`[A-Za-z]+`)
+	// A token that is data: it holds a digit, or one of / @ _ = : inside
+	// it, or a . or - between letters (traffic-location, ccj.journal), or
+	// it starts with a - (a flag).
+	dataWord := regexp.MustCompile(`\S*[0-9/@_=:]\S*|\S*[A-Za-z][.-][A-Za-z0-9]\S*|^-\S+|\s-\S+`)
 	// The marked runs: innermost first, should a run hold another.
 	for {
 		stripped := markedRun.ReplaceAllString(out, " ")
@@ -128,11 +132,6 @@ func englishLeft(out string, allowed []string) []string {
 	return left
 }
 
-var (
-	markedRun = regexp.MustCompile(`⟦[^⟦⟧]*⟧`)
-	xmlTag    = regexp.MustCompile(`<[^>]*>`)
-	word      = regexp.MustCompile(`[A-Za-z]+`)
-)
 
 // sampleStrings returns every string of the sample's files but the
 // cases' "about" (which the demonstration translates), longest first, so
