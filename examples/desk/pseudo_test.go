@@ -89,7 +89,6 @@ func typedNames() []string {
 	return names
 }
 
-
 // englishLeft returns the English words left in out once the marked runs,
 // the allowed strings and the data are taken out, each with a little of
 // its context.
@@ -131,7 +130,6 @@ func englishLeft(out string, allowed []string) []string {
 	}
 	return left
 }
-
 
 // sampleStrings returns every string of the sample's files but the
 // cases' "about" (which the demonstration translates), longest first, so
