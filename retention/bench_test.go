@@ -1,0 +1,223 @@
+package retention
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// The benchmarks run the store and a naive in-memory sorted slice (the
+// floor) side by side on the same data, scaled down from the issue's
+// figures (10,000 subscribers, 2 million CGNAT mappings a day) to fit CI:
+// benchSubs subscribers behind a CGNAT pool of 64 addresses with port
+// blocks of 1,024, benchPerDay mappings a day over benchDays days. Run
+// them with
+//
+//	go test -run '^$' -bench Ingest -benchtime 400000x ./retention/
+//	go test -run '^$' -bench 'Lookup|Bytes' -benchtime 5000x ./retention/
+//
+// and read records/s, bytes/record, and the lookups' p50 and p99.
+const (
+	benchSubs   = 2000
+	benchPerDay = 200_000
+	benchDays   = 3
+	benchPool   = 64
+)
+
+// benchData makes the sessions and mappings: each subscriber a RADIUS
+// session per day on an inside address, and mappings of a few minutes on
+// its port block of a public address.
+func benchData(days int) ([]Assignment, []Mapping) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	start := timesync.FromTime(day("2026-10-24"))
+	var as []Assignment
+	var ms []Mapping
+	sync := Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
+	for d := range days {
+		ds := start.Add(time.Duration(d) * 24 * time.Hour)
+		for i := range benchSubs {
+			as = append(as, Assignment{Subscriber: Subscriber(fmt.Sprintf("C-%06d", i)), Prefix: netip.PrefixFrom(insideOf(i), 32),
+				From: ds, Until: ds.Add(24 * time.Hour), Source: Evidence{Kind: RADIUS, Device: "nas-1", Hash: HashRecord(fmt.Appendf(nil, "%d-%d", d, i))}, Clock: sync})
+		}
+		for range benchPerDay {
+			i := rng.IntN(benchSubs)
+			from := ds.Add(time.Duration(rng.IntN(86400-600)) * time.Second)
+			first := uint16(1024 + (i/benchPool)%63*1024)
+			port := first + uint16(rng.IntN(1024))
+			ms = append(ms, Mapping{Public: publicOf(i), Ports: PortRange{First: port, Last: port}, Inside: insideOf(i), InsidePort: uint16(rng.IntN(65536)),
+				Protocol: 6, From: from, Until: from.Add(time.Duration(1+rng.IntN(600)) * time.Second), Source: Evidence{Kind: CGNAT, Device: "cgnat-1"}, Clock: sync})
+		}
+	}
+	return as, ms
+}
+
+func insideOf(i int) netip.Addr { return netip.AddrFrom4([4]byte{100, 64, byte(i >> 8), byte(i)}) }
+func publicOf(i int) netip.Addr { return netip.AddrFrom4([4]byte{198, 51, 100, byte(i % benchPool)}) }
+
+// BenchmarkIngest measures ingest of CGNAT mappings, an op a record, in
+// batches of 10,000 each acknowledged durable (synced) before the next.
+func BenchmarkIngest(b *testing.B) {
+	_, ms := benchData(1)
+	f := newFixture(b, day("2026-10-30"))
+	s := f.open(false)
+	defer s.Close()
+	b.ResetTimer()
+	for k := 0; k < b.N; k += 10000 {
+		lo := k % len(ms)
+		batch := ms[lo:min(lo+10000, len(ms), lo+b.N-k)]
+		if err := s.IngestMappings(batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkNaiveIngest is the floor: sorting each batch into a slice
+// held in memory.
+func BenchmarkNaiveIngest(b *testing.B) {
+	_, ms := benchData(1)
+	b.ResetTimer()
+	var all []Mapping
+	for k := 0; k < b.N; k += 10000 {
+		lo := k % len(ms)
+		batch := ms[lo:min(lo+10000, len(ms), lo+b.N-k)]
+		if len(all) > len(ms) {
+			all = all[:0]
+		}
+		all = append(all, batch...)
+		slices.SortFunc(all[len(all)-len(batch):], compareMappings)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func compareMappings(a, b Mapping) int {
+	return cmp.Or(a.Public.Compare(b.Public), cmp.Compare(a.Ports.First, b.Ports.First), a.From.Compare(b.From))
+}
+
+// benchStore is a compacted store of benchDays days, and the queries: a
+// mapping's public address and port at an instant inside it.
+func benchStore(b *testing.B) (*Store, []Assignment, []Mapping, []Request) {
+	as, ms := benchData(benchDays)
+	f := newFixture(b, day("2026-10-24"))
+	s := f.open(true)
+	for k := 0; k < len(ms); k += 50000 {
+		if err := s.IngestMappings(ms[k:min(k+50000, len(ms))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := s.IngestAssignments(as); err != nil {
+		b.Fatal(err)
+	}
+	f.clock.Set(day("2026-11-01"))
+	if _, err := s.Compact(); err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	qs := make([]Request, 4096)
+	for i := range qs {
+		m := ms[rng.IntN(len(ms))]
+		qs[i] = Request{Addr: m.Public, Port: m.Ports.First, At: m.From.Add(time.Duration(rng.Int64N(int64(m.Until.Sub(m.From)/time.Second))) * time.Second)}
+	}
+	return s, as, ms, qs
+}
+
+// BenchmarkBytesPerRecord reports the disk a compacted mapping costs.
+func BenchmarkBytesPerRecord(b *testing.B) {
+	for range 1 { // a measure of size, not of time: once, whatever b.N
+		_, ms := benchData(1)
+		f := newFixture(b, day("2026-10-24"))
+		s := f.open(true)
+		if err := s.IngestMappings(ms); err != nil {
+			b.Fatal(err)
+		}
+		f.clock.Set(day("2026-11-01"))
+		if _, err := s.Compact(); err != nil {
+			b.Fatal(err)
+		}
+		var size int64
+		segs, _ := filepath.Glob(filepath.Join(f.dir, scopesDir, "*.mappings", segPrefix+"*"))
+		for _, p := range segs {
+			if info, err := os.Stat(p); err == nil {
+				size += info.Size()
+			}
+		}
+		s.Close()
+		b.ReportMetric(float64(size)/float64(len(ms)), "bytes/mapping")
+	}
+}
+
+// BenchmarkLookup is the bare lookup (no work order, no register append):
+// a public address and port at a second, through the mapping to the
+// subscriber, with evidence.
+func BenchmarkLookup(b *testing.B) {
+	s, _, _, qs := benchStore(b)
+	defer s.Close()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := qs[i%len(qs)]
+		t0 := time.Now()
+		ans, err := s.answer(q.Addr, q.Port, q.At)
+		lat = append(lat, time.Since(t0))
+		if err != nil || len(ans.Candidates) == 0 {
+			b.Fatalf("%v, %d candidates", err, len(ans.Candidates))
+		}
+	}
+	reportPercentiles(b, lat)
+}
+
+// BenchmarkNaiveLookup is the floor: the same lookups by binary search
+// in sorted in-memory slices.
+func BenchmarkNaiveLookup(b *testing.B) {
+	as, ms := benchData(benchDays)
+	slices.SortFunc(ms, compareMappings)
+	slices.SortFunc(as, func(x, y Assignment) int {
+		return cmp.Or(x.Prefix.Addr().Compare(y.Prefix.Addr()), x.From.Compare(y.From))
+	})
+	rng := rand.New(rand.NewPCG(3, 4))
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := ms[rng.IntN(len(ms))]
+		at := m.From
+		t0 := time.Now()
+		k := sort.Search(len(ms), func(j int) bool {
+			return cmp.Or(ms[j].Public.Compare(m.Public), cmp.Compare(ms[j].Ports.First, m.Ports.First)) >= 0
+		})
+		found := 0
+		for ; k < len(ms) && ms[k].Public == m.Public && ms[k].Ports.First == m.Ports.First; k++ {
+			if ms[k].Covers(m.Public, m.Ports.First, at) {
+				in := ms[k].Inside
+				j := sort.Search(len(as), func(j int) bool { return as[j].Prefix.Addr().Compare(in) >= 0 })
+				for ; j < len(as) && as[j].Prefix.Addr() == in; j++ {
+					if as[j].Covers(in, 0, at) {
+						found++
+					}
+				}
+			}
+		}
+		lat = append(lat, time.Since(t0))
+		if found == 0 {
+			b.Fatal("not found")
+		}
+	}
+	reportPercentiles(b, lat)
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	if len(lat) == 0 {
+		return
+	}
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
