@@ -253,5 +253,11 @@ func evidenceLine(s *session, v timesync.Verdict) string {
 	if e.Compliant() {
 		return p.Sprintf("synchronised to the second to %s", e.Reference)
 	}
-	return p.Sprintf("NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", e.Synchronised, e.ToTheSecond, e.Traceable)
+	yes := func(b bool) string {
+		if b {
+			return p.Sprintf("yes")
+		}
+		return p.Sprintf("no")
+	}
+	return p.Sprintf("NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", yes(e.Synchronised), yes(e.ToTheSecond), yes(e.Traceable))
 }

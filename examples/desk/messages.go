@@ -273,6 +273,8 @@ func sentences() [][]string {
 		{"%s; then %s", "%s ; ensuite %s", "%s; daarna %s", "%s; dann %s"},
 		{"(%d more problems)", "(%d autres problèmes)", "(nog %d problemen)", "(%d weitere Probleme)"},
 		{"(the temporary register and PDFs are removed on exit; -keep DIR keeps them)", "(le registre temporaire et les PDF sont supprimés à la fin ; -keep DIR les conserve)", "(het tijdelijke register en de pdf's worden op het einde verwijderd; -keep DIR bewaart ze)", "(das temporäre Register und die PDFs werden am Ende gelöscht; -keep DIR behält sie)"},
+		{"yes", "oui", "ja", "ja"},
+		{"no", "non", "nee", "nein"},
 		{"NOT compliant (synchronised: %v, to the second: %v, traceable: %v)", "NON conforme (synchronisée : %v, à la seconde : %v, traçable : %v)", "NIET conform (gesynchroniseerd: %v, tot op de seconde: %v, herleidbaar: %v)", "NICHT konform (synchronisiert: %v, sekundengenau: %v, rückführbar: %v)"},
 		{"PDF: written, and removed with the demonstration's temporary directory (desk demo -keep DIR keeps it)",
 			"PDF : écrit, puis supprimé avec le répertoire temporaire de la démonstration (desk demo -keep DIR le garde)",

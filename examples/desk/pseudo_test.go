@@ -13,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
@@ -75,7 +78,7 @@ func englishWords() []string {
 		amount subtotal quantity price issued addressed account
 		address enterprise events event mapped already cancelled starts drawn new
 		written copied founded added removed active incomplete header file files
-		says why commands command flags usage give takes argument value values string
+		says why commands command flags usage give takes argument value values string true false yes
 	`)
 }
 
@@ -379,4 +382,16 @@ func TestNoEnglishInPseudoLocale(t *testing.T) {
 		run("member", "add", line)
 		run("member", "remove", "bob")
 	})
+}
+
+// What the desk says of this machine's clock, whatever chronyd answers:
+// the verdict's yes and no are words of the catalogue.
+func TestEvidenceLineTranslated(t *testing.T) {
+	s := &session{tag: pseudoLocale()}
+	for _, l := range englishLeft(evidenceLine(s, timesync.Verdict{}), nil) {
+		t.Errorf("English outside the catalogues: %s", l)
+	}
+	if got := evidenceLine(&session{tag: language.French}, timesync.Verdict{}); strings.Contains(got, "false") || !strings.Contains(got, "non") {
+		t.Errorf("in French: %q", got)
+	}
 }
