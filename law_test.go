@@ -39,7 +39,7 @@ func lawRows(t *testing.T) []lawRow {
 		add(m.String()+": the same, as the law of 29 May 2016 may have amended it", "requisition: Edition", requisition.Edition(m.Source(), may))
 		add(m.String()+": the same, after the law of 25 December 2016", "requisition: Edition", requisition.Edition(m.Source(), after))
 		if n, s := m.MaxMonths(); n > 0 {
-			add(fmt.Sprintf("%s: at most %d month(s) from the order", m, n), "requisition: Measure.MaxMonths, validator.period", requisition.Edition(s, may-1))
+			add(fmt.Sprintf("%s: at most %d %s from the order", m, n, map[bool]string{true: "month", false: "months"}[n == 1]), "requisition: Measure.MaxMonths, validator.period", requisition.Edition(s, may-1))
 			add(fmt.Sprintf("%s: the maximum period as the law of 29 May 2016 may have amended it", m), "requisition: Edition", requisition.Edition(s, may))
 			add(fmt.Sprintf("%s: the maximum period after the law of 25 December 2016", m), "requisition: Edition", requisition.Edition(s, after))
 		}
