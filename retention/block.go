@@ -215,9 +215,19 @@ type header struct {
 	Last4   bool
 	MinFrom int64
 	MaxEnd  int64 // openUntil when a record is open
-	Bits    []uint8
-	Root    [32]byte
+	// PortLo and PortHi bound the ports the records cover (every port
+	// for a record on every port).
+	PortLo, PortHi uint16
+	Bits           []uint8
+	Root           [32]byte
+	// Chunks are the Merkle roots of the records' runs of chunk (64):
+	// whole subtrees of the block's tree, so that a record's proof
+	// hashes its chunk only.
+	Chunks [][32]byte
 }
+
+// chunk is the size of the Merkle subtrees whose roots a header keeps.
+const chunk = 64
 
 func (h *header) encode() []byte {
 	b := []byte{byte(h.Class), h.Run}
@@ -228,9 +238,15 @@ func (h *header) encode() []byte {
 	b = append(b, b2u(h.Last4))
 	b = binary.AppendVarint(b, h.MinFrom)
 	b = binary.AppendVarint(b, h.MaxEnd)
+	b = binary.BigEndian.AppendUint16(b, h.PortLo)
+	b = binary.BigEndian.AppendUint16(b, h.PortHi)
 	b = append(b, byte(len(h.Bits)))
 	b = append(b, h.Bits...)
-	return append(b, h.Root[:]...)
+	b = append(b, h.Root[:]...)
+	for _, c := range h.Chunks {
+		b = append(b, c[:]...)
+	}
+	return b
 }
 
 func decodeHeader(b []byte) (header, error) {
@@ -245,8 +261,19 @@ func decodeHeader(b []byte) (header, error) {
 	h.Last4 = d.byte() == 1
 	h.MinFrom = d.varint()
 	h.MaxEnd = d.varint()
+	h.PortLo = d.uint16()
+	h.PortHi = d.uint16()
 	h.Bits = bytes.Clone(d.bytes(int(d.byte())))
 	copy(h.Root[:], d.bytes(32))
+	nc := (h.Count + chunk - 1) / chunk
+	if nc > maxBlockRecords/chunk+1 {
+		return header{}, errBlock
+	}
+	for range nc {
+		var c [32]byte
+		copy(c[:], d.bytes(32))
+		h.Chunks = append(h.Chunks, c)
+	}
 	if d.err != nil || len(d.b) != 0 || (h.Class != ClassAssignments && h.Class != ClassMappings) || h.Count <= 0 || h.Count > maxBlockRecords {
 		return header{}, errBlock
 	}
@@ -261,7 +288,7 @@ var errBlock = errors.New("a block does not decode")
 
 // headerOf computes the header of sorted rows.
 func headerOf(c Class, rows []row) header {
-	h := header{Class: c, Run: rows[0].run, Count: len(rows), MinFrom: math.MaxInt64, MaxEnd: math.MinInt64}
+	h := header{Class: c, Run: rows[0].run, Count: len(rows), MinFrom: math.MaxInt64, MaxEnd: math.MinInt64, PortLo: math.MaxUint16}
 	h.First, h.First4 = rows[0].addr, rows[0].is4
 	h.Last, h.Last4 = rows[len(rows)-1].addr, rows[len(rows)-1].is4
 	var bits [129]bool
@@ -269,6 +296,11 @@ func headerOf(c Class, rows []row) header {
 		r := &rows[i]
 		h.MinFrom = min(h.MinFrom, r.from)
 		h.MaxEnd = max(h.MaxEnd, r.end())
+		lo, hi := r.first, r.last
+		if lo == 0 && hi == 0 {
+			hi = math.MaxUint16
+		}
+		h.PortLo, h.PortHi = min(h.PortLo, lo), max(h.PortHi, hi)
 		bits[r.bits] = true
 	}
 	for b, ok := range bits {
@@ -276,7 +308,11 @@ func headerOf(c Class, rows []row) header {
 			h.Bits = append(h.Bits, uint8(b))
 		}
 	}
-	h.Root = merkleRoot(leaves(c, rows))
+	ls := leaves(c, rows)
+	for k := 0; k < len(ls); k += chunk {
+		h.Chunks = append(h.Chunks, merkleRoot(ls[k:min(k+chunk, len(ls))]))
+	}
+	h.Root = merkleRoot(h.Chunks)
 	return h
 }
 
@@ -616,8 +652,25 @@ func openRows(aead cipher.AEAD, aad, b []byte, h header) ([]row, error) {
 	return rows, nil
 }
 
-// verifyRoot checks rows against a header's Merkle root.
-func verifyRoot(h header, rows []row) bool { return merkleRoot(leaves(h.Class, rows)) == h.Root }
+// verifyRoot checks rows against a header's Merkle root and chunk roots.
+func verifyRoot(h header, rows []row) bool {
+	ls := leaves(h.Class, rows)
+	for k := 0; k < len(ls); k += chunk {
+		if k/chunk >= len(h.Chunks) || merkleRoot(ls[k:min(k+chunk, len(ls))]) != h.Chunks[k/chunk] {
+			return false
+		}
+	}
+	return merkleRoot(ls) == h.Root && merkleRoot(h.Chunks) == h.Root
+}
+
+// proveIn returns the inclusion proof of record i of a block: its
+// chunk's leaves hashed, the rest from the header's chunk roots.
+func proveIn(h header, rows []row, i int) Proof {
+	k := i / chunk * chunk
+	in := proofOf(leaves(h.Class, rows[k:min(k+chunk, len(rows))]), i-k)
+	out := proofOf(h.Chunks, i/chunk)
+	return Proof{Index: i, Count: len(rows), Path: append(in.Path, out.Path...)}
+}
 
 // merkleRoot returns the root of a Merkle tree over leaves (RFC 6962's
 // shape: the left subtree holds the largest power of two below n;

@@ -11,8 +11,8 @@ import (
 // block's root — which fails for any other record or root.
 func TestBlockRoundTrip(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		as := rapid.SliceOfN(genAssignment(), 1, 50).Draw(rt, "assignments")
-		ms := rapid.SliceOfN(genMapping(), 1, 50).Draw(rt, "mappings")
+		as := rapid.SliceOfN(genAssignment(), 1, 300).Draw(rt, "assignments")
+		ms := rapid.SliceOfN(genMapping(), 1, 300).Draw(rt, "mappings")
 		key := make([]byte, keySize)
 		aead, _ := newAEAD(key)
 		aad := blockAAD("2026-10-29.assignments", "0123456789abcdef")
@@ -36,8 +36,8 @@ func TestBlockRoundTrip(t *testing.T) {
 				rt.Fatalf("header: %v", err)
 			}
 			got, err := openRows(aead, aad, b, h2)
-			if err != nil {
-				rt.Fatal(err)
+			if err != nil || !verifyRoot(h2, got) {
+				rt.Fatalf("rows: %v", err)
 			}
 			ls := leaves(c, got)
 			for i := range got {
@@ -61,7 +61,7 @@ func TestBlockRoundTrip(t *testing.T) {
 					rt.Fatalf("leaf %d differs", i)
 				}
 				p := proofOf(ls, i)
-				if !VerifyProof(leaf, p, h.Root) {
+				if !VerifyProof(leaf, p, h.Root) || !VerifyProof(leaf, proveIn(h2, got, i), h.Root) {
 					rt.Fatalf("the proof of record %d does not verify", i)
 				}
 				other := ls[(i+1)%len(ls)]

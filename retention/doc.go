@@ -45,7 +45,7 @@
 // needs an [Opener], a member's identity.
 //
 // [Store.Compact] rewrites each past day's logs as one immutable segment:
-// the records sorted by address, port and start, in blocks of up to 1024,
+// the records sorted by address, port and start, in blocks of up to 256,
 // each block encoded column by column with deltas, compressed (DEFLATE)
 // and sealed; the segment's sealed index gives each block's key range,
 // time range and Merkle root. A lookup opens the one or two blocks whose
@@ -73,7 +73,7 @@
 //     entry, or an SQLite row, costs more than that before any encryption
 //     (a nonce and a tag alone are 28 bytes a value). Sorted blocks with
 //     deltas and compression, sealed as a whole, cost a fraction of it,
-//     and a Merkle root per block (32 bytes for up to 1024 records) is
+//     and a Merkle root per block (32 bytes for up to 256 records) is
 //     the evidence a mapping's record cannot afford one by one.
 //   - Pebble compresses blocks and could be given an encrypting file
 //     system, but brings a large dependency and its own compaction,

@@ -337,8 +337,7 @@ func matchKey(c Class, r *row, addr netip.Addr, port uint16) bool {
 // ended version, and duplicates are dropped.
 func (s *Store) search(c Class, addr netip.Addr, port uint16, t int64) ([]hit, error) {
 	var out []hit
-	err := s.scan(c, addr, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, rows []row, h header) {
-		var ls [][32]byte
+	err := s.scan(c, addr, port, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, rows []row, h header) {
 		for i := range rows {
 			r := &rows[i]
 			if !matchKey(c, r, addr, port) {
@@ -350,10 +349,7 @@ func (s *Store) search(c Class, addr netip.Addr, port uint16, t int64) ([]hit, e
 			if !exact && !near {
 				continue
 			}
-			if ls == nil {
-				ls = leaves(c, rows)
-			}
-			x := hit{r: *r, ev: BlockEvidence{Root: h.Root, Proof: proofOf(ls, i)}, exact: exact, near: near}
+			x := hit{r: *r, ev: BlockEvidence{Root: h.Root, Proof: proveIn(h, rows, i)}, exact: exact, near: near}
 			x.r.run = 0
 			if _, _, ok := parseScope(sc); !ok {
 				x.held = HoldID(sc)
@@ -395,7 +391,7 @@ func supersede(hs []hit) []hit {
 func (s *Store) gap(addr netip.Addr, port uint16, t int64) (*Gap, error) {
 	var before, after int64
 	for _, c := range Classes() {
-		err := s.scan(c, addr, t-86400, t+86400, func(_ string, rows []row, _ header) {
+		err := s.scan(c, addr, port, t-86400, t+86400, func(_ string, rows []row, _ header) {
 			for i := range rows {
 				r := &rows[i]
 				if !matchKey(c, r, addr, port) {
@@ -428,10 +424,11 @@ func (s *Store) gap(addr netip.Addr, port uint16, t int64) (*Gap, error) {
 
 // scan calls fn with the records of every block of class c that may hold
 // the address at an instant of [lo, hi]: a block whose key range holds
-// it (for any prefix length it has) and whose time range meets [lo, hi].
+// it (for any prefix length it has), whose ports hold the port (when
+// given) and whose time range meets [lo, hi].
 // A segment's blocks are sorted by key within each run: they are found
 // by binary search; a log's are checked one by one.
-func (s *Store) scan(c Class, addr netip.Addr, lo, hi int64, fn func(scope string, rows []row, h header)) error {
+func (s *Store) scan(c Class, addr netip.Addr, port uint16, lo, hi int64, fn func(scope string, rows []row, h header)) error {
 	scopes, err := s.scopes()
 	if err != nil {
 		return err
@@ -455,7 +452,7 @@ func (s *Store) scan(c Class, addr netip.Addr, lo, hi int64, fn func(scope strin
 			}
 			visit := func(r *bref) error {
 				h := *r.hdr
-				if h.Class != c || h.MinFrom > hi || h.MaxEnd <= lo || !keyIn(h, a16, a4) {
+				if h.Class != c || h.MinFrom > hi || h.MaxEnd <= lo || port != 0 && (port < h.PortLo || port > h.PortHi) || !keyIn(h, a16, a4) {
 					return nil
 				}
 				rows, h, err := s.blockRows(f, r)
@@ -577,7 +574,7 @@ func (s *Store) headerOf(f *dfile, r *bref) (header, error) {
 	if err != nil {
 		return header{}, err
 	}
-	b, err := readAt(f.path, r.off, min(r.n, 4+2048))
+	b, err := readAt(f.path, r.off, min(r.n, 4+64+(maxBlockRecords/chunk+2)*32+512))
 	if err != nil {
 		return header{}, err
 	}

@@ -44,10 +44,11 @@ const (
 	segTail   = 8 + 4 + 32 + 32 + 4 + 8 + 32 + 8
 	segEntry  = 8 + 4 + 4 + 32
 	// segBlock bounds the records of a segment's block: small enough
-	// that a lookup decodes one quickly, large enough that the per-block
-	// overhead (header, nonces, tags, table entry: about 250 bytes)
-	// stays under a byte a record.
-	segBlock = 1024
+	// that a lookup inflates and decodes one in tens of microseconds,
+	// large enough that the per-block overhead (header with its chunk
+	// roots, nonces, tags, table entry: about 400 bytes) stays under two
+	// bytes a record. BenchmarkLookup and BenchmarkBytesPerRecord weigh it.
+	segBlock = 256
 )
 
 // segLayout is what a segment's clear table says.
