@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccjkit/ccjkit/requisition"
+	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -167,6 +169,52 @@ func BenchmarkLookup(b *testing.B) {
 		q := qs[i%len(qs)]
 		t0 := time.Now()
 		ans, err := s.answer(q.Addr, q.Port, q.At)
+		lat = append(lat, time.Since(t0))
+		if err != nil || len(ans.Candidates) == 0 {
+			b.Fatalf("%v, %d candidates", err, len(ans.Candidates))
+		}
+	}
+	reportPercentiles(b, lat)
+}
+
+// BenchmarkAuditedLookup is the lookup as a technician makes it: under a
+// work order read from the register, and recorded there (a sealed,
+// signed, synced journal record) before the answer is returned.
+func BenchmarkAuditedLookup(b *testing.B) {
+	s, _, _, qs := benchStore(b)
+	defer s.Close()
+	clock := s.cfg.Clock
+	id := s.cfg.Opener.(register.Identity)
+	reg, _, err := register.Open(filepath.Join(b.TempDir(), "ccj.journal"), register.Config{Clock: clock, Identity: id, Found: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reg.Close()
+	target := requisition.Target{Kind: requisition.TargetPrefix, Prefix: netip.MustParsePrefix("198.51.100.0/24"),
+		From: timesync.FromTime(day("2026-10-24")), Until: timesync.FromTime(day("2026-10-28"))}
+	req := requisition.Requisition{Reference: "BR.12.34.567890/26", Measure: requisition.Identification, Authority: requisition.ProcureurDuRoi,
+		Ordered: ts("2026-10-31T20:00:00+01:00"), Received: ts("2026-10-31T21:00:00+01:00"), Reasoned: true,
+		Items: []requisition.Item{requisition.ItemIdentity}, Targets: []requisition.Target{target},
+		Response: requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: ts("2026-11-02T10:00:00+01:00")}}
+	if _, err := reg.Receive("2026-0042", req, id.Name(), timesync.Verdict{}); err != nil {
+		b.Fatal(err)
+	}
+	for _, ev := range []register.Event{register.Acknowledge, register.CheckLawful} {
+		if _, err := reg.Apply("2026-0042", ev, id.Name(), timesync.Verdict{}, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wo, err := reg.IssueWorkOrder("2026-0042", nil, time.Time{}, id.Name(), timesync.Verdict{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := qs[i%len(qs)]
+		q.Ref, q.By = wo.Ref, "tech-1"
+		t0 := time.Now()
+		ans, err := s.Lookup(reg, q, id.Name())
 		lat = append(lat, time.Since(t0))
 		if err != nil || len(ans.Candidates) == 0 {
 			b.Fatalf("%v, %d candidates", err, len(ans.Candidates))
