@@ -64,7 +64,13 @@
 // keyed hash of the case's ID, under a key kept sealed in the journal
 // ([Register.RotateWorkOrderKey] draws a new one). The technician's
 // [WorkResult] comes back with that reference ([DecodeWorkResult] reads
-// it strictly) and a member attaches it ([Register.AttachResult]).
+// it strictly) and a member attaches it ([Register.AttachResult]). A
+// store that answers identifications (package retention) asks the
+// register whether a work order allows a lookup now
+// ([Register.AuthorizeLookup]: no result yet, its case in progress) and
+// records each lookup it answers ([Register.RecordLookup], sealed and
+// signed: who asked, when, the instant asked about, how many candidates;
+// [Register.Lookups] reads them back).
 //
 // # The answer
 //
