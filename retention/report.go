@@ -57,8 +57,8 @@ func ReportAgeBandsSource() provenance.Source {
 // the data requested and the requests left unanswered — read on BIPT's
 // page of its 2018 statistics [V, 2013 regime].
 func Statistics2013Source() provenance.Source {
-	return provenance.Source{Instrument: "arrêté royal du 19 septembre 2013 (statistics on data retention, as BIPT publishes them)",
-		Edition:   "fields of the 2013 regime",
+	return provenance.Source{Instrument: "arrêté royal du 19 septembre 2013",
+		Edition:   "fields of the 2013 regime's statistics on data retention, as BIPT publishes them",
 		Certainty: provenance.Verified, URL: "https://bipt.be/operators/publication/statistics-on-data-retention-in-2018"}
 }
 

@@ -151,6 +151,7 @@ func commands() []command {
 		{"repair", "", "set aside a crash's incomplete write, or a header-less file", registerFlags, runRepair},
 		{"member", "keygen|add|remove|list|upgrade", "the register's identities", memberFlags, runMember},
 		rotaCommand(),
+		retentionCommand(),
 	}
 }
 
@@ -171,6 +172,10 @@ const (
 	someWrite
 	// noRegister: the command does not open a register.
 	noRegister
+	// lookupWrites: retention, whose lookup records itself in the
+	// register; its other subcommands record nothing there. Listed with
+	// someWrite.
+	lookupWrites
 )
 
 // commandEffect says what the command called name does to the register.
@@ -184,6 +189,8 @@ func commandEffect(name string) effect {
 		return reads
 	case "member":
 		return someWrite
+	case "retention":
+		return lookupWrites
 	case "demo", "schema", "values", "template", "rota":
 		return noRegister
 	}
@@ -201,6 +208,8 @@ func effectLine(e effect) string {
 		return "Writes to the register for add, remove and upgrade; keygen and list record nothing."
 	case noRegister:
 		return "Does not open a register."
+	case lookupWrites:
+		return "Writes to the register for lookup (each lookup is recorded); the other subcommands record nothing in it."
 	}
 	return ""
 }
@@ -220,7 +229,7 @@ func usage(w io.Writer, tag language.Tag) {
 	} {
 		fmt.Fprintln(w, "\n"+p.Sprintf(group.title))
 		for _, c := range commands() {
-			if commandEffect(c.name) == group.e {
+			if e := commandEffect(c.name); e == group.e || group.e == someWrite && e == lookupWrites {
 				fmt.Fprintf(w, "  %-10s %-13s %s\n", c.name, placeholders(p, c.args), p.Sprintf(c.summary))
 			}
 		}

@@ -199,7 +199,7 @@ func formatVerbs(s string) [][2]int {
 // German. The labels of ccjkit's values (states, events, measures...)
 // come from their Label methods.
 func sentences() [][]string {
-	return [][]string{
+	return append(retentionSentences(), [][]string{
 		// desk values
 		{"A requisition (desk schema requisition; desk template MEASURE):", "Une réquisition (desk schema requisition ; desk template MESURE) :",
 			"Een vordering (desk schema requisition; desk template MAATREGEL):", "Eine Anordnung (desk schema requisition; desk template MASSNAHME):"},
@@ -572,5 +572,5 @@ func sentences() [][]string {
 		{"rota show: give -svg FILE, where the month is drawn (- for standard output)", "rota show : donnez -svg FICHIER, où le mois est dessiné (- pour la sortie standard)", "rota show: geef -svg BESTAND, waar de maand getekend wordt (- voor de standaarduitvoer)", "rota show: geben Sie -svg DATEI an, wohin der Monat gezeichnet wird (- für die Standardausgabe)"},
 		{"rota: check, export, import FILE.ics or show", "rota : check, export, import FICHIER.ics ou show", "rota: check, export, import BESTAND.ics of show", "rota: check, export, import DATEI.ics oder show"},
 		{"member: keygen, add, remove, list or upgrade", "member : keygen, add, remove, list ou upgrade", "member: keygen, add, remove, list of upgrade", "member: keygen, add, remove, list oder upgrade"},
-	}
+	}...)
 }
