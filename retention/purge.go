@@ -47,7 +47,11 @@ type PurgeReport struct {
 // from any backup of the data — then its files, and records each
 // destruction as an event (the period and the count of records, nothing
 // of their content). A period that a crash left half destroyed (keys
-// gone, files left) is finished. Periods not yet ended are never touched.
+// gone, files left) is finished: what a hold needed of it was copied
+// before its keys went, and nothing of it can be read any more. Periods
+// not yet ended are never touched. A period that cannot be destroyed does
+// not stop the others: Purge carries on and returns the errors joined,
+// the report listing what was done.
 func (s *Store) Purge() (PurgeReport, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,6 +75,7 @@ func (s *Store) Purge() (PurgeReport, error) {
 	}
 	slices.Sort(scopes)
 	var lifted []string
+	var errs []error
 	for _, sc := range scopes {
 		d, c, ok := parseScope(sc)
 		if !ok {
@@ -82,26 +87,33 @@ func (s *Store) Purge() (PurgeReport, error) {
 		if now.Before(s.cfg.Policy.Period(c).End(d)) {
 			continue
 		}
-		if done, err := s.keepHeld(sc, c); err != nil {
-			return rep, err
-		} else if !done {
-			rep.Kept = append(rep.Kept, Kept{Day: d, Class: c, Reason: "a hold is in force and the store has no identity to separate what it needs"})
-			continue
+		// Keys already gone: a destruction a crash interrupted after the
+		// keys (and so after the holds' copies) — finish it.
+		if _, hasKeys := keyed[sc]; hasKeys {
+			if done, err := s.keepHeld(sc, c); err != nil {
+				errs = append(errs, fmt.Errorf("retention: purge of %s: %w", sc, err))
+				continue
+			} else if !done {
+				rep.Kept = append(rep.Kept, Kept{Day: d, Class: c, Reason: "a hold is in force and the store has no identity to separate what it needs"})
+				continue
+			}
 		}
 		n, keys, err := s.destroyScope(sc)
 		if err != nil {
-			return rep, err
+			errs = append(errs, fmt.Errorf("retention: purge of %s: %w", sc, err))
+			continue
 		}
 		rep.Destroyed = append(rep.Destroyed, Destruction{Day: d, Class: c, Records: n, Keys: keys})
 	}
 	for _, sc := range lifted {
 		n, keys, err := s.destroyScope(sc)
 		if err != nil {
-			return rep, err
+			errs = append(errs, fmt.Errorf("retention: purge of %s: %w", sc, err))
+			continue
 		}
 		rep.Destroyed = append(rep.Destroyed, Destruction{Hold: HoldID(sc), Records: n, Keys: keys})
 	}
-	return rep, nil
+	return rep, errors.Join(errs...)
 }
 
 // destroyScope destroys a scope's keys, records the destruction, and
@@ -109,7 +121,7 @@ func (s *Store) Purge() (PurgeReport, error) {
 // destroyed.
 func (s *Store) destroyScope(sc string) (int, int, error) {
 	files, err := s.dataFiles(sc)
-	if err != nil && !errors.Is(err, ErrTampered) {
+	if err != nil && !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNoKey) {
 		return 0, 0, err
 	}
 	n := 0
