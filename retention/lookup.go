@@ -333,8 +333,8 @@ func matchKey(c Class, r *row, addr netip.Addr, port uint16) bool {
 
 // search returns the records of class c for the address (and port)
 // whose interval holds instant t, exactly or within their tolerance,
-// from every period and hold; a lasting record is superseded by its
-// ended version, and duplicates are dropped.
+// from every period and hold; a lasting record is superseded by any
+// ended record of its session ([sessionOf]), and duplicates are dropped.
 func (s *Store) search(c Class, addr netip.Addr, port uint16, t int64) ([]hit, error) {
 	var out []hit
 	err := s.scan(c, addr, port, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, rows []row, h header) {
@@ -360,29 +360,70 @@ func (s *Store) search(c Class, addr netip.Addr, port uint16, t int64) ([]hit, e
 	if err != nil {
 		return nil, err
 	}
-	return supersede(out), nil
+	out = supersede(out)
+	ended, err := s.ended(c, out)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(out, func(h hit) bool { return h.r.until == 0 && ended[sessionOf(&h.r)] }), nil
 }
 
-// supersede drops duplicates (the same record in two files, or in a
-// period and a hold) and lasting records whose ended version is there.
+// supersede drops duplicates: the same record in two files, or in a
+// period and a hold.
 func supersede(hs []hit) []hit {
 	slices.SortFunc(hs, func(a, b hit) int {
 		return cmp.Or(compareRows(&a.r, &b.r), strings.Compare(string(a.held), string(b.held)))
 	})
-	hs = slices.CompactFunc(hs, func(a, b hit) bool { return sameRecord(&a.r, &b.r) })
-	ended := map[row]bool{}
+	return slices.CompactFunc(hs, func(a, b hit) bool { return sameRecord(&a.r, &b.r) })
+}
+
+// sessionOf is a record's session identity: what a source says again
+// when it reports the same session lasting and then ended — for an
+// assignment its subscriber, prefix, ports, start and source (kind and
+// device); for a mapping its public address, ports, inside address and
+// port, protocol, start and source. The end, the clock verdict and the
+// evidence hash are left out: a RADIUS Start and its Stop, a DHCP add and
+// its del, a contracts file's open line and its closed line are records
+// of different hashes of one session.
+func sessionOf(r *row) row {
+	k := *r
+	k.until, k.clock, k.hash, k.hasHash, k.run = 0, Clock{}, [32]byte{}, false, 0
+	return k
+}
+
+// ended returns the sessions of the lasting hits that have an ended
+// record anywhere the lookup reads — whatever instant is asked: a
+// session reported lasting and later reported ended lasted only to its
+// end, and the lasting report must not make its subscriber a candidate
+// after it (the next holder of the address would be misattributed).
+// The lasting report is superseded here, at lookup, not removed at
+// compaction: it stays in the store as it was written, with its evidence.
+func (s *Store) ended(c Class, hs []hit) (map[row]bool, error) {
+	out := map[row]bool{}
+	asked := map[row]bool{}
 	for _, h := range hs {
 		if h.r.until != 0 {
-			k := h.r
-			k.until, k.clock = 0, Clock{}
-			ended[k] = true
+			continue
+		}
+		k := sessionOf(&h.r)
+		if asked[k] {
+			continue
+		}
+		asked[k] = true
+		// The ended record starts when the lasting one does: its blocks'
+		// time ranges hold that second.
+		err := s.scan(c, addrOf(k.addr, k.is4), 0, k.from, k.from, func(_ string, rows []row, _ header) {
+			for i := range rows {
+				if rows[i].until != 0 && sessionOf(&rows[i]) == k {
+					out[k] = true
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	return slices.DeleteFunc(hs, func(h hit) bool {
-		k := h.r
-		k.clock = Clock{}
-		return h.r.until == 0 && ended[k]
-	})
+	return out, nil
 }
 
 // gap finds, when no record covers instant t, the end of the last

@@ -37,8 +37,10 @@ func (m *model) near(from, until timesync.Timestamp, clk Clock, t timesync.Times
 	return
 }
 
-// live drops lasting records whose ended version is also there, and
-// duplicates.
+// live drops lasting records of which an ended record of the same
+// session is also there — the same subscriber (or inside address), prefix
+// (or public address), ports, start and source, whatever its evidence hash
+// and clock — and duplicates.
 func liveAssignments(as []Assignment) []Assignment {
 	var out []Assignment
 	for _, a := range as {
@@ -46,9 +48,8 @@ func liveAssignments(as []Assignment) []Assignment {
 			continue
 		}
 		if a.Open() && slices.ContainsFunc(as, func(b Assignment) bool {
-			c, d := b, a
-			c.Until, c.Clock, d.Clock = timesync.Timestamp{}, Clock{}, Clock{}
-			return !b.Open() && rowOfAssignment(c) == rowOfAssignment(d)
+			return !b.Open() && b.Subscriber == a.Subscriber && b.Prefix.Masked() == a.Prefix.Masked() && b.Ports == a.Ports &&
+				b.From.Unix() == a.From.Unix() && b.Source.Kind == a.Source.Kind && b.Source.Device == a.Source.Device
 		}) {
 			continue
 		}
@@ -64,9 +65,8 @@ func liveMappings(ms []Mapping) []Mapping {
 			continue
 		}
 		if m.Open() && slices.ContainsFunc(ms, func(b Mapping) bool {
-			c, d := b, m
-			c.Until, c.Clock, d.Clock = timesync.Timestamp{}, Clock{}, Clock{}
-			return !b.Open() && rowOfMapping(c) == rowOfMapping(d)
+			return !b.Open() && b.Public == m.Public && b.Ports == m.Ports && b.Inside == m.Inside && b.InsidePort == m.InsidePort &&
+				b.Protocol == m.Protocol && b.From.Unix() == m.From.Unix() && b.Source.Kind == m.Source.Kind && b.Source.Device == m.Source.Device
 		}) {
 			continue
 		}
@@ -142,6 +142,26 @@ func TestLookupAgainstModel(t *testing.T) {
 		defer s.Close()
 		as := rapid.SliceOfN(genAssignment(), 0, 40).Draw(rt, "assignments")
 		ms := rapid.SliceOfN(genMapping(), 0, 40).Draw(rt, "mappings")
+		// Sessions reported lasting, then ended by a report of another
+		// hash and clock (RADIUS Start then Stop, DHCP add then del).
+		for _, a := range rapid.SliceOfN(genAssignment(), 0, 8).Draw(rt, "ended assignments") {
+			if a.Open() {
+				a.Until = a.From.Add(time.Duration(rapid.Int64Range(1, 6*3600).Draw(rt, "ended after")) * time.Second)
+			}
+			open := a
+			open.Until, open.Clock = timesync.Timestamp{}, genClock(rt)
+			open.Source.Hash = HashRecord([]byte(rapid.String().Draw(rt, "start record")))
+			as = append(as, open, a)
+		}
+		for _, m := range rapid.SliceOfN(genMapping(), 0, 8).Draw(rt, "ended mappings") {
+			if m.Open() {
+				m.Until = m.From.Add(time.Duration(rapid.Int64Range(1, 6*3600).Draw(rt, "ended after")) * time.Second)
+			}
+			open := m
+			open.Until, open.Clock = timesync.Timestamp{}, genClock(rt)
+			open.Source.Hash = HashRecord([]byte(rapid.String().Draw(rt, "new record")))
+			ms = append(ms, open, m)
+		}
 		if err := s.IngestAssignments(as); err != nil {
 			rt.Fatal(err)
 		}
@@ -377,3 +397,66 @@ func TestAmbiguities(t *testing.T) {
 }
 
 func (c modelCandidate) String() string { return fmt.Sprintf("%s %v", c.Sub, c.Exact) }
+
+// A session reported open (RADIUS Start, DHCP add, a contracts file) and
+// then closed (Stop, del) carries a different evidence hash in each
+// report: the closed report still ends the open one, so that whoever
+// holds the address next is the only one behind it — for an assignment
+// and for a mapping, before and after compaction.
+func TestOpenSessionEndedByItsClose(t *testing.T) {
+	for _, compact := range []bool{false, true} {
+		f := newFixture(t, day("2026-10-30").Add(9*time.Hour))
+		s := f.open(true)
+		defer s.Close()
+		sync := Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
+		inside := netip.MustParsePrefix("100.64.0.1/32")
+		start := Evidence{Kind: RADIUS, Device: "nas-1", Hash: HashRecord([]byte("Acct-Status-Type = Start"))}
+		stop := Evidence{Kind: RADIUS, Device: "nas-1", Hash: HashRecord([]byte("Acct-Status-Type = Stop"))}
+		from := ts("2026-10-29T10:00:00+01:00")
+		open := Assignment{Subscriber: "C-000001", Prefix: inside, From: from, Source: start, Clock: sync}
+		closed := open
+		closed.Until, closed.Source = ts("2026-10-29T11:00:00+01:00"), stop
+		next := Assignment{Subscriber: "C-000002", Prefix: inside, From: closed.Until, Until: ts("2026-10-29T13:00:00+01:00"),
+			Source: Evidence{Kind: RADIUS, Device: "nas-1", Hash: HashRecord([]byte("Stop 2"))}, Clock: sync}
+		f.clock.Set(from.Time().Add(time.Minute))
+		if err := s.IngestAssignments([]Assignment{open}); err != nil {
+			t.Fatal(err)
+		}
+		mopen := Mapping{Public: samplePublic, Ports: PortRange{First: 1024, Last: 2047}, Inside: inside.Addr(), InsidePort: 5000, Protocol: 6,
+			From: from, Source: Evidence{Kind: CGNAT, Device: "cgnat-1", Hash: HashRecord([]byte("[NEW]"))}, Clock: sync}
+		if err := s.IngestMappings([]Mapping{mopen}); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(day("2026-10-30").Add(9 * time.Hour))
+		mclosed := mopen
+		mclosed.Until, mclosed.Source.Hash = closed.Until, HashRecord([]byte("[DESTROY]"))
+		mnext := Mapping{Public: samplePublic, Ports: PortRange{First: 1024, Last: 2047}, Inside: netip.MustParseAddr("100.64.0.2"),
+			From: closed.Until, Until: next.Until, Source: Evidence{Kind: CGNAT, Device: "cgnat-1"}, Clock: sync}
+		next2 := next
+		next2.Prefix = netip.MustParsePrefix("100.64.0.2/32")
+		if err := s.IngestAssignments([]Assignment{closed, next, next2}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.IngestMappings([]Mapping{mclosed, mnext}); err != nil {
+			t.Fatal(err)
+		}
+		if compact {
+			if _, err := s.Compact(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		at := ts("2026-10-29T12:00:00+01:00")
+		for _, q := range []struct {
+			addr netip.Addr
+			port uint16
+		}{{inside.Addr(), 0}, {samplePublic, 1500}} {
+			ans, err := s.answer(q.addr, q.port, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if subs := ans.Subscribers(); !slices.Equal(subs, []Subscriber{"C-000002"}) || ans.Ambiguous() {
+				t.Errorf("compact %v, %v: subscribers %v, ambiguities %v", compact, q.addr, subs, ans.Ambiguities)
+			}
+		}
+	}
+}
