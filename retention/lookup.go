@@ -52,6 +52,11 @@ const (
 	// UnboundedClock: a candidate's source had no synchronised clock
 	// with a known error bound at ingest.
 	UnboundedClock Ambiguity = "unbounded-clock"
+	// PeriodOver: the retention period of records ending on the day of
+	// the instant is over (for assignments, mappings or both): the store
+	// no longer answers from them, purged or not, and a candidate may be
+	// missing for that reason.
+	PeriodOver Ambiguity = "period-over"
 )
 
 // Text says the ambiguity in a sentence, in English.
@@ -69,6 +74,8 @@ func (a Ambiguity) Text() string {
 		return "a candidate's session was reported as lasting and its end is not known"
 	case UnboundedClock:
 		return "a candidate's source clock was not synchronised with a known error bound"
+	case PeriodOver:
+		return "the retention period of the records of that day is over: they are no longer used"
 	}
 	return string(a)
 }
@@ -249,6 +256,12 @@ func (s *Store) answer(addr netip.Addr, port uint16, at timesync.Timestamp) (Ans
 		return cmp.Or(cmp.Compare(a.Subscriber, b.Subscriber), a.Assignment.From.Compare(b.Assignment.From))
 	})
 	ans.Ambiguities = s.ambiguities(ans, port, maps)
+	now := timesync.Now(s.cfg.Clock)
+	for _, c := range Classes() {
+		if !now.Before(s.cfg.Policy.Period(c).End(at.Day())) && !slices.Contains(ans.Ambiguities, PeriodOver) {
+			ans.Ambiguities = append(ans.Ambiguities, PeriodOver)
+		}
+	}
 	if !slices.ContainsFunc(ans.Candidates, func(c Candidate) bool { return c.Exact }) {
 		g, err := s.gap(addr, port, t)
 		if err != nil {
@@ -466,7 +479,10 @@ func (s *Store) gap(addr netip.Addr, port uint16, t int64) (*Gap, error) {
 // scan calls fn with the records of every block of class c that may hold
 // the address at an instant of [lo, hi]: a block whose key range holds
 // it (for any prefix length it has), whose ports hold the port (when
-// given) and whose time range meets [lo, hi].
+// given) and whose time range meets [lo, hi]. A period whose retention
+// end ([Period.End]) has passed at the store's clock's now is not read,
+// whether or not [Store.Purge] has destroyed it yet: its data may no
+// longer be used.
 // A segment's blocks are sorted by key within each run: they are found
 // by binary search; a log's are checked one by one.
 func (s *Store) scan(c Class, addr netip.Addr, port uint16, lo, hi int64, fn func(scope string, rows []row, h header)) error {
@@ -475,8 +491,9 @@ func (s *Store) scan(c Class, addr netip.Addr, port uint16, lo, hi int64, fn fun
 		return err
 	}
 	a16, a4 := addr16(addr)
+	now := timesync.Now(s.cfg.Clock)
 	for _, sc := range scopes {
-		if _, cl, isPeriod := parseScope(sc); isPeriod && cl != c {
+		if d, cl, isPeriod := parseScope(sc); isPeriod && (cl != c || !now.Before(s.cfg.Policy.Period(cl).End(d))) {
 			continue
 		}
 		files, err := s.dataFiles(sc)

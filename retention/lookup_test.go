@@ -460,3 +460,25 @@ func TestOpenSessionEndedByItsClose(t *testing.T) {
 		}
 	}
 }
+
+// Once a period is over, its records answer nothing — even before a
+// purge destroys them — and the answer says why it is empty.
+func TestLookupPastPeriodUnpurged(t *testing.T) {
+	x := newLookupFixture(t)
+	x.f.clock.Set(day("2027-12-30"))
+	ans, err := x.s.answer(samplePublic, 40312, sampleAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Candidates) != 0 || !slices.Contains(ans.Ambiguities, PeriodOver) || !ans.Ambiguous() {
+		t.Fatalf("14 months later, unpurged: %d candidates, ambiguities %v", len(ans.Candidates), ans.Ambiguities)
+	}
+	x.f.clock.Set(day("2027-10-29"))
+	ans, err = x.s.answer(samplePublic, 40312, sampleAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Candidates) != 1 || slices.Contains(ans.Ambiguities, PeriodOver) {
+		t.Fatalf("on the period's last day: %d candidates, ambiguities %v", len(ans.Candidates), ans.Ambiguities)
+	}
+}
