@@ -190,6 +190,7 @@ func BenchmarkAuditedLookup(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer reg.Close()
+	s.cfg.Register = reg.JournalID()
 	target := requisition.Target{Kind: requisition.TargetPrefix, Prefix: netip.MustParsePrefix("198.51.100.0/24"),
 		From: timesync.FromTime(day("2026-10-24")), Until: timesync.FromTime(day("2026-10-28"))}
 	req := requisition.Requisition{Reference: "BR.12.34.567890/26", Measure: requisition.Identification, Authority: requisition.ProcureurDuRoi,

@@ -32,6 +32,14 @@ var (
 	// (another address, another time, a work order unknown, answered or
 	// of a case no longer in progress). Nothing is answered.
 	ErrNotAuthorised = errors.New("retention: the work order does not allow this lookup")
+	// ErrForeignRegister: a lookup under a register other than the one
+	// the store is pinned to ([Config.Register]). It wraps
+	// [ErrNotAuthorised]'s refusal: nothing is answered.
+	ErrForeignRegister = errors.New("retention: not the register this store answers")
+	// ErrTargetTooWide: a lookup under a work order whose prefix target
+	// is wider than [MinTargetBits4] or [MinTargetBits6] allow. It comes
+	// with [ErrNotAuthorised]: nothing is answered.
+	ErrTargetTooWide = errors.New("retention: the work order's target is wider than a lookup may cover")
 	// ErrHold: a preservation hold that cannot be placed or lifted as
 	// asked.
 	ErrHold = errors.New("retention: invalid preservation hold")

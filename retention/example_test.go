@@ -40,7 +40,7 @@ func ExampleStore_Lookup() {
 
 	ring, _ := register.NewKeyring(alice.Public().Seal)
 	store, rep, err := retention.Open(retention.Config{Dir: filepath.Join(dir, "data"), KeyDir: filepath.Join(dir, "keys"),
-		Clock: clock, Keyring: ring, Opener: alice,
+		Clock: clock, Keyring: ring, Opener: alice, Register: reg.JournalID(),
 		Policy: retention.Policy{Assignments: retention.Law2022Identification(),
 			Mappings: retention.OperatorPeriod(12, "retention policy of 2026-01-15")}})
 	if err != nil {

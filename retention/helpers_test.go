@@ -26,6 +26,8 @@ type fixture struct {
 	ring   register.Keyring
 	policy Policy
 	logs   *bytes.Buffer
+	// register is the journal identity of the register the store answers.
+	register [16]byte
 }
 
 func newFixture(t testing.TB, now time.Time) *fixture {
@@ -45,7 +47,7 @@ func newFixture(t testing.TB, now time.Time) *fixture {
 }
 
 func (f *fixture) config(read bool) Config {
-	c := Config{Dir: f.dir, KeyDir: f.keyDir, Clock: f.clock, Policy: f.policy, Keyring: f.ring,
+	c := Config{Dir: f.dir, KeyDir: f.keyDir, Clock: f.clock, Policy: f.policy, Keyring: f.ring, Register: f.register,
 		Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	if read {
 		c.Opener = f.id

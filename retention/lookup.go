@@ -140,13 +140,16 @@ func (a Answer) Subscribers() []Subscriber {
 	return slices.Compact(out)
 }
 
-// Lookup answers a request under need-to-know, enforced here: the work
-// order is read from the register itself (reg, opened by actor, a
-// member), never from the caller, and must allow lookups now
+// Lookup answers a request under need-to-know, enforced here: reg must be
+// the register the store is pinned to ([Config.Register]; any other is
+// refused with [ErrForeignRegister]); the work order is read from it
+// (opened by actor, a member), never from the caller, and must allow
+// lookups now
 // ([register.Register.AuthorizeLookup]); the address (and port) must be one
 // of its targets — an ip target's address, with its port when the target
-// gives one, or an address in a prefix target — and the instant in that
-// target's window. Anything else is refused with [ErrNotAuthorised] and
+// gives one, or an address in a prefix target no wider than
+// [MinTargetBits4] or [MinTargetBits6] ([ErrTargetTooWide]) — and the
+// instant in that target's window. Anything else is refused with [ErrNotAuthorised] and
 // nothing is looked up. The lookup is then recorded in the register
 // (who asked, when, which work order, how many candidates): an answer is
 // returned only once it is recorded.
@@ -160,12 +163,15 @@ func (s *Store) Lookup(reg *register.Register, q Request, actor string) (Answer,
 	if reg == nil {
 		return Answer{}, fmt.Errorf("%w: a lookup needs the register", ErrNotAuthorised)
 	}
+	if s.cfg.Register == ([16]byte{}) || reg.JournalID() != s.cfg.Register {
+		return Answer{}, fmt.Errorf("%w: %w", ErrNotAuthorised, ErrForeignRegister)
+	}
 	wo, err := reg.AuthorizeLookup(q.Ref)
 	if err != nil {
 		return Answer{}, fmt.Errorf("%w: %w", ErrNotAuthorised, err)
 	}
-	if !allows(wo, q) {
-		return Answer{}, fmt.Errorf("%w: the address, port or instant is not one of the work order's targets in its window", ErrNotAuthorised)
+	if err := allows(wo, q); err != nil {
+		return Answer{}, err
 	}
 	ans, err := s.answer(q.Addr, q.Port, q.At)
 	if err != nil {
@@ -179,11 +185,25 @@ func (s *Store) Lookup(reg *register.Register, q Request, actor string) (Answer,
 	return ans, nil
 }
 
-// allows reports whether the work order covers the request.
-func allows(wo register.WorkOrder, q Request) bool {
+// The narrowest prefix lengths a work order's prefix target may have for
+// a lookup under it: an IPv4 /24 (256 addresses) and an IPv6 /48 (one
+// site's allocation). A requisition may name wider prefixes (the register
+// accepts /0); a lookup under such a target is refused with
+// [ErrTargetTooWide] — a work order for a whole network is not
+// need-to-know, and the cell should ask for the addresses it needs.
+const (
+	MinTargetBits4 = 24
+	MinTargetBits6 = 48
+)
+
+// allows returns nil when the work order covers the request, and the
+// refusal otherwise.
+func allows(wo register.WorkOrder, q Request) error {
+	refused := fmt.Errorf("%w: the address, port or instant is not one of the work order's targets in its window", ErrNotAuthorised)
 	if !q.Addr.IsValid() || q.At.IsZero() {
-		return false
+		return refused
 	}
+	wide := false
 	for _, l := range wo.Lookups {
 		t := l.Target
 		switch t.Kind {
@@ -195,15 +215,22 @@ func allows(wo register.WorkOrder, q Request) bool {
 			if !t.Prefix.Contains(q.Addr) {
 				continue
 			}
+			if bits := t.Prefix.Bits(); t.Prefix.Addr().Is4() && bits < MinTargetBits4 || !t.Prefix.Addr().Is4() && bits < MinTargetBits6 {
+				wide = true
+				continue
+			}
 		default:
 			continue
 		}
 		if t.From.IsZero() || q.At.Before(t.From) || !t.Until.IsZero() && !q.At.Before(t.Until) {
 			continue
 		}
-		return true
+		return nil
 	}
-	return false
+	if wide {
+		return fmt.Errorf("%w: %w", ErrNotAuthorised, ErrTargetTooWide)
+	}
+	return refused
 }
 
 // maxTolerance bounds how far from the instant a record is looked for: a

@@ -256,26 +256,9 @@ func newLookupFixture(t *testing.T) *lookupFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
+	f.register = reg.JournalID()
 	target := requisition.Target{Kind: requisition.TargetIP, Addr: samplePublic, Port: 40312, From: sampleAt, Until: sampleAt.Add(time.Second)}
-	req := requisition.Requisition{
-		Reference: "BR.12.34.567890/26", Measure: requisition.Identification, Authority: requisition.ProcureurDuRoi,
-		Ordered: ts("2026-10-30T08:00:00+01:00"), Received: ts("2026-10-30T09:00:00+01:00"), Reasoned: true,
-		Items:    []requisition.Item{requisition.ItemIdentity},
-		Targets:  []requisition.Target{target},
-		Response: requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: ts("2026-10-31T10:00:00+01:00")},
-	}
-	if _, err := reg.Receive("2026-0042", req, "alice", timesync.Verdict{}); err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range []register.Event{register.Acknowledge, register.CheckLawful} {
-		if _, err := reg.Apply("2026-0042", ev, "alice", timesync.Verdict{}, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wo, err := reg.IssueWorkOrder("2026-0042", nil, time.Time{}, "alice", timesync.Verdict{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wo := issueWorkOrder(t, reg, "2026-0042", target)
 	s := f.open(true)
 	t.Cleanup(func() { s.Close() })
 	sync := Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
@@ -480,5 +463,69 @@ func TestLookupPastPeriodUnpurged(t *testing.T) {
 	}
 	if len(ans.Candidates) != 1 || slices.Contains(ans.Ambiguities, PeriodOver) {
 		t.Fatalf("on the period's last day: %d candidates, ambiguities %v", len(ans.Candidates), ans.Ambiguities)
+	}
+}
+
+// issueWorkOrder receives a case for target in reg, makes it lawful and
+// issues its work order.
+func issueWorkOrder(t *testing.T, reg *register.Register, id string, target requisition.Target) register.WorkOrder {
+	t.Helper()
+	req := requisition.Requisition{
+		Reference: "BR.12.34.567890/26", Measure: requisition.Identification, Authority: requisition.ProcureurDuRoi,
+		Ordered: ts("2026-10-30T08:00:00+01:00"), Received: ts("2026-10-30T09:00:00+01:00"), Reasoned: true,
+		Items:    []requisition.Item{requisition.ItemIdentity},
+		Targets:  []requisition.Target{target},
+		Response: requisition.ResponsePolicy{Kind: requisition.AtStatedMoment, Stated: ts("2026-10-31T10:00:00+01:00")},
+	}
+	if _, err := reg.Receive(id, req, "alice", timesync.Verdict{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []register.Event{register.Acknowledge, register.CheckLawful} {
+		if _, err := reg.Apply(id, ev, "alice", timesync.Verdict{}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wo, err := reg.IssueWorkOrder(id, nil, time.Time{}, "alice", timesync.Verdict{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wo
+}
+
+// A member who founds a register of their own, with their own identity,
+// and issues themselves a work order for every address, is refused: the
+// store answers only the register it is pinned to; and a work order of
+// that register whose target is a whole network is refused too.
+func TestLookupForeignRegisterAndWideTarget(t *testing.T) {
+	x := newLookupFixture(t)
+	everyone := requisition.Target{Kind: requisition.TargetPrefix, Prefix: netip.MustParsePrefix("0.0.0.0/0"),
+		From: sampleAt.Add(-time.Hour), Until: sampleAt.Add(time.Hour)}
+	own, _, err := register.Open(filepath.Join(t.TempDir(), "own.journal"), register.Config{Clock: x.f.clock, Identity: x.alice, Found: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	wo := issueWorkOrder(t, own, "2026-0099", everyone)
+	q := Request{Ref: wo.Ref, By: "tech-1", Addr: samplePublic, Port: 40312, At: sampleAt}
+	if _, err := x.s.Lookup(own, q, "alice"); !errors.Is(err, ErrForeignRegister) || !errors.Is(err, ErrNotAuthorised) {
+		t.Errorf("a register of one's own: %v", err)
+	}
+	if n := len(own.Lookups()); n != 0 {
+		t.Errorf("%d lookups recorded in the foreign register", n)
+	}
+	for _, p := range []string{"0.0.0.0/0", "198.51.0.0/16", "198.51.100.0/23"} {
+		wide := everyone
+		wide.Prefix = netip.MustParsePrefix(p)
+		wo := issueWorkOrder(t, x.reg, "2026-"+strings.NewReplacer(".", "", "/", "").Replace(p), wide)
+		q := Request{Ref: wo.Ref, By: "tech-1", Addr: samplePublic, Port: 40312, At: sampleAt}
+		if _, err := x.s.Lookup(x.reg, q, "alice"); !errors.Is(err, ErrTargetTooWide) || !errors.Is(err, ErrNotAuthorised) {
+			t.Errorf("a %d-bit target: %v", wide.Prefix.Bits(), err)
+		}
+	}
+	narrow := everyone
+	narrow.Prefix = netip.MustParsePrefix("198.51.100.0/24")
+	wo = issueWorkOrder(t, x.reg, "2026-0100", narrow)
+	if _, err := x.s.Lookup(x.reg, Request{Ref: wo.Ref, By: "tech-1", Addr: samplePublic, Port: 40312, At: sampleAt}, "alice"); err != nil {
+		t.Errorf("a /24 target: %v", err)
 	}
 }

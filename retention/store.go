@@ -50,6 +50,12 @@ type Config struct {
 	// destruction and repair: periods, counts and file names, never an
 	// address or a subscriber reference. Nil means no logging.
 	Logger *slog.Logger
+	// Register is the journal identity of the register whose work orders
+	// allow lookups ([register.Register.JournalID]): [Store.Lookup]
+	// refuses any other register with [ErrForeignRegister] — a member
+	// could otherwise found a register of their own and issue themselves
+	// a work order for any address. Zero refuses every lookup.
+	Register [16]byte
 	// Tolerance widens every lookup by this much on each side, beyond
 	// each record's own clock error bound: the error of the clock that
 	// timed the request. Zero means none; the records' own bounds, and

@@ -90,7 +90,7 @@ func runRetention(s *session, o *retentionOptions, args []string) error {
 	if dir == "" {
 		dir = filepath.Join(s.dir, "retention")
 	}
-	st, _, err := retention.Open(retention.Config{Dir: dir, KeyDir: o.keys, Clock: s.clock, Keyring: ring, Opener: s.me,
+	st, _, err := retention.Open(retention.Config{Dir: dir, KeyDir: o.keys, Clock: s.clock, Keyring: ring, Opener: s.me, Register: s.reg.JournalID(),
 		Policy: retention.Policy{Assignments: retention.Law2022Identification(), Mappings: retention.OperatorPeriod(o.mappingMonths, o.mappingPolicy)}})
 	if err != nil {
 		return err

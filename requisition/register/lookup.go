@@ -36,6 +36,13 @@ type LookupRecord struct {
 	Ambiguous  bool `json:"ambiguous,omitempty"`
 }
 
+// JournalID returns the identity of the register's journal, drawn at
+// random when it was founded: a store that answers lookups under this
+// register's work orders pins it (retention's Config.Register), so that a
+// register made by anyone else — even a member, with their own identity —
+// is refused.
+func (r *Register) JournalID() [16]byte { return r.j.ID() }
+
 // AuthorizeLookup returns the work order with reference ref when a
 // lookup may be made under it now: the order exists, has no result yet,
 // and its case is in progress. Otherwise the error wraps
