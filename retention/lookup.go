@@ -173,7 +173,13 @@ func (s *Store) Lookup(reg *register.Register, q Request, actor string) (Answer,
 	if err := allows(wo, q); err != nil {
 		return Answer{}, err
 	}
-	ans, err := s.answer(q.Addr, q.Port, q.At)
+	caseID := ""
+	for _, c := range reg.Cases() {
+		if slices.ContainsFunc(c.WorkOrders, func(w register.WorkOrder) bool { return w.Ref == wo.Ref }) {
+			caseID = c.ID
+		}
+	}
+	ans, err := s.answerIn(view{caseID: caseID}, q.Addr, q.Port, q.At)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -246,8 +252,23 @@ type hit struct {
 	near  bool // within tolerance, not exact
 }
 
-// answer is the bare lookup: no work order, no record.
+// view is what a lookup may read: the periods still within their
+// retention, and the scopes of the holds in force placed for the work
+// order's case (caseID) — every hold in force when anyHold, for the bare
+// lookup of tests and benchmarks.
+type view struct {
+	caseID  string
+	anyHold bool
+}
+
+// answer is the bare lookup: no work order, no record; it reads every
+// hold in force.
 func (s *Store) answer(addr netip.Addr, port uint16, at timesync.Timestamp) (Answer, error) {
+	return s.answerIn(view{anyHold: true}, addr, port, at)
+}
+
+// answerIn is the lookup of what v may read.
+func (s *Store) answerIn(v view, addr netip.Addr, port uint16, at timesync.Timestamp) (Answer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ans := Answer{Addr: addr, Port: port, At: at}
@@ -258,11 +279,11 @@ func (s *Store) answer(addr netip.Addr, port uint16, at timesync.Timestamp) (Ans
 		return ans, errNoOpener
 	}
 	t := at.Unix()
-	maps, err := s.search(ClassMappings, addr, port, t)
+	maps, err := s.search(v, ClassMappings, addr, port, t)
 	if err != nil {
 		return ans, err
 	}
-	direct, err := s.search(ClassAssignments, addr, port, t)
+	direct, err := s.search(v, ClassAssignments, addr, port, t)
 	if err != nil {
 		return ans, err
 	}
@@ -271,7 +292,7 @@ func (s *Store) answer(addr netip.Addr, port uint16, at timesync.Timestamp) (Ans
 	}
 	for _, m := range maps {
 		in := addrOf(m.r.inside, m.r.inside4)
-		as, err := s.search(ClassAssignments, in, 0, t)
+		as, err := s.search(v, ClassAssignments, in, 0, t)
 		if err != nil {
 			return ans, err
 		}
@@ -290,7 +311,7 @@ func (s *Store) answer(addr netip.Addr, port uint16, at timesync.Timestamp) (Ans
 		}
 	}
 	if !slices.ContainsFunc(ans.Candidates, func(c Candidate) bool { return c.Exact }) {
-		g, err := s.gap(addr, port, t)
+		g, err := s.gap(v, addr, port, t)
 		if err != nil {
 			return ans, err
 		}
@@ -375,9 +396,9 @@ func matchKey(c Class, r *row, addr netip.Addr, port uint16) bool {
 // whose interval holds instant t, exactly or within their tolerance,
 // from every period and hold; a lasting record is superseded by any
 // ended record of its session ([sessionOf]), and duplicates are dropped.
-func (s *Store) search(c Class, addr netip.Addr, port uint16, t int64) ([]hit, error) {
+func (s *Store) search(v view, c Class, addr netip.Addr, port uint16, t int64) ([]hit, error) {
 	var out []hit
-	err := s.scan(c, addr, port, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, rows []row, h header) {
+	err := s.scan(v, c, addr, port, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, rows []row, h header) {
 		for i := range rows {
 			r := &rows[i]
 			if !matchKey(c, r, addr, port) {
@@ -401,7 +422,7 @@ func (s *Store) search(c Class, addr netip.Addr, port uint16, t int64) ([]hit, e
 		return nil, err
 	}
 	out = supersede(out)
-	ended, err := s.ended(c, out)
+	ended, err := s.ended(v, c, out)
 	if err != nil {
 		return nil, err
 	}
@@ -438,7 +459,7 @@ func sessionOf(r *row) row {
 // after it (the next holder of the address would be misattributed).
 // The lasting report is superseded here, at lookup, not removed at
 // compaction: it stays in the store as it was written, with its evidence.
-func (s *Store) ended(c Class, hs []hit) (map[row]bool, error) {
+func (s *Store) ended(v view, c Class, hs []hit) (map[row]bool, error) {
 	out := map[row]bool{}
 	asked := map[row]bool{}
 	for _, h := range hs {
@@ -452,7 +473,7 @@ func (s *Store) ended(c Class, hs []hit) (map[row]bool, error) {
 		asked[k] = true
 		// The ended record starts when the lasting one does: its blocks'
 		// time ranges hold that second.
-		err := s.scan(c, addrOf(k.addr, k.is4), 0, k.from, k.from, func(_ string, rows []row, _ header) {
+		err := s.scan(v, c, addrOf(k.addr, k.is4), 0, k.from, k.from, func(_ string, rows []row, _ header) {
 			for i := range rows {
 				if rows[i].until != 0 && sessionOf(&rows[i]) == k {
 					out[k] = true
@@ -469,10 +490,10 @@ func (s *Store) ended(c Class, hs []hit) (map[row]bool, error) {
 // gap finds, when no record covers instant t, the end of the last
 // record of the address before it and the start of the first after it,
 // within the tolerance window's reach of a day on each side.
-func (s *Store) gap(addr netip.Addr, port uint16, t int64) (*Gap, error) {
+func (s *Store) gap(v view, addr netip.Addr, port uint16, t int64) (*Gap, error) {
 	var before, after int64
 	for _, c := range Classes() {
-		err := s.scan(c, addr, port, t-86400, t+86400, func(_ string, rows []row, _ header) {
+		err := s.scan(v, c, addr, port, t-86400, t+86400, func(_ string, rows []row, _ header) {
 			for i := range rows {
 				r := &rows[i]
 				if !matchKey(c, r, addr, port) {
@@ -509,10 +530,12 @@ func (s *Store) gap(addr netip.Addr, port uint16, t int64) (*Gap, error) {
 // given) and whose time range meets [lo, hi]. A period whose retention
 // end ([Period.End]) has passed at the store's clock's now is not read,
 // whether or not [Store.Purge] has destroyed it yet: its data may no
-// longer be used.
+// longer be used. A hold's scope is read only while the hold is in force
+// and when it was placed for the case v names (any hold in force when
+// v.anyHold): what a hold keeps past its period is for its own case.
 // A segment's blocks are sorted by key within each run: they are found
 // by binary search; a log's are checked one by one.
-func (s *Store) scan(c Class, addr netip.Addr, port uint16, lo, hi int64, fn func(scope string, rows []row, h header)) error {
+func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64, fn func(scope string, rows []row, h header)) error {
 	scopes, err := s.scopes()
 	if err != nil {
 		return err
@@ -520,8 +543,18 @@ func (s *Store) scan(c Class, addr netip.Addr, port uint16, lo, hi int64, fn fun
 	a16, a4 := addr16(addr)
 	now := timesync.Now(s.cfg.Clock)
 	for _, sc := range scopes {
-		if d, cl, isPeriod := parseScope(sc); isPeriod && (cl != c || !now.Before(s.cfg.Policy.Period(cl).End(d))) {
+		d, cl, isPeriod := parseScope(sc)
+		if isPeriod && (cl != c || !now.Before(s.cfg.Policy.Period(cl).End(d))) {
 			continue
+		}
+		if !isPeriod {
+			ok, err := s.holdReadable(v, HoldID(sc))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
 		}
 		files, err := s.dataFiles(sc)
 		if err != nil {
@@ -580,6 +613,23 @@ func (s *Store) scan(c Class, addr netip.Addr, port uint16, lo, hi int64, fn fun
 		}
 	}
 	return nil
+}
+
+// holdReadable reports whether a lookup of v may read hold id's scope:
+// the hold is in force, and placed for v's case (or v.anyHold).
+func (s *Store) holdReadable(v view, id HoldID) (bool, error) {
+	h := s.holds[id]
+	if h == nil || !h.lifted.IsZero() {
+		return false, nil
+	}
+	if v.anyHold {
+		return true, nil
+	}
+	sec, err := s.holdSecret(h)
+	if err != nil {
+		return false, err
+	}
+	return v.caseID != "" && sec.Case == v.caseID, nil
 }
 
 // fileSummary is what a lookup checks of a file before its blocks: the

@@ -529,3 +529,39 @@ func TestLookupForeignRegisterAndWideTarget(t *testing.T) {
 		t.Errorf("a /24 target: %v", err)
 	}
 }
+
+// What a hold keeps past its period answers only the work orders of the
+// hold's own case, and only while the hold is in force.
+func TestHeldDataOnlyForItsCase(t *testing.T) {
+	x := newLookupFixture(t)
+	target := requisition.Target{Kind: requisition.TargetIP, Addr: samplePublic, Port: 40312, From: sampleAt, Until: sampleAt.Add(time.Second)}
+	other := issueWorkOrder(t, x.reg, "2026-0043", target)
+	h, err := x.s.PlaceHold("2026-0042", []HoldTarget{{Prefix: netip.PrefixFrom(samplePublic, 32)}}, ts("2026-10-29T21:00:00+01:00"), ts("2026-10-29T22:00:00+01:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.f.clock.Set(day("2027-12-30"))
+	if _, err := x.s.Purge(); err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(ref register.Ref) Answer {
+		t.Helper()
+		ans, err := x.s.Lookup(x.reg, Request{Ref: ref, By: "tech-1", Addr: samplePublic, Port: 40312, At: sampleAt}, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ans
+	}
+	if ans := lookup(x.wo.Ref); len(ans.Candidates) != 1 || ans.Candidates[0].Held != h.ID {
+		t.Fatalf("the hold's own case: %d candidates", len(ans.Candidates))
+	}
+	if ans := lookup(other.Ref); len(ans.Candidates) != 0 {
+		t.Errorf("another case read the hold: %d candidates", len(ans.Candidates))
+	}
+	if err := x.s.LiftHold(h.ID, "2026-0042"); err != nil {
+		t.Fatal(err)
+	}
+	if ans := lookup(x.wo.Ref); len(ans.Candidates) != 0 {
+		t.Errorf("a lifted hold answered: %d candidates", len(ans.Candidates))
+	}
+}
