@@ -127,8 +127,11 @@ type Answer struct {
 	Gap         *Gap               `json:"gap,omitempty"`
 }
 
-// Ambiguous reports whether the answer is not one exact candidate.
-func (a Answer) Ambiguous() bool { return len(a.Ambiguities) > 0 || len(a.Candidates) != 1 }
+// Ambiguous reports whether the answer is not one subscriber for
+// certain: a stated ambiguity, or not exactly one distinct subscriber
+// (several candidates of one subscriber — two records of their session —
+// are not ambiguous).
+func (a Answer) Ambiguous() bool { return len(a.Ambiguities) > 0 || len(a.Subscribers()) != 1 }
 
 // Subscribers returns the distinct subscribers of the candidates, sorted.
 func (a Answer) Subscribers() []Subscriber {

@@ -224,7 +224,7 @@ func TestLookupAgainstModel(t *testing.T) {
 			if len(subs) > 1 && port == 0 && !slices.Contains(ans.Ambiguities, SharedAddress) {
 				rt.Fatalf("several subscribers without a port, not said: %v", ans.Ambiguities)
 			}
-			if ans.Ambiguous() != (len(ans.Ambiguities) > 0 || len(got) != 1) {
+			if ans.Ambiguous() != (len(ans.Ambiguities) > 0 || len(subs) != 1) {
 				rt.Fatal("Ambiguous disagrees")
 			}
 		}
@@ -563,5 +563,23 @@ func TestHeldDataOnlyForItsCase(t *testing.T) {
 	}
 	if ans := lookup(x.wo.Ref); len(ans.Candidates) != 0 {
 		t.Errorf("a lifted hold answered: %d candidates", len(ans.Candidates))
+	}
+}
+
+// Two records of one subscriber's session (two reports of one lease, one
+// per source) are one subscriber: the answer is not ambiguous for that.
+func TestOneSubscriberTwoRecordsNotAmbiguous(t *testing.T) {
+	x := newLookupFixture(t)
+	sync := Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
+	if err := x.s.IngestAssignments([]Assignment{{Subscriber: "C-000042", Prefix: netip.MustParsePrefix("100.64.0.1/32"),
+		From: ts("2026-10-29T18:00:00+01:00"), Until: ts("2026-10-29T23:00:00+01:00"), Source: Evidence{Kind: DHCP, Device: "dhcp-1"}, Clock: sync}}); err != nil {
+		t.Fatal(err)
+	}
+	ans, err := x.s.answer(samplePublic, 40312, sampleAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Candidates) != 2 || len(ans.Ambiguities) != 0 || ans.Ambiguous() {
+		t.Fatalf("%d candidates, ambiguities %v, ambiguous %v", len(ans.Candidates), ans.Ambiguities, ans.Ambiguous())
 	}
 }
