@@ -18,8 +18,15 @@ func adviceStatuses() []AdviceStatus {
 }
 
 // unmarshalKey sets *v to the value of keys whose text is b, or says it
-// is none of them, naming the keys and never quoting b.
+// is none of them, naming the keys and never quoting b. The empty text is
+// the zero value, as encoding/json writes a field left unset: whether it
+// may be left unset is Check's question, so a Cell always reads back what
+// it wrote.
 func unmarshalKey[T ~string](v *T, b []byte, keys []T, what string) error {
+	if len(b) == 0 {
+		*v = ""
+		return nil
+	}
 	if i := slices.Index(keys, T(b)); i >= 0 {
 		*v = keys[i]
 		return nil
