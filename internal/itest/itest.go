@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
@@ -89,4 +90,17 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// WaitFor waits for an event a test needs — cond becoming true — polling
+// every 50 ms, and fails the test if it has not come within a minute: a
+// deadline generous enough for a loaded CI machine, never a fixed sleep.
+func WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
 }

@@ -57,19 +57,6 @@ func (c *collector) counts() (all, closed, open int) {
 	return len(c.mappings), c.closed, len(c.open)
 }
 
-// waitFor polls cond every 50 ms for up to 15 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	// A deadline for the event, not a sleep: generous, as a loaded CI
-	// machine may be slow to report it.
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
-
 // seen is what the server saw of one exchange: the public address and
 // port the client came from, and when.
 type seen struct {
@@ -137,7 +124,7 @@ func TestMasqueradePeer(t *testing.T) {
 	defer tcp.Close()
 
 	// Until conntrack reports, send warm-up datagrams from new ports.
-	waitFor(t, "conntrack -E to report a flow", func() bool {
+	itest.WaitFor(t, "conntrack -E to report a flow", func() bool {
 		_ = client.Do(func() error {
 			c, err := net.DialUDP("udp4", nil, &net.UDPAddr{IP: net.IPv4(198, 51, 100, 2), Port: 9})
 			if err == nil {
@@ -211,7 +198,7 @@ func TestMasqueradePeer(t *testing.T) {
 	// Flush the box's table: every flow is destroyed, and reported so.
 	// The closing connection's last segments may open a flow again after
 	// a flush: flush until none is open.
-	waitFor(t, "every flow's DESTROY", func() bool {
+	itest.WaitFor(t, "every flow's DESTROY", func() bool {
 		if _, closed, open := got.counts(); closed >= 3 && open == 0 {
 			return true
 		}

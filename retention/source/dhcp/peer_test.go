@@ -119,7 +119,7 @@ exit 0
 			t.Logf("udhcpc:\n%s\ndnsmasq:\n%s\ncalls:\n%s", out, dlog.String(), b)
 		}
 	})
-	waitFor(t, "dnsmasq's add and del calls", func() bool {
+	itest.WaitFor(t, "dnsmasq's add and del calls", func() bool {
 		b, _ := os.ReadFile(calls)
 		return bytes.Contains(b, []byte(`"del"`))
 	})
@@ -166,17 +166,6 @@ func writeScript(t *testing.T, path, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o755); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// waitFor polls cond every 50 ms for up to 15 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 var synced = retention.Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 2 * time.Millisecond}
