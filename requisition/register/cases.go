@@ -1,6 +1,7 @@
 package register
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -165,6 +166,9 @@ type Transition struct {
 	WorkOrder *WorkOrder  `json:"work_order,omitempty"`
 	Result    *WorkResult `json:"result,omitempty"`
 	Delivery  *Delivery   `json:"delivery,omitempty"`
+	// Submission is, on a receipt by [Register.ReceiveSubmission], the
+	// number of the submission the requisition came in (0 for none).
+	Submission uint64 `json:"submission,omitempty"`
 }
 
 // Case is a requisition and its life in the cell. It holds the case's
@@ -179,6 +183,10 @@ type Case struct {
 	Results    []WorkResult `json:"results,omitempty"`
 	// Delivery is the answer, once given.
 	Delivery *Delivery `json:"delivery,omitempty"`
+	// Submission is the number of the submission the requisition came in
+	// ([Register.ReceiveSubmission]: an e-mail's intake), 0 for one
+	// received otherwise.
+	Submission uint64 `json:"submission,omitempty"`
 }
 
 // Deadline returns the case's answer deadline, computed from its
@@ -215,6 +223,12 @@ func (r *Register) replayable(t Transition) error {
 		if !validCaseID(t.Case) || t.Requisition.Received.IsZero() {
 			return errors.New("receipt that Receive refuses")
 		}
+		if t.Submission != 0 {
+			s, ok := r.submission(t.Submission)
+			if !ok || s.Unreadable || r.linked[t.Submission] != "" || s.At != t.Requisition.Received {
+				return errors.New("receipt from a submission that ReceiveSubmission refuses")
+			}
+		}
 		return nil
 	}
 	c := r.cases[t.Case]
@@ -247,7 +261,10 @@ func (r *Register) replayable(t Transition) error {
 
 func (r *Register) apply(t Transition) {
 	if t.Requisition != nil {
-		r.cases[t.Case] = &Case{ID: t.Case, Requisition: cloneRequisition(*t.Requisition), State: t.To, History: []Transition{t}}
+		r.cases[t.Case] = &Case{ID: t.Case, Requisition: cloneRequisition(*t.Requisition), State: t.To, History: []Transition{t}, Submission: t.Submission}
+		if t.Submission != 0 {
+			r.linked[t.Submission] = t.Case
+		}
 		return
 	}
 	c := r.cases[t.Case]
@@ -275,7 +292,32 @@ const MaxCaseID = 64
 // that members receiving at the same moment, in several processes, get
 // distinct IDs.
 func (r *Register) ReceiveNext(req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
-	return r.receive("", req, actor, v)
+	return r.receive("", 0, req, actor, v)
+}
+
+// ReceiveSubmission records, like [Register.ReceiveNext], the requisition
+// that the submission numbered seq brought — read from it by a program, or
+// transcribed by a member from an original no program reads (a scan, a
+// PDF) — as received at the second the submission was recorded: req's
+// time of receipt is set to it, since the deadlines count from the
+// moment the order reached the cell, not from when a member turned it
+// into a case. The case keeps the submission's number (Case.Submission),
+// so the original stays linked to it. A submission becomes one case at
+// most; one that no member can read cannot become a case.
+func (r *Register) ReceiveSubmission(seq uint64, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
+	if seq == 0 {
+		return Case{}, fmt.Errorf("%w: no submission is numbered 0", ErrInput)
+	}
+	return r.receive("", seq, req, actor, v)
+}
+
+// submission returns the submission numbered seq.
+func (r *Register) submission(seq uint64) (Submission, bool) {
+	i, ok := slices.BinarySearchFunc(r.subs, seq, func(s Submission, seq uint64) int { return cmp.Compare(s.Seq, seq) })
+	if !ok {
+		return Submission{}, false
+	}
+	return r.subs[i], true
 }
 
 // Receive records a requisition as received by actor, under the cell's
@@ -288,11 +330,11 @@ func (r *Register) Receive(id string, req requisition.Requisition, actor string,
 	if !validCaseID(id) {
 		return Case{}, fmt.Errorf("%w: a case ID is 1 to %d printable ASCII characters", ErrInput, MaxCaseID)
 	}
-	return r.receive(id, req, actor, v)
+	return r.receive(id, 0, req, actor, v)
 }
 
-func (r *Register) receive(id string, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
-	if req.Received.IsZero() {
+func (r *Register) receive(id string, sub uint64, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
+	if req.Received.IsZero() && sub == 0 {
 		return Case{}, fmt.Errorf("%w: the requisition's time of receipt is needed: its deadlines count from it", ErrInput)
 	}
 	texts := []string{req.Reference}
@@ -319,6 +361,20 @@ func (r *Register) receive(id string, req requisition.Requisition, actor string,
 		}
 		if _, ok := r.cases[id]; ok {
 			return Transition{}, ErrCaseExists
+		}
+		if sub != 0 {
+			s, ok := r.submission(sub)
+			switch {
+			case !ok:
+				return Transition{}, fmt.Errorf("%w: no submission has this number", ErrInput)
+			case s.Unreadable:
+				return Transition{}, fmt.Errorf("%w: the submission cannot be read", ErrInput)
+			case r.linked[sub] != "":
+				return Transition{}, fmt.Errorf("%w: a case was already received from this submission", ErrCaseExists)
+			}
+			req := cloneRequisition(req)
+			req.Received = s.At
+			return Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req, Submission: sub}, nil
 		}
 		return Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req}, nil
 	})

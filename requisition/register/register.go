@@ -60,10 +60,12 @@ type Register struct {
 	next    uint64                         // the next record to fold
 	epochs  map[uint32]*age.X25519Identity // the epoch keys this identity holds
 	cases   map[string]*Case
-	woKey   []byte         // the newest work-order key
-	refs    map[Ref]string // work order → case
-	results map[Ref]bool   // work orders with a result
+	woKey   []byte            // the newest work-order key
+	refs    map[Ref]string    // work order → case
+	results map[Ref]bool      // work orders with a result
+	linked  map[uint64]string // submission → the case received from it
 	subs    []Submission
+	dep     *deposit // the deposit being read, part by part
 	lookups []LookupRecord
 	legacy  bool // records of the format before signatures were read
 	// legacyPlain holds, while the register is being founded, the
@@ -137,7 +139,7 @@ func Open(path string, cfg Config) (*Register, journal.OpenReport, error) {
 		log.Warn("journal ends with an incomplete write: it is set aside at the next write", "torn_bytes", rep.TornBytes, "records", rep.Records)
 	}
 	r := &Register{j: j, cfg: cfg, log: log, ro: newRoster(), epochs: map[uint32]*age.X25519Identity{},
-		cases: map[string]*Case{}, refs: map[Ref]string{}, results: map[Ref]bool{}}
+		cases: map[string]*Case{}, refs: map[Ref]string{}, results: map[Ref]bool{}, linked: map[uint64]string{}}
 	if cfg.Found {
 		r.legacyPlain = map[uint64][]byte{}
 	}
@@ -290,6 +292,13 @@ func (r *Register) foldRoster(rec journal.Record) error {
 }
 
 func (r *Register) foldSealed(rec journal.Record) error {
+	if rec.Kind == DepositKind {
+		r.foldDeposit(rec)
+		return nil
+	}
+	// A deposit's parts are written together: any other record ends one
+	// that was left incomplete.
+	r.flushDeposit()
 	switch rec.Kind {
 	case keyKind, caseKind, SubmissionKind, LookupKind:
 	default:
@@ -813,6 +822,9 @@ type Submission struct {
 	// Unreadable: the record could not be opened or decoded — written by
 	// a faulty or hostile program; its signer is still named.
 	Unreadable bool `json:"-"`
+	// Deposit: written by [SubmitOnce], under a tag; Seq and At are those
+	// of its first record.
+	Deposit bool `json:"-"`
 }
 
 // Submissions returns what identities wrote with [Submit], in order.
