@@ -7,6 +7,7 @@ require (
 	filippo.io/age v1.3.1
 	github.com/arran4/golang-ical v0.3.4
 	github.com/beevik/ntp v1.6.0
+	github.com/emersion/go-msgauth v0.7.0
 	github.com/google/go-cmp v0.7.0
 	github.com/gopacket/gopacket v1.7.7
 	github.com/invopop/jsonschema v0.14.0
