@@ -9,7 +9,9 @@ import (
 // value ccj does not know is refused where it is written, not found later
 // by Check or dropped without a word by a command that reads the cell.
 
-func channelKinds() []ChannelKind { return []ChannelKind{Phone, Email, Signal, Matrix, Other} }
+func channelKinds() []ChannelKind {
+	return []ChannelKind{Phone, Email, Signal, Matrix, Other, Ntfy, Webhook}
+}
 
 func roles() []Role { return []Role{CellMember, ThirdParty} }
 
@@ -50,7 +52,8 @@ func hint[T ~string](keys []T) string {
 	return s
 }
 
-// UnmarshalText accepts phone, email, signal, matrix or other.
+// UnmarshalText accepts phone, email, signal, matrix, other, ntfy or
+// webhook.
 func (k *ChannelKind) UnmarshalText(b []byte) error {
 	return unmarshalKey(k, b, channelKinds(), "channel kind")
 }

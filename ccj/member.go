@@ -2,8 +2,9 @@ package ccj
 
 import (
 	"fmt"
+	"net"
 	"net/mail"
-	"slices"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,6 +25,16 @@ const (
 	Signal ChannelKind = "signal" // free text: number or username
 	Matrix ChannelKind = "matrix" // free text: @user:server
 	Other  ChannelKind = "other"  // free text
+	// Ntfy is an ntfy topic the member's phone subscribes to, as the URL
+	// a page is published to: "https://ntfy.example.be/ccj-alice-7f3a"
+	// (https://docs.ntfy.sh/publish/). Anyone who knows a topic on a
+	// public server can read and publish to it, so its name is a secret:
+	// it is a paging channel, not one the contact sheet prints.
+	Ntfy ChannelKind = "ntfy"
+	// Webhook is an address a page is posted to as JSON, for a member's
+	// own relay (a home server, a gateway): "https://hooks.example.be/ccj".
+	// A program's endpoint, not printed on the contact sheet either.
+	Webhook ChannelKind = "webhook"
 )
 
 // Channel is one way to reach a member.
@@ -162,25 +173,27 @@ type Contact struct {
 	// member's address in a calendar.
 	Email string `json:"email,omitempty"`
 	// Paging lists, in the member's order, the channels an alert may be
-	// sent to: every phone (a call or a text message), Signal and Matrix
-	// channel. E-mail is left out, as nobody is woken by it, and so is
-	// "other", free text no program can send to [T].
+	// sent to: every phone (a call or a text message), Signal, Matrix,
+	// ntfy and webhook channel. E-mail is left out, as nobody is woken by
+	// it, and so is "other", free text no program can send to [T].
 	Paging []Channel `json:"paging,omitempty"`
-	// Channels are all the member's channels in their order, for people
-	// to read (the contact sheet lists them).
+	// Channels are the member's channels in their order, for people to
+	// read (the contact sheet lists them): all but the ntfy topics and
+	// webhooks, addresses for programs whose knowledge lets anyone page
+	// the member.
 	Channels []Channel `json:"channels"`
 }
 
 // Contact returns how to reach the member.
 func (m Member) Contact() Contact {
-	c := Contact{ID: m.ID, Name: m.Name, Phone: m.Phone(), Email: m.first(Email), Channels: slices.Clone(m.Channels)}
-	if c.Channels == nil {
-		c.Channels = []Channel{}
-	}
+	c := Contact{ID: m.ID, Name: m.Name, Phone: m.Phone(), Email: m.first(Email), Channels: []Channel{}}
 	for _, ch := range m.Channels {
 		switch ch.Kind {
-		case Phone, Signal, Matrix:
+		case Phone, Signal, Matrix, Ntfy, Webhook:
 			c.Paging = append(c.Paging, ch)
+		}
+		if ch.Kind != Ntfy && ch.Kind != Webhook {
+			c.Channels = append(c.Channels, ch)
 		}
 	}
 	return c
@@ -237,6 +250,10 @@ func (m Member) validate(d date.Date, field string) []provenance.Finding {
 			if strings.TrimSpace(c.Value) == "" {
 				add(provenance.Error, sub, "the channel is empty")
 			}
+		case Ntfy, Webhook:
+			if !pagingURL(c.Kind, c.Value) {
+				add(provenance.Error, sub, "the address is not an https URL without credentials (http only on this machine's loopback)")
+			}
 		default:
 			add(provenance.Error, sub, "unknown channel kind")
 		}
@@ -274,6 +291,43 @@ func (m Member) validate(d date.Date, field string) []provenance.Finding {
 		add(provenance.Error, ".advice.status", "unknown advice status")
 	}
 	return out
+}
+
+// pagingURL reports whether s is an address an ntfy or webhook channel
+// may hold: an absolute https URL — http only to a loopback host
+// (localhost, 127.0.0.0/8, ::1), where nothing crosses a network in the
+// clear — with a host, no user or password (a secret in the address
+// would be shown wherever the address is) and no fragment; an ntfy
+// topic's URL also names the topic (a path) and has no query, since the
+// page's own headers say the rest [T].
+func pagingURL(k ChannelKind, s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Hostname() == "" || u.User != nil || u.Fragment != "" || u.Opaque != "" || strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !loopback(u.Hostname()) {
+			return false
+		}
+	default:
+		return false
+	}
+	if k == Ntfy && (strings.Trim(u.Path, "/") == "" || u.RawQuery != "" || u.ForceQuery) {
+		return false
+	}
+	return true
+}
+
+// loopback reports whether host names this machine: localhost or a
+// loopback address.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // validID reports whether id is a short identifier without spaces,

@@ -12,6 +12,8 @@ func translations() [][]string {
 		{"the phone number is not in E.164 form (+ then 8 to 15 digits)", "le numéro n'est pas au format E.164 (+ puis 8 à 15 chiffres)", "het nummer is niet in E.164-vorm (+ en dan 8 tot 15 cijfers)", "die Nummer ist nicht im E.164-Format (+ und dann 8 bis 15 Ziffern)"},
 		{"the e-mail address is not local@domain", "l'adresse e-mail n'est pas de la forme local@domaine", "het e-mailadres is niet van de vorm lokaal@domein", "die E-Mail-Adresse hat nicht die Form lokal@domain"},
 		{"the channel is empty", "le moyen de contact est vide", "het contactkanaal is leeg", "der Kontaktweg ist leer"},
+		{"the address is not an https URL without credentials (http only on this machine's loopback)", "l'adresse n'est pas une URL https sans identifiants (http seulement en boucle locale sur cette machine)",
+			"het adres is geen https-URL zonder inloggegevens (http alleen via de loopback van deze machine)", "die Adresse ist keine https-URL ohne Zugangsdaten (http nur über das Loopback dieses Rechners)"},
 		{"unknown channel kind", "type de moyen de contact inconnu", "onbekend soort contactkanaal", "unbekannte Art von Kontaktweg"},
 		{"a third-party member needs the reference of the contract that appoints them", "un membre tiers doit avoir la référence du contrat qui le désigne", "een extern lid heeft de referentie nodig van het contract dat hem aanstelt", "ein externes Mitglied braucht die Referenz des Vertrags, der es bestellt"},
 		{"the role is neither member nor third-party", "le rôle n'est ni membre ni tiers", "de rol is noch lid noch extern", "die Rolle ist weder Mitglied noch extern"},

@@ -147,6 +147,10 @@ func TestCellSchema(t *testing.T) {
 			value = "+32470000009"
 		case ccj.Email:
 			value = "x@example.be"
+		case ccj.Ntfy:
+			value = "https://ntfy.example.be/ccj-x"
+		case ccj.Webhook:
+			value = "https://hooks.example.be/ccj"
 		}
 		c := edit(func(m map[string]any) { member(m)["channels"] = []any{map[string]any{"kind": k, "value": value}} })
 		cell, err := ccj.DecodeCell(c)
