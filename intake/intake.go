@@ -167,30 +167,25 @@ var (
 
 // The exit codes a mail server's pipe delivery understands (sysexits.h):
 // Postfix's pipe(8) and local(8) defer a delivery on EX_TEMPFAIL and
-// bounce it on the others.
+// bounce it on EX_DATAERR.
 const (
 	ExitOK       = 0
 	ExitDataErr  = 65 // EX_DATAERR: bounce, the sender must resend
-	ExitSoftware = 70 // EX_SOFTWARE
-	ExitTempFail = 75 // EX_TEMPFAIL: try again later
-	ExitConfig   = 78 // EX_CONFIG
+	ExitTempFail = 75 // EX_TEMPFAIL: keep the message, try again later
 )
 
 // ExitCode returns the exit code a pipe delivery ends with after Receive
-// returned err: 0 when the intake is recorded (or was before), a
-// temporary failure when the register could not be written — the mail
-// server keeps the message and tries again, so nothing is dropped — a
-// bounce for a delivery over the limit, and a configuration error (which
-// Postfix also defers, per its pipe(8) manual) for an intake that cannot
-// run.
+// returned err: 0 when the intake is recorded (or was before); a bounce
+// for a delivery over the limit, whose beginning was recorded as refused;
+// and a temporary failure for everything else — a register that cannot
+// be written, an intake not set up — so that the mail server keeps the
+// message and tries again while someone fixes it: nothing is dropped.
 func ExitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, ErrTooLarge):
 		return ExitDataErr
-	case errors.Is(err, ErrConfig):
-		return ExitConfig
 	default:
 		return ExitTempFail
 	}

@@ -311,7 +311,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	cfg = c.config()
 	cfg.Identity = register.Identity{}
-	if _, err := intake.Receive(cfg, reader(), bytes.NewReader(message(genuine))); intake.ExitCode(err) != intake.ExitConfig {
+	if _, err := intake.Receive(cfg, reader(), bytes.NewReader(message(genuine))); intake.ExitCode(err) != intake.ExitTempFail {
 		t.Fatalf("no identity: %v", err)
 	}
 	if _, err := intake.Receive(intake.Config{}, reader(), bytes.NewReader(nil)); !errors.Is(err, intake.ErrConfig) {
