@@ -41,6 +41,10 @@ type Config struct {
 	// key: a claim to an office listed here is addressed as it says,
 	// whatever the orders give (see indemnity.Period.Offices).
 	Offices map[string]requisition.Office `json:"offices,omitempty"`
+	// Intake is how the mail intake (desk intake receive) judges a
+	// sender: the cell's mail server's authserv-id and the authorities'
+	// domains.
+	Intake IntakeConfig `json:"intake,omitzero"`
 	// Keyring is read and ignored: the register's members are recorded
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.

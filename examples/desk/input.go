@@ -31,6 +31,10 @@ import (
 // identity the register's roster does not hold, a file ccjkit cannot
 // decode — in every one of which nothing was written; 1 for the rest.
 func exitCode(err error) int {
+	var pipe *pipeError
+	if errors.As(err, &pipe) {
+		return pipe.code
+	}
 	var in *errInput
 	for _, sentinel := range []error{register.ErrInput, register.ErrUnknownCase, register.ErrCaseExists, register.ErrUnknownRef, register.ErrActor,
 		register.ErrDecode, requisition.ErrDecode, ccj.ErrDecode} {

@@ -152,6 +152,7 @@ func commands() []command {
 		{"member", "keygen|add|remove|list|upgrade", "the register's identities", memberFlags, runMember},
 		rotaCommand(),
 		retentionCommand(),
+		intakeCommand(),
 	}
 }
 
@@ -176,6 +177,10 @@ const (
 	// register; its other subcommands record nothing there. Listed with
 	// someWrite.
 	lookupWrites
+	// intakeWrites: intake, whose receive, accept, transcribe and
+	// callback record in the register; list and show record nothing.
+	// Listed with someWrite.
+	intakeWrites
 )
 
 // commandEffect says what the command called name does to the register.
@@ -191,6 +196,8 @@ func commandEffect(name string) effect {
 		return someWrite
 	case "retention":
 		return lookupWrites
+	case "intake":
+		return intakeWrites
 	case "demo", "schema", "values", "template", "rota":
 		return noRegister
 	}
@@ -210,6 +217,8 @@ func effectLine(e effect) string {
 		return "Does not open a register."
 	case lookupWrites:
 		return "Writes to the register for lookup (each lookup is recorded); the other subcommands record nothing in it."
+	case intakeWrites:
+		return "Writes to the register for receive, accept, transcribe and callback; list and show record nothing."
 	}
 	return ""
 }
@@ -229,7 +238,7 @@ func usage(w io.Writer, tag language.Tag) {
 	} {
 		fmt.Fprintln(w, "\n"+p.Sprintf(group.title))
 		for _, c := range commands() {
-			if e := commandEffect(c.name); e == group.e || group.e == someWrite && e == lookupWrites {
+			if e := commandEffect(c.name); e == group.e || group.e == someWrite && (e == lookupWrites || e == intakeWrites) {
 				fmt.Fprintf(w, "  %-10s %-13s %s\n", c.name, placeholders(p, c.args), p.Sprintf(c.summary))
 			}
 		}
