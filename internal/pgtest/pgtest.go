@@ -70,7 +70,10 @@ func (o Options) check() error {
 // Start starts a fresh server with the default settings, stopped
 // (immediate) and removed when the test ends. Without PostgreSQL it skips
 // the test, or fails it under CI.
-func Start(t testing.TB) *Server { return StartWith(t, Options{}) }
+func Start(t testing.TB) *Server {
+	t.Helper()
+	return StartWith(t, Options{})
+}
 
 // StartWith is [Start] with options.
 func StartWith(t testing.TB, opts Options) *Server {
