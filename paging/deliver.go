@@ -159,7 +159,7 @@ func (d Dispatcher) Deliver(ctx context.Context, to ccj.Contact, p Page) ([]Atte
 				a.Sent = true
 				return append(out, a), nil
 			}
-			a.Err, a.Failure = err, classify(actx, err)
+			a.Err, a.Failure = err, classify(ctx, err)
 			var se *SendError
 			if errors.As(err, &se) {
 				a.Status = se.Status

@@ -150,8 +150,8 @@ func misconfigured(service, why string) *SendError {
 	return sendErr(service, Misconfigured, 0, errors.New(why))
 }
 
-// classify returns the Failure of err: a *SendError's own, Canceled when
-// the caller's context ended, Timeout for a deadline, Misconfigured for a
+// classify returns the Failure of err: Canceled when the caller's context
+// ctx ended, a *SendError's own, Timeout for a deadline, Misconfigured for a
 // certificate that does not verify, Unreachable for anything else from
 // the network or unknown.
 func classify(ctx context.Context, err error) Failure {

@@ -131,9 +131,9 @@ func TestEscalationNight(t *testing.T) {
 		{name: "evening into night: the delay is the one of the instant paged",
 			intake: paging.Intake{Case: intake.Case, Received: at("2026-10-24 21:47:03"), Class: paging.Unread}, want: []string{
 				"2026-10-24 21:47:03 +02:00 new 0 primary alice",
-				"2026-10-24 21:57:03 +02:00 escalation 1 backup bob",                 // paged by day: ten minutes
-				"2026-10-24 22:07:03 +02:00 escalation 2 escalation-list carol",      // bob paged at 21:57, by day
-				"2026-10-24 22:12:03 +02:00 escalation 3 escalation-list dan",        // carol paged at night: five
+				"2026-10-24 21:57:03 +02:00 escalation 1 backup bob",            // paged by day: ten minutes
+				"2026-10-24 22:07:03 +02:00 escalation 2 escalation-list carol", // bob paged at 21:57, by day
+				"2026-10-24 22:12:03 +02:00 escalation 3 escalation-list dan",   // carol paged at night: five
 				"2026-10-24 22:17:03 +02:00 escalation 4 everyone alice bob carol dan erin",
 			}},
 		{name: "morning: night then day",
