@@ -39,11 +39,17 @@ func runDemo(s *session, args []string) error {
 	if err := d.openRegisters(); err != nil {
 		return err
 	}
+	if err := d.openRetention(); err != nil {
+		return err
+	}
 	d.introduce()
 	if err := d.playMonth(); err != nil {
 		return err
 	}
 	d.showCases()
+	if err := d.showRetention(); err != nil {
+		return err
+	}
 	d.showOpenCases()
 	d.showCell()
 	if err := d.showClaims(); err != nil {
@@ -64,9 +70,13 @@ type demo struct {
 	dir, tmp string
 	clock    *demoClock
 	// regs is the register each member acts through; reg the first
-	// member's.
+	// member's; ids their identities.
 	regs map[string]*register.Register
 	reg  *register.Register
+	ids  map[string]register.Identity
+	// ret is the retention store beside the register, which answers the
+	// identifications.
+	ret *demoRetention
 }
 
 // newDemo loads the sample and makes the register's directory.
@@ -80,7 +90,7 @@ func newDemo(s *session) (*demo, error) {
 		return nil, err
 	}
 	d := &demo{s: s, p: printer(s.tag), sampleData: data, from: from, until: until, end: data.month.Now.Time(),
-		dir: s.dir, clock: newDemoClock(from), regs: map[string]*register.Register{}}
+		dir: s.dir, clock: newDemoClock(from), regs: map[string]*register.Register{}, ids: map[string]register.Identity{}}
 	if d.dir == "" {
 		d.tmp, err = os.MkdirTemp("", "ccjkit-desk-demo-")
 		d.dir = d.tmp
@@ -93,6 +103,9 @@ func newDemo(s *session) (*demo, error) {
 // close closes the members' registers and removes the temporary
 // directory.
 func (d *demo) close() {
+	if d.ret != nil {
+		d.ret.st.Close()
+	}
 	for _, r := range d.regs {
 		r.Close()
 	}
@@ -110,6 +123,7 @@ func (d *demo) openRegisters() error {
 		if err != nil {
 			return err
 		}
+		d.ids[mb.ID] = id
 		if i > 0 {
 			if _, err := d.reg.AddMember(id.Public(), timesync.Verdict{}); err != nil {
 				return err
@@ -142,21 +156,49 @@ func (d *demo) introduce() {
 }
 
 // playMonth plays every step of the month in time order, each by the
-// member on call at that moment.
+// member on call at that moment, with the retention store's nightly
+// runs in between. A lookup step looks up the addresses the case's work
+// order asks about in the store, a hold step places a preservation hold
+// on them, and a result step without data reports what the lookup
+// answered.
 func (d *demo) playMonth() error {
 	for _, ev := range d.plan {
+		if err := d.nightly(ev.at); err != nil {
+			return err
+		}
 		d.clock.Set(ev.at)
 		sc := d.month.Cases[ev.c]
-		actor := d.cell.Members[0].ID
-		if oc := d.cell.OnCall(ev.at); len(oc.Order) > 0 {
-			actor = oc.Order[0]
+		actor := d.onCall(ev.at)
+		var err error
+		switch st := ev.step; st.Do {
+		case "lookup":
+			err = d.playLookup(sc.ID, actor)
+		case "hold":
+			err = d.playHold(sc.ID, actor)
+		default:
+			if st.Do == "result" && st.Data == "" {
+				st.Data = d.lookupResult(sc.ID)
+			}
+			err = play(d.regs[actor], sc, d.reqs[ev.c], st, actor, d.cfg, timesync.Verdict{}, ev.at)
 		}
-		if err := play(d.regs[actor], sc, d.reqs[ev.c], ev.step, actor, d.cfg, timesync.Verdict{}, ev.at); err != nil {
+		if err != nil {
 			return fmt.Errorf("sample case %s, step %s: %w", sc.ID, ev.step.Do, err)
 		}
 	}
+	if err := d.nightly(d.end); err != nil {
+		return err
+	}
 	d.clock.Set(d.end)
 	return d.reg.Refresh()
+}
+
+// onCall returns the member on call at instant at (the first member
+// when the rota has a gap).
+func (d *demo) onCall(at time.Time) string {
+	if oc := d.cell.OnCall(at); len(oc.Order) > 0 {
+		return oc.Order[0]
+	}
+	return d.cell.Members[0].ID
 }
 
 func (d *demo) section(title string) {
