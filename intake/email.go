@@ -14,6 +14,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-msgauth/authres"
@@ -85,6 +86,7 @@ func (e *EmailReader) Read(raw []byte) Reading {
 		r.Problems = append(r.Problems, "the message has no Message-ID: a redelivery is recognised by its digest only")
 	}
 	r.Authenticity = e.authenticity(h, &r.Problems)
+	r.Accepted = e.accepted(h)
 	w := walker{e: e, maxParts: cmpOr(e.MaxParts, DefaultMaxParts), maxDepth: cmpOr(e.MaxDepth, DefaultMaxDepth)}
 	w.walk(textproto.MIMEHeader(h), msg.Body, 0)
 	r.Parts, r.Requisitions = w.parts, w.reqs
@@ -159,6 +161,31 @@ func (e *EmailReader) authenticity(h mail.Header, problems *[]string) Authentici
 		break
 	}
 	return a
+}
+
+// accepted reads when the cell's server accepted the message from the
+// topmost Received field (RFC 5321 §4.4: each server prepends its own),
+// when its "by" clause names the cell's server (AuthServID): the date
+// after its last semicolon. A field written by anyone else says nothing.
+func (e *EmailReader) accepted(h mail.Header) time.Time {
+	rs := h["Received"]
+	if e.AuthServID == "" || len(rs) == 0 {
+		return time.Time{}
+	}
+	top := strings.Join(strings.Fields(rs[0]), " ")
+	semi := strings.LastIndexByte(top, ';')
+	if semi < 0 || !strings.Contains(strings.ToLower(top[:semi]+" "), " by "+strings.ToLower(e.AuthServID)+" ") {
+		return time.Time{}
+	}
+	date := strings.TrimSpace(top[semi+1:])
+	if i := strings.IndexByte(date, '('); i > 0 {
+		date = strings.TrimSpace(date[:i]) // a comment: "(CET)"
+	}
+	t, err := mail.ParseDate(date)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // better keeps "pass" once seen, else the first result.

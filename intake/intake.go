@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
@@ -57,6 +58,10 @@ type Reading struct {
 	Parts []Part
 	// Authenticity is what the channel says of the sender.
 	Authenticity Authenticity
+	// Accepted is when the cell's own server accepted the delivery, as
+	// it wrote it (an e-mail's topmost Received field, by the cell's
+	// server), zero when the delivery does not say.
+	Accepted time.Time
 	// Problems say what could not be read, without quoting it.
 	Problems []string
 }
@@ -99,6 +104,12 @@ type Record struct {
 	// clock's verdict then.
 	Received timesync.Timestamp `json:"received"`
 	Clock    register.Evidence  `json:"clock"`
+	// Accepted is when the cell's own mail server accepted the message,
+	// as it wrote in it, to the second: earlier than Received when the
+	// server had to wait for the register (a deferred delivery). Zero
+	// when the message does not say, or says a moment after Received or
+	// more than MaxAcceptedLead before it.
+	Accepted timesync.Timestamp `json:"accepted,omitzero"`
 	// Key names the delivery (an e-mail's Message-ID).
 	Key    string `json:"key"`
 	Status Status `json:"status"`
@@ -112,6 +123,11 @@ type Record struct {
 	Authenticity Authenticity              `json:"authenticity"`
 	Problems     []string                  `json:"problems,omitempty"`
 }
+
+// MaxAcceptedLead bounds how long before its recording a message may say
+// it was accepted: Postfix's maximal_queue_lifetime, 5 days by default,
+// after which it bounces what it could not deliver.
+const MaxAcceptedLead = 5 * 24 * time.Hour
 
 // DefaultMaxSize bounds a delivery when Config.MaxSize is not set:
 // 25 MiB, a size mail providers commonly accept (Postfix's own default,
@@ -234,6 +250,9 @@ func Receive(cfg Config, rd Reader, r io.Reader) (Result, error) {
 		rec.Key, rec.Requisitions, rec.Parts, rec.Authenticity, rec.Problems = reading.Key, reading.Requisitions, reading.Parts, reading.Authenticity, reading.Problems
 		if rec.Key == "" {
 			rec.Key = "sha256:" + rec.SHA256
+		}
+		if a := reading.Accepted.Truncate(time.Second); !a.IsZero() && !a.After(received.Time()) && received.Time().Sub(a) <= MaxAcceptedLead {
+			rec.Accepted = timesync.FromTime(a)
 		}
 		rec.Status = Unreadable
 		if len(rec.Requisitions) > 0 {

@@ -362,3 +362,49 @@ func TestTranscribe(t *testing.T) {
 		t.Fatalf("file name %q", in.Record.Parts[1].Filename)
 	}
 }
+
+// The moment the cell's mail server accepted a message is read from its
+// own Received field only, and counts as the receipt when the delivery
+// was recorded later (a deferred delivery).
+func TestAccepted(t *testing.T) {
+	ours := "Received: from mx.just.fgov.be (mx.just.fgov.be [192.0.2.1])\r\n\tby mx.cell.example (Postfix) with ESMTPS id 4F2A1\r\n\tfor <ccj@cell.example>; Mon, 23 Nov 2026 21:40:00 +0100 (CET)\r\n"
+	theirs := "Received: from a by mx.just.fgov.be with ESMTP; Mon, 23 Nov 2026 21:30:00 +0100\r\n"
+	cases := []struct {
+		name    string
+		headers string
+		want    string // Brussels time, "" for none
+	}{
+		{"ours on top", ours + theirs, "2026-11-23 21:40:00"},
+		{"another server's on top", theirs + ours, ""},
+		{"none", "", ""},
+		{"later than the recording", strings.Replace(ours, "21:40:00", "21:50:00", 1), ""},
+		{"more than five days before", strings.Replace(ours, "23 Nov", "17 Nov", 1), ""},
+		{"unreadable date", strings.Replace(ours, "Mon, 23 Nov 2026 21:40:00 +0100", "yesterday", 1), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCell(t)
+			raw := message(tc.headers+genuine, [2]string{"r.json", string(sampleJSON(t))})
+			res, err := intake.Receive(c.config(), reader(), bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.reg.Refresh()
+			in := intake.List(c.reg)[0]
+			want := in.At
+			if tc.want != "" {
+				want = timesync.MustParseBrussels(tc.want, timesync.Strict)
+			}
+			if in.Receipt() != want {
+				t.Fatalf("receipt %v, want %v", in.Receipt(), want)
+			}
+			cs, err := intake.Accept(c.reg, res.Seq, "alice", goodClock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cs.Requisition.Received != want {
+				t.Fatalf("case received %v, want %v", cs.Requisition.Received, want)
+			}
+		})
+	}
+}

@@ -120,6 +120,16 @@ type Intake struct {
 	CallBacks []CallBack
 }
 
+// Receipt is the moment the order reached the cell: when the cell's
+// mail server accepted it (Record.Accepted), else when the intake was
+// recorded. A case received from the intake counts its deadlines from it.
+func (i Intake) Receipt() timesync.Timestamp {
+	if !i.Record.Accepted.IsZero() {
+		return i.Record.Accepted
+	}
+	return i.At
+}
+
 // Verified reports whether the intake may be acted on without a further
 // check: confirmed by a call-back, or vouched for by the cell's mail
 // server for a listed domain — and never after an authority denied it.
@@ -222,7 +232,7 @@ func find(reg *register.Register, seq uint64) (Intake, error) {
 }
 
 // Accept receives, as a case, the one requisition the intake numbered
-// seq carries, received at the intake's second (register.ReceiveSubmission).
+// seq carries, received at the intake's Receipt (register.ReceiveSubmission).
 // An intake with no requisition read, or several, is transcribed instead.
 // Accept does not judge the sender: read Intake.Findings first.
 func Accept(reg *register.Register, seq uint64, actor string, v timesync.Verdict) (register.Case, error) {
@@ -233,15 +243,19 @@ func Accept(reg *register.Register, seq uint64, actor string, v timesync.Verdict
 	if in.Record.Status != Readable || len(in.Record.Requisitions) != 1 {
 		return register.Case{}, fmt.Errorf("%w: it carries %d requisitions a program read", ErrTranscribe, len(in.Record.Requisitions))
 	}
-	return reg.ReceiveSubmission(seq, in.Record.Requisitions[0], actor, v)
+	req := in.Record.Requisitions[0]
+	req.Received = in.Receipt()
+	return reg.ReceiveSubmission(seq, req, actor, v)
 }
 
 // Transcribe receives, as a case, the requisition a member read from the
 // intake numbered seq (a scan, a PDF, a letter), received at the intake's
-// second, the original kept in the register and linked to the case.
+// Receipt whatever the transcription says, the original kept in the register and linked to the case.
 func Transcribe(reg *register.Register, seq uint64, req requisition.Requisition, actor string, v timesync.Verdict) (register.Case, error) {
-	if _, err := find(reg, seq); err != nil {
+	in, err := find(reg, seq)
+	if err != nil {
 		return register.Case{}, err
 	}
+	req.Received = in.Receipt()
 	return reg.ReceiveSubmission(seq, req, actor, v)
 }

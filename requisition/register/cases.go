@@ -225,7 +225,7 @@ func (r *Register) replayable(t Transition) error {
 		}
 		if t.Submission != 0 {
 			s, ok := r.submission(t.Submission)
-			if !ok || s.Unreadable || r.linked[t.Submission] != "" || s.At != t.Requisition.Received {
+			if !ok || s.Unreadable || r.linked[t.Submission] != "" || t.Requisition.Received.Time().After(s.At.Time()) {
 				return errors.New("receipt from a submission that ReceiveSubmission refuses")
 			}
 		}
@@ -298,10 +298,11 @@ func (r *Register) ReceiveNext(req requisition.Requisition, actor string, v time
 // ReceiveSubmission records, like [Register.ReceiveNext], the requisition
 // that the submission numbered seq brought — read from it by a program, or
 // transcribed by a member from an original no program reads (a scan, a
-// PDF) — as received at the second the submission was recorded: req's
-// time of receipt is set to it, since the deadlines count from the
-// moment the order reached the cell, not from when a member turned it
-// into a case. The case keeps the submission's number (Case.Submission),
+// PDF) — as received when it reached the cell, not when a member turned
+// it into a case: the deadlines count from that moment. req's time of
+// receipt, when zero, is set to the second the submission was recorded;
+// it may be earlier (the second the cell's mail server accepted the
+// message, which package intake reads from it), never later. The case keeps the submission's number (Case.Submission),
 // so the original stays linked to it. A submission becomes one case at
 // most; one that no member can read cannot become a case.
 func (r *Register) ReceiveSubmission(seq uint64, req requisition.Requisition, actor string, v timesync.Verdict) (Case, error) {
@@ -373,7 +374,12 @@ func (r *Register) receive(id string, sub uint64, req requisition.Requisition, a
 				return Transition{}, fmt.Errorf("%w: a case was already received from this submission", ErrCaseExists)
 			}
 			req := cloneRequisition(req)
-			req.Received = s.At
+			switch {
+			case req.Received.IsZero():
+				req.Received = s.At
+			case req.Received.Time().After(s.At.Time()):
+				return Transition{}, fmt.Errorf("%w: a requisition cannot be received after the submission that brought it was recorded", ErrInput)
+			}
 			return Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req, Submission: sub}, nil
 		}
 		return Transition{Case: id, To: Received, Actor: actor, At: timesync.Now(r.cfg.Clock), Clock: EvidenceOf(v), Requisition: &req}, nil

@@ -73,10 +73,14 @@ func TestSubmitOnce(t *testing.T) {
 	}
 
 	// A case received from the submission: its receipt is the
-	// submission's second, whatever the requisition said.
+	// submission's second when the requisition gives none; never later.
 	clock.Advance(3 * time.Hour)
 	req := sampleRequisition()
-	req.Received = timesync.FromTime(t0)
+	req.Received = timesync.FromTime(first.Time.Time().Add(time.Second))
+	if _, err := reg.ReceiveSubmission(first.Seq, req, "alice", goodClock); !errors.Is(err, register.ErrInput) {
+		t.Fatalf("a case received after its submission was recorded: %v", err)
+	}
+	req.Received = timesync.Timestamp{}
 	c, err := reg.ReceiveSubmission(first.Seq, req, "alice", goodClock)
 	if err != nil {
 		t.Fatal(err)
