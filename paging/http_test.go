@@ -125,14 +125,14 @@ var fastRetry = paging.Retry{Attempts: 3, First: paging.Duration(5 * time.Second
 
 // deliverOne delivers p to a member whose only paging channel is ch, with
 // sender s, and returns the attempts and the error.
-func deliverOne(t *testing.T, s paging.Sender, ch ccj.Channel, p paging.Page) ([]paging.Attempt, error, *fakeSleep) {
+func deliverOne(t *testing.T, s paging.Sender, ch ccj.Channel, p paging.Page) ([]paging.Attempt, *fakeSleep, error) {
 	t.Helper()
 	clock := timesynctest.NewClock(p.Received.Add(time.Second))
 	sleep := &fakeSleep{clock: clock}
 	d := paging.Dispatcher{Senders: map[ccj.ChannelKind]paging.Sender{ch.Kind: s}, Retry: fastRetry, Clock: clock, Sleep: sleep.Sleep}
 	contact := member("alice", ch).Contact()
 	attempts, err := d.Deliver(context.Background(), contact, p)
-	return attempts, err, sleep
+	return attempts, sleep, err
 }
 
 // failures lists the attempts' failures.
@@ -188,7 +188,7 @@ func runHTTPRows(t *testing.T, rows []httpRow, sender func(s *server) (paging.Se
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.script...)
 			s, ch := sender(srv)
-			attempts, err, sleep := deliverOne(t, s, ch, tt.page)
+			attempts, sleep, err := deliverOne(t, s, ch, tt.page)
 			reqs := srv.requests()
 			if len(reqs) != tt.requests {
 				t.Errorf("%d requests, want %d (%s)", len(reqs), tt.requests, tt.doc)
@@ -335,7 +335,7 @@ func TestNtfy(t *testing.T) {
 	t.Run("a token is not sent to another server", func(t *testing.T) {
 		srv := newServer(t)
 		s := paging.Ntfy{Tokens: map[string]paging.Secret{"https://ntfy.example.be": ntfyToken}}
-		if _, err, _ := deliverOne(t, s, ccj.Channel{Kind: ccj.Ntfy, Value: srv.URL + "/" + secretTopic}, newRequest); err != nil {
+		if _, _, err := deliverOne(t, s, ccj.Channel{Kind: ccj.Ntfy, Value: srv.URL + "/" + secretTopic}, newRequest); err != nil {
 			t.Fatal(err)
 		}
 		want(newRequest, "5", "rotating_light", false)(t, srv.requests()[0])
@@ -356,7 +356,7 @@ func senderErrors(t *testing.T, s paging.Sender, kind ccj.ChannelKind, p paging.
 		case ccj.Phone:
 			value = "+32470000001"
 		}
-		attempts, err, _ := deliverOne(t, senderAt(s, base), ccj.Channel{Kind: kind, Value: value}, p)
+		attempts, _, err := deliverOne(t, senderAt(s, base), ccj.Channel{Kind: kind, Value: value}, p)
 		if got := failures(attempts); !equalFailures(got, []paging.Failure{paging.Unreachable, paging.Unreachable, paging.Unreachable}) {
 			t.Errorf("attempts %v (%v)", got, err)
 		}
@@ -367,7 +367,7 @@ func senderErrors(t *testing.T, s paging.Sender, kind ccj.ChannelKind, p paging.
 	}
 	for _, value := range []string{"http://ntfy.example.be/" + secretTopic, "ftp://ntfy.example.be/" + secretTopic, secretTopic} {
 		t.Run("not an https URL: "+strings.SplitN(value, ":", 2)[0], func(t *testing.T) {
-			attempts, err, _ := deliverOne(t, s, ccj.Channel{Kind: kind, Value: value}, p)
+			attempts, _, err := deliverOne(t, s, ccj.Channel{Kind: kind, Value: value}, p)
 			if got := failures(attempts); !equalFailures(got, []paging.Failure{paging.Misconfigured}) {
 				t.Errorf("attempts %v (%v)", got, err)
 			}
@@ -465,7 +465,7 @@ func TestMatrix(t *testing.T) {
 			io.WriteString(w, `{"event_id":"`+id+`"}`)
 		}
 		s := paging.Matrix{Homeserver: srv.URL, Token: matrixToken, Rooms: map[string]string{ch.Value: "!RoomOfBob:example.be"}}
-		attempts, err, _ := deliverOne(t, s, ch, page)
+		attempts, _, err := deliverOne(t, s, ch, page)
 		if err != nil || !equalFailures(failures(attempts), []paging.Failure{paging.Timeout, paging.NoFailure}) {
 			t.Fatalf("%v, %v", failures(attempts), err)
 		}
@@ -481,7 +481,7 @@ func TestMatrix(t *testing.T) {
 	t.Run("the homeserver's error code is kept, its text is not", func(t *testing.T) {
 		srv := newServer(t, response{status: 403, body: `{"errcode":"M_FORBIDDEN","error":"token ` + matrixToken + ` not in room"}`})
 		s := paging.Matrix{Homeserver: srv.URL, Token: matrixToken, Rooms: map[string]string{ch.Value: room}}
-		attempts, err, _ := deliverOne(t, s, ch, page)
+		attempts, _, err := deliverOne(t, s, ch, page)
 		if len(attempts) != 1 || !strings.Contains(attempts[0].Err.Error(), "M_FORBIDDEN") || attempts[0].Status != 403 {
 			t.Errorf("%+v", attempts)
 		}

@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"sync"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -50,6 +51,11 @@ const (
 // same page to the same member, so that a mail client that gets the message
 // twice shows it once —, Auto-Submitted: auto-generated (RFC 3834: no
 // vacation reply) and the "urgent" importance headers. No User-Agent.
+//
+// The connection is the sender's own (go-mail dials through it): it is
+// closed when the attempt ends, whatever happened, and cut when the
+// attempt's context ends, so a relay that stalls costs one attempt's
+// time (Retry.Timeout) and no lingering connection.
 //
 // The relay's replies classify failures: a 4xx reply is a ServerError
 // (tried again), a 5xx one Rejected, a relay that does not offer the TLS
@@ -141,7 +147,43 @@ func (s SMTP) Send(ctx context.Context, to ccj.Channel, p Page, key Key) error {
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
 	m.SetBodyString(gomail.TypeTextPlain, p.Text())
 
-	c, err := gomail.NewClient(s.Host, s.options()...)
+	// The connection is ours: go-mail leaves it open when the
+	// conversation fails before the message (no STARTTLS, credentials
+	// refused), and the context's end must cut a relay that stalls.
+	var mu sync.Mutex
+	var conns []net.Conn
+	var stops []func() bool
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for i, c := range conns {
+			stops[i]()
+			c.Close()
+		}
+	}()
+	cfg := s.tlsConfig()
+	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := (&net.Dialer{}).DialContext(dctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if s.TLS == TLSImplicit {
+			tc := tls.Client(conn, cfg)
+			if err := tc.HandshakeContext(dctx); err != nil {
+				conn.Close()
+				return nil, err
+			}
+			conn = tc
+		}
+		// The dialling context ends with the dialling; the attempt's
+		// ends with the attempt.
+		stop := context.AfterFunc(ctx, func() { conn.Close() })
+		mu.Lock()
+		conns, stops = append(conns, conn), append(stops, stop)
+		mu.Unlock()
+		return conn, nil
+	}
+	c, err := gomail.NewClient(s.Host, append(s.options(cfg), gomail.WithDialContextFunc(dial))...)
 	if err != nil {
 		return misconfigured("smtp", "the client cannot be configured")
 	}
@@ -151,8 +193,8 @@ func (s SMTP) Send(ctx context.Context, to ccj.Channel, p Page, key Key) error {
 	return nil
 }
 
-// options are the go-mail client's options for s.
-func (s SMTP) options() []gomail.Option {
+// tlsConfig is the configuration that verifies the relay.
+func (s SMTP) tlsConfig() *tls.Config {
 	cfg := s.TLSConfig
 	if cfg == nil {
 		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -162,11 +204,19 @@ func (s SMTP) options() []gomail.Option {
 	if cfg.ServerName == "" {
 		cfg.ServerName = s.Host
 	}
+	return cfg
+}
+
+// options are the go-mail client's options for s. Implicit TLS is the
+// dialler's (go-mail's own TLS dialling is not used with a dialler of the
+// caller's); go-mail then finds the connection encrypted and offers no
+// STARTTLS on it.
+func (s SMTP) options(cfg *tls.Config) []gomail.Option {
 	port := s.Port
 	var opts []gomail.Option
 	switch s.TLS {
 	case TLSImplicit:
-		opts = append(opts, gomail.WithSSL())
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
 		if port == 0 {
 			port = 465
 		}
@@ -233,6 +283,9 @@ func smtpError(ctx context.Context, err error) error {
 		f = ServerError
 	}
 	why := "the relay refused"
+	if code == 530 || code == 534 || code == 535 || code == 538 {
+		why = "the relay refused the authentication"
+	}
 	if se != nil {
 		why = "the relay refused while " + se.Reason.String()
 		if esc := se.EnhancedStatusCode(); esc != "" {
