@@ -74,7 +74,8 @@ func (c *Code) UnmarshalText(b []byte) error {
 }
 
 // NewCode returns the one-time code of a page to member about case c
-// issued at instant issued (to the second): the first 50 bits of the
+// issued at instant issued (its second: instants within the same second
+// give the same code): the first 50 bits of the
 // HMAC-SHA256, under key, of "ccjkit ack v1", the member's ID, the case ID
 // and the issue instant in Unix seconds, each followed by a zero byte, in
 // Crockford's base 32.
@@ -138,7 +139,6 @@ func CheckCode(key []byte, typed string, member string, c CaseID, issued, now ti
 	if !hmac.Equal([]byte(got.s), []byte(want.s)) {
 		return fmt.Errorf("%w: not the code of this page", ErrCode)
 	}
-	issued = issued.Truncate(time.Second)
 	if now.Before(issued) || !now.Before(issued.Add(valid)) {
 		return fmt.Errorf("%w: valid from %s for %s", ErrCodeExpired, issued.UTC().Format(time.RFC3339), valid)
 	}

@@ -30,7 +30,8 @@ const (
 	// the escalation step Step, or the reminder at Percent.
 	Paged EventKind = iota + 1
 	// Acknowledged: Member acknowledged the case at At. Escalation stops;
-	// reminders go to Member from then on.
+	// reminders go to Member from then on (the first to acknowledge; of
+	// two at the same instant, the smaller member ID).
 	Acknowledged
 	// Closed: the case was answered or closed at At. Nothing more is
 	// paged for it.
@@ -235,7 +236,7 @@ func Steps(c ccj.Cell, in Intake) ([]Action, error) {
 //     last step (Everyone) nothing more is paged.
 //   - Reminders. For each of the policy's percentages, a reminder is due
 //     at receipt plus that share of the elapsed time to the deadline,
-//     rounded up to the second, unless it was paged. It goes to the member
+//     unless it was paged. It goes to the member
 //     who acknowledged, or before anyone did, to every member paged so far
 //     (the first step's when nobody was).
 //   - Closed stops everything.
@@ -332,7 +333,10 @@ func pending(p Policy, c ccj.Cell, in Intake, events []Event) ([]Action, string,
 			if e.Member == "" {
 				return nil, "", false, fmt.Errorf("%w: event %d: an acknowledgement names no member", ErrEvent, i)
 			}
-			if ack == "" || e.At.Before(ackAt) {
+			// The first acknowledgement counts; two at the same second,
+			// the smaller member ID, so that the order the register
+			// returns them in does not matter.
+			if ack == "" || e.At.Before(ackAt) || e.At.Equal(ackAt) && e.Member < ack {
 				ack, ackAt = e.Member, e.At
 			}
 		case Closed:
@@ -388,13 +392,11 @@ func pending(p Policy, c ccj.Cell, in Intake, events []Event) ([]Action, string,
 }
 
 // reminderAt is received plus pct per cent of the elapsed time to due,
-// rounded up to the second.
+// exactly (to the nanosecond, rounded down): never before receipt, and
+// before the deadline for a percentage under 100. (Rounding to the second
+// would put a 99 % reminder of a one-minute deadline on the deadline.)
 func reminderAt(received, due time.Time, pct int) time.Time {
 	d := due.Sub(received)
 	off := d/100*time.Duration(pct) + d%100*time.Duration(pct)/100
-	t := received.Add(off)
-	if tr := t.Truncate(time.Second); !tr.Equal(t) {
-		t = tr.Add(time.Second)
-	}
-	return t.UTC()
+	return received.Add(off).UTC()
 }

@@ -21,7 +21,7 @@ func translations() [][]string {
 		// titles
 		{"CCJ %[1]s: new request", "CCJ %[1]s\u00a0: nouvelle réquisition", "CCJ %[1]s: nieuwe vordering", "CCJ %[1]s: neue Anforderung"},
 		{"CCJ %[1]s: not acknowledged", "CCJ %[1]s\u00a0: réception non confirmée", "CCJ %[1]s: ontvangst niet bevestigd", "CCJ %[1]s: Empfang nicht bestätigt"},
-		{"CCJ %[1]s: %[2]d %% of the time used", "CCJ %[1]s\u00a0: %[2]d\u00a0%% du délai écoulé", "CCJ %[1]s: %[2]d%% van de termijn verstreken", "CCJ %[1]s: %[2]d\u00a0%% der Frist verstrichen"},
+		{"CCJ %[1]s: %[2]d%% of the time used", "CCJ %[1]s\u00a0: %[2]d\u00a0%% du délai écoulé", "CCJ %[1]s: %[2]d%% van de termijn verstreken", "CCJ %[1]s: %[2]d\u00a0%% der Frist verstrichen"},
 		// texts
 		{"New judicial request %[1]s received at %[2]s.", "Nouvelle réquisition judiciaire %[1]s reçue le %[2]s.",
 			"Nieuwe gerechtelijke vordering %[1]s ontvangen op %[2]s.", "Neue gerichtliche Anforderung %[1]s eingegangen am %[2]s."},
@@ -29,7 +29,7 @@ func translations() [][]string {
 			"La réception de la réquisition judiciaire %[1]s du %[2]s n'a pas été confirmée par le membre de garde.",
 			"De ontvangst van gerechtelijke vordering %[1]s van %[2]s is niet bevestigd door het lid met wachtdienst.",
 			"Der Empfang der gerichtlichen Anforderung %[1]s vom %[2]s wurde vom Mitglied in Bereitschaft nicht bestätigt."},
-		{"Judicial request %[1]s received at %[2]s: %[3]d %% of the time to its deadline, %[4]s, has passed.",
+		{"Judicial request %[1]s received at %[2]s: %[3]d%% of the time to its deadline, %[4]s, has passed.",
 			"Réquisition judiciaire %[1]s reçue le %[2]s\u00a0: %[3]d\u00a0%% du délai, qui expire le %[4]s, est écoulé.",
 			"Gerechtelijke vordering %[1]s ontvangen op %[2]s: %[3]d%% van de termijn, die op %[4]s verstrijkt, is voorbij.",
 			"Gerichtliche Anforderung %[1]s eingegangen am %[2]s: %[3]d\u00a0%% der Frist, die am %[4]s abläuft, sind verstrichen."},

@@ -257,7 +257,7 @@ func (p Page) Title() string {
 	case Escalation:
 		return pr.Sprintf("CCJ %[1]s: not acknowledged", p.Case.s)
 	case Reminder:
-		return pr.Sprintf("CCJ %[1]s: %[2]d %% of the time used", p.Case.s, p.Percent)
+		return pr.Sprintf("CCJ %[1]s: %[2]d%% of the time used", p.Case.s, p.Percent)
 	}
 	return pr.Sprintf("CCJ %[1]s: new request", p.Case.s)
 }
@@ -282,7 +282,7 @@ func (p Page) Text() string {
 		lines = append(lines, pr.Sprintf("Judicial request %[1]s received at %[2]s has not been acknowledged by the member on call.", p.Case.s, received))
 	case Reminder:
 		due := timesync.FromTime(p.Due).Display(p.Lang)
-		lines = append(lines, pr.Sprintf("Judicial request %[1]s received at %[2]s: %[3]d %% of the time to its deadline, %[4]s, has passed.", p.Case.s, received, p.Percent, due))
+		lines = append(lines, pr.Sprintf("Judicial request %[1]s received at %[2]s: %[3]d%% of the time to its deadline, %[4]s, has passed.", p.Case.s, received, p.Percent, due))
 	default:
 		lines = append(lines, pr.Sprintf("New judicial request %[1]s received at %[2]s.", p.Case.s, received))
 	}
