@@ -248,6 +248,11 @@ func (p *Postfix) Log() string {
 func (p *Postfix) WaitLog(t testing.TB, what string, re *regexp.Regexp, n int) []string {
 	t.Helper()
 	var lines []string
+	defer func() {
+		if t.Failed() {
+			t.Logf("the mail log:\n%s", p.Log())
+		}
+	}()
 	waitFor(t, what, func() bool {
 		lines = lines[:0]
 		sc := bufio.NewScanner(bytes.NewReader([]byte(p.Log())))
