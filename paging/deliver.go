@@ -75,6 +75,28 @@ type Retry struct {
 	Timeout  Duration `json:"timeout"`
 }
 
+// withDefaults fills the fields left at zero (or below) with
+// DefaultPolicy's.
+func (r Retry) withDefaults() Retry {
+	d := DefaultPolicy().Retry
+	if r.Attempts <= 0 {
+		r.Attempts = d.Attempts
+	}
+	if r.First <= 0 {
+		r.First = d.First
+	}
+	if !(r.Factor >= 1) {
+		r.Factor = d.Factor
+	}
+	if r.Cap <= 0 {
+		r.Cap = d.Cap
+	}
+	if r.Timeout <= 0 {
+		r.Timeout = d.Timeout
+	}
+	return r
+}
+
 // Delay returns the wait after the n-th failed attempt on a channel (n
 // from 1): First × Factor^(n-1), at most Cap.
 func (r Retry) Delay(n int) time.Duration {
@@ -101,8 +123,8 @@ type Dispatcher struct {
 	// Senders sends each kind of channel; a kind without a sender is
 	// skipped (an Attempt with Failure NoSender).
 	Senders map[ccj.ChannelKind]Sender
-	// Retry is how each channel is tried; its zero value means
-	// DefaultPolicy's.
+	// Retry is how each channel is tried (Policy.Retry); a field left at
+	// zero means DefaultPolicy's.
 	Retry Retry
 	// Clock stamps the attempts; nil means timesync.SystemClock.
 	Clock timesync.Clock
@@ -129,10 +151,7 @@ func (d Dispatcher) Deliver(ctx context.Context, to ccj.Contact, p Page) ([]Atte
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	r := d.Retry
-	if r.Attempts == 0 {
-		r = DefaultPolicy().Retry
-	}
+	r := d.Retry.withDefaults()
 	clock := d.Clock
 	if clock == nil {
 		clock = timesync.SystemClock{}

@@ -158,3 +158,27 @@ func TestRetryDelay(t *testing.T) {
 		t.Errorf("the default retry's worst case is %v, want 1m (3×15s + 5s + 10s)", w)
 	}
 }
+
+// A retry's fields left at zero take the default's: two attempts, the
+// default wait between them, and time to make each.
+func TestRetryPartial(t *testing.T) {
+	clock := timesynctest.NewClock(at("2026-11-02 10:00:00"))
+	sleep := &fakeSleep{clock: clock}
+	var deadlines []time.Duration
+	s := senderFunc(func(ctx context.Context) error {
+		d, _ := ctx.Deadline()
+		deadlines = append(deadlines, time.Until(d).Round(time.Second))
+		return &paging.SendError{Failure: paging.ServerError}
+	})
+	d := paging.Dispatcher{Senders: map[ccj.ChannelKind]paging.Sender{ccj.Phone: s}, Retry: paging.Retry{Attempts: 2}, Clock: clock, Sleep: sleep.Sleep}
+	attempts, err := d.Deliver(context.Background(), member("alice", ccj.Channel{Kind: ccj.Phone, Value: "+32470000001"}).Contact(), testPage(t, paging.NewRequest, language.English))
+	if !errors.Is(err, paging.ErrUndelivered) || len(attempts) != 2 {
+		t.Fatalf("%v, %+v", err, attempts)
+	}
+	if diff := cmp.Diff([]time.Duration{5 * time.Second}, sleep.waits); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]time.Duration{15 * time.Second, 15 * time.Second}, deadlines); diff != "" {
+		t.Errorf("time per attempt (-want +got):\n%s", diff)
+	}
+}

@@ -365,8 +365,12 @@ func senderErrors(t *testing.T, s paging.Sender, kind ccj.ChannelKind, p paging.
 	if kind == ccj.Matrix || kind == ccj.Phone {
 		return // their address is the sender's, not the channel's
 	}
-	for _, value := range []string{"http://ntfy.example.be/" + secretTopic, "ftp://ntfy.example.be/" + secretTopic, secretTopic} {
-		t.Run("not an https URL: "+strings.SplitN(value, ":", 2)[0], func(t *testing.T) {
+	values := []string{"http://ntfy.example.be/" + secretTopic, "ftp://ntfy.example.be/" + secretTopic, secretTopic}
+	if kind == ccj.Ntfy {
+		values = append(values, "https://ntfy.example.be/"+secretTopic+"?priority=1", "https://ntfy.example.be/")
+	}
+	for _, value := range values {
+		t.Run("refused address: "+strings.ReplaceAll(value, secretTopic, "TOPIC"), func(t *testing.T) {
 			attempts, _, err := deliverOne(t, s, ccj.Channel{Kind: kind, Value: value}, p)
 			if got := failures(attempts); !equalFailures(got, []paging.Failure{paging.Misconfigured}) {
 				t.Errorf("attempts %v (%v)", got, err)

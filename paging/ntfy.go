@@ -53,8 +53,8 @@ func (n Ntfy) Send(ctx context.Context, to ccj.Channel, p Page, _ Key) error {
 	if err != nil {
 		return err
 	}
-	if strings.Trim(u.Path, "/") == "" {
-		return misconfigured("ntfy", "the topic's address names no topic")
+	if strings.Trim(u.Path, "/") == "" || u.RawQuery != "" || u.ForceQuery {
+		return misconfigured("ntfy", "the topic's address names no topic, or has a query (which would override the page's headers)")
 	}
 	req, err := http.NewRequest(http.MethodPost, u.String(), strings.NewReader(p.Text()))
 	if err != nil {
