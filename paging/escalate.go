@@ -120,6 +120,17 @@ func (w Who) MarshalText() ([]byte, error) {
 	return []byte(whoKeys[w]), nil
 }
 
+// UnmarshalText accepts the keys Who.String returns.
+func (w *Who) UnmarshalText(b []byte) error {
+	for i, key := range whoKeys {
+		if i > 0 && string(b) == key {
+			*w = Who(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: not a recipient (want primary, backup, escalation-list, everyone or handler)", ErrEvent)
+}
+
 // Action is a page the plan says to send: to whom, when, and which event
 // records it once sent.
 type Action struct {

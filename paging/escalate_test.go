@@ -2,6 +2,7 @@ package paging_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -291,5 +292,49 @@ func TestStepsInAGap(t *testing.T) {
 	want := []string{"0 new escalation-list carol", "1 escalation escalation-list dan", "2 escalation everyone alice bob carol dan erin"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// Events and plans are data: what the register keeps reads back into the
+// same plan.
+func TestEventsJSON(t *testing.T) {
+	received := at("2026-10-25 02:41:17 CEST")
+	in := paging.Intake{Case: paging.MustParseCaseID("2026-0042"), Received: received, Class: paging.Urgent, Due: received.Add(4 * time.Hour)}
+	clock := timesynctest.NewClock(received)
+	d := newDesk(t, weekendCell(), in, clock, nil)
+	d.run(t, at("2026-10-25 02:00:00 CET"))
+	d.events = append(d.events, paging.Event{Kind: paging.Acknowledged, At: at("2026-10-25 02:00:30 CET"), Member: "dan"})
+	b, err := json.Marshal(struct {
+		Intake paging.Intake
+		Events []paging.Event
+	}{in, d.events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Intake paging.Intake
+		Events []paging.Event
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	want, err := paging.Next(paging.DefaultPolicy(), weekendCell(), in, d.events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := paging.Next(paging.DefaultPolicy(), weekendCell(), back.Intake, back.Events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-before +after):\n%s", diff)
+	}
+	if got.Acknowledged != "dan" || len(got.Actions) != 1 || got.Actions[0].Percent != 50 || got.Actions[0].Members[0] != "dan" {
+		t.Errorf("%+v", got)
+	}
+	var plan paging.Plan
+	pb, _ := json.Marshal(got)
+	if err := json.Unmarshal(pb, &plan); err != nil || !cmp.Equal(plan, got) {
+		t.Errorf("a plan does not read back: %v\n%s", err, pb)
 	}
 }

@@ -286,6 +286,20 @@ func TestEnumerationsText(t *testing.T) {
 			t.Errorf("failure %v: %q %v", f, b, err)
 		}
 	}
+	for w := paging.OnCallPrimary; w <= paging.Handler; w++ {
+		b, err := w.MarshalText()
+		var back paging.Who
+		if err != nil || back.UnmarshalText(b) != nil || back != w {
+			t.Errorf("who %v: %q %v", w, b, err)
+		}
+	}
+	for k := paging.Paged; k <= paging.Closed; k++ {
+		b, err := k.MarshalText()
+		var back paging.EventKind
+		if err != nil || back.UnmarshalText(b) != nil || back != k {
+			t.Errorf("event kind %v: %q %v", k, b, err)
+		}
+	}
 	if _, err := paging.Kind(0).MarshalText(); err == nil {
 		t.Error("the zero Kind is written")
 	}
