@@ -164,6 +164,9 @@ type Result struct {
 	Seq       uint64
 	Duplicate bool
 	Status    Status
+	// Receipt is the moment the order reached the cell (Record.Accepted,
+	// else the moment it was recorded); zero for a redelivery.
+	Receipt timesync.Timestamp
 	// Requisitions is how many orders were read.
 	Requisitions int
 }
@@ -274,9 +277,13 @@ func Receive(cfg Config, rd Reader, r io.Reader) (Result, error) {
 		}
 		return Result{}, fmt.Errorf("%w: %w", ErrRegister, err)
 	}
-	res := Result{Seq: written.Seq, Duplicate: dup, Status: rec.Status, Requisitions: len(rec.Requisitions)}
+	res := Result{Seq: written.Seq, Duplicate: dup, Status: rec.Status, Requisitions: len(rec.Requisitions), Receipt: rec.Received}
+	if !rec.Accepted.IsZero() {
+		res.Receipt = rec.Accepted
+	}
 	if dup {
-		res.Status, res.Requisitions = "", 0 // what was recorded the first time is not known to a service
+		// What was recorded the first time is not known to a service.
+		res.Status, res.Requisitions, res.Receipt = "", 0, timesync.Timestamp{}
 	}
 	if cfg.Logger != nil {
 		cfg.Logger.Info("intake recorded", "submission", res.Seq, "redelivery", dup, "status", string(res.Status), "bytes", rec.Size, "requisitions", res.Requisitions)

@@ -16,16 +16,44 @@ import (
 
 // CaseID is the cell's own number for a case, "2026-0042": a year, a
 // hyphen and a sequence of four to six digits, the form the register gives
-// the cases it numbers (register.Register.ReceiveNext). It is never the
-// authority's reference: the register accepts other identifiers, but a
-// page carries only this form, so that nothing an authority wrote can
-// reach a phone's lock screen or a third party's push server. The zero
-// CaseID names no case.
+// the cases it numbers (register.Register.ReceiveNext) — or, for a request
+// that is not a case yet, its intake's number in the register, "I-17"
+// (IntakeID): the member on call is paged as soon as an order arrives,
+// before anyone has read it. It is never the authority's reference: the
+// register accepts other identifiers, but a page carries only these forms,
+// so that nothing an authority wrote can reach a phone's lock screen or a
+// third party's push server. The zero CaseID names no case.
 type CaseID struct{ s string }
 
+// IntakeID returns the CaseID of the intake numbered seq (the number of
+// its submission in the register, package intake), "I-17"; the zero
+// CaseID for 0.
+func IntakeID(seq uint64) CaseID {
+	if seq == 0 {
+		return CaseID{}
+	}
+	return CaseID{"I-" + strconv.FormatUint(seq, 10)}
+}
+
+// Intake reports whether c names an intake (IntakeID), and its number.
+func (c CaseID) Intake() (uint64, bool) {
+	rest, ok := strings.CutPrefix(c.s, "I-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(rest, 10, 64)
+	return n, err == nil
+}
+
 // ParseCaseID reads a case ID of the form "YYYY-NNNN" (four to six digits
-// after the hyphen). Its error does not quote s.
+// after the hyphen), or an intake's, "I-17". Its error does not quote s.
 func ParseCaseID(s string) (CaseID, error) {
+	if rest, ok := strings.CutPrefix(s, "I-"); ok {
+		if n, err := strconv.ParseUint(rest, 10, 64); err == nil && n > 0 && strconv.FormatUint(n, 10) == rest {
+			return CaseID{s}, nil
+		}
+		return CaseID{}, fmt.Errorf("%w: an intake's ID is I- and its number (I-17)", ErrPage)
+	}
 	year, seq, ok := strings.Cut(s, "-")
 	if !ok || len(year) != 4 || len(seq) < 4 || len(seq) > 6 || !digits(year) || !digits(seq) {
 		return CaseID{}, fmt.Errorf("%w: a case ID is a year, a hyphen and 4 to 6 digits (2026-0042)", ErrPage)

@@ -308,3 +308,29 @@ func TestEnumerationsText(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// An intake not yet a case is paged under its number, I-17; the form is
+// read back, and nothing else with the prefix is.
+func TestIntakeID(t *testing.T) {
+	id := paging.IntakeID(17)
+	if id.String() != "I-17" {
+		t.Fatalf("%q", id)
+	}
+	if n, ok := id.Intake(); !ok || n != 17 {
+		t.Fatal("the intake's number is not read back")
+	}
+	if got, err := paging.ParseCaseID("I-17"); err != nil || got != id {
+		t.Fatalf("%v %v", got, err)
+	}
+	if _, ok := paging.MustParseCaseID("2026-0042").Intake(); ok {
+		t.Fatal("a case is not an intake")
+	}
+	for _, bad := range []string{"I-", "I-0", "I-017", "I--1", "I-1a", "I-99999999999999999999", "i-17"} {
+		if _, err := paging.ParseCaseID(bad); err == nil {
+			t.Errorf("%q read as a case ID", bad)
+		}
+	}
+	if !paging.IntakeID(0).IsZero() {
+		t.Fatal("intake 0")
+	}
+}

@@ -153,6 +153,11 @@ func stepFlags(s *session, fs *flag.FlagSet) {
 
 func transition(ev register.Event) func(*session, []string) error {
 	return func(s *session, args []string) error {
+		if ev == register.Acknowledge && len(args) == 2 {
+			// "desk ack CASE CODE", as a page says: the member's identity
+			// signs the acknowledgement; the code is for replies by e-mail.
+			args = args[:1]
+		}
 		id, err := s.begin(args, "case ID")
 		if err != nil {
 			return err
@@ -161,6 +166,9 @@ func transition(ev register.Event) func(*session, []string) error {
 			return err
 		}
 		defer s.close()
+		if ev == register.Acknowledge && strings.HasPrefix(id, "I-") {
+			return s.ackIntake(id)
+		}
 		if ev == register.Invoice {
 			if err := s.billable(id); err != nil {
 				return err

@@ -45,6 +45,9 @@ type Config struct {
 	// sender: the cell's mail server's authserv-id and the authorities'
 	// domains.
 	Intake IntakeConfig `json:"intake,omitzero"`
+	// Paging is how the member on call is paged when a requisition
+	// arrives (desk intake receive), and through which services.
+	Paging *PagingConfig `json:"paging,omitempty"`
 	// Keyring is read and ignored: the register's members are recorded
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.

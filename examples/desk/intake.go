@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 
 	"github.com/ccjkit/ccjkit/intake"
+	"github.com/ccjkit/ccjkit/paging"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 )
@@ -117,8 +120,10 @@ func runIntake(s *session, o *intakeOptions, args []string) error {
 
 // intakeReceive is the mail server's pipe: one message on standard
 // input, recorded as the intake service, and an exit code the server
-// reads. It writes nothing on standard output; on standard error, one
-// line without anything of the message.
+// reads. A reply to a page that carries its one-time code is recorded as
+// the member's acknowledgement instead. With desk.json's paging, a new
+// intake pages the member on call. It writes nothing on standard output;
+// on standard error, lines without anything of the message.
 func (s *session) intakeReceive() error {
 	id, err := loadIdentity(s.identity)
 	if err == nil && id.Role() != register.RoleService {
@@ -131,9 +136,34 @@ func (s *session) intakeReceive() error {
 	if err != nil {
 		return &pipeError{intake.ExitTempFail, err}
 	}
+	limit := cfg.Intake.MaxSize
+	if limit <= 0 || limit > intake.DefaultMaxSize {
+		limit = intake.DefaultMaxSize
+	}
+	raw, err := io.ReadAll(io.LimitReader(s.stdin, int64(limit)+1))
+	if err != nil {
+		return &pipeError{intake.ExitTempFail, err}
+	}
+	rest := io.MultiReader(bytes.NewReader(raw), s.stdin)
+	if cfg.Paging != nil && len(raw) <= limit {
+		if done, err := s.intakeAck(cfg, id, raw); done || err != nil {
+			if err != nil {
+				return &pipeError{intake.ExitTempFail, err}
+			}
+			return nil
+		}
+	}
 	reader := &intake.EmailReader{AuthServID: cfg.Intake.AuthServID, Domains: cfg.Intake.Domains}
 	icfg := intake.Config{Register: journalPath(s.dir), Identity: id, Clock: s.clock, MaxSize: cfg.Intake.MaxSize, Verdict: s.verdict}
-	res, err := intake.Receive(icfg, reader, s.stdin)
+	res, err := intake.Receive(icfg, reader, rest)
+	if err != nil && res.Seq == 0 {
+		return &pipeError{intake.ExitCode(err), err}
+	}
+	if cfg.Paging != nil && !res.Duplicate {
+		if perr := s.pageIntake(cfg, id, res); perr != nil {
+			fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: the intake is recorded, but nobody was paged: %s", errorText(perr, s.tag)))
+		}
+	}
 	if err != nil {
 		return &pipeError{intake.ExitCode(err), err}
 	}
@@ -141,6 +171,30 @@ func (s *session) intakeReceive() error {
 		return s.printJSON(res)
 	}
 	return nil
+}
+
+// intakeAck records a reply to a page as its acknowledgement, when it is
+// one (done); a reply whose code does not check is an intake like any
+// other.
+func (s *session) intakeAck(cfg Config, service register.Identity, raw []byte) (done bool, err error) {
+	policy := paging.DefaultPolicy()
+	if len(cfg.Paging.Policy) > 0 {
+		if policy, err = paging.DecodePolicy(cfg.Paging.Policy); err != nil {
+			return false, err
+		}
+	}
+	cell, err := loadCell(s.cellFile(), s.now())
+	if err != nil {
+		return false, err
+	}
+	a, ok := ackReply(raw, cell, codeKey(service), policy, s.now())
+	if !ok {
+		return false, nil
+	}
+	if _, err := recordAck(journalPath(s.dir), service, s.clock, a); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // intakeList lists the intakes waiting for a case (-all: every one).
@@ -411,6 +465,7 @@ func intakeSentences() [][]string {
 			"intake receive s'exécute sous l'identité de service de la réception (desk member keygen -role service), pas sous celle d'un membre",
 			"intake receive draait onder de service-identiteit van de ontvangst (desk member keygen -role service), niet als lid",
 			"intake receive läuft unter der Dienstidentität des Eingangs (desk member keygen -role service), nicht als Mitglied"},
+		{"desk: the intake is recorded, but nobody was paged: %s", "desk : la réception est consignée, mais personne n'a été appelé : %s", "desk: de ontvangst is vastgelegd, maar niemand werd opgeroepen: %s", "desk: der Eingang ist festgehalten, aber niemand wurde benachrichtigt: %s"},
 		{"NUMBER", "NUMÉRO", "NUMMER", "NUMMER"},
 		{"WHERE", "OÙ", "WAAR", "WO"},
 		{"Intakes (%d):", "Réceptions (%d) :", "Ontvangsten (%d):", "Eingänge (%d):"},

@@ -1,0 +1,299 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/intake"
+	"github.com/ccjkit/ccjkit/paging"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// PagingConfig is desk.json's "paging": how the member on call is paged
+// when a requisition arrives, and through which services. Secrets are
+// read from files (mode 0600), never from desk.json or a command line.
+type PagingConfig struct {
+	// Policy is the escalation policy (paging.DecodePolicy); omitted
+	// fields take paging.DefaultPolicy's.
+	Policy json.RawMessage `json:"policy,omitempty"`
+	// SMTP pages e-mail channels through a relay.
+	SMTP *SMTPConfig `json:"smtp,omitempty"`
+	// NtfyTokens maps an ntfy server's origin to the file of its access
+	// token; a topic on a server without one is published anonymously.
+	NtfyTokens map[string]string `json:"ntfy_tokens,omitempty"`
+	// Matrix pages Matrix channels through the cell's bot.
+	Matrix *MatrixConfig `json:"matrix,omitempty"`
+	// WebhookSecretFile holds the HMAC key of webhook pages ("" sends
+	// them unsigned).
+	WebhookSecretFile string `json:"webhook_secret_file,omitempty"`
+	// Timeout bounds the paging of one intake by the mail pipe, a Go
+	// duration (default 2m): the mail server waits for the pipe.
+	Timeout string `json:"timeout,omitempty"`
+}
+
+// SMTPConfig is the relay pages by e-mail go through.
+type SMTPConfig struct {
+	Host         string `json:"host"`
+	Port         int    `json:"port,omitempty"`
+	From         string `json:"from"`
+	Username     string `json:"username,omitempty"`
+	PasswordFile string `json:"password_file,omitempty"`
+	// TLS is mandatory (STARTTLS, the default), implicit, or — for a
+	// relay on this machine only — opportunistic or none.
+	TLS string `json:"tls,omitempty"`
+}
+
+// MatrixConfig is the cell's Matrix bot.
+type MatrixConfig struct {
+	Homeserver string            `json:"homeserver"`
+	TokenFile  string            `json:"token_file"`
+	Rooms      map[string]string `json:"rooms"`
+}
+
+// secretFile reads a secret from a file, trimmed of its final newline.
+func secretFile(path string) (paging.Secret, error) {
+	if path == "" {
+		return "", nil
+	}
+	b, err := readFile(path)
+	if err != nil {
+		return "", err
+	}
+	return paging.Secret(strings.TrimRight(string(b), "\r\n")), nil
+}
+
+// dispatcher builds the senders desk.json's paging names.
+func (c *PagingConfig) dispatcher(clock timesync.Clock, p paging.Policy) (paging.Dispatcher, error) {
+	d := paging.Dispatcher{Senders: map[ccj.ChannelKind]paging.Sender{}, Retry: p.Retry, Clock: clock}
+	if c.SMTP != nil {
+		pw, err := secretFile(c.SMTP.PasswordFile)
+		if err != nil {
+			return d, err
+		}
+		modes := map[string]paging.TLSMode{"": paging.TLSMandatory, "mandatory": paging.TLSMandatory, "implicit": paging.TLSImplicit, "opportunistic": paging.TLSOpportunistic, "none": paging.TLSNone}
+		mode, ok := modes[c.SMTP.TLS]
+		if !ok {
+			return d, inputErr("desk.json: paging.smtp.tls is mandatory, implicit, opportunistic or none")
+		}
+		s := paging.SMTP{Host: c.SMTP.Host, Port: c.SMTP.Port, From: c.SMTP.From, Username: c.SMTP.Username, Password: pw, TLS: mode, Clock: clock}
+		if err := s.Check(); err != nil {
+			return d, err
+		}
+		d.Senders[ccj.Email] = s
+	}
+	tokens := map[string]paging.Secret{}
+	for origin, file := range c.NtfyTokens {
+		tok, err := secretFile(file)
+		if err != nil {
+			return d, err
+		}
+		tokens[origin] = tok
+	}
+	d.Senders[ccj.Ntfy] = paging.Ntfy{Tokens: tokens}
+	if c.Matrix != nil {
+		tok, err := secretFile(c.Matrix.TokenFile)
+		if err != nil {
+			return d, err
+		}
+		d.Senders[ccj.Matrix] = paging.Matrix{Homeserver: c.Matrix.Homeserver, Token: tok, Rooms: c.Matrix.Rooms}
+	}
+	sec, err := secretFile(c.WebhookSecretFile)
+	if err != nil {
+		return d, err
+	}
+	d.Senders[ccj.Webhook] = paging.Webhook{Secret: sec}
+	return d, nil
+}
+
+// codeKey is the key of the pages' one-time codes: derived from the
+// intake service's secret, so that the service that sends the pages, and
+// reads the replies, checks them without storing anything.
+func codeKey(service register.Identity) []byte {
+	t := service.Tag("paging code key", nil)
+	return t[:]
+}
+
+// pageIntake pages the member on call about a new intake, as the intake
+// service: the plan's first step (paging.Next with no event yet), every
+// attempt and the Paged event recorded in the register. A failure to page
+// is reported and recorded; it never undoes the intake, which is safe.
+func (s *session) pageIntake(cfg Config, service register.Identity, res intake.Result) error {
+	pc := cfg.Paging
+	policy := paging.DefaultPolicy()
+	if len(pc.Policy) > 0 {
+		var err error
+		if policy, err = paging.DecodePolicy(pc.Policy); err != nil {
+			return err
+		}
+	}
+	cell, err := loadCell(s.cellFile(), s.now())
+	if err != nil {
+		return err
+	}
+	d, err := pc.dispatcher(s.clock, policy)
+	if err != nil {
+		return err
+	}
+	timeout := 2 * time.Minute
+	if pc.Timeout != "" {
+		if timeout, err = time.ParseDuration(pc.Timeout); err != nil || timeout <= 0 {
+			return inputErr("desk.json: paging.timeout is a Go duration (2m)")
+		}
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, timeout)
+	defer cancel()
+	in := paging.Intake{Case: paging.IntakeID(res.Seq), Received: res.Receipt.Time(), Class: paging.Unread}
+	plan, err := paging.Next(policy, cell, in, nil)
+	if err != nil {
+		return err
+	}
+	key := codeKey(service)
+	journal := journalPath(s.dir)
+	for _, a := range plan.Actions {
+		at := timesync.Now(s.clock).Time()
+		rec := paging.Record{Intake: in, Action: a, Event: a.Done(at)}
+		for _, id := range a.Members {
+			m, ok := cell.Member(id)
+			if !ok {
+				continue
+			}
+			pg := a.Page(in, policy)
+			if pg.Code, err = paging.NewCode(key, id, in.Case, at); err != nil {
+				return err
+			}
+			attempts, derr := d.Deliver(ctx, m.Contact(), pg)
+			rec.Attempts = append(rec.Attempts, attempts...)
+			if derr != nil {
+				fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}); the register records each", id, len(attempts)))
+			}
+		}
+		b, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		if _, err := register.Submit(journal, service, s.clock, paging.RecordType, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ackLine finds "desk ack CASE CODE" in a reply, quoted or not.
+var ackLine = regexp.MustCompile(`desk ack (I-[0-9]{1,19}|[0-9]{4}-[0-9]{4,6}) ([0-9A-Za-z]{5}-?[0-9A-Za-z]{5})`)
+
+// ackReply reads a reply to a page: a message from a member's e-mail
+// address that holds the page's acknowledgement line with its code. It
+// returns the acknowledgement, checked against every second of the code's
+// validity (the service keeps no record of the codes it issued: 7,200
+// HMACs for two hours, a few milliseconds), or ok false when the message
+// is no such reply — it is then an intake like any other.
+func ackReply(raw []byte, cell ccj.Cell, key []byte, policy paging.Policy, now time.Time) (paging.Ack, bool) {
+	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		return paging.Ack{}, false
+	}
+	from, err := mail.ParseAddress(msg.Header.Get("From"))
+	if err != nil {
+		return paging.Ack{}, false
+	}
+	member := ""
+	for _, m := range cell.Members {
+		if c := m.Contact(); c.Email != "" && strings.EqualFold(c.Email, from.Address) {
+			member = m.ID
+		}
+	}
+	if member == "" {
+		return paging.Ack{}, false
+	}
+	body, _ := io.ReadAll(io.LimitReader(msg.Body, 64<<10))
+	match := ackLine.FindSubmatch(body)
+	if match == nil {
+		return paging.Ack{}, false
+	}
+	c, err := paging.ParseCaseID(string(match[1]))
+	if err != nil {
+		return paging.Ack{}, false
+	}
+	valid := time.Duration(policy.CodeValid)
+	now = now.Truncate(time.Second)
+	for issued := now; !issued.Before(now.Add(-valid)); issued = issued.Add(-time.Second) {
+		if paging.CheckCode(key, string(match[2]), member, c, issued, now, valid) == nil {
+			return paging.Ack{Case: c, Member: member, At: now, ByCode: true, Issued: issued}, true
+		}
+	}
+	return paging.Ack{}, false
+}
+
+// recordAck records an acknowledgement by code, once per code: a code
+// sent back twice acknowledges once.
+func recordAck(journal string, service register.Identity, clock timesync.Clock, a paging.Ack) (dup bool, err error) {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return false, err
+	}
+	tag := service.Tag("paging ack", []byte(a.Member+"\x00"+a.Case.String()+"\x00"+a.Issued.UTC().Format(time.RFC3339)))
+	_, dup, err = register.SubmitOnce(journal, service, clock, paging.AckType, tag, b)
+	return dup, err
+}
+
+// pagingSentences are the paging sentences of the desk.
+func pagingSentences() [][]string {
+	return [][]string{
+		{"desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}); the register records each",
+			"desk : un appel à %[1]s n'a pas été remis (%[2]d {2:tentative|tentatives}) ; le registre consigne chacune",
+			"desk: een oproep aan %[1]s werd niet afgeleverd (%[2]d {2:poging|pogingen}); het register legt elke vast",
+			"desk: eine Benachrichtigung an %[1]s wurde nicht zugestellt (%[2]d {2:Versuch|Versuche}); das Register hält jeden fest"},
+		{"desk.json: paging.smtp.tls is mandatory, implicit, opportunistic or none",
+			"desk.json : paging.smtp.tls vaut mandatory, implicit, opportunistic ou none",
+			"desk.json: paging.smtp.tls is mandatory, implicit, opportunistic of none",
+			"desk.json: paging.smtp.tls ist mandatory, implicit, opportunistic oder none"},
+		{"ack: an intake is acknowledged by its number, as its page gives it (I-17)",
+			"ack : une réception s'acquitte par son numéro, tel que l'appel le donne (I-17)",
+			"ack: een ontvangst wordt bevestigd met haar nummer, zoals de oproep het geeft (I-17)",
+			"ack: ein Eingang wird mit seiner Nummer quittiert, wie die Benachrichtigung sie nennt (I-17)"},
+		{"%[1]s: acknowledged by %[2]s at %[3]s; the escalation stops",
+			"%[1]s : pris en charge par %[2]s le %[3]s ; l'escalade s'arrête",
+			"%[1]s: bevestigd door %[2]s op %[3]s; de escalatie stopt",
+			"%[1]s: quittiert von %[2]s am %[3]s; die Eskalation endet"},
+		{"desk.json: paging.timeout is a Go duration (2m)",
+			"desk.json : paging.timeout est une durée Go (2m)",
+			"desk.json: paging.timeout is een Go-duur (2m)",
+			"desk.json: paging.timeout ist eine Go-Dauer (2m)"},
+	}
+}
+
+// ackIntake records the member's acknowledgement of the pages about an
+// intake not yet a case ("desk ack I-17"), signed by the member: the
+// escalation stops.
+func (s *session) ackIntake(id string) error {
+	c, err := paging.ParseCaseID(id)
+	if err != nil {
+		return inputErr("ack: an intake is acknowledged by its number, as its page gives it (I-17)")
+	}
+	seq, _ := c.Intake()
+	if _, err := s.findIntake(seq); err != nil {
+		return err
+	}
+	a := paging.Ack{Case: c, Member: s.me.Name(), At: timesync.Now(s.clock).Time()}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	rec, err := register.Submit(journalPath(s.dir), s.me, s.clock, paging.AckType, b)
+	if err != nil {
+		return err
+	}
+	if s.asJSON {
+		return s.printJSON(a)
+	}
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%[1]s: acknowledged by %[2]s at %[3]s; the escalation stops", id, s.me.Name(), stamp(rec.Time, s.tag)))
+	return nil
+}
