@@ -87,6 +87,7 @@ func (e *EmailReader) Read(raw []byte) Reading {
 	}
 	r.Authenticity = e.authenticity(h, &r.Problems)
 	r.Accepted = e.accepted(h)
+	r.Automatic = automatic(h)
 	w := walker{e: e, maxParts: cmpOr(e.MaxParts, DefaultMaxParts), maxDepth: cmpOr(e.MaxDepth, DefaultMaxDepth)}
 	w.walk(textproto.MIMEHeader(h), msg.Body, 0)
 	r.Parts, r.Requisitions = w.parts, w.reqs
@@ -186,6 +187,25 @@ func (e *EmailReader) accepted(h mail.Header) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// automatic reports whether a message was written by a program: a null
+// envelope sender (Return-Path: <>, as the delivering server writes it:
+// a bounce, RFC 5321 §4.5.5) or an Auto-Submitted field other than "no"
+// (RFC 3834 §5: auto-replied, auto-generated).
+func automatic(h mail.Header) bool {
+	for _, rp := range h["Return-Path"] {
+		if strings.TrimSpace(rp) == "<>" {
+			return true
+		}
+	}
+	for _, as := range h["Auto-Submitted"] {
+		v, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(as)), ";")
+		if strings.TrimSpace(v) != "no" {
+			return true
+		}
+	}
+	return false
 }
 
 // better keeps "pass" once seen, else the first result.

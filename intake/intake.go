@@ -58,6 +58,13 @@ type Reading struct {
 	Parts []Part
 	// Authenticity is what the channel says of the sender.
 	Authenticity Authenticity
+	// Automatic says the delivery was written by a program, not a
+	// person: a bounce or an auto-reply (an e-mail with a null sender,
+	// RFC 5321 §4.5.5, or an Auto-Submitted field other than "no", RFC
+	// 3834). It is recorded like any other; a program that pages on
+	// intakes does not page on it, so that a page that bounces back to
+	// the cell does not page again, and again.
+	Automatic bool
 	// Accepted is when the cell's own server accepted the delivery, as
 	// it wrote it (an e-mail's topmost Received field, by the cell's
 	// server), zero when the delivery does not say.
@@ -122,6 +129,8 @@ type Record struct {
 	Parts        []Part                    `json:"parts,omitempty"`
 	Authenticity Authenticity              `json:"authenticity"`
 	Problems     []string                  `json:"problems,omitempty"`
+	// Automatic: a bounce or an auto-reply (Reading.Automatic).
+	Automatic bool `json:"automatic,omitempty"`
 }
 
 // MaxAcceptedLead bounds how long before its recording a message may say
@@ -169,6 +178,8 @@ type Result struct {
 	Receipt timesync.Timestamp
 	// Requisitions is how many orders were read.
 	Requisitions int
+	// Automatic: a bounce or an auto-reply, not to page about.
+	Automatic bool
 }
 
 // The errors of Receive. Each tells a mail server what to do
@@ -251,6 +262,7 @@ func Receive(cfg Config, rd Reader, r io.Reader) (Result, error) {
 		sum := sha256.Sum256(raw)
 		rec.Size, rec.SHA256, rec.Raw = len(raw), hex.EncodeToString(sum[:]), raw
 		rec.Key, rec.Requisitions, rec.Parts, rec.Authenticity, rec.Problems = reading.Key, reading.Requisitions, reading.Parts, reading.Authenticity, reading.Problems
+		rec.Automatic = reading.Automatic
 		if rec.Key == "" {
 			rec.Key = "sha256:" + rec.SHA256
 		}
@@ -277,7 +289,7 @@ func Receive(cfg Config, rd Reader, r io.Reader) (Result, error) {
 		}
 		return Result{}, fmt.Errorf("%w: %w", ErrRegister, err)
 	}
-	res := Result{Seq: written.Seq, Duplicate: dup, Status: rec.Status, Requisitions: len(rec.Requisitions), Receipt: rec.Received}
+	res := Result{Seq: written.Seq, Duplicate: dup, Status: rec.Status, Requisitions: len(rec.Requisitions), Receipt: rec.Received, Automatic: rec.Automatic}
 	if !rec.Accepted.IsZero() {
 		res.Receipt = rec.Accepted
 	}

@@ -408,3 +408,32 @@ func TestAccepted(t *testing.T) {
 		})
 	}
 }
+
+// A bounce or an auto-reply is recorded, and said to be automatic.
+func TestAutomatic(t *testing.T) {
+	cases := []struct {
+		name    string
+		headers string
+		want    bool
+	}{
+		{"a person's message", genuine, false},
+		{"a bounce", "Return-Path: <>\r\n" + genuine, true},
+		{"an auto-reply", "Auto-Submitted: auto-replied\r\n" + genuine, true},
+		{"auto-generated with a parameter", "Auto-Submitted: auto-generated; owner-email=\"x@y\"\r\n" + genuine, true},
+		{"said not to be", "Auto-Submitted: no\r\n" + genuine, false},
+		{"a sender", "Return-Path: <parquet@just.fgov.be>\r\n" + genuine, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCell(t)
+			res, err := intake.Receive(c.config(), reader(), bytes.NewReader(message(tc.headers)))
+			if err != nil || res.Automatic != tc.want {
+				t.Fatalf("automatic %v, want %v (%v)", res.Automatic, tc.want, err)
+			}
+			c.reg.Refresh()
+			if intake.List(c.reg)[0].Record.Automatic != tc.want {
+				t.Fatal("not recorded")
+			}
+		})
+	}
+}

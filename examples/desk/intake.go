@@ -159,7 +159,7 @@ func (s *session) intakeReceive() error {
 	if err != nil && res.Seq == 0 {
 		return &pipeError{intake.ExitCode(err), err}
 	}
-	if cfg.Paging != nil && !res.Duplicate {
+	if cfg.Paging != nil && !res.Duplicate && !res.Automatic {
 		if perr := s.pageIntake(cfg, id, res); perr != nil {
 			fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: the intake is recorded, but nobody was paged: %s", errorText(perr, s.tag)))
 		}
@@ -242,6 +242,10 @@ func (s *session) intakeLine(in intake.Intake) {
 	if in.Case != "" {
 		fmt.Fprintln(s.out, "    "+p.Sprintf("case %s", in.Case))
 	}
+	if in.Record.Automatic {
+		fmt.Fprintln(s.out, "    "+p.Sprintf("written by a program (a bounce or an auto-reply): nobody was paged"))
+	}
+	s.pagingLines(paging.IntakeID(in.Seq))
 	if in.Verified() {
 		fmt.Fprintln(s.out, "    "+p.Sprintf("sender verified"))
 	}
@@ -466,6 +470,11 @@ func intakeSentences() [][]string {
 			"intake receive draait onder de service-identiteit van de ontvangst (desk member keygen -role service), niet als lid",
 			"intake receive läuft unter der Dienstidentität des Eingangs (desk member keygen -role service), nicht als Mitglied"},
 		{"desk: the intake is recorded, but nobody was paged: %s", "desk : la réception est consignée, mais personne n'a été appelé : %s", "desk: de ontvangst is vastgelegd, maar niemand werd opgeroepen: %s", "desk: der Eingang ist festgehalten, aber niemand wurde benachrichtigt: %s"},
+		{"written by a program (a bounce or an auto-reply): nobody was paged", "écrite par un programme (un rejet ou une réponse automatique) : personne n'a été appelé", "geschreven door een programma (een bounce of een automatisch antwoord): niemand werd opgeroepen", "von einem Programm geschrieben (ein Unzustellbarkeitsbericht oder eine automatische Antwort): niemand wurde benachrichtigt"},
+		{"paged %[1]s at %[2]s: %[3]s", "appel à %[1]s le %[2]s : %[3]s", "oproep aan %[1]s op %[2]s: %[3]s", "Benachrichtigung an %[1]s am %[2]s: %[3]s"},
+		{"sent", "envoyé", "verstuurd", "gesendet"},
+		{"not delivered", "non remis", "niet afgeleverd", "nicht zugestellt"},
+		{"acknowledged by %[1]s at %[2]s", "pris en charge par %[1]s le %[2]s", "bevestigd door %[1]s op %[2]s", "quittiert von %[1]s am %[2]s"},
 		{"NUMBER", "NUMÉRO", "NUMMER", "NUMMER"},
 		{"WHERE", "OÙ", "WAAR", "WO"},
 		{"Intakes (%d):", "Réceptions (%d) :", "Ontvangsten (%d):", "Eingänge (%d):"},

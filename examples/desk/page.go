@@ -172,7 +172,11 @@ func (s *session) pageIntake(cfg Config, service register.Identity, res intake.R
 			attempts, derr := d.Deliver(ctx, m.Contact(), pg)
 			rec.Attempts = append(rec.Attempts, attempts...)
 			if derr != nil {
-				fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}); the register records each", id, len(attempts)))
+				why := "-"
+				if len(attempts) > 0 {
+					why = attempts[len(attempts)-1].Failure.String()
+				}
+				fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}, the last: %[3]s); the register records each", id, len(attempts), why))
 			}
 		}
 		b, err := json.Marshal(rec)
@@ -247,10 +251,10 @@ func recordAck(journal string, service register.Identity, clock timesync.Clock, 
 // pagingSentences are the paging sentences of the desk.
 func pagingSentences() [][]string {
 	return [][]string{
-		{"desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}); the register records each",
-			"desk : un appel à %[1]s n'a pas été remis (%[2]d {2:tentative|tentatives}) ; le registre consigne chacune",
-			"desk: een oproep aan %[1]s werd niet afgeleverd (%[2]d {2:poging|pogingen}); het register legt elke vast",
-			"desk: eine Benachrichtigung an %[1]s wurde nicht zugestellt (%[2]d {2:Versuch|Versuche}); das Register hält jeden fest"},
+		{"desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}, the last: %[3]s); the register records each",
+			"desk : un appel à %[1]s n'a pas été remis (%[2]d {2:tentative|tentatives}, la dernière : %[3]s) ; le registre consigne chacune",
+			"desk: een oproep aan %[1]s werd niet afgeleverd (%[2]d {2:poging|pogingen}, de laatste: %[3]s); het register legt elke vast",
+			"desk: eine Benachrichtigung an %[1]s wurde nicht zugestellt (%[2]d {2:Versuch|Versuche}, der letzte: %[3]s); das Register hält jeden fest"},
 		{"desk.json: paging.smtp.tls is mandatory, implicit, opportunistic or none",
 			"desk.json : paging.smtp.tls vaut mandatory, implicit, opportunistic ou none",
 			"desk.json: paging.smtp.tls is mandatory, implicit, opportunistic of none",
@@ -296,4 +300,42 @@ func (s *session) ackIntake(id string) error {
 	}
 	fmt.Fprintln(s.out, printer(s.tag).Sprintf("%[1]s: acknowledged by %[2]s at %[3]s; the escalation stops", id, s.me.Name(), stamp(rec.Time, s.tag)))
 	return nil
+}
+
+// pagingLines writes, under an intake or a case, who was paged when, on
+// which kind of channel, whether it went through, and who acknowledged.
+func (s *session) pagingLines(c paging.CaseID) {
+	p := printer(s.tag)
+	for _, sub := range s.reg.Submissions() {
+		switch sub.Type {
+		case paging.RecordType:
+			r, err := paging.DecodeRecord(sub.Data)
+			if err != nil || r.Intake.Case != c {
+				continue
+			}
+			for _, m := range r.Action.Members {
+				outcome := p.Sprintf("not delivered")
+				var kinds []string
+				for _, a := range r.Attempts {
+					if a.Member != m {
+						continue
+					}
+					if a.Sent {
+						outcome = p.Sprintf("sent")
+						kinds = append(kinds, string(a.Channel))
+					}
+				}
+				if len(kinds) > 0 {
+					outcome += " (" + strings.Join(kinds, ", ") + ")"
+				}
+				fmt.Fprintln(s.out, "    "+p.Sprintf("paged %[1]s at %[2]s: %[3]s", m, stamp(timesync.FromTime(r.Event.At), s.tag), outcome))
+			}
+		case paging.AckType:
+			a, err := paging.DecodeAck(sub.Data)
+			if err != nil || a.Case != c {
+				continue
+			}
+			fmt.Fprintln(s.out, "    "+p.Sprintf("acknowledged by %[1]s at %[2]s", a.Member, stamp(timesync.FromTime(a.At), s.tag)))
+		}
+	}
 }

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/intake"
 	"github.com/ccjkit/ccjkit/internal/mtatest"
+	"github.com/ccjkit/ccjkit/paging"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -168,4 +170,157 @@ func mustIdentity(t *testing.T, path string) register.Identity {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// pagingCell prepares a cell directory for the Postfix tests: the sample
+// cell with every member's e-mail at the members' domain, the intake
+// service in the roster, desk.json paging by e-mail through the Postfix
+// instance (plain SMTP on loopback). It returns the directory, the
+// service's identity file and alice's identity.
+func pagingCell(t *testing.T, root string) (dir, service, aliceFile string, alice register.Identity) {
+	t.Helper()
+	dir = filepath.Join(root, "cell")
+	src, aliceFile := testDir(t)
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	var cell map[string]any
+	b, _ := os.ReadFile(filepath.Join(dir, "cell.json"))
+	json.Unmarshal(b, &cell)
+	for _, m := range cell["members"].([]any) {
+		m := m.(map[string]any)
+		var chans []any
+		for _, c := range m["channels"].([]any) {
+			if c.(map[string]any)["kind"] != "email" {
+				chans = append(chans, c)
+			}
+		}
+		m["channels"] = append(chans, map[string]any{"kind": "email", "value": m["id"].(string) + "@" + mtatest.MemberDomain})
+	}
+	b, _ = json.Marshal(cell)
+	os.WriteFile(filepath.Join(dir, "cell.json"), b, 0o600)
+	alice = mustIdentity(t, aliceFile)
+	svc, err := register.NewIdentity("intake", register.RoleService)
+	if err != nil {
+		t.Fatal(err)
+	}
+	service = filepath.Join(root, "intake.identity")
+	os.WriteFile(service, []byte(svc.Secret()), 0o600)
+	reg, _, err := register.Open(journalPath(dir), register.Config{Clock: timesync.SystemClock{}, Identity: alice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.AddMember(svc.Public(), timesync.Verdict{}); err != nil {
+		t.Fatal(err)
+	}
+	reg.Close()
+	return dir, service, aliceFile, alice
+}
+
+// writePagingConfig points desk.json's paging at the SMTP port.
+func writePagingConfig(t *testing.T, dir string, port int) {
+	t.Helper()
+	var cfg Config
+	b, _ := os.ReadFile(filepath.Join(dir, "desk.json"))
+	json.Unmarshal(b, &cfg)
+	cfg.Intake = IntakeConfig{AuthServID: mtatest.Hostname, Domains: []string{"just.fgov.be"}}
+	cfg.Paging = &PagingConfig{SMTP: &SMTPConfig{Host: "127.0.0.1", Port: port, From: "ccj@" + mtatest.CellDomain, TLS: "none"}, Timeout: "1m"}
+	b, _ = json.Marshal(cfg)
+	os.WriteFile(filepath.Join(dir, "desk.json"), b, 0o600)
+}
+
+// From an e-mail sent to the cell to a page in the on-call member's
+// mailbox, through a real Postfix: the requisition goes in over SMTP,
+// Postfix pipes it to desk intake receive, which records it and pages the
+// member on call by e-mail through the same Postfix; the page, read back
+// from the member's mailbox, says the intake's number, when it arrived
+// and how to acknowledge — and nothing of the order. The member replies
+// with the code; the reply is piped back and recorded as the
+// acknowledgement, once, however often it is sent.
+func TestPostfixPage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the Postfix test in -short mode")
+	}
+	root := publicDir(t)
+	dir, service, aliceFile, alice := pagingCell(t, root)
+	bin := buildDeskIn(t, root)
+	mta := mtatest.Start(t, mtatest.Config{Pipe: []string{bin, "intake", "receive", "-dir", dir, "-identity", service, "-lang", "en"}, Mailboxes: []string{"alice", "bob", "carol"}})
+	writePagingConfig(t, dir, mta.Port)
+	mta.Chown(t, root)
+
+	b, _ := os.ReadFile(filepath.Join(dir, "cell.json"))
+	cell, err := ccj.DecodeCell(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onCall := cell.OnCall(time.Now()).Order[0]
+
+	if err := mta.Send("parquet.bruxelles@just.fgov.be", []string{"ccj@" + mtatest.CellDomain}, []byte(intakeMail)); err != nil {
+		t.Fatal(err)
+	}
+	mta.WaitLog(t, "the page delivered to the member's mailbox", regexp.MustCompile(`to=<`+onCall+`@`+mtatest.MemberDomain+`>.*status=sent`), 1)
+	page := mta.Mailbox(onCall)
+	for _, secret := range []string{"BR.21", "000777", "2001:db8::beef", "juge", "parquet", "just.fgov.be"} {
+		if strings.Contains(page, secret) {
+			t.Fatalf("the page holds %q:\n%s", secret, page)
+		}
+	}
+	ack := regexp.MustCompile(`desk ack (I-[0-9]+) ([0-9A-Z]{5}-[0-9A-Z]{5})`).FindStringSubmatch(page)
+	if ack == nil || !strings.Contains(page, "Subject: CCJ "+ack[1]) {
+		t.Fatalf("the page says no acknowledgement:\n%s", page)
+	}
+
+	reply := "From: <" + onCall + "@" + mtatest.MemberDomain + ">\r\nTo: <ccj@" + mtatest.CellDomain + ">\r\nSubject: Re: CCJ " + ack[1] + "\r\n" +
+		"Message-ID: <reply1@" + mtatest.MemberDomain + ">\r\n\r\nOn it.\r\n\r\n> " + ack[0] + "\r\n"
+	for range 2 {
+		if err := mta.Send(onCall+"@"+mtatest.MemberDomain, []string{"ccj@" + mtatest.CellDomain}, []byte(reply)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mta.WaitLog(t, "the replies piped", regexp.MustCompile(`relay=ccjintake.*status=sent`), 3)
+
+	reg, _, err := register.Open(journalPath(dir), register.Config{Clock: timesync.SystemClock{}, Identity: alice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	var pages []paging.Record
+	var acks []paging.Ack
+	intakes := 0
+	for _, s := range reg.Submissions() {
+		switch s.Type {
+		case paging.RecordType:
+			r, err := paging.DecodeRecord(s.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages = append(pages, r)
+		case paging.AckType:
+			a, err := paging.DecodeAck(s.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			acks = append(acks, a)
+		case intake.SubmissionType:
+			intakes++
+		}
+	}
+	if intakes != 1 {
+		t.Fatalf("%d intakes: a reply was taken for an order", intakes)
+	}
+	if len(pages) != 1 || len(pages[0].Attempts) == 0 || !pages[0].Attempts[len(pages[0].Attempts)-1].Sent || pages[0].Intake.Case.String() != ack[1] {
+		t.Fatalf("page records: %+v", pages)
+	}
+	if len(acks) != 1 || acks[0].Member != onCall || !acks[0].ByCode || acks[0].Case.String() != ack[1] {
+		t.Fatalf("acknowledgements: %+v", acks)
+	}
+	plan, err := paging.Next(paging.DefaultPolicy(), cell, pages[0].Intake, paging.Events(pages[0].Intake.Case, pages, acks))
+	if err != nil || plan.Acknowledged != onCall {
+		t.Fatalf("the escalation does not stop: %+v, %v", plan, err)
+	}
+	reg.Close()
+	out, errs, code := desk(t, timesync.SystemClock{}, "intake", "list", "-all", "-dir", dir, "-identity", aliceFile, "-anchors", "")
+	if code != exitOK || !strings.Contains(out, "paged "+onCall) || !strings.Contains(out, "sent (email)") || !strings.Contains(out, "acknowledged by "+onCall) {
+		t.Fatalf("intake list: %d\n%s%s", code, out, errs)
+	}
 }
