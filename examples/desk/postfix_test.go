@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -322,5 +324,140 @@ func TestPostfixPage(t *testing.T) {
 	out, errs, code := desk(t, timesync.SystemClock{}, "intake", "list", "-all", "-dir", dir, "-identity", aliceFile, "-anchors", "")
 	if code != exitOK || !strings.Contains(out, "paged "+onCall) || !strings.Contains(out, "sent (email)") || !strings.Contains(out, "acknowledged by "+onCall) {
 		t.Fatalf("intake list: %d\n%s%s", code, out, errs)
+	}
+}
+
+// The latency from a requisition accepted by the cell's mail server to
+// the page in the on-call member's mailbox (the pipe records the intake,
+// pages by SMTP through the same Postfix, which delivers it), against the
+// same Postfix piping the same message to a bare command (tee into a
+// file): the floor, what any pipe delivery costs. Run both in one run:
+//
+//	go test -run '^$' -bench Postfix -benchtime 20x ./examples/desk/
+//
+// and read the medians (ms) and their ratio.
+func BenchmarkPostfixPage(b *testing.B) {
+	benchPostfix(b, false)
+}
+
+// BenchmarkPostfixBarePipe is the baseline of BenchmarkPostfixPage.
+func BenchmarkPostfixBarePipe(b *testing.B) {
+	benchPostfix(b, true)
+}
+
+func benchPostfix(b *testing.B, bare bool) {
+	root, err := os.MkdirTemp("", "ccjkit-desk-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	os.Chmod(root, 0o755)
+	sink := filepath.Join(root, "sink")
+	var pipe []string
+	var dir string
+	if bare {
+		tee, err := exec.LookPath("tee")
+		if err != nil {
+			b.Skip("no tee")
+		}
+		pipe = []string{tee, "-a", sink}
+	} else {
+		dir = benchCell(b, root)
+		bin := filepath.Join(root, "desk")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			b.Fatalf("go build: %v\n%s", err, out)
+		}
+		pipe = []string{bin, "intake", "receive", "-dir", dir, "-identity", filepath.Join(root, "intake.identity"), "-lang", "en"}
+	}
+	mta := mtatest.Start(b, mtatest.Config{Pipe: pipe, Mailboxes: []string{"alice", "bob", "carol"}})
+	if !bare {
+		writePagingConfigB(b, dir, mta.Port)
+	}
+	os.WriteFile(sink, nil, 0o644)
+	mta.Chown(b, root)
+	done := func() int {
+		if bare {
+			fi, _ := os.Stat(sink)
+			if fi == nil {
+				return 0
+			}
+			return int(fi.Size())
+		}
+		n := 0
+		for _, m := range []string{"alice", "bob", "carol"} {
+			n += strings.Count(mta.Mailbox(m), "\nSubject: CCJ I-")
+		}
+		return n
+	}
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		before := done()
+		msg := strings.Replace(intakeMail, "<r1@just.fgov.be>", fmt.Sprintf("<bench%d-%d@just.fgov.be>", i, time.Now().UnixNano()), 1)
+		if err := mta.Send("parquet.bruxelles@just.fgov.be", []string{"ccj@" + mtatest.CellDomain}, []byte(msg)); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		for deadline := start.Add(time.Minute); done() == before; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				b.Fatalf("no delivery within a minute:\n%s", mta.Log())
+			}
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(lat[len(lat)*9/10].Microseconds())/1000, "p90-ms")
+}
+
+// benchCell is pagingCell for a benchmark.
+func benchCell(b *testing.B, root string) string {
+	dir := filepath.Join(root, "cell")
+	os.MkdirAll(dir, 0o755)
+	cellJSON, _ := sample.ReadFile("sample/cell.json")
+	var cell map[string]any
+	json.Unmarshal(cellJSON, &cell)
+	for _, m := range cell["members"].([]any) {
+		m := m.(map[string]any)
+		var chans []any
+		for _, c := range m["channels"].([]any) {
+			if c.(map[string]any)["kind"] != "email" {
+				chans = append(chans, c)
+			}
+		}
+		m["channels"] = append(chans, map[string]any{"kind": "email", "value": m["id"].(string) + "@" + mtatest.MemberDomain})
+	}
+	cb, _ := json.Marshal(cell)
+	os.WriteFile(filepath.Join(dir, "cell.json"), cb, 0o600)
+	var cfg Config
+	if err := readSample("desk.json", &cfg); err != nil {
+		b.Fatal(err)
+	}
+	db, _ := json.Marshal(cfg)
+	os.WriteFile(filepath.Join(dir, "desk.json"), db, 0o600)
+	alice, _ := register.NewIdentity("alice", register.RoleMember)
+	svc, _ := register.NewIdentity("intake", register.RoleService)
+	os.WriteFile(filepath.Join(root, "intake.identity"), []byte(svc.Secret()), 0o600)
+	reg, _, err := register.Open(journalPath(dir), register.Config{Clock: timesync.SystemClock{}, Identity: alice, Found: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := reg.AddMember(svc.Public(), timesync.Verdict{}); err != nil {
+		b.Fatal(err)
+	}
+	reg.Close()
+	return dir
+}
+
+func writePagingConfigB(b *testing.B, dir string, port int) {
+	var cfg Config
+	raw, _ := os.ReadFile(filepath.Join(dir, "desk.json"))
+	json.Unmarshal(raw, &cfg)
+	cfg.Intake = IntakeConfig{AuthServID: mtatest.Hostname, Domains: []string{"just.fgov.be"}}
+	cfg.Paging = &PagingConfig{SMTP: &SMTPConfig{Host: "127.0.0.1", Port: port, From: "ccj@" + mtatest.CellDomain, TLS: "none"}, Timeout: "1m"}
+	raw, _ = json.Marshal(cfg)
+	if err := os.WriteFile(filepath.Join(dir, "desk.json"), raw, 0o600); err != nil {
+		b.Fatal(err)
 	}
 }
