@@ -168,7 +168,7 @@ func writeIdentity(path string, id register.Identity) error {
 func memberFlags(s *session, fs *flag.FlagSet) {
 	cellFlags(s, fs)
 	fs.StringVar(&s.name, "name", "", "for keygen and upgrade: the new identity's `NAME`")
-	fs.StringVar(&s.role, "role", "member", "for keygen: member, recovery or service")
+	fs.StringVar(&s.role, "role", "member", "for keygen: member, recovery, service or watch")
 	fs.BoolVar(&s.upgradeFound, "found", false, "for upgrade: also found the roster of the register in -dir, written by an earlier version")
 }
 
@@ -203,7 +203,7 @@ func runMember(s *session, args []string) error {
 // line a member adds.
 func memberKeygen(s *session, args []string) error {
 	if len(args) != 0 || s.name == "" || s.identity == "" {
-		return inputErr("member keygen -name NAME [-role member|recovery|service] -identity FILE")
+		return inputErr("member keygen -name NAME [-role member|recovery|service|watch] -identity FILE")
 	}
 	if _, err := os.Stat(s.identity); err == nil {
 		return inputErr("%s exists already", s.identity)

@@ -35,9 +35,11 @@
 // added later ([Register.AddMember]) is granted the past epochs' keys and
 // reads the whole history — nothing is rewritten; a member removed
 // ([Register.RemoveMember]) starts a new epoch and is shut out of what
-// follows. Services ([RoleService]: the mail intake, a watch daemon)
-// append with [Submit], sealing to the epoch's public key: they cannot
-// open what they wrote. A recovery identity ([RoleRecovery]), kept on
+// follows. Services ([RoleService]: the mail intake) append with [Submit],
+// sealing to the epoch's public key: they cannot open what they wrote.
+// A watch ([RoleWatch]: the daemon that follows deadlines and pages the
+// members) reads the register as a member does and writes only with
+// Submit: it acts on no case and changes nothing of the roster. A recovery identity ([RoleRecovery]), kept on
 // paper, holds every epoch and may add members: a cell that lost every
 // member's key gets back in. Journals written before records were signed
 // stay readable and verifiable, reported unsigned; a member of their

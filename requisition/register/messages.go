@@ -92,6 +92,7 @@ var messages = sync.OnceValue(func() *i18n.Catalogue {
 		{"role:member", "member", "membre", "lid", "Mitglied"},
 		{"role:recovery", "recovery identity", "identité de secours", "herstelidentiteit", "Wiederherstellungsidentität"},
 		{"role:service", "service", "service", "dienst", "Dienst"},
+		{"role:watch", "watch", "veille", "wacht", "Wache"},
 		{"outcome:answered", "answered", "répondu", "beantwoord", "beantwortet"},
 		{"outcome:contested", "contested", "contesté", "betwist", "angefochten"},
 		{"outcome:cancelled", "withdrawn by the authority", "retiré par l'autorité", "ingetrokken door de overheid", "von der Behörde zurückgezogen"},

@@ -172,6 +172,18 @@ func Open(path string, cfg Config) (*Register, journal.OpenReport, error) {
 	return r, rep, nil
 }
 
+// manager checks that the identity may change the roster and draw keys:
+// ready, and a member or the recovery identity (not a watch).
+func (r *Register) manager() error {
+	if err := r.ready(); err != nil {
+		return err
+	}
+	if !r.cfg.Identity.role.manages() {
+		return fmt.Errorf("%w: a %s identity changes nothing of the roster", ErrMember, r.cfg.Identity.role)
+	}
+	return nil
+}
+
 // ready checks that the identity may work on the register as it stands.
 func (r *Register) ready() error {
 	me := r.cfg.Identity
@@ -625,7 +637,7 @@ func (r *Register) RotateWorkOrderKey() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, err := r.write(func(tx *journal.Tx) error {
-		if err := r.ready(); err != nil {
+		if err := r.manager(); err != nil {
 			return err
 		}
 		return r.stageKey(tx, uint32(r.ro.epoch), r.ro.recipient[r.ro.epoch])
@@ -711,7 +723,7 @@ func (r *Register) AddMember(p PublicIdentity, v timesync.Verdict) (MemberInfo, 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, err := r.write(func(tx *journal.Tx) error {
-		if err := r.ready(); err != nil {
+		if err := r.manager(); err != nil {
 			return err
 		}
 		if m := r.ro.members[p.Name]; m != nil && m.Active {
@@ -763,7 +775,7 @@ func (r *Register) RemoveMember(name string, v timesync.Verdict) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, err := r.write(func(tx *journal.Tx) error {
-		if err := r.ready(); err != nil {
+		if err := r.manager(); err != nil {
 			return err
 		}
 		m := r.ro.members[name]

@@ -219,7 +219,7 @@ func (ro *roster) add(rec journal.Record) {
 		}
 	default:
 		switch {
-		case (rec.Kind == keyKind || rec.Kind == BridgeKind) && !m.Role.reads():
+		case (rec.Kind == keyKind || rec.Kind == BridgeKind) && !m.Role.manages():
 			ro.bad(rec.Seq, "a %s record by %s, a %s", rec.Kind, m.Name, m.Role)
 			return
 		case (rec.Kind == caseKind || rec.Kind == LookupKind) && m.Role != RoleMember:
@@ -274,8 +274,8 @@ func (ro *roster) member(rec journal.Record, by *MemberInfo) {
 		ro.bad(rec.Seq, "a member record that does not decode")
 		return
 	}
-	if !by.Role.reads() {
-		ro.bad(rec.Seq, "a service (%s) changed the roster", by.Name)
+	if !by.Role.manages() {
+		ro.bad(rec.Seq, "a %s (%s) changed the roster", by.Role, by.Name)
 		return
 	}
 	p := mc.Identity
@@ -310,7 +310,7 @@ func (ro *roster) member(rec journal.Record, by *MemberInfo) {
 
 func (ro *roster) anyReader() bool {
 	for _, m := range ro.members {
-		if m.Active && m.Role.reads() {
+		if m.Active && m.Role.manages() {
 			return true
 		}
 	}
@@ -334,8 +334,8 @@ func (ro *roster) newEpoch(rec journal.Record, by *MemberInfo) {
 		ro.bad(rec.Seq, "an epoch record that does not decode")
 		return
 	}
-	if !by.Role.reads() {
-		ro.bad(rec.Seq, "a service (%s) started an epoch", by.Name)
+	if !by.Role.manages() {
+		ro.bad(rec.Seq, "a %s (%s) started an epoch", by.Role, by.Name)
 		return
 	}
 	if int64(er.Epoch) != ro.epoch+1 {
@@ -388,6 +388,8 @@ func (ro *roster) grants(rec journal.Record, by *MemberInfo) {
 			ro.bad(rec.Seq, "a grant of epoch %d, which does not exist", g.Epoch)
 		case !ro.holders[g.Epoch][string(by.Sign)]:
 			ro.bad(rec.Seq, "%s grants epoch %d, which they were never granted", by.Name, g.Epoch)
+		case !by.Role.manages():
+			ro.bad(rec.Seq, "a %s (%s) granted keys", by.Role, by.Name)
 		case to == nil || !to.Active || !to.Role.reads():
 			ro.bad(rec.Seq, "a grant to %s, who is not a reading identity", g.To)
 		default:

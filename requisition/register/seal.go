@@ -92,19 +92,30 @@ const (
 	// lost its last member's key in again. It does not act on cases.
 	RoleRecovery Role = "recovery"
 	// RoleService: a program that must write but not read — the mail
-	// intake, the watch daemon, retention ingest, a technician's
-	// submission. It signs what it appends and seals it to the current
+	// intake, retention ingest, a technician's submission. It signs what it appends and seals it to the current
 	// epoch's public key; it holds no key that opens a record.
 	RoleService Role = "service"
+	// RoleWatch: a program that must read the register to keep watch —
+	// the watch daemon, which follows deadlines and pages the members
+	// (desk watch) — and writes only submissions (Submit: its pages). It
+	// holds the epoch keys, as a member does, but acts on no case, looks
+	// nothing up, and changes nothing of the roster; removing it starts a
+	// new epoch, as for any reading identity.
+	RoleWatch Role = "watch"
 )
 
 // Roles returns every role.
-func Roles() []Role { return []Role{RoleMember, RoleRecovery, RoleService} }
+func Roles() []Role { return []Role{RoleMember, RoleRecovery, RoleService, RoleWatch} }
 
 func (r Role) valid() bool { return slices.Contains(Roles(), r) }
 
 // reads reports whether an identity of role r holds the epoch keys.
-func (r Role) reads() bool { return r == RoleMember || r == RoleRecovery }
+func (r Role) reads() bool { return r == RoleMember || r == RoleRecovery || r == RoleWatch }
+
+// manages reports whether an identity of role r may change the roster
+// (add and remove identities, start epochs, grant their keys) and draw
+// work-order keys.
+func (r Role) manages() bool { return r == RoleMember || r == RoleRecovery }
 
 // MaxIdentityName bounds an identity's name.
 const MaxIdentityName = 32
