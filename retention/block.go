@@ -11,11 +11,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/netip"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/ccjkit/ccjkit/timesync"
 )
@@ -410,8 +410,97 @@ func encodeRows(c Class, rows []row) []byte {
 	return b
 }
 
-// decodeRows reads what encodeRows wrote.
-func decodeRows(c Class, b []byte, run uint8) ([]row, error) {
+// packed is a block's records as decoded, held without pointers but in
+// its small dictionaries: what the block cache keeps (cache.go), a
+// third of the memory of rows, which the collector does not scan. A
+// record becomes a row when read ([packed.row]).
+type packed struct {
+	class  Class
+	recs   []prec
+	devs   []string
+	clocks []Clock
+	// subs holds the assignments' subscriber references one after the
+	// other (prec.subEnd), hashes their evidence hashes by record.
+	subs   []byte
+	hashes [][32]byte
+	// sorted: the records are in key order (address, prefix length), as
+	// every writer of blocks leaves them, so that a lookup finds the
+	// records of a key by binary search.
+	sorted bool
+}
+
+// prec is a packed record: a row's fixed-width fields, and its device,
+// clock verdict and subscriber reference by place.
+type prec struct {
+	addr, inside            [16]byte
+	from, until             int64
+	subEnd                  uint32
+	first, last, insidePort uint16
+	dev, clock              uint16
+	is4, hasHash, inside4   bool
+	bits, kind, proto, run  uint8
+}
+
+// size is the memory a packed block takes.
+func (p *packed) size() int64 {
+	n := int64(cap(p.recs))*int64(unsafe.Sizeof(prec{})) + int64(cap(p.subs)) + int64(cap(p.hashes))*32 + 256
+	for _, d := range p.devs {
+		n += int64(len(d)) + 16
+	}
+	return n + int64(len(p.clocks))*16
+}
+
+// row fills r with record i; its subscriber reference is cut from subs,
+// the string of p.subs the caller gives (a copy, or the cache's view).
+func (p *packed) row(i int, subs string, r *row) {
+	q := &p.recs[i]
+	*r = row{addr: q.addr, is4: q.is4, bits: q.bits, first: q.first, last: q.last, from: q.from, until: q.until,
+		kind: SourceKind(q.kind), dev: p.devs[q.dev], clock: p.clocks[q.clock], hasHash: q.hasHash, inside4: q.inside4, run: q.run}
+	if p.class == ClassAssignments {
+		start := uint32(0)
+		if i > 0 {
+			start = p.recs[i-1].subEnd
+		}
+		r.sub = Subscriber(subs[start:q.subEnd])
+		if q.hasHash {
+			r.hash = p.hashes[i]
+		}
+		return
+	}
+	r.inside, r.insidePort, r.proto = q.inside, q.insidePort, q.proto
+}
+
+// keyRange returns the records [lo, hi) whose key is the address a
+// (masked, in 16-byte form) with prefix length bits: every record of a
+// block may hold it when the block is not sorted.
+func (p *packed) keyRange(a [16]byte, a4 bool, bits uint8) (int, int) {
+	if !p.sorted {
+		return 0, len(p.recs)
+	}
+	cmpKey := func(q prec, _ int) int { return compareKey(q.addr, q.is4, q.bits, a, a4, bits) }
+	lo, _ := slices.BinarySearchFunc(p.recs, 0, cmpKey)
+	hi := lo
+	for hi < len(p.recs) && cmpKey(p.recs[hi], 0) == 0 {
+		hi++
+	}
+	return lo, hi
+}
+
+// unpack returns the records as rows, the caller's, and zeroes p.
+func (p *packed) unpack() []row {
+	subs := string(p.subs)
+	rows := make([]row, len(p.recs))
+	for i := range rows {
+		p.row(i, subs, &rows[i])
+	}
+	clear(p.subs)
+	clear(p.recs)
+	clear(p.hashes)
+	return rows
+}
+
+// decodePacked reads what encodeRows wrote into a packed block.
+func decodePacked(c Class, b []byte, run uint8) (*packed, error) {
 	d := decoder{b: b}
 	n := int(d.uvarint())
 	if n <= 0 || n > maxBlockRecords {
@@ -421,25 +510,31 @@ func decodeRows(c Class, b []byte, run uint8) ([]row, error) {
 	if nd > n {
 		return nil, errBlock
 	}
-	devList := make([]string, nd)
-	for i := range devList {
-		devList[i] = string(d.bytes(int(d.byte())))
+	p := &packed{class: c, devs: make([]string, nd), sorted: true}
+	for i := range p.devs {
+		p.devs[i] = string(d.bytes(int(d.byte())))
 	}
 	nc := int(d.uvarint())
 	if nc > n {
 		return nil, errBlock
 	}
-	clockList := make([]Clock, nc)
-	for i := range clockList {
+	p.clocks = make([]Clock, nc)
+	for i := range p.clocks {
 		f := d.byte()
-		clockList[i] = Clock{Synchronised: f&1 != 0, ToTheSecond: f&2 != 0, ErrorBound: time.Duration(d.varint())}
+		p.clocks[i] = Clock{Synchronised: f&1 != 0, ToTheSecond: f&2 != 0, ErrorBound: time.Duration(d.varint())}
 	}
-	rows := make([]row, n)
-	var prev row
-	for i := range rows {
-		r := &rows[i]
+	p.recs = make([]prec, n)
+	if c == ClassAssignments {
+		p.hashes = make([][32]byte, n)
+	}
+	// prev: the fields the next record's deltas are from.
+	var prevAddr [16]byte
+	var prevFirst uint16
+	var prevFrom int64
+	for i := range p.recs {
+		r := &p.recs[i]
 		flags := d.byte()
-		r.kind = SourceKind(d.byte())
+		r.kind = d.byte()
 		r.is4, r.hasHash, r.inside4 = flags&1 != 0, flags&4 != 0, flags&8 != 0
 		open := flags&2 != 0
 		switch {
@@ -447,7 +542,7 @@ func decodeRows(c Class, b []byte, run uint8) ([]row, error) {
 			if i == 0 {
 				return nil, errBlock
 			}
-			r.addr = prev.addr
+			r.addr = prevAddr
 		case r.is4:
 			r.addr = v4(d.bytes(4))
 		default:
@@ -460,9 +555,9 @@ func decodeRows(c Class, b []byte, run uint8) ([]row, error) {
 		if c == ClassAssignments {
 			r.bits = d.byte()
 		}
-		r.first = uint16(int64(prev.first) + d.varint())
+		r.first = uint16(int64(prevFirst) + d.varint())
 		r.last = r.first + uint16(d.uvarint())
-		r.from = prev.from + d.varint()
+		r.from = prevFrom + d.varint()
 		if !open {
 			r.until = r.from + d.varint()
 		}
@@ -470,11 +565,11 @@ func decodeRows(c Class, b []byte, run uint8) ([]row, error) {
 		if di >= nd || ci >= nc {
 			return nil, errBlock
 		}
-		r.dev, r.clock = devList[di], clockList[ci]
+		r.dev, r.clock = uint16(di), uint16(ci)
 		if c == ClassAssignments {
-			r.sub = Subscriber(d.bytes(int(d.byte())))
+			p.subs = append(p.subs, d.bytes(int(d.byte()))...)
 			if r.hasHash {
-				copy(r.hash[:], d.bytes(32))
+				copy(p.hashes[i][:], d.bytes(32))
 			}
 		} else {
 			if r.inside4 {
@@ -485,16 +580,20 @@ func decodeRows(c Class, b []byte, run uint8) ([]row, error) {
 			r.insidePort = uint16(d.uvarint())
 			r.proto = d.byte()
 		}
+		r.subEnd = uint32(len(p.subs))
 		if d.byte() == 1 {
 			r.last = uint16(d.uint16())
 		}
 		r.run = run
-		prev = *r
+		if i > 0 && compareKey(p.recs[i-1].addr, p.recs[i-1].is4, p.recs[i-1].bits, r.addr, r.is4, r.bits) > 0 {
+			p.sorted = false
+		}
+		prevAddr, prevFirst, prevFrom = r.addr, r.first, r.from
 	}
 	if d.err != nil || len(d.b) != 0 {
 		return nil, errBlock
 	}
-	return rows, nil
+	return p, nil
 }
 
 func v4(b []byte) [16]byte {
@@ -633,23 +732,8 @@ const maxBlockBytes = 64 << 20
 // openRows decrypts and decodes a sealed block's records, and checks
 // them against the header's count and Merkle root.
 func openRows(aead cipher.AEAD, aad, b []byte, h header) ([]row, error) {
-	_, sb, err := splitBlock(b)
-	if err != nil {
-		return nil, err
-	}
-	z, err := open(aead, partAAD(aad, 'b'), sb)
-	if err != nil {
-		return nil, errBlock
-	}
-	plain, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxBlockBytes))
-	if err != nil {
-		return nil, errBlock
-	}
-	rows, err := decodeRows(h.Class, plain, h.Run)
-	if err != nil || len(rows) != h.Count {
-		return nil, errBlock
-	}
-	return rows, nil
+	var in inflater
+	return openRowsWith(&in, aead, aad, b, h)
 }
 
 // verifyRoot checks rows against a header's Merkle root and chunk roots.
@@ -667,9 +751,63 @@ func verifyRoot(h header, rows []row) bool {
 // chunk's leaves hashed, the rest from the header's chunk roots.
 func proveIn(h header, rows []row, i int) Proof {
 	k := i / chunk * chunk
-	in := proofOf(leaves(h.Class, rows[k:min(k+chunk, len(rows))]), i-k)
-	out := proofOf(h.Chunks, i/chunk)
-	return Proof{Index: i, Count: len(rows), Path: append(in.Path, out.Path...)}
+	return proofIn(merkleTree(leaves(h.Class, rows[k:min(k+chunk, len(rows))])), merkleTree(h.Chunks), len(rows), i)
+}
+
+// proofIn returns the inclusion proof of record i of a block of n
+// records from the trees ([merkleTree]) of its chunk and of the chunks'
+// roots.
+func proofIn(chunkTree, rootsTree [][32]byte, n, i int) Proof {
+	nk := (n + chunk - 1) / chunk
+	in := proofFromTree(chunkTree, min(chunk, n-i/chunk*chunk), i%chunk)
+	out := proofFromTree(rootsTree, nk, i/chunk)
+	return Proof{Index: i, Count: n, Path: append(in.Path, out.Path...)}
+}
+
+// merkleTree returns every node of the Merkle tree over leaves
+// ([merkleRoot]'s shape), in preorder: a subtree's root, then its left
+// subtree's nodes, then its right's — a subtree of n leaves takes 2n-1
+// places, its right subtree's root 2k places after its own (k the left
+// subtree's leaves).
+func merkleTree(ls [][32]byte) [][32]byte {
+	if len(ls) == 0 {
+		return nil
+	}
+	out := make([][32]byte, 2*len(ls)-1)
+	var build func(ls [][32]byte, at int) [32]byte
+	build = func(ls [][32]byte, at int) [32]byte {
+		if len(ls) == 1 {
+			out[at] = ls[0]
+			return ls[0]
+		}
+		k := split(len(ls))
+		out[at] = node(build(ls[:k], at+1), build(ls[k:], at+2*k))
+		return out[at]
+	}
+	build(ls, 0)
+	return out
+}
+
+// proofFromTree returns the proof of leaf i of the n leaves whose tree
+// ([merkleTree]) is t: what [proofOf] computes, read from the tree.
+func proofFromTree(t [][32]byte, n, i int) Proof {
+	p := Proof{Index: i, Count: n}
+	var walk func(n, i, at int)
+	walk = func(n, i, at int) {
+		if n <= 1 {
+			return
+		}
+		k := split(n)
+		if i < k {
+			walk(k, i, at+1)
+			p.Path = append(p.Path, t[at+2*k])
+		} else {
+			walk(n-k, i-k, at+2*k)
+			p.Path = append(p.Path, t[at+1])
+		}
+	}
+	walk(n, i, 0)
+	return p
 }
 
 // merkleRoot returns the root of a Merkle tree over leaves (RFC 6962's

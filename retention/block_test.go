@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -74,4 +75,26 @@ func TestBlockRoundTrip(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The proofs read from a Merkle tree kept in preorder (what the block
+// cache keeps) are the proofs computed from the leaves, for every size
+// and leaf, and its first node is the root.
+func TestProofFromTree(t *testing.T) {
+	for n := 1; n <= 300; n++ {
+		ls := make([][32]byte, n)
+		for i := range ls {
+			ls[i][0], ls[i][1] = byte(i), byte(i>>8)
+		}
+		tree := merkleTree(ls)
+		if len(tree) != 2*n-1 || tree[0] != merkleRoot(ls) {
+			t.Fatalf("%d leaves: the tree's root or size is wrong", n)
+		}
+		for i := range n {
+			want, got := proofOf(ls, i), proofFromTree(tree, n, i)
+			if got.Index != want.Index || got.Count != want.Count || !slices.Equal(got.Path, want.Path) {
+				t.Fatalf("%d leaves, leaf %d: %v, want %v", n, i, got, want)
+			}
+		}
+	}
 }

@@ -185,6 +185,10 @@ func (s *Store) LiftHold(id HoldID, caseID string) error {
 	if _, err := s.record(Event{Kind: EventHoldLifted, Scope: string(id), Hold: id}); err != nil {
 		return err
 	}
+	// No lookup reads a lifted hold's records: what lookups kept of
+	// them goes now, before the next purge destroys them.
+	s.cache.dropScope(string(id))
+	s.cache.flush()
 	s.log.Info("hold lifted", "hold", string(id))
 	return nil
 }

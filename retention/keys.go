@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -35,6 +36,7 @@ type keyStore struct {
 	ring   register.Keyring
 	opener Opener
 	cache  map[string][]byte // kid → key, for this Store's life
+	aeads  map[string]cipher.AEAD
 }
 
 // keySize is an AES-256 key.
@@ -101,6 +103,43 @@ func (k *keyStore) key(scope, kid string) ([]byte, error) {
 	return key, nil
 }
 
+// aead returns the cipher of the key kid of scope, made once.
+func (k *keyStore) aead(scope, kid string) (cipher.AEAD, error) {
+	if a, ok := k.aeads[kid]; ok {
+		return a, nil
+	}
+	key, err := k.key(scope, kid)
+	if err != nil {
+		return nil, err
+	}
+	a, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	if k.aeads == nil {
+		k.aeads = map[string]cipher.AEAD{}
+	}
+	k.aeads[kid] = a
+	return a, nil
+}
+
+// forget zeroes and drops the key kid and its cipher.
+func (k *keyStore) forget(kid string) {
+	if key, ok := k.cache[kid]; ok {
+		clear(key)
+		delete(k.cache, kid)
+	}
+	delete(k.aeads, kid)
+}
+
+// forgetAll zeroes and drops every key and cipher.
+func (k *keyStore) forgetAll() {
+	for kid := range k.cache {
+		k.forget(kid)
+	}
+	k.cache, k.aeads = nil, nil
+}
+
 // kids lists the key identities of scope present in the directory.
 func (k *keyStore) kids(scope string) ([]string, error) {
 	all, err := k.list()
@@ -148,10 +187,7 @@ func (k *keyStore) destroy(scope string, kids []string) (int, error) {
 		if kids != nil && !slices.Contains(kids, kid) {
 			continue
 		}
-		if key, ok := k.cache[kid]; ok {
-			clear(key)
-			delete(k.cache, kid)
-		}
+		k.forget(kid)
 		path := filepath.Join(k.dir, keyName(scope, kid))
 		overwrite(path)
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -274,6 +274,7 @@ func (s *Store) answer(addr netip.Addr, port uint16, at timesync.Timestamp) (Ans
 func (s *Store) answerIn(v view, addr netip.Addr, port uint16, at timesync.Timestamp) (Answer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.cache.flush() // what the lookup dropped from the cache, once it no longer reads it
 	ans := Answer{Addr: addr, Port: port, At: at}
 	if s.closed {
 		return ans, ErrClosed
@@ -327,7 +328,11 @@ func (s *Store) answerIn(v view, addr netip.Addr, port uint16, at timesync.Times
 }
 
 func candidateOf(a hit, m *hit) Candidate {
-	c := Candidate{Subscriber: a.r.sub, Assignment: a.r.assignment(), Evidence: a.ev, Exact: a.exact, Held: a.held}
+	// The subscriber reference is the answer's own copy: the decoded
+	// one is cut from its block's, which the cache zeroes (cache.go).
+	sub := Subscriber(strings.Clone(string(a.r.sub)))
+	c := Candidate{Subscriber: sub, Assignment: a.r.assignment(), Evidence: a.ev, Exact: a.exact, Held: a.held}
+	c.Assignment.Subscriber = sub
 	if m != nil {
 		mm := m.r.mapping()
 		ev := m.ev
@@ -401,7 +406,8 @@ func matchKey(c Class, r *row, addr netip.Addr, port uint16) bool {
 // ended record of its session ([sessionOf]), and duplicates are dropped.
 func (s *Store) search(v view, c Class, addr netip.Addr, port uint16, t int64) ([]hit, error) {
 	var out []hit
-	err := s.scan(v, c, addr, port, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, rows []row, h header) {
+	err := s.scan(v, c, addr, port, t-int64(maxTolerance/time.Second), t+int64(maxTolerance/time.Second), func(sc string, b *blockView) {
+		rows := b.rows
 		for i := range rows {
 			r := &rows[i]
 			if !matchKey(c, r, addr, port) {
@@ -413,7 +419,7 @@ func (s *Store) search(v view, c Class, addr netip.Addr, port uint16, t int64) (
 			if !exact && !near {
 				continue
 			}
-			x := hit{r: *r, ev: BlockEvidence{Root: h.Root, Proof: proveIn(h, rows, i)}, exact: exact, near: near}
+			x := hit{r: *r, ev: BlockEvidence{Root: b.h.Root, Proof: b.prove(i)}, exact: exact, near: near}
 			x.r.run = 0
 			if _, _, ok := parseScope(sc); !ok {
 				x.held = HoldID(sc)
@@ -476,7 +482,8 @@ func (s *Store) ended(v view, c Class, hs []hit) (map[row]bool, error) {
 		asked[k] = true
 		// The ended record starts when the lasting one does: its blocks'
 		// time ranges hold that second.
-		err := s.scan(v, c, addrOf(k.addr, k.is4), 0, k.from, k.from, func(_ string, rows []row, _ header) {
+		err := s.scan(v, c, addrOf(k.addr, k.is4), 0, k.from, k.from, func(_ string, b *blockView) {
+			rows := b.rows
 			for i := range rows {
 				if rows[i].until != 0 && sessionOf(&rows[i]) == k {
 					out[k] = true
@@ -496,7 +503,8 @@ func (s *Store) ended(v view, c Class, hs []hit) (map[row]bool, error) {
 func (s *Store) gap(v view, addr netip.Addr, port uint16, t int64) (*Gap, error) {
 	var before, after int64
 	for _, c := range Classes() {
-		err := s.scan(v, c, addr, port, t-86400, t+86400, func(_ string, rows []row, _ header) {
+		err := s.scan(v, c, addr, port, t-86400, t+86400, func(_ string, b *blockView) {
+			rows := b.rows
 			for i := range rows {
 				r := &rows[i]
 				if !matchKey(c, r, addr, port) {
@@ -537,8 +545,12 @@ func (s *Store) gap(v view, addr netip.Addr, port uint16, t int64) (*Gap, error)
 // and when it was placed for the case v names (any hold in force when
 // v.anyHold): what a hold keeps past its period is for its own case.
 // A segment's blocks are sorted by key within each run: they are found
-// by binary search; a log's are checked one by one.
-func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64, fn func(scope string, rows []row, h header)) error {
+// by binary search; a log's are checked one by one. fn is given the
+// records of each block whose key holds the address and, when a port
+// is given, whose ports hold it (what matchKey checks), found in the
+// block by binary search; they are the Store's buffer's (cache.go): fn
+// reads them, copies what it keeps, and changes nothing.
+func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64, fn func(scope string, b *blockView)) error {
 	scopes, err := s.scopes()
 	if err != nil {
 		return err
@@ -546,11 +558,19 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 	a16, a4 := addr16(addr)
 	now := timesync.Now(s.cfg.Clock)
 	for _, sc := range scopes {
-		d, cl, isPeriod := parseScope(sc)
-		if isPeriod && (cl != c || !now.Before(s.cfg.Policy.Period(cl).End(d))) {
+		m := s.scopeMeta(sc)
+		if m.period && m.class != c {
 			continue
 		}
-		if !isPeriod {
+		if m.period && !now.Before(m.end) {
+			// Its data may no longer be used: what lookups kept of it
+			// goes now, before Purge destroys it.
+			if s.cache.holds(sc) {
+				s.cache.dropScope(sc)
+			}
+			continue
+		}
+		if !m.period {
 			ok, err := s.holdReadable(v, HoldID(sc))
 			if err != nil {
 				return err
@@ -572,15 +592,19 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 				continue
 			}
 			visit := func(r *bref) error {
-				h := *r.hdr
+				h := r.hdr
 				if h.Class != c || h.MinFrom > hi || h.MaxEnd <= lo || port != 0 && (port < h.PortLo || port > h.PortHi) || !keyIn(h, a16, a4) {
 					return nil
 				}
-				rows, h, err := s.blockRows(f, r)
+				e, p, subs, err := s.packedOf(f, r)
 				if err != nil {
 					return err
 				}
-				fn(sc, rows, h)
+				b := s.view(p, subs, h, e, a16, a4, port)
+				if len(b.rows) > 0 {
+					fn(sc, b)
+				}
+				s.endView(b)
 				return nil
 			}
 			if !f.seg {
@@ -591,7 +615,7 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 				}
 				continue
 			}
-			seen := map[int]bool{}
+			var seen []int
 			for _, run := range sum.runs {
 				refs := f.refs[run[0]:run[1]]
 				for _, b := range sum.bits {
@@ -603,10 +627,10 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 						return compareKey(r.hdr.Last, r.hdr.Last4, 0, k, a4, 0)
 					})
 					for ; i < len(refs) && compareKey(refs[i].hdr.First, refs[i].hdr.First4, 0, k, a4, 0) <= 0; i++ {
-						if seen[run[0]+i] {
+						if slices.Contains(seen, run[0]+i) {
 							continue
 						}
-						seen[run[0]+i] = true
+						seen = append(seen, run[0]+i)
 						if err := visit(&refs[i]); err != nil {
 							return err
 						}
@@ -616,6 +640,30 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 		}
 	}
 	return nil
+}
+
+// scopeInfo is what a scope's name says: a period's day, class and end,
+// or a hold's.
+type scopeInfo struct {
+	period bool
+	class  Class
+	end    timesync.Timestamp
+}
+
+// scopeMeta returns a scope's info, computed once.
+func (s *Store) scopeMeta(sc string) scopeInfo {
+	if m, ok := s.meta[sc]; ok {
+		return m
+	}
+	var m scopeInfo
+	if d, c, ok := parseScope(sc); ok {
+		m = scopeInfo{period: true, class: c, end: s.cfg.Policy.Period(c).End(d)}
+	}
+	if s.meta == nil {
+		s.meta = map[string]scopeInfo{}
+	}
+	s.meta[sc] = m
+	return m
 }
 
 // holdReadable reports whether a lookup of v may read hold id's scope:
@@ -683,7 +731,7 @@ func (s *Store) summary(f *dfile) (*fileSummary, error) {
 }
 
 // keyIn reports whether a block's key range may hold the address.
-func keyIn(h header, a [16]byte, a4 bool) bool {
+func keyIn(h *header, a [16]byte, a4 bool) bool {
 	for _, b := range h.Bits {
 		if a4 && b > 32 {
 			continue

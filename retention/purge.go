@@ -55,6 +55,7 @@ type PurgeReport struct {
 func (s *Store) Purge() (PurgeReport, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.cache.flush()
 	var rep PurgeReport
 	if s.closed {
 		return rep, ErrClosed
@@ -64,6 +65,7 @@ func (s *Store) Purge() (PurgeReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	scopes = slices.Clone(scopes) // the Store's listing: not to be changed
 	keyed, err := s.keys.list()
 	if err != nil {
 		return rep, err
@@ -132,6 +134,16 @@ func (s *Store) destroyScope(sc string) (int, int, error) {
 		w.j.Close()
 		delete(s.wals, sc)
 	}
+	// What lookups kept of the scope goes before its keys: its decoded
+	// blocks (zeroed), its files' handles; the keys' copies in memory
+	// are zeroed as they are destroyed.
+	s.cache.dropScope(sc)
+	dir := s.scopeDir(sc)
+	for path, f := range s.files {
+		if filepath.Dir(path) == dir {
+			s.forget(f)
+		}
+	}
 	keys, err := s.keys.destroy(sc, nil)
 	if err != nil {
 		return 0, 0, err
@@ -142,12 +154,6 @@ func (s *Store) destroyScope(sc string) (int, int, error) {
 	}
 	if _, err := s.record(e); err != nil {
 		return 0, 0, err
-	}
-	dir := s.scopeDir(sc)
-	for path := range s.files {
-		if filepath.Dir(path) == dir {
-			delete(s.files, path)
-		}
 	}
 	s.invalidate()
 	if err := os.RemoveAll(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {

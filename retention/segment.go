@@ -264,6 +264,7 @@ var errNoOpener = fmt.Errorf("%w: the store was opened without an identity that 
 func (s *Store) Compact() ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.cache.flush()
 	if s.closed {
 		return nil, ErrClosed
 	}
@@ -346,7 +347,7 @@ func (s *Store) compact(scope string) (bool, error) {
 		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return false, fmt.Errorf("%w: %v", ErrIO, err)
 		}
-		delete(s.files, f.path)
+		s.forget(f) // its cached blocks and handle: its key goes next
 	}
 	removeQuarantines(s.scopeDir(scope), old)
 	s.invalidate()

@@ -61,6 +61,14 @@ type Config struct {
 	// timed the request. Zero means none; the records' own bounds, and
 	// the truncation of times to the second, always count.
 	Tolerance time.Duration
+	// CacheBytes bounds the memory of the decoded blocks the Store keeps
+	// for lookups while it is open with an Opener, the least recently
+	// used dropped first: zero means [DefaultCacheBytes] (64 MiB), a
+	// negative value keeps none (every lookup reads and decodes its
+	// blocks from the disk). What it keeps, and when it drops it: Purge,
+	// compaction, a lifted hold, Verify finding a file altered, Close
+	// (cache.go, docs/security.md).
+	CacheBytes int64
 }
 
 // Store keeps assignments and mappings encrypted per retention period
@@ -86,6 +94,12 @@ type Store struct {
 	// them (invalidate).
 	scopeList []string
 	listing   map[string][]*dfile
+	meta      map[string]scopeInfo
+	// cache holds decoded blocks for lookups, in the buffers that read
+	// them (cache.go).
+	cache *blockCache
+	in    inflater
+	bv    blockView
 }
 
 // wal is a write-ahead log of one scope, under a key this Store drew.
@@ -145,7 +159,8 @@ func Open(cfg Config) (*Store, OpenReport, error) {
 		return nil, rep, ErrLocked
 	}
 	s := &Store{cfg: cfg, log: log, lock: lock, wals: map[string]*wal{}, files: map[string]*dfile{}, holds: map[HoldID]*holdState{},
-		keys: &keyStore{dir: cfg.KeyDir, ring: cfg.Keyring, opener: cfg.Opener, cache: map[string][]byte{}}}
+		keys:  &keyStore{dir: cfg.KeyDir, ring: cfg.Keyring, opener: cfg.Opener, cache: map[string][]byte{}},
+		cache: newBlockCache(cacheBytes(cfg.CacheBytes))}
 	fail := func(err error) (*Store, OpenReport, error) {
 		s.Close()
 		return nil, rep, err
@@ -190,7 +205,9 @@ func apart(dir, keyDir string) error {
 }
 
 // Close closes the store's logs and releases it. Every ingest that
-// returned is durable.
+// returned is durable. It drops what the Store kept in memory: the
+// decoded blocks of its cache (zeroed), its keys (zeroed) and their
+// ciphers, its files' handles.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -209,10 +226,16 @@ func (s *Store) Close() error {
 			first = err
 		}
 	}
-	for _, k := range s.keys.cache {
-		clear(k)
+	// What lookups kept in memory goes with the keys: the decoded
+	// blocks zeroed, the handles closed, the buffers wiped.
+	s.cache.reset()
+	s.cache.flush()
+	for _, f := range s.files {
+		s.forget(f)
 	}
-	s.keys.cache = nil
+	s.in.wipe()
+	s.in = inflater{}
+	s.keys.forgetAll()
 	if s.lock != nil {
 		s.lock.Close()
 	}

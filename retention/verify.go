@@ -34,9 +34,14 @@ type VerifyReport struct {
 // belongs to the period whose file holds it; that every data file has
 // its key, and that no destroyed period left files. The error is a
 // [*provenance.Problems] whose findings wrap [ErrTampered].
+//
+// Verify reads every file from the disk, never from what lookups keep
+// in memory; what they keep of a file found altered, or replaced since,
+// is dropped, so that the lookups after it read the disk again.
 func (s *Store) Verify() (VerifyReport, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.cache.flush()
 	var rep VerifyReport
 	if s.closed {
 		return rep, ErrClosed
@@ -91,18 +96,36 @@ func (s *Store) Verify() (VerifyReport, error) {
 			}
 			path := filepath.Join(s.scopeDir(sc), e.Name())
 			rep.Files++
+			// What lookups keep of a file (its handle, its index, its
+			// cached blocks) is dropped if the file was replaced, and if
+			// any of it is found altered: the lookups after Verify read
+			// the disk again.
+			if f := s.files[path]; f != nil && !sameFile(f) {
+				s.forget(f)
+			}
+			altered := func() {
+				if f := s.files[path]; f != nil {
+					s.forget(f)
+				}
+			}
 			if !slices.Contains(keyed[sc], kid) {
 				bad(s.rel(path), "its key is missing: the file cannot be read (destroyed, or the key directory is not the one it was written with)")
+				// Its copy in memory goes too: lookups read no file whose
+				// key is gone from the key directory.
+				s.keys.forget(kid)
+				altered()
 			}
 			if !seg {
 				if _, err := journal.Verify(path, journal.ScanOptions{}); journal.IsTornTail(err) {
 					rep.Torn = append(rep.Torn, s.rel(path))
 				} else if err != nil {
 					journalProblem(path, err)
+					altered()
 					continue
 				}
 			} else if where, msg := s.verifySegmentBytes(path); where != "" {
 				bad(where, msg)
+				altered()
 				continue
 			}
 			f := s.files[path]
@@ -111,14 +134,19 @@ func (s *Store) Verify() (VerifyReport, error) {
 			}
 			if err := s.readFile(f); err != nil {
 				bad(s.rel(path), "its blocks cannot be found")
+				s.forget(f)
 				continue
 			}
 			s.files[path] = f
 			rep.Blocks += len(f.refs)
 			rep.Records += f.records()
 			if rep.Opened && slices.Contains(keyed[sc], kid) {
-				for _, p := range s.verifyRecords(f) {
+				ps := s.verifyRecords(f)
+				for _, p := range ps {
 					bad(p[0], p[1])
+				}
+				if len(ps) > 0 {
+					s.forget(f)
 				}
 			}
 		}

@@ -78,6 +78,10 @@ type dfile struct {
 	end   int64 // bytes of a log read so far
 	refs  []bref
 	sum   *fileSummary
+	// fh is the file open for lookups' reads (cache.go), aad its blocks'
+	// binding.
+	fh  *os.File
+	aad []byte
 }
 
 // bref is one block of a data file.
@@ -190,11 +194,10 @@ func (s *Store) readFile(f *dfile) error {
 		f.refs = refs
 		return nil
 	}
-	fh, err := os.Open(f.path)
+	fh, err := s.handle(f)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrIO, err)
+		return err
 	}
-	defer fh.Close()
 	info, err := fh.Stat()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrIO, err)
@@ -321,13 +324,25 @@ func (s *Store) repairWALs() ([]string, error) {
 	return out, nil
 }
 
-// blockRows reads, opens and checks the records of one block.
+// blockRows reads a block from the disk (by its file's path, not the
+// handle lookups keep, nor their cache), opens and checks its records:
+// what compaction, holds and Verify read. The rows are the caller's.
 func (s *Store) blockRows(f *dfile, r *bref) ([]row, header, error) {
-	aead, aad, err := s.fileAEAD(f)
-	if err != nil {
+	if _, _, err := s.fileAEAD(f); err != nil {
 		return nil, header{}, err
 	}
 	b, err := readAt(f.path, r.off, r.n)
+	if err != nil {
+		return nil, header{}, err
+	}
+	return s.openBlock(f, r, b)
+}
+
+// openBlock opens a block's sealed bytes b: its header (unless known),
+// its records authenticated and decoded, their count checked against
+// the header's and the file's table.
+func (s *Store) openBlock(f *dfile, r *bref, b []byte) ([]row, header, error) {
+	aead, aad, err := s.fileAEAD(f)
 	if err != nil {
 		return nil, header{}, err
 	}
@@ -337,7 +352,7 @@ func (s *Store) blockRows(f *dfile, r *bref) ([]row, header, error) {
 	} else if h, err = openHeader(aead, aad, b); err != nil {
 		return nil, header{}, fmt.Errorf("%w: %s: the block at byte %d does not open", ErrTampered, s.rel(f.path), r.off)
 	}
-	rows, err := openRows(aead, aad, b, h)
+	rows, err := openRowsWith(&s.in, aead, aad, b, h)
 	if err != nil || h.Count != r.count {
 		return nil, header{}, fmt.Errorf("%w: %s: the block at byte %d does not open", ErrTampered, s.rel(f.path), r.off)
 	}
@@ -347,15 +362,14 @@ func (s *Store) blockRows(f *dfile, r *bref) ([]row, header, error) {
 
 // fileAEAD returns the cipher and the binding of a data file's blocks.
 func (s *Store) fileAEAD(f *dfile) (aeadT, []byte, error) {
-	key, err := s.keys.key(f.scope, f.kid)
+	aead, err := s.keys.aead(f.scope, f.kid)
 	if err != nil {
 		return nil, nil, err
 	}
-	aead, err := newAEAD(key)
-	if err != nil {
-		return nil, nil, err
+	if f.aad == nil {
+		f.aad = blockAAD(f.scope, f.kid)
 	}
-	return aead, blockAAD(f.scope, f.kid), nil
+	return aead, f.aad, nil
 }
 
 func readAt(path string, off, n int64) ([]byte, error) {
