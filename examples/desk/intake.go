@@ -177,17 +177,19 @@ func (s *session) intakeReceive() error {
 // one (done); a reply whose code does not check is an intake like any
 // other.
 func (s *session) intakeAck(cfg Config, service register.Identity, raw []byte) (done bool, err error) {
-	policy := paging.DefaultPolicy()
-	if len(cfg.Paging.Policy) > 0 {
-		if policy, err = paging.DecodePolicy(cfg.Paging.Policy); err != nil {
-			return false, err
-		}
+	policy, err := cfg.Paging.policy()
+	if err != nil {
+		return false, err
 	}
 	cell, err := loadCell(s.cellFile(), s.now())
 	if err != nil {
 		return false, err
 	}
-	a, ok := ackReply(raw, cell, codeKey(service), policy, s.now())
+	key, err := cfg.Paging.codeKey(service)
+	if err != nil {
+		return false, err
+	}
+	a, ok := ackReply(raw, cell, key, policy, s.now())
 	if !ok {
 		return false, nil
 	}

@@ -153,6 +153,7 @@ func commands() []command {
 		rotaCommand(),
 		retentionCommand(),
 		intakeCommand(),
+		watchCommand(),
 	}
 }
 
@@ -188,7 +189,7 @@ const (
 func commandEffect(name string) effect {
 	switch name {
 	case "init", "receive", "ack", "check", "clarify", "contest", "workorder", "result", "answer",
-		"invoice", "close", "cancel", "expire", "repair":
+		"invoice", "close", "cancel", "expire", "repair", "watch":
 		return writes
 	case "list", "show", "review", "claim", "stats", "keep", "verify":
 		return reads

@@ -37,6 +37,10 @@ type PagingConfig struct {
 	// Timeout bounds the paging of one intake by the mail pipe, a Go
 	// duration (default 2m): the mail server waits for the pipe.
 	Timeout string `json:"timeout,omitempty"`
+	// CodeKeyFile holds the key of the pages' one-time codes (32 random
+	// bytes or more), readable by the intake and the watch, so that a
+	// reply acknowledges any page; without it each signs its own.
+	CodeKeyFile string `json:"code_key_file,omitempty"`
 }
 
 // SMTPConfig is the relay pages by e-mail go through.
@@ -113,32 +117,25 @@ func (c *PagingConfig) dispatcher(clock timesync.Clock, p paging.Policy) (paging
 	return d, nil
 }
 
-// codeKey is the key of the pages' one-time codes: derived from the
-// intake service's secret, so that the service that sends the pages, and
-// reads the replies, checks them without storing anything.
-func codeKey(service register.Identity) []byte {
-	t := service.Tag("paging code key", nil)
-	return t[:]
-}
-
 // pageIntake pages the member on call about a new intake, as the intake
 // service: the plan's first step (paging.Next with no event yet), every
 // attempt and the Paged event recorded in the register. A failure to page
 // is reported and recorded; it never undoes the intake, which is safe.
 func (s *session) pageIntake(cfg Config, service register.Identity, res intake.Result) error {
 	pc := cfg.Paging
-	policy := paging.DefaultPolicy()
-	if len(pc.Policy) > 0 {
-		var err error
-		if policy, err = paging.DecodePolicy(pc.Policy); err != nil {
-			return err
-		}
+	policy, err := pc.policy()
+	if err != nil {
+		return err
 	}
 	cell, err := loadCell(s.cellFile(), s.now())
 	if err != nil {
 		return err
 	}
 	d, err := pc.dispatcher(s.clock, policy)
+	if err != nil {
+		return err
+	}
+	key, err := pc.codeKey(service)
 	if err != nil {
 		return err
 	}
@@ -155,39 +152,8 @@ func (s *session) pageIntake(cfg Config, service register.Identity, res intake.R
 	if err != nil {
 		return err
 	}
-	key := codeKey(service)
-	journal := journalPath(s.dir)
-	for _, a := range plan.Actions {
-		at := timesync.Now(s.clock).Time()
-		rec := paging.Record{Intake: in, Action: a, Event: a.Done(at)}
-		for _, id := range a.Members {
-			m, ok := cell.Member(id)
-			if !ok {
-				continue
-			}
-			pg := a.Page(in, policy)
-			if pg.Code, err = paging.NewCode(key, id, in.Case, at); err != nil {
-				return err
-			}
-			attempts, derr := d.Deliver(ctx, m.Contact(), pg)
-			rec.Attempts = append(rec.Attempts, attempts...)
-			if derr != nil {
-				why := "-"
-				if len(attempts) > 0 {
-					why = attempts[len(attempts)-1].Failure.String()
-				}
-				fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}, the last: %[3]s); the register records each", id, len(attempts), why))
-			}
-		}
-		b, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		if _, err := register.Submit(journal, service, s.clock, paging.RecordType, b); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = s.carryOut(ctx, nil, service, d, key, cell, policy, in, plan.Actions)
+	return err
 }
 
 // ackLine finds "desk ack CASE CODE" in a reply, quoted or not.

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ccjkit/ccjkit/ccj"
+	"github.com/ccjkit/ccjkit/intake"
+	"github.com/ccjkit/ccjkit/paging"
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/timesync"
+)
+
+// watchOptions are desk watch's own flags.
+type watchOptions struct {
+	once     bool
+	interval time.Duration
+}
+
+// watchCommand is desk watch: the daemon that keeps the cell's pages
+// going — escalation when nobody acknowledges, deadline reminders — from
+// what the register records, so that a restart repeats and loses nothing.
+func watchCommand() command {
+	o := &watchOptions{}
+	return command{"watch", "", "the watch daemon: escalates unacknowledged pages and sends deadline reminders, from the register (-once: one pass)",
+		func(s *session, fs *flag.FlagSet) {
+			cellFlags(s, fs)
+			fs.BoolVar(&o.once, "once", false, "one pass at the clock's now, then exit (for cron, and tests)")
+			fs.DurationVar(&o.interval, "interval", 30*time.Second, "how often the daemon looks, a `DURATION`")
+		},
+		func(s *session, args []string) error { return runWatch(s, o, args) }}
+}
+
+// runWatch runs passes until SIGTERM or SIGINT (or one, with -once). The
+// watch runs as a watch identity (desk member keygen -role watch): it
+// reads the register and writes only its pages.
+func runWatch(s *session, o *watchOptions, args []string) error {
+	if len(args) != 0 {
+		return inputErr("watch takes no argument")
+	}
+	if o.interval < time.Second {
+		return inputErr("-interval: at least 1s")
+	}
+	if err := s.load(); err != nil {
+		return err
+	}
+	if s.cfg.Paging == nil {
+		return inputErr("watch: desk.json has no paging section: nothing to watch with")
+	}
+	id, err := loadIdentity(s.identity)
+	if err != nil {
+		return err
+	}
+	if id.Role() != register.RoleWatch {
+		return inputErr("watch runs as a watch identity (desk member keygen -role watch), which reads the register and acts on no case")
+	}
+	ctx, stop := signal.NotifyContext(s.ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(s.err, nil))
+	for {
+		n, err := s.watchPass(ctx, id, log)
+		if err != nil {
+			if o.once || errors.Is(err, context.Canceled) {
+				return err
+			}
+			log.Error("watch pass failed; the next pass tries again", "error", errorText(err, s.tag))
+		} else if n > 0 {
+			log.Info("watch pass", "actions", n)
+		}
+		if o.once {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			log.Info("watch stopped")
+			return nil
+		case <-time.After(o.interval):
+		}
+	}
+}
+
+// watched is one escalation the watch follows: what it is about, and
+// what the register recorded of it.
+type watched struct {
+	in     paging.Intake
+	events []paging.Event
+}
+
+// watchPass looks once, at the clock's now: every intake not yet a case,
+// and every case not yet answered, gets the plan paging.Next makes from
+// the events recorded; what is due is carried out and recorded. It
+// returns how many actions were carried out.
+func (s *session) watchPass(ctx context.Context, id register.Identity, log *slog.Logger) (int, error) {
+	reg, _, err := register.Open(journalPath(s.dir), register.Config{Clock: s.clock, Identity: id})
+	if err != nil {
+		return 0, err
+	}
+	defer reg.Close()
+	cell, err := loadCell(s.cellFile(), s.now())
+	if err != nil {
+		return 0, err
+	}
+	policy, err := s.cfg.Paging.policy()
+	if err != nil {
+		return 0, err
+	}
+	d, err := s.cfg.Paging.dispatcher(s.clock, policy)
+	if err != nil {
+		return 0, err
+	}
+	key, err := s.cfg.Paging.codeKey(id)
+	if err != nil {
+		return 0, err
+	}
+	var records []paging.Record
+	var acks []paging.Ack
+	for _, sub := range reg.Submissions() {
+		switch sub.Type {
+		case paging.RecordType:
+			if r, err := paging.DecodeRecord(sub.Data); err == nil {
+				records = append(records, r)
+			}
+		case paging.AckType:
+			if a, err := paging.DecodeAck(sub.Data); err == nil {
+				acks = append(acks, a)
+			}
+		}
+	}
+	var list []watched
+	fromIntake := map[uint64]bool{}
+	for _, c := range reg.Cases() {
+		if c.Submission != 0 {
+			fromIntake[c.Submission] = true
+		}
+	}
+	for _, in := range intake.List(reg) {
+		if in.Err != nil || in.Record.Automatic || fromIntake[in.Seq] {
+			continue
+		}
+		pin := paging.Intake{Case: paging.IntakeID(in.Seq), Received: in.Receipt().Time(), Class: paging.Unread}
+		list = append(list, watched{pin, paging.Events(pin.Case, records, acks)})
+	}
+	for _, c := range reg.Cases() {
+		cid, err := paging.ParseCaseID(c.ID)
+		if err != nil {
+			continue // a case under an ID of the cell's own choosing is not paged: a page carries only the YYYY-NNNN form
+		}
+		pin := paging.Intake{Case: cid, Received: c.Requisition.Received.Time()}
+		if dl, err := c.Deadline(); err == nil && !dl.At.IsZero() {
+			pin.Due = dl.At
+		}
+		pin.Class = policy.Classify(pin.Received, pin.Due)
+		events := paging.Events(cid, records, acks)
+		if c.Submission != 0 {
+			// The case goes on from its intake's pages and acknowledgements.
+			events = append(events, paging.Events(paging.IntakeID(c.Submission), records, acks)...)
+		}
+		for _, t := range c.History {
+			switch {
+			case t.Event == register.Acknowledge:
+				events = append(events, paging.Event{Kind: paging.Acknowledged, At: t.At.Time(), Member: t.Actor})
+			case t.To == register.Answered || t.To == register.Closed || t.To == register.Cancelled || t.To == register.Expired:
+				events = append(events, paging.Event{Kind: paging.Closed, At: t.At.Time()})
+			}
+		}
+		list = append(list, watched{pin, events})
+	}
+	done := 0
+	for _, w := range list {
+		plan, err := paging.Next(policy, cell, w.in, w.events)
+		if err != nil {
+			log.Warn("no plan for an escalation", "case", w.in.Case.String(), "error", err.Error())
+			continue
+		}
+		if plan.At.IsZero() || plan.At.After(s.now()) {
+			continue
+		}
+		n, err := s.carryOut(ctx, reg, id, d, key, cell, policy, w.in, plan.Actions)
+		done += n
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+// carryOut sends the actions' pages and records each action — its
+// attempts and its Paged event — in the register, signed by id.
+func (s *session) carryOut(ctx context.Context, _ *register.Register, id register.Identity, d paging.Dispatcher, key []byte, cell ccj.Cell, policy paging.Policy, in paging.Intake, actions []paging.Action) (int, error) {
+	for i, a := range actions {
+		at := timesync.Now(s.clock).Time()
+		rec := paging.Record{Intake: in, Action: a, Event: a.Done(at)}
+		for _, mid := range a.Members {
+			m, ok := cell.Member(mid)
+			if !ok {
+				continue
+			}
+			pg := a.Page(in, policy)
+			var err error
+			if pg.Code, err = paging.NewCode(key, mid, in.Case, at); err != nil {
+				return i, err
+			}
+			attempts, derr := d.Deliver(ctx, m.Contact(), pg)
+			rec.Attempts = append(rec.Attempts, attempts...)
+			if errors.Is(derr, context.Canceled) {
+				return i, derr
+			}
+			if derr != nil {
+				why := "-"
+				if len(attempts) > 0 {
+					why = attempts[len(attempts)-1].Failure.String()
+				}
+				fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: a page to %[1]s was not delivered (%[2]d {2:attempt|attempts}, the last: %[3]s); the register records each", mid, len(attempts), why))
+			}
+		}
+		b, err := json.Marshal(rec)
+		if err != nil {
+			return i, err
+		}
+		if _, err := register.Submit(journalPath(s.dir), id, s.clock, paging.RecordType, b); err != nil {
+			return i, err
+		}
+	}
+	return len(actions), nil
+}
+
+// policy returns the paging policy desk.json gives, or the default.
+func (c *PagingConfig) policy() (paging.Policy, error) {
+	if len(c.Policy) == 0 {
+		return paging.DefaultPolicy(), nil
+	}
+	return paging.DecodePolicy(c.Policy)
+}
+
+// codeKey is the key of the pages' one-time codes: desk.json's
+// code_key_file, shared by the intake (which sends the first page and
+// reads replies) and the watch (which sends the next), or, without it,
+// a key derived from the identity's secret — then only the pages that
+// identity sends can be acknowledged by reply.
+func (c *PagingConfig) codeKey(id register.Identity) ([]byte, error) {
+	if c.CodeKeyFile == "" {
+		t := id.Tag("paging code key", nil)
+		return t[:], nil
+	}
+	b, err := readFile(c.CodeKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < paging.MinCodeKey {
+		return nil, inputErr("desk.json: paging.code_key_file holds fewer than %d bytes (head -c 32 /dev/urandom > FILE)", paging.MinCodeKey)
+	}
+	return b, nil
+}
+
+// watchSentences are desk watch's sentences.
+func watchSentences() [][]string {
+	return [][]string{
+		{"the watch daemon: escalates unacknowledged pages and sends deadline reminders, from the register (-once: one pass)",
+			"le démon de veille : escalade les appels sans réponse et envoie les rappels d'échéance, d'après le registre (-once : un passage)",
+			"de wachtdienst: escaleert onbeantwoorde oproepen en stuurt termijnherinneringen, volgens het register (-once: één doorloop)",
+			"der Wachdienst: eskaliert unbeantwortete Benachrichtigungen und sendet Fristerinnerungen, nach dem Register (-once: ein Durchlauf)"},
+		{"one pass at the clock's now, then exit (for cron, and tests)",
+			"un passage à l'heure de l'horloge, puis sortie (pour cron, et les tests)",
+			"één doorloop op het huidige uur van de klok, dan stoppen (voor cron, en tests)",
+			"ein Durchlauf zur Uhrzeit der Uhr, dann Ende (für cron und Tests)"},
+		{"how often the daemon looks, a `DURATION`",
+			"à quelle fréquence le démon regarde, une durée",
+			"hoe vaak de dienst kijkt, een duur",
+			"wie oft der Dienst nachsieht, eine Dauer"},
+		{"watch takes no argument", "watch ne prend pas d'argument", "watch neemt geen argument", "watch nimmt kein Argument"},
+		{"-interval: at least 1s", "-interval : au moins 1s", "-interval: minstens 1s", "-interval: mindestens 1s"},
+		{"watch: desk.json has no paging section: nothing to watch with",
+			"watch : desk.json n'a pas de section paging : rien pour veiller",
+			"watch: desk.json heeft geen paging-sectie: niets om mee te waken",
+			"watch: desk.json hat keinen Abschnitt paging: nichts zum Wachen"},
+		{"watch runs as a watch identity (desk member keygen -role watch), which reads the register and acts on no case",
+			"watch s'exécute sous une identité de veille (desk member keygen -role watch), qui lit le registre et n'agit sur aucun dossier",
+			"watch draait onder een wachtidentiteit (desk member keygen -role watch), die het register leest en op geen dossier handelt",
+			"watch läuft unter einer Wachidentität (desk member keygen -role watch), die das Register liest und auf keinen Fall einwirkt"},
+		{"desk.json: paging.code_key_file holds fewer than %d bytes (head -c 32 /dev/urandom > FILE)",
+			"desk.json : paging.code_key_file contient moins de %d octets (head -c 32 /dev/urandom > FICHIER)",
+			"desk.json: paging.code_key_file bevat minder dan %d bytes (head -c 32 /dev/urandom > BESTAND)",
+			"desk.json: paging.code_key_file enthält weniger als %d Bytes (head -c 32 /dev/urandom > DATEI)"},
+	}
+}
