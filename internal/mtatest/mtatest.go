@@ -163,6 +163,7 @@ virtual_gid_maps = static:%[6]d
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximum_backoff_time = 2s
+transport_retry_time = 1s
 `, d, Hostname, CellDomain, MemberDomain, p.UID, p.GID)
 	// Each member's mail goes to the mailbox file named after its local
 	// part (mbox format).
