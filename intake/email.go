@@ -77,7 +77,11 @@ func (e *EmailReader) Read(raw []byte) Reading {
 	h := msg.Header
 	switch ids := h["Message-Id"]; {
 	case len(ids) == 1 && validMessageID(strings.TrimSpace(ids[0])):
-		r.Key = "message-id:" + strings.TrimSpace(ids[0])
+		// The Message-ID and the digest of the body: a message delivered
+		// again, or sent again by its author, is the same; another message
+		// under the same Message-ID (a sender that reuses them, a forger
+		// who guessed one) is not, and is recorded.
+		r.Key = "message-id:" + strings.TrimSpace(ids[0]) + " body-sha256:" + digest(bodyOf(raw))
 	case len(ids) > 1:
 		r.Problems = append(r.Problems, "the message has several Message-ID fields: a redelivery is recognised by its digest only")
 	case len(ids) == 1:
@@ -93,6 +97,17 @@ func (e *EmailReader) Read(raw []byte) Reading {
 	r.Parts, r.Requisitions = w.parts, w.reqs
 	r.Problems = append(r.Problems, w.problems...)
 	return r
+}
+
+// bodyOf returns what follows a message's header: the bytes after the
+// first empty line (CRLF or LF), or nothing.
+func bodyOf(raw []byte) []byte {
+	for _, sep := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n")} {
+		if i := bytes.Index(raw, sep); i >= 0 {
+			return raw[i+len(sep):]
+		}
+	}
+	return nil
 }
 
 func cmpOr(v, def int) int {

@@ -46,7 +46,7 @@ func FuzzEmailReader(f *testing.F) {
 				t.Fatalf("a problem outside the fixed list: %q", p)
 			}
 		}
-		if r.Key != "" && !strings.HasPrefix(r.Key, "message-id:<") {
+		if r.Key != "" && (!strings.HasPrefix(r.Key, "message-id:<") || !strings.Contains(r.Key, "> body-sha256:")) {
 			t.Fatalf("key %q", r.Key)
 		}
 	})

@@ -127,7 +127,7 @@ func TestReceiveAndAccept(t *testing.T) {
 		t.Fatalf("%d pending intakes", len(pending))
 	}
 	in := pending[0]
-	if in.Err != nil || in.At != timesync.FromTime(t0) || in.By != "intake" || !bytes.Equal(in.Record.Raw, raw) || in.Record.Key != "message-id:<20261123214701.1@just.fgov.be>" {
+	if in.Err != nil || in.At != timesync.FromTime(t0) || in.By != "intake" || !bytes.Equal(in.Record.Raw, raw) || !strings.HasPrefix(in.Record.Key, "message-id:<20261123214701.1@just.fgov.be> body-sha256:") {
 		t.Fatalf("intake read back wrong: %v", in.Err)
 	}
 	want := intake.Authenticity{FromDomain: "just.fgov.be", Listed: true, ServID: "mx.cell.example", SPF: "pass", DKIM: "pass", DKIMDomains: []string{"just.fgov.be"}, DMARC: "pass"}
@@ -435,5 +435,29 @@ func TestAutomatic(t *testing.T) {
 				t.Fatal("not recorded")
 			}
 		})
+	}
+}
+
+// Two different messages under one Message-ID are two intakes: the key
+// is the Message-ID and the body's digest. The same message delivered
+// again with other transit headers is one.
+func TestMessageIDReused(t *testing.T) {
+	c := newCell(t)
+	first := message(genuine, [2]string{"r.json", string(sampleJSON(t))})
+	other := message(genuine, [2]string{"other.pdf", "%PDF another order"})
+	again := append([]byte("Received: from relay2 by mx.cell.example; Mon, 23 Nov 2026 21:50:00 +0100\r\n"), first...)
+	var seqs []uint64
+	for _, raw := range [][]byte{first, other, again} {
+		res, err := intake.Receive(c.config(), reader(), bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, res.Seq)
+	}
+	if seqs[0] == seqs[1] {
+		t.Fatal("another message under the same Message-ID was taken for a redelivery, and not recorded")
+	}
+	if seqs[2] != seqs[0] {
+		t.Fatal("the same message with other transit headers was recorded twice")
 	}
 }
