@@ -43,6 +43,16 @@
 // five-year renewal, the 24/7 on-call rota and its gaps, who is on call now,
 // and the compliance report and contact sheet for the regulator.
 //
+// intake takes requisitions in as they arrive — an e-mail from the mail
+// server's pipe first — and records each, sealed and once, in the register
+// before anyone reads it, with the second it reached the cell and what the
+// mail server found of its sender. paging wakes the member on call: pages
+// that say only a case number and how to acknowledge, over ntfy, Matrix,
+// webhooks, SMS or e-mail, retried and failed over channel by channel, and
+// an escalation to the backup, the list and everyone that is a pure
+// function of what the register recorded, so that a restart repeats and
+// loses nothing.
+//
 // indemnity holds the official tariff as dated editions, each line with its
 // legal source, prices executed requests in exact decimals, and prints the
 // claim (état de frais) in French, Dutch, German and English.
