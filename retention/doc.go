@@ -55,6 +55,24 @@
 // key), and with an [Opener] every block's authentication, records and
 // Merkle root.
 //
+// # Lookups from memory
+//
+// While it is open with an [Opener], a Store keeps in its own memory
+// what makes a lookup take microseconds instead of a disk read, a
+// decryption and a decompression: the keys it unwrapped, its files open
+// with their segments' indexes, and the decoded records of the blocks
+// lookups read last — packed without pointers, with the Merkle trees of
+// the proofs given from them — up to [Config.CacheBytes]
+// ([DefaultCacheBytes], 64 MiB, when zero; none when negative), the
+// least recently used dropped first. A block is cached only as read from
+// the disk and authenticated; within a block, the records of the address
+// are found by binary search. What is cached of a period is zeroed and
+// dropped when [Store.Purge] destroys it (before its keys), when
+// compaction replaces its files, when its retention ends (at the next
+// lookup) or its hold is lifted, and at [Store.Close]; a file found
+// altered or replaced by [Store.Verify], which always reads the disk, is
+// read from the disk again (cache.go, docs/security.md).
+//
 // # Why a purpose-built format
 //
 // The well-kept embedded engines at hand — go.etcd.io/bbolt v1.5.0,

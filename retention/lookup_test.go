@@ -129,12 +129,16 @@ func sortCandidates(cs []modelCandidate) {
 // The store's lookup finds exactly the naive scan's candidates — over
 // random sessions, overlaps, port blocks, prefixes and instants on the
 // clocks' changes and at midnight — with evidence that verifies, before
-// and after compaction.
+// and after compaction, and with the cache of decoded blocks as it is
+// by default, none, one too small for any block, or one of a few blocks
+// (evicting): lookups between two ingests, and before and after a
+// compaction, read what was cached before.
 func TestLookupAgainstModel(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		f := newFixture(t, day("2026-10-30"))
 		cfg := f.config(true)
 		cfg.Tolerance = time.Duration(rapid.IntRange(0, 2).Draw(rt, "tolerance")) * time.Second
+		cfg.CacheBytes = rapid.SampledFrom([]int64{0, -1, 1, 12 << 10}).Draw(rt, "cache bytes")
 		s, _, err := Open(cfg)
 		if err != nil {
 			rt.Fatal(err)
@@ -162,73 +166,89 @@ func TestLookupAgainstModel(t *testing.T) {
 			open.Source.Hash = HashRecord([]byte(rapid.String().Draw(rt, "new record")))
 			ms = append(ms, open, m)
 		}
-		if err := s.IngestAssignments(as); err != nil {
+		ka := rapid.IntRange(0, len(as)).Draw(rt, "assignments first")
+		km := rapid.IntRange(0, len(ms)).Draw(rt, "mappings first")
+		if err := s.IngestAssignments(as[:ka]); err != nil {
 			rt.Fatal(err)
 		}
-		if err := s.IngestMappings(ms); err != nil {
+		if err := s.IngestMappings(ms[:km]); err != nil {
 			rt.Fatal(err)
 		}
+		check(rt, s, &model{as: as[:ka], ms: ms[:km], tol: cfg.Tolerance}, 3)
+		if err := s.IngestAssignments(as[ka:]); err != nil {
+			rt.Fatal(err)
+		}
+		if err := s.IngestMappings(ms[km:]); err != nil {
+			rt.Fatal(err)
+		}
+		m := &model{as: as, ms: ms, tol: cfg.Tolerance}
 		if rapid.Bool().Draw(rt, "compact") {
+			check(rt, s, m, 3)
 			if _, err := s.Compact(); err != nil {
 				rt.Fatal(err)
 			}
 		}
-		m := &model{as: as, ms: ms, tol: cfg.Tolerance}
-		for range 10 {
-			var addr netip.Addr
-			switch rapid.IntRange(0, 2).Draw(rt, "which") {
-			case 0:
-				addr = rapid.SampledFrom(publics).Draw(rt, "public")
-			case 1:
-				addr = rapid.SampledFrom(insides).Draw(rt, "inside")
-			default:
-				addr = rapid.SampledFrom(prefixes).Draw(rt, "prefix").Addr()
+		check(rt, s, m, 10)
+	})
+}
+
+// check looks n random requests up in the store and in the model, and
+// fails if their candidates differ, or the evidence does not verify.
+func check(rt *rapid.T, s *Store, m *model, n int) {
+	for range n {
+		var addr netip.Addr
+		switch rapid.IntRange(0, 2).Draw(rt, "which") {
+		case 0:
+			addr = rapid.SampledFrom(publics).Draw(rt, "public")
+		case 1:
+			addr = rapid.SampledFrom(insides).Draw(rt, "inside")
+		default:
+			addr = rapid.SampledFrom(prefixes).Draw(rt, "prefix").Addr()
+		}
+		port := uint16(rapid.SampledFrom([]int{0, 0, 1024, 2047, 3000, 5000, 40000}).Draw(rt, "port"))
+		at := genInstant().Draw(rt, "at")
+		ans, err := s.answer(addr, port, at)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		var got []modelCandidate
+		for _, c := range ans.Candidates {
+			mc := modelCandidate{Sub: c.Subscriber, A: c.Assignment, Exact: c.Exact}
+			if !VerifyProof(LeafOfAssignment(c.Assignment), c.Evidence.Proof, c.Evidence.Root) {
+				rt.Fatalf("an assignment's evidence does not verify")
 			}
-			port := uint16(rapid.SampledFrom([]int{0, 0, 1024, 2047, 3000, 5000, 40000}).Draw(rt, "port"))
-			at := genInstant().Draw(rt, "at")
-			ans, err := s.answer(addr, port, at)
-			if err != nil {
-				rt.Fatal(err)
-			}
-			var got []modelCandidate
-			for _, c := range ans.Candidates {
-				mc := modelCandidate{Sub: c.Subscriber, A: c.Assignment, Exact: c.Exact}
-				if !VerifyProof(LeafOfAssignment(c.Assignment), c.Evidence.Proof, c.Evidence.Root) {
-					rt.Fatalf("an assignment's evidence does not verify")
-				}
-				if c.Mapping != nil {
-					mc.M, mc.Through = *c.Mapping, true
-					if !VerifyProof(LeafOfMapping(*c.Mapping), c.MappingEvidence.Proof, c.MappingEvidence.Root) {
-						rt.Fatalf("a mapping's evidence does not verify")
-					}
-				}
-				got = append(got, mc)
-			}
-			want := m.lookup(addr, port, at)
-			sortCandidates(got)
-			sortCandidates(want)
-			if len(got) != len(want) {
-				rt.Fatalf("%v port %d at %v: %d candidates, the model %d:\n%+v\n%+v", addr, port, at, len(got), len(want), got, want)
-			}
-			for i := range got {
-				x, y := rowOfAssignment(got[i].A), rowOfAssignment(want[i].A)
-				p, q := rowOfMapping(got[i].M), rowOfMapping(want[i].M)
-				if !sameRecord(&x, &y) || got[i].Through != want[i].Through || got[i].Through && !sameRecord(&p, &q) || got[i].Exact != want[i].Exact {
-					rt.Fatalf("candidate %d: %#v, the model %#v", i, got[i], want[i])
+			if c.Mapping != nil {
+				mc.M, mc.Through = *c.Mapping, true
+				if !VerifyProof(LeafOfMapping(*c.Mapping), c.MappingEvidence.Proof, c.MappingEvidence.Root) {
+					rt.Fatalf("a mapping's evidence does not verify")
 				}
 			}
-			subs := map[Subscriber]bool{}
-			for _, c := range want {
-				subs[c.Sub] = true
-			}
-			if len(subs) > 1 && port == 0 && !slices.Contains(ans.Ambiguities, SharedAddress) {
-				rt.Fatalf("several subscribers without a port, not said: %v", ans.Ambiguities)
-			}
-			if ans.Ambiguous() != (len(ans.Ambiguities) > 0 || len(subs) != 1) {
-				rt.Fatal("Ambiguous disagrees")
+			got = append(got, mc)
+		}
+		want := m.lookup(addr, port, at)
+		sortCandidates(got)
+		sortCandidates(want)
+		if len(got) != len(want) {
+			rt.Fatalf("%v port %d at %v: %d candidates, the model %d:\n%+v\n%+v", addr, port, at, len(got), len(want), got, want)
+		}
+		for i := range got {
+			x, y := rowOfAssignment(got[i].A), rowOfAssignment(want[i].A)
+			p, q := rowOfMapping(got[i].M), rowOfMapping(want[i].M)
+			if !sameRecord(&x, &y) || got[i].Through != want[i].Through || got[i].Through && !sameRecord(&p, &q) || got[i].Exact != want[i].Exact {
+				rt.Fatalf("candidate %d: %#v, the model %#v", i, got[i], want[i])
 			}
 		}
-	})
+		subs := map[Subscriber]bool{}
+		for _, c := range want {
+			subs[c.Sub] = true
+		}
+		if len(subs) > 1 && port == 0 && !slices.Contains(ans.Ambiguities, SharedAddress) {
+			rt.Fatalf("several subscribers without a port, not said: %v", ans.Ambiguities)
+		}
+		if ans.Ambiguous() != (len(ans.Ambiguities) > 0 || len(subs) != 1) {
+			rt.Fatal("Ambiguous disagrees")
+		}
+	}
 }
 
 // lookupFixture is a register with one case in progress whose work order
