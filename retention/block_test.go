@@ -98,3 +98,29 @@ func TestProofFromTree(t *testing.T) {
 		}
 	}
 }
+
+// sortRows orders rows as compareRows does, whatever their runs,
+// families, prefixes, ports and starts, duplicates included.
+func TestSortRows(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var rows []row
+		for _, a := range rapid.SliceOfN(genAssignment(), 0, 60).Draw(rt, "assignments") {
+			rows = append(rows, rowOfAssignment(a))
+		}
+		for _, m := range rapid.SliceOfN(genMapping(), 0, 60).Draw(rt, "mappings") {
+			rows = append(rows, rowOfMapping(m))
+		}
+		for i := range rows {
+			rows[i].run = uint8(rapid.IntRange(0, 2).Draw(rt, "run"))
+		}
+		if len(rows) > 0 {
+			rows = append(rows, rows[rapid.IntRange(0, len(rows)-1).Draw(rt, "duplicate")])
+		}
+		want := slices.Clone(rows)
+		slices.SortFunc(want, func(a, b row) int { return compareRows(&a, &b) })
+		sortRows(rows)
+		if !slices.Equal(rows, want) {
+			rt.Fatal("sortRows and compareRows disagree")
+		}
+	})
+}

@@ -408,7 +408,7 @@ func (s *Store) keepHeld(sc string, c Class) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		slices.SortFunc(kept, func(a, b row) int { return compareRows(&a, &b) })
+		sortRows(kept)
 		for len(kept) > 0 {
 			k := min(len(kept), walBlock)
 			b, err := w.sealRows(c, kept[:k])

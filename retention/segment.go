@@ -324,7 +324,7 @@ func (s *Store) compact(scope string) (bool, error) {
 	for i := range rows {
 		rows[i].run = runOf(&rows[i], dayStart)
 	}
-	slices.SortFunc(rows, func(a, b row) int { return compareRows(&a, &b) })
+	sortRows(rows)
 	rows = slices.CompactFunc(rows, func(a, b row) bool { return sameRecord(&a, &b) })
 	if w := s.wals[scope]; w != nil {
 		w.j.Close()

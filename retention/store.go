@@ -1,7 +1,9 @@
 package retention
 
 import (
+	"cmp"
 	"crypto/cipher"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -307,6 +309,34 @@ func dayOf(until timesync.Timestamp, now timesync.Timestamp) date.Date {
 	return until.Add(-time.Second).Day()
 }
 
+// periodMemo remembers, through an ingest, the last day a record fell
+// on — its seconds, scope and period end — since most of a batch falls
+// on one day, and finding a day and its end in Brussels time is most of
+// the work of filing a record.
+type periodMemo struct {
+	ok     bool
+	lo, hi int64 // the day's seconds: [lo, hi)
+	scope  string
+	end    timesync.Timestamp
+}
+
+// period returns the scope of a record of class c ending at until
+// (zero: lasting, filed at now) and the end of its period; as dayOf and
+// Policy.Period(c).End would.
+func (m *periodMemo) period(p Policy, c Class, until, now timesync.Timestamp) (string, timesync.Timestamp) {
+	last := now
+	if !until.IsZero() {
+		last = until.Add(-time.Second)
+	}
+	if t := last.Unix(); m.ok && m.lo <= t && t < m.hi {
+		return m.scope, m.end
+	}
+	d := dayOf(until, now)
+	*m = periodMemo{ok: true, lo: timesync.FromTime(timesync.DayStart(d)).Unix(), hi: timesync.FromTime(timesync.DayEnd(d)).Unix(),
+		scope: scopeOf(d, c), end: p.Period(c).End(d)}
+	return m.scope, m.end
+}
+
 // IngestAssignments stores assignments durably and returns once they are
 // on disk (written and synced): a crash after it returns loses none of
 // them. Every assignment is checked first, and none is stored if one is
@@ -322,10 +352,9 @@ func dayOf(until timesync.Timestamp, now timesync.Timestamp) date.Date {
 func (s *Store) IngestAssignments(as []Assignment) error {
 	now := timesync.Now(s.cfg.Clock)
 	var probs []provenance.Finding
+	var memo periodMemo
 	groups := map[string][]row{}
-	for i, a := range as {
-		f := fmt.Sprintf("assignments[%d]", i)
-		n := len(probs)
+	check := func(f string, a *Assignment) {
 		if !ValidSubscriber(a.Subscriber) {
 			probs = append(probs, inputProblem(f+".subscriber", fmt.Sprintf("a subscriber reference is 1 to %d bytes of printable ASCII without spaces", MaxSubscriber)))
 		}
@@ -338,16 +367,23 @@ func (s *Store) IngestAssignments(as []Assignment) error {
 			}
 		}
 		checkCommon(f, a.From, a.Until, a.Ports, a.Source, a.Clock, &probs)
-		if len(probs) > n {
+	}
+	for i := range as {
+		a := &as[i]
+		// Checked first without the field's name, which is written only
+		// for a record refused.
+		n := len(probs)
+		if check("", a); len(probs) > n {
+			probs = probs[:n]
+			check(fmt.Sprintf("assignments[%d]", i), a)
 			continue
 		}
-		d := dayOf(a.Until, now)
-		if !now.Before(s.cfg.Policy.Assignments.End(d)) {
-			probs = append(probs, expired(f, ClassAssignments))
+		sc, end := memo.period(s.cfg.Policy, ClassAssignments, a.Until, now)
+		if !now.Before(end) {
+			probs = append(probs, expired(fmt.Sprintf("assignments[%d]", i), ClassAssignments))
 			continue
 		}
-		sc := scopeOf(d, ClassAssignments)
-		groups[sc] = append(groups[sc], rowOfAssignment(a))
+		groups[sc] = append(groups[sc], rowOfAssignment(*a))
 	}
 	if err := provenance.Check("retention: ingest", probs); err != nil {
 		return err
@@ -361,23 +397,29 @@ func (s *Store) IngestAssignments(as []Assignment) error {
 func (s *Store) IngestMappings(ms []Mapping) error {
 	now := timesync.Now(s.cfg.Clock)
 	var probs []provenance.Finding
+	var memo periodMemo
 	groups := map[string][]row{}
-	for i, m := range ms {
-		f := fmt.Sprintf("mappings[%d]", i)
-		n := len(probs)
+	check := func(f string, m *Mapping) {
 		checkAddr(f+".public", m.Public, &probs)
 		checkAddr(f+".inside", m.Inside, &probs)
 		checkCommon(f, m.From, m.Until, m.Ports, m.Source, m.Clock, &probs)
-		if len(probs) > n {
+	}
+	for i := range ms {
+		m := &ms[i]
+		// Checked first without the field's name, which is written only
+		// for a record refused.
+		n := len(probs)
+		if check("", m); len(probs) > n {
+			probs = probs[:n]
+			check(fmt.Sprintf("mappings[%d]", i), m)
 			continue
 		}
-		d := dayOf(m.Until, now)
-		if !now.Before(s.cfg.Policy.Mappings.End(d)) {
-			probs = append(probs, expired(f, ClassMappings))
+		sc, end := memo.period(s.cfg.Policy, ClassMappings, m.Until, now)
+		if !now.Before(end) {
+			probs = append(probs, expired(fmt.Sprintf("mappings[%d]", i), ClassMappings))
 			continue
 		}
-		sc := scopeOf(d, ClassMappings)
-		groups[sc] = append(groups[sc], rowOfMapping(m))
+		groups[sc] = append(groups[sc], rowOfMapping(*m))
 	}
 	if err := provenance.Check("retention: ingest", probs); err != nil {
 		return err
@@ -404,7 +446,7 @@ func (s *Store) ingest(c Class, groups map[string][]row) error {
 	n := 0
 	for _, sc := range slices.Sorted(mapsKeys(groups)) {
 		rows := groups[sc]
-		slices.SortFunc(rows, func(a, b row) int { return compareRows(&a, &b) })
+		sortRows(rows)
 		rows = slices.CompactFunc(rows, func(a, b row) bool { return sameRecord(&a, &b) })
 		w, err := s.walFor(sc)
 		if err != nil {
@@ -444,4 +486,58 @@ func (s *Store) ingest(c Class, groups map[string][]row) error {
 	}
 	s.log.Info("ingested", "class", c.String(), "records", n, "periods", len(groups))
 	return nil
+}
+
+// sortRows sorts rows as compareRows orders them. A row is too large to
+// be moved at each comparison, and compareRows too slow to be called at
+// each: the rows' sort keys — run, key (address family, address, prefix
+// length), first port and start, compareRows's first criteria — are
+// sorted with their indexes, compareRows deciding only between equal
+// keys, then the rows are put in that order.
+func sortRows(rows []row) {
+	type sortKey struct {
+		k0, k1, k2, k3 uint64
+		from           int64
+		i              int
+	}
+	keys := make([]sortKey, len(rows))
+	sorted := true
+	for i := range rows {
+		r := &rows[i]
+		fam := uint64(1)
+		if r.is4 {
+			fam = 0 // IPv4 first
+		}
+		keys[i] = sortKey{k0: uint64(r.run)<<8 | fam, k1: binary.BigEndian.Uint64(r.addr[:8]), k2: binary.BigEndian.Uint64(r.addr[8:]),
+			k3: uint64(r.bits)<<16 | uint64(r.first), from: r.from, i: i}
+		if i > 0 && sorted && compareRows(&rows[i-1], r) > 0 {
+			sorted = false
+		}
+	}
+	if sorted {
+		return
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := cmp.Compare(a.k0, b.k0); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.k1, b.k1); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.k2, b.k2); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.k3, b.k3); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.from, b.from); c != 0 {
+			return c
+		}
+		return compareRows(&rows[a.i], &rows[b.i])
+	})
+	out := make([]row, len(rows))
+	for i, k := range keys {
+		out[i] = rows[k.i]
+	}
+	copy(rows, out)
 }
