@@ -140,7 +140,7 @@ func validMessageID(id string) bool {
 // mail server recorded.
 func (e *EmailReader) authenticity(h mail.Header, problems *[]string) Authenticity {
 	var a Authenticity
-	if from, err := h.AddressList("From"); err != nil || len(from) != 1 {
+	if from, err := h.AddressList("From"); err != nil || len(from) != 1 || len(h["From"]) != 1 {
 		*problems = append(*problems, "the message's From field does not name one address")
 	} else if at := strings.LastIndexByte(from[0].Address, '@'); at > 0 {
 		a.FromDomain = strings.ToLower(from[0].Address[at+1:])
@@ -171,7 +171,11 @@ func (e *EmailReader) authenticity(h mail.Header, problems *[]string) Authentici
 					a.DKIMDomains = append(a.DKIMDomains, strings.ToLower(res.Domain))
 				}
 			case *authres.DMARCResult:
-				a.DMARC = better(a.DMARC, string(res.Value))
+				// A result for another domain than From's says nothing of
+				// this sender.
+				if a.FromDomain != "" && strings.EqualFold(strings.TrimSuffix(res.From, "."), a.FromDomain) {
+					a.DMARC = better(a.DMARC, string(res.Value))
+				}
 			}
 		}
 		break
@@ -204,23 +208,20 @@ func (e *EmailReader) accepted(h mail.Header) time.Time {
 	return t.UTC()
 }
 
-// automatic reports whether a message was written by a program: a null
-// envelope sender (Return-Path: <>, as the delivering server writes it:
-// a bounce, RFC 5321 §4.5.5) or an Auto-Submitted field other than "no"
-// (RFC 3834 §5: auto-replied, auto-generated).
+// automatic reports whether a message is a delivery report that must not
+// wake anyone: a null envelope sender (Return-Path: <>, as the delivering
+// server writes it: a bounce, RFC 5321 §4.5.5) or a multipart/report (RFC
+// 6522: a delivery status notification). An Auto-Submitted field alone
+// (RFC 3834) is not enough: a platform that sends genuine orders marks
+// them so, as RFC 3834 asks automated senders to.
 func automatic(h mail.Header) bool {
 	for _, rp := range h["Return-Path"] {
 		if strings.TrimSpace(rp) == "<>" {
 			return true
 		}
 	}
-	for _, as := range h["Auto-Submitted"] {
-		v, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(as)), ";")
-		if strings.TrimSpace(v) != "no" {
-			return true
-		}
-	}
-	return false
+	mt, _, err := mime.ParseMediaType(h.Get("Content-Type"))
+	return err == nil && mt == "multipart/report"
 }
 
 // better keeps "pass" once seen, else the first result.

@@ -138,12 +138,14 @@ type Record struct {
 // after which it bounces what it could not deliver.
 const MaxAcceptedLead = 5 * 24 * time.Hour
 
-// DefaultMaxSize bounds a delivery when Config.MaxSize is not set:
-// 25 MiB, a size mail providers commonly accept (Postfix's own default,
-// message_size_limit, is 10,240,000 bytes: raise it on the cell's server,
-// or keep it and let the server refuse first). It is below
-// register.MaxDeposit, with room for the record around the delivery.
-const DefaultMaxSize = 25 << 20
+// DefaultMaxSize bounds a delivery when Config.MaxSize is not set, and
+// is the most it may be: 23 MiB, so that the record — the delivery in
+// base64, four bytes for three, with what was read of it — fits in one
+// register deposit (register.MaxDeposit, 32 MiB; TestLimitFitsDeposit).
+// Postfix's own default, message_size_limit, is 10,240,000 bytes: keep
+// the server's limit at or below this one, so that the server refuses
+// first and the sender is told at once.
+const DefaultMaxSize = 23 << 20
 
 // Config is what Receive needs.
 type Config struct {

@@ -171,7 +171,9 @@ func TestAuthenticity(t *testing.T) {
 		{"dmarc fails", "Authentication-Results: mx.cell.example; spf=fail smtp.mailfrom=just.fgov.be; dmarc=fail header.from=just.fgov.be\r\n" + base, []string{"intake-dmarc"}},
 		{"unlisted domain", "Authentication-Results: mx.cell.example; dmarc=pass header.from=justice-be.example\r\nFrom: <urgent@justice-be.example>\r\nMessage-ID: <y@justice-be.example>\r\n", []string{"intake-sender-listed"}},
 		{"subdomain of a listed domain", "Authentication-Results: MX.CELL.EXAMPLE; dmarc=pass header.from=parquet.just.fgov.be\r\nFrom: <a@Parquet.Just.Fgov.Be>\r\nMessage-ID: <z@x>\r\n", nil},
-		{"no From", "Authentication-Results: mx.cell.example; dmarc=pass header.from=just.fgov.be\r\nMessage-ID: <w@x>\r\n", []string{"intake-sender-listed"}},
+		{"no From", "Authentication-Results: mx.cell.example; dmarc=pass header.from=just.fgov.be\r\nMessage-ID: <w@x>\r\n", []string{"intake-sender-listed", "intake-dmarc"}},
+		{"DMARC passed for another domain", "Authentication-Results: mx.cell.example; dmarc=pass header.from=evil.example\r\n" + base, []string{"intake-dmarc"}},
+		{"two From fields", "Authentication-Results: mx.cell.example; dmarc=pass header.from=just.fgov.be\r\nFrom: <a@just.fgov.be>\r\nFrom: <b@evil.example>\r\nMessage-ID: <v@x>\r\n", []string{"intake-sender-listed", "intake-dmarc"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -409,7 +411,7 @@ func TestAccepted(t *testing.T) {
 	}
 }
 
-// A bounce or an auto-reply is recorded, and said to be automatic.
+// A bounce or a delivery report is recorded, and said to be automatic.
 func TestAutomatic(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -418,8 +420,7 @@ func TestAutomatic(t *testing.T) {
 	}{
 		{"a person's message", genuine, false},
 		{"a bounce", "Return-Path: <>\r\n" + genuine, true},
-		{"an auto-reply", "Auto-Submitted: auto-replied\r\n" + genuine, true},
-		{"auto-generated with a parameter", "Auto-Submitted: auto-generated; owner-email=\"x@y\"\r\n" + genuine, true},
+		{"an order from a platform, marked auto-generated: paged all the same", "Auto-Submitted: auto-generated\r\n" + genuine, false},
 		{"said not to be", "Auto-Submitted: no\r\n" + genuine, false},
 		{"a sender", "Return-Path: <parquet@just.fgov.be>\r\n" + genuine, false},
 	}
@@ -459,5 +460,27 @@ func TestMessageIDReused(t *testing.T) {
 	}
 	if seqs[2] != seqs[0] {
 		t.Fatal("the same message with other transit headers was recorded twice")
+	}
+}
+
+// A delivery of the largest size accepted fits in one deposit, with its
+// record around it (base64 and all); one byte more is refused, recorded
+// cut at the limit, and bounced.
+func TestLimitFitsDeposit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 60 MB")
+	}
+	c := newCell(t)
+	head := []byte("Message-ID: <big@just.fgov.be>\r\nContent-Type: application/pdf\r\n\r\n")
+	raw := append(head, bytes.Repeat([]byte{0xff}, intake.DefaultMaxSize-len(head))...)
+	res, err := intake.Receive(c.config(), reader(), bytes.NewReader(raw))
+	if err != nil || res.Status != intake.Unreadable {
+		t.Fatalf("a delivery at the limit: %+v, %v", res, err)
+	}
+	raw = append(raw, 'x')
+	raw = bytes.Replace(raw, []byte("<big@"), []byte("<big2@"), 1)
+	res, err = intake.Receive(c.config(), reader(), bytes.NewReader(raw))
+	if intake.ExitCode(err) != intake.ExitDataErr || res.Seq == 0 || res.Status != intake.Refused {
+		t.Fatalf("a delivery over the limit: %+v, %v", res, err)
 	}
 }

@@ -127,6 +127,9 @@ func (i Intake) Receipt() timesync.Timestamp {
 	if !i.Record.Accepted.IsZero() {
 		return i.Record.Accepted
 	}
+	if !i.Record.Received.IsZero() && !i.Record.Received.Time().After(i.At.Time()) {
+		return i.Record.Received
+	}
 	return i.At
 }
 

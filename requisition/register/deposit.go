@@ -147,7 +147,14 @@ func SubmitOnce(path string, id Identity, clock timesync.Clock, typ string, tag 
 	if found.Seq != 0 {
 		return found, true, nil
 	}
-	return written[0], false, nil
+	// The write may begin with the repair record of a crash's
+	// incomplete write: the deposit is what follows it.
+	for _, r := range written {
+		if r.Kind == DepositKind {
+			return r, false, nil
+		}
+	}
+	return journal.Record{}, false, fmt.Errorf("%w: the deposit was not written", ErrInput)
 }
 
 // deposit is a deposit being read back, part by part.

@@ -3,6 +3,7 @@ package register_test
 import (
 	"bytes"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -146,5 +147,28 @@ func TestBrokenDepositIsUnreadable(t *testing.T) {
 	}
 	if _, err := reg.ReceiveSubmission(subs[1].Seq, sampleRequisition(), "alice", goodClock); !errors.Is(err, register.ErrInput) {
 		t.Fatalf("an unreadable submission became a case: %v", err)
+	}
+}
+
+// After a crash left an incomplete write, SubmitOnce returns the
+// deposit's first record, not the repair record written before it.
+func TestSubmitOnceAfterTornTail(t *testing.T) {
+	k := newKeys(t)
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	reg, path := openReg(t, k, clock)
+	intake, _ := register.NewIdentity("intake", register.RoleService)
+	if _, err := reg.AddMember(intake.Public(), goodClock); err != nil {
+		t.Fatal(err)
+	}
+	reg.Close()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("CCJS\x00\x00\x01\x2c\x00\x00")) // a frame cut short
+	f.Close()
+	rec, dup, err := register.SubmitOnce(path, intake, clock, "email", intake.Tag("p", []byte("x")), []byte("data"))
+	if err != nil || dup || rec.Kind != register.DepositKind {
+		t.Fatalf("returned a %s record, dup %v, %v", rec.Kind, dup, err)
 	}
 }
