@@ -3,6 +3,7 @@ package intake_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -482,5 +483,31 @@ func TestLimitFitsDeposit(t *testing.T) {
 	res, err = intake.Receive(c.config(), reader(), bytes.NewReader(raw))
 	if intake.ExitCode(err) != intake.ExitDataErr || res.Seq == 0 || res.Status != intake.Refused {
 		t.Fatalf("a delivery over the limit: %+v, %v", res, err)
+	}
+}
+
+// The intake service cannot vouch for what it received: a call-back it
+// writes is not one; and an intake a member submits is not an intake.
+func TestCallBackOnlyByMembers(t *testing.T) {
+	c := newCell(t)
+	raw := message("From: <urgent@justice-be.example>\r\nMessage-ID: <f@justice-be.example>\r\n", [2]string{"r.json", string(sampleJSON(t))})
+	res, err := intake.Receive(c.config(), reader(), bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, _ := json.Marshal(intake.CallBack{Intake: res.Seq, Number: "+3225080000", Published: "x", Outcome: intake.Confirmed})
+	if _, err := register.Submit(c.path, c.service, c.clock, intake.CallBackType, forged); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := register.Submit(c.path, c.alice, c.clock, intake.SubmissionType, []byte(`{"version":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	c.reg.Refresh()
+	list := intake.List(c.reg)
+	if len(list) != 1 || list[0].Verified() || len(list[0].CallBacks) != 0 {
+		t.Fatalf("%d intakes; the service's call-back counted: %v", len(list), list[0].Verified())
+	}
+	if _, err := intake.Accept(c.reg, res.Seq, "alice", goodClock); err != nil {
+		t.Fatal(err) // Accept itself does not judge: the desk refuses an unverified intake
 	}
 }

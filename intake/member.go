@@ -166,11 +166,23 @@ func (i Intake) Findings() []provenance.Finding {
 }
 
 // List returns the register's intakes in order, with their cases and
-// call-backs.
+// call-backs. Only what a service identity submitted is an intake, and
+// only what a member submitted is a call-back: the program that reads
+// hostile mail cannot vouch for a sender.
 func List(reg *register.Register) []Intake {
+	roles := map[string]register.Role{}
+	for _, m := range reg.Members() {
+		roles[m.Name] = m.Role
+	}
 	var out []Intake
 	at := map[uint64]int{}
 	for _, s := range reg.Submissions() {
+		switch {
+		case s.Type == SubmissionType && roles[s.By] != register.RoleService:
+			continue
+		case s.Type == CallBackType && roles[s.By] != register.RoleMember:
+			continue
+		}
 		switch s.Type {
 		case SubmissionType:
 			in := Intake{Seq: s.Seq, At: s.At, By: s.By}
