@@ -325,10 +325,12 @@ func pending(p Policy, c ccj.Cell, in Intake, events []Event) ([]Action, string,
 		switch e.Kind {
 		case Paged:
 			if e.Percent != 0 {
-				if !slices.Contains(p.Reminders, e.Percent) {
-					return nil, "", false, fmt.Errorf("%w: event %d: a reminder at a percentage the policy does not have", ErrEvent, i)
+				// A reminder at a percentage the policy no longer has (the
+				// cell changed it) was sent, and counts for nothing now:
+				// refusing it would stop every page of the case.
+				if slices.Contains(p.Reminders, e.Percent) {
+					reminded[e.Percent] = true
 				}
-				reminded[e.Percent] = true
 				continue
 			}
 			if e.Step < 0 {

@@ -262,7 +262,6 @@ func TestNextErrors(t *testing.T) {
 		{"an event without an instant", paging.DefaultPolicy(), weekendCell(), in, []paging.Event{{Kind: paging.Paged}}, paging.ErrEvent},
 		{"an event of no kind", paging.DefaultPolicy(), weekendCell(), in, []paging.Event{{At: received}}, paging.ErrEvent},
 		{"a negative step", paging.DefaultPolicy(), weekendCell(), in, []paging.Event{{Kind: paging.Paged, At: received, Step: -1}}, paging.ErrEvent},
-		{"a reminder the policy does not have", paging.DefaultPolicy(), weekendCell(), in, []paging.Event{{Kind: paging.Paged, At: received, Percent: 60}}, paging.ErrEvent},
 		{"an acknowledgement by nobody", paging.DefaultPolicy(), weekendCell(), in, []paging.Event{{Kind: paging.Acknowledged, At: received}}, paging.ErrEvent},
 		{"no case", paging.DefaultPolicy(), weekendCell(), paging.Intake{Received: received}, nil, paging.ErrEvent},
 		{"an invalid policy", bad, weekendCell(), in, nil, paging.ErrPolicy},
@@ -274,6 +273,17 @@ func TestNextErrors(t *testing.T) {
 				t.Errorf("got %v, want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+// A reminder at a percentage the policy no longer has (the cell changed
+// its policy) counts for nothing: the case is still followed.
+func TestNextAfterPolicyChange(t *testing.T) {
+	in := paging.Intake{Case: paging.MustParseCaseID("2026-0042"), Received: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), Class: paging.Ordinary, Due: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	events := []paging.Event{{Kind: paging.Paged, At: in.Received}, {Kind: paging.Paged, At: in.Received.Add(time.Hour), Percent: 60}}
+	plan, err := paging.Next(paging.DefaultPolicy(), weekendCell(), in, events)
+	if err != nil || plan.At.IsZero() {
+		t.Fatalf("the case is no longer followed: %+v, %v", plan, err)
 	}
 }
 
