@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,5 +171,41 @@ func TestSubmitOnceAfterTornTail(t *testing.T) {
 	rec, dup, err := register.SubmitOnce(path, intake, clock, "email", intake.Tag("p", []byte("x")), []byte("data"))
 	if err != nil || dup || rec.Kind != register.DepositKind {
 		t.Fatalf("returned a %s record, dup %v, %v", rec.Kind, dup, err)
+	}
+}
+
+// Deliveries of one message at once, by several processes' worth of
+// goroutines, record it once: the tag is checked and the deposit written
+// under the journal's exclusive lock.
+func TestSubmitOnceConcurrent(t *testing.T) {
+	k := newKeys(t)
+	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
+	reg, path := openReg(t, k, clock)
+	intake, _ := register.NewIdentity("intake", register.RoleService)
+	if _, err := reg.AddMember(intake.Public(), goodClock); err != nil {
+		t.Fatal(err)
+	}
+	tag := intake.Tag("p", []byte("<same@x>"))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	fresh, seqs := 0, map[uint64]bool{}
+	for range 8 {
+		wg.Go(func() {
+			rec, dup, err := register.SubmitOnce(path, intake, clock, "email", tag, []byte("the message"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !dup {
+				fresh++
+			}
+			seqs[rec.Seq] = true
+		})
+	}
+	wg.Wait()
+	if fresh != 1 || len(seqs) != 1 {
+		t.Fatalf("%d recorded, %d distinct records", fresh, len(seqs))
 	}
 }
