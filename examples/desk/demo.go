@@ -42,16 +42,24 @@ func runDemo(s *session, args []string) error {
 	if err := d.openRetention(); err != nil {
 		return err
 	}
+	if err := d.openNight(); err != nil {
+		return err
+	}
 	d.introduce()
 	if err := d.playMonth(); err != nil {
 		return err
 	}
 	d.showCases()
+	if err := d.showNight(); err != nil {
+		return err
+	}
 	if err := d.showRetention(); err != nil {
 		return err
 	}
 	d.showOpenCases()
-	d.showCell()
+	if err := d.showCell(); err != nil {
+		return err
+	}
 	if err := d.showClaims(); err != nil {
 		return err
 	}
@@ -77,6 +85,9 @@ type demo struct {
 	// ret is the retention store beside the register, which answers the
 	// identifications.
 	ret *demoRetention
+	// night is the night an e-mailed requisition pages the cell
+	// (demo_night.go).
+	night *demoNight
 }
 
 // newDemo loads the sample and makes the register's directory.
@@ -105,6 +116,9 @@ func newDemo(s *session) (*demo, error) {
 func (d *demo) close() {
 	if d.ret != nil {
 		d.ret.st.Close()
+	}
+	if d.night != nil && d.night.watchReg != nil {
+		d.night.watchReg.Close()
 	}
 	for _, r := range d.regs {
 		r.Close()
@@ -145,7 +159,7 @@ func (d *demo) openRegisters() error {
 // machine's clock, checked once, shows: the sample's times are
 // simulated, so their steps carry no verdict.
 func (d *demo) introduce() {
-	fmt.Fprintln(d.s.out, d.p.Sprintf("ccjkit desk — demonstration on sample data: %s, %d requisitions", timesync.DisplayMonth(timesync.Day(d.from).Year(), timesync.Day(d.from).Month(), d.s.tag), len(d.month.Cases)))
+	fmt.Fprintln(d.s.out, d.p.Sprintf("ccjkit desk — demonstration on sample data: %s, %d requisitions", timesync.DisplayMonth(timesync.Day(d.from).Year(), timesync.Day(d.from).Month(), d.s.tag), len(d.month.Cases)+1))
 	fmt.Fprintln(d.s.out, d.p.Sprintf("Register: %s (sealed to %d members, hash-chained)", journalPath(d.dir), len(d.cell.Members)))
 	real, why := verdict(d.s.ctx, d.s.clock, d.s.tag)
 	if why != "" {
@@ -157,12 +171,16 @@ func (d *demo) introduce() {
 
 // playMonth plays every step of the month in time order, each by the
 // member on call at that moment, with the retention store's nightly
-// runs in between. A lookup step looks up the addresses the case's work
+// runs in between, and the night of an e-mailed requisition in its
+// place (playNight). A lookup step looks up the addresses the case's work
 // order asks about in the store, a hold step places a preservation hold
 // on them, and a result step without data reports what the lookup
 // answered.
 func (d *demo) playMonth() error {
 	for _, ev := range d.plan {
+		if err := d.playNightBefore(ev.at); err != nil {
+			return err
+		}
 		if err := d.nightly(ev.at); err != nil {
 			return err
 		}
@@ -184,6 +202,9 @@ func (d *demo) playMonth() error {
 		if err != nil {
 			return fmt.Errorf("sample case %s, step %s: %w", sc.ID, ev.step.Do, err)
 		}
+	}
+	if err := d.playNightBefore(d.end); err != nil {
+		return err
 	}
 	if err := d.nightly(d.end); err != nil {
 		return err
@@ -218,7 +239,9 @@ func (d *demo) showOpenCases() {
 	listDue(d.s.out, d.reg.OpenCases(d.end), d.s.tag)
 }
 
-func (d *demo) showCell() {
+// showCell writes the cell's compliance report, and the month's
+// acknowledgement figures.
+func (d *demo) showCell() error {
 	d.section("The cell")
 	fs := d.cell.Report(d.end, ccj.ReportOptions{})
 	if len(fs) == 0 {
@@ -227,6 +250,7 @@ func (d *demo) showCell() {
 	for _, f := range fs {
 		fmt.Fprintf(d.s.out, "  - %s\n", f.Text(d.s.tag))
 	}
+	return d.ackFigures()
 }
 
 // showClaims writes the month's cost statements, each also as a PDF in

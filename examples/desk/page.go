@@ -147,6 +147,14 @@ func (s *session) pageIntake(cfg Config, service register.Identity, res intake.R
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()
+	return s.pageNew(ctx, service, d, key, cell, policy, res)
+}
+
+// pageNew pages, through d, the first step of a new intake's plan
+// (paging.Next with no event yet) and records it as service: what desk
+// intake receive does once desk.json's paging is loaded, and what the
+// demonstration does with its own dispatcher.
+func (s *session) pageNew(ctx context.Context, service register.Identity, d paging.Dispatcher, key []byte, cell ccj.Cell, policy paging.Policy, res intake.Result) error {
 	in := paging.Intake{Case: paging.IntakeID(res.Seq), Received: res.Receipt.Time(), Class: paging.Unread}
 	plan, err := paging.Next(policy, cell, in, nil)
 	if err != nil {

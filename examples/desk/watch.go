@@ -119,6 +119,14 @@ func (s *session) watchPass(ctx context.Context, id register.Identity, log *slog
 	if err != nil {
 		return 0, err
 	}
+	return s.watchDue(ctx, reg, id, d, key, cell, policy, log)
+}
+
+// watchDue is a pass over reg as it stands, once desk.json's paging is
+// loaded: what is due at the clock's now is carried out through d and
+// recorded as id. The demonstration calls it with its own dispatcher and
+// clock.
+func (s *session) watchDue(ctx context.Context, reg *register.Register, id register.Identity, d paging.Dispatcher, key []byte, cell ccj.Cell, policy paging.Policy, log *slog.Logger) (int, error) {
 	var records []paging.Record
 	var acks []paging.Ack
 	for _, sub := range reg.Submissions() {
