@@ -32,6 +32,9 @@ import (
 // session.ackIntake (desk ack), intake.Accept (desk intake accept) and
 // the scripted steps of the other cases. Only the senders are the
 // demonstration's: it reaches no phone, and shows each page instead.
+// (desk intake receive first asks whether a message is a reply to a page
+// carrying its code; the night's e-mail is not, so the demonstration goes
+// straight to intake.Receive.)
 
 // nightMail is the e-mail: an RFC 5322 message from a listed authority's
 // domain with the requisition attached in the library's JSON, as the
@@ -279,7 +282,13 @@ func (d *demo) playNight(next time.Time) error {
 	}
 	watch := d.nightSession(n.watch, nil)
 	log := slog.New(slog.NewTextHandler(d.s.err, nil))
-	for t := start.Add(time.Minute); !t.After(end.Add(time.Minute - 1)); t = t.Add(time.Minute) {
+	// The watch looks at every whole minute, from the one after the
+	// e-mail to the first at or after the answer.
+	last := end.Truncate(time.Minute)
+	if last.Before(end) {
+		last = last.Add(time.Minute)
+	}
+	for t := start.Add(time.Minute); !t.After(last); t = t.Add(time.Minute) {
 		for len(events) > 0 && !events[0].at.After(t) {
 			if err := d.nightly(events[0].at); err != nil {
 				return err
@@ -305,10 +314,16 @@ func (d *demo) playNight(next time.Time) error {
 		}
 		n.passes, n.last = n.passes+1, t
 	}
+	if len(events) > 0 {
+		return fmt.Errorf("the night's steps after %v were not played", events[0].at)
+	}
 	sent := 0
 	for _, pg := range n.pages {
 		if pg.at.After(start) {
 			sent++
+		}
+		if !pg.at.Before(start.Add(nightAck)) {
+			return fmt.Errorf("the watch paged %s at %v, after the acknowledgement", pg.member, pg.at)
 		}
 	}
 	fmt.Fprintln(&n.out, p.Sprintf("desk watch looked %[1]d times, every minute from %[2]s to %[3]s, and paged %[4]d {4:time|times}: nothing after the acknowledgement.",
