@@ -32,7 +32,11 @@ import (
 // read records/s, bytes/mapping, and the lookups' p50 and p99 — the
 // store's bare lookup (BenchmarkLookup) against PostgreSQL's
 // (BenchmarkPostgresLookup). With the same -benchtime, the lookups see
-// the same requests in the same order.
+// the same requests in the same order. The store's lookups run with its
+// cache of decoded blocks as configured by default (64 MiB, which holds
+// the benchDays days' blocks): after the first pass over the requests,
+// they read nothing from the disk; BenchmarkLookupDays runs 1, 7 and 14
+// days, with that cache and with none.
 const (
 	benchSubs   = 2000
 	benchPerDay = 200_000
@@ -180,6 +184,114 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 	reportPercentiles(b, lat)
+}
+
+// BenchmarkLookupDays is the bare lookup over 1, 7 and 14 days of CGNAT
+// mappings (benchPerDay a day, each day's data its own draw), the
+// requests anywhere in them: its time should not grow with the days
+// kept — a lookup reads the one or two periods of the instant, and in
+// each the blocks of the address and port. With the cache as by default
+// (64 MiB: it holds about 3,000 blocks of 256 mappings, some 3 days of
+// these; beyond, the requests' blocks are read from the disk as often as
+// they miss it), and with none (every block read from the disk,
+// decrypted, inflated and decoded: a lookup's cost when nothing of its
+// period was read before).
+func BenchmarkLookupDays(b *testing.B) {
+	for _, days := range []int{1, 7, 14} {
+		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
+			s, qs := benchStoreDays(b, days)
+			defer s.Close()
+			for _, c := range []struct {
+				name  string
+				bytes int64
+			}{{"cache=default", 0}, {"cache=none", -1}} {
+				b.Run(c.name, func(b *testing.B) {
+					s.mu.Lock()
+					s.cache.reset()
+					s.cache.flush()
+					s.cache.max = cacheBytes(c.bytes)
+					s.cache.hits, s.cache.misses = 0, 0
+					s.mu.Unlock()
+					lat := make([]time.Duration, 0, b.N)
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						q := qs[i%len(qs)]
+						t0 := time.Now()
+						ans, err := s.answer(q.Addr, q.Port, q.At)
+						lat = append(lat, time.Since(t0))
+						if err != nil || len(ans.Candidates) == 0 {
+							b.Fatalf("%v, %d candidates", err, len(ans.Candidates))
+						}
+					}
+					reportPercentiles(b, lat)
+					if n := s.cache.hits + s.cache.misses; n > 0 {
+						b.ReportMetric(float64(s.cache.misses)/float64(b.N), "disk-reads/op")
+						b.ReportMetric(float64(n)/float64(b.N), "blocks/op")
+					}
+				})
+			}
+		})
+	}
+}
+
+// benchStoreDays is a compacted store of days days of benchDay's data,
+// and 4,096 requests drawn from its mappings as benchStore draws them.
+func benchStoreDays(b *testing.B, days int) (*Store, []Request) {
+	f := newFixture(b, day("2026-10-24"))
+	s := f.open(true)
+	rng := rand.New(rand.NewPCG(3, 4))
+	qs := make([]Request, 4096)
+	seen := 0
+	for d := range days {
+		as, ms := benchDay(d)
+		for k := 0; k < len(ms); k += 50000 {
+			if err := s.IngestMappings(ms[k:min(k+50000, len(ms))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := s.IngestAssignments(as); err != nil {
+			b.Fatal(err)
+		}
+		// Reservoir sampling: each mapping of every day equally likely.
+		for _, m := range ms {
+			seen++
+			i := seen - 1
+			if i >= len(qs) {
+				i = rng.IntN(seen)
+			}
+			if i < len(qs) {
+				qs[i] = Request{Addr: m.Public, Port: m.Ports.First, At: m.From.Add(time.Duration(rng.Int64N(int64(m.Until.Sub(m.From)/time.Second))) * time.Second)}
+			}
+		}
+	}
+	f.clock.Set(day("2026-10-24").AddDate(0, 0, days+2))
+	if _, err := s.Compact(); err != nil {
+		b.Fatal(err)
+	}
+	return s, qs
+}
+
+// benchDay is day d (from 2026-10-24) of benchData's kind of data, drawn
+// on its own: each subscriber a session, benchPerDay mappings.
+func benchDay(d int) ([]Assignment, []Mapping) {
+	rng := rand.New(rand.NewPCG(1, 100+uint64(d)))
+	ds := timesync.FromTime(day("2026-10-24")).Add(time.Duration(d) * 24 * time.Hour)
+	sync := Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
+	as := make([]Assignment, 0, benchSubs)
+	for i := range benchSubs {
+		as = append(as, Assignment{Subscriber: Subscriber(fmt.Sprintf("C-%06d", i)), Prefix: netip.PrefixFrom(insideOf(i), 32),
+			From: ds, Until: ds.Add(24 * time.Hour), Source: Evidence{Kind: RADIUS, Device: "nas-1", Hash: HashRecord(fmt.Appendf(nil, "%d-%d", d, i))}, Clock: sync})
+	}
+	ms := make([]Mapping, 0, benchPerDay)
+	for range benchPerDay {
+		i := rng.IntN(benchSubs)
+		from := ds.Add(time.Duration(rng.IntN(86400-600)) * time.Second)
+		first := uint16(1024 + (i/benchPool)%63*1024)
+		port := first + uint16(rng.IntN(1024))
+		ms = append(ms, Mapping{Public: publicOf(i), Ports: PortRange{First: port, Last: port}, Inside: insideOf(i), InsidePort: uint16(rng.IntN(65536)),
+			Protocol: 6, From: from, Until: from.Add(time.Duration(1+rng.IntN(600)) * time.Second), Source: Evidence{Kind: CGNAT, Device: "cgnat-1"}, Clock: sync})
+	}
+	return as, ms
 }
 
 // BenchmarkAuditedLookup is the lookup as a technician makes it: under a

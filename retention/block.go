@@ -486,6 +486,23 @@ func (p *packed) keyRange(a [16]byte, a4 bool, bits uint8) (int, int) {
 	return lo, hi
 }
 
+// reuse returns s with n zero elements, in s's memory when it has room.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// wipe zeroes the records, hashes and subscriber references p holds.
+func (p *packed) wipe() {
+	clear(p.recs)
+	clear(p.hashes)
+	clear(p.subs[:cap(p.subs)])
+}
+
 // unpack returns the records as rows, the caller's, and zeroes p.
 func (p *packed) unpack() []row {
 	subs := string(p.subs)
@@ -500,7 +517,14 @@ func (p *packed) unpack() []row {
 }
 
 // decodePacked reads what encodeRows wrote into a packed block.
-func decodePacked(c Class, b []byte, run uint8) (*packed, error) {
+// The memory of p (nil: none) is reused: its records, hashes and
+// subscriber references' slices, zeroed first.
+func decodePacked(p *packed, c Class, b []byte, run uint8) (q *packed, err error) {
+	defer func() {
+		if err != nil && p != nil {
+			p.wipe() // what was decoded before the fault
+		}
+	}()
 	d := decoder{b: b}
 	n := int(d.uvarint())
 	if n <= 0 || n > maxBlockRecords {
@@ -510,22 +534,32 @@ func decodePacked(c Class, b []byte, run uint8) (*packed, error) {
 	if nd > n {
 		return nil, errBlock
 	}
-	p := &packed{class: c, devs: make([]string, nd), sorted: true}
+	if p == nil {
+		p = &packed{}
+	}
+	devs := p.devs[:0]
+	if cap(devs) < nd {
+		devs = make([]string, 0, nd)
+	}
+	*p = packed{class: c, recs: reuse(p.recs, n), hashes: p.hashes, subs: p.subs[:0], devs: devs[:nd], clocks: p.clocks, sorted: true}
 	for i := range p.devs {
-		p.devs[i] = string(d.bytes(int(d.byte())))
+		if b := d.bytes(int(d.byte())); p.devs[i] != string(b) { // the same devices, block after block
+			p.devs[i] = string(b)
+		}
 	}
 	nc := int(d.uvarint())
 	if nc > n {
 		return nil, errBlock
 	}
-	p.clocks = make([]Clock, nc)
+	p.clocks = reuse(p.clocks, nc)
 	for i := range p.clocks {
 		f := d.byte()
 		p.clocks[i] = Clock{Synchronised: f&1 != 0, ToTheSecond: f&2 != 0, ErrorBound: time.Duration(d.varint())}
 	}
-	p.recs = make([]prec, n)
 	if c == ClassAssignments {
-		p.hashes = make([][32]byte, n)
+		p.hashes = reuse(p.hashes, n)
+	} else {
+		p.hashes = nil
 	}
 	// prev: the fields the next record's deltas are from.
 	var prevAddr [16]byte

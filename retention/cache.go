@@ -95,6 +95,24 @@ type blockCache struct {
 	dead [][]byte
 	// hits and misses count the lookups' reads of blocks.
 	hits, misses int64
+	// free holds the memory of dropped blocks (zeroed) for the next
+	// ones read: records, hashes, devices — not their subscriber
+	// references, which wait in dead.
+	free []*packed
+}
+
+// maxFree bounds the dropped blocks' memory kept for reuse.
+const maxFree = 8
+
+// recycled returns the memory of a dropped block, or nil.
+func (c *blockCache) recycled() *packed {
+	if len(c.free) == 0 {
+		return nil
+	}
+	p := c.free[len(c.free)-1]
+	c.free[len(c.free)-1] = nil
+	c.free = c.free[:len(c.free)-1]
+	return p
 }
 
 func newBlockCache(max int64) *blockCache {
@@ -165,6 +183,10 @@ func (c *blockCache) drop(e *cachedBlock) {
 	if len(e.p.subs) > 0 {
 		c.dead = append(c.dead, e.p.subs)
 	}
+	e.p.subs = nil
+	if len(c.free) < maxFree {
+		c.free = append(c.free, e.p)
+	}
 	for _, t := range e.trees {
 		clear(t)
 	}
@@ -224,11 +246,13 @@ func (c *blockCache) dropScope(scope string) {
 // holds reports whether anything of scope is cached.
 func (c *blockCache) holds(scope string) bool { return c.byScope[scope] > 0 }
 
-// reset drops every cached block.
+// reset drops every cached block, and the memory kept for reuse.
 func (c *blockCache) reset() {
 	for c.lru.next != &c.lru {
 		c.drop(c.lru.next)
 	}
+	clear(c.free)
+	c.free = nil
 }
 
 func (c *blockCache) unlink(e *cachedBlock) {
@@ -334,9 +358,7 @@ func (s *Store) view(p *packed, subs string, h *header, e *cachedBlock, a [16]by
 func (s *Store) endView(v *blockView) {
 	clear(v.rows)
 	if v.e == nil {
-		clear(v.p.recs)
-		clear(v.p.hashes)
-		clear(v.p.subs)
+		v.p.wipe()
 	}
 	*v = blockView{rows: v.rows[:0], idx: v.idx[:0], chunk: v.chunk}
 }
@@ -401,7 +423,7 @@ func (in *inflater) wipe() {
 // openPackedWith decrypts, inflates and decodes a sealed block's
 // records with the inflater's buffers, and checks their count against
 // the header's; the buffers are wiped.
-func openPackedWith(in *inflater, aead cipher.AEAD, aad, b []byte, h header) (*packed, error) {
+func openPackedWith(in *inflater, aead cipher.AEAD, aad, b []byte, h header, into *packed) (*packed, error) {
 	defer in.wipe()
 	_, sb, err := splitBlock(b)
 	if err != nil {
@@ -418,8 +440,11 @@ func openPackedWith(in *inflater, aead cipher.AEAD, aad, b []byte, h header) (*p
 	if err != nil {
 		return nil, errBlock
 	}
-	p, err := decodePacked(h.Class, plain, h.Run)
+	p, err := decodePacked(into, h.Class, plain, h.Run)
 	if err != nil || len(p.recs) != h.Count {
+		if p != nil {
+			p.wipe()
+		}
 		return nil, errBlock
 	}
 	return p, nil
@@ -427,7 +452,7 @@ func openPackedWith(in *inflater, aead cipher.AEAD, aad, b []byte, h header) (*p
 
 // openRowsWith is openPackedWith giving rows, the caller's.
 func openRowsWith(in *inflater, aead cipher.AEAD, aad, b []byte, h header) ([]row, error) {
-	p, err := openPackedWith(in, aead, aad, b, h)
+	p, err := openPackedWith(in, aead, aad, b, h, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -484,14 +509,20 @@ func (s *Store) packedOf(f *dfile, r *bref) (*cachedBlock, *packed, string, erro
 	if err != nil {
 		return nil, nil, "", err
 	}
-	p, err := openPackedWith(&s.in, aead, aad, b, *r.hdr)
+	// The memory of a block dropped from the cache, or the Store's own
+	// when nothing is cached: a miss allocates little.
+	into := &s.spare
+	if s.cache.max > 0 {
+		into = s.cache.recycled()
+	}
+	p, err := openPackedWith(&s.in, aead, aad, b, *r.hdr, into)
 	if err != nil || r.hdr.Count != r.count {
 		return nil, nil, "", fmt.Errorf("%w: %s: the block at byte %d does not open", ErrTampered, s.rel(f.path), r.off)
 	}
 	if e := s.cache.put(k, p); e != nil {
 		return e, p, e.subs, nil
 	}
-	return nil, p, string(p.subs), nil
+	return nil, p, string(p.subs), nil // copied: endView zeroes p
 }
 
 // forget drops all a Store keeps of a data file — its cached blocks,

@@ -102,6 +102,7 @@ type Store struct {
 	cache *blockCache
 	in    inflater
 	bv    blockView
+	spare packed // a block read when nothing is cached
 }
 
 // wal is a write-ahead log of one scope, under a key this Store drew.
@@ -237,6 +238,7 @@ func (s *Store) Close() error {
 	}
 	s.in.wipe()
 	s.in = inflater{}
+	s.spare = packed{}
 	s.keys.forgetAll()
 	if s.lock != nil {
 		s.lock.Close()
