@@ -32,8 +32,11 @@ import (
 //     the cache only as a lookup reads it from the disk, authenticated
 //     (AES-GCM under its period's key, bound to its period and key) and
 //     decoded, its count checked against its header's — the checks
-//     every read made before the cache. Compaction, holds and Verify
-//     read the disk and leave the cache alone.
+//     every read made before the cache. A lookup reads the cache only
+//     where it may read the file (scan: a period in force, a hold in
+//     force placed for its case), as it read the disk before.
+//     Compaction, holds and Verify read the disk and leave the cache
+//     alone.
 //   - One set of buffers for decryption, decompression and decoding
 //     (inflater), and for the rows a lookup reads from a packed block:
 //     the Store serialises its work under its mutex, so one set serves
