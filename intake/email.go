@@ -117,6 +117,23 @@ func cmpOr(v, def int) int {
 	return v
 }
 
+// maxText bounds what Text returns.
+const maxText = 64 << 10
+
+// Text returns the message's text/plain parts, their transfer encodings
+// undone, one after the other (at most 64 KiB): what a person wrote, for
+// a program that looks for a line in a reply. Nil for a message it cannot
+// read.
+func (e *EmailReader) Text(raw []byte) []byte {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return nil
+	}
+	w := walker{e: e, maxParts: cmpOr(e.MaxParts, DefaultMaxParts), maxDepth: cmpOr(e.MaxDepth, DefaultMaxDepth), text: &bytes.Buffer{}}
+	w.walk(textproto.MIMEHeader(msg.Header), msg.Body, 0)
+	return w.text.Bytes()
+}
+
 // validMessageID checks the shape RFC 5322 §3.6.4 gives a msg-id:
 // "<" id-left "@" id-right ">", printable ASCII without spaces.
 func validMessageID(id string) bool {
@@ -251,6 +268,8 @@ type walker struct {
 	reqs               []requisition.Requisition
 	problems           []string
 	stopped            bool
+	// text, when set, collects the text/plain parts (Text).
+	text *bytes.Buffer
 }
 
 func (w *walker) problem(format string, args ...any) {
@@ -314,6 +333,10 @@ func (w *walker) walk(h textproto.MIMEHeader, body io.Reader, depth int) {
 		w.problem("part %d: its transfer encoding cannot be decoded", n)
 	}
 	part := Part{Type: mt, Filename: filename(h, params), Size: len(data), SHA256: digest(data)}
+	if w.text != nil && mt == "text/plain" && err == nil {
+		w.text.Write(data[:min(len(data), maxText-w.text.Len())])
+		w.text.WriteByte('\n')
+	}
 	if mt == "application/json" || strings.EqualFold(path.Ext(part.Filename), ".json") {
 		switch cs := strings.ToLower(params["charset"]); {
 		case err != nil:

@@ -303,7 +303,9 @@ func Receive(cfg Config, rd Reader, r io.Reader) (Result, error) {
 		cfg.Logger.Info("intake recorded", "submission", res.Seq, "redelivery", dup, "status", string(res.Status), "bytes", rec.Size, "requisitions", res.Requisitions)
 	}
 	if tooLarge {
-		return res, fmt.Errorf("%w of %d bytes (submission %d)", ErrTooLarge, limit, written.Seq)
+		// A mail server quotes this in the bounce to the sender: it says
+		// nothing of the register.
+		return res, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
 	}
 	return res, nil
 }

@@ -511,3 +511,18 @@ func TestCallBackOnlyByMembers(t *testing.T) {
 		t.Fatal(err) // Accept itself does not judge: the desk refuses an unverified intake
 	}
 }
+
+// Text gives what a person wrote, its transfer encoding undone.
+func TestText(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString([]byte("On it.\n> desk ack I-7 ABCDE-FGHJK\n"))
+	raw := []byte("From: <a@b>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"x\"\r\n\r\n" +
+		"--x\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64 + "\r\n" +
+		"--x\r\nContent-Type: text/html\r\n\r\n<p>On it.</p>\r\n--x--\r\n")
+	got := string(reader().Text(raw))
+	if !strings.Contains(got, "desk ack I-7 ABCDE-FGHJK") || strings.Contains(got, "<p>") {
+		t.Fatalf("%q", got)
+	}
+	if reader().Text([]byte("not a message")) != nil {
+		t.Fatal("text of a message that cannot be read")
+	}
+}

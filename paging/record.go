@@ -42,6 +42,9 @@ type Ack struct {
 	// issued at Issued.
 	ByCode bool      `json:"by_code,omitempty"`
 	Issued time.Time `json:"issued,omitzero"`
+	// Message is, for an acknowledgement sent back by e-mail, the reply
+	// as received: what the member wrote is kept with it.
+	Message []byte `json:"message,omitempty"`
 }
 
 // Event returns the acknowledgement as Next reads it.

@@ -147,6 +147,9 @@ func (s *session) checkFlags() error {
 		if err := register.CheckCaseID(s.id); err != nil {
 			return inputErr("-id: a case ID is 1 to %d printable ASCII characters, no space", register.MaxCaseID)
 		}
+		if strings.HasPrefix(s.id, "I-") {
+			return inputErr("-id: I- begins the numbers of intakes (I-17), not a case's")
+		}
 	}
 	for _, f := range []struct {
 		name, value string

@@ -144,16 +144,20 @@ func (s *session) intakeReceive() error {
 	if err != nil {
 		return &pipeError{intake.ExitTempFail, err}
 	}
+	s.pipe = true
 	rest := io.MultiReader(bytes.NewReader(raw), s.stdin)
+	reader := &intake.EmailReader{AuthServID: cfg.Intake.AuthServID, Domains: cfg.Intake.Domains}
 	if cfg.Paging != nil && len(raw) <= limit {
-		if done, err := s.intakeAck(cfg, id, raw); done || err != nil {
-			if err != nil {
-				return &pipeError{intake.ExitTempFail, err}
-			}
+		// Best effort: what cannot be checked as an acknowledgement is
+		// recorded as an intake; paging never stops the recording.
+		done, err := s.intakeAck(cfg, id, reader, raw)
+		if err != nil {
+			fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: the message could not be checked as a reply to a page; it is recorded as an intake"))
+		}
+		if done && err == nil {
 			return nil
 		}
 	}
-	reader := &intake.EmailReader{AuthServID: cfg.Intake.AuthServID, Domains: cfg.Intake.Domains}
 	icfg := intake.Config{Register: journalPath(s.dir), Identity: id, Clock: s.clock, MaxSize: cfg.Intake.MaxSize, Verdict: s.verdict}
 	res, err := intake.Receive(icfg, reader, rest)
 	if err != nil && res.Seq == 0 {
@@ -161,7 +165,7 @@ func (s *session) intakeReceive() error {
 	}
 	if cfg.Paging != nil && !res.Duplicate && !res.Automatic {
 		if perr := s.pageIntake(cfg, id, res); perr != nil {
-			fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: the intake is recorded, but nobody was paged: %s", errorText(perr, s.tag)))
+			fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: the intake is recorded, but nobody was paged: check desk.json's paging and the cell file; the watch pages it"))
 		}
 	}
 	if err != nil {
@@ -176,7 +180,7 @@ func (s *session) intakeReceive() error {
 // intakeAck records a reply to a page as its acknowledgement, when it is
 // one (done); a reply whose code does not check is an intake like any
 // other.
-func (s *session) intakeAck(cfg Config, service register.Identity, raw []byte) (done bool, err error) {
+func (s *session) intakeAck(cfg Config, service register.Identity, reader *intake.EmailReader, raw []byte) (done bool, err error) {
 	policy, err := cfg.Paging.policy()
 	if err != nil {
 		return false, err
@@ -189,7 +193,7 @@ func (s *session) intakeAck(cfg Config, service register.Identity, raw []byte) (
 	if err != nil {
 		return false, err
 	}
-	a, ok := ackReply(raw, cell, key, policy, s.now())
+	a, ok := ackReply(raw, reader, cell, key, policy, s.now())
 	if !ok {
 		return false, nil
 	}
@@ -471,7 +475,18 @@ func intakeSentences() [][]string {
 			"intake receive s'exécute sous l'identité de service de la réception (desk member keygen -role service), pas sous celle d'un membre",
 			"intake receive draait onder de service-identiteit van de ontvangst (desk member keygen -role service), niet als lid",
 			"intake receive läuft unter der Dienstidentität des Eingangs (desk member keygen -role service), nicht als Mitglied"},
-		{"desk: the intake is recorded, but nobody was paged: %s", "desk : la réception est consignée, mais personne n'a été appelé : %s", "desk: de ontvangst is vastgelegd, maar niemand werd opgeroepen: %s", "desk: der Eingang ist festgehalten, aber niemand wurde benachrichtigt: %s"},
+		{"desk: the intake is recorded, but nobody was paged: check desk.json's paging and the cell file; the watch pages it",
+			"desk : la réception est consignée, mais personne n'a été appelé : vérifiez la section paging de desk.json et le fichier de la cellule ; la veille l'appellera",
+			"desk: de ontvangst is vastgelegd, maar niemand werd opgeroepen: controleer de paging-sectie van desk.json en het celbestand; de wachtdienst roept op",
+			"desk: der Eingang ist festgehalten, aber niemand wurde benachrichtigt: prüfen Sie den Abschnitt paging in desk.json und die Zellendatei; der Wachdienst benachrichtigt"},
+		{"desk: the message could not be checked as a reply to a page; it is recorded as an intake",
+			"desk : le message n'a pu être vérifié comme réponse à un appel ; il est consigné comme réception",
+			"desk: het bericht kon niet gecontroleerd worden als antwoord op een oproep; het wordt als ontvangst vastgelegd",
+			"desk: die Nachricht konnte nicht als Antwort auf eine Benachrichtigung geprüft werden; sie wird als Eingang festgehalten"},
+		{"-id: I- begins the numbers of intakes (I-17), not a case's",
+			"-id : I- commence les numéros des réceptions (I-17), pas ceux des dossiers",
+			"-id: I- begint de nummers van ontvangsten (I-17), niet die van dossiers",
+			"-id: I- beginnt die Nummern von Eingängen (I-17), nicht die von Fällen"},
 		{"written by a program (a bounce or an auto-reply): nobody was paged", "écrite par un programme (un rejet ou une réponse automatique) : personne n'a été appelé", "geschreven door een programma (een bounce of een automatisch antwoord): niemand werd opgeroepen", "von einem Programm geschrieben (ein Unzustellbarkeitsbericht oder eine automatische Antwort): niemand wurde benachrichtigt"},
 		{"paged %[1]s at %[2]s: %[3]s", "appel à %[1]s le %[2]s : %[3]s", "oproep aan %[1]s op %[2]s: %[3]s", "Benachrichtigung an %[1]s am %[2]s: %[3]s"},
 		{"sent", "envoyé", "verstuurd", "gesendet"},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -139,11 +138,9 @@ func (s *session) pageIntake(cfg Config, service register.Identity, res intake.R
 	if err != nil {
 		return err
 	}
-	timeout := 2 * time.Minute
-	if pc.Timeout != "" {
-		if timeout, err = time.ParseDuration(pc.Timeout); err != nil || timeout <= 0 {
-			return inputErr("desk.json: paging.timeout is a Go duration (2m)")
-		}
+	timeout, err := pc.timeout()
+	if err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()
@@ -168,14 +165,28 @@ func (s *session) pageNew(ctx context.Context, service register.Identity, d pagi
 var ackLine = regexp.MustCompile(`desk ack (I-[0-9]{1,19}|[0-9]{4}-[0-9]{4,6}) ([0-9A-Za-z]{5}-?[0-9A-Za-z]{5})`)
 
 // ackReply reads a reply to a page: a message from a member's e-mail
-// address that holds the page's acknowledgement line with its code. It
-// returns the acknowledgement, checked against every second of the code's
+// address, vouched for by the cell's mail server (DMARC passed for that
+// address's domain, in the cell's own Authentication-Results), written
+// by a person (not a bounce or a delivery report, and not an
+// auto-reply: an out-of-office quoting the page acknowledges nothing),
+// whose text — its transfer encoding undone — holds the page's
+// acknowledgement line with its code. It returns the acknowledgement,
+// the reply kept in it, checked against every second of the code's
 // validity (the service keeps no record of the codes it issued: 7,200
 // HMACs for two hours, a few milliseconds), or ok false when the message
 // is no such reply — it is then an intake like any other.
-func ackReply(raw []byte, cell ccj.Cell, key []byte, policy paging.Policy, now time.Time) (paging.Ack, bool) {
+func ackReply(raw []byte, reader *intake.EmailReader, cell ccj.Cell, key []byte, policy paging.Policy, now time.Time) (paging.Ack, bool) {
 	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
 	if err != nil {
+		return paging.Ack{}, false
+	}
+	for _, as := range msg.Header["Auto-Submitted"] {
+		if v, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(as)), ";"); strings.TrimSpace(v) != "no" {
+			return paging.Ack{}, false
+		}
+	}
+	r := reader.Read(raw)
+	if r.Automatic || r.Authenticity.ServID == "" || r.Authenticity.DMARC != "pass" {
 		return paging.Ack{}, false
 	}
 	from, err := mail.ParseAddress(msg.Header.Get("From"))
@@ -188,11 +199,10 @@ func ackReply(raw []byte, cell ccj.Cell, key []byte, policy paging.Policy, now t
 			member = m.ID
 		}
 	}
-	if member == "" {
+	if at := strings.LastIndexByte(from.Address, '@'); member == "" || at < 0 || !strings.EqualFold(from.Address[at+1:], r.Authenticity.FromDomain) {
 		return paging.Ack{}, false
 	}
-	body, _ := io.ReadAll(io.LimitReader(msg.Body, 64<<10))
-	match := ackLine.FindSubmatch(body)
+	match := ackLine.FindSubmatch(reader.Text(raw))
 	if match == nil {
 		return paging.Ack{}, false
 	}
@@ -204,10 +214,47 @@ func ackReply(raw []byte, cell ccj.Cell, key []byte, policy paging.Policy, now t
 	now = now.Truncate(time.Second)
 	for issued := now; !issued.Before(now.Add(-valid)); issued = issued.Add(-time.Second) {
 		if paging.CheckCode(key, string(match[2]), member, c, issued, now, valid) == nil {
-			return paging.Ack{Case: c, Member: member, At: now, ByCode: true, Issued: issued}, true
+			return paging.Ack{Case: c, Member: member, At: now, ByCode: true, Issued: issued, Message: raw}, true
 		}
 	}
 	return paging.Ack{}, false
+}
+
+// trustedPaging returns the page records and acknowledgements of the
+// register that their signers may write: page records by the intake
+// service or the watch; an acknowledgement by the member it names, typed
+// at the desk, or by the intake service that checked a reply's code.
+// What anyone else signed is left out: a compromised program cannot stop
+// an escalation with a forged acknowledgement.
+func trustedPaging(reg *register.Register) ([]paging.Record, []paging.Ack) {
+	roles := map[string]register.Role{}
+	for _, m := range reg.Members() {
+		roles[m.Name] = m.Role // a member removed since still made what they made
+	}
+	var records []paging.Record
+	var acks []paging.Ack
+	for _, sub := range reg.Submissions() {
+		switch sub.Type {
+		case paging.RecordType:
+			if roles[sub.By] != register.RoleService && roles[sub.By] != register.RoleWatch {
+				continue
+			}
+			if r, err := paging.DecodeRecord(sub.Data); err == nil {
+				records = append(records, r)
+			}
+		case paging.AckType:
+			a, err := paging.DecodeAck(sub.Data)
+			if err != nil {
+				continue
+			}
+			byMember := roles[sub.By] == register.RoleMember && sub.By == a.Member && !a.ByCode
+			byCode := roles[sub.By] == register.RoleService && a.ByCode
+			if byMember || byCode {
+				acks = append(acks, a)
+			}
+		}
+	}
+	return records, acks
 }
 
 // recordAck records an acknowledgement by code, once per code: a code
@@ -280,35 +327,28 @@ func (s *session) ackIntake(id string) error {
 // which kind of channel, whether it went through, and who acknowledged.
 func (s *session) pagingLines(c paging.CaseID) {
 	p := printer(s.tag)
-	for _, sub := range s.reg.Submissions() {
-		switch sub.Type {
-		case paging.RecordType:
-			r, err := paging.DecodeRecord(sub.Data)
-			if err != nil || r.Intake.Case != c {
-				continue
-			}
-			for _, m := range r.Action.Members {
-				outcome := p.Sprintf("not delivered")
-				var kinds []string
-				for _, a := range r.Attempts {
-					if a.Member != m {
-						continue
-					}
-					if a.Sent {
-						outcome = p.Sprintf("sent")
-						kinds = append(kinds, string(a.Channel))
-					}
+	records, acks := trustedPaging(s.reg)
+	for _, r := range records {
+		if r.Intake.Case != c {
+			continue
+		}
+		for _, m := range r.Action.Members {
+			outcome := p.Sprintf("not delivered")
+			var kinds []string
+			for _, a := range r.Attempts {
+				if a.Member == m && a.Sent {
+					outcome = p.Sprintf("sent")
+					kinds = append(kinds, string(a.Channel))
 				}
-				if len(kinds) > 0 {
-					outcome += " (" + strings.Join(kinds, ", ") + ")"
-				}
-				fmt.Fprintln(s.out, "    "+p.Sprintf("paged %[1]s at %[2]s: %[3]s", m, stamp(timesync.FromTime(r.Event.At), s.tag), outcome))
 			}
-		case paging.AckType:
-			a, err := paging.DecodeAck(sub.Data)
-			if err != nil || a.Case != c {
-				continue
+			if len(kinds) > 0 {
+				outcome += " (" + strings.Join(kinds, ", ") + ")"
 			}
+			fmt.Fprintln(s.out, "    "+p.Sprintf("paged %[1]s at %[2]s: %[3]s", m, stamp(timesync.FromTime(r.Event.At), s.tag), outcome))
+		}
+	}
+	for _, a := range acks {
+		if a.Case == c {
 			fmt.Fprintln(s.out, "    "+p.Sprintf("acknowledged by %[1]s at %[2]s", a.Member, stamp(timesync.FromTime(a.At), s.tag)))
 		}
 	}

@@ -36,6 +36,9 @@ type session struct {
 	withoutResult                   string
 	days, threshold                 int
 	duplicate                       bool
+	// pipe: the run is a mail server's pipe delivery, whose standard
+	// error the server quotes in bounces: it says nothing of the cell.
+	pipe bool
 
 	tag  language.Tag
 	cfg  Config

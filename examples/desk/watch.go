@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -98,6 +100,16 @@ type watched struct {
 // the events recorded; what is due is carried out and recorded. It
 // returns how many actions were carried out.
 func (s *session) watchPass(ctx context.Context, id register.Identity, log *slog.Logger) (int, error) {
+	// One watch at a time: two would page the same step twice.
+	lock, err := os.OpenFile(filepath.Join(s.dir, "watch.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		log.Warn("another watch is running on this register: this pass does nothing")
+		return 0, nil
+	}
 	reg, _, err := register.Open(journalPath(s.dir), register.Config{Clock: s.clock, Identity: id})
 	if err != nil {
 		return 0, err
@@ -127,19 +139,14 @@ func (s *session) watchPass(ctx context.Context, id register.Identity, log *slog
 // recorded as id. The demonstration calls it with its own dispatcher and
 // clock.
 func (s *session) watchDue(ctx context.Context, reg *register.Register, id register.Identity, d paging.Dispatcher, key []byte, cell ccj.Cell, policy paging.Policy, log *slog.Logger) (int, error) {
-	var records []paging.Record
-	var acks []paging.Ack
-	for _, sub := range reg.Submissions() {
-		switch sub.Type {
-		case paging.RecordType:
-			if r, err := paging.DecodeRecord(sub.Data); err == nil {
-				records = append(records, r)
-			}
-		case paging.AckType:
-			if a, err := paging.DecodeAck(sub.Data); err == nil {
-				acks = append(acks, a)
-			}
-		}
+	records, acks := trustedPaging(reg)
+	paged := map[paging.CaseID]bool{}
+	for _, r := range records {
+		paged[r.Intake.Case] = true
+	}
+	grace, err := s.cfg.Paging.timeout()
+	if err != nil {
+		return 0, err
 	}
 	var list []watched
 	fromIntake := map[uint64]bool{}
@@ -153,6 +160,9 @@ func (s *session) watchDue(ctx context.Context, reg *register.Register, id regis
 			continue
 		}
 		pin := paging.Intake{Case: paging.IntakeID(in.Seq), Received: in.Receipt().Time(), Class: paging.Unread}
+		if !paged[pin.Case] && s.now().Sub(in.At.Time()) < grace {
+			continue // the intake's own pipe is paging it: not twice
+		}
 		list = append(list, watched{pin, paging.Events(pin.Case, records, acks)})
 	}
 	for _, c := range reg.Cases() {
@@ -220,7 +230,9 @@ func (s *session) carryOut(ctx context.Context, _ *register.Register, id registe
 			if errors.Is(derr, context.Canceled) {
 				return i, derr
 			}
-			if derr != nil {
+			if derr != nil && s.pipe {
+				fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: a page was not delivered; the register records each attempt"))
+			} else if derr != nil {
 				why := "-"
 				if len(attempts) > 0 {
 					why = attempts[len(attempts)-1].Failure.String()
@@ -237,6 +249,19 @@ func (s *session) carryOut(ctx context.Context, _ *register.Register, id registe
 		}
 	}
 	return len(actions), nil
+}
+
+// timeout is how long the mail pipe may page an intake
+// (paging.timeout, 2 minutes by default).
+func (c *PagingConfig) timeout() (time.Duration, error) {
+	if c == nil || c.Timeout == "" {
+		return 2 * time.Minute, nil
+	}
+	d, err := time.ParseDuration(c.Timeout)
+	if err != nil || d <= 0 {
+		return 0, inputErr("desk.json: paging.timeout is a Go duration (2m)")
+	}
+	return d, nil
 }
 
 // policy returns the paging policy desk.json gives, or the default.
@@ -283,6 +308,10 @@ func watchSentences() [][]string {
 			"hoe vaak de dienst kijkt, een duur",
 			"wie oft der Dienst nachsieht, eine Dauer"},
 		{"watch takes no argument", "watch ne prend pas d'argument", "watch neemt geen argument", "watch nimmt kein Argument"},
+		{"desk: a page was not delivered; the register records each attempt",
+			"desk : un appel n'a pas été remis ; le registre consigne chaque tentative",
+			"desk: een oproep werd niet afgeleverd; het register legt elke poging vast",
+			"desk: eine Benachrichtigung wurde nicht zugestellt; das Register hält jeden Versuch fest"},
 		{"-interval: at least 1s", "-interval : au moins 1s", "-interval: minstens 1s", "-interval: mindestens 1s"},
 		{"watch: desk.json has no paging section: nothing to watch with",
 			"watch : desk.json n'a pas de section paging : rien pour veiller",

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -198,5 +199,51 @@ func TestWatchIdentity(t *testing.T) {
 		if _, errs, code := desk(t, clock, "watch", "-once", "-dir", dir, "-identity", id); code != exitInput || !strings.Contains(errs, "watch identity") {
 			t.Fatalf("watch as %s: %d %s", filepath.Base(id), code, errs)
 		}
+	}
+}
+
+// An acknowledgement the intake service or the watch signs without a
+// checked code is not one: the escalation goes on. And a second watch on
+// the same register does nothing while the first holds its lock.
+func TestWatchTrustsOnlyMembers(t *testing.T) {
+	h := &hook{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b paging.WebhookBody
+		json.NewDecoder(r.Body).Decode(&b)
+		h.mu.Lock()
+		h.pages = append(h.pages, hookPage{strings.TrimPrefix(r.URL.Path, "/"), b})
+		h.mu.Unlock()
+	}))
+	defer srv.Close()
+	dir, _, service, watch := watchCell(t, srv.URL)
+	received := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	clock := timesynctest.NewClock(received)
+	if _, errs, code := pipe(t, clock, []byte(intakeMail), "intake", "receive", "-dir", dir, "-identity", service); code != 0 {
+		t.Fatalf("receive: %d %s", code, errs)
+	}
+	first := h.got()[0]
+	forged, _ := json.Marshal(paging.Ack{Case: first.body.Case, Member: first.member, At: received.Add(time.Minute)})
+	for _, id := range []string{service, watch} {
+		if _, err := register.Submit(journalPath(dir), mustIdentity(t, id), clock, paging.AckType, forged); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Another watch holds the lock: this one does nothing.
+	lock, err := os.OpenFile(filepath.Join(dir, "watch.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(received.Add(time.Hour))
+	desk(t, clock, "watch", "-once", "-dir", dir, "-identity", watch)
+	if len(h.got()) != 1 {
+		t.Fatal("a second watch paged while the first held the lock")
+	}
+	lock.Close()
+	desk(t, clock, "watch", "-once", "-dir", dir, "-identity", watch)
+	if len(h.got()) < 2 {
+		t.Fatal("the escalation stopped on an acknowledgement no member made")
 	}
 }
