@@ -174,20 +174,19 @@ func mustIdentity(t *testing.T, path string) register.Identity {
 	return id
 }
 
-// pagingCell prepares a cell directory for the Postfix tests: the sample
-// cell with every member's e-mail at the members' domain, the intake
-// service in the roster, desk.json paging by e-mail through the Postfix
-// instance (plain SMTP on loopback). It returns the directory, the
-// service's identity file and alice's identity.
-func pagingCell(t *testing.T, root string) (dir, service, aliceFile string, alice register.Identity) {
-	t.Helper()
+// pagingCell prepares a cell directory for the Postfix tests and
+// benchmarks under root: the sample cell with every member's e-mail at
+// the members' domain, the sample desk.json, a register founded by
+// alice, the intake service in its roster. It returns the directory, the
+// service's identity file, alice's identity file and alice's identity.
+func pagingCell(tb testing.TB, root string) (dir, service, aliceFile string, alice register.Identity) {
+	tb.Helper()
 	dir = filepath.Join(root, "cell")
-	src, aliceFile := testDir(t)
-	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
-		t.Fatal(err)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
 	}
 	var cell map[string]any
-	b, _ := os.ReadFile(filepath.Join(dir, "cell.json"))
+	b, _ := sample.ReadFile("sample/cell.json")
 	json.Unmarshal(b, &cell)
 	for _, m := range cell["members"].([]any) {
 		m := m.(map[string]any)
@@ -201,26 +200,37 @@ func pagingCell(t *testing.T, root string) (dir, service, aliceFile string, alic
 	}
 	b, _ = json.Marshal(cell)
 	os.WriteFile(filepath.Join(dir, "cell.json"), b, 0o600)
-	alice = mustIdentity(t, aliceFile)
+	var cfg Config
+	if err := readSample("desk.json", &cfg); err != nil {
+		tb.Fatal(err)
+	}
+	b, _ = json.Marshal(cfg)
+	os.WriteFile(filepath.Join(dir, "desk.json"), b, 0o600)
+	var err error
+	if alice, err = register.NewIdentity("alice", register.RoleMember); err != nil {
+		tb.Fatal(err)
+	}
+	aliceFile = filepath.Join(root, "alice.identity")
+	os.WriteFile(aliceFile, []byte(alice.Secret()), 0o600)
 	svc, err := register.NewIdentity("intake", register.RoleService)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	service = filepath.Join(root, "intake.identity")
 	os.WriteFile(service, []byte(svc.Secret()), 0o600)
-	reg, _, err := register.Open(journalPath(dir), register.Config{Clock: timesync.SystemClock{}, Identity: alice})
+	reg, _, err := register.Open(journalPath(dir), register.Config{Clock: timesync.SystemClock{}, Identity: alice, Found: true})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	defer reg.Close()
 	if _, err := reg.AddMember(svc.Public(), timesync.Verdict{}); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	reg.Close()
 	return dir, service, aliceFile, alice
 }
 
 // writePagingConfig points desk.json's paging at the SMTP port.
-func writePagingConfig(t *testing.T, dir string, port int) {
+func writePagingConfig(t testing.TB, dir string, port int) {
 	t.Helper()
 	var cfg Config
 	b, _ := os.ReadFile(filepath.Join(dir, "desk.json"))
@@ -376,7 +386,7 @@ func benchPostfix(b *testing.B, bare bool) {
 		}
 		pipe = []string{tee, "-a", sink}
 	} else {
-		dir = benchCell(b, root)
+		dir, _, _, _ = pagingCell(b, root)
 		bin := filepath.Join(root, "desk")
 		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 			b.Fatalf("go build: %v\n%s", err, out)
@@ -385,7 +395,7 @@ func benchPostfix(b *testing.B, bare bool) {
 	}
 	mta := mtatest.Start(b, mtatest.Config{Pipe: pipe, Mailboxes: []string{"alice", "bob", "carol"}})
 	if !bare {
-		writePagingConfigB(b, dir, mta.Port)
+		writePagingConfig(b, dir, mta.Port)
 	}
 	os.WriteFile(sink, nil, 0o644)
 	mta.Chown(b, root)
@@ -423,55 +433,4 @@ func benchPostfix(b *testing.B, bare bool) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
 	b.ReportMetric(float64(lat[len(lat)*9/10].Microseconds())/1000, "p90-ms")
-}
-
-// benchCell is pagingCell for a benchmark.
-func benchCell(b *testing.B, root string) string {
-	dir := filepath.Join(root, "cell")
-	os.MkdirAll(dir, 0o755)
-	cellJSON, _ := sample.ReadFile("sample/cell.json")
-	var cell map[string]any
-	json.Unmarshal(cellJSON, &cell)
-	for _, m := range cell["members"].([]any) {
-		m := m.(map[string]any)
-		var chans []any
-		for _, c := range m["channels"].([]any) {
-			if c.(map[string]any)["kind"] != "email" {
-				chans = append(chans, c)
-			}
-		}
-		m["channels"] = append(chans, map[string]any{"kind": "email", "value": m["id"].(string) + "@" + mtatest.MemberDomain})
-	}
-	cb, _ := json.Marshal(cell)
-	os.WriteFile(filepath.Join(dir, "cell.json"), cb, 0o600)
-	var cfg Config
-	if err := readSample("desk.json", &cfg); err != nil {
-		b.Fatal(err)
-	}
-	db, _ := json.Marshal(cfg)
-	os.WriteFile(filepath.Join(dir, "desk.json"), db, 0o600)
-	alice, _ := register.NewIdentity("alice", register.RoleMember)
-	svc, _ := register.NewIdentity("intake", register.RoleService)
-	os.WriteFile(filepath.Join(root, "intake.identity"), []byte(svc.Secret()), 0o600)
-	reg, _, err := register.Open(journalPath(dir), register.Config{Clock: timesync.SystemClock{}, Identity: alice, Found: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := reg.AddMember(svc.Public(), timesync.Verdict{}); err != nil {
-		b.Fatal(err)
-	}
-	reg.Close()
-	return dir
-}
-
-func writePagingConfigB(b *testing.B, dir string, port int) {
-	var cfg Config
-	raw, _ := os.ReadFile(filepath.Join(dir, "desk.json"))
-	json.Unmarshal(raw, &cfg)
-	cfg.Intake = IntakeConfig{AuthServID: mtatest.Hostname, Domains: []string{"just.fgov.be"}}
-	cfg.Paging = &PagingConfig{SMTP: &SMTPConfig{Host: "127.0.0.1", Port: port, From: "ccj@" + mtatest.CellDomain, TLS: "none"}, Timeout: "1m"}
-	raw, _ = json.Marshal(cfg)
-	if err := os.WriteFile(filepath.Join(dir, "desk.json"), raw, 0o600); err != nil {
-		b.Fatal(err)
-	}
 }
