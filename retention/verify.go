@@ -128,16 +128,20 @@ func (s *Store) Verify() (VerifyReport, error) {
 				altered()
 				continue
 			}
-			f := s.files[path]
-			if f == nil {
-				f = &dfile{path: path, scope: sc, kid: kid, seg: seg}
+			// The file as it is on the disk: its blocks found, a
+			// segment's index and every header opened anew, not taken
+			// from what lookups keep.
+			f := &dfile{path: path, scope: sc, kid: kid, seg: seg}
+			err := s.readFile(f)
+			if f.fh != nil {
+				f.fh.Close()
+				f.fh = nil
 			}
-			if err := s.readFile(f); err != nil {
+			if err != nil {
 				bad(s.rel(path), "its blocks cannot be found")
-				s.forget(f)
+				altered()
 				continue
 			}
-			s.files[path] = f
 			rep.Blocks += len(f.refs)
 			rep.Records += f.records()
 			if rep.Opened && slices.Contains(keyed[sc], kid) {
@@ -146,7 +150,7 @@ func (s *Store) Verify() (VerifyReport, error) {
 					bad(p[0], p[1])
 				}
 				if len(ps) > 0 {
-					s.forget(f)
+					altered()
 				}
 			}
 		}
