@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -37,9 +39,11 @@ import (
 //     force placed for its case), as it read the disk before.
 //     Compaction, holds and Verify read the disk and leave the cache
 //     alone.
-//   - One set of buffers for decryption, decompression and decoding
-//     (inflater), and for the rows a lookup reads from a packed block:
-//     the Store serialises its work under its mutex, so one set serves
+//   - Buffers for decryption, decompression and decoding (inflater):
+//     one set for compaction, holds and Verify, and one per block a
+//     lookup reads side by side (at most maxReaders, no more than the
+//     processors); and the rows a lookup reads from a packed block. The
+//     Store serialises its work under its mutex, so these few serve
 //     every read. They are zeroed after each block — the decompressor's
 //     window too — so that no plaintext stays in them between reads.
 //
@@ -102,6 +106,18 @@ type blockCache struct {
 	// ones read: records, hashes, devices — not their subscriber
 	// references, which wait in dead.
 	free []*packed
+	// hold: a lookup reads blocks it was given; put drops nothing until
+	// release.
+	hold bool
+}
+
+// release ends a hold, dropping the least recently used blocks down to
+// the bound.
+func (c *blockCache) release() {
+	c.hold = false
+	for c.size > c.max && c.lru.prev != &c.lru {
+		c.drop(c.lru.prev)
+	}
 }
 
 // maxFree bounds the dropped blocks' memory kept for reuse.
@@ -155,7 +171,7 @@ func (c *blockCache) put(k blockKey, p *packed) *cachedBlock {
 	if c.max <= 0 || size > c.max || c.entries[k] != nil {
 		return nil
 	}
-	for c.size+size > c.max && c.lru.prev != &c.lru {
+	for !c.hold && c.size+size > c.max && c.lru.prev != &c.lru {
 		c.drop(c.lru.prev)
 	}
 	e := &cachedBlock{key: k, p: p, size: size}
@@ -475,57 +491,138 @@ func (s *Store) handle(f *dfile) (*os.File, error) {
 	return fh, nil
 }
 
-// readBlock reads a block's sealed bytes through the file's handle into
-// the inflater's buffer.
-func (s *Store) readBlock(f *dfile, r *bref) ([]byte, error) {
-	fh, err := s.handle(f)
-	if err != nil {
-		return nil, err
-	}
-	if int64(cap(s.in.sealed)) < r.n {
-		s.in.sealed = make([]byte, r.n)
-	}
-	b := s.in.sealed[:r.n]
-	if k, err := fh.ReadAt(b, r.off); int64(k) != r.n {
-		return nil, fmt.Errorf("%w: reading a block: %v", ErrIO, err)
-	}
-	return b, nil
+// blockTask is a block a lookup reads: where it is, then its packed
+// records, the string their subscriber references are cut from, and its
+// cache entry (nil when not cached: the caller zeroes p after use, as
+// endView does).
+type blockTask struct {
+	scope string
+	f     *dfile
+	r     *bref
+	e     *cachedBlock
+	p     *packed
+	subs  string
+	// A block read from the disk: its cipher and binding, and the error
+	// of its reading.
+	aead cipher.AEAD
+	aad  []byte
+	err  error
 }
 
-// packedOf returns a block's packed records for a lookup, the string
-// their subscriber references are cut from, and its cache entry: from
-// the cache, or read through the file's handle, authenticated, decoded
-// and cached (the entry nil when it is not: the caller zeroes it after
-// use, as endView does).
-func (s *Store) packedOf(f *dfile, r *bref) (*cachedBlock, *packed, string, error) {
-	k := blockKey{f, r.off}
-	if e := s.cache.get(k); e != nil {
-		s.cache.hits++
-		return e, e.p, e.subs, nil
+// maxReaders bounds the blocks a lookup reads from the disk side by side.
+const maxReaders = 4
+
+// fetch gives each task its block: from the cache, or read through its
+// file's handle, authenticated, decoded and cached — the blocks not
+// cached read side by side, each with its own buffers and cipher, when
+// there are several and more than one processor. The cache must hold
+// what it has (blockCache.hold) until the tasks are read.
+func (s *Store) fetch(tasks []blockTask) error {
+	var misses []*blockTask
+	for i := range tasks {
+		t := &tasks[i]
+		if t.e = s.cache.get(blockKey{t.f, t.r.off}); t.e != nil {
+			s.cache.hits++
+			t.p, t.subs = t.e.p, t.e.subs
+			continue
+		}
+		s.cache.misses++
+		if _, err := s.handle(t.f); err != nil {
+			return err
+		}
+		aead, aad, err := s.fileAEAD(t.f)
+		if err != nil {
+			return err
+		}
+		t.aead, t.aad = aead, aad
+		misses = append(misses, t)
 	}
-	s.cache.misses++
-	b, err := s.readBlock(f, r)
-	if err != nil {
-		return nil, nil, "", err
+	readers := min(len(misses), runtime.GOMAXPROCS(0), maxReaders)
+	for len(s.ins) < readers {
+		s.ins = append(s.ins, &inflater{})
 	}
-	aead, aad, err := s.fileAEAD(f)
-	if err != nil {
-		return nil, nil, "", err
+	for len(s.spares) < len(misses) && s.cache.max <= 0 {
+		s.spares = append(s.spares, &packed{})
 	}
-	// The memory of a block dropped from the cache, or the Store's own
-	// when nothing is cached: a miss allocates little.
-	into := &s.spare
-	if s.cache.max > 0 {
-		into = s.cache.recycled()
+	for k, t := range misses {
+		// The memory of a block dropped from the cache, or the Store's
+		// own when nothing is cached: a miss allocates little.
+		if s.cache.max > 0 {
+			t.p = s.cache.recycled()
+		} else {
+			t.p = s.spares[k]
+		}
+		if readers > 1 && k > 0 {
+			// A cipher of its own: AES-GCM's is not promised safe for
+			// use from several goroutines at once.
+			key, err := s.keys.key(t.f.scope, t.f.kid)
+			if err != nil {
+				return err
+			}
+			if t.aead, err = newAEAD(key); err != nil {
+				return err
+			}
+		}
 	}
-	p, err := openPackedWith(&s.in, aead, aad, b, *r.hdr, into)
+	read := func(in *inflater, t *blockTask) {
+		t.p, t.err = s.readPacked(in, t)
+	}
+	if readers <= 1 {
+		for _, t := range misses {
+			read(s.ins[0], t)
+		}
+	} else {
+		var wg sync.WaitGroup
+		next := make(chan *blockTask, len(misses))
+		for _, t := range misses {
+			next <- t
+		}
+		close(next)
+		for w := range readers {
+			wg.Go(func() {
+				for t := range next {
+					read(s.ins[w], t)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	var first error
+	for _, t := range misses {
+		switch {
+		case first != nil:
+			if t.p != nil {
+				t.p.wipe()
+			}
+		case t.err != nil:
+			first = t.err
+		default:
+			if t.e = s.cache.put(blockKey{t.f, t.r.off}, t.p); t.e != nil {
+				t.subs = t.e.subs
+			} else {
+				t.subs = string(t.p.subs) // copied: endView zeroes p
+			}
+		}
+	}
+	return first
+}
+
+// readPacked reads a task's block through its file's handle with the
+// inflater's buffers, authenticates and decodes it into t.p's memory.
+func (s *Store) readPacked(in *inflater, t *blockTask) (*packed, error) {
+	r := t.r
+	if int64(cap(in.sealed)) < r.n {
+		in.sealed = make([]byte, r.n)
+	}
+	b := in.sealed[:r.n]
+	if k, err := t.f.fh.ReadAt(b, r.off); int64(k) != r.n {
+		return nil, fmt.Errorf("%w: reading a block: %v", ErrIO, err)
+	}
+	p, err := openPackedWith(in, t.aead, t.aad, b, *r.hdr, t.p)
 	if err != nil || r.hdr.Count != r.count {
-		return nil, nil, "", fmt.Errorf("%w: %s: the block at byte %d does not open", ErrTampered, s.rel(f.path), r.off)
+		return nil, fmt.Errorf("%w: %s: the block at byte %d does not open", ErrTampered, s.rel(t.f.path), r.off)
 	}
-	if e := s.cache.put(k, p); e != nil {
-		return e, p, e.subs, nil
-	}
-	return nil, p, string(p.subs), nil // copied: endView zeroes p
+	return p, nil
 }
 
 // forget drops all a Store keeps of a data file — its cached blocks,

@@ -363,13 +363,38 @@ func TestInflaterWiped(t *testing.T) {
 	x.s.cfg.CacheBytes = -1
 	x.s.cache.max = 0
 	mustAnswer(t, x.s)
-	in := &x.s.in
-	if in.zr == nil || cap(in.plain) == 0 || cap(in.z) == 0 {
+	if _, err := x.s.Verify(); err != nil { // reads with the Store's other buffers
+		t.Fatal(err)
+	}
+	if len(x.s.ins) == 0 || len(x.s.spares) == 0 {
 		t.Fatal("no block was read")
 	}
 	nonzero := func(b []byte) bool { return slices.ContainsFunc(b, func(c byte) bool { return c != 0 }) }
-	if nonzero(in.z[:cap(in.z)]) || nonzero(in.plain[:cap(in.plain)]) {
-		t.Error("plaintext left in the buffers")
+	for k, in := range append([]*inflater{&x.s.in}, x.s.ins...) {
+		if in.zr == nil || cap(in.plain) == 0 || cap(in.z) == 0 {
+			t.Fatalf("buffers %d read no block", k)
+		}
+		if nonzero(in.z[:cap(in.z)]) || nonzero(in.plain[:cap(in.plain)]) {
+			t.Errorf("plaintext left in buffers %d", k)
+		}
+		// The window is compress/flate's own; read it where it is.
+		hist := reflect.ValueOf(in.zr).Elem().FieldByName("dict")
+		if hist.IsValid() {
+			hist = hist.FieldByName("hist")
+		}
+		if !hist.IsValid() || hist.Kind() != reflect.Slice {
+			t.Skip("compress/flate keeps its window elsewhere in this Go")
+		}
+		for i := range hist.Len() {
+			if hist.Index(i).Uint() != 0 {
+				t.Fatalf("plaintext left in decompressor %d's window", k)
+			}
+		}
+	}
+	for _, p := range x.s.spares {
+		if !(plaintext{recs: p.recs, hashes: p.hashes, subs: p.subs[:cap(p.subs)]}).zero() {
+			t.Error("plaintext left in a block read with no cache")
+		}
 	}
 	if len(x.s.cache.entries) != 0 || len(x.s.bv.rows) != 0 {
 		t.Error("a disabled cache kept blocks")
@@ -377,19 +402,6 @@ func TestInflaterWiped(t *testing.T) {
 	for _, r := range x.s.bv.rows[:cap(x.s.bv.rows)] {
 		if r != (row{}) {
 			t.Error("a record left in the rows' buffer")
-		}
-	}
-	// The window is compress/flate's own; read it where it is.
-	hist := reflect.ValueOf(in.zr).Elem().FieldByName("dict")
-	if hist.IsValid() {
-		hist = hist.FieldByName("hist")
-	}
-	if !hist.IsValid() || hist.Kind() != reflect.Slice {
-		t.Skip("compress/flate keeps its window elsewhere in this Go")
-	}
-	for i := range hist.Len() {
-		if hist.Index(i).Uint() != 0 {
-			t.Fatal("plaintext left in the decompressor's window")
 		}
 	}
 }

@@ -545,7 +545,8 @@ func (s *Store) gap(v view, addr netip.Addr, port uint16, t int64) (*Gap, error)
 // and when it was placed for the case v names (any hold in force when
 // v.anyHold): what a hold keeps past its period is for its own case.
 // A segment's blocks are sorted by key within each run: they are found
-// by binary search; a log's are checked one by one. fn is given the
+// by binary search; a log's are checked one by one; the blocks found
+// are read, those not cached side by side (fetch). fn is given the
 // records of each block whose key holds the address and, when a port
 // is given, whose ports hold it (what matchKey checks), found in the
 // block by binary search; they are the Store's buffer's (cache.go): fn
@@ -557,6 +558,7 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 	}
 	a16, a4 := addr16(addr)
 	now := timesync.Now(s.cfg.Clock)
+	var tasks []blockTask
 	for _, sc := range scopes {
 		m := s.scopeMeta(sc)
 		if m.period && m.class != c {
@@ -591,27 +593,16 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 			if sum.minFrom > hi || sum.maxEnd <= lo {
 				continue
 			}
-			visit := func(r *bref) error {
+			visit := func(r *bref) {
 				h := r.hdr
 				if h.Class != c || h.MinFrom > hi || h.MaxEnd <= lo || port != 0 && (port < h.PortLo || port > h.PortHi) || !keyIn(h, a16, a4) {
-					return nil
+					return
 				}
-				e, p, subs, err := s.packedOf(f, r)
-				if err != nil {
-					return err
-				}
-				b := s.view(p, subs, h, e, a16, a4, port)
-				if len(b.rows) > 0 {
-					fn(sc, b)
-				}
-				s.endView(b)
-				return nil
+				tasks = append(tasks, blockTask{scope: sc, f: f, r: r})
 			}
 			if !f.seg {
 				for i := range f.refs {
-					if err := visit(&f.refs[i]); err != nil {
-						return err
-					}
+					visit(&f.refs[i])
 				}
 				continue
 			}
@@ -631,13 +622,26 @@ func (s *Store) scan(v view, c Class, addr netip.Addr, port uint16, lo, hi int64
 							continue
 						}
 						seen = append(seen, run[0]+i)
-						if err := visit(&refs[i]); err != nil {
-							return err
-						}
+						visit(&refs[i])
 					}
 				}
 			}
 		}
+	}
+	// The blocks found are read — those not cached from the disk, side
+	// by side — and then given to fn in order.
+	s.cache.hold = true // nothing leaves the cache before fn has read it
+	defer s.cache.release()
+	if err := s.fetch(tasks); err != nil {
+		return err
+	}
+	for i := range tasks {
+		t := &tasks[i]
+		b := s.view(t.p, t.subs, t.r.hdr, t.e, a16, a4, port)
+		if len(b.rows) > 0 {
+			fn(t.scope, b)
+		}
+		s.endView(b)
 	}
 	return nil
 }

@@ -100,9 +100,11 @@ type Store struct {
 	// cache holds decoded blocks for lookups, in the buffers that read
 	// them (cache.go).
 	cache *blockCache
-	in    inflater
+	in    inflater    // the buffers of blocks read for compaction, holds and Verify
+	ins   []*inflater // of blocks read for lookups, one per reader side by side
 	bv    blockView
-	spare packed // a block read when nothing is cached
+	// spares hold the blocks a lookup reads when nothing is cached.
+	spares []*packed
 }
 
 // wal is a write-ahead log of one scope, under a key this Store drew.
@@ -238,7 +240,14 @@ func (s *Store) Close() error {
 	}
 	s.in.wipe()
 	s.in = inflater{}
-	s.spare = packed{}
+	for _, in := range s.ins {
+		in.wipe()
+	}
+	s.ins = nil
+	for _, p := range s.spares {
+		p.wipe()
+	}
+	s.spares = nil
 	s.keys.forgetAll()
 	if s.lock != nil {
 		s.lock.Close()
