@@ -296,6 +296,7 @@ func BenchmarkPostgresLookup(b *testing.B) {
 			b.Fatalf("%v, %d candidates", err, len(cs))
 		}
 	}
+	reportRepeats(b, lat, len(qs))
 	reportPercentiles(b, lat)
 }
 
