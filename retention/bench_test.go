@@ -205,7 +205,7 @@ func reportBlocks(b *testing.B, s *Store) {
 // requests anywhere in them: its time should not grow with the days
 // kept — a lookup reads the one or two periods of the instant, and in
 // each the blocks of the address and port. With the cache as by default
-// (64 MiB: it holds about 3,000 blocks of 256 mappings, some 3 days of
+// (64 MiB: it holds about 2,500 blocks of 256 mappings, some 3 days of
 // these; beyond, the requests' blocks are read from the disk as often as
 // they miss it), and with none (every block read from the disk,
 // decrypted, inflated and decoded: a lookup's cost when nothing of its

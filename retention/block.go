@@ -411,8 +411,9 @@ func encodeRows(c Class, rows []row) []byte {
 }
 
 // packed is a block's records as decoded, held without pointers but in
-// its small dictionaries: what the block cache keeps (cache.go), a
-// third of the memory of rows, which the collector does not scan. A
+// its small dictionaries: what the block cache keeps (cache.go), half
+// the memory of rows (72 bytes a record, and 32 for an assignment's
+// hash), which the collector does not scan. A
 // record becomes a row when read ([packed.row]).
 type packed struct {
 	class  Class

@@ -27,7 +27,7 @@ import (
 //     immutable; a log only grows, and what it gained is read when a
 //     lookup comes.
 //   - The decoded records of the blocks lookups read most recently
-//     (blockCache), packed ([packed]: no pointers, a third of a row's
+//     (blockCache), packed ([packed]: no pointers, half a row's
 //     memory), with the Merkle trees of the proofs given from them, up
 //     to [Config.CacheBytes] (DefaultCacheBytes when zero, none when
 //     negative), the least recently used dropped first. A block enters
@@ -66,7 +66,8 @@ import (
 
 // DefaultCacheBytes is the memory the decoded blocks a Store keeps for
 // lookups may take when [Config.CacheBytes] is zero: 64 MiB, about
-// 3,000 blocks of 256 CGNAT mappings with their proofs' trees.
+// 2,500 blocks of 256 CGNAT mappings with their proofs' trees (some
+// 600,000 mappings).
 const DefaultCacheBytes = 64 << 20
 
 // blockKey names a block of a data file.
