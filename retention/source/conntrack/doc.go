@@ -21,7 +21,7 @@
 // inside source address and port towards the destination — and the reply
 // tuple, whose destination is the public address and port the NAT
 // translated the source to; flags in brackets and the fields conntrack
-// adds (mark=, zone=, use=, id=, portid=, …) follow.
+// adds (mark=, zone=, use=, id=, portid=, …, and last progname=) follow.
 //
 // A flow is translated when the reply's destination differs from the
 // original source. Such a flow gives the mapping: inside address and

@@ -353,13 +353,19 @@ func (p *lineParser) flags(toks [][]byte) [][]byte {
 }
 
 // trailer reads what follows the reply tuple: flags and the extra
-// fields, of which only zone= is kept.
+// fields, of which only zone= is kept. progname= — the program that
+// destroyed a flow from userspace (conntrack -D), which conntrack prints
+// last, from the kernel's record of the process — ends the line: what
+// follows it is its name, which may hold spaces.
 func (p *lineParser) trailer(toks [][]byte, ev *Event) {
 	for _, tok := range toks {
 		if flag(tok) {
 			continue
 		}
 		k, v, ok := bytes.Cut(tok, []byte("="))
+		if ok && string(k) == "progname" {
+			return
+		}
 		if !ok || !extra[string(k)] {
 			p.add("fields after the tuples", "not a flag or a field conntrack prints (mark=, zone=, use=, id=, …)")
 			return
