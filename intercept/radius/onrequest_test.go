@@ -5,7 +5,8 @@ import (
 	"errors"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/ccjkit/ccjkit/internal/itest"
 
 	"github.com/ccjkit/ccjkit/intercept/radius"
 	"github.com/ccjkit/ccjkit/provenance"
@@ -68,10 +69,7 @@ func TestOnRequest(t *testing.T) {
 	n := dialNAS(t, s)
 	req := packet(t, secret, 7, base(1, str(tClass, "C-000042"))...)
 	n.send(req)
-	deadline := time.Now().Add(time.Minute) // the event, not a sleep: generous for a loaded machine
-	for s.Stats().Refused == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
+	itest.WaitFor(t, "the refusal", func() bool { return s.Stats().Refused > 0 })
 	if st := s.Stats(); st.Refused != 1 || st.Answered != 0 || len(s.Events()) != 0 {
 		t.Fatalf("after a refusal: %+v, %d events", st, len(s.Events()))
 	}

@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/internal/testenv"
 )
 
@@ -115,7 +116,7 @@ func Start(t testing.TB, cfg Config) *Postfix {
 		}
 		runTTY(postfix, "-c", filepath.Join(dir, "etc"), "stop")
 	}
-	waitFor(t, "Postfix to accept SMTP connections", func() bool {
+	itest.WaitFor(t, "Postfix to accept SMTP connections", func() bool {
 		c, err := net.DialTimeout("tcp", p.Addr(), time.Second)
 		if err != nil {
 			return false
@@ -264,7 +265,7 @@ func (p *Postfix) WaitLog(t testing.TB, what string, re *regexp.Regexp, n int) [
 			t.Logf("the mail log:\n%s", p.Log())
 		}
 	}()
-	waitFor(t, what, func() bool {
+	itest.WaitFor(t, what, func() bool {
 		lines = lines[:0]
 		sc := bufio.NewScanner(bytes.NewReader([]byte(p.Log())))
 		for sc.Scan() {
@@ -306,15 +307,4 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// waitFor waits, up to two minutes on a loaded machine, for cond.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
 }
