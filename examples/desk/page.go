@@ -157,7 +157,7 @@ func (s *session) pageNew(ctx context.Context, service register.Identity, d pagi
 	if err != nil {
 		return err
 	}
-	_, err = s.carryOut(ctx, nil, service, d, key, cell, policy, in, plan.Actions)
+	_, err = s.carryOut(ctx, service, d, key, cell, policy, in, plan.Actions)
 	return err
 }
 

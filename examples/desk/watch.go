@@ -200,7 +200,7 @@ func (s *session) watchDue(ctx context.Context, reg *register.Register, id regis
 		if plan.At.IsZero() || plan.At.After(s.now()) {
 			continue
 		}
-		n, err := s.carryOut(ctx, reg, id, d, key, cell, policy, w.in, plan.Actions)
+		n, err := s.carryOut(ctx, id, d, key, cell, policy, w.in, plan.Actions)
 		done += n
 		if err != nil {
 			return done, err
@@ -211,7 +211,7 @@ func (s *session) watchDue(ctx context.Context, reg *register.Register, id regis
 
 // carryOut sends the actions' pages and records each action — its
 // attempts and its Paged event — in the register, signed by id.
-func (s *session) carryOut(ctx context.Context, _ *register.Register, id register.Identity, d paging.Dispatcher, key []byte, cell ccj.Cell, policy paging.Policy, in paging.Intake, actions []paging.Action) (int, error) {
+func (s *session) carryOut(ctx context.Context, id register.Identity, d paging.Dispatcher, key []byte, cell ccj.Cell, policy paging.Policy, in paging.Intake, actions []paging.Action) (int, error) {
 	for i, a := range actions {
 		at := timesync.Now(s.clock).Time()
 		rec := paging.Record{Intake: in, Action: a, Event: a.Done(at)}

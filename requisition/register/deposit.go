@@ -183,7 +183,7 @@ func (r *Register) foldDeposit(rec journal.Record) {
 	part := int(binary.BigEndian.Uint16(p[4+len(tag):]))
 	parts := int(binary.BigEndian.Uint16(p[4+len(tag)+2:]))
 	d := r.dep
-	if part == 0 || d == nil || d.tag != tag || !bytes.Equal(d.first.Signer, rec.Signer) || part != d.seen() || parts != d.parts {
+	if part == 0 || d == nil || d.tag != tag || !bytes.Equal(d.first.Signer, rec.Signer) || part != d.n || parts != d.parts {
 		r.flushDeposit()
 		d = &deposit{first: rec, tag: tag, parts: parts, bad: part != 0 || parts == 0}
 		r.dep = d
@@ -195,13 +195,10 @@ func (r *Register) foldDeposit(rec journal.Record) {
 	}
 	d.plain = append(d.plain, plain...)
 	d.n++
-	if d.seen() >= d.parts {
+	if d.n >= d.parts {
 		r.flushDeposit()
 	}
 }
-
-// seen returns how many parts of the deposit were read.
-func (d *deposit) seen() int { return d.n }
 
 // flushDeposit ends the deposit under way, whole or not.
 func (r *Register) flushDeposit() {
@@ -212,7 +209,7 @@ func (r *Register) flushDeposit() {
 	r.dep = nil
 	s := Submission{Seq: d.first.Seq, At: d.first.Time, By: r.ro.byKey[string(d.first.Signer)]}
 	n, k := binary.Uvarint(d.plain)
-	if d.bad || d.seen() != d.parts || k <= 0 || n == 0 || n > uint64(journal.MaxKind) || uint64(len(d.plain)-k) < n {
+	if d.bad || d.n != d.parts || k <= 0 || n == 0 || n > uint64(journal.MaxKind) || uint64(len(d.plain)-k) < n {
 		s.Unreadable = true
 	} else {
 		s.Type = string(d.plain[k : k+int(n)])
