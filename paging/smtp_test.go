@@ -24,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccjkit/ccjkit/internal/itest"
+
 	"golang.org/x/text/language"
 
 	"github.com/ccjkit/ccjkit/ccj"
@@ -71,7 +73,9 @@ type smtpServer struct {
 	cert  tls.Certificate
 	mu    sync.Mutex
 	conns []smtpConn
-	// recorded
+	// accepted counts the connections; sessions are recorded as each
+	// ends.
+	accepted int
 	sessions []smtpSession
 }
 
@@ -102,6 +106,7 @@ func newSMTPServer(t *testing.T, cert tls.Certificate, conns ...smtpConn) *smtpS
 				return
 			}
 			s.mu.Lock()
+			s.accepted++
 			behaviour := smtpConn{startTLS: true}
 			if len(s.conns) > 0 {
 				behaviour, s.conns = s.conns[0], s.conns[1:]
@@ -120,7 +125,16 @@ func (s *smtpServer) port() int {
 	return n
 }
 
-func (s *smtpServer) recorded() []smtpSession {
+// recorded returns the sessions, once every connection accepted has
+// ended: the server records a session when its connection ends, which
+// may be after the client read its last reply.
+func (s *smtpServer) recorded(t *testing.T) []smtpSession {
+	t.Helper()
+	itest.WaitFor(t, "every SMTP session to end", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return len(s.sessions) == s.accepted
+	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]smtpSession(nil), s.sessions...)
@@ -287,7 +301,7 @@ func TestSMTP(t *testing.T) {
 				}
 			}
 			var delivered []smtpSession
-			for _, sess := range srv.recorded() {
+			for _, sess := range srv.recorded(t) {
 				if sess.data != "" {
 					delivered = append(delivered, sess)
 				}
