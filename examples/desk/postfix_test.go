@@ -118,7 +118,7 @@ func TestPostfixIntake(t *testing.T) {
 	mta.WaitLog(t, "a deferred pipe delivery", regexp.MustCompile(`relay=ccjintake.*dsn=4\.3\.0, status=deferred`), 1)
 	mta.Chown(t, journal)
 	os.Chmod(journal, 0o600)
-	mta.WaitLog(t, "the deferred message delivered", sent, 3)
+	mta.WaitLogFlushing(t, "the deferred message delivered", sent, 3)
 	if strings.Contains(mta.Log(), "status=bounced") {
 		t.Fatalf("a message bounced:\n%s", mta.Log())
 	}

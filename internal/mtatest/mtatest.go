@@ -266,15 +266,60 @@ func (p *Postfix) WaitLog(t testing.TB, what string, re *regexp.Regexp, n int) [
 		}
 	}()
 	itest.WaitFor(t, what, func() bool {
-		lines = lines[:0]
-		sc := bufio.NewScanner(bytes.NewReader([]byte(p.Log())))
-		for sc.Scan() {
-			if re.MatchString(sc.Text()) {
-				lines = append(lines, sc.Text())
-			}
-		}
+		lines = p.matching(re)
 		return len(lines) >= n
 	})
+	return lines
+}
+
+// Flush asks the instance to attempt every queued message now
+// (postqueue -f), as an operator does once the cause of a deferral is
+// gone. A test needs it because Postfix's queue manager, finding a
+// deferred message still locked by the delivery that deferred it, puts it
+// back in the incoming queue, which it scans again only when new mail
+// arrives or when it restarts (after max_idle, 100 s).
+func (p *Postfix) Flush(t testing.TB) {
+	t.Helper()
+	postqueue := testenv.LookPath(t, "postqueue", "postfix")
+	if out, err := runTTY(postqueue, "-c", filepath.Join(p.Dir, "etc"), "-f"); err != nil {
+		t.Fatalf("postqueue -f: %v\n%s", err, out)
+	}
+}
+
+// WaitLogFlushing is WaitLog for a deferred message: it asks the instance
+// to retry its queue (Flush) every two seconds while it waits.
+func (p *Postfix) WaitLogFlushing(t testing.TB, what string, re *regexp.Regexp, n int) []string {
+	t.Helper()
+	var lines []string
+	defer func() {
+		if t.Failed() {
+			t.Logf("the mail log:\n%s", p.Log())
+		}
+	}()
+	var flushed time.Time
+	itest.WaitFor(t, what, func() bool {
+		lines = p.matching(re)
+		if len(lines) >= n {
+			return true
+		}
+		if time.Since(flushed) >= 2*time.Second {
+			p.Flush(t)
+			flushed = time.Now()
+		}
+		return false
+	})
+	return lines
+}
+
+// matching returns the log's lines that match re.
+func (p *Postfix) matching(re *regexp.Regexp) []string {
+	var lines []string
+	sc := bufio.NewScanner(bytes.NewReader([]byte(p.Log())))
+	for sc.Scan() {
+		if re.MatchString(sc.Text()) {
+			lines = append(lines, sc.Text())
+		}
+	}
 	return lines
 }
 
