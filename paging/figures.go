@@ -105,7 +105,8 @@ func (c CaseFigures) Acknowledged() bool { return c.AckBy != "" }
 // Measure computes the acknowledgement figures of the cases first paged
 // from from included to until excluded, from the page records and the
 // acknowledgements read back from the register (as Next reads them), in
-// any order: see Figures for what counts. It is pure.
+// any order: see Figures for what counts. Alerts (AlertID) are not
+// counted: the figures are about requests. It is pure.
 func Measure(records []Record, acks []Ack, from, until time.Time) Figures {
 	bxl := timesync.Brussels()
 	f := Figures{From: from.In(bxl), Until: until.In(bxl), NeverAcknowledged: []string{}, Cases: []CaseFigures{}}
@@ -115,6 +116,9 @@ func Measure(records []Record, acks []Ack, from, until time.Time) Figures {
 	for _, r := range records {
 		if r.Action.Kind == Reminder || r.Event.Kind != Paged || r.Intake.Case.IsZero() || r.Event.At.IsZero() {
 			continue
+		}
+		if _, _, alert := r.Intake.Case.Alert(); alert {
+			continue // an alert is no request: the figures are about requests
 		}
 		byCase[r.Intake.Case] = append(byCase[r.Intake.Case], r)
 	}

@@ -46,8 +46,15 @@ func (c CaseID) Intake() (uint64, bool) {
 }
 
 // ParseCaseID reads a case ID of the form "YYYY-NNNN" (four to six digits
-// after the hyphen), or an intake's, "I-17". Its error does not quote s.
+// after the hyphen), an intake's, "I-17", or an alert's,
+// "W-clock-20261206T011003Z" (AlertID). Its error does not quote s.
 func ParseCaseID(s string) (CaseID, error) {
+	if strings.HasPrefix(s, "W-") {
+		if _, _, ok := parseAlert(s); ok {
+			return CaseID{s}, nil
+		}
+		return CaseID{}, fmt.Errorf("%w: an alert's ID is W-, its condition, a hyphen and its start in UTC as yyyymmddThhmmssZ", ErrPage)
+	}
 	if rest, ok := strings.CutPrefix(s, "I-"); ok {
 		if n, err := strconv.ParseUint(rest, 10, 64); err == nil && n > 0 && strconv.FormatUint(n, 10) == rest {
 			return CaseID{s}, nil
@@ -260,6 +267,14 @@ func (p Page) Check() error {
 	if p.Step < 0 {
 		why = append(why, "negative step")
 	}
+	if _, _, alert := p.Case.Alert(); alert {
+		if p.Kind == Reminder {
+			why = append(why, "an alert has no deadline, so no reminder")
+		}
+		if p.Class != Unread {
+			why = append(why, "an alert has no deadline class")
+		}
+	}
 	if p.Kind == Reminder {
 		if p.Percent < 1 || p.Percent > 99 {
 			why = append(why, "a reminder's percentage is 1 to 99")
@@ -281,6 +296,12 @@ func (p Page) Check() error {
 // request", in the page's language.
 func (p Page) Title() string {
 	pr := messages().Printer(p.Lang)
+	if cond, _, ok := p.Case.Alert(); ok {
+		if p.Kind == Escalation {
+			return pr.Sprintf("CCJ alert: %[1]s, not acknowledged", cond.title(p))
+		}
+		return pr.Sprintf("CCJ alert: %[1]s", cond.title(p))
+	}
 	switch p.Kind {
 	case Escalation:
 		return pr.Sprintf("CCJ %[1]s: not acknowledged", p.Case.s)
@@ -300,10 +321,23 @@ func (p Page) Title() string {
 //
 // A reminder says how much of the time to the deadline has passed and
 // the deadline; it has an acknowledgement line only when it carries a
-// code.
+// code. An alert's page (AlertID) says what failed and since when, that
+// it concerns no request, and how to acknowledge it:
+//
+//	Cell alert W-clock-20261206T011003Z since 2026-12-06 02:10:03 +01:00: the cell's clock cannot be vouched for to the second; check chrony (clockcheck).
+//	It concerns no request. Acknowledge: desk ack W-clock-20261206T011003Z 7KQ2M-XH4PA
 func (p Page) Text() string {
 	pr := messages().Printer(p.Lang)
 	received := timesync.FromTime(p.Received).Display(p.Lang)
+	if cond, since, ok := p.Case.Alert(); ok {
+		since := timesync.FromTime(since).Display(p.Lang)
+		lines := []string{pr.Sprintf("Cell alert %[1]s since %[2]s: %[3]s", p.Case.s, since, cond.text(p))}
+		if p.Kind == Escalation {
+			lines = append(lines, pr.Sprintf("The member on call has not acknowledged it."))
+		}
+		lines = append(lines, pr.Sprintf("It concerns no request. Acknowledge: %[1]s", p.AckLine()))
+		return strings.Join(lines, "\n")
+	}
 	var lines []string
 	switch p.Kind {
 	case Escalation:
