@@ -74,10 +74,9 @@ func Sign(recs []Record, at timesync.Timestamp, key ed25519.PrivateKey) (Checkpo
 		return Checkpoint{}, fmt.Errorf("%w: not an ed25519 private key", ErrCheckpoint)
 	}
 	last := recs[len(recs)-1]
-	cp := Checkpoint{Seq: last.Seq, Hash: last.Hash, At: at, Signer: key.Public().(ed25519.PublicKey)}
-	copy(cp.Journal[:], recs[0].Payload)
-	cp.Signature = ed25519.Sign(key, checkpointMessage(cp))
-	return cp, nil
+	var id [16]byte
+	copy(id[:], recs[0].Payload)
+	return SignHash(id, last.Seq, last.Hash, at, key)
 }
 
 // Check verifies cp's signature by cp.Signer and that recs — a copy of the

@@ -737,8 +737,7 @@ func create(fsy fsys, path string, opts Options) error {
 	}()
 	id := make([]byte, 16)
 	rand.Read(id)
-	hdr := Record{Seq: 0, Time: timesync.Now(opts.Clock), Kind: headerKind, Payload: id}
-	fr := hdr.frame(opts.Signer)
+	fr, _ := SealHeader([16]byte(id), timesync.Now(opts.Clock), opts.Signer)
 	if n, err := tmp.WriteAt(fr, 0); err != nil || n != len(fr) {
 		return fmt.Errorf("%w: creating the journal: %v", ErrIO, errOr(err, "short write"))
 	}
@@ -861,20 +860,14 @@ func checkRecord(kind string, payload []byte) error {
 }
 
 // frameAll chains, signs and frames the staged records after c, each
-// signed record counting those that follow it in the write.
+// signed record counting those that follow it in the write ([Seal]).
 func (j *Journal) frameAll(c chain, staged []Record) ([]byte, []Record, chain) {
+	frames, out, st := Seal(&Tx{staged: staged}, stateOf(c), j.opts.Signer)
 	var buf []byte
-	out := make([]Record, len(staged))
-	for i, r := range staged {
-		r.Seq, r.Prev = c.seq, c.prev
-		if j.opts.Signer != nil {
-			r.Follows = uint32(len(staged) - 1 - i)
-		}
-		buf = append(buf, r.frame(j.opts.Signer)...)
-		c = chain{seq: c.seq + 1, prev: r.Hash, signed: c.signed || j.opts.Signer != nil}
-		out[i] = r
+	for _, f := range frames {
+		buf = append(buf, f...)
 	}
-	return buf, out, c
+	return buf, out, st.chain()
 }
 
 // Update holds the journal exclusively — the file's lock, against other

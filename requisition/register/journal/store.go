@@ -16,9 +16,11 @@ import (
 // journaltest holds the conformance tests every Store passes.
 //
 // A store hands its [Tx] to the function given to Update; a Tx is made by
-// package journal (it numbers, times and bounds what is staged), so a
-// second store is written in this package, or gets a constructor here
-// when it arrives.
+// package journal (it numbers, times and bounds what is staged). A store
+// kept in another package (pgjournal, on PostgreSQL) makes it with
+// [NewTx], seals what was staged with [Seal] (the file journal's frames,
+// byte for byte) and checks what it reads back with [ReadFrames] and
+// [Scan], so that no store frames, chains or checks a record its own way.
 type Store interface {
 	// ID returns the journal's identity, the payload of its header.
 	ID() [16]byte
