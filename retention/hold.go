@@ -198,6 +198,9 @@ func (s *Store) LiftHold(id HoldID, caseID string) error {
 func (s *Store) Holds() ([]Hold, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
 	var out []Hold
 	for _, e := range s.evs {
 		if e.Kind != EventHoldPlaced {

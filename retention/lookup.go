@@ -163,18 +163,45 @@ func (a Answer) Subscribers() []Subscriber {
 // candidate with its interval, source and evidence, within the clocks'
 // tolerance, and says why it is ambiguous when it is.
 func (s *Store) Lookup(reg *register.Register, q Request, actor string) (Answer, error) {
-	if reg == nil {
-		return Answer{}, fmt.Errorf("%w: a lookup needs the register", ErrNotAuthorised)
+	caseID, err := Authorize(reg, s.cfg.Register, q)
+	if err != nil {
+		return Answer{}, err
 	}
-	if s.cfg.Register == ([16]byte{}) || reg.JournalID() != s.cfg.Register {
-		return Answer{}, fmt.Errorf("%w: %w", ErrNotAuthorised, ErrForeignRegister)
+	ans, err := s.answerIn(view{caseID: caseID}, q.Addr, q.Port, q.At)
+	if err != nil {
+		return Answer{}, err
+	}
+	ans.Ref = q.Ref
+	if err := RecordLookup(reg, q, ans, actor); err != nil {
+		return Answer{}, err
+	}
+	s.log.Info("lookup answered", "candidates", len(ans.Candidates), "ambiguous", ans.Ambiguous())
+	return ans, nil
+}
+
+// Authorize is the need-to-know of [Store.Lookup], for any store that
+// answers lookups ([Backend]): reg must be the register the store is
+// pinned to (pinned, the register's journal identity; zero refuses
+// every register), the work order q cites must allow lookups now
+// ([register.Register.AuthorizeLookup]), and the address (and port) and
+// instant must be one of its targets in its window, as [Store.Lookup]
+// says. It returns the case the work order belongs to — the case whose
+// preservation holds the lookup may read — or an error wrapping
+// [ErrNotAuthorised] (and [ErrForeignRegister] or [ErrTargetTooWide]),
+// quoting nothing of the request.
+func Authorize(reg *register.Register, pinned [16]byte, q Request) (string, error) {
+	if reg == nil {
+		return "", fmt.Errorf("%w: a lookup needs the register", ErrNotAuthorised)
+	}
+	if pinned == ([16]byte{}) || reg.JournalID() != pinned {
+		return "", fmt.Errorf("%w: %w", ErrNotAuthorised, ErrForeignRegister)
 	}
 	wo, err := reg.AuthorizeLookup(q.Ref)
 	if err != nil {
-		return Answer{}, fmt.Errorf("%w: %w", ErrNotAuthorised, err)
+		return "", fmt.Errorf("%w: %w", ErrNotAuthorised, err)
 	}
 	if err := allows(wo, q); err != nil {
-		return Answer{}, err
+		return "", err
 	}
 	caseID := ""
 	for _, c := range reg.Cases() {
@@ -182,16 +209,19 @@ func (s *Store) Lookup(reg *register.Register, q Request, actor string) (Answer,
 			caseID = c.ID
 		}
 	}
-	ans, err := s.answerIn(view{caseID: caseID}, q.Addr, q.Port, q.At)
-	if err != nil {
-		return Answer{}, err
-	}
-	ans.Ref = q.Ref
+	return caseID, nil
+}
+
+// RecordLookup records in the register the lookup q answered by ans
+// (who asked, when, which work order, how many candidates, whether it
+// was ambiguous), signed by actor, as [Store.Lookup] does before it
+// returns an answer: a store must not hand out an answer this did not
+// record. Its error wraps [ErrNotAuthorised].
+func RecordLookup(reg *register.Register, q Request, ans Answer, actor string) error {
 	if _, err := reg.RecordLookup(register.LookupRecord{Ref: q.Ref, By: q.By, Asked: q.At, Candidates: len(ans.Candidates), Ambiguous: ans.Ambiguous()}, actor); err != nil {
-		return Answer{}, fmt.Errorf("%w: the lookup could not be recorded: %w", ErrNotAuthorised, err)
+		return fmt.Errorf("%w: the lookup could not be recorded: %w", ErrNotAuthorised, err)
 	}
-	s.log.Info("lookup answered", "candidates", len(ans.Candidates), "ambiguous", ans.Ambiguous())
-	return ans, nil
+	return nil
 }
 
 // The narrowest prefix lengths a work order's prefix target may have for

@@ -327,6 +327,7 @@ func dayOf(until timesync.Timestamp, now timesync.Timestamp) date.Date {
 type periodMemo struct {
 	ok     bool
 	lo, hi int64 // the day's seconds: [lo, hi)
+	day    date.Date
 	scope  string
 	end    timesync.Timestamp
 }
@@ -343,7 +344,7 @@ func (m *periodMemo) period(p Policy, c Class, until, now timesync.Timestamp) (s
 		return m.scope, m.end
 	}
 	d := dayOf(until, now)
-	*m = periodMemo{ok: true, lo: timesync.FromTime(timesync.DayStart(d)).Unix(), hi: timesync.FromTime(timesync.DayEnd(d)).Unix(),
+	*m = periodMemo{ok: true, day: d, lo: timesync.FromTime(timesync.DayStart(d)).Unix(), hi: timesync.FromTime(timesync.DayEnd(d)).Unix(),
 		scope: scopeOf(d, c), end: p.Period(c).End(d)}
 	return m.scope, m.end
 }
@@ -361,10 +362,23 @@ func (m *periodMemo) period(p Policy, c Class, until, now timesync.Timestamp) (s
 // ingested each day), and each report is kept for the period from its
 // day. The same record given twice is kept once.
 func (s *Store) IngestAssignments(as []Assignment) error {
-	now := timesync.Now(s.cfg.Clock)
+	groups := map[string][]row{}
+	err := checkAssignments(s.cfg.Policy, timesync.Now(s.cfg.Clock), as, func(i int, m *periodMemo) {
+		groups[m.scope] = append(groups[m.scope], rowOfAssignment(as[i]))
+	})
+	if err != nil {
+		return err
+	}
+	return s.ingest(ClassAssignments, groups)
+}
+
+// checkAssignments checks assignments as [Store.IngestAssignments]
+// does, at instant now under policy p, and calls put with the index and
+// the period of each record accepted; the error, when one is refused, is
+// the [*provenance.Problems] of every record refused.
+func checkAssignments(p Policy, now timesync.Timestamp, as []Assignment, put func(i int, m *periodMemo)) error {
 	var probs []provenance.Finding
 	var memo periodMemo
-	groups := map[string][]row{}
 	check := func(f string, a *Assignment) {
 		if !ValidSubscriber(a.Subscriber) {
 			probs = append(probs, inputProblem(f+".subscriber", fmt.Sprintf("a subscriber reference is 1 to %d bytes of printable ASCII without spaces", MaxSubscriber)))
@@ -389,27 +403,34 @@ func (s *Store) IngestAssignments(as []Assignment) error {
 			check(fmt.Sprintf("assignments[%d]", i), a)
 			continue
 		}
-		sc, end := memo.period(s.cfg.Policy, ClassAssignments, a.Until, now)
+		_, end := memo.period(p, ClassAssignments, a.Until, now)
 		if !now.Before(end) {
 			probs = append(probs, expired(fmt.Sprintf("assignments[%d]", i), ClassAssignments))
 			continue
 		}
-		groups[sc] = append(groups[sc], rowOfAssignment(*a))
+		put(i, &memo)
 	}
-	if err := provenance.Check("retention: ingest", probs); err != nil {
-		return err
-	}
-	return s.ingest(ClassAssignments, groups)
+	return provenance.Check("retention: ingest", probs)
 }
 
 // IngestMappings stores NAT mappings as [Store.IngestAssignments] stores
 // assignments: durably before it returns, all or none, each belonging to
 // the Brussels day of its last second (or of its report while it lasts).
 func (s *Store) IngestMappings(ms []Mapping) error {
-	now := timesync.Now(s.cfg.Clock)
+	groups := map[string][]row{}
+	err := checkMappings(s.cfg.Policy, timesync.Now(s.cfg.Clock), ms, func(i int, m *periodMemo) {
+		groups[m.scope] = append(groups[m.scope], rowOfMapping(ms[i]))
+	})
+	if err != nil {
+		return err
+	}
+	return s.ingest(ClassMappings, groups)
+}
+
+// checkMappings is [checkAssignments] for mappings.
+func checkMappings(p Policy, now timesync.Timestamp, ms []Mapping, put func(i int, m *periodMemo)) error {
 	var probs []provenance.Finding
 	var memo periodMemo
-	groups := map[string][]row{}
 	check := func(f string, m *Mapping) {
 		checkAddr(f+".public", m.Public, &probs)
 		checkAddr(f+".inside", m.Inside, &probs)
@@ -425,17 +446,14 @@ func (s *Store) IngestMappings(ms []Mapping) error {
 			check(fmt.Sprintf("mappings[%d]", i), m)
 			continue
 		}
-		sc, end := memo.period(s.cfg.Policy, ClassMappings, m.Until, now)
+		_, end := memo.period(p, ClassMappings, m.Until, now)
 		if !now.Before(end) {
 			probs = append(probs, expired(fmt.Sprintf("mappings[%d]", i), ClassMappings))
 			continue
 		}
-		groups[sc] = append(groups[sc], rowOfMapping(*m))
+		put(i, &memo)
 	}
-	if err := provenance.Check("retention: ingest", probs); err != nil {
-		return err
-	}
-	return s.ingest(ClassMappings, groups)
+	return provenance.Check("retention: ingest", probs)
 }
 
 func expired(field string, c Class) provenance.Finding {
