@@ -166,7 +166,7 @@ func transition(ev register.Event) func(*session, []string) error {
 			return err
 		}
 		defer s.close()
-		if ev == register.Acknowledge && strings.HasPrefix(id, "I-") {
+		if ev == register.Acknowledge && (strings.HasPrefix(id, "I-") || strings.HasPrefix(id, "W-")) {
 			return s.ackIntake(id)
 		}
 		if ev == register.Invoice {

@@ -48,6 +48,9 @@ type Config struct {
 	// Paging is how the member on call is paged when a requisition
 	// arrives (desk intake receive), and through which services.
 	Paging *PagingConfig `json:"paging,omitempty"`
+	// Watch is which standing duties desk watch checks and pages as
+	// alerts; absent, all of them with their defaults.
+	Watch *WatchConfig `json:"watch,omitempty"`
 	// Keyring is read and ignored: the register's members are recorded
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.

@@ -18,6 +18,7 @@ import (
 	"github.com/ccjkit/ccjkit/ccj"
 	"github.com/ccjkit/ccjkit/indemnity"
 	"github.com/ccjkit/ccjkit/internal/schematest"
+	"github.com/ccjkit/ccjkit/paging"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
@@ -35,12 +36,13 @@ func deskSpec(t testing.TB) schematest.Spec {
 			reflect.TypeFor[requisition.Measure]():         schematest.Enum("", schematest.Keys(t, requisition.Measures())...),
 			reflect.TypeFor[requisition.MonthRule]():       schematest.Enum("", schematest.Keys(t, requisition.MonthRules())...),
 			reflect.TypeFor[indemnity.NothingHeldPolicy](): schematest.Enum("", schematest.Keys(t, indemnity.NothingHeldPolicies())...),
+			reflect.TypeFor[paging.Condition]():            schematest.Enum("A standing duty the watch checks.", schematest.Keys(t, paging.Conditions())...),
 			reflect.TypeFor[indemnity.Service]():           schematest.Enum("A service the tariff prices.", schematest.Strings(billingServices())...),
 			reflect.TypeFor[indemnity.Billing](): {Type: "object", PropertyNames: schematest.Ref("Measure"), AdditionalProperties: schematest.Ref("Service"),
 				Description: "From measure keys to the tariff service each is claimed under; a measure with no entry is not billed."},
 		},
 		Comments: [][2]string{{"main", "."}, {"github.com/ccjkit/ccjkit/indemnity", "../../indemnity"},
-			{"github.com/ccjkit/ccjkit/requisition", "../../requisition"}},
+			{"github.com/ccjkit/ccjkit/requisition", "../../requisition"}, {"github.com/ccjkit/ccjkit/paging", "../../paging"}},
 		Extend: func(root *jsonschema.Schema) {
 			schematest.Prop(root, "keyring").Deprecated = true
 		},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,7 +163,7 @@ func (s *session) pageNew(ctx context.Context, service register.Identity, d pagi
 }
 
 // ackLine finds "desk ack CASE CODE" in a reply, quoted or not.
-var ackLine = regexp.MustCompile(`desk ack (I-[0-9]{1,19}|[0-9]{4}-[0-9]{4,6}) ([0-9A-Za-z]{5}-?[0-9A-Za-z]{5})`)
+var ackLine = regexp.MustCompile(`desk ack (I-[0-9]{1,19}|W-[a-z]{4,9}-[0-9]{8}T[0-9]{6}Z|[0-9]{4}-[0-9]{4,6}) ([0-9A-Za-z]{5}-?[0-9A-Za-z]{5})`)
 
 // ackReply reads a reply to a page: a message from a member's e-mail
 // address, vouched for by the cell's mail server (DMARC passed for that
@@ -280,6 +281,12 @@ func pagingSentences() [][]string {
 			"desk.json : paging.smtp.tls vaut mandatory, implicit, opportunistic ou none",
 			"desk.json: paging.smtp.tls is mandatory, implicit, opportunistic of none",
 			"desk.json: paging.smtp.tls ist mandatory, implicit, opportunistic oder none"},
+		{"ack: an alert is acknowledged by its ID, as its page gives it (W-clock-20261206T011003Z)",
+			"ack : une alerte s'acquitte par son identifiant, tel que l'appel le donne (W-clock-20261206T011003Z)",
+			"ack: een alarm wordt bevestigd met zijn identificatie, zoals de oproep het geeft (W-clock-20261206T011003Z)",
+			"ack: ein Alarm wird mit seiner Kennung quittiert, wie die Benachrichtigung sie nennt (W-clock-20261206T011003Z)"},
+		{"ack: the register records no such alert", "ack : le registre ne consigne aucune alerte de ce nom",
+			"ack: het register vermeldt geen dergelijk alarm", "ack: das Register verzeichnet keinen solchen Alarm"},
 		{"ack: an intake is acknowledged by its number, as its page gives it (I-17)",
 			"ack : une réception s'acquitte par son numéro, tel que l'appel le donne (I-17)",
 			"ack: een ontvangst wordt bevestigd met haar nummer, zoals de oproep het geeft (I-17)",
@@ -301,11 +308,17 @@ func pagingSentences() [][]string {
 func (s *session) ackIntake(id string) error {
 	c, err := paging.ParseCaseID(id)
 	if err != nil {
+		if strings.HasPrefix(id, "W-") {
+			return inputErr("ack: an alert is acknowledged by its ID, as its page gives it (W-clock-20261206T011003Z)")
+		}
 		return inputErr("ack: an intake is acknowledged by its number, as its page gives it (I-17)")
 	}
-	seq, _ := c.Intake()
-	if _, err := s.findIntake(seq); err != nil {
-		return err
+	if seq, ok := c.Intake(); ok {
+		if _, err := s.findIntake(seq); err != nil {
+			return err
+		}
+	} else if !slices.ContainsFunc(trustedAlerts(s.reg), func(a paging.Alert) bool { return a.ID == c }) {
+		return inputErr("ack: the register records no such alert")
 	}
 	a := paging.Ack{Case: c, Member: s.me.Name(), At: timesync.Now(s.clock).Time()}
 	b, err := json.Marshal(a)

@@ -28,7 +28,10 @@ type watchOptions struct {
 
 // watchCommand is desk watch: the daemon that keeps the cell's pages
 // going — escalation when nobody acknowledges, deadline reminders — from
-// what the register records, so that a restart repeats and loses nothing.
+// what the register records, so that a restart repeats and loses nothing;
+// and that checks the cell's standing duties (the clock every minute; the
+// register, the rota, the members' advices and the retention store's
+// purge once a day), paging an alert when one fails (WatchConfig).
 func watchCommand() command {
 	o := &watchOptions{}
 	return command{"watch", "", "the watch daemon: escalates unacknowledged pages and sends deadline reminders, from the register (-once: one pass)",
@@ -66,8 +69,10 @@ func runWatch(s *session, o *watchOptions, args []string) error {
 	ctx, stop := signal.NotifyContext(s.ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(s.err, nil))
+	w := &watcher{s: s, id: id, log: log}
+	defer w.close()
 	for {
-		n, err := s.watchPass(ctx, id, log)
+		n, err := w.pass(ctx)
 		if err != nil {
 			if o.once || errors.Is(err, context.Canceled) {
 				return err
@@ -95,11 +100,52 @@ type watched struct {
 	events []paging.Event
 }
 
-// watchPass looks once, at the clock's now: every intake not yet a case,
-// and every case not yet answered, gets the plan paging.Next makes from
-// the events recorded; what is due is carried out and recorded. It
-// returns how many actions were carried out.
-func (s *session) watchPass(ctx context.Context, id register.Identity, log *slog.Logger) (int, error) {
+// watcher is a running watch: the register it keeps open between passes
+// (read again with Refresh, which reads only what was appended since),
+// and what it remembers of its checks.
+type watcher struct {
+	s     *session
+	id    register.Identity
+	log   *slog.Logger
+	reg   *register.Register
+	state watchState
+}
+
+// close closes the register the watch keeps open.
+func (w *watcher) close() {
+	if w.reg != nil {
+		w.reg.Close()
+		w.reg = nil
+	}
+}
+
+// register returns the register as it stands: opened at the first pass,
+// brought up to date at the next. A register that cannot be read again is
+// closed, and opened afresh at the next pass.
+func (w *watcher) register() (*register.Register, error) {
+	if w.reg == nil {
+		reg, _, err := register.Open(journalPath(w.s.dir), register.Config{Clock: w.s.clock, Identity: w.id})
+		if err != nil {
+			return nil, err
+		}
+		w.reg = reg
+		return reg, nil
+	}
+	if err := w.reg.Refresh(); err != nil {
+		w.close()
+		return nil, err
+	}
+	return w.reg, nil
+}
+
+// pass looks once, at the clock's now: the standing duties that are due
+// are checked and their alerts opened or cleared; then every alert open,
+// every intake not yet a case, and every case not yet answered, gets the
+// plan paging.Next makes from the events recorded; what is due is
+// carried out and recorded. It returns how many actions were carried
+// out.
+func (w *watcher) pass(ctx context.Context) (int, error) {
+	s := w.s
 	// One watch at a time: two would page the same step twice.
 	lock, err := os.OpenFile(filepath.Join(s.dir, "watch.lock"), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -107,14 +153,13 @@ func (s *session) watchPass(ctx context.Context, id register.Identity, log *slog
 	}
 	defer lock.Close()
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		log.Warn("another watch is running on this register: this pass does nothing")
+		w.log.Warn("another watch is running on this register: this pass does nothing")
 		return 0, nil
 	}
-	reg, _, err := register.Open(journalPath(s.dir), register.Config{Clock: s.clock, Identity: id})
+	reg, err := w.register()
 	if err != nil {
 		return 0, err
 	}
-	defer reg.Close()
 	cell, err := loadCell(s.cellFile(), s.now())
 	if err != nil {
 		return 0, err
@@ -127,11 +172,28 @@ func (s *session) watchPass(ctx context.Context, id register.Identity, log *slog
 	if err != nil {
 		return 0, err
 	}
-	key, err := s.cfg.Paging.codeKey(id)
+	key, err := s.cfg.Paging.codeKey(w.id)
 	if err != nil {
 		return 0, err
 	}
-	return s.watchDue(ctx, reg, id, d, key, cell, policy, log)
+	checked, err := s.checkDuties(ctx, reg, cell, &w.state, w.log)
+	if err != nil {
+		return 0, err
+	}
+	wrote, err := s.recordAlerts(reg, w.id, checked)
+	if wrote {
+		if rerr := reg.Refresh(); rerr != nil {
+			w.close()
+			return 0, errors.Join(err, rerr)
+		}
+	}
+	if err != nil {
+		// The alert could not be recorded (a register that cannot be
+		// written): the log says so at every pass, and what is recorded
+		// is still paged.
+		w.log.Error("a cell alert could not be recorded", "error", errorText(err, s.tag))
+	}
+	return s.watchDue(ctx, reg, w.id, d, key, cell, policy, w.log)
 }
 
 // watchDue is a pass over reg as it stands, once desk.json's paging is
@@ -189,6 +251,9 @@ func (s *session) watchDue(ctx context.Context, reg *register.Register, id regis
 			}
 		}
 		list = append(list, watched{pin, events})
+	}
+	for _, a := range trustedAlerts(reg) {
+		list = append(list, watched{a.Intake(), a.Events(records, acks)})
 	}
 	done := 0
 	for _, w := range list {
