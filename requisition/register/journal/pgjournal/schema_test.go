@@ -31,7 +31,7 @@ func asRole(t testing.TB, dsn, role string) string {
 	return u.String()
 }
 
-func exec(t testing.TB, dsn, sql string, args ...any) error {
+func execSQL(t testing.TB, dsn, sql string, args ...any) error {
 	t.Helper()
 	ctx := context.Background()
 	c, err := pgx.Connect(ctx, dsn)
@@ -60,7 +60,7 @@ func TestRolesAndTriggers(t *testing.T) {
 	srv := pgtest.Start(t)
 	ctx := context.Background()
 	owner := srv.CreateDatabase(t, "grants")
-	if err := exec(t, owner, "CREATE ROLE ccjkit_app LOGIN"); err != nil {
+	if err := execSQL(t, owner, "CREATE ROLE ccjkit_app LOGIN"); err != nil {
 		t.Fatal(err)
 	}
 	errs := make(chan error, 2)
@@ -102,7 +102,7 @@ func TestRolesAndTriggers(t *testing.T) {
 		{"the owner", owner, "DELETE FROM ccjkit_journal_records WHERE seq = 5", "CJ001"},
 		{"the owner", owner, "TRUNCATE ccjkit_journal_records", "CJ001"},
 	} {
-		if err := exec(t, tc.dsn, tc.sql); sqlstate(err) != tc.code {
+		if err := execSQL(t, tc.dsn, tc.sql); sqlstate(err) != tc.code {
 			t.Errorf("%s: %s: %v, want SQLSTATE %s", tc.who, tc.sql, err, tc.code)
 		}
 	}
@@ -202,7 +202,7 @@ func TestErrors(t *testing.T) {
 		t.Errorf("another journal: %v", err)
 	}
 
-	if err := exec(t, dsn, "INSERT INTO ccjkit_journal_schema (version, name) VALUES ($1, 'future')", pgjournal.SchemaVersion+1); err != nil {
+	if err := execSQL(t, dsn, "INSERT INTO ccjkit_journal_schema (version, name) VALUES ($1, 'future')", pgjournal.SchemaVersion+1); err != nil {
 		t.Fatal(err)
 	}
 	if err := open(dsn, pgjournal.Options{}); !errors.As(err, &se) || se.Have != pgjournal.SchemaVersion+1 || !strings.Contains(err.Error(), "newer") {
@@ -219,7 +219,7 @@ func TestErrors(t *testing.T) {
 	// failed, wrapping ErrIO (not acknowledged).
 	ro := journalDB(t, srv, "readonly")
 	openStore(t, ro, key("alice")) // writes the header
-	if err := exec(t, srv.DSN("postgres"), "ALTER DATABASE readonly SET default_transaction_read_only = on"); err != nil {
+	if err := execSQL(t, srv.DSN("postgres"), "ALTER DATABASE readonly SET default_transaction_read_only = on"); err != nil {
 		t.Fatal(err)
 	}
 	r := openStore(t, ro, key("bob"))
