@@ -143,6 +143,7 @@ func commands() []command {
 		{"expire", "ID", "record that the order expired unanswered", stepFlags, transition(register.Expire)},
 		{"claim", "YYYY-MM", "the month's cost statements, one per office or authority (-format text|csv|pdf; -o DIR/ or a pattern with {number})", claimFlags, runClaim},
 		{"stats", "YYYY[-MM]", "statistics of a year or a month (-format text|csv|json)", statsFlags, runStats},
+		{"pages", "YYYY-MM", "the month's acknowledgement of pages: cases paged, acknowledged, how soon, escalated; members never acknowledging", cellFlags, runPages},
 		keepCommand(),
 		schemaCommand(),
 		valuesCommand(),
@@ -191,7 +192,7 @@ func commandEffect(name string) effect {
 	case "init", "receive", "ack", "check", "clarify", "contest", "workorder", "result", "answer",
 		"invoice", "close", "cancel", "expire", "repair", "watch":
 		return writes
-	case "list", "show", "review", "claim", "stats", "keep", "verify":
+	case "list", "show", "review", "claim", "stats", "pages", "keep", "verify":
 		return reads
 	case "member":
 		return someWrite

@@ -270,6 +270,35 @@ func recordAck(journal string, service register.Identity, clock timesync.Clock, 
 	return dup, err
 }
 
+// runPages writes the month's acknowledgement figures (paging.Measure)
+// from the page records and acknowledgements the register's trusted
+// signers wrote: for the cell's own compliance file — the figures name
+// the members paged who never acknowledged.
+func runPages(s *session, args []string) error {
+	arg, err := s.begin(args, "month (YYYY-MM)")
+	if err != nil {
+		return err
+	}
+	from, until, err := month(arg)
+	if err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer s.close()
+	records, acks := trustedPaging(s.reg)
+	f := paging.Measure(records, acks, from, until)
+	if s.asJSON {
+		return s.printJSON(f)
+	}
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("The month's acknowledgement of pages, measured from the register's page records and acknowledgements:"))
+	for _, l := range strings.Split(strings.TrimSuffix(f.Text(s.tag), "\n"), "\n") {
+		fmt.Fprintf(s.out, "  - %s\n", l)
+	}
+	return nil
+}
+
 // pagingSentences are the paging sentences of the desk.
 func pagingSentences() [][]string {
 	return [][]string{
@@ -281,6 +310,10 @@ func pagingSentences() [][]string {
 			"desk.json : paging.smtp.tls vaut mandatory, implicit, opportunistic ou none",
 			"desk.json: paging.smtp.tls is mandatory, implicit, opportunistic of none",
 			"desk.json: paging.smtp.tls ist mandatory, implicit, opportunistic oder none"},
+		{"the month's acknowledgement of pages: cases paged, acknowledged, how soon, escalated; members never acknowledging",
+			"la prise en charge des appels du mois : dossiers appelés, pris en charge, en combien de temps, escaladés ; membres n'ayant jamais pris en charge",
+			"de bevestiging van oproepen van de maand: dossiers opgeroepen, bevestigd, hoe snel, geëscaleerd; leden die nooit bevestigden",
+			"die Quittierung der Benachrichtigungen des Monats: gemeldete Fälle, quittiert, wie schnell, eskaliert; Mitglieder, die nie quittierten"},
 		{"ack: an alert is acknowledged by its ID, as its page gives it (W-clock-20261206T011003Z)",
 			"ack : une alerte s'acquitte par son identifiant, tel que l'appel le donne (W-clock-20261206T011003Z)",
 			"ack: een alarm wordt bevestigd met zijn identificatie, zoals de oproep het geeft (W-clock-20261206T011003Z)",

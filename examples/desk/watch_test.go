@@ -180,6 +180,14 @@ func TestWatchNight(t *testing.T) {
 		}
 	}
 
+	// The month's figures, from what the register keeps: one intake
+	// paged, not acknowledged, escalated to everyone.
+	out, errs, code := desk(t, clock, "pages", "-dir", dir, "-identity", alice, "-lang", "en", "2026-10")
+	if code != exitOK || !strings.Contains(out, "1 case or intake paged, 0 acknowledged, 1 needed escalation.") ||
+		!strings.Contains(out, "Paged, never acknowledged: alice, bob, carol.") {
+		t.Fatalf("pages: %d\n%s%s", code, out, errs)
+	}
+
 	// A member acknowledges; a later pass pages nothing.
 	if out, errs, code := desk(t, clock, "ack", "-dir", dir, "-identity", alice, pages[0].body.Case.String()); code != exitOK || !strings.Contains(out, "escalation stops") {
 		t.Fatalf("ack: %d %s%s", code, out, errs)
@@ -189,6 +197,14 @@ func TestWatchNight(t *testing.T) {
 	desk(t, clock, "watch", "-once", "-dir", dir, "-identity", watch)
 	if len(h.got()) != before {
 		t.Fatal("paged after the acknowledgement")
+	}
+	out, errs, code = desk(t, clock, "pages", "-dir", dir, "-identity", alice, "-json", "2026-10")
+	var f paging.Figures
+	if code != exitOK || json.Unmarshal([]byte(out), &f) != nil || f.Paged != 1 || f.Acknowledged != 1 || len(f.Cases) != 1 {
+		t.Fatalf("pages -json: %d %+v %s", code, f, errs)
+	}
+	if _, errs, code := desk(t, clock, "pages", "-dir", dir, "-identity", alice, "2026-13"); code != exitInput {
+		t.Fatalf("pages 2026-13: %d %s", code, errs)
 	}
 }
 
