@@ -51,8 +51,12 @@ type part struct {
 	unsupported error
 }
 
-func x1(local string, min, max int) part     { return part{local: local, ns: Namespace, min: min, max: max} }
-func common(local string, min, max int) part { return part{local: local, ns: CommonNamespace, min: min, max: max} }
+func x1(local string, min, max int) part {
+	return part{local: local, ns: Namespace, min: min, max: max}
+}
+func common(local string, min, max int) part {
+	return part{local: local, ns: CommonNamespace, min: min, max: max}
+}
 func x1Unsupported(local string, max int) part {
 	return part{local: local, ns: Namespace, min: 0, max: max, unsupported: ErrUnsupported}
 }
