@@ -46,6 +46,14 @@ type EmailReader struct {
 	// authorities' (say "just.fgov.be"); a sender outside them is
 	// warned about. A listed domain also covers its subdomains.
 	Domains []string
+	// ReceivedBy is the host name the cell's mail server writes after
+	// "by" in the Received field it adds on top of a message (Postfix's
+	// myhostname), from which the moment it accepted the message is
+	// read (Record.Accepted). Empty means AuthServID, which is often the
+	// same host name; set it when the two differ (an authserv-id naming
+	// the domain, a filter on another host), or no acceptance instant is
+	// read.
+	ReceivedBy string
 	// MaxParts bounds the MIME parts read (DefaultMaxParts when 0), and
 	// MaxDepth the nesting of multiparts (DefaultMaxDepth when 0).
 	MaxParts, MaxDepth int
@@ -206,12 +214,16 @@ func (e *EmailReader) authenticity(h mail.Header, problems *[]string) Authentici
 // after its last semicolon. A field written by anyone else says nothing.
 func (e *EmailReader) accepted(h mail.Header) time.Time {
 	rs := h["Received"]
-	if e.AuthServID == "" || len(rs) == 0 {
+	by := e.ReceivedBy
+	if by == "" {
+		by = e.AuthServID
+	}
+	if by == "" || len(rs) == 0 {
 		return time.Time{}
 	}
 	top := strings.Join(strings.Fields(rs[0]), " ")
 	semi := strings.LastIndexByte(top, ';')
-	if semi < 0 || !strings.Contains(strings.ToLower(top[:semi]+" "), " by "+strings.ToLower(e.AuthServID)+" ") {
+	if semi < 0 || !strings.Contains(strings.ToLower(top[:semi]+" "), " by "+strings.ToLower(by)+" ") {
 		return time.Time{}
 	}
 	date := strings.TrimSpace(top[semi+1:])

@@ -373,22 +373,32 @@ func TestAccepted(t *testing.T) {
 	ours := "Received: from mx.just.fgov.be (mx.just.fgov.be [192.0.2.1])\r\n\tby mx.cell.example (Postfix) with ESMTPS id 4F2A1\r\n\tfor <ccj@cell.example>; Mon, 23 Nov 2026 21:40:00 +0100 (CET)\r\n"
 	theirs := "Received: from a by mx.just.fgov.be with ESMTP; Mon, 23 Nov 2026 21:30:00 +0100\r\n"
 	cases := []struct {
-		name    string
-		headers string
-		want    string // Brussels time, "" for none
+		name       string
+		headers    string
+		authServID string // "" for mx.cell.example
+		receivedBy string
+		want       string // Brussels time, "" for none
 	}{
-		{"ours on top", ours + theirs, "2026-11-23 21:40:00"},
-		{"another server's on top", theirs + ours, ""},
-		{"none", "", ""},
-		{"later than the recording", strings.Replace(ours, "21:40:00", "21:50:00", 1), ""},
-		{"more than five days before", strings.Replace(ours, "23 Nov", "17 Nov", 1), ""},
-		{"unreadable date", strings.Replace(ours, "Mon, 23 Nov 2026 21:40:00 +0100", "yesterday", 1), ""},
+		{"ours on top", ours + theirs, "", "", "2026-11-23 21:40:00"},
+		{"an authserv-id naming the domain, without ReceivedBy", ours + theirs, "cell.example", "", ""},
+		{"an authserv-id naming the domain, ReceivedBy the host", ours + theirs, "cell.example", "mx.cell.example", "2026-11-23 21:40:00"},
+		{"ReceivedBy another host", ours + theirs, "", "mx2.cell.example", ""},
+		{"another server's on top", theirs + ours, "", "", ""},
+		{"none", "", "", "", ""},
+		{"later than the recording", strings.Replace(ours, "21:40:00", "21:50:00", 1), "", "", ""},
+		{"more than five days before", strings.Replace(ours, "23 Nov", "17 Nov", 1), "", "", ""},
+		{"unreadable date", strings.Replace(ours, "Mon, 23 Nov 2026 21:40:00 +0100", "yesterday", 1), "", "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCell(t)
 			raw := message(tc.headers+genuine, [2]string{"r.json", string(sampleJSON(t))})
-			res, err := intake.Receive(c.config(), reader(), bytes.NewReader(raw))
+			rd := reader()
+			if tc.authServID != "" {
+				rd.AuthServID = tc.authServID
+			}
+			rd.ReceivedBy = tc.receivedBy
+			res, err := intake.Receive(c.config(), rd, bytes.NewReader(raw))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,6 +22,11 @@ type IntakeConfig struct {
 	// Authentication-Results fields (OpenDKIM's and OpenDMARC's
 	// AuthservID); only its results are read.
 	AuthServID string `json:"authserv_id,omitempty"`
+	// ReceivedBy is the host name the mail server writes after "by" in
+	// its Received fields (Postfix's myhostname), when it is not the
+	// authserv-id: the moment the server accepted a message is read
+	// there.
+	ReceivedBy string `json:"received_by,omitempty"`
 	// Domains are the sender domains the cell listed as its
 	// authorities'; a listed domain covers its subdomains.
 	Domains []string `json:"domains,omitempty"`
@@ -146,7 +151,7 @@ func (s *session) intakeReceive() error {
 	}
 	s.pipe = true
 	rest := io.MultiReader(bytes.NewReader(raw), s.stdin)
-	reader := &intake.EmailReader{AuthServID: cfg.Intake.AuthServID, Domains: cfg.Intake.Domains}
+	reader := &intake.EmailReader{AuthServID: cfg.Intake.AuthServID, ReceivedBy: cfg.Intake.ReceivedBy, Domains: cfg.Intake.Domains}
 	if cfg.Paging != nil && len(raw) <= limit {
 		// Best effort: what cannot be checked as an acknowledgement is
 		// recorded as an intake; paging never stops the recording.
