@@ -197,6 +197,55 @@ func (s *Server) CreateDatabase(t testing.TB, name string) string {
 	return s.DSN(name)
 }
 
+// Tablespace mounts a tmpfs of the given size (as mount's size= option
+// takes it: "2M") in the server's directory, gives it to the server's
+// user, and creates tablespace name on it, so that a test can fill a disk
+// under some tables while the write-ahead log, on the server's own disk,
+// goes on. It returns the mount point (mount -o remount,size=... grows
+// it). When the test ends the server is stopped (immediate) before the
+// tmpfs is unmounted. It needs root; without it the test is skipped, or
+// fails under CI.
+func (s *Server) Tablespace(t testing.TB, name, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		unavailable(t, "a tmpfs tablespace needs root (mount)")
+	}
+	dir := filepath.Join(s.base, "tablespace-"+name)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "pgtest-"+name, dir).CombinedOutput(); err != nil {
+		unavailable(t, fmt.Sprintf("mounting a tmpfs: %v: %s", err, out))
+	}
+	t.Cleanup(func() {
+		if s.running() {
+			if err := s.stop("immediate"); err != nil {
+				t.Error(err)
+			}
+		}
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("pgtest: unmounting %s: %v: %s", dir, err, out)
+		}
+	})
+	if err := s.chown(dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, s.DSN("postgres"))
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "CREATE TABLESPACE "+pgx.Identifier{name}.Sanitize()+" LOCATION "+quoteLiteral(dir)); err != nil {
+		t.Fatalf("pgtest: creating tablespace %s: %v", name, err)
+	}
+	return dir
+}
+
+// quoteLiteral quotes s as an SQL string literal.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 // Stop stops the server in mode "smart" (after the clients have
 // disconnected), "fast" (clients disconnected, a clean shutdown) or
 // "immediate" (every process quits at once, no checkpoint: the next start

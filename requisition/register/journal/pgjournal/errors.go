@@ -34,6 +34,10 @@ var (
 	// the schema's triggers, or the role's missing privilege. Nothing in
 	// this package ever asks it to; seeing this means someone else did.
 	ErrAppendOnly = errors.New("pgjournal: records are never changed or removed")
+	// ErrDiskFull: the server could not write for want of space
+	// (SQLSTATE class 53: disk full, out of memory, too many
+	// connections). The write was rolled back.
+	ErrDiskFull = errors.New("pgjournal: the database server is out of space or resources")
 	// ErrInDoubt: the connection broke while the database was committing
 	// a write, and the store could not learn afterwards whether the write
 	// is there. It was not acknowledged, and is never written again by
@@ -81,6 +85,8 @@ func classify(what string, err error) error {
 			return fmt.Errorf("%w: %s: %w", ErrAppendOnly, what, err)
 		case pe.Code == "42P01" || pe.Code == "42703": // undefined_table, undefined_column
 			return fmt.Errorf("%w: %s: %w (run migrate)", ErrSchema, what, err)
+		case len(pe.Code) == 5 && pe.Code[:2] == "53": // insufficient_resources: disk_full...
+			return fmt.Errorf("%w: %s: %w", ErrDiskFull, what, err)
 		case len(pe.Code) == 5 && (pe.Code[:2] == "08" || pe.Code[:3] == "57P"): // connection exception; shutdown
 			return fmt.Errorf("%w: %s: %w", ErrUnreachable, what, err)
 		}

@@ -397,22 +397,9 @@ const (
 func (s *Store) cycle(fill func(tx *journal.Tx) error) ([]journal.Record, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	c, err := s.connect(ctx)
+	c, frames, err := s.begin(ctx)
 	if err != nil {
-		return nil, ioErr(err)
-	}
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue(lockSQL, s.lockKey)
-	var frames [][]byte
-	b.Queue(sinceSQL, int64(s.seen.Next)).Query(func(rows pgx.Rows) error {
-		var err error
-		frames, err = pgx.CollectRows(rows, pgx.RowTo[[]byte])
-		return err
-	})
-	if err := c.SendBatch(ctx, b).Close(); err != nil {
-		s.drop()
-		return nil, ioErr(classify("taking the journal's lock", err))
+		return nil, err
 	}
 	rollback := func() {
 		if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
@@ -464,6 +451,37 @@ func (s *Store) cycle(fill func(tx *journal.Tx) error) ([]journal.Record, error)
 	// The connection broke after the COMMIT may have been sent: look.
 	s.drop()
 	return s.resolve(out, after, err)
+}
+
+// begin begins a write: BEGIN, the journal's lock, and the read of what
+// others appended, in one round trip. A connection found broken — the
+// server restarted since the last write — is replaced once: nothing was
+// committed on it, so beginning again on a new one is safe.
+func (s *Store) begin(ctx context.Context) (*pgx.Conn, [][]byte, error) {
+	for attempt := 0; ; attempt++ {
+		reused := s.conn != nil
+		c, err := s.connect(ctx)
+		if err != nil {
+			return nil, nil, ioErr(err)
+		}
+		b := &pgx.Batch{}
+		b.Queue("BEGIN")
+		b.Queue(lockSQL, s.lockKey)
+		var frames [][]byte
+		b.Queue(sinceSQL, int64(s.seen.Next)).Query(func(rows pgx.Rows) error {
+			var err error
+			frames, err = pgx.CollectRows(rows, pgx.RowTo[[]byte])
+			return err
+		})
+		err = c.SendBatch(ctx, b).Close()
+		if err == nil {
+			return c, frames, nil
+		}
+		s.drop()
+		if !reused || attempt > 0 || definite(err) || ctx.Err() != nil {
+			return nil, nil, ioErr(classify("taking the journal's lock", err))
+		}
+	}
 }
 
 // resolve learns whether a write whose COMMIT lost its answer is in the
@@ -524,16 +542,27 @@ func (s *Store) Refresh() ([]journal.Record, error) {
 	defer s.release()
 	ctx, cancel := s.ctx()
 	defer cancel()
-	conn, err := s.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	recs, st, err := readAll(ctx, conn, s.seen, -1)
-	if err != nil {
-		if !errors.Is(err, journal.ErrCorrupt) {
-			s.drop()
+	var recs []journal.Record
+	var st journal.ChainState
+	for attempt := 0; ; attempt++ {
+		reused := s.conn != nil
+		conn, err := s.connect(ctx)
+		if err != nil {
+			return nil, err
 		}
-		return nil, err
+		recs, st, err = readAll(ctx, conn, s.seen, -1)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, journal.ErrCorrupt) {
+			return nil, err
+		}
+		// A connection broken since the last use (a server restarted)
+		// is replaced once: reading twice is harmless.
+		s.drop()
+		if !reused || attempt > 0 || ctx.Err() != nil {
+			return nil, err
+		}
 	}
 	s.seen = st
 	out := append(s.foreign, recs...)
