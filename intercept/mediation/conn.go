@@ -1,0 +1,257 @@
+package mediation
+
+import (
+	"errors"
+	"io"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
+	"github.com/ccjkit/ccjkit/intercept/x2x3"
+)
+
+// connState is what one connection's goroutine owns: its buffers and
+// decoded forms, reused from record to record.
+type connState struct {
+	s   *Server
+	ne  *neState
+	pdu x2x3.PDU
+	ps  etsi.PDU
+	rec intercept.CCRecord
+	buf []byte
+	ack []byte
+}
+
+func (s *Server) newConnState(ne *neState) *connState {
+	return &connState{s: s, ne: ne, buf: make([]byte, 0, 2048), ack: make([]byte, 0, 64)}
+}
+
+// serve reads PDUs from r until it ends, answering keep-alives on w.
+// beforeRead and beforeWrite, when set, move the connection's deadlines.
+// It returns nil at a clean end of the stream (between PDUs), else the
+// error that ended it: after a framing error the stream cannot be read
+// further.
+func (cs *connState) serve(r io.Reader, w io.Writer, beforeRead, beforeWrite func() error) error {
+	f := x2x3.NewFramer(r, cs.s.cfg.MaxPDU)
+	for {
+		if beforeRead != nil {
+			if err := beforeRead(); err != nil {
+				return err
+			}
+		}
+		b, err := f.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if errors.Is(err, x2x3.ErrTooLarge) || errors.Is(err, x2x3.ErrLength) || errors.Is(err, x2x3.ErrTruncated) {
+				// What was read of it is a PDU the NE sent and we refuse.
+				cs.ne.c.received.Add(1)
+				cs.ne.c.refused[Malformed].Add(1)
+			}
+			return err
+		}
+		cs.ne.c.bytes.Add(uint64(len(b)))
+		if err := cs.pdu.Decode(b); err != nil {
+			cs.refuse(Malformed)
+			continue
+		}
+		switch cs.pdu.Type {
+		case x2x3.KeepAlive:
+			cs.ack = x2x3.AppendKeepAliveAck(cs.ack[:0], cs.pdu.Seq)
+			if beforeWrite != nil {
+				if err := beforeWrite(); err != nil {
+					return err
+				}
+			}
+			if _, err := w.Write(cs.ack); err != nil {
+				return err
+			}
+			cs.ne.c.keepAlives.Add(1)
+		case x2x3.KeepAliveAck:
+			// An answer to a keep-alive we never send: ignored.
+		default:
+			cs.record()
+		}
+	}
+}
+
+func (cs *connState) refuse(r Reason) {
+	cs.ne.c.received.Add(1)
+	cs.ne.c.refused[r].Add(1)
+}
+
+// record handles one decoded X2 or X3 PDU: the task's checks, the
+// payload's, de-duplication, numbering, encoding and delivery.
+func (cs *connState) record() {
+	p := &cs.pdu
+	var stream intercept.Stream
+	switch p.Type {
+	case x2x3.X2:
+		stream = intercept.IRI
+	case x2x3.X3:
+		stream = intercept.CC
+	default:
+		cs.refuse(Malformed)
+		return
+	}
+	task, status := cs.s.cfg.Tasks.Lookup(p.XID)
+	switch status {
+	case Unknown:
+		cs.refuse(UnknownTask)
+		return
+	case Pending:
+		cs.refuse(PendingTask)
+		return
+	case Ended:
+		cs.refuse(EndedTask)
+		return
+	}
+	t := p.Time
+	if t.IsZero() {
+		t = cs.s.cfg.Clock.Now()
+	}
+	if !task.Active(t) {
+		cs.refuse(OutsideWindow)
+		return
+	}
+	if !task.Delivery.Includes(stream) {
+		cs.refuse(NotOrdered)
+		return
+	}
+	ag := cs.s.agencies[task.Agency]
+	if ag == nil {
+		cs.refuse(NoAgency)
+		return
+	}
+	// The payload is checked before the record takes a number: a refused
+	// PDU is no record of the stream and leaves no gap.
+	if stream == intercept.CC {
+		if !ipPayload(p) {
+			cs.refuse(Unsupported)
+			return
+		}
+	} else if !cs.decodeIRI() {
+		cs.refuse(Unsupported)
+		return
+	}
+	c := cs.s.comm(cs.ne, p.XID, p.CorrelationID, &task, ag)
+	if c == nil {
+		cs.refuse(TooManyCommunications)
+		return
+	}
+	cs.ne.c.received.Add(1)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := &c.cc
+	if stream == intercept.IRI {
+		st = &c.iri
+	}
+	var own int64 // the PDU's own timestamp, 0 when it has none
+	if !p.Time.IsZero() {
+		own = p.Time.UnixNano()
+	}
+	gap, ok := cs.judge(st, p.HasSeq, p.Seq, own)
+	if !ok {
+		cs.ne.c.duplicates.Add(1)
+		return
+	}
+	key := intercept.StreamKey{LIID: c.liid, CIN: c.cin, Stream: stream}
+	if st.enc == nil {
+		enc, err := ag.enc.NewStream(key)
+		if err != nil {
+			cs.ne.c.refused[EncodeFailed].Add(1)
+			return
+		}
+		st.enc = enc
+	}
+	// The NE's own gaps become the receiver's: a record the NE lost is
+	// never hidden by the renumbering.
+	st.next = st.next.Add(gap)
+	// The number is taken before encoding and delivery, as the pipeline
+	// does: whatever is lost after this point shows as a gap.
+	seq := st.next
+	st.next = seq.Next()
+	var out []byte
+	var err error
+	if stream == intercept.CC {
+		cs.rec = intercept.CCRecord{Seq: seq, Time: t, Direction: direction(p.Direction), Packet: p.Payload}
+		out, err = st.enc.AppendCC(cs.buf[:0], &cs.rec)
+		cs.rec.Packet = nil
+	} else {
+		out, err = cs.appendIRI(cs.buf[:0], ag, key, seq, t)
+	}
+	if err != nil {
+		cs.ne.c.refused[EncodeFailed].Add(1)
+		return
+	}
+	cs.buf = out[:0]
+	if err := ag.ho.Deliver(key, seq, out); err != nil {
+		cs.ne.c.refused[HandoverRefused].Add(1)
+		return
+	}
+	cs.ne.c.delivered.Add(1)
+}
+
+// judge applies the de-duplication rule to a PDU with sequence number seq
+// (when hasSeq) and timestamp t (Unix nanoseconds, 0 for none) on stream st, under
+// the communication's mutex. It reports whether the PDU is new and, if
+// so, how many of the NE's numbers it skipped (its gap), and records it.
+func (cs *connState) judge(st *commStream, hasSeq bool, seq uint32, t int64) (gap uint32, ok bool) {
+	if !hasSeq {
+		cs.ne.c.unsequenced.Add(1)
+		return 0, true
+	}
+	if !st.started {
+		st.started, st.highest, st.latest = true, seq, t
+		return 0, true
+	}
+	window := cs.s.cfg.DedupWindow
+	ahead := seq - st.highest // modulo 2³²
+	switch {
+	case ahead != 0 && ahead < 1<<31:
+		// Forward: new. A jump beyond the window is a renumbering of
+		// the NE's, not a loss.
+		if ahead <= window {
+			gap = ahead - 1
+		} else {
+			cs.ne.c.renumbered.Add(1)
+		}
+	case st.highest-seq < window && !(t != 0 && st.latest != 0 && t > st.latest):
+		// At or behind the highest within the window, and not later than
+		// everything delivered (or without a time to tell): sent before.
+		return 0, false
+	default:
+		// Behind, but later than anything delivered, or beyond the
+		// window: the NE's numbering started again.
+		cs.ne.c.renumbered.Add(1)
+	}
+	st.highest = seq
+	st.latest = max(st.latest, t)
+	return gap, true
+}
+
+// ipPayload reports whether an X3 PDU carries an IP packet of the family
+// its payload format says.
+func ipPayload(p *x2x3.PDU) bool {
+	if len(p.Payload) == 0 {
+		return false
+	}
+	switch p.PayloadFormat {
+	case x2x3.FormatIPv4:
+		return p.Payload[0]>>4 == 4
+	case x2x3.FormatIPv6:
+		return p.Payload[0]>>4 == 6
+	}
+	return false
+}
+
+func direction(d x2x3.Direction) intercept.Direction {
+	switch d {
+	case x2x3.DirectionToTarget:
+		return intercept.ToTarget
+	case x2x3.DirectionFromTarget:
+		return intercept.FromTarget
+	}
+	return intercept.Indeterminate
+}
