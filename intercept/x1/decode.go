@@ -445,6 +445,10 @@ func (r *reader) messageType(n *node, field, container string) string {
 		prefix, local = "", typ
 	}
 	ns, bound := n.scope.lookup(prefix)
+	if local == "" || strings.Contains(local, ":") {
+		r.schema(n, field, container, "xsi:type is not a type name")
+		return ""
+	}
 	if !bound || ns != Namespace {
 		r.schema(n, field, container, "xsi:type names a type outside the X1 namespace")
 		return ""

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -111,6 +112,8 @@ func startNE(t testing.TB) *testNE {
 	}
 	hs := httptest.NewUnstartedServer(srv)
 	hs.TLS = cfg
+	// The refused handshakes are the tests' point, not noise to print.
+	hs.Config.ErrorLog = log.New(io.Discard, "", 0)
 	hs.StartTLS()
 	t.Cleanup(hs.Close)
 	return &testNE{url: hs.URL + "/X1/NE", ca: ca, mem: mem, server: srv}
