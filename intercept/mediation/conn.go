@@ -63,10 +63,12 @@ func (cs *connState) serve(r io.Reader, w io.Writer, beforeRead, beforeWrite fun
 					return err
 				}
 			}
+			// Counted before it is written, so that a reader of Stats
+			// after the answer arrived sees it.
+			cs.ne.c.keepAlives.Add(1)
 			if _, err := w.Write(cs.ack); err != nil {
 				return err
 			}
-			cs.ne.c.keepAlives.Add(1)
 		case x2x3.KeepAliveAck:
 			// An answer to a keep-alive we never send: ignored.
 		default:

@@ -183,10 +183,10 @@ func (s Stats) String() string {
 
 // neCounters are the live counters behind NEStats.
 type neCounters struct {
-	connections, open, faults, bytes, keepAlives    atomic.Uint64
-	received, delivered, duplicates                 atomic.Uint64
-	renumbered, unsequenced                         atomic.Uint64
-	refused                                         [numReasons]atomic.Uint64
+	connections, open, faults, bytes, keepAlives atomic.Uint64
+	received, delivered, duplicates              atomic.Uint64
+	renumbered, unsequenced                      atomic.Uint64
+	refused                                      [numReasons]atomic.Uint64
 }
 
 func (c *neCounters) load(name string) NEStats {
