@@ -25,27 +25,48 @@ import (
 // day, 'YYYY-MM-DD') is at least the first day still kept ($4 for
 // mappings, $5 for assignments) and below 'hold'; a hold's rows are
 // readable when its scope is in $6, the holds in force placed for the
-// work order's case. Both conditions are on the partition key: the
-// planner, or the executor for a generic plan, prunes every other
-// partition, and each partition left is searched through its GiST
-// index on (address, interval, ports).
+// work order's case. Each table is read in two branches, its periods'
+// and its holds', each bounded on the partition key by a constant
+// ('hold'), so that the planner keeps only the periods' partitions in
+// one and the holds' in the other, and the executor prunes, before it
+// reads any, the partitions of periods past their retention ($4, $5),
+// even in a generic plan (an OR of the two, or a list of scopes, would
+// leave every partition in the plan, each searched). Each partition
+// left is searched through its GiST index on (address, interval,
+// ports).
 const (
 	stmtLookup = "pgretention_lookup"
 	stmtEnded  = "pgretention_ended"
 	stmtGap    = "pgretention_gap"
 )
 
+// readableCTEs are the rows a lookup may read, as common table
+// expressions the planner inlines (and so prunes and indexes).
+const readableCTEs = `
+rm AS NOT MATERIALIZED (
+	SELECT scope, kid, public, ports, inside, during, sealed FROM retention_mappings WHERE scope >= $4 AND scope < 'hold'
+	UNION ALL
+	SELECT scope, kid, public, ports, inside, during, sealed FROM retention_mappings WHERE scope >= 'hold' AND scope = ANY($6)
+),
+ra AS NOT MATERIALIZED (
+	SELECT scope, kid, prefix, ports, during, sealed FROM retention_assignments WHERE scope >= $5 AND scope < 'hold'
+	UNION ALL
+	SELECT scope, kid, prefix, ports, during, sealed FROM retention_assignments WHERE scope >= 'hold' AND scope = ANY($6)
+)`
+
 // sqlLookup returns, in one statement, every row a lookup may need: the
 // mappings of the public address and ports near the instant (branch 0),
 // the assignments of the address itself (1), and the assignments of the
 // inside addresses of those mappings (2) — in the interval $3 (the
-// instant widened by the largest tolerance). Which are candidates, and
+// instant widened by the largest tolerance). The chain is a lateral
+// subquery kept apart (OFFSET 0), so that each inside address is looked
+// up through the assignments' index whatever the planner estimates. Which are candidates, and
 // how exactly, is decided once the rows are opened: the clocks' error
 // bounds are sealed.
 const sqlLookup = `
-WITH m AS MATERIALIZED (
-	SELECT scope, kid, public, ports, inside, during, sealed FROM retention_mappings
-	WHERE public = $1 AND ports && $2 AND during && $3 AND (scope >= $4 AND scope < 'hold' OR scope = ANY($6))
+WITH ` + readableCTEs + `,
+m AS MATERIALIZED (
+	SELECT scope, kid, public, ports, inside, during, sealed FROM rm WHERE public = $1 AND ports && $2 AND during && $3
 )
 SELECT 0::int2, scope, kid, public, lower(ports), upper(ports), inside,
 	extract(epoch FROM lower(during))::int8, coalesce(extract(epoch FROM upper(during))::int8, 0), sealed
@@ -53,44 +74,41 @@ FROM m
 UNION ALL
 SELECT 1::int2, scope, kid, prefix, lower(ports), upper(ports), NULL::inet,
 	extract(epoch FROM lower(during))::int8, coalesce(extract(epoch FROM upper(during))::int8, 0), sealed
-FROM retention_assignments
-WHERE prefix >>= $1 AND ports && $2 AND during && $3 AND (scope >= $5 AND scope < 'hold' OR scope = ANY($6))
+FROM ra
+WHERE prefix >>= $1 AND ports && $2 AND during && $3
 UNION ALL
 SELECT 2::int2, a.scope, a.kid, a.prefix, lower(a.ports), upper(a.ports), NULL::inet,
 	extract(epoch FROM lower(a.during))::int8, coalesce(extract(epoch FROM upper(a.during))::int8, 0), a.sealed
-FROM (SELECT DISTINCT inside FROM m) i
-JOIN retention_assignments a ON a.prefix >>= i.inside
-WHERE a.during && $3 AND (a.scope >= $5 AND a.scope < 'hold' OR a.scope = ANY($6))`
+FROM (SELECT DISTINCT inside FROM m) i,
+LATERAL (SELECT * FROM ra WHERE ra.prefix >>= i.inside AND ra.during && $3 OFFSET 0) a`
 
 // sqlEnded returns the ended rows that start when a lasting one does,
 // of the same key ($1: a table's key; $2 the start), of class $3
 // (0 assignments, 1 mappings): those that may end its session.
 const sqlEnded = `
+WITH ` + readableCTEs + `
 SELECT scope, kid, public, lower(ports), upper(ports), inside,
 	extract(epoch FROM lower(during))::int8, coalesce(extract(epoch FROM upper(during))::int8, 0), sealed
-FROM retention_mappings
+FROM rm
 WHERE $3 = 1 AND public = $1 AND during @> $2::timestamptz AND lower(during) = $2 AND NOT upper_inf(during)
-	AND (scope >= $4 AND scope < 'hold' OR scope = ANY($6))
 UNION ALL
 SELECT scope, kid, prefix, lower(ports), upper(ports), NULL::inet,
 	extract(epoch FROM lower(during))::int8, coalesce(extract(epoch FROM upper(during))::int8, 0), sealed
-FROM retention_assignments
-WHERE $3 = 0 AND prefix = $1 AND during @> $2::timestamptz AND lower(during) = $2 AND NOT upper_inf(during)
-	AND (scope >= $5 AND scope < 'hold' OR scope = ANY($6))`
+FROM ra
+WHERE $3 = 0 AND prefix = $1 AND during @> $2::timestamptz AND lower(during) = $2 AND NOT upper_inf(during)`
 
-// sqlGap returns, when no record covers the instant $4 (Unix seconds),
+// sqlGap returns, when no record covers the instant $7 (Unix seconds),
 // the end of the last record of the address (and port) before it and
 // the start of the first after it, within a day ($3) — from the
 // intervals in clear, opening nothing.
 const sqlGap = `
-SELECT max(u) FILTER (WHERE u <= $4), min(f) FILTER (WHERE f > $4) FROM (
+WITH ` + readableCTEs + `
+SELECT max(u) FILTER (WHERE u <= $7), min(f) FILTER (WHERE f > $7) FROM (
 	SELECT extract(epoch FROM lower(during))::int8 AS f, extract(epoch FROM upper(during))::int8 AS u
-	FROM retention_mappings
-	WHERE public = $1 AND ports && $2 AND during && $3 AND (scope >= $5 AND scope < 'hold' OR scope = ANY($7))
+	FROM rm WHERE public = $1 AND ports && $2 AND during && $3
 	UNION ALL
 	SELECT extract(epoch FROM lower(during))::int8, extract(epoch FROM upper(during))::int8
-	FROM retention_assignments
-	WHERE prefix >>= $1 AND ports && $2 AND during && $3 AND (scope >= $6 AND scope < 'hold' OR scope = ANY($7))
+	FROM ra WHERE prefix >>= $1 AND ports && $2 AND during && $3
 ) x`
 
 // prepare prepares the lookup's statements on a new connection.
@@ -242,7 +260,7 @@ func (s *Store) answer(v view, addr netip.Addr, port uint16, at timesync.Timesta
 	}
 	if !slices.ContainsFunc(ans.Candidates, func(c retention.Candidate) bool { return c.Exact }) {
 		var before, after pgtype.Int8
-		err := conn.QueryRow(s.ctx, stmtGap, addr, portRange(port), interval(t-86400, t+86401), t, minM, minA, holds).Scan(&before, &after)
+		err := conn.QueryRow(s.ctx, stmtGap, addr, portRange(port), interval(t-86400, t+86401), minM, minA, holds, t).Scan(&before, &after)
 		if err != nil {
 			return ans, dbErr("looking up", err)
 		}
