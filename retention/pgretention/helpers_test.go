@@ -87,7 +87,9 @@ func publicOf(i int) netip.Addr {
 	return netip.AddrFrom4([4]byte{203, 0, 113, byte(i % genPublics)})
 }
 
-func insideOf(i int) netip.Addr { return netip.AddrFrom4([4]byte{100, 64 + byte(i>>16), byte(i >> 8), byte(i)}) }
+func insideOf(i int) netip.Addr {
+	return netip.AddrFrom4([4]byte{100, 64 + byte(i>>16), byte(i >> 8), byte(i)})
+}
 
 func blockOf(i int) retention.PortRange {
 	first := uint16(1024 + (i/genPublics)*2048)
