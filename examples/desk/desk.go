@@ -51,6 +51,11 @@ type Config struct {
 	// Watch is which standing duties desk watch checks and pages as
 	// alerts; absent, all of them with their defaults.
 	Watch *WatchConfig `json:"watch,omitempty"`
+	// RegisterDSNFile names the file (mode 0600) that holds the
+	// PostgreSQL connection string of a register kept in PostgreSQL
+	// (docs/postgres.md); -register-dsn and $CCJKIT_REGISTER_DSN come
+	// first. Absent: the register is the journal file in the directory.
+	RegisterDSNFile string `json:"register_dsn_file,omitempty"`
 	// Keyring is read and ignored: the register's members are recorded
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.

@@ -155,6 +155,7 @@ func commands() []command {
 		retentionCommand(),
 		intakeCommand(),
 		watchCommand(),
+		migrateCommand(),
 	}
 }
 
@@ -190,7 +191,7 @@ const (
 func commandEffect(name string) effect {
 	switch name {
 	case "init", "receive", "ack", "check", "clarify", "contest", "workorder", "result", "answer",
-		"invoice", "close", "cancel", "expire", "repair", "watch":
+		"invoice", "close", "cancel", "expire", "repair", "watch", "migrate":
 		return writes
 	case "list", "show", "review", "claim", "stats", "pages", "keep", "verify":
 		return reads

@@ -36,6 +36,9 @@ type session struct {
 	withoutResult                   string
 	days, threshold                 int
 	duplicate                       bool
+	// dsnFile is -register-dsn: the file of a PostgreSQL register's
+	// connection string.
+	dsnFile string
 	// pipe: the run is a mail server's pipe delivery, whose standard
 	// error the server quotes in bounces: it says nothing of the cell.
 	pipe bool

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ccjkit/ccjkit/requisition/register/journal/pgjournal"
+)
+
+// registerDSNEnv names the environment variable that holds the register's
+// PostgreSQL connection string itself (docs/postgres.md).
+const registerDSNEnv = "CCJKIT_REGISTER_DSN"
+
+// registerDSN returns the PostgreSQL connection string of the register,
+// "" when the register is the journal file in -dir: from -register-dsn
+// (a file), else $CCJKIT_REGISTER_DSN, else desk.json's
+// register_dsn_file. A connection string is never taken from the command
+// line, where ps shows it to every user: -dir postgres://… is refused.
+func (s *session) registerDSN() (string, error) {
+	if strings.HasPrefix(s.dir, "postgres://") || strings.HasPrefix(s.dir, "postgresql://") {
+		return "", inputErr("a connection string on the command line is visible to every user (ps): give it in a file (-register-dsn FILE, mode 0600) or in $%s", registerDSNEnv)
+	}
+	file := s.dsnFile
+	if file == "" {
+		if v := os.Getenv(registerDSNEnv); v != "" {
+			return strings.TrimSpace(v), nil
+		}
+		file = s.cfg.RegisterDSNFile
+	}
+	if file == "" {
+		return "", nil
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return "", inputErr("%s: %v", file, errors.Unwrap(err))
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return "", inputErr("%s: a connection string's file must be readable by its owner only (chmod 600)", file)
+	}
+	b, err := readFile(file)
+	if err != nil {
+		return "", err
+	}
+	dsn := strings.TrimSpace(string(b))
+	if dsn == "" || strings.ContainsAny(dsn, "\n") {
+		return "", inputErr("%s: one line, the connection string (postgres://…)", file)
+	}
+	return dsn, nil
+}
+
+// migrateOptions are desk migrate's own flags.
+type migrateOptions struct {
+	appRole string
+	timeout time.Duration
+}
+
+// migrateCommand is desk migrate: create or upgrade the schema of the
+// register's PostgreSQL database.
+func migrateCommand() command {
+	o := &migrateOptions{}
+	return command{"migrate", "", "create or upgrade the register's PostgreSQL schema (as the schema's owner; -app-role: the desks' role, granted SELECT and INSERT only)",
+		func(s *session, fs *flag.FlagSet) {
+			registerFlags(s, fs)
+			dsnFlag(s, fs)
+			fs.StringVar(&o.appRole, "app-role", "", "the `ROLE` the desks connect as, granted SELECT and INSERT and nothing else")
+			fs.DurationVar(&o.timeout, "timeout", time.Minute, "how long to wait for the database, a `DURATION`")
+		},
+		func(s *session, args []string) error { return runMigrate(s, o, args) }}
+}
+
+// dsnFlag is -register-dsn.
+func dsnFlag(s *session, fs *flag.FlagSet) {
+	fs.StringVar(&s.dsnFile, "register-dsn", "", "a `FILE` (mode 0600) holding the PostgreSQL connection string of a register kept in PostgreSQL (or $"+registerDSNEnv+"; docs/postgres.md)")
+}
+
+// runMigrate applies the schema's steps not yet applied and says which.
+func runMigrate(s *session, o *migrateOptions, args []string) error {
+	if len(args) != 0 {
+		return inputErr("migrate takes no argument")
+	}
+	if err := s.language(); err != nil {
+		return err
+	}
+	if c, err := loadConfig(configPath(s.dir)); err == nil {
+		s.cfg = c
+	}
+	dsn, err := s.registerDSN()
+	if err != nil {
+		return err
+	}
+	if dsn == "" {
+		return inputErr("migrate: no PostgreSQL register — give -register-dsn FILE or $%s (a journal file needs no migration)", registerDSNEnv)
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, o.timeout)
+	defer cancel()
+	steps, err := pgjournal.Migrate(ctx, dsn, pgjournal.MigrateOptions{AppRole: o.appRole})
+	if err != nil {
+		return err
+	}
+	p := printer(s.tag)
+	if s.asJSON {
+		names := []string{}
+		for _, m := range steps {
+			names = append(names, fmt.Sprintf("%04d_%s", m.Version, m.Name))
+		}
+		return s.printJSON(map[string]any{"applied": names, "version": pgjournal.SchemaVersion})
+	}
+	for _, m := range steps {
+		fmt.Fprintln(s.out, p.Sprintf("applied: %[1]s %[2]s", fmt.Sprintf("%04d", m.Version), m.Name))
+	}
+	fmt.Fprintln(s.out, p.Sprintf("the register's schema is at version %d", pgjournal.SchemaVersion))
+	return nil
+}
+
+// postgresSentences are the sentences of the PostgreSQL register.
+func postgresSentences() [][]string {
+	return [][]string{
+		{"create or upgrade the register's PostgreSQL schema (as the schema's owner; -app-role: the desks' role, granted SELECT and INSERT only)",
+			"créer ou mettre à niveau le schéma PostgreSQL du registre (en tant que propriétaire du schéma ; -app-role : le rôle des postes, qui reçoit SELECT et INSERT seulement)",
+			"het PostgreSQL-schema van het register aanmaken of bijwerken (als eigenaar van het schema; -app-role: de rol van de desks, die enkel SELECT en INSERT krijgt)",
+			"das PostgreSQL-Schema des Registers anlegen oder aktualisieren (als Eigentümer des Schemas; -app-role: die Rolle der Arbeitsplätze, die nur SELECT und INSERT erhält)"},
+		{"the `ROLE` the desks connect as, granted SELECT and INSERT and nothing else",
+			"le rôle sous lequel les postes se connectent, qui reçoit SELECT et INSERT et rien d'autre",
+			"de rol waarmee de desks verbinden, die SELECT en INSERT krijgt en niets anders",
+			"die Rolle, mit der sich die Arbeitsplätze verbinden, die SELECT und INSERT erhält und sonst nichts"},
+		{"how long to wait for the database, a `DURATION`", "combien de temps attendre la base de données, une durée",
+			"hoe lang op de database wachten, een duur", "wie lange auf die Datenbank gewartet wird, eine Dauer"},
+		{"a `FILE` (mode 0600) holding the PostgreSQL connection string of a register kept in PostgreSQL (or $" + registerDSNEnv + "; docs/postgres.md)",
+			"un fichier (mode 0600) contenant la chaîne de connexion PostgreSQL d'un registre tenu dans PostgreSQL (ou $" + registerDSNEnv + " ; docs/postgres.md)",
+			"een bestand (modus 0600) met de PostgreSQL-verbindingsreeks van een register in PostgreSQL (of $" + registerDSNEnv + "; docs/postgres.md)",
+			"eine Datei (Modus 0600) mit der PostgreSQL-Verbindungszeichenfolge eines in PostgreSQL geführten Registers (oder $" + registerDSNEnv + "; docs/postgres.md)"},
+		{"a connection string on the command line is visible to every user (ps): give it in a file (-register-dsn FILE, mode 0600) or in $%s",
+			"une chaîne de connexion sur la ligne de commande est visible de tous les utilisateurs (ps) : donnez-la dans un fichier (-register-dsn FICHIER, mode 0600) ou dans $%s",
+			"een verbindingsreeks op de opdrachtregel is zichtbaar voor elke gebruiker (ps): geef ze in een bestand (-register-dsn BESTAND, modus 0600) of in $%s",
+			"eine Verbindungszeichenfolge auf der Befehlszeile ist für jeden Benutzer sichtbar (ps): geben Sie sie in einer Datei (-register-dsn DATEI, Modus 0600) oder in $%s an"},
+		{"%s: a connection string's file must be readable by its owner only (chmod 600)",
+			"%s : le fichier d'une chaîne de connexion ne doit être lisible que par son propriétaire (chmod 600)",
+			"%s: het bestand van een verbindingsreeks mag enkel door zijn eigenaar leesbaar zijn (chmod 600)",
+			"%s: die Datei einer Verbindungszeichenfolge darf nur für ihren Eigentümer lesbar sein (chmod 600)"},
+		{"%s: one line, the connection string (postgres://…)", "%s : une ligne, la chaîne de connexion (postgres://…)",
+			"%s: één regel, de verbindingsreeks (postgres://…)", "%s: eine Zeile, die Verbindungszeichenfolge (postgres://…)"},
+		{"migrate takes no argument", "migrate ne prend pas d'argument", "migrate neemt geen argument", "migrate nimmt kein Argument"},
+		{"migrate: no PostgreSQL register — give -register-dsn FILE or $%s (a journal file needs no migration)",
+			"migrate : pas de registre PostgreSQL — donnez -register-dsn FICHIER ou $%s (un fichier journal ne demande aucune migration)",
+			"migrate: geen PostgreSQL-register — geef -register-dsn BESTAND of $%s (een journaalbestand heeft geen migratie nodig)",
+			"migrate: kein PostgreSQL-Register — geben Sie -register-dsn DATEI oder $%s an (eine Journaldatei braucht keine Migration)"},
+		{"applied: %[1]s %[2]s", "appliquée : %[1]s %[2]s", "toegepast: %[1]s %[2]s", "angewandt: %[1]s %[2]s"},
+		{"the register's schema is at version %d", "le schéma du registre est à la version %d", "het schema van het register staat op versie %d", "das Schema des Registers ist auf Version %d"},
+	}
+}
