@@ -1,0 +1,130 @@
+package mediation
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/intercept/etsi"
+	"github.com/ccjkit/ccjkit/intercept/x2x3"
+	"github.com/ccjkit/ccjkit/internal/itest"
+	"github.com/ccjkit/ccjkit/timesync/timesynctest"
+)
+
+var fuzzT0 = time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC)
+
+type fuzzHandover struct {
+	mu  sync.Mutex
+	got []struct {
+		key intercept.StreamKey
+		seq intercept.Seq
+		pdu []byte
+	}
+}
+
+func (h *fuzzHandover) Deliver(key intercept.StreamKey, seq intercept.Seq, pdu []byte) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.got = append(h.got, struct {
+		key intercept.StreamKey
+		seq intercept.Seq
+		pdu []byte
+	}{key, seq, bytes.Clone(pdu)})
+	return nil
+}
+
+func (h *fuzzHandover) Close() error { return nil }
+
+func fuzzTask() intercept.Task {
+	return intercept.Task{
+		ID: [16]byte{0xa1, 1}, LIID: intercept.MustParseLIID("LIID-F"),
+		Targets:   []intercept.Target{intercept.AddressTarget(netip.MustParsePrefix("192.0.2.10/32"))},
+		NotBefore: fuzzT0.Add(-time.Hour), NotAfter: fuzzT0.Add(time.Hour),
+		Delivery: intercept.IRIAndCC, Agency: "A",
+	}
+}
+
+// seedStream is what an NE sends: an IRI record, CC records of both
+// families, a retransmission and a keep-alive.
+func seedStream(tb testing.TB) []byte {
+	enc, err := etsi.NewEncoder(itest.Profile(time.Minute, time.Second))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	x, err := x2x3.NewEncoder([]intercept.Task{fuzzTask()}, enc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	liid := fuzzTask().LIID
+	cc, _ := x.Stream(intercept.StreamKey{LIID: liid, CIN: 4, Stream: intercept.CC})
+	iri, _ := x.Stream(intercept.StreamKey{LIID: liid, CIN: 4, Stream: intercept.IRI})
+	var b []byte
+	b, err = iri.AppendIRI(b, &intercept.IRIRecord{Type: intercept.IRIReport, Event: intercept.AccessEvent{
+		Type: intercept.AccessAttempt, Time: fuzzT0, Username: "u", AccessType: intercept.AccessLAN,
+		Addresses: []netip.Prefix{netip.MustParsePrefix("192.0.2.10/32")}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v4 := itest.Packet(netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.20"), 40, 1)
+	v6 := itest.Packet(netip.MustParseAddr("2001:db8::10"), netip.MustParseAddr("2001:db8::20"), 60, 2)
+	for i, p := range [][]byte{v4, v6, v4} {
+		b, _ = cc.AppendCC(b, &intercept.CCRecord{Seq: intercept.Seq(i % 2), Time: fuzzT0, Packet: p})
+	}
+	return x2x3.AppendKeepAlive(b, 9)
+}
+
+// FuzzServe feeds any byte stream to a connection of the mediation
+// function: it never panics, its counters balance, and everything it
+// hands over is a PS-PDU under the task's LIID whose header names the
+// stream and number it was delivered under.
+func FuzzServe(f *testing.F) {
+	seed := seedStream(f)
+	f.Add(seed)
+	f.Add(seed[:len(seed)-7])
+	f.Add(x2x3.AppendKeepAlive(nil, 1))
+	f.Add([]byte{0, 5, 0, 2, 0, 0, 0, 40, 0, 0, 0, 0})
+	enc, err := etsi.NewEncoder(itest.Profile(time.Minute, time.Second))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		clock := timesynctest.NewClock(fuzzT0)
+		tab := NewTable(clock)
+		if err := tab.Activate(fuzzTask()); err != nil {
+			t.Fatal(err)
+		}
+		ho := &fuzzHandover{}
+		s, err := New(Config{
+			TLS:   &tls.Config{Certificates: []tls.Certificate{{}}, ClientCAs: x509.NewCertPool()},
+			Tasks: tab, Clock: clock, MaxPDU: 4096, MaxCommunications: 8,
+			Agencies: map[string]Agency{"A": {Encoder: enc, Handover: ho}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ne := s.ne("fuzz")
+		err = s.newConnState(ne).serve(bytes.NewReader(in), io.Discard, nil, nil)
+		st := ne.c.load("fuzz")
+		if st.Received != st.Delivered+st.Duplicates+st.RefusedTotal() {
+			t.Fatalf("counters do not balance: %s (%v)", st, err)
+		}
+		if int(st.Delivered) != len(ho.got) {
+			t.Fatalf("%d delivered, the handover got %d", st.Delivered, len(ho.got))
+		}
+		for _, d := range ho.got {
+			p, err := etsi.Decode(d.pdu)
+			if err != nil {
+				t.Fatalf("a delivered record does not decode: %v", err)
+			}
+			if p.Header.LIID != fuzzTask().LIID || d.key.LIID != p.Header.LIID || p.Header.CIN != d.key.CIN || p.Header.Seq != d.seq || d.key.CIN == 0 {
+				t.Fatalf("a delivered record's header is not its stream's")
+			}
+		}
+	})
+}
