@@ -35,6 +35,8 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 		{"checkpoints check against the records", checkpointsCheck},
 		{"a closed store refuses appends", closedRefuses},
 		{"a write is bounded", writesAreBounded},
+		{"acknowledged records survive reopening", reopenContinues},
+		{"a refused transaction keeps others' records for Refresh", refusedKeepsForeign},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, fresh(t)) })
 	}
@@ -261,5 +263,57 @@ func writesAreBounded(t *testing.T, open Opener) {
 	}
 	if n := len(all(t, open)); n != 1 {
 		t.Errorf("a refused transaction left %d records", n-1)
+	}
+}
+
+func reopenContinues(t *testing.T, open Opener) {
+	s, err := open(key("alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last journal.Record
+	for i := range 3 {
+		if last, err = s.Append("event", fmt.Appendf(nil, "before %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := mustOpen(t, open, key("alice"))
+	recs := again.Initial()
+	checkChain(t, recs)
+	if len(recs) != 4 || recs[3].Hash != last.Hash || !bytes.Equal(recs[3].Payload, []byte("before 2")) {
+		t.Fatalf("reopened: %d records, the last acknowledged not among them", len(recs))
+	}
+	if again.Initial() != nil {
+		t.Error("Initial handed the records over twice")
+	}
+	if again.ID() != [16]byte(recs[0].Payload) {
+		t.Error("ID is not the header's identity")
+	}
+	r, err := again.Append("event", []byte("after"))
+	if err != nil || r.Seq != 4 || r.Prev != last.Hash {
+		t.Fatalf("the append after reopening: record %d, %v", r.Seq, err)
+	}
+}
+
+func refusedKeepsForeign(t *testing.T, open Opener) {
+	a := mustOpen(t, open, key("alice"))
+	b := mustOpen(t, open, key("bob"))
+	ra, err := a.Append("event", []byte("from alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := errors.New("refused")
+	if _, err := b.Update(func(tx *journal.Tx) error { return refused }); !errors.Is(err, refused) {
+		t.Fatalf("Update: %v", err)
+	}
+	got, err := b.Refresh()
+	if err != nil || len(got) != 1 || got[0].Hash != ra.Hash {
+		t.Fatalf("Refresh after a refused transaction that never asked for others' records: %d records, %v; want alice's", len(got), err)
+	}
+	if got, err := b.Refresh(); err != nil || len(got) != 0 {
+		t.Fatalf("a second Refresh: %d records, %v", len(got), err)
 	}
 }
