@@ -2,6 +2,7 @@ package register
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
@@ -138,38 +139,96 @@ func Open(path string, cfg Config) (*Register, journal.OpenReport, error) {
 	if rep.TornBytes > 0 {
 		log.Warn("journal ends with an incomplete write: it is set aside at the next write", "torn_bytes", rep.TornBytes, "records", rep.Records)
 	}
+	var check func([]journal.Record) error
+	if cfg.Anchors != nil {
+		check = func(recs []journal.Record) error { return cfg.Anchors.CheckRead(path, recs, nil) }
+	}
+	r, err := openOn(j, cfg, log, check)
+	return r, rep, err
+}
+
+// StoreOpener opens the journal a register is kept in, signing every
+// record it appends with signer — the register's identity's key, which
+// never leaves the register otherwise. A PostgreSQL store's opener:
+//
+//	func(signer ed25519.PrivateKey) (journal.Store, error) {
+//		return pgjournal.Open(ctx, dsn, pgjournal.Options{Clock: clock, Signer: signer, Create: found})
+//	}
+type StoreOpener func(signer ed25519.PrivateKey) (journal.Store, error)
+
+// OpenStore opens the register kept in the journal store open opens —
+// any [journal.Store]: a database shared by the cell's machines
+// (package pgjournal), or the file journal — replaying and checking its
+// records as [Open] does: the chain, every signature, the roster rules
+// and every transition. The store signs with cfg.Identity's key. With
+// [Config.Found], a journal that holds no roster yet is founded by
+// cfg.Identity; whether an empty store gets a journal header at all is
+// the opener's choice (pgjournal's Options.Create). With [Config.Anchors],
+// the journal must hold every record this machine's checkpoints of it
+// vouch for (by the journal's identity: a store has no path). The
+// register closes the store when it is closed, or when opening fails.
+func OpenStore(open StoreOpener, cfg Config) (*Register, error) {
+	if open == nil || cfg.Clock == nil || cfg.Identity.sign == nil {
+		return nil, fmt.Errorf("%w: a store, a clock and an identity are needed", ErrConfig)
+	}
+	if !cfg.Identity.role.reads() {
+		return nil, fmt.Errorf("%w: a service identity cannot open the register: it writes with Submit", ErrConfig)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	j, err := open(cfg.Identity.sign)
+	if err != nil {
+		return nil, err
+	}
+	var check func([]journal.Record) error
+	if cfg.Anchors != nil {
+		check = func(recs []journal.Record) error {
+			_, err := cfg.Anchors.CheckAnchors(recs)
+			return err
+		}
+	}
+	return openOn(j, cfg, log, check)
+}
+
+// openOn builds the register on an open journal store: it replays the
+// records the store read (after check, when set, has accepted them),
+// founds the register if asked to, and checks that the identity may work
+// on it. It closes the store on failure.
+func openOn(j journal.Store, cfg Config, log *slog.Logger, check func([]journal.Record) error) (*Register, error) {
 	r := &Register{j: j, cfg: cfg, log: log, ro: newRoster(), epochs: map[uint32]*age.X25519Identity{},
 		cases: map[string]*Case{}, refs: map[Ref]string{}, results: map[Ref]bool{}, linked: map[uint64]string{}}
 	if cfg.Found {
 		r.legacyPlain = map[uint64][]byte{}
 	}
 	recs := j.Initial()
-	if cfg.Anchors != nil {
-		if err := cfg.Anchors.CheckRead(path, recs, nil); err != nil {
+	if check != nil {
+		if err := check(recs); err != nil {
 			j.Close()
-			return nil, rep, err
+			return nil, err
 		}
 	}
 	if err := r.replay(recs); err != nil {
 		j.Close()
-		return nil, rep, err
+		return nil, err
 	}
 	if !r.ro.founded {
 		if !cfg.Found {
 			j.Close()
-			return nil, rep, ErrNotFounded
+			return nil, ErrNotFounded
 		}
 		if err := r.found(); err != nil {
 			j.Close()
-			return nil, rep, err
+			return nil, err
 		}
 	}
 	r.legacyPlain = nil
 	if err := r.ready(); err != nil {
 		j.Close()
-		return nil, rep, err
+		return nil, err
 	}
-	return r, rep, nil
+	return r, nil
 }
 
 // manager checks that the identity may change the roster and draw keys:
