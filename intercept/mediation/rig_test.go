@@ -133,7 +133,7 @@ type rig struct {
 	addr         string
 	ca, serverCA *pki
 	serveErr     chan error
-	task, ccTask intercept.Task
+	task         intercept.Task
 }
 
 var (
