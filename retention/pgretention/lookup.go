@@ -54,17 +54,35 @@ ra AS NOT MATERIALIZED (
 	SELECT scope, kid, prefix, ports, during, sealed FROM retention_assignments WHERE scope >= 'hold' AND scope = ANY($6)
 )`
 
+// inForceCTEs are readableCTEs with every hold in force, whatever its
+// case: the lookup drops, unopened, the rows of holds it may not read.
+const inForceCTEs = `
+rm AS NOT MATERIALIZED (
+	SELECT scope, kid, public, ports, inside, during, sealed FROM retention_mappings WHERE scope >= $4 AND scope < 'hold'
+	UNION ALL
+	SELECT scope, kid, public, ports, inside, during, sealed FROM retention_mappings
+	WHERE scope >= 'hold' AND scope IN (SELECT id FROM retention_holds WHERE lifted IS NULL)
+),
+ra AS NOT MATERIALIZED (
+	SELECT scope, kid, prefix, ports, during, sealed FROM retention_assignments WHERE scope >= $5 AND scope < 'hold'
+	UNION ALL
+	SELECT scope, kid, prefix, ports, during, sealed FROM retention_assignments
+	WHERE scope >= 'hold' AND scope IN (SELECT id FROM retention_holds WHERE lifted IS NULL)
+)`
+
 // sqlLookup returns, in one statement, every row a lookup may need: the
 // mappings of the public address and ports near the instant (branch 0),
 // the assignments of the address itself (1), and the assignments of the
 // inside addresses of those mappings (2) — in the interval $3 (the
 // instant widened by the largest tolerance). The chain is a lateral
 // subquery kept apart (OFFSET 0), so that each inside address is looked
-// up through the assignments' index whatever the planner estimates. Which are candidates, and
+// up through the assignments' index whatever the planner estimates.
+// It reads the holds in force of every case (inForceCTEs), in the same
+// round trip: the rows of another case's hold are dropped unopened. Which are candidates, and
 // how exactly, is decided once the rows are opened: the clocks' error
 // bounds are sealed.
 const sqlLookup = `
-WITH ` + readableCTEs + `,
+WITH ` + inForceCTEs + `,
 m AS MATERIALIZED (
 	SELECT scope, kid, public, ports, inside, during, sealed FROM rm WHERE public = $1 AND ports && $2 AND during && $3
 )
@@ -193,22 +211,24 @@ func (s *Store) answer(v view, addr netip.Addr, port uint16, at timesync.Timesta
 		return ans, err
 	}
 	defer s.pool.release(conn)
-	holds, err := s.readableHolds(conn, v)
-	if err != nil {
-		return ans, err
-	}
 	now := timesync.Now(s.cfg.Clock)
 	minM, minA := s.firstKept(retention.ClassMappings, now), s.firstKept(retention.ClassAssignments, now)
 	t := at.Unix()
 	reach := int64((retention.MaxTolerance + s.cfg.Tolerance + time.Second - 1) / time.Second)
-	rows, err := conn.Query(s.ctx, stmtLookup, addr, portRange(port), interval(t-reach, t+reach+1), minM, minA, holds)
+	rows, err := conn.Query(s.ctx, stmtLookup, addr, portRange(port), interval(t-reach, t+reach+1), minM, minA)
 	if err != nil {
 		return ans, dbErr("looking up", err)
 	}
 	var maps, direct, chained []hit
 	var r found
 	var branch int16
+	var heldRows []found // rows of holds in force, kept until their holds are known
+	var heldBranch []int16
 	_, err = pgx.ForEachRow(rows, []any{&branch, &r.scope, &r.kid, &r.addr, &r.lo, &r.hi, &r.inside, &r.from, &r.until, &r.sealed}, func() error {
+		if strings.HasPrefix(r.scope, "hold-") {
+			heldRows, heldBranch = append(heldRows, r), append(heldBranch, branch)
+			return nil
+		}
 		c := retention.ClassAssignments
 		if branch == 0 {
 			c = retention.ClassMappings
@@ -230,13 +250,54 @@ func (s *Store) answer(v view, addr netip.Addr, port uint16, at timesync.Timesta
 	if err != nil {
 		return ans, wrapRowErr("looking up", err)
 	}
-	if maps, err = s.live(conn, retention.ClassMappings, maps, minM, minA, holds); err != nil {
+	// The holds this lookup may read: only when a held row came back
+	// (a hold in force kept records of this address) are they asked for.
+	var holds []string
+	readable := func() ([]string, error) {
+		if holds == nil {
+			var err error
+			holds, err = s.readableHolds(conn, v)
+			return holds, err
+		}
+		return holds, nil
+	}
+	if len(heldRows) > 0 {
+		if _, err := readable(); err != nil {
+			return ans, err
+		}
+	}
+	for i := range heldRows {
+		r, branch := &heldRows[i], heldBranch[i]
+		if !slices.Contains(holds, r.scope) {
+			continue // another case's hold: not opened
+		}
+		c := retention.ClassAssignments
+		if branch == 0 {
+			c = retention.ClassMappings
+		}
+		h, ok, err := s.openHit(c, r, t)
+		if err != nil {
+			return ans, wrapRowErr("looking up", err)
+		}
+		if !ok {
+			continue
+		}
+		switch branch {
+		case 0:
+			maps = append(maps, h)
+		case 1:
+			direct = append(direct, h)
+		default:
+			chained = append(chained, h)
+		}
+	}
+	if maps, err = s.live(conn, retention.ClassMappings, maps, minM, minA, readable); err != nil {
 		return ans, err
 	}
-	if direct, err = s.live(conn, retention.ClassAssignments, direct, minM, minA, holds); err != nil {
+	if direct, err = s.live(conn, retention.ClassAssignments, direct, minM, minA, readable); err != nil {
 		return ans, err
 	}
-	if chained, err = s.live(conn, retention.ClassAssignments, chained, minM, minA, holds); err != nil {
+	if chained, err = s.live(conn, retention.ClassAssignments, chained, minM, minA, readable); err != nil {
 		return ans, err
 	}
 	for _, a := range direct {
@@ -260,7 +321,11 @@ func (s *Store) answer(v view, addr netip.Addr, port uint16, at timesync.Timesta
 	}
 	if !slices.ContainsFunc(ans.Candidates, func(c retention.Candidate) bool { return c.Exact }) {
 		var before, after pgtype.Int8
-		err := conn.QueryRow(s.ctx, stmtGap, addr, portRange(port), interval(t-86400, t+86401), minM, minA, holds, t).Scan(&before, &after)
+		holds, err := readable()
+		if err != nil {
+			return ans, err
+		}
+		err = conn.QueryRow(s.ctx, stmtGap, addr, portRange(port), interval(t-86400, t+86401), minM, minA, holds, t).Scan(&before, &after)
 		if err != nil {
 			return ans, dbErr("looking up", err)
 		}
@@ -381,7 +446,7 @@ func (s *Store) openHit(c retention.Class, r *found, t int64) (hit, bool, error)
 // live drops duplicates (the same record twice, or in a period and a
 // hold: the period's is kept) and the lasting records whose session has
 // an ended record anywhere the lookup reads, as the embedded store does.
-func (s *Store) live(conn *pgx.Conn, c retention.Class, hs []hit, minM, minA string, holds []string) ([]hit, error) {
+func (s *Store) live(conn *pgx.Conn, c retention.Class, hs []hit, minM, minA string, readable func() ([]string, error)) ([]hit, error) {
 	slices.SortStableFunc(hs, func(x, y hit) int { return cmp.Compare(x.held, y.held) })
 	var out []hit
 	for _, h := range hs {
@@ -405,6 +470,10 @@ func (s *Store) live(conn *pgx.Conn, c retention.Class, hs []hit, minM, minA str
 			continue
 		}
 		ended[k] = false
+		holds, err := readable()
+		if err != nil {
+			return nil, err
+		}
 		rows, err := conn.Query(s.ctx, stmtEnded, key, from.Time(), class, minM, minA, holds)
 		if err != nil {
 			return nil, dbErr("looking up", err)

@@ -48,7 +48,7 @@ func TestLookupPlan(t *testing.T) {
 	}
 	now := timesync.Now(f.clock)
 	at := ts("2026-10-29T12:00:00+01:00")
-	args := fmt.Sprintf("'%s', '[%d,%d)', '[%s,%s]', '%s', '%s', '{}'", publicOf(7), blockOf(7).First, blockOf(7).First+1,
+	args := fmt.Sprintf("'%s', '[%d,%d)', '[%s,%s]', '%s', '%s'", publicOf(7), blockOf(7).First, blockOf(7).First+1,
 		at.Time().Add(-time.Hour).Format(time.RFC3339), at.Time().Add(time.Hour).Format(time.RFC3339),
 		s.firstKept(retention.ClassMappings, now), s.firstKept(retention.ClassAssignments, now))
 	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
