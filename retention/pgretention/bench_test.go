@@ -2,8 +2,8 @@ package pgretention
 
 import (
 	"math/rand/v2"
-	"os"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
