@@ -22,6 +22,12 @@
 // others. The cluster trusts every local connection (initdb --auth=trust),
 // with superuser postgres, encoding UTF8 and locale C.
 //
+// A test can make the server listen on more addresses and trust their
+// clients (Options.Listen, Options.Trust: writers in network namespaces
+// reaching it over a veth pair), and put a tablespace on a small tmpfs
+// (Server.Tablespace: a full disk under some tables while the WAL goes
+// on).
+//
 // Waiting is on events, never a fixed sleep: pg_ctl -w returns when the
 // server accepts connections (or has failed), with a deadline of two
 // minutes, generous for a loaded machine. A port another process took

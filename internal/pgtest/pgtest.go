@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -43,6 +44,7 @@ type Server struct {
 	log      string
 	port     int
 	settings map[string]string
+	listen   []string
 	cred     *syscall.Credential // the postgres user's, when running as root
 }
 
@@ -53,6 +55,13 @@ type Options struct {
 	// harness owns (listen_addresses, port, unix_socket_directories) are
 	// refused.
 	Settings map[string]string
+	// Listen are addresses the server listens on besides 127.0.0.1 — a
+	// veth's address in this network namespace, for clients in another
+	// one. They must exist when the server starts.
+	Listen []string
+	// Trust are networks (CIDR) whose TCP connections the server trusts,
+	// as it trusts local ones: the clients behind Listen.
+	Trust []string
 }
 
 // owned are the parameters the harness sets itself.
@@ -86,7 +95,7 @@ func StartWith(t testing.TB, opts Options) *Server {
 		testenv.LookPath(t, "pg_ctl", "postgresql") // skips, or fails under CI
 		t.Fatal("pgtest: pg_ctl is on PATH but initdb or postgres is not beside it")
 	}
-	s := &Server{bin: bin, settings: opts.Settings}
+	s := &Server{bin: bin, settings: opts.Settings, listen: opts.Listen}
 	root := os.TempDir()
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
@@ -125,6 +134,9 @@ func StartWith(t testing.TB, opts Options) *Server {
 		_, err = f.WriteString("\n# the test harness's settings (internal/pgtest)\ninclude 'pgtest.conf'\n")
 		err = errors.Join(err, f.Close())
 	}
+	if err == nil && len(opts.Trust) > 0 {
+		err = s.trust(opts.Trust)
+	}
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
@@ -132,6 +144,26 @@ func StartWith(t testing.TB, opts Options) *Server {
 	s.port = freePort(t)
 	s.start(t)
 	return s
+}
+
+// trust adds a line to pg_hba.conf per network, trusting its TCP
+// connections.
+func (s *Server) trust(nets []string) error {
+	var b strings.Builder
+	b.WriteString("\n# the test's networks (internal/pgtest Options.Trust)\n")
+	for _, n := range nets {
+		p, err := netip.ParsePrefix(n)
+		if err != nil {
+			return fmt.Errorf("pgtest: Options.Trust: %v", err)
+		}
+		fmt.Fprintf(&b, "host all all %s trust\n", p.Masked())
+	}
+	f, err := os.OpenFile(filepath.Join(s.data, "pg_hba.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(b.String())
+	return errors.Join(err, f.Close())
 }
 
 // unavailable skips the test, or fails it under CI, where .ci/run must
@@ -339,7 +371,8 @@ func (s *Server) cleanup(t testing.TB) {
 func (s *Server) writeConf() error {
 	var b strings.Builder
 	quote := func(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
-	fmt.Fprintf(&b, "listen_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = %s\n", s.port, quote(s.data))
+	listen := strings.Join(append([]string{"127.0.0.1"}, s.listen...), ",")
+	fmt.Fprintf(&b, "listen_addresses = %s\nport = %d\nunix_socket_directories = %s\n", quote(listen), s.port, quote(s.data))
 	names := make([]string, 0, len(s.settings))
 	for name := range s.settings {
 		names = append(names, name)
