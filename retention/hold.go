@@ -107,32 +107,7 @@ const MaxHoldTargets = 256
 // period a hold may need). Problems with the targets come together in a
 // [*provenance.Problems] whose findings wrap [ErrHold], quoting nothing.
 func (s *Store) PlaceHold(caseID string, targets []HoldTarget, from, until timesync.Timestamp) (Hold, error) {
-	var probs []provenance.Finding
-	bad := func(field, msg string) {
-		probs = append(probs, provenance.Finding{Rule: "retention-hold", Severity: provenance.Error, Field: field,
-			Source: provenance.Rule("retention-hold"), Err: ErrHold, Message: provenance.Text(msg)})
-	}
-	if caseID == "" || len(caseID) > 64 || strings.ContainsFunc(caseID, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-		bad("case", "the register's case ID, 1 to 64 characters, is needed")
-	}
-	if len(targets) == 0 || len(targets) > MaxHoldTargets {
-		bad("targets", fmt.Sprintf("1 to %d targets", MaxHoldTargets))
-	}
-	for i, t := range targets {
-		f := fmt.Sprintf("targets[%d]", i)
-		switch {
-		case t.Prefix.IsValid() == (t.Subscriber != ""):
-			bad(f, "a target is an address or prefix, or a subscriber: one of them")
-		case t.Prefix.IsValid() && t.Prefix.Masked() != t.Prefix:
-			bad(f+".prefix", "the prefix has bits set after its length")
-		case t.Subscriber != "" && !ValidSubscriber(t.Subscriber):
-			bad(f+".subscriber", "not a subscriber reference")
-		}
-	}
-	if from.IsZero() || until.IsZero() || !until.After(from) {
-		bad("window", "a window with a start before its end is needed")
-	}
-	if err := provenance.Check("retention: hold", probs); err != nil {
+	if err := CheckHold(caseID, targets, from, until); err != nil {
 		return Hold{}, err
 	}
 	plain, err := json.Marshal(holdSecret{Case: caseID, Targets: targets})
@@ -158,6 +133,41 @@ func (s *Store) PlaceHold(caseID string, targets []HoldTarget, from, until times
 	s.holds[id].secret = &holdSecret{Case: caseID, Targets: slices.Clone(targets)}
 	s.log.Info("hold placed", "hold", string(id), "targets", len(targets))
 	return Hold{ID: id, Case: caseID, Targets: slices.Clone(targets), From: from, Until: until, Placed: e.At}, nil
+}
+
+// CheckHold checks a hold as [Store.PlaceHold] does before placing it,
+// for any store ([Backend]): a case ID of 1 to 64 characters without
+// control characters, 1 to [MaxHoldTargets] targets each an address or
+// prefix (masked) or a subscriber reference, and a window whose start
+// comes before its end. Every problem comes in one
+// [*provenance.Problems] whose findings wrap [ErrHold], quoting nothing.
+func CheckHold(caseID string, targets []HoldTarget, from, until timesync.Timestamp) error {
+	var probs []provenance.Finding
+	bad := func(field, msg string) {
+		probs = append(probs, provenance.Finding{Rule: "retention-hold", Severity: provenance.Error, Field: field,
+			Source: provenance.Rule("retention-hold"), Err: ErrHold, Message: provenance.Text(msg)})
+	}
+	if caseID == "" || len(caseID) > 64 || strings.ContainsFunc(caseID, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		bad("case", "the register's case ID, 1 to 64 characters, is needed")
+	}
+	if len(targets) == 0 || len(targets) > MaxHoldTargets {
+		bad("targets", fmt.Sprintf("1 to %d targets", MaxHoldTargets))
+	}
+	for i, t := range targets {
+		f := fmt.Sprintf("targets[%d]", i)
+		switch {
+		case t.Prefix.IsValid() == (t.Subscriber != ""):
+			bad(f, "a target is an address or prefix, or a subscriber: one of them")
+		case t.Prefix.IsValid() && t.Prefix.Masked() != t.Prefix:
+			bad(f+".prefix", "the prefix has bits set after its length")
+		case t.Subscriber != "" && !ValidSubscriber(t.Subscriber):
+			bad(f+".subscriber", "not a subscriber reference")
+		}
+	}
+	if from.IsZero() || until.IsZero() || !until.After(from) {
+		bad("window", "a window with a start before its end is needed")
+	}
+	return provenance.Check("retention: hold", probs)
 }
 
 // LiftHold lifts hold id of case caseID: the records it kept are
