@@ -20,8 +20,11 @@ import (
 // a signed record was seen (unsigned ones may then not follow). The zero
 // value is an empty journal, before its header.
 type ChainState struct {
-	Next   uint64
-	Last   Hash
+	// Next is the number of the next record: the count of records read.
+	Next uint64
+	// Last is the hash of the last record read, the next one's Prev.
+	Last Hash
+	// Signed reports that a signed record was read.
 	Signed bool
 }
 

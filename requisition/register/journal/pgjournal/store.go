@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -709,7 +708,7 @@ func (r *rowReader) Read(p []byte) (int, error) {
 		}
 		var h journal.Hash
 		copy(h[:], hash)
-		r.cols = append(slices.Clip(r.cols), rowCols{seq, h})
+		r.cols = append(r.cols, rowCols{seq, h})
 		r.cur = frame
 	}
 	n := copy(p, r.cur)
