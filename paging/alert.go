@@ -153,7 +153,9 @@ func (r AlertRecord) Check() error {
 // Alerts folds a register's alert records into the alerts they open and
 // clear: every alert opened, with its clearing instant (zero while it
 // holds), in the order they began. A record that fails Check is skipped;
-// a second clearing keeps the first.
+// a second clearing keeps the first. A watch clears an alert at
+// ClearAt, never before its start: a clock alert opened while the clock
+// ran ahead clears once chronyd has stepped it back.
 func Alerts(records []AlertRecord) []Alert {
 	var out []Alert
 	at := map[CaseID]int{}
@@ -173,6 +175,17 @@ func Alerts(records []AlertRecord) []Alert {
 		}
 	}
 	return out
+}
+
+// ClearAt is the instant a watch records as the clearing of alert id at
+// now: now, or the alert's start when now is before it (the clock was
+// stepped back since the alert opened, as it is when a clock that ran
+// ahead is corrected).
+func ClearAt(id CaseID, now time.Time) time.Time {
+	if _, since, ok := id.Alert(); ok && now.Before(since) {
+		return since
+	}
+	return now
 }
 
 // Alert is one episode of a condition, as the register's alert records

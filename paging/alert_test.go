@@ -205,3 +205,34 @@ func TestAlerts(t *testing.T) {
 		t.Fatalf("a cleared alert: %+v, %v", plan, err)
 	}
 }
+
+// A clock alert opened while the clock ran ahead clears at its start once
+// the clock is stepped back, and the clearing is one Alerts reads.
+func TestClearAt(t *testing.T) {
+	since := at("2026-12-06 02:10:03")
+	id := paging.AlertID(paging.ClockCondition, since)
+	tests := []struct {
+		name string
+		now  time.Time
+		want time.Time
+	}{
+		{"after the start", since.Add(time.Minute), since.Add(time.Minute)},
+		{"at the start", since, since},
+		{"the clock stepped back an hour", since.Add(-time.Hour), since},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := paging.ClearAt(id, tt.now)
+			if !got.Equal(tt.want) {
+				t.Fatalf("ClearAt = %v, want %v", got, tt.want)
+			}
+			a := paging.Alerts([]paging.AlertRecord{{Alert: id}, {Alert: id, Cleared: got}})
+			if len(a) != 1 || a[0].Open() {
+				t.Fatalf("not cleared: %+v", a)
+			}
+		})
+	}
+	if got := paging.ClearAt(paging.MustParseCaseID("2026-0042"), since); !got.Equal(since) {
+		t.Fatalf("ClearAt of a case = %v", got)
+	}
+}

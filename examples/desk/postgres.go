@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ccjkit/ccjkit/requisition/register/journal/pgjournal"
@@ -35,16 +37,24 @@ func (s *session) registerDSN() (string, error) {
 	if file == "" {
 		return "", nil
 	}
-	fi, err := os.Stat(file)
+	// One open file, checked and read: no other file can be swapped in
+	// between the check and the read.
+	f, err := os.Open(file)
 	if err != nil {
 		return "", inputErr("%s: %v", file, errors.Unwrap(err))
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", inputErr("%s: %v", file, errors.Unwrap(err))
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 || (ok && int(st.Uid) != os.Geteuid()) {
 		return "", inputErr("%s: a connection string's file must be readable by its owner only (chmod 600)", file)
 	}
-	b, err := readFile(file)
+	b, err := io.ReadAll(io.LimitReader(f, 4096))
 	if err != nil {
-		return "", err
+		return "", inputErr("%s: cannot read it", file)
 	}
 	dsn := strings.TrimSpace(string(b))
 	if dsn == "" || strings.ContainsAny(dsn, "\n") {

@@ -189,9 +189,11 @@ func (w *watcher) pass(ctx context.Context) (int, error) {
 	}
 	if err != nil {
 		// The alert could not be recorded (a register that cannot be
-		// written): the log says so at every pass, and what is recorded
-		// is still paged.
+		// written): the checks are made again at the next pass, the log
+		// says so at every pass, and what is recorded is still paged.
 		w.log.Error("a cell alert could not be recorded", "error", errorText(err, s.tag))
+	} else {
+		w.state.recorded()
 	}
 	return s.watchDue(ctx, reg, w.id, d, key, cell, policy, w.log)
 }

@@ -101,6 +101,8 @@ func (c *WatchConfig) days() (rota, advice int) {
 type watchState struct {
 	clockAt time.Time
 	day     string
+	// pendingDay is the day whose checks were made but not yet recorded.
+	pendingDay string
 }
 
 // checkDuties checks the conditions that are due at the clock's now —
@@ -125,8 +127,12 @@ func (s *session) checkDuties(ctx context.Context, reg *register.Register, cell 
 			if !st.clockAt.IsZero() && now.Sub(st.clockAt) < every {
 				continue
 			}
+			vouched := s.clockVouched(ctx)
+			if ctx.Err() != nil {
+				continue // stopped during the check: no verdict, no alert
+			}
 			st.clockAt = now
-			out[c] = !s.clockVouched(ctx)
+			out[c] = !vouched
 		case paging.RegisterCondition:
 			if daily {
 				out[c] = s.registerFails(log)
@@ -144,9 +150,19 @@ func (s *session) checkDuties(ctx context.Context, reg *register.Register, cell 
 		}
 	}
 	if daily {
-		st.day = today
+		st.pendingDay = today
 	}
 	return out, nil
+}
+
+// recorded tells the state that the checks' results were recorded: the
+// day's checks are done. Until then, each pass checks them again, so that
+// a result the register could not take is found, logged and offered
+// again at every pass.
+func (st *watchState) recorded() {
+	if st.pendingDay != "" {
+		st.day, st.pendingDay = st.pendingDay, ""
+	}
 }
 
 // clockVouched reports whether chronyd vouches for the clock to the
@@ -286,9 +302,12 @@ func (s *session) recordAlerts(reg *register.Register, id register.Identity, che
 		case holds && !isOpen:
 			rec = paging.AlertRecord{Alert: paging.AlertID(c, now)}
 		case !holds && isOpen:
-			rec = paging.AlertRecord{Alert: a.ID, Cleared: now}
+			rec = paging.AlertRecord{Alert: a.ID, Cleared: paging.ClearAt(a.ID, now)}
 		default:
 			continue
+		}
+		if err := rec.Check(); err != nil {
+			return wrote, err
 		}
 		b, err := json.Marshal(rec)
 		if err != nil {

@@ -230,6 +230,27 @@ func TestWatchCheckSchedule(t *testing.T) {
 		if d := cmp.Diff(step.want, got); d != "" {
 			t.Fatalf("%s (-want +got):\n%s", step.name, d)
 		}
+		st.recorded()
+	}
+	// The day's results not recorded (a register that cannot be
+	// written): the next pass checks them again.
+	clock.Advance(24 * time.Hour)
+	for range 2 {
+		got, err := s.checkDuties(context.Background(), reg, s.cell, &st, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := got[paging.RotaCondition]; !ok {
+			t.Fatalf("the day's checks not made again: %v", got)
+		}
+	}
+	// A cancelled check gives no verdict, so no alert.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	clock.Advance(time.Hour)
+	got, err := s.checkDuties(ctx, reg, s.cell, &st, log)
+	if _, ok := got[paging.ClockCondition]; err != nil || ok {
+		t.Fatalf("a cancelled clock check: %v %v", got, err)
 	}
 }
 
