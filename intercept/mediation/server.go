@@ -61,7 +61,9 @@ type Config struct {
 	// certificates) are required. The server works on a copy in which
 	// ClientAuth is tls.RequireAndVerifyClientCert and MinVersion at least
 	// TLS 1.2, whatever is set here: an NE that does not present a
-	// certificate the pool verifies is refused.
+	// certificate the pool verifies is refused. GetCertificate may rotate
+	// the server's certificate; GetConfigForClient is refused, since the
+	// config it returns would decide client authentication itself.
 	TLS *tls.Config
 	// Tasks says which XIDs the ADMF gave, with their LIID, agency and
 	// window. Required.
@@ -148,9 +150,13 @@ type commKey struct {
 // New validates cfg and returns a server that serves nothing yet.
 func New(cfg Config) (*Server, error) {
 	var probs []error
-	if cfg.TLS == nil || len(cfg.TLS.Certificates) == 0 && cfg.TLS.GetCertificate == nil && cfg.TLS.GetConfigForClient == nil {
+	if cfg.TLS == nil || len(cfg.TLS.Certificates) == 0 && cfg.TLS.GetCertificate == nil {
 		probs = append(probs, fmt.Errorf("%w: TLS with the server's Certificates is required (rule: X2/X3 only over mutual TLS)", ErrConfig))
-	} else if cfg.TLS.ClientCAs == nil && cfg.TLS.GetConfigForClient == nil {
+	} else if cfg.TLS.GetConfigForClient != nil {
+		// The config it returns would carry its own ClientAuth, which
+		// could let an NE in without a verified certificate.
+		probs = append(probs, fmt.Errorf("%w: TLS.GetConfigForClient is refused: rotate the server's certificate with GetCertificate (rule: X2/X3 only over mutual TLS)", ErrConfig))
+	} else if cfg.TLS.ClientCAs == nil {
 		probs = append(probs, fmt.Errorf("%w: TLS.ClientCAs is required: the authority the NEs' certificates are verified against (rule: X2/X3 only over mutual TLS)", ErrConfig))
 	}
 	if cfg.Tasks == nil {
@@ -319,7 +325,15 @@ func (s *Server) handle(raw net.Conn) {
 		s.log.Warn("connection refused: TLS handshake failed", "remote", raw.RemoteAddr(), "err", err)
 		return
 	}
-	name := NEName(tc.ConnectionState().PeerCertificates[0])
+	chains := tc.ConnectionState().VerifiedChains
+	if len(chains) == 0 || len(chains[0]) == 0 {
+		// Never reached with the config New builds; a second line of
+		// defence: an NE is named only by a verified certificate.
+		s.handshakes.Add(1)
+		s.log.Warn("connection refused: no verified client certificate", "remote", raw.RemoteAddr())
+		return
+	}
+	name := NEName(chains[0][0])
 	ne := s.ne(name)
 	ne.c.connections.Add(1)
 	ne.c.open.Add(1)
