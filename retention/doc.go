@@ -102,6 +102,17 @@
 // small (segment.go), its durability is the register's journal's, and
 // its integrity is checked end to end.
 //
+// # Other stores
+//
+// [Backend] is what a cell's programs need of a retention store: the
+// [Store] is one, and package retention/pgretention keeps the same
+// records on PostgreSQL. Both pass the conformance suite of package
+// retention/retentiontest, and share what decides: [FileAssignments]
+// and [FileMappings] (the checks, and the period of each record),
+// [Authorize] and [RecordLookup] (need-to-know, and the register's record
+// of each lookup), [CheckHold], [ToleranceOf], and [KeyDir] (per-period
+// keys kept apart from the data, destroyed when the period ends).
+//
 // # Evidence
 //
 // A block's Merkle root covers its records' canonical encodings

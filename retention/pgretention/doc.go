@@ -75,7 +75,10 @@
 //
 // Several processes, on several machines, may open one database: ingest,
 // lookups and holds run side by side (each ingest draws its own keys per
-// period); a purge holds an advisory lock. Each ingest is one
+// period; each key seals a row with a random 96-bit nonce, and a day's
+// records are far below the 2^32 one key may seal so); a purge holds an
+// advisory lock, which placing a hold waits for, so that no purge
+// misses a hold placed while it runs. Each ingest is one
 // transaction, committed — and so durable, with PostgreSQL's default
 // synchronous commit — before it returns.
 package pgretention

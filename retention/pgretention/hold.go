@@ -74,6 +74,12 @@ func (s *Store) PlaceHold(caseID string, targets []retention.HoldTarget, from, u
 	}
 	defer s.pool.release(conn)
 	err = pgx.BeginFunc(s.ctx, conn, func(tx pgx.Tx) error {
+		// A purge running in another process holds purgeLock: the hold
+		// is placed once it is over, so that no purge reads the holds in
+		// force without it and then destroys what it must keep.
+		if _, err := tx.Exec(s.ctx, "SELECT pg_advisory_xact_lock($1)", purgeLock); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(s.ctx, "INSERT INTO retention_holds (id, window_from, window_until, sealed, placed) VALUES ($1, $2, $3, $4, $5)",
 			string(id), from.Time(), until.Time(), sealed, now.Time()); err != nil {
 			return err
