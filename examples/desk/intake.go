@@ -97,6 +97,9 @@ func runIntake(s *session, o *intakeOptions, args []string) error {
 		return err
 	}
 	if sub == "callback" {
+		if err := s.fileOnly("intake callback"); err != nil {
+			return err
+		}
 		return s.intakeCallBack(o, seq)
 	}
 	if err := s.open(); err != nil {
@@ -137,6 +140,10 @@ func (s *session) intakeReceive() error {
 	var cfg Config
 	if err == nil {
 		cfg, err = loadConfig(configPath(s.dir))
+	}
+	if err == nil {
+		s.cfg = cfg
+		err = s.fileOnly("intake receive")
 	}
 	if err != nil {
 		return &pipeError{intake.ExitTempFail, err}

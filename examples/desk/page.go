@@ -339,6 +339,9 @@ func pagingSentences() [][]string {
 // intake not yet a case ("desk ack I-17"), signed by the member: the
 // escalation stops.
 func (s *session) ackIntake(id string) error {
+	if err := s.fileOnly("ack"); err != nil {
+		return err
+	}
 	c, err := paging.ParseCaseID(id)
 	if err != nil {
 		if strings.HasPrefix(id, "W-") {

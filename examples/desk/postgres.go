@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/requisition/register/journal/pgjournal"
 )
 
@@ -63,6 +66,58 @@ func (s *session) registerDSN() (string, error) {
 	return dsn, nil
 }
 
+// pgOpener opens the register's journal in the PostgreSQL database at
+// dsn, signing with the member's key; desk init (s.found) writes the
+// journal's header in an empty database.
+func (s *session) pgOpener(dsn string) register.StoreOpener {
+	return func(signer ed25519.PrivateKey) (journal.Store, error) {
+		return pgjournal.Open(s.ctx, dsn, pgjournal.Options{Clock: s.clock, Signer: signer, Create: s.found})
+	}
+}
+
+// fileOnly refuses, for a register kept in PostgreSQL, what this version
+// of the desk does only on a journal file: the mail intake, the watch and
+// the acknowledgement of intakes and alerts write as services or through
+// register.Submit, by the journal's path.
+func (s *session) fileOnly(what string) error {
+	dsn, err := s.registerDSN()
+	if err != nil {
+		return err
+	}
+	if dsn != "" {
+		return inputErr("%s: this version of the desk does it on a register kept in a journal file only, not in PostgreSQL (docs/postgres.md)", what)
+	}
+	return nil
+}
+
+// verifyPostgres verifies a register kept in PostgreSQL: every row's
+// hash, link and signature and its columns against its frame, streaming
+// in one snapshot, this machine's checkpoints included
+// (pgjournal.Verify); then the register is opened, which replays every
+// record under the roster's rules.
+func (s *session) verifyPostgres(dsn string) error {
+	opts := journal.ScanOptions{}
+	if s.anchorDir != "" {
+		opts.Checkpoints = s.anchors().Load
+	}
+	sum, err := pgjournal.Verify(s.ctx, dsn, opts)
+	if err != nil {
+		return err
+	}
+	if err := s.load(); err != nil {
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	s.close()
+	if s.asJSON {
+		return s.printJSON(map[string]any{"records": sum.Records, "signed": sum.Signed, "last": sum.Last.String()})
+	}
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("the register in PostgreSQL verifies: %[1]d records, %[2]d signed; every record replayed under the roster's rules", sum.Records, sum.Signed))
+	return nil
+}
+
 // migrateOptions are desk migrate's own flags.
 type migrateOptions struct {
 	appRole string
@@ -76,7 +131,6 @@ func migrateCommand() command {
 	return command{"migrate", "", "create or upgrade the register's PostgreSQL schema (as the schema's owner; -app-role: the desks' role, granted SELECT and INSERT only)",
 		func(s *session, fs *flag.FlagSet) {
 			registerFlags(s, fs)
-			dsnFlag(s, fs)
 			fs.StringVar(&o.appRole, "app-role", "", "the `ROLE` the desks connect as, granted SELECT and INSERT and nothing else")
 			fs.DurationVar(&o.timeout, "timeout", time.Minute, "how long to wait for the database, a `DURATION`")
 		},
@@ -154,6 +208,14 @@ func postgresSentences() [][]string {
 			"%s: die Datei einer Verbindungszeichenfolge darf nur für ihren Eigentümer lesbar sein (chmod 600)"},
 		{"%s: one line, the connection string (postgres://…)", "%s : une ligne, la chaîne de connexion (postgres://…)",
 			"%s: één regel, de verbindingsreeks (postgres://…)", "%s: eine Zeile, die Verbindungszeichenfolge (postgres://…)"},
+		{"%s: this version of the desk does it on a register kept in a journal file only, not in PostgreSQL (docs/postgres.md)",
+			"%s : cette version du poste ne le fait que sur un registre tenu dans un fichier journal, pas dans PostgreSQL (docs/postgres.md)",
+			"%s: deze versie van de desk doet dit enkel op een register in een journaalbestand, niet in PostgreSQL (docs/postgres.md)",
+			"%s: diese Version des Arbeitsplatzes tut dies nur bei einem in einer Journaldatei geführten Register, nicht in PostgreSQL (docs/postgres.md)"},
+		{"the register in PostgreSQL verifies: %[1]d records, %[2]d signed; every record replayed under the roster's rules",
+			"le registre dans PostgreSQL se vérifie : %[1]d enregistrements, %[2]d signés ; chaque enregistrement rejoué selon les règles du rôle",
+			"het register in PostgreSQL klopt: %[1]d records, %[2]d ondertekend; elk record opnieuw afgespeeld volgens de regels van de ledenlijst",
+			"das Register in PostgreSQL ist geprüft: %[1]d Einträge, %[2]d signiert; jeder Eintrag nach den Regeln der Mitgliederliste nachvollzogen"},
 		{"migrate takes no argument", "migrate ne prend pas d'argument", "migrate neemt geen argument", "migrate nimmt kein Argument"},
 		{"migrate: no PostgreSQL register — give -register-dsn FILE or $%s (a journal file needs no migration)",
 			"migrate : pas de registre PostgreSQL — donnez -register-dsn FICHIER ou $%s (un fichier journal ne demande aucune migration)",

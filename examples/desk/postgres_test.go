@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ccjkit/ccjkit/internal/pgtest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
@@ -81,5 +82,62 @@ func TestMigrate(t *testing.T) {
 	_, errs, code = desk(t, clock, "migrate", "-dir", dir, "-register-dsn", file, "-timeout", "5s", "-lang", "en")
 	if code == exitOK || !strings.Contains(errs, "unreachable") || strings.Contains(errs, dsn) {
 		t.Fatalf("an unreachable database: %d %s", code, errs)
+	}
+}
+
+// A register kept in PostgreSQL: founded by desk init, worked on from two
+// machines (two directories, one database), its rows ciphertext; the
+// commands this version runs on a journal file only say so.
+func TestRegisterOnPostgres(t *testing.T) {
+	srv := pgtest.Start(t)
+	dsn := srv.CreateDatabase(t, "cell")
+	clock := timesynctest.NewClock(brussels("2026-12-06 10:00"))
+	t.Setenv(registerDSNEnv, dsn)
+	if out, errs, code := desk(t, clock, "migrate", "-dir", t.TempDir()); code != exitOK {
+		t.Fatalf("migrate: %d %s%s", code, out, errs)
+	}
+	cell, _ := sample.ReadFile("sample/cell.json")
+	one, two := t.TempDir(), t.TempDir()
+	alice := filepath.Join(t.TempDir(), "alice.identity")
+	os.WriteFile(filepath.Join(one, "cell.json"), cell, 0o600)
+	run := func(want int, args ...string) string {
+		t.Helper()
+		clock.Advance(time.Minute)
+		out, errs, code := desk(t, clock, append(args, "-lang", "en")...)
+		if code != want {
+			t.Fatalf("desk %v: exit %d, want %d\n%s%s", args, code, want, out, errs)
+		}
+		return out + errs
+	}
+	run(exitOK, "init", "-dir", one, "-identity", alice, "-name", "alice")
+	if _, err := os.Stat(journalPath(one)); !os.IsNotExist(err) {
+		t.Fatalf("a journal file was written beside a PostgreSQL register: %v", err)
+	}
+	req := filepath.Join(t.TempDir(), "requisition.json")
+	b, _ := sample.ReadFile("sample/requisition.json")
+	os.WriteFile(req, b, 0o600)
+	if out := run(exitOK, "receive", "-dir", one, "-identity", alice, req); !strings.Contains(out, "2026-0001") {
+		t.Fatalf("receive: %s", out)
+	}
+	// The other machine: its own directory, the same database.
+	for _, f := range []string{"cell.json", "desk.json"} {
+		b, _ := os.ReadFile(filepath.Join(one, f))
+		os.WriteFile(filepath.Join(two, f), b, 0o600)
+	}
+	run(exitOK, "ack", "-dir", two, "-identity", alice, "2026-0001")
+	if out := run(exitOK, "show", "-dir", one, "-identity", alice, "2026-0001"); !strings.Contains(out, "acknowledged") {
+		t.Fatalf("show on the first machine: %s", out)
+	}
+	// The server holds ciphertext: no reference in its rows.
+	conn := srv.Connect(t, "cell")
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM ccjkit_journal_records WHERE position('NOT.2026' in encode(frame, 'escape')) > 0`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("rows holding the reference in clear: %d, %v", n, err)
+	}
+	if out := run(exitOK, "verify", "-dir", one, "-identity", alice); !strings.Contains(out, "register in PostgreSQL verifies") {
+		t.Fatal(out)
+	}
+	if out := run(exitInput, "watch", "-once", "-dir", one, "-identity", alice); !strings.Contains(out, "PostgreSQL") {
+		t.Fatalf("watch: %s", out)
 	}
 }

@@ -39,6 +39,8 @@ type session struct {
 	// dsnFile is -register-dsn: the file of a PostgreSQL register's
 	// connection string.
 	dsnFile string
+	// pg: the register open is kept in PostgreSQL.
+	pg bool
 	// pipe: the run is a mail server's pipe delivery, whose standard
 	// error the server quotes in bounces: it says nothing of the cell.
 	pipe bool
@@ -68,6 +70,7 @@ func registerFlags(s *session, fs *flag.FlagSet) {
 	fs.BoolVar(&s.asJSON, "json", false, "write JSON, for scripts")
 	fs.StringVar(&s.anchorDir, "anchors", defaultAnchors(), "`DIR` outside the register where this machine keeps its signed checkpoints (default $CCJKIT_ANCHORS, else ~/.local/state/ccjkit/anchors)")
 	fs.StringVar(&s.identity, "identity", os.Getenv("CCJKIT_IDENTITY"), "your identity `FILE` (default $CCJKIT_IDENTITY): your name and keys")
+	dsnFlag(s, fs)
 }
 
 // cellFlags are registerFlags and -cell: the flags of the commands that
@@ -160,6 +163,21 @@ func (s *session) open() error {
 		a := s.anchors()
 		cfg.Anchors = &a
 	}
+	dsn, err := s.registerDSN()
+	if err != nil {
+		return err
+	}
+	if dsn != "" {
+		// The register in PostgreSQL (docs/postgres.md): the same
+		// register, its journal a database's; this machine's checkpoints
+		// are checked against it by the journal's identity.
+		reg, err := register.OpenStore(s.pgOpener(dsn), cfg)
+		if err != nil {
+			return err
+		}
+		s.reg, s.me, s.pg = reg, id, true
+		return nil
+	}
 	reg, rep, err := register.Open(journalPath(s.dir), cfg)
 	if errors.Is(err, register.ErrNotFounded) {
 		return fmt.Errorf("no register in %s: desk init founds one (a register that vanished is restored from a backup: docs/recovery.md): %w", s.dir, err)
@@ -203,7 +221,9 @@ func (s *session) close() {
 	}
 	if s.anchorDir != "" {
 		cp, err := s.reg.Checkpoint()
-		if err == nil {
+		if err == nil && s.pg {
+			err = s.anchors().Save(cp) // a database's journal has no path: by its identity
+		} else if err == nil {
 			err = s.anchors().Keep(journalPath(s.dir), cp)
 		}
 		if err != nil {

@@ -33,6 +33,14 @@ func runVerify(s *session, args []string) error {
 	if err := s.language(); err != nil {
 		return err
 	}
+	if c, err := loadConfig(configPath(s.dir)); err == nil {
+		s.cfg = c
+	}
+	if dsn, err := s.registerDSN(); err != nil {
+		return err
+	} else if dsn != "" {
+		return s.verifyPostgres(dsn)
+	}
 	v, err := s.auditJournal(journalPath(s.dir))
 	if err != nil {
 		return err

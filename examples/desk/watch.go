@@ -56,6 +56,9 @@ func runWatch(s *session, o *watchOptions, args []string) error {
 	if err := s.load(); err != nil {
 		return err
 	}
+	if err := s.fileOnly("watch"); err != nil {
+		return err
+	}
 	if s.cfg.Paging == nil {
 		return inputErr("watch: desk.json has no paging section: nothing to watch with")
 	}
