@@ -60,7 +60,11 @@
 // # A second store
 //
 // [Store] is what a register needs of a journal. [*Journal] (a file) is
-// the implementation here; another (a shared database) implements the
-// same interface and passes the same conformance tests, those of package
-// journaltest.
+// the implementation here; package pgjournal keeps the same records in a
+// PostgreSQL database shared by several machines. Both pass the same
+// conformance tests, those of package journaltest. A store kept in
+// another package builds on [NewTx], [Seal], [SealHeader] and
+// [ReadFrames], so that its records are the file journal's frames byte
+// for byte: [Scan] reads them concatenated, and checkpoints
+// ([SignHash]) are interchangeable.
 package journal
