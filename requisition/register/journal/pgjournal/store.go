@@ -360,6 +360,13 @@ func (s *Store) Append(kind string, payload []byte) (journal.Record, error) {
 			return nil
 		})
 		s.mu.Lock()
+		if err != nil && taken == 0 {
+			// The write failed before anything was staged (the database
+			// unreachable, the journal damaged): nothing of the batch was
+			// written, and every append in it fails now rather than
+			// waiting for the database to come back.
+			taken = len(batch)
+		}
 		s.queue = append(batch[taken:], s.queue...)
 		for i, b := range batch[:taken] {
 			b.err, b.done = err, true
