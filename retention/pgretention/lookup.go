@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -376,12 +377,14 @@ func (e *errRow) Error() string {
 
 func (e *errRow) Unwrap() error { return retention.ErrTampered }
 
+// wrapRowErr returns an error met while reading rows: the store's own
+// (a row that does not open, a key gone, the store closed) as it is,
+// the database's wrapped by dbErr.
 func wrapRowErr(what string, err error) error {
-	if _, ok := err.(*errRow); ok {
-		return err
-	}
-	if strings.HasPrefix(err.Error(), "retention:") {
-		return err
+	for _, own := range []error{retention.ErrTampered, retention.ErrNoKey, retention.ErrClosed, retention.ErrConfig} {
+		if errors.Is(err, own) {
+			return err
+		}
 	}
 	return dbErr(what, err)
 }

@@ -2,6 +2,7 @@ package pgretention
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -66,7 +67,14 @@ func (s *Store) Purge() (retention.PurgeReport, error) {
 	if _, err := conn.Exec(s.ctx, "SELECT pg_advisory_lock($1)", purgeLock); err != nil {
 		return rep, dbErr("locking for a purge", err)
 	}
-	defer conn.Exec(s.ctx, "SELECT pg_advisory_unlock($1)", purgeLock)
+	defer func() {
+		// Unlocked even when the store is closing; a connection that
+		// cannot unlock is closed, which releases its session's locks,
+		// rather than given back to the pool holding the lock.
+		if _, err := conn.Exec(context.WithoutCancel(s.ctx), "SELECT pg_advisory_unlock($1)", purgeLock); err != nil {
+			conn.Close(context.Background())
+		}
+	}()
 	now := timesync.Now(s.cfg.Clock)
 	parts := map[retention.Class]map[string]string{}
 	for _, c := range retention.Classes() {
