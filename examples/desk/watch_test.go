@@ -30,6 +30,23 @@ type hookPage struct {
 	body   paging.WebhookBody
 }
 
+// hookServer is the members' webhook endpoint: every page it receives,
+// by member; closed when the test ends.
+func hookServer(t *testing.T) (*hook, *httptest.Server) {
+	h := &hook{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b paging.WebhookBody
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			t.Errorf("a webhook body: %v", err)
+		}
+		h.mu.Lock()
+		h.pages = append(h.pages, hookPage{strings.TrimPrefix(r.URL.Path, "/"), b})
+		h.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	return h, srv
+}
+
 func (h *hook) got() []hookPage {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -93,17 +110,7 @@ func watchCell(t *testing.T, srv string) (dir, alice, service, watch string) {
 // while the wall clock goes back an hour — each once, whatever the number
 // of passes. Then a member acknowledges, and nothing more is paged.
 func TestWatchNight(t *testing.T) {
-	h := &hook{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b paging.WebhookBody
-		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-			t.Errorf("a webhook body: %v", err)
-		}
-		h.mu.Lock()
-		h.pages = append(h.pages, hookPage{strings.TrimPrefix(r.URL.Path, "/"), b})
-		h.mu.Unlock()
-	}))
-	defer srv.Close()
+	h, srv := hookServer(t)
 	dir, alice, service, watch := watchCell(t, srv.URL)
 	received := time.Date(2026, 10, 25, 0, 51, 17, 0, time.UTC) // 02:51:17 summer time, nine minutes before the clocks go back
 	clock := timesynctest.NewClock(received)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,17 +82,7 @@ func alertsOf(t *testing.T, dir, alice string, clock *timesynctest.Clock) []pagi
 // day, the rota and the advice mended, the others clear. Pages name the
 // condition and its start, nothing else.
 func TestWatchAlerts(t *testing.T) {
-	h := &hook{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b paging.WebhookBody
-		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-			t.Errorf("a webhook body: %v", err)
-		}
-		h.mu.Lock()
-		h.pages = append(h.pages, hookPage{strings.TrimPrefix(r.URL.Path, "/"), b})
-		h.mu.Unlock()
-	}))
-	defer srv.Close()
+	h, srv := hookServer(t)
 	dir, alice, _, watch := watchCell(t, srv.URL)
 	fake := setWatch(t, dir, WatchConfig{Checks: &[]paging.Condition{paging.ClockCondition, paging.RegisterCondition, paging.RotaCondition, paging.AdviceCondition}})
 	var saved map[string]any
