@@ -47,12 +47,11 @@ type Setup struct {
 // OpenFunc opens a fresh, empty store with s; the suite closes it.
 type OpenFunc func(t *testing.T, s Setup) retention.Backend
 
-// checks are the suite's subtests, in order.
-var checkNames = []string{"ingest", "edges", "superseded", "need-to-know", "purge", "holds", "verify", "closed"}
-
 // Checks returns the names of the checks [Run] runs, in order: each is a
 // subtest of that name.
-func Checks() []string { return slices.Clone(checkNames) }
+func Checks() []string {
+	return []string{"ingest", "edges", "superseded", "need-to-know", "purge", "holds", "verify", "closed"}
+}
 
 // Run runs every check against the stores open opens.
 func Run(t *testing.T, open OpenFunc) {
@@ -60,7 +59,7 @@ func Run(t *testing.T, open OpenFunc) {
 		"ingest": checkIngest, "edges": checkEdges, "superseded": checkSuperseded, "need-to-know": checkNeedToKnow,
 		"purge": checkPurge, "holds": checkHolds, "verify": checkVerify, "closed": checkClosed,
 	}
-	for _, name := range checkNames {
+	for _, name := range Checks() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
 			fns[name](e)
@@ -81,18 +80,17 @@ type env struct {
 	setup Setup
 }
 
-// The instants the checks use: a day of data, and the morning after,
-// when the store is opened.
-var (
-	dataDay = timesync.MustParseDay("2026-10-29")
-	opened  = ts("2026-10-30T09:00:00+01:00")
-)
+// dataDay is the day of the checks' data.
+func dataDay() date.Date { return timesync.MustParseDay("2026-10-29") }
+
+// opened is when the store is opened: the morning after.
+func opened() timesync.Timestamp { return ts("2026-10-30T09:00:00+01:00") }
 
 func ts(s string) timesync.Timestamp { return timesync.MustParseTimestamp(s) }
 
 func newEnv(t *testing.T, open OpenFunc) *env {
 	t.Helper()
-	clock := timesynctest.NewClock(opened.Time())
+	clock := timesynctest.NewClock(opened().Time())
 	id, err := register.NewIdentity("alice", register.RoleMember)
 	if err != nil {
 		t.Fatal(err)
@@ -136,11 +134,13 @@ func (l *lockedBuffer) String() string {
 
 // secrets are the strings no log line of a store may hold: the
 // checks' addresses, subscriber references and cases.
-var secrets = []string{"198.51.100", "100.64.", "2001:db8", "C-0000", "2026-0042", "2026-0043", "BR.12"}
+func secrets() []string {
+	return []string{"198.51.100", "100.64.", "2001:db8", "C-0000", "2026-0042", "2026-0043", "BR.12"}
+}
 
 func (e *env) secrecy() {
 	e.t.Helper()
-	for _, s := range secrets {
+	for _, s := range secrets() {
 		if strings.Contains(e.logs.String(), s) {
 			e.t.Errorf("the store's logs quote %q", s)
 		}
@@ -153,7 +153,7 @@ func (e *env) noSecret(err error) {
 	if err == nil {
 		return
 	}
-	for _, s := range secrets {
+	for _, s := range secrets() {
 		if strings.Contains(err.Error(), s) {
 			e.t.Errorf("an error quotes %q: %v", s, err)
 		}
@@ -189,7 +189,7 @@ func (e *env) workOrder(id string, targets ...requisition.Target) register.WorkO
 // prefixTarget is a prefix target over the data day and the next.
 func prefixTarget(p string) requisition.Target {
 	return requisition.Target{Kind: requisition.TargetPrefix, Prefix: netip.MustParsePrefix(p),
-		From: timesync.FromTime(timesync.DayStart(dataDay)), Until: timesync.FromTime(timesync.DayStart(dataDay.AddDate(0, 0, 30)))}
+		From: timesync.FromTime(timesync.DayStart(dataDay())), Until: timesync.FromTime(timesync.DayStart(dataDay().AddDate(0, 0, 30)))}
 }
 
 func (e *env) lookup(wo register.WorkOrder, addr string, port uint16, at timesync.Timestamp) retention.Answer {
@@ -201,11 +201,16 @@ func (e *env) lookup(wo register.WorkOrder, addr string, port uint16, at timesyn
 	return ans
 }
 
-var (
-	syncClock = retention.Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
-	public    = "198.51.100.7"
-	cgnat     = retention.Evidence{Kind: retention.CGNAT, Device: "cgnat-1"}
-)
+// public is the checks' shared public address.
+const public = "198.51.100.7"
+
+// syncClock is a synchronised source's verdict: a second's tolerance.
+func syncClock() retention.Clock {
+	return retention.Clock{Synchronised: true, ToTheSecond: true, ErrorBound: 5 * time.Millisecond}
+}
+
+// cgnat is the NAT box's evidence.
+func cgnat() retention.Evidence { return retention.Evidence{Kind: retention.CGNAT, Device: "cgnat-1"} }
 
 // The check data: two CGNAT port blocks of one public address, each to
 // an inside address, the inside addresses' sessions, an IPv6 prefix, an
@@ -213,24 +218,24 @@ var (
 func sampleMappings() []retention.Mapping {
 	return []retention.Mapping{
 		{Public: netip.MustParseAddr(public), Ports: retention.PortRange{First: 40000, Last: 40999}, Inside: netip.MustParseAddr("100.64.0.1"), InsidePort: 51000, Protocol: 6,
-			From: ts("2026-10-29T21:40:00+01:00"), Until: ts("2026-10-29T22:10:00+01:00"), Source: cgnat, Clock: syncClock},
+			From: ts("2026-10-29T21:40:00+01:00"), Until: ts("2026-10-29T22:10:00+01:00"), Source: cgnat(), Clock: syncClock()},
 		{Public: netip.MustParseAddr(public), Ports: retention.PortRange{First: 41000, Last: 41999}, Inside: netip.MustParseAddr("100.64.0.2"),
-			From: ts("2026-10-29T21:30:00+01:00"), Until: ts("2026-10-29T22:30:00+01:00"), Source: cgnat, Clock: syncClock},
+			From: ts("2026-10-29T21:30:00+01:00"), Until: ts("2026-10-29T22:30:00+01:00"), Source: cgnat(), Clock: syncClock()},
 	}
 }
 
 func sampleAssignments() []retention.Assignment {
 	return []retention.Assignment{
 		{Subscriber: "C-000042", Prefix: netip.MustParsePrefix("100.64.0.1/32"), From: ts("2026-10-29T18:00:00+01:00"), Until: ts("2026-10-29T23:00:00+01:00"),
-			Source: retention.Evidence{Kind: retention.RADIUS, Device: "nas-1", Hash: retention.HashRecord([]byte("Acct-Status-Type = Stop"))}, Clock: syncClock},
+			Source: retention.Evidence{Kind: retention.RADIUS, Device: "nas-1", Hash: retention.HashRecord([]byte("Acct-Status-Type = Stop"))}, Clock: syncClock()},
 		{Subscriber: "C-000007", Prefix: netip.MustParsePrefix("100.64.0.2/32"), From: ts("2026-10-29T18:00:00+01:00"), Until: ts("2026-10-29T23:00:00+01:00"),
-			Source: retention.Evidence{Kind: retention.DHCP, Device: "dhcp-1"}, Clock: syncClock},
+			Source: retention.Evidence{Kind: retention.DHCP, Device: "dhcp-1"}, Clock: syncClock()},
 		{Subscriber: "C-000099", Prefix: netip.MustParsePrefix("2001:db8:1200::/56"), From: ts("2026-10-29T10:00:00+01:00"), Until: ts("2026-10-29T20:00:00+01:00"),
-			Source: retention.Evidence{Kind: retention.Static, Device: "contracts"}, Clock: syncClock},
+			Source: retention.Evidence{Kind: retention.Static, Device: "contracts"}, Clock: syncClock()},
 		{Subscriber: "C-000050", Prefix: netip.MustParsePrefix("198.51.100.9/32"), From: ts("2026-10-29T12:00:00+01:00"), Until: ts("2026-10-29T13:00:00+01:00"),
 			Source: retention.Evidence{Kind: retention.DHCP, Device: "dhcp-2"}, Clock: retention.Clock{ErrorBound: -1}},
 		{Subscriber: "C-000060", Prefix: netip.MustParsePrefix("198.51.100.10/32"), From: ts("2026-10-29T08:00:00+01:00"),
-			Source: retention.Evidence{Kind: retention.RADIUS, Device: "nas-1", Hash: retention.HashRecord([]byte("Acct-Status-Type = Start"))}, Clock: syncClock},
+			Source: retention.Evidence{Kind: retention.RADIUS, Device: "nas-1", Hash: retention.HashRecord([]byte("Acct-Status-Type = Start"))}, Clock: syncClock()},
 	}
 }
 
@@ -389,22 +394,22 @@ func checkSuperseded(e *env) {
 		e.t.Fatal(err)
 	}
 	mopen := retention.Mapping{Public: netip.MustParseAddr(public), Ports: retention.PortRange{First: 1024, Last: 2047}, Inside: inside.Addr(),
-		From: from, Source: retention.Evidence{Kind: retention.CGNAT, Device: "cgnat-1", Hash: retention.HashRecord([]byte("[NEW]"))}, Clock: syncClock}
+		From: from, Source: retention.Evidence{Kind: retention.CGNAT, Device: "cgnat-1", Hash: retention.HashRecord([]byte("[NEW]"))}, Clock: syncClock()}
 	if err := e.s.IngestMappings([]retention.Mapping{mopen}); err != nil {
 		e.t.Fatal(err)
 	}
-	e.clock.Set(opened.Time())
+	e.clock.Set(opened().Time())
 	closed := open
-	closed.Until, closed.Clock = ts("2026-10-29T11:00:00+01:00"), syncClock
+	closed.Until, closed.Clock = ts("2026-10-29T11:00:00+01:00"), syncClock()
 	closed.Source.Hash = retention.HashRecord([]byte("Stop"))
 	next := retention.Assignment{Subscriber: "C-000002", Prefix: inside, From: closed.Until, Until: ts("2026-10-29T13:00:00+01:00"),
-		Source: retention.Evidence{Kind: retention.RADIUS, Device: "nas-1"}, Clock: syncClock}
+		Source: retention.Evidence{Kind: retention.RADIUS, Device: "nas-1"}, Clock: syncClock()}
 	mclosed := mopen
 	mclosed.Until, mclosed.Source.Hash = closed.Until, retention.HashRecord([]byte("[DESTROY]"))
 	next2 := next
 	next2.Prefix = netip.MustParsePrefix("100.64.0.2/32")
 	mnext := retention.Mapping{Public: netip.MustParseAddr(public), Ports: retention.PortRange{First: 1024, Last: 2047}, Inside: next2.Prefix.Addr(),
-		From: closed.Until, Until: next.Until, Source: cgnat, Clock: syncClock}
+		From: closed.Until, Until: next.Until, Source: cgnat(), Clock: syncClock()}
 	if err := e.s.IngestAssignments([]retention.Assignment{closed, next, next2}); err != nil {
 		e.t.Fatal(err)
 	}
@@ -517,9 +522,9 @@ func checkPurge(e *env) {
 	later := timesync.MustParseDay("2026-11-15")
 	e.clock.Set(ts("2026-11-16T09:00:00+01:00").Time())
 	ms := []retention.Mapping{{Public: netip.MustParseAddr(public), Ports: retention.PortRange{First: 40000, Last: 40999}, Inside: netip.MustParseAddr("100.64.0.3"),
-		From: ts("2026-11-15T10:00:00+01:00"), Until: ts("2026-11-15T11:00:00+01:00"), Source: cgnat, Clock: syncClock}}
+		From: ts("2026-11-15T10:00:00+01:00"), Until: ts("2026-11-15T11:00:00+01:00"), Source: cgnat(), Clock: syncClock()}}
 	as := []retention.Assignment{{Subscriber: "C-000003", Prefix: netip.MustParsePrefix("100.64.0.3/32"), From: ts("2026-11-15T09:00:00+01:00"),
-		Until: ts("2026-11-15T12:00:00+01:00"), Source: retention.Evidence{Kind: retention.DHCP, Device: "dhcp-1"}, Clock: syncClock}}
+		Until: ts("2026-11-15T12:00:00+01:00"), Source: retention.Evidence{Kind: retention.DHCP, Device: "dhcp-1"}, Clock: syncClock()}}
 	if err := e.s.IngestMappings(ms); err != nil {
 		e.t.Fatal(err)
 	}
@@ -551,7 +556,7 @@ func checkPurge(e *env) {
 	e.clock.Set(ts("2027-04-30T00:00:00+02:00").Time())
 	over("the first day's mappings ended, not purged", first)
 	answers("the second day", second, "C-000003")
-	want := []destroyed{{Day: dataDay, Class: retention.ClassMappings, Records: 2}}
+	want := []destroyed{{Day: dataDay(), Class: retention.ClassMappings, Records: 2}}
 	if d := e.purge(); !slices.Equal(d, want) {
 		e.t.Errorf("destroyed %+v, want %+v", d, want)
 	}
@@ -575,8 +580,8 @@ func checkPurge(e *env) {
 	// Twelve months on, the assignments: the lasting session was filed on
 	// the day it was reported, the morning after.
 	e.clock.Set(ts("2027-11-17T00:00:00+01:00").Time())
-	want = []destroyed{{Day: dataDay, Class: retention.ClassAssignments, Records: 4},
-		{Day: dataDay.AddDate(0, 0, 1), Class: retention.ClassAssignments, Records: 1},
+	want = []destroyed{{Day: dataDay(), Class: retention.ClassAssignments, Records: 4},
+		{Day: dataDay().AddDate(0, 0, 1), Class: retention.ClassAssignments, Records: 1},
 		{Day: later, Class: retention.ClassAssignments, Records: 1}}
 	if d := e.purge(); !slices.Equal(d, want) {
 		e.t.Errorf("destroyed %+v, want %+v", d, want)
@@ -618,8 +623,8 @@ func checkHolds(e *env) {
 	// the two mappings of the address in its window, and the sessions of
 	// their inside addresses.
 	e.clock.Set(ts("2027-11-17T00:00:00+01:00").Time())
-	want := []destroyed{{Day: dataDay, Class: retention.ClassAssignments, Records: 4}, {Day: dataDay, Class: retention.ClassMappings, Records: 2},
-		{Day: dataDay.AddDate(0, 0, 1), Class: retention.ClassAssignments, Records: 1}}
+	want := []destroyed{{Day: dataDay(), Class: retention.ClassAssignments, Records: 4}, {Day: dataDay(), Class: retention.ClassMappings, Records: 2},
+		{Day: dataDay().AddDate(0, 0, 1), Class: retention.ClassAssignments, Records: 1}}
 	if d := e.purge(); !slices.Equal(d, want) {
 		e.t.Errorf("destroyed %+v, want %+v", d, want)
 	}
