@@ -281,3 +281,38 @@ func TestDiskFull(t *testing.T) {
 	acked["after"] = r.Seq
 	checkJournal(t, dsn, acked)
 }
+
+// The server is down: an append fails at once with ErrUnreachable (and
+// ErrIO: not acknowledged) rather than waiting for it, and once it is
+// back the same Store appends again, after the records it had.
+func TestServerDown(t *testing.T) {
+	srv := pgtest.Start(t)
+	dsn := journalDB(t, srv, "down")
+	s, err := pgjournal.Open(context.Background(), dsn, pgjournal.Options{Clock: timesynctest.NewClock(t0), Signer: key("alice"), Create: true, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Append("event", []byte("before")); err != nil {
+		t.Fatal(err)
+	}
+	port := srv.Port()
+	srv.Stop(t, "fast")
+	for range 3 {
+		if _, err := s.Append("event", []byte("while down")); !errors.Is(err, pgjournal.ErrUnreachable) || !errors.Is(err, journal.ErrIO) {
+			t.Fatalf("an append while the server is down: %v", err)
+		}
+	}
+	if _, err := s.Refresh(); !errors.Is(err, pgjournal.ErrUnreachable) {
+		t.Errorf("Refresh while the server is down: %v", err)
+	}
+	srv.Restart(t)
+	if srv.Port() != port {
+		t.Fatalf("the server moved from port %d to %d (another process took it)", port, srv.Port())
+	}
+	r, err := s.Append("event", []byte("after"))
+	if err != nil || r.Seq != 2 {
+		t.Fatalf("the append after the restart: record %d, %v", r.Seq, err)
+	}
+	checkJournal(t, dsn, map[string]uint64{"before": 1, "after": 2})
+}
