@@ -290,8 +290,9 @@ func (s *Store) keepHeld(conn *pgx.Conn, p period, holds []holdRow) error {
 			return err
 		}
 		var kept []sealedRow
+		var sealErr error
 		err = s.rowsOf(conn, p.class, scope, m.from, m.until, false, func(a retention.Assignment, r retention.Mapping) {
-			if err != nil {
+			if sealErr != nil {
 				return
 			}
 			var plain []byte
@@ -306,12 +307,18 @@ func (s *Store) keepHeld(conn *pgx.Conn, p period, holds []holdRow) error {
 			default:
 				return
 			}
-			var row sealedRow
-			row, err = s.sealIn(p.class, string(h.id), cl, plain)
+			row, err := s.sealIn(p.class, string(h.id), cl, plain)
+			if err != nil {
+				sealErr = err
+				return
+			}
 			kept = append(kept, row)
 		})
 		if err != nil {
 			return err
+		}
+		if sealErr != nil {
+			return sealErr
 		}
 		if len(kept) == 0 {
 			continue
