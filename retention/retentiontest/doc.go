@@ -31,6 +31,8 @@
 //   - holds: a hold keeps what it matches (the whole chain) past its period,
 //     for its own case only, until it is lifted by its case; the next purge
 //     destroys it;
+//   - holds-by-subscriber: a hold on a subscriber keeps their sessions
+//     and the mappings from their inside address, nothing of anyone else;
 //   - verify: a store just written verifies, opened with the identity;
 //   - closed: every method of a closed store fails with [retention.ErrClosed];
 //

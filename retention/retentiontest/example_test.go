@@ -33,6 +33,7 @@ func ExampleChecks() {
 	// need-to-know
 	// purge
 	// holds
+	// holds-by-subscriber
 	// verify
 	// closed
 }

@@ -50,14 +50,14 @@ type OpenFunc func(t *testing.T, s Setup) retention.Backend
 // Checks returns the names of the checks [Run] runs, in order: each is a
 // subtest of that name.
 func Checks() []string {
-	return []string{"ingest", "edges", "superseded", "need-to-know", "purge", "holds", "verify", "closed"}
+	return []string{"ingest", "edges", "superseded", "need-to-know", "purge", "holds", "holds-by-subscriber", "verify", "closed"}
 }
 
 // Run runs every check against the stores open opens.
 func Run(t *testing.T, open OpenFunc) {
 	fns := map[string]func(*env){
 		"ingest": checkIngest, "edges": checkEdges, "superseded": checkSuperseded, "need-to-know": checkNeedToKnow,
-		"purge": checkPurge, "holds": checkHolds, "verify": checkVerify, "closed": checkClosed,
+		"purge": checkPurge, "holds": checkHolds, "holds-by-subscriber": checkHoldBySubscriber, "verify": checkVerify, "closed": checkClosed,
 	}
 	for _, name := range Checks() {
 		t.Run(name, func(t *testing.T) {
@@ -664,6 +664,37 @@ func checkHolds(e *env) {
 	}
 	if _, err := e.s.Verify(); err != nil {
 		e.t.Errorf("after the hold: %v", err)
+	}
+}
+
+// A hold on a subscriber keeps their sessions in its window and, through
+// the chain, the mappings from their inside address while they held it —
+// nothing of anyone else.
+func checkHoldBySubscriber(e *env) {
+	e.ingestSample()
+	wo := e.workOrder("2026-0042", prefixTarget("198.51.100.0/24"))
+	h, err := e.s.PlaceHold("2026-0042", []retention.HoldTarget{{Subscriber: "C-000007"}}, ts("2026-10-29T21:00:00+01:00"), ts("2026-10-29T22:00:00+01:00"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.clock.Set(ts("2027-11-17T00:00:00+01:00").Time())
+	e.purge()
+	at := ts("2026-10-29T21:47:03+01:00")
+	ans := e.lookup(wo, public, 41000, at)
+	if len(ans.Candidates) != 1 || ans.Candidates[0].Subscriber != "C-000007" || ans.Candidates[0].Held != h.ID || ans.Candidates[0].Mapping == nil {
+		e.t.Errorf("the held subscriber, through the held mapping: %+v", ans.Candidates)
+	}
+	for _, c := range ans.Candidates {
+		checkCandidate(e.t, c)
+	}
+	if ans := e.lookup(wo, public, 40312, at); len(ans.Candidates) != 0 || !slices.Contains(ans.Ambiguities, retention.PeriodOver) {
+		e.t.Errorf("another subscriber kept: %d candidates, ambiguities %v", len(ans.Candidates), ans.Ambiguities)
+	}
+	if err := e.s.LiftHold(h.ID, "2026-0042"); err != nil {
+		e.t.Fatal(err)
+	}
+	if d, want := e.purge(), []destroyed{{Hold: h.ID, Records: 2}}; !slices.Equal(d, want) {
+		e.t.Errorf("destroyed %+v, want %+v", d, want)
 	}
 }
 
