@@ -1,0 +1,51 @@
+// Package tasking is the cell's administration function (ADMF, ETSI TS
+// 103 221-1): it turns the interception orders recorded in the register
+// into X1 tasks on every point of interception and mediation function,
+// and ends them — when a member stops them, when the case is closed,
+// cancelled or expired, and by itself at the end of the order's validity.
+//
+// # What decides a task
+//
+// A task exists because a member decided it: a [Decision] recorded in the
+// register (DecisionType), "start" with the LIID the agency (for Belgium,
+// the NTSU-CTIF) gave for the order, or "stop". [Desired] reads the cases
+// and the decisions at an instant and returns the [Order]s that must be
+// active then: the case's measure is an interception, its state is one in
+// which the order may be executed (lawful, in progress, answered,
+// invoiced — not received, acknowledged, contested, awaiting a
+// clarification, closed, expired or cancelled), a start decision is its
+// latest, the order states its end (requisition.Requisition.ValidUntil)
+// and that end has not come. Everything else is deactivated: nothing is
+// intercepted that the register does not show a member decided under an
+// order in force.
+//
+// # XIDs
+//
+// A task's XID is derived from the register's journal identity and the
+// case's ID ([XIDFor]: SHA-256, in RFC 9562's version 8 form), not drawn
+// at random: the same order always has the same XID, so that an ADMF that
+// crashed after tasking an NE and before recording it sends the same task
+// again (answered XIDAlreadyExists, taken as done), and so that the ADMF
+// recognises its own tasks on an NE (the XIDs of the register's
+// interception cases) and never removes another ADMF's.
+//
+// # Reconciling
+//
+// [Reconcile] brings one NE to the desired set: it lists the NE's tasks
+// (ListAllDetails), activates what is missing, modifies a task whose
+// targets, LIID, delivery or end differ from the order's (GetTaskDetails),
+// and deactivates every task of its own that is no longer desired. It
+// returns every [Action] with its outcome, for the register; a failure on
+// one task does not stop the others. Run it on a schedule (desk watch does,
+// every pass) and the end of an order's validity deactivates its task
+// within one pass, whoever is awake.
+//
+// # Targets
+//
+// An X1 task designates addresses, prefixes and usernames
+// (intercept.Target). A requisition may designate more (a telephone
+// number, a subscriber reference, a MAC address): those cannot be tasked
+// as such — a member turns them into addresses or usernames first (an
+// identification, package retention) — and [Targets] refuses them,
+// naming each by its position and kind, never its value.
+package tasking
