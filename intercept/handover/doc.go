@@ -65,4 +65,14 @@
 // numbering: they carry the numbers of the run that made them, and the
 // pipeline's CIN reset, which follows them, announces the new run's
 // numbering from 0.
+//
+// # X2/X3 to a mediation function
+//
+// With Config.Protocol X2X3 the same machinery carries a point of
+// interception's TS 103 221-2 X2 and X3 PDUs (package x2x3) to a mediation
+// function (package mediation) instead: the links are named X2 and X3,
+// keep-alives are X2/X3 Keepalive PDUs whose KeepaliveAck confirms what was
+// sent before them, and the mediation function drops by sequence number
+// what a reconnect sends again. Queue, spool, backoff and loss accounting
+// are the same.
 package handover

@@ -40,9 +40,19 @@ type Config struct {
 	// HI2 and HI3 are the receiver's addresses ("host:port") for IRI and
 	// CC records. Both are required; they may be the same.
 	HI2, HI3 string
+	// Protocol is what the links speak: ETSI (the zero value) towards an
+	// agency's receiver, or X2X3 from a point of interception to a
+	// mediation function. With X2X3, HI2 and HI3 are the mediation
+	// function's addresses for X2 and X3 (usually the same).
+	Protocol Protocol
 	// Encoder writes the keep-alives; its profile's KeepAliveInterval and
-	// KeepAliveTimeout time them.
+	// KeepAliveTimeout time them. Required for ETSI, unused for X2X3.
 	Encoder *etsi.Encoder
+	// KeepAliveInterval and KeepAliveTimeout time the X2X3 keep-alives
+	// (for ETSI the Encoder's profile does): a keep-alive goes out after
+	// so long idle, and its answer is awaited so long. Both are required
+	// for X2X3.
+	KeepAliveInterval, KeepAliveTimeout time.Duration
 	// TLS, when set, wraps both connections in TLS with this
 	// configuration: give it Certificates to authenticate ccjkit to the
 	// receiver (mutual TLS) and RootCAs to authenticate the receiver, whose
@@ -102,8 +112,17 @@ func New(cfg Config) (*Handover, error) {
 	if cfg.HI2 == "" || cfg.HI3 == "" {
 		probs = append(probs, fmt.Errorf("%w: HI2 and HI3 addresses are required", ErrConfig))
 	}
-	if cfg.Encoder == nil {
-		probs = append(probs, fmt.Errorf("%w: Encoder is required (it writes the keep-alives)", ErrConfig))
+	switch cfg.Protocol {
+	case ETSI:
+		if cfg.Encoder == nil {
+			probs = append(probs, fmt.Errorf("%w: Encoder is required (it writes the keep-alives)", ErrConfig))
+		}
+	case X2X3:
+		if cfg.KeepAliveInterval <= 0 || cfg.KeepAliveTimeout <= 0 {
+			probs = append(probs, fmt.Errorf("%w: KeepAliveInterval and KeepAliveTimeout are required for X2X3", ErrConfig))
+		}
+	default:
+		probs = append(probs, fmt.Errorf("%w: unknown Protocol %d", ErrConfig, uint8(cfg.Protocol)))
 	}
 	if cfg.Clock == nil {
 		probs = append(probs, fmt.Errorf("%w: Clock is required", ErrConfig))
@@ -148,11 +167,13 @@ func New(cfg Config) (*Handover, error) {
 		d := &net.Dialer{Timeout: 10 * time.Second}
 		cfg.Dial = d.DialContext
 	}
-	hi2, err := newLink("HI2", cfg.HI2, &cfg)
+	w := newWire(&cfg)
+	iriName, ccName := w.names()
+	hi2, err := newLink(iriName, cfg.HI2, &cfg, w)
 	if err != nil {
 		return nil, err
 	}
-	hi3, err := newLink("HI3", cfg.HI3, &cfg)
+	hi3, err := newLink(ccName, cfg.HI3, &cfg, w)
 	if err != nil {
 		if hi2.sp != nil {
 			hi2.sp.close()

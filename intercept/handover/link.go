@@ -17,7 +17,6 @@ import (
 	"golang.org/x/sys/cpu"
 
 	"github.com/ccjkit/ccjkit/intercept"
-	"github.com/ccjkit/ccjkit/intercept/etsi"
 )
 
 // maxWrite bounds one write to the socket, so that a stalled receiver is
@@ -39,6 +38,7 @@ const maxWrite = 64 << 10
 type link struct {
 	name, addr string
 	cfg        *Config
+	wire       wire
 
 	mu      sync.Mutex
 	ring    []byte
@@ -77,17 +77,17 @@ type counters struct {
 
 // newLink makes a link and opens its spool, recovering what an earlier
 // run left there; start starts it.
-func newLink(name, addr string, cfg *Config) (*link, error) {
+func newLink(name, addr string, cfg *Config, w wire) (*link, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &link{
-		name: name, addr: addr, cfg: cfg,
+		name: name, addr: addr, cfg: cfg, wire: w,
 		ring: make([]byte, cfg.QueueBytes),
 		wake: make(chan struct{}, 1),
 		ctx:  ctx, cancel: cancel, done: make(chan struct{}), mdone: make(chan struct{}),
 	}
 	if cfg.SpoolDir != "" {
 		segBytes := max(min(uint64(cfg.SpoolBytes)/16, 64<<20), 1<<20)
-		sp, err := openSpool(filepath.Join(cfg.SpoolDir, name), uint64(cfg.SpoolBytes), segBytes, cfg.Logger, name)
+		sp, err := openSpool(filepath.Join(cfg.SpoolDir, name), uint64(cfg.SpoolBytes), segBytes, cfg.Logger, name, w)
 		if err != nil {
 			cancel()
 			return nil, err
@@ -175,7 +175,7 @@ func (l *link) refill() (uint64, error) {
 	}
 	var whole uint64
 	for whole < want {
-		n, err := pduLength(buf[whole:])
+		n, err := l.wire.pduLength(buf[whole:])
 		if err != nil {
 			return 0, err
 		}
@@ -412,11 +412,11 @@ type ending struct {
 // newSession starts a session on conn, resending from the last confirmed
 // point.
 func (l *link) newSession(conn net.Conn) *session {
-	ka := l.cfg.Encoder.Profile()
+	interval, timeout := l.wire.times()
 	_, _, acked := l.window()
 	return &session{
 		l: l, conn: conn,
-		interval: ka.KeepAliveInterval, timeout: ka.KeepAliveTimeout,
+		interval: interval, timeout: timeout,
 		sent: acked, resendUntil: l.c.sent.Load(),
 		acks:      make(chan intercept.Seq, 4),
 		readErr:   make(chan error, 1),
@@ -538,7 +538,7 @@ func (s *session) sendKeepAlive() *ending {
 	l := s.l
 	s.kaSeq++
 	var kerr error
-	s.kaBuf, kerr = l.cfg.Encoder.AppendKeepAlive(s.kaBuf[:0], s.kaSeq, l.cfg.Clock.Now())
+	s.kaBuf, kerr = l.wire.appendKeepAlive(s.kaBuf[:0], s.kaSeq, l.cfg.Clock.Now())
 	if kerr != nil {
 		return &ending{faultWrite, kerr}
 	}
@@ -599,12 +599,11 @@ func (s *session) confirm(seq intercept.Seq) *ending {
 // else. Anything else is a fault (OpenLI likewise drops a receiver that
 // sends unexpected bytes).
 func (l *link) read(conn net.Conn, acks chan<- intercept.Seq, errs chan<- error, stop <-chan struct{}) {
-	fr := etsi.NewFramer(conn, 4096)
+	fr := l.wire.newFramer(conn, 4096)
 	for {
 		b, err := fr.Next()
 		if err != nil {
-			var ee *etsi.Error
-			if errors.As(err, &ee) && !errors.Is(err, etsi.ErrTruncated) {
+			if l.wire.notPDU(err) {
 				err = unexpectedError{} // bytes that are no PDU
 			} else {
 				err = readError{err}
@@ -615,8 +614,8 @@ func (l *link) read(conn net.Conn, acks chan<- intercept.Seq, errs chan<- error,
 			}
 			return
 		}
-		s, err := etsi.Peek(b)
-		if err != nil || s.Kind != etsi.TRIPayload || s.TRI != etsi.KeepAliveResponse {
+		seq, ok := l.wire.keepAliveAnswer(b)
+		if !ok {
 			select {
 			case errs <- unexpectedError{}:
 			default:
@@ -624,7 +623,7 @@ func (l *link) read(conn net.Conn, acks chan<- intercept.Seq, errs chan<- error,
 			return
 		}
 		select {
-		case acks <- s.Seq:
+		case acks <- seq:
 		case <-stop:
 			return
 		}

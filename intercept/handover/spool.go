@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/ccjkit/ccjkit/internal/durable"
 )
 
@@ -65,7 +64,7 @@ type spool struct {
 // PDU (a write torn by a crash or power cut) is cut off and counted as
 // damaged. The recovered segments are renamed to start at offset 0, in
 // their order, so that the new run's stream continues after them.
-func openSpool(dir string, quota, segBytes uint64, log *slog.Logger, name string) (*spool, error) {
+func openSpool(dir string, quota, segBytes uint64, log *slog.Logger, name string, w wire) (*spool, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 	}
@@ -78,14 +77,14 @@ func openSpool(dir string, quota, segBytes uint64, log *slog.Logger, name string
 		return nil, fmt.Errorf("%w: %s spool %s is in use by another handover: %w", ErrSpool, name, dir, err)
 	}
 	sp := &spool{dir: dir, quota: quota, segBytes: segBytes, lock: lock}
-	if err := sp.recover(log, name); err != nil {
+	if err := sp.recover(log, name, w); err != nil {
 		sp.close()
 		return nil, err
 	}
 	return sp, nil
 }
 
-func (sp *spool) recover(log *slog.Logger, name string) error {
+func (sp *spool) recover(log *slog.Logger, name string, w wire) error {
 	entries, err := os.ReadDir(sp.dir)
 	if err != nil {
 		return fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
@@ -113,7 +112,7 @@ func (sp *spool) recover(log *slog.Logger, name string) error {
 		if err != nil {
 			return fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 		}
-		size, valid, err := frameFile(f)
+		size, valid, err := frameFile(f, w)
 		if err != nil {
 			f.Close()
 			return fmt.Errorf("%w: %s spool: reading %s: %w", ErrSpool, name, filepath.Base(o.path), err)
@@ -158,17 +157,16 @@ func (sp *spool) recover(log *slog.Logger, name string) error {
 
 // frameFile reads f from its start PDU by PDU and returns its size and
 // the length of its longest prefix of whole PDUs.
-func frameFile(f *os.File) (size, valid uint64, err error) {
+func frameFile(f *os.File, w wire) (size, valid uint64, err error) {
 	st, err := f.Stat()
 	if err != nil {
 		return 0, 0, err
 	}
-	fr := etsi.NewFramer(io.NewSectionReader(f, 0, st.Size()), 0)
+	fr := w.newFramer(io.NewSectionReader(f, 0, st.Size()), 0)
 	for {
 		pdu, err := fr.Next()
 		if err != nil {
-			var ee *etsi.Error
-			if err == io.EOF || errors.As(err, &ee) {
+			if err == io.EOF || w.isFramingError(err) {
 				return uint64(st.Size()), valid, nil
 			}
 			return 0, 0, err
@@ -376,34 +374,6 @@ func (sp *spool) close() error {
 	sp.segs = nil
 	errs = append(errs, durable.SyncDir(sp.dir), sp.lock.Close())
 	return errors.Join(errs...)
-}
-
-// pduLength returns the length of the PDU whose first octets b holds (a
-// BER SEQUENCE with a definite length), or 0 when b is too short to
-// tell. The spool holds only PDUs the encoder made or recovery framed, so
-// anything else is an error.
-func pduLength(b []byte) (int, error) {
-	if len(b) < 2 {
-		return 0, nil
-	}
-	if b[0] != 0x30 || b[1] == 0x80 || b[1] > 0x84 {
-		return 0, errSpoolFraming
-	}
-	if b[1] < 0x80 {
-		return 2 + int(b[1]), nil
-	}
-	k := int(b[1] & 0x7f)
-	if len(b) < 2+k {
-		return 0, nil
-	}
-	var v uint64
-	for _, c := range b[2 : 2+k] {
-		v = v<<8 | uint64(c)
-	}
-	if v > 1<<30 {
-		return 0, errSpoolFraming
-	}
-	return 2 + k + int(v), nil
 }
 
 var errSpoolFraming = errors.New("handover: spool holds something other than a PDU")

@@ -35,7 +35,7 @@ func TestSpoolBookkeeping(t *testing.T) {
 		q := rapid.IntRange(64<<10, 256<<10).Draw(rt, "queue")
 		quota := rapid.Int64Range(int64(q), 2<<20).Draw(rt, "quota")
 		cfg := &Config{QueueBytes: q, SpoolDir: dir, SpoolBytes: quota, Logger: slog.New(slog.DiscardHandler)}
-		l, err := newLink("HI3", "x", cfg)
+		l, err := newLink("HI3", "x", cfg, newWire(cfg))
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestSpoolBookkeeping(t *testing.T) {
 		if err := l.close(); err != nil {
 			rt.Fatal(err)
 		}
-		l2, err := newLink("HI3", "x", cfg)
+		l2, err := newLink("HI3", "x", cfg, newWire(cfg))
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestSpoolBookkeeping(t *testing.T) {
 func TestSpoolReleasesAConfirmedStage(t *testing.T) {
 	dir := t.TempDir()
 	cfg := &Config{QueueBytes: 64 << 10, SpoolDir: dir, SpoolBytes: 1 << 20, Logger: slog.New(slog.DiscardHandler)}
-	l, err := newLink("HI3", "x", cfg)
+	l, err := newLink("HI3", "x", cfg, newWire(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
