@@ -56,6 +56,10 @@ type Config struct {
 	// (docs/postgres.md); -register-dsn and $CCJKIT_REGISTER_DSN come
 	// first. Absent: the register is the journal file in the directory.
 	RegisterDSNFile string `json:"register_dsn_file,omitempty"`
+	// X1 is the cell's ADMF: the NEs it tasks over X1 when a member
+	// starts or stops an interception (desk intercept; desk watch at every
+	// pass).
+	X1 *X1Config `json:"x1,omitempty"`
 	// Keyring is read and ignored: the register's members are recorded
 	// in the register itself (desk member add). It is kept so that the
 	// desk.json of an earlier version still loads.

@@ -156,6 +156,7 @@ func commands() []command {
 		intakeCommand(),
 		watchCommand(),
 		migrateCommand(),
+		interceptCommand(),
 	}
 }
 
@@ -195,7 +196,7 @@ func commandEffect(name string) effect {
 		return writes
 	case "list", "show", "review", "claim", "stats", "pages", "keep", "verify":
 		return reads
-	case "member":
+	case "member", "intercept":
 		return someWrite
 	case "retention":
 		return lookupWrites

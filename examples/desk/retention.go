@@ -364,7 +364,7 @@ func (s *session) retentionHolds(st *retention.Store, o *retentionOptions, args 
 
 // retentionSentences are desk retention's sentences, for messages.go.
 func retentionSentences() [][]string {
-	return append(append(append(append(intakeSentences(), pagingSentences()...), watchSentences()...), postgresSentences()...), [][]string{
+	return append(append(append(append(append(intakeSentences(), pagingSentences()...), watchSentences()...), postgresSentences()...), interceptSentences()...), [][]string{
 		{"the store of who had which address when: ingest a source, look up under a work order, preservation holds, purge, verify, the yearly report",
 			"la base de qui avait quelle adresse quand : ingérer une source, chercher sous un ordre de travail, gels, purge, vérification, rapport annuel",
 			"de opslag van wie welk adres wanneer had: een bron inlezen, opzoeken onder een werkorder, bewaringen, wissen, verifiëren, jaarverslag",

@@ -198,7 +198,19 @@ func (w *watcher) pass(ctx context.Context) (int, error) {
 	} else {
 		w.state.recorded()
 	}
-	return s.watchDue(ctx, reg, w.id, d, key, cell, policy, w.log)
+	n, err := s.watchDue(ctx, reg, w.id, d, key, cell, policy, w.log)
+	if err != nil || s.cfg.X1 == nil {
+		return n, err
+	}
+	// The ADMF: every NE brought to what the register decides, an
+	// order's end included, whoever is awake.
+	acts, err := s.reconcileWith(reg, w.id, s.cfg.X1)
+	for _, a := range acts {
+		if a.Error != "" {
+			w.log.Warn("an X1 step failed; the next pass tries again", "ne", a.NE, "step", string(a.Step), "error", a.Error)
+		}
+	}
+	return n + len(acts), err
 }
 
 // watchDue is a pass over reg as it stands, once desk.json's paging is
