@@ -32,12 +32,29 @@
 // CAP_NET_RAW), with a kernel filter on the targets, from now until
 // interrupted (Ctrl-C) or -for has passed. With -spool, records the
 // receiver cannot take yet go to that directory, and records left there
-// by an earlier run are sent first.
+// by an earlier run are sent first. With -lemf-ca (and -lemf-cert,
+// -lemf-key) it reaches the receiver over TLS.
+//
+// With -x1-listen and -mf it runs as a point of interception (an NE) of
+// ETSI's split instead: an ADMF tasks it over X1 (TS 103 221-1, HTTPS
+// with mutual TLS: -x1-cert, -x1-key, -x1-ca), and it sends what the
+// tasks match as X2 (IRI) and X3 (CC) PDUs (TS 103 221-2) over mutual
+// TLS (-mf-ca; its certificate is -x1-cert unless -mf-cert says
+// otherwise) to a mediation function, such as examples/mediator, which
+// numbers and hands over to the agency. The tasks change the capture's
+// matching while it runs; a replay starts at the first activation. The
+// delivery is intercept/handover's, so keep-alives, reconnection with
+// backoff, the bounded queue, -spool and the loss counts are the same.
+//
+//	go run ./examples/tap -x1-listen 127.0.0.1:6201 -x1-cert tap.crt -x1-key tap.key \
+//	    -x1-ca admf-ca.crt -mf 127.0.0.1:6100 -mf-ca ca.crt
 package main
 
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	_ "embed"
 	"errors"
 	"flag"
@@ -57,6 +74,7 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/handover"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
 	"github.com/ccjkit/ccjkit/intercept/radius"
+	"github.com/ccjkit/ccjkit/intercept/x1"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -114,10 +132,25 @@ func rehearsal() intercept.Profile {
 // options are the command line's choices.
 type options struct {
 	addr, file, liid, iface, spool string
+	lemfCA, lemfCert, lemfKey      string
 	secretFile, radiusListen       string
 	length                         time.Duration
 	targets, clients               prefixes
 	users                          names
+	x1Listen, x1Cert, x1Key, x1CA  string
+	x1ID, admfID                   string
+	mf, mfCA, mfCert, mfKey        string
+}
+
+// ne reports whether the tap runs as a point of interception (an NE):
+// tasked over X1, delivering X2/X3 to a mediation function.
+func (o *options) ne() bool { return o.x1Listen != "" || o.mf != "" }
+
+// accounting reports whether RADIUS accounting is read: for -user, or in
+// NE mode when a server or a secret is given (an X1 task may name a
+// subscriber).
+func (o *options) accounting() bool {
+	return len(o.users) > 0 || o.ne() && (o.radiusListen != "" || o.secretFile != "")
 }
 
 // exitError is an error with the exit code it gives; a nil err prints
@@ -208,8 +241,28 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.secretFile, "radius-secret-file", "", "a file holding the RADIUS shared secret (default with the embedded sample: its own)")
 	fs.StringVar(&o.radiusListen, "radius-listen", "", "run a RADIUS accounting server on this UDP address (such as 127.0.0.1:1813) instead of reading the accounting in the capture")
 	fs.Var(&o.clients, "radius-client", "an address or prefix RADIUS accounting may come from (repeatable; default: any)")
+	fs.StringVar(&o.lemfCA, "lemf-ca", "", "TLS to the receiver: the authority of its certificate (PEM; default: plain TCP)")
+	fs.StringVar(&o.lemfCert, "lemf-cert", "", "TLS to the receiver: our certificate, for mutual authentication (PEM)")
+	fs.StringVar(&o.lemfKey, "lemf-key", "", "its private key (PEM)")
+	fs.StringVar(&o.x1Listen, "x1-listen", "", "run as a point of interception (NE): an X1 server on this address, for the ADMF's tasks (needs -mf)")
+	fs.StringVar(&o.x1Cert, "x1-cert", "", "the X1 server's certificate (PEM)")
+	fs.StringVar(&o.x1Key, "x1-key", "", "its private key (PEM)")
+	fs.StringVar(&o.x1CA, "x1-ca", "", "the authority that issues the ADMF's certificate (PEM)")
+	fs.StringVar(&o.x1ID, "x1-ne", "tap", "this NE's X1 identifier (neIdentifier)")
+	fs.StringVar(&o.admfID, "x1-admf", "admf", "the X1 identifier of the ADMF allowed to task it (admfIdentifier)")
+	fs.StringVar(&o.mf, "mf", "", "NE mode: the mediation function's X2/X3 address, instead of -lemf")
+	fs.StringVar(&o.mfCA, "mf-ca", "", "the authority of the mediation function's certificate (PEM)")
+	fs.StringVar(&o.mfCert, "mf-cert", "", "our X2/X3 client certificate (PEM; default -x1-cert)")
+	fs.StringVar(&o.mfKey, "mf-key", "", "its private key (PEM; default -x1-key)")
 	if err := fs.Parse(args); err != nil {
 		return o, usage(nil)
+	}
+	if (o.lemfCert == "") != (o.lemfKey == "") || o.lemfCert != "" && o.lemfCA == "" {
+		return o, usage(errors.New("give -lemf-cert and -lemf-key together, with -lemf-ca"))
+	}
+	if o.ne() {
+		err := neOptions(fs, &o)
+		return o, err
 	}
 	if len(o.targets) == 0 && len(o.users) == 0 {
 		return o, usage(errors.New("give at least one -target, such as -target 192.0.2.10/32, or -user"))
@@ -229,6 +282,9 @@ func (o *options) radiusSecret() ([]byte, error) {
 			return nil, err
 		}
 		return bytes.TrimRight(b, "\r\n"), nil
+	}
+	if o.ne() && o.radiusListen != "" {
+		return nil, usage(errors.New("give -radius-secret-file for -radius-listen"))
 	}
 	if len(o.users) > 0 && (o.file != "" || o.radiusListen != "") {
 		return nil, usage(errors.New("give -radius-secret-file: only the embedded sample's secret is known"))
@@ -253,6 +309,9 @@ func (o *options) task(id intercept.LIID, start time.Time) intercept.Task {
 // rehearse runs the rehearsal o describes: capture, pipeline, handover and,
 // for -user, the accounting; then prints the status.
 func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	if o.ne() {
+		return runNE(ctx, o, stdout, stderr)
+	}
 	secret, err := o.radiusSecret()
 	if err != nil {
 		return err
@@ -345,7 +404,11 @@ func startDelivery(o options, clock timesync.Clock) (*pipeline.Pipeline, *handov
 	if err != nil {
 		return nil, nil, err
 	}
-	ho, err := handover.New(handover.Config{HI2: o.addr, HI3: o.addr, Encoder: enc, Clock: timesync.SystemClock{},
+	tlsCfg, err := receiverTLS(o)
+	if err != nil {
+		return nil, nil, usage(err)
+	}
+	ho, err := handover.New(handover.Config{HI2: o.addr, HI3: o.addr, Encoder: enc, TLS: tlsCfg, Clock: timesync.SystemClock{},
 		DrainTimeout: 10 * time.Second, SpoolDir: o.spool})
 	if err != nil {
 		return nil, nil, err
@@ -368,7 +431,7 @@ type accounting struct {
 // -radius-listen, or a mirror over the capture (which then becomes
 // in.src's tee).
 func startAccounting(ctx context.Context, o options, secret []byte, in *input, p *pipeline.Pipeline, stdout, stderr io.Writer) (*accounting, error) {
-	if len(o.users) == 0 {
+	if !o.accounting() {
 		return &accounting{stop: func() {}}, nil
 	}
 	clients := o.clients
@@ -504,4 +567,25 @@ func firstPacketTime(data []byte) (time.Time, error) {
 		return first, fmt.Errorf("%w: no IP packet in the capture", capture.ErrFormat)
 	}
 	return first, nil
+}
+
+// receiverTLS returns the TLS configuration towards the agency's
+// receiver (-lemf-ca, and -lemf-cert and -lemf-key for mutual
+// authentication), or nil for plain TCP.
+func receiverTLS(o options) (*tls.Config, error) {
+	if o.lemfCA == "" {
+		return nil, nil
+	}
+	if o.lemfCert != "" {
+		return x1.LoadClientTLS(o.lemfCert, o.lemfKey, o.lemfCA)
+	}
+	pem, err := os.ReadFile(o.lemfCA)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("-lemf-ca: no certificate in %s", o.lemfCA)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
