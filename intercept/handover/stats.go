@@ -34,7 +34,8 @@ func (f fault) String() string { return faultNames[f] }
 
 // LinkStats are one link's counters. Byte offsets and counters only grow.
 type LinkStats struct {
-	// Name is "HI2" or "HI3"; Receiver the address dialled.
+	// Name is "HI2" or "HI3" ("X2" or "X3" for Protocol X2X3); Receiver
+	// the address dialled.
 	Name, Receiver string
 	// Connected says whether a connection is up now.
 	Connected bool
