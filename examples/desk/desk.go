@@ -56,6 +56,12 @@ type Config struct {
 	// (docs/postgres.md); -register-dsn and $CCJKIT_REGISTER_DSN come
 	// first. Absent: the register is the journal file in the directory.
 	RegisterDSNFile string `json:"register_dsn_file,omitempty"`
+	// RetentionDSNFile names the file (mode 0600) that holds the
+	// PostgreSQL connection string of a retention store kept in
+	// PostgreSQL (package retention/pgretention; docs/postgres.md);
+	// desk retention -store-dsn and $CCJKIT_RETENTION_DSN come first.
+	// Absent: the embedded store in DIR/retention.
+	RetentionDSNFile string `json:"retention_dsn_file,omitempty"`
 	// X1 is the cell's ADMF: the NEs it tasks over X1 when a member
 	// starts or stops an interception (desk intercept; desk watch at every
 	// pass).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/retention"
+	"github.com/ccjkit/ccjkit/retention/pgretention"
 	"github.com/ccjkit/ccjkit/retention/source/conntrack"
 	"github.com/ccjkit/ccjkit/retention/source/detnat"
 	"github.com/ccjkit/ccjkit/retention/source/dhcp"
@@ -23,9 +24,9 @@ import (
 
 // retentionOptions are desk retention's own flags.
 type retentionOptions struct {
-	store, keys, device, subscribers, mappingPolicy string
-	from, until, by                                 string
-	mappingMonths                                   int
+	store, storeDSN, keys, device, subscribers, mappingPolicy string
+	from, until, by                                           string
+	mappingMonths                                             int
 }
 
 // retentionCommand is desk retention: the store of who had which address
@@ -36,6 +37,7 @@ func retentionCommand() command {
 		func(s *session, fs *flag.FlagSet) {
 			registerFlags(s, fs)
 			fs.StringVar(&o.store, "store", "", "the retention store's `DIR` (default DIR/retention, beside the register)")
+			fs.StringVar(&o.storeDSN, "store-dsn", "", "a `FILE` (mode 0600) holding the PostgreSQL connection string of a retention store kept in PostgreSQL (or $"+retentionDSNEnv+"; docs/postgres.md)")
 			fs.StringVar(&o.keys, "keys", os.Getenv("CCJKIT_RETENTION_KEYS"), "the store's keys `DIR`, outside the store and its backups (default $CCJKIT_RETENTION_KEYS)")
 			fs.IntVar(&o.mappingMonths, "mapping-months", 12, "how many months NAT mappings are kept, the operator's decision")
 			fs.StringVar(&o.mappingPolicy, "mapping-policy", "", "the `DOCUMENT` that decides how long NAT mappings are kept (default: the operator's retention policy)")
@@ -49,7 +51,7 @@ func retentionCommand() command {
 }
 
 // retentionUsage says what desk retention takes.
-const retentionUsage = "retention: ingest KIND FILE, lookup REF ADDRESS [PORT] TIME, holds list|place|lift, purge, verify or stats YEAR"
+const retentionUsage = "retention: ingest KIND FILE, lookup REF ADDRESS [PORT] TIME, holds list|place|lift, purge, verify, stats YEAR or migrate"
 
 // runRetention checks the arguments, opens the register and the store,
 // and runs the subcommand.
@@ -58,10 +60,13 @@ func runRetention(s *session, o *retentionOptions, args []string) error {
 		return inputErr(retentionUsage)
 	}
 	sub, rest := args[0], args[1:]
-	want := map[string][2]int{"ingest": {2, 2}, "lookup": {3, 4}, "holds": {1, 99}, "purge": {0, 0}, "verify": {0, 0}, "stats": {1, 1}}
+	want := map[string][2]int{"ingest": {2, 2}, "lookup": {3, 4}, "holds": {1, 99}, "purge": {0, 0}, "verify": {0, 0}, "stats": {1, 1}, "migrate": {0, 0}}
 	n, ok := want[sub]
 	if !ok || len(rest) < n[0] || len(rest) > n[1] {
 		return inputErr(retentionUsage)
+	}
+	if sub == "migrate" {
+		return s.retentionMigrate(o)
 	}
 	if o.keys == "" {
 		return inputErr("retention: give -keys DIR, the keys' directory outside the store")
@@ -90,8 +95,19 @@ func runRetention(s *session, o *retentionOptions, args []string) error {
 	if dir == "" {
 		dir = filepath.Join(s.dir, "retention")
 	}
-	st, _, err := retention.Open(retention.Config{Dir: dir, KeyDir: o.keys, Clock: s.clock, Keyring: ring, Opener: s.me, Register: s.reg.JournalID(),
-		Policy: retention.Policy{Assignments: retention.Law2022Identification(), Mappings: retention.OperatorPeriod(o.mappingMonths, o.mappingPolicy)}})
+	policy := retention.Policy{Assignments: retention.Law2022Identification(), Mappings: retention.OperatorPeriod(o.mappingMonths, o.mappingPolicy)}
+	dsn, err := s.retentionDSN(o.storeDSN, o.store)
+	if err != nil {
+		return err
+	}
+	var st retention.Backend
+	if dsn != "" {
+		st, err = pgretention.Open(s.ctx, pgretention.Config{DSN: dsn, KeyDir: o.keys, Clock: s.clock, Keyring: ring, Opener: s.me,
+			Register: s.reg.JournalID(), Policy: policy})
+	} else {
+		st, _, err = retention.Open(retention.Config{Dir: dir, KeyDir: o.keys, Clock: s.clock, Keyring: ring, Opener: s.me, Register: s.reg.JournalID(),
+			Policy: policy})
+	}
 	if err != nil {
 		return err
 	}
@@ -158,8 +174,35 @@ func runRetention(s *session, o *retentionOptions, args []string) error {
 	return nil
 }
 
+// retentionMigrate creates or upgrades the schema of a retention store
+// kept in PostgreSQL (as the schema's owner).
+func (s *session) retentionMigrate(o *retentionOptions) error {
+	if err := s.language(); err != nil {
+		return err
+	}
+	if c, err := loadConfig(configPath(s.dir)); err == nil {
+		s.cfg = c
+	}
+	dsn, err := s.retentionDSN(o.storeDSN, o.store)
+	if err != nil {
+		return err
+	}
+	if dsn == "" {
+		return inputErr("retention migrate: no PostgreSQL store — give -store-dsn FILE or $%s (the embedded store needs no migration)", retentionDSNEnv)
+	}
+	from, to, err := pgretention.Migrate(s.ctx, dsn)
+	if err != nil {
+		return err
+	}
+	if s.asJSON {
+		return s.printJSON(map[string]int{"from": from, "to": to})
+	}
+	fmt.Fprintln(s.out, printer(s.tag).Sprintf("the retention store's schema is at version %[2]d (it was at %[1]d)", from, to))
+	return nil
+}
+
 // retentionIngest reads a source's file and ingests what it gives.
-func (s *session) retentionIngest(st *retention.Store, o *retentionOptions, kind, file string) error {
+func (s *session) retentionIngest(st retention.Backend, o *retentionOptions, kind, file string) error {
 	switch kind {
 	case "static", "dhcp", "conntrack", "detnat":
 	default:
@@ -245,7 +288,7 @@ func (s *session) retentionIngest(st *retention.Store, o *retentionOptions, kind
 // retentionLookup asks the store under a work order: REF ADDRESS [PORT]
 // TIME. The answer is the one place the desk prints an address and a
 // subscriber: to the member who asked, under the order.
-func (s *session) retentionLookup(st *retention.Store, o *retentionOptions, args []string) error {
+func (s *session) retentionLookup(st retention.Backend, o *retentionOptions, args []string) error {
 	q := retention.Request{Ref: register.Ref(args[0]), By: o.by}
 	if q.By == "" {
 		q.By = s.me.Name()
@@ -302,7 +345,7 @@ func untilText(p *message.Printer, open bool, until string) string {
 }
 
 // retentionHolds lists, places or lifts preservation holds.
-func (s *session) retentionHolds(st *retention.Store, o *retentionOptions, args []string) error {
+func (s *session) retentionHolds(st retention.Backend, o *retentionOptions, args []string) error {
 	p := printer(s.tag)
 	switch {
 	case args[0] == "list" && len(args) == 1:
@@ -365,6 +408,22 @@ func (s *session) retentionHolds(st *retention.Store, o *retentionOptions, args 
 // retentionSentences are desk retention's sentences, for messages.go.
 func retentionSentences() [][]string {
 	return append(append(append(append(append(intakeSentences(), pagingSentences()...), watchSentences()...), postgresSentences()...), interceptSentences()...), [][]string{
+		{"a `FILE` (mode 0600) holding the PostgreSQL connection string of a retention store kept in PostgreSQL (or $" + retentionDSNEnv + "; docs/postgres.md)",
+			"un fichier (mode 0600) contenant la chaîne de connexion PostgreSQL d'une base de conservation tenue dans PostgreSQL (ou $" + retentionDSNEnv + " ; docs/postgres.md)",
+			"een bestand (modus 0600) met de PostgreSQL-verbindingsreeks van een bewaaropslag in PostgreSQL (of $" + retentionDSNEnv + "; docs/postgres.md)",
+			"eine Datei (Modus 0600) mit der PostgreSQL-Verbindungszeichenfolge eines in PostgreSQL geführten Speichers (oder $" + retentionDSNEnv + "; docs/postgres.md)"},
+		{"a connection string on the command line is visible to every user (ps): give it in a file (-store-dsn FILE, mode 0600) or in $%s",
+			"une chaîne de connexion sur la ligne de commande est visible de tous les utilisateurs (ps) : donnez-la dans un fichier (-store-dsn FICHIER, mode 0600) ou dans $%s",
+			"een verbindingsreeks op de opdrachtregel is zichtbaar voor elke gebruiker (ps): geef ze in een bestand (-store-dsn BESTAND, modus 0600) of in $%s",
+			"eine Verbindungszeichenfolge auf der Befehlszeile ist für jeden Benutzer sichtbar (ps): geben Sie sie in einer Datei (-store-dsn DATEI, Modus 0600) oder in $%s an"},
+		{"retention migrate: no PostgreSQL store — give -store-dsn FILE or $%s (the embedded store needs no migration)",
+			"retention migrate : pas de base PostgreSQL — donnez -store-dsn FICHIER ou $%s (la base intégrée ne demande aucune migration)",
+			"retention migrate: geen PostgreSQL-opslag — geef -store-dsn BESTAND of $%s (de ingebouwde opslag heeft geen migratie nodig)",
+			"retention migrate: kein PostgreSQL-Speicher — geben Sie -store-dsn DATEI oder $%s an (der eingebaute Speicher braucht keine Migration)"},
+		{"the retention store's schema is at version %[2]d (it was at %[1]d)",
+			"le schéma de la base de conservation est à la version %[2]d (il était à la %[1]d)",
+			"het schema van de bewaaropslag staat op versie %[2]d (het stond op %[1]d)",
+			"das Schema des Speichers ist auf Version %[2]d (es war auf %[1]d)"},
 		{"the store of who had which address when: ingest a source, look up under a work order, preservation holds, purge, verify, the yearly report",
 			"la base de qui avait quelle adresse quand : ingérer une source, chercher sous un ordre de travail, gels, purge, vérification, rapport annuel",
 			"de opslag van wie welk adres wanneer had: een bron inlezen, opzoeken onder een werkorder, bewaringen, wissen, verifiëren, jaarverslag",
@@ -395,9 +454,9 @@ func retentionSentences() [][]string {
 		{"holds place: the Brussels `TIME` the data kept end", "holds place : l'`HEURE` bruxelloise où finissent les données gardées", "holds place: het Brusselse `TIJDSTIP` waarop de bewaarde gegevens eindigen", "holds place: die Brüsseler `ZEIT`, zu der die aufbewahrten Daten enden"},
 		{"lookup: who asks, the `NAME` of the technician (default your name)", "lookup : qui demande, le `NOM` du technicien (par défaut le vôtre)", "lookup: wie vraagt, de `NAAM` van de technicus (standaard de uwe)", "lookup: wer fragt, der `NAME` des Technikers (Standard Ihr Name)"},
 		{retentionUsage,
-			"retention : ingest TYPE FICHIER, lookup RÉF ADRESSE [PORT] HEURE, holds list|place|lift, purge, verify ou stats ANNÉE",
-			"retention: ingest SOORT BESTAND, lookup REF ADRES [POORT] TIJD, holds list|place|lift, purge, verify of stats JAAR",
-			"retention: ingest ART DATEI, lookup REF ADRESSE [PORT] ZEIT, holds list|place|lift, purge, verify oder stats JAHR"},
+			"retention : ingest TYPE FICHIER, lookup RÉF ADRESSE [PORT] HEURE, holds list|place|lift, purge, verify, stats ANNÉE ou migrate",
+			"retention: ingest SOORT BESTAND, lookup REF ADRES [POORT] TIJD, holds list|place|lift, purge, verify, stats JAAR of migrate",
+			"retention: ingest ART DATEI, lookup REF ADRESSE [PORT] ZEIT, holds list|place|lift, purge, verify, stats JAHR oder migrate"},
 		{"retention: give -keys DIR, the keys' directory outside the store", "retention : donnez -keys DIR, le répertoire des clés hors de la base", "retention: geef -keys DIR, de sleutelmap buiten de opslag", "retention: geben Sie -keys DIR an, das Schlüsselverzeichnis außerhalb des Speichers"},
 		{"retention stats: give a YEAR, such as 2026", "retention stats : donnez une ANNÉE, comme 2026", "retention stats: geef een JAAR, zoals 2026", "retention stats: geben Sie ein JAHR an, etwa 2026"},
 		{"retention ingest: give -device NAME, the system the file comes from", "retention ingest : donnez -device NOM, le système dont vient le fichier", "retention ingest: geef -device NAAM, het systeem waar het bestand vandaan komt", "retention ingest: geben Sie -device NAME an, das System, aus dem die Datei stammt"},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccjkit/ccjkit/internal/pgtest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
@@ -19,8 +20,18 @@ import (
 // verification — in English and in the pseudo-locale, where no English
 // may be left.
 func TestRetentionCommands(t *testing.T) {
-	for _, lang := range []string{"en", "en-XA"} {
-		t.Run(lang, func(t *testing.T) {
+	for _, tc := range []struct{ store, lang string }{{"embedded", "en"}, {"embedded", "en-XA"}, {"postgres", "en"}} {
+		lang := tc.lang
+		t.Run(tc.store+"/"+lang, func(t *testing.T) {
+			if tc.store == "postgres" {
+				// The same commands on a store kept in PostgreSQL, its
+				// schema made by desk retention migrate.
+				srv := pgtest.Start(t)
+				t.Setenv(retentionDSNEnv, srv.CreateDatabase(t, "retention"))
+				if out, errs, code := desk(t, timesynctest.NewClock(brussels("2026-11-23 10:00")), "retention", "migrate", "-lang", "en"); code != exitOK || !strings.Contains(out, "version 1") {
+					t.Fatalf("retention migrate: %d %s%s", code, out, errs)
+				}
+			}
 			dir, identity := testDir(t)
 			keys := filepath.Join(t.TempDir(), "keys")
 			clock := timesynctest.NewClock(brussels("2026-11-23 10:05"))
