@@ -37,7 +37,9 @@
 // journal, hands technicians need-to-know work orders and counts statistics
 // that reveal no single case. Under it, requisition/register/journal is the
 // append-only, hash-chained, signed store itself, which knows nothing of
-// cases and can hold any other sealed log.
+// cases and can hold any other sealed log; requisition/register/journal/pgjournal
+// keeps the same journal in PostgreSQL, for a cell whose members work from
+// several machines, the server holding only ciphertext and hashes.
 //
 // ccj is the cell itself: its members, their security advice and its
 // five-year renewal, the 24/7 on-call rota and its gaps, who is on call now,
@@ -51,7 +53,14 @@
 // webhooks, SMS or e-mail, retried and failed over channel by channel, and
 // an escalation to the backup, the list and everyone that is a pure
 // function of what the register recorded, so that a restart repeats and
-// loses nothing.
+// loses nothing. The same escalation carries the cell's alerts: a clock
+// that cannot be vouched for, a register that does not verify, a gap in the
+// rota, an advice about to expire, a retention purge that failed.
+//
+// retention keeps who had which address when, for exactly the period in
+// force, and answers "who had this address and port at this second" under
+// a work order; retention/pgretention keeps the same in PostgreSQL, and
+// retention/retentiontest is the conformance suite both pass.
 //
 // indemnity holds the official tariff as dated editions, each line with its
 // legal source, prices executed requests in exact decimals, and prints the
@@ -62,7 +71,13 @@
 // national profile of the receiver. Its sub-packages write and read the wire
 // formats: intercept/etsi the ETSI TS 102 232-1/-3 PS-PDUs delivered to the
 // police's receiver, intercept/x2x3 the ETSI TS 103 221-2 X2/X3 PDUs between
-// a capture node and a delivery node. intercept/pipeline matches packets
+// a capture node and a delivery node, intercept/x1 the ETSI TS 103 221-1
+// X1 tasking between the administration function and every point of
+// interception, and intercept/mediation is the mediation function that
+// takes X2/X3 from many points and hands it over once. tasking is the
+// administration function itself: the register's lawful interception orders
+// become X1 tasks on every point, ended by themselves at the order's end.
+// intercept/pipeline matches packets
 // and access events against the tasks and numbers the records,
 // intercept/handover delivers them over HI2 and HI3 with keep-alives and
 // checkpoints, intercept/capture replays pcap and pcapng files and captures
@@ -72,7 +87,9 @@
 //
 // The examples directory holds runnable programs: desk (the cell's daily
 // work), clockcheck (is this clock good enough?), tap (capture, match,
-// encode and hand over) and lemf (a receiver to rehearse against). The repository's docs/design.md is the maintainers'
+// encode and hand over, or a point of interception tasked over X1),
+// mediator (the mediation function) and lemf (a receiver to rehearse
+// against). The repository's docs/design.md is the maintainers'
 // map: the package graph, the imports that must never appear, the data flows
 // and where each legal rule lives.
 //
