@@ -28,9 +28,19 @@
 // (Server.Tablespace: a full disk under some tables while the WAL goes
 // on).
 //
+// A test can start a streaming standby of a running server
+// (Server.StartStandby: pg_basebackup -R through a replication slot into
+// a new data directory, a hot standby on a loopback port of its own),
+// make it synchronous (Server.SetSynchronousStandbyNames: ALTER SYSTEM
+// and a reload on the primary) and promote it (Server.Promote). Every
+// server is written ready to be a primary: wal_level replica, WAL senders
+// and slots, a pg_hba line trusting replication over loopback.
+//
 // Waiting is on events, never a fixed sleep: pg_ctl -w returns when the
 // server accepts connections (or has failed), with a deadline of two
-// minutes, generous for a loaded machine. A port another process took
+// minutes, generous for a loaded machine; a standby's streaming, its
+// promotion and a setting's reload are polled (internal/itest.WaitFor)
+// until pg_stat_replication or pg_is_in_recovery says so. A port another process took
 // between its choice and the server's bind is retried with another.
 //
 // A test whose process dies without running its cleanups (a -timeout

@@ -46,6 +46,7 @@ type Server struct {
 	settings map[string]string
 	listen   []string
 	cred     *syscall.Credential // the postgres user's, when running as root
+	standby  string              // a standby's name (application_name, slot); "" for a primary
 }
 
 // Options are the settings of a server to start.
@@ -96,7 +97,6 @@ func StartWith(t testing.TB, opts Options) *Server {
 		t.Fatal("pgtest: pg_ctl is on PATH but initdb or postgres is not beside it")
 	}
 	s := &Server{bin: bin, settings: opts.Settings, listen: opts.Listen}
-	root := os.TempDir()
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -108,6 +108,37 @@ func StartWith(t testing.TB, opts Options) *Server {
 			t.Fatalf("pgtest: the postgres user's ids: %v", err)
 		}
 		s.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}
+	}
+	s.makeBase(t)
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	if out, err := s.command(ctx, "initdb", "-D", s.data, "--auth=trust", "-U", "postgres",
+		"--encoding=UTF8", "--locale=C", "--no-sync").CombinedOutput(); err != nil {
+		t.Fatalf("pgtest: initdb: %v\n%s", err, out)
+	}
+	f, err := os.OpenFile(filepath.Join(s.data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString("\n# the test harness's settings (internal/pgtest)\ninclude 'pgtest.conf'\n")
+		err = errors.Join(err, f.Close())
+	}
+	if err == nil {
+		err = s.trust(opts.Trust)
+	}
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() { s.cleanup(t) })
+	s.port = freePort(t)
+	s.start(t)
+	return s
+}
+
+// makeBase makes the server's temporary directory, given to the postgres
+// user when the test runs as root, and removed when the test ends.
+func (s *Server) makeBase(t testing.TB) {
+	t.Helper()
+	root := os.TempDir()
+	if s.cred != nil {
 		root = "/tmp" // open to the postgres user, as t.TempDir's parents are not
 	}
 	base, err := os.MkdirTemp(root, "ccjkit-pgtest-")
@@ -123,34 +154,18 @@ func StartWith(t testing.TB, opts Options) *Server {
 	if err := s.chown(base); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	if out, err := s.command(ctx, "initdb", "-D", s.data, "--auth=trust", "-U", "postgres",
-		"--encoding=UTF8", "--locale=C", "--no-sync").CombinedOutput(); err != nil {
-		t.Fatalf("pgtest: initdb: %v\n%s", err, out)
-	}
-	f, err := os.OpenFile(filepath.Join(s.data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err == nil {
-		_, err = f.WriteString("\n# the test harness's settings (internal/pgtest)\ninclude 'pgtest.conf'\n")
-		err = errors.Join(err, f.Close())
-	}
-	if err == nil && len(opts.Trust) > 0 {
-		err = s.trust(opts.Trust)
-	}
-	if err != nil {
-		t.Fatalf("pgtest: %v", err)
-	}
-	t.Cleanup(func() { s.cleanup(t) })
-	s.port = freePort(t)
-	s.start(t)
-	return s
 }
 
-// trust adds a line to pg_hba.conf per network, trusting its TCP
-// connections.
+// trust adds lines to pg_hba.conf: one trusting replication connections
+// over loopback (what [Server.StartStandby]'s pg_basebackup and standby
+// make; initdb --auth=trust writes it too, but not every version or
+// package does), and one per network, trusting its TCP connections.
 func (s *Server) trust(nets []string) error {
 	var b strings.Builder
-	b.WriteString("\n# the test's networks (internal/pgtest Options.Trust)\n")
+	b.WriteString("\n# replication over loopback (internal/pgtest StartStandby)\nhost replication all 127.0.0.1/32 trust\n")
+	if len(nets) > 0 {
+		b.WriteString("\n# the test's networks (internal/pgtest Options.Trust)\n")
+	}
 	for _, n := range nets {
 		p, err := netip.ParsePrefix(n)
 		if err != nil {
@@ -373,6 +388,9 @@ func (s *Server) writeConf() error {
 	quote := func(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
 	listen := strings.Join(append([]string{"127.0.0.1"}, s.listen...), ",")
 	fmt.Fprintf(&b, "listen_addresses = %s\nport = %d\nunix_socket_directories = %s\n", quote(listen), s.port, quote(s.data))
+	// Replication, as PostgreSQL 10 and later default to, written so that
+	// a standby can start from any server (Settings may override them).
+	b.WriteString("wal_level = 'replica'\nmax_wal_senders = 10\nmax_replication_slots = 10\nhot_standby = on\n")
 	names := make([]string, 0, len(s.settings))
 	for name := range s.settings {
 		names = append(names, name)
