@@ -150,6 +150,19 @@ func (r AlertRecord) Check() error {
 	return nil
 }
 
+// DecodeAlertRecord reads an AlertRecord from a submission's data,
+// strictly (no unknown field, nothing after it), and checks it.
+func DecodeAlertRecord(data []byte) (AlertRecord, error) {
+	var r AlertRecord
+	if err := decodeStrict(data, &r); err != nil {
+		return AlertRecord{}, err
+	}
+	if err := r.Check(); err != nil {
+		return AlertRecord{}, err
+	}
+	return r, nil
+}
+
 // Alerts folds a register's alert records into the alerts they open and
 // clear: every alert opened, with its clearing instant (zero while it
 // holds), in the order they began. A record that fails Check is skipped;

@@ -236,3 +236,46 @@ func TestClearAt(t *testing.T) {
 		t.Fatalf("ClearAt of a case = %v", got)
 	}
 }
+
+func TestDecodeAlertRecord(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		ok   bool
+	}{
+		{"an opening", `{"alert":"W-clock-20261206T011003Z"}`, true},
+		{"a clearing", `{"alert":"W-clock-20261206T011003Z","cleared":"2026-12-06T01:20:00Z"}`, true},
+		{"an unknown field", `{"alert":"W-clock-20261206T011003Z","by":"x"}`, false},
+		{"data after it", `{"alert":"W-clock-20261206T011003Z"} {}`, false},
+		{"a case, not an alert", `{"alert":"2026-0042"}`, false},
+		{"cleared before it began", `{"alert":"W-clock-20261206T011003Z","cleared":"2026-12-06T01:00:00Z"}`, false},
+		{"not JSON", `W-clock`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := paging.DecodeAlertRecord([]byte(tt.in))
+			if (err == nil) != tt.ok || (err != nil && (!errors.Is(err, paging.ErrRecord) && !errors.Is(err, paging.ErrPage))) {
+				t.Fatalf("DecodeAlertRecord: %v", err)
+			}
+		})
+	}
+}
+
+func FuzzDecodeAlertRecord(f *testing.F) {
+	f.Add([]byte(`{"alert":"W-clock-20261206T011003Z","cleared":"2026-12-06T01:20:00Z"}`))
+	f.Add([]byte(`{"alert":"W-rota-20261206T011003Z"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := paging.DecodeAlertRecord(b)
+		if err != nil {
+			return
+		}
+		back, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := paging.DecodeAlertRecord(back)
+		if err != nil || again.Alert != r.Alert || !again.Cleared.Equal(r.Cleared) {
+			t.Fatalf("round trip: %+v, %v", again, err)
+		}
+	})
+}

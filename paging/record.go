@@ -62,6 +62,11 @@ func DecodeRecord(data []byte) (Record, error) {
 	if r.Intake.Case.IsZero() || r.Event.Kind != Paged {
 		return Record{}, fmt.Errorf("%w: a page record without its case or its event", ErrRecord)
 	}
+	if r.Action.Kind == 0 || r.Action.Who == 0 {
+		// Found by FuzzDecodeRecord: such a record decoded, and could not
+		// be written back.
+		return Record{}, fmt.Errorf("%w: a page record without its action's kind or recipients", ErrRecord)
+	}
 	return r, nil
 }
 
