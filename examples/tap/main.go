@@ -42,9 +42,13 @@
 // TLS (-mf-ca; its certificate is -x1-cert unless -mf-cert says
 // otherwise) to a mediation function, such as examples/mediator, which
 // numbers and hands over to the agency. The tasks change the capture's
-// matching while it runs; a replay starts at the first activation. The
-// delivery is intercept/handover's, so keep-alives, reconnection with
-// backoff, the bounded queue, -spool and the loss counts are the same.
+// matching while it runs; a replay starts at the first activation. Each
+// task's records go to the destinations the ADMF named in it (X1 DIDs:
+// X2 to those taking X2, X3 to those taking X3, each address over the same
+// TLS), and to -mf when it names none. The delivery is
+// intercept/handover's, one per destination address, so keep-alives,
+// reconnection with backoff, the bounded queue, -spool (a sub-directory
+// per destination other than -mf) and the loss counts are the same.
 //
 //	go run ./examples/tap -x1-listen 127.0.0.1:6201 -x1-cert tap.crt -x1-key tap.key \
 //	    -x1-ca admf-ca.crt -mf 127.0.0.1:6100 -mf-ca ca.crt
@@ -250,7 +254,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.x1CA, "x1-ca", "", "the authority that issues the ADMF's certificate (PEM)")
 	fs.StringVar(&o.x1ID, "x1-ne", "tap", "this NE's X1 identifier (neIdentifier)")
 	fs.StringVar(&o.admfID, "x1-admf", "admf", "the X1 identifier of the ADMF allowed to task it (admfIdentifier)")
-	fs.StringVar(&o.mf, "mf", "", "NE mode: the mediation function's X2/X3 address, instead of -lemf")
+	fs.StringVar(&o.mf, "mf", "", "NE mode: the mediation function's X2/X3 address, instead of -lemf: where a task's records go when it names no destination")
 	fs.StringVar(&o.mfCA, "mf-ca", "", "the authority of the mediation function's certificate (PEM)")
 	fs.StringVar(&o.mfCert, "mf-cert", "", "our X2/X3 client certificate (PEM; default -x1-cert)")
 	fs.StringVar(&o.mfKey, "mf-key", "", "its private key (PEM; default -x1-key)")
@@ -346,7 +350,7 @@ func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	acct.stop() // its counts are final, and it writes no more
 	runErr = endTask(p, in, o, runErr)
 	closeErr := ho.Close()
-	printStatus(stdout, in, acct, p, ho)
+	printStatus(stdout, in, acct, p, ho.Stats())
 	return lines(runErr, closeErr)
 }
 
@@ -516,8 +520,8 @@ func endTask(p *pipeline.Pipeline, in *input, o options, runErr error) error {
 }
 
 // printStatus prints what was captured, the accounting's counts, and the
-// pipeline's and the handover's status.
-func printStatus(stdout io.Writer, in *input, acct *accounting, p *pipeline.Pipeline, ho *handover.Handover) {
+// pipeline's and the handovers' status (links).
+func printStatus(stdout io.Writer, in *input, acct *accounting, p *pipeline.Pipeline, links fmt.Stringer) {
 	st := in.src.Stats()
 	if in.live {
 		fmt.Fprintf(stdout, "captured %d packets (%d without IP skipped, %d dropped by the kernel)\n", st.Received, in.skipped(), st.KernelDropped)
@@ -528,7 +532,7 @@ func printStatus(stdout io.Writer, in *input, acct *accounting, p *pipeline.Pipe
 		fmt.Fprintln(stdout, acct.stats.Stats())
 	}
 	fmt.Fprint(stdout, p.Stats())
-	fmt.Fprint(stdout, ho.Stats())
+	fmt.Fprint(stdout, links)
 }
 
 // startedSource closes started when Run starts capturing from it, which

@@ -15,7 +15,6 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
-	"github.com/ccjkit/ccjkit/intercept/handover"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
 	"github.com/ccjkit/ccjkit/intercept/x1"
 	"github.com/ccjkit/ccjkit/intercept/x2x3"
@@ -34,10 +33,10 @@ const (
 
 // startNEDelivery builds the pipeline of a point of interception: X2/X3
 // PDUs (intercept/x2x3, the IRI inside X2 as TS 102 232-1 PS-PDUs) handed
-// to -mf over mutual TLS by intercept/handover's X2X3 protocol — its
-// bounded queue, disk spool, keep-alives, reconnection and loss
-// accounting.
-func startNEDelivery(o options, clock timesync.Clock) (*pipeline.Pipeline, *handover.Handover, *neEncoder, error) {
+// over mutual TLS by intercept/handover's X2X3 protocol — its bounded
+// queue, disk spool, keep-alives, reconnection and loss accounting — to
+// the destinations the ADMF gives each task, or to -mf (see router).
+func startNEDelivery(o options, clock timesync.Clock) (*pipeline.Pipeline, *router, *neEncoder, error) {
 	tlsCfg, err := x1.LoadClientTLS(o.mfCert, o.mfKey, o.mfCA)
 	if err != nil {
 		return nil, nil, nil, usage(fmt.Errorf("the X2/X3 certificates: %w", err))
@@ -50,18 +49,16 @@ func startNEDelivery(o options, clock timesync.Clock) (*pipeline.Pipeline, *hand
 	if err := enc.add(nil); err != nil {
 		return nil, nil, nil, err
 	}
-	ho, err := handover.New(handover.Config{Protocol: handover.X2X3, HI2: o.mf, HI3: o.mf, TLS: tlsCfg,
-		KeepAliveInterval: mfKeepAliveInterval, KeepAliveTimeout: mfKeepAliveTimeout,
-		Clock: timesync.SystemClock{}, DrainTimeout: 10 * time.Second, SpoolDir: o.spool})
+	r, err := newRouter(o.mf, tlsCfg, o.spool)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	p, err := pipeline.New(pipeline.Config{Agencies: map[string]pipeline.Agency{mfAgency: {Encoder: enc, Handover: ho}}, Clock: clock})
+	p, err := pipeline.New(pipeline.Config{Agencies: map[string]pipeline.Agency{mfAgency: {Encoder: enc, Handover: r}}, Clock: clock})
 	if err != nil {
-		ho.Close()
+		r.Close()
 		return nil, nil, nil, err
 	}
-	return p, ho, enc, nil
+	return p, r, enc, nil
 }
 
 // neEncoder is the pipeline's encoder in NE mode: an x2x3.Encoder that
@@ -131,6 +128,7 @@ type neTasking struct {
 	mu     sync.Mutex
 	p      *pipeline.Pipeline
 	enc    *neEncoder
+	r      *router
 	clock  timesync.Clock
 	live   bool
 	start  time.Time     // a replay's first packet
@@ -169,10 +167,12 @@ func (n *neTasking) task(td x1.TaskDetails) (intercept.Task, error) {
 	return t, t.Validate()
 }
 
-// apply makes the pipeline's task set the Memory's tasks.
+// apply makes the pipeline's task set and the routes of its records the
+// Memory's tasks and destinations.
 func (n *neTasking) apply() error {
 	var tasks []intercept.Task
-	for _, td := range n.Memory.Tasks() {
+	given := n.Memory.Tasks()
+	for _, td := range given {
 		t, err := n.task(td)
 		if err != nil {
 			return err
@@ -180,6 +180,9 @@ func (n *neTasking) apply() error {
 		tasks = append(tasks, t)
 	}
 	if err := n.enc.add(tasks); err != nil {
+		return err
+	}
+	if err := n.r.setRoutes(given, n.Memory.Destinations()); err != nil {
 		return err
 	}
 	return n.p.SetTasks(tasks)
@@ -245,15 +248,35 @@ func (n *neTasking) DeactivateTask(ctx context.Context, xid x1.UUID) error {
 	return nil
 }
 
+// ModifyDestination implements x1.NE: the tasks delivering to the
+// destination send to its new address from now on.
+func (n *neTasking) ModifyDestination(ctx context.Context, d x1.DestinationDetails) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	old, err := n.Memory.GetDestinationDetails(ctx, d.DID)
+	if err != nil {
+		return err
+	}
+	if err := n.Memory.ModifyDestination(ctx, d); err != nil {
+		return err
+	}
+	if err := n.apply(); err != nil {
+		n.Memory.ModifyDestination(ctx, old.Destination)
+		n.apply()
+		return fmt.Errorf("%w: %w", x1.GenericModifyDestinationFailure, err)
+	}
+	return nil
+}
+
 // startX1 runs the tap's X1 NE server on -x1-listen, feeding p, and
 // returns the tasking (whose first channel is closed at the first
 // activation) and the function that stops the server.
-func startX1(o options, in *input, p *pipeline.Pipeline, enc *neEncoder, stdout, stderr io.Writer) (*neTasking, func(), error) {
+func startX1(o options, in *input, p *pipeline.Pipeline, enc *neEncoder, r *router, stdout, stderr io.Writer) (*neTasking, func(), error) {
 	cfg, err := x1.LoadServerTLS(o.x1Cert, o.x1Key, o.x1CA)
 	if err != nil {
 		return nil, nil, usage(fmt.Errorf("the X1 certificates: %w", err))
 	}
-	n := &neTasking{Memory: x1.NewMemory(), p: p, enc: enc, clock: in.clock, live: in.live, start: in.start,
+	n := &neTasking{Memory: x1.NewMemory(), p: p, enc: enc, r: r, clock: in.clock, live: in.live, start: in.start,
 		length: o.length, given: map[x1.UUID]time.Time{}, first: make(chan struct{})}
 	if in.live {
 		n.clock = timesync.SystemClock{}
@@ -337,7 +360,7 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tasking, stopX1, err := startX1(o, in, p, enc, stdout, stderr)
+	tasking, stopX1, err := startX1(o, in, p, enc, ho, stdout, stderr)
 	if err != nil {
 		ho.Close()
 		return err
@@ -349,7 +372,7 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		case <-ctx.Done():
 			stopX1()
 			closeErr := ho.Close()
-			printStatus(stdout, in, &accounting{stop: func() {}}, p, ho)
+			printStatus(stdout, in, &accounting{stop: func() {}}, p, ho.Stats())
 			return closeErr
 		}
 	}
@@ -365,6 +388,6 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	stopX1() // no task changes after the capture
 	runErr = endTask(p, in, o, runErr)
 	closeErr := ho.Close()
-	printStatus(stdout, in, acct, p, ho)
+	printStatus(stdout, in, acct, p, ho.Stats())
 	return lines(runErr, closeErr)
 }

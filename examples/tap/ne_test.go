@@ -183,6 +183,124 @@ func TestNE(t *testing.T) {
 	}
 }
 
+// startNE runs the tap as an NE with args (besides its certificates,
+// made by ca and admfCA) and returns an ADMF client to its X1 server and
+// the channel its exit code comes on.
+func startNE(t *testing.T, ca, admfCA *tlstest.CA, stdout, stderr *itest.SyncBuffer, args ...string) (*x1.Client, <-chan int) {
+	t.Helper()
+	dir := t.TempDir()
+	certFile, keyFile := tlstest.WritePair(t, ca.Server(t, "tap.test"), dir, "tap")
+	caFile, admfCAFile := ca.WriteCA(t, dir, "ca.crt"), admfCA.WriteCA(t, dir, "admf-ca.crt")
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	t.Cleanup(cancel)
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, append([]string{"-x1-listen", "127.0.0.1:0", "-x1-cert", certFile, "-x1-key", keyFile, "-x1-ca", admfCAFile,
+			"-mf-ca", caFile}, args...), stdout, stderr)
+	}()
+	re := regexp.MustCompile(`X1 NE server on (\S+)`)
+	var x1Addr string
+	itest.WaitFor(t, "the tap's X1 server", func() bool {
+		if mm := re.FindStringSubmatch(stdout.String()); mm != nil {
+			x1Addr = mm[1]
+		}
+		return x1Addr != "" || strings.Contains(stderr.String(), "tap:")
+	})
+	if x1Addr == "" {
+		t.Fatalf("no X1 server:\n%s\n%s", stdout.String(), stderr.String())
+	}
+	admfTLS, err := x1.ClientTLS(admfCA.Client(t, "admf"), ca.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admf, err := x1.NewClient("https://"+x1Addr, admfTLS, "admf", "tap", timesync.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(admf.Close)
+	return admf, exit
+}
+
+// TestNEDestinations: the ADMF's destinations choose where X2/X3 go. Two
+// mediation functions, the tap's -mf the first, both tasked with the
+// XID. A task naming a destination at the second (its DID) is delivered
+// there only; a task naming none goes to -mf only. The LEMF behind the
+// MF that got them has the sample's 40 records, without a gap; the other
+// got none (-mf's handover connects at the start, and only keeps its
+// link up).
+func TestNEDestinations(t *testing.T) {
+	ca, admfCA := tlstest.NewCA(t, "ccjkit test CA"), tlstest.NewCA(t, "ccjkit test ADMF CA")
+	targets := []intercept.Target{
+		intercept.AddressTarget(netip.PrefixFrom(itest.SampleTarget4, 32)),
+		intercept.AddressTarget(netip.PrefixFrom(itest.SampleTarget6, 128)),
+	}
+	for _, toDID := range []bool{true, false} {
+		name := map[bool]string{true: "a destination", false: "no destination"}[toDID]
+		t.Run(name, func(t *testing.T) {
+			def, other := startMF(t, ca), startMF(t, ca)
+			xid, _ := x1.NewUUID(nil)
+			liid := intercept.MustParseLIID("BE-DEMO-8")
+			for _, m := range []*mf{def, other} {
+				if err := m.table.Activate(intercept.Task{ID: [16]byte(xid), LIID: liid, Targets: targets,
+					NotBefore: itest.SampleStart.Add(-time.Hour), NotAfter: itest.SampleStart.Add(time.Hour),
+					Delivery: intercept.IRIAndCC, Agency: "NTSU-CTIF"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr itest.SyncBuffer
+			admf, exit := startNE(t, ca, admfCA, &stdout, &stderr, "-mf", def.addr)
+			td := x1.TaskDetails{XID: xid, Targets: targets, Delivery: intercept.IRIAndCC, DIDs: []x1.UUID{}}
+			want, not := def, other
+			if !toDID {
+				// X1 lets a task name no destination when it has mediation
+				// details (x1.Memory refuses one with neither).
+				td.Mediation = []x1.MediationDetails{{LIID: liid, Delivery: intercept.IRIAndCC,
+					Start: itest.SampleStart.Add(-time.Hour), End: itest.SampleStart.Add(time.Hour)}}
+			}
+			if toDID {
+				did, _ := x1.NewUUID(nil)
+				if err := admf.CreateDestination(t.Context(), x1.DestinationDetails{DID: did, Delivery: intercept.IRIAndCC,
+					Address: netip.MustParseAddrPort(other.addr)}); err != nil {
+					t.Fatal(err)
+				}
+				td.DIDs = []x1.UUID{did}
+				want, not = other, def
+			}
+			if err := admf.ActivateTask(t.Context(), td); err != nil {
+				t.Fatal(err)
+			}
+			if code := <-exit; code != 0 {
+				t.Fatalf("exit %d:\n%s\n%s", code, stdout.String(), stderr.String())
+			}
+			out := stdout.String()
+			t.Logf("the tap's output:\n%s", out)
+			if !strings.Contains(out, "CC 40 delivered of 40") || !regexp.MustCompile(`X3 → `+regexp.QuoteMeta(want.addr)+` \w+: 40 records accepted`).MatchString(out) {
+				t.Errorf("the output does not show the 40 records sent to %s", want.addr)
+			}
+			itest.WaitFor(t, "the LEMF to have the 40 records", func() bool {
+				n := 0
+				for _, s := range want.rx.Report().Streams {
+					if s.Key.LIID == liid && s.Key.Stream == intercept.CC {
+						n += int(s.Unique)
+					}
+				}
+				return n == itest.SampleTargetPackets
+			})
+			for _, s := range want.rx.Report().Streams {
+				if s.Gaps != 0 || s.Duplicates != 0 {
+					t.Errorf("stream %+v", s)
+				}
+			}
+			if st := want.srv.Stats().NEs["tap.test"]; st.Delivered != itest.SampleTargetPackets || st.RefusedTotal() != 0 {
+				t.Errorf("at the MF chosen: %s", st)
+			}
+			if st := not.srv.Stats().NEs["tap.test"]; st.Received != 0 {
+				t.Errorf("the other MF got records from the tap: %s", st)
+			}
+		})
+	}
+}
+
 // TestNEUsage: NE mode refuses what belongs to the other mode, and wants
 // its TLS files.
 func TestNEUsage(t *testing.T) {
