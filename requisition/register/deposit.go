@@ -73,10 +73,26 @@ func (id Identity) Tag(purpose string, data []byte) Tag {
 // recorded once per tag and identity. When the identity already recorded
 // a submission with this tag, SubmitOnce appends nothing and returns that
 // submission's first record with dup true: a mail server that delivers a
-// message again after a crash does not make a second intake.
+// message again after a crash does not make a second intake. It is
+// [SubmitOnceTo] on the journal file ([FileStore]).
 func SubmitOnce(path string, id Identity, clock timesync.Clock, typ string, tag Tag, data []byte) (rec journal.Record, dup bool, err error) {
-	if id.sign == nil || clock == nil {
+	if clock == nil {
 		return journal.Record{}, false, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
+	}
+	return SubmitOnceTo(FileStore(path, clock), id, typ, tag, data)
+}
+
+// SubmitOnceTo is [SubmitOnce] on the register kept in the journal store
+// open opens (a journal file, or a database shared by the cell's
+// machines: package pgjournal), which times the records with its own
+// clock. Under the store's exclusive hold — against every writer, on any
+// machine — it checks the roster as [SubmitTo] does, looks for a deposit
+// of this tag by this identity, and writes the deposit's parts only if
+// there is none: deliveries of one message at once, to processes on
+// several machines, record it once.
+func SubmitOnceTo(open StoreOpener, id Identity, typ string, tag Tag, data []byte) (rec journal.Record, dup bool, err error) {
+	if open == nil || id.sign == nil {
+		return journal.Record{}, false, fmt.Errorf("%w: a store and an identity are needed", ErrConfig)
 	}
 	if typ == "" || len(typ) > journal.MaxKind || !validText(typ) {
 		return journal.Record{}, false, fmt.Errorf("%w: a submission's type is 1 to %d bytes of UTF-8", ErrInput, journal.MaxKind)
@@ -90,35 +106,15 @@ func SubmitOnce(path string, id Identity, clock timesync.Clock, typ string, tag 
 	plain := binary.AppendUvarint(nil, uint64(len(typ)))
 	plain = append(plain, typ...)
 	plain = append(plain, data...)
-	j, _, err := journal.Open(path, journal.Options{Clock: clock, Signer: id.sign, NoCreate: true})
-	if err != nil {
-		return journal.Record{}, false, err
-	}
-	defer j.Close()
+	signer := id.Public().Sign
 	var found journal.Record
-	written, err := j.Update(func(tx *journal.Tx) error {
-		recs, err := tx.Records()
-		if err != nil {
-			return err
-		}
-		ro := newRoster()
-		signer := id.Public().Sign
+	written, err := underRoster(open, id, func(tx *journal.Tx, recs []journal.Record, ro *roster) error {
 		for _, r := range recs {
-			ro.add(r)
 			if r.Kind == DepositKind && bytes.Equal(r.Signer, signer) && len(r.Payload) >= depositHeader &&
 				bytes.Equal(r.Payload[4:4+len(tag)], tag[:]) && binary.BigEndian.Uint16(r.Payload[4+len(tag):]) == 0 {
 				found = r
+				return nil
 			}
-		}
-		if len(ro.violations) > 0 {
-			return &RosterError{Violations: ro.violations}
-		}
-		m := ro.members[id.name]
-		if m == nil || !m.Active || !bytes.Equal(m.Sign, signer) {
-			return fmt.Errorf("%w: this identity is not in the register's roster", ErrActor)
-		}
-		if found.Seq != 0 {
-			return nil
 		}
 		parts := (len(plain) + depositChunk - 1) / depositChunk
 		for i := range parts {

@@ -16,11 +16,17 @@ import (
 
 // A deposit is recorded once per tag, may span several records written
 // together, and reads back whole; a case received from it takes its
-// second of receipt and is linked to it once.
+// second of receipt and is linked to it once. On both stores.
 func TestSubmitOnce(t *testing.T) {
 	k := newKeys(t)
 	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
-	reg, path := openReg(t, k, clock)
+	onStores(t, k, clock, func(t *testing.T, st onStore) {
+		testSubmitOnce(t, k, clock, st)
+	})
+}
+
+func testSubmitOnce(t *testing.T, k keys, clock *timesynctest.Clock, st onStore) {
+	reg := st.reg
 	intake, _ := register.NewIdentity("intake", register.RoleService)
 	other, _ := register.NewIdentity("intake2", register.RoleService)
 	for _, id := range []register.Identity{intake, other} {
@@ -36,29 +42,28 @@ func TestSubmitOnce(t *testing.T) {
 	if tag != intake.Tag("email message-id", []byte("<a@example.be>")) {
 		t.Fatal("a tag is not deterministic")
 	}
-	first, dup, err := register.SubmitOnce(path, intake, clock, "email", tag, big)
+	first, dup, err := st.submitOnce(intake, "email", tag, big)
 	if err != nil || dup {
 		t.Fatalf("dup %v, %v", dup, err)
 	}
 	clock.Advance(time.Minute)
-	again, dup, err := register.SubmitOnce(path, intake, clock, "email", tag, big)
+	again, dup, err := st.submitOnce(intake, "email", tag, big)
 	if err != nil || !dup || again.Seq != first.Seq {
 		t.Fatalf("a redelivery was recorded again: dup %v, seq %d/%d, %v", dup, again.Seq, first.Seq, err)
 	}
 	// The same tag from another identity is another submission.
-	if _, dup, err := register.SubmitOnce(path, other, clock, "email", tag, []byte("small")); err != nil || dup {
+	if _, dup, err := st.submitOnce(other, "email", tag, []byte("small")); err != nil || dup {
 		t.Fatalf("dup %v, %v", dup, err)
 	}
-	recs, err := journal.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, r := range recs {
+	for _, r := range st.records(t) {
 		if r.Kind == register.DepositKind {
 			n++
 			if bytes.Contains(r.Payload, []byte("0123456789abcdef")) {
 				t.Fatal("a deposit is in clear")
+			}
+			if len(r.Payload) > journal.MaxPayload {
+				t.Fatalf("a deposit's part of %d bytes", len(r.Payload))
 			}
 		}
 	}
@@ -100,11 +105,7 @@ func TestSubmitOnce(t *testing.T) {
 	}
 	reg.Close()
 	// Read again from the journal: the link survives, and replay agrees.
-	again2, _, err := register.Open(path, register.Config{Clock: clock, Identity: k.alice})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again2.Close()
+	again2 := st.reopen(t, register.Config{Clock: clock, Identity: k.alice})
 	if got, _ := again2.Case(c.ID); got.Submission != first.Seq || got.Requisition.Received != first.Time {
 		t.Fatal("the link did not survive a reopening")
 	}
@@ -175,37 +176,46 @@ func TestSubmitOnceAfterTornTail(t *testing.T) {
 }
 
 // Deliveries of one message at once, by several processes' worth of
-// goroutines, record it once: the tag is checked and the deposit written
-// under the journal's exclusive lock.
+// goroutines — each with its own store: on PostgreSQL its own
+// connection, as on several machines — record it once: the tag is
+// checked and the deposit written under the journal's exclusive lock.
 func TestSubmitOnceConcurrent(t *testing.T) {
 	k := newKeys(t)
 	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
-	reg, path := openReg(t, k, clock)
-	intake, _ := register.NewIdentity("intake", register.RoleService)
-	if _, err := reg.AddMember(intake.Public(), goodClock); err != nil {
-		t.Fatal(err)
-	}
-	tag := intake.Tag("p", []byte("<same@x>"))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	fresh, seqs := 0, map[uint64]bool{}
-	for range 8 {
-		wg.Go(func() {
-			rec, dup, err := register.SubmitOnce(path, intake, clock, "email", tag, []byte("the message"))
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if !dup {
-				fresh++
-			}
-			seqs[rec.Seq] = true
-		})
-	}
-	wg.Wait()
-	if fresh != 1 || len(seqs) != 1 {
-		t.Fatalf("%d recorded, %d distinct records", fresh, len(seqs))
-	}
+	onStores(t, k, clock, func(t *testing.T, st onStore) {
+		intake, _ := register.NewIdentity("intake", register.RoleService)
+		if _, err := st.reg.AddMember(intake.Public(), goodClock); err != nil {
+			t.Fatal(err)
+		}
+		tag := intake.Tag("p", []byte("<same@x>"))
+		msg := bytes.Repeat([]byte("ab"), 1<<20) // two parts
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		fresh, seqs := 0, map[uint64]bool{}
+		for range 8 {
+			wg.Go(func() {
+				rec, dup, err := st.submitOnce(intake, "email", tag, msg)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if !dup {
+					fresh++
+				}
+				seqs[rec.Seq] = true
+			})
+		}
+		wg.Wait()
+		if fresh != 1 || len(seqs) != 1 {
+			t.Fatalf("%d recorded, %d distinct records", fresh, len(seqs))
+		}
+		if err := st.reg.Refresh(); err != nil {
+			t.Fatal(err)
+		}
+		if subs := st.reg.Submissions(); len(subs) != 1 || !bytes.Equal(subs[0].Data, msg) || !subs[0].Deposit {
+			t.Fatalf("%d submissions", len(subs))
+		}
+	})
 }

@@ -36,7 +36,9 @@
 // reads the whole history — nothing is rewritten; a member removed
 // ([Register.RemoveMember]) starts a new epoch and is shut out of what
 // follows. Services ([RoleService]: the mail intake) append with [Submit],
-// sealing to the epoch's public key: they cannot open what they wrote.
+// sealing to the epoch's public key: they cannot open what they wrote
+// ([SubmitTo] and [SubmitOnceTo] do the same on any journal store, a
+// database included).
 // A watch ([RoleWatch]: the daemon that follows deadlines and pages the
 // members) reads the register as a member does and writes only with
 // Submit: it acts on no case and changes nothing of the roster. A recovery identity ([RoleRecovery]), kept on

@@ -451,34 +451,47 @@ func TestAnchorsRefuseAFork(t *testing.T) {
 }
 
 // Submit lets a service write a sealed record it cannot read back; the
-// members read it.
+// members read it. A key outside the roster, or the roster's name with
+// another key, writes nothing. On both stores.
 func TestServiceSubmits(t *testing.T) {
 	k := newKeys(t)
 	clock := timesynctest.NewClock(t0.Add(2 * time.Hour))
-	reg, path := openReg(t, k, clock)
+	onStores(t, k, clock, func(t *testing.T, st onStore) {
+		reg := st.reg
+		intake, _ := register.NewIdentity("intake", register.RoleService)
+		impostor, _ := register.NewIdentity("intake", register.RoleService)
+		if _, err := st.submit(intake, "intake", []byte("From: parquet")); !errors.Is(err, register.ErrActor) {
+			t.Fatalf("an identity outside the roster submitted: %v", err)
+		}
+		if _, err := reg.AddMember(intake.Public(), goodClock); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.submit(impostor, "intake", []byte("From: parquet")); !errors.Is(err, register.ErrActor) {
+			t.Fatalf("the roster's name with another key submitted: %v", err)
+		}
+		r, err := st.submit(intake, "intake", []byte("From: parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(r.Payload), "parquet") {
+			t.Fatal("the submission is in clear")
+		}
+		if _, err := register.OpenStore(st.open, register.Config{Clock: clock, Identity: intake}); !errors.Is(err, register.ErrConfig) {
+			t.Fatalf("a service opened the register: %v", err)
+		}
+		if err := reg.Refresh(); err != nil {
+			t.Fatal(err)
+		}
+		subs := reg.Submissions()
+		if len(subs) != 1 || subs[0].By != "intake" || subs[0].Type != "intake" || string(subs[0].Data) != "From: parquet" || subs[0].Seq != r.Seq {
+			t.Fatalf("%+v", subs)
+		}
+	})
+	// Open by path refuses a service too.
+	_, path := openReg(t, k, clock)
 	intake, _ := register.NewIdentity("intake", register.RoleService)
-	if _, err := register.Submit(path, intake, clock, "intake", []byte("From: parquet")); !errors.Is(err, register.ErrActor) {
-		t.Fatalf("an identity outside the roster submitted: %v", err)
-	}
-	if _, err := reg.AddMember(intake.Public(), goodClock); err != nil {
-		t.Fatal(err)
-	}
-	r, err := register.Submit(path, intake, clock, "intake", []byte("From: parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(r.Payload), "parquet") {
-		t.Fatal("the submission is in clear")
-	}
 	if _, _, err := register.Open(path, register.Config{Clock: clock, Identity: intake}); !errors.Is(err, register.ErrConfig) {
 		t.Fatalf("a service opened the register: %v", err)
-	}
-	if err := reg.Refresh(); err != nil {
-		t.Fatal(err)
-	}
-	subs := reg.Submissions()
-	if len(subs) != 1 || subs[0].By != "intake" || subs[0].Type != "intake" || string(subs[0].Data) != "From: parquet" || subs[0].Seq != r.Seq {
-		t.Fatalf("%+v", subs)
 	}
 }
 

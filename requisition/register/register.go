@@ -910,51 +910,6 @@ func (r *Register) Submissions() []Submission {
 	return out
 }
 
-// Submit appends one sealed, signed record to the register at path for an
-// identity that must write but not read — a service such as the mail
-// intake, or a member's program — sealed to the current epoch's public
-// key: it cannot open what it wrote, nor anything else. The identity must
-// be in the register's roster. It returns the record once durable.
-func Submit(path string, id Identity, clock timesync.Clock, typ string, data []byte) (journal.Record, error) {
-	if id.sign == nil || clock == nil {
-		return journal.Record{}, fmt.Errorf("%w: a clock and an identity are needed", ErrConfig)
-	}
-	if typ == "" || len(typ) > journal.MaxKind || !validText(typ) {
-		return journal.Record{}, fmt.Errorf("%w: a submission's type is 1 to %d bytes of UTF-8", ErrInput, journal.MaxKind)
-	}
-	plain, err := json.Marshal(Submission{Type: typ, Data: data})
-	if err != nil {
-		return journal.Record{}, err
-	}
-	j, _, err := journal.Open(path, journal.Options{Clock: clock, Signer: id.sign, NoCreate: true})
-	if err != nil {
-		return journal.Record{}, err
-	}
-	defer j.Close()
-	written, err := j.Update(func(tx *journal.Tx) error {
-		recs, err := tx.Records()
-		if err != nil {
-			return err
-		}
-		ro := newRoster()
-		for _, rec := range recs {
-			ro.add(rec)
-		}
-		if len(ro.violations) > 0 {
-			return &RosterError{Violations: ro.violations}
-		}
-		m := ro.members[id.name]
-		if m == nil || !m.Active || !bytes.Equal(m.Sign, id.Public().Sign) {
-			return fmt.Errorf("%w: this identity is not in the register's roster", ErrActor)
-		}
-		return ro.appendSealed(tx, SubmissionKind, plain)
-	})
-	if err != nil {
-		return journal.Record{}, err
-	}
-	return written[len(written)-1], nil
-}
-
 // RepairJournal sets a crash's incomplete last write aside now — moved to
 // a quarantine file and recorded by a [RepairKind] record signed by id —
 // instead of at the next write. It refuses anything but a torn tail, an
