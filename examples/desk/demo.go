@@ -56,6 +56,9 @@ func runDemo(s *session, args []string) error {
 	if err := d.showRetention(); err != nil {
 		return err
 	}
+	if err := d.showIntercept(); err != nil {
+		return err
+	}
 	d.showOpenCases()
 	if err := d.showCell(); err != nil {
 		return err
@@ -88,6 +91,9 @@ type demo struct {
 	// night is the night an e-mailed requisition pages the cell
 	// (demo_night.go).
 	night *demoNight
+	// ne is the point of interception the ADMF tasks over X1
+	// (demo_intercept.go), once a member starts an interception.
+	ne *demoNE
 }
 
 // newDemo loads the sample and makes the register's directory.
@@ -114,6 +120,9 @@ func newDemo(s *session) (*demo, error) {
 // close closes the members' registers and removes the temporary
 // directory.
 func (d *demo) close() {
+	if d.ne != nil {
+		d.ne.close()
+	}
 	if d.ret != nil {
 		d.ret.st.Close()
 	}
@@ -193,6 +202,8 @@ func (d *demo) playMonth() error {
 			err = d.playLookup(sc.ID, actor)
 		case "hold":
 			err = d.playHold(sc.ID, actor)
+		case "intercept":
+			err = d.playIntercept(sc.ID, actor, st)
 		default:
 			if st.Do == "result" && st.Data == "" {
 				st.Data = d.lookupResult(sc.ID)

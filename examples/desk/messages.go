@@ -199,7 +199,7 @@ func formatVerbs(s string) [][2]int {
 // German. The labels of ccjkit's values (states, events, measures...)
 // come from their Label methods.
 func sentences() [][]string {
-	return append(append(append(retentionSentences(), demoRetentionSentences()...), demoNightSentences()...), [][]string{
+	return append(append(append(append(retentionSentences(), demoRetentionSentences()...), demoNightSentences()...), demoInterceptSentences()...), [][]string{
 		// desk values
 		{"A requisition (desk schema requisition; desk template MEASURE):", "Une réquisition (desk schema requisition ; desk template MESURE) :",
 			"Een vordering (desk schema requisition; desk template MAATREGEL):", "Eine Anordnung (desk schema requisition; desk template MASSNAHME):"},

@@ -44,6 +44,7 @@ type Step struct {
 	Data    string `json:"data,omitempty"`
 	To      string `json:"to,omitempty"`
 	Channel string `json:"channel,omitempty"`
+	LIID    string `json:"liid,omitempty"` // intercept: the LIID the agency gave
 }
 
 // parseAfter reads a duration with optional days: "2d16h10m".
