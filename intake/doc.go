@@ -16,8 +16,10 @@
 //
 // [Receive] runs as a service identity of the register (RoleService):
 // it writes, sealed to the register's current epoch, and cannot read
-// what it wrote. It records the delivery with register.SubmitOnce under
-// a keyed tag of its key (an e-mail's Message-ID, or the digest of the
+// what it wrote, to the register's journal file (Config.Register) or to
+// any journal store (Config.Store: a PostgreSQL database shared by the
+// cell's machines). It records the delivery with register.SubmitOnceTo
+// under a keyed tag of its key (an e-mail's Message-ID, or the digest of the
 // whole message when it has none), so that a mail server delivering
 // again after a crash adds nothing. It returns once the record is
 // durable, and [ExitCode] tells the mail server what happened: 0 when
@@ -40,9 +42,10 @@
 // from the Authentication-Results fields with its authserv-id only: RFC
 // 8601 §5), the sender's domain and whether the cell listed it as an
 // authority's. [Authenticity.Findings] warns of an unlisted domain, of no
-// results, of DMARC not passing; [RecordCallBack] records a member's call
-// to the authority on a number it publishes — who called, which number,
-// when, and what was said — and [Intake.Verified] reads them together.
+// results, of DMARC not passing; [RecordCallBack] ([RecordCallBackTo] on
+// a journal store) records a member's call to the authority on a number
+// it publishes — who called, which number, when, and what was said — and
+// [Intake.Verified] reads them together.
 // None of this refuses an order: refusing a lawful order is an offence;
 // the warnings say to call back before acting.
 //

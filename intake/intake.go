@@ -149,10 +149,15 @@ const DefaultMaxSize = 23 << 20
 
 // Config is what Receive needs.
 type Config struct {
-	// Register is the path of the register's journal; Identity the
-	// service identity the intake writes as (a RoleService identity in
-	// the register's roster: it cannot read the register).
+	// Register is the path of the register's journal file, and Store
+	// the opener of the journal store the register is kept in otherwise
+	// (a database shared by the cell's machines: package pgjournal; the
+	// store times the record with its own clock): exactly one of the two
+	// is set. Identity is the service identity the intake writes as (a
+	// RoleService identity in the register's roster: it cannot read the
+	// register).
 	Register string
+	Store    register.StoreOpener
 	Identity register.Identity
 	// Clock gives the moment of receipt; Verdict, when set, the clock's
 	// verdict then (timesync.Check against the cell's NTP sources). An
@@ -230,8 +235,12 @@ func ExitCode(err error) int {
 // the limit is recorded as refused, cut at the limit, and ErrTooLarge
 // returned so that the sender is told.
 func Receive(cfg Config, rd Reader, r io.Reader) (Result, error) {
-	if cfg.Register == "" || cfg.Clock == nil || rd == nil {
-		return Result{}, fmt.Errorf("%w: a register, a service identity, a clock and a reader are needed", ErrConfig)
+	if (cfg.Register == "") == (cfg.Store == nil) || cfg.Clock == nil || rd == nil {
+		return Result{}, fmt.Errorf("%w: a register (its journal's path or its store, not both), a service identity, a clock and a reader are needed", ErrConfig)
+	}
+	store := cfg.Store
+	if store == nil {
+		store = register.FileStore(cfg.Register, cfg.Clock)
 	}
 	limit := cfg.MaxSize
 	if limit <= 0 || limit > DefaultMaxSize {
@@ -284,7 +293,7 @@ func Receive(cfg Config, rd Reader, r io.Reader) (Result, error) {
 	if tag.IsZero() {
 		return Result{}, fmt.Errorf("%w: the service identity has no keys", ErrConfig)
 	}
-	written, dup, err := register.SubmitOnce(cfg.Register, cfg.Identity, cfg.Clock, SubmissionType, tag, data)
+	written, dup, err := register.SubmitOnceTo(store, cfg.Identity, SubmissionType, tag, data)
 	if err != nil {
 		if cfg.Logger != nil {
 			cfg.Logger.Error("intake not recorded: the mail server will deliver it again", "error", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition"
 	"github.com/ccjkit/ccjkit/requisition/register"
+	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -88,6 +89,22 @@ func e164(s string) bool {
 // RecordCallBack records a call-back in the register at path, sealed and
 // signed by the member who made it, at the clock's second.
 func RecordCallBack(path string, member register.Identity, clock timesync.Clock, c CallBack) (CallBack, error) {
+	return recordCallBack(c, func(data []byte) (journal.Record, error) {
+		return register.Submit(path, member, clock, CallBackType, data)
+	})
+}
+
+// RecordCallBackTo is [RecordCallBack] on the register kept in the
+// journal store open opens (a database shared by the cell's machines:
+// package pgjournal), at the second of the store's clock.
+func RecordCallBackTo(open register.StoreOpener, member register.Identity, c CallBack) (CallBack, error) {
+	return recordCallBack(c, func(data []byte) (journal.Record, error) {
+		return register.SubmitTo(open, member, CallBackType, data)
+	})
+}
+
+// recordCallBack checks c and records it with submit.
+func recordCallBack(c CallBack, submit func(data []byte) (journal.Record, error)) (CallBack, error) {
 	if err := c.Check(); err != nil {
 		return CallBack{}, err
 	}
@@ -95,7 +112,7 @@ func RecordCallBack(path string, member register.Identity, clock timesync.Clock,
 	if err != nil {
 		return CallBack{}, err
 	}
-	rec, err := register.Submit(path, member, clock, CallBackType, data)
+	rec, err := submit(data)
 	if err != nil {
 		return CallBack{}, err
 	}
