@@ -32,6 +32,10 @@ func translations() [][]string {
 		{"the years lived in Belgium are out of range", "le nombre d'années vécues en Belgique est hors limites", "het aantal jaren in België is ongeldig", "die Zahl der in Belgien verbrachten Jahre ist ungültig"},
 		{"%s is on call on %s without a valid security advice: not eligible", "%s est de garde le %s sans avis de sécurité valable : non éligible", "%s heeft wacht op %s zonder geldig veiligheidsadvies: niet in aanmerking", "%s hat am %s Bereitschaft ohne gültige Sicherheitsstellungnahme: nicht berechtigt"},
 		{"the shift ends before it starts", "le tour de garde se termine avant de commencer", "de wachtbeurt eindigt vóór ze begint", "der Bereitschaftsdienst endet, bevor er beginnt"},
+		{"two different shifts give one member a shift starting at the same instant: make them one",
+			"deux tours de garde différents donnent à un membre un tour commençant au même instant : n'en faites qu'un",
+			"twee verschillende wachtbeurten geven een lid een beurt die op hetzelfde ogenblik begint: maak er één van",
+			"zwei verschiedene Bereitschaftsdienste geben einem Mitglied einen Dienst, der im selben Augenblick beginnt: machen Sie einen daraus"},
 		{"the shift has no primary", "le tour de garde n'a pas de titulaire", "de wachtbeurt heeft geen titularis", "der Bereitschaftsdienst hat keine Hauptperson"},
 		{"the primary and the backup are the same person", "le titulaire et le suppléant sont la même personne", "de titularis en de plaatsvervanger zijn dezelfde persoon", "Haupt- und Ersatzperson sind dieselbe Person"},
 		// patterns

@@ -271,6 +271,8 @@ func TestCheck(t *testing.T) {
 		{"a pattern naming a stranger", withPattern(func(p *ccj.Pattern) { p.Backups = []string{"mallory", "alice"} }), ccj.ErrPattern, []string{"patterns[3].backups[0]"}},
 		{"a pattern in the spring gap", withPattern(func(p *ccj.Pattern) { p.Weekday, p.Start = time.Sunday, "02:00" }), ccj.ErrPattern, []string{"patterns[3].start"}},
 		{"a malformed pattern", withPattern(func(p *ccj.Pattern) { p.Weekday = -1 }), ccj.ErrPattern, []string{"patterns[3].weekday"}},
+		{"a one-off shift that repeats a pattern's", withOneOff(t, func(*ccj.Shift) {}), nil, nil},
+		{"a one-off shift that starts with a pattern's and ends later", withOneOff(t, func(s *ccj.Shift) { s.End = s.End.Add(time.Hour) }), ccj.ErrRota, []string{"shifts[0]"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cell.Check(brussels("2026-01-10 12:00"))
@@ -312,6 +314,21 @@ func TestCheck(t *testing.T) {
 			t.Errorf("Validate lacks %s: %v", want, fields)
 		}
 	}
+}
+
+// withOneOff is the pattern cell with, as a one-off shift, one of its
+// patterns' shifts a week after the check's day, as edit leaves it.
+func withOneOff(t *testing.T, edit func(*ccj.Shift)) ccj.Cell {
+	t.Helper()
+	c := patternCell(t)
+	ex, err := c.Expand(brussels("2026-01-17 00:00"), brussels("2026-01-18 00:00"))
+	if err != nil || len(ex.Shifts) == 0 {
+		t.Fatalf("Expand: %v, %d shifts", err, len(ex.Shifts))
+	}
+	s := ex.Shifts[0]
+	edit(&s)
+	c.Shifts = append([]ccj.Shift{s}, c.Shifts...)
+	return c
 }
 
 // patternGen draws a well-formed pattern: any start to the minute (often

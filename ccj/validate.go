@@ -32,8 +32,11 @@ func (c Cell) Validate(at time.Time) []provenance.Finding {
 // error among the findings without which the cell's rota cannot be read,
 // or nil: a cell with no member ([ErrMember]); a member identifier that is
 // missing, malformed or shared ([ErrMember]); a shift that does not end
-// after it starts, has no primary or names someone who is not a member, an
-// escalation entry that names no member ([ErrRota]); a pattern that is
+// after it starts, has no primary or names someone who is not a member, two
+// different shifts of one primary starting at the same instant over the
+// year from at (a one-off shift and a pattern's, or two one-off shifts: the
+// same shift twice is one), an escalation entry that names no member
+// ([ErrRota]); a pattern that is
 // malformed, names someone who is not a member, or has a time that does
 // not exist in Brussels on a day of the year from at ([ErrPattern]).
 // Warnings do not make an error.
@@ -92,8 +95,43 @@ func (c Cell) structure(day date.Date) []provenance.Finding {
 			rota(provenance.Error, field+".backup", "the shift names someone who is not a member of the cell")
 		}
 	}
-	_, problems := expand(c.Patterns, day, day+checkedDays)
+	ps, problems := expand(c.Patterns, day, day+checkedDays)
 	out = append(out, problems...)
+	// Two different shifts of one primary starting at the same instant
+	// (a one-off shift and a pattern's, or two one-off shifts): which one
+	// holds cannot be told, and the calendar export would give both one
+	// UID (ShiftUID). The same shift twice is one shift.
+	all := make([]placed, 0, len(c.Shifts)+len(ps))
+	for i, s := range c.Shifts {
+		all = append(all, placed{s, origin{index: i}})
+	}
+	all = append(all, ps...)
+	type key struct {
+		primary string
+		start   int64
+	}
+	first := map[key]placed{}
+	reported := map[string]bool{}
+	for _, s := range all {
+		if s.Primary == "" {
+			continue
+		}
+		k := key{s.Primary, s.Start.Unix()}
+		before, ok := first[k]
+		if !ok {
+			first[k] = s
+			continue
+		}
+		if before.same(s.Shift) || reported[before.field()+s.field()] {
+			continue
+		}
+		reported[before.field()+s.field()] = true
+		at := s // name the one-off shift, the one a person added by hand
+		if !before.pattern {
+			at = before
+		}
+		rota(provenance.Error, at.field(), "two different shifts give one member a shift starting at the same instant: make them one")
+	}
 	if len(c.Patterns) > MaxPatterns {
 		return out
 	}
