@@ -394,6 +394,9 @@ const (
 	insertSQL = "INSERT INTO ccjkit_journal_records (seq, prev, hash, frame) " +
 		"SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[])"
 	sinceSQL = "SELECT frame FROM ccjkit_journal_records WHERE seq >= $1 ORDER BY seq"
+	// resolveSQL makes a transaction write WAL, and so its COMMIT wait
+	// for synchronous standbys, without touching the journal.
+	resolveSQL = "CREATE TEMPORARY TABLE ccjkit_journal_resolve () ON COMMIT DROP"
 )
 
 // cycle is one write, by the goroutine that owns the Store: begin, take
@@ -494,12 +497,14 @@ func (s *Store) begin(ctx context.Context) (*pgx.Conn, [][]byte, error) {
 // database: it waits for the journal's lock — held by the old session
 // until the server has ended its transaction, committed or rolled back —
 // and looks for the write's first record by number and hash (a
-// transaction commits whole). Found, the write is acknowledged; absent,
-// it was not committed and is not written again.
+// transaction commits whole). Found, the write is acknowledged once it is
+// as durable as a COMMIT makes it (with a synchronous standby: on the
+// standby too); absent, it was not committed and is not written again.
 func (s *Store) resolve(out []journal.Record, after journal.ChainState, cause error) ([]journal.Record, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	var lastErr error
+	found := false // the write is on the server, not yet known durable
 	for {
 		var h []byte
 		c, err := s.connect(ctx)
@@ -510,8 +515,21 @@ func (s *Store) resolve(out []journal.Record, after journal.ChainState, cause er
 				}
 				err := tx.QueryRow(ctx, "SELECT hash FROM ccjkit_journal_records WHERE seq = $1", int64(out[0].Seq)).Scan(&h)
 				if errors.Is(err, pgx.ErrNoRows) {
-					h, err = nil, nil
+					return nil
 				}
+				if err != nil {
+					return err
+				}
+				found = found || [32]byte(h) == out[0].Hash
+				// Present is not yet durable: a COMMIT waiting for a
+				// synchronous standby that is cancelled (as pgx does when
+				// it gives up on a connection) commits on the primary
+				// alone. This transaction's COMMIT waits as the write's
+				// did, for the WAL up to its own — the write's included —
+				// once it has written some: a temporary table's catalogue
+				// rows (TEMP is every role's by default; refused, the
+				// write stays in doubt).
+				_, err = tx.Exec(ctx, resolveSQL)
 				return err
 			})
 			if err != nil {
@@ -533,6 +551,10 @@ func (s *Store) resolve(out []journal.Record, after journal.ChainState, cause er
 		// — rather than a fixed pause alone.
 		select {
 		case <-ctx.Done():
+			if found {
+				return nil, fmt.Errorf("%w: %w: records %d to %d are on the server, but not known to be durable: a COMMIT there did not return within the timeout (a synchronous standby, named by synchronous_standby_names, down?): %v; then: %w",
+					journal.ErrIO, ErrInDoubt, out[0].Seq, out[len(out)-1].Seq, cause, classify("confirming", lastErr))
+			}
 			return nil, fmt.Errorf("%w: %w: records %d to %d: %v; looking for them: %w", journal.ErrIO, ErrInDoubt, out[0].Seq, out[len(out)-1].Seq, cause, classify("looking", lastErr))
 		case <-time.After(100 * time.Millisecond):
 		}
