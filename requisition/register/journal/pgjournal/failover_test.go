@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,17 +37,14 @@ func replicated(t testing.TB, name string) (primary, standby *pgtest.Server) {
 // failoverDSN is the connection string a desk uses with a primary and its
 // standby: both hosts, and target_session_attrs=read-write, so that it
 // connects to whichever of them accepts writes — the primary, then the
-// standby once promoted — with no change of configuration.
+// standby once promoted — with no change of configuration. The URL form,
+// as docs/postgres.md gives it.
 func failoverDSN(database string, servers ...*pgtest.Server) string {
-	hosts, ports := "", ""
-	for i, s := range servers {
-		if i > 0 {
-			hosts, ports = hosts+",", ports+","
-		}
-		hosts += "127.0.0.1"
-		ports += fmt.Sprint(s.Port())
+	var hosts []string
+	for _, s := range servers {
+		hosts = append(hosts, fmt.Sprintf("127.0.0.1:%d", s.Port()))
 	}
-	return fmt.Sprintf("host=%s port=%s dbname=%s user=postgres sslmode=disable target_session_attrs=read-write connect_timeout=5", hosts, ports, database)
+	return fmt.Sprintf("postgres://postgres@%s/%s?sslmode=disable&target_session_attrs=read-write&connect_timeout=5", strings.Join(hosts, ","), database)
 }
 
 // The primary of a synchronous pair is killed (pg_ctl stop -m immediate)
