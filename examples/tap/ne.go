@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +22,9 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/x2x3"
 	"github.com/ccjkit/ccjkit/timesync"
 )
+
+// stateFile is the pipeline's sequence state in NE mode, in -spool.
+const stateFile = "sequence.json"
 
 // mfAgency is the pipeline's one agency in NE mode: the mediation
 // function, reached over X2/X3.
@@ -53,7 +58,14 @@ func startNEDelivery(o options, clock timesync.Clock) (*pipeline.Pipeline, *rout
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	p, err := pipeline.New(pipeline.Config{Agencies: map[string]pipeline.Agency{mfAgency: {Encoder: enc, Handover: r}}, Clock: clock})
+	cfg := pipeline.Config{Agencies: map[string]pipeline.Agency{mfAgency: {Encoder: enc, Handover: r}}, Clock: clock}
+	if o.spool != "" {
+		// The streams' numbering survives a restart, a crash included
+		// (see pipeline.Pipeline.SaveState): what a crash lost reaches
+		// the mediation function, and the agency, as a gap.
+		cfg.StatePath = filepath.Join(o.spool, stateFile)
+	}
+	p, err := pipeline.New(cfg)
 	if err != nil {
 		r.Close()
 		return nil, nil, nil, err
@@ -356,6 +368,9 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		ctx, cancel = context.WithDeadline(ctx, in.start.Add(o.length))
 		defer cancel()
 	}
+	if _, err := os.Stat(filepath.Join(o.spool, stateFile)); o.spool != "" && err == nil {
+		fmt.Fprintln(stdout, "sequence state of an earlier run found: after a crash its streams continue past their reserved numbers, and the mediation function passes the gap on")
+	}
 	p, ho, enc, err := startNEDelivery(o, in.clock)
 	if err != nil {
 		return err
@@ -387,7 +402,8 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	acct.stop()
 	stopX1() // no task changes after the capture
 	runErr = endTask(p, in, o, runErr)
+	stateErr := p.Close() // the exact numbers: a clean restart skips none
 	closeErr := ho.Close()
 	printStatus(stdout, in, acct, p, ho.Stats())
-	return lines(runErr, closeErr)
+	return lines(runErr, stateErr, closeErr)
 }

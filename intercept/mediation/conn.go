@@ -169,7 +169,11 @@ func (cs *connState) record() {
 	}
 	// The NE's own gaps become the receiver's: a record the NE lost is
 	// never hidden by the renumbering.
-	st.next = st.next.Add(gap)
+	if gap > 0 {
+		st.next = st.next.Add(gap)
+		cs.ne.c.skipped.Add(uint64(gap))
+		cs.ne.c.skips.Add(1)
+	}
 	// The number is taken before encoding and delivery, as the pipeline
 	// does: whatever is lost after this point shows as a gap.
 	seq := st.next

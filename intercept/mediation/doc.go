@@ -59,9 +59,11 @@
 // communication's lock, so the handover receives each stream in order.
 // Where an NE's own numbering skips (the NE lost records: its queue was
 // full), the MF's skips as much, so the loss reaches the receiver as a gap
-// instead of being hidden by the renumbering; a jump forward beyond the
-// de-duplication window is taken for a renumbering of the NE's, not a
-// loss.
+// instead of being hidden by the renumbering (counted: NEStats.Skipped);
+// a jump forward beyond the de-duplication window is taken for a
+// renumbering of the NE's, not a loss. An NE that crashed continues past
+// the numbers it reserved (intercept/pipeline), so its crash's loss is
+// such a skip: an upper bound, never silent.
 //
 // # De-duplication
 //

@@ -117,6 +117,12 @@ type NEStats struct {
 	// communication jumped back beyond the de-duplication window, taken
 	// as a restart of the NE's counters: the PDU was delivered.
 	Renumbered uint64
+	// Skipped counts the numbers the NE's own numbering skipped, which the
+	// mediation function skipped too (a gap at the receiver): records the
+	// NE lost — its queue was full, or it crashed and continued past its
+	// reservation (intercept/pipeline), in which case it is an upper
+	// bound. Skips counts such jumps.
+	Skipped, Skips uint64
 	// Unsequenced counts the PDUs delivered without a sequence number
 	// attribute, which cannot be de-duplicated.
 	Unsequenced uint64
@@ -150,6 +156,9 @@ func (s NEStats) String() string {
 		b.WriteString(")")
 	}
 	fmt.Fprintf(&b, "; %d keep-alive(s); %d byte(s)", s.KeepAlives, s.Bytes)
+	if s.Skips > 0 {
+		fmt.Fprintf(&b, "; %d number(s) skipped in %d gap(s), passed on", s.Skipped, s.Skips)
+	}
 	if s.Renumbered > 0 || s.Unsequenced > 0 {
 		fmt.Fprintf(&b, "; %d renumbering(s), %d unsequenced", s.Renumbered, s.Unsequenced)
 	}
@@ -186,6 +195,7 @@ type neCounters struct {
 	connections, open, faults, bytes, keepAlives atomic.Uint64
 	received, delivered, duplicates              atomic.Uint64
 	renumbered, unsequenced                      atomic.Uint64
+	skipped, skips                               atomic.Uint64
 	refused                                      [numReasons]atomic.Uint64
 }
 
@@ -195,6 +205,7 @@ func (c *neCounters) load(name string) NEStats {
 		Bytes: c.bytes.Load(), KeepAlives: c.keepAlives.Load(), Received: c.received.Load(),
 		Delivered: c.delivered.Load(), Duplicates: c.duplicates.Load(),
 		Renumbered: c.renumbered.Load(), Unsequenced: c.unsequenced.Load(),
+		Skipped: c.skipped.Load(), Skips: c.skips.Load(),
 		Refused: map[Reason]uint64{},
 	}
 	for r := Malformed; r < numReasons; r++ {

@@ -72,10 +72,12 @@ func TestEncoderCapabilitiesThroughTheSeam(t *testing.T) {
 			second: []string{"RESET IRI", "HI1 liActivated seq=0 at=13:00:00", "RESET CC", "CC seq=0"},
 		},
 		{
-			name:   "with neither",
-			enc:    plainEncoder{},
-			first:  []string{"CC seq=0", "CC seq=1"},
-			second: []string{"CC seq=0"}, // numbered from 0 again, unannounced
+			name:  "with neither",
+			enc:   plainEncoder{},
+			first: []string{"CC seq=0", "CC seq=1"},
+			// No CIN reset to announce a new numbering: the numbering is
+			// kept instead, from where the clean Close left it.
+			second: []string{"CC seq=2"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -92,6 +92,7 @@ type Pipeline struct {
 	liids    map[intercept.LIID]*liidCounters
 	sessions map[string]*session
 	restored map[intercept.StreamKey]intercept.Seq
+	saveNow  chan struct{} // an early save of a kept stream's reservation
 	iriBuf   []byte
 	filter   intercept.TargetFilter // the running source's, while Run runs
 }
@@ -113,6 +114,29 @@ type stream struct {
 	// reset is set when the stream existed before a restart: a CIN reset
 	// goes out before its next record.
 	reset atomic.Bool
+	// kept is set, with a StatePath, for a stream whose encoder cannot
+	// announce a CIN reset (X2/X3): its numbering continues across
+	// restarts, and what the state file holds for it is a reservation
+	// ahead of next (see SaveState). soft is where, half way through the
+	// reservation last saved, the packet path asks for an early save.
+	kept bool
+	soft atomic.Uint32
+}
+
+// reservation is how many numbers past next the state file reserves for
+// a kept stream. A process killed between two saves has numbered fewer
+// (an early save is asked for half way), so after a restart the stream
+// continues past every number it may have used: the records lost in the
+// crash show as a gap at the receiver, at most this many too large —
+// never as a silent renumbering.
+const reservation = 1024
+
+// askSave asks the saver for an early save, without waiting.
+func (p *Pipeline) askSave() {
+	select {
+	case p.saveNow <- struct{}{}:
+	default:
+	}
 }
 
 // New returns a pipeline with no task. It reads the persisted sequence
@@ -141,6 +165,7 @@ func New(cfg Config) (*Pipeline, error) {
 		liids:    map[intercept.LIID]*liidCounters{},
 		sessions: map[string]*session{},
 		hits:     make([]hit, 0, 16),
+		saveNow:  make(chan struct{}, 1),
 		buf:      make([]byte, 0, 2048),
 	}
 	if p.log == nil {
@@ -153,7 +178,7 @@ func New(cfg Config) (*Pipeline, error) {
 		}
 		p.restored = st
 		if len(st) > 0 {
-			p.log.Info("sequence state restored: a CIN reset will precede each known stream's next record", "streams", len(st))
+			p.log.Info("sequence state restored: a CIN reset will precede each known stream's next record, or, where the encoder has none (X2/X3), its numbering continues past its reservation", "streams", len(st))
 		}
 	}
 	p.snap.Store(newSnapshot())
@@ -224,6 +249,9 @@ func (p *Pipeline) emitCC(st *stream, pk *intercept.Packet, dir intercept.Direct
 	// The number is taken before encoding and buffering: whatever is lost
 	// after this point shows as a gap at the receiver, and is counted here.
 	seq := intercept.Seq(st.next.Add(1) - 1)
+	if st.kept && uint32(seq)-st.soft.Load() < 1<<31 {
+		p.askSave()
+	}
 	p.rec = intercept.CCRecord{Seq: seq, Time: pk.Time, Direction: dir, Packet: pk.Data}
 	out, err := st.enc.AppendCC(p.buf[:0], &p.rec)
 	p.rec.Packet = nil // do not keep the capture's buffer
@@ -294,6 +322,10 @@ func (p *Pipeline) Run(ctx context.Context, src intercept.CaptureSource) error {
 				if err := p.SaveState(); err != nil {
 					p.log.Error("saving the sequence state failed", "err", err)
 				}
+			case <-p.saveNow:
+				if err := p.SaveState(); err != nil {
+					p.log.Error("saving the sequence state failed", "err", err)
+				}
 			}
 		}
 	}()
@@ -328,7 +360,7 @@ func (p *Pipeline) noteKernelDrops(total uint64) {
 // Close saves the sequence state and refuses further changes. It does
 // not close the agencies' handovers, which the caller owns.
 func (p *Pipeline) Close() error {
-	err := p.SaveState()
+	err := p.saveState(true)
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()

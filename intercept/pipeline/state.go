@@ -83,7 +83,19 @@ func loadState(path string) (map[intercept.StreamKey]intercept.Seq, error) {
 // cINReset, as OpenLI 1.1.19 does), so the receiver knows the numbering
 // restarted and does not take it for loss. Run calls SaveState every
 // second and Close once more; without a StatePath it does nothing.
-func (p *Pipeline) SaveState() error {
+//
+// A stream whose encoder announces no CIN reset (X2/X3 towards a
+// mediation function, which numbers the agency's streams itself) keeps
+// its numbering instead: SaveState saves for it a reservation, next plus
+// 1024, and Run saves again early when the stream is half way through it;
+// after a crash the stream continues at the reservation, so every number
+// it may have used before is behind it and the records the crash lost
+// reach the receiver as a gap (at most 1024 too large) rather than
+// vanishing in a renumbering. Close saves the exact next number: after a
+// clean stop nothing is skipped.
+func (p *Pipeline) SaveState() error { return p.saveState(false) }
+
+func (p *Pipeline) saveState(final bool) error {
 	if p.cfg.StatePath == "" {
 		return nil
 	}
@@ -92,8 +104,19 @@ func (p *Pipeline) SaveState() error {
 	for k, v := range p.restored {
 		marks[k] = v
 	}
+	type soft struct {
+		st *stream
+		at uint32
+	}
+	var softs []soft // moved once the reservations are durable
 	for k, st := range p.streams {
-		marks[k] = intercept.Seq(st.next.Load())
+		next := st.next.Load()
+		if st.kept && !final {
+			marks[k] = intercept.Seq(next + reservation)
+			softs = append(softs, soft{st, next + reservation/2})
+			continue
+		}
+		marks[k] = intercept.Seq(next)
 	}
 	p.mu.Unlock()
 	f := stateFile{Version: stateVersion, Streams: make([]stateStream, 0, len(marks))}
@@ -115,6 +138,9 @@ func (p *Pipeline) SaveState() error {
 	}
 	if err := durable.WriteFile(p.cfg.StatePath, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("%w: %w", ErrState, err)
+	}
+	for _, s := range softs {
+		s.st.soft.Store(s.at)
 	}
 	return nil
 }

@@ -334,6 +334,9 @@ func (p *Pipeline) emitIRI(ts *taskState, cin intercept.CIN, ev intercept.Access
 	p.iriBuf = p.takeReset(st, ev.Time)
 	lc.iri.matched.Add(1)
 	seq := intercept.Seq(st.next.Add(1) - 1)
+	if st.kept && uint32(seq)-st.soft.Load() < 1<<31 {
+		p.askSave()
+	}
 	rec := intercept.IRIRecord{Seq: seq, Type: ev.Type.IRIType(), Event: ev}
 	out, err := st.enc.AppendIRI(p.iriBuf[:0], &rec)
 	if err == nil {
@@ -354,8 +357,17 @@ func (p *Pipeline) stream(ts *taskState, key intercept.StreamKey) (*stream, erro
 		return nil, err
 	}
 	st := &stream{key: key, enc: enc, agency: ts.agency, agencyName: ts.task.Agency, lc: ts.lc}
-	if _, known := p.restored[key]; known {
-		st.reset.Store(true)
+	_, resets := enc.(intercept.CINResetter)
+	st.kept = p.cfg.StatePath != "" && !resets
+	if mark, known := p.restored[key]; known {
+		if st.kept {
+			// Past every number the stream may have used before the
+			// restart: what was lost then is a gap, not a renumbering.
+			st.next.Store(uint32(mark))
+			st.soft.Store(uint32(mark))
+		} else {
+			st.reset.Store(true)
+		}
 	}
 	p.streams[key] = st
 	return st, nil
