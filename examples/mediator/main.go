@@ -214,6 +214,11 @@ func mediate(ctx context.Context, o options, stdout, stderr io.Writer, usr1 <-ch
 		}
 	})
 	fmt.Fprintf(stdout, "X2/X3 from the NEs on %s\n", ln.Addr())
+	// The mediation function keeps no sequence state: after a restart
+	// the agency's streams are numbered from 0 again, unannounced, which
+	// a receiver sees as numbers it had already (lemf: duplicates). Say so
+	// where the operator looks.
+	log.Warn("every stream this mediation function opens is numbered from 0: it keeps no sequence state, so after a restart the receiver sees numbers it already had, with no CIN reset")
 	stopX1 := func() {}
 	if o.x1Listen != "" {
 		stopX1, err = startX1(o, table, clock, stdout, stderr)

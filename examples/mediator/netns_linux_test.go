@@ -132,15 +132,17 @@ func sh(t *testing.T, name string, args ...string) {
 
 // neHost is a point of interception in a network namespace of its own,
 // joined to the host by a veth pair: the host's end holds host, the
-// namespace's addr, whose default route is the host.
+// namespace's addr, whose default route is the host. target is a third
+// address of the pair's /29, which a test may give the namespace for a
+// target's traffic to pass the NE.
 type neHost struct {
-	ns         itest.Netns
-	name       string // its certificate's name
-	host, addr netip.Addr
+	ns                 itest.Netns
+	name               string // its certificate's name
+	host, addr, target netip.Addr
 }
 
 // neNetwork makes n namespaces, each joined to the host by a veth pair
-// in a /30 of 198.19.0.0/16 (RFC 2544's benchmarking block) whose third
+// in a /29 of 198.19.0.0/16 (RFC 2544's benchmarking block) whose third
 // octet is drawn at random, with interface names unique to the run; the
 // namespaces (and with them the pairs) are deleted when the test ends,
 // however it ends. It skips without root or ip (fails under CI).
@@ -154,13 +156,14 @@ func neNetwork(t *testing.T, n int) []neHost {
 	for i, ns := range nss {
 		hostIf := fmt.Sprintf("cj%sh%d", tag, i)
 		e := neHost{ns: ns, name: fmt.Sprintf("ne-%d.test", i),
-			host: netip.AddrFrom4([4]byte{198, 19, b[0], byte(4*i + 1)}),
-			addr: netip.AddrFrom4([4]byte{198, 19, b[0], byte(4*i + 2)})}
+			host:   netip.AddrFrom4([4]byte{198, 19, b[0], byte(8*i + 1)}),
+			addr:   netip.AddrFrom4([4]byte{198, 19, b[0], byte(8*i + 2)}),
+			target: netip.AddrFrom4([4]byte{198, 19, b[0], byte(8*i + 3)})}
 		sh(t, "ip", "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", ns.Name)
 		t.Cleanup(func() { exec.Command("ip", "link", "del", hostIf).Run() })
-		sh(t, "ip", "addr", "add", e.host.String()+"/30", "dev", hostIf)
+		sh(t, "ip", "addr", "add", e.host.String()+"/29", "dev", hostIf)
 		sh(t, "ip", "link", "set", hostIf, "up")
-		sh(t, "ip", "-n", ns.Name, "addr", "add", e.addr.String()+"/30", "dev", "eth0")
+		sh(t, "ip", "-n", ns.Name, "addr", "add", e.addr.String()+"/29", "dev", "eth0")
 		sh(t, "ip", "-n", ns.Name, "link", "set", "eth0", "up")
 		sh(t, "ip", "-n", ns.Name, "route", "add", "default", "via", e.host.String())
 		out[i] = e
