@@ -97,9 +97,6 @@ func runIntake(s *session, o *intakeOptions, args []string) error {
 		return err
 	}
 	if sub == "callback" {
-		if err := s.fileOnly("intake callback"); err != nil {
-			return err
-		}
 		return s.intakeCallBack(o, seq)
 	}
 	if err := s.open(); err != nil {
@@ -141,9 +138,13 @@ func (s *session) intakeReceive() error {
 	if err == nil {
 		cfg, err = loadConfig(configPath(s.dir))
 	}
+	// The register: the journal file in -dir, or PostgreSQL when a
+	// connection string is configured (desk.json's register_dsn_file,
+	// readable by the pipe's user only; docs/postgres.md).
+	var store register.StoreOpener
 	if err == nil {
 		s.cfg = cfg
-		err = s.fileOnly("intake receive")
+		store, err = s.registerStore()
 	}
 	if err != nil {
 		return &pipeError{intake.ExitTempFail, err}
@@ -162,7 +163,7 @@ func (s *session) intakeReceive() error {
 	if cfg.Paging != nil && len(raw) <= limit {
 		// Best effort: what cannot be checked as an acknowledgement is
 		// recorded as an intake; paging never stops the recording.
-		done, err := s.intakeAck(cfg, id, reader, raw)
+		done, err := s.intakeAck(cfg, id, store, reader, raw)
 		if err != nil {
 			fmt.Fprintln(s.err, printer(s.tag).Sprintf("desk: the message could not be checked as a reply to a page; it is recorded as an intake"))
 		}
@@ -170,8 +171,9 @@ func (s *session) intakeReceive() error {
 			return nil
 		}
 	}
-	icfg := intake.Config{Register: journalPath(s.dir), Identity: id, Clock: s.clock, MaxSize: cfg.Intake.MaxSize, Verdict: s.verdict}
+	icfg := intake.Config{Store: store, Identity: id, Clock: s.clock, MaxSize: cfg.Intake.MaxSize, Verdict: s.verdict}
 	res, err := intake.Receive(icfg, reader, rest)
+	err = quietPG(err)
 	if err != nil && res.Seq == 0 {
 		return &pipeError{intake.ExitCode(err), err}
 	}
@@ -192,7 +194,7 @@ func (s *session) intakeReceive() error {
 // intakeAck records a reply to a page as its acknowledgement, when it is
 // one (done); a reply whose code does not check is an intake like any
 // other.
-func (s *session) intakeAck(cfg Config, service register.Identity, reader *intake.EmailReader, raw []byte) (done bool, err error) {
+func (s *session) intakeAck(cfg Config, service register.Identity, store register.StoreOpener, reader *intake.EmailReader, raw []byte) (done bool, err error) {
 	policy, err := cfg.Paging.policy()
 	if err != nil {
 		return false, err
@@ -209,7 +211,7 @@ func (s *session) intakeAck(cfg Config, service register.Identity, reader *intak
 	if !ok {
 		return false, nil
 	}
-	if _, err := recordAck(journalPath(s.dir), service, s.clock, a); err != nil {
+	if _, err := recordAck(store, service, a); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -427,7 +429,11 @@ func (s *session) intakeCallBack(o *intakeOptions, seq uint64) error {
 	if _, ok := s.cell.Member(id.Name()); !ok || id.Role() != register.RoleMember {
 		return inputErr("%s: your identity's name is not a member of the cell in %s", s.identity, s.cellPath)
 	}
-	c, err := intake.RecordCallBack(journalPath(s.dir), id, s.clock, intake.CallBack{Intake: seq, Number: o.number, Published: o.published, Outcome: intake.Outcome(o.outcome)})
+	store, err := s.registerStore()
+	if err != nil {
+		return err
+	}
+	c, err := intake.RecordCallBackTo(store, id, intake.CallBack{Intake: seq, Number: o.number, Published: o.published, Outcome: intake.Outcome(o.outcome)})
 	if err != nil {
 		return err
 	}

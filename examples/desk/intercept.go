@@ -89,9 +89,6 @@ func runIntercept(s *session, o *interceptOptions, args []string) error {
 	if err := s.load(); err != nil {
 		return err
 	}
-	if err := s.fileOnly("intercept"); err != nil {
-		return err
-	}
 	if err := s.open(); err != nil {
 		return err
 	}
@@ -135,7 +132,11 @@ func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := register.Submit(journalPath(s.dir), s.me, s.clock, tasking.DecisionType, b)
+	store, err := s.registerStore()
+	if err != nil {
+		return err
+	}
+	rec, err := register.SubmitTo(store, s.me, tasking.DecisionType, b)
 	if err != nil {
 		return err
 	}
@@ -222,11 +223,15 @@ func (s *session) reconcileWith(reg *register.Register, id register.Identity, xc
 		c.Close()
 		all = append(all, acts...)
 	}
+	store, err := s.registerStore()
+	if err != nil {
+		return all, err
+	}
 	var errs []error
 	for _, a := range all {
 		b, err := json.Marshal(a)
 		if err == nil {
-			_, err = register.Submit(journalPath(s.dir), id, s.clock, tasking.ActionType, b)
+			_, err = register.SubmitTo(store, id, tasking.ActionType, b)
 		}
 		if err != nil {
 			errs = append(errs, err)

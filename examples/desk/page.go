@@ -260,13 +260,13 @@ func trustedPaging(reg *register.Register) ([]paging.Record, []paging.Ack) {
 
 // recordAck records an acknowledgement by code, once per code: a code
 // sent back twice acknowledges once.
-func recordAck(journal string, service register.Identity, clock timesync.Clock, a paging.Ack) (dup bool, err error) {
+func recordAck(store register.StoreOpener, service register.Identity, a paging.Ack) (dup bool, err error) {
 	b, err := json.Marshal(a)
 	if err != nil {
 		return false, err
 	}
 	tag := service.Tag("paging ack", []byte(a.Member+"\x00"+a.Case.String()+"\x00"+a.Issued.UTC().Format(time.RFC3339)))
-	_, dup, err = register.SubmitOnce(journal, service, clock, paging.AckType, tag, b)
+	_, dup, err = register.SubmitOnceTo(store, service, paging.AckType, tag, b)
 	return dup, err
 }
 
@@ -339,9 +339,6 @@ func pagingSentences() [][]string {
 // intake not yet a case ("desk ack I-17"), signed by the member: the
 // escalation stops.
 func (s *session) ackIntake(id string) error {
-	if err := s.fileOnly("ack"); err != nil {
-		return err
-	}
 	c, err := paging.ParseCaseID(id)
 	if err != nil {
 		if strings.HasPrefix(id, "W-") {
@@ -361,7 +358,11 @@ func (s *session) ackIntake(id string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := register.Submit(journalPath(s.dir), s.me, s.clock, paging.AckType, b)
+	store, err := s.registerStore()
+	if err != nil {
+		return err
+	}
+	rec, err := register.SubmitTo(store, s.me, paging.AckType, b)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccjkit/ccjkit/intake"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
 	"github.com/ccjkit/ccjkit/requisition/register/journal/pgjournal"
@@ -75,19 +78,80 @@ func (s *session) pgOpener(dsn string) register.StoreOpener {
 	}
 }
 
-// fileOnly refuses, for a register kept in PostgreSQL, what this version
-// of the desk does only on a journal file: the mail intake, the watch and
-// the acknowledgement of intakes and alerts write as services or through
-// register.Submit, by the journal's path.
-func (s *session) fileOnly(what string) error {
+// registerStore returns the StoreOpener of the register this run writes
+// to through register.SubmitTo and SubmitOnceTo — the mail intake, the
+// watch, a member's acknowledgement, call-back or interception decision:
+// the register this session opened, where it is kept (PostgreSQL, the
+// very journal it opened, or the journal file); with none open,
+// PostgreSQL when a connection string is configured (registerDSN), else
+// the journal file in -dir. It never creates a register.
+func (s *session) registerStore() (register.StoreOpener, error) {
+	if s.reg != nil {
+		if !s.pg {
+			return register.FileStore(journalPath(s.dir), s.clock), nil
+		}
+		id := s.reg.JournalID()
+		return s.pgStore(s.dsn, &id), nil
+	}
 	dsn, err := s.registerDSN()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if dsn != "" {
-		return inputErr("%s: this version of the desk does it on a register kept in a journal file only, not in PostgreSQL (docs/postgres.md)", what)
+		return s.pgStore(dsn, nil), nil
 	}
-	return nil
+	return register.FileStore(journalPath(s.dir), s.clock), nil
+}
+
+// pgStore opens, for a writer, the register's journal in the PostgreSQL
+// database at dsn — the journal id when it is set (the one this session
+// opened), creating nothing.
+func (s *session) pgStore(dsn string, id *[16]byte) register.StoreOpener {
+	return func(signer ed25519.PrivateKey) (journal.Store, error) {
+		return pgjournal.Open(s.ctx, dsn, pgjournal.Options{Clock: s.clock, Signer: signer, ID: id})
+	}
+}
+
+// watchLockBase is the high half of the advisory lock that keeps the
+// watches of a register in PostgreSQL to one at a time ("ccjw"); the low
+// half is the oid of the journal's records table, as in pgjournal's own
+// lock ("ccjk"), so that registers in two schemas of one database have a
+// watch each.
+const watchLockBase int64 = 0x63636a77 << 32
+
+// watchLockSQL takes the watch's lock if no other session holds it.
+const watchLockSQL = "SELECT pg_try_advisory_lock($1::bigint | 'ccjkit_journal_records'::regclass::oid::bigint)"
+
+// watchLock takes, without waiting, the watch's advisory lock on the
+// register in the PostgreSQL database at dsn, on a connection of its own
+// that holds it until release: a session's lock, which the server also
+// releases when the watch dies or its connection breaks. ok is false when
+// another watch, on any machine, holds it.
+func (s *session) watchLock(ctx context.Context, dsn string) (release func(), ok bool, err error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// pgx's error quotes the connection string: not here.
+		return nil, false, fmt.Errorf("%w: the register's connection string does not parse", journal.ErrConfig)
+	}
+	cctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(cctx, cfg)
+	if err != nil {
+		return nil, false, fmt.Errorf("%w: the watch's lock: %w", pgjournal.ErrUnreachable, err)
+	}
+	release = func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		// Unlocked before the connection closes, so that the next watch
+		// does not find it held by a session still ending.
+		conn.Exec(rctx, "SELECT pg_advisory_unlock($1::bigint | 'ccjkit_journal_records'::regclass::oid::bigint)", watchLockBase)
+		conn.Close(rctx)
+	}
+	if err := conn.QueryRow(cctx, watchLockSQL, watchLockBase).Scan(&ok); err != nil {
+		release()
+		return nil, false, fmt.Errorf("the watch's lock in PostgreSQL: %w", err)
+	}
+	return release, ok, nil
 }
 
 // verifyPostgres verifies a register kept in PostgreSQL: every row's
@@ -116,6 +180,52 @@ func (s *session) verifyPostgres(dsn string) error {
 	}
 	fmt.Fprintln(s.out, printer(s.tag).Sprintf("the register in PostgreSQL verifies: %[1]d records, %[2]d signed; every record replayed under the roster's rules", sum.Records, sum.Signed))
 	return nil
+}
+
+// pgErrors are the errors of a register in PostgreSQL, each a sentence
+// that says what happened without the connection's details.
+var pgErrors = []error{pgjournal.ErrUnreachable, pgjournal.ErrReadOnly, pgjournal.ErrSchema, pgjournal.ErrNoJournal,
+	pgjournal.ErrJournalID, pgjournal.ErrDiskFull, pgjournal.ErrInDoubt, pgjournal.ErrNotCommitted}
+
+// quietError is an error said in fewer words than the one it wraps.
+type quietError struct {
+	msg string
+	err error
+}
+
+func (e *quietError) Error() string { return e.msg }
+func (e *quietError) Unwrap() error { return e.err }
+
+// quietPG says an error of a register in PostgreSQL as the mail pipe may
+// say it — the mail server quotes the pipe's standard error in its log
+// and, when it gives up, in the bounce to the sender: what happened
+// (pgErrors), never the database's host, port, user or name, which the
+// driver's errors carry. errors.Is still finds everything err wraps.
+// Another error is returned as it is.
+func quietPG(err error) error {
+	for _, e := range pgErrors {
+		if errors.Is(err, e) {
+			return &quietError{msg: fmt.Sprintf("%v: %v", intake.ErrRegister, e), err: err}
+		}
+	}
+	return err
+}
+
+// registerFailsPostgres is the watch's daily check of a register kept in
+// PostgreSQL, with no key: every row's hash, link and signature and its
+// columns against its frame (pgjournal.Verify, streaming), then every
+// record against the roster's rules (register.AuditRecords).
+func (s *session) registerFailsPostgres(ctx context.Context, dsn string) error {
+	if _, err := pgjournal.Verify(ctx, dsn, journal.ScanOptions{}); err != nil {
+		return err
+	}
+	st, err := pgjournal.Open(ctx, dsn, pgjournal.Options{Clock: s.clock})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	_, err = register.AuditRecords(st.Initial())
+	return err
 }
 
 // migrateOptions are desk migrate's own flags.
@@ -208,10 +318,6 @@ func postgresSentences() [][]string {
 			"%s: die Datei einer Verbindungszeichenfolge darf nur für ihren Eigentümer lesbar sein (chmod 600)"},
 		{"%s: one line, the connection string (postgres://…)", "%s : une ligne, la chaîne de connexion (postgres://…)",
 			"%s: één regel, de verbindingsreeks (postgres://…)", "%s: eine Zeile, die Verbindungszeichenfolge (postgres://…)"},
-		{"%s: this version of the desk does it on a register kept in a journal file only, not in PostgreSQL (docs/postgres.md)",
-			"%s : cette version du poste ne le fait que sur un registre tenu dans un fichier journal, pas dans PostgreSQL (docs/postgres.md)",
-			"%s: deze versie van de desk doet dit enkel op een register in een journaalbestand, niet in PostgreSQL (docs/postgres.md)",
-			"%s: diese Version des Arbeitsplatzes tut dies nur bei einem in einer Journaldatei geführten Register, nicht in PostgreSQL (docs/postgres.md)"},
 		{"the register in PostgreSQL verifies: %[1]d records, %[2]d signed; every record replayed under the roster's rules",
 			"le registre dans PostgreSQL se vérifie : %[1]d enregistrements, %[2]d signés ; chaque enregistrement rejoué selon les règles du rôle",
 			"het register in PostgreSQL klopt: %[1]d records, %[2]d ondertekend; elk record opnieuw afgespeeld volgens de regels van de ledenlijst",

@@ -39,8 +39,10 @@ type session struct {
 	// dsnFile is -register-dsn: the file of a PostgreSQL register's
 	// connection string.
 	dsnFile string
-	// pg: the register open is kept in PostgreSQL.
-	pg bool
+	// pg: the register open is kept in PostgreSQL, whose connection
+	// string is dsn.
+	pg  bool
+	dsn string
 	// pipe: the run is a mail server's pipe delivery, whose standard
 	// error the server quotes in bounces: it says nothing of the cell.
 	pipe bool
@@ -175,7 +177,7 @@ func (s *session) open() error {
 		if err != nil {
 			return err
 		}
-		s.reg, s.me, s.pg = reg, id, true
+		s.reg, s.me, s.pg, s.dsn = reg, id, true, dsn
 		return nil
 	}
 	reg, rep, err := register.Open(journalPath(s.dir), cfg)

@@ -56,9 +56,6 @@ func runWatch(s *session, o *watchOptions, args []string) error {
 	if err := s.load(); err != nil {
 		return err
 	}
-	if err := s.fileOnly("watch"); err != nil {
-		return err
-	}
 	if s.cfg.Paging == nil {
 		return inputErr("watch: desk.json has no paging section: nothing to watch with")
 	}
@@ -127,7 +124,17 @@ func (w *watcher) close() {
 // closed, and opened afresh at the next pass.
 func (w *watcher) register() (*register.Register, error) {
 	if w.reg == nil {
-		reg, _, err := register.Open(journalPath(w.s.dir), register.Config{Clock: w.s.clock, Identity: w.id})
+		cfg := register.Config{Clock: w.s.clock, Identity: w.id}
+		dsn, err := w.s.registerDSN()
+		if err != nil {
+			return nil, err
+		}
+		var reg *register.Register
+		if dsn != "" {
+			reg, err = register.OpenStore(w.s.pgStore(dsn, nil), cfg)
+		} else {
+			reg, _, err = register.Open(journalPath(w.s.dir), cfg)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -158,6 +165,23 @@ func (w *watcher) pass(ctx context.Context) (int, error) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		w.log.Warn("another watch is running on this register: this pass does nothing")
 		return 0, nil
+	}
+	// A register in PostgreSQL may have watches on several machines: the
+	// database's advisory lock keeps them to one at a time too.
+	dsn, err := s.registerDSN()
+	if err != nil {
+		return 0, err
+	}
+	if dsn != "" {
+		release, ok, err := s.watchLock(ctx, dsn)
+		if err != nil {
+			return 0, err
+		}
+		defer release()
+		if !ok {
+			w.log.Warn("another watch is running on this register: this pass does nothing")
+			return 0, nil
+		}
 	}
 	reg, err := w.register()
 	if err != nil {
@@ -294,6 +318,10 @@ func (s *session) watchDue(ctx context.Context, reg *register.Register, id regis
 // carryOut sends the actions' pages and records each action — its
 // attempts and its Paged event — in the register, signed by id.
 func (s *session) carryOut(ctx context.Context, id register.Identity, d paging.Dispatcher, key []byte, cell ccj.Cell, policy paging.Policy, in paging.Intake, actions []paging.Action) (int, error) {
+	store, err := s.registerStore()
+	if err != nil {
+		return 0, err // nothing sent that could not be recorded
+	}
 	for i, a := range actions {
 		at := timesync.Now(s.clock).Time()
 		rec := paging.Record{Intake: in, Action: a, Event: a.Done(at)}
@@ -326,7 +354,7 @@ func (s *session) carryOut(ctx context.Context, id register.Identity, d paging.D
 		if err != nil {
 			return i, err
 		}
-		if _, err := register.Submit(journalPath(s.dir), id, s.clock, paging.RecordType, b); err != nil {
+		if _, err := register.SubmitTo(store, id, paging.RecordType, b); err != nil {
 			return i, err
 		}
 	}

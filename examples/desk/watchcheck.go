@@ -135,7 +135,7 @@ func (s *session) checkDuties(ctx context.Context, reg *register.Register, cell 
 			out[c] = !vouched
 		case paging.RegisterCondition:
 			if daily {
-				out[c] = s.registerFails(log)
+				out[c] = s.registerFails(ctx, log)
 			}
 		case paging.RotaCondition, paging.AdviceCondition:
 			if daily {
@@ -178,8 +178,20 @@ func (s *session) clockVouched(ctx context.Context) bool {
 }
 
 // registerFails verifies the register's journal as desk verify does
-// (chain, signatures, roster), streaming it.
-func (s *session) registerFails(log *slog.Logger) bool {
+// (chain, signatures, roster), streaming it — in PostgreSQL, every row
+// against its frame too (registerFailsPostgres).
+func (s *session) registerFails(ctx context.Context, log *slog.Logger) bool {
+	dsn, err := s.registerDSN()
+	if err == nil && dsn != "" {
+		err = s.registerFailsPostgres(ctx, dsn)
+	}
+	if err != nil {
+		log.Error("the register does not verify: run desk verify", "error", errorText(err, s.tag))
+		return true
+	}
+	if dsn != "" {
+		return false
+	}
 	path := journalPath(s.dir)
 	audit, sum, scanErr := register.AuditJournal(path, journal.ScanOptions{})
 	if err := s.verifyProblem(path, audit, sum, scanErr, nil); err != nil {
@@ -313,7 +325,11 @@ func (s *session) recordAlerts(reg *register.Register, id register.Identity, che
 		if err != nil {
 			return wrote, err
 		}
-		if _, err := register.Submit(journalPath(s.dir), id, s.clock, paging.AlertRecordType, b); err != nil {
+		store, err := s.registerStore()
+		if err == nil {
+			_, err = register.SubmitTo(store, id, paging.AlertRecordType, b)
+		}
+		if err != nil {
 			return wrote, errors.Join(errors.New("an alert could not be recorded"), err)
 		}
 		wrote = true
