@@ -29,3 +29,12 @@ func TestDemoIntercept(t *testing.T) {
 		t.Error("the section names the target")
 	}
 }
+
+// The demonstration keeps its register in its own journal file, whatever
+// database the environment names.
+func TestDemoIgnoresRegisterDSN(t *testing.T) {
+	t.Setenv(registerDSNEnv, "postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
+	if _, errs, code := desk(t, timesynctest.NewClock(brussels("2026-11-30 18:00")), "-lang", "en"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}

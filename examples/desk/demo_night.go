@@ -155,7 +155,7 @@ func (d *demo) channelLabel(k ccj.ChannelKind) string {
 // (with reg, a member's register).
 func (d *demo) nightSession(me register.Identity, reg *register.Register) *session {
 	return &session{ctx: d.s.ctx, out: &d.night.out, err: &d.night.out, clock: d.clock, dir: d.dir, lang: d.s.lang, tag: d.s.tag,
-		cfg: d.cfg, cell: d.cell, reg: reg, me: me}
+		cfg: d.cfg, cell: d.cell, reg: reg, me: me, demo: true}
 }
 
 // openNight adds the cell's intake service and watch to the register, as

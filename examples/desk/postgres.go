@@ -6,10 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,6 +28,9 @@ const registerDSNEnv = "CCJKIT_REGISTER_DSN"
 // register_dsn_file. A connection string is never taken from the command
 // line, where ps shows it to every user: -dir postgres://… is refused.
 func (s *session) registerDSN() (string, error) {
+	if s.demo {
+		return "", nil // the demonstration's register is its own journal file, whatever the environment says
+	}
 	if strings.HasPrefix(s.dir, "postgres://") || strings.HasPrefix(s.dir, "postgresql://") {
 		return "", inputErr("a connection string on the command line is visible to every user (ps): give it in a file (-register-dsn FILE, mode 0600) or in $%s", registerDSNEnv)
 	}
@@ -43,30 +44,7 @@ func (s *session) registerDSN() (string, error) {
 	if file == "" {
 		return "", nil
 	}
-	// One open file, checked and read: no other file can be swapped in
-	// between the check and the read.
-	f, err := os.Open(file)
-	if err != nil {
-		return "", inputErr("%s: %v", file, errors.Unwrap(err))
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", inputErr("%s: %v", file, errors.Unwrap(err))
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 || (ok && int(st.Uid) != os.Geteuid()) {
-		return "", inputErr("%s: a connection string's file must be readable by its owner only (chmod 600)", file)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, 4096))
-	if err != nil {
-		return "", inputErr("%s: cannot read it", file)
-	}
-	dsn := strings.TrimSpace(string(b))
-	if dsn == "" || strings.ContainsAny(dsn, "\n") {
-		return "", inputErr("%s: one line, the connection string (postgres://…)", file)
-	}
-	return dsn, nil
+	return readDSNFile(file)
 }
 
 // pgOpener opens the register's journal in the PostgreSQL database at

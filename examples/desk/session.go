@@ -39,6 +39,9 @@ type session struct {
 	// dsnFile is -register-dsn: the file of a PostgreSQL register's
 	// connection string.
 	dsnFile string
+	// demo: the session is one of the demonstration's, whose register
+	// is its own journal file (never a database the environment names).
+	demo bool
 	// pg: the register open is kept in PostgreSQL, whose connection
 	// string is dsn.
 	pg  bool
