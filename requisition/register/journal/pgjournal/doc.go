@@ -90,9 +90,15 @@
 // outcome is unknown: the store connects again, waits for the journal's
 // lock — which the old session holds until the server has ended its
 // transaction, committed or not — and looks for the write's first record
-// by number and hash. There, the write is acknowledged; absent, the append
-// fails with [ErrNotCommitted]; when the server cannot be reached within
-// [Options.Timeout], with [ErrInDoubt]. A write is never sent twice: an
+// by number and hash. There, the write is acknowledged once a small
+// transaction committed after it has returned too — its commit waits for
+// a synchronous standby as the write's did, so that a write the server
+// committed alone (PostgreSQL does when a client cancels a commit waiting
+// for the standby) is not acknowledged while it is on one machine; if
+// that confirmation does not return within [Options.Timeout], the append
+// fails with [ErrInDoubt] (a synchronous standby may be down). Absent, the
+// append fails with [ErrNotCommitted]; when the server cannot be reached
+// within [Options.Timeout], with [ErrInDoubt]. A write is never sent twice: an
 // in-doubt write that did commit is handed over by the next Update or
 // Refresh as a record of the journal.
 //
