@@ -2,15 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
-	"math/big"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -20,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept/x1"
+	"github.com/ccjkit/ccjkit/internal/tlstest"
 	"github.com/ccjkit/ccjkit/tasking"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
@@ -35,32 +28,9 @@ type x1Rig struct {
 func newX1Rig(t *testing.T, name string) x1Rig {
 	t.Helper()
 	dir := t.TempDir()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "cell CA"}, IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	issue := func(cn string, serial int64) (tls.Certificate, []byte, []byte) {
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn}, DNSNames: []string{cn},
-			IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kb, _ := x509.MarshalECPrivateKey(key)
-		return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key},
-			pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb})
-	}
-	neCert, _, _ := issue(name, 2)
+	ca := tlstest.NewCA(t, "cell CA")
 	mem := x1.NewMemory()
-	stls, err := x1.ServerTLS(neCert, pool)
+	stls, err := x1.ServerTLS(ca.Server(t, name, net.IPv4(127, 0, 0, 1)), ca.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,12 +38,8 @@ func newX1Rig(t *testing.T, name string) x1Rig {
 	srv.TLS = stls
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	_, certPEM, keyPEM := issue("cell-admf", 3)
-	r := x1Rig{ne: mem, url: srv.URL, cert: filepath.Join(dir, "admf.pem"), key: filepath.Join(dir, "admf.key"), caFile: filepath.Join(dir, "ca.pem")}
-	os.WriteFile(r.cert, certPEM, 0o600)
-	os.WriteFile(r.key, keyPEM, 0o600)
-	os.WriteFile(r.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600)
-	return r
+	cert, key := tlstest.WritePair(t, ca.Client(t, "cell-admf"), dir, "admf")
+	return x1Rig{ne: mem, url: srv.URL, cert: cert, key: key, caFile: ca.WriteCA(t, dir, "ca")}
 }
 
 // An interception order, from its receipt to its task's end: found
