@@ -234,38 +234,29 @@ func (a Alert) Events(records []Record, acks []Ack) []Event {
 	return ev
 }
 
+// conditionTexts are each condition's short name in a page's title and
+// its sentence in a page's text (what failed, what to check), as the
+// catalogue's English keys.
+var conditionTexts = [...][2]string{
+	ClockCondition:     {"clock not vouched for", "the cell's clock cannot be vouched for to the second; check chrony (clockcheck)."},
+	RegisterCondition:  {"register does not verify", "the register does not verify or cannot be read; see the recovery procedure."},
+	RotaCondition:      {"gap in the rota", "nobody is on call for part of the coming days; complete the rota."},
+	AdviceCondition:    {"security advice expiring", "a member's security advice expires soon; start its renewal."},
+	RetentionCondition: {"retention housekeeping failed", "a scheduled purge or check of retained data failed; data may be kept past its period."},
+}
+
 // title is the condition's short name in a page's title.
 func (c Condition) title(p Page) string {
-	pr := messages().Printer(p.Lang)
-	switch c {
-	case ClockCondition:
-		return pr.Sprintf("clock not vouched for")
-	case RegisterCondition:
-		return pr.Sprintf("register does not verify")
-	case RotaCondition:
-		return pr.Sprintf("gap in the rota")
-	case AdviceCondition:
-		return pr.Sprintf("security advice expiring")
-	case RetentionCondition:
-		return pr.Sprintf("retention housekeeping failed")
+	if c == 0 || int(c) >= len(conditionTexts) {
+		return c.String()
 	}
-	return c.String()
+	return messages().Printer(p.Lang).Sprintf(conditionTexts[c][0])
 }
 
 // text is what failed and what to check, in a page's text.
 func (c Condition) text(p Page) string {
-	pr := messages().Printer(p.Lang)
-	switch c {
-	case ClockCondition:
-		return pr.Sprintf("the cell's clock cannot be vouched for to the second; check chrony (clockcheck).")
-	case RegisterCondition:
-		return pr.Sprintf("the register does not verify or cannot be read; see the recovery procedure.")
-	case RotaCondition:
-		return pr.Sprintf("nobody is on call for part of the coming days; complete the rota.")
-	case AdviceCondition:
-		return pr.Sprintf("a member's security advice expires soon; start its renewal.")
-	case RetentionCondition:
-		return pr.Sprintf("a scheduled purge or check of retained data failed; data may be kept past its period.")
+	if c == 0 || int(c) >= len(conditionTexts) {
+		return c.String()
 	}
-	return c.String()
+	return messages().Printer(p.Lang).Sprintf(conditionTexts[c][1])
 }
