@@ -272,7 +272,7 @@ func TestCheck(t *testing.T) {
 		{"a pattern in the spring gap", withPattern(func(p *ccj.Pattern) { p.Weekday, p.Start = time.Sunday, "02:00" }), ccj.ErrPattern, []string{"patterns[3].start"}},
 		{"a malformed pattern", withPattern(func(p *ccj.Pattern) { p.Weekday = -1 }), ccj.ErrPattern, []string{"patterns[3].weekday"}},
 		{"a one-off shift that repeats a pattern's", withOneOff(t, func(*ccj.Shift) {}), nil, nil},
-		{"a one-off shift that starts with a pattern's and ends later", withOneOff(t, func(s *ccj.Shift) { s.End = s.End.Add(time.Hour) }), ccj.ErrRota, []string{"shifts[0]"}},
+		{"a one-off shift that starts with a pattern's and ends later: a warning", withOneOff(t, func(s *ccj.Shift) { s.End = s.End.Add(time.Hour) }), nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cell.Check(brussels("2026-01-10 12:00"))
@@ -300,6 +300,18 @@ func TestCheck(t *testing.T) {
 				t.Errorf("the error quotes an identifier that names nobody: %v", err)
 			}
 		})
+	}
+	// A week's backup swapped by a one-off shift: Validate warns, naming
+	// the one-off shift.
+	swapped := withOneOff(t, func(s *ccj.Shift) { s.Backup = "carol" })
+	var warned []string
+	for _, f := range swapped.Validate(brussels("2026-01-10 12:00")) {
+		if f.Rule == "rota" && f.Severity == provenance.Warning {
+			warned = append(warned, f.Field)
+		}
+	}
+	if !slices.Contains(warned, "shifts[0]") {
+		t.Errorf("no warning for the one-off shift: %v", warned)
 	}
 	// Validate has the same findings, and the papers'.
 	c := patternCell(t)

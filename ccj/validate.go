@@ -32,11 +32,8 @@ func (c Cell) Validate(at time.Time) []provenance.Finding {
 // error among the findings without which the cell's rota cannot be read,
 // or nil: a cell with no member ([ErrMember]); a member identifier that is
 // missing, malformed or shared ([ErrMember]); a shift that does not end
-// after it starts, has no primary or names someone who is not a member, two
-// different shifts of one primary starting at the same instant over the
-// year from at (a one-off shift and a pattern's, or two one-off shifts: the
-// same shift twice is one), an escalation entry that names no member
-// ([ErrRota]); a pattern that is
+// after it starts, has no primary or names someone who is not a member, an
+// escalation entry that names no member ([ErrRota]); a pattern that is
 // malformed, names someone who is not a member, or has a time that does
 // not exist in Brussels on a day of the year from at ([ErrPattern]).
 // Warnings do not make an error.
@@ -98,9 +95,10 @@ func (c Cell) structure(day date.Date) []provenance.Finding {
 	ps, problems := expand(c.Patterns, day, day+checkedDays)
 	out = append(out, problems...)
 	// Two different shifts of one primary starting at the same instant
-	// (a one-off shift and a pattern's, or two one-off shifts): which one
-	// holds cannot be told, and the calendar export would give both one
-	// UID (ShiftUID). The same shift twice is one shift.
+	// (a one-off shift and a pattern's — a week's backup swapped — or two
+	// one-off shifts): both count for who is on call, but the calendar
+	// export would give them one UID (ShiftUID) and refuses them, so
+	// Validate warns. The same shift twice is one shift.
 	all := make([]placed, 0, len(c.Shifts)+len(ps))
 	for i, s := range c.Shifts {
 		all = append(all, placed{s, origin{index: i}})
@@ -130,7 +128,7 @@ func (c Cell) structure(day date.Date) []provenance.Finding {
 		if !before.pattern {
 			at = before
 		}
-		rota(provenance.Error, at.field(), "two different shifts give one member a shift starting at the same instant: make them one")
+		rota(provenance.Warning, at.field(), "two different shifts give one member a shift starting at the same instant: both count, and the calendar export refuses them")
 	}
 	if len(c.Patterns) > MaxPatterns {
 		return out

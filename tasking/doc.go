@@ -15,7 +15,9 @@
 // invoiced — not received, acknowledged, contested, awaiting a
 // clarification, closed, expired or cancelled), a start decision is its
 // latest, the order states its end (requisition.Requisition.ValidUntil)
-// and that end has not come. Everything else is deactivated: nothing is
+// and that end has not come — nor the end of the window the order gives
+// an address or a prefix target (requisition.Target's From and Until),
+// whose start has come: a task runs only while every such window is open. Everything else is deactivated: nothing is
 // intercepted that the register does not show a member decided under an
 // order in force.
 //
@@ -33,18 +35,22 @@
 //
 // [Reconcile] brings one NE to the desired set: it lists the NE's tasks
 // (ListAllDetails), activates what is missing, modifies a task whose
-// targets, LIID, delivery or end differ from the order's (GetTaskDetails),
-// and deactivates every task of its own that is no longer desired. It
-// returns every [Action] with its outcome, for the register; a failure on
-// one task does not stop the others. Run it on a schedule (desk watch does,
-// every pass) and the end of an order's validity deactivates its task
+// targets, destinations (DIDs), LIID, delivery or window differ from the
+// order's (GetTaskDetails), and deactivates every task of its own that is
+// no longer desired. It returns every [Action] with its outcome, for the
+// register; a failure on one task does not stop the others. [Deactivate]
+// is its removing half alone, for an NE that cannot be brought to the
+// desired set whole (a destination it lacks): what must end still ends.
+// Run it on a schedule (desk watch does, every pass, whatever else the
+// pass finds) and the end of an order's validity deactivates its task
 // within one pass, whoever is awake.
 //
 // # Targets
 //
 // An X1 task designates addresses, prefixes and usernames
 // (intercept.Target). A requisition may designate more (a telephone
-// number, a subscriber reference, a MAC address): those cannot be tasked
+// number, a subscriber reference, a MAC address, an address with a source
+// port — one of those behind a shared address): those cannot be tasked
 // as such — a member turns them into addresses or usernames first (an
 // identification, package retention) — and [Targets] refuses them,
 // naming each by its position and kind, never its value.

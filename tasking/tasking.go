@@ -150,10 +150,11 @@ func XIDFor(journal [16]byte, caseID string) x1.UUID {
 }
 
 // Targets turns a requisition's targets into what an X1 task
-// designates: an IP address or a prefix (its window is the order's, not
-// the target's), or a username. Any other kind is refused, every one
-// named by its position and kind in one problem list wrapping ErrTarget,
-// never by its value.
+// designates: an IP address or a prefix (Desired keeps the task within
+// the windows the order gives them), or a username. An address with a
+// source port (a subscriber behind a shared address) and any other kind
+// are refused, every one named by its position and kind in one problem
+// list wrapping ErrTarget, never by its value.
 func Targets(ts []requisition.Target) ([]intercept.Target, error) {
 	var out []intercept.Target
 	var fs []provenance.Finding
@@ -164,6 +165,13 @@ func Targets(ts []requisition.Target) ([]intercept.Target, error) {
 	for i, t := range ts {
 		switch t.Kind {
 		case requisition.TargetIP:
+			if t.Port != 0 {
+				// An address and a port: a subscriber behind a shared
+				// address. Tasking the address would intercept everyone
+				// who shares it.
+				refuse(fmt.Sprintf("targets[%d]", i), "an address with a source port designates one of those who share the address: identify the subscriber first (an identification), and task their own address or username")
+				continue
+			}
 			a := t.Addr.Unmap()
 			out = append(out, intercept.AddressTarget(netip.PrefixFrom(a, a.BitLen())))
 		case requisition.TargetPrefix:
@@ -253,10 +261,30 @@ func Desired(journal [16]byte, cases []register.Case, decisions []Decision, now 
 			finding(c.ID, "the order designates targets an X1 task cannot: "+err.Error())
 			continue
 		}
+		// An address or a prefix is the target's only in the window the
+		// order gives it: the task runs within every such window.
+		start, end := d.At.UTC().Truncate(time.Second), r.ValidUntil.Time().UTC()
+		for _, t := range r.Targets {
+			if t.Kind != requisition.TargetIP && t.Kind != requisition.TargetPrefix {
+				continue
+			}
+			if !t.From.IsZero() && t.From.Time().After(start) {
+				start = t.From.Time().UTC()
+			}
+			if !t.Until.IsZero() && t.Until.Time().Before(end) {
+				end = t.Until.Time().UTC()
+			}
+		}
+		if !end.After(start) {
+			finding(c.ID, "its targets' windows leave no time within the order's validity")
+			continue
+		}
+		if now.Before(start) || !now.Before(end) {
+			continue // not yet, or no longer, the targets' time: deactivated
+		}
 		liid, _ := intercept.ParseLIID(d.LIID)
 		dl, _ := delivery(d.Delivery)
-		out = append(out, Order{Case: c.ID, XID: XIDFor(journal, c.ID), LIID: liid, Targets: targets, Delivery: dl,
-			Start: d.At.UTC().Truncate(time.Second), End: r.ValidUntil.Time().UTC()})
+		out = append(out, Order{Case: c.ID, XID: XIDFor(journal, c.ID), LIID: liid, Targets: targets, Delivery: dl, Start: start, End: end})
 	}
 	slices.SortFunc(out, func(a, b Order) int { return compareStrings(a.Case, b.Case) })
 	return out, findings
@@ -369,6 +397,36 @@ func Reconcile(ctx context.Context, ne NE, name string, desired []Order, ours ma
 			out = append(out, act(Modified, o.XID, o.Case, ne.ModifyTask(ctx, td)))
 		}
 	}
+	return append(out, deactivate(ctx, ne, xids, want, ours, act)...)
+}
+
+// Deactivate is the half of Reconcile that removes: it deactivates every
+// task of ours the NE holds that is not among desired, and nothing else.
+// Run it when the NE cannot be brought to the desired set whole (a
+// destination it lacks): what must end still ends.
+func Deactivate(ctx context.Context, ne NE, name string, desired []Order, ours map[x1.UUID]bool, now time.Time) []Action {
+	at := now.UTC().Truncate(time.Second)
+	act := func(step Step, xid x1.UUID, c string, err error) Action {
+		a := Action{NE: name, Step: step, XID: xid, Case: c, At: at}
+		if err != nil {
+			a.Error = err.Error()
+		}
+		return a
+	}
+	xids, _, err := ne.ListAllDetails(ctx)
+	if err != nil {
+		return []Action{act(Listed, x1.UUID{}, "", err)}
+	}
+	want := map[x1.UUID]bool{}
+	for _, o := range desired {
+		want[o.XID] = true
+	}
+	return deactivate(ctx, ne, xids, want, ours, act)
+}
+
+// deactivate removes the tasks of ours among xids that are not wanted.
+func deactivate(ctx context.Context, ne NE, xids []x1.UUID, want, ours map[x1.UUID]bool, act func(Step, x1.UUID, string, error) Action) []Action {
+	var out []Action
 	for _, x := range xids {
 		if ours[x] && !want[x] {
 			err := ne.DeactivateTask(ctx, x)
@@ -382,9 +440,17 @@ func Reconcile(ctx context.Context, ne NE, name string, desired []Order, ours ma
 }
 
 // sameTask reports whether the NE's task is the order's: same targets
-// (in any order), delivery, and mediation details to the second.
+// and destinations (in any order), delivery, and mediation details to
+// the second.
 func sameTask(a, b x1.TaskDetails) bool {
-	if a.Delivery != b.Delivery || len(a.Targets) != len(b.Targets) || len(a.Mediation) != len(b.Mediation) {
+	if a.Delivery != b.Delivery || len(a.Targets) != len(b.Targets) || len(a.Mediation) != len(b.Mediation) || len(a.DIDs) != len(b.DIDs) {
+		return false
+	}
+	ad, bd := slices.Clone(a.DIDs), slices.Clone(b.DIDs)
+	byBytes := func(x, y x1.UUID) int { return bytes.Compare(x[:], y[:]) }
+	slices.SortFunc(ad, byBytes)
+	slices.SortFunc(bd, byBytes)
+	if !slices.Equal(ad, bd) {
 		return false
 	}
 	key := func(t intercept.Target) string {

@@ -66,6 +66,8 @@ func TestTargets(t *testing.T) {
 			{Kind: requisition.TargetPhone, Value: "+32470123456"}, {Kind: requisition.TargetSubscriber, Value: "C-0421"}}, nil,
 			[]string{"targets[1]", "targets[2]"}},
 		{"no target", nil, nil, []string{"targets"}},
+		{"an address and a port: a subscriber behind a shared address", []requisition.Target{{Kind: requisition.TargetIP, Addr: netip.MustParseAddr("198.51.100.7"), Port: 40001}}, nil,
+			[]string{"targets[0]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,4 +275,75 @@ type unreachable struct{ tasking.NE }
 
 func (unreachable) ListAllDetails(context.Context) ([]x1.UUID, []x1.UUID, error) {
 	return nil, nil, errors.New("dial tcp: connection refused")
+}
+
+// An address is the target's only in the window the order gives it: the
+// task starts and ends with it, within the order's validity.
+func TestDesiredTargetWindow(t *testing.T) {
+	target := ip
+	target.From = timesync.FromTime(bxl("2026-12-07 00:00:00"))
+	target.Until = timesync.FromTime(bxl("2026-12-10 00:00:00"))
+	cases := []register.Case{interception("2026-0001", register.Lawful, "2026-12-31 23:59:59", target)}
+	decisions := []tasking.Decision{start("2026-0001", "LIID-A", "2026-12-06 09:00:00")}
+	for _, tt := range []struct {
+		name, now string
+		active    bool
+	}{
+		{"before the target's window", "2026-12-06 23:59:59", false},
+		{"at its start", "2026-12-07 00:00:00", true},
+		{"the last second", "2026-12-09 23:59:59", true},
+		{"at its end, before the order's", "2026-12-10 00:00:00", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, findings := tasking.Desired(journalID, cases, decisions, bxl(tt.now))
+			if len(findings) != 0 || (len(got) == 1) != tt.active {
+				t.Fatalf("orders %+v, findings %v", got, findings)
+			}
+			if tt.active && (!got[0].Start.Equal(bxl("2026-12-07 00:00:00")) || !got[0].End.Equal(bxl("2026-12-10 00:00:00"))) {
+				t.Fatalf("window %v – %v", got[0].Start, got[0].End)
+			}
+		})
+	}
+	// A window outside the order's validity is said.
+	target.Until = timesync.FromTime(bxl("2026-12-06 08:00:00"))
+	target.From = timesync.FromTime(bxl("2026-12-01 00:00:00"))
+	cases[0].Requisition.Targets = []requisition.Target{target}
+	if got, findings := tasking.Desired(journalID, cases, decisions, bxl("2026-12-06 10:00:00")); len(got) != 0 || len(findings) != 1 {
+		t.Fatalf("orders %+v, findings %v", got, findings)
+	}
+}
+
+// A task's destinations are part of it: a change reaches the NE; and
+// Deactivate removes what must end without giving anything.
+func TestReconcileDestinationsAndDeactivate(t *testing.T) {
+	mem, client := startNE(t, "router-3")
+	ctx := context.Background()
+	now := bxl("2026-12-06 10:00:00")
+	old, nw := x1.MustParseUUID("11111111-1111-4111-8111-111111111111"), x1.MustParseUUID("22222222-2222-4222-8222-222222222222")
+	for _, did := range []x1.UUID{old, nw} {
+		if err := mem.CreateDestination(ctx, x1.DestinationDetails{DID: did, Delivery: intercept.IRIAndCC, Address: netip.MustParseAddrPort("192.0.2.10:9000")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []register.Case{interception("2026-0001", register.Lawful, "2026-12-31 23:59:59", ip)}
+	ours := tasking.Ours(journalID, cases)
+	desired, _ := tasking.Desired(journalID, cases, []tasking.Decision{start("2026-0001", "LIID-A", "2026-12-05 09:00:00")}, now)
+	if acts := tasking.Reconcile(ctx, client, "router-3", desired, ours, []x1.UUID{old}, now); len(acts) != 1 || acts[0].Step != tasking.Activated {
+		t.Fatalf("%+v", acts)
+	}
+	acts := tasking.Reconcile(ctx, client, "router-3", desired, ours, []x1.UUID{nw}, now)
+	if len(acts) != 1 || acts[0].Step != tasking.Modified || acts[0].Error != "" {
+		t.Fatalf("a change of destination: %+v", acts)
+	}
+	if held, _ := mem.GetTaskDetails(ctx, desired[0].XID); len(held.Task.DIDs) != 1 || held.Task.DIDs[0] != nw {
+		t.Fatalf("the NE's task delivers to %v", held.Task.DIDs)
+	}
+	// Deactivate with the order still desired does nothing; without it,
+	// removes the task.
+	if acts := tasking.Deactivate(ctx, client, "router-3", desired, ours, now); len(acts) != 0 {
+		t.Fatalf("%+v", acts)
+	}
+	if acts := tasking.Deactivate(ctx, client, "router-3", nil, ours, now); len(acts) != 1 || acts[0].Step != tasking.Deactivated || acts[0].Error != "" {
+		t.Fatalf("%+v", acts)
+	}
 }

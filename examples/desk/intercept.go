@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
@@ -216,8 +217,12 @@ func (s *session) reconcileWith(reg *register.Register, id register.Identity, xc
 	for i, c := range clients {
 		ctx, cancel := context.WithTimeout(s.ctx, xc.timeout())
 		acts := ensureDestinations(ctx, c, xc.NEs[i].Name, dests, s.now())
-		if len(acts) == 0 || acts[len(acts)-1].Error == "" {
+		if !slices.ContainsFunc(acts, func(a tasking.Action) bool { return a.Error != "" }) {
 			acts = append(acts, tasking.Reconcile(ctx, c, xc.NEs[i].Name, orders, ours, dids, s.now())...)
+		} else {
+			// A destination the NE lacks: no task is given or changed
+			// there, but what must end still ends.
+			acts = append(acts, tasking.Deactivate(ctx, c, xc.NEs[i].Name, orders, ours, s.now())...)
 		}
 		cancel()
 		c.Close()
@@ -256,10 +261,22 @@ func ensureDestinations(ctx context.Context, c *x1.Client, name string, dests []
 	}
 	var out []tasking.Action
 	for _, d := range dests {
+		a := tasking.Action{NE: name, Step: "destination", XID: d.DID, At: at}
 		if held[d.DID] {
+			// Held: changed when desk.json points it elsewhere.
+			cur, err := c.GetDestinationDetails(ctx, d.DID)
+			if err == nil && cur.Destination.Address == d.Address && cur.Destination.Delivery == d.Delivery {
+				continue
+			}
+			if err == nil {
+				err = c.ModifyDestination(ctx, d)
+			}
+			if err != nil {
+				a.Error = err.Error()
+			}
+			out = append(out, a)
 			continue
 		}
-		a := tasking.Action{NE: name, Step: "destination", XID: d.DID, At: at}
 		if err := c.CreateDestination(ctx, d); err != nil && !errors.Is(err, x1.DIDAlreadyExists) {
 			a.Error = err.Error()
 		}

@@ -95,14 +95,21 @@ func TestInterceptOverX1(t *testing.T) {
 		t.Fatalf("status: %s", out)
 	}
 	// The watch keeps it while the order is in force, and ends it at the
-	// order's end, by itself.
+	// order's end, by itself — even when the paging half of its pass
+	// fails (here, a cell file that cannot be read).
 	clock.Set(brussels("2026-12-19 23:58"))
 	run(exitOK, "watch", "-once", "-identity", watch)
 	if len(rig.ne.Tasks()) != 1 {
 		t.Fatal("the watch removed a task in force")
 	}
+	cellFile := filepath.Join(dir, "cell.json")
+	cellJSON, _ := os.ReadFile(cellFile)
+	os.WriteFile(cellFile, []byte("{"), 0o600)
 	clock.Set(brussels("2026-12-20 00:00"))
-	run(exitOK, "watch", "-once", "-identity", watch)
+	if out := run(exitInput, "watch", "-once", "-identity", watch); !strings.Contains(out, "cell.json") {
+		t.Fatalf("the watch with a broken cell file: %s", out)
+	}
+	os.WriteFile(cellFile, cellJSON, 0o600)
 	if n := len(rig.ne.Tasks()); n != 0 {
 		t.Fatalf("the NE holds %d tasks after the order's end", n)
 	}
@@ -130,5 +137,53 @@ func TestInterceptOverX1(t *testing.T) {
 	raw, _ := os.ReadFile(journalPath(dir))
 	if strings.Contains(string(raw), "client-0421") || strings.Contains(string(raw), "BE-NTSU") {
 		t.Fatal("the journal holds the order in clear")
+	}
+}
+
+// A member's stop reaches the NE even when the NE cannot take a
+// destination desk.json gives: nothing is given there, what must end ends.
+func TestInterceptStopWithDestinationRefused(t *testing.T) {
+	dir, alice, _, _ := watchCell(t, "http://127.0.0.1:1")
+	rig := newX1Rig(t, "router-1")
+	setX1 := func(dests ...X1Destination) {
+		var cfg Config
+		b, _ := os.ReadFile(filepath.Join(dir, "desk.json"))
+		json.Unmarshal(b, &cfg)
+		cfg.X1 = &X1Config{ADMF: "cell-admf", Cert: rig.cert, Key: rig.key, CA: rig.caFile, NEs: []X1NE{{Name: "router-1", URL: rig.url}}, Destinations: dests}
+		b, _ = json.Marshal(cfg)
+		os.WriteFile(filepath.Join(dir, "desk.json"), b, 0o600)
+	}
+	setX1()
+	clock := timesynctest.NewClock(brussels("2026-12-06 02:10"))
+	order := filepath.Join(t.TempDir(), "order.json")
+	os.WriteFile(order, []byte(`{"reference": "NOT.2026/0991 JI Example", "measure": "interception", "authority": "juge-instruction",
+  "ordered": "2026-12-06T01:30:00+01:00", "received": "2026-12-06T02:05:00+01:00", "reasoned": true,
+  "valid_until": "2026-12-20T00:00:00+01:00", "offences": ["penal-347bis"], "items": ["content"],
+  "targets": [{"kind": "username", "value": "client-0422@isp.example"}], "response": {"kind": "immediately"}}`), 0o600)
+	run := func(want int, args ...string) string {
+		t.Helper()
+		clock.Advance(time.Minute)
+		out, errs, code := desk(t, clock, append(args, "-dir", dir, "-identity", alice, "-lang", "en")...)
+		if code != want {
+			t.Fatalf("desk %v: exit %d, want %d\n%s%s", args, code, want, out, errs)
+		}
+		return out + errs
+	}
+	run(exitOK, "receive", order)
+	run(exitOK, "ack", "2026-0001")
+	run(exitOK, "check", "2026-0001")
+	run(exitOK, "intercept", "start", "-liid", "BE-NTSU-0991", "2026-0001")
+	run(exitOK, "intercept", "sync")
+	if len(rig.ne.Tasks()) != 1 {
+		t.Fatal("not tasked")
+	}
+	// A destination the NE refuses (X1's TCP port excludes 1).
+	setX1(X1Destination{DID: "33333333-3333-4333-8333-333333333333", Delivery: "iri+cc", Address: "192.0.2.1:1"})
+	run(exitOK, "intercept", "stop", "2026-0001")
+	if out := run(exitOK, "intercept", "sync"); !strings.Contains(out, "destination") || !strings.Contains(out, "deactivated") {
+		t.Fatalf("sync: %s", out)
+	}
+	if n := len(rig.ne.Tasks()); n != 0 {
+		t.Fatalf("the NE holds %d tasks after the stop", n)
 	}
 }

@@ -53,9 +53,17 @@ func runWatch(s *session, o *watchOptions, args []string) error {
 	if o.interval < time.Second {
 		return inputErr("-interval: at least 1s")
 	}
-	if err := s.load(); err != nil {
+	// desk.json only: the cell file is read at every pass, by the paging
+	// half, so that a cell file that cannot be read stops the pages, not
+	// the ADMF.
+	if err := s.language(); err != nil {
 		return err
 	}
+	cfg, err := loadConfig(configPath(s.dir))
+	if err != nil {
+		return err
+	}
+	s.cfg = cfg
 	if s.cfg.Paging == nil {
 		return inputErr("watch: desk.json has no paging section: nothing to watch with")
 	}
@@ -187,6 +195,35 @@ func (w *watcher) pass(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The ADMF first, and whatever the paging half finds: an order's end,
+	// a member's stop, a closed case reach every NE even while the cell
+	// file or the paging settings cannot be read.
+	admf, admfErr := w.admf(reg)
+	n, err := w.paging(ctx, reg)
+	return n + admf, errors.Join(err, admfErr)
+}
+
+// admf brings every NE of desk.json's x1 section to what the register
+// decides (desk intercept sync), logging each failed step; the next pass
+// tries again.
+func (w *watcher) admf(reg *register.Register) (int, error) {
+	s := w.s
+	if s.cfg.X1 == nil {
+		return 0, nil
+	}
+	acts, err := s.reconcileWith(reg, w.id, s.cfg.X1)
+	for _, a := range acts {
+		if a.Error != "" {
+			w.log.Warn("an X1 step failed; the next pass tries again", "ne", a.NE, "step", string(a.Step), "error", a.Error)
+		}
+	}
+	return len(acts), err
+}
+
+// paging is the pass's paging half: the standing duties' alerts, then
+// what paging.Next says is due.
+func (w *watcher) paging(ctx context.Context, reg *register.Register) (int, error) {
+	s := w.s
 	cell, err := loadCell(s.cellFile(), s.now())
 	if err != nil {
 		return 0, err
@@ -222,19 +259,7 @@ func (w *watcher) pass(ctx context.Context) (int, error) {
 	} else {
 		w.state.recorded()
 	}
-	n, err := s.watchDue(ctx, reg, w.id, d, key, cell, policy, w.log)
-	if err != nil || s.cfg.X1 == nil {
-		return n, err
-	}
-	// The ADMF: every NE brought to what the register decides, an
-	// order's end included, whoever is awake.
-	acts, err := s.reconcileWith(reg, w.id, s.cfg.X1)
-	for _, a := range acts {
-		if a.Error != "" {
-			w.log.Warn("an X1 step failed; the next pass tries again", "ne", a.NE, "step", string(a.Step), "error", a.Error)
-		}
-	}
-	return n + len(acts), err
+	return s.watchDue(ctx, reg, w.id, d, key, cell, policy, w.log)
 }
 
 // watchDue is a pass over reg as it stands, once desk.json's paging is
