@@ -143,7 +143,10 @@ func (d *demo) playIntercept(id, actor string, st Step) error {
 	if err := reg.Refresh(); err != nil {
 		return err
 	}
-	acts := d.reconcile(reg, actor)
+	acts, err := d.reconcile(reg, actor)
+	if err != nil {
+		return err
+	}
 	p, tag := d.p, d.s.tag
 	fmt.Fprintln(&d.ne.out, stamp(rec.Time, tag)+"  "+p.Sprintf("%[1]s starts the interception of %[2]s under the LIID the NTSU-CTIF gave (desk intercept start); the ADMF tasks %[3]s over X1, with mutual TLS: %[4]s",
 		actor, id, d.ne.name, d.actionsText(acts)))
@@ -152,15 +155,19 @@ func (d *demo) playIntercept(id, actor string, st Step) error {
 
 // reconcile runs the ADMF's pass at the clock's now and records each
 // step, signed by actor.
-func (d *demo) reconcile(reg *register.Register, actor string) []tasking.Action {
+func (d *demo) reconcile(reg *register.Register, actor string) ([]tasking.Action, error) {
 	orders, _ := tasking.Desired(reg.JournalID(), reg.Cases(), tasking.Decisions(reg), d.clock.Now())
 	acts := tasking.Reconcile(d.s.ctx, d.ne.client, d.ne.name, orders, tasking.Ours(reg.JournalID(), reg.Cases()), nil, d.clock.Now())
 	for _, a := range acts {
-		if b, err := json.Marshal(a); err == nil {
-			register.Submit(journalPath(d.dir), d.ids[actor], d.clock, tasking.ActionType, b)
+		b, err := json.Marshal(a)
+		if err == nil {
+			_, err = register.Submit(journalPath(d.dir), d.ids[actor], d.clock, tasking.ActionType, b)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	return acts
+	return acts, nil
 }
 
 // actionsText says what a pass did, in a few words.
@@ -221,7 +228,9 @@ func (d *demo) showIntercept() error {
 	}
 	orders, _ := tasking.Desired(reg.JournalID(), reg.Cases(), tasking.Decisions(reg), d.clock.Now())
 	for _, o := range orders {
-		acts := tasking.Reconcile(ctx, d.ne.client, d.ne.name, nil, tasking.Ours(reg.JournalID(), reg.Cases()), nil, o.End)
+		// At that second, the orders still in force are what they were.
+		later, _ := tasking.Desired(reg.JournalID(), reg.Cases(), tasking.Decisions(reg), o.End)
+		acts := tasking.Reconcile(ctx, d.ne.client, d.ne.name, later, tasking.Ours(reg.JournalID(), reg.Cases()), nil, o.End)
 		fmt.Fprintln(d.s.out, stamp(timesync.FromTime(o.End), tag)+"  "+p.Sprintf("the order of %[1]s ends; desk watch's pass at that second: %[2]s — nobody needs to be awake (shown here ahead of time, not recorded)", o.Case, d.actionsText(acts)))
 	}
 	return nil

@@ -124,6 +124,9 @@ func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 		return inputErr("intercept: the register has no case %s", id)
 	}
 	if verb == "start" {
+		if until := c.Requisition.ValidUntil; !until.IsZero() && !s.now().Before(until.Time()) {
+			return inputErr("intercept: the order of %s ended at %s: nothing can be tasked under it", id, stamp(until, s.tag))
+		}
 		d.By, d.At = s.me.Name(), s.now()
 		if _, findings := tasking.Desired(s.reg.JournalID(), []register.Case{c}, []tasking.Decision{d}, s.now()); len(findings) > 0 {
 			return inputErr("%s", findings[0].Text(s.tag))
@@ -370,6 +373,8 @@ func interceptSentences() [][]string {
 			"start: wat geleverd wordt, iri, cc of iri+cc", "start: was geliefert wird, iri, cc oder iri+cc"},
 		{"intercept: start ID -liid LIID, stop ID, status or sync", "intercept : start ID -liid LIID, stop ID, status ou sync",
 			"intercept: start ID -liid LIID, stop ID, status of sync", "intercept: start ID -liid LIID, stop ID, status oder sync"},
+		{"intercept: the order of %s ended at %s: nothing can be tasked under it", "intercept : l'ordonnance de %s a pris fin le %s : rien ne peut plus être chargé sous elle",
+			"intercept: het bevel van %s liep af op %s: er kan niets meer onder worden ingesteld", "intercept: die Anordnung von %s endete am %s: nichts kann mehr darunter beauftragt werden"},
 		{"intercept: the register has no case %s", "intercept : le registre n'a pas de dossier %s",
 			"intercept: het register heeft geen dossier %s", "intercept: das Register hat keinen Fall %s"},
 		{"intercept: desk.json has no x1 section", "intercept : desk.json n'a pas de section x1",

@@ -113,6 +113,9 @@ func TestInterceptOverX1(t *testing.T) {
 	if n := len(rig.ne.Tasks()); n != 0 {
 		t.Fatalf("the NE holds %d tasks after the order's end", n)
 	}
+	if out := run(exitInput, "intercept", "start", "-identity", alice, "-liid", "BE-NTSU-0990", "2026-0001"); !strings.Contains(out, "ended") {
+		t.Fatalf("a start after the order's end: %s", out)
+	}
 	// Every X1 step is in the register, with its NE and outcome, and
 	// nothing of the order in clear in the journal.
 	s := &session{ctx: context.Background(), clock: clock, dir: dir, identity: alice, lang: "en", out: &strings.Builder{}, err: &strings.Builder{}}

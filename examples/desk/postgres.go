@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ccjkit/ccjkit/intake"
 	"github.com/ccjkit/ccjkit/requisition/register"
@@ -111,11 +112,23 @@ func (s *session) watchLock(ctx context.Context, dsn string) (release func(), ok
 		// pgx's error quotes the connection string: not here.
 		return nil, false, fmt.Errorf("%w: the register's connection string does not parse", journal.ErrConfig)
 	}
+	// The server releases a session's lock when it finds the session
+	// dead: with TCP keep-alives a minute after a watch's machine
+	// vanished, not the two hours of Linux's defaults, during which every
+	// other watch would skip its passes.
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["tcp_keepalives_idle"] = "30"
+	cfg.RuntimeParams["tcp_keepalives_interval"] = "10"
+	cfg.RuntimeParams["tcp_keepalives_count"] = "3"
 	cctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	conn, err := pgx.ConnectConfig(cctx, cfg)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: the watch's lock: %w", pgjournal.ErrUnreachable, err)
+		// The driver's text names the host, the user and the database:
+		// not in the watch's log.
+		return nil, false, &quietError{msg: fmt.Sprintf("the watch's lock: %v", pgjournal.ErrUnreachable), err: pgjournal.ErrUnreachable}
 	}
 	release = func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -127,7 +140,11 @@ func (s *session) watchLock(ctx context.Context, dsn string) (release func(), ok
 	}
 	if err := conn.QueryRow(cctx, watchLockSQL, watchLockBase).Scan(&ok); err != nil {
 		release()
-		return nil, false, fmt.Errorf("the watch's lock in PostgreSQL: %w", err)
+		why := pgjournal.ErrUnreachable
+		if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "42P01" {
+			why = pgjournal.ErrSchema // no journal table: desk migrate
+		}
+		return nil, false, &quietError{msg: fmt.Sprintf("the watch's lock: %v", why), err: why}
 	}
 	return release, ok, nil
 }
