@@ -101,3 +101,48 @@ func TestKeptNumberingAfterACrash(t *testing.T) {
 	}
 	p.Close()
 }
+
+// A kept stream's first reservation is durable before its first record
+// is handed over, without Run: a crash right after the first record
+// cannot number the stream from the start again, nor a second crash
+// after a restart reuse what the first restart numbered.
+func TestKeptFirstReservationBeforeFirstRecord(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "seq.json")
+	tk := task(9, "LIID-KEPT", t0, t0.Add(time.Hour), intercept.AddressTarget(netip.PrefixFrom(alice4, 32)))
+	mark := func() uint32 {
+		t.Helper()
+		var f struct{ Streams []struct{ Next uint32 } }
+		b, err := os.ReadFile(state)
+		if err != nil || json.Unmarshal(b, &f) != nil || len(f.Streams) != 1 {
+			t.Fatalf("the state file: %v %s", err, b)
+		}
+		return f.Streams[0].Next
+	}
+	run := func() uint32 {
+		s := &sink{}
+		p, err := pipeline.New(pipeline.Config{Agencies: map[string]pipeline.Agency{"NTSU-CTIF": {Encoder: plainEncoder{}, Handover: s}},
+			Clock: timesynctest.NewClock(t0), StatePath: state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.SetTasks([]intercept.Task{tk}); err != nil {
+			t.Fatal(err)
+		}
+		p.Process([]intercept.Packet{pkt(t0.Add(time.Minute), alice4, peer4)})
+		if len(s.got) != 1 {
+			t.Fatalf("%d records", len(s.got))
+		}
+		return uint32(s.got[0].seq) // "killed": no Close, no Run
+	}
+	first := run()
+	if m := mark(); m <= first {
+		t.Fatalf("after the first record (%d) the state reserves up to %d", first, m)
+	}
+	second := run()
+	if second <= first {
+		t.Fatalf("after a crash the stream numbers %d again (first run %d)", second, first)
+	}
+	if third := run(); third <= second {
+		t.Fatalf("after a second crash the stream numbers %d again (second run %d)", third, second)
+	}
+}

@@ -87,7 +87,10 @@ func loadState(path string) (map[intercept.StreamKey]intercept.Seq, error) {
 // A stream whose encoder announces no CIN reset (X2/X3 towards a
 // mediation function, which numbers the agency's streams itself) keeps
 // its numbering instead: SaveState saves for it a reservation, next plus
-// 1024, and Run saves again early when the stream is half way through it;
+// 1024 — the first one, for a new stream, before its first record is
+// numbered, synchronously — and Run saves again early when the stream is
+// half way through it (a caller that calls Process without Run saves it
+// with SaveState);
 // after a crash the stream continues at the reservation, so every number
 // it may have used before is behind it and the records the crash lost
 // reach the receiver as a gap (at most 1024 too large) rather than
@@ -100,6 +103,14 @@ func (p *Pipeline) saveState(final bool) error {
 		return nil
 	}
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.saveStateLocked(final)
+}
+
+// saveStateLocked is saveState under mu. The file is written under mu
+// too, so that a stream made while it is written waits for it (stream
+// saves a new kept stream's first reservation before its first record).
+func (p *Pipeline) saveStateLocked(final bool) error {
 	marks := make(map[intercept.StreamKey]intercept.Seq, len(p.restored)+len(p.streams))
 	for k, v := range p.restored {
 		marks[k] = v
@@ -118,7 +129,6 @@ func (p *Pipeline) saveState(final bool) error {
 		}
 		marks[k] = intercept.Seq(next)
 	}
-	p.mu.Unlock()
 	f := stateFile{Version: stateVersion, Streams: make([]stateStream, 0, len(marks))}
 	for k, v := range marks {
 		f.Streams = append(f.Streams, stateStream{LIID: k.LIID, CIN: k.CIN, Stream: k.Stream.String(), Next: v})

@@ -370,6 +370,14 @@ func (p *Pipeline) stream(ts *taskState, key intercept.StreamKey) (*stream, erro
 		}
 	}
 	p.streams[key] = st
+	if st.kept {
+		// The stream's first reservation is durable before its first
+		// number is used: a crash now cannot number it from the start
+		// again, which would hide the loss in a renumbering.
+		if err := p.saveStateLocked(false); err != nil {
+			p.log.Error("saving the sequence state failed", "err", err)
+		}
+	}
 	return st, nil
 }
 
