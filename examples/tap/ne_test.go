@@ -234,8 +234,9 @@ func TestNEDestinations(t *testing.T) {
 		intercept.AddressTarget(netip.PrefixFrom(itest.SampleTarget4, 32)),
 		intercept.AddressTarget(netip.PrefixFrom(itest.SampleTarget6, 128)),
 	}
-	for _, toDID := range []bool{true, false} {
-		name := map[bool]string{true: "a destination", false: "no destination"}[toDID]
+	for _, dests := range []int{1, 0, 2} {
+		toDID := dests > 0
+		name := map[int]string{1: "a destination", 0: "no destination", 2: "two destinations at one address: each record once"}[dests]
 		t.Run(name, func(t *testing.T) {
 			def, other := startMF(t, ca), startMF(t, ca)
 			xid, _ := x1.NewUUID(nil)
@@ -257,13 +258,13 @@ func TestNEDestinations(t *testing.T) {
 				td.Mediation = []x1.MediationDetails{{LIID: liid, Delivery: intercept.IRIAndCC,
 					Start: itest.SampleStart.Add(-time.Hour), End: itest.SampleStart.Add(time.Hour)}}
 			}
-			if toDID {
+			for range dests {
 				did, _ := x1.NewUUID(nil)
 				if err := admf.CreateDestination(t.Context(), x1.DestinationDetails{DID: did, Delivery: intercept.IRIAndCC,
 					Address: netip.MustParseAddrPort(other.addr)}); err != nil {
 					t.Fatal(err)
 				}
-				td.DIDs = []x1.UUID{did}
+				td.DIDs = append(td.DIDs, did)
 				want, not = other, def
 			}
 			if err := admf.ActivateTask(t.Context(), td); err != nil {

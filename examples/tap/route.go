@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -126,6 +127,12 @@ func (r *router) setRoutes(tasks []x1.TaskDetails, dests []x1.DestinationDetails
 			ho, err := r.handover(d.Address)
 			if err != nil {
 				return err
+			}
+			// Two destinations at one address are one handover: a
+			// record goes there once, whichever of them takes it.
+			if i := slices.IndexFunc(rs, func(x route) bool { return x.ho == ho }); i >= 0 {
+				rs[i].delivery |= d.Delivery
+				continue
 			}
 			rs = append(rs, route{delivery: d.Delivery, ho: ho})
 		}
