@@ -112,14 +112,14 @@ func delivery(s string) (intercept.Delivery, error) {
 // recorded it and when. A submission that does not decode or Check is
 // left out.
 func Decisions(reg *register.Register) []Decision {
-	roles := map[string]register.Role{}
-	for _, m := range reg.Members() {
-		roles[m.Name] = m.Role
-	}
+	members := reg.Members()
 	var out []Decision
 	for _, s := range reg.Submissions() {
-		if s.Type != DecisionType || roles[s.By] != register.RoleMember {
+		if s.Type != DecisionType {
 			continue
+		}
+		if role, _ := register.RoleAt(members, s.By, s.Seq); role != register.RoleMember {
+			continue // judged by the role its signer had when it signed
 		}
 		var d Decision
 		dec := json.NewDecoder(bytes.NewReader(s.Data))

@@ -228,16 +228,16 @@ func ackReply(raw []byte, reader *intake.EmailReader, cell ccj.Cell, key []byte,
 // What anyone else signed is left out: a compromised program cannot stop
 // an escalation with a forged acknowledgement.
 func trustedPaging(reg *register.Register) ([]paging.Record, []paging.Ack) {
-	roles := map[string]register.Role{}
-	for _, m := range reg.Members() {
-		roles[m.Name] = m.Role // a member removed since still made what they made
-	}
+	members := reg.Members()
 	var records []paging.Record
 	var acks []paging.Ack
 	for _, sub := range reg.Submissions() {
+		// Each record is judged by the role its signer had when it
+		// signed; a member removed since still made what they made.
+		role, _ := register.RoleAt(members, sub.By, sub.Seq)
 		switch sub.Type {
 		case paging.RecordType:
-			if roles[sub.By] != register.RoleService && roles[sub.By] != register.RoleWatch {
+			if role != register.RoleService && role != register.RoleWatch {
 				continue
 			}
 			if r, err := paging.DecodeRecord(sub.Data); err == nil {
@@ -248,8 +248,8 @@ func trustedPaging(reg *register.Register) ([]paging.Record, []paging.Ack) {
 			if err != nil {
 				continue
 			}
-			byMember := roles[sub.By] == register.RoleMember && sub.By == a.Member && !a.ByCode
-			byCode := roles[sub.By] == register.RoleService && a.ByCode
+			byMember := role == register.RoleMember && sub.By == a.Member && !a.ByCode
+			byCode := role == register.RoleService && a.ByCode
 			if byMember || byCode {
 				acks = append(acks, a)
 			}

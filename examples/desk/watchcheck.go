@@ -275,17 +275,16 @@ func (s *session) retentionFails(reg *register.Register, log *slog.Logger) bool 
 // trustedAlerts returns the alerts the register's watch records tell:
 // alert records signed by a watch identity, anything else left out.
 func trustedAlerts(reg *register.Register) []paging.Alert {
-	roles := map[string]register.Role{}
-	for _, m := range reg.Members() {
-		roles[m.Name] = m.Role
-	}
+	members := reg.Members()
 	var records []paging.AlertRecord
 	for _, sub := range reg.Submissions() {
-		if sub.Type != paging.AlertRecordType || roles[sub.By] != register.RoleWatch {
+		if sub.Type != paging.AlertRecordType {
 			continue
 		}
-		var r paging.AlertRecord
-		if err := json.Unmarshal(sub.Data, &r); err == nil {
+		if role, _ := register.RoleAt(members, sub.By, sub.Seq); role != register.RoleWatch {
+			continue
+		}
+		if r, err := paging.DecodeAlertRecord(sub.Data); err == nil {
 			records = append(records, r)
 		}
 	}

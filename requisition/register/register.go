@@ -880,6 +880,23 @@ func (r *Register) Members() []MemberInfo {
 	return r.ro.info()
 }
 
+// RoleAt returns the role name had when it signed the record numbered
+// seq: that of its latest admission made before that record (a name
+// removed and added again has several, in members, as [Register.Members]
+// lists them), and false when it had none. A program that trusts what a
+// role signed judges each record by the role its signer had then, not by
+// the one the name has now.
+func RoleAt(members []MemberInfo, name string, seq uint64) (Role, bool) {
+	var role Role
+	found := false
+	for _, m := range members {
+		if m.Name == name && m.AddedAt < seq {
+			role, found = m.Role, true
+		}
+	}
+	return role, found
+}
+
 // Submission is a sealed record written by [Submit], as a member reads
 // it.
 type Submission struct {
