@@ -117,7 +117,7 @@ func TestFaults(t *testing.T) {
 	mf := launch(t, "the mediator", exec.Command(mfBin, mfArgs(ne.host.String()+":0", "127.0.0.1:0")...))
 	x2x3Addr := mf.line(t, `^X2/X3 from the NEs on (\S+)$`)
 	mfX1 := mf.line(t, `^X1 from the ADMF on (\S+)$`)
-	if !strings.Contains(mf.stderr.String(), "numbered from 0") {
+	if !strings.Contains(mf.stderr.String(), "start again from 0") {
 		t.Errorf("the mediator does not warn that it numbers from 0:\n%s", mf.stderr.String())
 	}
 

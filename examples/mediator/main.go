@@ -92,7 +92,7 @@ type options struct {
 	x1ID, admfID                    string
 	tasks                           string
 	lemf, lemfCA, lemfCert, lemfKey string
-	spool                           string
+	spool, state                    string
 	length                          time.Duration
 }
 
@@ -119,6 +119,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.lemfCert, "lemf-cert", "", "TLS to the receiver: our certificate, for mutual authentication (PEM)")
 	fs.StringVar(&o.lemfKey, "lemf-key", "", "its private key (PEM)")
 	fs.StringVar(&o.spool, "spool", "", "a directory for the handover's disk spool (default: memory only)")
+	fs.StringVar(&o.state, "state", "", "a file where the streams numbered are kept, so that after a restart each gets a CIN reset before its next record (default: none, and a restart's new numbering goes unannounced)")
 	fs.DurationVar(&o.length, "for", 0, "stop after this long (0: until interrupted)")
 	if err := fs.Parse(args); err != nil {
 		return o, errUsage
@@ -196,7 +197,7 @@ func mediate(ctx context.Context, o options, stdout, stderr io.Writer, usr1 <-ch
 	if err != nil {
 		return err
 	}
-	srv, err := mediation.New(mediation.Config{TLS: mfTLS, Tasks: table, Clock: clock, Logger: log,
+	srv, err := mediation.New(mediation.Config{TLS: mfTLS, Tasks: table, Clock: clock, Logger: log, StatePath: o.state,
 		Agencies: map[string]mediation.Agency{agency: {Encoder: enc, Handover: ho}}})
 	if err != nil {
 		ho.Close()
@@ -214,11 +215,12 @@ func mediate(ctx context.Context, o options, stdout, stderr io.Writer, usr1 <-ch
 		}
 	})
 	fmt.Fprintf(stdout, "X2/X3 from the NEs on %s\n", ln.Addr())
-	// The mediation function keeps no sequence state: after a restart
-	// the agency's streams are numbered from 0 again, unannounced, which
-	// a receiver sees as numbers it had already (lemf: duplicates). Say so
-	// where the operator looks.
-	log.Warn("every stream this mediation function opens is numbered from 0: it keeps no sequence state, so after a restart the receiver sees numbers it already had, with no CIN reset")
+	// Without -state, after a restart the agency's streams are numbered
+	// from 0 again, unannounced, which a receiver sees as numbers it had
+	// already (lemf: duplicates). Say so where the operator looks.
+	if o.state == "" {
+		log.Warn("no -state: after a restart, the streams this mediation function numbered start again from 0 without a CIN reset, and the receiver sees numbers it already had")
+	}
 	stopX1 := func() {}
 	if o.x1Listen != "" {
 		stopX1, err = startX1(o, table, clock, stdout, stderr)

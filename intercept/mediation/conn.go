@@ -165,6 +165,24 @@ func (cs *connState) record() {
 			cs.ne.c.refused[EncodeFailed].Add(1)
 			return
 		}
+		reset, err := cs.s.firstRecord(key)
+		if err != nil {
+			cs.s.log.Error("the mediation state could not be saved: after a restart this stream's new numbering would not be announced", "ne", cs.ne.name, "err", err)
+		}
+		if reset {
+			// Numbered before the restart: the receiver is told the
+			// numbering starts again (the reset is numbered 0, and so is
+			// the next record).
+			out, err := enc.AppendCINReset(cs.buf[:0], t)
+			if err == nil {
+				err = ag.ho.Deliver(key, 0, out)
+			}
+			if err != nil {
+				cs.ne.c.refused[HandoverRefused].Add(1)
+				return
+			}
+			cs.ne.c.resets.Add(1)
+		}
 		st.enc = enc
 	}
 	// The NE's own gaps become the receiver's: a record the NE lost is

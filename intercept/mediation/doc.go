@@ -109,11 +109,22 @@
 // a keep-alive — is closed. Each connection's goroutine reuses its
 // buffers; Shutdown closes the connections and waits for their goroutines.
 //
+// # Its own restarts
+//
+// With Config.StatePath the MF keeps, durably and before each stream's
+// first record, the streams it has numbered; after a restart, each of
+// them gets a CIN reset (TS 102 232-1 cINReset, numbered 0) before its
+// next record, numbered 0 again, so that the receiver takes the new
+// numbering for a restart rather than for duplicates, as the pipeline
+// does on HI2/HI3 (NEStats.Resets counts them). It keeps no numbers: a
+// communication goes on after a restart under its CIN (derived from the
+// NE, the XID and the correlation ID), its numbering announced as new.
+// Without a StatePath a restart's numbering goes unannounced.
+//
 // # Not here
 //
-// The MF keeps no state across its own restarts: a stream's numbering
-// starts again at 0, unannounced (no CIN reset). X1 tasking (package
-// intercept/x1) can stand behind Tasks; this package does not import it.
+// X1 tasking (package intercept/x1) can stand behind Tasks; this package
+// does not import it.
 //
 // # Secrecy
 //

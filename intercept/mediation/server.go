@@ -97,6 +97,14 @@ type Config struct {
 	// Logger receives connection events; nil discards. It is never given
 	// an LIID, a target or a record's content; it is given NE names.
 	Logger *slog.Logger
+	// StatePath is the file where the server keeps the streams it has
+	// numbered, written durably before each stream's first record: after
+	// a restart, each of them gets a CIN reset (TS 102 232-1 cINReset)
+	// before its next record, numbered from 0 again, so that the receiver
+	// takes the new numbering for a restart, not for duplicates. Empty:
+	// none is kept, and after a restart the streams number from 0 again
+	// unannounced (the server logs a warning at its start).
+	StatePath string
 }
 
 // Server is a mediation function (MF): it accepts TS 103 221-2 X2/X3
@@ -124,6 +132,12 @@ type Server struct {
 	wg        sync.WaitGroup
 
 	handshakes, overload atomic.Uint64
+
+	// stateMu guards streams: the streams numbered in this process
+	// (false) and those numbered before a restart and not yet again
+	// (true: a CIN reset comes before their next record). Config.StatePath.
+	stateMu sync.Mutex
+	streams map[intercept.StreamKey]bool
 }
 
 type agency struct {
@@ -180,6 +194,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.HandshakeTimeout < 0 || cfg.WriteTimeout < 0 {
 		probs = append(probs, fmt.Errorf("%w: a bound or timeout is negative", ErrConfig))
 	}
+	var streams map[intercept.StreamKey]bool
+	if cfg.StatePath != "" {
+		var err error
+		if streams, err = loadState(cfg.StatePath); err != nil {
+			probs = append(probs, err)
+		}
+	}
 	if len(probs) > 0 {
 		return nil, errors.Join(probs...)
 	}
@@ -211,7 +232,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, tls: tc, log: cfg.Logger, agencies: ags,
 		listeners: map[net.Listener]struct{}{}, conns: map[net.Conn]struct{}{},
-		nes: map[string]*neState{}, cins: map[intercept.LIID]map[intercept.CIN]struct{}{},
+		nes: map[string]*neState{}, cins: map[intercept.LIID]map[intercept.CIN]struct{}{}, streams: streams,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -498,6 +519,7 @@ func (s *Server) allocCIN(liid intercept.LIID, name string, xid [16]byte, corr u
 // ne.mu.
 func (s *Server) forget(ne *neState, k commKey, c *comm) {
 	delete(ne.comms, k)
+	s.dropStreams(c.liid, c.cin)
 	if taken := s.cins[c.liid]; taken != nil {
 		delete(taken, c.cin)
 		if len(taken) == 0 {

@@ -123,6 +123,9 @@ type NEStats struct {
 	// reservation (intercept/pipeline), in which case it is an upper
 	// bound. Skips counts such jumps.
 	Skipped, Skips uint64
+	// Resets counts the CIN resets sent before the first record, after a
+	// restart, of a stream numbered before it (Config.StatePath).
+	Resets uint64
 	// Unsequenced counts the PDUs delivered without a sequence number
 	// attribute, which cannot be de-duplicated.
 	Unsequenced uint64
@@ -158,6 +161,9 @@ func (s NEStats) String() string {
 	fmt.Fprintf(&b, "; %d keep-alive(s); %d byte(s)", s.KeepAlives, s.Bytes)
 	if s.Skips > 0 {
 		fmt.Fprintf(&b, "; %d number(s) skipped in %d gap(s), passed on", s.Skipped, s.Skips)
+	}
+	if s.Resets > 0 {
+		fmt.Fprintf(&b, "; %d CIN reset(s) after a restart", s.Resets)
 	}
 	if s.Renumbered > 0 || s.Unsequenced > 0 {
 		fmt.Fprintf(&b, "; %d renumbering(s), %d unsequenced", s.Renumbered, s.Unsequenced)
@@ -195,7 +201,7 @@ type neCounters struct {
 	connections, open, faults, bytes, keepAlives atomic.Uint64
 	received, delivered, duplicates              atomic.Uint64
 	renumbered, unsequenced                      atomic.Uint64
-	skipped, skips                               atomic.Uint64
+	skipped, skips, resets                       atomic.Uint64
 	refused                                      [numReasons]atomic.Uint64
 }
 
@@ -205,7 +211,7 @@ func (c *neCounters) load(name string) NEStats {
 		Bytes: c.bytes.Load(), KeepAlives: c.keepAlives.Load(), Received: c.received.Load(),
 		Delivered: c.delivered.Load(), Duplicates: c.duplicates.Load(),
 		Renumbered: c.renumbered.Load(), Unsequenced: c.unsequenced.Load(),
-		Skipped: c.skipped.Load(), Skips: c.skips.Load(),
+		Skipped: c.skipped.Load(), Skips: c.skips.Load(), Resets: c.resets.Load(),
 		Refused: map[Reason]uint64{},
 	}
 	for r := Malformed; r < numReasons; r++ {

@@ -1,0 +1,134 @@
+package mediation
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/internal/durable"
+	"github.com/ccjkit/ccjkit/strictjson"
+)
+
+// ErrState wraps the errors of the state file (Config.StatePath).
+var ErrState = errors.New("mediation: state file")
+
+// The state file: the streams the server has numbered, so that after a
+// restart each gets a CIN reset before its next record.
+type stateFile struct {
+	Version int           `json:"version"`
+	Streams []stateStream `json:"streams"`
+}
+
+type stateStream struct {
+	LIID   intercept.LIID `json:"liid"`
+	CIN    intercept.CIN  `json:"cin"`
+	Stream string         `json:"stream"`
+}
+
+const (
+	stateVersion = 1
+	stateMax     = 64 << 20
+)
+
+// stateFormat is the state file's strict JSON: its problems come as a
+// *provenance.Problems whose findings wrap ErrState, quoting nothing.
+func stateFormat() strictjson.Format {
+	return strictjson.Format{What: "mediation: state", Name: "mediation state file", Err: ErrState, Max: stateMax}
+}
+
+// loadState reads the streams numbered before a restart; a missing file
+// is none (the first start).
+func loadState(path string) (map[intercept.StreamKey]bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[intercept.StreamKey]bool{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrState, err)
+	}
+	var f stateFile
+	if err := stateFormat().Decode(data, &f); err != nil {
+		return nil, err
+	}
+	if f.Version != stateVersion {
+		return nil, fmt.Errorf("%w: version %d, this ccjkit reads version %d", ErrState, f.Version, stateVersion)
+	}
+	out := make(map[intercept.StreamKey]bool, len(f.Streams))
+	for i, s := range f.Streams {
+		k := intercept.StreamKey{LIID: s.LIID, CIN: s.CIN}
+		switch s.Stream {
+		case "IRI":
+			k.Stream = intercept.IRI
+		case "CC":
+			k.Stream = intercept.CC
+		default:
+			return nil, fmt.Errorf("%w: streams[%d].stream is neither IRI nor CC", ErrState, i)
+		}
+		if !k.LIID.IsValid() {
+			return nil, fmt.Errorf("%w: streams[%d].liid is empty", ErrState, i)
+		}
+		out[k] = true // numbered before the restart: reset before its next record
+	}
+	return out, nil
+}
+
+// firstRecord is told that the stream key is about to number its first
+// record in this process. It reports whether the stream was numbered
+// before a restart — its receiver must then be told, with a CIN reset,
+// that the numbering starts again — and, with a StatePath, makes the
+// stream known durably before its first record is numbered, so that a
+// crash right after it is followed by the reset.
+func (s *Server) firstRecord(key intercept.StreamKey) (reset bool, err error) {
+	if s.cfg.StatePath == "" {
+		return false, nil
+	}
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	reset, known := s.streams[key]
+	s.streams[key] = false
+	if known && !reset {
+		return false, nil // numbered in this process already (a communication forgotten and found again)
+	}
+	return reset, s.saveStateLocked()
+}
+
+// dropStreams forgets the streams of a communication forgotten: the file
+// no longer lists them at its next write.
+func (s *Server) dropStreams(liid intercept.LIID, cin intercept.CIN) {
+	if s.cfg.StatePath == "" {
+		return
+	}
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	for _, st := range []intercept.Stream{intercept.IRI, intercept.CC} {
+		k := intercept.StreamKey{LIID: liid, CIN: cin, Stream: st}
+		if reset, ok := s.streams[k]; ok && !reset {
+			delete(s.streams, k)
+		}
+	}
+}
+
+// saveStateLocked writes the streams known, durably. Under stateMu.
+func (s *Server) saveStateLocked() error {
+	f := stateFile{Version: stateVersion, Streams: make([]stateStream, 0, len(s.streams))}
+	for k := range s.streams {
+		f.Streams = append(f.Streams, stateStream{LIID: k.LIID, CIN: k.CIN, Stream: k.Stream.String()})
+	}
+	slices.SortFunc(f.Streams, func(a, b stateStream) int {
+		return cmp.Or(strings.Compare(a.LIID.String(), b.LIID.String()), cmp.Compare(a.CIN, b.CIN), strings.Compare(a.Stream, b.Stream))
+	})
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrState, err)
+	}
+	if err := durable.WriteFile(s.cfg.StatePath, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("%w: %w", ErrState, err)
+	}
+	return nil
+}
