@@ -72,7 +72,11 @@
 // an error. SERIALIZABLE is not needed and would only add retries.
 //
 // The first three statements are sent in one round trip, and the INSERT
-// with the COMMIT in another. In one Store, concurrent [Store.Append]s
+// with the COMMIT in another. A Store whose last write found other
+// writers' records under the lock reads and checks what they committed
+// before it takes the lock the next time (a plain read of committed rows,
+// outside the transaction), so that the signatures it checks while the
+// others wait are only those of what was appended meanwhile. In one Store, concurrent [Store.Append]s
 // share one transaction (group commit), as the file journal's share one
 // write and sync. [Store.Update] holds the lock while the caller's
 // function decides what to write against the records others appended
