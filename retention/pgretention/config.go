@@ -40,6 +40,14 @@ type Config struct {
 	// per key ([retention.KeyDir]) — on the cell's machine, never in the
 	// database nor in its backups: destroying a key is what makes a
 	// period's rows unreadable in every dump and replica. Required.
+	//
+	// Every Store on one database must use the same key directory (one
+	// directory the cell's machines share, or one machine that ingests,
+	// looks up and purges): a key drawn into another machine's directory
+	// is one this Store cannot open — a lookup meeting its rows fails —
+	// nor destroy, so that its period's rows, dropped here, would stay
+	// readable in a dump to whoever holds that directory. The store does
+	// not detect a second directory.
 	KeyDir string
 	// Clock gives every "now". Required.
 	Clock timesync.Clock

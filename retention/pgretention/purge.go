@@ -323,7 +323,7 @@ func (s *Store) keepHeld(conn *pgx.Conn, p period, holds []holdRow) error {
 		if len(kept) == 0 {
 			continue
 		}
-		if err := s.write(p.class, kept, []event{{kind: retention.EventHeld, scope: keyScope(p.class, scope), hold: h.id, records: len(kept)}}); err != nil {
+		if err := s.writeOn(conn, p.class, kept, []event{{kind: retention.EventHeld, scope: keyScope(p.class, scope), hold: h.id, records: len(kept)}}); err != nil {
 			return err
 		}
 	}

@@ -364,6 +364,17 @@ func (s *Store) write(c retention.Class, rows []sealedRow, events []event) error
 		return err
 	}
 	defer s.pool.release(conn)
+	return s.writeOn(conn, c, rows, events)
+}
+
+// writeOn is write on a connection the caller holds: a purge copies what
+// holds keep on its own connection, never waiting for a second one from
+// the pool (with MaxConns 1, or several purges waiting on the purge
+// lock, the wait would never end).
+func (s *Store) writeOn(conn *pgx.Conn, c retention.Class, rows []sealedRow, events []event) error {
+	if len(rows) == 0 && len(events) == 0 {
+		return nil
+	}
 	var scopes []string
 	for _, r := range rows {
 		if !slices.Contains(scopes, r.scope) {
@@ -381,7 +392,7 @@ func (s *Store) write(c retention.Class, rows []sealedRow, events []event) error
 	if c == retention.ClassMappings {
 		cols = []string{"scope", "kid", "public", "ports", "inside", "during", "sealed"}
 	}
-	err = pgx.BeginFunc(s.ctx, conn, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(s.ctx, conn, func(tx pgx.Tx) error {
 		_, err := tx.CopyFrom(s.ctx, pgx.Identifier{table}, cols, pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
 			r := &rows[i]
 			if c == retention.ClassMappings {
