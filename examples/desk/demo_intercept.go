@@ -84,7 +84,7 @@ func startDemoNE(clock timesync.Clock) (*demoNE, error) {
 	ne := &demoNE{name: demoNEName, mem: x1.NewMemory()}
 	// The certificates' validity is judged by the machine's clock, the
 	// X1 messages' times by the demonstration's.
-	ne.srv, err = x1.NewHTTPServer("127.0.0.1:0", &x1.Server{NE: ne.mem, Identifier: demoNEName, ADMF: "cell-admf", Clock: clock}, stls)
+	ne.srv, err = x1.NewHTTPServer("127.0.0.1:0", &x1.Server{NE: ne.mem, Identifier: demoNEName, ADMF: "cell-admf", BindADMFToCertificate: true, Clock: clock}, stls)
 	if err != nil {
 		return nil, err
 	}

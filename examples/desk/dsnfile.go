@@ -29,9 +29,12 @@ func readDSNFile(file string) (string, error) {
 	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 || (ok && int(st.Uid) != os.Geteuid()) {
 		return "", inputErr("%s: a connection string's file must be readable by its owner only (chmod 600)", file)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, 4096))
+	b, err := io.ReadAll(io.LimitReader(f, 4097))
 	if err != nil {
 		return "", inputErr("%s: cannot read it", file)
+	}
+	if len(b) > 4096 {
+		return "", inputErr("%s: larger than %d bytes", file, 4096)
 	}
 	dsn := strings.TrimSpace(string(b))
 	if dsn == "" || strings.ContainsAny(dsn, "\n") {
@@ -46,17 +49,37 @@ func readDSNFile(file string) (string, error) {
 // retention_dsn_file. A -store given as postgres://… is refused: the
 // command line is visible to every user.
 func (s *session) retentionDSN(flagFile, store string) (string, error) {
-	if strings.HasPrefix(store, "postgres://") || strings.HasPrefix(store, "postgresql://") {
+	if looksLikeDSN(store) {
 		return "", inputErr("a connection string on the command line is visible to every user (ps): give it in a file (-store-dsn FILE, mode 0600) or in $%s", retentionDSNEnv)
 	}
-	if flagFile != "" {
-		return readDSNFile(flagFile)
+	dsn := ""
+	var err error
+	switch {
+	case flagFile != "":
+		dsn, err = readDSNFile(flagFile)
+	case os.Getenv(retentionDSNEnv) != "":
+		dsn = strings.TrimSpace(os.Getenv(retentionDSNEnv))
+	case s.cfg.RetentionDSNFile != "":
+		dsn, err = readDSNFile(s.cfg.RetentionDSNFile)
 	}
-	if v := os.Getenv(retentionDSNEnv); v != "" {
-		return strings.TrimSpace(v), nil
+	if err == nil && dsn != "" && store != "" {
+		// Two stores named: which one is meant cannot be told.
+		return "", inputErr("-store names an embedded store, and a PostgreSQL store is given too: give one")
 	}
-	if s.cfg.RetentionDSNFile != "" {
-		return readDSNFile(s.cfg.RetentionDSNFile)
+	return dsn, err
+}
+
+// looksLikeDSN reports whether a command-line value is a connection
+// string: a postgres:// URL, or libpq's key=value form.
+func looksLikeDSN(v string) bool {
+	l := strings.ToLower(strings.TrimSpace(v))
+	if strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://") {
+		return true
 	}
-	return "", nil
+	for _, k := range []string{"host=", "hostaddr=", "dbname=", "user=", "password=", "port=", "sslmode="} {
+		if strings.HasPrefix(l, k) || strings.Contains(l, " "+k) {
+			return true
+		}
+	}
+	return false
 }

@@ -32,7 +32,7 @@ func (s *session) registerDSN() (string, error) {
 	if s.demo {
 		return "", nil // the demonstration's register is its own journal file, whatever the environment says
 	}
-	if strings.HasPrefix(s.dir, "postgres://") || strings.HasPrefix(s.dir, "postgresql://") {
+	if looksLikeDSN(s.dir) {
 		return "", inputErr("a connection string on the command line is visible to every user (ps): give it in a file (-register-dsn FILE, mode 0600) or in $%s", registerDSNEnv)
 	}
 	file := s.dsnFile

@@ -68,6 +68,9 @@ func TestMigrate(t *testing.T) {
 		want string
 	}{
 		{"a connection string on the command line", []string{"migrate", "-dir", dsn}, "ps"},
+		{"a key=value connection string on the command line", []string{"migrate", "-dir", "host=127.0.0.1 user=ccjkit password=s3cret dbname=ccjkit"}, "ps"},
+		{"a retention connection string as -store", []string{"retention", "migrate", "-dir", dir, "-store", "host=127.0.0.1 password=s3cret"}, "ps"},
+		{"an embedded store and a PostgreSQL one", []string{"retention", "migrate", "-dir", dir, "-store", t.TempDir(), "-store-dsn", file}, "give one"},
 		{"a file others can read", []string{"migrate", "-dir", dir, "-register-dsn", func() string {
 			f := filepath.Join(t.TempDir(), "open.dsn")
 			os.WriteFile(f, []byte(dsn), 0o644)
@@ -82,7 +85,7 @@ func TestMigrate(t *testing.T) {
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
 			_, errs, code := desk(t, clock, append(tt.args, "-lang", "en")...)
-			if code != exitInput || !strings.Contains(errs, tt.want) || strings.Contains(errs, "127.0.0.1") {
+			if code != exitInput || !strings.Contains(errs, tt.want) || strings.Contains(errs, "127.0.0.1") || strings.Contains(errs, "s3cret") {
 				t.Fatalf("%d %s", code, errs)
 			}
 		})

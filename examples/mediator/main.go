@@ -112,7 +112,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.x1Key, "x1-key", "", "its private key (PEM; default -key)")
 	fs.StringVar(&o.x1CA, "x1-ca", "", "the authority that issues the ADMF's certificate (PEM)")
 	fs.StringVar(&o.x1ID, "x1-ne", "mediator", "this NE's X1 identifier (neIdentifier)")
-	fs.StringVar(&o.admfID, "x1-admf", "admf", "the X1 identifier of the ADMF allowed to task it (admfIdentifier)")
+	fs.StringVar(&o.admfID, "x1-admf", "admf", "the X1 identifier of the ADMF allowed to task it (admfIdentifier), which its certificate must name")
 	fs.StringVar(&o.tasks, "tasks", "", "a JSON file of static tasks (instead of, or besides, X1)")
 	fs.StringVar(&o.lemf, "lemf", "127.0.0.1:6000", "the agency's receiver (HI2 and HI3)")
 	fs.StringVar(&o.lemfCA, "lemf-ca", "", "TLS to the receiver: the authority of its certificate (PEM; default: plain TCP)")
@@ -282,7 +282,9 @@ func startX1(o options, table *mediation.Table, clock timesync.Clock, stdout, st
 	if err != nil {
 		return nil, err
 	}
-	h := &x1.Server{NE: newTasking(table), Identifier: o.x1ID, ADMF: o.admfID, Clock: clock}
+	// The ADMF is who its certificate names: a certificate the same
+	// authority issued to an NE cannot task the mediation function.
+	h := &x1.Server{NE: newTasking(table), Identifier: o.x1ID, ADMF: o.admfID, BindADMFToCertificate: true, Clock: clock}
 	hs, err := x1.NewHTTPServer(o.x1Listen, h, cfg)
 	if err != nil {
 		return nil, err

@@ -253,7 +253,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.x1Key, "x1-key", "", "its private key (PEM)")
 	fs.StringVar(&o.x1CA, "x1-ca", "", "the authority that issues the ADMF's certificate (PEM)")
 	fs.StringVar(&o.x1ID, "x1-ne", "tap", "this NE's X1 identifier (neIdentifier)")
-	fs.StringVar(&o.admfID, "x1-admf", "admf", "the X1 identifier of the ADMF allowed to task it (admfIdentifier)")
+	fs.StringVar(&o.admfID, "x1-admf", "admf", "the X1 identifier of the ADMF allowed to task it (admfIdentifier), which its certificate must name")
 	fs.StringVar(&o.mf, "mf", "", "NE mode: the mediation function's X2/X3 address, instead of -lemf: where a task's records go when it names no destination")
 	fs.StringVar(&o.mfCA, "mf-ca", "", "the authority of the mediation function's certificate (PEM)")
 	fs.StringVar(&o.mfCert, "mf-cert", "", "our X2/X3 client certificate (PEM; default -x1-cert)")

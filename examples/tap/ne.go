@@ -293,7 +293,9 @@ func startX1(o options, in *input, p *pipeline.Pipeline, enc *neEncoder, r *rout
 	if in.live {
 		n.clock = timesync.SystemClock{}
 	}
-	hs, err := x1.NewHTTPServer(o.x1Listen, &x1.Server{NE: n, Identifier: o.x1ID, ADMF: o.admfID}, cfg)
+	// The ADMF is who its certificate names (BindADMFToCertificate): a
+	// certificate the same authority issued to another NE cannot task it.
+	hs, err := x1.NewHTTPServer(o.x1Listen, &x1.Server{NE: n, Identifier: o.x1ID, ADMF: o.admfID, BindADMFToCertificate: true}, cfg)
 	if err != nil {
 		return nil, nil, err
 	}

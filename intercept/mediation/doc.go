@@ -121,6 +121,14 @@
 // NE, the XID and the correlation ID), its numbering announced as new.
 // Without a StatePath a restart's numbering goes unannounced.
 //
+// Not yet durable end to end: the MF answers an NE's keep-alive — which
+// lets the NE release its spool — once every PDU before it was handed to
+// the handover's Deliver, which queues it in memory (and in its spool,
+// synced every 200 ms), not once the agency has it or the spool is
+// synced. An MF killed in that window loses what it had queued; with a
+// StatePath the receiver is told the numbering restarted, but does not
+// see that loss as a gap.
+//
 // # Not here
 //
 // X1 tasking (package intercept/x1) can stand behind Tasks; this package
