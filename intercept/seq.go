@@ -1,6 +1,9 @@
 package intercept
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // CIN is a communication identity number: within one LIID, it tells apart
 // the communication sessions of a target (each access session, for IP
@@ -57,6 +60,30 @@ func (s Stream) String() string {
 		return "CC"
 	}
 	return fmt.Sprintf("Stream(%d)", uint8(s))
+}
+
+// MarshalText returns "IRI" or "CC"; an invalid Stream is an error.
+func (s Stream) MarshalText() ([]byte, error) {
+	if s != IRI && s != CC {
+		return nil, fmt.Errorf("intercept: stream %d is neither IRI nor CC", uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// Hint says what a Stream's text is, for decoders' messages.
+func (Stream) Hint() string { return "IRI or CC" }
+
+// UnmarshalText reads "IRI" or "CC". Its error does not quote b.
+func (s *Stream) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "IRI":
+		*s = IRI
+	case "CC":
+		*s = CC
+	default:
+		return errors.New("intercept: a stream is neither IRI nor CC")
+	}
+	return nil
 }
 
 // HI returns the handover interface the stream travels on: 2 or 3.

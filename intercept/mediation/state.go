@@ -26,9 +26,9 @@ type stateFile struct {
 }
 
 type stateStream struct {
-	LIID   intercept.LIID `json:"liid"`
-	CIN    intercept.CIN  `json:"cin"`
-	Stream string         `json:"stream"`
+	LIID   intercept.LIID   `json:"liid"`
+	CIN    intercept.CIN    `json:"cin"`
+	Stream intercept.Stream `json:"stream"`
 }
 
 const (
@@ -61,15 +61,7 @@ func loadState(path string) (map[intercept.StreamKey]bool, error) {
 	}
 	out := make(map[intercept.StreamKey]bool, len(f.Streams))
 	for i, s := range f.Streams {
-		k := intercept.StreamKey{LIID: s.LIID, CIN: s.CIN}
-		switch s.Stream {
-		case "IRI":
-			k.Stream = intercept.IRI
-		case "CC":
-			k.Stream = intercept.CC
-		default:
-			return nil, fmt.Errorf("%w: streams[%d].stream is neither IRI nor CC", ErrState, i)
-		}
+		k := intercept.StreamKey{LIID: s.LIID, CIN: s.CIN, Stream: s.Stream}
 		if !k.LIID.IsValid() {
 			return nil, fmt.Errorf("%w: streams[%d].liid is empty", ErrState, i)
 		}
@@ -118,10 +110,10 @@ func (s *Server) dropStreams(liid intercept.LIID, cin intercept.CIN) {
 func (s *Server) saveStateLocked() error {
 	f := stateFile{Version: stateVersion, Streams: make([]stateStream, 0, len(s.streams))}
 	for k := range s.streams {
-		f.Streams = append(f.Streams, stateStream{LIID: k.LIID, CIN: k.CIN, Stream: k.Stream.String()})
+		f.Streams = append(f.Streams, stateStream{LIID: k.LIID, CIN: k.CIN, Stream: k.Stream})
 	}
 	slices.SortFunc(f.Streams, func(a, b stateStream) int {
-		return cmp.Or(strings.Compare(a.LIID.String(), b.LIID.String()), cmp.Compare(a.CIN, b.CIN), strings.Compare(a.Stream, b.Stream))
+		return cmp.Or(strings.Compare(a.LIID.String(), b.LIID.String()), cmp.Compare(a.CIN, b.CIN), cmp.Compare(a.Stream, b.Stream))
 	})
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {

@@ -82,7 +82,7 @@ func TestStateFileRefused(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "mf-state.json")
 	os.WriteFile(state, []byte(`{"version":1,"streams":[{"liid":"L","cin":7,"stream":"QQQ"}]}`), 0o600)
 	_, err := mediation.New(mediation.Config{StatePath: state})
-	if err == nil || !strings.Contains(err.Error(), "neither IRI nor CC") || strings.Contains(err.Error(), "QQQ") {
+	if err == nil || !strings.Contains(err.Error(), "IRI or CC") || strings.Contains(err.Error(), "QQQ") {
 		t.Fatalf("New: %v", err)
 	}
 }

@@ -23,10 +23,10 @@ type stateFile struct {
 }
 
 type stateStream struct {
-	LIID   intercept.LIID `json:"liid"`
-	CIN    intercept.CIN  `json:"cin"`
-	Stream string         `json:"stream"`
-	Next   intercept.Seq  `json:"next"`
+	LIID   intercept.LIID   `json:"liid"`
+	CIN    intercept.CIN    `json:"cin"`
+	Stream intercept.Stream `json:"stream"`
+	Next   intercept.Seq    `json:"next"`
 }
 
 // stateFormat is the state file's strict JSON decoding: its problems come
@@ -59,15 +59,7 @@ func loadState(path string) (map[intercept.StreamKey]intercept.Seq, error) {
 	}
 	out := make(map[intercept.StreamKey]intercept.Seq, len(f.Streams))
 	for i, s := range f.Streams {
-		k := intercept.StreamKey{LIID: s.LIID, CIN: s.CIN}
-		switch s.Stream {
-		case "IRI":
-			k.Stream = intercept.IRI
-		case "CC":
-			k.Stream = intercept.CC
-		default:
-			return nil, fmt.Errorf("%w: %s: streams[%d].stream is neither IRI nor CC", ErrState, path, i)
-		}
+		k := intercept.StreamKey{LIID: s.LIID, CIN: s.CIN, Stream: s.Stream}
 		if !k.LIID.IsValid() {
 			return nil, fmt.Errorf("%w: %s: streams[%d].liid is empty", ErrState, path, i)
 		}
@@ -131,7 +123,7 @@ func (p *Pipeline) saveStateLocked(final bool) error {
 	}
 	f := stateFile{Version: stateVersion, Streams: make([]stateStream, 0, len(marks))}
 	for k, v := range marks {
-		f.Streams = append(f.Streams, stateStream{LIID: k.LIID, CIN: k.CIN, Stream: k.Stream.String(), Next: v})
+		f.Streams = append(f.Streams, stateStream{LIID: k.LIID, CIN: k.CIN, Stream: k.Stream, Next: v})
 	}
 	slices.SortFunc(f.Streams, func(a, b stateStream) int {
 		if c := strings.Compare(a.LIID.String(), b.LIID.String()); c != 0 {
@@ -140,7 +132,7 @@ func (p *Pipeline) saveStateLocked(final bool) error {
 		if c := cmp.Compare(a.CIN, b.CIN); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Stream, b.Stream)
+		return cmp.Compare(a.Stream, b.Stream)
 	})
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
