@@ -81,9 +81,11 @@ func startDemoNE(clock timesync.Clock) (*demoNE, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The certificates are made for the demonstration's month and judged
+	// by its clock, not the machine's: the demonstration runs the same
+	// whatever the day.
+	stls.Time = clock.Now
 	ne := &demoNE{name: demoNEName, mem: x1.NewMemory()}
-	// The certificates' validity is judged by the machine's clock, the
-	// X1 messages' times by the demonstration's.
 	ne.srv, err = x1.NewHTTPServer("127.0.0.1:0", &x1.Server{NE: ne.mem, Identifier: demoNEName, ADMF: "cell-admf", BindADMFToCertificate: true, Clock: clock}, stls)
 	if err != nil {
 		return nil, err
@@ -97,6 +99,7 @@ func startDemoNE(clock timesync.Clock) (*demoNE, error) {
 		ne.close()
 		return nil, err
 	}
+	ctls.Time = clock.Now
 	if ne.client, err = x1.NewClient("https://"+ne.ln.Addr().String(), ctls, "cell-admf", demoNEName, clock); err != nil {
 		ne.close()
 		return nil, err
