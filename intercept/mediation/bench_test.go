@@ -2,7 +2,6 @@ package mediation_test
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"net/netip"
@@ -36,8 +35,8 @@ func BenchmarkMediation(b *testing.B) {
 		b.Run(fmt.Sprintf("tls-baseline/%dB", size), func(b *testing.B) {
 			r := newRig(b, nil) // for its certificates
 			srvCfg := &tls.Config{
-				Certificates: []tls.Certificate{r.serverCA.issue(b, "mf.test", x509.ExtKeyUsageServerAuth)},
-				ClientAuth:   tls.RequireAndVerifyClientCert, ClientCAs: r.ca.pool,
+				Certificates: []tls.Certificate{r.serverCA.Server(b, "mf.test")},
+				ClientAuth:   tls.RequireAndVerifyClientCert, ClientCAs: r.ca.Pool,
 			}
 			l, err := tls.Listen("tcp", "127.0.0.1:0", srvCfg)
 			if err != nil {
@@ -63,8 +62,8 @@ func BenchmarkMediation(b *testing.B) {
 				}
 			}()
 			c, err := tls.Dial("tcp", l.Addr().String(), &tls.Config{
-				RootCAs: r.serverCA.pool, ServerName: "mf.test",
-				Certificates: []tls.Certificate{r.ca.issue(b, "router-1.isp.test", x509.ExtKeyUsageClientAuth)},
+				RootCAs: r.serverCA.Pool, ServerName: "mf.test",
+				Certificates: []tls.Certificate{r.ca.Client(b, "router-1.isp.test")},
 			})
 			if err != nil {
 				b.Fatal(err)

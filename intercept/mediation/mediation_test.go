@@ -13,6 +13,7 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/ccjkit/ccjkit/intercept/mediation"
 	"github.com/ccjkit/ccjkit/internal/itest"
+	"github.com/ccjkit/ccjkit/internal/tlstest"
 )
 
 // streams groups deliveries by stream, checking each against its PDU:
@@ -293,10 +294,10 @@ func TestHandoverFull(t *testing.T) {
 // Only an NE with a certificate from the NEs' authority is served.
 func TestTLSRefusals(t *testing.T) {
 	r := newRig(t, nil)
-	stranger := newPKI(t, "someone else")
+	stranger := tlstest.NewCA(t, "someone else")
 	tests := []struct {
 		name string
-		ca   *pki
+		ca   *tlstest.CA
 	}{{"no client certificate", nil}, {"certificate from another authority", stranger}}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,14 +1,8 @@
 package mediation_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
 	"net"
 	"net/netip"
 	"slices"
@@ -21,64 +15,12 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/mediation"
 	"github.com/ccjkit/ccjkit/intercept/x2x3"
 	"github.com/ccjkit/ccjkit/internal/itest"
+	"github.com/ccjkit/ccjkit/internal/tlstest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
 
 var t0 = time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC)
 
-// pki is a certificate authority of the test's own.
-type pki struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-func newPKI(tb testing.TB, name string) *pki {
-	tb.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &pki{cert: cert, key: key, pool: pool}
-}
-
-// issue returns a certificate for name (a DNS name) with usage; a server
-// certificate also names 127.0.0.1.
-func (p *pki) issue(tb testing.TB, name string, usage x509.ExtKeyUsage) tls.Certificate {
-	tb.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-		DNSNames: []string{name},
-	}
-	if usage == x509.ExtKeyUsageServerAuth {
-		tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, &key.PublicKey, p.key)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-// delivery is one record the recording handover took.
 type delivery struct {
 	key intercept.StreamKey
 	seq intercept.Seq
@@ -131,7 +73,7 @@ type rig struct {
 	enc          *etsi.Encoder
 	srv          *mediation.Server
 	addr         string
-	ca, serverCA *pki
+	ca, serverCA *tlstest.CA
 	serveErr     chan error
 	task         intercept.Task
 }
@@ -152,7 +94,7 @@ func sampleTask(xid [16]byte, liid string, d intercept.Delivery) intercept.Task 
 
 func newRig(tb testing.TB, tweak func(*mediation.Config)) *rig {
 	tb.Helper()
-	r := &rig{clock: timesynctest.NewClock(t0), ho: &recorder{keep: true}, ca: newPKI(tb, "test NE CA"), serverCA: newPKI(tb, "test MF CA")}
+	r := &rig{clock: timesynctest.NewClock(t0), ho: &recorder{keep: true}, ca: tlstest.NewCA(tb, "test NE CA"), serverCA: tlstest.NewCA(tb, "test MF CA")}
 	r.table = mediation.NewTable(r.clock)
 	r.task = sampleTask(xidA, "LIID-A", intercept.IRIAndCC)
 	if err := r.table.Activate(r.task); err != nil {
@@ -165,8 +107,8 @@ func newRig(tb testing.TB, tweak func(*mediation.Config)) *rig {
 	}
 	cfg := mediation.Config{
 		TLS: &tls.Config{
-			Certificates: []tls.Certificate{r.serverCA.issue(tb, "mf.test", x509.ExtKeyUsageServerAuth)},
-			ClientCAs:    r.ca.pool,
+			Certificates: []tls.Certificate{r.serverCA.Server(tb, "mf.test")},
+			ClientCAs:    r.ca.Pool,
 		},
 		Tasks:    r.table,
 		Agencies: map[string]mediation.Agency{"NTSU-CTIF": {Encoder: r.enc, Handover: r.ho}},
@@ -207,11 +149,11 @@ type ne struct {
 }
 
 // dial connects an NE named name with a certificate from ca (nil: none).
-func (r *rig) dial(tb testing.TB, name string, ca *pki, tasks ...intercept.Task) (*ne, error) {
+func (r *rig) dial(tb testing.TB, name string, ca *tlstest.CA, tasks ...intercept.Task) (*ne, error) {
 	tb.Helper()
-	cfg := &tls.Config{RootCAs: r.serverCA.pool, ServerName: "mf.test", MinVersion: tls.VersionTLS12}
+	cfg := &tls.Config{RootCAs: r.serverCA.Pool, ServerName: "mf.test", MinVersion: tls.VersionTLS12}
 	if ca != nil {
-		cfg.Certificates = []tls.Certificate{ca.issue(tb, name, x509.ExtKeyUsageClientAuth)}
+		cfg.Certificates = []tls.Certificate{ca.Client(tb, name)}
 	}
 	c, err := tls.Dial("tcp", r.addr, cfg)
 	if err != nil {
