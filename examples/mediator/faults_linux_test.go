@@ -17,7 +17,6 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/x1"
 	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/internal/tlstest"
-	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // printed is how many records the LEMF printed.
@@ -121,18 +120,7 @@ func TestFaults(t *testing.T) {
 		t.Errorf("the mediator does not warn that it numbers from 0:\n%s", mf.stderr.String())
 	}
 
-	admfTLS, err := x1.ClientTLS(p.admfCA.Client(t, "admf"), p.ca.Pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := func(addr, name string) *x1.Client {
-		c, err := x1.NewClient("https://"+addr, admfTLS, "admf", name, timesync.SystemClock{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Close)
-		return c
-	}
+	client := func(addr, ne string) *x1.Client { return p.admf(t, addr, ne) }
 	liid := intercept.MustParseLIID("BE-FAULTS-1")
 	xid, _ := x1.NewUUID(nil)
 	did, _ := x1.NewUUID(nil)

@@ -42,6 +42,22 @@ func newPKI(t *testing.T) *pki {
 	return p
 }
 
+// admf returns an X1 client of the ADMF ("admf", certified by the ADMF's
+// authority) to the NE named ne at addr, closed when the test ends.
+func (p *pki) admf(t *testing.T, addr, ne string) *x1.Client {
+	t.Helper()
+	cfg, err := x1.ClientTLS(p.admfCA.Client(t, "admf"), p.ca.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x1.NewClient("https://"+addr, cfg, "admf", ne, timesync.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
 // build compiles the mediator into a temporary directory.
 func build(t *testing.T) string {
 	t.Helper()
@@ -209,15 +225,7 @@ func TestX1TaskedMediator(t *testing.T) {
 	x2x3Addr := mf.addr(t, "X2/X3 from the NEs on")
 	x1Addr := mf.addr(t, "X1 from the ADMF on")
 
-	admfTLS, err := x1.ClientTLS(p.admfCA.Client(t, "admf"), p.ca.Pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admf, err := x1.NewClient("https://"+x1Addr, admfTLS, "admf", "mediator", timesync.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admf.Close()
+	admf := p.admf(t, x1Addr, "mediator")
 	now := time.Now().UTC().Truncate(time.Second)
 	liid := intercept.MustParseLIID("BE-DEMO-9")
 	xid, _ := x1.NewUUID(nil)

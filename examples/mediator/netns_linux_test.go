@@ -25,7 +25,6 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/x1"
 	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/internal/tlstest"
-	"github.com/ccjkit/ccjkit/timesync"
 )
 
 // buildAll compiles the tap, the mediator and the test LEMF into one
@@ -256,18 +255,7 @@ func TestNEsInNamespaces(t *testing.T) {
 	x2x3Addr := mf.line(t, `^X2/X3 from the NEs on (\S+)$`)
 	mfX1 := mf.line(t, `^X1 from the ADMF on (\S+)$`)
 
-	admfTLS, err := x1.ClientTLS(p.admfCA.Client(t, "admf"), p.ca.Pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := func(addr, ne string) *x1.Client {
-		c, err := x1.NewClient("https://"+addr, admfTLS, "admf", ne, timesync.SystemClock{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Close)
-		return c
-	}
+	client := func(addr, ne string) *x1.Client { return p.admf(t, addr, ne) }
 	liid := intercept.MustParseLIID("BE-NETNS-1")
 	xid, _ := x1.NewUUID(nil)
 	targets := []intercept.Target{
