@@ -103,7 +103,8 @@ type Config struct {
 	// before its next record, numbered from 0 again, so that the receiver
 	// takes the new numbering for a restart, not for duplicates. Empty:
 	// none is kept, and after a restart the streams number from 0 again
-	// unannounced (the server logs a warning at its start).
+	// unannounced (the server logs a warning at its start). One server
+	// per file: two writing one file would each drop the other's streams.
 	StatePath string
 }
 
