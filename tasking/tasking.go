@@ -359,6 +359,19 @@ const ActionType = "x1"
 // desired. dids are the destinations a task is delivered to. It returns
 // every action tried, in order, with its outcome.
 func Reconcile(ctx context.Context, ne NE, name string, desired []Order, ours map[x1.UUID]bool, dids []x1.UUID, now time.Time) []Action {
+	return reconcile(ctx, ne, name, desired, ours, dids, now, true)
+}
+
+// Deactivate is the half of Reconcile that removes: it deactivates every
+// task of ours the NE holds that is not among desired, and nothing else.
+// Run it when the NE cannot be brought to the desired set whole (a
+// destination it lacks): what must end still ends.
+func Deactivate(ctx context.Context, ne NE, name string, desired []Order, ours map[x1.UUID]bool, now time.Time) []Action {
+	return reconcile(ctx, ne, name, desired, ours, nil, now, false)
+}
+
+// reconcile is Reconcile, or with give false only its removing half.
+func reconcile(ctx context.Context, ne NE, name string, desired []Order, ours map[x1.UUID]bool, dids []x1.UUID, now time.Time, give bool) []Action {
 	at := now.UTC().Truncate(time.Second)
 	act := func(step Step, xid x1.UUID, c string, err error) Action {
 		a := Action{NE: name, Step: step, XID: xid, Case: c, At: at}
@@ -379,6 +392,9 @@ func Reconcile(ctx context.Context, ne NE, name string, desired []Order, ours ma
 	want := map[x1.UUID]bool{}
 	for _, o := range desired {
 		want[o.XID] = true
+		if !give {
+			continue
+		}
 		td := o.TaskDetails(dids)
 		if !held[o.XID] {
 			err := ne.ActivateTask(ctx, td)
@@ -397,36 +413,6 @@ func Reconcile(ctx context.Context, ne NE, name string, desired []Order, ours ma
 			out = append(out, act(Modified, o.XID, o.Case, ne.ModifyTask(ctx, td)))
 		}
 	}
-	return append(out, deactivate(ctx, ne, xids, want, ours, act)...)
-}
-
-// Deactivate is the half of Reconcile that removes: it deactivates every
-// task of ours the NE holds that is not among desired, and nothing else.
-// Run it when the NE cannot be brought to the desired set whole (a
-// destination it lacks): what must end still ends.
-func Deactivate(ctx context.Context, ne NE, name string, desired []Order, ours map[x1.UUID]bool, now time.Time) []Action {
-	at := now.UTC().Truncate(time.Second)
-	act := func(step Step, xid x1.UUID, c string, err error) Action {
-		a := Action{NE: name, Step: step, XID: xid, Case: c, At: at}
-		if err != nil {
-			a.Error = err.Error()
-		}
-		return a
-	}
-	xids, _, err := ne.ListAllDetails(ctx)
-	if err != nil {
-		return []Action{act(Listed, x1.UUID{}, "", err)}
-	}
-	want := map[x1.UUID]bool{}
-	for _, o := range desired {
-		want[o.XID] = true
-	}
-	return deactivate(ctx, ne, xids, want, ours, act)
-}
-
-// deactivate removes the tasks of ours among xids that are not wanted.
-func deactivate(ctx context.Context, ne NE, xids []x1.UUID, want, ours map[x1.UUID]bool, act func(Step, x1.UUID, string, error) Action) []Action {
-	var out []Action
 	for _, x := range xids {
 		if ours[x] && !want[x] {
 			err := ne.DeactivateTask(ctx, x)
