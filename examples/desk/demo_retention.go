@@ -134,13 +134,7 @@ func (o *actingOpener) Open(sealed []byte) ([]byte, error) { return o.id.Open(se
 // members' keys and pinned to the register, and reads the sample
 // sessions.
 func (d *demo) openRetention() error {
-	var seals []string
-	for _, m := range d.reg.Members() {
-		if m.Active && m.Seal != "" {
-			seals = append(seals, m.Seal)
-		}
-	}
-	ring, err := register.NewKeyring(seals...)
+	ring, err := activeKeyring(d.reg)
 	if err != nil {
 		return err
 	}

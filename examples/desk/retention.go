@@ -78,36 +78,8 @@ func runRetention(s *session, o *retentionOptions, args []string) error {
 		return err
 	}
 	defer s.close()
-	var seals []string
-	for _, m := range s.reg.Members() {
-		if m.Active && m.Seal != "" {
-			seals = append(seals, m.Seal)
-		}
-	}
-	ring, err := register.NewKeyring(seals...)
-	if err != nil {
-		return err
-	}
-	if o.mappingPolicy == "" {
-		o.mappingPolicy = "the operator's retention policy"
-	}
-	dir := o.store
-	if dir == "" {
-		dir = filepath.Join(s.dir, "retention")
-	}
-	policy := retention.Policy{Assignments: retention.Law2022Identification(), Mappings: retention.OperatorPeriod(o.mappingMonths, o.mappingPolicy)}
-	dsn, err := s.retentionDSN(o.storeDSN, o.store)
-	if err != nil {
-		return err
-	}
-	var st retention.Backend
-	if dsn != "" {
-		st, err = pgretention.Open(s.ctx, pgretention.Config{DSN: dsn, KeyDir: o.keys, Clock: s.clock, Keyring: ring, Opener: s.me,
-			Register: s.reg.JournalID(), Policy: policy})
-	} else {
-		st, _, err = retention.Open(retention.Config{Dir: dir, KeyDir: o.keys, Clock: s.clock, Keyring: ring, Opener: s.me, Register: s.reg.JournalID(),
-			Policy: policy})
-	}
+	st, err := s.openRetention(s.reg, s.me, retentionSpec{store: o.store, storeDSN: o.storeDSN, keys: o.keys,
+		mappingMonths: o.mappingMonths, mappingPolicy: o.mappingPolicy})
 	if err != nil {
 		return err
 	}
@@ -172,6 +144,64 @@ func runRetention(s *session, o *retentionOptions, args []string) error {
 		fmt.Fprintf(s.out, "  %s %s %s\n", src.Instrument, src.Article, src.Certainty)
 	}
 	return nil
+}
+
+// retentionSpec is where a retention store is and how long it keeps
+// NAT mappings: desk retention's flags, desk.json's watch.retention.
+type retentionSpec struct {
+	store, storeDSN, keys string
+	mappingMonths         int
+	mappingPolicy         string
+}
+
+// openRetention opens the retention store spec names — in PostgreSQL
+// when a connection string is given (retentionDSN), else the embedded
+// store in its directory (DIR/retention by default) — its keys wrapped
+// to the register's active members, lookups pinned to reg, opened by
+// opener (nil: a store that ingests, purges and verifies, reading
+// nothing).
+func (s *session) openRetention(reg *register.Register, opener retention.Opener, spec retentionSpec) (retention.Backend, error) {
+	ring, err := activeKeyring(reg)
+	if err != nil {
+		return nil, err
+	}
+	if spec.mappingMonths == 0 {
+		spec.mappingMonths = 12
+	}
+	if spec.mappingPolicy == "" {
+		spec.mappingPolicy = "the operator's retention policy"
+	}
+	policy := retention.Policy{Assignments: retention.Law2022Identification(), Mappings: retention.OperatorPeriod(spec.mappingMonths, spec.mappingPolicy)}
+	dsn, err := s.retentionDSN(spec.storeDSN, spec.store)
+	if err != nil {
+		return nil, err
+	}
+	if dsn != "" {
+		return pgretention.Open(s.ctx, pgretention.Config{DSN: dsn, KeyDir: spec.keys, Clock: s.clock, Keyring: ring, Opener: opener,
+			Register: reg.JournalID(), Policy: policy})
+	}
+	dir := spec.store
+	if dir == "" {
+		dir = filepath.Join(s.dir, "retention")
+	}
+	st, _, err := retention.Open(retention.Config{Dir: dir, KeyDir: spec.keys, Clock: s.clock, Keyring: ring, Opener: opener,
+		Register: reg.JournalID(), Policy: policy})
+	if err != nil {
+		return nil, err // not a *retention.Store that is nil in a Backend that is not
+	}
+	return st, nil
+}
+
+// activeKeyring is the keyring of the register's active members: who
+// can unwrap a retention store's keys.
+func activeKeyring(reg *register.Register) (register.Keyring, error) {
+	var seals []string
+	for _, m := range reg.Members() {
+		if m.Active && m.Seal != "" {
+			seals = append(seals, m.Seal)
+		}
+	}
+	return register.NewKeyring(seals...)
 }
 
 // retentionMigrate creates or upgrades the schema of a retention store

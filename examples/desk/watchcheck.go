@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
-	"github.com/ccjkit/ccjkit/retention"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -227,31 +225,7 @@ func (s *session) retentionFails(reg *register.Register, log *slog.Logger) bool 
 		return false
 	}
 	r := wc.Retention
-	var seals []string
-	for _, m := range reg.Members() {
-		if m.Active && m.Seal != "" {
-			seals = append(seals, m.Seal)
-		}
-	}
-	ring, err := register.NewKeyring(seals...)
-	if err != nil {
-		log.Error("retention: no keyring", "error", errorText(err, s.tag))
-		return true
-	}
-	dir := r.Store
-	if dir == "" {
-		dir = filepath.Join(s.dir, "retention")
-	}
-	months := r.MappingMonths
-	if months == 0 {
-		months = 12
-	}
-	policy := r.MappingPolicy
-	if policy == "" {
-		policy = "the operator's retention policy"
-	}
-	st, _, err := retention.Open(retention.Config{Dir: dir, KeyDir: r.Keys, Clock: s.clock, Keyring: ring, Register: reg.JournalID(),
-		Policy: retention.Policy{Assignments: retention.Law2022Identification(), Mappings: retention.OperatorPeriod(months, policy)}})
+	st, err := s.openRetention(reg, nil, retentionSpec{store: r.Store, keys: r.Keys, mappingMonths: r.MappingMonths, mappingPolicy: r.MappingPolicy})
 	if err != nil {
 		log.Error("retention: the store does not open", "error", errorText(err, s.tag))
 		return true
