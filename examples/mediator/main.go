@@ -37,7 +37,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -261,18 +260,7 @@ func receiverTLS(o options) (*tls.Config, error) {
 	if o.lemfCA == "" {
 		return nil, nil
 	}
-	if o.lemfCert != "" {
-		return x1.LoadClientTLS(o.lemfCert, o.lemfKey, o.lemfCA)
-	}
-	pem, err := os.ReadFile(o.lemfCA)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("-lemf-ca: no certificate in %s", o.lemfCA)
-	}
-	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+	return handover.LoadTLS(o.lemfCA, o.lemfCert, o.lemfKey)
 }
 
 // startX1 runs the X1 NE server whose tasks feed table, and returns the

@@ -58,7 +58,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	_ "embed"
 	"errors"
 	"flag"
@@ -78,7 +77,6 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/handover"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
 	"github.com/ccjkit/ccjkit/intercept/radius"
-	"github.com/ccjkit/ccjkit/intercept/x1"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -580,16 +578,5 @@ func receiverTLS(o options) (*tls.Config, error) {
 	if o.lemfCA == "" {
 		return nil, nil
 	}
-	if o.lemfCert != "" {
-		return x1.LoadClientTLS(o.lemfCert, o.lemfKey, o.lemfCA)
-	}
-	pem, err := os.ReadFile(o.lemfCA)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("-lemf-ca: no certificate in %s", o.lemfCA)
-	}
-	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+	return handover.LoadTLS(o.lemfCA, o.lemfCert, o.lemfKey)
 }
