@@ -26,18 +26,13 @@ func (s *Server) newConnState(ne *neState) *connState {
 }
 
 // serve reads PDUs from r until it ends, answering keep-alives on w.
-// beforeRead and beforeWrite, when set, move the connection's deadlines.
-// It returns nil at a clean end of the stream (between PDUs), else the
-// error that ended it: after a framing error the stream cannot be read
-// further.
-func (cs *connState) serve(r io.Reader, w io.Writer, beforeRead, beforeWrite func() error) error {
+// beforeWrite, when set, moves the connection's write deadline (r moves
+// its read deadline itself: idleReader). It returns nil at a clean end of
+// the stream (between PDUs), else the error that ended it: after a
+// framing error the stream cannot be read further.
+func (cs *connState) serve(r io.Reader, w io.Writer, beforeWrite func() error) error {
 	f := x2x3.NewFramer(r, cs.s.cfg.MaxPDU)
 	for {
-		if beforeRead != nil {
-			if err := beforeRead(); err != nil {
-				return err
-			}
-		}
 		b, err := f.Next()
 		if errors.Is(err, io.EOF) {
 			return nil

@@ -109,7 +109,7 @@ func FuzzServe(f *testing.F) {
 			t.Fatal(err)
 		}
 		ne := s.ne("fuzz")
-		err = s.newConnState(ne).serve(bytes.NewReader(in), io.Discard, nil, nil)
+		err = s.newConnState(ne).serve(bytes.NewReader(in), io.Discard, nil)
 		st := ne.c.load("fuzz")
 		if st.Received != st.Delivered+st.Duplicates+st.RefusedTotal() {
 			t.Fatalf("counters do not balance: %s (%v)", st, err)
@@ -161,7 +161,7 @@ func BenchmarkRecord(b *testing.B) {
 	cs := s.newConnState(ne)
 	b.ReportAllocs()
 	b.ResetTimer()
-	if err := cs.serve(bytes.NewReader(in), io.Discard, nil, nil); err != nil {
+	if err := cs.serve(bytes.NewReader(in), io.Discard, nil); err != nil {
 		b.Fatal(err)
 	}
 	if st := ne.c.load("bench"); st.Delivered != uint64(b.N) {

@@ -362,22 +362,35 @@ func (s *Server) handle(raw net.Conn) {
 	defer ne.c.open.Add(^uint64(0))
 	s.log.Info("NE connected", "ne", name, "remote", raw.RemoteAddr())
 	cs := s.newConnState(ne)
-	var lastDeadline time.Time
-	err = cs.serve(tc, tc, func() error {
-		// Moving the deadline costs a timer reset; once a second is
-		// precise enough for a timeout of minutes.
-		if now := time.Now(); now.Sub(lastDeadline) > time.Second {
-			lastDeadline = now
-			return tc.SetReadDeadline(now.Add(s.cfg.IdleTimeout))
-		}
-		return nil
-	}, func() error { return tc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout)) })
+	err = cs.serve(&idleReader{c: tc, idle: s.cfg.IdleTimeout},
+		tc, func() error { return tc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout)) })
 	if err != nil && !s.isClosed() {
 		ne.c.faults.Add(1)
 		s.log.Warn("NE connection ended on a fault", "ne", name, "err", err)
 		return
 	}
 	s.log.Info("NE disconnected", "ne", name)
+}
+
+// idleReader reads c, moving its read deadline to idle from now before
+// each read — so a connection silent for idle is closed — but at most once
+// a second: moving it costs a timer reset, and a second is precise enough
+// for a timeout of minutes. The framer reads c only when its buffer runs
+// dry, not once per PDU, so most PDUs do not even read the time.
+type idleReader struct {
+	c    net.Conn
+	idle time.Duration
+	last time.Time
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	if now := time.Now(); now.Sub(r.last) > time.Second {
+		r.last = now
+		if err := r.c.SetReadDeadline(now.Add(r.idle)); err != nil {
+			return 0, err
+		}
+	}
+	return r.c.Read(p)
 }
 
 // NEName returns the name a certificate gives its NE: its first DNS
