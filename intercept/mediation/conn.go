@@ -10,7 +10,11 @@ import (
 )
 
 // connState is what one connection's goroutine owns: its buffers and
-// decoded forms, reused from record to record.
+// decoded forms, reused from record to record, and what it remembers of
+// the last record's task and communication, so that the next record of
+// the same communication — the usual case — skips the maps and locks
+// that find them again. What it remembers is checked before each use:
+// nothing a record is judged on is older than it would be without.
 type connState struct {
 	s   *Server
 	ne  *neState
@@ -19,6 +23,17 @@ type connState struct {
 	rec intercept.CCRecord
 	buf []byte
 	ack []byte
+	// tk is the last task read: from a *Table, valid while the table's
+	// generation is tk.gen (its status is judged again on the clock for
+	// every record); from another Tasks, only for the record at hand.
+	tk    tableRead
+	tkXID [16]byte
+	tkOK  bool // tk is a *Table's read of tkXID
+	tkAg  *agency
+	// last is the last record's communication (lastKey), reused while it
+	// is not forgotten and still its task's (LIID, agency).
+	last    *comm
+	lastKey commKey
 }
 
 func (s *Server) newConnState(ne *neState) *connState {
@@ -91,7 +106,7 @@ func (cs *connState) record() {
 		cs.refuse(Malformed)
 		return
 	}
-	task, status := cs.s.cfg.Tasks.Lookup(p.XID)
+	task, status, ag := cs.lookup(p.XID)
 	switch status {
 	case Unknown:
 		cs.refuse(UnknownTask)
@@ -115,7 +130,6 @@ func (cs *connState) record() {
 		cs.refuse(NotOrdered)
 		return
 	}
-	ag := cs.s.agencies[task.Agency]
 	if ag == nil {
 		cs.refuse(NoAgency)
 		return
@@ -131,15 +145,13 @@ func (cs *connState) record() {
 		cs.refuse(Unsupported)
 		return
 	}
-	c := cs.s.comm(cs.ne, p.XID, p.CorrelationID, &task, ag)
+	c := cs.lockComm(commKey{xid: p.XID, corr: p.CorrelationID}, task, ag)
 	if c == nil {
 		cs.refuse(TooManyCommunications)
 		return
 	}
-	cs.ne.c.received.Add(1)
-
-	c.mu.Lock()
 	defer c.mu.Unlock()
+	cs.ne.c.received.Add(1)
 	st := &c.cc
 	if stream == intercept.IRI {
 		st = &c.iri
@@ -210,6 +222,58 @@ func (cs *connState) record() {
 		return
 	}
 	cs.ne.c.delivered.Add(1)
+}
+
+// lookup returns the task with ID xid, its status now and its agency
+// (nil when the server has none by the task's name). The task is valid
+// until the next call. With a *Table, the task read for the previous
+// record is reused while the table's generation says it is unchanged: a
+// change (ActivateTask, ModifyTask, DeactivateTask) that returned before
+// the record was read is always seen. The status is judged on the
+// table's clock each time, as Table.Lookup judges it.
+func (cs *connState) lookup(xid [16]byte) (*intercept.Task, Status, *agency) {
+	tab := cs.s.table
+	if tab == nil {
+		var st Status
+		cs.tkOK = false
+		cs.tk.task, st = cs.s.cfg.Tasks.Lookup(xid)
+		return &cs.tk.task, st, cs.s.agencies[cs.tk.task.Agency]
+	}
+	now := tab.clock.Now()
+	if !cs.tkOK || cs.tkXID != xid || cs.tk.gen != tab.gen.Load() {
+		cs.tk = tab.read(xid)
+		cs.tkXID, cs.tkOK, cs.tkAg = xid, true, cs.s.agencies[cs.tk.task.Agency]
+	}
+	return &cs.tk.task, cs.tk.status(now), cs.tkAg
+}
+
+// lockComm returns the NE's communication k for a record of task, made
+// if need be (Server.comm), with its mutex locked; nil when it would be
+// one beyond Config.MaxCommunications. The previous record's
+// communication is reused when it is k's, still task's and not
+// forgotten. One forgotten before its mutex was taken is looked up again,
+// so that no record is numbered under a CIN released before; forget does
+// not wait for the mutex, so a record that holds it as its communication
+// is forgotten still finishes under the old CIN, as before this cache.
+func (cs *connState) lockComm(k commKey, task *intercept.Task, ag *agency) *comm {
+	c := cs.last
+	if c == nil || cs.lastKey != k || c.liid != task.LIID || c.agency != ag || c.gone.Load() {
+		if c = cs.s.comm(cs.ne, k.xid, k.corr, task, ag); c == nil {
+			return nil
+		}
+		cs.last, cs.lastKey = c, k
+	}
+	c.mu.Lock()
+	for c.gone.Load() {
+		c.mu.Unlock()
+		cs.last = nil
+		if c = cs.s.comm(cs.ne, k.xid, k.corr, task, ag); c == nil {
+			return nil
+		}
+		cs.last = c
+		c.mu.Lock()
+	}
+	return c
 }
 
 // judge applies the de-duplication rule to a PDU with sequence number seq

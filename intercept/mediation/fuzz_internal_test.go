@@ -173,3 +173,145 @@ type countHandover struct{ n *int }
 
 func (h countHandover) Deliver(intercept.StreamKey, intercept.Seq, []byte) error { *h.n++; return nil }
 func (h countHandover) Close() error                                             { return nil }
+
+// tasksOnly hides a *Table behind the Tasks interface: the server then
+// reads the task for every record.
+type tasksOnly struct{ t *Table }
+
+func (o tasksOnly) Lookup(xid [16]byte) (intercept.Task, Status) { return o.t.Lookup(xid) }
+
+// What a connection keeps of the last record's task and communication is
+// never older than what it would read again: a task modified, deactivated,
+// ended by the clock or activated anew, and a communication forgotten, are
+// seen by the next record on the same connection.
+func TestConnKeepsNothingStale(t *testing.T) {
+	for _, name := range []string{"table", "tasks"} {
+		t.Run(name, func(t *testing.T) {
+			enc, err := etsi.NewEncoder(itest.Profile(time.Minute, time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock := timesynctest.NewClock(fuzzT0)
+			tab := NewTable(clock)
+			task := fuzzTask()
+			if err := tab.Activate(task); err != nil {
+				t.Fatal(err)
+			}
+			var tasks Tasks = tab
+			if name == "tasks" {
+				tasks = tasksOnly{tab}
+			}
+			ho := &fuzzHandover{}
+			s, err := New(Config{
+				TLS:   &tls.Config{Certificates: []tls.Certificate{{}}, ClientCAs: x509.NewCertPool()},
+				Tasks: tasks, Clock: clock,
+				Agencies: map[string]Agency{"A": {Encoder: enc, Handover: ho}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (s.table != nil) != (name == "table") {
+				t.Fatalf("server's table: %v", s.table)
+			}
+			ne := s.ne("ne")
+			cs := s.newConnState(ne)
+			pkt := itest.Packet(netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.20"), 64, 1)
+			seq := 0
+			// send serves one X3 PDU of task (its XID, correlation ID 4)
+			// and returns the reason it was refused, 0 when delivered.
+			send := func(task intercept.Task) Reason {
+				t.Helper()
+				x, err := x2x3.NewEncoder([]intercept.Task{task}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				se, err := x.NewStream(intercept.StreamKey{LIID: task.LIID, CIN: 4, Stream: intercept.CC})
+				if err != nil {
+					t.Fatal(err)
+				}
+				in, err := se.AppendCC(nil, &intercept.CCRecord{Seq: intercept.Seq(seq), Time: fuzzT0, Packet: pkt})
+				if err != nil {
+					t.Fatal(err)
+				}
+				seq++
+				before := ne.c.load("ne")
+				if err := cs.serve(bytes.NewReader(in), io.Discard, nil); err != nil {
+					t.Fatal(err)
+				}
+				after := ne.c.load("ne")
+				if after.Received != before.Received+1 {
+					t.Fatalf("not received: %s", after)
+				}
+				if after.Delivered == before.Delivered+1 {
+					return 0
+				}
+				for _, r := range Reasons() {
+					if after.Refused[r] == before.Refused[r]+1 {
+						return r
+					}
+				}
+				t.Fatalf("neither delivered nor refused: %s", after)
+				return 0
+			}
+			check := func(what string, got, want Reason) {
+				t.Helper()
+				if got != want {
+					t.Fatalf("%s: refused for %v, want %v", what, got, want)
+				}
+			}
+			check("the task", send(task), 0)
+			first := cs.last
+
+			iriOnly := task
+			iriOnly.Delivery = intercept.IRIOnly
+			if err := tab.Modify(iriOnly); err != nil {
+				t.Fatal(err)
+			}
+			check("after ModifyTask to IRI only", send(task), NotOrdered)
+			if err := tab.Modify(task); err != nil {
+				t.Fatal(err)
+			}
+			check("after ModifyTask back", send(task), 0)
+			if cs.last != first {
+				t.Fatal("a modification that kept the LIID and agency changed the communication")
+			}
+
+			clock.Set(task.NotAfter)
+			check("at the window's end", send(task), EndedTask)
+			clock.Set(fuzzT0)
+			check("back in the window", send(task), 0)
+
+			if err := tab.Deactivate(task.ID); err != nil {
+				t.Fatal(err)
+			}
+			check("after DeactivateTask", send(task), EndedTask)
+
+			again := task
+			again.LIID = intercept.MustParseLIID("LIID-G")
+			if err := tab.Activate(again); err != nil {
+				t.Fatal(err)
+			}
+			check("the XID activated anew", send(again), 0)
+			if cs.last == first || !first.gone.Load() || cs.last.liid != again.LIID {
+				t.Fatal("the XID's new task was delivered under its old communication")
+			}
+
+			// The communication forgotten (as a sweep does) is looked up
+			// again, not numbered under its released CIN.
+			old := cs.last
+			s.mu.Lock()
+			ne.mu.Lock()
+			s.forget(ne, cs.lastKey, old)
+			ne.mu.Unlock()
+			s.mu.Unlock()
+			check("after its communication was forgotten", send(again), 0)
+			if cs.last == old || ne.comms[cs.lastKey] != cs.last || s.ncomms != 1 {
+				t.Fatal("a forgotten communication was used again")
+			}
+
+			if last := ho.got[len(ho.got)-1]; last.key.LIID != again.LIID || last.key.CIN != cs.last.cin {
+				t.Fatal("the last record was not delivered under its communication")
+			}
+		})
+	}
+}

@@ -122,6 +122,9 @@ type Server struct {
 	tls      *tls.Config
 	log      *slog.Logger
 	agencies map[string]*agency
+	// table is cfg.Tasks when it is a *Table, whose generation lets a
+	// connection keep the task it read (connState.lookup); else nil.
+	table *Table
 
 	mu        sync.Mutex
 	closed    bool
@@ -238,6 +241,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.table, _ = cfg.Tasks.(*Table)
 	return s, nil
 }
 
@@ -446,6 +450,9 @@ type comm struct {
 	liid   intercept.LIID
 	cin    intercept.CIN
 	agency *agency
+	// gone is set when the communication is forgotten and its CIN
+	// released: a connection that kept it looks it up again.
+	gone atomic.Bool
 	// iri and cc are its two streams, made on first use.
 	iri, cc commStream
 }
@@ -532,6 +539,7 @@ func (s *Server) allocCIN(liid intercept.LIID, name string, xid [16]byte, corr u
 // forget drops ne's communication k, releasing its CIN. Under s.mu and
 // ne.mu.
 func (s *Server) forget(ne *neState, k commKey, c *comm) {
+	c.gone.Store(true)
 	delete(ne.comms, k)
 	s.dropStreams(c.liid, c.cin)
 	if taken := s.cins[c.liid]; taken != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccjkit/ccjkit/intercept"
@@ -43,7 +44,9 @@ func (s Status) String() string {
 // UUID, intercept.Task's ID), the task and its status now. An X1 NE
 // server, a register or a configuration file can stand behind it; Table
 // is the in-memory one. Implementations must be safe for concurrent use:
-// every connection asks, for every record.
+// every connection asks, for every record (a *Table's connections ask
+// again only once it changed, and judge the status on its clock
+// themselves).
 type Tasks interface {
 	// Lookup returns the task with ID xid and its status now. For an
 	// Unknown status the task is the zero Task.
@@ -65,6 +68,11 @@ type Table struct {
 	clock timesync.Clock
 	mu    sync.RWMutex
 	tasks map[[16]byte]*entry
+	// gen counts the changes: each adds 1 under mu. While it is unchanged,
+	// a task read from the table is still the table's, which lets a
+	// connection of the mediation function keep the last task it read
+	// instead of reading it again for every record (connState.lookup).
+	gen atomic.Uint64
 }
 
 type entry struct {
@@ -80,21 +88,41 @@ func NewTable(clock timesync.Clock) *Table {
 // Lookup returns the task with ID xid and its status now.
 func (t *Table) Lookup(xid [16]byte) (intercept.Task, Status) {
 	now := t.clock.Now()
+	r := t.read(xid)
+	return r.task, r.status(now)
+}
+
+// tableRead is what the table held for an XID at one generation.
+type tableRead struct {
+	gen         uint64
+	found       bool
+	deactivated bool
+	task        intercept.Task
+}
+
+// read returns what the table holds for xid, and its generation.
+func (t *Table) read(xid [16]byte) tableRead {
 	t.mu.RLock()
-	e := t.tasks[xid]
-	if e == nil {
-		t.mu.RUnlock()
-		return intercept.Task{}, Unknown
+	defer t.mu.RUnlock()
+	r := tableRead{gen: t.gen.Load()}
+	if e := t.tasks[xid]; e != nil {
+		r.found, r.deactivated, r.task = true, e.deactivated, e.task
 	}
-	task, deact := e.task, e.deactivated
-	t.mu.RUnlock()
+	return r
+}
+
+// status is the task's status at now: Ended once deactivated or from
+// NotAfter on, Pending before NotBefore, else Active.
+func (r *tableRead) status(now time.Time) Status {
 	switch {
-	case deact || !now.Before(task.NotAfter):
-		return task, Ended
-	case now.Before(task.NotBefore):
-		return task, Pending
+	case !r.found:
+		return Unknown
+	case r.deactivated || !now.Before(r.task.NotAfter):
+		return Ended
+	case now.Before(r.task.NotBefore):
+		return Pending
 	}
-	return task, Active
+	return Active
 }
 
 // Activate adds task, which must be valid. It is refused (ErrTask) when
@@ -117,6 +145,7 @@ func (t *Table) Activate(task intercept.Task) error {
 		return fmt.Errorf("%w: another active or pending task has this LIID (rule: an LIID names one interception)", ErrTask)
 	}
 	t.tasks[task.ID] = &entry{task: task}
+	t.gen.Add(1)
 	return nil
 }
 
@@ -152,6 +181,7 @@ func (t *Table) Modify(task intercept.Task) error {
 		return fmt.Errorf("%w: a task cannot change its LIID or agency; deactivate it and activate a new task", ErrTask)
 	}
 	e.task = task
+	t.gen.Add(1)
 	return nil
 }
 
@@ -166,5 +196,6 @@ func (t *Table) Deactivate(xid [16]byte) error {
 		return fmt.Errorf("%w: no activated task with this ID (rule: DeactivateTask needs an activated task)", ErrTask)
 	}
 	e.deactivated = true
+	t.gen.Add(1)
 	return nil
 }
