@@ -66,6 +66,40 @@
 // pipeline's CIN reset, which follows them, announces the new run's
 // numbering from 0.
 //
+// # What a crash lost, bounded
+//
+// Beside its segments each link keeps a ledger (a 4 KiB file, "ledger",
+// mapped into memory with mmap(2) where the system has it): how many
+// records Deliver accepted, how many of them may have reached the
+// receiver — every record wholly written, counted before each write — and
+// how many the receiver confirmed, each with the stream offset where it
+// ends. Writing it is a store into memory, no system call per record;
+// the kernel holds the mapped page, so a process killed at any instant
+// (SIGKILL, the OOM killer, a panic) leaves the ledger exactly as it was,
+// and each spool sync msyncs it with the segments.
+//
+// A restart compares it with the records it finds whole in the spool and
+// reports (LinkStats.Spool.Crash, and a warning in the log) that the
+// crash lost between Min and Max records: Min accepted records that were
+// never wholly written and are not on disk — lost for certain — and Max
+// adds those written but not confirmed, which the receiver may have read.
+// A test kills a producer a dozen times, with the receiver reading and
+// with it stalled so that the producer spools, and checks that the
+// records the receiver never got lie in the bound each time. After a
+// power cut the bound counts only what the ledger's last sync saw
+// (Config.SpoolSync). A link without a spool keeps no ledger and can
+// bound nothing.
+//
+// How the receiver learns of it: nothing in TS 102 232-1 can carry a
+// count of lost records, and numbers alone cannot show a loss at the end
+// of a run. Over X2/X3 the pipeline keeps its numbering across restarts
+// (intercept/pipeline: it continues past the numbers it reserved), so
+// the mediation function sees the loss as a skip — at most the
+// reservation more than the loss — and passes it on as a gap. Over
+// HI2/HI3 the pipeline's CIN reset tells the receiver that the sender
+// restarted; the bound is for the operator to pass on, from Stats or the
+// log.
+//
 // # X2/X3 to a mediation function
 //
 // With Config.Protocol X2X3 the same machinery carries a point of

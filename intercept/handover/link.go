@@ -46,7 +46,14 @@ type link struct {
 	memEnd  uint64
 	acked   uint64
 	closing bool
-	sp      *spool        // nil: no spool
+	sp      *spool // nil: no spool
+	// accepted counts the records in the stream up to head (those
+	// recovered from the spool at start included); ackedN those before
+	// acked. The ledger mirrors them (see ledger.go).
+	accepted, ackedN uint64
+	// sentN is the most records the ledger says may have reached the
+	// receiver; the writer alone touches it.
+	sentN   uint64
 	scratch []byte        // the writer's refill buffer
 	wake    chan struct{} // capacity 1: "there is something new"
 
@@ -94,6 +101,7 @@ func newLink(name, addr string, cfg *Config, w wire) (*link, error) {
 		}
 		l.sp = sp
 		l.head = sp.used
+		l.accepted = sp.records
 		l.scratch = make([]byte, min(refillBytes, len(l.ring)))
 	}
 	return l, nil
@@ -126,6 +134,10 @@ func (l *link) enqueue(pdu []byte) error {
 		l.c.refused.Add(1)
 		l.c.refusedBytes.Add(n)
 		return ErrQueueFull
+	}
+	l.accepted++
+	if l.sp != nil {
+		l.sp.ledger.setAccepted(l.accepted)
 	}
 	l.mu.Unlock()
 	l.c.accepted.Add(1)
@@ -218,6 +230,11 @@ func (l *link) maintain() {
 				err = e
 			}
 		}
+		l.mu.Lock()
+		if e := l.sp.ledger.sync(); e != nil && err == nil {
+			err = e
+		}
+		l.mu.Unlock()
 		if err != nil && !reported {
 			reported = true
 			l.c.spoolFailed.Store(true)
@@ -391,13 +408,18 @@ type session struct {
 	// sent is the stream offset written so far; the bytes before
 	// resendUntil were sent on an earlier connection and are sent again.
 	sent, resendUntil uint64
-	acks              chan intercept.Seq
-	readErr           chan error
+	// wOff is the record boundary the walker has reached (at or after
+	// the confirmed offset) and wN the records before it: the ledger's
+	// sent point moves with it, ahead of every write.
+	wOff, wN uint64
+	hdr      [16]byte
+	acks     chan intercept.Seq
+	readErr  chan error
 
 	kaBuf       []byte
 	kaSeq       intercept.Seq
 	outstanding bool      // a keep-alive awaits its response
-	mark        uint64    // the offset the outstanding keep-alive confirms
+	mark, markN uint64    // the offset the outstanding keep-alive confirms, and the records before it
 	timerFrom   time.Time // when the response clock started (zero: not yet)
 	lastWrite   time.Time
 	healthy     bool // a keep-alive was answered
@@ -413,11 +435,14 @@ type ending struct {
 // point.
 func (l *link) newSession(conn net.Conn) *session {
 	interval, timeout := l.wire.times()
-	_, _, acked := l.window()
+	l.mu.Lock()
+	acked, ackedN := l.acked, l.ackedN
+	l.mu.Unlock()
 	return &session{
 		l: l, conn: conn,
 		interval: interval, timeout: timeout,
 		sent: acked, resendUntil: l.c.sent.Load(),
+		wOff: acked, wN: ackedN,
 		acks:      make(chan intercept.Seq, 4),
 		readErr:   make(chan error, 1),
 		kaBuf:     make([]byte, 0, 128),
@@ -462,6 +487,9 @@ func (s *session) writeQueued() (head, acked uint64, end *ending) {
 // bytes apart.
 func (s *session) write(b []byte) *ending {
 	l := s.l
+	if err := s.walk(s.sent + uint64(len(b))); err != nil {
+		return &ending{faultSpool, err}
+	}
 	s.conn.SetWriteDeadline(time.Now().Add(s.timeout))
 	n, werr := s.conn.Write(b)
 	if n > 0 {
@@ -481,6 +509,36 @@ func (s *session) write(b []byte) *ending {
 	case err := <-s.readErr:
 		return &ending{classify(err), err}
 	default:
+	}
+	return nil
+}
+
+// walk moves the walker over the whole records that end at or before
+// the stream offset to, and, before the bytes up to to are written,
+// tells the ledger that the records before it may reach the receiver.
+// The records walked are in the ring between the confirmed offset and
+// memEnd, which nothing overwrites while the writer reads them.
+func (s *session) walk(to uint64) error {
+	l := s.l
+	q := uint64(len(l.ring))
+	for s.wOff < to {
+		k := min(to-s.wOff, uint64(len(s.hdr)))
+		at := s.wOff % q
+		c := copy(s.hdr[:k], l.ring[at:])
+		copy(s.hdr[c:k], l.ring)
+		n, err := l.wire.pduLength(s.hdr[:k])
+		if err != nil {
+			return fmt.Errorf("the queue holds something other than a PDU at offset %d: %w", s.wOff, err)
+		}
+		if n == 0 || s.wOff+uint64(n) > to {
+			break
+		}
+		s.wOff += uint64(n)
+		s.wN++
+	}
+	if l.sp != nil && s.wN > l.sentN {
+		l.sentN = s.wN
+		l.sp.ledger.setSent(s.wOff, s.wN)
 	}
 	return nil
 }
@@ -548,7 +606,9 @@ func (s *session) sendKeepAlive() *ending {
 		return &ending{f, err}
 	}
 	l.c.keepAlives.Add(1)
-	s.outstanding, s.mark, s.timerFrom = true, s.sent, time.Time{}
+	// The walker is at the last whole record written, which is s.sent
+	// after writeQueued: what the response will confirm.
+	s.outstanding, s.mark, s.markN, s.timerFrom = true, s.wOff, s.wN, time.Time{}
 	s.lastWrite = time.Now()
 	if empty, known := kernelQueueEmpty(s.conn); empty || !known {
 		s.timerFrom = s.lastWrite
@@ -586,8 +646,9 @@ func (s *session) confirm(seq intercept.Seq) *ending {
 	l.c.keepAliveResponses.Add(1)
 	l.mu.Lock()
 	if s.mark > l.acked {
-		l.acked = s.mark
+		l.acked, l.ackedN = s.mark, s.markN
 		if l.sp != nil {
+			l.sp.ledger.setConfirmed(s.mark, s.markN)
 			l.sp.release(s.mark)
 		}
 	}
@@ -708,7 +769,8 @@ func (l *link) stats() LinkStats {
 	var sp SpoolStats
 	if l.sp != nil {
 		sp = SpoolStats{Enabled: true, Records: l.sp.spooled, Bytes: l.sp.used, Quota: l.sp.quota,
-			Recovered: l.sp.recovered, Damaged: l.sp.damaged, Failed: l.sp.err != nil || l.c.spoolFailed.Load()}
+			Recovered: l.sp.recovered, Damaged: l.sp.damaged, Failed: l.sp.err != nil || l.c.spoolFailed.Load(),
+			Crash: l.sp.crash}
 	}
 	l.mu.Unlock()
 	s := LinkStats{Spool: sp,

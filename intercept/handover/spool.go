@@ -57,6 +57,10 @@ type spool struct {
 	err      error      // the first write failure: the spool takes nothing more
 
 	spooled, recovered, damaged uint64 // counters, under the link's mutex
+
+	ledger  *ledger   // nil where files cannot be mapped
+	records uint64    // whole records recovered at start
+	crash   LossBound // what the previous run's crash lost, by its ledger
 }
 
 // openSpool locks dir (creating it) and recovers the segments an earlier
@@ -90,10 +94,19 @@ func (sp *spool) recover(log *slog.Logger, name string, w wire) error {
 		return fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 	}
 	type old struct {
-		start uint64
-		path  string
+		start, valid, records uint64
+		path                  string
+		f                     *os.File
+		torn                  bool
 	}
-	var olds []old
+	var olds []*old
+	closeAll := func() {
+		for _, o := range olds {
+			if o.f != nil {
+				o.f.Close()
+			}
+		}
+	}
 	for _, e := range entries {
 		n := e.Name()
 		if !strings.HasSuffix(n, spoolSuffix) || !e.Type().IsRegular() {
@@ -103,32 +116,66 @@ func (sp *spool) recover(log *slog.Logger, name string, w wire) error {
 		if err != nil {
 			return fmt.Errorf("%w: %s spool: %s is not a segment name", ErrSpool, name, n)
 		}
-		olds = append(olds, old{start, filepath.Join(sp.dir, n)})
+		olds = append(olds, &old{start: start, path: filepath.Join(sp.dir, n)})
 	}
-	slices.SortFunc(olds, func(a, b old) int { return cmpU64(a.start, b.start) })
-	var at uint64
+	slices.SortFunc(olds, func(a, b *old) int { return cmpU64(a.start, b.start) })
+	prev, hadLedger := readLedger(sp.dir)
+	// First every segment is framed and its torn tail cut off, counting
+	// the whole records that end past the previous run's sent and
+	// confirmed points: those the crash did not take.
+	var afterSent, afterConf, total uint64
 	for _, o := range olds {
 		f, err := os.OpenFile(o.path, os.O_RDWR|os.O_APPEND, 0o600)
 		if err != nil {
+			closeAll()
 			return fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 		}
-		size, valid, err := frameFile(f, w)
+		o.f = f
+		size, valid, err := frameFile(f, w, func(end uint64) {
+			end += o.start
+			o.records++
+			if end > prev.sentOff {
+				afterSent++
+			}
+			if end > prev.confOff {
+				afterConf++
+			}
+		})
 		if err != nil {
-			f.Close()
+			closeAll()
 			return fmt.Errorf("%w: %s spool: reading %s: %w", ErrSpool, name, filepath.Base(o.path), err)
 		}
+		o.valid, o.torn = valid, valid < size
+		total += o.records
 		if valid < size {
 			sp.damaged += size - valid
 			log.Error("handover spool: a segment ends in a damaged record; it is cut off",
 				"link", name, "segment", filepath.Base(o.path), "damaged_bytes", size-valid)
 			if err := f.Truncate(int64(valid)); err != nil {
-				f.Close()
+				closeAll()
 				return fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 			}
 		}
-		if valid == 0 {
-			f.Close()
+	}
+	if hadLedger {
+		sp.crash = crashBound(prev, afterSent, afterConf)
+	}
+	// The new run's ledger is written before any segment is renamed: a
+	// crash in between leaves a ledger that counts every record on disk as
+	// unsent, which is what they are, whatever their names.
+	lg, err := openLedger(sp.dir, total)
+	if err != nil {
+		closeAll()
+		return fmt.Errorf("%w: %s spool: ledger: %w", ErrSpool, name, err)
+	}
+	sp.ledger, sp.records = lg, total
+	var at uint64
+	for i, o := range olds {
+		if o.valid == 0 {
+			o.f.Close()
+			o.f = nil
 			if err := os.Remove(o.path); err != nil {
+				closeAll()
 				return fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 			}
 			continue
@@ -136,12 +183,13 @@ func (sp *spool) recover(log *slog.Logger, name string, w wire) error {
 		path := segmentPath(sp.dir, at)
 		if path != o.path {
 			if err := os.Rename(o.path, path); err != nil {
-				f.Close()
+				closeAll()
 				return fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 			}
 		}
-		sp.segs = append(sp.segs, &segment{start: at, end: at + valid, f: f, path: path, sealed: true, dirty: valid < size})
-		at += valid
+		sp.segs = append(sp.segs, &segment{start: at, end: at + o.valid, f: o.f, path: path, sealed: true, dirty: o.torn})
+		olds[i].f = nil // the segment owns it now
+		at += o.valid
 	}
 	sp.used, sp.recovered = at, at
 	if len(olds) > 0 {
@@ -152,12 +200,17 @@ func (sp *spool) recover(log *slog.Logger, name string, w wire) error {
 			log.Info("handover spool: records from an earlier run will be sent first", "link", name, "bytes", at)
 		}
 	}
+	if sp.crash.Known && sp.crash.Max > 0 {
+		log.Warn("handover restarted after a crash of the previous run: records it had accepted were lost",
+			"link", name, "lost_at_least", sp.crash.Min, "lost_at_most", sp.crash.Max)
+	}
 	return nil
 }
 
 // frameFile reads f from its start PDU by PDU and returns its size and
-// the length of its longest prefix of whole PDUs.
-func frameFile(f *os.File, w wire) (size, valid uint64, err error) {
+// the length of its longest prefix of whole PDUs, calling each (when not
+// nil) with the file offset at which each whole PDU ends.
+func frameFile(f *os.File, w wire, each func(end uint64)) (size, valid uint64, err error) {
 	st, err := f.Stat()
 	if err != nil {
 		return 0, 0, err
@@ -172,6 +225,9 @@ func frameFile(f *os.File, w wire) (size, valid uint64, err error) {
 			return 0, 0, err
 		}
 		valid += uint64(len(pdu))
+		if each != nil {
+			each(valid)
+		}
 	}
 }
 
@@ -372,7 +428,8 @@ func (sp *spool) close() error {
 		errs = append(errs, s.f.Close())
 	}
 	sp.segs = nil
-	errs = append(errs, durable.SyncDir(sp.dir), sp.lock.Close())
+	errs = append(errs, sp.ledger.close(), durable.SyncDir(sp.dir), sp.lock.Close())
+	sp.ledger = nil
 	return errors.Join(errs...)
 }
 

@@ -81,6 +81,10 @@ type SpoolStats struct {
 	Damaged uint64
 	// Failed says the spool could not be written and takes nothing more.
 	Failed bool
+	// Crash bounds what the previous run lost when it ended without
+	// Close, from the ledger it kept in the spool directory; zero and not
+	// Known when there was no previous run, or no ledger.
+	Crash LossBound
 }
 
 // Stats are both links' counters.
@@ -112,6 +116,9 @@ func (l LinkStats) String() string {
 		}
 		if l.Spool.Damaged > 0 {
 			fmt.Fprintf(&b, ", %s DAMAGED by a crash and lost", size(l.Spool.Damaged))
+		}
+		if c := l.Spool.Crash; c.Known && c.Max > 0 {
+			fmt.Fprintf(&b, "; the previous run CRASHED and lost %d to %d accepted record(s)", c.Min, c.Max)
 		}
 		if l.Spool.Failed {
 			b.WriteString(", SPOOL FAILING (disk errors; see the log)")

@@ -125,9 +125,12 @@
 // lets the NE release its spool — once every PDU before it was handed to
 // the handover's Deliver, which queues it in memory (and in its spool,
 // synced every 200 ms), not once the agency has it or the spool is
-// synced. An MF killed in that window loses what it had queued; with a
-// StatePath the receiver is told the numbering restarted, but does not
-// see that loss as a gap.
+// synced. An MF killed in that window loses what it had queued. It is
+// not silent: with a spool (handover.Config.SpoolDir) the restarted MF's
+// handover bounds the records the crash lost from its ledger
+// (handover.LossBound, in its Stats and logged), but the receiver, told
+// by the CIN reset that the numbering restarted, does not see that loss
+// as a gap.
 //
 // # Not here
 //
