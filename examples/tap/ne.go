@@ -17,6 +17,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
+	"github.com/ccjkit/ccjkit/intercept/handover"
 	"github.com/ccjkit/ccjkit/intercept/pipeline"
 	"github.com/ccjkit/ccjkit/intercept/x1"
 	"github.com/ccjkit/ccjkit/intercept/x2x3"
@@ -377,6 +378,7 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	printCrash(stdout, ho.Stats())
 	tasking, stopX1, err := startX1(o, in, p, enc, ho, stdout, stderr)
 	if err != nil {
 		ho.Close()
@@ -408,4 +410,18 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	closeErr := ho.Close()
 	printStatus(stdout, in, acct, p, ho.Stats())
 	return lines(runErr, stateErr, closeErr)
+}
+
+// printCrash says, for each link whose spool held a ledger of a previous
+// run that ended without Close, how many of its accepted records that
+// crash lost: its handover's bound (handover.LossBound). A destination's
+// handover started later by a task logs its own.
+func printCrash(w io.Writer, sts []handover.Stats) {
+	for _, st := range sts {
+		for _, l := range []handover.LinkStats{st.HI2, st.HI3} {
+			if c := l.Spool.Crash; c.Known && c.Max > 0 {
+				fmt.Fprintf(w, "%s: the previous run crashed and lost between %d and %d accepted record(s)\n", l.Name, c.Min, c.Max)
+			}
+		}
+	}
 }
