@@ -101,9 +101,11 @@ func (g *gate) set(flowing bool) {
 type crashRun struct {
 	cin        uint32
 	stalled    bool
-	accepted   int // records whose Deliver returned nil: 0 … last
-	refused    int // numbers refused (queue and spool full), not lost
-	lastNumber int // the highest number Deliver accepted, -1 if none
+	accepted   int  // records whose Deliver returned nil: 0 … last
+	refused    int  // numbers refused (queue and spool full), not lost
+	lastNumber int  // the highest number Deliver accepted, -1 if none
+	syncs      bool // the producer called Sync every 256 records
+	lastSynced int  // the highest number a Sync covered, -1 if none
 	bound      handover.LossBound
 	haveBound  bool
 }
@@ -112,7 +114,10 @@ type crashRun struct {
 // delivers records through a handover with a spool — sometimes with the
 // receiver reading, sometimes with it stalled so that the producer
 // spools — and checks, for every kill, that the records the receiver
-// never got lie within the bound the next run's restart reports.
+// never got lie within the bound the next run's restart reports. In some
+// runs the producer calls Sync every 256 records, as a mediation
+// function does before it answers a keep-alive: then nothing a Sync
+// covered may be lost.
 func TestCrashLossWithinBound(t *testing.T) {
 	if os.Getenv("CCJKIT_HO_CRASH_DIR") != "" {
 		crashProducerMain(t)
@@ -138,13 +143,13 @@ func TestCrashLossWithinBound(t *testing.T) {
 	var runs []*crashRun
 	for i := 0; i <= rounds; i++ {
 		final := i == rounds
-		run := &crashRun{cin: uint32(i + 1), stalled: !final && i%2 == 1, lastNumber: -1}
+		run := &crashRun{cin: uint32(i + 1), stalled: !final && i%2 == 1, lastNumber: -1, syncs: i%4 >= 2, lastSynced: -1}
 		g.set(!run.stalled)
 		want := 200 + rng.IntN(4000)
 		if final {
 			g.set(true)
 		}
-		out := startProducer(t, dir, g.ln.Addr().String(), run.cin, final)
+		out := startProducer(t, dir, g.ln.Addr().String(), run.cin, final, run.syncs)
 		lines := bufio.NewScanner(out.stdout)
 		gotBound := false
 		for lines.Scan() {
@@ -164,6 +169,8 @@ func TestCrashLossWithinBound(t *testing.T) {
 				run.lastNumber = n
 			case len(f) == 2 && f[0] == "r":
 				run.refused++
+			case len(f) == 2 && f[0] == "s":
+				run.lastSynced, _ = strconv.Atoi(f[1])
 			case len(f) == 1 && f[0] == "drained":
 			}
 			if !final && gotBound && run.accepted >= want {
@@ -189,6 +196,8 @@ func TestCrashLossWithinBound(t *testing.T) {
 				run.lastNumber = n
 			} else if len(f) == 2 && f[0] == "r" {
 				run.refused++
+			} else if len(f) == 2 && f[0] == "s" {
+				run.lastSynced, _ = strconv.Atoi(f[1])
 			}
 		}
 		out.cmd.Wait()
@@ -222,14 +231,17 @@ func TestCrashLossWithinBound(t *testing.T) {
 			t.Errorf("run %d (stalled %v): %d accepted, %d received: %d–%d lost, outside the reported bound [%d, %d]",
 				i, run.stalled, acc, got-extra, lossLow, lossHigh, run.bound.Min, run.bound.Max)
 		}
+		if run.syncs && run.refused == 0 && lossLow > uint64(run.lastNumber-run.lastSynced) {
+			t.Errorf("run %d: %d records lost, but only the %d after the last Sync could be", i, lossLow, run.lastNumber-run.lastSynced)
+		}
 		if lossLow > 0 {
 			withLoss++
 		}
 		if run.bound.Min > 0 {
 			sure++
 		}
-		t.Logf("run %d (stalled %v): %d accepted, %d refused, lost %d (bound [%d, %d])",
-			i, run.stalled, acc, run.refused, lossLow, run.bound.Min, run.bound.Max)
+		t.Logf("run %d (stalled %v, syncs %v): %d accepted, %d refused, lost %d (bound [%d, %d])",
+			i, run.stalled, run.syncs, acc, run.refused, lossLow, run.bound.Min, run.bound.Max)
 	}
 	t.Logf("%d kills: %d lost records, %d with a certain loss", len(runs), withLoss, sure)
 }
@@ -242,11 +254,11 @@ type producer struct {
 
 func (p producer) stderr() string { return p.errBuf.String() }
 
-func startProducer(t *testing.T, dir, addr string, cin uint32, final bool) producer {
+func startProducer(t *testing.T, dir, addr string, cin uint32, final, syncs bool) producer {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashLossWithinBound$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "CCJKIT_HO_CRASH_DIR="+dir, "CCJKIT_HO_CRASH_ADDR="+addr,
-		"CCJKIT_HO_CRASH_CIN="+strconv.Itoa(int(cin)), "CCJKIT_HO_CRASH_FINAL="+strconv.FormatBool(final))
+		"CCJKIT_HO_CRASH_CIN="+strconv.Itoa(int(cin)), "CCJKIT_HO_CRASH_FINAL="+strconv.FormatBool(final), "CCJKIT_HO_CRASH_SYNC="+strconv.FormatBool(syncs))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -278,6 +290,7 @@ func crashProducerMain(t *testing.T) {
 	dir, addr := os.Getenv("CCJKIT_HO_CRASH_DIR"), os.Getenv("CCJKIT_HO_CRASH_ADDR")
 	cin, _ := strconv.Atoi(os.Getenv("CCJKIT_HO_CRASH_CIN"))
 	final := os.Getenv("CCJKIT_HO_CRASH_FINAL") == "true"
+	syncs := os.Getenv("CCJKIT_HO_CRASH_SYNC") == "true"
 	enc, err := etsi.NewEncoder(itest.Profile(30*time.Millisecond, 300*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -331,6 +344,13 @@ func crashProducerMain(t *testing.T) {
 		os.Stdout.Write(line)
 		if n%64 == 63 {
 			time.Sleep(time.Millisecond) // a capture's pace, not a flood
+		}
+		if syncs && n%256 == 255 {
+			if err := ho.Sync(); err != nil {
+				t.Fatal(err)
+			}
+			line = strconv.AppendInt(append(line[:0], "s "...), int64(n), 10)
+			os.Stdout.Write(append(line, '\n'))
 		}
 	}
 }

@@ -32,6 +32,9 @@ var (
 	ErrSpool = errors.New("handover: spool unusable")
 	// ErrStream: a record of neither IRI nor CC.
 	ErrStream = errors.New("handover: record of an unknown stream")
+	// ErrNoSpool: Sync was asked of a handover without a spool, which can
+	// make nothing durable but by the receiver's confirmation.
+	ErrNoSpool = errors.New("handover: no spool to make records durable in")
 )
 
 // Config is one agency's handover: where its HI2 and HI3 receivers are,
@@ -220,6 +223,29 @@ func (h *Handover) Close() error {
 		h.closeErr = errors.Join(e2, e3)
 	})
 	return h.closeErr
+}
+
+// Sync makes every record Deliver accepted before it durable: confirmed
+// by the receiver, or written to the spool and fsynced (the part of the
+// memory queue the receiver has not confirmed is written to segments of
+// its own, which a restart sends first and a later confirmation
+// deletes). A crash of the process after Sync returns loses none of
+// those records, whatever the receiver is doing. It waits for the disk,
+// not the network, and holds each link's lock while it copies the memory
+// queue into the page cache, delaying Deliver for that long.
+//
+// A mediation function calls it before it answers a point of
+// interception's keep-alive, which lets the point release what it holds.
+// Without a spool it returns ErrNoSpool; after a spool write failure,
+// that failure (wrapped in ErrSpool).
+func (h *Handover) Sync() error {
+	var e2, e3 error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); e2 = h.hi2.sync() }()
+	go func() { defer wg.Done(); e3 = h.hi3.sync() }()
+	wg.Wait()
+	return errors.Join(e2, e3)
 }
 
 // Stats returns both links' counters.

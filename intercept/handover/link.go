@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/cpu"
 
 	"github.com/ccjkit/ccjkit/intercept"
+	"github.com/ccjkit/ccjkit/internal/durable"
 )
 
 // maxWrite bounds one write to the socket, so that a stalled receiver is
@@ -47,6 +48,8 @@ type link struct {
 	acked   uint64
 	closing bool
 	sp      *spool // nil: no spool
+	shut    bool   // the spool is closed (close has run)
+	syncMu  sync.Mutex
 	// accepted counts the records in the stream up to head (those
 	// recovered from the spool at start included); ackedN those before
 	// acked. The ledger mirrors them (see ledger.go).
@@ -243,6 +246,50 @@ func (l *link) maintain() {
 	}
 }
 
+// sync writes what the receiver has not confirmed and the spool does not
+// hold to the spool, and fsyncs every segment written since its last
+// sync, the directory and the ledger. Syncs run one at a time per link.
+func (l *link) sync() error {
+	if l.sp == nil {
+		return ErrNoSpool
+	}
+	l.syncMu.Lock()
+	defer l.syncMu.Unlock()
+	l.mu.Lock()
+	if l.shut {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	var err error
+	if l.acked < l.memEnd {
+		err = l.sp.keep(l.ring, l.acked, l.memEnd)
+	} else {
+		err = l.sp.flush()
+	}
+	if err != nil && l.sp.err == nil {
+		l.sp.err = err
+	}
+	files := l.sp.dirtyFiles(nil)
+	l.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrSpool, l.name, err)
+	}
+	var errs []error
+	for _, f := range files {
+		if e := f.Sync(); e != nil && !errors.Is(e, os.ErrClosed) {
+			errs = append(errs, e)
+		}
+	}
+	errs = append(errs, durable.SyncDir(l.sp.dir))
+	l.mu.Lock()
+	errs = append(errs, l.sp.ledger.sync())
+	l.mu.Unlock()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrSpool, l.name, err)
+	}
+	return nil
+}
+
 // chunk returns the queued bytes from offset from, up to maxWrite and
 // to, without wrapping.
 func (l *link) chunk(from, to uint64) []byte {
@@ -295,6 +342,7 @@ wait:
 		kept = l.sp.keep(l.ring, acked, l.memEnd)
 	}
 	closeErr := l.sp.close()
+	l.shut = true
 	if kept != nil || closeErr != nil {
 		return fmt.Errorf("%w: %s: %d bytes, and the spool could not keep them: %w", ErrUndelivered, l.name, head-acked, errors.Join(kept, closeErr))
 	}
