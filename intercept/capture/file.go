@@ -2,12 +2,14 @@ package capture
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -19,8 +21,27 @@ import (
 // ErrFormat: the input is not a pcap or pcapng file ccjkit can read.
 var ErrFormat = errors.New("capture: unreadable capture file")
 
-// BatchSize is how many packets File hands over at a time.
+// BatchSize is how many packets File hands over at a time, at most.
 const BatchSize = 64
+
+const (
+	// readBufferSize is File's read buffer: what a replay holds of the
+	// file, whatever its size. Each read asks the kernel for some 170
+	// 1500-octet frames, between two and three batches; and a pcap record
+	// of any length libpcap writes (its maximum snap length, 256 KiB)
+	// fits, so it is read in place.
+	readBufferSize = pcapRecordHeader + pcapMaxCapture
+	// pcapRecordHeader is the length of a pcap record's header.
+	pcapRecordHeader = 16
+	// pcapMaxCapture is libpcap's MAXIMUM_SNAPLEN: pcapgo, like tcpdump,
+	// reads records up to that length even past a file's smaller snap
+	// length, and none longer than the snap length beyond it.
+	pcapMaxCapture = 262144
+	// arenaSize is what a batch of copied packets takes before it is
+	// handed over early: 64 packets of 2 KiB. A datagram longer than the
+	// arena (an IPv6 jumbogram) grows it.
+	arenaSize = BatchSize * 2048
+)
 
 type packetReader interface {
 	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
@@ -33,36 +54,65 @@ type packetReader interface {
 // Linux cooked capture (SLL), BSD loopback, or none (raw IP) — and skips
 // frames that carry no IP datagram (ARP, say), counting them in
 // Stats().Skipped.
+//
+// It streams the file through a read buffer of 256 KiB, so that a
+// replay's memory does not grow with the file (see the package
+// documentation).
 type File struct {
-	r        packetReader
-	ng       *pcapgo.NgReader
+	br       *bufio.Reader
 	linkType layers.LinkType
+
+	// A pcap file is read in place, in br: its records' byte order and
+	// timestamp unit, the longest record taken, and a buffer for a record
+	// longer than br's.
+	inPlace    bool
+	bigEndian  bool
+	nanoFactor uint32
+	maxCapture uint64
+	large      bytes.Buffer
+
+	// r reads the others, pcapng and compressed pcap, through pcapgo.
+	r packetReader
 
 	received, truncated, skipped atomic.Uint64
 }
 
 // NewFile reads the capture's header from r: a pcap file (any byte order,
-// micro- or nanosecond timestamps) or a pcapng file.
+// micro- or nanosecond timestamps, or compressed with gzip) or a pcapng
+// file. r is read through File's own buffer, so it needs none.
 func NewFile(r io.Reader) (*File, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
+	br := bufio.NewReaderSize(r, readBufferSize)
 	magic, err := br.Peek(4)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
-	f := &File{}
+	f := &File{br: br}
 	if binary.BigEndian.Uint32(magic) == 0x0A0D0D0A {
+		// With DefaultNgReaderOptions (libpcap's behaviour), NgReader
+		// returns only the packets of interfaces of the first one's link
+		// type, which is therefore every packet's.
 		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
 		if err != nil {
 			return nil, fmt.Errorf("%w: pcapng: %w", ErrFormat, err)
 		}
-		f.r, f.ng, f.linkType = ng, ng, ng.LinkType()
+		f.r, f.linkType = ng, ng.LinkType()
 		return f, nil
 	}
-	pr, err := pcapgo.NewReader(br)
+	m := binary.LittleEndian.Uint32(magic) // as pcapgo reads it
+	pr, err := pcapgo.NewReader(br)        // checks the rest of the header
 	if err != nil {
 		return nil, fmt.Errorf("%w: pcap: %w", ErrFormat, err)
 	}
-	f.r, f.linkType = pr, pr.LinkType()
+	f.linkType = pr.LinkType()
+	switch m {
+	case 0xA1B2C3D4, 0xD4C3B2A1: // microseconds, little- or big-endian
+		f.inPlace, f.bigEndian, f.nanoFactor = true, m == 0xD4C3B2A1, 1000
+	case 0xA1B23C4D, 0x4D3CB2A1: // nanoseconds
+		f.inPlace, f.bigEndian, f.nanoFactor = true, m == 0x4D3CB2A1, 1
+	default: // compressed, read through pcapgo's gzip reader
+		f.r = pr
+	}
+	f.maxCapture = uint64(max(pr.Snaplen(), pcapMaxCapture))
 	return f, nil
 }
 
@@ -71,23 +121,169 @@ func NewFile(r io.Reader) (*File, error) {
 // error that stopped the reading (a file cut short, say) after delivering
 // what came before it.
 func (f *File) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
-	batch := make([]intercept.Packet, 0, BatchSize)
-	arena := make([]byte, 0, BatchSize*2048)
-	offs := make([][2]int, 0, BatchSize)
-	flush := func() {
-		if len(offs) == 0 {
-			return
-		}
-		for i, o := range offs {
-			batch[i].Data = arena[o[0]:o[1]:o[1]]
-		}
-		deliver(batch)
-		batch, arena, offs = batch[:0], arena[:0], offs[:0]
+	if f.inPlace {
+		return f.captureInPlace(ctx, deliver)
 	}
-	for {
-		if err := ctx.Err(); err != nil {
+	return f.captureCopied(ctx, deliver)
+}
+
+// counts are a Capture's counters, added to File's (which Stats and
+// Skipped read) once a batch rather than once a packet.
+type counts struct{ received, truncated, skipped uint64 }
+
+func (c *counts) packet(length, kept int) {
+	c.received++
+	if length > kept {
+		c.truncated++
+	}
+}
+
+func (f *File) publish(c *counts) {
+	if c.received != 0 {
+		f.received.Add(c.received)
+	}
+	if c.truncated != 0 {
+		f.truncated.Add(c.truncated)
+	}
+	if c.skipped != 0 {
+		f.skipped.Add(c.skipped)
+	}
+	*c = counts{}
+}
+
+// captureInPlace reads a pcap file's records where they lie in the read
+// buffer: each packet's Data is a slice of it, copied nowhere. The buffer
+// is refilled, which moves what it holds, only once the packets pointing
+// into it are delivered, so a batch also ends where the buffer does.
+func (f *File) captureInPlace(ctx context.Context, deliver func([]intercept.Packet)) error {
+	batch := make([]intercept.Packet, 0, BatchSize)
+	var c counts
+	flush := func() {
+		if len(batch) > 0 {
+			deliver(batch)
+			clear(batch) // nothing keeps the buffer's old contents
+			batch = batch[:0]
+		}
+		f.publish(&c)
+	}
+	fail := func(err error) error {
+		flush()
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF // the file ends inside a record
+		}
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	// win is what the buffer holds past the records already read; the
+	// buffer lets go of those when refilled.
+	win := f.window()
+	for n := 0; ; n++ {
+		if n%BatchSize == 0 {
+			if err := ctx.Err(); err != nil {
+				flush()
+				return err
+			}
+		}
+		if len(win) < pcapRecordHeader {
+			var err error
+			if win, err = f.refill(win, pcapRecordHeader, flush); len(win) == 0 && errors.Is(err, io.EOF) {
+				return nil
+			} else if err != nil {
+				return fail(err)
+			}
+		}
+		var sec, frac, capLen, length uint32
+		if f.bigEndian {
+			sec, frac = binary.BigEndian.Uint32(win[0:]), binary.BigEndian.Uint32(win[4:])
+			capLen, length = binary.BigEndian.Uint32(win[8:]), binary.BigEndian.Uint32(win[12:])
+		} else {
+			sec, frac = binary.LittleEndian.Uint32(win[0:]), binary.LittleEndian.Uint32(win[4:])
+			capLen, length = binary.LittleEndian.Uint32(win[8:]), binary.LittleEndian.Uint32(win[12:])
+		}
+		if uint64(capLen) > f.maxCapture {
+			return fail(fmt.Errorf("capture length exceeds snap length: %d > %d", capLen, f.maxCapture))
+		}
+		if capLen > length {
+			return fail(fmt.Errorf("capture length exceeds original packet length: %d > %d", capLen, length))
+		}
+		at := time.Unix(int64(sec), int64(frac*f.nanoFactor)).UTC() // in 32 bits, as pcapgo
+		var frame []byte
+		apart := uint64(capLen) > uint64(f.br.Size()-pcapRecordHeader)
+		size := pcapRecordHeader + int(capLen) // when not apart, fits any int
+		switch {
+		case apart:
+			// Longer than the buffer (a snap length over 256 KiB): read
+			// into f.large, which grows with what is read, so that a
+			// corrupt length allocates no more than the file holds.
 			flush()
-			return err
+			f.br.Discard(f.br.Buffered() - len(win) + pcapRecordHeader)
+			f.large.Reset()
+			if _, err := io.CopyN(&f.large, f.br, int64(capLen)); err != nil {
+				return fail(err)
+			}
+			frame, win = f.large.Bytes(), f.window()
+		case size > len(win):
+			var err error
+			if win, err = f.refill(win, size, flush); err != nil {
+				return fail(err)
+			}
+			fallthrough
+		default:
+			frame, win = win[pcapRecordHeader:size:size], win[size:]
+		}
+		if l3, wire, ok := datagram(f.linkType, frame, int(length)); ok {
+			batch = append(batch, intercept.Packet{Time: at, Data: l3, Length: wire})
+			c.packet(wire, len(l3))
+		} else {
+			c.skipped++
+		}
+		if len(batch) == BatchSize || apart {
+			flush()
+		}
+	}
+}
+
+// window returns what the read buffer holds, without reading.
+func (f *File) window() []byte {
+	b, _ := f.br.Peek(f.br.Buffered())
+	return b
+}
+
+// refill is for when the read buffer's unread window win is shorter than
+// need octets: it hands over the batch (its packets point into the
+// buffer), lets go of the records read, fills the buffer and returns the
+// window, of at least need octets or with the error that left it short.
+func (f *File) refill(win []byte, need int, flush func()) ([]byte, error) {
+	flush()
+	f.br.Discard(f.br.Buffered() - len(win)) // buffered: moves nothing
+	if b, err := f.br.Peek(need); err != nil {
+		return b, err
+	}
+	return f.window(), nil
+}
+
+// captureCopied reads pcapng and compressed pcap files through pcapgo,
+// copying each datagram into an arena that the batch's packets share.
+func (f *File) captureCopied(ctx context.Context, deliver func([]intercept.Packet)) error {
+	batch := make([]intercept.Packet, 0, BatchSize)
+	arena := make([]byte, 0, arenaSize)
+	offs := make([][2]int, 0, BatchSize)
+	var c counts
+	flush := func() {
+		if len(batch) > 0 {
+			for i, o := range offs {
+				batch[i].Data = arena[o[0]:o[1]:o[1]]
+			}
+			deliver(batch)
+			batch, arena, offs = batch[:0], arena[:0], offs[:0]
+		}
+		f.publish(&c)
+	}
+	for n := 0; ; n++ {
+		if n%BatchSize == 0 {
+			if err := ctx.Err(); err != nil {
+				flush()
+				return err
+			}
 		}
 		data, ci, err := f.r.ZeroCopyReadPacketData()
 		if errors.Is(err, io.EOF) {
@@ -98,32 +294,19 @@ func (f *File) Capture(ctx context.Context, deliver func([]intercept.Packet)) er
 			flush()
 			return fmt.Errorf("%w: %w", ErrFormat, err)
 		}
-		lt := f.linkType
-		if f.ng != nil {
-			if intf, err := f.ng.Interface(ci.InterfaceIndex); err == nil {
-				lt = intf.LinkType
-			}
-		}
-		l3, cut, ok := network(lt, data)
-		if !ok || (l3[0]>>4 != 4 && l3[0]>>4 != 6) {
-			f.skipped.Add(1)
+		l3, wire, ok := datagram(f.linkType, data, ci.Length)
+		if !ok {
+			c.skipped++
 			continue
 		}
-		length := max(ci.Length-cut, len(l3))
-		if n, ok := ipLength(l3); ok {
-			// The datagram's own length: it drops Ethernet padding, and
-			// tells a truncated capture from a whole one.
-			length = n
-			l3 = l3[:min(n, len(l3))]
+		if len(batch) > 0 && len(arena)+len(l3) > cap(arena) {
+			flush() // rather than grow the arena
 		}
 		start := len(arena)
 		arena = append(arena, l3...)
 		offs = append(offs, [2]int{start, len(arena)})
-		batch = append(batch, intercept.Packet{Time: ci.Timestamp.UTC(), Length: length})
-		f.received.Add(1)
-		if length > len(l3) {
-			f.truncated.Add(1)
-		}
+		batch = append(batch, intercept.Packet{Time: ci.Timestamp.UTC(), Length: wire})
+		c.packet(wire, len(l3))
 		if len(batch) == BatchSize {
 			flush()
 		}
@@ -137,6 +320,24 @@ func (f *File) Stats() intercept.CaptureStats {
 
 // Skipped counts the frames that carried no IP datagram.
 func (f *File) Skipped() uint64 { return f.skipped.Load() }
+
+// datagram returns the IP datagram in a frame of link type lt that was
+// wire octets long on the wire, and the datagram's own length on the
+// wire, or false for a frame that carries none.
+func datagram(lt layers.LinkType, frame []byte, wire int) (l3 []byte, length int, ok bool) {
+	l3, cut, ok := network(lt, frame)
+	if !ok || (l3[0]>>4 != 4 && l3[0]>>4 != 6) {
+		return nil, 0, false
+	}
+	length = max(wire-cut, len(l3))
+	if n, ok := ipLength(l3); ok {
+		// The datagram's own length: it drops Ethernet padding, and
+		// tells a truncated capture from a whole one.
+		length = n
+		l3 = l3[:min(n, len(l3))]
+	}
+	return l3[:len(l3):len(l3)], length, true
+}
 
 // network returns the IP datagram in a frame of link type lt, how many
 // link-layer octets were removed, and whether there is one.
