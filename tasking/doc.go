@@ -54,4 +54,29 @@
 // as such — a member turns them into addresses or usernames first (an
 // identification, package retention) — and [Targets] refuses them,
 // naming each by its position and kind, never its value.
+//
+// # Usernames: the points of interception follow the sessions
+//
+// A username target is tasked once, as a username (an NAI in X1), and
+// every point of interception that may carry the subscriber's traffic
+// follows her sessions itself, from the RADIUS accounting it sees
+// (intercept/radius: Start, Interim, Stop, a NAS's restart; examples/tap
+// reads a mirror of it or receives a copy with -radius-listen). The ADMF
+// does not send a ModifyTask with her addresses at each session:
+//
+//   - the point starts intercepting at the accounting's Start, where a
+//     ModifyTask would arrive one X1 exchange later and miss the
+//     session's first packets, and stops at its Stop without a second
+//     exchange;
+//   - the ADMF, which records every X1 exchange in the register, would
+//     otherwise write her addresses there session after session, and
+//     would have to be in the accounting's path;
+//   - the same accounting feeds retention (package retention), so what
+//     was intercepted and what an identification answers come from one
+//     event stream.
+//
+// The price: each point that carries her traffic must see the
+// accounting; one that does not intercepts nothing of her. The test
+// examples/tap TestNEUser tasks a point with a username over X1 and finds
+// her session's packets and IRIs at the receiver, nobody else's.
 package tasking
