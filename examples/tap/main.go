@@ -15,6 +15,14 @@
 // the task is given at the first packet's time, so its HI1 notifications
 // carry the capture's times.
 //
+// -file replays a pcap or pcapng file (or a gzip-compressed pcap file, or
+// a pipe such as -file <(zcat capture.pcap.gz)) as it reads it: the tap
+// holds 256 KiB of it at a time and hands packets to the pipeline in
+// batches of 64 (intercept/capture says why), so a file of any size
+// replays in the same memory — under 64 MiB resident, queues included
+// (TestReplayMemoryBounded). It is read twice: first only as far as its
+// first IP packet, whose time is the replay's clock.
+//
 // With -user the order names a subscriber instead of an address: her
 // RADIUS accounting says which addresses she holds, and when. Without
 // -file the tap then replays the embedded sample-radius.pcapng, where
@@ -233,7 +241,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("tap", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "lemf", "127.0.0.1:6000", "the receiver's address (HI2 and HI3)")
-	fs.StringVar(&o.file, "file", "", "pcap or pcapng file to replay (default: the embedded sample)")
+	fs.StringVar(&o.file, "file", "", "pcap or pcapng file to replay, streamed (default: the embedded sample)")
 	fs.StringVar(&o.liid, "liid", "BE-REHEARSAL-1", "the task's LIID")
 	fs.Var(&o.targets, "target", "a target address or prefix (repeatable)")
 	fs.DurationVar(&o.length, "for", time.Hour, "the task's window, from the capture's first packet (live: from now)")
@@ -376,27 +384,62 @@ func openInput(o options) (*input, error) {
 		return &input{src: live, skipped: live.Skipped, clock: clock, start: clock.Now(), live: true,
 			close: func() { live.Close() }}, nil
 	}
-	data := sample
+	var r io.Reader = bytes.NewReader(sample)
 	if len(o.users) > 0 {
-		data = sampleRadius
+		r = bytes.NewReader(sampleRadius)
 	}
+	closeFile := func() {}
 	if o.file != "" {
-		var err error
-		if data, err = os.ReadFile(o.file); err != nil {
+		f, err := os.Open(o.file)
+		if err != nil {
 			return nil, err
 		}
+		r, closeFile = f, func() { f.Close() }
 	}
-	// The replay's clock is the capture's first packet's time.
-	start, err := firstPacketTime(data)
+	src, start, err := openReplay(r)
 	if err != nil {
+		closeFile()
 		return nil, err
 	}
-	f, err := capture.NewFile(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
+	return &input{src: src, skipped: src.Skipped, clock: timesync.ClockFunc(func() time.Time { return start }),
+		start: start, close: closeFile}, nil
+}
+
+// openReplay returns the replay of the capture r and its first packet's
+// time, which is the replay's clock. It streams: the file is read twice,
+// the first time only as far as that packet, so a replay holds what
+// capture.File does (its read buffer and a batch) whatever the file's
+// size. A file that cannot seek (a pipe) is read once: what the first
+// reading took, usually one read of 256 KiB, is kept and read again.
+func openReplay(r io.Reader) (*capture.File, time.Time, error) {
+	s, seekable := r.(io.Seeker)
+	var begin int64
+	if seekable {
+		var err error
+		begin, err = s.Seek(0, io.SeekCurrent)
+		seekable = err == nil
 	}
-	return &input{src: f, skipped: f.Skipped, clock: timesync.ClockFunc(func() time.Time { return start }),
-		start: start, close: func() {}}, nil
+	var head bytes.Buffer
+	scan := r
+	if !seekable {
+		scan = io.TeeReader(r, &head)
+	}
+	start, err := firstPacketTime(scan)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if seekable {
+		if _, err := s.Seek(begin, io.SeekStart); err != nil {
+			return nil, time.Time{}, err
+		}
+	} else {
+		r = io.MultiReader(&head, r)
+	}
+	f, err := capture.NewFile(r)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return f, start, nil
 }
 
 // startDelivery builds the encoder, the handover to -lemf and the
@@ -551,8 +594,10 @@ type startedFilter struct {
 	intercept.TargetFilter
 }
 
-func firstPacketTime(data []byte) (time.Time, error) {
-	f, err := capture.NewFile(bytes.NewReader(data))
+// firstPacketTime returns the time of the first IP packet in the capture
+// r, reading r only as far as that packet.
+func firstPacketTime(r io.Reader) (time.Time, error) {
+	f, err := capture.NewFile(r)
 	if err != nil {
 		return time.Time{}, err
 	}
