@@ -286,8 +286,8 @@ const maxBlockRecords = 1 << 16
 // errBlock is a block that does not decode: damage, never input.
 var errBlock = errors.New("a block does not decode")
 
-// headerOf computes the header of sorted rows.
-func headerOf(c Class, rows []row) header {
+// header computes the header of sorted rows, their leaves in sl.leaves.
+func (sl *sealer) header(c Class, rows []row) header {
 	h := header{Class: c, Run: rows[0].run, Count: len(rows), MinFrom: math.MaxInt64, MaxEnd: math.MinInt64, PortLo: math.MaxUint16}
 	h.First, h.First4 = rows[0].addr, rows[0].is4
 	h.Last, h.Last4 = rows[len(rows)-1].addr, rows[len(rows)-1].is4
@@ -308,7 +308,9 @@ func headerOf(c Class, rows []row) header {
 			h.Bits = append(h.Bits, uint8(b))
 		}
 	}
-	ls := leaves(c, rows)
+	sl.leaves = appendLeaves(sl.leaves[:0], c, rows)
+	ls := sl.leaves
+	h.Chunks = make([][32]byte, 0, (len(ls)+chunk-1)/chunk)
 	for k := 0; k < len(ls); k += chunk {
 		h.Chunks = append(h.Chunks, merkleRoot(ls[k:min(k+chunk, len(ls))]))
 	}
@@ -319,35 +321,61 @@ func headerOf(c Class, rows []row) header {
 // leaves returns the Merkle leaves of rows: SHA-256 of 0x00 and each
 // canonical encoding.
 func leaves(c Class, rows []row) [][32]byte {
-	out := make([][32]byte, len(rows))
-	var buf []byte
-	for i := range rows {
-		buf = append(buf[:0], 0)
-		buf = rows[i].canonical(buf, c)
-		out[i] = sha256.Sum256(buf)
-	}
-	return out
+	return appendLeaves(make([][32]byte, 0, len(rows)), c, rows)
 }
 
-// encodeRows writes sorted rows column-friendly: dictionaries of devices
-// and clock verdicts, then each record with its key and start as deltas
-// from the record before.
-func encodeRows(c Class, rows []row) []byte {
-	var b []byte
-	devs := map[string]int{}
-	var devList []string
-	clocks := map[Clock]int{}
-	var clockList []Clock
+// appendLeaves appends the Merkle leaves of rows to ls.
+func appendLeaves(ls [][32]byte, c Class, rows []row) [][32]byte {
+	var buf [256]byte // a canonical encoding's bytes: 128 at most
 	for i := range rows {
-		if _, ok := devs[rows[i].dev]; !ok {
-			devs[rows[i].dev] = len(devList)
-			devList = append(devList, rows[i].dev)
+		b := rows[i].canonical(append(buf[:0], 0), c)
+		ls = append(ls, sha256.Sum256(b))
+	}
+	clear(buf[:])
+	return ls
+}
+
+// encodeRows writes sorted rows column-friendly into sl.enc:
+// dictionaries of devices and clock verdicts, then each record with its
+// key and start as deltas from the record before.
+func (sl *sealer) encodeRows(c Class, rows []row) []byte {
+	if sl.devs == nil {
+		sl.devs, sl.clocks = map[string]int{}, map[Clock]int{}
+	}
+	clear(sl.devs)
+	clear(sl.clocks)
+	devList, clockList := sl.devList[:0], sl.clockList[:0]
+	// The index of each record's device and clock verdict, by
+	// dictionary; most records repeat the record before's, found without
+	// a lookup.
+	di, ci := sl.di[:0], sl.ci[:0]
+	for i := range rows {
+		r := &rows[i]
+		if i > 0 && r.dev == rows[i-1].dev {
+			di = append(di, di[i-1])
+		} else {
+			d, ok := sl.devs[r.dev]
+			if !ok {
+				d = len(devList)
+				sl.devs[r.dev] = d
+				devList = append(devList, r.dev)
+			}
+			di = append(di, d)
 		}
-		if _, ok := clocks[rows[i].clock]; !ok {
-			clocks[rows[i].clock] = len(clockList)
-			clockList = append(clockList, rows[i].clock)
+		if i > 0 && r.clock == rows[i-1].clock {
+			ci = append(ci, ci[i-1])
+		} else {
+			k, ok := sl.clocks[r.clock]
+			if !ok {
+				k = len(clockList)
+				sl.clocks[r.clock] = k
+				clockList = append(clockList, r.clock)
+			}
+			ci = append(ci, k)
 		}
 	}
+	sl.devList, sl.clockList, sl.di, sl.ci = devList, clockList, di, ci
+	b := sl.enc[:0]
 	b = binary.AppendUvarint(b, uint64(len(rows)))
 	b = binary.AppendUvarint(b, uint64(len(devList)))
 	for _, d := range devList {
@@ -359,11 +387,16 @@ func encodeRows(c Class, rows []row) []byte {
 		b = append(b, b2u(k.Synchronised)|b2u(k.ToTheSecond)<<1)
 		b = binary.AppendVarint(b, int64(k.ErrorBound))
 	}
-	var prev row
+	// prev: the fields of the record before that the next one's are
+	// written from.
+	var prevAddr [16]byte
+	var prevIs4 bool
+	var prevFirst uint16
+	var prevFrom int64
 	for i := range rows {
 		r := &rows[i]
 		flags := b2u(r.is4) | b2u(r.until == 0)<<1 | b2u(r.hasHash)<<2 | b2u(r.inside4)<<3
-		same := i > 0 && r.addr == prev.addr && r.is4 == prev.is4
+		same := i > 0 && r.addr == prevAddr && r.is4 == prevIs4
 		flags |= b2u(same) << 4
 		b = append(b, flags, byte(r.kind))
 		if !same {
@@ -376,14 +409,14 @@ func encodeRows(c Class, rows []row) []byte {
 		if c == ClassAssignments {
 			b = append(b, r.bits)
 		}
-		b = binary.AppendVarint(b, int64(r.first)-int64(prev.first))
+		b = binary.AppendVarint(b, int64(r.first)-int64(prevFirst))
 		b = binary.AppendUvarint(b, uint64(r.last-min(r.last, r.first)))
-		b = binary.AppendVarint(b, r.from-prev.from)
+		b = binary.AppendVarint(b, r.from-prevFrom)
 		if r.until != 0 {
 			b = binary.AppendVarint(b, r.until-r.from)
 		}
-		b = binary.AppendUvarint(b, uint64(devs[r.dev]))
-		b = binary.AppendUvarint(b, uint64(clocks[r.clock]))
+		b = binary.AppendUvarint(b, uint64(di[i]))
+		b = binary.AppendUvarint(b, uint64(ci[i]))
 		if c == ClassAssignments {
 			b = append(b, byte(len(r.sub)))
 			b = append(b, r.sub...)
@@ -405,8 +438,9 @@ func encodeRows(c Class, rows []row) []byte {
 		} else {
 			b = append(b, 0)
 		}
-		prev = *r
+		prevAddr, prevIs4, prevFirst, prevFrom = r.addr, r.is4, r.first, r.from
 	}
+	sl.enc = b
 	return b
 }
 
@@ -688,26 +722,81 @@ func (d *decoder) varint() int64 {
 	return v
 }
 
-// sealedBlock is a block as written: its sealed header and its sealed
-// body, each a 12-byte nonce and an AES-256-GCM ciphertext.
+// sealBlockWith seals sorted rows as one block, as written: its sealed
+// header and its sealed body, each a 12-byte nonce and an AES-256-GCM
+// ciphertext.
 //
 //	4 bytes header length, sealed header, sealed body
 func sealBlockWith(aead cipher.AEAD, aad []byte, c Class, rows []row) ([]byte, header, error) {
-	h := headerOf(c, rows)
-	var z bytes.Buffer
-	w, err := flate.NewWriter(&z, flate.BestSpeed)
-	if err != nil {
+	var sl sealer
+	defer sl.wipe()
+	return sl.seal(nil, aead, aad, c, rows)
+}
+
+// sealer seals blocks one after another in the same memory — the
+// encoded and the compressed records, the Merkle leaves, the
+// dictionaries — and with one compressor, reset for each block: a new
+// compressor costs about as much as compressing a block of a log's
+// records, and ingest and compaction seal many blocks a call. Each call
+// of theirs wipes it when done: the buffers of plaintext are zeroed, and
+// the compressor, whose memory holds the last block's records (package
+// flate has no way to zero it), is dropped, left to the collector as
+// each block's compressor was before — so that only the buffers, zeroed,
+// are kept from one ingest to the next.
+type sealer struct {
+	enc, aad  []byte // the records encoded (plaintext), a part's binding
+	z         bytes.Buffer
+	zw        *flate.Writer
+	leaves    [][32]byte
+	devs      map[string]int
+	clocks    map[Clock]int
+	devList   []string
+	clockList []Clock
+	di, ci    []int
+}
+
+// seal appends the block of sorted rows (as [sealBlockWith] makes it)
+// to dst.
+func (sl *sealer) seal(dst []byte, aead cipher.AEAD, aad []byte, c Class, rows []row) ([]byte, header, error) {
+	h := sl.header(c, rows)
+	sl.z.Reset()
+	if sl.zw == nil {
+		w, err := flate.NewWriter(&sl.z, flate.BestSpeed)
+		if err != nil {
+			return nil, header{}, err
+		}
+		sl.zw = w
+	} else {
+		sl.zw.Reset(&sl.z)
+	}
+	if _, err := sl.zw.Write(sl.encodeRows(c, rows)); err != nil {
 		return nil, header{}, err
 	}
-	w.Write(encodeRows(c, rows))
-	if err := w.Close(); err != nil {
+	if err := sl.zw.Close(); err != nil {
 		return nil, header{}, err
 	}
-	sh := seal(aead, partAAD(aad, 'h'), h.encode())
-	out := binary.BigEndian.AppendUint32(nil, uint32(len(sh)))
-	out = append(out, sh...)
-	out = append(out, seal(aead, partAAD(aad, 'b'), z.Bytes())...)
-	return out, h, nil
+	he := h.encode()
+	over := aead.NonceSize() + aead.Overhead()
+	dst = slices.Grow(dst, 4+len(he)+len(sl.z.Bytes())+2*over)
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(he)+over))
+	sl.aad = append(append(sl.aad[:0], aad...), 'h')
+	dst = sealTo(dst, aead, sl.aad, he)
+	sl.aad[len(sl.aad)-1] = 'b'
+	dst = sealTo(dst, aead, sl.aad, sl.z.Bytes())
+	return dst, h, nil
+}
+
+// wipe zeroes the plaintext the sealer's buffers hold, and drops its
+// compressor.
+func (sl *sealer) wipe() {
+	sl.zw = nil
+	clear(sl.enc[:cap(sl.enc)])
+	b := sl.z.Bytes()
+	clear(b[:cap(b)])
+	sl.z.Reset()
+	clear(sl.devList[:cap(sl.devList)])
+	clear(sl.devs)
+	clear(sl.clocks)
 }
 
 func partAAD(aad []byte, part byte) []byte { return append(slices.Clip(aad), part) }
@@ -724,9 +813,16 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 }
 
 func seal(aead cipher.AEAD, aad, plain []byte) []byte {
-	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+	return sealTo(make([]byte, 0, aead.NonceSize()+len(plain)+aead.Overhead()), aead, aad, plain)
+}
+
+// sealTo appends to dst a random nonce and plain sealed under it.
+func sealTo(dst []byte, aead cipher.AEAD, aad, plain []byte) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, aead.NonceSize()+len(plain)+aead.Overhead())[:n+aead.NonceSize()]
+	nonce := dst[n:]
 	rand.Read(nonce)
-	return aead.Seal(nonce, nonce, plain, aad)
+	return aead.Seal(dst, nonce, plain, aad)
 }
 
 func open(aead cipher.AEAD, aad, sealed []byte) ([]byte, error) {

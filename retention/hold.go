@@ -400,6 +400,8 @@ func (s *Store) keepHeld(sc string, c Class) (bool, error) {
 			rows = append(rows, rs...)
 		}
 	}
+	var sl sealer
+	defer sl.wipe()
 	for _, h := range holds {
 		m, err := s.matcherFor(h, c)
 		if err != nil {
@@ -424,7 +426,7 @@ func (s *Store) keepHeld(sc string, c Class) (bool, error) {
 		sortRows(kept)
 		for len(kept) > 0 {
 			k := min(len(kept), walBlock)
-			b, err := w.sealRows(c, kept[:k])
+			b, err := w.sealRows(&sl, c, kept[:k])
 			if err != nil {
 				return false, err
 			}

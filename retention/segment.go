@@ -154,12 +154,16 @@ func (s *Store) writeSegment(scope, kid string, c Class, rows []row) (string, [3
 	buf := bytes.NewBufferString(segMagic)
 	var entries []segEntryT
 	var index []byte
+	var sl sealer
+	defer sl.wipe()
+	var b []byte // a sealed block, in the memory of the one before
 	for len(rows) > 0 {
 		k := 1
 		for k < len(rows) && k < segBlock && rows[k].run == rows[0].run {
 			k++
 		}
-		b, h, err := sealBlockWith(aead, aad, c, rows[:k])
+		var h header
+		b, h, err = sl.seal(b[:0], aead, aad, c, rows[:k])
 		if err != nil {
 			return "", [32]byte{}, err
 		}

@@ -473,6 +473,8 @@ func (s *Store) ingest(c Class, groups map[string][]row) error {
 		return ErrClosed
 	}
 	n := 0
+	var sl sealer
+	defer sl.wipe()
 	for _, sc := range slices.Sorted(mapsKeys(groups)) {
 		rows := groups[sc]
 		sortRows(rows)
@@ -484,7 +486,7 @@ func (s *Store) ingest(c Class, groups map[string][]row) error {
 		var payloads [][]byte
 		for len(rows) > 0 {
 			k := min(len(rows), walBlock)
-			b, err := w.sealRows(c, rows[:k])
+			b, err := w.sealRows(&sl, c, rows[:k])
 			if err != nil {
 				return err
 			}

@@ -58,13 +58,11 @@ func (s *Store) walFor(scope string) (*wal, error) {
 	return w, nil
 }
 
-// sealRows seals sorted rows as one block, with its count in clear.
-func (w *wal) sealRows(c Class, rows []row) ([]byte, error) {
-	b, _, err := sealBlockWith(w.aead, w.aad, c, rows)
-	if err != nil {
-		return nil, err
-	}
-	return append(binary.BigEndian.AppendUint32(nil, uint32(len(rows))), b...), nil
+// sealRows seals sorted rows as one block, with its count in clear,
+// with sl's memory.
+func (w *wal) sealRows(sl *sealer, c Class, rows []row) ([]byte, error) {
+	b, _, err := sl.seal(binary.BigEndian.AppendUint32(nil, uint32(len(rows))), w.aead, w.aad, c, rows)
+	return b, err
 }
 
 // dfile is what the Store knows of one data file: its blocks, where they
