@@ -3,7 +3,6 @@ package handover
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/internal/durable"
+	"github.com/ccjkit/ccjkit/internal/tlserr"
 )
 
 // maxWrite bounds one write to the socket, so that a stalled receiver is
@@ -765,15 +765,7 @@ func classify(err error) fault {
 
 // isTLSRefusal reports whether err is one side refusing the other's
 // certificate (or TLS itself): an alert from the receiver, or ours.
-func isTLSRefusal(err error) bool {
-	var alert tls.AlertError
-	var verify *tls.CertificateVerificationError
-	var unknown x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var op *net.OpError // crypto/tls reports a peer's alert as Op "remote error"
-	return errors.As(err, &alert) || errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) ||
-		(errors.As(err, &op) && op.Op == "remote error")
-}
+func isTLSRefusal(err error) bool { return tlserr.IsRefusal(err) }
 
 // writeFault classifies a failed write: no progress before the deadline
 // (the receiver does not read), the receiver reset or closed the

@@ -52,13 +52,20 @@ func newPKI(t *testing.T, name string) *pki {
 
 func (p *pki) issue(t *testing.T, name string, usage x509.ExtKeyUsage, ips ...net.IP) tls.Certificate {
 	t.Helper()
+	return p.issueUntil(t, time.Now().Add(time.Hour), name, usage, ips...)
+}
+
+// issueUntil issues a certificate valid until notAfter (in the past: an
+// expired one).
+func (p *pki) issueUntil(t *testing.T, notAfter time.Time, name string, usage x509.ExtKeyUsage, ips ...net.IP) tls.Certificate {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		NotBefore: notAfter.Add(-2 * time.Hour), NotAfter: notAfter,
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage}, IPAddresses: ips,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, &key.PublicKey, p.key)
@@ -95,6 +102,8 @@ func TestMutualTLS(t *testing.T) {
 		{"no client certificate", &tls.Config{RootCAs: police.pool, MinVersion: tls.VersionTLS13}, false},
 		{"client certificate from another authority", &tls.Config{
 			Certificates: []tls.Certificate{stranger.issue(t, "intruder", x509.ExtKeyUsageClientAuth)}, RootCAs: police.pool, MinVersion: tls.VersionTLS13}, false},
+		{"client certificate expired", &tls.Config{
+			Certificates: []tls.Certificate{isps.issueUntil(t, time.Now().Add(-time.Minute), "neutrinet", x509.ExtKeyUsageClientAuth)}, RootCAs: police.pool, MinVersion: tls.VersionTLS13}, false},
 		{"receiver not trusted", &tls.Config{
 			Certificates: []tls.Certificate{isps.issue(t, "neutrinet", x509.ExtKeyUsageClientAuth)}, RootCAs: stranger.pool, MinVersion: tls.VersionTLS13}, false},
 	}

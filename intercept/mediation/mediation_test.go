@@ -2,6 +2,7 @@ package mediation_test
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/netip"
@@ -291,7 +292,7 @@ func TestHandoverFull(t *testing.T) {
 	checkBalance(t, s)
 }
 
-// Only an NE with a certificate from the NEs' authority is served.
+// Only an NE with a valid certificate from the NEs' authority is served.
 func TestTLSRefusals(t *testing.T) {
 	r := newRig(t, nil)
 	stranger := tlstest.NewCA(t, "someone else")
@@ -314,6 +315,20 @@ func TestTLSRefusals(t *testing.T) {
 			itest.WaitFor(t, "the handshake's refusal to be counted", func() bool { return r.srv.Stats().Handshakes == uint64(i+1) })
 		})
 	}
+	t.Run("certificate expired", func(t *testing.T) {
+		c, err := tls.Dial("tcp", r.addr, &tls.Config{RootCAs: r.serverCA.Pool, ServerName: "mf.test",
+			Certificates: []tls.Certificate{r.ca.Expired(t, "router-1.isp.test")}})
+		if err == nil {
+			defer c.Close()
+			c.Write(make([]byte, 60))
+			c.SetReadDeadline(time.Now().Add(time.Minute))
+			_, err = c.Read(make([]byte, 1))
+		}
+		if err == nil {
+			t.Fatal("the connection was served")
+		}
+		itest.WaitFor(t, "the handshake's refusal to be counted", func() bool { return r.srv.Stats().Handshakes == 3 })
+	})
 	t.Run("plain TCP", func(t *testing.T) {
 		c, err := net.Dial("tcp", r.addr)
 		if err != nil {
@@ -323,7 +338,7 @@ func TestTLSRefusals(t *testing.T) {
 		c.Write(make([]byte, 300))
 		c.SetReadDeadline(time.Now().Add(time.Minute))
 		c.Read(make([]byte, 512)) // an alert, then the end
-		itest.WaitFor(t, "the handshake's refusal to be counted", func() bool { return r.srv.Stats().Handshakes == 3 })
+		itest.WaitFor(t, "the handshake's refusal to be counted", func() bool { return r.srv.Stats().Handshakes == 4 })
 	})
 	st := r.srv.Stats()
 	if r.ho.count() != 0 || len(st.NEs) != 0 {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/ccjkit/ccjkit/internal/tlserr"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -116,6 +117,9 @@ func (c *Client) Do(ctx context.Context, msgs ...RequestMessage) ([]ResponseMess
 	hr.Header.Set("Content-Type", contentType)
 	res, err := c.http.Do(hr)
 	if err != nil {
+		if tlserr.IsRefusal(err) {
+			return nil, fmt.Errorf("%w: TLS refused (a certificate not accepted, by one side or the other): %w", ErrTransport, err)
+		}
 		return nil, err
 	}
 	defer res.Body.Close()

@@ -44,7 +44,9 @@ var (
 	// carry).
 	ErrValue = errors.New("x1: invalid value")
 	// ErrTransport: the transport refused a peer or a setting: plain HTTP,
-	// a client without a certificate, a certificate file that does not load.
+	// a client without a certificate, a certificate file that does not
+	// load, a TLS handshake that failed on a certificate (expired, of
+	// another authority, naming another host).
 	ErrTransport = errors.New("x1: transport refused")
 )
 

@@ -66,6 +66,13 @@ func newPKI(t testing.TB, name string) *pki {
 // 127.0.0.1.
 func (p *pki) issue(t testing.TB, name string, server bool) tls.Certificate {
 	t.Helper()
+	return p.issueUntil(t, time.Now().Add(time.Hour), name, server)
+}
+
+// issueUntil issues a certificate valid until notAfter (in the past: an
+// expired one).
+func (p *pki) issueUntil(t testing.TB, notAfter time.Time, name string, server bool) tls.Certificate {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +82,8 @@ func (p *pki) issue(t testing.TB, name string, server bool) tls.Certificate {
 		SerialNumber: serial,
 		Subject:      pkix.Name{CommonName: name},
 		DNSNames:     []string{name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
+		NotBefore:    notAfter.Add(-2 * time.Hour),
+		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}
@@ -238,6 +245,16 @@ func TestRefusedClients(t *testing.T) {
 			t.Fatal("accepted a certificate of another CA")
 		}
 		if !strings.Contains(err.Error(), "tls") && !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("unclear error: %v", err)
+		}
+	})
+	t.Run("certificate expired", func(t *testing.T) {
+		c := ne.client(t, ne.ca.issueUntil(t, time.Now().Add(-time.Minute), "admf.ccj", false))
+		err := c.Ping(ctx)
+		if err == nil {
+			t.Fatal("accepted an expired certificate")
+		}
+		if !errors.Is(err, x1.ErrTransport) || !strings.Contains(err.Error(), "certificate") {
 			t.Errorf("unclear error: %v", err)
 		}
 	})

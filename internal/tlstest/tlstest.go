@@ -70,7 +70,20 @@ func (ca *CA) Client(tb testing.TB, name string) tls.Certificate {
 	return ca.issue(tb, name, nil, x509.ExtKeyUsageClientAuth)
 }
 
+// Expired returns a client's and server's certificate named name that
+// expired a minute ago, for tests of its refusal.
+func (ca *CA) Expired(tb testing.TB, name string) tls.Certificate {
+	tb.Helper()
+	return ca.issueUntil(tb, time.Now().Add(-time.Minute), name, []net.IP{net.IPv4(127, 0, 0, 1)},
+		x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)
+}
+
 func (ca *CA) issue(tb testing.TB, name string, ips []net.IP, usage ...x509.ExtKeyUsage) tls.Certificate {
+	tb.Helper()
+	return ca.issueUntil(tb, time.Now().Add(time.Hour), name, ips, usage...)
+}
+
+func (ca *CA) issueUntil(tb testing.TB, notAfter time.Time, name string, ips []net.IP, usage ...x509.ExtKeyUsage) tls.Certificate {
 	tb.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -78,7 +91,7 @@ func (ca *CA) issue(tb testing.TB, name string, ips []net.IP, usage ...x509.ExtK
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(tb), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		NotBefore: notAfter.Add(-2 * time.Hour), NotAfter: notAfter,
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: usage,
 		DNSNames: []string{name}, IPAddresses: ips,
 	}
