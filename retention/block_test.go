@@ -2,7 +2,9 @@ package retention
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"testing"
@@ -211,4 +213,57 @@ func goldenRows(c Class) []row {
 	rows = append(rows, rows[17])
 	sortRows(rows)
 	return rows
+}
+
+// sortRows orders rows as compareRows does in each of its ways: keys
+// packed and radix-sorted (over several digits, with equal keys),
+// keys too wide for that, and rows in order already.
+func TestSortRowsWays(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	_, ms := benchDay(0)
+	var v4, v6 []row
+	for i := range 20000 {
+		v4 = append(v4, rowOfMapping(ms[i]))
+		m := ms[i]
+		var a [16]byte // spread over the whole space: keys too wide to pack
+		binary.BigEndian.PutUint64(a[:], rng.Uint64()>>1|1<<62)
+		binary.BigEndian.PutUint64(a[8:], rng.Uint64()|1<<63)
+		if i%3 == 2 {
+			a = v6[i/2].addr // keys shared
+		}
+		m.Public = netip.AddrFrom16(a)
+		v6 = append(v6, rowOfMapping(m))
+	}
+	for i := range 300 { // records of the same key, some the same record
+		r := v4[i]
+		r.until += int64(i % 3)
+		v4 = append(v4, r)
+	}
+	for i := range 50 {
+		v4[i+1000].run = uint8(i % 3)
+	}
+	for name, rows := range map[string][]row{"radix": v4, "wide": v6, "radix small": v4[:40], "golden": goldenRows(ClassMappings)} {
+		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		want := slices.Clone(rows)
+		slices.SortFunc(want, func(a, b row) int { return compareRows(&a, &b) })
+		got := slices.Clone(rows)
+		sortRows(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: sortRows and compareRows disagree", name)
+		}
+		sortRows(got) // in order already
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: sortRows moved rows in order", name)
+		}
+	}
+	var o rowOrder // one, from sort to sort, as ingest uses it
+	for _, n := range []int{5000, 70, 12000, 1} {
+		rows := slices.Clone(v4[:n])
+		want := slices.Clone(rows)
+		slices.SortFunc(want, func(a, b row) int { return compareRows(&a, &b) })
+		o.sortRows(rows)
+		if !slices.Equal(rows, want) {
+			t.Errorf("%d rows, a rowOrder reused: sortRows and compareRows disagree", n)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"math/bits"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -519,56 +520,212 @@ func (s *Store) ingest(c Class, groups map[string][]row) error {
 	return nil
 }
 
-// sortRows sorts rows as compareRows orders them. A row is too large to
-// be moved at each comparison, and compareRows too slow to be called at
-// each: the rows' sort keys — run, key (address family, address, prefix
-// length), first port and start, compareRows's first criteria — are
-// sorted with their indexes, compareRows deciding only between equal
-// keys, then the rows are put in that order.
+// sortRows sorts rows as compareRows orders them.
 func sortRows(rows []row) {
-	type sortKey struct {
-		k0, k1, k2, k3 uint64
-		from           int64
-		i              int
+	var o rowOrder
+	o.sortRows(rows)
+	o.wipe()
+}
+
+// rowOrder sorts rows, in memory it keeps from one sort to the next.
+//
+// A row is too large to be moved at each comparison, and compareRows
+// too slow to be called at each: each row's sort key — run, key
+// (address family, address, prefix length), first port and start,
+// compareRows's first criteria — is ordered with the row's index,
+// compareRows deciding only between equal keys, then the rows are put
+// in that order, each moved once.
+//
+// A key's fields mostly vary over a small part of their range — a
+// CGNAT's few public addresses, a day of seconds — so each is counted
+// from its least value in the rows and packed, in the order of
+// compareRows's criteria, into as few bits as the rows' ranges need:
+// within 128, the packed keys are radix-sorted (linear in the rows, not
+// n log n comparisons); otherwise, as for IPv6 keys spread over the
+// whole address space, compared field by field.
+type rowOrder struct {
+	keys, tmp []rowKey
+	wide      []sortKey
+}
+
+// rowKey is a row's packed sort key, and its index.
+type rowKey struct {
+	hi, lo uint64
+	i      int
+}
+
+// sortKey is a row's sort key by field, and its index.
+type sortKey struct {
+	k0, k1, k2, k3 uint64
+	from           uint64 // the start, its sign bit flipped: ordered as unsigned
+	i              int
+}
+
+func keyOf(r *row, i int) sortKey {
+	fam := uint64(1)
+	if r.is4 {
+		fam = 0 // IPv4 first
 	}
-	keys := make([]sortKey, len(rows))
+	return sortKey{k0: uint64(r.run)<<8 | fam, k1: binary.BigEndian.Uint64(r.addr[:8]), k2: binary.BigEndian.Uint64(r.addr[8:]),
+		k3: uint64(r.bits)<<16 | uint64(r.first), from: uint64(r.from) ^ 1<<63, i: i}
+}
+
+func compareKeys(a, b *sortKey) int {
+	return cmp.Or(cmp.Compare(a.k0, b.k0), cmp.Compare(a.k1, b.k1), cmp.Compare(a.k2, b.k2), cmp.Compare(a.k3, b.k3), cmp.Compare(a.from, b.from))
+}
+
+// radixBits is the width of a radix sort's digit.
+const radixBits = 11
+
+// sortRows sorts rows as compareRows orders them.
+func (o *rowOrder) sortRows(rows []row) {
+	n := len(rows)
+	if n < 2 {
+		return
+	}
+	// The keys' ranges, and whether the rows are in order already.
+	lo, hi, prev := keyOf(&rows[0], 0), keyOf(&rows[0], 0), keyOf(&rows[0], 0)
 	sorted := true
-	for i := range rows {
-		r := &rows[i]
-		fam := uint64(1)
-		if r.is4 {
-			fam = 0 // IPv4 first
+	for i := 1; i < n; i++ {
+		k := keyOf(&rows[i], i)
+		lo.k0, lo.k1, lo.k2, lo.k3, lo.from = min(lo.k0, k.k0), min(lo.k1, k.k1), min(lo.k2, k.k2), min(lo.k3, k.k3), min(lo.from, k.from)
+		hi.k0, hi.k1, hi.k2, hi.k3, hi.from = max(hi.k0, k.k0), max(hi.k1, k.k1), max(hi.k2, k.k2), max(hi.k3, k.k3), max(hi.from, k.from)
+		if sorted {
+			if c := compareKeys(&prev, &k); c > 0 || c == 0 && compareRows(&rows[i-1], &rows[i]) > 0 {
+				sorted = false
+			}
 		}
-		keys[i] = sortKey{k0: uint64(r.run)<<8 | fam, k1: binary.BigEndian.Uint64(r.addr[:8]), k2: binary.BigEndian.Uint64(r.addr[8:]),
-			k3: uint64(r.bits)<<16 | uint64(r.first), from: r.from, i: i}
-		if i > 0 && sorted && compareRows(&rows[i-1], r) > 0 {
-			sorted = false
-		}
+		prev = k
 	}
 	if sorted {
 		return
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if c := cmp.Compare(a.k0, b.k0); c != 0 {
-			return c
+	w0, w1, w2, w3, w4 := bits.Len64(hi.k0-lo.k0), bits.Len64(hi.k1-lo.k1), bits.Len64(hi.k2-lo.k2), bits.Len64(hi.k3-lo.k3), bits.Len64(hi.from-lo.from)
+	width := w0 + w1 + w2 + w3 + w4
+	if width > 128 {
+		wide := grow(o.wide, n)
+		o.wide = wide
+		for i := range rows {
+			wide[i] = keyOf(&rows[i], i)
 		}
-		if c := cmp.Compare(a.k1, b.k1); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.k2, b.k2); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.k3, b.k3); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.from, b.from); c != 0 {
-			return c
-		}
-		return compareRows(&rows[a.i], &rows[b.i])
-	})
-	out := make([]row, len(rows))
-	for i, k := range keys {
-		out[i] = rows[k.i]
+		slices.SortFunc(wide, func(a, b sortKey) int {
+			if c := compareKeys(&a, &b); c != 0 {
+				return c
+			}
+			return compareRows(&rows[a.i], &rows[b.i])
+		})
+		permute(rows, wide, func(k *sortKey) *int { return &k.i })
+		return
 	}
-	copy(rows, out)
+	keys := grow(o.keys, n)
+	for i := range rows {
+		k := keyOf(&rows[i], i)
+		var p rowKey
+		p.push(k.k0-lo.k0, w0)
+		p.push(k.k1-lo.k1, w1)
+		p.push(k.k2-lo.k2, w2)
+		p.push(k.k3-lo.k3, w3)
+		p.push(k.from-lo.from, w4)
+		p.i = i
+		keys[i] = p
+	}
+	keys, o.tmp = radixSort(keys, grow(o.tmp, n), width)
+	o.keys = keys
+	// Equal keys, in the rows' order (the sort is stable): ordered by
+	// compareRows.
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && keys[j].hi == keys[i].hi && keys[j].lo == keys[i].lo {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortStableFunc(keys[i:j], func(a, b rowKey) int { return compareRows(&rows[a.i], &rows[b.i]) })
+		}
+		i = j
+	}
+	permute(rows, keys, func(k *rowKey) *int { return &k.i })
+}
+
+// push appends the low w bits of v to the key: k = k<<w | v.
+func (k *rowKey) push(v uint64, w int) {
+	k.hi = k.hi<<w | k.lo>>(64-w)
+	k.lo = k.lo<<w | v
+}
+
+// digit returns the radixBits bits of the key from bit shift.
+func (k *rowKey) digit(shift int) int {
+	var v uint64
+	if shift < 64 {
+		v = k.lo>>shift | k.hi<<(64-shift)
+	} else {
+		v = k.hi >> (shift - 64)
+	}
+	return int(v & (1<<radixBits - 1))
+}
+
+// radixSort sorts keys of width bits by their value, stably, tmp the
+// same length; it returns the keys sorted and the other slice.
+func radixSort(keys, tmp []rowKey, width int) ([]rowKey, []rowKey) {
+	var count [1 << radixBits]int
+	for shift := 0; shift < width; shift += radixBits {
+		clear(count[:])
+		for i := range keys {
+			count[keys[i].digit(shift)]++
+		}
+		if count[keys[0].digit(shift)] == len(keys) {
+			continue // the same digit in every key
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for i := range keys {
+			d := keys[i].digit(shift)
+			tmp[count[d]] = keys[i]
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	return keys, tmp
+}
+
+// permute puts the rows in the order of keys — row j becomes the row at
+// the index of key j — moving each row once, along the permutation's
+// cycles; the keys' indexes are spent (-1).
+func permute[K any](rows []row, keys []K, index func(*K) *int) {
+	for j := range keys {
+		if *index(&keys[j]) < 0 {
+			continue
+		}
+		first := rows[j]
+		at := j
+		for {
+			from := index(&keys[at])
+			src := *from
+			*from = -1
+			if src == j {
+				rows[at] = first
+				break
+			}
+			rows[at] = rows[src]
+			at = src
+		}
+	}
+}
+
+// grow returns s with n elements, in s's memory when it has room; what
+// they hold is the caller's to set.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// wipe zeroes the keys: addresses, ports and times.
+func (o *rowOrder) wipe() {
+	clear(o.keys[:cap(o.keys)])
+	clear(o.tmp[:cap(o.tmp)])
+	clear(o.wide[:cap(o.wide)])
 }
