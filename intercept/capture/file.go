@@ -156,18 +156,11 @@ func (f *File) publish(c *counts) {
 // is refilled, which moves what it holds, only once the packets pointing
 // into it are delivered, so a batch also ends where the buffer does.
 func (f *File) captureInPlace(ctx context.Context, deliver func([]intercept.Packet)) error {
-	batch := make([]intercept.Packet, 0, BatchSize)
+	batch := make([]intercept.Packet, BatchSize)
+	k := 0 // packets in the batch
 	var c counts
-	flush := func() {
-		if len(batch) > 0 {
-			deliver(batch)
-			clear(batch) // nothing keeps the buffer's old contents
-			batch = batch[:0]
-		}
-		f.publish(&c)
-	}
 	fail := func(err error) error {
-		flush()
+		f.handOver(deliver, batch[:k], &c)
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF // the file ends inside a record
 		}
@@ -179,13 +172,15 @@ func (f *File) captureInPlace(ctx context.Context, deliver func([]intercept.Pack
 	for n := 0; ; n++ {
 		if n%BatchSize == 0 {
 			if err := ctx.Err(); err != nil {
-				flush()
+				f.handOver(deliver, batch[:k], &c)
 				return err
 			}
 		}
 		if len(win) < pcapRecordHeader {
+			f.handOver(deliver, batch[:k], &c)
+			k = 0
 			var err error
-			if win, err = f.refill(win, pcapRecordHeader, flush); len(win) == 0 && errors.Is(err, io.EOF) {
+			if win, err = f.refill(win, pcapRecordHeader); len(win) == 0 && errors.Is(err, io.EOF) {
 				return nil
 			} else if err != nil {
 				return fail(err)
@@ -205,7 +200,6 @@ func (f *File) captureInPlace(ctx context.Context, deliver func([]intercept.Pack
 		if capLen > length {
 			return fail(fmt.Errorf("capture length exceeds original packet length: %d > %d", capLen, length))
 		}
-		at := time.Unix(int64(sec), int64(frac*f.nanoFactor)).UTC() // in 32 bits, as pcapgo
 		var frame []byte
 		apart := uint64(capLen) > uint64(f.br.Size()-pcapRecordHeader)
 		size := pcapRecordHeader + int(capLen) // when not apart, fits any int
@@ -214,7 +208,8 @@ func (f *File) captureInPlace(ctx context.Context, deliver func([]intercept.Pack
 			// Longer than the buffer (a snap length over 256 KiB): read
 			// into f.large, which grows with what is read, so that a
 			// corrupt length allocates no more than the file holds.
-			flush()
+			f.handOver(deliver, batch[:k], &c)
+			k = 0
 			f.br.Discard(f.br.Buffered() - len(win) + pcapRecordHeader)
 			f.large.Reset()
 			if _, err := io.CopyN(&f.large, f.br, int64(capLen)); err != nil {
@@ -222,24 +217,42 @@ func (f *File) captureInPlace(ctx context.Context, deliver func([]intercept.Pack
 			}
 			frame, win = f.large.Bytes(), f.window()
 		case size > len(win):
+			f.handOver(deliver, batch[:k], &c)
+			k = 0
 			var err error
-			if win, err = f.refill(win, size, flush); err != nil {
+			if win, err = f.refill(win, size); err != nil {
 				return fail(err)
 			}
 			fallthrough
 		default:
 			frame, win = win[pcapRecordHeader:size:size], win[size:]
 		}
-		if l3, wire, ok := datagram(f.linkType, frame, int(length)); ok {
-			batch = append(batch, intercept.Packet{Time: at, Data: l3, Length: wire})
-			c.packet(wire, len(l3))
-		} else {
+		l3, wire, ok := datagram(f.linkType, frame, int(length))
+		if !ok {
 			c.skipped++
+			continue
 		}
-		if len(batch) == BatchSize || apart {
-			flush()
+		if wire > len(l3) {
+			c.truncated++
+		}
+		// In 32 bits, as pcapgo computes it.
+		batch[k] = intercept.Packet{Time: time.Unix(int64(sec), int64(frac*f.nanoFactor)).UTC(), Data: l3, Length: wire}
+		k++
+		if k == BatchSize || apart {
+			f.handOver(deliver, batch[:k], &c)
+			k = 0
 		}
 	}
+}
+
+// handOver delivers batch, unless it is empty, and adds it and c's counts
+// to File's.
+func (f *File) handOver(deliver func([]intercept.Packet), batch []intercept.Packet, c *counts) {
+	if len(batch) > 0 {
+		deliver(batch)
+		c.received += uint64(len(batch))
+	}
+	f.publish(c)
 }
 
 // window returns what the read buffer holds, without reading.
@@ -249,11 +262,10 @@ func (f *File) window() []byte {
 }
 
 // refill is for when the read buffer's unread window win is shorter than
-// need octets: it hands over the batch (its packets point into the
-// buffer), lets go of the records read, fills the buffer and returns the
+// need octets, and the packets pointing into the buffer have been handed
+// over: it lets go of the records read, fills the buffer and returns the
 // window, of at least need octets or with the error that left it short.
-func (f *File) refill(win []byte, need int, flush func()) ([]byte, error) {
-	flush()
+func (f *File) refill(win []byte, need int) ([]byte, error) {
 	f.br.Discard(f.br.Buffered() - len(win)) // buffered: moves nothing
 	if b, err := f.br.Peek(need); err != nil {
 		return b, err
