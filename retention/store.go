@@ -106,6 +106,8 @@ type Store struct {
 	bv    blockView
 	// spares hold the blocks a lookup reads when nothing is cached.
 	spares []*packed
+	// ingestMem is what ingest reuses, zeroed, from call to call.
+	ingestMem ingestMem
 }
 
 // wal is a write-ahead log of one scope, under a key this Store drew.
@@ -249,6 +251,7 @@ func (s *Store) Close() error {
 		p.wipe()
 	}
 	s.spares = nil
+	s.ingestMem = ingestMem{} // zeroed after each ingest
 	s.keys.forgetAll()
 	if s.lock != nil {
 		s.lock.Close()
@@ -363,14 +366,12 @@ func (m *periodMemo) period(p Policy, c Class, until, now timesync.Timestamp) (s
 // ingested each day), and each report is kept for the period from its
 // day. The same record given twice is kept once.
 func (s *Store) IngestAssignments(as []Assignment) error {
-	groups := map[string][]row{}
-	err := checkAssignments(s.cfg.Policy, timesync.Now(s.cfg.Clock), as, func(i int, m *periodMemo) {
-		groups[m.scope] = append(groups[m.scope], rowOfAssignment(as[i]))
-	})
+	var f filing
+	err := checkAssignments(s.cfg.Policy, timesync.Now(s.cfg.Clock), as, func(i int, m *periodMemo) { f.add(i, m.scope) })
 	if err != nil {
 		return err
 	}
-	return s.ingest(ClassAssignments, groups)
+	return s.ingest(ClassAssignments, &f, func(i int, r *row) { *r = rowOfAssignment(as[i]) })
 }
 
 // checkAssignments checks assignments as [Store.IngestAssignments]
@@ -418,14 +419,12 @@ func checkAssignments(p Policy, now timesync.Timestamp, as []Assignment, put fun
 // assignments: durably before it returns, all or none, each belonging to
 // the Brussels day of its last second (or of its report while it lasts).
 func (s *Store) IngestMappings(ms []Mapping) error {
-	groups := map[string][]row{}
-	err := checkMappings(s.cfg.Policy, timesync.Now(s.cfg.Clock), ms, func(i int, m *periodMemo) {
-		groups[m.scope] = append(groups[m.scope], rowOfMapping(ms[i]))
-	})
+	var f filing
+	err := checkMappings(s.cfg.Policy, timesync.Now(s.cfg.Clock), ms, func(i int, m *periodMemo) { f.add(i, m.scope) })
 	if err != nil {
 		return err
 	}
-	return s.ingest(ClassMappings, groups)
+	return s.ingest(ClassMappings, &f, func(i int, r *row) { *r = rowOfMapping(ms[i]) })
 }
 
 // checkMappings is [checkAssignments] for mappings.
@@ -462,62 +461,187 @@ func expired(field string, c Class) provenance.Finding {
 		Err: ErrExpired, Message: provenance.Text(fmt.Sprintf("the %s period of this record is already over: it is not kept", c))}
 }
 
+// filing is where the records an ingest accepted go: the periods, in
+// the order of their first record, and each record's, by its place in
+// the call.
+type filing struct {
+	scopes []string
+	recs   []int32 // the records accepted, by place in the call
+	// of is each accepted record's period, by place in scopes; nil
+	// while they all are of the first (most calls).
+	of    []int32
+	index map[string]int32 // scopes' places, once there are several
+}
+
+// add files record i in scope.
+func (f *filing) add(i int, scope string) {
+	f.recs = append(f.recs, int32(i))
+	last := len(f.scopes) - 1
+	if f.of == nil && last >= 0 && f.scopes[last] == scope {
+		return
+	}
+	if f.of == nil && last >= 0 {
+		f.of = make([]int32, len(f.recs)-1, cap(f.recs))
+		f.index = map[string]int32{f.scopes[0]: 0}
+	}
+	k, ok := f.index[scope]
+	if !ok {
+		k = int32(len(f.scopes))
+		f.scopes = append(f.scopes, scope)
+		if f.index != nil {
+			f.index[scope] = k
+		}
+	}
+	if f.of != nil {
+		f.of = append(f.of, k)
+	}
+}
+
+// byScope returns, for each period in the order of scopes sorted, the
+// records filed in it, in the order of the call.
+func (f *filing) byScope() (scopes []string, recs [][]int32) {
+	if f.of == nil {
+		return f.scopes, [][]int32{f.recs}
+	}
+	order := make([]int, len(f.scopes))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(f.scopes[a], f.scopes[b]) })
+	// Counted and placed: linear in the records, whatever the periods.
+	start := make([]int, len(f.scopes)+1)
+	for _, k := range f.of {
+		start[k+1]++
+	}
+	for k := range f.scopes {
+		start[k+1] += start[k]
+	}
+	out := make([]int32, len(f.recs))
+	at := slices.Clone(start)
+	for j, k := range f.of {
+		out[at[k]] = f.recs[j]
+		at[k]++
+	}
+	for _, k := range order {
+		scopes = append(scopes, f.scopes[k])
+		recs = append(recs, out[start[k]:start[k+1]])
+	}
+	return scopes, recs
+}
+
 // walBlock bounds the records of a block of a write-ahead log.
 const walBlock = 4096
 
-// ingest writes each scope's rows, sorted and sealed in blocks, to the
-// scope's write-ahead log, in as few synced writes as the journal allows.
-func (s *Store) ingest(c Class, groups map[string][]row) error {
+// ingestMem is the memory ingest keeps from one call to the next: the
+// rows, and their sort's keys. Every call zeroes what it wrote in it
+// before it returns, and a call of more than keptRows records a period
+// leaves its memory to the collector.
+type ingestMem struct {
+	rows  []row
+	order rowOrder
+	seal  sealer
+}
+
+// keptRows bounds the rows ingestMem keeps: some 3 MiB with their
+// keys, for calls of up to 16,384 records a period.
+const keptRows = 1 << 14
+
+// ingest writes the records filed in each period — made by fill from
+// their place in the call — sorted and sealed in blocks, to the
+// period's write-ahead log, in as few synced writes as the journal
+// allows.
+func (s *Store) ingest(c Class, f *filing, fill func(i int, r *row)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return ErrClosed
 	}
 	n := 0
-	var sl sealer
-	defer sl.wipe()
-	for _, sc := range slices.Sorted(mapsKeys(groups)) {
-		rows := groups[sc]
-		sortRows(rows)
-		rows = slices.CompactFunc(rows, func(a, b row) bool { return sameRecord(&a, &b) })
-		w, err := s.walFor(sc)
+	mem := &s.ingestMem
+	defer func() {
+		mem.order.wipe()
+		mem.seal.wipe()
+		if cap(mem.rows) > keptRows {
+			*mem = ingestMem{}
+		}
+	}()
+	scopes, recs := f.byScope()
+	for k, sc := range scopes {
+		rows := grow(mem.rows, len(recs[k]))
+		mem.rows = rows
+		for j, i := range recs[k] {
+			fill(int(i), &rows[j])
+		}
+		mem.order.sortRows(rows)
+		m, err := s.ingestRows(c, sc, compactRows(rows), &mem.seal)
+		clear(rows)
 		if err != nil {
 			return err
 		}
-		var payloads [][]byte
-		for len(rows) > 0 {
-			k := min(len(rows), walBlock)
-			b, err := w.sealRows(&sl, c, rows[:k])
-			if err != nil {
-				return err
-			}
-			payloads = append(payloads, b)
-			rows = rows[k:]
-			n += k
+		n += m
+	}
+	s.log.Info("ingested", "class", c.String(), "records", n, "periods", len(scopes))
+	return nil
+}
+
+// ingestRows writes sorted rows, no record twice, to the write-ahead log
+// of scope, and returns their count.
+func (s *Store) ingestRows(c Class, sc string, rows []row, sl *sealer) (int, error) {
+	w, err := s.walFor(sc)
+	if err != nil {
+		return 0, err
+	}
+	n := len(rows)
+	var payloads [][]byte
+	for len(rows) > 0 {
+		k := min(len(rows), walBlock)
+		b, err := w.sealRows(sl, c, rows[:k])
+		if err != nil {
+			return 0, err
 		}
-		for len(payloads) > 0 {
-			k, size := 0, 0
-			for k < len(payloads) && k < journal.MaxWrite/2 && (k == 0 || size+len(payloads[k]) < journal.MaxWriteBytes/2) {
-				size += len(payloads[k])
-				k++
-			}
-			batch := payloads[:k]
-			_, err := w.j.Update(func(tx *journal.Tx) error {
-				for _, p := range batch {
-					if _, err := tx.Append(blockKind, p); err != nil {
-						return err
-					}
+		payloads = append(payloads, b)
+		rows = rows[k:]
+	}
+	for len(payloads) > 0 {
+		k, size := 0, 0
+		for k < len(payloads) && k < journal.MaxWrite/2 && (k == 0 || size+len(payloads[k]) < journal.MaxWriteBytes/2) {
+			size += len(payloads[k])
+			k++
+		}
+		batch := payloads[:k]
+		_, err := w.j.Update(func(tx *journal.Tx) error {
+			for _, p := range batch {
+				if _, err := tx.Append(blockKind, p); err != nil {
+					return err
 				}
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("%w: writing %s: %w", ErrIO, sc, err)
 			}
-			payloads = payloads[k:]
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("%w: writing %s: %w", ErrIO, sc, err)
+		}
+		payloads = payloads[k:]
+	}
+	return n, nil
+}
+
+// compactRows removes from sorted rows each record that is the same as
+// the one before, and zeroes the rows left after those it returns.
+func compactRows(rows []row) []row {
+	if len(rows) < 2 {
+		return rows
+	}
+	k := 1
+	for i := 1; i < len(rows); i++ {
+		if !sameRecord(&rows[k-1], &rows[i]) {
+			if k != i {
+				rows[k] = rows[i]
+			}
+			k++
 		}
 	}
-	s.log.Info("ingested", "class", c.String(), "records", n, "periods", len(groups))
-	return nil
+	clear(rows[k:])
+	return rows[:k]
 }
 
 // sortRows sorts rows as compareRows orders them.

@@ -295,3 +295,66 @@ func TestWriteOnlyStore(t *testing.T) {
 		}
 	}
 }
+
+// Ingest reuses its memory from call to call: batches of every size —
+// beyond what it keeps (keptRows), of one record, with records of two
+// days interleaved, given twice — read back as ingested, each block
+// sorted and without a record twice.
+func TestIngestBatchesReadBack(t *testing.T) {
+	f := newFixture(t, day("2026-10-27"))
+	s := f.open(true)
+	defer s.Close()
+	_, d0 := benchDay(0)
+	_, d1 := benchDay(1)
+	var ms []Mapping
+	for i := range 30000 {
+		ms = append(ms, d0[i], d1[i])
+	}
+	var given []Mapping
+	for _, n := range []int{10000, keptRows + 5000, 1, 3, 7000, 10000} {
+		batch := ms[len(given):][:n]
+		if err := s.IngestMappings(batch); err != nil {
+			t.Fatal(err)
+		}
+		given = append(given, batch...)
+	}
+	if err := s.IngestMappings(ms[:5000]); err != nil { // again: kept once
+		t.Fatal(err)
+	}
+	if m := s.ingestMem; cap(m.rows) > keptRows || cap(m.order.keys) > keptRows {
+		t.Errorf("ingest keeps %d rows, more than %d", cap(m.rows), keptRows)
+	}
+	s.mu.Lock()
+	scopes, err := s.scopes()
+	if err != nil || len(scopes) != 2 {
+		t.Fatalf("scopes %v, %v", scopes, err)
+	}
+	blocks := 0
+	for _, sc := range scopes {
+		files, err := s.dataFiles(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fl := range files {
+			blocks += len(fl.refs)
+			for i := range fl.refs {
+				rows, _, err := s.blockRows(fl, &fl.refs[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k := 1; k < len(rows); k++ {
+					if compareRows(&rows[k-1], &rows[k]) >= 0 {
+						t.Fatalf("%s: a block's records %d and %d are out of order or the same", sc, k-1, k)
+					}
+				}
+			}
+		}
+	}
+	s.mu.Unlock()
+	if blocks < 15 {
+		t.Errorf("%d blocks", blocks)
+	}
+	if diff := cmp.Diff(expect(timesync.Now(f.clock), nil, given), contents(t, s), cmp.AllowUnexported(row{})); diff != "" {
+		t.Fatalf("read back (-want +got):\n%s", diff)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,8 +23,6 @@ import (
 // clear (what a destruction event reports), then the sealed block. A
 // Store appends only to the logs it created, under a key it drew, so it
 // needs no identity to write; reading needs the keyring's.
-
-func mapsKeys[K comparable, V any](m map[K]V) func(func(K) bool) { return maps.Keys(m) }
 
 // walFor returns this Store's write-ahead log of scope, creating it —
 // the scope's directory, a key, the journal — on first use.
