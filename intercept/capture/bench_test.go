@@ -29,8 +29,9 @@ const benchFileBytes = 256 << 20
 
 // BenchmarkFileCapture measures capture.File's read loop (Capture into a
 // deliver func that discards) against a plain sequential read of the same
-// file, at 64- and 1500-octet Ethernet frames, and reports them, in the
-// same run, as ratios:
+// file, at 64- and 1500-octet Ethernet frames, in a pcap file (read in
+// place) and a pcapng one (read by pcapgo, copied into the arena), and
+// reports them, in the same run, as ratios:
 //
 //	MB/s, pkts/s   the capture source (ns/op is one pass over the file)
 //	read-MB/s      the file read in 64 KiB chunks, timed apart
@@ -45,9 +46,12 @@ const benchFileBytes = 256 << 20
 // loop's CPU cost against a read's (the system calls and the copy out of
 // the page cache), not the disk's speed.
 func BenchmarkFileCapture(b *testing.B) {
-	for _, frame := range []int{64, 1500} {
-		b.Run(fmt.Sprintf("frame=%d", frame), func(b *testing.B) {
-			path, packets := writeBenchFile(b, frame, benchFileBytes)
+	for _, tc := range []struct {
+		format string
+		frame  int
+	}{{"pcap", 64}, {"pcap", 1500}, {"pcapng", 64}, {"pcapng", 1500}} {
+		b.Run(fmt.Sprintf("%s/frame=%d", tc.format, tc.frame), func(b *testing.B) {
+			path, packets := writeBenchFile(b, tc.format, tc.frame, benchFileBytes)
 			st, err := os.Stat(path)
 			if err != nil {
 				b.Fatal(err)
@@ -119,21 +123,36 @@ func captureDiscard(b *testing.B, path string) int {
 	return n
 }
 
-// writeBenchFile writes a pcap file of about size octets of Ethernet
-// frames of frame octets (IPv4, UDP) to b.TempDir() and returns its path
-// and how many packets it holds.
-func writeBenchFile(b *testing.B, frame, size int) (string, int) {
+// writeBenchFile writes a pcap or pcapng file (format) of about size
+// octets of Ethernet frames of frame octets (IPv4, UDP) to b.TempDir() and
+// returns its path and how many packets it holds.
+func writeBenchFile(b *testing.B, format string, frame, size int) (string, int) {
 	b.Helper()
-	path := filepath.Join(b.TempDir(), fmt.Sprintf("frame%d.pcap", frame))
+	path := filepath.Join(b.TempDir(), fmt.Sprintf("frame%d.%s", frame, format))
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer f.Close()
 	bw := bufio.NewWriterSize(f, 1<<20)
-	w := pcapgo.NewWriterNanos(bw)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		b.Fatal(err)
+	var w interface {
+		WritePacket(gopacket.CaptureInfo, []byte) error
+	}
+	flush := bw.Flush
+	record := 16 + frame // octets a packet takes in the file
+	if format == "pcapng" {
+		ng, err := pcapgo.NewNgWriter(bw, layers.LinkTypeEthernet)
+		if err != nil {
+			b.Fatal(err)
+		}
+		flush = func() error { return errors.Join(ng.Flush(), bw.Flush()) }
+		w, record = ng, 32+(frame+3)&^3
+	} else {
+		pw := pcapgo.NewWriterNanos(bw)
+		if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+			b.Fatal(err)
+		}
+		w = pw
 	}
 	eth := make([]byte, 14, frame)
 	copy(eth, []byte{2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2})
@@ -141,14 +160,14 @@ func writeBenchFile(b *testing.B, frame, size int) (string, int) {
 	data := append(eth, itest.Packet(netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("203.0.113.5"), frame-14, 0)...)
 	at := itest.SampleStart
 	n := 0
-	for written := 0; written < size; written += 16 + frame {
+	for written := 0; written < size; written += record {
 		ci := gopacket.CaptureInfo{Timestamp: at.Add(time.Duration(n) * time.Microsecond), CaptureLength: frame, Length: frame}
 		if err := w.WritePacket(ci, data); err != nil {
 			b.Fatal(err)
 		}
 		n++
 	}
-	if err := bw.Flush(); err != nil {
+	if err := flush(); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
