@@ -54,4 +54,3 @@ func WriteTCPPcap(t *testing.T, path string, port uint16, payloads [][]byte) {
 		t.Fatal(err)
 	}
 }
-
