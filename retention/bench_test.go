@@ -97,6 +97,22 @@ func BenchmarkIngest(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(filesSize(b, filepath.Join(f.dir, scopesDir, "*", walPrefix+"*")))/float64(b.N), "wal-bytes/record")
+}
+
+// filesSize returns the bytes of the files matching pattern.
+func filesSize(b *testing.B, pattern string) int64 {
+	paths, err := filepath.Glob(pattern)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int64
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil {
+			size += info.Size()
+		}
+	}
+	return size
 }
 
 // BenchmarkNaiveIngest is the floor: sorting each batch into a slice
@@ -177,13 +193,7 @@ func BenchmarkBytesPerRecord(b *testing.B) {
 		if _, err := s.Compact(); err != nil {
 			b.Fatal(err)
 		}
-		var size int64
-		segs, _ := filepath.Glob(filepath.Join(f.dir, scopesDir, "*.mappings", segPrefix+"*"))
-		for _, p := range segs {
-			if info, err := os.Stat(p); err == nil {
-				size += info.Size()
-			}
-		}
+		size := filesSize(b, filepath.Join(f.dir, scopesDir, "*.mappings", segPrefix+"*"))
 		s.Close()
 		b.ReportMetric(float64(size)/float64(len(ms)), "bytes/mapping")
 	}
