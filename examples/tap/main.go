@@ -21,7 +21,10 @@
 // batches of 64 (intercept/capture says why), so a file of any size
 // replays in the same memory — under 64 MiB resident, queues included
 // (TestReplayMemoryBounded). It is read twice: first only as far as its
-// first IP packet, whose time is the replay's clock.
+// first IP packet, whose time is the replay's clock. A file reads faster
+// than a receiver takes it: a replay waits while the handover holds more
+// than 8 MiB unconfirmed, so that it delivers what it reads instead of
+// having it refused for a full queue (a live capture never waits).
 //
 // With -user the order names a subscriber instead of an address: her
 // RADIUS accounting says which addresses she holds, and when. Without
@@ -344,6 +347,7 @@ func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	printCrash(stdout, []handover.Stats{ho.Stats()})
 	if err := p.SetTasks([]intercept.Task{o.task(id, in.start)}); err != nil {
 		return usage(err)
 	}
@@ -352,12 +356,43 @@ func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer acct.stop() // on an early return; a second call does nothing
-	runErr := p.Run(ctx, in.src)
+	runErr := p.Run(ctx, in.paced(ho.Queued))
 	acct.stop() // its counts are final, and it writes no more
 	runErr = endTask(p, in, o, runErr)
 	closeErr := ho.Close()
 	printStatus(stdout, in, acct, p, ho.Stats())
 	return lines(runErr, closeErr)
+}
+
+// paceLimit is how much a replay lets its handover hold unconfirmed
+// before it waits: half of a link's memory queue (16 MiB by default), so
+// that a file read faster than the receiver takes it is delivered, not
+// refused for a full queue.
+const paceLimit = 8 << 20
+
+// paced returns the source to run: a replay waits, before each batch,
+// while queued (the handover's unconfirmed bytes) is over paceLimit; a
+// live capture never waits — the network does not.
+func (in *input) paced(queued func() uint64) intercept.CaptureSource {
+	if in.live {
+		return in.src
+	}
+	return pacedSource{in.src, queued}
+}
+
+// pacedSource is a replay that keeps pace with the receiver.
+type pacedSource struct {
+	intercept.CaptureSource
+	queued func() uint64
+}
+
+func (s pacedSource) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
+	return s.CaptureSource.Capture(ctx, func(b []intercept.Packet) {
+		for s.queued() > paceLimit && ctx.Err() == nil {
+			time.Sleep(100 * time.Microsecond)
+		}
+		deliver(b)
+	})
 }
 
 // input is where the packets come from.

@@ -402,7 +402,7 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer acct.stop()
-	runErr := p.Run(ctx, in.src)
+	runErr := p.Run(ctx, in.paced(ho.Queued))
 	acct.stop()
 	stopX1() // no task changes after the capture
 	runErr = endTask(p, in, o, runErr)

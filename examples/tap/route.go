@@ -191,6 +191,18 @@ func (r *router) Stats() routerStats {
 	return out
 }
 
+// Queued returns the bytes the fullest destination's handover holds
+// unconfirmed: what a replay paces itself by.
+func (r *router) Queued() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var most uint64
+	for _, ho := range r.order {
+		most = max(most, ho.Queued())
+	}
+	return most
+}
+
 // routerStats are the counters of each destination's handover.
 type routerStats []handover.Stats
 
