@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -66,16 +67,16 @@ type interceptOptions struct {
 // every pass).
 func interceptCommand() command {
 	o := &interceptOptions{}
-	return command{"intercept", "start ID|stop ID|status|sync", "interception tasking over X1: start a lawful interception order under the agency's LIID, stop it, see each NE's tasks, bring the NEs to what the register decides",
+	return command{"intercept", "start ID|modify ID|stop ID|status|sync", "interception tasking over X1: start a lawful interception order under the agency's LIID, change its LIID or what is delivered, stop it, see each NE's tasks, bring the NEs to what the register decides",
 		func(s *session, fs *flag.FlagSet) {
 			cellFlags(s, fs)
-			fs.StringVar(&o.liid, "liid", "", "start: the `LIID` the agency gave for the order")
-			fs.StringVar(&o.deliver, "deliver", "iri+cc", "start: what is delivered, iri, cc or iri+cc")
+			fs.StringVar(&o.liid, "liid", "", "start, modify: the `LIID` the agency gave for the order (modify: default, the one in force)")
+			fs.StringVar(&o.deliver, "deliver", "", "start, modify: what is delivered, iri, cc or iri+cc (start: default iri+cc; modify: default, what is in force)")
 		},
 		func(s *session, args []string) error { return runIntercept(s, o, args) }}
 }
 
-const interceptUsage = "intercept: start ID -liid LIID, stop ID, status or sync"
+const interceptUsage = "intercept: start ID -liid LIID, modify ID [-liid LIID] [-deliver iri|cc|iri+cc], stop ID, status or sync"
 
 // runIntercept runs desk intercept's subcommands.
 func runIntercept(s *session, o *interceptOptions, args []string) error {
@@ -83,7 +84,7 @@ func runIntercept(s *session, o *interceptOptions, args []string) error {
 		return inputErr(interceptUsage)
 	}
 	sub, rest := args[0], args[1:]
-	want := map[string]int{"start": 1, "stop": 1, "status": 0, "sync": 0}
+	want := map[string]int{"start": 1, "modify": 1, "stop": 1, "status": 0, "sync": 0}
 	if n, ok := want[sub]; !ok || len(rest) != n {
 		return inputErr(interceptUsage)
 	}
@@ -95,7 +96,7 @@ func runIntercept(s *session, o *interceptOptions, args []string) error {
 	}
 	defer s.close()
 	switch sub {
-	case "start", "stop":
+	case "start", "modify", "stop":
 		return s.interceptDecide(o, sub, rest[0])
 	case "status":
 		return s.interceptStatus()
@@ -113,8 +114,22 @@ func runIntercept(s *session, o *interceptOptions, args []string) error {
 // then brought to it (sync, or the watch's next pass).
 func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 	d := tasking.Decision{Case: id, Action: tasking.Intent(verb)}
-	if verb == "start" {
+	switch verb {
+	case "start":
 		d.LIID, d.Delivery = o.liid, o.deliver
+	case "modify":
+		// A modification is a new start decision of a running interception,
+		// keeping what it does not change; the ADMF's next pass sends the
+		// NEs a ModifyTask (tasking.Reconcile modifies on any difference).
+		in, ok := inForce(tasking.Decisions(s.reg), id)
+		if !ok {
+			return inputErr("intercept: %s's interception is not started: nothing to modify (intercept start)", id)
+		}
+		d.Action, d.LIID, d.Delivery = tasking.Start, cmp.Or(o.liid, in.LIID), cmp.Or(o.deliver, in.Delivery)
+		if d.LIID == in.LIID && sameDelivery(d.Delivery, in.Delivery) {
+			return inputErr("intercept: modify %s with -liid or -deliver: it would change nothing", id)
+		}
+		verb = "start"
 	}
 	if err := d.Check(); err != nil {
 		return inputErr("%v", err)
@@ -151,6 +166,21 @@ func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 		fmt.Fprintln(s.out, p.Sprintf("%[1]s: interception stopped by %[2]s at %[3]s; the NEs' task is removed at the next sync or watch pass", id, s.me.Name(), stamp(rec.Time, s.tag)))
 	}
 	return nil
+}
+
+// inForce returns the case's last decision if it is a start.
+func inForce(ds []tasking.Decision, id string) (tasking.Decision, bool) {
+	for i := len(ds) - 1; i >= 0; i-- {
+		if ds[i].Case == id {
+			return ds[i], ds[i].Action == tasking.Start
+		}
+	}
+	return tasking.Decision{}, false
+}
+
+// sameDelivery compares two decisions' deliveries, "" being iri+cc.
+func sameDelivery(a, b string) bool {
+	return cmp.Or(a, "iri+cc") == cmp.Or(b, "iri+cc")
 }
 
 // desired is what the register decides now.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/x1"
 	"github.com/ccjkit/ccjkit/internal/tlstest"
 	"github.com/ccjkit/ccjkit/tasking"
@@ -94,6 +95,18 @@ func TestInterceptOverX1(t *testing.T) {
 	if out := run(exitOK, "intercept", "status", "-identity", alice); !strings.Contains(out, "1 order to carry out now") || !strings.Contains(out, "router-1: 1 task") {
 		t.Fatalf("status: %s", out)
 	}
+	// A member changes what is delivered: the NE's task is modified, its
+	// LIID kept. A modification that changes nothing, or of a case not
+	// started, is refused.
+	run(exitInput, "intercept", "modify", "-identity", alice, "2026-0001")
+	run(exitInput, "intercept", "modify", "-identity", alice, "-deliver", "cc", "2026-0002")
+	run(exitOK, "intercept", "modify", "-identity", alice, "-deliver", "cc", "2026-0001")
+	if out := run(exitOK, "intercept", "sync", "-identity", alice); !strings.Contains(out, "modified") || strings.Contains(out, "failed") {
+		t.Fatalf("sync after a modification: %s", out)
+	}
+	if tasks := rig.ne.Tasks(); len(tasks) != 1 || tasks[0].Mediation[0].Delivery != intercept.CCOnly || tasks[0].Mediation[0].LIID.String() != "BE-NTSU-0990" {
+		t.Fatalf("after the modification the NE holds %+v", tasks)
+	}
 	// The watch keeps it while the order is in force, and ends it at the
 	// order's end, by itself — even when the paging half of its pass
 	// fails (here, a cell file that cannot be read).
@@ -134,7 +147,7 @@ func TestInterceptOverX1(t *testing.T) {
 			steps = append(steps, sub.By+" "+string(a.Step)+" "+a.Case)
 		}
 	}
-	if got, want := strings.Join(steps, "; "), "alice activated 2026-0001; watch deactivated "; got != want {
+	if got, want := strings.Join(steps, "; "), "alice activated 2026-0001; alice modified 2026-0001; watch deactivated "; got != want {
 		t.Fatalf("X1 steps recorded: %s, want %s", got, want)
 	}
 	raw, _ := os.ReadFile(journalPath(dir))
