@@ -26,6 +26,12 @@
 // The agency is reached as examples/tap reaches it: -lemf for HI2 and
 // HI3, with -lemf-ca (and -lemf-cert, -lemf-key for mutual
 // authentication) for TLS, and -spool for a disk spool behind the queue.
+// With -spool an NE's keep-alive — which lets the NE release what it
+// holds — is answered only once what it sent is durable: confirmed by
+// the agency, or written to the spool and fsynced (handover.Sync), so a
+// crash of the mediator loses nothing an NE was told was safe. Its
+// handover also reports, after a crash, how many records the crash lost
+// (between a certain minimum and a maximum).
 //
 // It prints its statistics per NE — records received, delivered,
 // duplicated and refused by reason — and the handover's on SIGUSR1 and
@@ -196,8 +202,20 @@ func mediate(ctx context.Context, o options, stdout, stderr io.Writer, usr1 <-ch
 	if err != nil {
 		return err
 	}
+	hs := ho.Stats()
+	for _, l := range []handover.LinkStats{hs.HI2, hs.HI3} {
+		if c := l.Spool.Crash; c.Known && c.Max > 0 {
+			fmt.Fprintf(stdout, "%s: the previous run crashed and lost between %d and %d accepted record(s)\n", l.Name, c.Min, c.Max)
+		}
+	}
+	ag := mediation.Agency{Encoder: enc, Handover: ho}
+	if o.spool != "" {
+		// An NE's keep-alive is answered once what it sent is durable:
+		// confirmed by the LEMF or fsynced in the spool.
+		ag.Sync = ho.Sync
+	}
 	srv, err := mediation.New(mediation.Config{TLS: mfTLS, Tasks: table, Clock: clock, Logger: log, StatePath: o.state,
-		Agencies: map[string]mediation.Agency{agency: {Encoder: enc, Handover: ho}}})
+		Agencies: map[string]mediation.Agency{agency: ag}})
 	if err != nil {
 		ho.Close()
 		return err

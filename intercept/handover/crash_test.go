@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -24,78 +23,6 @@ import (
 	"github.com/ccjkit/ccjkit/internal/itest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
-
-// gate is a TCP proxy towards the receiver whose sending direction can
-// be stalled, as a receiver that stops reading or a congested line
-// would: the handover's queue then fills and it spools.
-type gate struct {
-	ln   net.Listener
-	to   string
-	mu   sync.Mutex
-	open chan struct{} // closed while traffic flows
-}
-
-func newGate(t *testing.T, to string) *gate {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := &gate{ln: ln, to: to, open: make(chan struct{})}
-	close(g.open)
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go g.serve(c)
-		}
-	}()
-	return g
-}
-
-func (g *gate) serve(c net.Conn) {
-	defer c.Close()
-	up, err := net.Dial("tcp", g.to)
-	if err != nil {
-		return
-	}
-	defer up.Close()
-	go func() { io.Copy(c, up); c.Close() }()
-	buf := make([]byte, 32<<10)
-	for {
-		g.mu.Lock()
-		open := g.open
-		g.mu.Unlock()
-		<-open
-		n, err := c.Read(buf)
-		if n > 0 {
-			if _, err := up.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// set stalls or resumes the sending direction.
-func (g *gate) set(flowing bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	select {
-	case <-g.open:
-		if !flowing {
-			g.open = make(chan struct{})
-		}
-	default:
-		if flowing {
-			close(g.open)
-		}
-	}
-}
 
 // crashRun is what the test learnt of one killed run of the producer.
 type crashRun struct {
@@ -136,7 +63,7 @@ func TestCrashLossWithinBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { recv.Close() })
-	g := newGate(t, recv.Addr().String())
+	g := itest.NewGate(t, recv.Addr().String())
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 
@@ -144,12 +71,12 @@ func TestCrashLossWithinBound(t *testing.T) {
 	for i := 0; i <= rounds; i++ {
 		final := i == rounds
 		run := &crashRun{cin: uint32(i + 1), stalled: !final && i%2 == 1, lastNumber: -1, syncs: i%4 >= 2, lastSynced: -1}
-		g.set(!run.stalled)
+		g.Set(!run.stalled)
 		want := 200 + rng.IntN(4000)
 		if final {
-			g.set(true)
+			g.Set(true)
 		}
-		out := startProducer(t, dir, g.ln.Addr().String(), run.cin, final, run.syncs)
+		out := startProducer(t, dir, g.Addr(), run.cin, final, run.syncs)
 		lines := bufio.NewScanner(out.stdout)
 		gotBound := false
 		for lines.Scan() {

@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/ccjkit/ccjkit/intercept"
@@ -67,6 +68,11 @@ func (cs *connState) serve(r io.Reader, w io.Writer, beforeWrite func() error) e
 		}
 		switch cs.pdu.Type {
 		case x2x3.KeepAlive:
+			// What the answer confirms is made durable first.
+			if err := cs.s.syncAgencies(); err != nil {
+				cs.ne.c.syncFailures.Add(1)
+				return fmt.Errorf("%w: the keep-alive is not answered: %w", ErrSync, err)
+			}
 			cs.ack = x2x3.AppendKeepAliveAck(cs.ack[:0], cs.pdu.Seq)
 			if beforeWrite != nil {
 				if err := beforeWrite(); err != nil {

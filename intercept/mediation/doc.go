@@ -121,13 +121,20 @@
 // NE, the XID and the correlation ID), its numbering announced as new.
 // Without a StatePath a restart's numbering goes unannounced.
 //
-// Not yet durable end to end: the MF answers an NE's keep-alive — which
-// lets the NE release its spool — once every PDU before it was handed to
-// the handover's Deliver, which queues it in memory (and in its spool,
-// synced every 200 ms), not once the agency has it or the spool is
-// synced. An MF killed in that window loses what it had queued. It is
-// not silent: with a spool (handover.Config.SpoolDir) the restarted MF's
-// handover bounds the records the crash lost from its ledger
+// # Durable before confirmed
+//
+// An NE releases what it holds once the MF answers its keep-alive. With
+// Agency.Sync (handover.Handover's Sync, which needs the handover's
+// spool), the MF makes everything it handed the agency's handover durable
+// — confirmed by the receiver, or written to the spool and fsynced —
+// before it answers: an MF killed at any moment loses nothing an NE was
+// told was safe, and what it had not yet confirmed the NE sends again.
+// A failed Sync leaves the keep-alive unanswered and closes the
+// connection (NEStats.SyncFailures). examples/mediator does this with
+// -spool; its TestMediatorCrashes kills it six times under a stream of
+// 30,000 records and the LEMF gets every one. Without Sync the MF
+// answers once the records are handed over in memory; its handover, with
+// a spool, still bounds after a crash what the crash lost
 // (handover.LossBound, in its Stats and logged), but the receiver, told
 // by the CIN reset that the numbering restarted, does not see that loss
 // as a gap.

@@ -31,6 +31,9 @@ var (
 	ErrTask = errors.New("mediation: task refused")
 	// ErrClosed: the server was shut down.
 	ErrClosed = errors.New("mediation: server closed")
+	// ErrSync: an agency's Sync failed, so a keep-alive went unanswered
+	// and its connection was closed.
+	ErrSync = errors.New("mediation: records could not be made durable")
 )
 
 // Defaults of Config's bounds.
@@ -52,6 +55,16 @@ type Agency struct {
 	// Handover takes them (a *handover.Handover); the mediation function
 	// never waits on it. Required. The caller owns and closes it.
 	Handover intercept.Handover
+	// Sync, when set, makes every record the Handover accepted durable
+	// (handover.Handover's Sync, with a spool). The mediation function
+	// calls it before it answers an NE's keep-alive — the answer lets the
+	// NE release what it holds — so that nothing an NE was told is safe
+	// dies with the mediation function. When it fails the keep-alive is
+	// not answered and the connection is closed: the NE sends again what
+	// it holds, which de-duplication drops where it was delivered. nil:
+	// the keep-alive is answered once the records are handed over, in
+	// memory.
+	Sync func() error
 }
 
 // Config is what a mediation function needs.
@@ -147,7 +160,23 @@ type Server struct {
 type agency struct {
 	enc     *etsi.Encoder
 	ho      intercept.Handover
+	sync    func() error
 	profile intercept.Profile
+}
+
+// syncAgencies makes durable what every agency's handover accepted (each
+// Agency.Sync), before a keep-alive's answer confirms it to an NE.
+func (s *Server) syncAgencies() error {
+	var errs []error
+	for name, a := range s.agencies {
+		if a.sync == nil {
+			continue
+		}
+		if err := a.sync(); err != nil {
+			errs = append(errs, fmt.Errorf("agency %q: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // neState is one NE's counters and communications, shared by its
@@ -192,7 +221,7 @@ func New(cfg Config) (*Server, error) {
 			probs = append(probs, fmt.Errorf("%w: Agencies[%q]: an agency needs an Encoder and a Handover", ErrConfig, name))
 			continue
 		}
-		ags[name] = &agency{enc: a.Encoder, ho: a.Handover, profile: a.Encoder.Profile()}
+		ags[name] = &agency{enc: a.Encoder, ho: a.Handover, sync: a.Sync, profile: a.Encoder.Profile()}
 	}
 	if cfg.MaxPDU < 0 || cfg.MaxCommunications < 0 || cfg.MaxConns < 0 || cfg.IdleTimeout < 0 ||
 		cfg.HandshakeTimeout < 0 || cfg.WriteTimeout < 0 {

@@ -102,8 +102,10 @@ type NEStats struct {
 	Connections, Open, Faults uint64
 	// Bytes counts the octets of every PDU read, keep-alives included.
 	Bytes uint64
-	// KeepAlives counts the keep-alives answered.
-	KeepAlives uint64
+	// KeepAlives counts the keep-alives answered; SyncFailures those left
+	// unanswered because an agency's Sync failed (the connection was
+	// closed, and the NE sends again what it holds).
+	KeepAlives, SyncFailures uint64
 	// Received counts the X2 and X3 PDUs read (and PDUs that did not
 	// decode).
 	Received uint64
@@ -159,6 +161,9 @@ func (s NEStats) String() string {
 		b.WriteString(")")
 	}
 	fmt.Fprintf(&b, "; %d keep-alive(s); %d byte(s)", s.KeepAlives, s.Bytes)
+	if s.SyncFailures > 0 {
+		fmt.Fprintf(&b, "; %d keep-alive(s) UNANSWERED: records could not be made durable", s.SyncFailures)
+	}
 	if s.Skips > 0 {
 		fmt.Fprintf(&b, "; %d number(s) skipped in %d gap(s), passed on", s.Skipped, s.Skips)
 	}
@@ -199,6 +204,7 @@ func (s Stats) String() string {
 // neCounters are the live counters behind NEStats.
 type neCounters struct {
 	connections, open, faults, bytes, keepAlives atomic.Uint64
+	syncFailures                                 atomic.Uint64
 	received, delivered, duplicates              atomic.Uint64
 	renumbered, unsequenced                      atomic.Uint64
 	skipped, skips, resets                       atomic.Uint64
@@ -208,7 +214,7 @@ type neCounters struct {
 func (c *neCounters) load(name string) NEStats {
 	s := NEStats{
 		Name: name, Connections: c.connections.Load(), Open: c.open.Load(), Faults: c.faults.Load(),
-		Bytes: c.bytes.Load(), KeepAlives: c.keepAlives.Load(), Received: c.received.Load(),
+		Bytes: c.bytes.Load(), KeepAlives: c.keepAlives.Load(), SyncFailures: c.syncFailures.Load(), Received: c.received.Load(),
 		Delivered: c.delivered.Load(), Duplicates: c.duplicates.Load(),
 		Renumbered: c.renumbered.Load(), Unsequenced: c.unsequenced.Load(),
 		Skipped: c.skipped.Load(), Skips: c.skips.Load(), Resets: c.resets.Load(),
