@@ -744,9 +744,14 @@ func sealBlockWith(aead cipher.AEAD, aad []byte, c Class, rows []row) ([]byte, h
 // each block's compressor was before — so that only the buffers, zeroed,
 // are kept from one ingest to the next.
 type sealer struct {
+	// level is the DEFLATE level of the blocks: zero for
+	// flate.BestSpeed, as compaction and holds write them; ingest's is
+	// walLevel.
+	level     int
 	enc, aad  []byte // the records encoded (plaintext), a part's binding
 	z         bytes.Buffer
 	zw        *flate.Writer
+	zwLevel   int // zw's level
 	leaves    [][32]byte
 	devs      map[string]int
 	clocks    map[Clock]int
@@ -760,12 +765,16 @@ type sealer struct {
 func (sl *sealer) seal(dst []byte, aead cipher.AEAD, aad []byte, c Class, rows []row) ([]byte, header, error) {
 	h := sl.header(c, rows)
 	sl.z.Reset()
-	if sl.zw == nil {
-		w, err := flate.NewWriter(&sl.z, flate.BestSpeed)
+	level := sl.level
+	if level == 0 {
+		level = flate.BestSpeed
+	}
+	if sl.zw == nil || sl.zwLevel != level {
+		w, err := flate.NewWriter(&sl.z, level)
 		if err != nil {
 			return nil, header{}, err
 		}
-		sl.zw = w
+		sl.zw, sl.zwLevel = w, level
 	} else {
 		sl.zw.Reset(&sl.z)
 	}

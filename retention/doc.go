@@ -44,6 +44,16 @@
 // Reading — lookups, compaction, verifying the records themselves —
 // needs an [Opener], a member's identity.
 //
+// A log's blocks are encoded and sealed as a segment's (below), of up
+// to 4,096 records each, and compressed with DEFLATE's Huffman coding
+// alone — the cheapest to write, some 15% larger than a segment's.
+// Ingest's time goes mostly to the evidence, each record's Merkle leaf
+// and its share of the tree's nodes (two SHA-256, about 0.3 µs), then to
+// the compression; each batch is sorted by radix on packed keys, in
+// memory the Store keeps from call to call, zeroed after each
+// (BenchmarkIngest: some 0.75 µs of CPU a CGNAT mapping, 1.3 million a
+// second a core, in batches of 10,000 each synced).
+//
 // [Store.Compact] rewrites each past day's logs as one immutable segment:
 // the records sorted by address, port and start, in blocks of up to 256,
 // each block encoded column by column with deltas, compressed (DEFLATE)

@@ -565,6 +565,7 @@ func (s *Store) ingest(c Class, f *filing, fill func(i int, r *row)) error {
 			*mem = ingestMem{}
 		}
 	}()
+	mem.seal.level = walLevel
 	scopes, recs := f.byScope()
 	for k, sc := range scopes {
 		rows := grow(mem.rows, len(recs[k]))

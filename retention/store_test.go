@@ -358,3 +358,71 @@ func TestIngestBatchesReadBack(t *testing.T) {
 		t.Fatalf("read back (-want +got):\n%s", diff)
 	}
 }
+
+// A log holds blocks compressed as ingest compresses them now (Huffman
+// coding alone, walLevel) and as it did before (flate.BestSpeed): both
+// read back, verify, and compact.
+func TestLogsOfEitherLevelRead(t *testing.T) {
+	f := newFixture(t, day("2026-10-27"))
+	s := f.open(true)
+	defer s.Close()
+	_, ms := benchDay(0)
+	now, old := ms[:3000], ms[3000:6000]
+	if err := s.IngestMappings(now); err != nil {
+		t.Fatal(err)
+	}
+	// old, written as before: one block, flate.BestSpeed.
+	rows := make([]row, len(old))
+	for i := range old {
+		rows[i] = rowOfMapping(old[i])
+	}
+	sortRows(rows)
+	rows = compactRows(rows)
+	s.mu.Lock()
+	w, err := s.walFor(scopeOf(dayOf(old[0].Until, timesync.Now(f.clock)), ClassMappings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sl sealer // level zero: flate.BestSpeed
+	b, err := w.sealRows(&sl, ClassMappings, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.j.Append(blockKind, b); err != nil {
+		t.Fatal(err)
+	}
+	files, err := s.dataFiles(scopeOf(dayOf(old[0].Until, timesync.Now(f.clock)), ClassMappings))
+	if err != nil || len(files) != 1 || len(files[0].refs) < 2 {
+		t.Fatalf("%d files, %v", len(files), err)
+	}
+	var huff, best float64 // bytes a record
+	for i, r := range files[0].refs {
+		if i == len(files[0].refs)-1 {
+			best = float64(r.n) / float64(r.count)
+		} else {
+			huff += float64(r.n) / float64(len(now))
+		}
+	}
+	if huff < best*1.08 { // 15.3 and 13.4
+		t.Errorf("ingest's blocks take %.1f bytes a record, BestSpeed's %.1f: not Huffman coding alone", huff, best)
+	}
+	s.mu.Unlock()
+	want := expect(timesync.Now(f.clock), nil, ms[:6000])
+	opts := cmp.AllowUnexported(row{})
+	if diff := cmp.Diff(want, contents(t, s), opts); diff != "" {
+		t.Fatalf("read back (-want +got):\n%s", diff)
+	}
+	if _, err := s.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(day("2026-11-01"))
+	if _, err := s.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, contents(t, s), opts); diff != "" {
+		t.Fatalf("after compaction (-want +got):\n%s", diff)
+	}
+	if _, err := s.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}
