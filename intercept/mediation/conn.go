@@ -197,6 +197,7 @@ func (cs *connState) record() {
 			cs.ne.c.resets.Add(1)
 		}
 		st.enc = enc
+		st.used.Store(true)
 	}
 	// The NE's own gaps become the receiver's: a record the NE lost is
 	// never hidden by the renumbering.

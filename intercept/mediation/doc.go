@@ -119,7 +119,11 @@
 // does on HI2/HI3 (NEStats.Resets counts them). It keeps no numbers: a
 // communication goes on after a restart under its CIN (derived from the
 // NE, the XID and the correlation ID), its numbering announced as new.
-// Without a StatePath a restart's numbering goes unannounced.
+// Without a StatePath a restart's numbering goes unannounced. Within a
+// run, a communication forgotten (its task ended and its room was needed)
+// and made again when its task is activated anew has its CIN again and
+// numbers from 0: a CIN reset goes before its first record too, with or
+// without a StatePath (the last 65,536 streams forgotten are remembered).
 //
 // # Durable before confirmed
 //

@@ -155,7 +155,19 @@ type Server struct {
 	// (true: a CIN reset comes before their next record). Config.StatePath.
 	stateMu sync.Mutex
 	streams map[intercept.StreamKey]bool
+	// forgotten holds, under stateMu, the streams of the communications
+	// forgotten lately that had numbered records (at most maxForgotten,
+	// the oldest going first; forgottenRing in the order they came): a
+	// communication made again for one of them numbers from 0 again, and
+	// a CIN reset must say so first.
+	forgotten     map[intercept.StreamKey]struct{}
+	forgottenRing []intercept.StreamKey
+	forgottenNext int
 }
+
+// maxForgotten bounds the streams remembered as forgotten: 65,536 keys,
+// about 3 MiB.
+const maxForgotten = 1 << 16
 
 type agency struct {
 	enc     *etsi.Encoder
@@ -266,6 +278,7 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, tls: tc, log: cfg.Logger, agencies: ags,
 		listeners: map[net.Listener]struct{}{}, conns: map[net.Conn]struct{}{},
 		nes: map[string]*neState{}, cins: map[intercept.LIID]map[intercept.CIN]struct{}{}, streams: streams,
+		forgotten: map[intercept.StreamKey]struct{}{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -490,6 +503,9 @@ type comm struct {
 // seen so far, for de-duplication, and the mediation function's own.
 type commStream struct {
 	enc *etsi.StreamEncoder
+	// used is set once the stream has numbered a record (its enc made),
+	// for forget, which reads it without the communication's lock.
+	used atomic.Bool
 	// next is the number the next record gets.
 	next intercept.Seq
 	// started says the NE's numbering has been seen: highest is its
@@ -570,7 +586,7 @@ func (s *Server) allocCIN(liid intercept.LIID, name string, xid [16]byte, corr u
 func (s *Server) forget(ne *neState, k commKey, c *comm) {
 	c.gone.Store(true)
 	delete(ne.comms, k)
-	s.dropStreams(c.liid, c.cin)
+	s.dropStreams(c.liid, c.cin, c.iri.used.Load(), c.cc.used.Load())
 	if taken := s.cins[c.liid]; taken != nil {
 		delete(taken, c.cin)
 		if len(taken) == 0 {

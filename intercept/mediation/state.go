@@ -71,39 +71,67 @@ func loadState(path string) (map[intercept.StreamKey]bool, error) {
 }
 
 // firstRecord is told that the stream key is about to number its first
-// record in this process. It reports whether the stream was numbered
-// before a restart — its receiver must then be told, with a CIN reset,
-// that the numbering starts again — and, with a StatePath, makes the
-// stream known durably before its first record is numbered, so that a
-// crash right after it is followed by the reset.
+// record in this communication. It reports whether the receiver must
+// first be told, with a CIN reset, that the stream's numbering starts
+// again: the stream was numbered before a restart (Config.StatePath), or
+// by a communication of this process forgotten since (its task ended, or
+// its LIID changed and changed back) whose CIN the new one has again.
+// With a StatePath it makes the stream known durably before its first
+// record is numbered, so that a crash right after it is followed by the
+// reset.
 func (s *Server) firstRecord(key intercept.StreamKey) (reset bool, err error) {
-	if s.cfg.StatePath == "" {
-		return false, nil
-	}
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	reset, known := s.streams[key]
-	s.streams[key] = false
-	if known && !reset {
-		return false, nil // numbered in this process already (a communication forgotten and found again)
+	if _, ok := s.forgotten[key]; ok {
+		delete(s.forgotten, key)
+		reset = true
 	}
-	return reset, s.saveStateLocked()
+	if s.cfg.StatePath == "" {
+		return reset, nil
+	}
+	before, known := s.streams[key]
+	s.streams[key] = false
+	if known && !before {
+		return reset, nil // numbered in this process already
+	}
+	return reset || before, s.saveStateLocked()
 }
 
 // dropStreams forgets the streams of a communication forgotten: the file
-// no longer lists them at its next write.
-func (s *Server) dropStreams(liid intercept.LIID, cin intercept.CIN) {
-	if s.cfg.StatePath == "" {
-		return
-	}
+// no longer lists them at its next write, and those that numbered records
+// (iri, cc) are remembered, so that a communication made again for them
+// announces its new numbering.
+func (s *Server) dropStreams(liid intercept.LIID, cin intercept.CIN, iri, cc bool) {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	for _, st := range []intercept.Stream{intercept.IRI, intercept.CC} {
-		k := intercept.StreamKey{LIID: liid, CIN: cin, Stream: st}
+	for _, st := range []struct {
+		stream intercept.Stream
+		used   bool
+	}{{intercept.IRI, iri}, {intercept.CC, cc}} {
+		k := intercept.StreamKey{LIID: liid, CIN: cin, Stream: st.stream}
+		if st.used {
+			s.rememberForgotten(k)
+		}
 		if reset, ok := s.streams[k]; ok && !reset {
 			delete(s.streams, k)
 		}
 	}
+}
+
+// rememberForgotten adds k to the streams forgotten, dropping the oldest
+// past maxForgotten. Under stateMu.
+func (s *Server) rememberForgotten(k intercept.StreamKey) {
+	if _, ok := s.forgotten[k]; ok {
+		return
+	}
+	if len(s.forgottenRing) < maxForgotten {
+		s.forgottenRing = append(s.forgottenRing, k)
+	} else {
+		delete(s.forgotten, s.forgottenRing[s.forgottenNext])
+		s.forgottenRing[s.forgottenNext] = k
+		s.forgottenNext = (s.forgottenNext + 1) % maxForgotten
+	}
+	s.forgotten[k] = struct{}{}
 }
 
 // saveStateLocked writes the streams known, durably. Under stateMu.
