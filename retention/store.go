@@ -533,17 +533,19 @@ func (f *filing) byScope() (scopes []string, recs [][]int32) {
 const walBlock = 4096
 
 // ingestMem is the memory ingest keeps from one call to the next: the
-// rows, and their sort's keys. Every call zeroes what it wrote in it
-// before it returns, and a call of more than keptRows records a period
-// leaves its memory to the collector.
+// rows, their sort's keys and the sealer's buffers. Every call zeroes
+// what it wrote in it before it returns (and drops the sealer's
+// compressor), and a call of more than keptRows records a period leaves
+// its memory to the collector.
 type ingestMem struct {
 	rows  []row
 	order rowOrder
 	seal  sealer
 }
 
-// keptRows bounds the rows ingestMem keeps: some 3 MiB with their
-// keys, for calls of up to 16,384 records a period.
+// keptRows bounds the rows ingestMem keeps: some 3.5 MiB with their
+// keys and a block's buffers, for calls of up to 16,384 records a
+// period.
 const keptRows = 1 << 14
 
 // ingest writes the records filed in each period — made by fill from
