@@ -228,7 +228,14 @@ func executable(s register.State) bool {
 // sorted by case ID.
 func Desired(journal [16]byte, cases []register.Case, decisions []Decision, now time.Time) ([]Order, []provenance.Finding) {
 	last := map[string]Decision{}
+	// since is when the case's current run of start decisions began: a
+	// start after a start (no stop between) changes what is delivered,
+	// not when the interception began, and the task keeps its start.
+	since := map[string]time.Time{}
 	for _, d := range decisions {
+		if p, ok := last[d.Case]; !ok || p.Action != Start || d.Action != Start {
+			since[d.Case] = d.At
+		}
 		last[d.Case] = d
 	}
 	var out []Order
@@ -263,7 +270,7 @@ func Desired(journal [16]byte, cases []register.Case, decisions []Decision, now 
 		}
 		// An address or a prefix is the target's only in the window the
 		// order gives it: the task runs within every such window.
-		start, end := d.At.UTC().Truncate(time.Second), r.ValidUntil.Time().UTC()
+		start, end := since[c.ID].UTC().Truncate(time.Second), r.ValidUntil.Time().UTC()
 		for _, t := range r.Targets {
 			if t.Kind != requisition.TargetIP && t.Kind != requisition.TargetPrefix {
 				continue

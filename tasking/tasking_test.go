@@ -132,6 +132,7 @@ func TestDesired(t *testing.T) {
 	}
 	decisions := []tasking.Decision{
 		start("2026-0001", "LIID-A", "2026-12-05 09:00:00"),
+		{Case: "2026-0001", Action: tasking.Start, LIID: "LIID-A", Delivery: "cc", By: "bob", At: bxl("2026-12-06 08:00:00")}, // modified: same start
 		start("2026-0002", "LIID-B", "2026-12-05 09:00:00"),
 		{Case: "2026-0002", Action: tasking.Stop, By: "bob", At: bxl("2026-12-05 11:00:00")},
 		start("2026-0002", "LIID-B2", "2026-12-05 12:00:00"), // started again: the latest counts
@@ -146,7 +147,11 @@ func TestDesired(t *testing.T) {
 	var ids, liids []string
 	for _, o := range got {
 		ids, liids = append(ids, o.Case), append(liids, o.LIID.String())
-		if o.XID != tasking.XIDFor(journalID, o.Case) || o.Delivery != intercept.IRIAndCC || len(o.Targets) != 1 {
+		want := intercept.IRIAndCC
+		if o.Case == "2026-0001" {
+			want = intercept.CCOnly
+		}
+		if o.XID != tasking.XIDFor(journalID, o.Case) || o.Delivery != want || len(o.Targets) != 1 {
 			t.Errorf("order %+v", o)
 		}
 	}
@@ -158,6 +163,11 @@ func TestDesired(t *testing.T) {
 	}
 	if !got[1].Start.Equal(bxl("2026-12-05 12:00:00")) || !got[1].End.Equal(bxl("2026-12-20 00:00:00")) {
 		t.Fatalf("window %v – %v", got[1].Start, got[1].End)
+	}
+	// A start after a start changes the task, not when it began; a start
+	// after a stop begins anew.
+	if !got[0].Start.Equal(bxl("2026-12-05 09:00:00")) {
+		t.Fatalf("the modified task starts at %v, want its first start", got[0].Start)
 	}
 	var flagged []string
 	for _, f := range findings {

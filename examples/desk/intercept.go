@@ -67,16 +67,16 @@ type interceptOptions struct {
 // every pass).
 func interceptCommand() command {
 	o := &interceptOptions{}
-	return command{"intercept", "start ID|modify ID|stop ID|status|sync", "interception tasking over X1: start a lawful interception order under the agency's LIID, change its LIID or what is delivered, stop it, see each NE's tasks, bring the NEs to what the register decides",
+	return command{"intercept", "start ID|modify ID|stop ID|status|sync", "interception tasking over X1: start a lawful interception order under the agency's LIID, change what is delivered, stop it, see each NE's tasks, bring the NEs to what the register decides",
 		func(s *session, fs *flag.FlagSet) {
 			cellFlags(s, fs)
-			fs.StringVar(&o.liid, "liid", "", "start, modify: the `LIID` the agency gave for the order (modify: default, the one in force)")
-			fs.StringVar(&o.deliver, "deliver", "", "start, modify: what is delivered, iri, cc or iri+cc (start: default iri+cc; modify: default, what is in force)")
+			fs.StringVar(&o.liid, "liid", "", "start: the `LIID` the agency gave for the order")
+			fs.StringVar(&o.deliver, "deliver", "", "start, modify: what is delivered, iri, cc or iri+cc (default for start: iri+cc)")
 		},
 		func(s *session, args []string) error { return runIntercept(s, o, args) }}
 }
 
-const interceptUsage = "intercept: start ID -liid LIID, modify ID [-liid LIID] [-deliver iri|cc|iri+cc], stop ID, status or sync"
+const interceptUsage = "intercept: start ID -liid LIID, modify ID -deliver iri|cc|iri+cc, stop ID, status or sync"
 
 // runIntercept runs desk intercept's subcommands.
 func runIntercept(s *session, o *interceptOptions, args []string) error {
@@ -118,18 +118,21 @@ func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 	case "start":
 		d.LIID, d.Delivery = o.liid, o.deliver
 	case "modify":
-		// A modification is a new start decision of a running interception,
-		// keeping what it does not change; the ADMF's next pass sends the
-		// NEs a ModifyTask (tasking.Reconcile modifies on any difference).
+		// A modification is a new start decision of a running interception
+		// under its LIID (which the mediation function does not let change:
+		// stop, then start under another); the task keeps its start
+		// (tasking.Desired) and the ADMF's next pass sends the NEs a
+		// ModifyTask.
 		in, ok := inForce(tasking.Decisions(s.reg), id)
-		if !ok {
+		switch {
+		case !ok:
 			return inputErr("intercept: %s's interception is not started: nothing to modify (intercept start)", id)
+		case o.liid != "":
+			return inputErr("intercept: an interception's LIID does not change: stop it, then start it under the new LIID")
+		case o.deliver == "" || sameDelivery(o.deliver, in.Delivery):
+			return inputErr("intercept: modify %s -deliver iri, cc or iri+cc: it would change nothing", id)
 		}
-		d.Action, d.LIID, d.Delivery = tasking.Start, cmp.Or(o.liid, in.LIID), cmp.Or(o.deliver, in.Delivery)
-		if d.LIID == in.LIID && sameDelivery(d.Delivery, in.Delivery) {
-			return inputErr("intercept: modify %s with -liid or -deliver: it would change nothing", id)
-		}
-		verb = "start"
+		d.Action, d.LIID, d.Delivery = tasking.Start, in.LIID, o.deliver
 	}
 	if err := d.Check(); err != nil {
 		return inputErr("%v", err)
@@ -138,7 +141,7 @@ func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 	if !ok {
 		return inputErr("intercept: the register has no case %s", id)
 	}
-	if verb == "start" {
+	if d.Action == tasking.Start {
 		if until := c.Requisition.ValidUntil; !until.IsZero() && !s.now().Before(until.Time()) {
 			return inputErr("intercept: the order of %s ended at %s: nothing can be tasked under it", id, stamp(until, s.tag))
 		}
@@ -160,9 +163,12 @@ func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 		return err
 	}
 	p := printer(s.tag)
-	if verb == "start" {
+	switch verb {
+	case "start":
 		fmt.Fprintln(s.out, p.Sprintf("%[1]s: interception decided by %[2]s at %[3]s, task %[4]s; the NEs are tasked at the next sync or watch pass", id, s.me.Name(), stamp(rec.Time, s.tag), tasking.XIDFor(s.reg.JournalID(), id)))
-	} else {
+	case "modify":
+		fmt.Fprintln(s.out, p.Sprintf("%[1]s: delivery changed by %[2]s at %[3]s; the NEs' task is modified at the next sync or watch pass", id, s.me.Name(), stamp(rec.Time, s.tag)))
+	default:
 		fmt.Fprintln(s.out, p.Sprintf("%[1]s: interception stopped by %[2]s at %[3]s; the NEs' task is removed at the next sync or watch pass", id, s.me.Name(), stamp(rec.Time, s.tag)))
 	}
 	return nil
@@ -393,16 +399,26 @@ func (c *X1Config) destinations() ([]x1.DestinationDetails, error) {
 // interceptSentences are desk intercept's sentences.
 func interceptSentences() [][]string {
 	return [][]string{
-		{"interception tasking over X1: start a lawful interception order under the agency's LIID, stop it, see each NE's tasks, bring the NEs to what the register decides",
-			"la mise en place des interceptions par X1 : lancer une interception ordonnée légalement sous le LIID de l'agence, l'arrêter, voir les tâches de chaque NE, amener les NE à ce que le registre décide",
-			"het instellen van interceptie via X1: een wettig bevolen interceptie starten onder de LIID van het agentschap, ze stoppen, de taken van elk NE bekijken, de NE's in lijn brengen met wat het register beslist",
-			"die Beauftragung von Überwachungen über X1: eine rechtmäßig angeordnete Überwachung unter der LIID der Behörde starten, beenden, die Aufgaben jedes NE ansehen, die NEs auf den Stand des Registers bringen"},
+		{"interception tasking over X1: start a lawful interception order under the agency's LIID, change what is delivered, stop it, see each NE's tasks, bring the NEs to what the register decides",
+			"la mise en place des interceptions par X1 : lancer une interception ordonnée légalement sous le LIID de l'agence, changer ce qui est livré, l'arrêter, voir les tâches de chaque NE, amener les NE à ce que le registre décide",
+			"het instellen van interceptie via X1: een wettig bevolen interceptie starten onder de LIID van het agentschap, wijzigen wat geleverd wordt, ze stoppen, de taken van elk NE bekijken, de NE's in lijn brengen met wat het register beslist",
+			"die Beauftragung von Überwachungen über X1: eine rechtmäßig angeordnete Überwachung unter der LIID der Behörde starten, ändern, was geliefert wird, beenden, die Aufgaben jedes NE ansehen, die NEs auf den Stand des Registers bringen"},
 		{"start: the `LIID` the agency gave for the order", "start : le LIID que l'agence a donné pour l'ordonnance",
 			"start: de LIID die het agentschap voor het bevel gaf", "start: die LIID, die die Behörde für die Anordnung vergab"},
-		{"start: what is delivered, iri, cc or iri+cc", "start : ce qui est livré, iri, cc ou iri+cc",
-			"start: wat geleverd wordt, iri, cc of iri+cc", "start: was geliefert wird, iri, cc oder iri+cc"},
-		{"intercept: start ID -liid LIID, stop ID, status or sync", "intercept : start ID -liid LIID, stop ID, status ou sync",
-			"intercept: start ID -liid LIID, stop ID, status of sync", "intercept: start ID -liid LIID, stop ID, status oder sync"},
+		{"start, modify: what is delivered, iri, cc or iri+cc (default for start: iri+cc)", "start, modify : ce qui est livré, iri, cc ou iri+cc (par défaut pour start : iri+cc)",
+			"start, modify: wat geleverd wordt, iri, cc of iri+cc (standaard voor start: iri+cc)", "start, modify: was geliefert wird, iri, cc oder iri+cc (Standard für start: iri+cc)"},
+		{"intercept: start ID -liid LIID, modify ID -deliver iri|cc|iri+cc, stop ID, status or sync", "intercept : start ID -liid LIID, modify ID -deliver iri|cc|iri+cc, stop ID, status ou sync",
+			"intercept: start ID -liid LIID, modify ID -deliver iri|cc|iri+cc, stop ID, status of sync", "intercept: start ID -liid LIID, modify ID -deliver iri|cc|iri+cc, stop ID, status oder sync"},
+		{"intercept: %s's interception is not started: nothing to modify (intercept start)", "intercept : l'interception de %s n'est pas lancée : rien à modifier (intercept start)",
+			"intercept: de interceptie van %s is niet gestart: niets te wijzigen (intercept start)", "intercept: die Überwachung von %s ist nicht gestartet: nichts zu ändern (intercept start)"},
+		{"intercept: an interception's LIID does not change: stop it, then start it under the new LIID", "intercept : le LIID d'une interception ne change pas : l'arrêter, puis la lancer sous le nouveau LIID",
+			"intercept: de LIID van een interceptie verandert niet: stop ze en start ze dan onder de nieuwe LIID", "intercept: die LIID einer Überwachung ändert sich nicht: beenden, dann unter der neuen LIID starten"},
+		{"intercept: modify %s -deliver iri, cc or iri+cc: it would change nothing", "intercept : modify %s -deliver iri, cc ou iri+cc : cela ne changerait rien",
+			"intercept: modify %s -deliver iri, cc of iri+cc: dit zou niets veranderen", "intercept: modify %s -deliver iri, cc oder iri+cc: das würde nichts ändern"},
+		{"%[1]s: delivery changed by %[2]s at %[3]s; the NEs' task is modified at the next sync or watch pass",
+			"%[1]s : livraison changée par %[2]s le %[3]s ; la tâche des NE est modifiée à la prochaine synchronisation ou au prochain passage de la veille",
+			"%[1]s: levering gewijzigd door %[2]s op %[3]s; de taak van de NE's wordt gewijzigd bij de volgende sync of doorloop van de wachtdienst",
+			"%[1]s: Lieferung geändert von %[2]s am %[3]s; die Aufgabe der NEs wird beim nächsten Abgleich oder Durchlauf des Wachdienstes geändert"},
 		{"intercept: the order of %s ended at %s: nothing can be tasked under it", "intercept : l'ordonnance de %s a pris fin le %s : rien ne peut plus être chargé sous elle",
 			"intercept: het bevel van %s liep af op %s: er kan niets meer onder worden ingesteld", "intercept: die Anordnung von %s endete am %s: nichts kann mehr darunter beauftragt werden"},
 		{"intercept: the register has no case %s", "intercept : le registre n'a pas de dossier %s",

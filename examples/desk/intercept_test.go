@@ -96,15 +96,17 @@ func TestInterceptOverX1(t *testing.T) {
 		t.Fatalf("status: %s", out)
 	}
 	// A member changes what is delivered: the NE's task is modified, its
-	// LIID kept. A modification that changes nothing, or of a case not
-	// started, is refused.
+	// LIID and its start kept. A modification that changes nothing or the
+	// LIID, or of a case not started, is refused.
 	run(exitInput, "intercept", "modify", "-identity", alice, "2026-0001")
+	run(exitInput, "intercept", "modify", "-identity", alice, "-liid", "BE-NTSU-0991", "-deliver", "cc", "2026-0001")
 	run(exitInput, "intercept", "modify", "-identity", alice, "-deliver", "cc", "2026-0002")
 	run(exitOK, "intercept", "modify", "-identity", alice, "-deliver", "cc", "2026-0001")
 	if out := run(exitOK, "intercept", "sync", "-identity", alice); !strings.Contains(out, "modified") || strings.Contains(out, "failed") {
 		t.Fatalf("sync after a modification: %s", out)
 	}
-	if tasks := rig.ne.Tasks(); len(tasks) != 1 || tasks[0].Mediation[0].Delivery != intercept.CCOnly || tasks[0].Mediation[0].LIID.String() != "BE-NTSU-0990" {
+	if tasks := rig.ne.Tasks(); len(tasks) != 1 || tasks[0].Mediation[0].Delivery != intercept.CCOnly || tasks[0].Mediation[0].LIID.String() != "BE-NTSU-0990" ||
+		!tasks[0].Mediation[0].Start.Equal(brussels("2026-12-06 02:16")) {
 		t.Fatalf("after the modification the NE holds %+v", tasks)
 	}
 	// The watch keeps it while the order is in force, and ends it at the
