@@ -416,7 +416,18 @@ func reconcile(ctx context.Context, ne NE, name string, desired []Order, ours ma
 			out = append(out, act(Modified, o.XID, o.Case, err))
 			continue
 		}
-		if !sameTask(cur.Task, td) {
+		switch {
+		case sameTask(cur.Task, td):
+		case !sameLIIDs(cur.Task, td):
+			// An LIID names the interception at the mediation function,
+			// which refuses to change it by ModifyTask: the task is ended
+			// and activated again under the new one.
+			err := ne.DeactivateTask(ctx, o.XID)
+			if err == nil || errors.Is(err, x1.XIDDoesNotExist) {
+				err = ne.ActivateTask(ctx, td)
+			}
+			out = append(out, act(Modified, o.XID, o.Case, err))
+		default:
 			out = append(out, act(Modified, o.XID, o.Case, ne.ModifyTask(ctx, td)))
 		}
 	}
@@ -430,6 +441,12 @@ func reconcile(ctx context.Context, ne NE, name string, desired []Order, ours ma
 		}
 	}
 	return out
+}
+
+// sameLIIDs reports whether two tasks' mediation details name the same
+// LIIDs, in order.
+func sameLIIDs(a, b x1.TaskDetails) bool {
+	return slices.EqualFunc(a.Mediation, b.Mediation, func(x, y x1.MediationDetails) bool { return x.LIID == y.LIID })
 }
 
 // sameTask reports whether the NE's task is the order's: same targets

@@ -261,6 +261,16 @@ func TestReconcile(t *testing.T) {
 	if len(xids) != 2 {
 		t.Fatalf("the NE holds %d tasks, want ours and the other ADMF's", len(xids))
 	}
+	// Started again under another LIID: the NE's task is ended and
+	// activated anew (a mediation function refuses an LIID changed by
+	// ModifyTask), one step.
+	changed = append(changed, start("2026-0001", "LIID-A2", "2026-12-06 09:30:00"))
+	if d := cmp.Diff([]string{"modified 2026-0001"}, pass(changed...)); d != "" {
+		t.Fatalf("after the new LIID (-want +got):\n%s", d)
+	}
+	if held, err := mem.GetTaskDetails(ctx, tasking.XIDFor(journalID, "2026-0001")); err != nil || held.Task.Mediation[0].LIID.String() != "LIID-A2" {
+		t.Fatalf("the NE holds %+v, %v", held, err)
+	}
 	// The order's end comes: its task is deactivated by itself.
 	now = bxl("2027-01-15 00:00:00")
 	if d := cmp.Diff([]string{"deactivated "}, pass(changed...)); d != "" {
