@@ -30,13 +30,13 @@ import (
 // NE is a real handover (Protocol X2X3, with its own spool), which keeps
 // what the mediator has not confirmed and sends it again after each
 // reconnection. Before each kill the test stalls the mediator's link to
-// the LEMF, so that the mediator dies holding records the LEMF has not
-// confirmed. The mediator, with -spool, answers a keep-alive only once
-// what it confirms is durable (handover.Sync): so every record the NE
-// sent reaches the LEMF — some twice, none never. (The kernel's socket
-// buffers on loopback also keep what the mediator had written when it
-// died; the handover's own crash test, TestCrashLossWithinBound, is the
-// one that shows records lost without a Sync and none lost with it.)
+// the LEMF (itest.Gate: what the mediator writes is held, and dropped
+// with a reset when it dies), so that the mediator dies holding records
+// the LEMF has not confirmed and the NE was told were safe. The mediator,
+// with -spool, answers a keep-alive only once what it confirms is
+// durable (handover.Sync): so every record the NE sent reaches the LEMF
+// — some twice, none never. Without it (no -spool) the same run loses
+// thousands.
 func TestMediatorCrashes(t *testing.T) {
 	bin := build(t)
 	p := newPKI(t)
@@ -85,7 +85,7 @@ func TestMediatorCrashes(t *testing.T) {
 	ne, err := handover.New(handover.Config{Protocol: handover.X2X3, HI2: addr, HI3: addr,
 		TLS: &tls.Config{RootCAs: p.ca.Pool, ServerName: "mf.test", MinVersion: tls.VersionTLS12,
 			Certificates: []tls.Certificate{p.ca.Client(t, "router-1.ne.test")}},
-		KeepAliveInterval: 50 * time.Millisecond, KeepAliveTimeout: 5 * time.Second, QueueBytes: 1 << 20,
+		KeepAliveInterval: 50 * time.Millisecond, KeepAliveTimeout: 5 * time.Second, QueueBytes: 128 << 10,
 		SpoolDir: filepath.Join(dir, "ne-spool"), Clock: timesync.SystemClock{},
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, DrainTimeout: 30 * time.Second})
 	if err != nil {
@@ -107,14 +107,18 @@ func TestMediatorCrashes(t *testing.T) {
 
 	const total, kills = 30000, 6
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
+	// Kills about every 4,500 records, each after 2,000 records sent
+	// behind a stalled LEMF link: the mediator holds them, unconfirmed by
+	// the LEMF, and has answered the NE's keep-alives for most of them
+	// (the NE asks every 32 KiB).
 	killAt := map[int]bool{}
-	for len(killAt) < kills {
-		killAt[1000+rng.IntN(total-2000)] = true
+	for k := range kills {
+		killAt[4000+4500*k+rng.IntN(500)] = true
 	}
 	var buf []byte
 	var bounds []string
 	for i := range total {
-		if killAt[i+300] {
+		if killAt[i+2000] {
 			g.Set(false) // the LEMF stops reading: the mediator queues
 		}
 		if killAt[i] {

@@ -132,7 +132,7 @@ func TestCrashLossWithinBound(t *testing.T) {
 	}
 
 	rep := recv.Report()
-	var withLoss, sure int
+	var withLoss, sure, beyondMin int
 	for i, run := range runs {
 		if !run.haveBound {
 			t.Errorf("run %d: no bound reported after its crash", i)
@@ -161,8 +161,14 @@ func TestCrashLossWithinBound(t *testing.T) {
 		if run.syncs && run.refused == 0 && lossLow > uint64(run.lastNumber-run.lastSynced) {
 			t.Errorf("run %d: %d records lost, but only the %d after the last Sync could be", i, lossLow, run.lastNumber-run.lastSynced)
 		}
+		if run.bound.Max > acc+1 {
+			t.Errorf("run %d: a bound of %d records lost of %d accepted", i, run.bound.Max, acc)
+		}
 		if lossLow > 0 {
 			withLoss++
+		}
+		if lossLow > run.bound.Min {
+			beyondMin++
 		}
 		if run.bound.Min > 0 {
 			sure++
@@ -170,7 +176,13 @@ func TestCrashLossWithinBound(t *testing.T) {
 		t.Logf("run %d (stalled %v, syncs %v): %d accepted, %d refused, lost %d (bound [%d, %d])",
 			i, run.stalled, run.syncs, acc, run.refused, lossLow, run.bound.Min, run.bound.Max)
 	}
-	t.Logf("%d kills: %d lost records, %d with a certain loss", len(runs), withLoss, sure)
+	t.Logf("%d kills: %d lost records, %d with a certain loss, %d with a loss beyond it", len(runs), withLoss, sure, beyondMin)
+	// Both sides of the bound were exercised: records lost for certain
+	// (never written) and records lost in flight (written, not confirmed,
+	// dropped with the stalled path).
+	if sure == 0 || beyondMin == 0 {
+		t.Errorf("the bound's sides were not both exercised: %d runs with a certain loss, %d with more", sure, beyondMin)
+	}
 }
 
 type producer struct {

@@ -2,7 +2,9 @@ package handover
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -74,35 +76,40 @@ func readLedger(dir string) (v ledgerValues, ok bool) {
 // cannot map files it returns nil, nil: the link works without one and
 // reports no bound after a crash.
 func openLedger(dir string, accepted uint64) (*ledger, error) {
-	f, err := os.OpenFile(filepath.Join(dir, ledgerName), os.O_RDWR|os.O_CREATE, 0o600)
+	path := filepath.Join(dir, ledgerName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, ledgerSize)
-	copy(b, ledgerMagic)
-	binary.LittleEndian.PutUint64(b[offAccepted:], accepted)
-	if _, err := f.WriteAt(b, 0); err != nil {
+	fail := func(err error) (*ledger, error) {
 		f.Close()
 		return nil, err
 	}
 	if err := f.Truncate(ledgerSize); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return nil, err
+		return fail(err)
 	}
 	mem, err := mapFile(f, ledgerSize)
 	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("mapping the ledger: %w", err)
+		return fail(fmt.Errorf("mapping the ledger: %w", err))
 	}
 	if mem == nil {
+		// No mapping here: no ledger at all, rather than one that would
+		// stay as this start wrote it and bound the next crash wrongly.
 		f.Close()
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
 		return nil, nil
 	}
-	return &ledger{f: f, mem: mem}, nil
+	l := &ledger{f: f, mem: mem}
+	clear(mem)
+	l.word(offAccepted).Store(accepted)
+	copy(mem, ledgerMagic) // last: a crash before it leaves no ledger to read
+	if err := syncMapping(mem); err != nil {
+		unmap(mem)
+		return fail(err)
+	}
+	return l, nil
 }
 
 // word returns the ledger's 8-byte field at off. The mapping is

@@ -49,7 +49,12 @@ type link struct {
 	closing bool
 	sp      *spool // nil: no spool
 	shut    bool   // the spool is closed (close has run)
-	syncMu  sync.Mutex
+	// syncMu makes Sync, maintain's sync and the spool's closing one at a
+	// time; taken before mu.
+	syncMu sync.Mutex
+	// keptEnd is where the memory queue written to the spool by Sync ends:
+	// the next Sync writes from there (or from acked, if beyond).
+	keptEnd uint64
 	// accepted counts the records in the stream up to head (those
 	// recovered from the spool at start included); ackedN those before
 	// acked. The ledger mirrors them (see ledger.go).
@@ -123,6 +128,11 @@ func (l *link) enqueue(pdu []byte) error {
 		return ErrClosed
 	}
 	q := uint64(len(l.ring))
+	if l.sp != nil {
+		// Counted before the record can reach the disk (a spool write):
+		// a crash then finds it on disk and counted, never on disk alone.
+		l.sp.ledger.setAccepted(l.accepted + 1)
+	}
 	switch {
 	case l.memEnd == l.head && l.head-l.acked+n <= q:
 		at := l.head % q
@@ -133,15 +143,15 @@ func (l *link) enqueue(pdu []byte) error {
 	case l.sp != nil && n <= q && l.sp.room(n) && l.sp.append(pdu, l.head) == nil:
 		l.head += n
 	default:
+		if l.sp != nil {
+			l.sp.ledger.setAccepted(l.accepted)
+		}
 		l.mu.Unlock()
 		l.c.refused.Add(1)
 		l.c.refusedBytes.Add(n)
 		return ErrQueueFull
 	}
 	l.accepted++
-	if l.sp != nil {
-		l.sp.ledger.setAccepted(l.accepted)
-	}
 	l.mu.Unlock()
 	l.c.accepted.Add(1)
 	l.c.acceptedBytes.Add(n)
@@ -224,20 +234,24 @@ func (l *link) maintain() {
 			return
 		case <-t.C:
 		}
+		// One at a time with Sync, so that a Sync never returns while a
+		// segment it relies on is still being fsynced here; Deliver takes
+		// the link's lock only, and never waits on the disk.
+		l.syncMu.Lock()
 		l.mu.Lock()
 		err := l.sp.flush()
 		files = l.sp.dirtyFiles(files[:0])
+		lg := l.sp.ledger
 		l.mu.Unlock()
 		for _, f := range files {
 			if e := f.Sync(); e != nil && !errors.Is(e, os.ErrClosed) && err == nil {
 				err = e
 			}
 		}
-		l.mu.Lock()
-		if e := l.sp.ledger.sync(); e != nil && err == nil {
+		if e := lg.sync(); e != nil && err == nil {
 			err = e
 		}
-		l.mu.Unlock()
+		l.syncMu.Unlock()
 		if err != nil && !reported {
 			reported = true
 			l.c.spoolFailed.Store(true)
@@ -246,9 +260,13 @@ func (l *link) maintain() {
 	}
 }
 
-// sync writes what the receiver has not confirmed and the spool does not
-// hold to the spool, and fsyncs every segment written since its last
-// sync, the directory and the ledger. Syncs run one at a time per link.
+// sync makes what the receiver has not confirmed durable: the part of the
+// memory queue no segment holds is written to the spool (appended to the
+// segment the last sync wrote), and every segment written since its last
+// fsync, the directory when a file was created, and the ledger are
+// synced — the disk waits outside the link's lock. Nothing unconfirmed:
+// nothing to do, whatever state the spool is in. One sync at a time per
+// link, maintain's included.
 func (l *link) sync() error {
 	if l.sp == nil {
 		return ErrNoSpool
@@ -260,16 +278,23 @@ func (l *link) sync() error {
 		l.mu.Unlock()
 		return ErrClosed
 	}
+	if l.acked == l.head {
+		l.mu.Unlock()
+		return nil // the receiver confirmed everything
+	}
 	var err error
-	if l.acked < l.memEnd {
-		err = l.sp.keep(l.ring, l.acked, l.memEnd)
+	if from := max(l.acked, l.keptEnd); from < l.memEnd {
+		err = l.sp.keep(l.ring, from, l.memEnd, true)
+		if err == nil {
+			l.keptEnd = l.memEnd
+		}
 	} else {
 		err = l.sp.flush()
 	}
-	if err != nil && l.sp.err == nil {
-		l.sp.err = err
-	}
 	files := l.sp.dirtyFiles(nil)
+	created := l.sp.created
+	l.sp.created = false
+	dir, lg := l.sp.dir, l.sp.ledger
 	l.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrSpool, l.name, err)
@@ -280,11 +305,16 @@ func (l *link) sync() error {
 			errs = append(errs, e)
 		}
 	}
-	errs = append(errs, durable.SyncDir(l.sp.dir))
-	l.mu.Lock()
-	errs = append(errs, l.sp.ledger.sync())
-	l.mu.Unlock()
+	if created {
+		errs = append(errs, durable.SyncDir(dir))
+	}
+	errs = append(errs, lg.sync()) // close waits for syncMu before unmapping it
 	if err := errors.Join(errs...); err != nil {
+		l.mu.Lock()
+		if l.sp.err == nil {
+			l.sp.err = err // what was marked synced may not be: the spool is not trusted again
+		}
+		l.mu.Unlock()
 		return fmt.Errorf("%w: %s: %w", ErrSpool, l.name, err)
 	}
 	return nil
@@ -328,6 +358,8 @@ wait:
 	l.cancel()
 	<-l.done
 	<-l.mdone
+	l.syncMu.Lock() // no Sync uses the spool or its ledger while it closes
+	defer l.syncMu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	head, acked := l.head, l.acked
@@ -339,7 +371,7 @@ wait:
 	}
 	var kept error
 	if acked != head {
-		kept = l.sp.keep(l.ring, acked, l.memEnd)
+		kept = l.sp.keep(l.ring, max(acked, l.keptEnd), l.memEnd, false)
 	}
 	closeErr := l.sp.close()
 	l.shut = true

@@ -42,6 +42,9 @@ type segment struct {
 	path       string
 	sealed     bool // no more appends (full, or recovered from an earlier run)
 	dirty      bool // written since the last fsync
+	// kept marks a segment keep wrote from the memory queue, which a
+	// later keep may extend while it is smaller than segBytes.
+	kept bool
 }
 
 func (s *segment) size() uint64 { return s.end - s.start }
@@ -58,6 +61,7 @@ type spool struct {
 
 	spooled, recovered, damaged uint64 // counters, under the link's mutex
 
+	created bool      // a segment file was created since the directory's last sync by Sync
 	ledger  *ledger   // nil where files cannot be mapped
 	records uint64    // whole records recovered at start
 	crash   LossBound // what the previous run's crash lost, by its ledger
@@ -287,6 +291,7 @@ func (sp *spool) rotate(at uint64) error {
 		return err
 	}
 	sp.segs = append(sp.segs, &segment{start: at, end: at, f: f, path: path})
+	sp.created = true
 	return nil
 }
 
@@ -353,8 +358,14 @@ func (sp *spool) release(acked uint64) {
 }
 
 // keep writes the stream range [from, to) of the memory queue that is on
-// no segment to new segments, so that Close loses nothing it can keep.
-func (sp *spool) keep(ring []byte, from, to uint64) error {
+// no segment to the spool, so that Close and Sync lose nothing they can
+// keep. A range that begins where a segment keep wrote ends is appended
+// to it while it is smaller than segBytes — a Sync at every keep-alive
+// adds to one file rather than creating one each time — else it starts a
+// new segment. It counts against the quota; with bounded, a range that
+// does not fit is refused, written in part (Sync). Close keeps what it
+// holds whatever the quota: at most the memory queue more.
+func (sp *spool) keep(ring []byte, from, to uint64, bounded bool) error {
 	if sp.err != nil {
 		return sp.err
 	}
@@ -369,39 +380,51 @@ func (sp *spool) keep(ring []byte, from, to uint64) error {
 		}
 		return 0, false
 	}
-	var added []*segment
+	q := uint64(len(ring))
 	for off := from; off < to; {
 		if end, ok := covered(off); ok {
 			off = end
 			continue
 		}
 		end := to
+		var into *segment
 		for _, s := range sp.segs {
 			if s.start > off && s.start < end {
 				end = s.start
 			}
+			if s.kept && s.end == off && s.size() < sp.segBytes {
+				into = s
+			}
 		}
-		path := segmentPath(sp.dir, off)
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
-		if err != nil {
-			return err
+		if bounded && !sp.room(end-off) {
+			return fmt.Errorf("the spool's quota (%d bytes) leaves no room for the %d bytes to keep", sp.quota, end-off)
 		}
-		q := uint64(len(ring))
+		if into == nil {
+			path := segmentPath(sp.dir, off)
+			f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+			if err != nil {
+				return err
+			}
+			into = &segment{start: off, end: off, f: f, path: path, sealed: true, kept: true}
+			sp.segs = append(sp.segs, into)
+			slices.SortFunc(sp.segs, func(a, b *segment) int { return cmpU64(a.start, b.start) })
+			sp.created = true
+		}
 		for p := off; p < end; {
 			at := p % q
 			k := min(end-p, q-at)
-			if _, err := f.Write(ring[at : at+k]); err != nil {
-				f.Close()
+			n, err := into.f.Write(ring[at : at+k])
+			into.end += uint64(n)
+			sp.used += uint64(n)
+			into.dirty = into.dirty || n > 0
+			if err != nil {
+				into.kept = false // its length is no longer known to be whole records: never extended
 				return err
 			}
 			p += k
 		}
-		added = append(added, &segment{start: off, end: end, f: f, path: path, sealed: true, dirty: true})
-		sp.used += end - off
 		off = end
 	}
-	sp.segs = append(sp.segs, added...)
-	slices.SortFunc(sp.segs, func(a, b *segment) int { return cmpU64(a.start, b.start) })
 	return nil
 }
 

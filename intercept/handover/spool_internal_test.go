@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -28,7 +29,8 @@ func pdu(n, id int) []byte {
 // deliveries, writes, confirmations and reconnects, every byte the writer
 // reads is the byte accepted at that stream offset, memory and disk stay
 // within their bounds, a record is refused only when neither has room, and
-// what Close keeps is exactly what was unconfirmed.
+// what Close keeps is exactly what was unconfirmed — Syncs between the
+// steps included.
 func TestSpoolBookkeeping(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		dir := t.TempDir()
@@ -47,7 +49,7 @@ func TestSpoolBookkeeping(t *testing.T) {
 		)
 		steps := rapid.IntRange(1, 300).Draw(rt, "steps")
 		for range steps {
-			switch rapid.IntRange(0, 3).Draw(rt, "action") {
+			switch rapid.IntRange(0, 4).Draw(rt, "action") {
 			case 0: // deliver
 				n := rapid.IntRange(4, 20000).Draw(rt, "size")
 				rec := pdu(n, records)
@@ -87,6 +89,10 @@ func TestSpoolBookkeeping(t *testing.T) {
 				l.mu.Unlock()
 			case 3: // reconnect: send again from the last confirmation
 				_, _, sent = l.window()
+			case 4: // Sync: the unconfirmed memory queue into the spool
+				if err := l.sync(); err != nil && !strings.Contains(err.Error(), "quota") {
+					rt.Fatal(err)
+				}
 			}
 			l.mu.Lock()
 			if l.memEnd-l.acked > uint64(q) || l.sp.used > uint64(quota) || l.head != uint64(len(stream)) || l.memEnd > l.head {
