@@ -23,8 +23,9 @@
 // (TestReplayMemoryBounded). It is read twice: first only as far as its
 // first IP packet, whose time is the replay's clock. A file reads faster
 // than a receiver takes it: a replay waits while the handover holds more
-// than 8 MiB unconfirmed, so that it delivers what it reads instead of
-// having it refused for a full queue (a live capture never waits).
+// than 8 MiB unconfirmed (up to 10 s a batch, then it goes on), so that
+// it delivers what it reads instead of having it refused for a full queue
+// (a live capture never waits).
 //
 // With -user the order names a subscriber instead of an address: her
 // RADIUS accounting says which addresses she holds, and when. Without
@@ -370,6 +371,9 @@ func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
 // refused for a full queue.
 const paceLimit = 8 << 20
 
+// paceWait bounds a replay's wait for its receiver before each batch.
+const paceWait = 10 * time.Second
+
 // paced returns the source to run: a replay waits, before each batch,
 // while queued (the handover's unconfirmed bytes) is over paceLimit; a
 // live capture never waits — the network does not.
@@ -388,7 +392,10 @@ type pacedSource struct {
 
 func (s pacedSource) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
 	return s.CaptureSource.Capture(ctx, func(b []intercept.Packet) {
-		for s.queued() > paceLimit && ctx.Err() == nil {
+		// A receiver that takes nothing for paceWait is not waited for
+		// again: the replay goes on, and its records are spooled or
+		// refused and counted, as a live capture's would be.
+		for give := time.Now().Add(paceWait); s.queued() > paceLimit && ctx.Err() == nil && time.Now().Before(give); {
 			time.Sleep(100 * time.Microsecond)
 		}
 		deliver(b)
@@ -445,7 +452,7 @@ func openInput(o options) (*input, error) {
 // the first time only as far as that packet, so a replay holds what
 // capture.File does (its read buffer and a batch) whatever the file's
 // size. A file that cannot seek (a pipe) is read once: what the first
-// reading took, usually one read of 256 KiB, is kept and read again.
+// reading took — up to two reads of 256 KiB — is kept and read again.
 func openReplay(r io.Reader) (*capture.File, time.Time, error) {
 	s, seekable := r.(io.Seeker)
 	var begin int64

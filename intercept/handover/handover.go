@@ -227,17 +227,18 @@ func (h *Handover) Close() error {
 
 // Sync makes every record Deliver accepted before it durable: confirmed
 // by the receiver, or written to the spool and fsynced (the part of the
-// memory queue the receiver has not confirmed is written to segments of
-// its own, which a restart sends first and a later confirmation
-// deletes). A crash of the process after Sync returns loses none of
-// those records, whatever the receiver is doing. It waits for the disk,
-// not the network, and holds each link's lock while it copies the memory
-// queue into the page cache, delaying Deliver for that long.
+// memory queue the receiver has not confirmed is appended to a segment of
+// its own, which a restart sends first and a later confirmation deletes).
+// A crash of the process after Sync returns loses none of those records,
+// whatever the receiver is doing. It waits for the disk, not the network:
+// it holds each link's lock only while it copies the new part of the
+// memory queue into the page cache, and fsyncs outside it. With
+// everything confirmed it returns at once.
 //
 // A mediation function calls it before it answers a point of
 // interception's keep-alive, which lets the point release what it holds.
-// Without a spool it returns ErrNoSpool; after a spool write failure,
-// that failure (wrapped in ErrSpool).
+// Without a spool it returns ErrNoSpool; when the spool cannot take what
+// is unconfirmed (its quota, a write failure), an error wrapping ErrSpool.
 func (h *Handover) Sync() error {
 	var e2, e3 error
 	var wg sync.WaitGroup

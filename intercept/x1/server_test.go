@@ -254,7 +254,7 @@ func TestRefusedClients(t *testing.T) {
 		if err == nil {
 			t.Fatal("accepted an expired certificate")
 		}
-		if !errors.Is(err, x1.ErrTransport) || !strings.Contains(err.Error(), "certificate") {
+		if !errors.Is(err, x1.ErrTransport) || !strings.Contains(err.Error(), "expired") {
 			t.Errorf("unclear error: %v", err)
 		}
 	})

@@ -20,9 +20,8 @@ func IsRefusal(err error) bool {
 	var unknown x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	var rec tls.RecordHeaderError
 	var op *net.OpError
 	return errors.As(err, &alert) || errors.As(err, &verify) || errors.As(err, &unknown) ||
-		errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &rec) ||
+		errors.As(err, &hostname) || errors.As(err, &invalid) ||
 		(errors.As(err, &op) && op.Op == "remote error")
 }

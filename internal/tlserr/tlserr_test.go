@@ -23,7 +23,7 @@ func TestIsRefusal(t *testing.T) {
 		{"alert", tls.AlertError(45), true},
 		{"unknown authority, wrapped", fmt.Errorf("dial: %w", x509.UnknownAuthorityError{}), true},
 		{"expired", &tls.CertificateVerificationError{Err: x509.CertificateInvalidError{Reason: x509.Expired}}, true},
-		{"not TLS at all", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, true},
+		{"not TLS at all: no certificate refused", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, false},
 		{"connection refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, false},
 		{"end of stream", io.EOF, false},
 		{"nil", nil, false},
