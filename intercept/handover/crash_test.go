@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -188,7 +187,7 @@ func TestCrashLossWithinBound(t *testing.T) {
 type producer struct {
 	cmd    *exec.Cmd
 	stdout io.Reader
-	errBuf *strings.Builder
+	errBuf *itest.SyncBuffer
 }
 
 func (p producer) stderr() string { return p.errBuf.String() }
@@ -202,23 +201,12 @@ func startProducer(t *testing.T, dir, addr string, cin uint32, final, syncs bool
 	if err != nil {
 		t.Fatal(err)
 	}
-	var eb strings.Builder
-	cmd.Stderr = &lockedWriter{w: &eb}
+	var eb itest.SyncBuffer
+	cmd.Stderr = &eb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	return producer{cmd: cmd, stdout: out, errBuf: &eb}
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
 }
 
 // crashProducerMain is the producer: it reports the bound its handover
