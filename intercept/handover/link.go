@@ -128,11 +128,6 @@ func (l *link) enqueue(pdu []byte) error {
 		return ErrClosed
 	}
 	q := uint64(len(l.ring))
-	if l.sp != nil {
-		// Counted before the record can reach the disk (a spool write):
-		// a crash then finds it on disk and counted, never on disk alone.
-		l.sp.ledger.setAccepted(l.accepted + 1)
-	}
 	switch {
 	case l.memEnd == l.head && l.head-l.acked+n <= q:
 		at := l.head % q
@@ -140,18 +135,18 @@ func (l *link) enqueue(pdu []byte) error {
 		copy(l.ring, pdu[k:])
 		l.head += n
 		l.memEnd = l.head
-	case l.sp != nil && n <= q && l.sp.room(n) && l.sp.append(pdu, l.head) == nil:
+	case l.sp != nil && n <= q && l.sp.room(n) && l.spool(pdu):
 		l.head += n
 	default:
-		if l.sp != nil {
-			l.sp.ledger.setAccepted(l.accepted)
-		}
 		l.mu.Unlock()
 		l.c.refused.Add(1)
 		l.c.refusedBytes.Add(n)
 		return ErrQueueFull
 	}
 	l.accepted++
+	if l.sp != nil {
+		l.sp.ledger.setAccepted(l.accepted)
+	}
 	l.mu.Unlock()
 	l.c.accepted.Add(1)
 	l.c.acceptedBytes.Add(n)
@@ -160,6 +155,18 @@ func (l *link) enqueue(pdu []byte) error {
 	default:
 	}
 	return nil
+}
+
+// spool appends pdu to the spool at head, counting it accepted in the
+// ledger first: a spool write may put it on disk, and a crash must then
+// find it counted. A refusal takes the count back. Under mu.
+func (l *link) spool(pdu []byte) bool {
+	l.sp.ledger.setAccepted(l.accepted + 1)
+	if l.sp.append(pdu, l.head) != nil {
+		l.sp.ledger.setAccepted(l.accepted)
+		return false
+	}
+	return true
 }
 
 // window returns head, memEnd and acked.
@@ -251,6 +258,13 @@ func (l *link) maintain() {
 		if e := lg.sync(); e != nil && err == nil {
 			err = e
 		}
+		if err != nil {
+			l.mu.Lock()
+			if l.sp.err == nil {
+				l.sp.err = err // what was marked synced may not be: the spool is not trusted again
+			}
+			l.mu.Unlock()
+		}
 		l.syncMu.Unlock()
 		if err != nil && !reported {
 			reported = true
@@ -291,14 +305,16 @@ func (l *link) sync() error {
 	} else {
 		err = l.sp.flush()
 	}
+	if err != nil {
+		// Nothing marked synced: what was written stays dirty for maintain.
+		l.mu.Unlock()
+		return fmt.Errorf("%w: %s: %w", ErrSpool, l.name, err)
+	}
 	files := l.sp.dirtyFiles(nil)
 	created := l.sp.created
 	l.sp.created = false
 	dir, lg := l.sp.dir, l.sp.ledger
 	l.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrSpool, l.name, err)
-	}
 	var errs []error
 	for _, f := range files {
 		if e := f.Sync(); e != nil && !errors.Is(e, os.ErrClosed) {

@@ -418,7 +418,10 @@ func (sp *spool) keep(ring []byte, from, to uint64, bounded bool) error {
 			sp.used += uint64(n)
 			into.dirty = into.dirty || n > 0
 			if err != nil {
-				into.kept = false // its length is no longer known to be whole records: never extended
+				// The segment may now end inside a record: nothing is
+				// written after it, and the spool takes nothing more.
+				into.kept = false
+				sp.err = err
 				return err
 			}
 			p += k

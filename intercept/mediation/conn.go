@@ -191,6 +191,7 @@ func (cs *connState) record() {
 				err = ag.ho.Deliver(key, 0, out)
 			}
 			if err != nil {
+				cs.s.resetNotSent(key) // the next record asks for it again
 				cs.ne.c.refused[HandoverRefused].Add(1)
 				return
 			}

@@ -160,7 +160,7 @@ type Server struct {
 	// the oldest going first; forgottenRing in the order they came): a
 	// communication made again for one of them numbers from 0 again, and
 	// a CIN reset must say so first.
-	forgotten     map[intercept.StreamKey]struct{}
+	forgotten     map[intercept.StreamKey]int
 	forgottenRing []intercept.StreamKey
 	forgottenNext int
 }
@@ -278,7 +278,7 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, tls: tc, log: cfg.Logger, agencies: ags,
 		listeners: map[net.Listener]struct{}{}, conns: map[net.Conn]struct{}{},
 		nes: map[string]*neState{}, cins: map[intercept.LIID]map[intercept.CIN]struct{}{}, streams: streams,
-		forgotten: map[intercept.StreamKey]struct{}{},
+		forgotten: map[intercept.StreamKey]int{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -119,19 +119,38 @@ func (s *Server) dropStreams(liid intercept.LIID, cin intercept.CIN, iri, cc boo
 }
 
 // rememberForgotten adds k to the streams forgotten, dropping the oldest
-// past maxForgotten. Under stateMu.
+// past maxForgotten: the map holds each key's slot in the ring, so that a
+// slot freed by firstRecord and taken again evicts only what is still
+// its own. Under stateMu.
 func (s *Server) rememberForgotten(k intercept.StreamKey) {
 	if _, ok := s.forgotten[k]; ok {
 		return
 	}
-	if len(s.forgottenRing) < maxForgotten {
+	slot := len(s.forgottenRing)
+	if slot < maxForgotten {
 		s.forgottenRing = append(s.forgottenRing, k)
 	} else {
-		delete(s.forgotten, s.forgottenRing[s.forgottenNext])
-		s.forgottenRing[s.forgottenNext] = k
-		s.forgottenNext = (s.forgottenNext + 1) % maxForgotten
+		slot = s.forgottenNext
+		if old := s.forgottenRing[slot]; s.forgotten[old] == slot {
+			delete(s.forgotten, old)
+		}
+		s.forgottenRing[slot] = k
+		s.forgottenNext = (slot + 1) % maxForgotten
 	}
-	s.forgotten[k] = struct{}{}
+	s.forgotten[k] = slot
+}
+
+// resetNotSent puts back what firstRecord took for key when the CIN
+// reset it asked for could not be handed over: the next record asks again.
+func (s *Server) resetNotSent(key intercept.StreamKey) {
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	if s.cfg.StatePath != "" {
+		s.streams[key] = true
+	}
+	if _, ok := s.forgotten[key]; !ok {
+		s.rememberForgotten(key)
+	}
 }
 
 // saveStateLocked writes the streams known, durably. Under stateMu.
