@@ -19,14 +19,15 @@
 // an address or a prefix target (requisition.Target's From and Until),
 // whose start has come: a task runs only while every such window is open. Everything else is deactivated: nothing is
 // intercepted that the register does not show a member decided under an
-// order in force. A task starts when the first of its case's latest run
-// of start decisions was recorded: a start that follows a start (a
-// change of delivery, desk intercept modify) changes the task, not its
-// start, so that records captured before the change — still in a point
-// of interception's spool, say — stay within its window. An LIID names
-// the interception at the mediation function, which refuses to change
-// it (mediation.Table.Modify): to deliver under another LIID, stop, then
-// start.
+// order in force. A task starts when its latest start decision was
+// recorded — unless that decision is a modification (Decision.Modifies,
+// desk intercept modify: another delivery under the same LIID), which
+// changes the task but not its start, so that records captured before the
+// change — still in a point of interception's spool, say — stay within
+// its window. An LIID names the interception at the mediation function,
+// which refuses to change it (mediation.Table.Modify): a start under
+// another LIID is a new task, which the ADMF deactivates and activates
+// again on the NEs.
 //
 // # XIDs
 //

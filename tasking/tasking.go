@@ -50,6 +50,11 @@ type Decision struct {
 	// Delivery is, for start, what is delivered: "iri", "cc" or
 	// "iri+cc" (the default).
 	Delivery string `json:"delivery,omitempty"`
+	// Modifies marks a start that changes a running interception's
+	// delivery (desk intercept modify): its task keeps the start of the
+	// decision it modifies, so that what was captured before the change
+	// stays within its window. Any other start begins the task anew.
+	Modifies bool `json:"modifies,omitempty"`
 	// By and At are who recorded it and when: set from the register's
 	// record when read back, not by the member.
 	By string    `json:"-"`
@@ -73,7 +78,7 @@ func (d Decision) Check() error {
 			why = append(why, err.Error())
 		}
 	case Stop:
-		if d.LIID != "" || d.Delivery != "" {
+		if d.LIID != "" || d.Delivery != "" || d.Modifies {
 			why = append(why, "a stop names the case only")
 		}
 	default:
@@ -228,12 +233,12 @@ func executable(s register.State) bool {
 // sorted by case ID.
 func Desired(journal [16]byte, cases []register.Case, decisions []Decision, now time.Time) ([]Order, []provenance.Finding) {
 	last := map[string]Decision{}
-	// since is when the case's current run of start decisions began: a
-	// start after a start (no stop between) changes what is delivered,
-	// not when the interception began, and the task keeps its start.
+	// since is when the case's task began: a modification (a start
+	// marked Modifies, following a start under the same LIID) changes what
+	// is delivered, not when the interception began.
 	since := map[string]time.Time{}
 	for _, d := range decisions {
-		if p, ok := last[d.Case]; !ok || p.Action != Start || d.Action != Start {
+		if p, ok := last[d.Case]; !ok || !d.Modifies || p.Action != Start || p.LIID != d.LIID {
 			since[d.Case] = d.At
 		}
 		last[d.Case] = d
@@ -446,6 +451,9 @@ func reconcile(ctx context.Context, ne NE, name string, desired []Order, ours ma
 // sameLIIDs reports whether two tasks' mediation details name the same
 // LIIDs, in order.
 func sameLIIDs(a, b x1.TaskDetails) bool {
+	if len(a.Mediation) == 0 || len(b.Mediation) == 0 {
+		return true // an NE that keeps no mediation details has no LIID to change
+	}
 	return slices.EqualFunc(a.Mediation, b.Mediation, func(x, y x1.MediationDetails) bool { return x.LIID == y.LIID })
 }
 

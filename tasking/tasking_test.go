@@ -132,7 +132,7 @@ func TestDesired(t *testing.T) {
 	}
 	decisions := []tasking.Decision{
 		start("2026-0001", "LIID-A", "2026-12-05 09:00:00"),
-		{Case: "2026-0001", Action: tasking.Start, LIID: "LIID-A", Delivery: "cc", By: "bob", At: bxl("2026-12-06 08:00:00")}, // modified: same start
+		{Case: "2026-0001", Action: tasking.Start, LIID: "LIID-A", Delivery: "cc", Modifies: true, By: "bob", At: bxl("2026-12-06 08:00:00")}, // modified: same start
 		start("2026-0002", "LIID-B", "2026-12-05 09:00:00"),
 		{Case: "2026-0002", Action: tasking.Stop, By: "bob", At: bxl("2026-12-05 11:00:00")},
 		start("2026-0002", "LIID-B2", "2026-12-05 12:00:00"), // started again: the latest counts
@@ -164,8 +164,8 @@ func TestDesired(t *testing.T) {
 	if !got[1].Start.Equal(bxl("2026-12-05 12:00:00")) || !got[1].End.Equal(bxl("2026-12-20 00:00:00")) {
 		t.Fatalf("window %v – %v", got[1].Start, got[1].End)
 	}
-	// A start after a start changes the task, not when it began; a start
-	// after a stop begins anew.
+	// A modification changes the task, not when it began; a start after
+	// a stop begins anew.
 	if !got[0].Start.Equal(bxl("2026-12-05 09:00:00")) {
 		t.Fatalf("the modified task starts at %v, want its first start", got[0].Start)
 	}
@@ -190,6 +190,7 @@ func TestDecisionCheck(t *testing.T) {
 		{"a start", tasking.Decision{Case: "2026-0001", Action: tasking.Start, LIID: "LIID-A"}, true},
 		{"a start delivering IRI only", tasking.Decision{Case: "2026-0001", Action: tasking.Start, LIID: "LIID-A", Delivery: "iri"}, true},
 		{"a stop", tasking.Decision{Case: "2026-0001", Action: tasking.Stop}, true},
+		{"a stop marked as a modification", tasking.Decision{Case: "2026-0001", Action: tasking.Stop, Modifies: true}, false},
 		{"no case", tasking.Decision{Action: tasking.Stop}, false},
 		{"no LIID", tasking.Decision{Case: "2026-0001", Action: tasking.Start}, false},
 		{"an LIID too long", tasking.Decision{Case: "2026-0001", Action: tasking.Start, LIID: strings.Repeat("L", 26)}, false},

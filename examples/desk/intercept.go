@@ -132,7 +132,7 @@ func (s *session) interceptDecide(o *interceptOptions, verb, id string) error {
 		case o.deliver == "" || sameDelivery(o.deliver, in.Delivery):
 			return inputErr("intercept: modify %s -deliver iri, cc or iri+cc: it would change nothing", id)
 		}
-		d.Action, d.LIID, d.Delivery = tasking.Start, in.LIID, o.deliver
+		d.Action, d.LIID, d.Delivery, d.Modifies = tasking.Start, in.LIID, o.deliver, true
 	}
 	if err := d.Check(); err != nil {
 		return inputErr("%v", err)

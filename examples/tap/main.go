@@ -23,7 +23,8 @@
 // (TestReplayMemoryBounded). It is read twice: first only as far as its
 // first IP packet, whose time is the replay's clock. A file reads faster
 // than a receiver takes it: a replay waits while the handover holds more
-// than 8 MiB unconfirmed (up to 10 s a batch, then it goes on), so that
+// than 8 MiB unconfirmed (up to 10 s; a receiver that takes nothing for
+// that long is not waited for again until it has), so that
 // it delivers what it reads instead of having it refused for a full queue
 // (a live capture never waits).
 //
@@ -381,21 +382,31 @@ func (in *input) paced(queued func() uint64) intercept.CaptureSource {
 	if in.live {
 		return in.src
 	}
-	return pacedSource{in.src, queued}
+	return &pacedSource{CaptureSource: in.src, queued: queued}
 }
 
 // pacedSource is a replay that keeps pace with the receiver.
 type pacedSource struct {
 	intercept.CaptureSource
 	queued func() uint64
+	// gaveUp is set when the receiver took nothing for paceWait: the
+	// replay stops waiting until the queue is below the limit again.
+	gaveUp bool
 }
 
-func (s pacedSource) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
+func (s *pacedSource) Capture(ctx context.Context, deliver func([]intercept.Packet)) error {
 	return s.CaptureSource.Capture(ctx, func(b []intercept.Packet) {
+		if s.gaveUp && s.queued() <= paceLimit {
+			s.gaveUp = false
+		}
 		// A receiver that takes nothing for paceWait is not waited for
-		// again: the replay goes on, and its records are spooled or
-		// refused and counted, as a live capture's would be.
-		for give := time.Now().Add(paceWait); s.queued() > paceLimit && ctx.Err() == nil && time.Now().Before(give); {
+		// again until it has: the replay goes on, and its records are
+		// spooled or refused and counted, as a live capture's would be.
+		for give := time.Now().Add(paceWait); !s.gaveUp && s.queued() > paceLimit && ctx.Err() == nil; {
+			if time.Now().After(give) {
+				s.gaveUp = true
+				break
+			}
 			time.Sleep(100 * time.Microsecond)
 		}
 		deliver(b)
