@@ -242,7 +242,7 @@ func TestSortRowsWays(t *testing.T) {
 	for i := range 50 {
 		v4[i+1000].run = uint8(i % 3)
 	}
-	for name, rows := range map[string][]row{"radix": v4, "wide": v6, "radix small": v4[:40], "golden": goldenRows(ClassMappings)} {
+	for name, rows := range map[string][]row{"radix": v4, "wide": v6, "small, by comparison": v4[:40], "radix at the cutoff": slices.Clone(v4[:smallSort]), "golden": goldenRows(ClassMappings)} {
 		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 		want := slices.Clone(rows)
 		slices.SortFunc(want, func(a, b row) int { return compareRows(&a, &b) })

@@ -543,6 +543,9 @@ type ingestMem struct {
 	seal  sealer
 }
 
+// smallSort is the batch below which rows are sorted by comparison.
+const smallSort = 48
+
 // keptRows bounds the rows ingestMem keeps: some 3.5 MiB with their
 // keys and a block's buffers, for calls of up to 16,384 records a
 // period.
@@ -551,7 +554,8 @@ const keptRows = 1 << 14
 // ingest writes the records filed in each period — made by fill from
 // their place in the call — sorted and sealed in blocks, to the
 // period's write-ahead log, in as few synced writes as the journal
-// allows.
+// allows. fill reads the caller's records under the store's lock, after
+// they were checked: the caller must not change them during the call.
 func (s *Store) ingest(c Class, f *filing, fill func(i int, r *row)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -561,6 +565,7 @@ func (s *Store) ingest(c Class, f *filing, fill func(i int, r *row)) error {
 	n := 0
 	mem := &s.ingestMem
 	defer func() {
+		clear(mem.rows[:cap(mem.rows)]) // also after a failure, or a panic a caller recovers from
 		mem.order.wipe()
 		mem.seal.wipe()
 		if cap(mem.rows) > keptRows {
@@ -729,7 +734,10 @@ func (o *rowOrder) sortRows(rows []row) {
 	}
 	w0, w1, w2, w3, w4 := bits.Len64(hi.k0-lo.k0), bits.Len64(hi.k1-lo.k1), bits.Len64(hi.k2-lo.k2), bits.Len64(hi.k3-lo.k3), bits.Len64(hi.from-lo.from)
 	width := w0 + w1 + w2 + w3 + w4
-	if width > 128 {
+	// Keys too wide to pack, and batches too small for a radix sort's
+	// passes to pay (8 rows: 4.4 µs by radix, 0.3 µs by comparison), are
+	// sorted by comparison.
+	if width > 128 || n < smallSort {
 		wide := grow(o.wide, n)
 		o.wide = wide
 		for i := range rows {
@@ -843,8 +851,11 @@ func permute[K any](rows []row, keys []K, index func(*K) *int) {
 
 // grow returns s with n elements, in s's memory when it has room; what
 // they hold is the caller's to set.
+// An outgrown s is zeroed before it is left to the collector: what
+// ingest keeps holds records.
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
+		clear(s[:cap(s)])
 		return make([]T, n)
 	}
 	return s[:n]
