@@ -340,11 +340,8 @@ func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer in.close()
-	if in.live {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, in.start.Add(o.length))
-		defer cancel()
-	}
+	ctx, cancel := in.until(ctx, o)
+	defer cancel()
 	p, ho, err := startDelivery(o, in.clock)
 	if err != nil {
 		return err
@@ -364,6 +361,15 @@ func rehearse(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	closeErr := ho.Close()
 	printStatus(stdout, in, acct, p, ho.Stats())
 	return lines(runErr, closeErr)
+}
+
+// until bounds a live capture to -for from its start; a replay ends with
+// its file.
+func (in *input) until(ctx context.Context, o options) (context.Context, context.CancelFunc) {
+	if !in.live {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, in.start.Add(o.length))
 }
 
 // paceLimit is how much a replay lets its handover hold unconfirmed

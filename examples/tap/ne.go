@@ -366,11 +366,8 @@ func runNE(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer in.close()
-	if in.live {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, in.start.Add(o.length))
-		defer cancel()
-	}
+	ctx, cancel := in.until(ctx, o)
+	defer cancel()
 	if _, err := os.Stat(filepath.Join(o.spool, stateFile)); o.spool != "" && err == nil {
 		fmt.Fprintln(stdout, "sequence state of an earlier run found: after a crash its streams continue past their reserved numbers, and the mediation function passes the gap on")
 	}

@@ -82,9 +82,6 @@ func startMF(t *testing.T, ca *tlstest.CA) *mf {
 // that LIID, numbered without a gap.
 func TestNE(t *testing.T) {
 	ca, admfCA := tlstest.NewCA(t, "ccjkit test CA"), tlstest.NewCA(t, "ccjkit test ADMF CA")
-	dir := t.TempDir()
-	certFile, keyFile := tlstest.WritePair(t, ca.Server(t, "tap.test"), dir, "tap")
-	caFile, admfCAFile := ca.WriteCA(t, dir, "ca.crt"), admfCA.WriteCA(t, dir, "admf-ca.crt")
 	m := startMF(t, ca)
 
 	xid, _ := x1.NewUUID(nil)
@@ -101,34 +98,7 @@ func TestNE(t *testing.T) {
 	}
 
 	var stdout, stderr itest.SyncBuffer
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	exit := make(chan int, 1)
-	go func() {
-		exit <- run(ctx, []string{"-x1-listen", "127.0.0.1:0", "-x1-cert", certFile, "-x1-key", keyFile, "-x1-ca", admfCAFile,
-			"-mf", m.addr, "-mf-ca", caFile}, &stdout, &stderr)
-	}()
-	re := regexp.MustCompile(`X1 NE server on (\S+)`)
-	var x1Addr string
-	itest.WaitFor(t, "the tap's X1 server", func() bool {
-		if mm := re.FindStringSubmatch(stdout.String()); mm != nil {
-			x1Addr = mm[1]
-		}
-		return x1Addr != "" || strings.Contains(stderr.String(), "tap:")
-	})
-	if x1Addr == "" {
-		t.Fatalf("no X1 server:\n%s\n%s", stdout.String(), stderr.String())
-	}
-
-	admfTLS, err := x1.ClientTLS(admfCA.Client(t, "admf"), ca.Pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admf, err := x1.NewClient("https://"+x1Addr, admfTLS, "admf", "tap", timesync.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admf.Close()
+	admf, exit := startNE(t, ca, admfCA, &stdout, &stderr, "-mf", m.addr)
 	did, _ := x1.NewUUID(nil)
 	if err := admf.CreateDestination(t.Context(), x1.DestinationDetails{DID: did, Delivery: intercept.IRIAndCC,
 		Address: netip.MustParseAddrPort(m.addr)}); err != nil {
@@ -138,13 +108,7 @@ func TestNE(t *testing.T) {
 		DIDs: []x1.UUID{did}}); err != nil {
 		t.Fatal(err)
 	}
-	var code int
-	select {
-	case code = <-exit:
-	case <-ctx.Done():
-		t.Fatalf("the tap did not finish:\n%s\n%s", stdout.String(), stderr.String())
-	}
-	if code != 0 {
+	if code := <-exit; code != 0 {
 		t.Fatalf("exit %d:\n%s\n%s", code, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
