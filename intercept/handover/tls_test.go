@@ -2,14 +2,7 @@ package handover_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
-	"net"
 	"testing"
 	"time"
 
@@ -18,73 +11,20 @@ import (
 	"github.com/ccjkit/ccjkit/intercept/handover"
 	"github.com/ccjkit/ccjkit/intercept/lemf"
 	"github.com/ccjkit/ccjkit/internal/itest"
+	"github.com/ccjkit/ccjkit/internal/tlstest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
-
-// pki is a certificate authority of the test's own, issuing to the
-// receiver (for 127.0.0.1) and to ISPs.
-type pki struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-func newPKI(t *testing.T, name string) *pki {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &pki{cert: cert, key: key, pool: pool}
-}
-
-func (p *pki) issue(t *testing.T, name string, usage x509.ExtKeyUsage, ips ...net.IP) tls.Certificate {
-	t.Helper()
-	return p.issueUntil(t, time.Now().Add(time.Hour), name, usage, ips...)
-}
-
-// issueUntil issues a certificate valid until notAfter (in the past: an
-// expired one).
-func (p *pki) issueUntil(t *testing.T, notAfter time.Time, name string, usage x509.ExtKeyUsage, ips ...net.IP) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-		NotBefore: notAfter.Add(-2 * time.Hour), NotAfter: notAfter,
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage}, IPAddresses: ips,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, &key.PublicKey, p.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
 
 // Mutual TLS: the receiver admits only an ISP whose certificate its
 // authority issued, and the ISP only a receiver its authority vouches for.
 func TestMutualTLS(t *testing.T) {
-	police, isps, stranger := newPKI(t, "test LEMF CA"), newPKI(t, "test ISP CA"), newPKI(t, "someone else")
-	serverCert := police.issue(t, "lemf", x509.ExtKeyUsageServerAuth, net.IPv4(127, 0, 0, 1))
+	police, isps, stranger := tlstest.NewCA(t, "test LEMF CA"), tlstest.NewCA(t, "test ISP CA"), tlstest.NewCA(t, "someone else")
+	serverCert := police.Server(t, "lemf")
 	enc, _ := etsi.NewEncoder(itest.Profile(30*time.Millisecond, time.Second))
 	clock := timesynctest.NewClock(t0)
 	rcv, err := lemf.Listen(t.Context(), "tcp", "127.0.0.1:0", lemf.Config{Encoder: enc, Clock: clock, TLS: &tls.Config{
 		Certificates: []tls.Certificate{serverCert}, ClientAuth: tls.RequireAndVerifyClientCert,
-		ClientCAs: isps.pool, MinVersion: tls.VersionTLS13,
+		ClientCAs: isps.Pool, MinVersion: tls.VersionTLS13,
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -98,14 +38,14 @@ func TestMutualTLS(t *testing.T) {
 		deliver bool
 	}{
 		{"ISP certificate, receiver verified", &tls.Config{
-			Certificates: []tls.Certificate{isps.issue(t, "neutrinet", x509.ExtKeyUsageClientAuth)}, RootCAs: police.pool, MinVersion: tls.VersionTLS13}, true},
-		{"no client certificate", &tls.Config{RootCAs: police.pool, MinVersion: tls.VersionTLS13}, false},
+			Certificates: []tls.Certificate{isps.Client(t, "neutrinet")}, RootCAs: police.Pool, MinVersion: tls.VersionTLS13}, true},
+		{"no client certificate", &tls.Config{RootCAs: police.Pool, MinVersion: tls.VersionTLS13}, false},
 		{"client certificate from another authority", &tls.Config{
-			Certificates: []tls.Certificate{stranger.issue(t, "intruder", x509.ExtKeyUsageClientAuth)}, RootCAs: police.pool, MinVersion: tls.VersionTLS13}, false},
+			Certificates: []tls.Certificate{stranger.Client(t, "intruder")}, RootCAs: police.Pool, MinVersion: tls.VersionTLS13}, false},
 		{"client certificate expired", &tls.Config{
-			Certificates: []tls.Certificate{isps.issueUntil(t, time.Now().Add(-time.Minute), "neutrinet", x509.ExtKeyUsageClientAuth)}, RootCAs: police.pool, MinVersion: tls.VersionTLS13}, false},
+			Certificates: []tls.Certificate{isps.Expired(t, "neutrinet")}, RootCAs: police.Pool, MinVersion: tls.VersionTLS13}, false},
 		{"receiver not trusted", &tls.Config{
-			Certificates: []tls.Certificate{isps.issue(t, "neutrinet", x509.ExtKeyUsageClientAuth)}, RootCAs: stranger.pool, MinVersion: tls.VersionTLS13}, false},
+			Certificates: []tls.Certificate{isps.Client(t, "neutrinet")}, RootCAs: stranger.Pool, MinVersion: tls.VersionTLS13}, false},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,17 +3,10 @@ package x1_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"io"
 	"log"
-	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -23,97 +16,26 @@ import (
 
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/x1"
+	"github.com/ccjkit/ccjkit/internal/tlstest"
 	"github.com/ccjkit/ccjkit/timesync/timesynctest"
 )
-
-// pki is a CA generated for one test: nothing with a private key is
-// checked in.
-type pki struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-func newPKI(t testing.TB, name string) *pki {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &pki{cert: cert, key: key, pool: pool}
-}
-
-// issue returns a certificate for name signed by the CA; a server's names
-// 127.0.0.1.
-func (p *pki) issue(t testing.TB, name string, server bool) tls.Certificate {
-	t.Helper()
-	return p.issueUntil(t, time.Now().Add(time.Hour), name, server)
-}
-
-// issueUntil issues a certificate valid until notAfter (in the past: an
-// expired one).
-func (p *pki) issueUntil(t testing.TB, notAfter time.Time, name string, server bool) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: name},
-		DNSNames:     []string{name},
-		NotBefore:    notAfter.Add(-2 * time.Hour),
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	if server {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-		tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, &key.PublicKey, p.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
 
 // testNE is an NE served over HTTPS with mutual TLS, and the CA its
 // clients' certificates must chain to.
 type testNE struct {
 	url    string
-	ca     *pki // signs the NE's and the ADMF's certificates
+	ca     *tlstest.CA // signs the NE's and the ADMF's certificates
 	mem    *x1.Memory
 	server *x1.Server
 }
 
 func startNE(t testing.TB) *testNE {
 	t.Helper()
-	ca := newPKI(t, "ccj test CA")
+	ca := tlstest.NewCA(t, "ccj test CA")
 	mem := x1.NewMemory()
 	srv := &x1.Server{NE: mem, Identifier: "ne-1", ADMF: "admf.ccj", BindADMFToCertificate: true,
 		Clock: timesynctest.NewClock(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))}
-	cfg, err := x1.ServerTLS(ca.issue(t, "ne-1", true), ca.pool)
+	cfg, err := x1.ServerTLS(ca.Server(t, "ne-1"), ca.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +50,7 @@ func startNE(t testing.TB) *testNE {
 
 func (ne *testNE) client(t testing.TB, cert tls.Certificate) *x1.Client {
 	t.Helper()
-	cfg, err := x1.ClientTLS(cert, ne.ca.pool)
+	cfg, err := x1.ClientTLS(cert, ne.ca.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +66,7 @@ func (ne *testNE) client(t testing.TB, cert tls.Certificate) *x1.Client {
 // over HTTPS with mutual TLS, and the errors a wrong step gets.
 func TestLifecycle(t *testing.T) {
 	ne := startNE(t)
-	c := ne.client(t, ne.ca.issue(t, "admf.ccj", false))
+	c := ne.client(t, ne.ca.Client(t, "admf.ccj"))
 	ctx := context.Background()
 
 	must := func(err error) {
@@ -228,18 +150,18 @@ func TestRefusedClients(t *testing.T) {
 	ne := startNE(t)
 	ctx := context.Background()
 	t.Run("no client certificate", func(t *testing.T) {
-		hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ne.ca.pool, MinVersion: tls.VersionTLS12}}}
+		hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ne.ca.Pool, MinVersion: tls.VersionTLS12}}}
 		_, err := hc.Post(ne.url, "application/xml", strings.NewReader("<X1Request/>"))
 		if err == nil {
 			t.Fatal("accepted without a client certificate")
 		}
-		if _, err := x1.NewClient(ne.url, &tls.Config{RootCAs: ne.ca.pool, MinVersion: tls.VersionTLS12}, "admf.ccj", "ne-1", timesynctest.NewClock(testWhen)); !errors.Is(err, x1.ErrTransport) {
+		if _, err := x1.NewClient(ne.url, &tls.Config{RootCAs: ne.ca.Pool, MinVersion: tls.VersionTLS12}, "admf.ccj", "ne-1", timesynctest.NewClock(testWhen)); !errors.Is(err, x1.ErrTransport) {
 			t.Fatalf("NewClient without a certificate: %v", err)
 		}
 	})
 	t.Run("certificate of another CA", func(t *testing.T) {
-		other := newPKI(t, "another CA")
-		c := ne.client(t, other.issue(t, "admf.ccj", false))
+		other := tlstest.NewCA(t, "another CA")
+		c := ne.client(t, other.Client(t, "admf.ccj"))
 		err := c.Ping(ctx)
 		if err == nil {
 			t.Fatal("accepted a certificate of another CA")
@@ -249,7 +171,7 @@ func TestRefusedClients(t *testing.T) {
 		}
 	})
 	t.Run("certificate expired", func(t *testing.T) {
-		c := ne.client(t, ne.ca.issueUntil(t, time.Now().Add(-time.Minute), "admf.ccj", false))
+		c := ne.client(t, ne.ca.Expired(t, "admf.ccj"))
 		err := c.Ping(ctx)
 		if err == nil {
 			t.Fatal("accepted an expired certificate")
@@ -277,7 +199,7 @@ func TestRefusedClients(t *testing.T) {
 		}
 	})
 	t.Run("certificate naming another ADMF", func(t *testing.T) {
-		c := ne.client(t, ne.ca.issue(t, "someone-else", false))
+		c := ne.client(t, ne.ca.Client(t, "someone-else"))
 		if err := c.Ping(ctx); !errors.Is(err, x1.ADMFIdentifierDoesNotMatchCertificate) {
 			t.Fatalf("got %v", err)
 		}
@@ -288,7 +210,7 @@ func TestRefusedClients(t *testing.T) {
 // status and the answer.
 func post(t *testing.T, ne *testNE, body string) (int, []byte) {
 	t.Helper()
-	cfg, err := x1.ClientTLS(ne.ca.issue(t, "admf.ccj", false), ne.ca.pool)
+	cfg, err := x1.ClientTLS(ne.ca.Client(t, "admf.ccj"), ne.ca.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}
