@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/cipher"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/bits"
@@ -16,8 +17,8 @@ import (
 	"time"
 
 	"github.com/rickb777/date/v2"
-	"golang.org/x/sys/unix"
 
+	"github.com/ccjkit/ccjkit/internal/durable"
 	"github.com/ccjkit/ccjkit/provenance"
 	"github.com/ccjkit/ccjkit/requisition/register"
 	"github.com/ccjkit/ccjkit/requisition/register/journal"
@@ -158,13 +159,12 @@ func Open(cfg Config) (*Store, OpenReport, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	lock, err := os.OpenFile(filepath.Join(cfg.Dir, "lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	lock, err := durable.Lock(filepath.Join(cfg.Dir, "lock"))
+	if errors.Is(err, durable.ErrLocked) {
+		return nil, rep, ErrLocked
+	}
 	if err != nil {
 		return nil, rep, fmt.Errorf("%w: %v", ErrIO, err)
-	}
-	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		lock.Close()
-		return nil, rep, ErrLocked
 	}
 	s := &Store{cfg: cfg, log: log, lock: lock, wals: map[string]*wal{}, files: map[string]*dfile{}, holds: map[HoldID]*holdState{},
 		keys:  &keyStore{dir: cfg.KeyDir, ring: cfg.Keyring, opener: cfg.Opener, cache: map[string][]byte{}},

@@ -76,13 +76,12 @@ func openSpool(dir string, quota, segBytes uint64, log *slog.Logger, name string
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o600)
+	lock, err := durable.Lock(filepath.Join(dir, lockName))
+	if errors.Is(err, durable.ErrLocked) {
+		return nil, fmt.Errorf("%w: %s spool %s is in use by another handover: %w", ErrSpool, name, dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s spool: %w", ErrSpool, name, err)
-	}
-	if err := lockFile(lock); err != nil {
-		lock.Close()
-		return nil, fmt.Errorf("%w: %s spool %s is in use by another handover: %w", ErrSpool, name, dir, err)
 	}
 	sp := &spool{dir: dir, quota: quota, segBytes: segBytes, lock: lock}
 	if err := sp.recover(log, name, w); err != nil {

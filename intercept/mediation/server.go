@@ -11,6 +11,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/ccjkit/ccjkit/intercept"
 	"github.com/ccjkit/ccjkit/intercept/etsi"
 	"github.com/ccjkit/ccjkit/intercept/x2x3"
+	"github.com/ccjkit/ccjkit/internal/durable"
 	"github.com/ccjkit/ccjkit/timesync"
 )
 
@@ -117,7 +119,9 @@ type Config struct {
 	// takes the new numbering for a restart, not for duplicates. Empty:
 	// none is kept, and after a restart the streams number from 0 again
 	// unannounced (the server logs a warning at its start). One server
-	// per file: two writing one file would each drop the other's streams.
+	// per file: New locks StatePath+".lock" (flock(2), released when the
+	// server is shut down or its process ends) and refuses a file another
+	// server holds, which would drop this one's streams at each write.
 	StatePath string
 }
 
@@ -153,8 +157,9 @@ type Server struct {
 	// stateMu guards streams: the streams numbered in this process
 	// (false) and those numbered before a restart and not yet again
 	// (true: a CIN reset comes before their next record). Config.StatePath.
-	stateMu sync.Mutex
-	streams map[intercept.StreamKey]bool
+	stateMu   sync.Mutex
+	streams   map[intercept.StreamKey]bool
+	stateLock *os.File // StatePath's lock, released once Shutdown has ended every connection
 	// forgotten holds, under stateMu, the streams of the communications
 	// forgotten lately that had numbered records (at most maxForgotten,
 	// the oldest going first; forgottenRing in the order they came): a
@@ -240,13 +245,19 @@ func New(cfg Config) (*Server, error) {
 		probs = append(probs, fmt.Errorf("%w: a bound or timeout is negative", ErrConfig))
 	}
 	var streams map[intercept.StreamKey]bool
+	var stateLock *os.File
 	if cfg.StatePath != "" {
 		var err error
-		if streams, err = loadState(cfg.StatePath); err != nil {
+		if stateLock, err = durable.Lock(cfg.StatePath + ".lock"); err != nil {
+			probs = append(probs, fmt.Errorf("%w: in use by another mediation function, or not writable: %w", ErrState, err))
+		} else if streams, err = loadState(cfg.StatePath); err != nil {
 			probs = append(probs, err)
 		}
 	}
 	if len(probs) > 0 {
+		if stateLock != nil {
+			stateLock.Close()
+		}
 		return nil, errors.Join(probs...)
 	}
 	if cfg.MaxPDU == 0 {
@@ -277,7 +288,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, tls: tc, log: cfg.Logger, agencies: ags,
 		listeners: map[net.Listener]struct{}{}, conns: map[net.Conn]struct{}{},
-		nes: map[string]*neState{}, cins: map[intercept.LIID]map[intercept.CIN]struct{}{}, streams: streams,
+		nes: map[string]*neState{}, cins: map[intercept.LIID]map[intercept.CIN]struct{}{}, streams: streams, stateLock: stateLock,
 		forgotten: map[intercept.StreamKey]int{},
 	}
 	if s.log == nil {
@@ -365,6 +376,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	go func() { s.wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		s.stateMu.Lock()
+		if s.stateLock != nil {
+			s.stateLock.Close() // no connection writes the state any more
+			s.stateLock = nil
+		}
+		s.stateMu.Unlock()
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("mediation: shutdown: connections still being served: %w", ctx.Err())

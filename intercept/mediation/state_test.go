@@ -1,6 +1,8 @@
 package mediation_test
 
 import (
+	"crypto/tls"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,8 +33,21 @@ func TestRestartAnnouncesNewNumbering(t *testing.T) {
 		t.Fatalf("the state file: %v %s", err, b)
 	}
 
-	// The restart: a new server on the same state file; the NE goes on
-	// with its communication 7 and opens communication 8.
+	// While it runs, no other server may take its state file.
+	if _, err := mediation.New(mediation.Config{
+		TLS:   &tls.Config{Certificates: []tls.Certificate{before.serverCA.Server(t, "mf.test")}, ClientCAs: before.ca.Pool},
+		Tasks: before.table, Clock: before.clock, StatePath: state,
+		Agencies: map[string]mediation.Agency{"NTSU-CTIF": {Encoder: before.enc, Handover: before.ho}},
+	}); !errors.Is(err, mediation.ErrState) {
+		t.Fatalf("a second server on the state file: %v, want ErrState", err)
+	}
+
+	// The restart: the server ends, a new one starts on the same state
+	// file; the NE goes on with its communication 7 and opens
+	// communication 8.
+	if err := before.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
 	after := newRig(t, withState)
 	n = after.mustDial(t, "router-1.isp.test")
 	n.cc(after.task.LIID, 7, 3, t0.Add(10*time.Millisecond), 80)

@@ -1,6 +1,7 @@
 package durable
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,4 +30,26 @@ func TestWriteFileReplacesWholeAndLeavesNoTemporary(t *testing.T) {
 	if err := WriteFile(filepath.Join(dir, "missing", "x"), []byte("x"), 0o600); err == nil {
 		t.Error("writing into a missing directory succeeded")
 	}
+}
+
+// A lock is one holder's until it closes the file: a second Lock, even
+// in the same process, is refused; after Close it is taken again.
+func TestLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock")
+	a, err := Lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := Lock(path); !errors.Is(err, ErrLocked) {
+		if b != nil {
+			b.Close()
+		}
+		t.Fatalf("a second Lock = %v, want ErrLocked", err)
+	}
+	a.Close()
+	b, err := Lock(path)
+	if err != nil {
+		t.Fatalf("Lock after Close: %v", err)
+	}
+	b.Close()
 }
