@@ -52,6 +52,9 @@ type Config struct {
 	// StatePath is the file holding the streams' sequence high-water marks
 	// across restarts; "" keeps none (and then no CIN reset is sent after a
 	// restart, so the receiver sees the numbers start again unannounced).
+	// One pipeline per file, which New does not lock: two would overwrite
+	// each other's marks. examples/tap keeps it in its -spool directory,
+	// whose handover spool is locked (flock(2)) by the running tap.
 	StatePath string
 	// Logger receives what an operator should know; nil discards. At
 	// levels up to Info it never receives a target, a username or an
